@@ -1,0 +1,17 @@
+# Build the casetrail binary, then run it on a slim image as an unprivileged user.
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release -p casetrail-api --bin casetrail
+
+FROM debian:bookworm-slim
+RUN useradd --system --home /var/lib/casetrail casetrail \
+    && mkdir -p /var/lib/casetrail && chown casetrail /var/lib/casetrail
+COPY --from=build /src/target/release/casetrail /usr/local/bin/casetrail
+USER casetrail
+WORKDIR /var/lib/casetrail
+ENV CASETRAIL_BIND=0.0.0.0:8080 CASETRAIL_DATA_DIR=/var/lib/casetrail
+EXPOSE 8080
+HEALTHCHECK CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]
+ENTRYPOINT ["casetrail"]
+CMD ["serve"]

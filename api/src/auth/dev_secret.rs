@@ -1,0 +1,97 @@
+//! The development signing secret: random, created on first run in the data directory, never
+//! hard-coded, so no two installations share one.
+
+use super::Claims;
+use anyhow::Context;
+use casetrail_domain::{OrgSlug, PartnershipSlug, Role};
+use jsonwebtoken::{EncodingKey, Header, encode};
+use rand::RngCore;
+use std::path::{Path, PathBuf};
+
+/// Issuer of development tokens.
+pub const DEV_ISSUER: &str = "casetrail-dev";
+/// Audience of development tokens.
+pub const DEV_AUDIENCE: &str = "casetrail";
+const FILE_NAME: &str = "dev-jwt-secret";
+
+fn secret_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(FILE_NAME)
+}
+
+/// Reads the development secret, creating it (64 random bytes, hex, mode 0600) if missing.
+pub fn load_or_create_dev_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    let path = secret_path(data_dir);
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        return hex::decode(text.trim())
+            .with_context(|| format!("{} is not a hex secret", path.display()));
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    let mut secret = vec![0u8; 64];
+    rand::rng().fill_bytes(&mut secret);
+    write_private(&path, &hex::encode(&secret))?;
+    Ok(secret)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot create {}", path.display()))
+}
+
+/// What a development token says.
+#[derive(Debug, Clone)]
+pub struct DevTokenRequest {
+    /// Tenant.
+    pub partnership: PartnershipSlug,
+    /// Organisation.
+    pub org: OrgSlug,
+    /// Roles.
+    pub roles: Vec<Role>,
+    /// User id.
+    pub sub: String,
+    /// Display name.
+    pub name: String,
+    /// Lifetime in seconds.
+    pub ttl_seconds: i64,
+}
+
+/// Mints an HS256 development token with the secret.
+pub fn mint_dev_token(secret: &[u8], request: &DevTokenRequest) -> anyhow::Result<String> {
+    let now = chrono::Utc::now().timestamp();
+    let claims = Claims {
+        sub: request.sub.clone(),
+        name: request.name.clone(),
+        partnership: request.partnership.to_string(),
+        org: request.org.to_string(),
+        roles: request
+            .roles
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect(),
+        iss: DEV_ISSUER.to_owned(),
+        aud: DEV_AUDIENCE.to_owned(),
+        exp: now + request.ttl_seconds,
+        nbf: Some(now - 1),
+        iat: Some(now),
+    };
+    Ok(encode(
+        &Header::default(),
+        &claims,
+        &EncodingKey::from_secret(secret),
+    )?)
+}

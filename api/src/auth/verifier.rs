@@ -1,0 +1,350 @@
+//! JWT verification: RS256/ES256 with configured public keys (PEM or JWKS) in production,
+//! HS256 only with an explicitly configured secret (or the development secret).
+//!
+//! `alg: none` is never accepted, and a token's header can never choose the algorithm family:
+//! each key is bound to the one algorithm it was configured for, which defeats algorithm
+//! confusion (an HS256 token "signed" with an RSA public key).
+
+use anyhow::{Context, bail};
+use casetrail_domain::{Actor, OrgSlug, PartnershipSlug, Role};
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The claims Casetrail reads (api.md "Authentication and authorisation").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// User id.
+    pub sub: String,
+    /// Display name.
+    pub name: String,
+    /// Tenant slug.
+    pub partnership: String,
+    /// Organisation slug.
+    pub org: String,
+    /// Roles.
+    pub roles: Vec<String>,
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+    /// Expiry (seconds since the epoch).
+    pub exp: i64,
+    /// Not before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    /// Issued at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+}
+
+/// Where the verification keys come from.
+#[derive(Debug, Clone)]
+pub enum JwtSettings {
+    /// An RSA or EC public key in PEM.
+    PublicKeyPem {
+        /// PEM text.
+        pem: String,
+        /// Required issuer.
+        issuer: String,
+        /// Required audience.
+        audience: String,
+    },
+    /// A JWKS document (RSA and EC keys, chosen by `kid`).
+    Jwks {
+        /// JWKS JSON text.
+        jwks: String,
+        /// Required issuer.
+        issuer: String,
+        /// Required audience.
+        audience: String,
+    },
+    /// A shared HS256 secret (explicit configuration or the development secret).
+    SharedSecret {
+        /// Secret bytes.
+        secret: secrecy::SecretSlice<u8>,
+        /// Required issuer.
+        issuer: String,
+        /// Required audience.
+        audience: String,
+    },
+}
+
+struct Key {
+    kid: Option<String>,
+    algorithm: Algorithm,
+    key: DecodingKey,
+}
+
+/// Verifies bearer tokens.
+pub struct Verifier {
+    keys: Vec<Key>,
+    issuer: String,
+    audience: String,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("keys", &self.keys.len())
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish()
+    }
+}
+
+/// Why a token was refused (never more detail than the client needs).
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// Signature, algorithm, time or audience checks failed.
+    #[error("the bearer token is invalid")]
+    Invalid,
+    /// A required claim is missing or malformed.
+    #[error("the bearer token lacks a valid {0} claim")]
+    BadClaim(&'static str),
+}
+
+impl Verifier {
+    /// Builds a verifier from settings, failing fast on unusable keys.
+    pub fn new(settings: &JwtSettings) -> anyhow::Result<Self> {
+        use secrecy::ExposeSecret;
+        let (keys, issuer, audience) = match settings {
+            JwtSettings::PublicKeyPem {
+                pem,
+                issuer,
+                audience,
+            } => (vec![pem_key(pem)?], issuer, audience),
+            JwtSettings::Jwks {
+                jwks,
+                issuer,
+                audience,
+            } => (jwks_keys(jwks)?, issuer, audience),
+            JwtSettings::SharedSecret {
+                secret,
+                issuer,
+                audience,
+            } => {
+                if secret.expose_secret().len() < 32 {
+                    bail!("the HS256 secret must be at least 32 bytes");
+                }
+                let key = Key {
+                    kid: None,
+                    algorithm: Algorithm::HS256,
+                    key: DecodingKey::from_secret(secret.expose_secret()),
+                };
+                (vec![key], issuer, audience)
+            }
+        };
+        Ok(Self {
+            keys,
+            issuer: issuer.clone(),
+            audience: audience.clone(),
+        })
+    }
+
+    /// Verifies a token and turns its claims into an actor.
+    pub fn verify(&self, token: &str) -> Result<Actor, TokenError> {
+        let header = decode_header(token).map_err(|_| TokenError::Invalid)?;
+        let key = self
+            .keys
+            .iter()
+            .find(|k| k.algorithm == header.alg && (k.kid.is_none() || k.kid == header.kid))
+            .ok_or(TokenError::Invalid)?;
+        let mut validation = Validation::new(key.algorithm);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.validate_nbf = true;
+        validation.leeway = 30;
+        let data = decode::<serde_json::Value>(token, &key.key, &validation)
+            .map_err(|_| TokenError::Invalid)?;
+        actor_from_claims(&data.claims)
+    }
+}
+
+fn claim<'a>(claims: &'a serde_json::Value, name: &'static str) -> Result<&'a str, TokenError> {
+    claims
+        .get(name)
+        .and_then(|v| v.as_str())
+        .filter(|v| !v.is_empty())
+        .ok_or(TokenError::BadClaim(name))
+}
+
+fn actor_from_claims(claims: &serde_json::Value) -> Result<Actor, TokenError> {
+    let partnership = PartnershipSlug::parse(claim(claims, "partnership")?)
+        .map_err(|_| TokenError::BadClaim("partnership"))?;
+    let org = OrgSlug::parse(claim(claims, "org")?).map_err(|_| TokenError::BadClaim("org"))?;
+    let roles = claims
+        .get("roles")
+        .and_then(|r| r.as_array())
+        .ok_or(TokenError::BadClaim("roles"))?;
+    // Unknown role names are ignored rather than refused, so an identity provider can carry
+    // roles for other systems in the same token.
+    let roles: BTreeSet<Role> = roles
+        .iter()
+        .filter_map(|r| r.as_str().and_then(Role::parse))
+        .collect();
+    Ok(Actor {
+        user: claim(claims, "sub")?.to_owned(),
+        name: claim(claims, "name")?.to_owned(),
+        partnership,
+        org,
+        roles,
+    })
+}
+
+fn pem_key(pem: &str) -> anyhow::Result<Key> {
+    let bytes = pem.as_bytes();
+    if let Ok(key) = DecodingKey::from_rsa_pem(bytes) {
+        return Ok(Key {
+            kid: None,
+            algorithm: Algorithm::RS256,
+            key,
+        });
+    }
+    if let Ok(key) = DecodingKey::from_ec_pem(bytes) {
+        return Ok(Key {
+            kid: None,
+            algorithm: Algorithm::ES256,
+            key,
+        });
+    }
+    bail!("the JWT public key is neither an RSA nor a P-256 EC public key in PEM")
+}
+
+fn jwks_keys(jwks: &str) -> anyhow::Result<Vec<Key>> {
+    let set: JwkSet = serde_json::from_str(jwks).context("the JWKS document is not valid JSON")?;
+    let mut keys = Vec::new();
+    for jwk in &set.keys {
+        let algorithm = match &jwk.algorithm {
+            jsonwebtoken::jwk::AlgorithmParameters::RSA(_) => Algorithm::RS256,
+            jsonwebtoken::jwk::AlgorithmParameters::EllipticCurve(_) => Algorithm::ES256,
+            _ => continue,
+        };
+        let key = DecodingKey::from_jwk(jwk).context("a JWKS key cannot be used")?;
+        keys.push(Key {
+            kid: jwk.common.key_id.clone(),
+            algorithm,
+            key,
+        });
+    }
+    if keys.is_empty() {
+        bail!("the JWKS document has no RSA or EC keys");
+    }
+    Ok(keys)
+}
+
+/// Reads a file named by a setting, saying which setting when it fails.
+pub fn read_key_file(path: &Path, setting: &str) -> anyhow::Result<String> {
+    std::fs::read_to_string(path)
+        .with_context(|| format!("{setting}: cannot read {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use jsonwebtoken::{EncodingKey, Header, encode};
+    use serde_json::json;
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef-test";
+
+    fn verifier() -> Verifier {
+        Verifier::new(&JwtSettings::SharedSecret {
+            secret: SECRET.to_vec().into(),
+            issuer: "issuer".into(),
+            audience: "casetrail".into(),
+        })
+        .unwrap()
+    }
+
+    fn claims() -> serde_json::Value {
+        let now = chrono::Utc::now().timestamp();
+        json!({"sub": "u-1", "name": "A Worker", "partnership": "southend",
+               "org": "southend-council", "roles": ["notifier", "something_else"],
+               "iss": "issuer", "aud": "casetrail", "exp": now + 600, "nbf": now - 10})
+    }
+
+    fn sign(claims: &serde_json::Value, secret: &[u8]) -> String {
+        encode(
+            &Header::default(),
+            claims,
+            &EncodingKey::from_secret(secret),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_valid_token_becomes_an_actor_and_unknown_roles_are_ignored() {
+        let actor = verifier().verify(&sign(&claims(), SECRET)).unwrap();
+        assert_eq!(actor.org.as_str(), "southend-council");
+        assert_eq!(
+            actor.roles.into_iter().collect::<Vec<_>>(),
+            vec![Role::Notifier]
+        );
+    }
+
+    #[test]
+    fn tokens_failing_any_check_are_refused() {
+        let now = chrono::Utc::now().timestamp();
+        let mut cases: Vec<(&str, serde_json::Value)> = Vec::new();
+        let mut expired = claims();
+        expired["exp"] = json!(now - 3600);
+        cases.push(("expired", expired));
+        let mut early = claims();
+        early["nbf"] = json!(now + 3600);
+        cases.push(("not yet valid", early));
+        let mut issuer = claims();
+        issuer["iss"] = json!("someone-else");
+        cases.push(("wrong issuer", issuer));
+        let mut audience = claims();
+        audience["aud"] = json!("another-api");
+        cases.push(("wrong audience", audience));
+        for claim in ["sub", "org", "partnership", "roles", "exp", "name"] {
+            let mut missing = claims();
+            missing.as_object_mut().unwrap().remove(claim);
+            cases.push(("missing claim", missing));
+        }
+        let mut bad_org = claims();
+        bad_org["org"] = json!("Not A Slug");
+        cases.push(("malformed org", bad_org));
+        for (why, claims) in cases {
+            assert!(
+                verifier().verify(&sign(&claims, SECRET)).is_err(),
+                "{why}: {claims}"
+            );
+        }
+        assert!(
+            verifier()
+                .verify(&sign(&claims(), b"another-secret-of-32-bytes-or-more!!"))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn alg_none_is_refused() {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let body = URL_SAFE_NO_PAD.encode(claims().to_string());
+        assert!(verifier().verify(&format!("{header}.{body}.")).is_err());
+    }
+
+    #[test]
+    fn short_secrets_and_unusable_keys_fail_at_start_up() {
+        let short = JwtSettings::SharedSecret {
+            secret: b"short".to_vec().into(),
+            issuer: "i".into(),
+            audience: "a".into(),
+        };
+        assert!(Verifier::new(&short).is_err());
+        let pem = JwtSettings::PublicKeyPem {
+            pem: "not a key".into(),
+            issuer: "i".into(),
+            audience: "a".into(),
+        };
+        assert!(Verifier::new(&pem).is_err());
+    }
+}

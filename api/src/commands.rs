@@ -1,0 +1,299 @@
+//! How a command flows (architecture.md "Data flow of a command"): idempotency check, load the
+//! case, decide, append with the expected version, wait for the projection, answer.
+
+use crate::dto::CommandAccepted;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use casetrail_domain::case::{Case, CaseCommand, CaseEvent, Context, decide};
+use casetrail_domain::codec::{CURRENT_SCHEMA_VERSION, decode, encode};
+use casetrail_domain::stream::case_stream;
+use casetrail_domain::{Actor, CaseId};
+use casetrail_store::{AppendRequest, ExpectedVersion, NewEvent, RecordedEvent, StoreError};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Attempts when another writer moved the case between load and append (no If-Match).
+const MAX_ATTEMPTS: usize = 5;
+
+/// Namespace for event ids derived from an Idempotency-Key.
+const IDEMPOTENCY_NAMESPACE: Uuid = Uuid::from_u128(0x6a1f_4c2e_9b7d_4e0a_8c3f_2d5e_7b9a_1c04);
+
+/// A command as the HTTP edge hands it over.
+#[derive(Debug)]
+pub struct CommandEnvelope {
+    /// The case it targets.
+    pub case_id: CaseId,
+    /// The command.
+    pub command: CaseCommand,
+    /// `If-Match` version, when the client sent one.
+    pub if_match: Option<u64>,
+    /// The client's idempotency key, scoped to its partnership and user.
+    pub idempotency: Option<Idempotency>,
+    /// The request id, recorded in the events' metadata.
+    pub request_id: String,
+    /// A key sealing personal data in the command, stored just before the append.
+    pub data_key: Option<crate::personal_data::DataKey>,
+}
+
+/// An Idempotency-Key and the hash of the request it was first used with.
+#[derive(Debug, Clone)]
+pub struct Idempotency {
+    /// The key as sent.
+    pub key: String,
+    /// SHA-256 of the method, path and canonical body.
+    pub request_hash: String,
+}
+
+impl Idempotency {
+    fn base(&self, actor: &Actor) -> Uuid {
+        let scope = format!("{}|{}|{}", actor.partnership, actor.user, self.key);
+        Uuid::new_v5(&IDEMPOTENCY_NAMESPACE, scope.as_bytes())
+    }
+
+    /// The id of the n-th event written under this key: the same on every retry, so the store
+    /// recognises a retry and writes nothing.
+    fn event_id(&self, actor: &Actor, n: usize) -> Uuid {
+        Uuid::new_v5(&self.base(actor), format!("event/{n}").as_bytes())
+    }
+
+    /// A case id derived from the key, so a retried NotifyIncident names the same case.
+    pub fn case_id(&self, actor: &Actor) -> CaseId {
+        CaseId::from_uuid(Uuid::new_v5(&self.base(actor), b"case"))
+    }
+}
+
+/// Runs a command to completion. The status is 201 for a command that creates the case.
+pub async fn execute(
+    state: &AppState,
+    actor: &Actor,
+    envelope: CommandEnvelope,
+    created: StatusCode,
+) -> Result<(StatusCode, CommandAccepted), ApiError> {
+    if let Some(idempotency) = &envelope.idempotency
+        && let Some(accepted) = replay(state, actor, idempotency).await?
+    {
+        return Ok((created, accepted));
+    }
+    let outcome = decide_and_append(state, actor, &envelope).await;
+    let accepted = match (outcome, &envelope.idempotency) {
+        (Ok(accepted), _) => accepted,
+        // A concurrent request with the same key may have won the race: answer as it did.
+        (Err(err), Some(idempotency)) => match replay(state, actor, idempotency).await? {
+            Some(accepted) => return Ok((created, accepted)),
+            None => return Err(err),
+        },
+        (Err(err), None) => return Err(err),
+    };
+    if !state
+        .projector
+        .wait_for(accepted.position, state.projection_wait)
+        .await
+    {
+        tracing::warn!(
+            position = accepted.position,
+            "read models did not catch up in time"
+        );
+    }
+    Ok((created, accepted))
+}
+
+async fn replay(
+    state: &AppState,
+    actor: &Actor,
+    idempotency: &Idempotency,
+) -> Result<Option<CommandAccepted>, ApiError> {
+    let first_id = idempotency.event_id(actor, 0);
+    let Some(first) = state
+        .store
+        .event_by_id(first_id)
+        .await
+        .map_err(store_error)?
+    else {
+        return Ok(None);
+    };
+    let stored_hash = first.metadata.get("request_hash").and_then(|h| h.as_str());
+    if stored_hash != Some(idempotency.request_hash.as_str()) {
+        return Err(ApiError::client(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency.key_reused",
+            "this Idempotency-Key was already used with a different request",
+        ));
+    }
+    let batch = state
+        .store
+        .read_stream(&first.stream_id, first.stream_version)
+        .await
+        .map_err(store_error)?;
+    let same_command = |e: &&RecordedEvent| {
+        e.metadata.get("correlation_id") == first.metadata.get("correlation_id")
+    };
+    let last = batch
+        .iter()
+        .take_while(same_command)
+        .last()
+        .unwrap_or(&first);
+    Ok(Some(CommandAccepted {
+        case_id: case_id_of(&first.stream_id),
+        version: last.stream_version,
+        position: last.position,
+    }))
+}
+
+fn case_id_of(stream_id: &str) -> Uuid {
+    match casetrail_domain::stream::parse_stream(stream_id) {
+        Some(casetrail_domain::stream::StreamRef::Case(_, id)) => id.as_uuid(),
+        _ => Uuid::nil(),
+    }
+}
+
+async fn decide_and_append(
+    state: &AppState,
+    actor: &Actor,
+    envelope: &CommandEnvelope,
+) -> Result<CommandAccepted, ApiError> {
+    let partnership = state
+        .projector
+        .read()
+        .partnership(&actor.partnership)
+        .cloned()
+        .ok_or_else(|| {
+            ApiError::client(
+                StatusCode::FORBIDDEN,
+                "auth.unknown_partnership",
+                "the token's partnership is not known to this service",
+            )
+        })?;
+    let stream_id = case_stream(&actor.partnership, envelope.case_id);
+    let correlation_id = Uuid::now_v7();
+    for _ in 0..MAX_ATTEMPTS {
+        let (case, version) = load_case(state, &stream_id).await?;
+        if envelope.if_match.is_some_and(|expected| expected != version) {
+            return Err(precondition_failed());
+        }
+        let ctx = Context {
+            actor,
+            partnership: &partnership,
+            now: chrono::Utc::now(),
+        };
+        let events = decide(case.as_ref(), &envelope.command, &ctx)?;
+        if let Some(key) = &envelope.data_key {
+            state
+                .data_keys
+                .put(key.id, &key.bytes)
+                .await
+                .map_err(store_error)?;
+        }
+        let request = AppendRequest {
+            stream_id: stream_id.clone(),
+            expected_version: if version == 0 {
+                ExpectedVersion::NoStream
+            } else {
+                ExpectedVersion::Exact(version)
+            },
+            events: to_new_events(actor, envelope, correlation_id, &events),
+        };
+        match state.store.append(request).await {
+            Ok(result) => {
+                return Ok(CommandAccepted {
+                    case_id: envelope.case_id.as_uuid(),
+                    version: result.last_version,
+                    position: result.last_position,
+                });
+            }
+            Err(StoreError::Conflict { .. }) if envelope.if_match.is_some() => {
+                return Err(precondition_failed());
+            }
+            Err(StoreError::Conflict { .. }) => continue,
+            Err(StoreError::IdempotencyMismatch) => {
+                return Err(ApiError::client(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotency.key_reused",
+                    "this Idempotency-Key was already used with a different request",
+                ));
+            }
+            Err(err) => return Err(store_error(err)),
+        }
+    }
+    Err(ApiError::client(
+        StatusCode::CONFLICT,
+        "version.conflict",
+        "the case kept changing while this command was decided; retry",
+    ))
+}
+
+fn precondition_failed() -> ApiError {
+    ApiError::client(
+        StatusCode::PRECONDITION_FAILED,
+        "version.precondition_failed",
+        "the case has changed since the version in If-Match; reload it and retry",
+    )
+}
+
+/// Loads and folds a case stream: the state and its version (0 when it does not exist).
+pub async fn load_case(state: &AppState, stream_id: &str) -> Result<(Option<Case>, u64), ApiError> {
+    let recorded = state
+        .store
+        .read_stream(stream_id, 1)
+        .await
+        .map_err(store_error)?;
+    let version = recorded.last().map_or(0, |e| e.stream_version);
+    let mut events = Vec::with_capacity(recorded.len());
+    for event in &recorded {
+        let decoded: CaseEvent = decode(&event.event_type, event.schema_version, &event.data)
+            .map_err(|err| {
+                ApiError::Internal(anyhow::anyhow!("position {}: {err}", event.position))
+            })?;
+        events.push(decoded);
+    }
+    Ok((Case::replay(&events), version))
+}
+
+fn to_new_events(
+    actor: &Actor,
+    envelope: &CommandEnvelope,
+    correlation_id: Uuid,
+    events: &[CaseEvent],
+) -> Vec<NewEvent> {
+    let metadata = json!({
+        "actor": {
+            "user": actor.user,
+            "name": actor.name,
+            "org": actor.org,
+            "roles": actor.roles,
+        },
+        "partnership": actor.partnership,
+        "command": envelope.command.name(),
+        "correlation_id": correlation_id,
+        "causation_id": null,
+        "request_id": envelope.request_id,
+        "idempotency_key": envelope.idempotency.as_ref().map(|i| &i.key),
+        "request_hash": envelope.idempotency.as_ref().map(|i| &i.request_hash),
+    });
+    events
+        .iter()
+        .enumerate()
+        .map(|(n, event)| {
+            let (event_type, data) = encode(event);
+            NewEvent {
+                event_id: envelope
+                    .idempotency
+                    .as_ref()
+                    .map_or_else(Uuid::now_v7, |i| i.event_id(actor, n)),
+                event_type,
+                schema_version: CURRENT_SCHEMA_VERSION,
+                data,
+                metadata: metadata.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Maps a store failure: the database being unreachable is a 503, anything else a 500.
+pub fn store_error(err: StoreError) -> ApiError {
+    if err.is_unavailable() {
+        ApiError::Unavailable(err.into())
+    } else {
+        ApiError::Internal(err.into())
+    }
+}

@@ -1,0 +1,136 @@
+//! Configuration: one typed struct, each setting a flag and an environment variable. Zero
+//! configuration starts a working development instance; production settings fail fast with a
+//! message naming the setting that is wrong.
+
+use crate::auth::{DEV_AUDIENCE, DEV_ISSUER, JwtSettings, load_or_create_dev_secret};
+use anyhow::{Context, bail};
+use secrecy::SecretString;
+use std::path::PathBuf;
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One JSON object per line (for log shippers).
+    Json,
+    /// Human-readable lines.
+    Text,
+}
+
+/// Settings of `casetrail serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeConfig {
+    /// Event store: `sqlite://path` (embedded, the default) or `postgres://user@host/db`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/casetrail.db"
+    )]
+    pub database_url: String,
+    /// Address to listen on.
+    #[arg(long, env = "CASETRAIL_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Directory for the development JWT secret (and the SQLite file by default).
+    #[arg(long, env = "CASETRAIL_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Production: PEM file with the RSA (RS256) or P-256 (ES256) public key of the identity provider.
+    #[arg(long, env = "CASETRAIL_JWT_PUBLIC_KEY_FILE")]
+    pub jwt_public_key_file: Option<PathBuf>,
+    /// Production: JWKS file with the identity provider's RSA/EC public keys (chosen by `kid`).
+    #[arg(long, env = "CASETRAIL_JWKS_FILE")]
+    pub jwks_file: Option<PathBuf>,
+    /// HS256 shared secret (at least 32 bytes); only when explicitly set.
+    #[arg(long, env = "CASETRAIL_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<SecretString>,
+    /// Required `iss` claim (required with a key or secret; dev default `casetrail-dev`).
+    #[arg(long, env = "CASETRAIL_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// Required `aud` claim (required with a key or secret; dev default `casetrail`).
+    #[arg(long, env = "CASETRAIL_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+    /// Log format.
+    #[arg(long, env = "CASETRAIL_LOG_FORMAT", value_enum, default_value = "json")]
+    pub log_format: LogFormat,
+    /// Create the demo partnership (Southend) from the seeds if it does not exist.
+    #[arg(long, env = "CASETRAIL_DEMO_DATA", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo_data: bool,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "CASETRAIL_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+/// Whether tokens are verified with production keys or the development secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    /// Public keys or an explicit secret.
+    Production,
+    /// The development secret in the data directory.
+    Development,
+}
+
+impl ServeConfig {
+    /// The JWT verification settings, reading key files and creating the dev secret if needed.
+    pub fn jwt_settings(&self) -> anyhow::Result<(JwtSettings, AuthMode)> {
+        let configured = [
+            self.jwt_public_key_file.is_some(),
+            self.jwks_file.is_some(),
+            self.jwt_secret.is_some(),
+        ]
+        .into_iter()
+        .filter(|set| *set)
+        .count();
+        if configured > 1 {
+            bail!(
+                "set only one of CASETRAIL_JWT_PUBLIC_KEY_FILE, CASETRAIL_JWKS_FILE and CASETRAIL_JWT_SECRET"
+            );
+        }
+        if configured == 0 {
+            let secret = load_or_create_dev_secret(&self.data_dir)?;
+            let settings = JwtSettings::SharedSecret {
+                secret: secret.into(),
+                issuer: self
+                    .jwt_issuer
+                    .clone()
+                    .unwrap_or_else(|| DEV_ISSUER.to_owned()),
+                audience: self
+                    .jwt_audience
+                    .clone()
+                    .unwrap_or_else(|| DEV_AUDIENCE.to_owned()),
+            };
+            return Ok((settings, AuthMode::Development));
+        }
+        let issuer = self
+            .jwt_issuer
+            .clone()
+            .context("CASETRAIL_JWT_ISSUER is required with a JWT key or secret")?;
+        let audience = self
+            .jwt_audience
+            .clone()
+            .context("CASETRAIL_JWT_AUDIENCE is required with a JWT key or secret")?;
+        let settings = if let Some(path) = &self.jwt_public_key_file {
+            JwtSettings::PublicKeyPem {
+                pem: crate::auth::read_key_file(path, "CASETRAIL_JWT_PUBLIC_KEY_FILE")?,
+                issuer,
+                audience,
+            }
+        } else if let Some(path) = &self.jwks_file {
+            JwtSettings::Jwks {
+                jwks: crate::auth::read_key_file(path, "CASETRAIL_JWKS_FILE")?,
+                issuer,
+                audience,
+            }
+        } else {
+            use secrecy::ExposeSecret;
+            let secret = self
+                .jwt_secret
+                .as_ref()
+                .map(|s| s.expose_secret().as_bytes().to_vec())
+                .unwrap_or_default();
+            JwtSettings::SharedSecret {
+                secret: secret.into(),
+                issuer,
+                audience,
+            }
+        };
+        Ok((settings, AuthMode::Production))
+    }
+}

@@ -1,0 +1,332 @@
+//! Wire types: request bodies and responses, with the examples the OpenAPI document shows.
+//! Domain types stay free of HTTP concerns; conversion happens here, at the edge.
+
+use casetrail_domain::case as domain;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Harm suffered by the child.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Harm {
+    /// The child died.
+    Death,
+    /// The child was seriously harmed.
+    SeriousHarm,
+    /// Harm that is not serious: refused, as it does not meet the criteria.
+    NotSerious,
+}
+
+/// Whether abuse or neglect is known or suspected.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AbuseOrNeglect {
+    /// Known.
+    Known,
+    /// Suspected.
+    Suspected,
+    /// Neither: refused, as it does not meet the criteria.
+    NotSuspected,
+}
+
+/// Why the incident is this local authority's to notify.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationBasis {
+    /// In the local authority's area.
+    InArea,
+    /// The child normally lives in the area; the incident was outside England.
+    ResidentOutsideEngland,
+    /// Elsewhere in England: refused, that area's local authority notifies.
+    ElsewhereInEngland,
+}
+
+macro_rules! same_enum {
+    ($wire:ident => $domain:path { $($variant:ident),* }) => {
+        impl From<$wire> for $domain {
+            fn from(value: $wire) -> Self {
+                match value { $($wire::$variant => <$domain>::$variant),* }
+            }
+        }
+        impl From<$domain> for $wire {
+            fn from(value: $domain) -> Self {
+                match value { $(<$domain>::$variant => $wire::$variant),* }
+            }
+        }
+    };
+}
+same_enum!(Harm => domain::Harm { Death, SeriousHarm, NotSerious });
+same_enum!(AbuseOrNeglect => domain::AbuseOrNeglect { Known, Suspected, NotSuspected });
+same_enum!(LocationBasis => domain::LocationBasis { InArea, ResidentOutsideEngland, ElsewhereInEngland });
+
+/// The child, as the local authority records them.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChildInput {
+    /// The local authority's pseudonymous case reference.
+    #[schema(example = "SBC-2022-0412")]
+    pub reference: String,
+    /// Given name (sealed; never in logs or read models).
+    #[schema(example = "Alex")]
+    pub given_name: String,
+    /// Family name (sealed).
+    #[schema(example = "Smith")]
+    pub family_name: String,
+    /// Date of birth (sealed; the case keeps only the age band).
+    #[schema(example = "2016-03-01")]
+    pub date_of_birth: NaiveDate,
+    /// Sex.
+    #[schema(example = "female")]
+    pub sex: String,
+    /// Ethnicity.
+    #[schema(example = "White British")]
+    pub ethnicity: String,
+    /// Whether the child was looked after.
+    pub looked_after: bool,
+    /// Whether the child had a child protection plan.
+    pub child_protection_plan: bool,
+}
+
+/// NotifyIncident request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "child": {
+        "reference": "SBC-2022-0412", "given_name": "Alex", "family_name": "Smith",
+        "date_of_birth": "2016-03-01", "sex": "female", "ethnicity": "White British",
+        "looked_after": false, "child_protection_plan": true
+    },
+    "incident_date": "2022-12-20",
+    "became_aware_on": "2022-12-22",
+    "harm": "serious_harm",
+    "abuse_or_neglect": "suspected",
+    "location_basis": "in_area",
+    "summary": "Admitted to hospital with injuries inconsistent with the account given."
+}))]
+pub struct NotifyIncidentRequest {
+    /// The child.
+    pub child: ChildInput,
+    /// When the incident happened.
+    pub incident_date: NaiveDate,
+    /// When the local authority became aware: starts the 5-working-day Panel notification.
+    pub became_aware_on: NaiveDate,
+    /// Harm.
+    pub harm: Harm,
+    /// Abuse or neglect.
+    pub abuse_or_neglect: AbuseOrNeglect,
+    /// Location basis.
+    pub location_basis: LocationBasis,
+    /// Summary of what happened (sealed with the personal data).
+    #[schema(example = "Admitted to hospital with injuries inconsistent with the account given.")]
+    pub summary: String,
+    /// When the notification was made, if not now (RFC 3339).
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// RecordPanelNotification request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"panel_reference": "CSPRP-2022-1234", "submitted_on": "2022-12-29"}))]
+pub struct RecordPanelNotificationRequest {
+    /// The Panel's reference for the notification.
+    pub panel_reference: String,
+    /// The day the notification was submitted to the Panel.
+    pub submitted_on: NaiveDate,
+    /// When, if not now; must fall on `submitted_on` (Europe/London).
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// The answer to every accepted command.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "version": 1, "position": 42}))]
+pub struct CommandAccepted {
+    /// The case.
+    pub case_id: Uuid,
+    /// The case's new version (send it back in `If-Match`).
+    pub version: u64,
+    /// The log position of the last event written.
+    pub position: u64,
+}
+
+/// Late by how much.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LateBy {
+    /// Working days late.
+    pub working_days: i64,
+    /// Whole hours late.
+    pub hours: i64,
+}
+
+/// Status of a deadline at the time asked.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineStatus {
+    /// More than one working day away.
+    Pending,
+    /// Due within one working day.
+    DueSoon,
+    /// Met on time.
+    Met,
+    /// Met late.
+    MetLate,
+    /// Past due and unmet.
+    Breached,
+    /// No longer applies.
+    NotApplicable,
+}
+same_enum!(DeadlineStatus => casetrail_domain::deadline::DeadlineStatus { Pending, DueSoon, Met, MetLate, Breached, NotApplicable });
+
+/// A deadline (api.md "A deadline, wherever it appears").
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "deadline_id": "5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11",
+    "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f",
+    "kind": "panel_notification", "organisation": "southend-council",
+    "due_at": "2023-01-03T23:59:59Z", "status": "met",
+    "fulfilled_at": "2022-12-29T23:59:59Z", "late_by": null,
+    "fulfilled_by": "RecordPanelNotification"
+}))]
+pub struct DeadlineView {
+    /// Stable id of this deadline.
+    pub deadline_id: Uuid,
+    /// The case.
+    pub case_id: Uuid,
+    /// Stable kind code, e.g. `panel_notification`.
+    pub kind: String,
+    /// The organisation that must act.
+    pub organisation: Option<String>,
+    /// When it falls due.
+    pub due_at: DateTime<Utc>,
+    /// Status now (or at `as_of`).
+    pub status: DeadlineStatus,
+    /// When the fulfilling fact occurred.
+    pub fulfilled_at: Option<DateTime<Utc>>,
+    /// How late, when met late or breached.
+    pub late_by: Option<LateBy>,
+    /// The command that fulfils it.
+    pub fulfilled_by: String,
+}
+
+/// The child as a case shows it: no names, no date of birth.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChildView {
+    /// Pseudonymous reference.
+    pub reference: String,
+    /// Age band at the incident: `under_1`, `1_to_5`, `6_to_10`, `11_to_15`, `16_to_17`.
+    pub age_band: String,
+    /// Sex.
+    pub sex: String,
+    /// Ethnicity.
+    pub ethnicity: String,
+    /// Looked after.
+    pub looked_after: bool,
+    /// Child protection plan.
+    pub child_protection_plan: bool,
+}
+
+/// The Panel notification.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PanelNotificationView {
+    /// The Panel's reference.
+    pub panel_reference: String,
+    /// Day submitted.
+    pub submitted_on: NaiveDate,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// A case in a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CaseSummary {
+    /// Case id.
+    pub case_id: Uuid,
+    /// `child`, `adult` or `domestic_homicide`.
+    pub kind: String,
+    /// Life-cycle stage, e.g. `notified`, `panel_notified`.
+    pub stage: String,
+    /// Version (ETag).
+    pub version: u64,
+    /// Pseudonymous reference.
+    pub reference: String,
+    /// When the case was opened.
+    pub opened_at: DateTime<Utc>,
+    /// Whether any deadline is breached now.
+    pub has_overdue_deadlines: bool,
+}
+
+/// A case in full.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "child", "stage": "panel_notified",
+    "version": 2, "opened_at": "2022-12-22T10:15:00Z", "notified_by": "southend-council",
+    "child": {"reference": "SBC-2022-0412", "age_band": "6_to_10", "sex": "female",
+              "ethnicity": "White British", "looked_after": false, "child_protection_plan": true},
+    "incident_date": "2022-12-20", "became_aware_on": "2022-12-22", "harm": "serious_harm",
+    "abuse_or_neglect": "suspected", "location_basis": "in_area",
+    "panel_notification": {"panel_reference": "CSPRP-2022-1234", "submitted_on": "2022-12-29",
+                           "occurred_at": "2022-12-29T23:59:59Z"},
+    "involved_organisations": ["southend-council"],
+    "deadlines": [{"deadline_id": "5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11",
+                   "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "panel_notification",
+                   "organisation": "southend-council", "due_at": "2023-01-03T23:59:59Z",
+                   "status": "met", "fulfilled_at": "2022-12-29T23:59:59Z", "late_by": null,
+                   "fulfilled_by": "RecordPanelNotification"}]
+}))]
+pub struct CaseDetail {
+    /// Case id.
+    pub case_id: Uuid,
+    /// Kind.
+    pub kind: String,
+    /// Stage.
+    pub stage: String,
+    /// Version (also the ETag).
+    pub version: u64,
+    /// When opened.
+    pub opened_at: DateTime<Utc>,
+    /// The notifying organisation.
+    pub notified_by: String,
+    /// The child, without identifying details.
+    pub child: ChildView,
+    /// Incident date.
+    pub incident_date: NaiveDate,
+    /// Became aware on.
+    pub became_aware_on: NaiveDate,
+    /// Harm.
+    pub harm: Harm,
+    /// Abuse or neglect.
+    pub abuse_or_neglect: AbuseOrNeglect,
+    /// Location basis.
+    pub location_basis: LocationBasis,
+    /// The Panel notification, once recorded.
+    pub panel_notification: Option<PanelNotificationView>,
+    /// Organisations involved in the case.
+    pub involved_organisations: Vec<String>,
+    /// Every deadline of the case.
+    pub deadlines: Vec<DeadlineView>,
+}
+
+/// The child's identifying details, for those who need them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonalDetails {
+    /// Case id.
+    pub case_id: Uuid,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Date of birth.
+    pub date_of_birth: NaiveDate,
+    /// The notification's summary.
+    pub summary: String,
+}
+
+/// A page of cases.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CasePage {
+    /// The cases.
+    pub items: Vec<CaseSummary>,
+    /// Cursor of the next page, `null` on the last.
+    pub next_cursor: Option<String>,
+}

@@ -1,0 +1,176 @@
+//! Request extraction that answers in problem+json: JSON bodies (with the hash used for
+//! idempotency), `If-Match`, `Idempotency-Key`, and the configuration of actix's own
+//! extractors so their failures look like every other error.
+
+use crate::commands::Idempotency;
+use crate::problem::ApiError;
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+/// Largest request body accepted, in bytes (documented in the README and OpenAPI).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Longest Idempotency-Key accepted.
+const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+
+/// A JSON command body: the typed value and the SHA-256 of the request, for idempotency.
+#[derive(Debug)]
+pub struct JsonBody<T> {
+    /// The parsed body.
+    pub value: T,
+    /// Hash of method, path and canonical body.
+    pub request_hash: String,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+        let method_and_path = format!("{} {}", req.method(), req.path());
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::client(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "body.unsupported_media_type",
+                    "the body must be application/json",
+                )
+                .into());
+            }
+            let bytes = bytes.await.map_err(|err| {
+                match err.as_error::<actix_web::error::PayloadError>() {
+                    Some(payload) => payload_error(payload).into(),
+                    None => err,
+                }
+            })?;
+            let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|err| {
+                ApiError::bad_request("body.malformed_json", format!("malformed JSON: {err}"))
+            })?;
+            let request_hash = hash_request(&method_and_path, &json);
+            let value = serde_path_to_error::deserialize(&json).map_err(|err| {
+                let path = err.path().to_string();
+                let message = scrub(&err.into_inner().to_string());
+                let detail = if path == "." {
+                    message
+                } else {
+                    format!("{path}: {message}")
+                };
+                ApiError::bad_request("body.invalid", detail)
+            })?;
+            Ok(JsonBody {
+                value,
+                request_hash,
+            })
+        })
+    }
+}
+
+fn hash_request(method_and_path: &str, body: &serde_json::Value) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(method_and_path.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(casetrail_store::canonical_json(body).as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// Removes the offending value from serde's messages ("invalid type: string \"Alex\",
+/// expected ..."): the value may be personal data, and error messages never carry any.
+fn scrub(message: &str) -> String {
+    for prefix in ["invalid type", "invalid value", "invalid length"] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            return match rest.find(", expected") {
+                Some(at) => format!("{prefix}{}", &rest[at..]),
+                None => prefix.to_owned(),
+            };
+        }
+    }
+    if message.starts_with("unknown variant") {
+        return match message.find(", expected") {
+            Some(at) => format!("unknown variant{}", &message[at..]),
+            None => "unknown variant".to_owned(),
+        };
+    }
+    // Date and time parse errors ("input contains invalid characters") carry no value.
+    message.to_owned()
+}
+
+/// The `If-Match` version, if sent: `"<version>"`. A malformed value can never match.
+pub fn if_match(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::client(
+                StatusCode::PRECONDITION_FAILED,
+                "version.precondition_failed",
+                "If-Match must be a case version as given in the ETag, e.g. \"3\"",
+            )
+        })
+}
+
+/// The `Idempotency-Key`, if sent, with the request's hash.
+pub fn idempotency(req: &HttpRequest, request_hash: &str) -> Result<Option<Idempotency>, ApiError> {
+    let Some(value) = req.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .filter(|k| (1..=MAX_IDEMPOTENCY_KEY_LEN).contains(&k.len()))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "idempotency.invalid_key",
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+            )
+        })?;
+    Ok(Some(Idempotency {
+        key: key.to_owned(),
+        request_hash: request_hash.to_owned(),
+    }))
+}
+
+/// Makes actix's path, query and payload extractors answer in problem+json.
+pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+        .app_data(web::PathConfig::default().error_handler(|_, _| {
+            // A malformed id names nothing: the same answer as an unknown one.
+            ApiError::client(
+                StatusCode::NOT_FOUND,
+                "resource.not_found",
+                "no such resource",
+            )
+            .into()
+        }))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            ApiError::bad_request("query.invalid", scrub(&err.to_string())).into()
+        }));
+}
+
+/// Maps a payload error (too large, broken stream) to problem+json.
+pub fn payload_error(err: &actix_web::error::PayloadError) -> ApiError {
+    match err {
+        actix_web::error::PayloadError::Overflow => ApiError::client(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body.too_large",
+            format!("the body must be at most {MAX_BODY_BYTES} bytes"),
+        ),
+        _ => ApiError::bad_request("body.unreadable", "the request body could not be read"),
+    }
+}

@@ -1,0 +1,21 @@
+//! The Casetrail HTTP API: authentication, authorisation, handlers, problem+json errors and
+//! the OpenAPI document, over the event store and the read models.
+
+pub mod auth;
+pub mod commands;
+pub mod config;
+pub mod demo;
+pub mod dto;
+pub mod extract;
+pub mod openapi;
+pub mod personal_data;
+pub mod problem;
+pub mod request_context;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod visibility;
+
+pub use config::ServeConfig;
+pub use startup::Application;

@@ -1,0 +1,108 @@
+//! `casetrail`: serve the API, mint development tokens, print the OpenAPI document.
+
+use anyhow::Context;
+use casetrail_api::auth::{DevTokenRequest, load_or_create_dev_secret, mint_dev_token};
+use casetrail_api::config::AuthMode;
+use casetrail_api::{Application, ServeConfig, openapi, telemetry};
+use casetrail_domain::{OrgSlug, PartnershipSlug, Role};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Casetrail: event-sourced safeguarding case reviews.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP API (SQLite in ./data by default; DATABASE_URL for PostgreSQL).
+    Serve(ServeConfig),
+    /// Print a development token signed with the data directory's dev secret.
+    Token(TokenArgs),
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Debug, clap::Args)]
+struct TokenArgs {
+    /// Partnership slug.
+    #[arg(long, default_value = "southend")]
+    partnership: String,
+    /// Organisation slug, e.g. southend-council, essex-police, suhft.
+    #[arg(long)]
+    org: String,
+    /// Role (repeatable): business_manager, notifier, partner_decision_maker, agency_user,
+    /// independent_advisor, reviewer, auditor, admin.
+    #[arg(long = "role", required = true)]
+    roles: Vec<String>,
+    /// User id.
+    #[arg(long, default_value = "dev-user")]
+    sub: String,
+    /// Display name.
+    #[arg(long, default_value = "Development User")]
+    name: String,
+    /// Lifetime in hours.
+    #[arg(long, default_value_t = 12)]
+    hours: i64,
+    /// Data directory holding the dev secret.
+    #[arg(long, env = "CASETRAIL_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(config) => serve(config),
+        Command::Token(args) => {
+            println!("{}", token(&args)?);
+            Ok(())
+        }
+        Command::Openapi => {
+            print!("{}", openapi::document_json());
+            Ok(())
+        }
+    }
+}
+
+fn token(args: &TokenArgs) -> anyhow::Result<String> {
+    let mut roles = Vec::new();
+    for role in &args.roles {
+        roles.push(Role::parse(role).with_context(|| format!("unknown role {role}"))?);
+    }
+    let secret = load_or_create_dev_secret(&args.data_dir)?;
+    mint_dev_token(
+        &secret,
+        &DevTokenRequest {
+            partnership: PartnershipSlug::parse(&args.partnership).context("--partnership")?,
+            org: OrgSlug::parse(&args.org).context("--org")?,
+            roles,
+            sub: args.sub.clone(),
+            name: args.name.clone(),
+            ttl_seconds: args.hours * 3600,
+        },
+    )
+}
+
+fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    telemetry::init_logging(config.log_format);
+    let system = actix_web::rt::System::new();
+    system.block_on(async move {
+        let app = Application::build(config).await?;
+        let base = format!("http://127.0.0.1:{}", app.port());
+        eprintln!("Casetrail is listening on port {}", app.port());
+        eprintln!("  API reference: {base}/docs   OpenAPI: {base}/openapi.json");
+        if app.auth_mode() == AuthMode::Development {
+            eprintln!(
+                "  Development tokens: casetrail token --role notifier --org southend-council"
+            );
+            eprintln!(
+                "  (or: cargo run -p casetrail-api -- token --role notifier --org southend-council)"
+            );
+        }
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}

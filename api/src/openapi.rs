@@ -1,0 +1,196 @@
+//! The OpenAPI document: the shared pieces (security, error responses, headers) and the
+//! function that builds the document from the same registrations as the router.
+
+use crate::problem::{Problem, ProblemField};
+use actix_web::App;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToResponse};
+use utoipa_actix_web::AppExt;
+
+/// The document's fixed parts; paths come from the route registrations.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Casetrail",
+        description = "Event-sourced case reviews for a multi-agency safeguarding partnership: \
+serious incident notifications, rapid reviews, partner decisions, the national Panel's response, \
+local child safeguarding practice reviews, safeguarding adult reviews and domestic homicide \
+reviews.\n\nConventions: JSON in and out, `snake_case`, RFC 3339 UTC timestamps, `YYYY-MM-DD` \
+dates, UUID ids. Every command answers `{case_id, version, position}`; send the version back in \
+`If-Match` to refuse lost updates (412), and an `Idempotency-Key` to make retries safe. Errors \
+are RFC 9457 `application/problem+json` with a stable `code`. Lists are paginated by opaque \
+cursor. Bodies are limited to 64 KiB (413).",
+        license(name = "AGPL-3.0-only")
+    ),
+    modifiers(&BearerSecurity),
+    components(
+        schemas(Problem, ProblemField),
+        responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
+                  PayloadTooLarge, UnsupportedMediaType, Unprocessable, Gone, Internal, Unavailable)
+    ),
+    tags(
+        (name = "Child cases", description = "Serious child safeguarding cases: notification to rapid review and LCSPR"),
+        (name = "Review status", description = "Read models of cases and their deadlines"),
+        (name = "Operations", description = "Health and metrics for operators")
+    )
+)]
+#[derive(Debug)]
+pub struct ApiDoc;
+
+struct BearerSecurity;
+
+impl Modify for BearerSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "A JWT with claims sub, name, partnership, org and roles. Development: \
+                         `casetrail token --role notifier --org southend-council`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Builds the OpenAPI document from the route registrations.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    api
+}
+
+/// The document as the committed, pretty-printed JSON.
+pub fn document_json() -> String {
+    let mut text = document().to_pretty_json().unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The `Idempotency-Key` header.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKey {
+    /// Makes a retry safe: the same key with the same body returns the first response and
+    /// writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+    #[param(rename = "Idempotency-Key", example = "notify-SBC-2022-0412")]
+    pub idempotency_key: Option<String>,
+}
+
+/// The `If-Match` header.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatch {
+    /// The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+    /// 412 if the case has moved on.
+    #[param(rename = "If-Match", example = "\"1\"")]
+    pub if_match: Option<String>,
+}
+
+macro_rules! problem_response {
+    ($name:ident, $description:literal, $status:literal, $code:literal, $detail:literal) => {
+        #[doc = $description]
+        #[derive(Debug, ToResponse)]
+        #[response(
+                            description = $description,
+                            content_type = "application/problem+json",
+                            example = json!({
+                                "type": concat!("urn:casetrail:problem:", $code),
+                                "title": $description,
+                                "status": $status,
+                                "detail": $detail,
+                                "instance": "/v1/cases/01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f",
+                                "code": $code,
+                                "request_id": "01937a2e-9000-7000-8000-000000000001"
+                            })
+                        )]
+        pub struct $name(#[allow(dead_code)] Problem);
+    };
+}
+
+problem_response!(
+    BadRequest,
+    "Bad Request",
+    400,
+    "body.invalid",
+    "child.looked_after: invalid type, expected a boolean"
+);
+problem_response!(
+    Unauthorized,
+    "Unauthorized",
+    401,
+    "auth.unauthenticated",
+    "a bearer token is required"
+);
+problem_response!(
+    Forbidden,
+    "Forbidden",
+    403,
+    "auth.role_required",
+    "this command needs the role notifier"
+);
+problem_response!(NotFound, "Not Found", 404, "case.not_found", "no such case");
+problem_response!(
+    Conflict,
+    "Conflict",
+    409,
+    "case.wrong_stage",
+    "the Panel notification is already recorded for this case"
+);
+problem_response!(
+    PreconditionFailed,
+    "Precondition Failed",
+    412,
+    "version.precondition_failed",
+    "the case has changed since the version in If-Match; reload it and retry"
+);
+problem_response!(
+    PayloadTooLarge,
+    "Payload Too Large",
+    413,
+    "body.too_large",
+    "the body must be at most 65536 bytes"
+);
+problem_response!(
+    UnsupportedMediaType,
+    "Unsupported Media Type",
+    415,
+    "body.unsupported_media_type",
+    "the body must be application/json"
+);
+problem_response!(
+    Unprocessable,
+    "Unprocessable Entity",
+    422,
+    "notification.criteria_not_met",
+    "the notification does not meet the statutory criteria: abuse or neglect must be known or suspected"
+);
+problem_response!(
+    Gone,
+    "Gone",
+    410,
+    "personal_data.erased",
+    "the details have been erased"
+);
+problem_response!(
+    Internal,
+    "Internal Server Error",
+    500,
+    "internal",
+    "an internal error occurred; quote the request id to support"
+);
+problem_response!(
+    Unavailable,
+    "Service Unavailable",
+    503,
+    "unavailable",
+    "the service is temporarily unavailable; retry later"
+);

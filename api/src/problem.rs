@@ -1,0 +1,220 @@
+//! The API's one error type and its one mapping to RFC 9457 `application/problem+json`.
+//!
+//! Internal causes are logged with their whole chain and never sent: a client sees a stable
+//! `code`, a title, a detail free of personal data, and the request id to quote to support.
+
+use crate::request_context;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use casetrail_domain::{DomainError, ErrorKind, FieldError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One invalid field.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"field": "child.date_of_birth", "code": "date.after_incident", "message": "child.date_of_birth must not be after incident_date"}))]
+pub struct ProblemField {
+    /// JSON path of the field.
+    pub field: String,
+    /// Stable machine-readable code.
+    pub code: String,
+    /// Explanation.
+    pub message: String,
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:casetrail:problem:case.wrong_stage",
+    "title": "Conflict",
+    "status": 409,
+    "detail": "the Panel notification is already recorded for this case",
+    "instance": "/v1/cases/01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f/panel-notification",
+    "code": "case.wrong_stage",
+    "request_id": "01937a2e-9000-7000-8000-000000000001"
+}))]
+pub struct Problem {
+    /// URI naming the kind of problem: `urn:casetrail:problem:<code>`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// Short summary of the status.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// What went wrong, without personal data.
+    pub detail: String,
+    /// The request path.
+    pub instance: String,
+    /// Stable machine-readable code, e.g. `case.wrong_stage`.
+    pub code: String,
+    /// The request id (also in the `x-request-id` header).
+    pub request_id: String,
+    /// Field-level errors, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+/// Everything that can go wrong in a request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No valid bearer token.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// A domain rule refused the command, or the request was malformed.
+    #[error("{code}: {detail}")]
+    Client {
+        /// HTTP status.
+        status: StatusCode,
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        detail: String,
+        /// Field errors.
+        errors: Vec<ProblemField>,
+    },
+    /// A failure of ours; the cause is logged, never sent.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+    /// A dependency (the database) is unavailable.
+    #[error("service unavailable")]
+    Unavailable(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    /// A client error with a status, code and detail.
+    pub fn client(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::Client {
+            status,
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// 400 for a body or query that cannot be parsed.
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::client(StatusCode::BAD_REQUEST, code, detail)
+    }
+
+    /// 404 for a case that does not exist for this actor (another tenant's too).
+    pub fn case_not_found() -> Self {
+        Self::client(StatusCode::NOT_FOUND, "case.not_found", "no such case")
+    }
+
+    /// 422 naming one invalid field.
+    pub fn invalid_field(field: &str, code: &'static str, detail: impl Into<String>) -> Self {
+        let detail = detail.into();
+        ApiError::Client {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            detail: detail.clone(),
+            errors: vec![ProblemField {
+                field: field.to_owned(),
+                code: code.to_owned(),
+                message: detail,
+            }],
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(err: DomainError) -> Self {
+        let status = match err.kind {
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError::Client {
+            status,
+            code: err.code,
+            detail: err.message,
+            errors: err.field_errors.into_iter().map(problem_field).collect(),
+        }
+    }
+}
+
+fn problem_field(field: FieldError) -> ProblemField {
+    ProblemField {
+        field: field.field,
+        code: field.code.to_owned(),
+        message: field.message,
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Client { status, .. } => *status,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let (code, detail, errors) = match self {
+            ApiError::Unauthorized(detail) => {
+                ("auth.unauthenticated", (*detail).to_owned(), vec![])
+            }
+            ApiError::Client {
+                code,
+                detail,
+                errors,
+                ..
+            } => (*code, detail.clone(), errors.clone()),
+            ApiError::Internal(cause) => {
+                tracing::error!(error = ?cause, "internal error");
+                (
+                    "internal",
+                    "an internal error occurred; quote the request id to support".to_owned(),
+                    vec![],
+                )
+            }
+            ApiError::Unavailable(cause) => {
+                tracing::warn!(error = ?cause, "dependency unavailable");
+                (
+                    "unavailable",
+                    "the service is temporarily unavailable; retry later".to_owned(),
+                    vec![],
+                )
+            }
+        };
+        let mut response = problem_response(status, code, detail, errors);
+        if matches!(self, ApiError::Unauthorized(_)) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"casetrail\""),
+            );
+        }
+        response
+    }
+}
+
+/// Builds a problem response for the current request.
+pub fn problem_response(
+    status: StatusCode,
+    code: &str,
+    detail: String,
+    errors: Vec<ProblemField>,
+) -> HttpResponse {
+    let context = request_context::current();
+    let problem = Problem {
+        problem_type: format!("urn:casetrail:problem:{code}"),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail,
+        instance: context.path,
+        code: code.to_owned(),
+        request_id: context.request_id,
+        errors,
+    };
+    HttpResponse::build(status)
+        .content_type(PROBLEM_JSON)
+        .json(problem)
+}

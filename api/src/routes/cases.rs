@@ -1,0 +1,465 @@
+//! Case resources: the commands of the child life cycle's first steps and the review status.
+
+use crate::auth::Authenticated;
+use crate::commands::{self, CommandEnvelope};
+use crate::dto::{
+    CaseDetail, CasePage, CaseSummary, ChildView, CommandAccepted, DeadlineView, LateBy,
+    NotifyIncidentRequest, PanelNotificationView, PersonalDetails, RecordPanelNotificationRequest,
+};
+use crate::extract::{JsonBody, idempotency, if_match};
+use crate::personal_data::{self, ChildPersonalData};
+use crate::problem::ApiError;
+use crate::request_context;
+use crate::state::AppState;
+use crate::visibility::{can_read_personal_details, can_see, sees_all_cases};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use casetrail_domain::case::{CaseCommand, NotifyIncident, RecordPanelNotification};
+use casetrail_domain::deadline::DeadlineStatus;
+use casetrail_domain::partnership::Partnership;
+use casetrail_domain::{Actor, CaseId};
+use casetrail_projections::CaseRecord;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+fn accepted(status: StatusCode, body: &CommandAccepted) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    response.insert_header((header::ETAG, format!("\"{}\"", body.version)));
+    if status == StatusCode::CREATED {
+        response.insert_header((header::LOCATION, format!("/v1/cases/{}", body.case_id)));
+    }
+    response.json(body)
+}
+
+/// NotifyIncident: the local authority notifies a serious child safeguarding incident.
+#[utoipa::path(
+    operation_id = "NotifyIncident",
+    tag = "Child cases",
+    summary = "Notify a serious incident (opens a child case)",
+    description = "The local authority notifies a serious child safeguarding incident: abuse or \
+neglect known or suspected, and the child died or was seriously harmed in the area (or, normally \
+resident, outside England). Opens a case with the statutory deadline to notify the national Panel \
+within 5 working days of becoming aware. The child's names, date of birth and the summary are \
+sealed with a key of their own and never appear in read models or logs. A notification that does \
+not meet the criteria is refused with 422 and the reason. Role: `notifier` of the local authority.",
+    request_body = NotifyIncidentRequest,
+    params(crate::openapi::IdempotencyKey),
+    responses(
+        (status = 201, description = "The case is open.", body = CommandAccepted,
+         headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/cases/notifications")]
+pub async fn notify_incident(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    body: JsonBody<NotifyIncidentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let idempotency = idempotency(&req, &body.request_hash)?;
+    let request = body.value;
+    let case_id = idempotency
+        .as_ref()
+        .map_or_else(|| CaseId::from_uuid(Uuid::now_v7()), |i| i.case_id(&actor));
+    let (sealed, data_key) = personal_data::seal(&ChildPersonalData {
+        given_name: request.child.given_name,
+        family_name: request.child.family_name,
+        date_of_birth: request.child.date_of_birth,
+        summary: request.summary,
+    })
+    .map_err(ApiError::Internal)?;
+    let command = CaseCommand::NotifyIncident(NotifyIncident {
+        case_id,
+        child_reference: request.child.reference,
+        date_of_birth: request.child.date_of_birth,
+        sex: request.child.sex,
+        ethnicity: request.child.ethnicity,
+        looked_after: request.child.looked_after,
+        child_protection_plan: request.child.child_protection_plan,
+        personal_data: sealed,
+        incident_date: request.incident_date,
+        became_aware_on: request.became_aware_on,
+        harm: request.harm.into(),
+        abuse_or_neglect: request.abuse_or_neglect.into(),
+        location_basis: request.location_basis.into(),
+        occurred_at: request.occurred_at,
+    });
+    let envelope = CommandEnvelope {
+        case_id,
+        command,
+        if_match: None,
+        idempotency,
+        request_id: request_context::current().request_id,
+        data_key: Some(data_key),
+    };
+    let (status, body) = commands::execute(&state, &actor, envelope, StatusCode::CREATED).await?;
+    Ok(accepted(status, &body))
+}
+
+/// RecordPanelNotification: the local authority notified the national Panel.
+#[utoipa::path(
+    operation_id = "RecordPanelNotification",
+    tag = "Child cases",
+    summary = "Record that the Panel was notified",
+    description = "Records the local authority's notification to the national Child Safeguarding \
+Practice Review Panel, with the Panel's reference. Fulfils the `panel_notification` deadline \
+(5 working days after becoming aware): met if submitted by the end of that day. A backfilled \
+notification without `occurred_at` counts at the end of `submitted_on`. Role: `notifier` of the \
+local authority.",
+    request_body = RecordPanelNotificationRequest,
+    params(("case_id" = Uuid, Path, description = "The case"), crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    responses(
+        (status = 200, description = "Recorded.", body = CommandAccepted,
+         headers(("ETag" = String, description = "The case's new version"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/cases/{case_id}/panel-notification")]
+pub async fn record_panel_notification(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    case_id: web::Path<Uuid>,
+    body: JsonBody<RecordPanelNotificationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let case_id = CaseId::from_uuid(case_id.into_inner());
+    visible_case(&state, &actor, case_id)?;
+    let envelope = CommandEnvelope {
+        case_id,
+        command: CaseCommand::RecordPanelNotification(RecordPanelNotification {
+            panel_reference: body.value.panel_reference,
+            submitted_on: body.value.submitted_on,
+            occurred_at: body.value.occurred_at,
+        }),
+        if_match: if_match(&req)?,
+        idempotency: idempotency(&req, &body.request_hash)?,
+        request_id: request_context::current().request_id,
+        data_key: None,
+    };
+    let (status, body) = commands::execute(&state, &actor, envelope, StatusCode::OK).await?;
+    Ok(accepted(status, &body))
+}
+
+/// Checks that the case exists in the actor's partnership and the actor may see it; anything
+/// else is the same 404, so ids of other tenants' cases reveal nothing.
+fn visible_case(state: &AppState, actor: &Actor, case_id: CaseId) -> Result<(), ApiError> {
+    let models = state.projector.read();
+    let partnership = models
+        .partnership(&actor.partnership)
+        .ok_or_else(ApiError::case_not_found)?;
+    match models.case(&actor.partnership, case_id) {
+        Some(record) if can_see(actor, partnership, &record.case) => Ok(()),
+        _ => Err(ApiError::case_not_found()),
+    }
+}
+
+/// Query of the case list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListCasesQuery {
+    /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500, example = 50)]
+    pub limit: Option<usize>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+const DEFAULT_PAGE: usize = 50;
+const MAX_PAGE: usize = 500;
+
+/// Lists the cases the actor may see.
+#[utoipa::path(
+    operation_id = "ListCases",
+    tag = "Review status",
+    summary = "List cases",
+    description = "The cases of the caller's partnership that the caller may see (agency users: \
+only cases their organisation is involved in), oldest first, in pages.",
+    params(ListCasesQuery),
+    responses(
+        (status = 200, description = "A page of cases.", body = CasePage,
+         example = json!({"items": [{"case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "child",
+            "stage": "notified", "version": 1, "reference": "SBC-2022-0412",
+            "opened_at": "2022-12-22T10:15:00Z", "has_overdue_deadlines": false}],
+            "next_cursor": null})),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 500, response = crate::openapi::Internal),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/cases")]
+pub async fn list_cases(
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    query: web::Query<ListCasesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "query.invalid_limit",
+            "limit must be 1 to 500",
+        ));
+    }
+    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let now = Utc::now();
+    let models = state.projector.read();
+    let Some(partnership) = models.partnership(&actor.partnership) else {
+        return Ok(HttpResponse::Ok().json(CasePage {
+            items: vec![],
+            next_cursor: None,
+        }));
+    };
+    let all = sees_all_cases(&actor, partnership);
+    let (records, next) = models.cases_page(&actor.partnership, after, limit, |r| {
+        all || r.case.involved.contains(&actor.org)
+    });
+    let items = records
+        .into_iter()
+        .map(|r| summary(r, partnership, now))
+        .collect();
+    Ok(HttpResponse::Ok().json(CasePage {
+        items,
+        next_cursor: next.map(encode_cursor),
+    }))
+}
+
+fn encode_cursor(after: CaseId) -> String {
+    URL_SAFE_NO_PAD.encode(after.as_uuid().as_bytes())
+}
+
+fn decode_cursor(cursor: &str) -> Result<CaseId, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| Uuid::from_slice(&bytes).ok())
+        .map(CaseId::from_uuid)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "query.invalid_cursor",
+                "the cursor is not one this API gave",
+            )
+        })
+}
+
+fn kind_str(record: &CaseRecord) -> String {
+    enum_str(&record.case.kind)
+}
+
+fn enum_str<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn summary(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>) -> CaseSummary {
+    let has_overdue_deadlines = record
+        .case
+        .deadlines(partnership)
+        .iter()
+        .any(|d| d.status(now, &partnership.calendar) == DeadlineStatus::Breached);
+    CaseSummary {
+        case_id: record.case.case_id.as_uuid(),
+        kind: kind_str(record),
+        stage: enum_str(&record.case.stage),
+        version: record.version,
+        reference: record.case.notification.child.reference.clone(),
+        opened_at: record.case.opened_at,
+        has_overdue_deadlines,
+    }
+}
+
+fn deadline_views(
+    record: &CaseRecord,
+    partnership: &Partnership,
+    now: DateTime<Utc>,
+) -> Vec<DeadlineView> {
+    let case_id = record.case.case_id;
+    record
+        .case
+        .deadlines(partnership)
+        .into_iter()
+        .map(|d| DeadlineView {
+            deadline_id: d.id(case_id),
+            case_id: case_id.as_uuid(),
+            kind: d.kind.as_str().to_owned(),
+            organisation: d.organisation.as_ref().map(ToString::to_string),
+            due_at: d.due_at,
+            status: d.status(now, &partnership.calendar).into(),
+            fulfilled_at: d.fulfilled_at.filter(|at| *at <= now),
+            late_by: d.late_by(now, &partnership.calendar).map(|l| LateBy {
+                working_days: l.working_days,
+                hours: l.hours,
+            }),
+            fulfilled_by: d.kind.fulfilled_by().to_owned(),
+        })
+        .collect()
+}
+
+fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>) -> CaseDetail {
+    let case = &record.case;
+    let n = &case.notification;
+    CaseDetail {
+        case_id: case.case_id.as_uuid(),
+        kind: kind_str(record),
+        stage: enum_str(&case.stage),
+        version: record.version,
+        opened_at: case.opened_at,
+        notified_by: n.notified_by.to_string(),
+        child: ChildView {
+            reference: n.child.reference.clone(),
+            age_band: enum_str(&n.child.age_band),
+            sex: n.child.sex.clone(),
+            ethnicity: n.child.ethnicity.clone(),
+            looked_after: n.child.looked_after,
+            child_protection_plan: n.child.child_protection_plan,
+        },
+        incident_date: n.incident_date,
+        became_aware_on: n.became_aware_on,
+        harm: n.harm.into(),
+        abuse_or_neglect: n.abuse_or_neglect.into(),
+        location_basis: n.location_basis.into(),
+        panel_notification: case
+            .panel_notification
+            .as_ref()
+            .map(|p| PanelNotificationView {
+                panel_reference: p.panel_reference.clone(),
+                submitted_on: p.submitted_on,
+                occurred_at: p.occurred_at,
+            }),
+        involved_organisations: case.involved.iter().map(ToString::to_string).collect(),
+        deadlines: deadline_views(record, partnership, now),
+    }
+}
+
+/// Reads one case with its deadlines.
+#[utoipa::path(
+    operation_id = "GetCase",
+    tag = "Review status",
+    summary = "Read a case",
+    description = "The case's stage, facts and deadlines (status evaluated now). The `ETag` is the \
+case version to send back in `If-Match`. Another partnership's case, or one an agency user is not \
+involved in, is 404.",
+    params(("case_id" = Uuid, Path, description = "The case")),
+    responses(
+        (status = 200, description = "The case.", body = CaseDetail,
+         headers(("ETag" = String, description = "The case's version, e.g. \"2\""))),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 500, response = crate::openapi::Internal),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/cases/{case_id}")]
+pub async fn get_case(
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    case_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let case_id = CaseId::from_uuid(case_id.into_inner());
+    let models = state.projector.read();
+    let partnership = models
+        .partnership(&actor.partnership)
+        .ok_or_else(ApiError::case_not_found)?;
+    let record = models
+        .case(&actor.partnership, case_id)
+        .filter(|r| can_see(&actor, partnership, &r.case))
+        .ok_or_else(ApiError::case_not_found)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", record.version)))
+        .json(detail(record, partnership, Utc::now())))
+}
+
+/// Reads the child's identifying details.
+#[utoipa::path(
+    operation_id = "GetPersonalDetails",
+    tag = "Child cases",
+    summary = "Read the child's identifying details",
+    description = "Names, date of birth and the notification summary, unsealed. Only for the \
+business manager, the local authority's notifiers, the Independent Advisor and reviewers who may \
+see the case. 410 when the details have been erased.",
+    params(("case_id" = Uuid, Path, description = "The case")),
+    responses(
+        (status = 200, description = "The details.", body = PersonalDetails,
+         example = json!({"case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "given_name": "Alex",
+             "family_name": "Smith", "date_of_birth": "2016-03-01",
+             "summary": "Admitted to hospital with injuries inconsistent with the account given."})),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 410, response = crate::openapi::Gone),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/cases/{case_id}/personal-details")]
+pub async fn get_personal_details(
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    case_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let case_id = CaseId::from_uuid(case_id.into_inner());
+    let sealed = {
+        let models = state.projector.read();
+        let partnership = models
+            .partnership(&actor.partnership)
+            .ok_or_else(ApiError::case_not_found)?;
+        let record = models
+            .case(&actor.partnership, case_id)
+            .filter(|r| can_see(&actor, partnership, &r.case))
+            .ok_or_else(ApiError::case_not_found)?;
+        if !can_read_personal_details(&actor, partnership, &record.case) {
+            return Err(ApiError::client(
+                StatusCode::FORBIDDEN,
+                "auth.role_required",
+                "reading identifying details needs the role business_manager, notifier, \
+                 independent_advisor or reviewer",
+            ));
+        }
+        record.case.notification.personal_data.clone()
+    };
+    let details = personal_data::open(state.data_keys.as_ref(), &sealed)
+        .await
+        .map_err(ApiError::Internal)?
+        .ok_or_else(|| {
+            ApiError::client(
+                StatusCode::GONE,
+                "personal_data.erased",
+                "the details have been erased",
+            )
+        })?;
+    Ok(HttpResponse::Ok().json(PersonalDetails {
+        case_id: case_id.as_uuid(),
+        given_name: details.given_name,
+        family_name: details.family_name,
+        date_of_birth: details.date_of_birth,
+        summary: details.summary,
+    }))
+}

@@ -1,0 +1,126 @@
+//! One start-up path for production and tests: `Application::build` opens the store, brings
+//! the read models up to date, binds the port and returns the server ready to run.
+
+use crate::auth::Verifier;
+use crate::config::{AuthMode, ServeConfig};
+use crate::state::AppState;
+use crate::{demo, extract, openapi, problem, routes, telemetry};
+use actix_web::dev::Server;
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use casetrail_projections::Projector;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// A built application, bound to its port, not yet running.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+    auth_mode: AuthMode,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Opens the store, applies migrations, creates the demo partnership if asked, replays the
+    /// log into the read models and binds the listener.
+    pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
+        let (jwt, auth_mode) = config.jwt_settings()?;
+        let verifier = web::Data::new(Verifier::new(&jwt)?);
+        let store = casetrail_store::open(&config.database_url)
+            .await
+            .context("cannot open the event store (DATABASE_URL)")?;
+        let data_keys = casetrail_store::open_data_keys(&config.database_url)
+            .await
+            .context("cannot open the personal data keys")?;
+        if config.demo_data {
+            demo::ensure_demo_partnership(store.as_ref())
+                .await
+                .context("cannot create the demo partnership")?;
+        }
+        let projector = Projector::start(Arc::clone(&store))
+            .await
+            .context("cannot replay the event log")?;
+        let state = AppState {
+            store,
+            data_keys,
+            projector,
+            projection_wait: Duration::from_secs(2),
+        };
+        let listener = TcpListener::bind(&config.bind)
+            .with_context(|| format!("cannot listen on {} (CASETRAIL_BIND)", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let metrics = web::Data::new(telemetry::metrics_handle());
+        let data = web::Data::new(state.clone());
+        let mut server = HttpServer::new(move || {
+            let (app, api) = App::new()
+                .into_utoipa_app()
+                .openapi(openapi::ApiDoc::openapi())
+                .configure(routes::configure)
+                .split_for_parts();
+            app.app_data(data.clone())
+                .app_data(verifier.clone())
+                .app_data(metrics.clone())
+                .configure(extract::configure_extractors)
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+                .service(web::redirect("/docs", "/docs/"))
+                .default_service(web::to(not_found))
+                .wrap_fn(telemetry::middleware)
+        })
+        .listen(listener)?
+        .shutdown_timeout(10);
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+            state,
+            auth_mode,
+        })
+    }
+
+    /// The bound port (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// How tokens are verified.
+    pub fn auth_mode(&self) -> AuthMode {
+        self.auth_mode
+    }
+
+    /// A handle to stop the server.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (signal or handle), then closes the store after queued appends.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        self.state.projector.stop();
+        self.state.store.close().await;
+        result
+    }
+}
+
+async fn not_found() -> HttpResponse {
+    problem::problem_response(
+        StatusCode::NOT_FOUND,
+        "resource.not_found",
+        "no such resource; the API is documented at /docs".to_owned(),
+        Vec::new(),
+    )
+}

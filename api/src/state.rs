@@ -1,0 +1,19 @@
+//! What every handler shares.
+
+use casetrail_projections::ProjectorHandle;
+use casetrail_store::{DataKeyStore, EventStore};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Shared application state.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The event store.
+    pub store: Arc<dyn EventStore>,
+    /// The keys sealing personal data.
+    pub data_keys: Arc<dyn DataKeyStore>,
+    /// The read models and the position they reached.
+    pub projector: ProjectorHandle,
+    /// How long a command waits for its events to be projected before answering anyway.
+    pub projection_wait: Duration,
+}

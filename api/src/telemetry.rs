@@ -1,0 +1,131 @@
+//! Request telemetry: a request id for every request, one structured log line per request, and
+//! Prometheus metrics. Log lines carry the route pattern, never the query or body, and the
+//! user's and organisation's ids, never anything about a child or adult.
+
+use crate::request_context::{self, RequestContext};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{Error, HttpMessage};
+use casetrail_domain::Actor;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::future::Future;
+use std::sync::OnceLock;
+use std::time::Instant;
+use tracing::Instrument;
+
+/// The request id header, read from the client when well-formed and always answered.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Installs the process-wide metrics recorder once and returns its handle.
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let builder = PrometheusBuilder::new()
+                .set_buckets(&[
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+                ])
+                .unwrap_or_else(|_| PrometheusBuilder::new());
+            match builder.install_recorder() {
+                Ok(handle) => handle,
+                // Another recorder is already installed (embedding): keep a private one.
+                Err(_) => PrometheusBuilder::new().build_recorder().handle(),
+            }
+        })
+        .clone()
+}
+
+/// Sets up structured logging: JSON lines by default, human-readable with `text`.
+pub fn init_logging(format: crate::config::LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("CASETRAIL_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,actix_server=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let result = match format {
+        crate::config::LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
+        crate::config::LogFormat::Text => builder.try_init(),
+    };
+    // Already initialised (tests start several apps in one process): keep the first.
+    drop(result);
+}
+
+fn request_id_from(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            (1..=64).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned)
+}
+
+/// The middleware, for `App::wrap_fn`. It calls the inner service before returning, so the
+/// future it returns does not borrow the service.
+pub fn middleware<S, B>(
+    req: ServiceRequest,
+    srv: &S,
+) -> impl Future<Output = Result<ServiceResponse<B>, Error>> + use<S, B>
+where
+    S: actix_web::dev::Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    S::Future: 'static,
+    B: MessageBody + 'static,
+{
+    let started = Instant::now();
+    let request_id = request_id_from(&req);
+    let context = RequestContext {
+        request_id: request_id.clone(),
+        path: req.path().to_owned(),
+    };
+    let method = req.method().to_string();
+    let span = tracing::info_span!("request", request_id = %request_id);
+    let call = srv.call(req);
+    async move {
+        let result = request_context::scope(context, call.instrument(span.clone())).await;
+        // Handlers and extractors render their errors into responses inside the call, so
+        // within the request's context; an `Err` here can only come from the framework itself.
+        let mut response = result?;
+        if let Ok(value) = HeaderValue::from_str(&request_id) {
+            response.headers_mut().insert(REQUEST_ID, value);
+        }
+        let status = response.status().as_u16();
+        let route = response
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".to_owned());
+        let (user, org) = response
+            .request()
+            .extensions()
+            .get::<Actor>()
+            .map(|a| (a.user.clone(), a.org.to_string()))
+            .unwrap_or_default();
+        let elapsed = started.elapsed();
+        let labels = [
+            ("method", method.clone()),
+            ("route", route.clone()),
+            ("status", status.to_string()),
+        ];
+        metrics::counter!("http_requests_total", &labels).increment(1);
+        metrics::histogram!("http_request_duration_seconds", &labels).record(elapsed.as_secs_f64());
+        span.in_scope(|| {
+            tracing::info!(
+                method,
+                route,
+                status,
+                latency_ms = elapsed.as_secs_f64() * 1000.0,
+                user,
+                org,
+                "request"
+            );
+        });
+        Ok(response)
+    }
+}

@@ -1,0 +1,87 @@
+//! The committed OpenAPI document is the one the code generates, and it documents every
+//! operation fully: partner systems and front-end teams read it first.
+#![allow(clippy::unwrap_used)]
+
+use serde_json::Value;
+
+const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
+
+#[test]
+fn committed_openapi_matches_the_code() {
+    let generated = casetrail_api::openapi::document_json();
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(COMMITTED, &generated).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(COMMITTED).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "openapi/openapi.json is out of date; regenerate it with \
+         `UPDATE_OPENAPI=1 cargo test -p casetrail-api --test openapi`"
+    );
+}
+
+fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let pointer = reference.trim_start_matches('#');
+            doc.pointer(pointer)
+                .unwrap_or_else(|| panic!("dangling {reference}"))
+        }
+        None => value,
+    }
+}
+
+fn has_example(doc: &Value, media: &Value) -> bool {
+    media.get("example").is_some()
+        || media.get("examples").is_some()
+        || media
+            .get("schema")
+            .map(|schema| resolve(doc, schema))
+            .is_some_and(|schema| schema.get("example").is_some())
+}
+
+#[test]
+fn every_operation_is_documented_with_examples() {
+    let doc: Value = serde_json::from_str(&casetrail_api::openapi::document_json()).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 8);
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            let name = format!("{method} {path}");
+            let id = operation["operationId"].as_str().unwrap_or_default();
+            assert!(
+                !id.is_empty() && id.chars().next().unwrap().is_uppercase(),
+                "{name}: operationId"
+            );
+            assert!(operation["summary"].is_string(), "{name}: summary");
+            if path.starts_with("/v1/") {
+                assert!(operation["description"].is_string(), "{name}: description");
+                assert!(operation["security"].is_array(), "{name}: security");
+                assert!(operation["responses"]["401"].is_object(), "{name}: 401");
+            }
+            if let Some(body) = operation.get("requestBody") {
+                let media = &body["content"]["application/json"];
+                assert!(has_example(&doc, media), "{name}: request example");
+            }
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                let response = resolve(&doc, response);
+                assert!(
+                    response["description"].is_string(),
+                    "{name} {status}: description"
+                );
+                let content = response["content"].as_object();
+                let content = content.unwrap_or_else(|| panic!("{name} {status}: no content"));
+                for (media_type, media) in content {
+                    assert!(
+                        has_example(&doc, media),
+                        "{name} {status} {media_type}: example"
+                    );
+                    if status.starts_with('4') || status.starts_with('5') {
+                        assert_eq!(media_type, "application/problem+json", "{name} {status}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! The case decider: every rule a command must pass, as a pure function.
+
+use super::occurred_at;
+use super::{
+    AbuseOrNeglect, Case, CaseCommand, CaseEvent, ChildProfile, Harm, IncidentNotified,
+    LocationBasis, NotifyIncident, PanelNotificationRecorded, RecordPanelNotification, Stage,
+};
+use crate::calendar::{at_local_time, end_of_day, local_date};
+use crate::partnership::{OrgKind, Partnership};
+use crate::{Actor, DomainError, Role};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
+
+/// Everything a decision may depend on besides the case: who acts, when, and where.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The verified actor.
+    pub actor: &'a Actor,
+    /// The partnership the case belongs to.
+    pub partnership: &'a Partnership,
+    /// The current instant (the decider never reads a clock).
+    pub now: DateTime<Utc>,
+}
+
+/// Longest reference or Panel reference accepted.
+const MAX_REFERENCE_LEN: usize = 64;
+/// Longest free-text descriptor (sex, ethnicity) accepted.
+const MAX_DESCRIPTOR_LEN: usize = 100;
+
+/// Decides a command against a case's state (`None` when the stream is empty).
+pub fn decide(
+    state: Option<&Case>,
+    command: &CaseCommand,
+    ctx: &Context<'_>,
+) -> Result<Vec<CaseEvent>, DomainError> {
+    match command {
+        CaseCommand::NotifyIncident(cmd) => notify_incident(state, cmd, ctx),
+        CaseCommand::RecordPanelNotification(cmd) => {
+            record_panel_notification(existing(state)?, cmd, ctx)
+        }
+    }
+}
+
+fn existing(state: Option<&Case>) -> Result<&Case, DomainError> {
+    state.ok_or_else(|| DomainError::not_found("case.not_found", "no such case"))
+}
+
+fn require_role(ctx: &Context<'_>, role: Role) -> Result<(), DomainError> {
+    if ctx.actor.has(role) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "auth.role_required",
+            format!("this command needs the role {}", role.as_str()),
+        ))
+    }
+}
+
+/// Notifications are the local authority's statutory duty, so only its own users send them.
+fn require_local_authority(ctx: &Context<'_>) -> Result<(), DomainError> {
+    let kind = ctx.partnership.organisation(&ctx.actor.org).map(|o| o.kind);
+    if kind == Some(OrgKind::LocalAuthority) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "auth.local_authority_only",
+            "only the partnership's local authority notifies serious incidents",
+        ))
+    }
+}
+
+fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
+    at_local_time(date, NaiveTime::MIN)
+}
+
+fn check_text(field: &str, value: &str, max: usize) -> Result<(), DomainError> {
+    if value.trim().is_empty() {
+        return Err(DomainError::invalid_field(
+            field,
+            "field.required",
+            format!("{field} must not be empty"),
+        ));
+    }
+    if value.chars().count() > max {
+        return Err(DomainError::invalid_field(
+            field,
+            "field.too_long",
+            format!("{field} must be at most {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
+fn whole_years_between(from: NaiveDate, to: NaiveDate) -> u32 {
+    let mut years = to.year() - from.year();
+    if (to.month(), to.day()) < (from.month(), from.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).unwrap_or(0)
+}
+
+fn notify_incident(
+    state: Option<&Case>,
+    cmd: &NotifyIncident,
+    ctx: &Context<'_>,
+) -> Result<Vec<CaseEvent>, DomainError> {
+    require_role(ctx, Role::Notifier)?;
+    require_local_authority(ctx)?;
+    if state.is_some() {
+        return Err(DomainError::conflict(
+            "case.already_exists",
+            "a case with this id already exists",
+        ));
+    }
+    check_text("child.reference", &cmd.child_reference, MAX_REFERENCE_LEN)?;
+    check_text("child.sex", &cmd.sex, MAX_DESCRIPTOR_LEN)?;
+    check_text("child.ethnicity", &cmd.ethnicity, MAX_DESCRIPTOR_LEN)?;
+    let today = local_date(ctx.now);
+    if cmd.became_aware_on > today {
+        return Err(DomainError::invalid_field(
+            "became_aware_on",
+            "date.in_future",
+            "became_aware_on must not be in the future",
+        ));
+    }
+    if cmd.incident_date > cmd.became_aware_on {
+        return Err(DomainError::invalid_field(
+            "incident_date",
+            "date.after_became_aware",
+            "incident_date must not be after became_aware_on",
+        ));
+    }
+    if cmd.date_of_birth > cmd.incident_date {
+        return Err(DomainError::invalid_field(
+            "child.date_of_birth",
+            "date.after_incident",
+            "child.date_of_birth must not be after incident_date",
+        ));
+    }
+    let age_band = super::AgeBand::for_age(whole_years_between(
+        cmd.date_of_birth,
+        cmd.incident_date,
+    ))
+    .ok_or_else(|| {
+        DomainError::invalid(
+            "notification.criteria_not_met",
+            "the person was 18 or over at the incident: not a serious child safeguarding case \
+             (consider a safeguarding adult review)",
+        )
+    })?;
+    check_criteria(cmd)?;
+    let occurred_at = occurred_at::resolve(
+        cmd.occurred_at,
+        ctx.now,
+        ctx.now,
+        start_of_day(cmd.became_aware_on),
+        "the day the local authority became aware",
+    )?;
+    Ok(vec![CaseEvent::IncidentNotified(IncidentNotified {
+        case_id: cmd.case_id,
+        notified_by: ctx.actor.org.clone(),
+        child: ChildProfile {
+            reference: cmd.child_reference.trim().to_owned(),
+            age_band,
+            sex: cmd.sex.trim().to_owned(),
+            ethnicity: cmd.ethnicity.trim().to_owned(),
+            looked_after: cmd.looked_after,
+            child_protection_plan: cmd.child_protection_plan,
+        },
+        personal_data: cmd.personal_data.clone(),
+        incident_date: cmd.incident_date,
+        became_aware_on: cmd.became_aware_on,
+        harm: cmd.harm,
+        abuse_or_neglect: cmd.abuse_or_neglect,
+        location_basis: cmd.location_basis,
+        occurred_at,
+    })])
+}
+
+/// The statutory notification criteria (Children Act 2004 s16C(1)), each refusal with its reason.
+fn check_criteria(cmd: &NotifyIncident) -> Result<(), DomainError> {
+    let reason = if cmd.abuse_or_neglect == AbuseOrNeglect::NotSuspected {
+        Some("abuse or neglect must be known or suspected")
+    } else if cmd.harm == Harm::NotSerious {
+        Some("the child must have died or been seriously harmed")
+    } else if cmd.location_basis == LocationBasis::ElsewhereInEngland {
+        Some(
+            "the incident happened elsewhere in England: the local authority for that area \
+             notifies the Panel",
+        )
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(DomainError::invalid(
+            "notification.criteria_not_met",
+            format!("the notification does not meet the statutory criteria: {reason}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn record_panel_notification(
+    case: &Case,
+    cmd: &RecordPanelNotification,
+    ctx: &Context<'_>,
+) -> Result<Vec<CaseEvent>, DomainError> {
+    require_role(ctx, Role::Notifier)?;
+    require_local_authority(ctx)?;
+    if case.stage != Stage::Notified {
+        return Err(DomainError::conflict(
+            "case.wrong_stage",
+            "the Panel notification is already recorded for this case",
+        ));
+    }
+    check_text("panel_reference", &cmd.panel_reference, MAX_REFERENCE_LEN)?;
+    let today = local_date(ctx.now);
+    if cmd.submitted_on > today {
+        return Err(DomainError::invalid_field(
+            "submitted_on",
+            "date.in_future",
+            "submitted_on must not be in the future",
+        ));
+    }
+    let became_aware_on = case.notification.became_aware_on;
+    if cmd.submitted_on < became_aware_on {
+        return Err(DomainError::invalid_field(
+            "submitted_on",
+            "date.before_dependency",
+            "submitted_on must not be before the day the local authority became aware",
+        ));
+    }
+    // A notification backfilled without a time counts at the end of the day it was submitted:
+    // deadlines are whole days, so this never turns an on-time notification into a late one.
+    let default = if cmd.submitted_on == today {
+        ctx.now
+    } else {
+        end_of_day(cmd.submitted_on)
+    };
+    let occurred_at = occurred_at::resolve(
+        cmd.occurred_at,
+        default,
+        ctx.now,
+        start_of_day(became_aware_on),
+        "the day the local authority became aware",
+    )?;
+    if local_date(occurred_at) != cmd.submitted_on {
+        return Err(DomainError::invalid_field(
+            "occurred_at",
+            "occurred_at.date_mismatch",
+            "occurred_at must fall on submitted_on (Europe/London)",
+        ));
+    }
+    Ok(vec![CaseEvent::PanelNotificationRecorded(
+        PanelNotificationRecorded {
+            panel_reference: cmd.panel_reference.trim().to_owned(),
+            submitted_on: cmd.submitted_on,
+            occurred_at,
+        },
+    )])
+}

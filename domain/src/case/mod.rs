@@ -1,0 +1,18 @@
+//! A case: one child, adult or domestic homicide under review, from notification to closure.
+
+mod commands;
+mod decide;
+mod events;
+mod occurred_at;
+mod state;
+
+pub use commands::{CaseCommand, NotifyIncident, RecordPanelNotification};
+pub use decide::{Context, decide};
+pub use events::{
+    AbuseOrNeglect, AgeBand, CaseEvent, ChildProfile, Harm, IncidentNotified, LocationBasis,
+    PanelNotificationRecorded, SealedPersonalData,
+};
+pub use state::{Case, CaseKind, PanelNotification, Stage};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,434 @@
+//! Given/when/then tests of the case decider.
+#![allow(clippy::unwrap_used)]
+
+use super::*;
+use crate::partnership::{
+    OrgKind, Organisation, Partnership, PartnershipCommand, PartnershipSettings,
+};
+use crate::{Actor, CaseId, ErrorKind, OrgSlug, PartnershipSlug, Role};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use std::collections::BTreeSet;
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn instant(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn southend() -> Partnership {
+    let orgs = [
+        ("southend-council", OrgKind::LocalAuthority),
+        ("essex-police", OrgKind::Police),
+        ("southend-ccg", OrgKind::Health),
+        ("suhft", OrgKind::HealthProvider),
+    ];
+    let command = PartnershipCommand::EstablishPartnership {
+        slug: PartnershipSlug::parse("southend").unwrap(),
+        name: "Southend Safeguarding Partnership".into(),
+        settings: PartnershipSettings::default(),
+        organisations: orgs
+            .iter()
+            .map(|(slug, kind)| Organisation {
+                slug: OrgSlug::parse(slug).unwrap(),
+                name: (*slug).into(),
+                kind: *kind,
+            })
+            .collect(),
+    };
+    crate::partnership::decide(None, &command)
+        .unwrap()
+        .iter()
+        .fold(None, Partnership::evolve)
+        .unwrap()
+}
+
+fn actor(org: &str, roles: &[Role]) -> Actor {
+    Actor {
+        user: "u-1".into(),
+        name: "A Worker".into(),
+        partnership: PartnershipSlug::parse("southend").unwrap(),
+        org: OrgSlug::parse(org).unwrap(),
+        roles: roles.iter().copied().collect::<BTreeSet<_>>(),
+    }
+}
+
+fn notifier() -> Actor {
+    actor("southend-council", &[Role::Notifier])
+}
+
+fn case_id() -> CaseId {
+    CaseId::from_uuid(uuid::Uuid::from_u128(7))
+}
+
+fn sealed() -> SealedPersonalData {
+    SealedPersonalData {
+        key_id: uuid::Uuid::from_u128(9),
+        algorithm: "AES-256-GCM".into(),
+        nonce: "bm9uY2U=".into(),
+        ciphertext: "Y2lwaGVy".into(),
+    }
+}
+
+fn notify() -> NotifyIncident {
+    NotifyIncident {
+        case_id: case_id(),
+        child_reference: "SBC-2022-0412".into(),
+        date_of_birth: date("2016-03-01"),
+        sex: "female".into(),
+        ethnicity: "White British".into(),
+        looked_after: false,
+        child_protection_plan: true,
+        personal_data: sealed(),
+        incident_date: date("2022-12-20"),
+        became_aware_on: date("2022-12-22"),
+        harm: Harm::SeriousHarm,
+        abuse_or_neglect: AbuseOrNeglect::Suspected,
+        location_basis: LocationBasis::InArea,
+        occurred_at: None,
+    }
+}
+
+fn notified_at(at: DateTime<Utc>) -> CaseEvent {
+    CaseEvent::IncidentNotified(IncidentNotified {
+        case_id: case_id(),
+        notified_by: OrgSlug::parse("southend-council").unwrap(),
+        child: ChildProfile {
+            reference: "SBC-2022-0412".into(),
+            age_band: AgeBand::From6To10,
+            sex: "female".into(),
+            ethnicity: "White British".into(),
+            looked_after: false,
+            child_protection_plan: true,
+        },
+        personal_data: sealed(),
+        incident_date: date("2022-12-20"),
+        became_aware_on: date("2022-12-22"),
+        harm: Harm::SeriousHarm,
+        abuse_or_neglect: AbuseOrNeglect::Suspected,
+        location_basis: LocationBasis::InArea,
+        occurred_at: at,
+    })
+}
+
+/// A scenario: past events, then a command by an actor at an instant.
+struct Given {
+    events: Vec<CaseEvent>,
+}
+
+fn given(events: Vec<CaseEvent>) -> Given {
+    Given { events }
+}
+
+impl Given {
+    fn when(
+        &self,
+        by: &Actor,
+        now: DateTime<Utc>,
+        command: CaseCommand,
+    ) -> Result<Vec<CaseEvent>, crate::DomainError> {
+        let partnership = southend();
+        let state = Case::replay(&self.events);
+        decide(
+            state.as_ref(),
+            &command,
+            &Context {
+                actor: by,
+                partnership: &partnership,
+                now,
+            },
+        )
+    }
+}
+
+fn refused(result: Result<Vec<CaseEvent>, crate::DomainError>) -> (ErrorKind, &'static str) {
+    let err = result.expect_err("the command should be refused");
+    (err.kind, err.code)
+}
+
+/// A change to a valid notification.
+type Change = fn(&mut NotifyIncident);
+
+const NOW: &str = "2022-12-22T15:00:00Z";
+
+#[test]
+fn notify_incident_opens_a_case() {
+    let events = given(vec![])
+        .when(
+            &notifier(),
+            instant(NOW),
+            CaseCommand::NotifyIncident(notify()),
+        )
+        .unwrap();
+    assert_eq!(events, vec![notified_at(instant(NOW))]);
+}
+
+#[test]
+fn notify_incident_needs_the_notifier_role_of_the_local_authority() {
+    let when =
+        |by: Actor| given(vec![]).when(&by, instant(NOW), CaseCommand::NotifyIncident(notify()));
+    assert_eq!(
+        refused(when(actor("southend-council", &[Role::BusinessManager]))),
+        (ErrorKind::Forbidden, "auth.role_required")
+    );
+    assert_eq!(
+        refused(when(actor("essex-police", &[Role::Notifier]))),
+        (ErrorKind::Forbidden, "auth.local_authority_only")
+    );
+}
+
+#[test]
+fn notify_incident_refuses_cases_outside_the_criteria_with_the_reason() {
+    let cases: [(Change, &str); 3] = [
+        (
+            |c| c.abuse_or_neglect = AbuseOrNeglect::NotSuspected,
+            "known or suspected",
+        ),
+        (|c| c.harm = Harm::NotSerious, "seriously harmed"),
+        (
+            |c| c.location_basis = LocationBasis::ElsewhereInEngland,
+            "elsewhere in England",
+        ),
+    ];
+    for (change, reason) in cases {
+        let mut command = notify();
+        change(&mut command);
+        let err = given(vec![])
+            .when(
+                &notifier(),
+                instant(NOW),
+                CaseCommand::NotifyIncident(command),
+            )
+            .unwrap_err();
+        assert_eq!(err.code, "notification.criteria_not_met");
+        assert_eq!(err.kind, ErrorKind::Invalid);
+        assert!(err.message.contains(reason), "{}", err.message);
+    }
+}
+
+#[test]
+fn notify_incident_refuses_adults_and_impossible_dates() {
+    let mut adult = notify();
+    adult.date_of_birth = date("2004-12-19");
+    let err = given(vec![])
+        .when(
+            &notifier(),
+            instant(NOW),
+            CaseCommand::NotifyIncident(adult),
+        )
+        .unwrap_err();
+    assert_eq!(err.code, "notification.criteria_not_met");
+
+    let mut seventeen = notify();
+    seventeen.date_of_birth = date("2004-12-21");
+    assert!(
+        given(vec![])
+            .when(
+                &notifier(),
+                instant(NOW),
+                CaseCommand::NotifyIncident(seventeen)
+            )
+            .is_ok()
+    );
+
+    let checks: [(Change, &str, &str); 4] = [
+        (
+            |c| c.became_aware_on = date("2022-12-23"),
+            "became_aware_on",
+            "date.in_future",
+        ),
+        (
+            |c| c.incident_date = date("2022-12-23"),
+            "incident_date",
+            "date.after_became_aware",
+        ),
+        (
+            |c| c.date_of_birth = date("2022-12-21"),
+            "child.date_of_birth",
+            "date.after_incident",
+        ),
+        (
+            |c| c.child_reference = "  ".into(),
+            "child.reference",
+            "field.required",
+        ),
+    ];
+    for (change, field, code) in checks {
+        let mut command = notify();
+        change(&mut command);
+        let err = given(vec![])
+            .when(
+                &notifier(),
+                instant(NOW),
+                CaseCommand::NotifyIncident(command),
+            )
+            .unwrap_err();
+        assert_eq!(
+            (err.code, err.field_errors[0].field.as_str()),
+            (code, field)
+        );
+    }
+}
+
+#[test]
+fn occurred_at_is_never_in_the_future_nor_before_becoming_aware() {
+    let mut future = notify();
+    future.occurred_at = Some(instant("2022-12-22T15:00:01Z"));
+    assert_eq!(
+        refused(given(vec![]).when(
+            &notifier(),
+            instant(NOW),
+            CaseCommand::NotifyIncident(future)
+        )),
+        (ErrorKind::Invalid, "occurred_at.in_future")
+    );
+    let mut early = notify();
+    early.occurred_at = Some(instant("2022-12-21T23:59:59Z"));
+    assert_eq!(
+        refused(given(vec![]).when(
+            &notifier(),
+            instant(NOW),
+            CaseCommand::NotifyIncident(early)
+        )),
+        (ErrorKind::Invalid, "occurred_at.before_dependency")
+    );
+    let mut backdated = notify();
+    backdated.occurred_at = Some(instant("2022-12-22T09:00:00Z"));
+    let events = given(vec![])
+        .when(
+            &notifier(),
+            instant(NOW),
+            CaseCommand::NotifyIncident(backdated),
+        )
+        .unwrap();
+    assert_eq!(events[0].occurred_at(), instant("2022-12-22T09:00:00Z"));
+}
+
+#[test]
+fn a_case_is_notified_once() {
+    assert_eq!(
+        refused(given(vec![notified_at(instant(NOW))]).when(
+            &notifier(),
+            instant(NOW),
+            CaseCommand::NotifyIncident(notify())
+        )),
+        (ErrorKind::Conflict, "case.already_exists")
+    );
+}
+
+fn panel(submitted_on: &str, occurred_at: Option<&str>) -> CaseCommand {
+    CaseCommand::RecordPanelNotification(RecordPanelNotification {
+        panel_reference: "CSPRP-2022-1234".into(),
+        submitted_on: date(submitted_on),
+        occurred_at: occurred_at.map(instant),
+    })
+}
+
+#[test]
+fn record_panel_notification_backfilled_counts_at_the_end_of_its_day() {
+    let events = given(vec![notified_at(instant(NOW))])
+        .when(
+            &notifier(),
+            instant("2023-01-05T10:00:00Z"),
+            panel("2022-12-29", None),
+        )
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![CaseEvent::PanelNotificationRecorded(
+            PanelNotificationRecorded {
+                panel_reference: "CSPRP-2022-1234".into(),
+                submitted_on: date("2022-12-29"),
+                occurred_at: instant("2022-12-29T23:59:59Z"),
+            }
+        )]
+    );
+}
+
+#[test]
+fn record_panel_notification_today_is_now() {
+    let now = instant("2022-12-29T11:30:00Z");
+    let events = given(vec![notified_at(instant(NOW))])
+        .when(&notifier(), now, panel("2022-12-29", None))
+        .unwrap();
+    assert_eq!(events[0].occurred_at(), now);
+}
+
+#[test]
+fn record_panel_notification_refusals() {
+    let history = given(vec![notified_at(instant(NOW))]);
+    let now = instant("2022-12-29T11:30:00Z");
+    assert_eq!(
+        refused(given(vec![]).when(&notifier(), now, panel("2022-12-29", None))),
+        (ErrorKind::NotFound, "case.not_found")
+    );
+    assert_eq!(
+        refused(history.when(
+            &actor("suhft", &[Role::AgencyUser]),
+            now,
+            panel("2022-12-29", None)
+        )),
+        (ErrorKind::Forbidden, "auth.role_required")
+    );
+    assert_eq!(
+        refused(history.when(&notifier(), now, panel("2022-12-30", None))),
+        (ErrorKind::Invalid, "date.in_future")
+    );
+    assert_eq!(
+        refused(history.when(&notifier(), now, panel("2022-12-21", None))),
+        (ErrorKind::Invalid, "date.before_dependency")
+    );
+    assert_eq!(
+        refused(history.when(
+            &notifier(),
+            now,
+            panel("2022-12-28", Some("2022-12-29T09:00:00Z"))
+        )),
+        (ErrorKind::Invalid, "occurred_at.date_mismatch")
+    );
+    let mut recorded = history.events.clone();
+    recorded.extend(
+        history
+            .when(&notifier(), now, panel("2022-12-29", None))
+            .unwrap(),
+    );
+    assert_eq!(
+        refused(given(recorded).when(&notifier(), now, panel("2022-12-29", None))),
+        (ErrorKind::Conflict, "case.wrong_stage")
+    );
+}
+
+#[test]
+fn panel_notification_deadline_is_five_working_days_after_becoming_aware() {
+    let partnership = southend();
+    let case = Case::replay(&[notified_at(instant(NOW))]).unwrap();
+    let deadlines = case.deadlines(&partnership);
+    assert_eq!(deadlines.len(), 1);
+    // domain.md: aware Thursday 2022-12-22 -> due end of 2023-01-03 (GMT).
+    assert_eq!(
+        deadlines[0].due_at,
+        Utc.with_ymd_and_hms(2023, 1, 3, 23, 59, 59).unwrap()
+    );
+    assert_eq!(deadlines[0].fulfilled_at, None);
+}
+
+#[test]
+fn replaying_a_stream_reproduces_the_state_the_decider_built_on() {
+    let now = instant("2022-12-29T11:30:00Z");
+    let mut events = given(vec![])
+        .when(
+            &notifier(),
+            instant(NOW),
+            CaseCommand::NotifyIncident(notify()),
+        )
+        .unwrap();
+    events.extend(
+        given(events.clone())
+            .when(&notifier(), now, panel("2022-12-29", None))
+            .unwrap(),
+    );
+    let case = Case::replay(&events).unwrap();
+    assert_eq!(case.stage, Stage::PanelNotified);
+    assert_eq!(case.panel_notification.unwrap().occurred_at, now);
+}

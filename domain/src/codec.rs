@@ -1,0 +1,76 @@
+//! Turning events into stored rows and back: a stable type name, a schema version and JSON.
+//!
+//! Old shapes are upcast here on read (architecture.md "Schema evolution"); every stored shape
+//! has a golden fixture under `domain/tests/fixtures/`.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The schema version every event is written with today.
+pub const CURRENT_SCHEMA_VERSION: i32 = 1;
+
+/// Why a stored event could not be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// The type name is not one this code knows.
+    #[error("unknown event type {0}")]
+    UnknownType(String),
+    /// A schema version newer than this code.
+    #[error("event type {event_type} has schema version {version}, newer than this code")]
+    FutureVersion {
+        /// The type.
+        event_type: String,
+        /// The version.
+        version: i32,
+    },
+    /// The data does not fit the type.
+    #[error("event data does not match its type: {0}")]
+    Shape(#[from] serde_json::Error),
+}
+
+/// Splits an adjacently tagged event into its stored type name and data.
+pub fn encode<E: Serialize>(event: &E) -> (String, serde_json::Value) {
+    // Serializing plain data types into a Value cannot fail.
+    let value = serde_json::to_value(event).unwrap_or_default();
+    let event_type = value
+        .get("event_type")
+        .and_then(|t| t.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let data = value.get("data").cloned().unwrap_or_default();
+    (event_type, data)
+}
+
+/// An event enum that is stored: it knows its type names.
+pub trait StoredEvent: Serialize + DeserializeOwned {
+    /// Every stored type name of this enum.
+    const EVENT_TYPES: &'static [&'static str];
+}
+
+impl StoredEvent for crate::case::CaseEvent {
+    const EVENT_TYPES: &'static [&'static str] = &["IncidentNotified", "PanelNotificationRecorded"];
+}
+
+impl StoredEvent for crate::partnership::PartnershipEvent {
+    const EVENT_TYPES: &'static [&'static str] =
+        &["PartnershipEstablished", "OrganisationRegistered"];
+}
+
+/// Reads a stored event back into its type, upcasting older schema versions.
+pub fn decode<E: StoredEvent>(
+    event_type: &str,
+    schema_version: i32,
+    data: &serde_json::Value,
+) -> Result<E, DecodeError> {
+    if schema_version > CURRENT_SCHEMA_VERSION {
+        return Err(DecodeError::FutureVersion {
+            event_type: event_type.to_owned(),
+            version: schema_version,
+        });
+    }
+    if !E::EVENT_TYPES.contains(&event_type) {
+        return Err(DecodeError::UnknownType(event_type.to_owned()));
+    }
+    let tagged = serde_json::json!({ "event_type": event_type, "data": data });
+    Ok(serde_json::from_value(tagged)?)
+}

@@ -1,0 +1,218 @@
+//! Deadlines: when a fact is due, what fulfilled it, and its status at any instant.
+//!
+//! A deadline's status is not stored: a breach is caused by time passing, not by an event, so
+//! it is evaluated against an `as_of` instant (architecture.md "Projections").
+
+use crate::calendar::{WorkingCalendar, local_date};
+use crate::{CaseId, OrgSlug};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What a deadline is for: stable codes partner systems build against (api.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    /// The Panel notified within 5 working days of becoming aware.
+    PanelNotification,
+}
+
+impl DeadlineKind {
+    /// The stable code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineKind::PanelNotification => "panel_notification",
+        }
+    }
+
+    /// What fulfils the deadline, for people reading it.
+    pub fn fulfilled_by(self) -> &'static str {
+        match self {
+            DeadlineKind::PanelNotification => "RecordPanelNotification",
+        }
+    }
+}
+
+/// The status of a deadline at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineStatus {
+    /// Not yet due, more than one working day away.
+    Pending,
+    /// Due within one working day.
+    DueSoon,
+    /// Fulfilled on time.
+    Met,
+    /// Fulfilled after it was due.
+    MetLate,
+    /// Past due and not fulfilled.
+    Breached,
+    /// No longer applies (superseded, case closed).
+    NotApplicable,
+}
+
+/// How late: whole working days and whole hours past the due instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lateness {
+    /// Working days between the due day and the day it was met (or `as_of`).
+    pub working_days: i64,
+    /// Whole hours past the due instant.
+    pub hours: i64,
+}
+
+/// A deadline of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    /// What it is for.
+    pub kind: DeadlineKind,
+    /// The organisation that must act, if one.
+    pub organisation: Option<OrgSlug>,
+    /// When it falls due (UTC instant of a Europe/London local time).
+    pub due_at: DateTime<Utc>,
+    /// When the fulfilling fact occurred.
+    pub fulfilled_at: Option<DateTime<Utc>>,
+    /// Whether it no longer applies.
+    pub not_applicable: bool,
+}
+
+impl Deadline {
+    /// A stable id: the same deadline of the same case always has the same id.
+    pub fn id(&self, case_id: CaseId) -> Uuid {
+        let name = format!(
+            "{case_id}/{}/{}",
+            self.kind.as_str(),
+            self.organisation.as_ref().map_or("", |o| o.as_str())
+        );
+        Uuid::new_v5(&Uuid::NAMESPACE_URL, name.as_bytes())
+    }
+
+    /// The status at `as_of`. A fulfilment dated after `as_of` is not yet known then.
+    pub fn status(&self, as_of: DateTime<Utc>, calendar: &WorkingCalendar) -> DeadlineStatus {
+        if self.not_applicable {
+            return DeadlineStatus::NotApplicable;
+        }
+        match self.fulfilled_at.filter(|at| *at <= as_of) {
+            Some(at) if at <= self.due_at => DeadlineStatus::Met,
+            Some(_) => DeadlineStatus::MetLate,
+            None if as_of > self.due_at => DeadlineStatus::Breached,
+            None => {
+                let days_left =
+                    calendar.working_days_between(local_date(as_of), local_date(self.due_at));
+                if days_left <= 1 {
+                    DeadlineStatus::DueSoon
+                } else {
+                    DeadlineStatus::Pending
+                }
+            }
+        }
+    }
+
+    /// How late it was met, or is as of `as_of` when breached; `None` when not late.
+    pub fn late_by(&self, as_of: DateTime<Utc>, calendar: &WorkingCalendar) -> Option<Lateness> {
+        let until = match self.status(as_of, calendar) {
+            DeadlineStatus::MetLate => self.fulfilled_at?,
+            DeadlineStatus::Breached => as_of,
+            _ => return None,
+        };
+        Some(Lateness {
+            working_days: calendar
+                .working_days_between(local_date(self.due_at), local_date(until))
+                .max(0),
+            hours: (until - self.due_at).num_hours(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn deadline(fulfilled_at: Option<&str>) -> Deadline {
+        Deadline {
+            kind: DeadlineKind::PanelNotification,
+            organisation: None,
+            // Tuesday 3 January 2023, end of day (GMT).
+            due_at: at("2023-01-03T23:59:59Z"),
+            fulfilled_at: fulfilled_at.map(at),
+            not_applicable: false,
+        }
+    }
+
+    #[test]
+    fn status_follows_time_and_what_was_known_then() {
+        let cal = WorkingCalendar::england_and_wales();
+        let open = deadline(None);
+        assert_eq!(
+            open.status(at("2022-12-23T10:00:00Z"), &cal),
+            DeadlineStatus::Pending
+        );
+        // Thursday 29 December: two working days left (Friday 30th, Tuesday 3rd).
+        assert_eq!(
+            open.status(at("2022-12-29T10:00:00Z"), &cal),
+            DeadlineStatus::Pending
+        );
+        // Friday 30 December: one working day left, as the Monday is a bank holiday.
+        assert_eq!(
+            open.status(at("2022-12-30T10:00:00Z"), &cal),
+            DeadlineStatus::DueSoon
+        );
+        assert_eq!(
+            open.status(at("2023-01-03T10:00:00Z"), &cal),
+            DeadlineStatus::DueSoon
+        );
+        assert_eq!(
+            open.status(at("2023-01-04T00:00:00Z"), &cal),
+            DeadlineStatus::Breached
+        );
+
+        let met = deadline(Some("2022-12-29T12:00:00Z"));
+        assert_eq!(
+            met.status(at("2022-12-29T11:00:00Z"), &cal),
+            DeadlineStatus::Pending
+        );
+        assert_eq!(
+            met.status(at("2022-12-29T12:00:00Z"), &cal),
+            DeadlineStatus::Met
+        );
+        assert_eq!(met.late_by(at("2023-02-01T00:00:00Z"), &cal), None);
+    }
+
+    #[test]
+    fn lateness_is_in_working_days_and_hours() {
+        let cal = WorkingCalendar::england_and_wales();
+        let late = deadline(Some("2023-01-05T12:00:00Z"));
+        assert_eq!(
+            late.status(at("2023-01-06T00:00:00Z"), &cal),
+            DeadlineStatus::MetLate
+        );
+        assert_eq!(
+            late.late_by(at("2023-01-06T00:00:00Z"), &cal),
+            Some(Lateness {
+                working_days: 2,
+                hours: 36
+            })
+        );
+        let open = deadline(None);
+        assert_eq!(
+            open.late_by(at("2023-01-04T06:00:00Z"), &cal),
+            Some(Lateness {
+                working_days: 1,
+                hours: 6
+            })
+        );
+    }
+
+    #[test]
+    fn ids_are_stable() {
+        let case = CaseId::from_uuid(Uuid::from_u128(1));
+        assert_eq!(
+            deadline(None).id(case),
+            deadline(Some("2023-01-01T00:00:00Z")).id(case)
+        );
+    }
+}

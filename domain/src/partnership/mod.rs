@@ -1,0 +1,12 @@
+//! The partnership: its organisations and settings, itself event-sourced so every change to
+//! who takes part is on the record.
+
+mod decide;
+mod events;
+mod state;
+
+pub use decide::{PartnershipCommand, decide};
+pub use events::PartnershipEvent;
+pub use state::{
+    ClockStart, OrgKind, Organisation, Partnership, PartnershipSettings, StatutoryPartner,
+};

@@ -1,0 +1,153 @@
+//! The partnership's state, folded from its events.
+
+use super::PartnershipEvent;
+use crate::calendar::WorkingCalendar;
+use crate::{OrgSlug, PartnershipSlug};
+use chrono::NaiveTime;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What kind of organisation (domain.md "Who is involved").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// Statutory partner: the local authority.
+    LocalAuthority,
+    /// Statutory partner: the police.
+    Police,
+    /// Statutory partner: health (CCG/ICB).
+    Health,
+    /// Relevant agency: a health provider.
+    HealthProvider,
+    /// Relevant agency: education.
+    Education,
+    /// Relevant agency: criminal justice.
+    CriminalJustice,
+    /// Relevant agency: voluntary sector.
+    Voluntary,
+    /// Any other relevant agency.
+    Other,
+}
+
+/// The three statutory safeguarding partners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatutoryPartner {
+    /// The local authority.
+    LocalAuthority,
+    /// The police.
+    Police,
+    /// Health.
+    Health,
+}
+
+impl OrgKind {
+    /// The statutory partner this organisation is, if any.
+    pub fn statutory_partner(self) -> Option<StatutoryPartner> {
+        match self {
+            OrgKind::LocalAuthority => Some(StatutoryPartner::LocalAuthority),
+            OrgKind::Police => Some(StatutoryPartner::Police),
+            OrgKind::Health => Some(StatutoryPartner::Health),
+            _ => None,
+        }
+    }
+}
+
+/// A member organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    /// Its slug.
+    pub slug: OrgSlug,
+    /// Its name.
+    pub name: String,
+    /// Its kind.
+    pub kind: OrgKind,
+}
+
+/// Which date is day 0 of a rapid review (a partnership setting; Panel guidance is the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockStart {
+    /// The date the Panel was notified.
+    #[default]
+    PanelNotification,
+    /// The date the local authority became aware.
+    BecameAware,
+    /// The date the rapid review was initiated.
+    Initiation,
+}
+
+/// Settings a partnership may choose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnershipSettings {
+    /// Day 0 of a rapid review.
+    pub rapid_review_clock_start: ClockStart,
+    /// Local close-of-business time for "close of business" milestones.
+    pub close_of_business: NaiveTime,
+}
+
+impl Default for PartnershipSettings {
+    fn default() -> Self {
+        Self {
+            rapid_review_clock_start: ClockStart::default(),
+            close_of_business: crate::calendar::CLOSE_OF_BUSINESS,
+        }
+    }
+}
+
+/// A partnership, as its events have made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partnership {
+    /// Its slug.
+    pub slug: PartnershipSlug,
+    /// Its name.
+    pub name: String,
+    /// Member organisations by slug.
+    pub organisations: BTreeMap<OrgSlug, Organisation>,
+    /// Settings.
+    pub settings: PartnershipSettings,
+    /// The working calendar deadlines are computed with.
+    pub calendar: WorkingCalendar,
+}
+
+impl Partnership {
+    /// Folds one event into the partnership (`None` before it is established).
+    pub fn evolve(state: Option<Partnership>, event: &PartnershipEvent) -> Option<Partnership> {
+        match (state, event) {
+            (
+                None,
+                PartnershipEvent::PartnershipEstablished {
+                    slug,
+                    name,
+                    settings,
+                },
+            ) => Some(Partnership {
+                slug: slug.clone(),
+                name: name.clone(),
+                organisations: BTreeMap::new(),
+                settings: settings.clone(),
+                calendar: WorkingCalendar::england_and_wales(),
+            }),
+            (Some(mut partnership), PartnershipEvent::OrganisationRegistered(org)) => {
+                partnership
+                    .organisations
+                    .insert(org.slug.clone(), org.clone());
+                Some(partnership)
+            }
+            // Events that do not apply to the state leave it as it is: replay never fails.
+            (state, _) => state,
+        }
+    }
+
+    /// The organisation with this slug.
+    pub fn organisation(&self, slug: &OrgSlug) -> Option<&Organisation> {
+        self.organisations.get(slug)
+    }
+
+    /// The organisation that is this statutory partner.
+    pub fn partner_org(&self, partner: StatutoryPartner) -> Option<&Organisation> {
+        self.organisations
+            .values()
+            .find(|org| org.kind.statutory_partner() == Some(partner))
+    }
+}

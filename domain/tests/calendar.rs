@@ -1,0 +1,315 @@
+//! The working-day calendar as deadline code uses it: the worked examples of domain.md, the
+//! clock changes, admin-declared holidays, and arithmetic invariants under proptest.
+
+use casetrail_domain::calendar::{
+    CLOSE_OF_BUSINESS, WorkingCalendar, at_local_time, end_of_day, local_date,
+};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
+use proptest::prelude::*;
+
+fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).expect("valid date")
+}
+
+fn time(hour: u32, minute: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(hour, minute, 0).expect("valid time")
+}
+
+fn utc(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .expect("valid instant")
+        .with_timezone(&Utc)
+}
+
+#[test]
+fn panel_notification_due_five_working_days_after_becoming_aware_over_christmas() {
+    // Aware Thursday 2022-12-22; 26 and 27 Dec and 2 Jan are bank holidays.
+    let calendar = WorkingCalendar::england_and_wales();
+    let aware = date(2022, 12, 22);
+    let due = calendar.add_working_days(aware, 5);
+    assert_eq!(due, date(2023, 1, 3));
+    assert_eq!(
+        end_of_day(due),
+        utc("2023-01-03T23:59:59Z"),
+        "GMT: local is UTC"
+    );
+    assert_eq!(calendar.working_days_between(aware, due), 5);
+}
+
+#[test]
+fn rapid_review_milestones_skip_the_state_funeral() {
+    let calendar = WorkingCalendar::england_and_wales();
+    let day0 = date(2022, 9, 9);
+    let day6 = calendar.add_working_days(day0, 6);
+    assert_eq!(
+        day6,
+        date(2022, 9, 20),
+        "Monday 19 September 2022 was a holiday"
+    );
+    assert_eq!(
+        at_local_time(day6, CLOSE_OF_BUSINESS),
+        utc("2022-09-20T16:00:00Z"),
+        "17:00 BST"
+    );
+    assert_eq!(calendar.add_working_days(day0, 15), date(2022, 10, 3));
+    assert_eq!(calendar.working_days_between(day0, date(2022, 10, 3)), 15);
+}
+
+#[test]
+fn day_zero_need_not_be_a_working_day() {
+    let calendar = WorkingCalendar::england_and_wales();
+    let saturday = date(2022, 9, 17);
+    assert_eq!(calendar.add_working_days(saturday, 0), saturday);
+    assert_eq!(calendar.add_working_days(saturday, 1), date(2022, 9, 20));
+    let state_funeral = date(2022, 9, 19);
+    assert_eq!(
+        calendar.add_working_days(state_funeral, 1),
+        date(2022, 9, 20)
+    );
+}
+
+#[test]
+fn working_days_between_counts_after_from_up_to_to() {
+    let calendar = WorkingCalendar::england_and_wales();
+    let friday = date(2022, 9, 9);
+    let tuesday = date(2022, 9, 20);
+    assert_eq!(calendar.working_days_between(friday, friday), 0);
+    assert_eq!(calendar.working_days_between(friday, tuesday), 6);
+    assert_eq!(calendar.working_days_between(tuesday, friday), -6);
+    // A weekend or holiday stretch holds no working day.
+    assert_eq!(
+        calendar.working_days_between(date(2022, 12, 23), date(2022, 12, 27)),
+        0
+    );
+}
+
+#[test]
+fn extra_holidays_declared_by_an_admin_shift_deadlines() {
+    let shipped = WorkingCalendar::england_and_wales();
+    let day0 = date(2031, 3, 3);
+    assert_eq!(shipped.add_working_days(day0, 3), date(2031, 3, 6));
+
+    let proclaimed = date(2031, 3, 5);
+    let extended = shipped.clone().with_extra_holidays([proclaimed]);
+    assert!(!extended.is_working_day(proclaimed));
+    assert_eq!(extended.add_working_days(day0, 3), date(2031, 3, 7));
+    assert_eq!(extended.working_days_between(day0, date(2031, 3, 7)), 3);
+    assert!(extended.holidays().any(|day| day == proclaimed));
+    assert!(
+        shipped.is_working_day(proclaimed),
+        "the original is unchanged"
+    );
+}
+
+#[test]
+fn extra_holiday_at_a_weekend_changes_nothing() {
+    let shipped = WorkingCalendar::england_and_wales();
+    let extended = shipped.clone().with_extra_holidays([date(2031, 3, 8)]);
+    let day0 = date(2031, 3, 6);
+    assert_eq!(
+        extended.add_working_days(day0, 5),
+        shipped.add_working_days(day0, 5)
+    );
+    assert_eq!(
+        extended.working_days_between(day0, date(2031, 3, 20)),
+        shipped.working_days_between(day0, date(2031, 3, 20))
+    );
+}
+
+#[test]
+fn shipped_years_and_holidays_line_up() {
+    let calendar = WorkingCalendar::england_and_wales();
+    assert_eq!(WorkingCalendar::shipped_years(), 2018..=2030);
+    let holidays: Vec<NaiveDate> = calendar.holidays().collect();
+    assert_eq!(holidays.first(), Some(&date(2018, 1, 1)));
+    assert_eq!(holidays.last(), Some(&date(2030, 12, 26)));
+    assert!(holidays.windows(2).all(|pair| pair[0] < pair[1]));
+}
+
+#[test]
+fn end_of_day_and_close_of_business_follow_bst_and_gmt() {
+    // Clocks go forward on Sunday 2022-03-27 and back on Sunday 2022-10-30.
+    assert_eq!(end_of_day(date(2022, 3, 26)), utc("2022-03-26T23:59:59Z"));
+    assert_eq!(end_of_day(date(2022, 3, 27)), utc("2022-03-27T22:59:59Z"));
+    assert_eq!(end_of_day(date(2022, 10, 29)), utc("2022-10-29T22:59:59Z"));
+    assert_eq!(end_of_day(date(2022, 10, 30)), utc("2022-10-30T23:59:59Z"));
+    assert_eq!(
+        at_local_time(date(2022, 3, 27), CLOSE_OF_BUSINESS),
+        utc("2022-03-27T16:00:00Z")
+    );
+    assert_eq!(
+        at_local_time(date(2022, 10, 30), CLOSE_OF_BUSINESS),
+        utc("2022-10-30T17:00:00Z")
+    );
+    assert_eq!(CLOSE_OF_BUSINESS, time(17, 0));
+}
+
+#[test]
+fn a_time_skipped_by_the_clocks_going_forward_is_due_when_they_jump() {
+    // 01:00 GMT on 2022-03-27 became 02:00 BST: 01:00 to 01:59 local never happened.
+    let jump = utc("2022-03-27T01:00:00Z");
+    assert_eq!(at_local_time(date(2022, 3, 27), time(1, 0)), jump);
+    assert_eq!(at_local_time(date(2022, 3, 27), time(1, 30)), jump);
+    assert_eq!(
+        at_local_time(date(2022, 3, 27), time(2, 0)),
+        jump,
+        "02:00 BST is the first local time after the gap"
+    );
+    assert_eq!(
+        at_local_time(date(2022, 3, 27), time(0, 59)),
+        utc("2022-03-27T00:59:00Z")
+    );
+    // The same rule in a year beyond the shipped holidays.
+    assert_eq!(
+        at_local_time(date(2030, 3, 31), time(1, 30)),
+        utc("2030-03-31T01:00:00Z")
+    );
+}
+
+#[test]
+fn a_time_repeated_by_the_clocks_going_back_is_its_first_occurrence() {
+    // 02:00 BST on 2022-10-30 became 01:00 GMT: 01:00 to 01:59 local happened twice.
+    assert_eq!(
+        at_local_time(date(2022, 10, 30), time(1, 30)),
+        utc("2022-10-30T00:30:00Z"),
+        "01:30 BST, not 01:30 GMT"
+    );
+    assert_eq!(
+        at_local_time(date(2022, 10, 30), time(2, 0)),
+        utc("2022-10-30T02:00:00Z")
+    );
+}
+
+#[test]
+fn local_date_is_the_london_calendar_day() {
+    // 23:30 UTC in summer is already the next day in London.
+    assert_eq!(local_date(utc("2022-09-19T23:30:00Z")), date(2022, 9, 20));
+    assert_eq!(local_date(utc("2022-12-22T23:30:00Z")), date(2022, 12, 22));
+    assert_eq!(local_date(end_of_day(date(2022, 9, 20))), date(2022, 9, 20));
+    assert_eq!(local_date(end_of_day(date(2023, 1, 3))), date(2023, 1, 3));
+}
+
+#[test]
+fn extremes_of_chrono_s_range_saturate_without_panicking() {
+    let calendar = WorkingCalendar::england_and_wales();
+    assert_eq!(calendar.add_working_days(NaiveDate::MAX, 1), NaiveDate::MAX);
+    assert_eq!(
+        calendar.add_working_days(NaiveDate::MIN, u32::MAX),
+        NaiveDate::MAX
+    );
+    assert!(calendar.working_days_between(NaiveDate::MIN, NaiveDate::MAX) > 0);
+    assert!(calendar.working_days_between(NaiveDate::MAX, NaiveDate::MIN) < 0);
+    // Only that it answers: London's local mean time puts these outside chrono's range.
+    let _ = local_date(DateTime::<Utc>::MIN_UTC);
+    let _ = local_date(DateTime::<Utc>::MAX_UTC);
+    let _ = end_of_day(NaiveDate::MAX);
+    let _ = at_local_time(NaiveDate::MIN, NaiveTime::MIN);
+}
+
+/// Any date chrono can represent, as days from the common era.
+fn any_date() -> impl Strategy<Value = NaiveDate> {
+    let min = NaiveDate::MIN.num_days_from_ce();
+    let max = NaiveDate::MAX.num_days_from_ce();
+    (min..=max).prop_map(|days| NaiveDate::from_num_days_from_ce_opt(days).expect("in range"))
+}
+
+/// Dates around the shipped years, where holidays are dense enough to matter.
+fn recent_date() -> impl Strategy<Value = NaiveDate> {
+    (0u64..=(16 * 366)).prop_map(|offset| date(2016, 1, 1) + Days::new(offset))
+}
+
+/// A calendar with a few admin-declared holidays on top of the shipped ones.
+fn calendar_with_extras() -> impl Strategy<Value = WorkingCalendar> {
+    proptest::collection::vec(recent_date(), 0..8)
+        .prop_map(|extra| WorkingCalendar::england_and_wales().with_extra_holidays(extra))
+}
+
+proptest! {
+    #[test]
+    fn adding_working_days_lands_on_a_working_day(
+        calendar in calendar_with_extras(),
+        day0 in recent_date(),
+        n in 1u32..400,
+    ) {
+        prop_assert!(calendar.is_working_day(calendar.add_working_days(day0, n)));
+    }
+
+    #[test]
+    fn adding_working_days_is_strictly_monotonic_in_n(
+        calendar in calendar_with_extras(),
+        day0 in recent_date(),
+        n in 0u32..400,
+    ) {
+        let here = calendar.add_working_days(day0, n);
+        let next = calendar.add_working_days(day0, n + 1);
+        prop_assert!(here < next);
+        // Nothing is skipped: no working day lies strictly between the two.
+        prop_assert_eq!(calendar.working_days_between(here, next), 1);
+    }
+
+    #[test]
+    fn adding_then_counting_round_trips(
+        calendar in calendar_with_extras(),
+        day0 in recent_date(),
+        n in 0u32..400,
+    ) {
+        let due = calendar.add_working_days(day0, n);
+        prop_assert_eq!(calendar.working_days_between(day0, due), i64::from(n));
+        prop_assert_eq!(calendar.working_days_between(due, day0), -i64::from(n));
+    }
+
+    #[test]
+    fn counting_matches_a_day_by_day_walk(
+        calendar in calendar_with_extras(),
+        from in recent_date(),
+        span in 0u64..60,
+    ) {
+        let to = from + Days::new(span);
+        let walked = (1..=span)
+            .map(|offset| from + Days::new(offset))
+            .filter(|day| calendar.is_working_day(*day))
+            .count();
+        let walked = i64::try_from(walked).expect("at most 60 days");
+        prop_assert_eq!(calendar.working_days_between(from, to), walked);
+    }
+
+    #[test]
+    fn arithmetic_answers_anywhere_in_chrono_s_range(
+        day0 in any_date(),
+        other in any_date(),
+        n in any::<u32>(),
+    ) {
+        let calendar = WorkingCalendar::england_and_wales();
+        let due = calendar.add_working_days(day0, n);
+        prop_assert!(due >= day0);
+        if due < NaiveDate::MAX {
+            prop_assert!(calendar.is_working_day(due) || n == 0);
+            prop_assert_eq!(calendar.working_days_between(day0, due), i64::from(n));
+        }
+        prop_assert_eq!(
+            calendar.working_days_between(day0, other),
+            -calendar.working_days_between(other, day0)
+        );
+    }
+
+    #[test]
+    fn time_helpers_answer_anywhere_in_chrono_s_range(
+        day in any_date(),
+        seconds in 0u32..86_400,
+    ) {
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(seconds, 0).expect("in a day");
+        let instant = at_local_time(day, time);
+        let _ = end_of_day(day);
+        let _ = local_date(instant);
+    }
+
+    #[test]
+    fn a_local_time_maps_back_to_its_own_date(
+        day in recent_date(),
+        seconds in 0u32..86_400,
+    ) {
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(seconds, 0).expect("in a day");
+        prop_assert_eq!(local_date(at_local_time(day, time)), day);
+        prop_assert!(at_local_time(day, time) <= end_of_day(day));
+    }
+}

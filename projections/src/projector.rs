@@ -1,0 +1,114 @@
+//! The projector: builds the read models from the log at start-up, then keeps them current by
+//! tailing the store, publishing the position it has reached so commands can wait for it.
+
+use crate::ReadModels;
+use casetrail_store::{EventStore, StoreError};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Page size for the start-up catch-up read.
+const CATCH_UP_PAGE: usize = 5_000;
+
+/// Builds and feeds the read models.
+#[derive(Debug)]
+pub struct Projector;
+
+/// A running projector: the read models, the position they reached, and the tailing task.
+#[derive(Debug, Clone)]
+pub struct ProjectorHandle {
+    models: Arc<RwLock<ReadModels>>,
+    position: watch::Receiver<u64>,
+    task: Arc<JoinHandle<()>>,
+}
+
+impl Projector {
+    /// Replays the whole log into fresh read models, then tails the store in the background.
+    pub async fn start(store: Arc<dyn EventStore>) -> Result<ProjectorHandle, StoreError> {
+        let mut models = ReadModels::default();
+        loop {
+            let page = store.read_all(models.position(), CATCH_UP_PAGE).await?;
+            if page.is_empty() {
+                break;
+            }
+            for event in &page {
+                apply_or_report(&mut models, event);
+            }
+        }
+        let (position_tx, position) = watch::channel(models.position());
+        let models = Arc::new(RwLock::new(models));
+        let task = tokio::spawn(tail_forever(store, Arc::clone(&models), position_tx));
+        Ok(ProjectorHandle {
+            models,
+            position,
+            task: Arc::new(task),
+        })
+    }
+}
+
+fn apply_or_report(models: &mut ReadModels, event: &casetrail_store::RecordedEvent) {
+    if let Err(err) = models.apply(event) {
+        // An event this code cannot read must not stop the service; it is reported (without
+        // its data) and the position moves on so later events are still projected.
+        tracing::error!(position = event.position, error = %err, "event not projected");
+        models.skip(event.position);
+    }
+}
+
+async fn tail_forever(
+    store: Arc<dyn EventStore>,
+    models: Arc<RwLock<ReadModels>>,
+    position_tx: watch::Sender<u64>,
+) {
+    let start = read_models(&models).position();
+    let mut tail = casetrail_store::tail(store, start);
+    loop {
+        match tail.next().await {
+            Ok(event) => {
+                let position = event.position;
+                {
+                    let mut guard = models.write().unwrap_or_else(|p| p.into_inner());
+                    apply_or_report(&mut guard, &event);
+                }
+                position_tx.send_replace(position);
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "tailing the event log failed; retrying");
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        }
+    }
+}
+
+fn read_models(models: &RwLock<ReadModels>) -> RwLockReadGuard<'_, ReadModels> {
+    // A panic while holding the lock cannot leave a half-applied event: apply mutates only
+    // after decoding succeeds, so the data is still consistent and reads may go on.
+    models.read().unwrap_or_else(|p| p.into_inner())
+}
+
+impl ProjectorHandle {
+    /// Reads the current read models.
+    pub fn read(&self) -> RwLockReadGuard<'_, ReadModels> {
+        read_models(&self.models)
+    }
+
+    /// The position the read models have reached.
+    pub fn position(&self) -> u64 {
+        *self.position.borrow()
+    }
+
+    /// Waits until the read models have reached `position`, at most `timeout`.
+    /// Returns whether they did.
+    pub async fn wait_for(&self, position: u64, timeout: Duration) -> bool {
+        let mut rx = self.position.clone();
+        tokio::time::timeout(timeout, rx.wait_for(|p| *p >= position))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    /// Stops tailing.
+    pub fn stop(&self) {
+        self.task.abort();
+    }
+}

@@ -1,0 +1,84 @@
+//! The Casetrail event store: an append-only, hash-chained log of events in streams.
+//!
+//! One trait ([`EventStore`]) and two backends ([`sqlite::SqliteEventStore`],
+//! [`postgres::PostgresEventStore`]) with the same guarantees, proven by one conformance suite:
+//!
+//! - every append names an [`ExpectedVersion`] for its stream; a mismatch is a typed
+//!   [`StoreError::Conflict`] and writes nothing;
+//! - re-sending events whose ids are already stored returns the original result and writes
+//!   nothing (idempotency by event id);
+//! - appends are serialized, so global positions are gap-free and become visible in order, and
+//!   every event extends one SHA-256 hash chain;
+//! - concurrent appends are committed together by a single writer task (group commit); nothing
+//!   is acknowledged before its commit is durable.
+//!
+//! The store knows nothing about safeguarding: it stores opaque JSON with a type name.
+
+mod batch;
+mod data_keys;
+mod error;
+mod hash;
+mod model;
+pub mod postgres;
+mod row;
+pub mod sqlite;
+mod tail;
+mod writer;
+
+pub use data_keys::{DataKeyStore, PostgresDataKeys, SqliteDataKeys, open_data_keys};
+pub use error::StoreError;
+pub use hash::{GENESIS_HASH, canonical_json, event_hash};
+pub use model::{AppendRequest, AppendResult, ExpectedVersion, NewEvent, RecordedEvent};
+pub use tail::{Tail, tail};
+
+use async_trait::async_trait;
+use tokio::sync::watch;
+
+/// The event store interface shared by both backends.
+#[async_trait]
+pub trait EventStore: Send + Sync + std::fmt::Debug {
+    /// Appends events to one stream atomically, after checking the expected version.
+    async fn append(&self, request: AppendRequest) -> Result<AppendResult, StoreError>;
+
+    /// Reads a stream's events with `stream_version >= from_version`, in version order.
+    async fn read_stream(
+        &self,
+        stream_id: &str,
+        from_version: u64,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// Reads up to `limit` events of the whole log with `position > after`, in position order.
+    async fn read_all(&self, after: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// Finds one event by its id, whatever its stream.
+    async fn event_by_id(&self, event_id: uuid::Uuid) -> Result<Option<RecordedEvent>, StoreError>;
+
+    /// The position of the last committed event (0 for an empty log).
+    async fn head_position(&self) -> Result<u64, StoreError>;
+
+    /// Watches the highest committed position known to this process. It moves after every
+    /// local commit and, on PostgreSQL, after commits by other processes (LISTEN/NOTIFY with a
+    /// polling fallback).
+    fn watch_head(&self) -> watch::Receiver<u64>;
+
+    /// Checks that the database answers (used by readiness probes).
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Stops the writer after the appends already queued, and closes the connections.
+    async fn close(&self);
+}
+
+/// Opens the store named by a `sqlite:` or `postgres:` URL, applying migrations.
+pub async fn open(database_url: &str) -> Result<std::sync::Arc<dyn EventStore>, StoreError> {
+    if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+        Ok(std::sync::Arc::new(
+            postgres::PostgresEventStore::open(database_url).await?,
+        ))
+    } else if database_url.starts_with("sqlite:") {
+        Ok(std::sync::Arc::new(
+            sqlite::SqliteEventStore::open(database_url).await?,
+        ))
+    } else {
+        Err(StoreError::UnsupportedUrl)
+    }
+}

@@ -1,0 +1,90 @@
+//! Following the log: every event after a position, exactly once, in order, then new ones as
+//! they are committed.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::{EventStore, RecordedEvent, StoreError};
+
+/// Events read per page while catching up.
+const PAGE: usize = 500;
+
+/// Re-read at least this often when caught up, in case a head notification was missed.
+const RECHECK: Duration = Duration::from_secs(1);
+
+/// How long a hole in the positions may last before it is reported (see [`Tail::next`]).
+const GAP_PATIENCE: Duration = Duration::from_secs(5);
+
+/// A reader that follows the log from a position; see [`tail`].
+#[derive(Debug)]
+pub struct Tail {
+    store: Arc<dyn EventStore>,
+    after: u64,
+    buffer: VecDeque<RecordedEvent>,
+    head: watch::Receiver<u64>,
+}
+
+/// Follows the log of `store`, starting with the event after position `after`.
+pub fn tail(store: Arc<dyn EventStore>, after: u64) -> Tail {
+    let head = store.watch_head();
+    Tail {
+        store,
+        after,
+        buffer: VecDeque::new(),
+        head,
+    }
+}
+
+impl Tail {
+    /// The position of the last event returned (or the starting position).
+    pub fn position(&self) -> u64 {
+        self.after
+    }
+
+    /// The next event of the log, waiting for it to be committed if need be.
+    pub async fn next(&mut self) -> Result<RecordedEvent, StoreError> {
+        let mut gap_since = None;
+        loop {
+            if let Some(event) = self.buffer.pop_front() {
+                self.after = event.position;
+                return Ok(event);
+            }
+            // Mark the head as seen before reading, so a commit that lands after the read
+            // still wakes the wait below.
+            self.head.borrow_and_update();
+            let page = self.store.read_all(self.after, PAGE).await?;
+            // Positions are gap-free and become visible in order, so a hole can only be a
+            // transaction not yet visible to this reader. Stop before it rather than skip it.
+            let expected = self.after + 1;
+            let contiguous = (expected..)
+                .zip(&page)
+                .take_while(|(want, event)| event.position == *want)
+                .count();
+            if contiguous == 0 && !page.is_empty() {
+                let since = *gap_since.get_or_insert_with(tokio::time::Instant::now);
+                if since.elapsed() > GAP_PATIENCE {
+                    return Err(StoreError::Corrupt {
+                        position: expected,
+                        reason: "missing from the log".to_owned(),
+                    });
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+            gap_since = None;
+            if contiguous > 0 {
+                self.buffer.extend(page.into_iter().take(contiguous));
+                continue;
+            }
+            // Caught up: wait for a commit, or re-check after a while anyway.
+            match tokio::time::timeout(RECHECK, self.head.changed()).await {
+                Ok(Ok(())) | Err(_) => {}
+                // The store was dropped: keep polling, the next read reports the error.
+                Ok(Err(_)) => tokio::time::sleep(RECHECK).await,
+            }
+        }
+    }
+}

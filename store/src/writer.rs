@@ -1,0 +1,179 @@
+//! The single writer task with group commit, shared by both backends.
+//!
+//! Appends are serialized (gap-free positions, one hash chain), and a serialized writer that
+//! commits one append per transaction is capped by the commit latency. So callers queue their
+//! appends on a channel; the writer takes everything queued, decides each append
+//! ([`crate::batch::plan`]), writes all accepted rows in one transaction, commits once, and only
+//! then answers each caller. Nothing is acknowledged before its commit is durable.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use async_trait::async_trait;
+use chrono::{DateTime, SubsecRound, Utc};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+
+use crate::batch::{self, Plan};
+use crate::{AppendRequest, AppendResult, StoreError};
+
+/// The most appends committed in one transaction: bounds the transaction's size and latency.
+const MAX_BATCH: usize = 512;
+
+/// Appends waiting for the writer; callers wait for room beyond this (back-pressure).
+const QUEUE_CAPACITY: usize = 4096;
+
+type Reply = oneshot::Sender<Result<AppendResult, StoreError>>;
+type Job = (AppendRequest, Reply);
+
+/// What a backend does for one batch, on the writer's own connection.
+#[async_trait]
+pub(crate) trait Backend: Send + 'static {
+    /// In one transaction: take the append lock, read a [`batch::Snapshot`], call
+    /// [`batch::plan`] with `now`, insert the planned rows, commit. Returns the plan only
+    /// after the commit.
+    async fn write_batch(
+        &mut self,
+        requests: &[AppendRequest],
+        now: DateTime<Utc>,
+    ) -> Result<Plan, StoreError>;
+
+    /// Forgets the connection after a failure, so the next batch starts on a fresh one.
+    fn reset(&mut self);
+
+    /// Closes the connection when the writer stops.
+    async fn shutdown(&mut self);
+}
+
+/// The handle through which a store sends appends to its writer task.
+#[derive(Debug)]
+pub(crate) struct Writer {
+    queue: Mutex<Option<mpsc::Sender<Job>>>,
+    task: tokio::sync::Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Writer {
+    /// Starts the writer task; it moves `head` after each commit.
+    pub(crate) fn spawn(backend: impl Backend, head: Arc<watch::Sender<u64>>) -> Self {
+        let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
+        let task = tokio::spawn(run(backend, receiver, head));
+        Self {
+            queue: Mutex::new(Some(sender)),
+            task: tokio::sync::Mutex::new(Some(task)),
+        }
+    }
+
+    /// Queues an append and waits until it is committed (or refused).
+    pub(crate) async fn append(&self, request: AppendRequest) -> Result<AppendResult, StoreError> {
+        batch::validate(&request)?;
+        let queue = self
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let queue = queue.ok_or(StoreError::Closed)?;
+        let (reply, answer) = oneshot::channel();
+        queue
+            .send((request, reply))
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        drop(queue);
+        // A dropped reply means the writer task is gone: the append's fate is unknown to us,
+        // and a retry with the same event ids is safe.
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Stops accepting appends, lets the writer finish those already queued, and waits for it.
+    pub(crate) async fn close(&self) {
+        drop(
+            self.queue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
+        if let Some(task) = self.task.lock().await.take()
+            && let Err(error) = task.await
+        {
+            tracing::error!(%error, "event store writer task failed");
+        }
+    }
+}
+
+/// Moves a head watch forward, never back (notifications and polls may arrive out of order).
+pub(crate) fn advance(head: &watch::Sender<u64>, position: u64) {
+    head.send_if_modified(|current| {
+        let moved = position > *current;
+        if moved {
+            *current = position;
+        }
+        moved
+    });
+}
+
+async fn run(
+    mut backend: impl Backend,
+    mut queue: mpsc::Receiver<Job>,
+    head: Arc<watch::Sender<u64>>,
+) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    let (mut nb, mut nr) = (0u64, 0u64);
+    let y = std::env::var_os("WYIELD").is_some();
+    // `recv_many` waits for one append, then takes whatever else is already queued: under
+    // load batches grow by themselves, and a lone append is not delayed.
+    while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        if y { tokio::task::yield_now().await; while jobs.len() < MAX_BATCH { match queue.try_recv() { Ok(j) => jobs.push(j), Err(_) => break } } }
+        nb += 1; nr += jobs.len() as u64;
+        let (requests, replies): (Vec<_>, Vec<_>) = jobs.drain(..).unzip();
+        let now = Utc::now().trunc_subsecs(6);
+        match backend.write_batch(&requests, now).await {
+            Ok(plan) => {
+                // Move the head before answering, so that a caller that got its result finds
+                // `watch_head()` at or past its position.
+                if let Some(position) = plan.new_head() {
+                    advance(&head, position);
+                }
+                for (reply, outcome) in replies.into_iter().zip(plan.outcomes) {
+                    // A caller that stopped waiting still had its append committed.
+                    let _ = reply.send(outcome);
+                }
+            }
+            Err(error) => {
+                tracing::error!(error = %error, source = ?std::error::Error::source(&error),
+                    appends = replies.len(), "event store batch failed; nothing was acknowledged");
+                backend.reset();
+                for reply in replies {
+                    let _ = reply.send(Err(replicate(&error)));
+                }
+            }
+        }
+    }
+    backend.shutdown().await;
+    if std::env::var_os("WSTATS").is_some() { eprintln!("batches={nb} requests={nr} avg={:.2}", nr as f64 / nb.max(1) as f64); }
+}
+
+/// One failed transaction fails every append of its batch, but errors cannot be cloned: each
+/// caller gets an equivalent error that keeps the kind and the message.
+fn replicate(error: &StoreError) -> StoreError {
+    match error {
+        StoreError::Corrupt { position, reason } => StoreError::Corrupt {
+            position: *position,
+            reason: reason.clone(),
+        },
+        StoreError::InvalidAppend(reason) => StoreError::InvalidAppend(reason),
+        StoreError::Closed => StoreError::Closed,
+        StoreError::Database(sqlx::Error::PoolTimedOut) => {
+            StoreError::Database(sqlx::Error::PoolTimedOut)
+        }
+        StoreError::Database(sqlx::Error::PoolClosed) => {
+            StoreError::Database(sqlx::Error::PoolClosed)
+        }
+        StoreError::Database(sqlx::Error::Io(io)) => StoreError::Database(sqlx::Error::Io(
+            std::io::Error::new(io.kind(), io.to_string()),
+        )),
+        StoreError::Database(inner) => StoreError::Database(sqlx::Error::AnyDriverError(
+            format!("the batch transaction failed: {inner}").into(),
+        )),
+        other => StoreError::Database(sqlx::Error::AnyDriverError(
+            format!("the batch transaction failed: {other}").into(),
+        )),
+    }
+}

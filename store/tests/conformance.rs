@@ -1,0 +1,974 @@
+//! One conformance suite for every event store backend.
+//!
+//! Each test is written once against `EventStore` and instantiated per backend by
+//! `conformance!`. SQLite gets a fresh file in a temporary directory; PostgreSQL a fresh
+//! database on `TEST_DATABASE_URL`, dropped afterwards. Without that variable the PostgreSQL
+//! tests are skipped with a note, except under CI, where they must run.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use casetrail_store::{
+    AppendRequest, AppendResult, EventStore, ExpectedVersion, GENESIS_HASH, NewEvent,
+    RecordedEvent, StoreError, event_hash,
+};
+use chrono::{SubsecRound, Utc};
+use futures::future::join_all;
+use serde_json::json;
+use uuid::Uuid;
+
+mod support {
+    use sqlx::{AssertSqlSafe, Connection, PgConnection};
+    use std::sync::Arc;
+
+    use casetrail_store::EventStore;
+
+    /// A fresh database for one test, removed when dropped (even when the test panics).
+    #[derive(Debug)]
+    pub struct TestDb {
+        pub url: String,
+        _dir: Option<tempfile::TempDir>,
+        postgres: Option<PgDatabase>,
+    }
+
+    #[derive(Debug)]
+    struct PgDatabase {
+        admin_url: String,
+        name: String,
+    }
+
+    impl TestDb {
+        pub fn sqlite() -> Self {
+            let dir = tempfile::tempdir().unwrap();
+            // A nested path also proves that `open` creates missing directories.
+            let url = format!("sqlite://{}/nested/dir/events.db", dir.path().display());
+            Self {
+                url,
+                _dir: Some(dir),
+                postgres: None,
+            }
+        }
+
+        pub async fn postgres() -> Option<Self> {
+            let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "TEST_DATABASE_URL must be set in CI: the PostgreSQL conformance tests must run"
+                );
+                eprintln!("note: TEST_DATABASE_URL is not set; skipping the PostgreSQL backend");
+                return None;
+            };
+            let name = format!("casetrail_test_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = PgConnection::connect(&admin_url).await.unwrap();
+            sqlx::raw_sql(AssertSqlSafe(format!(r#"CREATE DATABASE "{name}""#)))
+                .execute(&mut admin)
+                .await
+                .unwrap();
+            admin.close().await.unwrap();
+            let url = with_database(&admin_url, &name);
+            Some(Self {
+                url,
+                _dir: None,
+                postgres: Some(PgDatabase { admin_url, name }),
+            })
+        }
+
+        pub async fn open(&self) -> Arc<dyn EventStore> {
+            casetrail_store::open(&self.url).await.unwrap()
+        }
+
+        pub fn is_sqlite(&self) -> bool {
+            self.postgres.is_none()
+        }
+    }
+
+    /// The same server URL naming another database (keeps user, host and query string).
+    pub fn with_database(url: &str, database: &str) -> String {
+        let (base, query) = url
+            .split_once('?')
+            .map_or((url, None), |(b, q)| (b, Some(q)));
+        let authority = base.find("://").map_or(0, |i| i + 3);
+        let server = match base[authority..].find('/') {
+            Some(slash) => &base[..authority + slash],
+            None => base,
+        };
+        match query {
+            Some(query) => format!("{server}/{database}?{query}"),
+            None => format!("{server}/{database}"),
+        }
+    }
+
+    impl Drop for PgDatabase {
+        fn drop(&mut self) {
+            // Best effort, from a thread of its own: Drop cannot await, and the test's runtime
+            // may be shutting down. FORCE ends connections the test left open.
+            let admin_url = self.admin_url.clone();
+            let sql = format!(r#"DROP DATABASE IF EXISTS "{}" WITH (FORCE)"#, self.name);
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async {
+                    let mut admin = PgConnection::connect(&admin_url).await?;
+                    sqlx::raw_sql(AssertSqlSafe(sql))
+                        .execute(&mut admin)
+                        .await?;
+                    admin.close().await
+                })?;
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+            })
+            .join();
+            if !matches!(dropped, Ok(Ok(()))) {
+                eprintln!("note: could not drop test database {}", self.name);
+            }
+        }
+    }
+}
+
+use support::TestDb;
+
+/// Instantiates each test function for both backends.
+macro_rules! conformance {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let db = super::TestDb::sqlite();
+                    super::$test(&db).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let Some(db) = super::TestDb::postgres().await else { return };
+                    super::$test(&db).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    append_and_read_back,
+    expected_version_no_stream,
+    expected_version_exact,
+    expected_version_any,
+    malformed_appends_are_refused,
+    racing_writers_on_one_stream,
+    many_writers_gap_free_and_tailed,
+    idempotent_retry_writes_nothing,
+    idempotency_mismatch,
+    reopen_keeps_everything,
+    close_finishes_queued_appends,
+    read_all_pages,
+    event_by_id,
+    ping_and_head,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+fn event(n: usize) -> NewEvent {
+    NewEvent {
+        event_id: Uuid::new_v4(),
+        event_type: "CaseNoted".to_owned(),
+        schema_version: 2,
+        // Keys out of order, nesting, floats, unicode: all must survive the round trip and
+        // hash the same after it.
+        data: json!({
+            "z": n, "a": { "y": [1.5, true, null, "ünïcödé ✓"], "b": -7 }, "note": "x".repeat(n % 7),
+        }),
+        metadata: json!({ "actor": "u-1", "request_id": Uuid::new_v4(), "roles": ["chair"] }),
+    }
+}
+
+fn request(stream: &str, expected: ExpectedVersion, events: Vec<NewEvent>) -> AppendRequest {
+    AppendRequest {
+        stream_id: stream.to_owned(),
+        expected_version: expected,
+        events,
+    }
+}
+
+/// Reads the whole log in pages.
+async fn read_log(store: &Arc<dyn EventStore>) -> Vec<RecordedEvent> {
+    let mut log = Vec::new();
+    loop {
+        let after = log.last().map_or(0, |e: &RecordedEvent| e.position);
+        let page = store.read_all(after, 100).await.unwrap();
+        if page.is_empty() {
+            return log;
+        }
+        log.extend(page);
+    }
+}
+
+/// Positions are 1..=N and every hash recomputes from the genesis hash along the whole log.
+async fn assert_chain(store: &Arc<dyn EventStore>) -> Vec<RecordedEvent> {
+    let log = read_log(store).await;
+    let mut prev = GENESIS_HASH;
+    for (expected_position, e) in (1..).zip(&log) {
+        assert_eq!(e.position, expected_position, "positions must be gap-free");
+        assert_eq!(e.prev_hash, prev, "prev_hash at {}", e.position);
+        let hash = event_hash(
+            &prev,
+            e.position,
+            &e.stream_id,
+            e.stream_version,
+            e.event_id,
+            &e.event_type,
+            e.schema_version,
+            &e.data,
+            &e.metadata,
+            e.recorded_at,
+        );
+        assert_eq!(e.hash, hash, "hash at {}", e.position);
+        prev = hash;
+    }
+    assert_eq!(store.head_position().await.unwrap(), log.len() as u64);
+    log
+}
+
+async fn current_version(store: &Arc<dyn EventStore>, stream: &str) -> u64 {
+    store
+        .read_stream(stream, 1)
+        .await
+        .unwrap()
+        .last()
+        .map_or(0, |e| e.stream_version)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests for every backend
+
+async fn append_and_read_back(db: &TestDb) {
+    let store = db.open().await;
+    let before = Utc::now().trunc_subsecs(6);
+    let first = vec![event(1), event(2)];
+    let result = store
+        .append(request("case-1", ExpectedVersion::NoStream, first.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        result,
+        AppendResult {
+            first_version: 1,
+            last_version: 2,
+            first_position: 1,
+            last_position: 2,
+            already_stored: false
+        }
+    );
+    let second = vec![event(3)];
+    let result = store
+        .append(request("case-2", ExpectedVersion::NoStream, second.clone()))
+        .await
+        .unwrap();
+    assert_eq!((result.first_position, result.first_version), (3, 1));
+    let after = Utc::now();
+    // The head watch has moved by the time an append returns.
+    assert_eq!(*store.watch_head().borrow(), 3);
+
+    let stream = store.read_stream("case-1", 1).await.unwrap();
+    assert_eq!(stream.len(), 2);
+    for (version, (stored, sent)) in (1..).zip(stream.iter().zip(&first)) {
+        assert_eq!(stored.stream_id, "case-1");
+        assert_eq!(stored.stream_version, version);
+        assert_eq!(stored.position, version);
+        assert_eq!(stored.event_id, sent.event_id);
+        assert_eq!(stored.event_type, sent.event_type);
+        assert_eq!(stored.schema_version, sent.schema_version);
+        assert_eq!(stored.data, sent.data);
+        assert_eq!(stored.metadata, sent.metadata);
+        assert!(stored.recorded_at >= before && stored.recorded_at <= after);
+        assert_eq!(stored.recorded_at, stored.recorded_at.trunc_subsecs(6));
+    }
+    // One append is one commit: one timestamp.
+    assert_eq!(stream[0].recorded_at, stream[1].recorded_at);
+    assert_eq!(
+        store.read_stream("case-1", 2).await.unwrap()[0].event_id,
+        first[1].event_id
+    );
+    assert!(store.read_stream("case-1", 3).await.unwrap().is_empty());
+    assert!(store.read_stream("nobody", 1).await.unwrap().is_empty());
+
+    let log = assert_chain(&store).await;
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[2].event_id, second[0].event_id);
+    assert!(log[1].recorded_at <= log[2].recorded_at);
+    store.close().await;
+}
+
+async fn expected_version_no_stream(db: &TestDb) {
+    let store = db.open().await;
+    store
+        .append(request("s", ExpectedVersion::NoStream, vec![event(1)]))
+        .await
+        .unwrap();
+    let refused = store
+        .append(request("s", ExpectedVersion::NoStream, vec![event(2)]))
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(StoreError::Conflict { ref stream_id, expected: ExpectedVersion::NoStream, actual: 1 })
+                if stream_id == "s"
+        ),
+        "{refused:?}"
+    );
+    // Exact(0) means the same as NoStream.
+    store
+        .append(request("t", ExpectedVersion::Exact(0), vec![event(3)]))
+        .await
+        .unwrap();
+    let refused = store
+        .append(request("t", ExpectedVersion::Exact(0), vec![event(4)]))
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict { actual: 1, .. })),
+        "{refused:?}"
+    );
+    assert_eq!(
+        assert_chain(&store).await.len(),
+        2,
+        "refused appends write nothing"
+    );
+    store.close().await;
+}
+
+async fn expected_version_exact(db: &TestDb) {
+    let store = db.open().await;
+    let refused = store
+        .append(request("s", ExpectedVersion::Exact(1), vec![event(1)]))
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict { actual: 0, .. })),
+        "{refused:?}"
+    );
+    store
+        .append(request(
+            "s",
+            ExpectedVersion::NoStream,
+            vec![event(1), event(2)],
+        ))
+        .await
+        .unwrap();
+    let accepted = store
+        .append(request("s", ExpectedVersion::Exact(2), vec![event(3)]))
+        .await;
+    assert_eq!(accepted.unwrap().last_version, 3);
+    for stale in [1, 2, 4] {
+        let refused = store
+            .append(request("s", ExpectedVersion::Exact(stale), vec![event(9)]))
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Conflict { expected: ExpectedVersion::Exact(e), actual: 3, .. }) if e == stale),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(current_version(&store, "s").await, 3);
+    assert_eq!(assert_chain(&store).await.len(), 3);
+    store.close().await;
+}
+
+async fn expected_version_any(db: &TestDb) {
+    let store = db.open().await;
+    let created = store
+        .append(request("s", ExpectedVersion::Any, vec![event(1)]))
+        .await
+        .unwrap();
+    assert_eq!(created.first_version, 1);
+    let extended = store
+        .append(request("s", ExpectedVersion::Any, vec![event(2), event(3)]))
+        .await
+        .unwrap();
+    assert_eq!((extended.first_version, extended.last_version), (2, 3));
+    // Any checks nothing, but other expectations are still checked after it.
+    let refused = store
+        .append(request("s", ExpectedVersion::NoStream, vec![event(4)]))
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict { actual: 3, .. })),
+        "{refused:?}"
+    );
+    assert_eq!(assert_chain(&store).await.len(), 3);
+    store.close().await;
+}
+
+async fn malformed_appends_are_refused(db: &TestDb) {
+    let store = db.open().await;
+    let empty = store
+        .append(request("s", ExpectedVersion::Any, vec![]))
+        .await;
+    assert!(
+        matches!(empty, Err(StoreError::InvalidAppend(_))),
+        "{empty:?}"
+    );
+    let twice = event(1);
+    let duplicate = store
+        .append(request(
+            "s",
+            ExpectedVersion::Any,
+            vec![twice.clone(), twice],
+        ))
+        .await;
+    assert!(
+        matches!(duplicate, Err(StoreError::InvalidAppend(_))),
+        "{duplicate:?}"
+    );
+    let mut nul = event(2);
+    nul.data = json!({ "text": "a\u{0}b" });
+    let nul = store
+        .append(request("s", ExpectedVersion::Any, vec![nul]))
+        .await;
+    assert!(matches!(nul, Err(StoreError::InvalidAppend(_))), "{nul:?}");
+    let no_stream = store
+        .append(request("", ExpectedVersion::Any, vec![event(3)]))
+        .await;
+    assert!(
+        matches!(no_stream, Err(StoreError::InvalidAppend(_))),
+        "{no_stream:?}"
+    );
+    // The store is still fine afterwards.
+    store
+        .append(request("s", ExpectedVersion::NoStream, vec![event(4)]))
+        .await
+        .unwrap();
+    assert_eq!(assert_chain(&store).await.len(), 1);
+    store.close().await;
+}
+
+async fn racing_writers_on_one_stream(db: &TestDb) {
+    let store = db.open().await;
+    // Fifty writers who all believe the stream is new: exactly one wins.
+    let attempts = (0..50).map(|n| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .append(request("race", ExpectedVersion::NoStream, vec![event(n)]))
+                .await
+        })
+    });
+    let results: Vec<_> = join_all(attempts)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    for result in results.iter().filter(|r| r.is_err()) {
+        assert!(
+            matches!(result, Err(StoreError::Conflict { actual: 1, .. })),
+            "{result:?}"
+        );
+    }
+
+    // Fifty writers each read the version and append with Exact(it), retrying on conflict.
+    let writers = (0..50).map(|n| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mine = event(100 + n);
+            let mut conflicts = 0;
+            loop {
+                let version = current_version(&store, "race").await;
+                let attempt = request("race", ExpectedVersion::Exact(version), vec![mine.clone()]);
+                match store.append(attempt).await {
+                    Ok(result) => {
+                        assert_eq!(result.first_version, version + 1);
+                        return (mine.event_id, conflicts);
+                    }
+                    Err(StoreError::Conflict { .. }) => conflicts += 1,
+                    Err(other) => panic!("unexpected {other:?}"),
+                }
+            }
+        })
+    });
+    let written: Vec<_> = join_all(writers)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+
+    let stream = store.read_stream("race", 1).await.unwrap();
+    assert_eq!(stream.len(), 51);
+    let versions: Vec<u64> = stream.iter().map(|e| e.stream_version).collect();
+    assert_eq!(
+        versions,
+        (1..=51).collect::<Vec<_>>(),
+        "each version written exactly once"
+    );
+    for (event_id, _) in &written {
+        assert_eq!(stream.iter().filter(|e| e.event_id == *event_id).count(), 1);
+    }
+    assert_eq!(assert_chain(&store).await.len(), 51);
+    store.close().await;
+}
+
+async fn many_writers_gap_free_and_tailed(db: &TestDb) {
+    const WRITERS: usize = 50;
+    const APPENDS: usize = 6;
+    let store = db.open().await;
+    // Odd appends carry two events, even ones one: 9 events per writer.
+    let total = WRITERS * (APPENDS + APPENDS / 2);
+
+    let mut tail = casetrail_store::tail(store.clone(), 0);
+    let reader = tokio::spawn(async move {
+        let mut seen = Vec::with_capacity(total);
+        while seen.len() < total {
+            let next = tokio::time::timeout(Duration::from_secs(30), tail.next()).await;
+            seen.push(next.expect("tail stalled").unwrap());
+        }
+        // Nothing more than what was written.
+        let extra = tokio::time::timeout(Duration::from_millis(300), tail.next()).await;
+        assert!(extra.is_err(), "tail produced an extra event");
+        seen
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+
+    let writers = (0..WRITERS).map(|w| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let stream = format!("case-{w}");
+            let mut version = 0;
+            for a in 0..APPENDS {
+                let events = if a % 2 == 1 {
+                    vec![event(a), event(a + 1)]
+                } else {
+                    vec![event(a)]
+                };
+                let expected = if version == 0 {
+                    ExpectedVersion::NoStream
+                } else {
+                    ExpectedVersion::Exact(version)
+                };
+                let result = store
+                    .append(request(&stream, expected, events))
+                    .await
+                    .unwrap();
+                assert_eq!(result.first_version, version + 1);
+                version = result.last_version;
+            }
+        })
+    });
+    for writer in join_all(writers).await {
+        writer.unwrap();
+    }
+
+    let log = assert_chain(&store).await;
+    assert_eq!(log.len(), total);
+    let seen = reader.await.unwrap();
+    assert_eq!(seen, log, "the tail saw every event exactly once, in order");
+    for w in 0..WRITERS {
+        let versions: Vec<u64> = log
+            .iter()
+            .filter(|e| e.stream_id == format!("case-{w}"))
+            .map(|e| e.stream_version)
+            .collect();
+        assert_eq!(versions, (1..=9).collect::<Vec<_>>());
+    }
+    store.close().await;
+}
+
+async fn idempotent_retry_writes_nothing(db: &TestDb) {
+    let store = db.open().await;
+    let events = vec![event(1), event(2)];
+    store
+        .append(request("other", ExpectedVersion::Any, vec![event(0)]))
+        .await
+        .unwrap();
+    let original = store
+        .append(request("s", ExpectedVersion::NoStream, events.clone()))
+        .await
+        .unwrap();
+    store
+        .append(request("s", ExpectedVersion::Exact(2), vec![event(3)]))
+        .await
+        .unwrap();
+
+    // The retry's expected version is stale by now, and its metadata (request id) differs:
+    // it is still the same append.
+    let mut retried = events.clone();
+    retried[0].metadata = json!({ "request_id": "retry" });
+    let retry = store
+        .append(request("s", ExpectedVersion::NoStream, retried))
+        .await
+        .unwrap();
+    assert_eq!(
+        retry,
+        AppendResult {
+            already_stored: true,
+            ..original
+        }
+    );
+    assert_eq!((retry.first_position, retry.last_position), (2, 3));
+
+    // Concurrent copies of one append: one writes, the others find it stored.
+    let copies = (0..5).map(|_| {
+        let store = store.clone();
+        let events = vec![event(7)];
+        let copy = request("t", ExpectedVersion::NoStream, events);
+        (0..4).map(move |_| {
+            let store = store.clone();
+            let copy = copy.clone();
+            tokio::spawn(async move { store.append(copy).await })
+        })
+    });
+    let results: Vec<_> = join_all(copies.flatten())
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
+    let written = results
+        .iter()
+        .filter(|r| matches!(r, Ok(r) if !r.already_stored))
+        .count();
+    let conflicts = results
+        .iter()
+        .filter(|r| matches!(r, Err(StoreError::Conflict { .. })))
+        .count();
+    // Five different appends all expecting a new stream "t": one of them wins; copies of the
+    // winner are retries; copies of the losers conflict.
+    assert_eq!(written, 1);
+    assert_eq!(
+        results
+            .iter()
+            .filter(|r| matches!(r, Ok(r) if r.already_stored))
+            .count(),
+        3
+    );
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count() + conflicts, 20);
+
+    let log = assert_chain(&store).await;
+    assert_eq!(log.len(), 5);
+    store.close().await;
+}
+
+async fn idempotency_mismatch(db: &TestDb) {
+    let store = db.open().await;
+    let mut events = vec![event(1), event(2)];
+    events[0].data = serde_json::from_str(r#"{"b": 1, "a": {"d": 2, "c": 3}}"#).unwrap();
+    store
+        .append(request("s", ExpectedVersion::NoStream, events.clone()))
+        .await
+        .unwrap();
+
+    let mut changed = events.clone();
+    changed[1].data = json!({ "different": true });
+    let mut retyped = events.clone();
+    retyped[0].event_type = "SomethingElse".to_owned();
+    let attempts = [
+        request("s", ExpectedVersion::Any, changed),
+        request("s", ExpectedVersion::Any, retyped),
+        request("elsewhere", ExpectedVersion::Any, events.clone()),
+        request("s", ExpectedVersion::Any, vec![events[0].clone(), event(3)]),
+        request(
+            "s",
+            ExpectedVersion::Any,
+            vec![events[1].clone(), events[0].clone()],
+        ),
+    ];
+    for attempt in attempts {
+        let result = store.append(attempt.clone()).await;
+        assert!(
+            matches!(result, Err(StoreError::IdempotencyMismatch)),
+            "{attempt:?}: {result:?}"
+        );
+    }
+    // A key order change is not a content change.
+    let mut reordered = events.clone();
+    reordered[0].data = serde_json::from_str(r#"{"a": {"c": 3, "d": 2}, "b": 1}"#).unwrap();
+    let retry = store
+        .append(request("s", ExpectedVersion::Any, reordered))
+        .await
+        .unwrap();
+    assert!(retry.already_stored);
+    // Retrying a consecutive part of an append is a retry too.
+    let part = store
+        .append(request("s", ExpectedVersion::Any, vec![events[1].clone()]))
+        .await;
+    assert_eq!(
+        part.unwrap(),
+        AppendResult {
+            first_version: 2,
+            last_version: 2,
+            first_position: 2,
+            last_position: 2,
+            already_stored: true,
+        }
+    );
+    assert_eq!(assert_chain(&store).await.len(), 2);
+    store.close().await;
+}
+
+async fn reopen_keeps_everything(db: &TestDb) {
+    let store = db.open().await;
+    for n in 0..5 {
+        store
+            .append(request(
+                &format!("s{}", n % 2),
+                ExpectedVersion::Any,
+                vec![event(n)],
+            ))
+            .await
+            .unwrap();
+    }
+    let before = assert_chain(&store).await;
+    store.close().await;
+    let closed = store
+        .append(request("s0", ExpectedVersion::Any, vec![event(9)]))
+        .await;
+    assert!(matches!(closed, Err(StoreError::Closed)), "{closed:?}");
+    drop(store);
+
+    let store = db.open().await;
+    assert_eq!(*store.watch_head().borrow(), 5);
+    assert_eq!(read_log(&store).await, before);
+    let result = store
+        .append(request("s0", ExpectedVersion::Exact(3), vec![event(5)]))
+        .await
+        .unwrap();
+    assert_eq!((result.first_position, result.first_version), (6, 4));
+    let after = assert_chain(&store).await;
+    assert_eq!(
+        after[5].prev_hash, before[4].hash,
+        "the chain continues across restarts"
+    );
+    store.close().await;
+}
+
+async fn close_finishes_queued_appends(db: &TestDb) {
+    let store = db.open().await;
+    let appends: Vec<_> = (0..40)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let sent = request(&format!("s{n}"), ExpectedVersion::NoStream, vec![event(n)]);
+                (sent.events[0].event_id, store.append(sent).await)
+            })
+        })
+        .collect();
+    tokio::task::yield_now().await;
+    store.close().await;
+    let results: Vec<_> = join_all(appends)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    drop(store);
+
+    let store = db.open().await;
+    for (event_id, result) in results {
+        match result {
+            Ok(result) => {
+                let stored = store.event_by_id(event_id).await.unwrap().unwrap();
+                assert_eq!(
+                    stored.position, result.first_position,
+                    "acknowledged means stored"
+                );
+            }
+            Err(StoreError::Closed) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_chain(&store).await;
+    store.close().await;
+}
+
+async fn read_all_pages(db: &TestDb) {
+    let store = db.open().await;
+    for n in 0..25 {
+        store
+            .append(request(
+                &format!("s{}", n % 3),
+                ExpectedVersion::Any,
+                vec![event(n)],
+            ))
+            .await
+            .unwrap();
+    }
+    let mut pages = Vec::new();
+    for after in [0, 10, 20, 25, 30] {
+        pages.push(store.read_all(after, 10).await.unwrap());
+    }
+    let lens: Vec<usize> = pages.iter().map(Vec::len).collect();
+    assert_eq!(lens, [10, 10, 5, 0, 0]);
+    assert_eq!(pages[1].first().unwrap().position, 11);
+    assert_eq!(pages[2].last().unwrap().position, 25);
+    assert!(store.read_all(0, 0).await.unwrap().is_empty());
+    assert_eq!(store.read_all(7, 1).await.unwrap()[0].position, 8);
+    assert_eq!(store.read_all(u64::MAX, 10).await.unwrap().len(), 0);
+    assert_eq!(store.read_all(0, usize::MAX).await.unwrap().len(), 25);
+    let s1: Vec<u64> = store
+        .read_stream("s1", 5)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.stream_version)
+        .collect();
+    assert_eq!(s1, [5, 6, 7, 8]);
+    store.close().await;
+}
+
+async fn event_by_id(db: &TestDb) {
+    let store = db.open().await;
+    let events = vec![event(1), event(2)];
+    store
+        .append(request("s", ExpectedVersion::Any, events.clone()))
+        .await
+        .unwrap();
+    let found = store
+        .event_by_id(events[1].event_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (found.position, found.stream_version, found.data.clone()),
+        (2, 2, events[1].data.clone())
+    );
+    assert_eq!(found, store.read_all(1, 1).await.unwrap()[0]);
+    assert!(store.event_by_id(Uuid::new_v4()).await.unwrap().is_none());
+    store.close().await;
+}
+
+async fn ping_and_head(db: &TestDb) {
+    let store = db.open().await;
+    store.ping().await.unwrap();
+    assert_eq!(store.head_position().await.unwrap(), 0);
+    let mut head = store.watch_head();
+    assert_eq!(*head.borrow_and_update(), 0);
+    store
+        .append(request("s", ExpectedVersion::Any, vec![event(1), event(2)]))
+        .await
+        .unwrap();
+    assert!(head.has_changed().unwrap());
+    assert_eq!(*head.borrow(), 2);
+    assert_eq!(store.head_position().await.unwrap(), 2);
+    store.close().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backend-specific tests
+
+/// Two replicas on one PostgreSQL database keep one gap-free chain, and each one's tail sees
+/// the other's commits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_replicas_share_one_chain() {
+    const WRITERS: usize = 20;
+    const APPENDS: usize = 5;
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let a = db.open().await;
+    let b = db.open().await;
+    let total = 2 * WRITERS * APPENDS;
+
+    let mut tail = casetrail_store::tail(b.clone(), 0);
+    let reader = tokio::spawn(async move {
+        let mut seen = Vec::with_capacity(total);
+        while seen.len() < total {
+            let next = tokio::time::timeout(Duration::from_secs(30), tail.next()).await;
+            seen.push(next.expect("tail stalled").unwrap());
+        }
+        seen
+    });
+
+    let writers = (0..2 * WRITERS).map(|w| {
+        let store = if w % 2 == 0 { a.clone() } else { b.clone() };
+        tokio::spawn(async move {
+            for n in 0..APPENDS {
+                let stream = format!("replica-{w}");
+                let expected = ExpectedVersion::Exact(n as u64);
+                store
+                    .append(request(&stream, expected, vec![event(n)]))
+                    .await
+                    .unwrap();
+            }
+        })
+    });
+    for writer in join_all(writers).await {
+        writer.unwrap();
+    }
+    let log = assert_chain(&a).await;
+    assert_eq!(log.len(), total);
+    assert_eq!(reader.await.unwrap(), log);
+
+    // A commit by A alone reaches B's head watch (NOTIFY, or the poll as a fallback).
+    let mut head_b = b.watch_head();
+    head_b.borrow_and_update();
+    a.append(request("from-a", ExpectedVersion::NoStream, vec![event(0)]))
+        .await
+        .unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(5),
+        head_b.wait_for(|h| *h > total as u64),
+    )
+    .await
+    .expect("B never saw A's commit")
+    .unwrap();
+    a.close().await;
+    b.close().await;
+}
+
+/// A row that cannot be decoded is reported as corrupt, not a panic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_corrupt_row_is_reported() {
+    use sqlx::Connection;
+    let db = TestDb::sqlite();
+    assert!(db.is_sqlite());
+    let store = db.open().await;
+    store
+        .append(request("s", ExpectedVersion::Any, vec![event(1)]))
+        .await
+        .unwrap();
+    let mut raw = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO events SELECT 2, stream_id, 2, '00000000-0000-0000-0000-000000000002', \
+         event_type, schema_version, '{not json', metadata, recorded_at, hash, hash \
+         FROM events WHERE position = 1",
+    )
+    .execute(&mut raw)
+    .await
+    .unwrap();
+    raw.close().await.unwrap();
+    let read = store.read_all(0, 10).await;
+    assert!(
+        matches!(read, Err(StoreError::Corrupt { position: 2, .. })),
+        "{read:?}"
+    );
+    // The writer reads the stream's stored events too: it must fail cleanly and go on.
+    let copy = request(
+        "s",
+        ExpectedVersion::Any,
+        vec![NewEvent {
+            event_id: Uuid::from_u128(2),
+            ..event(2)
+        }],
+    );
+    assert!(store.append(copy).await.is_err());
+    store
+        .append(request("t", ExpectedVersion::Any, vec![event(3)]))
+        .await
+        .unwrap();
+    store.close().await;
+}
+
+#[test]
+fn test_database_url_keeps_server_and_options() {
+    use support::with_database;
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+        "postgres://postgres@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        with_database("postgres://u:p@h/db?sslmode=disable", "x"),
+        "postgres://u:p@h/x?sslmode=disable"
+    );
+    assert_eq!(
+        with_database("postgres://h:5432", "x"),
+        "postgres://h:5432/x"
+    );
+}

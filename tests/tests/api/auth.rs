@@ -1,0 +1,105 @@
+//! Authentication, roles and tenancy.
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp, notification, problem};
+use casetrail_domain::Role;
+use reqwest::StatusCode;
+
+both_backends!(no_token_is_401, |app: TestApp| async move {
+    let response = app
+        .client
+        .post(format!("{}/v1/cases/notifications", app.address))
+        .json(&notification())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["www-authenticate"],
+        "Bearer realm=\"casetrail\""
+    );
+    problem(response, StatusCode::UNAUTHORIZED, "auth.unauthenticated").await;
+    let response = app.get("/v1/cases", "not-a-jwt").await;
+    problem(response, StatusCode::UNAUTHORIZED, "auth.unauthenticated").await;
+});
+
+both_backends!(
+    a_token_signed_with_another_secret_is_401,
+    |app: TestApp| async move {
+        let forged = casetrail_api::auth::mint_dev_token(
+            &[7u8; 64],
+            &casetrail_api::auth::DevTokenRequest {
+                partnership: casetrail_domain::PartnershipSlug::parse("southend").unwrap(),
+                org: casetrail_domain::OrgSlug::parse("southend-council").unwrap(),
+                roles: vec![Role::Notifier],
+                sub: "mallory".into(),
+                name: "Mallory".into(),
+                ttl_seconds: 600,
+            },
+        )
+        .unwrap();
+        problem(
+            app.notify_with(&forged).await,
+            StatusCode::UNAUTHORIZED,
+            "auth.unauthenticated",
+        )
+        .await;
+        assert_eq!(app.log_length().await, 19, "nothing was written");
+    }
+);
+
+both_backends!(the_wrong_role_is_403, |app: TestApp| async move {
+    let manager = app.token("southend-council", &[Role::BusinessManager]);
+    problem(
+        app.notify_with(&manager).await,
+        StatusCode::FORBIDDEN,
+        "auth.role_required",
+    )
+    .await;
+    let police = app.token("essex-police", &[Role::Notifier]);
+    problem(
+        app.notify_with(&police).await,
+        StatusCode::FORBIDDEN,
+        "auth.local_authority_only",
+    )
+    .await;
+    let auditor = app.token("southend-council", &[Role::Auditor]);
+    problem(
+        app.notify_with(&auditor).await,
+        StatusCode::FORBIDDEN,
+        "auth.role_required",
+    )
+    .await;
+});
+
+both_backends!(
+    another_partnerships_case_is_404,
+    |app: TestApp| async move {
+        let case_id = app.notify_ok().await;
+        let outsider = app.token_for(
+            "thurrock",
+            "thurrock-council",
+            &[Role::Notifier, Role::BusinessManager],
+        );
+        let response = app.get(&format!("/v1/cases/{case_id}"), &outsider).await;
+        let body = problem(response, StatusCode::NOT_FOUND, "case.not_found").await;
+        assert!(!body.to_string().contains("southend"));
+        let body = serde_json::json!({"panel_reference": "X-1", "submitted_on": "2022-12-29"});
+        let response = app
+            .post(
+                &format!("/v1/cases/{case_id}/panel-notification"),
+                &outsider,
+                &body,
+            )
+            .await;
+        problem(response, StatusCode::NOT_FOUND, "case.not_found").await;
+        let listed: serde_json::Value = app.get("/v1/cases", &outsider).await.json().await.unwrap();
+        assert_eq!(listed["items"], serde_json::json!([]));
+    }
+);
+
+impl TestApp {
+    async fn notify_with(&self, token: &str) -> reqwest::Response {
+        self.post("/v1/cases/notifications", token, &notification())
+            .await
+    }
+}

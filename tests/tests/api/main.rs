@@ -1,0 +1,12 @@
+//! Black-box tests: the real `casetrail` server on a random port against a fresh database,
+//! on SQLite and on PostgreSQL, driven over HTTP as a partner system would.
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+
+mod auth;
+mod cases;
+mod errors;
+mod idempotency;
+mod operations;
+mod restart;

@@ -1,0 +1,73 @@
+//! Health, metrics, the served OpenAPI document and the offline docs.
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+both_backends!(health_metrics_and_docs, |app: TestApp| async move {
+    let live = app
+        .client
+        .get(format!("{}/health/live", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+    let ready = app
+        .client
+        .get(format!("{}/health/ready", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert!(ready.headers().contains_key("x-request-id"));
+
+    app.notify_ok().await;
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metrics.status(), StatusCode::OK);
+    let text = metrics.text().await.unwrap();
+    assert!(text.contains("http_requests_total"), "{text}");
+    assert!(text.contains("route=\"/v1/cases/notifications\""), "{text}");
+    assert!(!text.contains("Alex"));
+
+    let served: Value = app
+        .client
+        .get(format!("{}/openapi.json", app.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let committed: Value =
+        serde_json::from_str(include_str!("../../../openapi/openapi.json")).unwrap();
+    assert_eq!(
+        served, committed,
+        "the served document is the committed one"
+    );
+
+    let docs = app
+        .client
+        .get(format!("{}/docs/", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(docs.status(), StatusCode::OK);
+    assert!(docs.text().await.unwrap().contains("swagger"));
+    let bundle = app
+        .client
+        .get(format!("{}/docs/swagger-ui-bundle.js", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        bundle.status(),
+        StatusCode::OK,
+        "docs assets are embedded, no CDN"
+    );
+});
