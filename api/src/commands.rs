@@ -168,13 +168,17 @@ async fn decide_and_append(
     let correlation_id = Uuid::now_v7();
     for _ in 0..MAX_ATTEMPTS {
         let (case, version) = load_case(state, &stream_id).await?;
-        if envelope.if_match.is_some_and(|expected| expected != version) {
+        if envelope
+            .if_match
+            .is_some_and(|expected| expected != version)
+        {
             return Err(precondition_failed());
         }
         let ctx = Context {
             actor,
             partnership: &partnership,
-            now: chrono::Utc::now(),
+            // Microseconds, the precision both databases keep.
+            now: chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6),
         };
         let events = decide(case.as_ref(), &envelope.command, &ctx)?;
         if let Some(key) = &envelope.data_key {

@@ -39,8 +39,19 @@ pub struct CaseRecord {
     pub version: u64,
     /// When the case's first event was recorded.
     pub opened_recorded_at: DateTime<Utc>,
+    /// Log position of the case's first event: the order cases are listed in.
+    pub opened_position: u64,
     /// When its last event was recorded.
     pub updated_at: DateTime<Utc>,
+}
+
+/// One partnership's cases, by id and in the order they were opened.
+#[derive(Debug, Default, Clone)]
+struct PartnershipCases {
+    by_id: HashMap<CaseId, CaseRecord>,
+    // Keyed by the log position of each case's first event: creation order, stable for
+    // cursors whatever the ids look like (ids derived from an Idempotency-Key are not v7).
+    by_opening: BTreeMap<u64, CaseId>,
 }
 
 /// Every read model of the review status, folded from the log.
@@ -48,8 +59,7 @@ pub struct CaseRecord {
 pub struct ReadModels {
     position: u64,
     partnerships: HashMap<PartnershipSlug, Partnership>,
-    // Ordered by case id: ids are UUID v7, so this is creation order and cursors are stable.
-    cases: HashMap<PartnershipSlug, BTreeMap<CaseId, CaseRecord>>,
+    cases: HashMap<PartnershipSlug, PartnershipCases>,
 }
 
 impl ReadModels {
@@ -101,20 +111,29 @@ impl ReadModels {
         event: &RecordedEvent,
     ) {
         let cases = self.cases.entry(slug).or_default();
-        let previous = cases.remove(&case_id);
-        let opened_recorded_at = previous
+        let previous = cases.by_id.remove(&case_id);
+        let (opened_recorded_at, opened_position) = previous
             .as_ref()
-            .map_or(event.recorded_at, |r| r.opened_recorded_at);
-        if let Some(case) = Case::evolve(previous.map(|r| r.case), decoded) {
-            cases.insert(
-                case_id,
-                CaseRecord {
-                    case,
-                    version: event.stream_version,
-                    opened_recorded_at,
-                    updated_at: event.recorded_at,
-                },
-            );
+            .map_or((event.recorded_at, event.position), |r| {
+                (r.opened_recorded_at, r.opened_position)
+            });
+        match Case::evolve(previous.map(|r| r.case), decoded) {
+            Some(case) => {
+                cases.by_opening.insert(opened_position, case_id);
+                cases.by_id.insert(
+                    case_id,
+                    CaseRecord {
+                        case,
+                        version: event.stream_version,
+                        opened_recorded_at,
+                        opened_position,
+                        updated_at: event.recorded_at,
+                    },
+                );
+            }
+            None => {
+                cases.by_opening.remove(&opened_position);
+            }
         }
     }
 
@@ -130,35 +149,185 @@ impl ReadModels {
 
     /// One case of a partnership.
     pub fn case(&self, slug: &PartnershipSlug, case_id: CaseId) -> Option<&CaseRecord> {
-        self.cases.get(slug)?.get(&case_id)
+        self.cases.get(slug)?.by_id.get(&case_id)
     }
 
-    /// A page of a partnership's cases in creation order, after the cursor, that pass the
-    /// filter; with the cursor of the next page when there is one.
+    /// A page of a partnership's cases in the order they were opened, after the cursor (the
+    /// opening position of the last case of the previous page), that pass the filter; with the
+    /// cursor of the next page when there is one.
     pub fn cases_page<'a>(
         &'a self,
         slug: &PartnershipSlug,
-        after: Option<CaseId>,
+        after: Option<u64>,
         limit: usize,
         mut filter: impl FnMut(&CaseRecord) -> bool,
-    ) -> (Vec<&'a CaseRecord>, Option<CaseId>) {
+    ) -> (Vec<&'a CaseRecord>, Option<u64>) {
         let Some(cases) = self.cases.get(slug) else {
             return (Vec::new(), None);
         };
-        let range = match after {
-            Some(after) => {
-                cases.range((std::ops::Bound::Excluded(after), std::ops::Bound::Unbounded))
-            }
-            None => cases.range(..),
-        };
+        let start = after.map_or(0, |p| p.saturating_add(1));
         let mut page: Vec<&CaseRecord> = Vec::with_capacity(limit.min(64));
-        for record in range.map(|(_, r)| r).filter(|r| filter(r)) {
+        let records = cases
+            .by_opening
+            .range(start..)
+            .filter_map(|(_, id)| cases.by_id.get(id))
+            .filter(|r| filter(r));
+        for record in records {
             if page.len() == limit {
-                let next = page.last().map(|r| r.case.case_id);
+                let next = page.last().map(|r| r.opened_position);
                 return (page, next);
             }
             page.push(record);
         }
         (page, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use casetrail_domain::codec::encode;
+    use casetrail_domain::partnership::{OrgKind, Organisation, PartnershipSettings};
+    use casetrail_domain::stream::{case_stream, partnership_stream};
+    use casetrail_domain::{OrgSlug, case};
+    use casetrail_store::GENESIS_HASH;
+    use serde_json::json;
+
+    fn slug() -> PartnershipSlug {
+        PartnershipSlug::parse("southend").unwrap()
+    }
+
+    fn recorded(
+        position: u64,
+        stream_id: &str,
+        version: u64,
+        event: (String, serde_json::Value),
+    ) -> RecordedEvent {
+        RecordedEvent {
+            position,
+            stream_id: stream_id.to_owned(),
+            stream_version: version,
+            event_id: uuid::Uuid::from_u128(u128::from(position)),
+            event_type: event.0,
+            schema_version: 1,
+            data: event.1,
+            metadata: json!({}),
+            recorded_at: "2022-12-22T10:00:00Z".parse().unwrap(),
+            prev_hash: GENESIS_HASH,
+            hash: GENESIS_HASH,
+        }
+    }
+
+    fn established() -> RecordedEvent {
+        let event = PartnershipEvent::PartnershipEstablished {
+            slug: slug(),
+            name: "Southend".into(),
+            settings: PartnershipSettings::default(),
+        };
+        recorded(1, &partnership_stream(&slug()), 1, encode(&event))
+    }
+
+    fn notified(position: u64, id: u128) -> RecordedEvent {
+        let event = CaseEvent::IncidentNotified(case::IncidentNotified {
+            case_id: CaseId::from_uuid(uuid::Uuid::from_u128(id)),
+            notified_by: OrgSlug::parse("southend-council").unwrap(),
+            child: case::ChildProfile {
+                reference: format!("REF-{id}"),
+                age_band: case::AgeBand::From1To5,
+                sex: "male".into(),
+                ethnicity: "Mixed".into(),
+                looked_after: true,
+                child_protection_plan: false,
+            },
+            personal_data: case::SealedPersonalData {
+                key_id: uuid::Uuid::nil(),
+                algorithm: "AES-256-GCM".into(),
+                nonce: String::new(),
+                ciphertext: String::new(),
+            },
+            incident_date: "2022-12-20".parse().unwrap(),
+            became_aware_on: "2022-12-22".parse().unwrap(),
+            harm: case::Harm::Death,
+            abuse_or_neglect: case::AbuseOrNeglect::Known,
+            location_basis: case::LocationBasis::InArea,
+            occurred_at: "2022-12-22T10:00:00Z".parse().unwrap(),
+        });
+        let id = CaseId::from_uuid(uuid::Uuid::from_u128(id));
+        recorded(position, &case_stream(&slug(), id), 1, encode(&event))
+    }
+
+    #[test]
+    fn events_must_come_in_log_order() {
+        let mut models = ReadModels::default();
+        assert!(matches!(
+            models.apply(&notified(2, 1)),
+            Err(ProjectionError::OutOfOrder {
+                expected: 1,
+                got: 2
+            })
+        ));
+        models.apply(&established()).unwrap();
+        assert_eq!(models.position(), 1);
+    }
+
+    #[test]
+    fn cases_are_listed_in_the_order_they_were_opened_whatever_their_ids() {
+        let mut models = ReadModels::default();
+        models.apply(&established()).unwrap();
+        // Ids deliberately out of order with the positions.
+        for (position, id) in [(2, 30), (3, 10), (4, 20)] {
+            models.apply(&notified(position, id)).unwrap();
+        }
+        let org = Organisation {
+            slug: OrgSlug::parse("x").unwrap(),
+            name: "x".into(),
+            kind: OrgKind::Other,
+        };
+        let registered = PartnershipEvent::OrganisationRegistered(org);
+        models
+            .apply(&recorded(
+                5,
+                &partnership_stream(&slug()),
+                2,
+                encode(&registered),
+            ))
+            .unwrap();
+        let ids = |page: &[&CaseRecord]| {
+            page.iter()
+                .map(|r| r.case.case_id.as_uuid().as_u128())
+                .collect::<Vec<_>>()
+        };
+        let (first, next) = models.cases_page(&slug(), None, 2, |_| true);
+        assert_eq!((ids(&first), next), (vec![30, 10], Some(3)));
+        let (second, next) = models.cases_page(&slug(), next, 2, |_| true);
+        assert_eq!((ids(&second), next), (vec![20], None));
+        let (filtered, _) = models.cases_page(&slug(), None, 10, |r| {
+            r.case.case_id.as_uuid().as_u128() != 10
+        });
+        assert_eq!(ids(&filtered), vec![30, 20]);
+        assert_eq!(models.partnership(&slug()).unwrap().organisations.len(), 1);
+        assert_eq!(
+            models
+                .case(&slug(), CaseId::from_uuid(uuid::Uuid::from_u128(10)))
+                .unwrap()
+                .version,
+            1
+        );
+    }
+
+    #[test]
+    fn an_undecodable_event_is_an_error_not_a_panic() {
+        let mut models = ReadModels::default();
+        let bad = recorded(
+            1,
+            "southend/partnership",
+            1,
+            ("PartnershipEstablished".into(), json!({"slug": 5})),
+        );
+        assert!(matches!(
+            models.apply(&bad),
+            Err(ProjectionError::Decode { position: 1, .. })
+        ));
     }
 }

@@ -115,13 +115,9 @@ async fn run(
     head: Arc<watch::Sender<u64>>,
 ) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
-    let (mut nb, mut nr) = (0u64, 0u64);
-    let y = std::env::var_os("WYIELD").is_some();
     // `recv_many` waits for one append, then takes whatever else is already queued: under
     // load batches grow by themselves, and a lone append is not delayed.
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-        if y { tokio::task::yield_now().await; while jobs.len() < MAX_BATCH { match queue.try_recv() { Ok(j) => jobs.push(j), Err(_) => break } } }
-        nb += 1; nr += jobs.len() as u64;
         let (requests, replies): (Vec<_>, Vec<_>) = jobs.drain(..).unzip();
         let now = Utc::now().trunc_subsecs(6);
         match backend.write_batch(&requests, now).await {
@@ -147,7 +143,6 @@ async fn run(
         }
     }
     backend.shutdown().await;
-    if std::env::var_os("WSTATS").is_some() { eprintln!("batches={nb} requests={nr} avg={:.2}", nr as f64 / nb.max(1) as f64); }
 }
 
 /// One failed transaction fails every append of its batch, but errors cannot be cloned: each

@@ -249,16 +249,18 @@ pub async fn list_cases(
     }))
 }
 
-fn encode_cursor(after: CaseId) -> String {
-    URL_SAFE_NO_PAD.encode(after.as_uuid().as_bytes())
+/// Cursors are opaque to clients: a versioned prefix and the position, so their format can
+/// change without old cursors being misread.
+fn encode_cursor(after: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("c1:{after}"))
 }
 
-fn decode_cursor(cursor: &str) -> Result<CaseId, ApiError> {
+fn decode_cursor(cursor: &str) -> Result<u64, ApiError> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
-        .and_then(|bytes| Uuid::from_slice(&bytes).ok())
-        .map(CaseId::from_uuid)
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix("c1:")?.parse().ok())
         .ok_or_else(|| {
             ApiError::bad_request(
                 "query.invalid_cursor",
