@@ -103,3 +103,59 @@ impl TestApp {
             .await
     }
 }
+
+mod production_keys {
+    use super::*;
+    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../api/tests/fixtures");
+
+    async fn production(backend: Backend) -> Option<TestApp> {
+        TestApp::spawn_configured(backend, |config| {
+            config.jwt_public_key_file = Some(format!("{FIXTURES}/rsa-public.pem").into());
+            config.jwt_issuer = Some("https://idp.example".into());
+            config.jwt_audience = Some("casetrail".into());
+        })
+        .await
+    }
+
+    fn rs256_notifier() -> String {
+        let now = chrono::Utc::now().timestamp();
+        let claims = serde_json::json!({"sub": "u-9", "name": "N", "partnership": "southend",
+            "org": "southend-council", "roles": ["notifier"], "iss": "https://idp.example",
+            "aud": "casetrail", "exp": now + 600});
+        let key = std::fs::read(format!("{FIXTURES}/rsa-private.pem")).unwrap();
+        encode(
+            &Header::new(Algorithm::RS256),
+            &claims,
+            &EncodingKey::from_rsa_pem(&key).unwrap(),
+        )
+        .unwrap()
+    }
+
+    async fn check(app: TestApp) {
+        // The development secret no longer opens the door.
+        problem(
+            app.notify_with(&app.notifier()).await,
+            StatusCode::UNAUTHORIZED,
+            "auth.unauthenticated",
+        )
+        .await;
+        assert_eq!(
+            app.notify_with(&rs256_notifier()).await.status(),
+            StatusCode::CREATED
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        check(production(Backend::Sqlite).await.unwrap()).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if let Some(app) = production(Backend::Postgres).await {
+            check(app).await;
+        }
+    }
+}

@@ -119,9 +119,17 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the app on a fresh database; `None` when the backend is not available here.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_configured(backend, |_| {}).await
+    }
+
+    /// Starts the app with changed settings.
+    pub async fn spawn_configured(
+        backend: Backend,
+        configure: impl FnOnce(&mut ServeConfig),
+    ) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = TestDb::create(backend, &dir).await?;
-        let config = ServeConfig {
+        let mut config = ServeConfig {
             database_url: db.url.clone(),
             bind: "127.0.0.1:0".to_owned(),
             data_dir: dir.path().join("data"),
@@ -134,6 +142,7 @@ impl TestApp {
             demo_data: true,
             workers: Some(2),
         };
+        configure(&mut config);
         Some(Self::start(backend, config, db, dir).await)
     }
 
