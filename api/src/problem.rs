@@ -203,7 +203,17 @@ pub fn problem_response(
     detail: String,
     errors: Vec<ProblemField>,
 ) -> HttpResponse {
-    let context = request_context::current();
+    problem_response_for(request_context::current(), status, code, detail, errors)
+}
+
+/// Builds a problem response for a given request.
+pub fn problem_response_for(
+    context: request_context::RequestContext,
+    status: StatusCode,
+    code: &str,
+    detail: String,
+    errors: Vec<ProblemField>,
+) -> HttpResponse {
     let problem = Problem {
         problem_type: format!("urn:casetrail:problem:{code}"),
         title: status.canonical_reason().unwrap_or("Error").to_owned(),

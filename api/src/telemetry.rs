@@ -8,8 +8,10 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{Error, HttpMessage};
 use casetrail_domain::Actor;
+use futures::FutureExt;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::OnceLock;
 use std::time::Instant;
 use tracing::Instrument;
@@ -49,6 +51,7 @@ pub fn init_logging(format: crate::config::LogFormat) {
             .json()
             .flatten_event(true)
             .with_current_span(true)
+            .with_span_list(false)
             .try_init(),
         crate::config::LogFormat::Text => builder.try_init(),
     };
@@ -89,10 +92,23 @@ where
     let span = tracing::info_span!("request", request_id = %request_id);
     let call = srv.call(req);
     async move {
-        let result = request_context::scope(context, call.instrument(span.clone())).await;
+        let path = context.path.clone();
+        let result = AssertUnwindSafe(request_context::scope(
+            context,
+            call.instrument(span.clone()),
+        ))
+        .catch_unwind()
+        .await;
         // Handlers and extractors render their errors into responses inside the call, so
         // within the request's context; an `Err` here can only come from the framework itself.
-        let mut response = result?;
+        let mut response = match result {
+            Ok(result) => result?,
+            Err(_) => {
+                span.in_scope(|| tracing::error!(method, "request handler panicked"));
+                metrics::counter!("http_handler_panics_total").increment(1);
+                return Err(PanicError { request_id, path }.into());
+            }
+        };
         if let Ok(value) = HeaderValue::from_str(&request_id) {
             response.headers_mut().insert(REQUEST_ID, value);
         }
@@ -127,5 +143,86 @@ where
             );
         });
         Ok(response)
+    }
+}
+
+/// A handler panicked: answered as a 500 problem, with the request id to quote, never with
+/// the panic's message.
+#[derive(Debug, thiserror::Error)]
+#[error("request handler panicked")]
+struct PanicError {
+    request_id: String,
+    path: String,
+}
+
+impl actix_web::ResponseError for PanicError {
+    fn error_response(&self) -> actix_web::HttpResponse {
+        let context = RequestContext {
+            request_id: self.request_id.clone(),
+            path: self.path.clone(),
+        };
+        let mut response = crate::problem::problem_response_for(
+            context,
+            actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "an internal error occurred; quote the request id to support".to_owned(),
+            Vec::new(),
+        );
+        if let Ok(value) = HeaderValue::from_str(&self.request_id) {
+            response.headers_mut().insert(REQUEST_ID, value);
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use actix_web::{App, HttpResponse, test, web};
+
+    #[actix_web::test]
+    async fn a_panicking_handler_is_a_500_problem_and_the_server_goes_on() {
+        let app = test::init_service(
+            App::new()
+                .wrap_fn(super::middleware)
+                .route(
+                    "/boom",
+                    web::get().to(|| async {
+                        #[allow(clippy::panic)]
+                        if true {
+                            panic!("handler bug");
+                        }
+                        HttpResponse::Ok().finish()
+                    }),
+                )
+                .route(
+                    "/fine",
+                    web::get().to(|| async { HttpResponse::Ok().finish() }),
+                ),
+        )
+        .await;
+        let request = test::TestRequest::get()
+            .uri("/boom")
+            .insert_header(("x-request-id", "req-1"))
+            .to_request();
+        let response = match test::try_call_service(&app, request).await {
+            Ok(response) => response.into_parts().1,
+            Err(err) => err.error_response(),
+        };
+        assert_eq!(response.status(), 500);
+        assert_eq!(response.headers().get("x-request-id").unwrap(), "req-1");
+        let body = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap();
+        let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem["code"], "internal");
+        assert_eq!(problem["request_id"], "req-1");
+        assert_eq!(problem["instance"], "/boom");
+        assert!(!problem.to_string().contains("handler bug"));
+
+        let fine =
+            test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
+        assert_eq!(fine.status(), 200);
+        assert!(fine.headers().contains_key("x-request-id"));
     }
 }
