@@ -46,7 +46,7 @@ pub struct SqliteEventStore {
 
 impl SqliteEventStore {
     /// Opens (creating if missing, with its directory) the database at a `sqlite:` URL and
-    /// applies the migrations.
+    /// applies the migrations. `sqlite::memory:` works for experiments but is not durable.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)

@@ -58,16 +58,17 @@ impl Tail {
             let page = self.store.read_all(self.after, PAGE).await?;
             // Positions are gap-free and become visible in order, so a hole can only be a
             // transaction not yet visible to this reader. Stop before it rather than skip it.
-            let expected = self.after + 1;
-            let contiguous = (expected..)
-                .zip(&page)
-                .take_while(|(want, event)| event.position == *want)
+            let after = self.after;
+            let contiguous = page
+                .iter()
+                .zip(1..)
+                .take_while(|(event, offset)| Some(event.position) == after.checked_add(*offset))
                 .count();
             if contiguous == 0 && !page.is_empty() {
                 let since = *gap_since.get_or_insert_with(tokio::time::Instant::now);
                 if since.elapsed() > GAP_PATIENCE {
                     return Err(StoreError::Corrupt {
-                        position: expected,
+                        position: after.saturating_add(1),
                         reason: "missing from the log".to_owned(),
                     });
                 }
@@ -82,7 +83,8 @@ impl Tail {
             // Caught up: wait for a commit, or re-check after a while anyway.
             match tokio::time::timeout(RECHECK, self.head.changed()).await {
                 Ok(Ok(())) | Err(_) => {}
-                // The store was dropped: keep polling, the next read reports the error.
+                // The head's sender is gone (not while this tail holds the store): poll
+                // rather than spin.
                 Ok(Err(_)) => tokio::time::sleep(RECHECK).await,
             }
         }
