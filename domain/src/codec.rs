@@ -48,7 +48,7 @@ pub trait StoredEvent: Serialize + DeserializeOwned {
 }
 
 impl StoredEvent for crate::case::CaseEvent {
-    const EVENT_TYPES: &'static [&'static str] = &["IncidentNotified", "PanelNotificationRecorded"];
+    const EVENT_TYPES: &'static [&'static str] = crate::case::CaseEvent::EVENT_TYPES;
 }
 
 impl StoredEvent for crate::partnership::PartnershipEvent {

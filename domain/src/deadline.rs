@@ -15,6 +15,28 @@ use uuid::Uuid;
 pub enum DeadlineKind {
     /// The Panel notified within 5 working days of becoming aware.
     PanelNotification,
+    /// Rapid review day 2: the three partners notified.
+    RrPartnersNotified,
+    /// Rapid review day 6, close of business: an agency's report.
+    RrAgencyReport,
+    /// Rapid review day 7: reports circulated.
+    RrReportsCirculated,
+    /// Rapid review day 8: the meeting held.
+    RrMeeting,
+    /// Rapid review day 11: first draft completed.
+    RrFirstDraft,
+    /// Rapid review day 12, 09:30: draft circulated.
+    RrDraftCirculated,
+    /// Rapid review day 12, 15:00: an organisation's comments on the draft.
+    RrDraftComments,
+    /// Rapid review day 12, end of day: second draft finalised.
+    RrSecondDraft,
+    /// Rapid review day 13: an organisation's senior sign-off.
+    RrSeniorSignOff,
+    /// Rapid review day 14: the Independent Advisor's sign-off.
+    RrIndependentSignOff,
+    /// Rapid review day 15: submitted to the Panel.
+    RrSubmission,
 }
 
 impl DeadlineKind {
@@ -22,13 +44,35 @@ impl DeadlineKind {
     pub fn as_str(self) -> &'static str {
         match self {
             DeadlineKind::PanelNotification => "panel_notification",
+            DeadlineKind::RrPartnersNotified => "rr_partners_notified",
+            DeadlineKind::RrAgencyReport => "rr_agency_report",
+            DeadlineKind::RrReportsCirculated => "rr_reports_circulated",
+            DeadlineKind::RrMeeting => "rr_meeting",
+            DeadlineKind::RrFirstDraft => "rr_first_draft",
+            DeadlineKind::RrDraftCirculated => "rr_draft_circulated",
+            DeadlineKind::RrDraftComments => "rr_draft_comments",
+            DeadlineKind::RrSecondDraft => "rr_second_draft",
+            DeadlineKind::RrSeniorSignOff => "rr_senior_sign_off",
+            DeadlineKind::RrIndependentSignOff => "rr_independent_sign_off",
+            DeadlineKind::RrSubmission => "rr_submission",
         }
     }
 
-    /// What fulfils the deadline, for people reading it.
+    /// What fulfils the deadline: the command that records the fact.
     pub fn fulfilled_by(self) -> &'static str {
         match self {
             DeadlineKind::PanelNotification => "RecordPanelNotification",
+            DeadlineKind::RrPartnersNotified => "RecordPartnersNotified",
+            DeadlineKind::RrAgencyReport => "SubmitAgencyReport",
+            DeadlineKind::RrReportsCirculated => "CirculateAgencyReports",
+            DeadlineKind::RrMeeting => "RecordRapidReviewMeeting",
+            DeadlineKind::RrFirstDraft
+            | DeadlineKind::RrDraftCirculated
+            | DeadlineKind::RrSecondDraft => "RecordDraftMilestone",
+            DeadlineKind::RrDraftComments => "SubmitDraftComments",
+            DeadlineKind::RrSeniorSignOff => "ConfirmSeniorSignOff",
+            DeadlineKind::RrIndependentSignOff => "SignOffRapidReview",
+            DeadlineKind::RrSubmission => "SubmitRapidReviewToPanel",
         }
     }
 }

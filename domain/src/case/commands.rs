@@ -1,7 +1,10 @@
 //! Commands on a case, already parsed from the wire into domain types.
 
+use super::decision::{DecisionCriterion, ReviewDecision};
+use super::rapid_review::DraftMilestone;
 use super::{AbuseOrNeglect, Harm, LocationBasis, SealedPersonalData};
-use crate::CaseId;
+use crate::partnership::StatutoryPartner;
+use crate::{CaseId, OrgSlug};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// NotifyIncident: the local authority notifies a serious incident (domain.md step 1).
@@ -48,21 +51,154 @@ pub struct RecordPanelNotification {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
-/// Any command on a case.
+/// A command that records only that something happened, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct At {
+    /// When it happened, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// NamePartnerLead: a partner names its lead for the rapid review.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CaseCommand {
+pub struct NamePartnerLead {
+    /// The partner.
+    pub partner: StatutoryPartner,
+    /// The lead's name (staff).
+    pub lead_name: String,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// AgreeReviewLead: the review lead/author is agreed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreeReviewLead {
+    /// The lead's name (staff).
+    pub lead_name: String,
+    /// The lead's organisation.
+    pub organisation: OrgSlug,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// AgreeModifiedResponse: internal documents accepted instead of agency reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreeModifiedResponse {
+    /// Why, sealed by the edge.
+    pub rationale: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// A command naming one organisation (request a report, comments, sign-off).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForOrganisation {
+    /// The organisation.
+    pub organisation: OrgSlug,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// SubmitAgencyReport: an agency's report for the rapid review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmitAgencyReport {
+    /// The agency (must be the actor's own organisation).
+    pub organisation: OrgSlug,
+    /// Involvement, summary and learning, sealed by the edge.
+    pub report: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// RecordRapidReviewMeeting: the day-8 meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRapidReviewMeeting {
+    /// Organisations present.
+    pub attendees: Vec<OrgSlug>,
+    /// Whether a service manager was present.
+    pub service_manager_present: bool,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// RecordDraftMilestone: a drafting step reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordDraftMilestone {
+    /// Which.
+    pub milestone: DraftMilestone,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// RecordPartnerDecision: one partner's vote on an LCSPR.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordPartnerDecision {
+    /// The partner voting (must be the actor's own).
+    pub partner: StatutoryPartner,
+    /// The vote.
+    pub decision: ReviewDecision,
+    /// Criteria met.
+    pub criteria: Vec<DecisionCriterion>,
+    /// Whether a national review may be appropriate.
+    pub national_review_suggested: bool,
+    /// The rationale, sealed by the edge.
+    pub rationale: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// Declares the command enum and its names (each also an OpenAPI operationId).
+macro_rules! case_commands {
+    ($($(#[$doc:meta])* $variant:ident($payload:ty)),* $(,)?) => {
+        /// Any command on a case.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum CaseCommand {
+            $($(#[$doc])* $variant($payload),)*
+        }
+
+        impl CaseCommand {
+            /// The command's name, which is also its OpenAPI operationId.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(CaseCommand::$variant(_) => stringify!($variant),)*
+                }
+            }
+        }
+    };
+}
+
+case_commands! {
     /// See [`NotifyIncident`].
     NotifyIncident(NotifyIncident),
     /// See [`RecordPanelNotification`].
     RecordPanelNotification(RecordPanelNotification),
-}
-
-impl CaseCommand {
-    /// The command's name, which is also its OpenAPI operationId.
-    pub fn name(&self) -> &'static str {
-        match self {
-            CaseCommand::NotifyIncident(_) => "NotifyIncident",
-            CaseCommand::RecordPanelNotification(_) => "RecordPanelNotification",
-        }
-    }
+    /// Starts the rapid review (business manager).
+    InitiateRapidReview(At),
+    /// The three partners were notified of the rapid review.
+    RecordPartnersNotified(At),
+    /// See [`NamePartnerLead`].
+    NamePartnerLead(NamePartnerLead),
+    /// See [`AgreeReviewLead`].
+    AgreeReviewLead(AgreeReviewLead),
+    /// See [`AgreeModifiedResponse`].
+    AgreeModifiedResponse(AgreeModifiedResponse),
+    /// Asks an agency for its report.
+    RequestAgencyReport(ForOrganisation),
+    /// See [`SubmitAgencyReport`].
+    SubmitAgencyReport(SubmitAgencyReport),
+    /// The reports were circulated to all involved.
+    CirculateAgencyReports(At),
+    /// See [`RecordRapidReviewMeeting`].
+    RecordRapidReviewMeeting(RecordRapidReviewMeeting),
+    /// See [`RecordDraftMilestone`].
+    RecordDraftMilestone(RecordDraftMilestone),
+    /// An organisation returned its comments on the draft.
+    SubmitDraftComments(ForOrganisation),
+    /// An organisation's senior manager signed the report off.
+    ConfirmSeniorSignOff(ForOrganisation),
+    /// The Independent Advisor signed the report off.
+    SignOffRapidReview(At),
+    /// See [`RecordPartnerDecision`].
+    RecordPartnerDecision(RecordPartnerDecision),
+    /// The rapid review was submitted to the Panel.
+    SubmitRapidReviewToPanel(At),
 }

@@ -1,5 +1,11 @@
 //! Events of a case stream: the facts, in the past tense. Stored type names never change.
 
+use super::decision::{DecisionReached, PartnerDecisionRecorded};
+use super::rapid_review::{
+    AgencyReportSubmitted, DraftMilestoneRecorded, ModifiedResponseAgreed, Occurred,
+    OrganisationAct, PartnerLeadNamed, RapidReviewInitiated, RapidReviewMeetingHeld,
+    ReviewLeadAgreed,
+};
 use crate::{CaseId, OrgSlug};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -143,30 +149,73 @@ pub struct PanelNotificationRecorded {
     pub occurred_at: DateTime<Utc>,
 }
 
-/// Something that happened to a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "event_type", content = "data")]
-pub enum CaseEvent {
-    /// See [`IncidentNotified`].
-    IncidentNotified(IncidentNotified),
-    /// See [`PanelNotificationRecorded`].
-    PanelNotificationRecorded(PanelNotificationRecorded),
+/// Declares the event enum once: its variants, their stored type names (the variant names,
+/// never renamed) and `occurred_at`.
+macro_rules! case_events {
+    ($($(#[$doc:meta])* $variant:ident($payload:ty)),* $(,)?) => {
+        /// Something that happened to a case.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "event_type", content = "data")]
+        pub enum CaseEvent {
+            $($(#[$doc])* $variant($payload),)*
+        }
+
+        impl CaseEvent {
+            /// Every stored type name.
+            pub const EVENT_TYPES: &'static [&'static str] = &[$(stringify!($variant)),*];
+
+            /// The stable stored type name.
+            pub fn event_type(&self) -> &'static str {
+                match self {
+                    $(CaseEvent::$variant(_) => stringify!($variant),)*
+                }
+            }
+
+            /// When the fact happened.
+            pub fn occurred_at(&self) -> DateTime<Utc> {
+                match self {
+                    $(CaseEvent::$variant(e) => e.occurred_at,)*
+                }
+            }
+        }
+    };
 }
 
-impl CaseEvent {
-    /// The stable stored type name.
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            CaseEvent::IncidentNotified(_) => "IncidentNotified",
-            CaseEvent::PanelNotificationRecorded(_) => "PanelNotificationRecorded",
-        }
-    }
-
-    /// When the fact happened.
-    pub fn occurred_at(&self) -> DateTime<Utc> {
-        match self {
-            CaseEvent::IncidentNotified(e) => e.occurred_at,
-            CaseEvent::PanelNotificationRecorded(e) => e.occurred_at,
-        }
-    }
+case_events! {
+    /// The local authority notified a serious incident (opens a child case).
+    IncidentNotified(IncidentNotified),
+    /// The local authority notified the national Panel.
+    PanelNotificationRecorded(PanelNotificationRecorded),
+    /// The business manager initiated the rapid review.
+    RapidReviewInitiated(RapidReviewInitiated),
+    /// The three safeguarding partners were notified of the rapid review (day 2).
+    PartnersNotified(Occurred),
+    /// A partner named its lead.
+    PartnerLeadNamed(PartnerLeadNamed),
+    /// The review lead/author was agreed.
+    ReviewLeadAgreed(ReviewLeadAgreed),
+    /// A modified response was agreed: internal documents instead of agency reports.
+    ModifiedResponseAgreed(ModifiedResponseAgreed),
+    /// An agency was asked for a report.
+    AgencyReportRequested(OrganisationAct),
+    /// An agency submitted its report (day 6, close of business).
+    AgencyReportSubmitted(AgencyReportSubmitted),
+    /// The business manager circulated the reports (day 7).
+    AgencyReportsCirculated(Occurred),
+    /// The rapid review meeting was held (day 8).
+    RapidReviewMeetingHeld(RapidReviewMeetingHeld),
+    /// A drafting step was reached (days 11 and 12).
+    DraftMilestoneRecorded(DraftMilestoneRecorded),
+    /// An organisation returned its comments on the draft (day 12, 15:00).
+    DraftCommentsSubmitted(OrganisationAct),
+    /// An organisation's senior manager signed the report off (day 13).
+    SeniorSignOffConfirmed(OrganisationAct),
+    /// The Independent Advisor signed the report off (day 14).
+    RapidReviewSignedOff(Occurred),
+    /// A safeguarding partner voted on holding an LCSPR.
+    PartnerDecisionRecorded(PartnerDecisionRecorded),
+    /// Two partners agreed: the decision.
+    DecisionReached(DecisionReached),
+    /// The rapid review was submitted to the Panel (day 15).
+    RapidReviewSubmittedToPanel(Occurred),
 }

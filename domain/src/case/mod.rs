@@ -2,8 +2,10 @@
 
 mod commands;
 mod decide;
+pub mod decision;
 mod events;
 mod occurred_at;
+pub mod rapid_review;
 mod state;
 
 pub use commands::{CaseCommand, NotifyIncident, RecordPanelNotification};

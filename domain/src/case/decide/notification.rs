@@ -1,94 +1,19 @@
-//! The case decider: every rule a command must pass, as a pure function.
+//! NotifyIncident and RecordPanelNotification (domain.md child steps 1 and 2).
 
-use super::occurred_at;
-use super::{
-    AbuseOrNeglect, Case, CaseCommand, CaseEvent, ChildProfile, Harm, IncidentNotified,
-    LocationBasis, NotifyIncident, PanelNotificationRecorded, RecordPanelNotification, Stage,
+use super::{Context, check_text, require_local_authority, require_role, start_of_day};
+use crate::calendar::{end_of_day, local_date};
+use crate::case::occurred_at;
+use crate::case::{
+    AbuseOrNeglect, AgeBand, Case, CaseEvent, ChildProfile, Harm, IncidentNotified, LocationBasis,
+    NotifyIncident, PanelNotificationRecorded, RecordPanelNotification, Stage,
 };
-use crate::calendar::{at_local_time, end_of_day, local_date};
-use crate::partnership::{OrgKind, Partnership};
-use crate::{Actor, DomainError, Role};
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
-
-/// Everything a decision may depend on besides the case: who acts, when, and where.
-#[derive(Debug, Clone, Copy)]
-pub struct Context<'a> {
-    /// The verified actor.
-    pub actor: &'a Actor,
-    /// The partnership the case belongs to.
-    pub partnership: &'a Partnership,
-    /// The current instant (the decider never reads a clock).
-    pub now: DateTime<Utc>,
-}
+use crate::{DomainError, Role};
+use chrono::{Datelike, NaiveDate};
 
 /// Longest reference or Panel reference accepted.
 const MAX_REFERENCE_LEN: usize = 64;
 /// Longest free-text descriptor (sex, ethnicity) accepted.
 const MAX_DESCRIPTOR_LEN: usize = 100;
-
-/// Decides a command against a case's state (`None` when the stream is empty).
-pub fn decide(
-    state: Option<&Case>,
-    command: &CaseCommand,
-    ctx: &Context<'_>,
-) -> Result<Vec<CaseEvent>, DomainError> {
-    match command {
-        CaseCommand::NotifyIncident(cmd) => notify_incident(state, cmd, ctx),
-        CaseCommand::RecordPanelNotification(cmd) => {
-            record_panel_notification(existing(state)?, cmd, ctx)
-        }
-    }
-}
-
-fn existing(state: Option<&Case>) -> Result<&Case, DomainError> {
-    state.ok_or_else(|| DomainError::not_found("case.not_found", "no such case"))
-}
-
-fn require_role(ctx: &Context<'_>, role: Role) -> Result<(), DomainError> {
-    if ctx.actor.has(role) {
-        Ok(())
-    } else {
-        Err(DomainError::forbidden(
-            "auth.role_required",
-            format!("this command needs the role {}", role.as_str()),
-        ))
-    }
-}
-
-/// Notifications are the local authority's statutory duty, so only its own users send them.
-fn require_local_authority(ctx: &Context<'_>) -> Result<(), DomainError> {
-    let kind = ctx.partnership.organisation(&ctx.actor.org).map(|o| o.kind);
-    if kind == Some(OrgKind::LocalAuthority) {
-        Ok(())
-    } else {
-        Err(DomainError::forbidden(
-            "auth.local_authority_only",
-            "only the partnership's local authority notifies serious incidents",
-        ))
-    }
-}
-
-fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
-    at_local_time(date, NaiveTime::MIN)
-}
-
-fn check_text(field: &str, value: &str, max: usize) -> Result<(), DomainError> {
-    if value.trim().is_empty() {
-        return Err(DomainError::invalid_field(
-            field,
-            "field.required",
-            format!("{field} must not be empty"),
-        ));
-    }
-    if value.chars().count() > max {
-        return Err(DomainError::invalid_field(
-            field,
-            "field.too_long",
-            format!("{field} must be at most {max} characters"),
-        ));
-    }
-    Ok(())
-}
 
 fn whole_years_between(from: NaiveDate, to: NaiveDate) -> u32 {
     let mut years = to.year() - from.year();
@@ -98,7 +23,7 @@ fn whole_years_between(from: NaiveDate, to: NaiveDate) -> u32 {
     u32::try_from(years).unwrap_or(0)
 }
 
-fn notify_incident(
+pub(super) fn notify_incident(
     state: Option<&Case>,
     cmd: &NotifyIncident,
     ctx: &Context<'_>,
@@ -136,17 +61,14 @@ fn notify_incident(
             "child.date_of_birth must not be after incident_date",
         ));
     }
-    let age_band = super::AgeBand::for_age(whole_years_between(
-        cmd.date_of_birth,
-        cmd.incident_date,
-    ))
-    .ok_or_else(|| {
-        DomainError::invalid(
-            "notification.criteria_not_met",
-            "the person was 18 or over at the incident: not a serious child safeguarding case \
+    let age_band = AgeBand::for_age(whole_years_between(cmd.date_of_birth, cmd.incident_date))
+        .ok_or_else(|| {
+            DomainError::invalid(
+                "notification.criteria_not_met",
+                "the person was 18 or over at the incident: not a serious child safeguarding case \
              (consider a safeguarding adult review)",
-        )
-    })?;
+            )
+        })?;
     check_criteria(cmd)?;
     let occurred_at = occurred_at::resolve(
         cmd.occurred_at,
@@ -199,7 +121,7 @@ fn check_criteria(cmd: &NotifyIncident) -> Result<(), DomainError> {
     }
 }
 
-fn record_panel_notification(
+pub(super) fn record_panel_notification(
     case: &Case,
     cmd: &RecordPanelNotification,
     ctx: &Context<'_>,

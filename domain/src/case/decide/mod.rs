@@ -1,0 +1,175 @@
+//! The case decider: every rule a command must pass, as a pure function.
+
+mod decision;
+mod notification;
+mod rapid_review;
+
+use super::{Case, CaseCommand, CaseEvent};
+use crate::calendar::at_local_time;
+use crate::partnership::{OrgKind, Partnership, StatutoryPartner};
+use crate::{Actor, DomainError, OrgSlug, Role};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+/// Everything a decision may depend on besides the case: who acts, when, and where.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The verified actor.
+    pub actor: &'a Actor,
+    /// The partnership the case belongs to.
+    pub partnership: &'a Partnership,
+    /// The current instant (the decider never reads a clock).
+    pub now: DateTime<Utc>,
+}
+
+/// Decides a command against a case's state (`None` when the stream is empty).
+pub fn decide(
+    state: Option<&Case>,
+    command: &CaseCommand,
+    ctx: &Context<'_>,
+) -> Result<Vec<CaseEvent>, DomainError> {
+    use rapid_review as rr;
+    let CaseCommand::NotifyIncident(cmd) = command else {
+        let case = existing(state)?;
+        return match command {
+            CaseCommand::NotifyIncident(_) => unreachable_command(),
+            CaseCommand::RecordPanelNotification(c) => {
+                notification::record_panel_notification(case, c, ctx)
+            }
+            CaseCommand::InitiateRapidReview(c) => rr::initiate(case, c, ctx),
+            CaseCommand::RecordPartnersNotified(c) => rr::partners_notified(case, c, ctx),
+            CaseCommand::NamePartnerLead(c) => rr::name_partner_lead(case, c, ctx),
+            CaseCommand::AgreeReviewLead(c) => rr::agree_review_lead(case, c, ctx),
+            CaseCommand::AgreeModifiedResponse(c) => rr::agree_modified_response(case, c, ctx),
+            CaseCommand::RequestAgencyReport(c) => rr::request_agency_report(case, c, ctx),
+            CaseCommand::SubmitAgencyReport(c) => rr::submit_agency_report(case, c, ctx),
+            CaseCommand::CirculateAgencyReports(c) => rr::circulate_reports(case, c, ctx),
+            CaseCommand::RecordRapidReviewMeeting(c) => rr::record_meeting(case, c, ctx),
+            CaseCommand::RecordDraftMilestone(c) => rr::record_draft_milestone(case, c, ctx),
+            CaseCommand::SubmitDraftComments(c) => rr::submit_draft_comments(case, c, ctx),
+            CaseCommand::ConfirmSeniorSignOff(c) => rr::confirm_senior_sign_off(case, c, ctx),
+            CaseCommand::SignOffRapidReview(c) => rr::independent_sign_off(case, c, ctx),
+            CaseCommand::RecordPartnerDecision(c) => {
+                decision::record_partner_decision(case, c, ctx)
+            }
+            CaseCommand::SubmitRapidReviewToPanel(c) => rr::submit_to_panel(case, c, ctx),
+        };
+    };
+    notification::notify_incident(state, cmd, ctx)
+}
+
+/// NotifyIncident is handled before the match; this arm cannot be reached.
+fn unreachable_command() -> Result<Vec<CaseEvent>, DomainError> {
+    Err(DomainError::conflict(
+        "case.already_exists",
+        "a case with this id already exists",
+    ))
+}
+
+fn existing(state: Option<&Case>) -> Result<&Case, DomainError> {
+    state.ok_or_else(|| DomainError::not_found("case.not_found", "no such case"))
+}
+
+fn require_role(ctx: &Context<'_>, role: Role) -> Result<(), DomainError> {
+    require_any_role(ctx, &[role])
+}
+
+fn require_any_role(ctx: &Context<'_>, roles: &[Role]) -> Result<(), DomainError> {
+    if roles.iter().any(|role| ctx.actor.has(*role)) {
+        Ok(())
+    } else {
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        Err(DomainError::forbidden(
+            "auth.role_required",
+            format!("this command needs the role {}", names.join(" or ")),
+        ))
+    }
+}
+
+/// The statutory partner the actor's organisation is, if any.
+fn actor_partner(ctx: &Context<'_>) -> Option<StatutoryPartner> {
+    ctx.partnership
+        .organisation(&ctx.actor.org)
+        .and_then(|o| o.kind.statutory_partner())
+}
+
+/// Agencies act for themselves only: a report or sign-off names the actor's own organisation.
+fn require_own_organisation(ctx: &Context<'_>, organisation: &OrgSlug) -> Result<(), DomainError> {
+    if &ctx.actor.org == organisation {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "auth.own_organisation_only",
+            "users act only for their own organisation",
+        ))
+    }
+}
+
+/// A registered organisation of the partnership.
+fn require_registered(
+    ctx: &Context<'_>,
+    field: &str,
+    organisation: &OrgSlug,
+) -> Result<(), DomainError> {
+    if ctx.partnership.organisation(organisation).is_some() {
+        Ok(())
+    } else {
+        Err(DomainError::invalid_field(
+            field,
+            "organisation.unknown",
+            format!("{field} is not an organisation of this partnership"),
+        ))
+    }
+}
+
+/// Resolves `occurred_at` for a fact that depends on an earlier one.
+fn occurred(
+    given: Option<DateTime<Utc>>,
+    ctx: &Context<'_>,
+    not_before: DateTime<Utc>,
+    depends_on: &str,
+) -> Result<DateTime<Utc>, DomainError> {
+    super::occurred_at::resolve(given, ctx.now, ctx.now, not_before, depends_on)
+}
+
+/// Refuses a fact recorded twice.
+fn once<T>(already: Option<T>, code: &'static str, message: &str) -> Result<(), DomainError> {
+    match already {
+        Some(_) => Err(DomainError::conflict(code, message)),
+        None => Ok(()),
+    }
+}
+
+/// Notifications are the local authority's statutory duty, so only its own users send them.
+fn require_local_authority(ctx: &Context<'_>) -> Result<(), DomainError> {
+    let kind = ctx.partnership.organisation(&ctx.actor.org).map(|o| o.kind);
+    if kind == Some(OrgKind::LocalAuthority) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "auth.local_authority_only",
+            "only the partnership's local authority notifies serious incidents",
+        ))
+    }
+}
+
+fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
+    at_local_time(date, NaiveTime::MIN)
+}
+
+fn check_text(field: &str, value: &str, max: usize) -> Result<(), DomainError> {
+    if value.trim().is_empty() {
+        return Err(DomainError::invalid_field(
+            field,
+            "field.required",
+            format!("{field} must not be empty"),
+        ));
+    }
+    if value.chars().count() > max {
+        return Err(DomainError::invalid_field(
+            field,
+            "field.too_long",
+            format!("{field} must be at most {max} characters"),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,297 @@
+//! The rapid review (Appendix E): 15 working days from day 0, its facts and their deadlines.
+
+use super::SealedPersonalData;
+use crate::OrgSlug;
+use crate::calendar::{WorkingCalendar, at_local_time, end_of_day};
+use crate::deadline::{Deadline, DeadlineKind};
+use crate::partnership::{ClockStart, PartnershipSettings, StatutoryPartner};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The business manager started the rapid review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RapidReviewInitiated {
+    /// Which date is day 0, fixed when the review starts so a later settings change never
+    /// moves a running review's deadlines.
+    pub clock_start: ClockStart,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// A fact with nothing to it but when it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Occurred {
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// A safeguarding partner named its lead for the review (a member of staff).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerLeadNamed {
+    /// The partner.
+    pub partner: StatutoryPartner,
+    /// The lead's name (staff, not personal data of the case).
+    pub lead_name: String,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// The review lead/author was agreed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewLeadAgreed {
+    /// The lead's name.
+    pub lead_name: String,
+    /// The lead's organisation.
+    pub organisation: OrgSlug,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// Internal documents are accepted instead of agency reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModifiedResponseAgreed {
+    /// Why, sealed (it describes the case).
+    pub rationale: SealedPersonalData,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// Something one organisation did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationAct {
+    /// The organisation.
+    pub organisation: OrgSlug,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// An agency submitted its report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyReportSubmitted {
+    /// The agency.
+    pub organisation: OrgSlug,
+    /// Involvement, summary and learning, sealed.
+    pub report: SealedPersonalData,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// The rapid review meeting (day 8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RapidReviewMeetingHeld {
+    /// Organisations present.
+    pub attendees: Vec<OrgSlug>,
+    /// Whether at least one service manager was present.
+    pub service_manager_present: bool,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// A step of the rapid review report's drafting (days 11 and 12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftMilestone {
+    /// First draft completed (day 11).
+    FirstDraftCompleted,
+    /// Draft circulated to the review team and the Independent Advisor (day 12, 09:30).
+    DraftCirculated,
+    /// Second draft finalised (day 12, end of day).
+    SecondDraftFinalised,
+}
+
+/// A drafting step was reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftMilestoneRecorded {
+    /// Which.
+    pub milestone: DraftMilestone,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// An agency report: when asked for, when given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyReport {
+    /// When requested.
+    pub requested_at: DateTime<Utc>,
+    /// When submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// The rapid review as its events have made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RapidReview {
+    /// How day 0 is chosen.
+    pub clock_start: ClockStart,
+    /// When it was initiated.
+    pub initiated_at: DateTime<Utc>,
+    /// When the partners were notified.
+    pub partners_notified_at: Option<DateTime<Utc>>,
+    /// Each partner's named lead.
+    pub partner_leads: BTreeMap<StatutoryPartner, String>,
+    /// The agreed review lead.
+    pub review_lead: Option<(String, OrgSlug)>,
+    /// When a modified response was agreed.
+    pub modified_response_at: Option<DateTime<Utc>>,
+    /// Agency reports by organisation.
+    pub agency_reports: BTreeMap<OrgSlug, AgencyReport>,
+    /// When reports were circulated.
+    pub reports_circulated_at: Option<DateTime<Utc>>,
+    /// When the meeting was held.
+    pub meeting_held_at: Option<DateTime<Utc>>,
+    /// Drafting steps reached.
+    pub drafts: BTreeMap<DraftMilestone, DateTime<Utc>>,
+    /// Draft comments by organisation.
+    pub draft_comments: BTreeMap<OrgSlug, DateTime<Utc>>,
+    /// Senior sign-offs by organisation.
+    pub senior_sign_offs: BTreeMap<OrgSlug, DateTime<Utc>>,
+    /// The Independent Advisor's sign-off.
+    pub independent_sign_off_at: Option<DateTime<Utc>>,
+    /// Submission to the Panel.
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+impl RapidReview {
+    /// A review just initiated.
+    pub fn initiated(event: &RapidReviewInitiated) -> Self {
+        Self {
+            clock_start: event.clock_start,
+            initiated_at: event.occurred_at,
+            partners_notified_at: None,
+            partner_leads: BTreeMap::new(),
+            review_lead: None,
+            modified_response_at: None,
+            agency_reports: BTreeMap::new(),
+            reports_circulated_at: None,
+            meeting_held_at: None,
+            drafts: BTreeMap::new(),
+            draft_comments: BTreeMap::new(),
+            senior_sign_offs: BTreeMap::new(),
+            independent_sign_off_at: None,
+            submitted_at: None,
+        }
+    }
+
+    /// The review team: the organisations asked for a report, each of which comments on the
+    /// draft and signs it off, plus the given statutory partners' organisations.
+    pub fn review_team(&self, partners: &BTreeSet<OrgSlug>) -> BTreeSet<OrgSlug> {
+        self.agency_reports
+            .keys()
+            .cloned()
+            .chain(partners.iter().cloned())
+            .collect()
+    }
+}
+
+/// The rapid review's schedule from day 0 (Appendix E).
+#[derive(Debug)]
+pub struct Schedule<'a> {
+    /// Day 0.
+    pub day0: NaiveDate,
+    /// The partnership's calendar.
+    pub calendar: &'a WorkingCalendar,
+    /// The partnership's settings (close of business).
+    pub settings: &'a PartnershipSettings,
+}
+
+impl Schedule<'_> {
+    fn day(&self, n: u32) -> NaiveDate {
+        self.calendar.add_working_days(self.day0, n)
+    }
+
+    fn end_of(&self, n: u32) -> DateTime<Utc> {
+        end_of_day(self.day(n))
+    }
+
+    fn at(&self, n: u32, time: NaiveTime) -> DateTime<Utc> {
+        at_local_time(self.day(n), time)
+    }
+
+    /// Every deadline of the review, with what fulfilled it so far.
+    pub fn deadlines(&self, review: &RapidReview, team: &BTreeSet<OrgSlug>) -> Vec<Deadline> {
+        let nine_thirty = NaiveTime::from_hms_opt(9, 30, 0).unwrap_or(NaiveTime::MIN);
+        let three_pm = NaiveTime::from_hms_opt(15, 0, 0).unwrap_or(NaiveTime::MIN);
+        let single = |kind, due_at, fulfilled_at: Option<DateTime<Utc>>| Deadline {
+            kind,
+            organisation: None,
+            due_at,
+            fulfilled_at,
+            not_applicable: false,
+        };
+        let mut deadlines = vec![single(
+            DeadlineKind::RrPartnersNotified,
+            self.end_of(2),
+            review.partners_notified_at,
+        )];
+        for (org, report) in &review.agency_reports {
+            deadlines.push(Deadline {
+                kind: DeadlineKind::RrAgencyReport,
+                organisation: Some(org.clone()),
+                due_at: self.at(6, self.settings.close_of_business),
+                fulfilled_at: report.submitted_at,
+                // Internal documents accepted instead: a report not yet in is no longer due.
+                not_applicable: review.modified_response_at.is_some()
+                    && report.submitted_at.is_none(),
+            });
+        }
+        let draft = |m| review.drafts.get(&m).copied();
+        deadlines.extend([
+            single(
+                DeadlineKind::RrReportsCirculated,
+                self.end_of(7),
+                review.reports_circulated_at,
+            ),
+            single(
+                DeadlineKind::RrMeeting,
+                self.end_of(8),
+                review.meeting_held_at,
+            ),
+            single(
+                DeadlineKind::RrFirstDraft,
+                self.end_of(11),
+                draft(DraftMilestone::FirstDraftCompleted),
+            ),
+            single(
+                DeadlineKind::RrDraftCirculated,
+                self.at(12, nine_thirty),
+                draft(DraftMilestone::DraftCirculated),
+            ),
+        ]);
+        for org in team {
+            deadlines.push(Deadline {
+                kind: DeadlineKind::RrDraftComments,
+                organisation: Some(org.clone()),
+                due_at: self.at(12, three_pm),
+                fulfilled_at: review.draft_comments.get(org).copied(),
+                not_applicable: false,
+            });
+        }
+        deadlines.push(single(
+            DeadlineKind::RrSecondDraft,
+            self.end_of(12),
+            draft(DraftMilestone::SecondDraftFinalised),
+        ));
+        for org in team {
+            deadlines.push(Deadline {
+                kind: DeadlineKind::RrSeniorSignOff,
+                organisation: Some(org.clone()),
+                due_at: self.end_of(13),
+                fulfilled_at: review.senior_sign_offs.get(org).copied(),
+                not_applicable: false,
+            });
+        }
+        deadlines.extend([
+            single(
+                DeadlineKind::RrIndependentSignOff,
+                self.end_of(14),
+                review.independent_sign_off_at,
+            ),
+            single(
+                DeadlineKind::RrSubmission,
+                self.end_of(15),
+                review.submitted_at,
+            ),
+        ]);
+        deadlines
+    }
+}
