@@ -1,8 +1,9 @@
 //! Personal data of children and adults, sealed before it enters an event.
 //!
-//! Each case's personal details are encrypted with AES-256-GCM under a key of their own, kept
-//! in the store's key table. Erasing the key (crypto-shredding) makes the details unreadable
-//! for ever without changing any event, so the log and its hash chain stay intact.
+//! Each case's personal details and free text about it (summaries, reports, rationales) are
+//! encrypted with AES-256-GCM under the case's own key, kept in the store's key table. Erasing
+//! the key (crypto-shredding) makes all of it unreadable for ever without changing any event,
+//! so the log and its hash chain stay intact.
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
@@ -12,6 +13,7 @@ use base64::engine::general_purpose::STANDARD;
 use casetrail_domain::case::SealedPersonalData;
 use casetrail_store::DataKeyStore;
 use rand::RngCore;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -30,9 +32,9 @@ pub struct ChildPersonalData {
     pub summary: String,
 }
 
-/// A data key not yet stored: the command stores it just before appending the event that
-/// refers to it, so a refused command leaves nothing behind and an acknowledged event never
-/// points at a missing key.
+/// A case's data key. A new key is stored just before the event that first refers to it, so
+/// a refused command leaves nothing behind and an acknowledged event never points at a
+/// missing key.
 #[derive(Clone)]
 pub struct DataKey {
     /// The key's id.
@@ -49,61 +51,102 @@ impl std::fmt::Debug for DataKey {
     }
 }
 
-/// Seals personal data under a new key.
-pub fn seal(data: &ChildPersonalData) -> anyhow::Result<(SealedPersonalData, DataKey)> {
-    let key = DataKey {
-        id: Uuid::new_v4(),
-        bytes: {
-            let mut bytes = [0u8; 32];
-            rand::rng().fill_bytes(&mut bytes);
-            bytes
-        },
-    };
-    let mut nonce = [0u8; 12];
-    rand::rng().fill_bytes(&mut nonce);
-    let plaintext = serde_json::to_vec(data)?;
-    let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(key.bytes));
-    let ciphertext = cipher
-        .encrypt(
-            &Nonce::from(nonce),
-            Payload {
-                msg: &plaintext,
-                aad: key.id.as_bytes(),
-            },
-        )
-        .map_err(|_| anyhow!("sealing personal data failed"))?;
-    let sealed = SealedPersonalData {
-        key_id: key.id,
-        algorithm: ALGORITHM.to_owned(),
-        nonce: STANDARD.encode(nonce),
-        ciphertext: STANDARD.encode(ciphertext),
-    };
-    Ok((sealed, key))
+impl DataKey {
+    /// A new random key.
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        Self {
+            id: Uuid::new_v4(),
+            bytes,
+        }
+    }
+
+    /// Loads a stored key; `None` when it has been erased.
+    pub async fn load(keys: &dyn DataKeyStore, id: Uuid) -> anyhow::Result<Option<Self>> {
+        Ok(keys.get(id).await?.map(|bytes| Self { id, bytes }))
+    }
+
+    fn cipher(&self) -> Aes256Gcm {
+        Aes256Gcm::new(&Key::<Aes256Gcm>::from(self.bytes))
+    }
+
+    /// Seals a value under this key (a fresh nonce each time; the key id is authenticated).
+    pub fn seal<T: Serialize>(&self, value: &T) -> anyhow::Result<SealedPersonalData> {
+        let mut nonce = [0u8; 12];
+        rand::rng().fill_bytes(&mut nonce);
+        let plaintext = serde_json::to_vec(value)?;
+        let ciphertext = self
+            .cipher()
+            .encrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: &plaintext,
+                    aad: self.id.as_bytes(),
+                },
+            )
+            .map_err(|_| anyhow!("sealing personal data failed"))?;
+        Ok(SealedPersonalData {
+            key_id: self.id,
+            algorithm: ALGORITHM.to_owned(),
+            nonce: STANDARD.encode(nonce),
+            ciphertext: STANDARD.encode(ciphertext),
+        })
+    }
+
+    /// Opens a value sealed under this key.
+    pub fn open<T: DeserializeOwned>(&self, sealed: &SealedPersonalData) -> anyhow::Result<T> {
+        if sealed.algorithm != ALGORITHM || sealed.key_id != self.id {
+            return Err(anyhow!("sealed with another key or algorithm"));
+        }
+        let nonce: [u8; 12] = STANDARD
+            .decode(&sealed.nonce)?
+            .try_into()
+            .map_err(|_| anyhow!("malformed nonce"))?;
+        let ciphertext = STANDARD.decode(&sealed.ciphertext)?;
+        let plaintext = self
+            .cipher()
+            .decrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: &ciphertext,
+                    aad: sealed.key_id.as_bytes(),
+                },
+            )
+            .map_err(|_| anyhow!("personal data does not open with its key"))?;
+        Ok(serde_json::from_slice(&plaintext)?)
+    }
 }
 
-/// Opens sealed personal data; `None` when its key has been erased.
-pub async fn open(
+/// Opens sealed data with its stored key; `None` when the key has been erased.
+pub async fn open<T: DeserializeOwned>(
     keys: &dyn DataKeyStore,
     sealed: &SealedPersonalData,
-) -> anyhow::Result<Option<ChildPersonalData>> {
-    let Some(key) = keys.get(sealed.key_id).await? else {
-        return Ok(None);
-    };
-    if sealed.algorithm != ALGORITHM {
-        return Err(anyhow!("unsupported sealing of personal data"));
+) -> anyhow::Result<Option<T>> {
+    match DataKey::load(keys, sealed.key_id).await? {
+        Some(key) => key.open(sealed).map(Some),
+        None => Ok(None),
     }
-    let nonce = STANDARD.decode(&sealed.nonce)?;
-    let ciphertext = STANDARD.decode(&sealed.ciphertext)?;
-    let nonce: [u8; 12] = nonce.try_into().map_err(|_| anyhow!("malformed nonce"))?;
-    let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(key));
-    let plaintext = cipher
-        .decrypt(
-            &Nonce::from(nonce),
-            Payload {
-                msg: &ciphertext,
-                aad: sealed.key_id.as_bytes(),
-            },
-        )
-        .map_err(|_| anyhow!("personal data does not open with its key"))?;
-    Ok(Some(serde_json::from_slice(&plaintext)?))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn sealed_data_opens_only_with_its_own_key() {
+        let key = DataKey::generate();
+        let sealed = key.seal(&"Alex Smith").unwrap();
+        assert!(!sealed.ciphertext.contains("Alex"));
+        assert_eq!(key.open::<String>(&sealed).unwrap(), "Alex Smith");
+        let other = DataKey {
+            id: key.id,
+            bytes: DataKey::generate().bytes,
+        };
+        assert!(other.open::<String>(&sealed).is_err());
+        let mut tampered = sealed.clone();
+        tampered.key_id = Uuid::new_v4();
+        assert!(key.open::<String>(&tampered).is_err());
+    }
 }

@@ -3,11 +3,11 @@
 use crate::auth::Authenticated;
 use crate::commands::{self, CommandEnvelope};
 use crate::dto::{
-    CaseDetail, CasePage, CaseSummary, ChildView, CommandAccepted, DeadlineView, LateBy,
-    NotifyIncidentRequest, PanelNotificationView, PersonalDetails, RecordPanelNotificationRequest,
+    CaseDetail, CasePage, CommandAccepted, NotifyIncidentRequest, PersonalDetails,
+    RecordPanelNotificationRequest,
 };
-use crate::extract::{JsonBody, idempotency, if_match};
-use crate::personal_data::{self, ChildPersonalData};
+use crate::extract::{JsonBody, idempotency};
+use crate::personal_data::{self, ChildPersonalData, DataKey};
 use crate::problem::ApiError;
 use crate::request_context;
 use crate::state::AppState;
@@ -17,23 +17,11 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use casetrail_domain::case::{CaseCommand, NotifyIncident, RecordPanelNotification};
-use casetrail_domain::deadline::DeadlineStatus;
-use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{Actor, CaseId};
-use casetrail_projections::CaseRecord;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
-
-fn accepted(status: StatusCode, body: &CommandAccepted) -> HttpResponse {
-    let mut response = HttpResponse::build(status);
-    response.insert_header((header::ETAG, format!("\"{}\"", body.version)));
-    if status == StatusCode::CREATED {
-        response.insert_header((header::LOCATION, format!("/v1/cases/{}", body.case_id)));
-    }
-    response.json(body)
-}
 
 /// NotifyIncident: the local authority notifies a serious child safeguarding incident.
 #[utoipa::path(
@@ -75,13 +63,15 @@ pub async fn notify_incident(
     let case_id = idempotency
         .as_ref()
         .map_or_else(|| CaseId::from_uuid(Uuid::now_v7()), |i| i.case_id(&actor));
-    let (sealed, data_key) = personal_data::seal(&ChildPersonalData {
-        given_name: request.child.given_name,
-        family_name: request.child.family_name,
-        date_of_birth: request.child.date_of_birth,
-        summary: request.summary,
-    })
-    .map_err(ApiError::Internal)?;
+    let data_key = DataKey::generate();
+    let sealed = data_key
+        .seal(&ChildPersonalData {
+            given_name: request.child.given_name,
+            family_name: request.child.family_name,
+            date_of_birth: request.child.date_of_birth,
+            summary: request.summary,
+        })
+        .map_err(ApiError::Internal)?;
     let command = CaseCommand::NotifyIncident(NotifyIncident {
         case_id,
         child_reference: request.child.reference,
@@ -107,7 +97,7 @@ pub async fn notify_incident(
         data_key: Some(data_key),
     };
     let (status, body) = commands::execute(&state, &actor, envelope, StatusCode::CREATED).await?;
-    Ok(accepted(status, &body))
+    Ok(super::command::accepted(status, &body))
 }
 
 /// RecordPanelNotification: the local authority notified the national Panel.
@@ -148,26 +138,21 @@ pub async fn record_panel_notification(
     body: JsonBody<RecordPanelNotificationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    visible_case(&state, &actor, case_id)?;
-    let envelope = CommandEnvelope {
-        case_id,
-        command: CaseCommand::RecordPanelNotification(RecordPanelNotification {
-            panel_reference: body.value.panel_reference,
-            submitted_on: body.value.submitted_on,
-            occurred_at: body.value.occurred_at,
-        }),
-        if_match: if_match(&req)?,
-        idempotency: idempotency(&req, &body.request_hash)?,
-        request_id: request_context::current().request_id,
-        data_key: None,
-    };
-    let (status, body) = commands::execute(&state, &actor, envelope, StatusCode::OK).await?;
-    Ok(accepted(status, &body))
+    let command = CaseCommand::RecordPanelNotification(RecordPanelNotification {
+        panel_reference: body.value.panel_reference,
+        submitted_on: body.value.submitted_on,
+        occurred_at: body.value.occurred_at,
+    });
+    super::command::run(&req, &state, &actor, case_id, &body.request_hash, command).await
 }
 
 /// Checks that the case exists in the actor's partnership and the actor may see it; anything
 /// else is the same 404, so ids of other tenants' cases reveal nothing.
-fn visible_case(state: &AppState, actor: &Actor, case_id: CaseId) -> Result<(), ApiError> {
+pub(crate) fn visible_case(
+    state: &AppState,
+    actor: &Actor,
+    case_id: CaseId,
+) -> Result<(), ApiError> {
     let models = state.projector.read();
     let partnership = models
         .partnership(&actor.partnership)
@@ -241,7 +226,7 @@ pub async fn list_cases(
     });
     let items = records
         .into_iter()
-        .map(|r| summary(r, partnership, now))
+        .map(|r| super::case_view::summary(r, partnership, now))
         .collect();
     Ok(HttpResponse::Ok().json(CasePage {
         items,
@@ -267,97 +252,6 @@ fn decode_cursor(cursor: &str) -> Result<u64, ApiError> {
                 "the cursor is not one this API gave",
             )
         })
-}
-
-fn kind_str(record: &CaseRecord) -> String {
-    enum_str(&record.case.kind)
-}
-
-fn enum_str<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn summary(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>) -> CaseSummary {
-    let has_overdue_deadlines = record
-        .case
-        .deadlines(partnership)
-        .iter()
-        .any(|d| d.status(now, &partnership.calendar) == DeadlineStatus::Breached);
-    CaseSummary {
-        case_id: record.case.case_id.as_uuid(),
-        kind: kind_str(record),
-        stage: enum_str(&record.case.stage),
-        version: record.version,
-        reference: record.case.notification.child.reference.clone(),
-        opened_at: record.case.opened_at,
-        has_overdue_deadlines,
-    }
-}
-
-fn deadline_views(
-    record: &CaseRecord,
-    partnership: &Partnership,
-    now: DateTime<Utc>,
-) -> Vec<DeadlineView> {
-    let case_id = record.case.case_id;
-    record
-        .case
-        .deadlines(partnership)
-        .into_iter()
-        .map(|d| DeadlineView {
-            deadline_id: d.id(case_id),
-            case_id: case_id.as_uuid(),
-            kind: d.kind.as_str().to_owned(),
-            organisation: d.organisation.as_ref().map(ToString::to_string),
-            due_at: d.due_at,
-            status: d.status(now, &partnership.calendar).into(),
-            fulfilled_at: d.fulfilled_at.filter(|at| *at <= now),
-            late_by: d.late_by(now, &partnership.calendar).map(|l| LateBy {
-                working_days: l.working_days,
-                hours: l.hours,
-            }),
-            fulfilled_by: d.kind.fulfilled_by().to_owned(),
-        })
-        .collect()
-}
-
-fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>) -> CaseDetail {
-    let case = &record.case;
-    let n = &case.notification;
-    CaseDetail {
-        case_id: case.case_id.as_uuid(),
-        kind: kind_str(record),
-        stage: enum_str(&case.stage),
-        version: record.version,
-        opened_at: case.opened_at,
-        notified_by: n.notified_by.to_string(),
-        child: ChildView {
-            reference: n.child.reference.clone(),
-            age_band: enum_str(&n.child.age_band),
-            sex: n.child.sex.clone(),
-            ethnicity: n.child.ethnicity.clone(),
-            looked_after: n.child.looked_after,
-            child_protection_plan: n.child.child_protection_plan,
-        },
-        incident_date: n.incident_date,
-        became_aware_on: n.became_aware_on,
-        harm: n.harm.into(),
-        abuse_or_neglect: n.abuse_or_neglect.into(),
-        location_basis: n.location_basis.into(),
-        panel_notification: case
-            .panel_notification
-            .as_ref()
-            .map(|p| PanelNotificationView {
-                panel_reference: p.panel_reference.clone(),
-                submitted_on: p.submitted_on,
-                occurred_at: p.occurred_at,
-            }),
-        involved_organisations: case.involved.iter().map(ToString::to_string).collect(),
-        deadlines: deadline_views(record, partnership, now),
-    }
 }
 
 /// Reads one case with its deadlines.
@@ -395,7 +289,7 @@ pub async fn get_case(
         .ok_or_else(ApiError::case_not_found)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", record.version)))
-        .json(detail(record, partnership, Utc::now())))
+        .json(super::case_view::detail(record, partnership, Utc::now())))
 }
 
 /// Reads the child's identifying details.
@@ -447,7 +341,7 @@ pub async fn get_personal_details(
         }
         record.case.notification.personal_data.clone()
     };
-    let details = personal_data::open(state.data_keys.as_ref(), &sealed)
+    let details: ChildPersonalData = personal_data::open(state.data_keys.as_ref(), &sealed)
         .await
         .map_err(ApiError::Internal)?
         .ok_or_else(|| {

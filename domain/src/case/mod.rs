@@ -1,6 +1,6 @@
 //! A case: one child, adult or domestic homicide under review, from notification to closure.
 
-mod commands;
+pub mod commands;
 mod decide;
 pub mod decision;
 mod events;

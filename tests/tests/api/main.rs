@@ -9,4 +9,5 @@ mod cases;
 mod errors;
 mod idempotency;
 mod operations;
+mod rapid_review;
 mod restart;

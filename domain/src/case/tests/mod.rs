@@ -1,14 +1,24 @@
 //! Given/when/then tests of the case decider: shared fixtures.
 #![allow(clippy::unwrap_used)]
 
+mod decision;
 mod notification;
+mod rapid_review;
 
 use super::*;
+use crate::case::decision::{
+    DecisionCriterion, DecisionReached, PartnerDecisionRecorded, ReviewDecision,
+};
+use crate::case::rapid_review::{
+    AgencyReportSubmitted, DraftMilestone, DraftMilestoneRecorded, Occurred, OrganisationAct,
+    RapidReviewInitiated, RapidReviewMeetingHeld,
+};
 use crate::partnership::{
-    OrgKind, Organisation, Partnership, PartnershipCommand, PartnershipSettings,
+    ClockStart, OrgKind, Organisation, Partnership, PartnershipCommand, PartnershipSettings,
+    StatutoryPartner,
 };
 use crate::{Actor, CaseId, ErrorKind, OrgSlug, PartnershipSlug, Role};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use std::collections::BTreeSet;
 
 pub(super) fn date(s: &str) -> NaiveDate {
@@ -19,17 +29,34 @@ pub(super) fn instant(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
 }
 
+pub(super) fn org(slug: &str) -> OrgSlug {
+    OrgSlug::parse(slug).unwrap()
+}
+
 pub(super) fn southend() -> Partnership {
+    southend_with(PartnershipSettings::default())
+}
+
+/// Southend choosing which date is day 0 of its rapid reviews.
+pub(super) fn southend_counting_from(clock_start: ClockStart) -> Partnership {
+    southend_with(PartnershipSettings {
+        rapid_review_clock_start: clock_start,
+        ..PartnershipSettings::default()
+    })
+}
+
+fn southend_with(settings: PartnershipSettings) -> Partnership {
     let orgs = [
         ("southend-council", OrgKind::LocalAuthority),
         ("essex-police", OrgKind::Police),
         ("southend-ccg", OrgKind::Health),
         ("suhft", OrgKind::HealthProvider),
+        ("southend-schools", OrgKind::Education),
     ];
     let command = PartnershipCommand::EstablishPartnership {
         slug: PartnershipSlug::parse("southend").unwrap(),
         name: "Southend Safeguarding Partnership".into(),
-        settings: PartnershipSettings::default(),
+        settings,
         organisations: orgs
             .iter()
             .map(|(slug, kind)| Organisation {
@@ -130,25 +157,36 @@ impl Given {
         now: DateTime<Utc>,
         command: CaseCommand,
     ) -> Result<Vec<CaseEvent>, crate::DomainError> {
-        let partnership = southend();
+        self.when_in(&southend(), by, now, command)
+    }
+
+    /// The same, in a partnership other than the default Southend.
+    pub(super) fn when_in(
+        &self,
+        partnership: &Partnership,
+        by: &Actor,
+        now: DateTime<Utc>,
+        command: CaseCommand,
+    ) -> Result<Vec<CaseEvent>, crate::DomainError> {
         let state = Case::replay(&self.events);
         decide(
             state.as_ref(),
             &command,
             &Context {
                 actor: by,
-                partnership: &partnership,
+                partnership,
                 now,
             },
         )
     }
 }
 
-pub(super) fn refused(result: Result<Vec<CaseEvent>, crate::DomainError>) -> (ErrorKind, &'static str) {
+pub(super) fn refused(
+    result: Result<Vec<CaseEvent>, crate::DomainError>,
+) -> (ErrorKind, &'static str) {
     let err = result.expect_err("the command should be refused");
     (err.kind, err.code)
 }
 
 /// A change to a valid notification.
 pub(super) type Change = fn(&mut NotifyIncident);
-

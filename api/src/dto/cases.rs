@@ -1,11 +1,12 @@
-//! Wire types: request bodies and responses, with the examples the OpenAPI document shows.
-//! Domain types stay free of HTTP concerns; conversion happens here, at the edge.
+//! Wire types of case notification and the case read model.
 
 use casetrail_domain::case as domain;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use super::same_enum;
 
 /// Harm suffered by the child.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -43,20 +44,6 @@ pub enum LocationBasis {
     ElsewhereInEngland,
 }
 
-macro_rules! same_enum {
-    ($wire:ident => $domain:path { $($variant:ident),* }) => {
-        impl From<$wire> for $domain {
-            fn from(value: $wire) -> Self {
-                match value { $($wire::$variant => <$domain>::$variant),* }
-            }
-        }
-        impl From<$domain> for $wire {
-            fn from(value: $domain) -> Self {
-                match value { $(<$domain>::$variant => $wire::$variant),* }
-            }
-        }
-    };
-}
 same_enum!(Harm => domain::Harm { Death, SeriousHarm, NotSerious });
 same_enum!(AbuseOrNeglect => domain::AbuseOrNeglect { Known, Suspected, NotSuspected });
 same_enum!(LocationBasis => domain::LocationBasis { InArea, ResidentOutsideEngland, ElsewhereInEngland });
@@ -268,6 +255,7 @@ pub struct CaseSummary {
     "panel_notification": {"panel_reference": "CSPRP-2022-1234", "submitted_on": "2022-12-29",
                            "occurred_at": "2022-12-29T23:59:59Z"},
     "involved_organisations": ["southend-council"],
+    "rapid_review": null, "votes": [], "decision": null,
     "deadlines": [{"deadline_id": "5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11",
                    "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "panel_notification",
                    "organisation": "southend-council", "due_at": "2023-01-03T23:59:59Z",
@@ -303,6 +291,12 @@ pub struct CaseDetail {
     pub panel_notification: Option<PanelNotificationView>,
     /// Organisations involved in the case.
     pub involved_organisations: Vec<String>,
+    /// The rapid review, once initiated.
+    pub rapid_review: Option<super::RapidReviewView>,
+    /// The partners' votes so far.
+    pub votes: Vec<super::VoteView>,
+    /// The partners' decision, once two agree.
+    pub decision: Option<super::DecisionView>,
     /// Every deadline of the case.
     pub deadlines: Vec<DeadlineView>,
 }

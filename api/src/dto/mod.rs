@@ -1,0 +1,25 @@
+//! Wire types: request bodies and responses, with the examples the OpenAPI document shows.
+//! Domain types stay free of HTTP concerns; conversion happens here, at the edge.
+
+mod cases;
+mod rapid_review;
+
+pub use cases::*;
+pub use rapid_review::*;
+
+/// Declares that a wire enum and a domain enum have the same variants, both ways.
+macro_rules! same_enum_impl {
+    ($wire:ident => $domain:path { $($variant:ident),* }) => {
+        impl From<$wire> for $domain {
+            fn from(value: $wire) -> Self {
+                match value { $($wire::$variant => <$domain>::$variant),* }
+            }
+        }
+        impl From<$domain> for $wire {
+            fn from(value: $domain) -> Self {
+                match value { $(<$domain>::$variant => $wire::$variant),* }
+            }
+        }
+    };
+}
+pub(crate) use same_enum_impl as same_enum;

@@ -1,0 +1,176 @@
+//! The case read model as the API shows it: no personal data, deadlines evaluated at an instant.
+
+use crate::dto::{
+    AgencyReportView, CaseDetail, CaseSummary, ChildView, DeadlineView, DecisionView, DraftView,
+    LateBy, OrganisationActView, PanelNotificationView, PartnerLeadView, RapidReviewView,
+    ReviewLeadView, VoteView,
+};
+use casetrail_domain::case::Case;
+use casetrail_domain::deadline::DeadlineStatus;
+use casetrail_domain::partnership::Partnership;
+use casetrail_projections::CaseRecord;
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+/// A serde enum's wire name.
+pub fn enum_str<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The case in a list.
+pub fn summary(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>) -> CaseSummary {
+    let has_overdue_deadlines = record
+        .case
+        .deadlines(partnership)
+        .iter()
+        .any(|d| d.status(now, &partnership.calendar) == DeadlineStatus::Breached);
+    CaseSummary {
+        case_id: record.case.case_id.as_uuid(),
+        kind: enum_str(&record.case.kind),
+        stage: enum_str(&record.case.stage),
+        version: record.version,
+        reference: record.case.notification.child.reference.clone(),
+        opened_at: record.case.opened_at,
+        has_overdue_deadlines,
+    }
+}
+
+/// The case's deadlines with their status at `now`.
+pub fn deadline_views(
+    case: &Case,
+    partnership: &Partnership,
+    now: DateTime<Utc>,
+) -> Vec<DeadlineView> {
+    case.deadlines(partnership)
+        .into_iter()
+        .map(|d| DeadlineView {
+            deadline_id: d.id(case.case_id),
+            case_id: case.case_id.as_uuid(),
+            kind: d.kind.as_str().to_owned(),
+            organisation: d.organisation.as_ref().map(ToString::to_string),
+            due_at: d.due_at,
+            status: d.status(now, &partnership.calendar).into(),
+            fulfilled_at: d.fulfilled_at.filter(|at| *at <= now),
+            late_by: d.late_by(now, &partnership.calendar).map(|l| LateBy {
+                working_days: l.working_days,
+                hours: l.hours,
+            }),
+            fulfilled_by: d.kind.fulfilled_by().to_owned(),
+        })
+        .collect()
+}
+
+fn acts<K: ToString>(acts: &BTreeMap<K, DateTime<Utc>>) -> Vec<OrganisationActView> {
+    acts.iter()
+        .map(|(org, at)| OrganisationActView {
+            organisation: org.to_string(),
+            occurred_at: *at,
+        })
+        .collect()
+}
+
+fn rapid_review(case: &Case) -> Option<RapidReviewView> {
+    let review = case.rapid_review.as_ref()?;
+    Some(RapidReviewView {
+        day0: case.rapid_review_day0(),
+        clock_start: enum_str(&review.clock_start),
+        initiated_at: review.initiated_at,
+        partners_notified_at: review.partners_notified_at,
+        partner_leads: review
+            .partner_leads
+            .iter()
+            .map(|(partner, lead_name)| PartnerLeadView {
+                partner: (*partner).into(),
+                lead_name: lead_name.clone(),
+            })
+            .collect(),
+        review_lead: review
+            .review_lead
+            .as_ref()
+            .map(|(name, org)| ReviewLeadView {
+                lead_name: name.clone(),
+                organisation: org.to_string(),
+            }),
+        modified_response_at: review.modified_response_at,
+        agency_reports: review
+            .agency_reports
+            .iter()
+            .map(|(org, report)| AgencyReportView {
+                organisation: org.to_string(),
+                requested_at: report.requested_at,
+                submitted_at: report.submitted_at,
+            })
+            .collect(),
+        reports_circulated_at: review.reports_circulated_at,
+        meeting_held_at: review.meeting_held_at,
+        drafts: review
+            .drafts
+            .iter()
+            .map(|(milestone, at)| DraftView {
+                milestone: (*milestone).into(),
+                occurred_at: *at,
+            })
+            .collect(),
+        draft_comments: acts(&review.draft_comments),
+        senior_sign_offs: acts(&review.senior_sign_offs),
+        independent_sign_off_at: review.independent_sign_off_at,
+        submitted_at: review.submitted_at,
+    })
+}
+
+/// The case in full.
+pub fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>) -> CaseDetail {
+    let case = &record.case;
+    let n = &case.notification;
+    CaseDetail {
+        case_id: case.case_id.as_uuid(),
+        kind: enum_str(&case.kind),
+        stage: enum_str(&case.stage),
+        version: record.version,
+        opened_at: case.opened_at,
+        notified_by: n.notified_by.to_string(),
+        child: ChildView {
+            reference: n.child.reference.clone(),
+            age_band: enum_str(&n.child.age_band),
+            sex: n.child.sex.clone(),
+            ethnicity: n.child.ethnicity.clone(),
+            looked_after: n.child.looked_after,
+            child_protection_plan: n.child.child_protection_plan,
+        },
+        incident_date: n.incident_date,
+        became_aware_on: n.became_aware_on,
+        harm: n.harm.into(),
+        abuse_or_neglect: n.abuse_or_neglect.into(),
+        location_basis: n.location_basis.into(),
+        panel_notification: case
+            .panel_notification
+            .as_ref()
+            .map(|p| PanelNotificationView {
+                panel_reference: p.panel_reference.clone(),
+                submitted_on: p.submitted_on,
+                occurred_at: p.occurred_at,
+            }),
+        involved_organisations: case.involved.iter().map(ToString::to_string).collect(),
+        rapid_review: rapid_review(case),
+        votes: case
+            .votes
+            .values()
+            .map(|v| VoteView {
+                partner: v.partner.into(),
+                decision: v.decision.into(),
+                criteria: v.criteria.iter().map(|c| (*c).into()).collect(),
+                national_review_suggested: v.national_review_suggested,
+                occurred_at: v.occurred_at,
+            })
+            .collect(),
+        decision: case.decision.as_ref().map(|d| DecisionView {
+            decision: d.decision.into(),
+            agreed_by: d.agreed_by.iter().map(|p| (*p).into()).collect(),
+            occurred_at: d.occurred_at,
+        }),
+        deadlines: deadline_views(case, partnership, now),
+    }
+}

@@ -1,0 +1,111 @@
+//! What every case command handler shares: the need-to-know check, sealing free text with the
+//! case's key, parsing organisation slugs, and running the command.
+
+use crate::commands::{self, CommandEnvelope};
+use crate::dto::CommandAccepted;
+use crate::extract::{idempotency, if_match};
+use crate::personal_data::DataKey;
+use crate::problem::ApiError;
+use crate::request_context;
+use crate::state::AppState;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse};
+use casetrail_domain::case::{CaseCommand, SealedPersonalData};
+use casetrail_domain::{Actor, CaseId, OrgSlug};
+use serde::Serialize;
+
+/// Longest free text accepted in a command (sealed fields).
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+/// The answer to an accepted command (201 with Location for the one that opens a case).
+pub fn accepted(status: StatusCode, body: &CommandAccepted) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    response.insert_header((header::ETAG, format!("\"{}\"", body.version)));
+    if status == StatusCode::CREATED {
+        response.insert_header((header::LOCATION, format!("/v1/cases/{}", body.case_id)));
+    }
+    response.json(body)
+}
+
+/// Runs a command on an existing case the actor may see (anything else is 404).
+pub async fn run(
+    req: &HttpRequest,
+    state: &AppState,
+    actor: &Actor,
+    case_id: CaseId,
+    request_hash: &str,
+    command: CaseCommand,
+) -> Result<HttpResponse, ApiError> {
+    super::cases::visible_case(state, actor, case_id)?;
+    let envelope = CommandEnvelope {
+        case_id,
+        command,
+        if_match: if_match(req)?,
+        idempotency: idempotency(req, request_hash)?,
+        request_id: request_context::current().request_id,
+        data_key: None,
+    };
+    let (status, body) = commands::execute(state, actor, envelope, StatusCode::OK).await?;
+    Ok(accepted(status, &body))
+}
+
+/// Helpers for turning a request body into a command.
+#[derive(Debug)]
+pub struct CommandInput<'a> {
+    /// Shared state.
+    pub state: &'a AppState,
+    /// The actor.
+    pub actor: &'a Actor,
+    /// The case.
+    pub case_id: CaseId,
+}
+
+impl CommandInput<'_> {
+    /// Seals free text about the case with the case's key.
+    pub async fn seal<T: Serialize>(&self, value: &T) -> Result<SealedPersonalData, ApiError> {
+        super::cases::visible_case(self.state, self.actor, self.case_id)?;
+        let key_id = {
+            let models = self.state.projector.read();
+            models
+                .case(&self.actor.partnership, self.case_id)
+                .map(|r| r.case.notification.personal_data.key_id)
+                .ok_or_else(ApiError::case_not_found)?
+        };
+        let key = DataKey::load(self.state.data_keys.as_ref(), key_id)
+            .await
+            .map_err(ApiError::Internal)?
+            .ok_or_else(|| {
+                ApiError::client(
+                    StatusCode::CONFLICT,
+                    "personal_data.erased",
+                    "this case's personal data has been erased; nothing more can be recorded about it",
+                )
+            })?;
+        key.seal(value).map_err(ApiError::Internal)
+    }
+}
+
+/// Parses an organisation slug field (422 naming the field when malformed).
+pub fn organisation(field: &str, value: &str) -> Result<OrgSlug, ApiError> {
+    OrgSlug::parse(value)
+        .map_err(|err| ApiError::invalid_field(field, "organisation.invalid_slug", err.to_string()))
+}
+
+/// Checks a free-text field: not blank, not longer than [`MAX_TEXT_CHARS`].
+pub fn text(field: &str, value: &str) -> Result<(), ApiError> {
+    if value.trim().is_empty() {
+        return Err(ApiError::invalid_field(
+            field,
+            "field.required",
+            format!("{field} must not be empty"),
+        ));
+    }
+    if value.chars().count() > MAX_TEXT_CHARS {
+        return Err(ApiError::invalid_field(
+            field,
+            "field.too_long",
+            format!("{field} must be at most {MAX_TEXT_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}

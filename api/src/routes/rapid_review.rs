@@ -1,0 +1,321 @@
+//! The rapid review and the partners' decision: one endpoint per command (Appendix E).
+
+// actix's route macro turns each handler into a unit struct without Debug, and the attribute
+// cannot be passed through it from inside `case_command!`.
+#![allow(missing_debug_implementations)]
+
+use super::command::{self, CommandInput};
+use crate::auth::Authenticated;
+use crate::dto::{
+    AgencyReportContent, AgreeModifiedResponseRequest, AgreeReviewLeadRequest, CommandAccepted,
+    NamePartnerLeadRequest, OccurredRequest, OrganisationRequest, RecordDraftMilestoneRequest,
+    RecordPartnerDecisionRequest, RecordRapidReviewMeetingRequest, SubmitAgencyReportRequest,
+};
+use crate::extract::JsonBody;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use casetrail_domain::CaseId;
+use casetrail_domain::case::CaseCommand;
+use casetrail_domain::case::commands as cmd;
+use uuid::Uuid;
+
+/// Declares one command endpoint: its documentation, route and conversion from the body.
+macro_rules! case_command {
+    (
+        $name:ident, $op:literal, $path:literal, $summary:literal, $description:literal,
+        $body:ident, |$value:ident, $input:ident| $convert:expr
+    ) => {
+        #[doc = $summary]
+        #[utoipa::path(
+                    operation_id = $op,
+                    tag = "Child cases",
+                    summary = $summary,
+                    description = $description,
+                    request_body = $body,
+                    params(("case_id" = Uuid, Path, description = "The case"),
+                           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+                    responses(
+                        (status = 200, description = "Recorded.", body = CommandAccepted,
+                         headers(("ETag" = String, description = "The case's new version"))),
+                        (status = 400, response = crate::openapi::BadRequest),
+                        (status = 401, response = crate::openapi::Unauthorized),
+                        (status = 403, response = crate::openapi::Forbidden),
+                        (status = 404, response = crate::openapi::NotFound),
+                        (status = 409, response = crate::openapi::Conflict),
+                        (status = 412, response = crate::openapi::PreconditionFailed),
+                        (status = 413, response = crate::openapi::PayloadTooLarge),
+                        (status = 415, response = crate::openapi::UnsupportedMediaType),
+                        (status = 422, response = crate::openapi::Unprocessable),
+                        (status = 500, response = crate::openapi::Internal),
+                        (status = 503, response = crate::openapi::Unavailable),
+                    ),
+                    security(("bearer" = []))
+                )]
+        #[post($path)]
+        pub async fn $name(
+            req: HttpRequest,
+            state: web::Data<AppState>,
+            Authenticated(actor): Authenticated,
+            case_id: web::Path<Uuid>,
+            body: JsonBody<$body>,
+        ) -> Result<HttpResponse, ApiError> {
+            let case_id = CaseId::from_uuid(case_id.into_inner());
+            let $input = CommandInput {
+                state: &state,
+                actor: &actor,
+                case_id,
+            };
+            let $value = body.value;
+            let command: CaseCommand = $convert;
+            command::run(&req, &state, &actor, case_id, &body.request_hash, command).await
+        }
+    };
+}
+
+case_command!(
+    initiate_rapid_review,
+    "InitiateRapidReview",
+    "/v1/cases/{case_id}/rapid-review",
+    "Initiate the rapid review",
+    "Starts the 15-working-day rapid review (Appendix E). Day 0 follows the partnership's setting, \
+fixed at initiation: by default the day the Panel was notified (the milestones appear once it is \
+recorded), or the day the local authority became aware, or the day of initiation. Role: \
+`business_manager`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::InitiateRapidReview(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);
+
+case_command!(
+    record_partners_notified,
+    "RecordPartnersNotified",
+    "/v1/cases/{case_id}/rapid-review/partners-notified",
+    "Record that the partners were notified",
+    "The business manager notified the three safeguarding partners of the rapid review, with the \
+timescales and the pro-forma. Fulfils `rr_partners_notified` (day 2). Role: `business_manager`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::RecordPartnersNotified(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);
+
+case_command!(
+    name_partner_lead,
+    "NamePartnerLead",
+    "/v1/cases/{case_id}/rapid-review/partner-leads",
+    "Name a partner's lead for the review",
+    "A safeguarding partner names the person leading the review within its organisation. Roles: \
+`partner_decision_maker` (own partner only) or `business_manager`.",
+    NamePartnerLeadRequest,
+    |body, _input| CaseCommand::NamePartnerLead(cmd::NamePartnerLead {
+        partner: body.partner.into(),
+        lead_name: body.lead_name,
+        occurred_at: body.occurred_at,
+    })
+);
+
+case_command!(
+    agree_review_lead,
+    "AgreeReviewLead",
+    "/v1/cases/{case_id}/rapid-review/review-lead",
+    "Agree the review lead/author",
+    "The business manager and the partners' leads agree who leads and writes the rapid review \
+report. Role: `business_manager`.",
+    AgreeReviewLeadRequest,
+    |body, _input| CaseCommand::AgreeReviewLead(cmd::AgreeReviewLead {
+        lead_name: body.lead_name,
+        organisation: command::organisation("organisation", &body.organisation)?,
+        occurred_at: body.occurred_at,
+    })
+);
+
+case_command!(
+    agree_modified_response,
+    "AgreeModifiedResponse",
+    "/v1/cases/{case_id}/rapid-review/modified-response",
+    "Agree a modified response",
+    "Where a further review is highly likely, organisations submit internal documents instead of \
+agency reports: agency reports not yet submitted become `not_applicable`. Before the reports are \
+circulated. The rationale is sealed. Role: `business_manager`.",
+    AgreeModifiedResponseRequest,
+    |body, input| {
+        command::text("rationale", &body.rationale)?;
+        CaseCommand::AgreeModifiedResponse(cmd::AgreeModifiedResponse {
+            rationale: input.seal(&body.rationale).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    request_agency_report,
+    "RequestAgencyReport",
+    "/v1/cases/{case_id}/agency-report-requests",
+    "Ask an agency for its report",
+    "Asks a registered organisation for its rapid review report, due at close of business on day 6 \
+(`rr_agency_report`). The organisation becomes involved in the case, so its users can see it. \
+Role: `business_manager`.",
+    OrganisationRequest,
+    |body, _input| CaseCommand::RequestAgencyReport(cmd::ForOrganisation {
+        organisation: command::organisation("organisation", &body.organisation)?,
+        occurred_at: body.occurred_at,
+    })
+);
+
+case_command!(
+    submit_agency_report,
+    "SubmitAgencyReport",
+    "/v1/cases/{case_id}/agency-reports",
+    "Submit an agency report",
+    "An agency submits its report for the rapid review: its involvement, a summary and the learning \
+it has identified (all sealed). Only for a report requested from the user's own organisation, \
+once. Fulfils the organisation's `rr_agency_report` deadline. Role: `agency_user`.",
+    SubmitAgencyReportRequest,
+    |body, input| {
+        let organisation = command::organisation("organisation", &body.organisation)?;
+        command::text("involvement", &body.involvement)?;
+        command::text("summary", &body.summary)?;
+        command::text("learning", &body.learning)?;
+        let content = AgencyReportContent {
+            involvement: body.involvement,
+            summary: body.summary,
+            learning: body.learning,
+        };
+        CaseCommand::SubmitAgencyReport(cmd::SubmitAgencyReport {
+            organisation,
+            report: input.seal(&content).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    circulate_agency_reports,
+    "CirculateAgencyReports",
+    "/v1/cases/{case_id}/rapid-review/reports-circulated",
+    "Record that the reports were circulated",
+    "The business manager circulated the agency reports to all involved before the meeting. \
+Fulfils `rr_reports_circulated` (day 7). Role: `business_manager`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::CirculateAgencyReports(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);
+
+case_command!(
+    record_rapid_review_meeting,
+    "RecordRapidReviewMeeting",
+    "/v1/cases/{case_id}/rapid-review/meeting",
+    "Record the rapid review meeting",
+    "The day-8 meeting, attended by the local authority, the police and health, with at least one \
+service manager. Fulfils `rr_meeting`. Role: `business_manager`.",
+    RecordRapidReviewMeetingRequest,
+    |body, _input| {
+        let mut attendees = Vec::with_capacity(body.attendees.len());
+        for (n, org) in body.attendees.iter().enumerate() {
+            attendees.push(command::organisation(&format!("attendees[{n}]"), org)?);
+        }
+        CaseCommand::RecordRapidReviewMeeting(cmd::RecordRapidReviewMeeting {
+            attendees,
+            service_manager_present: body.service_manager_present,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    record_draft_milestone,
+    "RecordDraftMilestone",
+    "/v1/cases/{case_id}/rapid-review/drafts",
+    "Record a drafting step",
+    "`first_draft_completed` (day 11), `draft_circulated` (day 12 by 09:30) and \
+`second_draft_finalised` (day 12, end of day), in that order. Roles: `reviewer` or \
+`business_manager`.",
+    RecordDraftMilestoneRequest,
+    |body, _input| CaseCommand::RecordDraftMilestone(cmd::RecordDraftMilestone {
+        milestone: body.milestone.into(),
+        occurred_at: body.occurred_at,
+    })
+);
+
+case_command!(
+    submit_draft_comments,
+    "SubmitDraftComments",
+    "/v1/cases/{case_id}/rapid-review/draft-comments",
+    "Return comments on the draft",
+    "A member of the review team returns its organisation's comments on the circulated draft, due \
+by 15:00 on day 12 (`rr_draft_comments`). Own organisation only. Roles: `agency_user` or \
+`partner_decision_maker`.",
+    OrganisationRequest,
+    |body, _input| CaseCommand::SubmitDraftComments(cmd::ForOrganisation {
+        organisation: command::organisation("organisation", &body.organisation)?,
+        occurred_at: body.occurred_at,
+    })
+);
+
+case_command!(
+    confirm_senior_sign_off,
+    "ConfirmSeniorSignOff",
+    "/v1/cases/{case_id}/rapid-review/sign-offs",
+    "Confirm an organisation's senior sign-off",
+    "The report was signed off at the agreed senior level of the organisation, after the second \
+draft (`rr_senior_sign_off`, day 13). Own organisation only. Roles: `agency_user` or \
+`partner_decision_maker`.",
+    OrganisationRequest,
+    |body, _input| CaseCommand::ConfirmSeniorSignOff(cmd::ForOrganisation {
+        organisation: command::organisation("organisation", &body.organisation)?,
+        occurred_at: body.occurred_at,
+    })
+);
+
+case_command!(
+    sign_off_rapid_review,
+    "SignOffRapidReview",
+    "/v1/cases/{case_id}/rapid-review/independent-sign-off",
+    "The Independent Advisor signs the report off",
+    "The Independent Advisor proof-reads and signs off the final report (`rr_independent_sign_off`, \
+day 14). Role: `independent_advisor`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::SignOffRapidReview(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);
+
+case_command!(
+    record_partner_decision,
+    "RecordPartnerDecision",
+    "/v1/cases/{case_id}/decisions",
+    "Record a partner's decision on a review",
+    "One safeguarding partner's decision on holding a local child safeguarding practice review, the \
+criteria met, whether a national review may be appropriate, and the rationale (sealed). Each \
+partner votes once, for itself. When two partners agree, the decision is reached and recorded as \
+an event of its own; later votes never change it. Role: `partner_decision_maker`.",
+    RecordPartnerDecisionRequest,
+    |body, input| {
+        command::text("rationale", &body.rationale)?;
+        CaseCommand::RecordPartnerDecision(cmd::RecordPartnerDecision {
+            partner: body.partner.into(),
+            decision: body.decision.into(),
+            criteria: body.criteria.into_iter().map(Into::into).collect(),
+            national_review_suggested: body.national_review_suggested,
+            rationale: input.seal(&body.rationale).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    submit_rapid_review_to_panel,
+    "SubmitRapidReviewToPanel",
+    "/v1/cases/{case_id}/rapid-review/submission",
+    "Submit the rapid review to the Panel",
+    "Submits the signed-off rapid review and the partners' decision to the national Panel \
+(`rr_submission`, day 15). Needs the Independent Advisor's sign-off and a decision. Roles: \
+`business_manager` or `independent_advisor`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::SubmitRapidReviewToPanel(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);
