@@ -213,6 +213,42 @@ pub struct ChildView {
     pub child_protection_plan: bool,
 }
 
+/// The facts of a statutory notification.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NotificationView {
+    /// When the local authority became aware.
+    pub became_aware_on: NaiveDate,
+    /// Harm.
+    pub harm: Harm,
+    /// Abuse or neglect.
+    pub abuse_or_neglect: AbuseOrNeglect,
+    /// Location basis.
+    pub location_basis: LocationBasis,
+}
+
+/// ReferCaseForConsideration request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "child": {
+        "reference": "SUHFT-22-0988", "given_name": "Sam", "family_name": "Brown",
+        "date_of_birth": "2019-07-14", "sex": "male", "ethnicity": "Mixed",
+        "looked_after": true, "child_protection_plan": false
+    },
+    "incident_date": "2022-11-30",
+    "reasons": "Repeated attendances with injuries; concerns about information sharing."
+}))]
+pub struct ReferCaseForConsiderationRequest {
+    /// The child.
+    pub child: ChildInput,
+    /// When the incident happened.
+    pub incident_date: NaiveDate,
+    /// Why the partners should consider a review (sealed with the personal data).
+    pub reasons: String,
+    /// When the referral was made, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
 /// The Panel notification.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PanelNotificationView {
@@ -247,11 +283,13 @@ pub struct CaseSummary {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "child", "stage": "panel_notified",
-    "version": 2, "opened_at": "2022-12-22T10:15:00Z", "notified_by": "southend-council",
+    "version": 2, "opened_at": "2022-12-22T10:15:00Z", "origin": "notification",
+    "opened_by": "southend-council",
     "child": {"reference": "SBC-2022-0412", "age_band": "6_to_10", "sex": "female",
               "ethnicity": "White British", "looked_after": false, "child_protection_plan": true},
-    "incident_date": "2022-12-20", "became_aware_on": "2022-12-22", "harm": "serious_harm",
-    "abuse_or_neglect": "suspected", "location_basis": "in_area",
+    "incident_date": "2022-12-20",
+    "notification": {"became_aware_on": "2022-12-22", "harm": "serious_harm",
+                     "abuse_or_neglect": "suspected", "location_basis": "in_area"},
     "panel_notification": {"panel_reference": "CSPRP-2022-1234", "submitted_on": "2022-12-29",
                            "occurred_at": "2022-12-29T23:59:59Z"},
     "involved_organisations": ["southend-council"],
@@ -273,20 +311,16 @@ pub struct CaseDetail {
     pub version: u64,
     /// When opened.
     pub opened_at: DateTime<Utc>,
-    /// The notifying organisation.
-    pub notified_by: String,
+    /// How the case came: `notification` (by the local authority) or `referral`.
+    pub origin: String,
+    /// The organisation that notified or referred the case.
+    pub opened_by: String,
     /// The child, without identifying details.
     pub child: ChildView,
     /// Incident date.
     pub incident_date: NaiveDate,
-    /// Became aware on.
-    pub became_aware_on: NaiveDate,
-    /// Harm.
-    pub harm: Harm,
-    /// Abuse or neglect.
-    pub abuse_or_neglect: AbuseOrNeglect,
-    /// Location basis.
-    pub location_basis: LocationBasis,
+    /// The statutory notification's facts (notified cases only).
+    pub notification: Option<NotificationView>,
     /// The Panel notification, once recorded.
     pub panel_notification: Option<PanelNotificationView>,
     /// Organisations involved in the case.

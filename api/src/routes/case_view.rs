@@ -2,10 +2,10 @@
 
 use crate::dto::{
     AgencyReportView, CaseDetail, CaseSummary, ChildView, DeadlineView, DecisionView, DraftView,
-    LateBy, OrganisationActView, PanelNotificationView, PartnerLeadView, RapidReviewView,
-    ReviewLeadView, VoteView,
+    LateBy, NotificationView, OrganisationActView, PanelNotificationView, PartnerLeadView,
+    RapidReviewView, ReviewLeadView, VoteView,
 };
-use casetrail_domain::case::Case;
+use casetrail_domain::case::{Case, Origin};
 use casetrail_domain::deadline::DeadlineStatus;
 use casetrail_domain::partnership::Partnership;
 use casetrail_projections::CaseRecord;
@@ -32,7 +32,7 @@ pub fn summary(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc
         kind: enum_str(&record.case.kind),
         stage: enum_str(&record.case.stage),
         version: record.version,
-        reference: record.case.notification.child.reference.clone(),
+        reference: record.case.child().reference.clone(),
         opened_at: record.case.opened_at,
         has_overdue_deadlines,
     }
@@ -124,27 +124,36 @@ fn rapid_review(case: &Case) -> Option<RapidReviewView> {
 /// The case in full.
 pub fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>) -> CaseDetail {
     let case = &record.case;
-    let n = &case.notification;
+    let child = case.child();
     CaseDetail {
         case_id: case.case_id.as_uuid(),
         kind: enum_str(&case.kind),
         stage: enum_str(&case.stage),
         version: record.version,
         opened_at: case.opened_at,
-        notified_by: n.notified_by.to_string(),
-        child: ChildView {
-            reference: n.child.reference.clone(),
-            age_band: enum_str(&n.child.age_band),
-            sex: n.child.sex.clone(),
-            ethnicity: n.child.ethnicity.clone(),
-            looked_after: n.child.looked_after,
-            child_protection_plan: n.child.child_protection_plan,
+        origin: match case.origin {
+            Origin::Notification(_) => "notification".to_owned(),
+            Origin::Referral(_) => "referral".to_owned(),
         },
-        incident_date: n.incident_date,
-        became_aware_on: n.became_aware_on,
-        harm: n.harm.into(),
-        abuse_or_neglect: n.abuse_or_neglect.into(),
-        location_basis: n.location_basis.into(),
+        opened_by: case.opened_by().to_string(),
+        child: ChildView {
+            reference: child.reference.clone(),
+            age_band: enum_str(&child.age_band),
+            sex: child.sex.clone(),
+            ethnicity: child.ethnicity.clone(),
+            looked_after: child.looked_after,
+            child_protection_plan: child.child_protection_plan,
+        },
+        incident_date: match &case.origin {
+            Origin::Notification(n) => n.incident_date,
+            Origin::Referral(r) => r.incident_date,
+        },
+        notification: case.notification().map(|n| NotificationView {
+            became_aware_on: n.became_aware_on,
+            harm: n.harm.into(),
+            abuse_or_neglect: n.abuse_or_neglect.into(),
+            location_basis: n.location_basis.into(),
+        }),
         panel_notification: case
             .panel_notification
             .as_ref()

@@ -3,8 +3,8 @@
 use crate::auth::Authenticated;
 use crate::commands::{self, CommandEnvelope};
 use crate::dto::{
-    CaseDetail, CasePage, CommandAccepted, NotifyIncidentRequest, PersonalDetails,
-    RecordPanelNotificationRequest,
+    CaseDetail, CasePage, ChildInput, CommandAccepted, NotifyIncidentRequest, PersonalDetails,
+    RecordPanelNotificationRequest, ReferCaseForConsiderationRequest,
 };
 use crate::extract::{JsonBody, idempotency};
 use crate::personal_data::{self, ChildPersonalData, DataKey};
@@ -16,7 +16,10 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use casetrail_domain::case::{CaseCommand, NotifyIncident, RecordPanelNotification};
+use casetrail_domain::case::commands::{ChildDetails, ReferCaseForConsideration};
+use casetrail_domain::case::{
+    CaseCommand, NotifyIncident, RecordPanelNotification, SealedPersonalData,
+};
 use casetrail_domain::{Actor, CaseId};
 use chrono::Utc;
 use serde::Deserialize;
@@ -58,45 +61,135 @@ pub async fn notify_incident(
     Authenticated(actor): Authenticated,
     body: JsonBody<NotifyIncidentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let idempotency = idempotency(&req, &body.request_hash)?;
     let request = body.value;
+    let child = child_details(&request.child);
+    let personal = ChildPersonalData {
+        given_name: request.child.given_name,
+        family_name: request.child.family_name,
+        date_of_birth: request.child.date_of_birth,
+        summary: request.summary,
+    };
+    open_case(
+        &req,
+        &state,
+        &actor,
+        &body.request_hash,
+        personal,
+        |case_id, sealed| {
+            CaseCommand::NotifyIncident(NotifyIncident {
+                case_id,
+                child,
+                personal_data: sealed,
+                incident_date: request.incident_date,
+                became_aware_on: request.became_aware_on,
+                harm: request.harm.into(),
+                abuse_or_neglect: request.abuse_or_neglect.into(),
+                location_basis: request.location_basis.into(),
+                occurred_at: request.occurred_at,
+            })
+        },
+    )
+    .await
+}
+
+/// ReferCaseForConsideration: an organisation asks the partners to consider a case.
+#[utoipa::path(
+    operation_id = "ReferCaseForConsideration",
+    tag = "Child cases",
+    summary = "Refer a case for consideration (opens a child case)",
+    description = "Any organisation of the partnership with statutory or official duties towards \
+children asks the safeguarding partners to consider a case for a child safeguarding practice \
+review. Opens a child case at stage `referred`; its rapid review, once initiated, runs from the day \
+of initiation. The child's names, date of birth and the reasons are sealed. Roles: `agency_user`, \
+`partner_decision_maker` or `notifier`.",
+    request_body = ReferCaseForConsiderationRequest,
+    params(crate::openapi::IdempotencyKey),
+    responses(
+        (status = 201, description = "The case is open.", body = CommandAccepted,
+         headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/cases/referrals")]
+pub async fn refer_case_for_consideration(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    body: JsonBody<ReferCaseForConsiderationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.value;
+    super::command::text("reasons", &request.reasons)?;
+    let child = child_details(&request.child);
+    let personal = ChildPersonalData {
+        given_name: request.child.given_name,
+        family_name: request.child.family_name,
+        date_of_birth: request.child.date_of_birth,
+        summary: request.reasons,
+    };
+    open_case(
+        &req,
+        &state,
+        &actor,
+        &body.request_hash,
+        personal,
+        |case_id, sealed| {
+            CaseCommand::ReferCaseForConsideration(ReferCaseForConsideration {
+                case_id,
+                child,
+                personal_data: sealed,
+                incident_date: request.incident_date,
+                occurred_at: request.occurred_at,
+            })
+        },
+    )
+    .await
+}
+
+fn child_details(child: &ChildInput) -> ChildDetails {
+    ChildDetails {
+        reference: child.reference.clone(),
+        date_of_birth: child.date_of_birth,
+        sex: child.sex.clone(),
+        ethnicity: child.ethnicity.clone(),
+        looked_after: child.looked_after,
+        child_protection_plan: child.child_protection_plan,
+    }
+}
+
+/// Runs a command that opens a case: a new case id (derived from the Idempotency-Key when one
+/// is sent, so a retry names the same case) and a new data key sealing the personal data.
+async fn open_case(
+    req: &HttpRequest,
+    state: &AppState,
+    actor: &Actor,
+    request_hash: &str,
+    personal: ChildPersonalData,
+    command: impl FnOnce(CaseId, SealedPersonalData) -> CaseCommand,
+) -> Result<HttpResponse, ApiError> {
+    let idempotency = idempotency(req, request_hash)?;
     let case_id = idempotency
         .as_ref()
-        .map_or_else(|| CaseId::from_uuid(Uuid::now_v7()), |i| i.case_id(&actor));
+        .map_or_else(|| CaseId::from_uuid(Uuid::now_v7()), |i| i.case_id(actor));
     let data_key = DataKey::generate();
-    let sealed = data_key
-        .seal(&ChildPersonalData {
-            given_name: request.child.given_name,
-            family_name: request.child.family_name,
-            date_of_birth: request.child.date_of_birth,
-            summary: request.summary,
-        })
-        .map_err(ApiError::Internal)?;
-    let command = CaseCommand::NotifyIncident(NotifyIncident {
-        case_id,
-        child_reference: request.child.reference,
-        date_of_birth: request.child.date_of_birth,
-        sex: request.child.sex,
-        ethnicity: request.child.ethnicity,
-        looked_after: request.child.looked_after,
-        child_protection_plan: request.child.child_protection_plan,
-        personal_data: sealed,
-        incident_date: request.incident_date,
-        became_aware_on: request.became_aware_on,
-        harm: request.harm.into(),
-        abuse_or_neglect: request.abuse_or_neglect.into(),
-        location_basis: request.location_basis.into(),
-        occurred_at: request.occurred_at,
-    });
+    let sealed = data_key.seal(&personal).map_err(ApiError::Internal)?;
     let envelope = CommandEnvelope {
         case_id,
-        command,
+        command: command(case_id, sealed),
         if_match: None,
         idempotency,
         request_id: request_context::current().request_id,
         data_key: Some(data_key),
     };
-    let (status, body) = commands::execute(&state, &actor, envelope, StatusCode::CREATED).await?;
+    let (status, body) = commands::execute(state, actor, envelope, StatusCode::CREATED).await?;
     Ok(super::command::accepted(status, &body))
 }
 
@@ -339,7 +432,7 @@ pub async fn get_personal_details(
                  independent_advisor or reviewer",
             ));
         }
-        record.case.notification.personal_data.clone()
+        record.case.personal_data().clone()
     };
     let details: ChildPersonalData = personal_data::open(state.data_keys.as_ref(), &sealed)
         .await

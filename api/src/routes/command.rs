@@ -68,7 +68,7 @@ impl CommandInput<'_> {
             let models = self.state.projector.read();
             models
                 .case(&self.actor.partnership, self.case_id)
-                .map(|r| r.case.notification.personal_data.key_id)
+                .map(|r| r.case.personal_data().key_id)
                 .ok_or_else(ApiError::case_not_found)?
         };
         let key = DataKey::load(self.state.data_keys.as_ref(), key_id)

@@ -11,6 +11,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Registers every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(cases::notify_incident)
+        .service(cases::refer_case_for_consideration)
         .service(cases::record_panel_notification)
         .service(cases::list_cases)
         .service(cases::get_case)

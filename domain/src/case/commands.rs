@@ -7,14 +7,13 @@ use crate::partnership::StatutoryPartner;
 use crate::{CaseId, OrgSlug};
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// NotifyIncident: the local authority notifies a serious incident (domain.md step 1).
+/// What the notifier or referrer knows of the child (identifying details are sealed
+/// separately; the date of birth is used here only to derive the age band).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotifyIncident {
-    /// Id for the new case, chosen by the caller (the HTTP edge).
-    pub case_id: CaseId,
+pub struct ChildDetails {
     /// Pseudonymous reference.
-    pub child_reference: String,
-    /// Date of birth: used to derive the age band, then stored only sealed.
+    pub reference: String,
+    /// Date of birth.
     pub date_of_birth: NaiveDate,
     /// Sex.
     pub sex: String,
@@ -24,6 +23,30 @@ pub struct NotifyIncident {
     pub looked_after: bool,
     /// Child protection plan.
     pub child_protection_plan: bool,
+}
+
+/// ReferCaseForConsideration: any organisation asks the partners to consider a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferCaseForConsideration {
+    /// Id for the new case, chosen by the edge.
+    pub case_id: CaseId,
+    /// The child.
+    pub child: ChildDetails,
+    /// Names, date of birth and the reasons for the referral, sealed by the edge.
+    pub personal_data: SealedPersonalData,
+    /// When the incident happened.
+    pub incident_date: NaiveDate,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// NotifyIncident: the local authority notifies a serious incident (domain.md step 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyIncident {
+    /// Id for the new case, chosen by the caller (the HTTP edge).
+    pub case_id: CaseId,
+    /// The child.
+    pub child: ChildDetails,
     /// Names, date of birth and summary, sealed by the edge.
     pub personal_data: SealedPersonalData,
     /// Incident date.
@@ -169,6 +192,8 @@ macro_rules! case_commands {
 case_commands! {
     /// See [`NotifyIncident`].
     NotifyIncident(NotifyIncident),
+    /// See [`ReferCaseForConsideration`].
+    ReferCaseForConsideration(ReferCaseForConsideration),
     /// See [`RecordPanelNotification`].
     RecordPanelNotification(RecordPanelNotification),
     /// Starts the rapid review (business manager).

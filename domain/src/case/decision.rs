@@ -57,7 +57,7 @@ pub struct DecisionReached {
     pub decision: ReviewDecision,
     /// The partners whose votes made it.
     pub agreed_by: Vec<StatutoryPartner>,
-    /// When (the deciding vote's `occurred_at`).
+    /// When (the latest `occurred_at` of the votes that made it).
     pub occurred_at: DateTime<Utc>,
 }
 

@@ -138,6 +138,23 @@ pub struct IncidentNotified {
     pub occurred_at: DateTime<Utc>,
 }
 
+/// An organisation asked the safeguarding partners to consider a case for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseReferred {
+    /// The new case.
+    pub case_id: CaseId,
+    /// The referring organisation.
+    pub referred_by: OrgSlug,
+    /// The child, without identifying details.
+    pub child: ChildProfile,
+    /// Names, date of birth and the reasons for the referral, sealed.
+    pub personal_data: SealedPersonalData,
+    /// When the incident happened.
+    pub incident_date: NaiveDate,
+    /// When the referral was made.
+    pub occurred_at: DateTime<Utc>,
+}
+
 /// The local authority notified the national Panel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PanelNotificationRecorded {
@@ -184,6 +201,8 @@ macro_rules! case_events {
 case_events! {
     /// The local authority notified a serious incident (opens a child case).
     IncidentNotified(IncidentNotified),
+    /// An organisation referred a case for consideration (opens a child case).
+    CaseReferred(CaseReferred),
     /// The local authority notified the national Panel.
     PanelNotificationRecorded(PanelNotificationRecorded),
     /// The business manager initiated the rapid review.

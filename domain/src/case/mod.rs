@@ -11,10 +11,10 @@ mod state;
 pub use commands::{CaseCommand, NotifyIncident, RecordPanelNotification};
 pub use decide::{Context, decide};
 pub use events::{
-    AbuseOrNeglect, AgeBand, CaseEvent, ChildProfile, Harm, IncidentNotified, LocationBasis,
-    PanelNotificationRecorded, SealedPersonalData,
+    AbuseOrNeglect, AgeBand, CaseEvent, CaseReferred, ChildProfile, Harm, IncidentNotified,
+    LocationBasis, PanelNotificationRecorded, SealedPersonalData,
 };
-pub use state::{Case, CaseKind, PanelNotification, Stage};
+pub use state::{Case, CaseKind, Origin, PanelNotification, Stage};
 
 #[cfg(test)]
 mod tests;

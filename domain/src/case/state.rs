@@ -2,7 +2,7 @@
 
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
 use super::rapid_review::{AgencyReport, RapidReview, Schedule};
-use super::{CaseEvent, IncidentNotified};
+use super::{CaseEvent, CaseReferred, ChildProfile, IncidentNotified, SealedPersonalData};
 use crate::calendar::local_date;
 use crate::deadline::{Deadline, DeadlineKind};
 use crate::partnership::{ClockStart, Partnership, StatutoryPartner};
@@ -29,6 +29,8 @@ pub enum CaseKind {
 pub enum Stage {
     /// Notified by the local authority; the Panel is yet to be notified.
     Notified,
+    /// Referred for consideration by an organisation.
+    Referred,
     /// The Panel has been notified.
     PanelNotified,
     /// The rapid review is under way.
@@ -48,6 +50,15 @@ pub struct PanelNotification {
     pub occurred_at: DateTime<Utc>,
 }
 
+/// How a case came to the partnership.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The local authority's statutory notification of a serious incident.
+    Notification(IncidentNotified),
+    /// An organisation's referral for consideration.
+    Referral(CaseReferred),
+}
+
 /// A case as its events have made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Case {
@@ -59,8 +70,8 @@ pub struct Case {
     pub stage: Stage,
     /// When it was opened (the notification's `occurred_at`).
     pub opened_at: DateTime<Utc>,
-    /// The notification.
-    pub notification: IncidentNotified,
+    /// How the case came to the partnership.
+    pub origin: Origin,
     /// The Panel notification, once recorded.
     pub panel_notification: Option<PanelNotification>,
     /// Organisations involved (notifier, referrer, asked for reports): who may need to know.
@@ -77,18 +88,20 @@ impl Case {
     /// Folds one event into the case (`None` before it exists).
     pub fn evolve(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
         match (state, event) {
-            (None, CaseEvent::IncidentNotified(notified)) => Some(Case {
-                case_id: notified.case_id,
-                kind: CaseKind::Child,
-                stage: Stage::Notified,
-                opened_at: notified.occurred_at,
-                notification: notified.clone(),
-                panel_notification: None,
-                involved: BTreeSet::from([notified.notified_by.clone()]),
-                rapid_review: None,
-                votes: BTreeMap::new(),
-                decision: None,
-            }),
+            (None, CaseEvent::IncidentNotified(notified)) => Some(Case::opened(
+                notified.case_id,
+                Stage::Notified,
+                notified.occurred_at,
+                Origin::Notification(notified.clone()),
+                notified.notified_by.clone(),
+            )),
+            (None, CaseEvent::CaseReferred(referred)) => Some(Case::opened(
+                referred.case_id,
+                Stage::Referred,
+                referred.occurred_at,
+                Origin::Referral(referred.clone()),
+                referred.referred_by.clone(),
+            )),
             (Some(mut case), event) => {
                 case.apply(event);
                 Some(case)
@@ -99,9 +112,63 @@ impl Case {
         }
     }
 
+    fn opened(
+        case_id: CaseId,
+        stage: Stage,
+        opened_at: DateTime<Utc>,
+        origin: Origin,
+        by: OrgSlug,
+    ) -> Case {
+        Case {
+            case_id,
+            kind: CaseKind::Child,
+            stage,
+            opened_at,
+            origin,
+            panel_notification: None,
+            involved: BTreeSet::from([by]),
+            rapid_review: None,
+            votes: BTreeMap::new(),
+            decision: None,
+        }
+    }
+
+    /// The statutory notification, when the case came that way.
+    pub fn notification(&self) -> Option<&IncidentNotified> {
+        match &self.origin {
+            Origin::Notification(notified) => Some(notified),
+            Origin::Referral(_) => None,
+        }
+    }
+
+    /// The child, without identifying details.
+    pub fn child(&self) -> &ChildProfile {
+        match &self.origin {
+            Origin::Notification(notified) => &notified.child,
+            Origin::Referral(referred) => &referred.child,
+        }
+    }
+
+    /// The sealed personal data the case opened with; its key seals everything personal
+    /// recorded about the case later.
+    pub fn personal_data(&self) -> &SealedPersonalData {
+        match &self.origin {
+            Origin::Notification(notified) => &notified.personal_data,
+            Origin::Referral(referred) => &referred.personal_data,
+        }
+    }
+
+    /// The organisation that brought the case.
+    pub fn opened_by(&self) -> &OrgSlug {
+        match &self.origin {
+            Origin::Notification(notified) => &notified.notified_by,
+            Origin::Referral(referred) => &referred.referred_by,
+        }
+    }
+
     fn apply(&mut self, event: &CaseEvent) {
         match event {
-            CaseEvent::IncidentNotified(_) => {}
+            CaseEvent::IncidentNotified(_) | CaseEvent::CaseReferred(_) => {}
             CaseEvent::PanelNotificationRecorded(recorded) => {
                 if self.stage == Stage::Notified {
                     self.stage = Stage::PanelNotified;
@@ -157,28 +224,36 @@ impl Case {
     /// start, it is unknown until the Panel has been notified.
     pub fn rapid_review_day0(&self) -> Option<NaiveDate> {
         let review = self.rapid_review.as_ref()?;
+        let initiated_on = local_date(review.initiated_at);
+        // A referral has neither a Panel notification nor a day of becoming aware: its review
+        // runs from initiation (Appendix D).
+        let Some(notification) = self.notification() else {
+            return Some(initiated_on);
+        };
         match review.clock_start {
             ClockStart::PanelNotification => {
                 self.panel_notification.as_ref().map(|p| p.submitted_on)
             }
-            ClockStart::BecameAware => Some(self.notification.became_aware_on),
-            ClockStart::Initiation => Some(local_date(review.initiated_at)),
+            ClockStart::BecameAware => Some(notification.became_aware_on),
+            ClockStart::Initiation => Some(initiated_on),
         }
     }
 
     /// Every deadline of the case, with what fulfilled it so far.
     pub fn deadlines(&self, partnership: &Partnership) -> Vec<Deadline> {
         let calendar = &partnership.calendar;
-        let notification_due = crate::calendar::end_of_day(
-            calendar.add_working_days(self.notification.became_aware_on, 5),
-        );
-        let mut deadlines = vec![Deadline {
-            kind: DeadlineKind::PanelNotification,
-            organisation: Some(self.notification.notified_by.clone()),
-            due_at: notification_due,
-            fulfilled_at: self.panel_notification.as_ref().map(|p| p.occurred_at),
-            not_applicable: false,
-        }];
+        let mut deadlines = Vec::new();
+        if let Some(notification) = self.notification() {
+            deadlines.push(Deadline {
+                kind: DeadlineKind::PanelNotification,
+                organisation: Some(notification.notified_by.clone()),
+                due_at: crate::calendar::end_of_day(
+                    calendar.add_working_days(notification.became_aware_on, 5),
+                ),
+                fulfilled_at: self.panel_notification.as_ref().map(|p| p.occurred_at),
+                not_applicable: false,
+            });
+        }
         if let (Some(review), Some(day0)) = (&self.rapid_review, self.rapid_review_day0()) {
             let schedule = Schedule {
                 day0,

@@ -230,3 +230,83 @@ impl TestApp {
         response.json().await.unwrap()
     }
 }
+
+both_backends!(
+    an_agency_refers_a_case_and_its_review_runs_from_initiation,
+    |app: TestApp| async move {
+        let hospital = app.token("suhft", &[Role::AgencyUser]);
+        let mut body = notification();
+        for field in [
+            "became_aware_on",
+            "harm",
+            "abuse_or_neglect",
+            "location_basis",
+            "summary",
+        ] {
+            body.as_object_mut().unwrap().remove(field);
+        }
+        body["reasons"] = json!("Repeated attendances with injuries.");
+        body["occurred_at"] = json!("2022-12-21T09:00:00Z");
+        let response = app.post("/v1/cases/referrals", &hospital, &body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let case_id = response.json::<Value>().await.unwrap()["case_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // The referrer is involved, so it sees the case it referred.
+        let case: Value = app
+            .get(&format!("/v1/cases/{case_id}"), &hospital)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(case["stage"], "referred");
+        assert_eq!(case["origin"], "referral");
+        assert_eq!(case["opened_by"], "suhft");
+        assert_eq!(case["notification"], Value::Null);
+        assert_eq!(case["deadlines"], json!([]));
+        // No Panel notification for a referral; its rapid review runs from initiation.
+        let panel = json!({"panel_reference": "X", "submitted_on": "2022-12-22"});
+        let path = format!("/v1/cases/{case_id}/panel-notification");
+        problem(
+            app.post(&path, &app.notifier(), &panel).await,
+            StatusCode::CONFLICT,
+            "case.not_notified",
+        )
+        .await;
+        let manager = app.token("southend-council", &[Role::BusinessManager]);
+        let initiate = json!({"occurred_at": "2022-12-22T10:00:00Z"});
+        let response = app
+            .post(
+                &format!("/v1/cases/{case_id}/rapid-review"),
+                &manager,
+                &initiate,
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let case: Value = app
+            .get(&format!("/v1/cases/{case_id}"), &manager)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(case["rapid_review"]["day0"], "2022-12-22");
+        let submission = case["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == "rr_submission")
+            .unwrap()
+            .clone();
+        // Day 15 after Thursday 22 December 2022, skipping Christmas, Boxing Day and 2 January.
+        assert_eq!(submission["due_at"], "2023-01-17T23:59:59Z");
+        // The reasons are sealed with the names: readable only through personal details.
+        let details: Value = app
+            .get(&format!("/v1/cases/{case_id}/personal-details"), &manager)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(details["summary"], "Repeated attendances with injuries.");
+    }
+);

@@ -62,6 +62,15 @@ pub(super) fn record_partner_decision(
         let mut votes = case.votes.clone();
         votes.insert(vote.partner, vote);
         if let Some((decision, agreed_by)) = decision_of(&votes) {
+            // Dated by the later of the agreeing votes, not by the vote just recorded: that one
+            // may be backdated before the other, and the partners agreed only once both had
+            // voted (a fact never predates what it depends on).
+            let occurred_at = agreed_by
+                .iter()
+                .filter_map(|partner| votes.get(partner))
+                .map(|vote| vote.occurred_at)
+                .max()
+                .unwrap_or(occurred_at);
             events.push(CaseEvent::DecisionReached(DecisionReached {
                 decision,
                 agreed_by,

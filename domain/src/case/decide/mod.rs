@@ -27,42 +27,43 @@ pub fn decide(
     command: &CaseCommand,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    use rapid_review as rr;
-    let CaseCommand::NotifyIncident(cmd) = command else {
-        let case = existing(state)?;
-        return match command {
-            CaseCommand::NotifyIncident(_) => unreachable_command(),
-            CaseCommand::RecordPanelNotification(c) => {
-                notification::record_panel_notification(case, c, ctx)
-            }
-            CaseCommand::InitiateRapidReview(c) => rr::initiate(case, c, ctx),
-            CaseCommand::RecordPartnersNotified(c) => rr::partners_notified(case, c, ctx),
-            CaseCommand::NamePartnerLead(c) => rr::name_partner_lead(case, c, ctx),
-            CaseCommand::AgreeReviewLead(c) => rr::agree_review_lead(case, c, ctx),
-            CaseCommand::AgreeModifiedResponse(c) => rr::agree_modified_response(case, c, ctx),
-            CaseCommand::RequestAgencyReport(c) => rr::request_agency_report(case, c, ctx),
-            CaseCommand::SubmitAgencyReport(c) => rr::submit_agency_report(case, c, ctx),
-            CaseCommand::CirculateAgencyReports(c) => rr::circulate_reports(case, c, ctx),
-            CaseCommand::RecordRapidReviewMeeting(c) => rr::record_meeting(case, c, ctx),
-            CaseCommand::RecordDraftMilestone(c) => rr::record_draft_milestone(case, c, ctx),
-            CaseCommand::SubmitDraftComments(c) => rr::submit_draft_comments(case, c, ctx),
-            CaseCommand::ConfirmSeniorSignOff(c) => rr::confirm_senior_sign_off(case, c, ctx),
-            CaseCommand::SignOffRapidReview(c) => rr::independent_sign_off(case, c, ctx),
-            CaseCommand::RecordPartnerDecision(c) => {
-                decision::record_partner_decision(case, c, ctx)
-            }
-            CaseCommand::SubmitRapidReviewToPanel(c) => rr::submit_to_panel(case, c, ctx),
-        };
-    };
-    notification::notify_incident(state, cmd, ctx)
+    match command {
+        CaseCommand::NotifyIncident(c) => notification::notify_incident(state, c, ctx),
+        CaseCommand::ReferCaseForConsideration(c) => notification::refer_case(state, c, ctx),
+        other => decide_existing(existing(state)?, other, ctx),
+    }
 }
 
-/// NotifyIncident is handled before the match; this arm cannot be reached.
-fn unreachable_command() -> Result<Vec<CaseEvent>, DomainError> {
-    Err(DomainError::conflict(
-        "case.already_exists",
-        "a case with this id already exists",
-    ))
+fn decide_existing(
+    case: &Case,
+    command: &CaseCommand,
+    ctx: &Context<'_>,
+) -> Result<Vec<CaseEvent>, DomainError> {
+    use rapid_review as rr;
+    match command {
+        // Opening a case that exists is a conflict, whoever asks.
+        CaseCommand::NotifyIncident(_) | CaseCommand::ReferCaseForConsideration(_) => Err(
+            DomainError::conflict("case.already_exists", "a case with this id already exists"),
+        ),
+        CaseCommand::RecordPanelNotification(c) => {
+            notification::record_panel_notification(case, c, ctx)
+        }
+        CaseCommand::InitiateRapidReview(c) => rr::initiate(case, c, ctx),
+        CaseCommand::RecordPartnersNotified(c) => rr::partners_notified(case, c, ctx),
+        CaseCommand::NamePartnerLead(c) => rr::name_partner_lead(case, c, ctx),
+        CaseCommand::AgreeReviewLead(c) => rr::agree_review_lead(case, c, ctx),
+        CaseCommand::AgreeModifiedResponse(c) => rr::agree_modified_response(case, c, ctx),
+        CaseCommand::RequestAgencyReport(c) => rr::request_agency_report(case, c, ctx),
+        CaseCommand::SubmitAgencyReport(c) => rr::submit_agency_report(case, c, ctx),
+        CaseCommand::CirculateAgencyReports(c) => rr::circulate_reports(case, c, ctx),
+        CaseCommand::RecordRapidReviewMeeting(c) => rr::record_meeting(case, c, ctx),
+        CaseCommand::RecordDraftMilestone(c) => rr::record_draft_milestone(case, c, ctx),
+        CaseCommand::SubmitDraftComments(c) => rr::submit_draft_comments(case, c, ctx),
+        CaseCommand::ConfirmSeniorSignOff(c) => rr::confirm_senior_sign_off(case, c, ctx),
+        CaseCommand::SignOffRapidReview(c) => rr::independent_sign_off(case, c, ctx),
+        CaseCommand::RecordPartnerDecision(c) => decision::record_partner_decision(case, c, ctx),
+        CaseCommand::SubmitRapidReviewToPanel(c) => rr::submit_to_panel(case, c, ctx),
+    }
 }
 
 fn existing(state: Option<&Case>) -> Result<&Case, DomainError> {

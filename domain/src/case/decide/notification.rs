@@ -1,11 +1,14 @@
 //! NotifyIncident and RecordPanelNotification (domain.md child steps 1 and 2).
 
-use super::{Context, check_text, require_local_authority, require_role, start_of_day};
+use super::{
+    Context, check_text, require_any_role, require_local_authority, require_role, start_of_day,
+};
 use crate::calendar::{end_of_day, local_date};
+use crate::case::commands::{ChildDetails, ReferCaseForConsideration};
 use crate::case::occurred_at;
 use crate::case::{
-    AbuseOrNeglect, AgeBand, Case, CaseEvent, ChildProfile, Harm, IncidentNotified, LocationBasis,
-    NotifyIncident, PanelNotificationRecorded, RecordPanelNotification, Stage,
+    AbuseOrNeglect, AgeBand, Case, CaseEvent, CaseReferred, ChildProfile, Harm, IncidentNotified,
+    LocationBasis, NotifyIncident, PanelNotificationRecorded, RecordPanelNotification,
 };
 use crate::{DomainError, Role};
 use chrono::{Datelike, NaiveDate};
@@ -36,9 +39,6 @@ pub(super) fn notify_incident(
             "a case with this id already exists",
         ));
     }
-    check_text("child.reference", &cmd.child_reference, MAX_REFERENCE_LEN)?;
-    check_text("child.sex", &cmd.sex, MAX_DESCRIPTOR_LEN)?;
-    check_text("child.ethnicity", &cmd.ethnicity, MAX_DESCRIPTOR_LEN)?;
     let today = local_date(ctx.now);
     if cmd.became_aware_on > today {
         return Err(DomainError::invalid_field(
@@ -54,21 +54,7 @@ pub(super) fn notify_incident(
             "incident_date must not be after became_aware_on",
         ));
     }
-    if cmd.date_of_birth > cmd.incident_date {
-        return Err(DomainError::invalid_field(
-            "child.date_of_birth",
-            "date.after_incident",
-            "child.date_of_birth must not be after incident_date",
-        ));
-    }
-    let age_band = AgeBand::for_age(whole_years_between(cmd.date_of_birth, cmd.incident_date))
-        .ok_or_else(|| {
-            DomainError::invalid(
-                "notification.criteria_not_met",
-                "the person was 18 or over at the incident: not a serious child safeguarding case \
-             (consider a safeguarding adult review)",
-            )
-        })?;
+    let child = child_profile(&cmd.child, cmd.incident_date)?;
     check_criteria(cmd)?;
     let occurred_at = occurred_at::resolve(
         cmd.occurred_at,
@@ -80,20 +66,95 @@ pub(super) fn notify_incident(
     Ok(vec![CaseEvent::IncidentNotified(IncidentNotified {
         case_id: cmd.case_id,
         notified_by: ctx.actor.org.clone(),
-        child: ChildProfile {
-            reference: cmd.child_reference.trim().to_owned(),
-            age_band,
-            sex: cmd.sex.trim().to_owned(),
-            ethnicity: cmd.ethnicity.trim().to_owned(),
-            looked_after: cmd.looked_after,
-            child_protection_plan: cmd.child_protection_plan,
-        },
+        child,
         personal_data: cmd.personal_data.clone(),
         incident_date: cmd.incident_date,
         became_aware_on: cmd.became_aware_on,
         harm: cmd.harm,
         abuse_or_neglect: cmd.abuse_or_neglect,
         location_basis: cmd.location_basis,
+        occurred_at,
+    })])
+}
+
+/// The child's profile from what the notifier or referrer knows: checked, with the age band
+/// at the incident derived from the date of birth.
+fn child_profile(
+    child: &ChildDetails,
+    incident_date: NaiveDate,
+) -> Result<ChildProfile, DomainError> {
+    check_text("child.reference", &child.reference, MAX_REFERENCE_LEN)?;
+    check_text("child.sex", &child.sex, MAX_DESCRIPTOR_LEN)?;
+    check_text("child.ethnicity", &child.ethnicity, MAX_DESCRIPTOR_LEN)?;
+    if child.date_of_birth > incident_date {
+        return Err(DomainError::invalid_field(
+            "child.date_of_birth",
+            "date.after_incident",
+            "child.date_of_birth must not be after incident_date",
+        ));
+    }
+    let age_band = AgeBand::for_age(whole_years_between(child.date_of_birth, incident_date))
+        .ok_or_else(|| {
+            DomainError::invalid(
+                "notification.criteria_not_met",
+                "the person was 18 or over at the incident: not a serious child safeguarding case \
+                 (consider a safeguarding adult review)",
+            )
+        })?;
+    Ok(ChildProfile {
+        reference: child.reference.trim().to_owned(),
+        age_band,
+        sex: child.sex.trim().to_owned(),
+        ethnicity: child.ethnicity.trim().to_owned(),
+        looked_after: child.looked_after,
+        child_protection_plan: child.child_protection_plan,
+    })
+}
+
+/// ReferCaseForConsideration: any organisation of the partnership may ask the partners to
+/// consider a case for a rapid review.
+pub(super) fn refer_case(
+    state: Option<&Case>,
+    cmd: &ReferCaseForConsideration,
+    ctx: &Context<'_>,
+) -> Result<Vec<CaseEvent>, DomainError> {
+    require_any_role(
+        ctx,
+        &[Role::AgencyUser, Role::PartnerDecisionMaker, Role::Notifier],
+    )?;
+    if ctx.partnership.organisation(&ctx.actor.org).is_none() {
+        return Err(DomainError::forbidden(
+            "auth.unknown_organisation",
+            "the user's organisation is not registered with the partnership",
+        ));
+    }
+    if state.is_some() {
+        return Err(DomainError::conflict(
+            "case.already_exists",
+            "a case with this id already exists",
+        ));
+    }
+    if cmd.incident_date > local_date(ctx.now) {
+        return Err(DomainError::invalid_field(
+            "incident_date",
+            "date.in_future",
+            "incident_date must not be in the future",
+        ));
+    }
+    let child = child_profile(&cmd.child, cmd.incident_date)?;
+    let occurred_at = occurred_at::resolve(
+        cmd.occurred_at,
+        ctx.now,
+        ctx.now,
+        start_of_day(cmd.incident_date),
+        "the incident",
+    )?;
+    Ok(vec![CaseEvent::CaseReferred(CaseReferred {
+        case_id: cmd.case_id,
+        referred_by: ctx.actor.org.clone(),
+        child,
+        personal_data: cmd.personal_data.clone(),
+        incident_date: cmd.incident_date,
         occurred_at,
     })])
 }
@@ -128,12 +189,6 @@ pub(super) fn record_panel_notification(
 ) -> Result<Vec<CaseEvent>, DomainError> {
     require_role(ctx, Role::Notifier)?;
     require_local_authority(ctx)?;
-    if case.stage != Stage::Notified {
-        return Err(DomainError::conflict(
-            "case.wrong_stage",
-            "the Panel notification is already recorded for this case",
-        ));
-    }
     check_text("panel_reference", &cmd.panel_reference, MAX_REFERENCE_LEN)?;
     let today = local_date(ctx.now);
     if cmd.submitted_on > today {
@@ -143,7 +198,21 @@ pub(super) fn record_panel_notification(
             "submitted_on must not be in the future",
         ));
     }
-    let became_aware_on = case.notification.became_aware_on;
+    let Some(notification) = case.notification() else {
+        return Err(DomainError::conflict(
+            "case.not_notified",
+            "only a case notified by the local authority has a Panel notification",
+        ));
+    };
+    // Not a stage check: the rapid review may already be under way (its clock can start on
+    // the day of becoming aware), and the Panel must still be notified.
+    if case.panel_notification.is_some() {
+        return Err(DomainError::conflict(
+            "case.wrong_stage",
+            "the Panel notification is already recorded for this case",
+        ));
+    }
+    let became_aware_on = notification.became_aware_on;
     if cmd.submitted_on < became_aware_on {
         return Err(DomainError::invalid_field(
             "submitted_on",

@@ -63,7 +63,7 @@ fn notify_incident_refuses_cases_outside_the_criteria_with_the_reason() {
 #[test]
 fn notify_incident_refuses_adults_and_impossible_dates() {
     let mut adult = notify();
-    adult.date_of_birth = date("2004-12-19");
+    adult.child.date_of_birth = date("2004-12-19");
     let err = given(vec![])
         .when(
             &notifier(),
@@ -74,7 +74,7 @@ fn notify_incident_refuses_adults_and_impossible_dates() {
     assert_eq!(err.code, "notification.criteria_not_met");
 
     let mut seventeen = notify();
-    seventeen.date_of_birth = date("2004-12-21");
+    seventeen.child.date_of_birth = date("2004-12-21");
     assert!(
         given(vec![])
             .when(
@@ -97,12 +97,12 @@ fn notify_incident_refuses_adults_and_impossible_dates() {
             "date.after_became_aware",
         ),
         (
-            |c| c.date_of_birth = date("2022-12-21"),
+            |c| c.child.date_of_birth = date("2022-12-21"),
             "child.date_of_birth",
             "date.after_incident",
         ),
         (
-            |c| c.child_reference = "  ".into(),
+            |c| c.child.reference = "  ".into(),
             "child.reference",
             "field.required",
         ),
@@ -284,4 +284,88 @@ fn replaying_a_stream_reproduces_the_state_the_decider_built_on() {
     let case = Case::replay(&events).unwrap();
     assert_eq!(case.stage, Stage::PanelNotified);
     assert_eq!(case.panel_notification.unwrap().occurred_at, now);
+}
+
+fn refer() -> CaseCommand {
+    let NotifyIncident {
+        child,
+        personal_data,
+        ..
+    } = notify();
+    CaseCommand::ReferCaseForConsideration(commands::ReferCaseForConsideration {
+        case_id: case_id(),
+        child,
+        personal_data,
+        incident_date: date("2022-12-20"),
+        occurred_at: None,
+    })
+}
+
+#[test]
+fn any_organisation_may_refer_a_case_for_consideration() {
+    let hospital = actor("suhft", &[Role::AgencyUser]);
+    let events = given(vec![])
+        .when(&hospital, instant(NOW), refer())
+        .unwrap();
+    let CaseEvent::CaseReferred(referred) = &events[0] else {
+        panic!("expected CaseReferred, got {events:?}");
+    };
+    assert_eq!(referred.referred_by.as_str(), "suhft");
+    assert_eq!(referred.child.age_band, AgeBand::From6To10);
+    let case = Case::replay(&events).unwrap();
+    assert_eq!(
+        (case.stage, case.opened_by().as_str()),
+        (Stage::Referred, "suhft")
+    );
+    assert!(case.involved.contains(&OrgSlug::parse("suhft").unwrap()));
+    // No statutory notification, so no Panel notification deadline.
+    assert!(case.deadlines(&southend()).is_empty());
+    assert_eq!(
+        refused(given(events).when(&hospital, instant(NOW), refer())),
+        (ErrorKind::Conflict, "case.already_exists")
+    );
+    assert_eq!(
+        refused(given(vec![]).when(&actor("suhft", &[Role::Auditor]), instant(NOW), refer())),
+        (ErrorKind::Forbidden, "auth.role_required")
+    );
+    assert_eq!(
+        refused(given(vec![]).when(
+            &actor("unknown-org", &[Role::AgencyUser]),
+            instant(NOW),
+            refer()
+        )),
+        (ErrorKind::Forbidden, "auth.unknown_organisation")
+    );
+}
+
+#[test]
+fn a_referral_has_no_panel_notification() {
+    let hospital = actor("suhft", &[Role::AgencyUser]);
+    let events = given(vec![])
+        .when(&hospital, instant(NOW), refer())
+        .unwrap();
+    assert_eq!(
+        refused(given(events).when(
+            &notifier(),
+            instant("2022-12-29T10:00:00Z"),
+            panel("2022-12-29", None)
+        )),
+        (ErrorKind::Conflict, "case.not_notified")
+    );
+}
+
+#[test]
+fn the_panel_is_notified_even_when_the_rapid_review_started_first() {
+    let initiated = CaseEvent::RapidReviewInitiated(RapidReviewInitiated {
+        clock_start: crate::partnership::ClockStart::BecameAware,
+        occurred_at: instant("2022-12-22T16:00:00Z"),
+    });
+    let events = given(vec![notified_at(instant(NOW)), initiated])
+        .when(
+            &notifier(),
+            instant("2022-12-29T10:00:00Z"),
+            panel("2022-12-29", None),
+        )
+        .unwrap();
+    assert!(matches!(events[0], CaseEvent::PanelNotificationRecorded(_)));
 }
