@@ -37,6 +37,14 @@ pub enum DeadlineKind {
     RrIndependentSignOff,
     /// Rapid review day 15: submitted to the Panel.
     RrSubmission,
+    /// An LCSPR published within 6 months of the decision (moved by approved delays).
+    LcsprPublication,
+    /// The LCSPR's final report to the Panel at least 7 working days before publication.
+    LcsprReportToPanel,
+    /// A published report taken down from the website a year after publication.
+    PublicationTakeDown,
+    /// A recommendation's action completed by its owner.
+    Recommendation,
 }
 
 impl DeadlineKind {
@@ -55,6 +63,10 @@ impl DeadlineKind {
             DeadlineKind::RrSeniorSignOff => "rr_senior_sign_off",
             DeadlineKind::RrIndependentSignOff => "rr_independent_sign_off",
             DeadlineKind::RrSubmission => "rr_submission",
+            DeadlineKind::LcsprPublication => "lcspr_publication",
+            DeadlineKind::LcsprReportToPanel => "lcspr_report_to_panel",
+            DeadlineKind::PublicationTakeDown => "publication_take_down",
+            DeadlineKind::Recommendation => "recommendation",
         }
     }
 
@@ -73,6 +85,10 @@ impl DeadlineKind {
             DeadlineKind::RrSeniorSignOff => "ConfirmSeniorSignOff",
             DeadlineKind::RrIndependentSignOff => "SignOffRapidReview",
             DeadlineKind::RrSubmission => "SubmitRapidReviewToPanel",
+            DeadlineKind::LcsprPublication => "PublishReview",
+            DeadlineKind::LcsprReportToPanel => "RecordFinalReportSentToPanel",
+            DeadlineKind::PublicationTakeDown => "(taken down from the website; not yet recorded)",
+            DeadlineKind::Recommendation => "CompleteRecommendation",
         }
     }
 }
@@ -117,15 +133,50 @@ pub struct Deadline {
     pub fulfilled_at: Option<DateTime<Utc>>,
     /// Whether it no longer applies.
     pub not_applicable: bool,
+    /// The first due instant, when an approved delay has moved it.
+    pub original_due_at: Option<DateTime<Utc>>,
+    /// What the deadline is about when a case has several of a kind (a recommendation's id).
+    pub reference: Option<Uuid>,
 }
 
 impl Deadline {
+    /// A deadline, not yet moved, about nothing more specific than its kind and organisation.
+    pub fn new(
+        kind: DeadlineKind,
+        organisation: Option<OrgSlug>,
+        due_at: DateTime<Utc>,
+        fulfilled_at: Option<DateTime<Utc>>,
+    ) -> Self {
+        Self {
+            kind,
+            organisation,
+            due_at,
+            fulfilled_at,
+            not_applicable: false,
+            original_due_at: None,
+            reference: None,
+        }
+    }
+
+    /// Records the original due instant when the deadline has been moved.
+    pub fn with_original(mut self, original: DateTime<Utc>, moved: bool) -> Self {
+        self.original_due_at = moved.then_some(original);
+        self
+    }
+
+    /// Marks the deadline as no longer applying when `yes`.
+    pub fn not_applicable_if(mut self, yes: bool) -> Self {
+        self.not_applicable = self.not_applicable || yes;
+        self
+    }
+
     /// A stable id: the same deadline of the same case always has the same id.
     pub fn id(&self, case_id: CaseId) -> Uuid {
         let name = format!(
-            "{case_id}/{}/{}",
+            "{case_id}/{}/{}/{}",
             self.kind.as_str(),
-            self.organisation.as_ref().map_or("", |o| o.as_str())
+            self.organisation.as_ref().map_or("", |o| o.as_str()),
+            self.reference.map(|r| r.to_string()).unwrap_or_default()
         );
         Uuid::new_v5(&Uuid::NAMESPACE_URL, name.as_bytes())
     }
@@ -177,14 +228,13 @@ mod tests {
     }
 
     fn deadline(fulfilled_at: Option<&str>) -> Deadline {
-        Deadline {
-            kind: DeadlineKind::PanelNotification,
-            organisation: None,
-            // Tuesday 3 January 2023, end of day (GMT).
-            due_at: at("2023-01-03T23:59:59Z"),
-            fulfilled_at: fulfilled_at.map(at),
-            not_applicable: false,
-        }
+        // Tuesday 3 January 2023, end of day (GMT).
+        Deadline::new(
+            DeadlineKind::PanelNotification,
+            None,
+            at("2023-01-03T23:59:59Z"),
+            fulfilled_at.map(at),
+        )
     }
 
     #[test]

@@ -313,3 +313,30 @@ proptest! {
         prop_assert!(at_local_time(day, time) <= end_of_day(day));
     }
 }
+
+#[test]
+fn working_days_before_is_the_last_day_that_leaves_n_working_days() {
+    let cal = WorkingCalendar::england_and_wales();
+    let date = |s: &str| s.parse::<chrono::NaiveDate>().expect("date");
+    // Publication on Tuesday 3 January 2023: the seven working days before it are 21, 22, 23,
+    // 28, 29, 30 December and 3 January (Christmas, Boxing Day, the 27th and 2 January being
+    // bank holidays), so the report is due by Tuesday 20 December 2022.
+    let day = cal.working_days_before(date("2023-01-03"), 7);
+    assert_eq!(cal.working_days_between(day, date("2023-01-03")), 7);
+    assert_eq!(day, date("2022-12-20"));
+    assert_eq!(
+        cal.working_days_before(date("2023-01-03"), 0),
+        date("2023-01-03")
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn working_days_before_round_trips(offset in 0u32..5000, n in 1u32..30) {
+        let cal = WorkingCalendar::england_and_wales();
+        let date = chrono::NaiveDate::from_ymd_opt(2018, 1, 1).expect("date") + chrono::Days::new(u64::from(offset));
+        let day = cal.working_days_before(date, n);
+        proptest::prop_assert!(cal.is_working_day(day));
+        proptest::prop_assert_eq!(cal.working_days_between(day, date), i64::from(n));
+    }
+}

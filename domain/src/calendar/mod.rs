@@ -86,6 +86,36 @@ impl WorkingCalendar {
         weekdays_after_until(from, to) - i64::from(self.weekday_holidays_after_until(from, to))
     }
 
+    /// The latest working day `d` with exactly `n` working days in `(d, date]`: the day by
+    /// which something must happen to be "at least `n` working days before" `date` (for an
+    /// LCSPR's final report before publication). `date` itself when `n` is 0.
+    #[must_use]
+    pub fn working_days_before(&self, date: NaiveDate, n: u32) -> NaiveDate {
+        if n == 0 {
+            return date;
+        }
+        // Walk back day by day: n is small (single figures) wherever the domain uses this,
+        // and each step is a set look-up.
+        let mut day = date;
+        let mut counted = 0;
+        while counted < n {
+            let Some(previous) = day.pred_opt() else {
+                return NaiveDate::MIN;
+            };
+            if self.is_working_day(day) {
+                counted += 1;
+            }
+            day = previous;
+        }
+        while !self.is_working_day(day) {
+            match day.pred_opt() {
+                Some(previous) => day = previous,
+                None => return NaiveDate::MIN,
+            }
+        }
+        day
+    }
+
     /// Holidays on a weekday in `(after, until]`, the days lost to holidays in that stretch.
     fn weekday_holidays_after_until(&self, after: NaiveDate, until: NaiveDate) -> u32 {
         if until <= after {

@@ -1,11 +1,13 @@
 //! Commands on a case, already parsed from the wire into domain types.
 
 use super::decision::{DecisionCriterion, ReviewDecision};
+use super::practice_review::{ClosureReason, ReconsideredOutcome};
 use super::rapid_review::DraftMilestone;
 use super::{AbuseOrNeglect, Harm, LocationBasis, SealedPersonalData};
 use crate::partnership::StatutoryPartner;
 use crate::{CaseId, OrgSlug};
 use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
 
 /// What the notifier or referrer knows of the child (identifying details are sealed
 /// separately; the date of birth is used here only to derive the age band).
@@ -169,6 +171,108 @@ pub struct RecordPartnerDecision {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
+/// RecordPanelResponse: the national Panel agreed or disagreed with the decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordPanelResponse {
+    /// Whether the Panel agrees.
+    pub agrees: bool,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// RecordReconsideredDecision: the partners' decision after the Panel disagreed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordReconsideredDecision {
+    /// Adhere to the decision or commission a review.
+    pub outcome: ReconsideredOutcome,
+    /// The justification sent to the Panel, sealed by the edge.
+    pub justification: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// RecordFamilyCommunication: the outcome and rationale given to the child or family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordFamilyCommunication {
+    /// In person through the practitioner working with the family.
+    pub in_person: bool,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// CommissionPracticeReview: the LCSPR is commissioned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommissionPracticeReview {
+    /// The reviewer.
+    pub reviewer: String,
+    /// Terms of reference, sealed by the edge.
+    pub terms_of_reference: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// ApprovePublicationDelay: the Strategic Leadership Group approved a later publication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovePublicationDelay {
+    /// The new day by which to publish.
+    pub new_due_on: NaiveDate,
+    /// The reasons notified to the Panel, sealed by the edge.
+    pub reasons: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// PublishReview: the review was published on the partnership's website.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishReview {
+    /// Where.
+    pub url: Option<String>,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// WithholdPublication: the review will not be published; improvements are published instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithholdPublication {
+    /// The justification, sealed by the edge.
+    pub justification: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// AddRecommendation: a recommendation of the review with its owner and due date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddRecommendation {
+    /// Its id, chosen by the edge.
+    pub recommendation_id: Uuid,
+    /// What is recommended (for publication, without personal data).
+    pub text: String,
+    /// The organisation owning the action.
+    pub owner: OrgSlug,
+    /// When it is due.
+    pub due_on: NaiveDate,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// CompleteRecommendation: a recommendation's action was completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompleteRecommendation {
+    /// Which.
+    pub recommendation_id: Uuid,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// CloseCase: the case is closed, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloseCase {
+    /// Why.
+    pub reason: ClosureReason,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
 /// Declares the command enum and its names (each also an OpenAPI operationId).
 macro_rules! case_commands {
     ($($(#[$doc:meta])* $variant:ident($payload:ty)),* $(,)?) => {
@@ -226,4 +330,26 @@ case_commands! {
     RecordPartnerDecision(RecordPartnerDecision),
     /// The rapid review was submitted to the Panel.
     SubmitRapidReviewToPanel(At),
+    /// See [`RecordPanelResponse`].
+    RecordPanelResponse(RecordPanelResponse),
+    /// See [`RecordReconsideredDecision`].
+    RecordReconsideredDecision(RecordReconsideredDecision),
+    /// See [`RecordFamilyCommunication`].
+    RecordFamilyCommunication(RecordFamilyCommunication),
+    /// See [`CommissionPracticeReview`].
+    CommissionPracticeReview(CommissionPracticeReview),
+    /// See [`ApprovePublicationDelay`].
+    ApprovePublicationDelay(ApprovePublicationDelay),
+    /// The final report went to the Panel and the Secretary of State.
+    RecordFinalReportSentToPanel(At),
+    /// See [`PublishReview`].
+    PublishReview(PublishReview),
+    /// See [`WithholdPublication`].
+    WithholdPublication(WithholdPublication),
+    /// See [`AddRecommendation`].
+    AddRecommendation(AddRecommendation),
+    /// See [`CompleteRecommendation`].
+    CompleteRecommendation(CompleteRecommendation),
+    /// See [`CloseCase`].
+    CloseCase(CloseCase),
 }

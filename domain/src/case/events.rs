@@ -1,6 +1,11 @@
 //! Events of a case stream: the facts, in the past tense. Stored type names never change.
 
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
+use super::practice_review::{
+    CaseClosed, DecisionReconsidered, FamilyCommunicationRecorded, PanelResponseRecorded,
+    PracticeReviewCommissioned, PublicationDelayApproved, PublicationWithheld, RecommendationAdded,
+    RecommendationCompleted, ReviewPublished,
+};
 use super::rapid_review::{
     AgencyReportSubmitted, DraftMilestoneRecorded, ModifiedResponseAgreed, Occurred,
     OrganisationAct, PartnerLeadNamed, RapidReviewInitiated, RapidReviewMeetingHeld,
@@ -237,4 +242,26 @@ case_events! {
     DecisionReached(DecisionReached),
     /// The rapid review was submitted to the Panel (day 15).
     RapidReviewSubmittedToPanel(Occurred),
+    /// The national Panel responded to the rapid review.
+    PanelResponseRecorded(PanelResponseRecorded),
+    /// The partners reconsidered after the Panel disagreed.
+    DecisionReconsidered(DecisionReconsidered),
+    /// The outcome was communicated to the child or family.
+    FamilyCommunicationRecorded(FamilyCommunicationRecorded),
+    /// The LCSPR was commissioned.
+    PracticeReviewCommissioned(PracticeReviewCommissioned),
+    /// A delay to publication was approved.
+    PublicationDelayApproved(PublicationDelayApproved),
+    /// The final report went to the Panel and the Secretary of State.
+    FinalReportSentToPanel(Occurred),
+    /// The review was published.
+    ReviewPublished(ReviewPublished),
+    /// Publication was withheld.
+    PublicationWithheld(PublicationWithheld),
+    /// A recommendation was added.
+    RecommendationAdded(RecommendationAdded),
+    /// A recommendation's action was completed.
+    RecommendationCompleted(RecommendationCompleted),
+    /// The case was closed.
+    CaseClosed(CaseClosed),
 }

@@ -5,6 +5,7 @@ mod decide;
 pub mod decision;
 mod events;
 mod occurred_at;
+pub mod practice_review;
 pub mod rapid_review;
 mod state;
 

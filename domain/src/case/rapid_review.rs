@@ -211,12 +211,8 @@ impl Schedule<'_> {
     pub fn deadlines(&self, review: &RapidReview, team: &BTreeSet<OrgSlug>) -> Vec<Deadline> {
         let nine_thirty = NaiveTime::from_hms_opt(9, 30, 0).unwrap_or(NaiveTime::MIN);
         let three_pm = NaiveTime::from_hms_opt(15, 0, 0).unwrap_or(NaiveTime::MIN);
-        let single = |kind, due_at, fulfilled_at: Option<DateTime<Utc>>| Deadline {
-            kind,
-            organisation: None,
-            due_at,
-            fulfilled_at,
-            not_applicable: false,
+        let single = |kind, due_at, fulfilled_at: Option<DateTime<Utc>>| {
+            Deadline::new(kind, None, due_at, fulfilled_at)
         };
         let mut deadlines = vec![single(
             DeadlineKind::RrPartnersNotified,
@@ -224,15 +220,18 @@ impl Schedule<'_> {
             review.partners_notified_at,
         )];
         for (org, report) in &review.agency_reports {
-            deadlines.push(Deadline {
-                kind: DeadlineKind::RrAgencyReport,
-                organisation: Some(org.clone()),
-                due_at: self.at(6, self.settings.close_of_business),
-                fulfilled_at: report.submitted_at,
+            deadlines.push(
+                Deadline::new(
+                    DeadlineKind::RrAgencyReport,
+                    Some(org.clone()),
+                    self.at(6, self.settings.close_of_business),
+                    report.submitted_at,
+                )
                 // Internal documents accepted instead: a report not yet in is no longer due.
-                not_applicable: review.modified_response_at.is_some()
-                    && report.submitted_at.is_none(),
-            });
+                .not_applicable_if(
+                    review.modified_response_at.is_some() && report.submitted_at.is_none(),
+                ),
+            );
         }
         let draft = |m| review.drafts.get(&m).copied();
         deadlines.extend([
@@ -258,13 +257,12 @@ impl Schedule<'_> {
             ),
         ]);
         for org in team {
-            deadlines.push(Deadline {
-                kind: DeadlineKind::RrDraftComments,
-                organisation: Some(org.clone()),
-                due_at: self.at(12, three_pm),
-                fulfilled_at: review.draft_comments.get(org).copied(),
-                not_applicable: false,
-            });
+            deadlines.push(Deadline::new(
+                DeadlineKind::RrDraftComments,
+                Some(org.clone()),
+                self.at(12, three_pm),
+                review.draft_comments.get(org).copied(),
+            ));
         }
         deadlines.push(single(
             DeadlineKind::RrSecondDraft,
@@ -272,13 +270,12 @@ impl Schedule<'_> {
             draft(DraftMilestone::SecondDraftFinalised),
         ));
         for org in team {
-            deadlines.push(Deadline {
-                kind: DeadlineKind::RrSeniorSignOff,
-                organisation: Some(org.clone()),
-                due_at: self.end_of(13),
-                fulfilled_at: review.senior_sign_offs.get(org).copied(),
-                not_applicable: false,
-            });
+            deadlines.push(Deadline::new(
+                DeadlineKind::RrSeniorSignOff,
+                Some(org.clone()),
+                self.end_of(13),
+                review.senior_sign_offs.get(org).copied(),
+            ));
         }
         deadlines.extend([
             single(

@@ -1,6 +1,7 @@
 //! A case's state, folded from its events.
 
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
+use super::practice_review::{AfterReview, PracticeReview, Recommendation, ReconsideredOutcome};
 use super::rapid_review::{AgencyReport, RapidReview, Schedule};
 use super::{CaseEvent, CaseReferred, ChildProfile, IncidentNotified, SealedPersonalData};
 use crate::calendar::local_date;
@@ -37,6 +38,20 @@ pub enum Stage {
     RapidReview,
     /// The rapid review has been submitted to the Panel.
     SubmittedToPanel,
+    /// The Panel agreed with the partners' decision.
+    PanelAgreed,
+    /// The Panel disagreed: the partners reconsider.
+    Reconsideration,
+    /// The decision stands (after the Panel's agreement or a reconsideration).
+    Decided,
+    /// The LCSPR is under way.
+    PracticeReview,
+    /// The review was published.
+    Published,
+    /// Publication was withheld.
+    PublicationWithheld,
+    /// The case is closed.
+    Closed,
 }
 
 /// The Panel notification as recorded.
@@ -82,6 +97,8 @@ pub struct Case {
     pub votes: BTreeMap<StatutoryPartner, PartnerDecisionRecorded>,
     /// The decision, once two partners agreed.
     pub decision: Option<DecisionReached>,
+    /// Everything after the rapid review.
+    pub after: AfterReview,
 }
 
 impl Case {
@@ -130,6 +147,7 @@ impl Case {
             rapid_review: None,
             votes: BTreeMap::new(),
             decision: None,
+            after: AfterReview::default(),
         }
     }
 
@@ -205,7 +223,81 @@ impl Case {
                 self.stage = Stage::SubmittedToPanel;
                 self.with_review(|r| r.submitted_at = Some(done.occurred_at));
             }
+            CaseEvent::PanelResponseRecorded(response) => {
+                self.stage = if response.agrees {
+                    Stage::PanelAgreed
+                } else {
+                    Stage::Reconsideration
+                };
+                self.after.panel_response = Some(response.clone());
+            }
+            CaseEvent::DecisionReconsidered(reconsidered) => {
+                self.stage = Stage::Decided;
+                self.after.reconsideration = Some((reconsidered.outcome, reconsidered.occurred_at));
+            }
+            CaseEvent::FamilyCommunicationRecorded(told) => {
+                self.after.family_communication = Some(told.clone());
+            }
+            CaseEvent::PracticeReviewCommissioned(commissioned) => {
+                self.stage = Stage::PracticeReview;
+                self.after.practice_review = Some(PracticeReview {
+                    reviewer: commissioned.reviewer.clone(),
+                    commissioned_at: commissioned.occurred_at,
+                    delays: Vec::new(),
+                    report_sent_at: None,
+                    published: None,
+                    withheld_at: None,
+                });
+            }
+            CaseEvent::RecommendationAdded(added) => {
+                self.involved.insert(added.owner.clone());
+                self.after.recommendations.insert(
+                    added.recommendation_id,
+                    Recommendation {
+                        added: added.clone(),
+                        completed_at: None,
+                    },
+                );
+            }
+            CaseEvent::RecommendationCompleted(done) => {
+                if let Some(r) = self.after.recommendations.get_mut(&done.recommendation_id) {
+                    r.completed_at = Some(done.occurred_at);
+                }
+            }
+            CaseEvent::CaseClosed(closed) => {
+                self.stage = Stage::Closed;
+                self.after.closed = Some(closed.clone());
+            }
+            CaseEvent::ReviewPublished(published) => {
+                self.stage = Stage::Published;
+                self.with_practice_review(|r| r.published = Some(published.clone()));
+            }
+            CaseEvent::PublicationWithheld(withheld) => {
+                self.stage = Stage::PublicationWithheld;
+                self.with_practice_review(|r| r.withheld_at = Some(withheld.occurred_at));
+            }
+            CaseEvent::PublicationDelayApproved(delay) => {
+                self.with_practice_review(|r| r.delays.push((delay.new_due_on, delay.occurred_at)));
+            }
+            CaseEvent::FinalReportSentToPanel(sent) => {
+                self.with_practice_review(|r| r.report_sent_at = Some(sent.occurred_at));
+            }
             other => self.with_review(|r| apply_to_review(r, other)),
+        }
+    }
+
+    fn with_practice_review(&mut self, change: impl FnOnce(&mut PracticeReview)) {
+        if let Some(review) = self.after.practice_review.as_mut() {
+            change(review);
+        }
+    }
+
+    /// When the decision in force was taken: the partners' decision, or the reconsideration
+    /// that turned it into commissioning a review.
+    pub fn decided_at(&self) -> Option<DateTime<Utc>> {
+        match self.after.reconsideration {
+            Some((ReconsideredOutcome::Commission, at)) => Some(at),
+            _ => self.decision.as_ref().map(|d| d.occurred_at),
         }
     }
 
@@ -244,15 +336,14 @@ impl Case {
         let calendar = &partnership.calendar;
         let mut deadlines = Vec::new();
         if let Some(notification) = self.notification() {
-            deadlines.push(Deadline {
-                kind: DeadlineKind::PanelNotification,
-                organisation: Some(notification.notified_by.clone()),
-                due_at: crate::calendar::end_of_day(
+            deadlines.push(Deadline::new(
+                DeadlineKind::PanelNotification,
+                Some(notification.notified_by.clone()),
+                crate::calendar::end_of_day(
                     calendar.add_working_days(notification.became_aware_on, 5),
                 ),
-                fulfilled_at: self.panel_notification.as_ref().map(|p| p.occurred_at),
-                not_applicable: false,
-            });
+                self.panel_notification.as_ref().map(|p| p.occurred_at),
+            ));
         }
         if let (Some(review), Some(day0)) = (&self.rapid_review, self.rapid_review_day0()) {
             let schedule = Schedule {
@@ -270,6 +361,20 @@ impl Case {
             .collect();
             deadlines.extend(schedule.deadlines(review, &review.review_team(&partners)));
         }
+        if let Some(decided_at) = self.decided_at() {
+            deadlines.extend(
+                self.after
+                    .practice_review_deadlines(local_date(decided_at), calendar),
+            );
+        }
+        // Closing a case ends what it still owed, except the actions of its recommendations:
+        // those stay due, and overdue ones are breaches.
+        if self.after.closed.is_some() {
+            for deadline in &mut deadlines {
+                deadline.not_applicable |= deadline.fulfilled_at.is_none();
+            }
+        }
+        deadlines.extend(self.after.recommendation_deadlines());
         deadlines
     }
 }

@@ -1,5 +1,6 @@
 //! The case decider: every rule a command must pass, as a pure function.
 
+mod after_review;
 mod decision;
 mod notification;
 mod rapid_review;
@@ -39,7 +40,12 @@ fn decide_existing(
     command: &CaseCommand,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
+    use after_review as after;
     use rapid_review as rr;
+    // A closed case takes nothing more but the completion of its recommendations' actions.
+    if case.after.closed.is_some() && !matches!(command, CaseCommand::CompleteRecommendation(_)) {
+        return Err(DomainError::conflict("case.closed", "the case is closed"));
+    }
     match command {
         // Opening a case that exists is a conflict, whoever asks.
         CaseCommand::NotifyIncident(_) | CaseCommand::ReferCaseForConsideration(_) => Err(
@@ -63,6 +69,23 @@ fn decide_existing(
         CaseCommand::SignOffRapidReview(c) => rr::independent_sign_off(case, c, ctx),
         CaseCommand::RecordPartnerDecision(c) => decision::record_partner_decision(case, c, ctx),
         CaseCommand::SubmitRapidReviewToPanel(c) => rr::submit_to_panel(case, c, ctx),
+        CaseCommand::RecordPanelResponse(c) => after::record_panel_response(case, c, ctx),
+        CaseCommand::RecordReconsideredDecision(c) => {
+            after::record_reconsidered_decision(case, c, ctx)
+        }
+        CaseCommand::RecordFamilyCommunication(c) => {
+            after::record_family_communication(case, c, ctx)
+        }
+        CaseCommand::CommissionPracticeReview(c) => after::commission_practice_review(case, c, ctx),
+        CaseCommand::ApprovePublicationDelay(c) => after::approve_publication_delay(case, c, ctx),
+        CaseCommand::RecordFinalReportSentToPanel(c) => {
+            after::record_final_report_sent(case, c, ctx)
+        }
+        CaseCommand::PublishReview(c) => after::publish_review(case, c, ctx),
+        CaseCommand::WithholdPublication(c) => after::withhold_publication(case, c, ctx),
+        CaseCommand::AddRecommendation(c) => after::add_recommendation(case, c, ctx),
+        CaseCommand::CompleteRecommendation(c) => after::complete_recommendation(case, c, ctx),
+        CaseCommand::CloseCase(c) => after::close_case(case, c, ctx),
     }
 }
 

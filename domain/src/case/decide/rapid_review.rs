@@ -13,7 +13,7 @@ use crate::case::rapid_review::{
     Occurred, OrganisationAct, PartnerLeadNamed, RapidReview, RapidReviewInitiated,
     RapidReviewMeetingHeld, ReviewLeadAgreed,
 };
-use crate::case::{Case, CaseEvent, CaseKind, Stage};
+use crate::case::{Case, CaseEvent, CaseKind};
 use crate::partnership::StatutoryPartner;
 use crate::{DomainError, Role};
 use std::collections::BTreeSet;
@@ -25,16 +25,16 @@ const MAX_NAME_LEN: usize = 200;
 
 /// The rapid review, if it is under way (initiated and not yet submitted).
 fn open_review(case: &Case) -> Result<&RapidReview, DomainError> {
-    match (&case.rapid_review, case.stage) {
-        (None, _) => Err(DomainError::conflict(
+    match &case.rapid_review {
+        None => Err(DomainError::conflict(
             "rapid_review.not_started",
             "the rapid review has not been initiated",
         )),
-        (Some(_), Stage::SubmittedToPanel) => Err(DomainError::conflict(
+        Some(review) if review.submitted_at.is_some() => Err(DomainError::conflict(
             "rapid_review.already_submitted",
             "the rapid review has already been submitted to the Panel",
         )),
-        (Some(review), _) => Ok(review),
+        Some(review) => Ok(review),
     }
 }
 

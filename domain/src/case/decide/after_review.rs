@@ -1,0 +1,365 @@
+//! After the rapid review's submission: the Panel's response, reconsideration, the family, the
+//! LCSPR and its publication, recommendations and closure (domain.md child steps 6–10).
+
+use super::{
+    Context, check_text, occurred, once, require_any_role, require_own_organisation,
+    require_registered, require_role,
+};
+use crate::calendar::local_date;
+use crate::case::commands::{
+    AddRecommendation, ApprovePublicationDelay, At, CloseCase, CommissionPracticeReview,
+    CompleteRecommendation, PublishReview, RecordFamilyCommunication, RecordPanelResponse,
+    RecordReconsideredDecision, WithholdPublication,
+};
+use crate::case::decision::ReviewDecision;
+use crate::case::practice_review::{
+    CaseClosed, DecisionReconsidered, FamilyCommunicationRecorded, PanelResponseRecorded,
+    PracticeReview, PracticeReviewCommissioned, PublicationDelayApproved, PublicationWithheld,
+    RecommendationAdded, RecommendationCompleted, ReviewPublished,
+};
+use crate::case::rapid_review::Occurred;
+use crate::case::{Case, CaseEvent, Stage};
+use crate::{DomainError, Role};
+use chrono::{DateTime, Utc};
+
+type Decided = Result<Vec<CaseEvent>, DomainError>;
+
+/// Longest reviewer name, URL or recommendation accepted.
+const MAX_NAME_LEN: usize = 200;
+const MAX_URL_LEN: usize = 2_000;
+const MAX_RECOMMENDATION_LEN: usize = 5_000;
+
+fn submitted_at(case: &Case) -> Result<DateTime<Utc>, DomainError> {
+    case.rapid_review
+        .as_ref()
+        .and_then(|r| r.submitted_at)
+        .ok_or_else(|| {
+            DomainError::conflict(
+                "rapid_review.not_submitted",
+                "the rapid review has not been submitted to the Panel",
+            )
+        })
+}
+
+pub(super) fn record_panel_response(
+    case: &Case,
+    cmd: &RecordPanelResponse,
+    ctx: &Context<'_>,
+) -> Decided {
+    require_role(ctx, Role::BusinessManager)?;
+    let submitted = submitted_at(case)?;
+    once(
+        case.after.panel_response.as_ref(),
+        "panel_response.already_recorded",
+        "the Panel's response is already recorded",
+    )?;
+    let occurred_at = occurred(
+        cmd.occurred_at,
+        ctx,
+        submitted,
+        "the submission to the Panel",
+    )?;
+    Ok(vec![CaseEvent::PanelResponseRecorded(
+        PanelResponseRecorded {
+            agrees: cmd.agrees,
+            occurred_at,
+        },
+    )])
+}
+
+pub(super) fn record_reconsidered_decision(
+    case: &Case,
+    cmd: &RecordReconsideredDecision,
+    ctx: &Context<'_>,
+) -> Decided {
+    require_role(ctx, Role::PartnerDecisionMaker)?;
+    let response = case
+        .after
+        .panel_response
+        .as_ref()
+        .filter(|r| !r.agrees)
+        .ok_or_else(|| {
+            DomainError::conflict(
+                "reconsideration.panel_did_not_disagree",
+                "a decision is reconsidered only after the Panel disagreed",
+            )
+        })?;
+    once(
+        case.after.reconsideration,
+        "reconsideration.already_recorded",
+        "the reconsidered decision is already recorded",
+    )?;
+    let occurred_at = occurred(
+        cmd.occurred_at,
+        ctx,
+        response.occurred_at,
+        "the Panel's response",
+    )?;
+    Ok(vec![CaseEvent::DecisionReconsidered(
+        DecisionReconsidered {
+            outcome: cmd.outcome,
+            justification: cmd.justification.clone(),
+            occurred_at,
+        },
+    )])
+}
+
+pub(super) fn record_family_communication(
+    case: &Case,
+    cmd: &RecordFamilyCommunication,
+    ctx: &Context<'_>,
+) -> Decided {
+    require_role(ctx, Role::BusinessManager)?;
+    let decided = case.decision.as_ref().ok_or_else(|| {
+        DomainError::conflict(
+            "decision.not_reached",
+            "the partners have not reached a decision",
+        )
+    })?;
+    once(
+        case.after.family_communication.as_ref(),
+        "family_communication.already_recorded",
+        "the communication to the family is already recorded",
+    )?;
+    let not_before = case.decided_at().unwrap_or(decided.occurred_at);
+    let occurred_at = occurred(cmd.occurred_at, ctx, not_before, "the decision")?;
+    Ok(vec![CaseEvent::FamilyCommunicationRecorded(
+        FamilyCommunicationRecorded {
+            in_person: cmd.in_person,
+            occurred_at,
+        },
+    )])
+}
+
+pub(super) fn commission_practice_review(
+    case: &Case,
+    cmd: &CommissionPracticeReview,
+    ctx: &Context<'_>,
+) -> Decided {
+    require_role(ctx, Role::BusinessManager)?;
+    let decided = case.decision.as_ref().map(|d| d.decision);
+    if case.after.effective_decision(decided) != Some(ReviewDecision::Lcspr) {
+        return Err(DomainError::conflict(
+            "practice_review.not_decided",
+            "an LCSPR is commissioned only when the decision in force is to hold one",
+        ));
+    }
+    if case.stage == Stage::Reconsideration {
+        return Err(DomainError::conflict(
+            "practice_review.awaiting_reconsideration",
+            "the Panel disagreed: the partners must reconsider first",
+        ));
+    }
+    once(
+        case.after.practice_review.as_ref(),
+        "practice_review.already_commissioned",
+        "the LCSPR has already been commissioned",
+    )?;
+    check_text("reviewer", &cmd.reviewer, MAX_NAME_LEN)?;
+    let decided_at = case.decided_at().unwrap_or(ctx.now);
+    let occurred_at = occurred(cmd.occurred_at, ctx, decided_at, "the decision")?;
+    Ok(vec![CaseEvent::PracticeReviewCommissioned(
+        PracticeReviewCommissioned {
+            reviewer: cmd.reviewer.trim().to_owned(),
+            terms_of_reference: cmd.terms_of_reference.clone(),
+            occurred_at,
+        },
+    )])
+}
+
+/// The LCSPR, if commissioned and neither published nor withheld.
+fn open_practice_review(case: &Case) -> Result<&PracticeReview, DomainError> {
+    let review = case.after.practice_review.as_ref().ok_or_else(|| {
+        DomainError::conflict(
+            "practice_review.not_commissioned",
+            "the LCSPR has not been commissioned",
+        )
+    })?;
+    if review.published.is_some() || review.withheld_at.is_some() {
+        return Err(DomainError::conflict(
+            "practice_review.already_concluded",
+            "the LCSPR has already been published or its publication withheld",
+        ));
+    }
+    Ok(review)
+}
+
+pub(super) fn approve_publication_delay(
+    case: &Case,
+    cmd: &ApprovePublicationDelay,
+    ctx: &Context<'_>,
+) -> Decided {
+    require_role(ctx, Role::BusinessManager)?;
+    let review = open_practice_review(case)?;
+    let current_due = case
+        .deadlines(ctx.partnership)
+        .into_iter()
+        .find(|d| d.kind == crate::deadline::DeadlineKind::LcsprPublication)
+        .map(|d| local_date(d.due_at));
+    if current_due.is_some_and(|due| cmd.new_due_on <= due) {
+        return Err(DomainError::invalid_field(
+            "new_due_on",
+            "delay.not_later",
+            "new_due_on must be later than the current publication due date",
+        ));
+    }
+    let occurred_at = occurred(
+        cmd.occurred_at,
+        ctx,
+        review.commissioned_at,
+        "the commissioning",
+    )?;
+    Ok(vec![CaseEvent::PublicationDelayApproved(
+        PublicationDelayApproved {
+            new_due_on: cmd.new_due_on,
+            reasons: cmd.reasons.clone(),
+            occurred_at,
+        },
+    )])
+}
+
+pub(super) fn record_final_report_sent(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
+    require_role(ctx, Role::BusinessManager)?;
+    let review = open_practice_review(case)?;
+    once(
+        review.report_sent_at,
+        "practice_review.report_already_sent",
+        "the final report has already been sent to the Panel",
+    )?;
+    let occurred_at = occurred(
+        cmd.occurred_at,
+        ctx,
+        review.commissioned_at,
+        "the commissioning",
+    )?;
+    Ok(vec![CaseEvent::FinalReportSentToPanel(Occurred {
+        occurred_at,
+    })])
+}
+
+pub(super) fn publish_review(case: &Case, cmd: &PublishReview, ctx: &Context<'_>) -> Decided {
+    require_role(ctx, Role::BusinessManager)?;
+    let review = open_practice_review(case)?;
+    // The Panel and the Secretary of State see the final report before anyone else.
+    let sent = review.report_sent_at.ok_or_else(|| {
+        DomainError::conflict(
+            "practice_review.report_not_sent",
+            "the final report must go to the Panel before publication",
+        )
+    })?;
+    if let Some(url) = &cmd.url {
+        check_text("url", url, MAX_URL_LEN)?;
+    }
+    let occurred_at = occurred(cmd.occurred_at, ctx, sent, "the final report's sending")?;
+    Ok(vec![CaseEvent::ReviewPublished(ReviewPublished {
+        url: cmd.url.as_ref().map(|u| u.trim().to_owned()),
+        occurred_at,
+    })])
+}
+
+pub(super) fn withhold_publication(
+    case: &Case,
+    cmd: &WithholdPublication,
+    ctx: &Context<'_>,
+) -> Decided {
+    require_role(ctx, Role::BusinessManager)?;
+    let review = open_practice_review(case)?;
+    let occurred_at = occurred(
+        cmd.occurred_at,
+        ctx,
+        review.commissioned_at,
+        "the commissioning",
+    )?;
+    Ok(vec![CaseEvent::PublicationWithheld(PublicationWithheld {
+        justification: cmd.justification.clone(),
+        occurred_at,
+    })])
+}
+
+pub(super) fn add_recommendation(
+    case: &Case,
+    cmd: &AddRecommendation,
+    ctx: &Context<'_>,
+) -> Decided {
+    require_any_role(ctx, &[Role::BusinessManager, Role::Reviewer])?;
+    let review = case.rapid_review.as_ref().ok_or_else(|| {
+        DomainError::conflict(
+            "rapid_review.not_started",
+            "recommendations come from a review",
+        )
+    })?;
+    once(
+        case.after.recommendations.get(&cmd.recommendation_id),
+        "recommendation.already_added",
+        "a recommendation with this id already exists",
+    )?;
+    check_text("text", &cmd.text, MAX_RECOMMENDATION_LEN)?;
+    require_registered(ctx, "owner", &cmd.owner)?;
+    let occurred_at = occurred(cmd.occurred_at, ctx, review.initiated_at, "the review")?;
+    if cmd.due_on < local_date(occurred_at) {
+        return Err(DomainError::invalid_field(
+            "due_on",
+            "recommendation.due_in_past",
+            "due_on must not be before the day the recommendation is made",
+        ));
+    }
+    Ok(vec![CaseEvent::RecommendationAdded(RecommendationAdded {
+        recommendation_id: cmd.recommendation_id,
+        text: cmd.text.trim().to_owned(),
+        owner: cmd.owner.clone(),
+        due_on: cmd.due_on,
+        occurred_at,
+    })])
+}
+
+pub(super) fn complete_recommendation(
+    case: &Case,
+    cmd: &CompleteRecommendation,
+    ctx: &Context<'_>,
+) -> Decided {
+    let recommendation = case
+        .after
+        .recommendations
+        .get(&cmd.recommendation_id)
+        .ok_or_else(|| {
+            DomainError::not_found("recommendation.not_found", "no such recommendation")
+        })?;
+    // The owner records its own action; the business manager may record it for anyone.
+    if !ctx.actor.has(Role::BusinessManager) {
+        require_any_role(
+            ctx,
+            &[
+                Role::AgencyUser,
+                Role::PartnerDecisionMaker,
+                Role::BusinessManager,
+            ],
+        )?;
+        require_own_organisation(ctx, &recommendation.added.owner)?;
+    }
+    once(
+        recommendation.completed_at,
+        "recommendation.already_completed",
+        "this recommendation is already completed",
+    )?;
+    let occurred_at = occurred(
+        cmd.occurred_at,
+        ctx,
+        recommendation.added.occurred_at,
+        "the recommendation",
+    )?;
+    Ok(vec![CaseEvent::RecommendationCompleted(
+        RecommendationCompleted {
+            recommendation_id: cmd.recommendation_id,
+            occurred_at,
+        },
+    )])
+}
+
+pub(super) fn close_case(case: &Case, cmd: &CloseCase, ctx: &Context<'_>) -> Decided {
+    require_role(ctx, Role::BusinessManager)?;
+    let occurred_at = occurred(cmd.occurred_at, ctx, case.opened_at, "the case's opening")?;
+    Ok(vec![CaseEvent::CaseClosed(CaseClosed {
+        reason: cmd.reason,
+        occurred_at,
+    })])
+}
