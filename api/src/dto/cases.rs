@@ -173,7 +173,8 @@ same_enum!(DeadlineStatus => casetrail_domain::deadline::DeadlineStatus { Pendin
     "kind": "panel_notification", "organisation": "southend-council",
     "due_at": "2023-01-03T23:59:59Z", "status": "met",
     "fulfilled_at": "2022-12-29T23:59:59Z", "late_by": null,
-    "fulfilled_by": "RecordPanelNotification"
+    "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
+    "recommendation_id": null
 }))]
 pub struct DeadlineView {
     /// Stable id of this deadline.
@@ -194,6 +195,10 @@ pub struct DeadlineView {
     pub late_by: Option<LateBy>,
     /// The command that fulfils it.
     pub fulfilled_by: String,
+    /// The first due instant, when an approved delay has moved it.
+    pub original_due_at: Option<DateTime<Utc>>,
+    /// The recommendation a `recommendation` deadline is for.
+    pub recommendation_id: Option<Uuid>,
 }
 
 /// The child as a case shows it: no names, no date of birth.
@@ -294,11 +299,16 @@ pub struct CaseSummary {
                            "occurred_at": "2022-12-29T23:59:59Z"},
     "involved_organisations": ["southend-council"],
     "rapid_review": null, "votes": [], "decision": null,
+    "after_review": {"panel_agrees": null, "panel_responded_at": null,
+                     "reconsidered_outcome": null, "family_told_in_person": null,
+                     "practice_review": null, "recommendations": [], "closure_reason": null,
+                     "closed_at": null},
     "deadlines": [{"deadline_id": "5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11",
                    "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "panel_notification",
                    "organisation": "southend-council", "due_at": "2023-01-03T23:59:59Z",
                    "status": "met", "fulfilled_at": "2022-12-29T23:59:59Z", "late_by": null,
-                   "fulfilled_by": "RecordPanelNotification"}]
+                   "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
+                   "recommendation_id": null}]
 }))]
 pub struct CaseDetail {
     /// Case id.
@@ -331,6 +341,8 @@ pub struct CaseDetail {
     pub votes: Vec<super::VoteView>,
     /// The partners' decision, once two agree.
     pub decision: Option<super::DecisionView>,
+    /// What followed the rapid review: the Panel, the family, the LCSPR, recommendations.
+    pub after_review: super::AfterReviewView,
     /// Every deadline of the case.
     pub deadlines: Vec<DeadlineView>,
 }

@@ -1,9 +1,11 @@
 //! Wire types: request bodies and responses, with the examples the OpenAPI document shows.
 //! Domain types stay free of HTTP concerns; conversion happens here, at the edge.
 
+mod after_review;
 mod cases;
 mod rapid_review;
 
+pub use after_review::*;
 pub use cases::*;
 pub use rapid_review::*;
 

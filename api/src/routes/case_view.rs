@@ -1,9 +1,10 @@
 //! The case read model as the API shows it: no personal data, deadlines evaluated at an instant.
 
 use crate::dto::{
-    AgencyReportView, CaseDetail, CaseSummary, ChildView, DeadlineView, DecisionView, DraftView,
-    LateBy, NotificationView, OrganisationActView, PanelNotificationView, PartnerLeadView,
-    RapidReviewView, ReviewLeadView, VoteView,
+    AfterReviewView, AgencyReportView, CaseDetail, CaseSummary, ChildView, DeadlineView,
+    DecisionView, DraftView, LateBy, NotificationView, OrganisationActView, PanelNotificationView,
+    PartnerLeadView, PracticeReviewView, RapidReviewView, RecommendationView, ReviewLeadView,
+    VoteView,
 };
 use casetrail_domain::case::{Case, Origin};
 use casetrail_domain::deadline::DeadlineStatus;
@@ -59,6 +60,8 @@ pub fn deadline_views(
                 hours: l.hours,
             }),
             fulfilled_by: d.kind.fulfilled_by().to_owned(),
+            original_due_at: d.original_due_at,
+            recommendation_id: d.reference,
         })
         .collect()
 }
@@ -180,6 +183,39 @@ pub fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>
             agreed_by: d.agreed_by.iter().map(|p| (*p).into()).collect(),
             occurred_at: d.occurred_at,
         }),
+        after_review: after_review(case),
         deadlines: deadline_views(case, partnership, now),
+    }
+}
+
+fn after_review(case: &Case) -> AfterReviewView {
+    let after = &case.after;
+    AfterReviewView {
+        panel_agrees: after.panel_response.as_ref().map(|r| r.agrees),
+        panel_responded_at: after.panel_response.as_ref().map(|r| r.occurred_at),
+        reconsidered_outcome: after.reconsideration.map(|(outcome, _)| outcome.into()),
+        family_told_in_person: after.family_communication.as_ref().map(|f| f.in_person),
+        practice_review: after.practice_review.as_ref().map(|r| PracticeReviewView {
+            reviewer: r.reviewer.clone(),
+            commissioned_at: r.commissioned_at,
+            delayed_to: r.delays.iter().map(|(day, _)| *day).collect(),
+            report_sent_at: r.report_sent_at,
+            published_at: r.published.as_ref().map(|p| p.occurred_at),
+            url: r.published.as_ref().and_then(|p| p.url.clone()),
+            withheld_at: r.withheld_at,
+        }),
+        recommendations: after
+            .recommendations
+            .values()
+            .map(|r| RecommendationView {
+                recommendation_id: r.added.recommendation_id,
+                text: r.added.text.clone(),
+                owner: r.added.owner.to_string(),
+                due_on: r.added.due_on,
+                completed_at: r.completed_at,
+            })
+            .collect(),
+        closure_reason: after.closed.as_ref().map(|c| c.reason.into()),
+        closed_at: after.closed.as_ref().map(|c| c.occurred_at),
     }
 }

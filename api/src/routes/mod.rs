@@ -1,5 +1,61 @@
 //! HTTP resources, registered once for both the router and the OpenAPI document.
 
+/// Declares one command endpoint: its documentation, route and conversion from the body.
+macro_rules! case_command {
+    (
+        $name:ident, $op:literal, $path:literal, $summary:literal, $description:literal,
+        $body:ident, |$value:ident, $input:ident| $convert:expr
+    ) => {
+        #[doc = $summary]
+        #[utoipa::path(
+                    operation_id = $op,
+                    tag = "Child cases",
+                    summary = $summary,
+                    description = $description,
+                    request_body = $body,
+                    params(("case_id" = uuid::Uuid, Path, description = "The case"),
+                           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+                    responses(
+                        (status = 200, description = "Recorded.", body = $crate::dto::CommandAccepted,
+                         headers(("ETag" = String, description = "The case's new version"))),
+                        (status = 400, response = crate::openapi::BadRequest),
+                        (status = 401, response = crate::openapi::Unauthorized),
+                        (status = 403, response = crate::openapi::Forbidden),
+                        (status = 404, response = crate::openapi::NotFound),
+                        (status = 409, response = crate::openapi::Conflict),
+                        (status = 412, response = crate::openapi::PreconditionFailed),
+                        (status = 413, response = crate::openapi::PayloadTooLarge),
+                        (status = 415, response = crate::openapi::UnsupportedMediaType),
+                        (status = 422, response = crate::openapi::Unprocessable),
+                        (status = 500, response = crate::openapi::Internal),
+                        (status = 503, response = crate::openapi::Unavailable),
+                    ),
+                    security(("bearer" = []))
+                )]
+        #[post($path)]
+        pub async fn $name(
+            req: actix_web::HttpRequest,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            $crate::auth::Authenticated(actor): $crate::auth::Authenticated,
+            case_id: actix_web::web::Path<uuid::Uuid>,
+            body: $crate::extract::JsonBody<$body>,
+        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
+            use $crate::routes::command;
+            let case_id = casetrail_domain::CaseId::from_uuid(case_id.into_inner());
+            #[allow(unused_variables)]
+            let $input = command::CommandInput {
+                state: &state,
+                actor: &actor,
+                case_id,
+            };
+            let $value = body.value;
+            let command: casetrail_domain::case::CaseCommand = $convert;
+            command::run(&req, &state, &actor, case_id, &body.request_hash, command).await
+        }
+    };
+}
+
+pub mod after_review;
 pub mod case_view;
 pub mod cases;
 pub mod command;
@@ -31,6 +87,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(rapid_review::sign_off_rapid_review)
         .service(rapid_review::record_partner_decision)
         .service(rapid_review::submit_rapid_review_to_panel)
+        .service(after_review::record_panel_response)
+        .service(after_review::record_reconsidered_decision)
+        .service(after_review::record_family_communication)
+        .service(after_review::commission_practice_review)
+        .service(after_review::approve_publication_delay)
+        .service(after_review::record_final_report_sent_to_panel)
+        .service(after_review::publish_review)
+        .service(after_review::withhold_publication)
+        .service(after_review::add_recommendation)
+        .service(after_review::complete_recommendation)
+        .service(after_review::close_case)
         .service(ops::live)
         .service(ops::ready)
         .service(ops::metrics);

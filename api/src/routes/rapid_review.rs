@@ -4,74 +4,14 @@
 // cannot be passed through it from inside `case_command!`.
 #![allow(missing_debug_implementations)]
 
-use super::command::{self, CommandInput};
-use crate::auth::Authenticated;
 use crate::dto::{
-    AgencyReportContent, AgreeModifiedResponseRequest, AgreeReviewLeadRequest, CommandAccepted,
+    AgencyReportContent, AgreeModifiedResponseRequest, AgreeReviewLeadRequest,
     NamePartnerLeadRequest, OccurredRequest, OrganisationRequest, RecordDraftMilestoneRequest,
     RecordPartnerDecisionRequest, RecordRapidReviewMeetingRequest, SubmitAgencyReportRequest,
 };
-use crate::extract::JsonBody;
-use crate::problem::ApiError;
-use crate::state::AppState;
-use actix_web::{HttpRequest, HttpResponse, post, web};
-use casetrail_domain::CaseId;
+use actix_web::post;
 use casetrail_domain::case::CaseCommand;
 use casetrail_domain::case::commands as cmd;
-use uuid::Uuid;
-
-/// Declares one command endpoint: its documentation, route and conversion from the body.
-macro_rules! case_command {
-    (
-        $name:ident, $op:literal, $path:literal, $summary:literal, $description:literal,
-        $body:ident, |$value:ident, $input:ident| $convert:expr
-    ) => {
-        #[doc = $summary]
-        #[utoipa::path(
-                    operation_id = $op,
-                    tag = "Child cases",
-                    summary = $summary,
-                    description = $description,
-                    request_body = $body,
-                    params(("case_id" = Uuid, Path, description = "The case"),
-                           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
-                    responses(
-                        (status = 200, description = "Recorded.", body = CommandAccepted,
-                         headers(("ETag" = String, description = "The case's new version"))),
-                        (status = 400, response = crate::openapi::BadRequest),
-                        (status = 401, response = crate::openapi::Unauthorized),
-                        (status = 403, response = crate::openapi::Forbidden),
-                        (status = 404, response = crate::openapi::NotFound),
-                        (status = 409, response = crate::openapi::Conflict),
-                        (status = 412, response = crate::openapi::PreconditionFailed),
-                        (status = 413, response = crate::openapi::PayloadTooLarge),
-                        (status = 415, response = crate::openapi::UnsupportedMediaType),
-                        (status = 422, response = crate::openapi::Unprocessable),
-                        (status = 500, response = crate::openapi::Internal),
-                        (status = 503, response = crate::openapi::Unavailable),
-                    ),
-                    security(("bearer" = []))
-                )]
-        #[post($path)]
-        pub async fn $name(
-            req: HttpRequest,
-            state: web::Data<AppState>,
-            Authenticated(actor): Authenticated,
-            case_id: web::Path<Uuid>,
-            body: JsonBody<$body>,
-        ) -> Result<HttpResponse, ApiError> {
-            let case_id = CaseId::from_uuid(case_id.into_inner());
-            let $input = CommandInput {
-                state: &state,
-                actor: &actor,
-                case_id,
-            };
-            let $value = body.value;
-            let command: CaseCommand = $convert;
-            command::run(&req, &state, &actor, case_id, &body.request_hash, command).await
-        }
-    };
-}
 
 case_command!(
     initiate_rapid_review,

@@ -8,6 +8,7 @@ mod auth;
 mod cases;
 mod errors;
 mod idempotency;
+mod lifecycle;
 mod operations;
 mod rapid_review;
 mod restart;

@@ -8,13 +8,13 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-struct Review<'a> {
-    app: &'a TestApp,
-    case: String,
+pub(crate) struct Review<'a> {
+    pub(crate) app: &'a TestApp,
+    pub(crate) case: String,
 }
 
 impl Review<'_> {
-    async fn open(app: &TestApp) -> Review<'_> {
+    pub(crate) async fn open(app: &TestApp) -> Review<'_> {
         let mut body = notification();
         body["incident_date"] = json!("2022-09-05");
         body["became_aware_on"] = json!("2022-09-07");
@@ -36,13 +36,13 @@ impl Review<'_> {
         review
     }
 
-    async fn send(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
+    pub(crate) async fn send(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
         self.app
             .post(&format!("/v1/cases/{}/{path}", self.case), token, &body)
             .await
     }
 
-    async fn ok(&self, token: &str, path: &str, body: Value) -> Value {
+    pub(crate) async fn ok(&self, token: &str, path: &str, body: Value) -> Value {
         let response = self.send(token, path, body).await;
         let status = response.status();
         let text = response.text().await.unwrap();
@@ -50,7 +50,7 @@ impl Review<'_> {
         serde_json::from_str(&text).unwrap()
     }
 
-    async fn read(&self) -> Value {
+    pub(crate) async fn read(&self) -> Value {
         self.app
             .get(&format!("/v1/cases/{}", self.case), &self.manager())
             .await
@@ -59,20 +59,20 @@ impl Review<'_> {
             .unwrap()
     }
 
-    fn manager(&self) -> String {
+    pub(crate) fn manager(&self) -> String {
         self.app.token("southend-council", &[Role::BusinessManager])
     }
 
-    fn agency(&self, org: &str) -> String {
+    pub(crate) fn agency(&self, org: &str) -> String {
         self.app.token(org, &[Role::AgencyUser])
     }
 
-    fn partner(&self, org: &str) -> String {
+    pub(crate) fn partner(&self, org: &str) -> String {
         self.app.token(org, &[Role::PartnerDecisionMaker])
     }
 
     /// Runs the review up to the reports, with the hospital's report at `hospital_report_at`.
-    async fn to_reports(&self, hospital_report_at: &str) {
+    pub(crate) async fn to_reports(&self, hospital_report_at: &str) {
         let bm = self.manager();
         self.ok(
             &bm,
@@ -115,7 +115,7 @@ impl Review<'_> {
     }
 
     /// Runs the rest of the review, on time.
-    async fn to_submission(&self) {
+    pub(crate) async fn to_submission(&self) {
         let bm = self.manager();
         self.ok(
             &bm,
@@ -198,7 +198,7 @@ impl Review<'_> {
     }
 }
 
-fn statuses(case: &Value) -> BTreeMap<String, String> {
+pub(crate) fn statuses(case: &Value) -> BTreeMap<String, String> {
     case["deadlines"]
         .as_array()
         .unwrap()

@@ -1,0 +1,201 @@
+//! Wire types of what follows the rapid review: the Panel's response, reconsideration, the
+//! family, the LCSPR and its publication, recommendations and closure.
+
+use super::same_enum;
+use casetrail_domain::case::practice_review;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// RecordPanelResponse request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"agrees": false, "occurred_at": "2022-10-20T11:00:00Z"}))]
+pub struct RecordPanelResponseRequest {
+    /// Whether the Panel agrees with the partners' decision.
+    pub agrees: bool,
+    /// When the response was received, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// The outcome of a reconsideration.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReconsideredOutcome {
+    /// Keep the original decision.
+    Adhere,
+    /// Commission an LCSPR.
+    Commission,
+}
+same_enum!(ReconsideredOutcome => practice_review::ReconsideredOutcome { Adhere, Commission });
+
+/// RecordReconsideredDecision request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"outcome": "commission", "justification": "Having considered the Panel's view, the partners agree a local review will add learning."}))]
+pub struct RecordReconsideredDecisionRequest {
+    /// Adhere to the decision or commission a review.
+    pub outcome: ReconsideredOutcome,
+    /// The justification provided to the Panel (sealed).
+    pub justification: String,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// RecordFamilyCommunication request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"in_person": true}))]
+pub struct RecordFamilyCommunicationRequest {
+    /// Whether it was given in person through the practitioner working with the family.
+    pub in_person: bool,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// CommissionPracticeReview request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reviewer": "Dr A. Reviewer (independent)", "terms_of_reference": "How agencies shared information in the six months before the incident."}))]
+pub struct CommissionPracticeReviewRequest {
+    /// The reviewer, independent of the case.
+    pub reviewer: String,
+    /// Terms of reference (sealed).
+    pub terms_of_reference: String,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// ApprovePublicationDelay request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"new_due_on": "2023-09-30", "reasons": "Criminal proceedings are ongoing."}))]
+pub struct ApprovePublicationDelayRequest {
+    /// The new day by which to publish (later than the current one).
+    pub new_due_on: NaiveDate,
+    /// The reasons notified to the Panel (sealed).
+    pub reasons: String,
+    /// When the Strategic Leadership Group approved it, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// PublishReview request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"url": "https://www.southendsafeguarding.example/reviews/child-a"}))]
+pub struct PublishReviewRequest {
+    /// Where it is published.
+    pub url: Option<String>,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// WithholdPublication request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"justification": "Publication would identify the child's siblings; improvements are published instead."}))]
+pub struct WithholdPublicationRequest {
+    /// The justification set out for the Panel and the Secretary of State (sealed).
+    pub justification: String,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// AddRecommendation request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"text": "Emergency departments complete a body map for every child with an injury.", "owner": "suhft", "due_on": "2023-06-30"}))]
+pub struct AddRecommendationRequest {
+    /// Your own id for the recommendation (UUID), to know it up front; generated if absent.
+    pub recommendation_id: Option<Uuid>,
+    /// What is recommended (written for publication: no personal data).
+    pub text: String,
+    /// The organisation owning the action.
+    pub owner: String,
+    /// When the action is due.
+    pub due_on: NaiveDate,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// Why a case is closed.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosureReason {
+    /// No review after the rapid review, and the Panel agreed.
+    NoReview,
+    /// The review was published.
+    ReviewPublished,
+    /// Publication was withheld; improvements published instead.
+    PublicationWithheld,
+    /// A referral not taken forward.
+    NotTakenForward,
+}
+same_enum!(ClosureReason => practice_review::ClosureReason { NoReview, ReviewPublished, PublicationWithheld, NotTakenForward });
+
+/// CloseCase request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "review_published"}))]
+pub struct CloseCaseRequest {
+    /// Why.
+    pub reason: ClosureReason,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// A recommendation and its progress.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecommendationView {
+    /// Its id.
+    pub recommendation_id: Uuid,
+    /// What is recommended.
+    pub text: String,
+    /// The owning organisation.
+    pub owner: String,
+    /// When due.
+    pub due_on: NaiveDate,
+    /// When completed.
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// The LCSPR's progress.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PracticeReviewView {
+    /// The reviewer.
+    pub reviewer: String,
+    /// When commissioned.
+    pub commissioned_at: DateTime<Utc>,
+    /// Approved delays: the new due days, in order.
+    pub delayed_to: Vec<NaiveDate>,
+    /// When the final report went to the Panel.
+    pub report_sent_at: Option<DateTime<Utc>>,
+    /// When published.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Where published.
+    pub url: Option<String>,
+    /// When publication was withheld.
+    pub withheld_at: Option<DateTime<Utc>>,
+}
+
+/// What followed the rapid review.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AfterReviewView {
+    /// Whether the Panel agreed (`null` until it responds).
+    pub panel_agrees: Option<bool>,
+    /// When the Panel responded.
+    pub panel_responded_at: Option<DateTime<Utc>>,
+    /// The reconsidered outcome, when the Panel disagreed.
+    pub reconsidered_outcome: Option<ReconsideredOutcome>,
+    /// Whether the family was told in person (`null` until recorded).
+    pub family_told_in_person: Option<bool>,
+    /// The LCSPR.
+    pub practice_review: Option<PracticeReviewView>,
+    /// Recommendations.
+    pub recommendations: Vec<RecommendationView>,
+    /// Why the case was closed.
+    pub closure_reason: Option<ClosureReason>,
+    /// When it was closed.
+    pub closed_at: Option<DateTime<Utc>>,
+}

@@ -1,0 +1,235 @@
+//! After the rapid review: one endpoint per command (domain.md child steps 6–10).
+
+// actix's route macro turns each handler into a unit struct without Debug, and the attribute
+// cannot be passed through it from inside `case_command!`.
+#![allow(missing_debug_implementations)]
+
+use super::command;
+use crate::auth::Authenticated;
+use crate::dto::{
+    AddRecommendationRequest, ApprovePublicationDelayRequest, CloseCaseRequest, CommandAccepted,
+    CommissionPracticeReviewRequest, OccurredRequest, PublishReviewRequest,
+    RecordFamilyCommunicationRequest, RecordPanelResponseRequest,
+    RecordReconsideredDecisionRequest, WithholdPublicationRequest,
+};
+use crate::extract::JsonBody;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use casetrail_domain::CaseId;
+use casetrail_domain::case::CaseCommand;
+use casetrail_domain::case::commands as cmd;
+use uuid::Uuid;
+
+case_command!(
+    record_panel_response,
+    "RecordPanelResponse",
+    "/v1/cases/{case_id}/panel-response",
+    "Record the Panel's response",
+    "The national Panel's response to the rapid review: whether it agrees with the partners' \
+decision. On disagreement the case moves to `reconsideration`. Role: `business_manager`.",
+    RecordPanelResponseRequest,
+    |body, _input| CaseCommand::RecordPanelResponse(cmd::RecordPanelResponse {
+        agrees: body.agrees,
+        occurred_at: body.occurred_at,
+    })
+);
+
+case_command!(
+    record_reconsidered_decision,
+    "RecordReconsideredDecision",
+    "/v1/cases/{case_id}/reconsideration",
+    "Record the reconsidered decision",
+    "After the Panel disagreed, the partners' decision makers, with the Independent Advisor's \
+advice, adhere to their decision or commission an LCSPR; the written justification (sealed) goes \
+to the Panel. A commission starts the LCSPR's 6 months from this decision. Role: \
+`partner_decision_maker`.",
+    RecordReconsideredDecisionRequest,
+    |body, input| {
+        command::text("justification", &body.justification)?;
+        CaseCommand::RecordReconsideredDecision(cmd::RecordReconsideredDecision {
+            outcome: body.outcome.into(),
+            justification: input.seal(&body.justification).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    record_family_communication,
+    "RecordFamilyCommunication",
+    "/v1/cases/{case_id}/family-communication",
+    "Record that the family was told",
+    "The outcome and rationale of the decision were communicated in writing to the child or \
+family, where possible in person through the practitioner working with them. Role: \
+`business_manager`.",
+    RecordFamilyCommunicationRequest,
+    |body, _input| CaseCommand::RecordFamilyCommunication(cmd::RecordFamilyCommunication {
+        in_person: body.in_person,
+        occurred_at: body.occurred_at,
+    })
+);
+
+case_command!(
+    commission_practice_review,
+    "CommissionPracticeReview",
+    "/v1/cases/{case_id}/practice-review",
+    "Commission the LCSPR",
+    "Commissions the local child safeguarding practice review with its reviewer and terms of \
+reference (sealed). Opens `lcspr_publication` (6 calendar months after the decision in force) and \
+`lcspr_report_to_panel` (7 working days before publication). Role: `business_manager`.",
+    CommissionPracticeReviewRequest,
+    |body, input| {
+        command::text("terms_of_reference", &body.terms_of_reference)?;
+        CaseCommand::CommissionPracticeReview(cmd::CommissionPracticeReview {
+            reviewer: body.reviewer,
+            terms_of_reference: input.seal(&body.terms_of_reference).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    approve_publication_delay,
+    "ApprovePublicationDelay",
+    "/v1/cases/{case_id}/practice-review/delay",
+    "Approve a delay to publication",
+    "The Strategic Leadership Group approved publishing later, with reasons notified to the Panel \
+(sealed). The `lcspr_publication` deadline moves; its `original_due_at` stays visible. Role: \
+`business_manager`.",
+    ApprovePublicationDelayRequest,
+    |body, input| {
+        command::text("reasons", &body.reasons)?;
+        CaseCommand::ApprovePublicationDelay(cmd::ApprovePublicationDelay {
+            new_due_on: body.new_due_on,
+            reasons: input.seal(&body.reasons).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    record_final_report_sent_to_panel,
+    "RecordFinalReportSentToPanel",
+    "/v1/cases/{case_id}/practice-review/report-sent",
+    "Record that the final report went to the Panel",
+    "The LCSPR's final report was sent to the Panel and the Secretary of State, at least 7 working \
+days before publication (`lcspr_report_to_panel`). Role: `business_manager`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::RecordFinalReportSentToPanel(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);
+
+case_command!(
+    publish_review,
+    "PublishReview",
+    "/v1/cases/{case_id}/publication",
+    "Publish the review",
+    "The review was published on the partnership's website (after the final report went to the \
+Panel). Fulfils `lcspr_publication` and opens `publication_take_down` a year later. Role: \
+`business_manager`.",
+    PublishReviewRequest,
+    |body, _input| CaseCommand::PublishReview(cmd::PublishReview {
+        url: body.url,
+        occurred_at: body.occurred_at,
+    })
+);
+
+case_command!(
+    withhold_publication,
+    "WithholdPublication",
+    "/v1/cases/{case_id}/publication-withheld",
+    "Withhold publication",
+    "The Strategic Leadership Group decided not to publish the report; information about the \
+improvements is published instead, with the justification (sealed) set out for the Panel and \
+the Secretary of State. Role: `business_manager`.",
+    WithholdPublicationRequest,
+    |body, input| {
+        command::text("justification", &body.justification)?;
+        CaseCommand::WithholdPublication(cmd::WithholdPublication {
+            justification: input.seal(&body.justification).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    add_recommendation,
+    "AddRecommendation",
+    "/v1/cases/{case_id}/recommendations",
+    "Add a recommendation",
+    "A recommendation of the review, with the organisation that owns the action and its due date \
+(a `recommendation` deadline). Send your own `recommendation_id` to know it up front; otherwise \
+read it from the case. The owner becomes involved in the case. Roles: `business_manager` or \
+`reviewer`.",
+    AddRecommendationRequest,
+    |body, _input| CaseCommand::AddRecommendation(cmd::AddRecommendation {
+        recommendation_id: body.recommendation_id.unwrap_or_else(Uuid::now_v7),
+        text: body.text,
+        owner: command::organisation("owner", &body.owner)?,
+        due_on: body.due_on,
+        occurred_at: body.occurred_at,
+    })
+);
+
+case_command!(
+    close_case,
+    "CloseCase",
+    "/v1/cases/{case_id}/closure",
+    "Close the case",
+    "Closes the case with a reason. Deadlines still owed become `not_applicable`, except the \
+recommendations' actions, which stay due; after closure only CompleteRecommendation is accepted. \
+Role: `business_manager`.",
+    CloseCaseRequest,
+    |body, _input| CaseCommand::CloseCase(cmd::CloseCase {
+        reason: body.reason.into(),
+        occurred_at: body.occurred_at,
+    })
+);
+
+/// CompleteRecommendation: a recommendation's action was completed.
+#[utoipa::path(
+    operation_id = "CompleteRecommendation",
+    tag = "Child cases",
+    summary = "Complete a recommendation's action",
+    description = "The owning organisation completed the action of a recommendation, fulfilling \
+its `recommendation` deadline (late if after `due_on`). Accepted after closure too. Roles: \
+`agency_user` or `partner_decision_maker` of the owner, or `business_manager`.",
+    request_body = OccurredRequest,
+    params(("case_id" = Uuid, Path, description = "The case"),
+           ("recommendation_id" = Uuid, Path, description = "The recommendation"),
+           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    responses(
+        (status = 200, description = "Recorded.", body = CommandAccepted,
+         headers(("ETag" = String, description = "The case's new version"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/cases/{case_id}/recommendations/{recommendation_id}/completion")]
+pub async fn complete_recommendation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    path: web::Path<(Uuid, Uuid)>,
+    body: JsonBody<OccurredRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (case_id, recommendation_id) = path.into_inner();
+    let case_id = CaseId::from_uuid(case_id);
+    let command = CaseCommand::CompleteRecommendation(cmd::CompleteRecommendation {
+        recommendation_id,
+        occurred_at: body.value.occurred_at,
+    });
+    command::run(&req, &state, &actor, case_id, &body.request_hash, command).await
+}
