@@ -1,15 +1,18 @@
 //! How a command flows (architecture.md "Data flow of a command"): idempotency check, load the
-//! case, decide, append with the expected version, wait for the projection, answer.
+//! stream, decide, append with the expected version, wait for the projection, answer. The flow
+//! is the same for every aggregate; a [`Target`] says which stream and how to decide.
 
 use crate::dto::CommandAccepted;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use casetrail_domain::case::{Case, CaseCommand, CaseEvent, Context, decide};
-use casetrail_domain::codec::{CURRENT_SCHEMA_VERSION, decode, encode};
+use casetrail_domain::codec::{CURRENT_SCHEMA_VERSION, StoredEvent, decode, encode};
+use casetrail_domain::partnership::Partnership;
 use casetrail_domain::stream::case_stream;
 use casetrail_domain::{Actor, CaseId};
 use casetrail_store::{AppendRequest, ExpectedVersion, NewEvent, RecordedEvent, StoreError};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -19,13 +22,85 @@ const MAX_ATTEMPTS: usize = 5;
 /// Namespace for event ids derived from an Idempotency-Key.
 const IDEMPOTENCY_NAMESPACE: Uuid = Uuid::from_u128(0x6a1f_4c2e_9b7d_4e0a_8c3f_2d5e_7b9a_1c04);
 
-/// A command as the HTTP edge hands it over.
+/// A command on a stream: which stream, its name, and how it decides against the stream's
+/// recorded events.
+pub trait Target {
+    /// The stream the command appends to.
+    fn stream_id(&self, actor: &Actor) -> String;
+    /// The command's name (its OpenAPI operationId), recorded in the events' metadata.
+    fn command_name(&self) -> &'static str;
+    /// Decides against the stream's events: the events to append, encoded.
+    fn decide(
+        &self,
+        recorded: &[RecordedEvent],
+        actor: &Actor,
+        partnership: &Partnership,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, serde_json::Value)>, ApiError>;
+}
+
+/// A command on a case.
 #[derive(Debug)]
-pub struct CommandEnvelope {
-    /// The case it targets.
+pub struct CaseTarget {
+    /// The case.
     pub case_id: CaseId,
     /// The command.
     pub command: CaseCommand,
+}
+
+impl Target for CaseTarget {
+    fn stream_id(&self, actor: &Actor) -> String {
+        case_stream(&actor.partnership, self.case_id)
+    }
+
+    fn command_name(&self) -> &'static str {
+        self.command.name()
+    }
+
+    fn decide(
+        &self,
+        recorded: &[RecordedEvent],
+        actor: &Actor,
+        partnership: &Partnership,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, serde_json::Value)>, ApiError> {
+        let events: Vec<CaseEvent> = decode_all(recorded)?;
+        let ctx = Context {
+            actor,
+            partnership,
+            now,
+        };
+        let decided = decide(Case::replay(&events).as_ref(), &self.command, &ctx)?;
+        Ok(decided.iter().map(encode).collect())
+    }
+}
+
+/// Decodes a stream's events; one that cannot be read is our failure, not the client's.
+pub fn decode_all<E: StoredEvent>(recorded: &[RecordedEvent]) -> Result<Vec<E>, ApiError> {
+    recorded
+        .iter()
+        .map(|event| {
+            decode(&event.event_type, event.schema_version, &event.data).map_err(|err| {
+                ApiError::Internal(anyhow::anyhow!("position {}: {err}", event.position))
+            })
+        })
+        .collect()
+}
+
+/// Where a command landed: the stream's new version and the log position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accepted {
+    /// The stream's new version.
+    pub version: u64,
+    /// The log position of the last event written.
+    pub position: u64,
+}
+
+/// A command as the HTTP edge hands it over.
+#[derive(Debug)]
+pub struct CommandEnvelope<T> {
+    /// The stream and the command.
+    pub target: T,
     /// `If-Match` version, when the client sent one.
     pub if_match: Option<u64>,
     /// The client's idempotency key, scoped to its partnership and user.
@@ -63,24 +138,43 @@ impl Idempotency {
     }
 }
 
-/// Runs a command to completion. The status is 201 for a command that creates the case.
+/// Runs a command on a case to completion. The status is 201 for one that opens the case.
 pub async fn execute(
     state: &AppState,
     actor: &Actor,
-    envelope: CommandEnvelope,
+    envelope: CommandEnvelope<CaseTarget>,
     created: StatusCode,
 ) -> Result<(StatusCode, CommandAccepted), ApiError> {
+    let case_id = envelope.target.case_id.as_uuid();
+    let accepted = run(state, actor, envelope).await?;
+    Ok((
+        created,
+        CommandAccepted {
+            case_id,
+            version: accepted.version,
+            position: accepted.position,
+        },
+    ))
+}
+
+/// Runs a command on any stream to completion, replaying the first answer for a retried
+/// Idempotency-Key.
+pub async fn run<T: Target>(
+    state: &AppState,
+    actor: &Actor,
+    envelope: CommandEnvelope<T>,
+) -> Result<Accepted, ApiError> {
     if let Some(idempotency) = &envelope.idempotency
         && let Some(accepted) = replay(state, actor, idempotency).await?
     {
-        return Ok((created, accepted));
+        return Ok(accepted);
     }
     let outcome = decide_and_append(state, actor, &envelope).await;
     let accepted = match (outcome, &envelope.idempotency) {
         (Ok(accepted), _) => accepted,
         // A concurrent request with the same key may have won the race: answer as it did.
         (Err(err), Some(idempotency)) => match replay(state, actor, idempotency).await? {
-            Some(accepted) => return Ok((created, accepted)),
+            Some(accepted) => return Ok(accepted),
             None => return Err(err),
         },
         (Err(err), None) => return Err(err),
@@ -95,14 +189,14 @@ pub async fn execute(
             "read models did not catch up in time"
         );
     }
-    Ok((created, accepted))
+    Ok(accepted)
 }
 
 async fn replay(
     state: &AppState,
     actor: &Actor,
     idempotency: &Idempotency,
-) -> Result<Option<CommandAccepted>, ApiError> {
+) -> Result<Option<Accepted>, ApiError> {
     let first_id = idempotency.event_id(actor, 0);
     let Some(first) = state
         .store
@@ -133,25 +227,17 @@ async fn replay(
         .take_while(same_command)
         .last()
         .unwrap_or(&first);
-    Ok(Some(CommandAccepted {
-        case_id: case_id_of(&first.stream_id),
+    Ok(Some(Accepted {
         version: last.stream_version,
         position: last.position,
     }))
 }
 
-fn case_id_of(stream_id: &str) -> Uuid {
-    match casetrail_domain::stream::parse_stream(stream_id) {
-        Some(casetrail_domain::stream::StreamRef::Case(_, id)) => id.as_uuid(),
-        _ => Uuid::nil(),
-    }
-}
-
-async fn decide_and_append(
+async fn decide_and_append<T: Target>(
     state: &AppState,
     actor: &Actor,
-    envelope: &CommandEnvelope,
-) -> Result<CommandAccepted, ApiError> {
+    envelope: &CommandEnvelope<T>,
+) -> Result<Accepted, ApiError> {
     let partnership = state
         .projector
         .read()
@@ -164,23 +250,26 @@ async fn decide_and_append(
                 "the token's partnership is not known to this service",
             )
         })?;
-    let stream_id = case_stream(&actor.partnership, envelope.case_id);
+    let stream_id = envelope.target.stream_id(actor);
     let correlation_id = Uuid::now_v7();
     for _ in 0..MAX_ATTEMPTS {
-        let (case, version) = load_case(state, &stream_id).await?;
+        let recorded = state
+            .store
+            .read_stream(&stream_id, 1)
+            .await
+            .map_err(store_error)?;
+        let version = recorded.last().map_or(0, |e| e.stream_version);
         if envelope
             .if_match
             .is_some_and(|expected| expected != version)
         {
             return Err(precondition_failed());
         }
-        let ctx = Context {
-            actor,
-            partnership: &partnership,
-            // Microseconds, the precision both databases keep.
-            now: chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6),
-        };
-        let events = decide(case.as_ref(), &envelope.command, &ctx)?;
+        // Microseconds, the precision both databases keep.
+        let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
+        let events = envelope
+            .target
+            .decide(&recorded, actor, &partnership, now)?;
         if let Some(key) = &envelope.data_key {
             state
                 .data_keys
@@ -195,12 +284,11 @@ async fn decide_and_append(
             } else {
                 ExpectedVersion::Exact(version)
             },
-            events: to_new_events(actor, envelope, correlation_id, &events),
+            events: to_new_events(actor, envelope, correlation_id, events),
         };
         match state.store.append(request).await {
             Ok(result) => {
-                return Ok(CommandAccepted {
-                    case_id: envelope.case_id.as_uuid(),
+                return Ok(Accepted {
                     version: result.last_version,
                     position: result.last_position,
                 });
@@ -234,30 +322,11 @@ fn precondition_failed() -> ApiError {
     )
 }
 
-/// Loads and folds a case stream: the state and its version (0 when it does not exist).
-pub async fn load_case(state: &AppState, stream_id: &str) -> Result<(Option<Case>, u64), ApiError> {
-    let recorded = state
-        .store
-        .read_stream(stream_id, 1)
-        .await
-        .map_err(store_error)?;
-    let version = recorded.last().map_or(0, |e| e.stream_version);
-    let mut events = Vec::with_capacity(recorded.len());
-    for event in &recorded {
-        let decoded: CaseEvent = decode(&event.event_type, event.schema_version, &event.data)
-            .map_err(|err| {
-                ApiError::Internal(anyhow::anyhow!("position {}: {err}", event.position))
-            })?;
-        events.push(decoded);
-    }
-    Ok((Case::replay(&events), version))
-}
-
-fn to_new_events(
+fn to_new_events<T: Target>(
     actor: &Actor,
-    envelope: &CommandEnvelope,
+    envelope: &CommandEnvelope<T>,
     correlation_id: Uuid,
-    events: &[CaseEvent],
+    events: Vec<(String, serde_json::Value)>,
 ) -> Vec<NewEvent> {
     let metadata = json!({
         "actor": {
@@ -267,7 +336,7 @@ fn to_new_events(
             "roles": actor.roles,
         },
         "partnership": actor.partnership,
-        "command": envelope.command.name(),
+        "command": envelope.target.command_name(),
         "correlation_id": correlation_id,
         "causation_id": null,
         "request_id": envelope.request_id,
@@ -275,20 +344,17 @@ fn to_new_events(
         "request_hash": envelope.idempotency.as_ref().map(|i| &i.request_hash),
     });
     events
-        .iter()
+        .into_iter()
         .enumerate()
-        .map(|(n, event)| {
-            let (event_type, data) = encode(event);
-            NewEvent {
-                event_id: envelope
-                    .idempotency
-                    .as_ref()
-                    .map_or_else(Uuid::now_v7, |i| i.event_id(actor, n)),
-                event_type,
-                schema_version: CURRENT_SCHEMA_VERSION,
-                data,
-                metadata: metadata.clone(),
-            }
+        .map(|(n, (event_type, data))| NewEvent {
+            event_id: envelope
+                .idempotency
+                .as_ref()
+                .map_or_else(Uuid::now_v7, |i| i.event_id(actor, n)),
+            event_type,
+            schema_version: CURRENT_SCHEMA_VERSION,
+            data,
+            metadata: metadata.clone(),
         })
         .collect()
 }

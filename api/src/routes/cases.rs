@@ -1,7 +1,7 @@
 //! Case resources: the commands of the child life cycle's first steps and the review status.
 
 use crate::auth::Authenticated;
-use crate::commands::{self, CommandEnvelope};
+use crate::commands::{self, CaseTarget, CommandEnvelope};
 use crate::dto::{
     CaseDetail, CasePage, ChildInput, CommandAccepted, NotifyIncidentRequest, PersonalDetails,
     RecordPanelNotificationRequest, ReferCaseForConsiderationRequest,
@@ -182,8 +182,10 @@ async fn open_case(
     let data_key = DataKey::generate();
     let sealed = data_key.seal(&personal).map_err(ApiError::Internal)?;
     let envelope = CommandEnvelope {
-        case_id,
-        command: command(case_id, sealed),
+        target: CaseTarget {
+            case_id,
+            command: command(case_id, sealed),
+        },
         if_match: None,
         idempotency,
         request_id: request_context::current().request_id,

@@ -1,7 +1,7 @@
 //! What every case command handler shares: the need-to-know check, sealing free text with the
 //! case's key, parsing organisation slugs, and running the command.
 
-use crate::commands::{self, CommandEnvelope};
+use crate::commands::{self, CaseTarget, CommandEnvelope};
 use crate::dto::CommandAccepted;
 use crate::extract::{idempotency, if_match};
 use crate::personal_data::DataKey;
@@ -38,8 +38,7 @@ pub async fn run(
 ) -> Result<HttpResponse, ApiError> {
     super::cases::visible_case(state, actor, case_id)?;
     let envelope = CommandEnvelope {
-        case_id,
-        command,
+        target: CaseTarget { case_id, command },
         if_match: if_match(req)?,
         idempotency: idempotency(req, request_hash)?,
         request_id: request_context::current().request_id,
