@@ -117,7 +117,7 @@ pub async fn ensure_demo_partnership(store: &dyn EventStore) -> anyhow::Result<(
         settings: PartnershipSettings::default(),
         organisations,
     };
-    let events = decide(None, &command)?;
+    let events = decide(None, &command, None)?;
     let metadata = json!({
         "actor": {"user": "system", "name": "Casetrail demo data", "org": null, "roles": []},
         "partnership": slug,

@@ -30,7 +30,10 @@ cursor. Bodies are limited to 64 KiB (413).",
     ),
     tags(
         (name = "Child cases", description = "Serious child safeguarding cases: notification to rapid review and LCSPR"),
+        (name = "Adult cases", description = "Safeguarding adult reviews (Care Act 2014 s44): referral, decision, review, pauses, completion"),
+        (name = "Domestic homicide cases", description = "Domestic homicide reviews: notification, decision, review, Home Office quality assurance"),
         (name = "Review status", description = "Read models of cases and their deadlines"),
+        (name = "Partnership", description = "The partnership's organisations, settings and bank holidays"),
         (name = "Operations", description = "Health and metrics for operators")
     )
 )]

@@ -19,7 +19,8 @@ use uuid::Uuid;
 
 const ALGORITHM: &str = "AES-256-GCM";
 
-/// A child's identifying details and the free-text summary, which may identify them.
+/// A child's, adult's or victim's identifying details and the free-text summary (or the
+/// concerns of a referral), which may identify them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildPersonalData {
     /// Given name.

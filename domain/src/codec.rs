@@ -52,8 +52,13 @@ impl StoredEvent for crate::case::CaseEvent {
 }
 
 impl StoredEvent for crate::partnership::PartnershipEvent {
-    const EVENT_TYPES: &'static [&'static str] =
-        &["PartnershipEstablished", "OrganisationRegistered"];
+    const EVENT_TYPES: &'static [&'static str] = &[
+        "PartnershipEstablished",
+        "OrganisationRegistered",
+        "PartnershipSettingsChanged",
+        "OrganisationRetired",
+        "BankHolidayDeclared",
+    ];
 }
 
 /// Reads a stored event back into its type, upcasting older schema versions.

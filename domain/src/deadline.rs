@@ -45,6 +45,13 @@ pub enum DeadlineKind {
     PublicationTakeDown,
     /// A recommendation's action completed by its owner.
     Recommendation,
+    /// A safeguarding adult review completed within 6 months of the decision, paused time not
+    /// counting.
+    SarCompletion,
+    /// A domestic homicide review decided within one month of the notification.
+    DhrDecision,
+    /// A domestic homicide review completed within 6 months of the decision.
+    DhrCompletion,
 }
 
 impl DeadlineKind {
@@ -67,6 +74,9 @@ impl DeadlineKind {
             DeadlineKind::LcsprReportToPanel => "lcspr_report_to_panel",
             DeadlineKind::PublicationTakeDown => "publication_take_down",
             DeadlineKind::Recommendation => "recommendation",
+            DeadlineKind::SarCompletion => "sar_completion",
+            DeadlineKind::DhrDecision => "dhr_decision",
+            DeadlineKind::DhrCompletion => "dhr_completion",
         }
     }
 
@@ -89,6 +99,9 @@ impl DeadlineKind {
             DeadlineKind::LcsprReportToPanel => "RecordFinalReportSentToPanel",
             DeadlineKind::PublicationTakeDown => "(taken down from the website; not yet recorded)",
             DeadlineKind::Recommendation => "CompleteRecommendation",
+            DeadlineKind::SarCompletion => "CompleteSar",
+            DeadlineKind::DhrDecision => "RecordDhrDecision",
+            DeadlineKind::DhrCompletion => "CompleteDhr",
         }
     }
 }
@@ -137,6 +150,10 @@ pub struct Deadline {
     pub original_due_at: Option<DateTime<Utc>>,
     /// What the deadline is about when a case has several of a kind (a recommendation's id).
     pub reference: Option<Uuid>,
+    /// When its clock stopped, while it is stopped (a paused safeguarding adult review): the
+    /// days from then to the instant asked about do not count, so the due day moves with them.
+    #[serde(default)]
+    pub paused_since: Option<DateTime<Utc>>,
 }
 
 impl Deadline {
@@ -155,6 +172,7 @@ impl Deadline {
             not_applicable: false,
             original_due_at: None,
             reference: None,
+            paused_since: None,
         }
     }
 
@@ -181,18 +199,33 @@ impl Deadline {
         Uuid::new_v5(&Uuid::NAMESPACE_URL, name.as_bytes())
     }
 
+    /// When it falls due as seen at `as_of`: `due_at`, moved on by the calendar days its clock
+    /// has stood still since `paused_since` (at the same local time of day).
+    pub fn due_at_as_of(&self, as_of: DateTime<Utc>) -> DateTime<Utc> {
+        let Some(since) = self.paused_since.filter(|since| *since <= as_of) else {
+            return self.due_at;
+        };
+        let days = (local_date(as_of) - local_date(since)).num_days();
+        let day = local_date(self.due_at)
+            .checked_add_days(chrono::Days::new(u64::try_from(days).unwrap_or(0)))
+            .unwrap_or(chrono::NaiveDate::MAX);
+        let time = self.due_at.with_timezone(&chrono_tz::Europe::London).time();
+        crate::calendar::at_local_time(day, time)
+    }
+
     /// The status at `as_of`. A fulfilment dated after `as_of` is not yet known then.
     pub fn status(&self, as_of: DateTime<Utc>, calendar: &WorkingCalendar) -> DeadlineStatus {
         if self.not_applicable {
             return DeadlineStatus::NotApplicable;
         }
+        let due_at = self.due_at_as_of(as_of);
         match self.fulfilled_at.filter(|at| *at <= as_of) {
-            Some(at) if at <= self.due_at => DeadlineStatus::Met,
+            Some(at) if at <= due_at => DeadlineStatus::Met,
             Some(_) => DeadlineStatus::MetLate,
-            None if as_of > self.due_at => DeadlineStatus::Breached,
+            None if as_of > due_at => DeadlineStatus::Breached,
             None => {
                 let days_left =
-                    calendar.working_days_between(local_date(as_of), local_date(self.due_at));
+                    calendar.working_days_between(local_date(as_of), local_date(due_at));
                 if days_left <= 1 {
                     DeadlineStatus::DueSoon
                 } else {
@@ -209,11 +242,12 @@ impl Deadline {
             DeadlineStatus::Breached => as_of,
             _ => return None,
         };
+        let due_at = self.due_at_as_of(as_of);
         Some(Lateness {
             working_days: calendar
-                .working_days_between(local_date(self.due_at), local_date(until))
+                .working_days_between(local_date(due_at), local_date(until))
                 .max(0),
-            hours: (until - self.due_at).num_hours(),
+            hours: (until - due_at).num_hours(),
         })
     }
 }

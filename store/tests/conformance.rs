@@ -168,6 +168,7 @@ conformance!(
     read_all_pages,
     event_by_id,
     ping_and_head,
+    data_keys_are_stored_read_and_erased,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -971,4 +972,28 @@ fn test_database_url_keeps_server_and_options() {
         with_database("postgres://h:5432", "x"),
         "postgres://h:5432/x"
     );
+}
+
+async fn data_keys_are_stored_read_and_erased(db: &TestDb) {
+    // The event store applies the migrations that create the key table.
+    let store = db.open().await;
+    let keys = casetrail_store::open_data_keys(&db.url).await.unwrap();
+    let id = uuid::Uuid::new_v4();
+    let key = [7u8; 32];
+    assert_eq!(keys.get(id).await.unwrap(), None);
+    keys.put(id, &key).await.unwrap();
+    // Storing again (a retried command) changes nothing, even with other bytes.
+    keys.put(id, &[9u8; 32]).await.unwrap();
+    assert_eq!(keys.get(id).await.unwrap(), Some(key));
+    assert!(keys.erase(id).await.unwrap());
+    assert_eq!(
+        keys.get(id).await.unwrap(),
+        None,
+        "an erased key is gone for ever"
+    );
+    assert!(!keys.erase(id).await.unwrap());
+    // An erased key is not brought back by a late retry of the command that stored it.
+    keys.put(id, &key).await.unwrap();
+    assert_eq!(keys.get(id).await.unwrap(), None);
+    store.close().await;
 }

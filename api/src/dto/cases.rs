@@ -272,7 +272,7 @@ pub struct CaseSummary {
     pub case_id: Uuid,
     /// `child`, `adult` or `domestic_homicide`.
     pub kind: String,
-    /// Life-cycle stage, e.g. `notified`, `panel_notified`.
+    /// Life-cycle stage, e.g. `notified`, `panel_notified`, `sar_in_progress`, `dhr_decided`.
     pub stage: String,
     /// Version (ETag).
     pub version: u64,
@@ -293,6 +293,7 @@ pub struct CaseSummary {
     "child": {"reference": "SBC-2022-0412", "age_band": "6_to_10", "sex": "female",
               "ethnicity": "White British", "looked_after": false, "child_protection_plan": true},
     "incident_date": "2022-12-20",
+    "adult": null, "sar": null, "victim": null, "dhr": null,
     "notification": {"became_aware_on": "2022-12-22", "harm": "serious_harm",
                      "abuse_or_neglect": "suspected", "location_basis": "in_area"},
     "panel_notification": {"panel_reference": "CSPRP-2022-1234", "submitted_on": "2022-12-29",
@@ -321,14 +322,23 @@ pub struct CaseDetail {
     pub version: u64,
     /// When opened.
     pub opened_at: DateTime<Utc>,
-    /// How the case came: `notification` (by the local authority) or `referral`.
+    /// How the case came: `notification` (a serious incident notified by the local authority,
+    /// or a domestic homicide) or `referral` (for a child or a safeguarding adult review).
     pub origin: String,
     /// The organisation that notified or referred the case.
     pub opened_by: String,
-    /// The child, without identifying details.
-    pub child: ChildView,
-    /// Incident date.
-    pub incident_date: NaiveDate,
+    /// The child, without identifying details (child cases; `null` otherwise).
+    pub child: Option<ChildView>,
+    /// Incident date (child cases; `null` otherwise).
+    pub incident_date: Option<NaiveDate>,
+    /// The adult, without identifying details (adult cases; `null` otherwise).
+    pub adult: Option<super::AdultView>,
+    /// The safeguarding adult review (adult cases; `null` otherwise).
+    pub sar: Option<super::SarView>,
+    /// The victim, without identifying details (domestic homicide cases; `null` otherwise).
+    pub victim: Option<super::VictimView>,
+    /// The domestic homicide review (domestic homicide cases; `null` otherwise).
+    pub dhr: Option<super::DhrView>,
     /// The statutory notification's facts (notified cases only).
     pub notification: Option<NotificationView>,
     /// The Panel notification, once recorded.

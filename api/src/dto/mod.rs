@@ -1,12 +1,18 @@
 //! Wire types: request bodies and responses, with the examples the OpenAPI document shows.
 //! Domain types stay free of HTTP concerns; conversion happens here, at the edge.
 
+mod adult_review;
 mod after_review;
 mod cases;
+mod homicide_review;
+mod partnership;
 mod rapid_review;
 
+pub use adult_review::*;
 pub use after_review::*;
 pub use cases::*;
+pub use homicide_review::*;
+pub use partnership::*;
 pub use rapid_review::*;
 
 /// Declares that a wire enum and a domain enum have the same variants, both ways.

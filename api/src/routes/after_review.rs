@@ -127,8 +127,9 @@ case_command!(
     "/v1/cases/{case_id}/publication",
     "Publish the review",
     "The review was published on the partnership's website (after the final report went to the \
-Panel). Fulfils `lcspr_publication` and opens `publication_take_down` a year later. Role: \
-`business_manager`.",
+Panel). Fulfils `lcspr_publication` and opens `publication_take_down` a year later. A \
+safeguarding adult review is published once completed, a domestic homicide review once submitted \
+to the Home Office. Role: `business_manager`.",
     PublishReviewRequest,
     |body, _input| CaseCommand::PublishReview(cmd::PublishReview {
         url: body.url,
@@ -178,9 +179,9 @@ case_command!(
     "CloseCase",
     "/v1/cases/{case_id}/closure",
     "Close the case",
-    "Closes the case with a reason. Deadlines still owed become `not_applicable`, except the \
-recommendations' actions, which stay due; after closure only CompleteRecommendation is accepted. \
-Role: `business_manager`.",
+    "Closes the case (of any kind: child, adult or domestic homicide) with a reason. Deadlines \
+still owed become `not_applicable`, except the recommendations' actions, which stay due; after \
+closure only CompleteRecommendation is accepted. Role: `business_manager`.",
     CloseCaseRequest,
     |body, _input| CaseCommand::CloseCase(cmd::CloseCase {
         reason: body.reason.into(),

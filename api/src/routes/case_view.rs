@@ -1,5 +1,6 @@
 //! The case read model as the API shows it: no personal data, deadlines evaluated at an instant.
 
+use crate::dto::{AdultView, DhrView, SarAgencyReportView, SarPauseView, SarView, VictimView};
 use crate::dto::{
     AfterReviewView, AgencyReportView, CaseDetail, CaseSummary, ChildView, DeadlineView,
     DecisionView, DraftView, LateBy, NotificationView, OrganisationActView, PanelNotificationView,
@@ -33,7 +34,7 @@ pub fn summary(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc
         kind: enum_str(&record.case.kind),
         stage: enum_str(&record.case.stage),
         version: record.version,
-        reference: record.case.child().reference.clone(),
+        reference: record.case.reference().to_owned(),
         opened_at: record.case.opened_at,
         has_overdue_deadlines,
     }
@@ -52,7 +53,8 @@ pub fn deadline_views(
             case_id: case.case_id.as_uuid(),
             kind: d.kind.as_str().to_owned(),
             organisation: d.organisation.as_ref().map(ToString::to_string),
-            due_at: d.due_at,
+            // A paused review's clock stands still: its due instant moves on with `now`.
+            due_at: d.due_at_as_of(now),
             status: d.status(now, &partnership.calendar).into(),
             fulfilled_at: d.fulfilled_at.filter(|at| *at <= now),
             late_by: d.late_by(now, &partnership.calendar).map(|l| LateBy {
@@ -127,7 +129,6 @@ fn rapid_review(case: &Case) -> Option<RapidReviewView> {
 /// The case in full.
 pub fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>) -> CaseDetail {
     let case = &record.case;
-    let child = case.child();
     CaseDetail {
         case_id: case.case_id.as_uuid(),
         kind: enum_str(&case.kind),
@@ -135,22 +136,27 @@ pub fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>
         version: record.version,
         opened_at: case.opened_at,
         origin: match case.origin {
-            Origin::Notification(_) => "notification".to_owned(),
-            Origin::Referral(_) => "referral".to_owned(),
+            Origin::Notification(_) | Origin::HomicideNotification(_) => "notification".to_owned(),
+            Origin::Referral(_) | Origin::AdultReferral(_) => "referral".to_owned(),
         },
         opened_by: case.opened_by().to_string(),
-        child: ChildView {
+        child: case.child().map(|child| ChildView {
             reference: child.reference.clone(),
             age_band: enum_str(&child.age_band),
             sex: child.sex.clone(),
             ethnicity: child.ethnicity.clone(),
             looked_after: child.looked_after,
             child_protection_plan: child.child_protection_plan,
-        },
+        }),
         incident_date: match &case.origin {
-            Origin::Notification(n) => n.incident_date,
-            Origin::Referral(r) => r.incident_date,
+            Origin::Notification(n) => Some(n.incident_date),
+            Origin::Referral(r) => Some(r.incident_date),
+            _ => None,
         },
+        adult: adult(case),
+        sar: sar(case),
+        victim: victim(case),
+        dhr: dhr(case),
         notification: case.notification().map(|n| NotificationView {
             became_aware_on: n.became_aware_on,
             harm: n.harm.into(),
@@ -218,4 +224,90 @@ fn after_review(case: &Case) -> AfterReviewView {
         closure_reason: after.closed.as_ref().map(|c| c.reason.into()),
         closed_at: after.closed.as_ref().map(|c| c.occurred_at),
     }
+}
+
+fn adult(case: &Case) -> Option<AdultView> {
+    let referral = case.adult_referral()?;
+    let adult = &referral.adult;
+    Some(AdultView {
+        reference: adult.reference.clone(),
+        age_band: enum_str(&adult.age_band),
+        sex: adult.sex.clone(),
+        ethnicity: adult.ethnicity.clone(),
+        adult_died: referral.adult_died,
+        abuse_or_neglect: referral.abuse_or_neglect.into(),
+        serious_abuse_or_neglect: referral.serious_abuse_or_neglect,
+        joint_working_concern: referral.joint_working_concern,
+        mandatory_criteria_met: referral.mandatory_criteria_unmet().is_none(),
+    })
+}
+
+fn sar(case: &Case) -> Option<SarView> {
+    let sar = case.sar.as_ref()?;
+    let commissioned = sar.commissioned.as_ref();
+    let published = sar.published.as_ref();
+    Some(SarView {
+        decision: sar.decision.as_ref().map(|d| d.decision.into()),
+        decided_at: sar.decision.as_ref().map(|d| d.occurred_at),
+        reviewer: commissioned.map(|c| c.reviewer.clone()),
+        reviewer_organisation: commissioned
+            .and_then(|c| c.reviewer_organisation.as_ref())
+            .map(ToString::to_string),
+        commissioned_at: commissioned.map(|c| c.occurred_at),
+        agency_reports: sar
+            .agency_reports
+            .iter()
+            .map(|(org, report)| SarAgencyReportView {
+                organisation: org.to_string(),
+                requested_at: report.requested_at,
+                submitted_at: report.submitted_at,
+            })
+            .collect(),
+        family_invited_at: sar.family_invited_at,
+        pauses: sar
+            .pauses
+            .iter()
+            .map(|p| SarPauseView {
+                paused_at: p.paused_at,
+                resumed_at: p.resumed_at,
+            })
+            .collect(),
+        paused: sar.open_pause().is_some(),
+        completed_at: sar.completed.as_ref().map(|c| c.occurred_at),
+        principles_with_findings: sar
+            .completed
+            .iter()
+            .flat_map(|c| c.principles_with_findings.iter().map(|p| (*p).into()))
+            .collect(),
+        published_at: published.map(|p| p.occurred_at),
+        url: published.and_then(|p| p.url.clone()),
+    })
+}
+
+fn victim(case: &Case) -> Option<VictimView> {
+    let notified = case.homicide_notification()?;
+    let victim = &notified.victim;
+    Some(VictimView {
+        reference: victim.reference.clone(),
+        age_band: enum_str(&victim.age_band),
+        sex: victim.sex.clone(),
+        ethnicity: victim.ethnicity.clone(),
+        date_of_death: notified.date_of_death,
+    })
+}
+
+fn dhr(case: &Case) -> Option<DhrView> {
+    let dhr = case.dhr.as_ref()?;
+    let commissioned = dhr.commissioned.as_ref();
+    let published = dhr.published.as_ref();
+    Some(DhrView {
+        conduct_review: dhr.decision.as_ref().map(|d| d.conduct_review),
+        decided_at: dhr.decision.as_ref().map(|d| d.occurred_at),
+        chair: commissioned.map(|c| c.chair.clone()),
+        commissioned_at: commissioned.map(|c| c.occurred_at),
+        completed_at: dhr.completed_at,
+        submitted_to_home_office_at: dhr.submitted_to_home_office_at,
+        published_at: published.map(|p| p.occurred_at),
+        url: published.and_then(|p| p.url.clone()),
+    })
 }

@@ -167,7 +167,7 @@ fn child_details(child: &ChildInput) -> ChildDetails {
 
 /// Runs a command that opens a case: a new case id (derived from the Idempotency-Key when one
 /// is sent, so a retry names the same case) and a new data key sealing the personal data.
-async fn open_case(
+pub(crate) async fn open_case(
     req: &HttpRequest,
     state: &AppState,
     actor: &Actor,
@@ -391,8 +391,9 @@ pub async fn get_case(
 #[utoipa::path(
     operation_id = "GetPersonalDetails",
     tag = "Child cases",
-    summary = "Read the child's identifying details",
-    description = "Names, date of birth and the notification summary, unsealed. Only for the \
+    summary = "Read the identifying details of the child, adult or victim",
+    description = "Names, date of birth and the notification summary (a safeguarding adult \
+review referral's concerns), unsealed, for any kind of case. Only for the \
 business manager, the local authority's notifiers, the Independent Advisor and reviewers who may \
 see the case. 410 when the details have been erased.",
     params(("case_id" = Uuid, Path, description = "The case")),

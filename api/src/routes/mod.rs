@@ -1,15 +1,25 @@
 //! HTTP resources, registered once for both the router and the OpenAPI document.
 
-/// Declares one command endpoint: its documentation, route and conversion from the body.
+/// Declares one command endpoint: its documentation, route and conversion from the body. The
+/// OpenAPI tag is "Child cases" unless given first as `tag = "…",`.
 macro_rules! case_command {
     (
         $name:ident, $op:literal, $path:literal, $summary:literal, $description:literal,
         $body:ident, |$value:ident, $input:ident| $convert:expr
     ) => {
+        case_command!(
+            tag = "Child cases", $name, $op, $path, $summary, $description, $body,
+            |$value, $input| $convert
+        );
+    };
+    (
+        tag = $tag:literal, $name:ident, $op:literal, $path:literal, $summary:literal,
+        $description:literal, $body:ident, |$value:ident, $input:ident| $convert:expr
+    ) => {
         #[doc = $summary]
         #[utoipa::path(
                     operation_id = $op,
-                    tag = "Child cases",
+                    tag = $tag,
                     summary = $summary,
                     description = $description,
                     request_body = $body,
@@ -55,10 +65,13 @@ macro_rules! case_command {
     };
 }
 
+pub mod admin;
+pub mod adult_review;
 pub mod after_review;
 pub mod case_view;
 pub mod cases;
 pub mod command;
+pub mod homicide_review;
 pub mod ops;
 pub mod rapid_review;
 
@@ -98,6 +111,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(after_review::add_recommendation)
         .service(after_review::complete_recommendation)
         .service(after_review::close_case)
+        .service(adult_review::refer_safeguarding_adult_review)
+        .service(adult_review::record_sar_decision)
+        .service(adult_review::commission_sar)
+        .service(adult_review::record_family_invited)
+        .service(adult_review::pause_sar)
+        .service(adult_review::resume_sar)
+        .service(adult_review::complete_sar)
+        .service(homicide_review::notify_domestic_homicide)
+        .service(homicide_review::record_dhr_decision)
+        .service(homicide_review::commission_dhr)
+        .service(homicide_review::complete_dhr)
+        .service(homicide_review::submit_dhr_to_home_office)
+        .service(admin::get_partnership)
+        .service(admin::change_partnership_settings)
+        .service(admin::register_organisation)
+        .service(admin::retire_organisation)
+        .service(admin::declare_bank_holiday)
         .service(ops::live)
         .service(ops::ready)
         .service(ops::metrics);

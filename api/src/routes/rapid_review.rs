@@ -96,7 +96,8 @@ case_command!(
     "Ask an agency for its report",
     "Asks a registered organisation for its rapid review report, due at close of business on day 6 \
 (`rr_agency_report`). The organisation becomes involved in the case, so its users can see it. \
-Role: `business_manager`.",
+On an adult case, asks for a report to the commissioned safeguarding adult review (no rapid \
+review deadline; never from the reviewer's own organisation). Role: `business_manager`.",
     OrganisationRequest,
     |body, _input| CaseCommand::RequestAgencyReport(cmd::ForOrganisation {
         organisation: command::organisation("organisation", &body.organisation)?,
@@ -111,7 +112,8 @@ case_command!(
     "Submit an agency report",
     "An agency submits its report for the rapid review: its involvement, a summary and the learning \
 it has identified (all sealed). Only for a report requested from the user's own organisation, \
-once. Fulfils the organisation's `rr_agency_report` deadline. Role: `agency_user`.",
+once. Fulfils the organisation's `rr_agency_report` deadline. On an adult case, the report goes to \
+the safeguarding adult review, until it is completed. Role: `agency_user`.",
     SubmitAgencyReportRequest,
     |body, input| {
         let organisation = command::organisation("organisation", &body.organisation)?;

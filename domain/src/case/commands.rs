@@ -1,5 +1,6 @@
 //! Commands on a case, already parsed from the wire into domain types.
 
+use super::adult_review::{SafeguardingPrinciple, SarDecision};
 use super::decision::{DecisionCriterion, ReviewDecision};
 use super::practice_review::{ClosureReason, ReconsideredOutcome};
 use super::rapid_review::DraftMilestone;
@@ -273,6 +274,132 @@ pub struct CloseCase {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
+/// What the referrer or notifier knows of an adult or a victim (identifying details are sealed
+/// separately; the date of birth is used here only to derive the age band).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonDetails {
+    /// Pseudonymous reference.
+    pub reference: String,
+    /// Date of birth.
+    pub date_of_birth: NaiveDate,
+    /// Sex.
+    pub sex: String,
+    /// Ethnicity.
+    pub ethnicity: String,
+}
+
+/// ReferSafeguardingAdultReview: an organisation asks the Safeguarding Adults Board to consider
+/// a safeguarding adult review (Care Act 2014 s44).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferSafeguardingAdultReview {
+    /// Id for the new case, chosen by the edge.
+    pub case_id: CaseId,
+    /// The adult.
+    pub adult: PersonDetails,
+    /// Names, date of birth and the concerns, sealed by the edge.
+    pub personal_data: SealedPersonalData,
+    /// Whether the adult died.
+    pub adult_died: bool,
+    /// Whether abuse or neglect is known or suspected.
+    pub abuse_or_neglect: AbuseOrNeglect,
+    /// For a living adult, whether the abuse or neglect was serious (absent when the adult died).
+    pub serious_abuse_or_neglect: Option<bool>,
+    /// Whether there is concern about how agencies worked together.
+    pub joint_working_concern: bool,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// RecordSarDecision: the Board decided whether to hold a review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordSarDecision {
+    /// The decision.
+    pub decision: SarDecision,
+    /// The rationale, sealed by the edge.
+    pub rationale: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// CommissionSar: the review is commissioned from a reviewer independent of the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommissionSar {
+    /// The reviewer's name.
+    pub reviewer: String,
+    /// The reviewer's organisation, when one of the partnership's.
+    pub reviewer_organisation: Option<OrgSlug>,
+    /// Terms of reference, sealed by the edge.
+    pub terms_of_reference: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// PauseSar: the review stops (e.g. for court proceedings); its clock stops with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PauseSar {
+    /// Why, sealed by the edge.
+    pub reason: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// CompleteSar: the review is completed, with findings against the six principles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompleteSar {
+    /// The principles under which there are findings.
+    pub principles_with_findings: Vec<SafeguardingPrinciple>,
+    /// The findings, sealed by the edge.
+    pub findings: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// NotifyDomesticHomicide: a death that may be a domestic homicide is notified to the partnership.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyDomesticHomicide {
+    /// Id for the new case, chosen by the edge.
+    pub case_id: CaseId,
+    /// The victim.
+    pub victim: PersonDetails,
+    /// Names, date of birth and the summary, sealed by the edge.
+    pub personal_data: SealedPersonalData,
+    /// The day the victim died.
+    pub date_of_death: NaiveDate,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// RecordDhrDecision: whether to conduct a domestic homicide review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordDhrDecision {
+    /// Whether a review is conducted.
+    pub conduct_review: bool,
+    /// The rationale, sealed by the edge.
+    pub rationale: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// CommissionDhr: the review is commissioned from an independent chair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommissionDhr {
+    /// The independent chair.
+    pub chair: String,
+    /// Terms of reference, sealed by the edge.
+    pub terms_of_reference: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// CompleteDhr: the overview report is completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompleteDhr {
+    /// The overview report's summary and findings, sealed by the edge.
+    pub overview: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
 /// Declares the command enum and its names (each also an OpenAPI operationId).
 macro_rules! case_commands {
     ($($(#[$doc:meta])* $variant:ident($payload:ty)),* $(,)?) => {
@@ -352,4 +479,28 @@ case_commands! {
     CompleteRecommendation(CompleteRecommendation),
     /// See [`CloseCase`].
     CloseCase(CloseCase),
+    /// See [`ReferSafeguardingAdultReview`].
+    ReferSafeguardingAdultReview(ReferSafeguardingAdultReview),
+    /// See [`RecordSarDecision`].
+    RecordSarDecision(RecordSarDecision),
+    /// See [`CommissionSar`].
+    CommissionSar(CommissionSar),
+    /// The adult's family was invited to contribute to the review.
+    RecordFamilyInvited(At),
+    /// See [`PauseSar`].
+    PauseSar(PauseSar),
+    /// The paused review resumes.
+    ResumeSar(At),
+    /// See [`CompleteSar`].
+    CompleteSar(CompleteSar),
+    /// See [`NotifyDomesticHomicide`].
+    NotifyDomesticHomicide(NotifyDomesticHomicide),
+    /// See [`RecordDhrDecision`].
+    RecordDhrDecision(RecordDhrDecision),
+    /// See [`CommissionDhr`].
+    CommissionDhr(CommissionDhr),
+    /// See [`CompleteDhr`].
+    CompleteDhr(CompleteDhr),
+    /// The review was submitted to the Home Office quality assurance panel.
+    SubmitDhrToHomeOffice(At),
 }

@@ -1,6 +1,12 @@
 //! Events of a case stream: the facts, in the past tense. Stored type names never change.
 
+use super::adult_review::{
+    SarCommissioned, SarCompleted, SarDecisionRecorded, SarPaused, SarReferred,
+};
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
+use super::homicide_review::{
+    DhrCommissioned, DhrCompleted, DhrDecisionRecorded, DomesticHomicideNotified,
+};
 use super::practice_review::{
     CaseClosed, DecisionReconsidered, FamilyCommunicationRecorded, PanelResponseRecorded,
     PracticeReviewCommissioned, PublicationDelayApproved, PublicationWithheld, RecommendationAdded,
@@ -264,4 +270,28 @@ case_events! {
     RecommendationCompleted(RecommendationCompleted),
     /// The case was closed.
     CaseClosed(CaseClosed),
+    /// An organisation referred an adult for a safeguarding adult review (opens an adult case).
+    SarReferred(SarReferred),
+    /// The Safeguarding Adults Board decided on a review.
+    SarDecisionRecorded(SarDecisionRecorded),
+    /// The safeguarding adult review was commissioned.
+    SarCommissioned(SarCommissioned),
+    /// The adult's family was invited to contribute to the review.
+    FamilyInvited(Occurred),
+    /// The safeguarding adult review was paused.
+    SarPaused(SarPaused),
+    /// The safeguarding adult review resumed.
+    SarResumed(Occurred),
+    /// The safeguarding adult review was completed.
+    SarCompleted(SarCompleted),
+    /// A domestic homicide was notified (opens a domestic homicide case).
+    DomesticHomicideNotified(DomesticHomicideNotified),
+    /// The partnership decided whether to conduct a domestic homicide review.
+    DhrDecisionRecorded(DhrDecisionRecorded),
+    /// The domestic homicide review was commissioned.
+    DhrCommissioned(DhrCommissioned),
+    /// The domestic homicide review's overview report was completed.
+    DhrCompleted(DhrCompleted),
+    /// The review went to the Home Office quality assurance panel.
+    DhrSubmittedToHomeOffice(Occurred),
 }

@@ -1,10 +1,13 @@
 //! A case: one child, adult or domestic homicide under review, from notification to closure.
 
+pub mod adult_review;
 pub mod commands;
 mod decide;
 pub mod decision;
 mod events;
+pub mod homicide_review;
 mod occurred_at;
+mod person;
 pub mod practice_review;
 pub mod rapid_review;
 mod state;
@@ -15,6 +18,7 @@ pub use events::{
     AbuseOrNeglect, AgeBand, CaseEvent, CaseReferred, ChildProfile, Harm, IncidentNotified,
     LocationBasis, PanelNotificationRecorded, SealedPersonalData,
 };
+pub use person::{AdultAgeBand, PersonProfile};
 pub use state::{Case, CaseKind, Origin, PanelNotification, Stage};
 
 #[cfg(test)]

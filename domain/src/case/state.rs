@@ -1,9 +1,13 @@
 //! A case's state, folded from its events.
 
+use super::adult_review::{AdultReview, Pause, SarReferred};
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
+use super::homicide_review::{DomesticHomicideNotified, HomicideReview};
 use super::practice_review::{AfterReview, PracticeReview, Recommendation, ReconsideredOutcome};
 use super::rapid_review::{AgencyReport, RapidReview, Schedule};
-use super::{CaseEvent, CaseReferred, ChildProfile, IncidentNotified, SealedPersonalData};
+use super::{
+    CaseEvent, CaseReferred, ChildProfile, IncidentNotified, PersonProfile, SealedPersonalData,
+};
 use crate::calendar::local_date;
 use crate::deadline::{Deadline, DeadlineKind};
 use crate::partnership::{ClockStart, Partnership, StatutoryPartner};
@@ -52,6 +56,27 @@ pub enum Stage {
     PublicationWithheld,
     /// The case is closed.
     Closed,
+    /// An adult was referred for a safeguarding adult review; the Board is yet to decide.
+    SarReferred,
+    /// The Board decided (a review not yet commissioned, or none required).
+    SarDecided,
+    /// The safeguarding adult review is under way.
+    SarInProgress,
+    /// The safeguarding adult review is paused; its clock is stopped.
+    SarPaused,
+    /// The safeguarding adult review is completed, not yet published.
+    SarCompleted,
+    /// A domestic homicide was notified; the decision on a review is due within a month.
+    DhrNotified,
+    /// The decision on a domestic homicide review was made (a review not yet commissioned, or
+    /// none).
+    DhrDecided,
+    /// The domestic homicide review is under way.
+    DhrInProgress,
+    /// The domestic homicide review's overview report is completed.
+    DhrCompleted,
+    /// The review is with the Home Office quality assurance panel.
+    SubmittedToHomeOffice,
 }
 
 /// The Panel notification as recorded.
@@ -72,6 +97,10 @@ pub enum Origin {
     Notification(IncidentNotified),
     /// An organisation's referral for consideration.
     Referral(CaseReferred),
+    /// An organisation's referral for a safeguarding adult review.
+    AdultReferral(SarReferred),
+    /// The notification of a domestic homicide.
+    HomicideNotification(DomesticHomicideNotified),
 }
 
 /// A case as its events have made it.
@@ -99,12 +128,30 @@ pub struct Case {
     pub decision: Option<DecisionReached>,
     /// Everything after the rapid review.
     pub after: AfterReview,
+    /// The safeguarding adult review (adult cases only).
+    pub sar: Option<AdultReview>,
+    /// The domestic homicide review (domestic homicide cases only).
+    pub dhr: Option<HomicideReview>,
 }
 
 impl Case {
     /// Folds one event into the case (`None` before it exists).
     pub fn evolve(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
         match (state, event) {
+            (None, CaseEvent::SarReferred(referred)) => Some(Case::opened(
+                referred.case_id,
+                Stage::SarReferred,
+                referred.occurred_at,
+                Origin::AdultReferral(referred.clone()),
+                referred.referred_by.clone(),
+            )),
+            (None, CaseEvent::DomesticHomicideNotified(notified)) => Some(Case::opened(
+                notified.case_id,
+                Stage::DhrNotified,
+                notified.occurred_at,
+                Origin::HomicideNotification(notified.clone()),
+                notified.notified_by.clone(),
+            )),
             (None, CaseEvent::IncidentNotified(notified)) => Some(Case::opened(
                 notified.case_id,
                 Stage::Notified,
@@ -136,9 +183,14 @@ impl Case {
         origin: Origin,
         by: OrgSlug,
     ) -> Case {
+        let kind = match origin {
+            Origin::Notification(_) | Origin::Referral(_) => CaseKind::Child,
+            Origin::AdultReferral(_) => CaseKind::Adult,
+            Origin::HomicideNotification(_) => CaseKind::DomesticHomicide,
+        };
         Case {
             case_id,
-            kind: CaseKind::Child,
+            kind,
             stage,
             opened_at,
             origin,
@@ -148,6 +200,8 @@ impl Case {
             votes: BTreeMap::new(),
             decision: None,
             after: AfterReview::default(),
+            sar: (kind == CaseKind::Adult).then(AdultReview::default),
+            dhr: (kind == CaseKind::DomesticHomicide).then(HomicideReview::default),
         }
     }
 
@@ -155,15 +209,51 @@ impl Case {
     pub fn notification(&self) -> Option<&IncidentNotified> {
         match &self.origin {
             Origin::Notification(notified) => Some(notified),
-            Origin::Referral(_) => None,
+            _ => None,
         }
     }
 
-    /// The child, without identifying details.
-    pub fn child(&self) -> &ChildProfile {
+    /// The child, without identifying details (child cases only).
+    pub fn child(&self) -> Option<&ChildProfile> {
         match &self.origin {
-            Origin::Notification(notified) => &notified.child,
-            Origin::Referral(referred) => &referred.child,
+            Origin::Notification(notified) => Some(&notified.child),
+            Origin::Referral(referred) => Some(&referred.child),
+            _ => None,
+        }
+    }
+
+    /// The referral for a safeguarding adult review (adult cases only).
+    pub fn adult_referral(&self) -> Option<&SarReferred> {
+        match &self.origin {
+            Origin::AdultReferral(referred) => Some(referred),
+            _ => None,
+        }
+    }
+
+    /// The notification of a domestic homicide (domestic homicide cases only).
+    pub fn homicide_notification(&self) -> Option<&DomesticHomicideNotified> {
+        match &self.origin {
+            Origin::HomicideNotification(notified) => Some(notified),
+            _ => None,
+        }
+    }
+
+    /// The case's pseudonymous reference, whoever it is about.
+    pub fn reference(&self) -> &str {
+        match &self.origin {
+            Origin::Notification(notified) => &notified.child.reference,
+            Origin::Referral(referred) => &referred.child.reference,
+            Origin::AdultReferral(referred) => &referred.adult.reference,
+            Origin::HomicideNotification(notified) => &notified.victim.reference,
+        }
+    }
+
+    /// The adult or the victim, without identifying details (adult and domestic homicide cases).
+    pub fn person(&self) -> Option<&PersonProfile> {
+        match &self.origin {
+            Origin::AdultReferral(referred) => Some(&referred.adult),
+            Origin::HomicideNotification(notified) => Some(&notified.victim),
+            _ => None,
         }
     }
 
@@ -173,6 +263,8 @@ impl Case {
         match &self.origin {
             Origin::Notification(notified) => &notified.personal_data,
             Origin::Referral(referred) => &referred.personal_data,
+            Origin::AdultReferral(referred) => &referred.personal_data,
+            Origin::HomicideNotification(notified) => &notified.personal_data,
         }
     }
 
@@ -181,12 +273,27 @@ impl Case {
         match &self.origin {
             Origin::Notification(notified) => &notified.notified_by,
             Origin::Referral(referred) => &referred.referred_by,
+            Origin::AdultReferral(referred) => &referred.referred_by,
+            Origin::HomicideNotification(notified) => &notified.notified_by,
         }
     }
 
     fn apply(&mut self, event: &CaseEvent) {
         match event {
-            CaseEvent::IncidentNotified(_) | CaseEvent::CaseReferred(_) => {}
+            CaseEvent::IncidentNotified(_)
+            | CaseEvent::CaseReferred(_)
+            | CaseEvent::SarReferred(_)
+            | CaseEvent::DomesticHomicideNotified(_) => {}
+            CaseEvent::SarDecisionRecorded(_)
+            | CaseEvent::SarCommissioned(_)
+            | CaseEvent::FamilyInvited(_)
+            | CaseEvent::SarPaused(_)
+            | CaseEvent::SarResumed(_)
+            | CaseEvent::SarCompleted(_) => self.apply_to_sar(event),
+            CaseEvent::DhrDecisionRecorded(_)
+            | CaseEvent::DhrCommissioned(_)
+            | CaseEvent::DhrCompleted(_)
+            | CaseEvent::DhrSubmittedToHomeOffice(_) => self.apply_to_dhr(event),
             CaseEvent::PanelNotificationRecorded(recorded) => {
                 if self.stage == Stage::Notified {
                     self.stage = Stage::PanelNotified;
@@ -209,30 +316,42 @@ impl Case {
             }
             CaseEvent::AgencyReportRequested(act) => {
                 self.involved.insert(act.organisation.clone());
-                self.with_review(|r| {
-                    r.agency_reports.insert(
-                        act.organisation.clone(),
-                        AgencyReport {
-                            requested_at: act.occurred_at,
-                            submitted_at: None,
-                        },
-                    );
-                });
+                let report = AgencyReport {
+                    requested_at: act.occurred_at,
+                    submitted_at: None,
+                };
+                // An adult case keeps its reports in the safeguarding adult review.
+                if let Some(sar) = self.sar.as_mut() {
+                    sar.agency_reports.insert(act.organisation.clone(), report);
+                } else {
+                    self.with_review(|r| {
+                        r.agency_reports.insert(act.organisation.clone(), report);
+                    });
+                }
+            }
+            CaseEvent::AgencyReportSubmitted(submitted) if self.sar.is_some() => {
+                if let Some(report) = self
+                    .sar
+                    .as_mut()
+                    .and_then(|sar| sar.agency_reports.get_mut(&submitted.organisation))
+                {
+                    report.submitted_at = Some(submitted.occurred_at);
+                }
             }
             CaseEvent::RapidReviewSubmittedToPanel(done) => {
-                self.stage = Stage::SubmittedToPanel;
+                self.advance_before_practice_review(Stage::SubmittedToPanel);
                 self.with_review(|r| r.submitted_at = Some(done.occurred_at));
             }
             CaseEvent::PanelResponseRecorded(response) => {
-                self.stage = if response.agrees {
+                self.advance_before_practice_review(if response.agrees {
                     Stage::PanelAgreed
                 } else {
                     Stage::Reconsideration
-                };
+                });
                 self.after.panel_response = Some(response.clone());
             }
             CaseEvent::DecisionReconsidered(reconsidered) => {
-                self.stage = Stage::Decided;
+                self.advance_before_practice_review(Stage::Decided);
                 self.after.reconsideration = Some((reconsidered.outcome, reconsidered.occurred_at));
             }
             CaseEvent::FamilyCommunicationRecorded(told) => {
@@ -270,7 +389,13 @@ impl Case {
             }
             CaseEvent::ReviewPublished(published) => {
                 self.stage = Stage::Published;
-                self.with_practice_review(|r| r.published = Some(published.clone()));
+                if let Some(sar) = self.sar.as_mut() {
+                    sar.published = Some(published.clone());
+                } else if let Some(dhr) = self.dhr.as_mut() {
+                    dhr.published = Some(published.clone());
+                } else {
+                    self.with_practice_review(|r| r.published = Some(published.clone()));
+                }
             }
             CaseEvent::PublicationWithheld(withheld) => {
                 self.stage = Stage::PublicationWithheld;
@@ -283,6 +408,85 @@ impl Case {
                 self.with_practice_review(|r| r.report_sent_at = Some(sent.occurred_at));
             }
             other => self.with_review(|r| apply_to_review(r, other)),
+        }
+    }
+
+    fn apply_to_sar(&mut self, event: &CaseEvent) {
+        let Some(sar) = self.sar.as_mut() else {
+            return;
+        };
+        match event {
+            CaseEvent::SarDecisionRecorded(decided) => {
+                self.stage = Stage::SarDecided;
+                sar.decision = Some(decided.clone());
+            }
+            CaseEvent::SarCommissioned(commissioned) => {
+                self.stage = Stage::SarInProgress;
+                if let Some(org) = &commissioned.reviewer_organisation {
+                    self.involved.insert(org.clone());
+                }
+                sar.commissioned = Some(commissioned.clone());
+            }
+            CaseEvent::FamilyInvited(invited) => {
+                sar.family_invited_at = Some(invited.occurred_at);
+            }
+            CaseEvent::SarPaused(paused) => {
+                self.stage = Stage::SarPaused;
+                sar.pauses.push(Pause {
+                    paused_at: paused.occurred_at,
+                    resumed_at: None,
+                });
+            }
+            CaseEvent::SarResumed(resumed) => {
+                self.stage = if sar.commissioned.is_some() {
+                    Stage::SarInProgress
+                } else {
+                    Stage::SarDecided
+                };
+                if let Some(pause) = sar.pauses.last_mut() {
+                    pause.resumed_at = Some(resumed.occurred_at);
+                }
+            }
+            CaseEvent::SarCompleted(completed) => {
+                self.stage = Stage::SarCompleted;
+                sar.completed = Some(completed.clone());
+            }
+            _ => {}
+        }
+    }
+
+    fn apply_to_dhr(&mut self, event: &CaseEvent) {
+        let Some(dhr) = self.dhr.as_mut() else {
+            return;
+        };
+        match event {
+            CaseEvent::DhrDecisionRecorded(decided) => {
+                self.stage = Stage::DhrDecided;
+                dhr.decision = Some(decided.clone());
+            }
+            CaseEvent::DhrCommissioned(commissioned) => {
+                self.stage = Stage::DhrInProgress;
+                dhr.commissioned = Some(commissioned.clone());
+            }
+            CaseEvent::DhrCompleted(completed) => {
+                self.stage = Stage::DhrCompleted;
+                dhr.completed_at = Some(completed.occurred_at);
+            }
+            CaseEvent::DhrSubmittedToHomeOffice(submitted) => {
+                self.stage = Stage::SubmittedToHomeOffice;
+                dhr.submitted_to_home_office_at = Some(submitted.occurred_at);
+            }
+            _ => {}
+        }
+    }
+
+    /// Moves the case to a stage before the LCSPR's, unless an LCSPR is already commissioned.
+    /// Bug fix: the partners may commission it on their decision before the rapid review goes
+    /// to the Panel or the Panel responds, and those later steps moved a case with its LCSPR
+    /// under way (or published) back to `submitted_to_panel`, `panel_agreed` or `decided`.
+    fn advance_before_practice_review(&mut self, stage: Stage) {
+        if self.after.practice_review.is_none() {
+            self.stage = stage;
         }
     }
 
@@ -360,6 +564,12 @@ impl Case {
             .filter_map(|p| partnership.partner_org(p).map(|o| o.slug.clone()))
             .collect();
             deadlines.extend(schedule.deadlines(review, &review.review_team(&partners)));
+        }
+        if let Some(sar) = &self.sar {
+            deadlines.extend(sar.deadlines());
+        }
+        if let Some(dhr) = &self.dhr {
+            deadlines.extend(dhr.deadlines(self.opened_at));
         }
         if let Some(decided_at) = self.decided_at() {
             deadlines.extend(

@@ -1,7 +1,8 @@
 //! Events of a partnership stream.
 
 use super::{Organisation, PartnershipSettings};
-use crate::PartnershipSlug;
+use crate::{OrgSlug, PartnershipSlug};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Something that happened to a partnership.
@@ -19,6 +20,20 @@ pub enum PartnershipEvent {
     },
     /// An organisation joined the partnership.
     OrganisationRegistered(Organisation),
+    /// The partnership changed its settings.
+    PartnershipSettingsChanged(PartnershipSettings),
+    /// An organisation left the partnership (its history stays).
+    OrganisationRetired {
+        /// The organisation.
+        slug: OrgSlug,
+    },
+    /// A one-off bank holiday was proclaimed (e.g. 19 September 2022); running deadlines move.
+    BankHolidayDeclared {
+        /// The day.
+        date: NaiveDate,
+        /// Its name.
+        name: String,
+    },
 }
 
 impl PartnershipEvent {
@@ -27,6 +42,9 @@ impl PartnershipEvent {
         match self {
             PartnershipEvent::PartnershipEstablished { .. } => "PartnershipEstablished",
             PartnershipEvent::OrganisationRegistered(_) => "OrganisationRegistered",
+            PartnershipEvent::PartnershipSettingsChanged(_) => "PartnershipSettingsChanged",
+            PartnershipEvent::OrganisationRetired { .. } => "OrganisationRetired",
+            PartnershipEvent::BankHolidayDeclared { .. } => "BankHolidayDeclared",
         }
     }
 }

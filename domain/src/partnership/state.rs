@@ -3,9 +3,9 @@
 use super::PartnershipEvent;
 use crate::calendar::WorkingCalendar;
 use crate::{OrgSlug, PartnershipSlug};
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What kind of organisation (domain.md "Who is involved").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -108,6 +108,10 @@ pub struct Partnership {
     pub settings: PartnershipSettings,
     /// The working calendar deadlines are computed with.
     pub calendar: WorkingCalendar,
+    /// Organisations that have left; their history stays.
+    pub retired: BTreeSet<OrgSlug>,
+    /// One-off bank holidays declared by the partnership, with their names.
+    pub declared_holidays: BTreeMap<NaiveDate, String>,
 }
 
 impl Partnership {
@@ -127,11 +131,26 @@ impl Partnership {
                 organisations: BTreeMap::new(),
                 settings: settings.clone(),
                 calendar: WorkingCalendar::england_and_wales(),
+                retired: BTreeSet::new(),
+                declared_holidays: BTreeMap::new(),
             }),
             (Some(mut partnership), PartnershipEvent::OrganisationRegistered(org)) => {
                 partnership
                     .organisations
                     .insert(org.slug.clone(), org.clone());
+                Some(partnership)
+            }
+            (Some(mut partnership), PartnershipEvent::PartnershipSettingsChanged(settings)) => {
+                partnership.settings = settings.clone();
+                Some(partnership)
+            }
+            (Some(mut partnership), PartnershipEvent::OrganisationRetired { slug }) => {
+                partnership.retired.insert(slug.clone());
+                Some(partnership)
+            }
+            (Some(mut partnership), PartnershipEvent::BankHolidayDeclared { date, name }) => {
+                partnership.calendar = partnership.calendar.with_extra_holidays([*date]);
+                partnership.declared_holidays.insert(*date, name.clone());
                 Some(partnership)
             }
             // Events that do not apply to the state leave it as it is: replay never fails.
@@ -142,6 +161,13 @@ impl Partnership {
     /// The organisation with this slug.
     pub fn organisation(&self, slug: &OrgSlug) -> Option<&Organisation> {
         self.organisations.get(slug)
+    }
+
+    /// The organisation, if registered and not retired.
+    pub fn active_organisation(&self, slug: &OrgSlug) -> Option<&Organisation> {
+        self.organisations
+            .get(slug)
+            .filter(|org| !self.retired.contains(&org.slug))
     }
 
     /// The organisation that is this statutory partner.

@@ -4,6 +4,8 @@
 
 mod helpers;
 
+mod admin;
+mod adult_and_dhr;
 mod auth;
 mod cases;
 mod errors;

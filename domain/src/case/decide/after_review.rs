@@ -18,7 +18,7 @@ use crate::case::practice_review::{
     RecommendationAdded, RecommendationCompleted, ReviewPublished,
 };
 use crate::case::rapid_review::Occurred;
-use crate::case::{Case, CaseEvent, Stage};
+use crate::case::{Case, CaseEvent, CaseKind, Stage};
 use crate::{DomainError, Role};
 use chrono::{DateTime, Utc};
 
@@ -282,12 +282,29 @@ pub(super) fn add_recommendation(
     ctx: &Context<'_>,
 ) -> Decided {
     require_any_role(ctx, &[Role::BusinessManager, Role::Reviewer])?;
-    let review = case.rapid_review.as_ref().ok_or_else(|| {
-        DomainError::conflict(
-            "rapid_review.not_started",
-            "recommendations come from a review",
-        )
-    })?;
+    // Recommendations come from a review: the rapid review, or a commissioned SAR or DHR.
+    let review_started_at = case
+        .rapid_review
+        .as_ref()
+        .map(|r| r.initiated_at)
+        .or_else(|| {
+            let sar = case.sar.as_ref()?.commissioned.as_ref();
+            sar.map(|c| c.occurred_at)
+        })
+        .or_else(|| {
+            let dhr = case.dhr.as_ref()?.commissioned.as_ref();
+            dhr.map(|c| c.occurred_at)
+        })
+        .ok_or_else(|| match case.kind {
+            CaseKind::Child => DomainError::conflict(
+                "rapid_review.not_started",
+                "recommendations come from a review",
+            ),
+            CaseKind::Adult | CaseKind::DomesticHomicide => DomainError::conflict(
+                "review.not_commissioned",
+                "recommendations come from a commissioned review",
+            ),
+        })?;
     once(
         case.after.recommendations.get(&cmd.recommendation_id),
         "recommendation.already_added",
@@ -295,7 +312,7 @@ pub(super) fn add_recommendation(
     )?;
     check_text("text", &cmd.text, MAX_RECOMMENDATION_LEN)?;
     require_registered(ctx, "owner", &cmd.owner)?;
-    let occurred_at = occurred(cmd.occurred_at, ctx, review.initiated_at, "the review")?;
+    let occurred_at = occurred(cmd.occurred_at, ctx, review_started_at, "the review")?;
     if cmd.due_on < local_date(occurred_at) {
         return Err(DomainError::invalid_field(
             "due_on",

@@ -1,11 +1,13 @@
 //! The case decider: every rule a command must pass, as a pure function.
 
+mod adult_review;
 mod after_review;
 mod decision;
+mod homicide_review;
 mod notification;
 mod rapid_review;
 
-use super::{Case, CaseCommand, CaseEvent};
+use super::{Case, CaseCommand, CaseEvent, CaseKind};
 use crate::calendar::at_local_time;
 use crate::partnership::{OrgKind, Partnership, StatutoryPartner};
 use crate::{Actor, DomainError, OrgSlug, Role};
@@ -31,6 +33,8 @@ pub fn decide(
     match command {
         CaseCommand::NotifyIncident(c) => notification::notify_incident(state, c, ctx),
         CaseCommand::ReferCaseForConsideration(c) => notification::refer_case(state, c, ctx),
+        CaseCommand::ReferSafeguardingAdultReview(c) => adult_review::refer(state, c, ctx),
+        CaseCommand::NotifyDomesticHomicide(c) => homicide_review::notify(state, c, ctx),
         other => decide_existing(existing(state)?, other, ctx),
     }
 }
@@ -46,11 +50,18 @@ fn decide_existing(
     if case.after.closed.is_some() && !matches!(command, CaseCommand::CompleteRecommendation(_)) {
         return Err(DomainError::conflict("case.closed", "the case is closed"));
     }
+    require_kind(case, command)?;
+    use adult_review as sar;
+    use homicide_review as dhr;
     match command {
         // Opening a case that exists is a conflict, whoever asks.
-        CaseCommand::NotifyIncident(_) | CaseCommand::ReferCaseForConsideration(_) => Err(
-            DomainError::conflict("case.already_exists", "a case with this id already exists"),
-        ),
+        CaseCommand::NotifyIncident(_)
+        | CaseCommand::ReferCaseForConsideration(_)
+        | CaseCommand::ReferSafeguardingAdultReview(_)
+        | CaseCommand::NotifyDomesticHomicide(_) => Err(DomainError::conflict(
+            "case.already_exists",
+            "a case with this id already exists",
+        )),
         CaseCommand::RecordPanelNotification(c) => {
             notification::record_panel_notification(case, c, ctx)
         }
@@ -59,7 +70,13 @@ fn decide_existing(
         CaseCommand::NamePartnerLead(c) => rr::name_partner_lead(case, c, ctx),
         CaseCommand::AgreeReviewLead(c) => rr::agree_review_lead(case, c, ctx),
         CaseCommand::AgreeModifiedResponse(c) => rr::agree_modified_response(case, c, ctx),
+        CaseCommand::RequestAgencyReport(c) if case.kind == CaseKind::Adult => {
+            sar::request_agency_report(case, c, ctx)
+        }
         CaseCommand::RequestAgencyReport(c) => rr::request_agency_report(case, c, ctx),
+        CaseCommand::SubmitAgencyReport(c) if case.kind == CaseKind::Adult => {
+            sar::submit_agency_report(case, c, ctx)
+        }
         CaseCommand::SubmitAgencyReport(c) => rr::submit_agency_report(case, c, ctx),
         CaseCommand::CirculateAgencyReports(c) => rr::circulate_reports(case, c, ctx),
         CaseCommand::RecordRapidReviewMeeting(c) => rr::record_meeting(case, c, ctx),
@@ -81,11 +98,73 @@ fn decide_existing(
         CaseCommand::RecordFinalReportSentToPanel(c) => {
             after::record_final_report_sent(case, c, ctx)
         }
-        CaseCommand::PublishReview(c) => after::publish_review(case, c, ctx),
+        CaseCommand::PublishReview(c) => match case.kind {
+            CaseKind::Child => after::publish_review(case, c, ctx),
+            CaseKind::Adult => sar::publish(case, c, ctx),
+            CaseKind::DomesticHomicide => dhr::publish(case, c, ctx),
+        },
         CaseCommand::WithholdPublication(c) => after::withhold_publication(case, c, ctx),
         CaseCommand::AddRecommendation(c) => after::add_recommendation(case, c, ctx),
         CaseCommand::CompleteRecommendation(c) => after::complete_recommendation(case, c, ctx),
         CaseCommand::CloseCase(c) => after::close_case(case, c, ctx),
+        CaseCommand::RecordSarDecision(c) => sar::record_decision(case, c, ctx),
+        CaseCommand::CommissionSar(c) => sar::commission(case, c, ctx),
+        CaseCommand::RecordFamilyInvited(c) => sar::record_family_invited(case, c, ctx),
+        CaseCommand::PauseSar(c) => sar::pause(case, c, ctx),
+        CaseCommand::ResumeSar(c) => sar::resume(case, c, ctx),
+        CaseCommand::CompleteSar(c) => sar::complete(case, c, ctx),
+        CaseCommand::RecordDhrDecision(c) => dhr::record_decision(case, c, ctx),
+        CaseCommand::CommissionDhr(c) => dhr::commission(case, c, ctx),
+        CaseCommand::CompleteDhr(c) => dhr::complete(case, c, ctx),
+        CaseCommand::SubmitDhrToHomeOffice(c) => dhr::submit_to_home_office(case, c, ctx),
+    }
+}
+
+/// The kinds of case a command applies to; `None` for every kind.
+fn kinds_of(command: &CaseCommand) -> Option<&'static [CaseKind]> {
+    use CaseKind::{Adult, Child, DomesticHomicide};
+    match command {
+        CaseCommand::NotifyIncident(_)
+        | CaseCommand::ReferCaseForConsideration(_)
+        | CaseCommand::ReferSafeguardingAdultReview(_)
+        | CaseCommand::NotifyDomesticHomicide(_)
+        | CaseCommand::PublishReview(_)
+        | CaseCommand::CloseCase(_)
+        | CaseCommand::AddRecommendation(_)
+        | CaseCommand::CompleteRecommendation(_) => None,
+        CaseCommand::RequestAgencyReport(_) | CaseCommand::SubmitAgencyReport(_) => {
+            Some(&[Child, Adult])
+        }
+        CaseCommand::RecordSarDecision(_)
+        | CaseCommand::CommissionSar(_)
+        | CaseCommand::RecordFamilyInvited(_)
+        | CaseCommand::PauseSar(_)
+        | CaseCommand::ResumeSar(_)
+        | CaseCommand::CompleteSar(_) => Some(&[Adult]),
+        CaseCommand::RecordDhrDecision(_)
+        | CaseCommand::CommissionDhr(_)
+        | CaseCommand::CompleteDhr(_)
+        | CaseCommand::SubmitDhrToHomeOffice(_) => Some(&[DomesticHomicide]),
+        _ => Some(&[Child]),
+    }
+}
+
+/// Each statutory process has its own commands: one of another process is a conflict.
+fn require_kind(case: &Case, command: &CaseCommand) -> Result<(), DomainError> {
+    match kinds_of(command) {
+        Some(kinds) if !kinds.contains(&case.kind) => Err(DomainError::conflict(
+            "case.wrong_kind",
+            format!(
+                "{} does not apply to a case of this kind ({})",
+                command.name(),
+                match case.kind {
+                    CaseKind::Child => "child",
+                    CaseKind::Adult => "adult",
+                    CaseKind::DomesticHomicide => "domestic_homicide",
+                }
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -128,14 +207,20 @@ fn require_own_organisation(ctx: &Context<'_>, organisation: &OrgSlug) -> Result
     }
 }
 
-/// A registered organisation of the partnership.
+/// A registered organisation of the partnership that has not retired.
 fn require_registered(
     ctx: &Context<'_>,
     field: &str,
     organisation: &OrgSlug,
 ) -> Result<(), DomainError> {
-    if ctx.partnership.organisation(organisation).is_some() {
+    if ctx.partnership.active_organisation(organisation).is_some() {
         Ok(())
+    } else if ctx.partnership.organisation(organisation).is_some() {
+        Err(DomainError::invalid_field(
+            field,
+            "organisation.retired",
+            format!("{field} has retired from the partnership"),
+        ))
     } else {
         Err(DomainError::invalid_field(
             field,

@@ -1,7 +1,10 @@
 //! Given/when/then tests of the case decider: shared fixtures.
 #![allow(clippy::unwrap_used)]
 
+mod adult;
+mod after_review;
 mod decision;
+mod dhr;
 mod notification;
 mod rapid_review;
 
@@ -66,7 +69,7 @@ fn southend_with(settings: PartnershipSettings) -> Partnership {
             })
             .collect(),
     };
-    crate::partnership::decide(None, &command)
+    crate::partnership::decide(None, &command, None)
         .unwrap()
         .iter()
         .fold(None, Partnership::evolve)

@@ -1,0 +1,229 @@
+//! Wire types of the safeguarding adult review (Care Act 2014 s44) and its read model.
+
+use super::{AbuseOrNeglect, same_enum};
+use casetrail_domain::case::adult_review;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The adult, as the referrer records them.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdultInput {
+    /// The referrer's pseudonymous reference.
+    #[schema(example = "EPUT-SA-23-0057")]
+    pub reference: String,
+    /// Given name (sealed; never in logs or read models).
+    #[schema(example = "Robert")]
+    pub given_name: String,
+    /// Family name (sealed).
+    #[schema(example = "Hale")]
+    pub family_name: String,
+    /// Date of birth (sealed; the case keeps only the age band). The adult must be 18 or over
+    /// on the day of the referral.
+    #[schema(example = "1950-05-01")]
+    pub date_of_birth: NaiveDate,
+    /// Sex.
+    #[schema(example = "male")]
+    pub sex: String,
+    /// Ethnicity.
+    #[schema(example = "White Other")]
+    pub ethnicity: String,
+}
+
+/// ReferSafeguardingAdultReview request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "adult": {
+        "reference": "EPUT-SA-23-0057", "given_name": "Robert", "family_name": "Hale",
+        "date_of_birth": "1950-05-01", "sex": "male", "ethnicity": "White Other"
+    },
+    "adult_died": false,
+    "abuse_or_neglect": "known",
+    "serious_abuse_or_neglect": true,
+    "joint_working_concern": true,
+    "concerns": "Self-neglect over two years; three agencies held information that was not shared."
+}))]
+pub struct ReferSafeguardingAdultReviewRequest {
+    /// The adult.
+    pub adult: AdultInput,
+    /// Whether the adult died.
+    pub adult_died: bool,
+    /// Whether abuse or neglect is known or suspected.
+    pub abuse_or_neglect: AbuseOrNeglect,
+    /// For a living adult (required then, absent when the adult died): whether the abuse or
+    /// neglect was serious.
+    pub serious_abuse_or_neglect: Option<bool>,
+    /// Whether there is concern about how the Board, its members or other agencies worked
+    /// together to safeguard the adult.
+    pub joint_working_concern: bool,
+    /// The concerns behind the referral (sealed with the personal data).
+    pub concerns: String,
+    /// When the referral was made, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// The Board's decision on a safeguarding adult review.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SarDecision {
+    /// The Care Act 2014 s44(1) criteria are met: a review must be held.
+    Mandatory,
+    /// A review the Board chooses to hold (s44(4)).
+    Discretionary,
+    /// No review.
+    NotRequired,
+}
+same_enum!(SarDecision => adult_review::SarDecision { Mandatory, Discretionary, NotRequired });
+
+/// RecordSarDecision request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"decision": "mandatory", "rationale": "The s44(1) criteria are met: serious neglect and concerns about information sharing."}))]
+pub struct RecordSarDecisionRequest {
+    /// The decision (`mandatory` only when the s44(1) criteria are met).
+    pub decision: SarDecision,
+    /// The rationale (sealed).
+    pub rationale: String,
+    /// When the Board decided, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// CommissionSar request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reviewer": "Gwen Ashcombe (independent reviewer)", "terms_of_reference": "How agencies responded to self-neglect between 2021 and 2023."}))]
+pub struct CommissionSarRequest {
+    /// The reviewer, independent of the case.
+    pub reviewer: String,
+    /// The reviewer's organisation, when one of the partnership's: never one involved in the
+    /// case. Leave out for a reviewer from outside the partnership.
+    pub reviewer_organisation: Option<String>,
+    /// Terms of reference (sealed).
+    pub terms_of_reference: String,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// PauseSar request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Criminal proceedings: the police asked the review to pause until the trial.", "occurred_at": "2023-03-01T10:00:00Z"}))]
+pub struct PauseSarRequest {
+    /// Why the review pauses (sealed).
+    pub reason: String,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// One of the six safeguarding principles.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SafeguardingPrinciple {
+    /// People supported and encouraged to make their own decisions.
+    Empowerment,
+    /// It is better to take action before harm occurs.
+    Prevention,
+    /// The least intrusive response appropriate to the risk.
+    Proportionality,
+    /// Support and representation for those in greatest need.
+    Protection,
+    /// Local solutions through services working with their communities.
+    Partnership,
+    /// Accountability and transparency in safeguarding practice.
+    Accountability,
+}
+same_enum!(SafeguardingPrinciple => adult_review::SafeguardingPrinciple {
+    Empowerment, Prevention, Proportionality, Protection, Partnership, Accountability
+});
+
+/// CompleteSar request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "principles_with_findings": ["prevention", "partnership"],
+    "findings": "Risk assessments were not shared; no agency led on the self-neglect concerns."
+}))]
+pub struct CompleteSarRequest {
+    /// The principles under which the review made findings (may be empty).
+    pub principles_with_findings: Vec<SafeguardingPrinciple>,
+    /// The findings (sealed).
+    pub findings: String,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// The adult as a case shows them: no names, no date of birth.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AdultView {
+    /// Pseudonymous reference.
+    pub reference: String,
+    /// Age band on the day of the referral: `18_to_24`, `25_to_34`, …, `85_and_over`.
+    pub age_band: String,
+    /// Sex.
+    pub sex: String,
+    /// Ethnicity.
+    pub ethnicity: String,
+    /// Whether the adult died.
+    pub adult_died: bool,
+    /// Abuse or neglect.
+    pub abuse_or_neglect: AbuseOrNeglect,
+    /// For a living adult, whether the abuse or neglect was serious.
+    pub serious_abuse_or_neglect: Option<bool>,
+    /// Whether there is concern about how agencies worked together.
+    pub joint_working_concern: bool,
+    /// Whether the s44(1) criteria for a mandatory review are met.
+    pub mandatory_criteria_met: bool,
+}
+
+/// An agency report of a safeguarding adult review.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SarAgencyReportView {
+    /// The agency.
+    pub organisation: String,
+    /// When requested.
+    pub requested_at: DateTime<Utc>,
+    /// When submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// A pause of a safeguarding adult review.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SarPauseView {
+    /// When paused.
+    pub paused_at: DateTime<Utc>,
+    /// When resumed, once resumed.
+    pub resumed_at: Option<DateTime<Utc>>,
+}
+
+/// The safeguarding adult review as the case shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SarView {
+    /// The Board's decision.
+    pub decision: Option<SarDecision>,
+    /// When decided.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The reviewer, once commissioned.
+    pub reviewer: Option<String>,
+    /// The reviewer's organisation, when one of the partnership's.
+    pub reviewer_organisation: Option<String>,
+    /// When commissioned.
+    pub commissioned_at: Option<DateTime<Utc>>,
+    /// Agency reports.
+    pub agency_reports: Vec<SarAgencyReportView>,
+    /// When the family was invited to contribute.
+    pub family_invited_at: Option<DateTime<Utc>>,
+    /// Pauses, in order.
+    pub pauses: Vec<SarPauseView>,
+    /// Whether the review is paused now.
+    pub paused: bool,
+    /// When completed.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// The principles under which the review made findings.
+    pub principles_with_findings: Vec<SafeguardingPrinciple>,
+    /// When published.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Where published.
+    pub url: Option<String>,
+}

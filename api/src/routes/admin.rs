@@ -1,0 +1,310 @@
+//! The partnership: read by everyone in it, administered by `admin` users. Every change is an
+//! event on the partnership's own stream.
+
+use crate::auth::Authenticated;
+use crate::commands::{self, CommandEnvelope, Target, decode_all};
+use crate::dto::{
+    DeclareBankHolidayRequest, DeclaredHolidayView, EmptyRequest, OrganisationView,
+    PartnershipCommandAccepted, PartnershipView, RegisterOrganisationRequest, SettingsView,
+};
+use crate::extract::{JsonBody, idempotency, if_match};
+use crate::problem::ApiError;
+use crate::request_context;
+use crate::state::AppState;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use casetrail_domain::partnership::{
+    Organisation, Partnership, PartnershipCommand, PartnershipEvent, PartnershipSettings, decide,
+};
+use casetrail_domain::stream::partnership_stream;
+use casetrail_domain::{Actor, OrgSlug};
+use casetrail_store::RecordedEvent;
+use chrono::{DateTime, NaiveTime, Utc};
+
+/// A command on the actor's partnership.
+#[derive(Debug)]
+pub struct PartnershipTarget(pub PartnershipCommand);
+
+impl Target for PartnershipTarget {
+    fn stream_id(&self, actor: &Actor) -> String {
+        partnership_stream(&actor.partnership)
+    }
+
+    fn command_name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    fn decide(
+        &self,
+        recorded: &[RecordedEvent],
+        actor: &Actor,
+        _partnership: &Partnership,
+        _now: DateTime<Utc>,
+    ) -> Result<Vec<(String, serde_json::Value)>, ApiError> {
+        let events: Vec<PartnershipEvent> = decode_all(recorded)?;
+        let state = events.iter().fold(None, Partnership::evolve);
+        let decided = decide(state.as_ref(), &self.0, Some(actor))?;
+        Ok(decided
+            .iter()
+            .map(casetrail_domain::codec::encode)
+            .collect())
+    }
+}
+
+async fn run(
+    req: &HttpRequest,
+    state: &AppState,
+    actor: &Actor,
+    request_hash: &str,
+    command: PartnershipCommand,
+) -> Result<HttpResponse, ApiError> {
+    let envelope = CommandEnvelope {
+        target: PartnershipTarget(command),
+        if_match: if_match(req)?,
+        idempotency: idempotency(req, request_hash)?,
+        request_id: request_context::current().request_id,
+        data_key: None,
+    };
+    let accepted = commands::run(state, actor, envelope).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", accepted.version)))
+        .json(PartnershipCommandAccepted {
+            partnership: actor.partnership.to_string(),
+            version: accepted.version,
+            position: accepted.position,
+        }))
+}
+
+fn settings_view(settings: &PartnershipSettings) -> SettingsView {
+    SettingsView {
+        rapid_review_clock_start: settings.rapid_review_clock_start.into(),
+        close_of_business: settings.close_of_business.format("%H:%M").to_string(),
+    }
+}
+
+/// Reads the partnership.
+#[utoipa::path(
+    operation_id = "GetPartnership",
+    tag = "Partnership",
+    summary = "Read the partnership",
+    description = "The caller's partnership: its settings, organisations (retired ones marked) and \
+the bank holidays it declared beyond the shipped England and Wales list. The ETag is the \
+partnership stream's version, for `If-Match` on administration commands. Any role.",
+    responses(
+        (status = 200, description = "The partnership.", body = PartnershipView,
+         headers(("ETag" = String, description = "The partnership's version"))),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 500, response = crate::openapi::Internal),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/partnership")]
+pub async fn get_partnership(
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    let version = state
+        .store
+        .read_stream(&partnership_stream(&actor.partnership), 1)
+        .await
+        .map_err(commands::store_error)?
+        .last()
+        .map_or(0, |e| e.stream_version);
+    let models = state.projector.read();
+    let partnership = models.partnership(&actor.partnership).ok_or_else(|| {
+        ApiError::client(
+            StatusCode::NOT_FOUND,
+            "partnership.not_found",
+            "no such partnership",
+        )
+    })?;
+    let view = PartnershipView {
+        partnership: partnership.slug.to_string(),
+        name: partnership.name.clone(),
+        version,
+        settings: settings_view(&partnership.settings),
+        organisations: partnership
+            .organisations
+            .values()
+            .map(|org| OrganisationView {
+                slug: org.slug.to_string(),
+                name: org.name.clone(),
+                kind: org.kind.into(),
+                retired: partnership.retired.contains(&org.slug),
+            })
+            .collect(),
+        declared_bank_holidays: partnership
+            .declared_holidays
+            .iter()
+            .map(|(date, name)| DeclaredHolidayView {
+                date: *date,
+                name: name.clone(),
+            })
+            .collect(),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{version}\"")))
+        .json(view))
+}
+
+/// ChangePartnershipSettings.
+#[utoipa::path(
+    operation_id = "ChangePartnershipSettings",
+    tag = "Partnership",
+    summary = "Change the partnership's settings",
+    description = "The rapid review clock start (`panel_notification`, `became_aware` or \
+`initiation`; applies to reviews initiated from now on, since each review fixes its own at \
+initiation) and the close-of-business time (`HH:MM`, Europe/London) of close-of-business \
+deadlines. Role: `admin`.",
+    request_body = SettingsView,
+    params(crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    responses(
+        (status = 200, description = "Changed.", body = PartnershipCommandAccepted),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 500, response = crate::openapi::Internal),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/partnership/settings")]
+pub async fn change_partnership_settings(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    body: JsonBody<SettingsView>,
+) -> Result<HttpResponse, ApiError> {
+    let value = &body.value.close_of_business;
+    let close_of_business = NaiveTime::parse_from_str(value, "%H:%M").map_err(|_| {
+        ApiError::invalid_field(
+            "close_of_business",
+            "field.invalid",
+            "close_of_business must be a time HH:MM",
+        )
+    })?;
+    let settings = PartnershipSettings {
+        rapid_review_clock_start: body.value.rapid_review_clock_start.into(),
+        close_of_business,
+    };
+    let command = PartnershipCommand::ChangePartnershipSettings(settings);
+    run(&req, &state, &actor, &body.request_hash, command).await
+}
+
+/// RegisterOrganisation.
+#[utoipa::path(
+    operation_id = "RegisterOrganisation",
+    tag = "Partnership",
+    summary = "Register an organisation",
+    description = "Adds a relevant agency to the partnership. The three statutory partners are \
+fixed. Role: `admin`.",
+    request_body = RegisterOrganisationRequest,
+    params(crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    responses(
+        (status = 200, description = "Registered.", body = PartnershipCommandAccepted),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 500, response = crate::openapi::Internal),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/partnership/organisations")]
+pub async fn register_organisation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    body: JsonBody<RegisterOrganisationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let request = &body.value;
+    let organisation = Organisation {
+        slug: super::command::organisation("slug", &request.slug)?,
+        name: request.name.clone(),
+        kind: request.kind.into(),
+    };
+    let command = PartnershipCommand::RegisterOrganisation(organisation);
+    run(&req, &state, &actor, &body.request_hash, command).await
+}
+
+/// RetireOrganisation.
+#[utoipa::path(
+    operation_id = "RetireOrganisation",
+    tag = "Partnership",
+    summary = "Retire an organisation",
+    description = "The organisation leaves the partnership: it can no longer be asked for reports \
+or own recommendations; its history stays. Statutory partners cannot be retired. Role: `admin`.",
+    request_body = EmptyRequest,
+    params(("slug" = String, Path, description = "The organisation"),
+           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    responses(
+        (status = 200, description = "Retired.", body = PartnershipCommandAccepted),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 500, response = crate::openapi::Internal),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/partnership/organisations/{slug}/retirement")]
+pub async fn retire_organisation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    slug: web::Path<String>,
+    body: JsonBody<EmptyRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let slug = OrgSlug::parse(&slug).map_err(|_| {
+        ApiError::client(
+            StatusCode::NOT_FOUND,
+            "organisation.not_found",
+            "no such organisation",
+        )
+    })?;
+    let command = PartnershipCommand::RetireOrganisation { slug };
+    run(&req, &state, &actor, &body.request_hash, command).await
+}
+
+/// DeclareBankHoliday.
+#[utoipa::path(
+    operation_id = "DeclareBankHoliday",
+    tag = "Partnership",
+    summary = "Declare a one-off bank holiday",
+    description = "New one-off bank holidays are proclaimed at short notice (e.g. 19 September \
+2022). Deadlines still running move accordingly, since every deadline is computed from the \
+partnership's calendar; the declaration is itself an event, so what the partnership knew \
+before it stays visible. Role: `admin`.",
+    request_body = DeclareBankHolidayRequest,
+    params(crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    responses(
+        (status = 200, description = "Declared.", body = PartnershipCommandAccepted),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 500, response = crate::openapi::Internal),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/partnership/bank-holidays")]
+pub async fn declare_bank_holiday(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    body: JsonBody<DeclareBankHolidayRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let command = PartnershipCommand::DeclareBankHoliday {
+        date: body.value.date,
+        name: body.value.name.clone(),
+    };
+    run(&req, &state, &actor, &body.request_hash, command).await
+}

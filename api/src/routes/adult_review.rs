@@ -1,0 +1,221 @@
+//! Safeguarding adult reviews (Care Act 2014 s44): one endpoint per command. Agency reports,
+//! publication and closure use the endpoints the child process uses.
+
+// actix's route macro turns each handler into a unit struct without Debug, and the attribute
+// cannot be passed through it from inside `case_command!`.
+#![allow(missing_debug_implementations)]
+
+use super::command;
+use crate::auth::Authenticated;
+use crate::dto::{
+    AdultInput, CommandAccepted, CommissionSarRequest, CompleteSarRequest, OccurredRequest,
+    PauseSarRequest, RecordSarDecisionRequest, ReferSafeguardingAdultReviewRequest,
+};
+use crate::extract::JsonBody;
+use crate::personal_data::ChildPersonalData;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use casetrail_domain::case::CaseCommand;
+use casetrail_domain::case::commands::{self as cmd, PersonDetails};
+
+/// ReferSafeguardingAdultReview: an organisation asks the Board to consider a review.
+#[utoipa::path(
+    operation_id = "ReferSafeguardingAdultReview",
+    tag = "Adult cases",
+    summary = "Refer an adult for a safeguarding adult review (opens an adult case)",
+    description = "Any organisation of the partnership asks the Safeguarding Adults Board to \
+consider a safeguarding adult review (Care Act 2014 s44) about an adult with care and support \
+needs: whether the adult died, whether abuse or neglect is known or suspected, for a living adult \
+whether it was serious, and whether there is concern about how agencies worked together. Opens an \
+adult case at stage `sar_referred`. The adult must be 18 or over on the day of the referral (422 \
+`referral.not_an_adult` otherwise); the case keeps only the age band. Names, date of birth and \
+the concerns are sealed with a key of their own and never appear in read models or logs. Roles: \
+`agency_user`, `partner_decision_maker` or `business_manager`.",
+    request_body = ReferSafeguardingAdultReviewRequest,
+    params(crate::openapi::IdempotencyKey),
+    responses(
+        (status = 201, description = "The case is open.", body = CommandAccepted,
+         headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/cases/sar-referrals")]
+pub async fn refer_safeguarding_adult_review(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    body: JsonBody<ReferSafeguardingAdultReviewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.value;
+    command::text("concerns", &request.concerns)?;
+    let adult = person(&request.adult);
+    let personal = ChildPersonalData {
+        given_name: request.adult.given_name,
+        family_name: request.adult.family_name,
+        date_of_birth: request.adult.date_of_birth,
+        summary: request.concerns,
+    };
+    super::cases::open_case(
+        &req,
+        &state,
+        &actor,
+        &body.request_hash,
+        personal,
+        |case_id, sealed| {
+            CaseCommand::ReferSafeguardingAdultReview(cmd::ReferSafeguardingAdultReview {
+                case_id,
+                adult,
+                personal_data: sealed,
+                adult_died: request.adult_died,
+                abuse_or_neglect: request.abuse_or_neglect.into(),
+                serious_abuse_or_neglect: request.serious_abuse_or_neglect,
+                joint_working_concern: request.joint_working_concern,
+                occurred_at: request.occurred_at,
+            })
+        },
+    )
+    .await
+}
+
+fn person(adult: &AdultInput) -> PersonDetails {
+    PersonDetails {
+        reference: adult.reference.clone(),
+        date_of_birth: adult.date_of_birth,
+        sex: adult.sex.clone(),
+        ethnicity: adult.ethnicity.clone(),
+    }
+}
+
+case_command!(
+    tag = "Adult cases",
+    record_sar_decision,
+    "RecordSarDecision",
+    "/v1/cases/{case_id}/sar-decision",
+    "Record the Board's decision on a review",
+    "The Safeguarding Adults Board decided: `mandatory` (the s44(1) criteria are met: abuse or \
+neglect known or suspected, the adult died or, alive, experienced serious abuse or neglect, and \
+there is concern about how agencies worked together), `discretionary` or `not_required`, with the \
+rationale (sealed). `mandatory` when the criteria are not met is refused with 422 \
+`sar.criteria_not_met` and the reason. A decision to hold a review opens `sar_completion`, 6 \
+calendar months later. Roles: `business_manager` or `partner_decision_maker`.",
+    RecordSarDecisionRequest,
+    |body, input| {
+        command::text("rationale", &body.rationale)?;
+        CaseCommand::RecordSarDecision(cmd::RecordSarDecision {
+            decision: body.decision.into(),
+            rationale: input.seal(&body.rationale).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    tag = "Adult cases",
+    commission_sar,
+    "CommissionSar",
+    "/v1/cases/{case_id}/sar-commission",
+    "Commission the safeguarding adult review",
+    "Commissions the review decided on from a reviewer independent of the case, with terms of \
+reference (sealed). A reviewer from one of the partnership's organisations names it in \
+`reviewer_organisation`, which must not be involved in the case (422 \
+`sar.reviewer_not_independent`). Agency reports are then requested and submitted with \
+RequestAgencyReport and SubmitAgencyReport. Role: `business_manager`.",
+    CommissionSarRequest,
+    |body, input| {
+        command::text("terms_of_reference", &body.terms_of_reference)?;
+        let reviewer_organisation = body
+            .reviewer_organisation
+            .as_deref()
+            .map(|org| command::organisation("reviewer_organisation", org))
+            .transpose()?;
+        CaseCommand::CommissionSar(cmd::CommissionSar {
+            reviewer: body.reviewer,
+            reviewer_organisation,
+            terms_of_reference: input.seal(&body.terms_of_reference).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    tag = "Adult cases",
+    record_family_invited,
+    "RecordFamilyInvited",
+    "/v1/cases/{case_id}/family-invited",
+    "Record that the family was invited to contribute",
+    "The adult's family (or the adult) was invited to contribute to the commissioned review. Once \
+per case. Role: `business_manager`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::RecordFamilyInvited(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);
+
+case_command!(
+    tag = "Adult cases",
+    pause_sar,
+    "PauseSar",
+    "/v1/cases/{case_id}/sar-pauses",
+    "Pause the safeguarding adult review",
+    "Pauses the review, e.g. for criminal or coroner's proceedings, with the reason (sealed). The \
+case moves to `sar_paused` and the `sar_completion` clock stops: while paused its `due_at` moves \
+on day by day, and on resumption it is extended by the paused days (`original_due_at` keeps the \
+first date). Nothing is commissioned or completed while paused. Role: `business_manager`.",
+    PauseSarRequest,
+    |body, input| {
+        command::text("reason", &body.reason)?;
+        CaseCommand::PauseSar(cmd::PauseSar {
+            reason: input.seal(&body.reason).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    tag = "Adult cases",
+    resume_sar,
+    "ResumeSar",
+    "/v1/cases/{case_id}/sar-resumption",
+    "Resume the paused safeguarding adult review",
+    "The paused review resumes; `sar_completion` is extended by the calendar days it was paused. \
+Role: `business_manager`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::ResumeSar(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);
+
+case_command!(
+    tag = "Adult cases",
+    complete_sar,
+    "CompleteSar",
+    "/v1/cases/{case_id}/sar-completion",
+    "Complete the safeguarding adult review",
+    "The review is completed with its findings against the six safeguarding principles: which \
+principles have findings (`empowerment`, `prevention`, `proportionality`, `protection`, \
+`partnership`, `accountability`) and the findings themselves (sealed). Fulfils `sar_completion`; \
+the review may then be published with PublishReview. Roles: `business_manager` or `reviewer`.",
+    CompleteSarRequest,
+    |body, input| {
+        command::text("findings", &body.findings)?;
+        CaseCommand::CompleteSar(cmd::CompleteSar {
+            principles_with_findings: body
+                .principles_with_findings
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            findings: input.seal(&body.findings).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);

@@ -1,0 +1,162 @@
+//! Domestic homicide reviews: one endpoint per command. Publication and closure use the
+//! endpoints the child process uses.
+
+// actix's route macro turns each handler into a unit struct without Debug, and the attribute
+// cannot be passed through it from inside `case_command!`.
+#![allow(missing_debug_implementations)]
+
+use super::command;
+use crate::auth::Authenticated;
+use crate::dto::{
+    CommandAccepted, CommissionDhrRequest, CompleteDhrRequest, NotifyDomesticHomicideRequest,
+    OccurredRequest, RecordDhrDecisionRequest,
+};
+use crate::extract::JsonBody;
+use crate::personal_data::ChildPersonalData;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use casetrail_domain::case::CaseCommand;
+use casetrail_domain::case::commands::{self as cmd, PersonDetails};
+
+/// NotifyDomesticHomicide: a death that may be a domestic homicide is notified.
+#[utoipa::path(
+    operation_id = "NotifyDomesticHomicide",
+    tag = "Domestic homicide cases",
+    summary = "Notify a domestic homicide (opens a domestic homicide case)",
+    description = "Notifies the partnership of the death of a person aged 16 or over that has, or \
+appears to have, resulted from violence, abuse or neglect by a relative, a (former) intimate \
+partner or a member of the same household. Opens a case at stage `dhr_notified` with the \
+`dhr_decision` deadline: the decision on a review is due one calendar month after the day of the \
+notification, at the end of that day. A victim under 16 is refused (422 \
+`notification.criteria_not_met`). Names, date of birth and the summary are sealed; the case keeps \
+only the age band at death. Roles: `notifier`, `partner_decision_maker` or `business_manager`.",
+    request_body = NotifyDomesticHomicideRequest,
+    params(crate::openapi::IdempotencyKey),
+    responses(
+        (status = 201, description = "The case is open.", body = CommandAccepted,
+         headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/cases/dhr-notifications")]
+pub async fn notify_domestic_homicide(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    body: JsonBody<NotifyDomesticHomicideRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.value;
+    command::text("summary", &request.summary)?;
+    let victim = PersonDetails {
+        reference: request.victim.reference.clone(),
+        date_of_birth: request.victim.date_of_birth,
+        sex: request.victim.sex.clone(),
+        ethnicity: request.victim.ethnicity.clone(),
+    };
+    let personal = ChildPersonalData {
+        given_name: request.victim.given_name,
+        family_name: request.victim.family_name,
+        date_of_birth: request.victim.date_of_birth,
+        summary: request.summary,
+    };
+    super::cases::open_case(
+        &req,
+        &state,
+        &actor,
+        &body.request_hash,
+        personal,
+        |case_id, sealed| {
+            CaseCommand::NotifyDomesticHomicide(cmd::NotifyDomesticHomicide {
+                case_id,
+                victim,
+                personal_data: sealed,
+                date_of_death: request.date_of_death,
+                occurred_at: request.occurred_at,
+            })
+        },
+    )
+    .await
+}
+
+case_command!(
+    tag = "Domestic homicide cases",
+    record_dhr_decision,
+    "RecordDhrDecision",
+    "/v1/cases/{case_id}/dhr-decision",
+    "Record the decision on a domestic homicide review",
+    "Whether a domestic homicide review is conducted, with the rationale (sealed). Fulfils \
+`dhr_decision` (one calendar month after the notification); a decision to review opens \
+`dhr_completion`, 6 calendar months after the decision. Roles: `business_manager` or \
+`partner_decision_maker`.",
+    RecordDhrDecisionRequest,
+    |body, input| {
+        command::text("rationale", &body.rationale)?;
+        CaseCommand::RecordDhrDecision(cmd::RecordDhrDecision {
+            conduct_review: body.conduct_review,
+            rationale: input.seal(&body.rationale).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    tag = "Domestic homicide cases",
+    commission_dhr,
+    "CommissionDhr",
+    "/v1/cases/{case_id}/dhr-commission",
+    "Commission the domestic homicide review",
+    "Commissions the review decided on from an independent chair, with terms of reference \
+(sealed). The case moves to `dhr_in_progress`. Role: `business_manager`.",
+    CommissionDhrRequest,
+    |body, input| {
+        command::text("terms_of_reference", &body.terms_of_reference)?;
+        CaseCommand::CommissionDhr(cmd::CommissionDhr {
+            chair: body.chair,
+            terms_of_reference: input.seal(&body.terms_of_reference).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    tag = "Domestic homicide cases",
+    complete_dhr,
+    "CompleteDhr",
+    "/v1/cases/{case_id}/dhr-completion",
+    "Complete the domestic homicide review",
+    "The review panel completed the overview report (its summary and findings sealed). Fulfils \
+`dhr_completion`. Roles: `business_manager` or `reviewer`.",
+    CompleteDhrRequest,
+    |body, input| {
+        command::text("overview", &body.overview)?;
+        CaseCommand::CompleteDhr(cmd::CompleteDhr {
+            overview: input.seal(&body.overview).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    tag = "Domestic homicide cases",
+    submit_dhr_to_home_office,
+    "SubmitDhrToHomeOffice",
+    "/v1/cases/{case_id}/home-office-submission",
+    "Submit the review to the Home Office",
+    "The completed review was submitted to the Home Office quality assurance panel. The case moves \
+to `submitted_to_home_office`; it may then be published with PublishReview. Role: \
+`business_manager`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::SubmitDhrToHomeOffice(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);

@@ -1,0 +1,229 @@
+//! CloseCase: a closed case takes nothing more but the completion of its recommendations'
+//! actions.
+
+use super::*;
+use crate::case::commands::{
+    AgreeModifiedResponse, AgreeReviewLead, ForOrganisation, NamePartnerLead, RecordDraftMilestone,
+    RecordPartnerDecision, RecordRapidReviewMeeting, ReferCaseForConsideration, SubmitAgencyReport,
+};
+use std::collections::BTreeSet;
+
+#[test]
+fn close_case_with_its_reason() {
+    let cases = [
+        (published(), ClosureReason::ReviewPublished),
+        (withheld(), ClosureReason::PublicationWithheld),
+        (
+            and(submitted_with(NoLcspr), [panel_responded(true, RESPONDED)]),
+            ClosureReason::NoReview,
+        ),
+        // Closed whatever the stage: here during the rapid review.
+        (started(), ClosureReason::NotTakenForward),
+    ];
+    for (history, reason) in cases {
+        let events = given(history.clone())
+            .when(&business_manager(), later(), close(reason, None))
+            .unwrap();
+        assert_eq!(events, vec![case_closed(reason, LATER)]);
+        let case = Case::replay(&and(history, events)).unwrap();
+        assert_eq!(case.stage, Stage::Closed);
+        assert_eq!(
+            case.after.closed,
+            Some(CaseClosed {
+                reason,
+                occurred_at: later(),
+            })
+        );
+    }
+}
+
+#[test]
+fn close_case_refusals() {
+    assert_eq!(
+        refused(given(closed()).when(
+            &business_manager(),
+            later(),
+            close(ClosureReason::ReviewPublished, None)
+        )),
+        (Conflict, "case.closed")
+    );
+    // Closed as soon as it was opened, e.g. a notification withdrawn.
+    check_occurred_at(
+        &given(vec![notified_on("2022-09-08", NOTIFIED)]),
+        &business_manager(),
+        later(),
+        NOTIFIED,
+        |at| close(ClosureReason::NotTakenForward, at),
+    );
+}
+
+/// One of every command a child case takes, with who would send it were the case open.
+fn every_case_command() -> Vec<(Actor, CaseCommand)> {
+    use CaseCommand as C;
+    let bm = business_manager;
+    let suhft = || ForOrganisation {
+        organisation: org("suhft"),
+        occurred_at: None,
+    };
+    vec![
+        (notifier(), C::NotifyIncident(notify())),
+        (
+            agency_user("suhft"),
+            C::ReferCaseForConsideration(ReferCaseForConsideration {
+                case_id: case_id(),
+                child: notify().child,
+                personal_data: sealed(),
+                incident_date: date("2022-12-20"),
+                occurred_at: None,
+            }),
+        ),
+        (
+            notifier(),
+            C::RecordPanelNotification(crate::case::RecordPanelNotification {
+                panel_reference: "CSPRP-2022-0909".into(),
+                submitted_on: date("2022-09-09"),
+                occurred_at: None,
+            }),
+        ),
+        (bm(), C::InitiateRapidReview(At::default())),
+        (bm(), C::RecordPartnersNotified(At::default())),
+        (
+            decision_maker(Health),
+            C::NamePartnerLead(NamePartnerLead {
+                partner: Health,
+                lead_name: "Dr Ann Lee".into(),
+                occurred_at: None,
+            }),
+        ),
+        (
+            bm(),
+            C::AgreeReviewLead(AgreeReviewLead {
+                lead_name: "Alex Reid".into(),
+                organisation: org("southend-council"),
+                occurred_at: None,
+            }),
+        ),
+        (
+            bm(),
+            C::AgreeModifiedResponse(AgreeModifiedResponse {
+                rationale: sealed(),
+                occurred_at: None,
+            }),
+        ),
+        (bm(), C::RequestAgencyReport(suhft())),
+        (
+            agency_user("suhft"),
+            C::SubmitAgencyReport(SubmitAgencyReport {
+                organisation: org("suhft"),
+                report: sealed(),
+                occurred_at: None,
+            }),
+        ),
+        (bm(), C::CirculateAgencyReports(At::default())),
+        (
+            bm(),
+            C::RecordRapidReviewMeeting(RecordRapidReviewMeeting {
+                attendees: TEAM.iter().map(|slug| org(slug)).collect(),
+                service_manager_present: true,
+                occurred_at: None,
+            }),
+        ),
+        (
+            reviewer(),
+            C::RecordDraftMilestone(RecordDraftMilestone {
+                milestone: DraftMilestone::FirstDraftCompleted,
+                occurred_at: None,
+            }),
+        ),
+        (agency_user("suhft"), C::SubmitDraftComments(suhft())),
+        (agency_user("suhft"), C::ConfirmSeniorSignOff(suhft())),
+        (independent_advisor(), C::SignOffRapidReview(At::default())),
+        (
+            decision_maker(Health),
+            C::RecordPartnerDecision(RecordPartnerDecision {
+                partner: Health,
+                decision: Lcspr,
+                criteria: vec![DecisionCriterion::ImprovementsNeeded],
+                national_review_suggested: false,
+                rationale: sealed(),
+                occurred_at: None,
+            }),
+        ),
+        (bm(), C::SubmitRapidReviewToPanel(At::default())),
+        (bm(), panel_response(true, None)),
+        (decision_maker(Health), reconsider(Commission, None)),
+        (bm(), tell_family(true, None)),
+        (bm(), commission(None)),
+        (bm(), approve_delay("2023-12-29", None)),
+        (bm(), send_final_report(None)),
+        (bm(), publish(Some(URL), None)),
+        (bm(), withhold(None)),
+        (reviewer(), recommend(9, "suhft", "2023-09-29", None)),
+        (agency_user("suhft"), complete(SUHFT_FIRST, None)),
+        (bm(), close(ClosureReason::ReviewPublished, None)),
+    ]
+}
+
+#[test]
+fn a_closed_case_refuses_every_command_but_completing_a_recommendation() {
+    let commands = every_case_command();
+    let names: BTreeSet<_> = commands.iter().map(|(_, c)| c.name()).collect();
+    assert_eq!(names.len(), 29, "one of every child case command");
+    for history in [closed(), closed_without_review()] {
+        let history = given(history);
+        for (by, command) in &commands {
+            let code = match command {
+                CaseCommand::CompleteRecommendation(_) => continue,
+                // Opening a case that exists says so, closed or not.
+                CaseCommand::NotifyIncident(_) | CaseCommand::ReferCaseForConsideration(_) => {
+                    "case.already_exists"
+                }
+                _ => "case.closed",
+            };
+            assert_eq!(
+                refused(history.when(by, later(), command.clone())),
+                (Conflict, code),
+                "{}",
+                command.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn recommendations_outlive_the_case() {
+    let history = given(closed());
+    for (by, n) in [
+        (agency_user("suhft"), SUHFT_FIRST),
+        (business_manager(), SUHFT_SECOND),
+    ] {
+        assert_eq!(
+            history.when(&by, later(), complete(n, None)).unwrap(),
+            vec![recommendation_completed(n, LATER)]
+        );
+    }
+    // Its rules still hold.
+    assert_eq!(
+        refused(history.when(
+            &agency_user("essex-police"),
+            later(),
+            complete(SUHFT_FIRST, None)
+        )),
+        (Forbidden, "auth.own_organisation_only")
+    );
+    assert_eq!(
+        refused(history.when(&business_manager(), later(), complete(POLICE_ACTION, None))),
+        (Conflict, "recommendation.already_completed")
+    );
+    assert_eq!(
+        refused(history.when(&business_manager(), later(), complete(9, None))),
+        (NotFound, "recommendation.not_found")
+    );
+    check_occurred_at(
+        &history,
+        &agency_user("suhft"),
+        later(),
+        RECOMMENDED,
+        |at| complete(SUHFT_FIRST, at),
+    );
+}

@@ -1,0 +1,236 @@
+//! Commands on a partnership: set-up by the system, administration by `admin` users.
+
+use super::{Organisation, Partnership, PartnershipEvent, PartnershipSettings, StatutoryPartner};
+use crate::{Actor, DomainError, OrgSlug, PartnershipSlug, Role};
+use chrono::{Datelike, NaiveDate, Weekday};
+use std::collections::BTreeSet;
+
+/// Longest organisation or holiday name accepted.
+const MAX_NAME_LEN: usize = 200;
+
+/// A command on a partnership.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartnershipCommand {
+    /// Sets up a partnership with its first organisations (bootstrap from the seeds).
+    EstablishPartnership {
+        /// Its slug.
+        slug: PartnershipSlug,
+        /// Its name.
+        name: String,
+        /// Settings.
+        settings: PartnershipSettings,
+        /// Founding organisations, which must include the three statutory partners.
+        organisations: Vec<Organisation>,
+    },
+    /// Changes the rapid review clock start and the close-of-business time.
+    ChangePartnershipSettings(PartnershipSettings),
+    /// Registers a relevant agency.
+    RegisterOrganisation(Organisation),
+    /// Retires an organisation (its history stays).
+    RetireOrganisation {
+        /// The organisation.
+        slug: OrgSlug,
+    },
+    /// Declares a one-off bank holiday.
+    DeclareBankHoliday {
+        /// The day.
+        date: NaiveDate,
+        /// Its name.
+        name: String,
+    },
+}
+
+impl PartnershipCommand {
+    /// The command's name, which is also its OpenAPI operationId.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PartnershipCommand::EstablishPartnership { .. } => "EstablishPartnership",
+            PartnershipCommand::ChangePartnershipSettings(_) => "ChangePartnershipSettings",
+            PartnershipCommand::RegisterOrganisation(_) => "RegisterOrganisation",
+            PartnershipCommand::RetireOrganisation { .. } => "RetireOrganisation",
+            PartnershipCommand::DeclareBankHoliday { .. } => "DeclareBankHoliday",
+        }
+    }
+}
+
+/// Decides a partnership command. `actor` is `None` for the system itself (the bootstrap from
+/// the seeds); every other command needs an `admin` of the partnership.
+pub fn decide(
+    state: Option<&Partnership>,
+    command: &PartnershipCommand,
+    actor: Option<&Actor>,
+) -> Result<Vec<PartnershipEvent>, DomainError> {
+    if let PartnershipCommand::EstablishPartnership {
+        slug,
+        name,
+        settings,
+        organisations,
+    } = command
+    {
+        return establish(state, slug, name, settings, organisations);
+    }
+    if !actor.is_some_and(|a| a.has(Role::Admin)) {
+        return Err(DomainError::forbidden(
+            "auth.role_required",
+            "this command needs the role admin",
+        ));
+    }
+    let partnership = state.ok_or_else(|| {
+        DomainError::not_found(
+            "partnership.not_found",
+            "the partnership is not established",
+        )
+    })?;
+    match command {
+        PartnershipCommand::EstablishPartnership { .. } => Err(already_established()),
+        PartnershipCommand::ChangePartnershipSettings(settings) => {
+            Ok(vec![PartnershipEvent::PartnershipSettingsChanged(
+                settings.clone(),
+            )])
+        }
+        PartnershipCommand::RegisterOrganisation(org) => register(partnership, org),
+        PartnershipCommand::RetireOrganisation { slug } => retire(partnership, slug),
+        PartnershipCommand::DeclareBankHoliday { date, name } => {
+            declare_holiday(partnership, *date, name)
+        }
+    }
+}
+
+fn already_established() -> DomainError {
+    DomainError::conflict(
+        "partnership.already_established",
+        "the partnership is already established",
+    )
+}
+
+fn check_name(field: &str, name: &str) -> Result<(), DomainError> {
+    if name.trim().is_empty() || name.chars().count() > MAX_NAME_LEN {
+        return Err(DomainError::invalid_field(
+            field,
+            "field.invalid",
+            format!("{field} must be 1 to {MAX_NAME_LEN} characters"),
+        ));
+    }
+    Ok(())
+}
+
+fn establish(
+    state: Option<&Partnership>,
+    slug: &PartnershipSlug,
+    name: &str,
+    settings: &PartnershipSettings,
+    organisations: &[Organisation],
+) -> Result<Vec<PartnershipEvent>, DomainError> {
+    if state.is_some() {
+        return Err(already_established());
+    }
+    for partner in [
+        StatutoryPartner::LocalAuthority,
+        StatutoryPartner::Police,
+        StatutoryPartner::Health,
+    ] {
+        let count = organisations
+            .iter()
+            .filter(|org| org.kind.statutory_partner() == Some(partner))
+            .count();
+        if count != 1 {
+            return Err(DomainError::invalid(
+                "partnership.statutory_partners",
+                "a partnership has exactly one local authority, one police force and one health partner",
+            ));
+        }
+    }
+    let mut events = vec![PartnershipEvent::PartnershipEstablished {
+        slug: slug.clone(),
+        name: name.to_owned(),
+        settings: settings.clone(),
+    }];
+    let mut seen = BTreeSet::new();
+    for org in organisations {
+        if !seen.insert(&org.slug) {
+            return Err(DomainError::invalid(
+                "organisation.duplicate",
+                format!("organisation {} is listed twice", org.slug),
+            ));
+        }
+        events.push(PartnershipEvent::OrganisationRegistered(org.clone()));
+    }
+    Ok(events)
+}
+
+fn register(
+    partnership: &Partnership,
+    org: &Organisation,
+) -> Result<Vec<PartnershipEvent>, DomainError> {
+    check_name("name", &org.name)?;
+    if partnership.organisation(&org.slug).is_some() {
+        return Err(DomainError::conflict(
+            "organisation.already_registered",
+            "an organisation with this slug is already registered",
+        ));
+    }
+    // The three statutory partners are fixed by law; a second one of a kind would make the
+    // two-of-three decision ambiguous.
+    if org.kind.statutory_partner().is_some() {
+        return Err(DomainError::conflict(
+            "organisation.statutory_partner_exists",
+            "the partnership already has this statutory partner",
+        ));
+    }
+    Ok(vec![PartnershipEvent::OrganisationRegistered(
+        Organisation {
+            slug: org.slug.clone(),
+            name: org.name.trim().to_owned(),
+            kind: org.kind,
+        },
+    )])
+}
+
+fn retire(partnership: &Partnership, slug: &OrgSlug) -> Result<Vec<PartnershipEvent>, DomainError> {
+    let org = partnership
+        .organisation(slug)
+        .ok_or_else(|| DomainError::not_found("organisation.not_found", "no such organisation"))?;
+    if org.kind.statutory_partner().is_some() {
+        return Err(DomainError::conflict(
+            "organisation.statutory_partner",
+            "a statutory partner cannot be retired",
+        ));
+    }
+    if partnership.retired.contains(slug) {
+        return Err(DomainError::conflict(
+            "organisation.already_retired",
+            "the organisation is already retired",
+        ));
+    }
+    Ok(vec![PartnershipEvent::OrganisationRetired {
+        slug: slug.clone(),
+    }])
+}
+
+fn declare_holiday(
+    partnership: &Partnership,
+    date: NaiveDate,
+    name: &str,
+) -> Result<Vec<PartnershipEvent>, DomainError> {
+    check_name("name", name)?;
+    if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+        return Err(DomainError::invalid_field(
+            "date",
+            "holiday.weekend",
+            "a bank holiday is declared for a weekday",
+        ));
+    }
+    if !partnership.calendar.is_working_day(date) {
+        return Err(DomainError::conflict(
+            "holiday.already_a_holiday",
+            "the day is already a bank holiday",
+        ));
+    }
+    Ok(vec![PartnershipEvent::BankHolidayDeclared {
+        date,
+        name: name.trim().to_owned(),
+    }])
+}
+
+#[cfg(test)]
+mod tests;
