@@ -277,7 +277,7 @@ case_events! {
     /// The safeguarding adult review was commissioned.
     SarCommissioned(SarCommissioned),
     /// The adult's family was invited to contribute to the review.
-    FamilyInvited(Occurred),
+    SarFamilyInvited(Occurred),
     /// The safeguarding adult review was paused.
     SarPaused(SarPaused),
     /// The safeguarding adult review resumed.

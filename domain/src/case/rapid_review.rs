@@ -4,7 +4,7 @@ use super::SealedPersonalData;
 use crate::OrgSlug;
 use crate::calendar::{WorkingCalendar, at_local_time, end_of_day};
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::partnership::{ClockStart, PartnershipSettings, StatutoryPartner};
+use crate::partnership::{ClockStart, StatutoryPartner};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,6 +15,9 @@ pub struct RapidReviewInitiated {
     /// Which date is day 0, fixed when the review starts so a later settings change never
     /// moves a running review's deadlines.
     pub clock_start: ClockStart,
+    /// Local close-of-business time of the review's "close of business" milestones, fixed at
+    /// initiation for the same reason.
+    pub close_of_business: NaiveTime,
     /// When.
     pub occurred_at: DateTime<Utc>,
 }
@@ -123,6 +126,8 @@ pub struct AgencyReport {
 pub struct RapidReview {
     /// How day 0 is chosen.
     pub clock_start: ClockStart,
+    /// Close of business for the review's milestones.
+    pub close_of_business: NaiveTime,
     /// When it was initiated.
     pub initiated_at: DateTime<Utc>,
     /// When the partners were notified.
@@ -156,6 +161,7 @@ impl RapidReview {
     pub fn initiated(event: &RapidReviewInitiated) -> Self {
         Self {
             clock_start: event.clock_start,
+            close_of_business: event.close_of_business,
             initiated_at: event.occurred_at,
             partners_notified_at: None,
             partner_leads: BTreeMap::new(),
@@ -190,8 +196,8 @@ pub struct Schedule<'a> {
     pub day0: NaiveDate,
     /// The partnership's calendar.
     pub calendar: &'a WorkingCalendar,
-    /// The partnership's settings (close of business).
-    pub settings: &'a PartnershipSettings,
+    /// Close of business, as fixed when the review was initiated.
+    pub close_of_business: NaiveTime,
 }
 
 impl Schedule<'_> {
@@ -224,7 +230,7 @@ impl Schedule<'_> {
                 Deadline::new(
                     DeadlineKind::RrAgencyReport,
                     Some(org.clone()),
-                    self.at(6, self.settings.close_of_business),
+                    self.at(6, self.close_of_business),
                     report.submitted_at,
                 )
                 // Internal documents accepted instead: a report not yet in is no longer due.

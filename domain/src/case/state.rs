@@ -132,6 +132,8 @@ pub struct Case {
     pub sar: Option<AdultReview>,
     /// The domestic homicide review (domestic homicide cases only).
     pub dhr: Option<HomicideReview>,
+    /// The latest `occurred_at` of any fact of the case: a closure is never dated before it.
+    pub last_fact_at: DateTime<Utc>,
 }
 
 impl Case {
@@ -168,6 +170,7 @@ impl Case {
             )),
             (Some(mut case), event) => {
                 case.apply(event);
+                case.last_fact_at = case.last_fact_at.max(event.occurred_at());
                 Some(case)
             }
             // Only a case-opening event can start a case: replay never fails, and the decider
@@ -189,6 +192,7 @@ impl Case {
             Origin::HomicideNotification(_) => CaseKind::DomesticHomicide,
         };
         Case {
+            last_fact_at: opened_at,
             case_id,
             kind,
             stage,
@@ -286,7 +290,7 @@ impl Case {
             | CaseEvent::DomesticHomicideNotified(_) => {}
             CaseEvent::SarDecisionRecorded(_)
             | CaseEvent::SarCommissioned(_)
-            | CaseEvent::FamilyInvited(_)
+            | CaseEvent::SarFamilyInvited(_)
             | CaseEvent::SarPaused(_)
             | CaseEvent::SarResumed(_)
             | CaseEvent::SarCompleted(_) => self.apply_to_sar(event),
@@ -427,7 +431,7 @@ impl Case {
                 }
                 sar.commissioned = Some(commissioned.clone());
             }
-            CaseEvent::FamilyInvited(invited) => {
+            CaseEvent::SarFamilyInvited(invited) => {
                 sar.family_invited_at = Some(invited.occurred_at);
             }
             CaseEvent::SarPaused(paused) => {
@@ -553,7 +557,7 @@ impl Case {
             let schedule = Schedule {
                 day0,
                 calendar,
-                settings: &partnership.settings,
+                close_of_business: review.close_of_business,
             };
             let partners: BTreeSet<OrgSlug> = [
                 StatutoryPartner::LocalAuthority,

@@ -337,7 +337,7 @@ pub(super) fn record_family_invited(case: &Case, cmd: &At, ctx: &Context<'_>) ->
         commissioned.occurred_at,
         "the review's commissioning",
     )?;
-    Ok(vec![CaseEvent::FamilyInvited(Occurred { occurred_at })])
+    Ok(vec![CaseEvent::SarFamilyInvited(Occurred { occurred_at })])
 }
 
 pub(super) fn pause(case: &Case, cmd: &PauseSar, ctx: &Context<'_>) -> Decided {

@@ -374,7 +374,14 @@ pub(super) fn complete_recommendation(
 
 pub(super) fn close_case(case: &Case, cmd: &CloseCase, ctx: &Context<'_>) -> Decided {
     require_role(ctx, Role::BusinessManager)?;
-    let occurred_at = occurred(cmd.occurred_at, ctx, case.opened_at, "the case's opening")?;
+    // Closing ends what the case owed: dated before a fact it already records, it would make
+    // that fact's deadline look abandoned before it was met.
+    let occurred_at = occurred(
+        cmd.occurred_at,
+        ctx,
+        case.last_fact_at,
+        "the case's latest fact",
+    )?;
     Ok(vec![CaseEvent::CaseClosed(CaseClosed {
         reason: cmd.reason,
         occurred_at,

@@ -55,6 +55,7 @@ pub(super) fn initiate(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     Ok(vec![CaseEvent::RapidReviewInitiated(
         RapidReviewInitiated {
             clock_start: ctx.partnership.settings.rapid_review_clock_start,
+            close_of_business: ctx.partnership.settings.close_of_business,
             occurred_at,
         },
     )])

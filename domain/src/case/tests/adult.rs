@@ -618,7 +618,7 @@ fn the_family_is_invited_once_the_review_is_commissioned() {
     let events = given(commissioned())
         .when(&manager(), later(), invite(None))
         .unwrap();
-    assert_eq!(events, vec![CaseEvent::FamilyInvited(occurred(LATER))]);
+    assert_eq!(events, vec![CaseEvent::SarFamilyInvited(occurred(LATER))]);
     let history = and(commissioned(), events);
     assert_eq!(
         Case::replay(&history)

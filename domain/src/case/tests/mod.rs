@@ -299,6 +299,7 @@ pub(super) fn panel_notified(submitted_on: &str, at: &str) -> CaseEvent {
 pub(super) fn initiated(clock_start: ClockStart, at: &str) -> CaseEvent {
     CaseEvent::RapidReviewInitiated(RapidReviewInitiated {
         clock_start,
+        close_of_business: crate::calendar::CLOSE_OF_BUSINESS,
         occurred_at: instant(at),
     })
 }

@@ -358,6 +358,7 @@ fn a_referral_has_no_panel_notification() {
 fn the_panel_is_notified_even_when_the_rapid_review_started_first() {
     let initiated = CaseEvent::RapidReviewInitiated(RapidReviewInitiated {
         clock_start: crate::partnership::ClockStart::BecameAware,
+        close_of_business: crate::calendar::CLOSE_OF_BUSINESS,
         occurred_at: instant("2022-12-22T16:00:00Z"),
     });
     let events = given(vec![notified_at(instant(NOW)), initiated])
@@ -368,4 +369,31 @@ fn the_panel_is_notified_even_when_the_rapid_review_started_first() {
         )
         .unwrap();
     assert!(matches!(events[0], CaseEvent::PanelNotificationRecorded(_)));
+}
+
+#[test]
+fn a_case_is_never_closed_before_its_latest_fact() {
+    let now = instant("2023-01-10T10:00:00Z");
+    let mut events = vec![notified_at(instant(NOW))];
+    events.extend(
+        given(events.clone())
+            .when(&notifier(), now, panel("2022-12-29", None))
+            .unwrap(),
+    );
+    let manager = actor("southend-council", &[Role::BusinessManager]);
+    let close = |at: &str| {
+        CaseCommand::CloseCase(commands::CloseCase {
+            reason: practice_review::ClosureReason::NotTakenForward,
+            occurred_at: Some(instant(at)),
+        })
+    };
+    assert_eq!(
+        refused(given(events.clone()).when(&manager, now, close("2022-12-28T10:00:00Z"))),
+        (ErrorKind::Invalid, "occurred_at.before_dependency")
+    );
+    assert!(
+        given(events)
+            .when(&manager, now, close("2022-12-30T10:00:00Z"))
+            .is_ok()
+    );
 }
