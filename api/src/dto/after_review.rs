@@ -177,6 +177,8 @@ pub struct PracticeReviewView {
     pub url: Option<String>,
     /// When publication was withheld.
     pub withheld_at: Option<DateTime<Utc>>,
+    /// When the published report was taken down from the website.
+    pub taken_down_at: Option<DateTime<Utc>>,
 }
 
 /// What followed the rapid review.

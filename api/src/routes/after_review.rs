@@ -156,6 +156,20 @@ the Secretary of State. Role: `business_manager`.",
 );
 
 case_command!(
+    record_review_taken_down,
+    "RecordReviewTakenDown",
+    "/v1/cases/{case_id}/publication/take-down",
+    "Record that the published report was taken down",
+    "Published reports stay on the partnership's website for a year and are then available on \
+request: this records taking the LCSPR report down, fulfilling `publication_take_down`. Accepted \
+after closure too. Role: `business_manager`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::RecordReviewTakenDown(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);
+
+case_command!(
     add_recommendation,
     "AddRecommendation",
     "/v1/cases/{case_id}/recommendations",

@@ -209,6 +209,7 @@ fn after_review(case: &Case) -> AfterReviewView {
             published_at: r.published.as_ref().map(|p| p.occurred_at),
             url: r.published.as_ref().and_then(|p| p.url.clone()),
             withheld_at: r.withheld_at,
+            taken_down_at: r.taken_down_at,
         }),
         recommendations: after
             .recommendations

@@ -108,6 +108,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(after_review::record_final_report_sent_to_panel)
         .service(after_review::publish_review)
         .service(after_review::withhold_publication)
+        .service(after_review::record_review_taken_down)
         .service(after_review::add_recommendation)
         .service(after_review::complete_recommendation)
         .service(after_review::close_case)

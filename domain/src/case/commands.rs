@@ -473,6 +473,8 @@ case_commands! {
     PublishReview(PublishReview),
     /// See [`WithholdPublication`].
     WithholdPublication(WithholdPublication),
+    /// The published report was taken down from the website.
+    RecordReviewTakenDown(At),
     /// See [`AddRecommendation`].
     AddRecommendation(AddRecommendation),
     /// See [`CompleteRecommendation`].

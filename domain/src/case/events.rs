@@ -264,6 +264,9 @@ case_events! {
     ReviewPublished(ReviewPublished),
     /// Publication was withheld.
     PublicationWithheld(PublicationWithheld),
+    /// The published report was taken down from the website (a year after publication; it
+    /// stays available on request).
+    ReviewTakenDown(Occurred),
     /// A recommendation was added.
     RecommendationAdded(RecommendationAdded),
     /// A recommendation's action was completed.

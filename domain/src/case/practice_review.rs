@@ -153,6 +153,8 @@ pub struct PracticeReview {
     pub published: Option<ReviewPublished>,
     /// When publication was withheld.
     pub withheld_at: Option<DateTime<Utc>>,
+    /// When the published report was taken down from the website.
+    pub taken_down_at: Option<DateTime<Utc>>,
 }
 
 /// A recommendation and its completion.
@@ -227,12 +229,11 @@ impl AfterReview {
             let take_down_on = published_on
                 .checked_add_months(Months::new(12))
                 .unwrap_or(NaiveDate::MAX);
-            // Taking the report down is not recorded as a fact yet: the deadline reminds.
             deadlines.push(Deadline::new(
                 DeadlineKind::PublicationTakeDown,
                 None,
                 end_of_day(take_down_on),
-                None,
+                review.taken_down_at,
             ));
         }
         deadlines

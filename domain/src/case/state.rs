@@ -370,6 +370,7 @@ impl Case {
                     report_sent_at: None,
                     published: None,
                     withheld_at: None,
+                    taken_down_at: None,
                 });
             }
             CaseEvent::RecommendationAdded(added) => {
@@ -407,6 +408,9 @@ impl Case {
             }
             CaseEvent::PublicationDelayApproved(delay) => {
                 self.with_practice_review(|r| r.delays.push((delay.new_due_on, delay.occurred_at)));
+            }
+            CaseEvent::ReviewTakenDown(done) => {
+                self.with_practice_review(|r| r.taken_down_at = Some(done.occurred_at));
             }
             CaseEvent::FinalReportSentToPanel(sent) => {
                 self.with_practice_review(|r| r.report_sent_at = Some(sent.occurred_at));
@@ -581,11 +585,12 @@ impl Case {
                     .practice_review_deadlines(local_date(decided_at), calendar),
             );
         }
-        // Closing a case ends what it still owed, except the actions of its recommendations:
-        // those stay due, and overdue ones are breaches.
+        // Closing a case ends what it still owed, except what outlives the case: taking the
+        // published report down, and the recommendations' actions (overdue ones are breaches).
         if self.after.closed.is_some() {
             for deadline in &mut deadlines {
-                deadline.not_applicable |= deadline.fulfilled_at.is_none();
+                deadline.not_applicable |= deadline.fulfilled_at.is_none()
+                    && deadline.kind != DeadlineKind::PublicationTakeDown;
             }
         }
         deadlines.extend(self.after.recommendation_deadlines());

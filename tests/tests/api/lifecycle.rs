@@ -101,8 +101,20 @@ both_backends!(an_lcspr_published_on_time, |app: TestApp| async move {
     ] {
         assert_eq!(statuses[kind], "met", "{kind}");
     }
-    // The take-down a year after publication was not done before closure: no longer applies.
-    assert_eq!(statuses["publication_take_down/-"], "not_applicable");
+    // Taking the report down outlives the case: it was due a year after publication.
+    assert_eq!(statuses["publication_take_down/-"], "breached");
+    review
+        .ok(
+            &bm,
+            "publication/take-down",
+            json!({"occurred_at": "2024-03-22T09:00:00Z"}),
+        )
+        .await;
+    let case = review.read().await;
+    assert_eq!(
+        crate::rapid_review::statuses(&case)["publication_take_down/-"],
+        "met"
+    );
     let deadlines = case["deadlines"].as_array().unwrap();
     let due = |kind: &str| deadlines.iter().find(|d| d["kind"] == kind).unwrap()["due_at"].clone();
     assert_eq!(due("lcspr_publication"), "2023-03-29T22:59:59Z");

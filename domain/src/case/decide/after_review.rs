@@ -387,3 +387,26 @@ pub(super) fn close_case(case: &Case, cmd: &CloseCase, ctx: &Context<'_>) -> Dec
         occurred_at,
     })])
 }
+
+pub(super) fn record_review_taken_down(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
+    require_role(ctx, Role::BusinessManager)?;
+    let review = case.after.practice_review.as_ref();
+    let published = review.and_then(|r| r.published.as_ref()).ok_or_else(|| {
+        DomainError::conflict(
+            "publication.not_published",
+            "only a published report is taken down",
+        )
+    })?;
+    once(
+        review.and_then(|r| r.taken_down_at),
+        "publication.already_taken_down",
+        "the report has already been taken down",
+    )?;
+    let occurred_at = occurred(
+        cmd.occurred_at,
+        ctx,
+        published.occurred_at,
+        "the publication",
+    )?;
+    Ok(vec![CaseEvent::ReviewTakenDown(Occurred { occurred_at })])
+}

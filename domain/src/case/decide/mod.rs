@@ -46,8 +46,13 @@ fn decide_existing(
 ) -> Result<Vec<CaseEvent>, DomainError> {
     use after_review as after;
     use rapid_review as rr;
-    // A closed case takes nothing more but the completion of its recommendations' actions.
-    if case.after.closed.is_some() && !matches!(command, CaseCommand::CompleteRecommendation(_)) {
+    // A closed case takes nothing more but what outlives it: the completion of its
+    // recommendations' actions and taking its published report down.
+    let outlives_the_case = matches!(
+        command,
+        CaseCommand::CompleteRecommendation(_) | CaseCommand::RecordReviewTakenDown(_)
+    );
+    if case.after.closed.is_some() && !outlives_the_case {
         return Err(DomainError::conflict("case.closed", "the case is closed"));
     }
     require_kind(case, command)?;
@@ -104,6 +109,7 @@ fn decide_existing(
             CaseKind::DomesticHomicide => dhr::publish(case, c, ctx),
         },
         CaseCommand::WithholdPublication(c) => after::withhold_publication(case, c, ctx),
+        CaseCommand::RecordReviewTakenDown(c) => after::record_review_taken_down(case, c, ctx),
         CaseCommand::AddRecommendation(c) => after::add_recommendation(case, c, ctx),
         CaseCommand::CompleteRecommendation(c) => after::complete_recommendation(case, c, ctx),
         CaseCommand::CloseCase(c) => after::close_case(case, c, ctx),
@@ -131,7 +137,8 @@ fn kinds_of(command: &CaseCommand) -> Option<&'static [CaseKind]> {
         | CaseCommand::PublishReview(_)
         | CaseCommand::CloseCase(_)
         | CaseCommand::AddRecommendation(_)
-        | CaseCommand::CompleteRecommendation(_) => None,
+        | CaseCommand::CompleteRecommendation(_)
+        | CaseCommand::RecordReviewTakenDown(_) => None,
         CaseCommand::RequestAgencyReport(_) | CaseCommand::SubmitAgencyReport(_) => {
             Some(&[Child, Adult])
         }

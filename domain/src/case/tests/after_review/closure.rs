@@ -227,3 +227,44 @@ fn recommendations_outlive_the_case() {
         |at| complete(SUHFT_FIRST, at),
     );
 }
+
+#[test]
+fn taking_the_published_report_down_outlives_the_case() {
+    let take_down = |at: Option<&str>| {
+        CaseCommand::RecordReviewTakenDown(At {
+            occurred_at: at.map(instant),
+        })
+    };
+    // Closed after publication, the report is still taken down a year later.
+    let events = given(closed())
+        .when(&business_manager(), later(), take_down(None))
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![CaseEvent::ReviewTakenDown(Occurred {
+            occurred_at: later()
+        })]
+    );
+    let mut history = closed();
+    history.extend(events);
+    let case = Case::replay(&history).unwrap();
+    let deadline = case
+        .deadlines(&southend())
+        .into_iter()
+        .find(|d| d.kind == crate::deadline::DeadlineKind::PublicationTakeDown)
+        .unwrap();
+    assert_eq!(deadline.fulfilled_at, Some(later()));
+    assert!(!deadline.not_applicable);
+    assert_eq!(
+        refused(given(history).when(&business_manager(), later(), take_down(None))),
+        (Conflict, "publication.already_taken_down")
+    );
+    assert_eq!(
+        refused(given(withheld()).when(&business_manager(), later(), take_down(None))),
+        (Conflict, "publication.not_published")
+    );
+    assert_eq!(
+        refused(given(published()).when(&agency_user("suhft"), later(), take_down(None))),
+        (Forbidden, "auth.role_required")
+    );
+}
