@@ -30,6 +30,19 @@ pub enum ProjectionError {
     },
 }
 
+/// An event as the read models keep it: decoded, with its place in the log.
+#[derive(Debug, Clone)]
+pub struct Recorded<E> {
+    /// Global position.
+    pub position: u64,
+    /// Version within its stream.
+    pub stream_version: u64,
+    /// When the store committed it.
+    pub recorded_at: DateTime<Utc>,
+    /// The event.
+    pub event: E,
+}
+
 /// A case with what the log says about it.
 #[derive(Debug, Clone)]
 pub struct CaseRecord {
@@ -43,6 +56,31 @@ pub struct CaseRecord {
     pub opened_position: u64,
     /// When its last event was recorded.
     pub updated_at: DateTime<Utc>,
+    /// Every event of the case, in order: what time travel folds again up to an instant.
+    pub history: Vec<Recorded<CaseEvent>>,
+}
+
+impl CaseRecord {
+    /// The case as the facts recorded by `as_of` made it; `None` before it was opened.
+    pub fn as_of(&self, as_of: DateTime<Utc>) -> Option<CaseRecord> {
+        // recorded_at never goes backwards along the log, so what was known by `as_of` is a
+        // prefix of the history.
+        let known = self.history.partition_point(|r| r.recorded_at <= as_of);
+        if known == self.history.len() {
+            return Some(self.clone());
+        }
+        let history = &self.history[..known];
+        let last = history.last()?;
+        let case = Case::replay(history.iter().map(|r| &r.event))?;
+        Some(CaseRecord {
+            case,
+            version: last.stream_version,
+            opened_recorded_at: self.opened_recorded_at,
+            opened_position: self.opened_position,
+            updated_at: last.recorded_at,
+            history: history.to_vec(),
+        })
+    }
 }
 
 /// One partnership's cases, by id and in the order they were opened.
@@ -54,11 +92,18 @@ struct PartnershipCases {
     by_opening: BTreeMap<u64, CaseId>,
 }
 
+/// A partnership and its history, for time travel.
+#[derive(Debug, Clone)]
+struct PartnershipRecord {
+    current: Partnership,
+    history: Vec<Recorded<PartnershipEvent>>,
+}
+
 /// Every read model of the review status, folded from the log.
 #[derive(Debug, Default, Clone)]
 pub struct ReadModels {
     position: u64,
-    partnerships: HashMap<PartnershipSlug, Partnership>,
+    partnerships: HashMap<PartnershipSlug, PartnershipRecord>,
     cases: HashMap<PartnershipSlug, PartnershipCases>,
 }
 
@@ -85,9 +130,25 @@ impl ReadModels {
                 let decoded: PartnershipEvent =
                     decode(&event.event_type, event.schema_version, &event.data)
                         .map_err(decode_error)?;
-                let current = self.partnerships.remove(&slug);
+                let previous = self.partnerships.remove(&slug);
+                let (current, mut history) = match previous {
+                    Some(record) => (Some(record.current), record.history),
+                    None => (None, Vec::new()),
+                };
                 if let Some(next) = Partnership::evolve(current, &decoded) {
-                    self.partnerships.insert(slug, next);
+                    history.push(Recorded {
+                        position: event.position,
+                        stream_version: event.stream_version,
+                        recorded_at: event.recorded_at,
+                        event: decoded,
+                    });
+                    self.partnerships.insert(
+                        slug,
+                        PartnershipRecord {
+                            current: next,
+                            history,
+                        },
+                    );
                 }
             }
             Some(StreamRef::Case(slug, case_id)) => {
@@ -117,8 +178,18 @@ impl ReadModels {
             .map_or((event.recorded_at, event.position), |r| {
                 (r.opened_recorded_at, r.opened_position)
             });
-        match Case::evolve(previous.map(|r| r.case), decoded) {
+        let (state, mut history) = match previous {
+            Some(record) => (Some(record.case), record.history),
+            None => (None, Vec::new()),
+        };
+        match Case::evolve(state, decoded) {
             Some(case) => {
+                history.push(Recorded {
+                    position: event.position,
+                    stream_version: event.stream_version,
+                    recorded_at: event.recorded_at,
+                    event: decoded.clone(),
+                });
                 cases.by_opening.insert(opened_position, case_id);
                 cases.by_id.insert(
                     case_id,
@@ -128,6 +199,7 @@ impl ReadModels {
                         opened_recorded_at,
                         opened_position,
                         updated_at: event.recorded_at,
+                        history,
                     },
                 );
             }
@@ -144,7 +216,32 @@ impl ReadModels {
 
     /// A partnership.
     pub fn partnership(&self, slug: &PartnershipSlug) -> Option<&Partnership> {
-        self.partnerships.get(slug)
+        self.partnerships.get(slug).map(|r| &r.current)
+    }
+
+    /// A partnership as the facts recorded by `as_of` made it (its calendar then included):
+    /// deadlines are evaluated with what the partnership knew at the time.
+    pub fn partnership_as_of(
+        &self,
+        slug: &PartnershipSlug,
+        as_of: DateTime<Utc>,
+    ) -> Option<Partnership> {
+        let record = self.partnerships.get(slug)?;
+        let known = record.history.partition_point(|r| r.recorded_at <= as_of);
+        if known == record.history.len() {
+            return Some(record.current.clone());
+        }
+        record.history[..known]
+            .iter()
+            .fold(None, |state, r| Partnership::evolve(state, &r.event))
+    }
+
+    /// Every case of a partnership in opening order.
+    pub fn cases(&self, slug: &PartnershipSlug) -> impl Iterator<Item = &CaseRecord> {
+        self.cases
+            .get(slug)
+            .into_iter()
+            .flat_map(|c| c.by_opening.values().filter_map(|id| c.by_id.get(id)))
     }
 
     /// One case of a partnership.
