@@ -105,6 +105,7 @@ pub struct ReadModels {
     position: u64,
     partnerships: HashMap<PartnershipSlug, PartnershipRecord>,
     cases: HashMap<PartnershipSlug, PartnershipCases>,
+    audit: crate::AuditTrail,
 }
 
 impl ReadModels {
@@ -160,6 +161,7 @@ impl ReadModels {
             // Streams of other kinds (none yet) are not part of these read models.
             None => {}
         }
+        self.audit.apply(event)?;
         self.position = event.position;
         Ok(())
     }
@@ -212,6 +214,11 @@ impl ReadModels {
     /// Moves past an event that could not be applied, so the log is still followed in order.
     pub fn skip(&mut self, position: u64) {
         self.position = self.position.max(position);
+    }
+
+    /// The audit trail: every event of every partnership, with who did it and why.
+    pub fn audit(&self) -> &crate::AuditTrail {
+        &self.audit
     }
 
     /// A partnership.

@@ -372,6 +372,15 @@ pub struct PersonalDetails {
     pub summary: String,
 }
 
+/// A page of deadlines.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DeadlinePage {
+    /// The deadlines.
+    pub items: Vec<DeadlineView>,
+    /// Cursor of the next page, `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
 /// A page of cases.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CasePage {

@@ -3,7 +3,7 @@
 use crate::auth::Authenticated;
 use crate::commands::{self, CaseTarget, CommandEnvelope};
 use crate::dto::{
-    CaseDetail, CasePage, ChildInput, CommandAccepted, NotifyIncidentRequest, PersonalDetails,
+    ChildInput, CommandAccepted, NotifyIncidentRequest, PersonalDetails,
     RecordPanelNotificationRequest, ReferCaseForConsiderationRequest,
 };
 use crate::extract::{JsonBody, idempotency};
@@ -11,19 +11,14 @@ use crate::personal_data::{self, ChildPersonalData, DataKey};
 use crate::problem::ApiError;
 use crate::request_context;
 use crate::state::AppState;
-use crate::visibility::{can_read_personal_details, can_see, sees_all_cases};
-use actix_web::http::{StatusCode, header};
+use crate::visibility::{can_read_personal_details, can_see};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use casetrail_domain::case::commands::{ChildDetails, ReferCaseForConsideration};
 use casetrail_domain::case::{
     CaseCommand, NotifyIncident, RecordPanelNotification, SealedPersonalData,
 };
 use casetrail_domain::{Actor, CaseId};
-use chrono::Utc;
-use serde::Deserialize;
-use utoipa::IntoParams;
 use uuid::Uuid;
 
 /// NotifyIncident: the local authority notifies a serious child safeguarding incident.
@@ -256,135 +251,6 @@ pub(crate) fn visible_case(
         Some(record) if can_see(actor, partnership, &record.case) => Ok(()),
         _ => Err(ApiError::case_not_found()),
     }
-}
-
-/// Query of the case list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListCasesQuery {
-    /// Page size, 1 to 500 (default 50).
-    #[param(minimum = 1, maximum = 500, example = 50)]
-    pub limit: Option<usize>,
-    /// Opaque cursor from the previous page's `next_cursor`.
-    pub cursor: Option<String>,
-}
-
-const DEFAULT_PAGE: usize = 50;
-const MAX_PAGE: usize = 500;
-
-/// Lists the cases the actor may see.
-#[utoipa::path(
-    operation_id = "ListCases",
-    tag = "Review status",
-    summary = "List cases",
-    description = "The cases of the caller's partnership that the caller may see (agency users: \
-only cases their organisation is involved in), oldest first, in pages.",
-    params(ListCasesQuery),
-    responses(
-        (status = 200, description = "A page of cases.", body = CasePage,
-         example = json!({"items": [{"case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "child",
-            "stage": "notified", "version": 1, "reference": "SBC-2022-0412",
-            "opened_at": "2022-12-22T10:15:00Z", "has_overdue_deadlines": false}],
-            "next_cursor": null})),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 500, response = crate::openapi::Internal),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/v1/cases")]
-pub async fn list_cases(
-    state: web::Data<AppState>,
-    Authenticated(actor): Authenticated,
-    query: web::Query<ListCasesQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "query.invalid_limit",
-            "limit must be 1 to 500",
-        ));
-    }
-    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let now = Utc::now();
-    let models = state.projector.read();
-    let Some(partnership) = models.partnership(&actor.partnership) else {
-        return Ok(HttpResponse::Ok().json(CasePage {
-            items: vec![],
-            next_cursor: None,
-        }));
-    };
-    let all = sees_all_cases(&actor, partnership);
-    let (records, next) = models.cases_page(&actor.partnership, after, limit, |r| {
-        all || r.case.involved.contains(&actor.org)
-    });
-    let items = records
-        .into_iter()
-        .map(|r| super::case_view::summary(r, partnership, now))
-        .collect();
-    Ok(HttpResponse::Ok().json(CasePage {
-        items,
-        next_cursor: next.map(encode_cursor),
-    }))
-}
-
-/// Cursors are opaque to clients: a versioned prefix and the position, so their format can
-/// change without old cursors being misread.
-fn encode_cursor(after: u64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("c1:{after}"))
-}
-
-fn decode_cursor(cursor: &str) -> Result<u64, ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("c1:")?.parse().ok())
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "query.invalid_cursor",
-                "the cursor is not one this API gave",
-            )
-        })
-}
-
-/// Reads one case with its deadlines.
-#[utoipa::path(
-    operation_id = "GetCase",
-    tag = "Review status",
-    summary = "Read a case",
-    description = "The case's stage, facts and deadlines (status evaluated now). The `ETag` is the \
-case version to send back in `If-Match`. Another partnership's case, or one an agency user is not \
-involved in, is 404.",
-    params(("case_id" = Uuid, Path, description = "The case")),
-    responses(
-        (status = 200, description = "The case.", body = CaseDetail,
-         headers(("ETag" = String, description = "The case's version, e.g. \"2\""))),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 500, response = crate::openapi::Internal),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/v1/cases/{case_id}")]
-pub async fn get_case(
-    state: web::Data<AppState>,
-    Authenticated(actor): Authenticated,
-    case_id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let case_id = CaseId::from_uuid(case_id.into_inner());
-    let models = state.projector.read();
-    let partnership = models
-        .partnership(&actor.partnership)
-        .ok_or_else(ApiError::case_not_found)?;
-    let record = models
-        .case(&actor.partnership, case_id)
-        .filter(|r| can_see(&actor, partnership, &r.case))
-        .ok_or_else(ApiError::case_not_found)?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, format!("\"{}\"", record.version)))
-        .json(super::case_view::detail(record, partnership, Utc::now())))
 }
 
 /// Reads the child's identifying details.

@@ -74,6 +74,7 @@ pub mod command;
 pub mod homicide_review;
 pub mod ops;
 pub mod rapid_review;
+pub mod review_status;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -82,8 +83,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(cases::notify_incident)
         .service(cases::refer_case_for_consideration)
         .service(cases::record_panel_notification)
-        .service(cases::list_cases)
-        .service(cases::get_case)
+        .service(review_status::list_cases)
+        .service(review_status::get_case)
+        .service(review_status::list_deadlines)
+        .service(review_status::list_case_deadlines)
         .service(cases::get_personal_details)
         .service(rapid_review::initiate_rapid_review)
         .service(rapid_review::record_partners_notified)

@@ -144,6 +144,8 @@ pub struct RapidReview {
     pub reports_circulated_at: Option<DateTime<Utc>>,
     /// When the meeting was held.
     pub meeting_held_at: Option<DateTime<Utc>>,
+    /// Organisations present at the meeting (the annual statistics count them).
+    pub meeting_attendees: BTreeSet<OrgSlug>,
     /// Drafting steps reached.
     pub drafts: BTreeMap<DraftMilestone, DateTime<Utc>>,
     /// Draft comments by organisation.
@@ -170,6 +172,7 @@ impl RapidReview {
             agency_reports: BTreeMap::new(),
             reports_circulated_at: None,
             meeting_held_at: None,
+            meeting_attendees: BTreeSet::new(),
             drafts: BTreeMap::new(),
             draft_comments: BTreeMap::new(),
             senior_sign_offs: BTreeMap::new(),

@@ -620,7 +620,10 @@ fn apply_to_review(review: &mut RapidReview, event: &CaseEvent) {
         CaseEvent::AgencyReportsCirculated(done) => {
             review.reports_circulated_at = Some(done.occurred_at);
         }
-        CaseEvent::RapidReviewMeetingHeld(held) => review.meeting_held_at = Some(held.occurred_at),
+        CaseEvent::RapidReviewMeetingHeld(held) => {
+            review.meeting_held_at = Some(held.occurred_at);
+            review.meeting_attendees = held.attendees.iter().cloned().collect();
+        }
         CaseEvent::DraftMilestoneRecorded(recorded) => {
             review
                 .drafts

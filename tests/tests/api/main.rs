@@ -14,3 +14,4 @@ mod lifecycle;
 mod operations;
 mod rapid_review;
 mod restart;
+mod time_travel;

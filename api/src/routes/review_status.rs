@@ -1,0 +1,495 @@
+//! The review status and deadline read models: cases, one case, and deadlines, as of now or
+//! any past instant (`as_of`), for what the caller may see.
+
+use crate::auth::Authenticated;
+use crate::dto::{CaseDetail, CasePage, DeadlinePage, DeadlineView};
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::visibility::can_see;
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use casetrail_domain::case::{CaseKind, Stage};
+use casetrail_domain::deadline::DeadlineStatus as Status;
+use casetrail_domain::partnership::Partnership;
+use casetrail_domain::{Actor, CaseId, OrgSlug};
+use casetrail_projections::{CaseRecord, ReadModels};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use std::borrow::Cow;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+const DEFAULT_PAGE: usize = 50;
+const MAX_PAGE: usize = 500;
+
+fn page_size(limit: Option<usize>) -> Result<usize, ApiError> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE);
+    if (1..=MAX_PAGE).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::bad_request(
+            "query.invalid_limit",
+            "limit must be 1 to 500",
+        ))
+    }
+}
+
+/// What the read models said at an instant, for one actor: the partnership as it was then and
+/// the cases the actor could see then.
+struct Snapshot<'a> {
+    at: DateTime<Utc>,
+    partnership: Cow<'a, Partnership>,
+    cases: Vec<Cow<'a, CaseRecord>>,
+}
+
+fn snapshot<'a>(
+    models: &'a ReadModels,
+    actor: &Actor,
+    as_of: Option<DateTime<Utc>>,
+) -> Option<Snapshot<'a>> {
+    let (at, partnership) = match as_of {
+        None => (
+            Utc::now(),
+            Cow::Borrowed(models.partnership(&actor.partnership)?),
+        ),
+        Some(at) => (
+            at,
+            Cow::Owned(models.partnership_as_of(&actor.partnership, at)?),
+        ),
+    };
+    let cases = models
+        .cases(&actor.partnership)
+        .filter_map(|record| match as_of {
+            None => Some(Cow::Borrowed(record)),
+            Some(at) => record.as_of(at).map(Cow::Owned),
+        })
+        .filter(|record| can_see(actor, &partnership, &record.case))
+        .collect();
+    Some(Snapshot {
+        at,
+        partnership,
+        cases,
+    })
+}
+
+fn parse_slug(field: &str, value: &str) -> Result<OrgSlug, ApiError> {
+    OrgSlug::parse(value).map_err(|_| {
+        ApiError::bad_request(
+            "query.invalid",
+            format!("{field} must be an organisation slug"),
+        )
+    })
+}
+
+/// Query of the case list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListCasesQuery {
+    /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500, example = 50)]
+    pub limit: Option<usize>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// Only cases of this kind: `child`, `adult` or `domestic_homicide`.
+    pub kind: Option<String>,
+    /// Only cases at this stage, e.g. `rapid_review`.
+    pub stage: Option<String>,
+    /// Only cases this organisation is involved in (slug).
+    pub organisation: Option<String>,
+    /// Only cases with (`true`) or without (`false`) a breached deadline.
+    pub has_overdue_deadlines: Option<bool>,
+    /// Only cases opened at or after this instant (RFC 3339).
+    pub opened_from: Option<DateTime<Utc>>,
+    /// Only cases opened before this instant (RFC 3339).
+    pub opened_to: Option<DateTime<Utc>>,
+    /// Answer as the read model stood at this instant (RFC 3339): only facts recorded by then,
+    /// deadlines evaluated then. Default: now.
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+fn wire_enum<T: serde::de::DeserializeOwned>(field: &str, value: &str) -> Result<T, ApiError> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).map_err(|_| {
+        ApiError::bad_request("query.invalid", format!("{field} has an unknown value"))
+    })
+}
+
+/// Lists the cases the actor may see.
+#[utoipa::path(
+    operation_id = "ListCases",
+    tag = "Review status",
+    summary = "List cases",
+    description = "The cases of the caller's partnership that the caller may see (agency users: \
+only cases their organisation is involved in), oldest first, in pages, with filters. With \
+`as_of`, the list as it stood at that instant: only facts recorded by then, deadlines evaluated \
+then.",
+    params(ListCasesQuery),
+    responses(
+        (status = 200, description = "A page of cases.", body = CasePage,
+         example = json!({"items": [{"case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "child",
+            "stage": "notified", "version": 1, "reference": "SBC-2022-0412",
+            "opened_at": "2022-12-22T10:15:00Z", "has_overdue_deadlines": false}],
+            "next_cursor": null})),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 500, response = crate::openapi::Internal),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/cases")]
+pub async fn list_cases(
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    query: web::Query<ListCasesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = page_size(query.limit)?;
+    let after = query
+        .cursor
+        .as_deref()
+        .map(decode_case_cursor)
+        .transpose()?;
+    let kind: Option<CaseKind> = query
+        .kind
+        .as_deref()
+        .map(|k| wire_enum("kind", k))
+        .transpose()?;
+    let stage: Option<Stage> = query
+        .stage
+        .as_deref()
+        .map(|s| wire_enum("stage", s))
+        .transpose()?;
+    let organisation = query
+        .organisation
+        .as_deref()
+        .map(|o| parse_slug("organisation", o))
+        .transpose()?;
+    let models = state.projector.read();
+    let Some(snapshot) = snapshot(&models, &actor, query.as_of) else {
+        return Ok(HttpResponse::Ok().json(CasePage {
+            items: vec![],
+            next_cursor: None,
+        }));
+    };
+    let calendar = &snapshot.partnership.calendar;
+    let matches = |record: &CaseRecord| {
+        let case = &record.case;
+        kind.is_none_or(|k| case.kind == k)
+            && stage.is_none_or(|s| case.stage == s)
+            && organisation
+                .as_ref()
+                .is_none_or(|o| case.involved.contains(o))
+            && query.opened_from.is_none_or(|from| case.opened_at >= from)
+            && query.opened_to.is_none_or(|to| case.opened_at < to)
+            && query.has_overdue_deadlines.is_none_or(|wanted| {
+                let overdue = case
+                    .deadlines(&snapshot.partnership)
+                    .iter()
+                    .any(|d| d.status(snapshot.at, calendar) == Status::Breached);
+                overdue == wanted
+            })
+    };
+    let mut items = Vec::with_capacity(limit.min(64));
+    let mut next_cursor = None;
+    let mut last_position = 0;
+    for record in snapshot
+        .cases
+        .iter()
+        .filter(|r| after.is_none_or(|a| r.opened_position > a))
+        .filter(|r| matches(r))
+    {
+        if items.len() == limit {
+            next_cursor = Some(encode_case_cursor(last_position));
+            break;
+        }
+        last_position = record.opened_position;
+        items.push(super::case_view::summary(
+            record,
+            &snapshot.partnership,
+            snapshot.at,
+        ));
+    }
+    Ok(HttpResponse::Ok().json(CasePage { items, next_cursor }))
+}
+
+/// Cursors are opaque to clients: a versioned prefix and the position, so their format can
+/// change without old cursors being misread.
+fn encode_case_cursor(after: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("c1:{after}"))
+}
+
+fn decode_case_cursor(cursor: &str) -> Result<u64, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix("c1:")?.parse().ok())
+        .ok_or_else(invalid_cursor)
+}
+
+fn invalid_cursor() -> ApiError {
+    ApiError::bad_request(
+        "query.invalid_cursor",
+        "the cursor is not one this API gave",
+    )
+}
+
+/// `as_of` alone.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AsOfQuery {
+    /// Answer as the read model stood at this instant (RFC 3339). Default: now.
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+/// The case as the actor may see it at the snapshot's instant.
+fn visible<'s>(snapshot: &'s Snapshot<'_>, case_id: CaseId) -> Result<&'s CaseRecord, ApiError> {
+    snapshot
+        .cases
+        .iter()
+        .map(AsRef::as_ref)
+        .find(|r| r.case.case_id == case_id)
+        .ok_or_else(ApiError::case_not_found)
+}
+
+/// Reads one case with its deadlines.
+#[utoipa::path(
+    operation_id = "GetCase",
+    tag = "Review status",
+    summary = "Read a case",
+    description = "The case's stage, facts and deadlines (status evaluated now, or at `as_of`: the \
+case as it stood then, from the facts recorded by then). The `ETag` is the case version to send \
+back in `If-Match`. Another partnership's case, or one an agency user is not involved in, is 404; \
+so is a case not yet opened at `as_of`.",
+    params(("case_id" = Uuid, Path, description = "The case"), AsOfQuery),
+    responses(
+        (status = 200, description = "The case.", body = CaseDetail,
+         headers(("ETag" = String, description = "The case's version, e.g. \"2\""))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 500, response = crate::openapi::Internal),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/cases/{case_id}")]
+pub async fn get_case(
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    case_id: web::Path<Uuid>,
+    query: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let case_id = CaseId::from_uuid(case_id.into_inner());
+    let models = state.projector.read();
+    // The common read, now, folds nothing again and copies nothing but the answer.
+    if query.as_of.is_none() {
+        let partnership = models
+            .partnership(&actor.partnership)
+            .ok_or_else(ApiError::case_not_found)?;
+        let record = models
+            .case(&actor.partnership, case_id)
+            .filter(|r| can_see(&actor, partnership, &r.case))
+            .ok_or_else(ApiError::case_not_found)?;
+        return Ok(HttpResponse::Ok()
+            .insert_header((header::ETAG, format!("\"{}\"", record.version)))
+            .json(super::case_view::detail(record, partnership, Utc::now())));
+    }
+    let snapshot = snapshot(&models, &actor, query.as_of).ok_or_else(ApiError::case_not_found)?;
+    let record = visible(&snapshot, case_id)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", record.version)))
+        .json(super::case_view::detail(
+            record,
+            &snapshot.partnership,
+            snapshot.at,
+        )))
+}
+
+/// Query of the deadline list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListDeadlinesQuery {
+    /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500, example = 50)]
+    pub limit: Option<usize>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// Only deadlines with this status: `pending`, `due_soon`, `met`, `met_late`, `breached`,
+    /// `not_applicable`.
+    pub status: Option<String>,
+    /// Only deadlines of this kind, e.g. `rr_agency_report`.
+    pub kind: Option<String>,
+    /// Only deadlines of this case.
+    pub case_id: Option<Uuid>,
+    /// Only deadlines this organisation must meet (slug).
+    pub organisation: Option<String>,
+    /// Only deadlines due at or after this instant (RFC 3339).
+    pub due_from: Option<DateTime<Utc>>,
+    /// Only deadlines due before this instant (RFC 3339).
+    pub due_to: Option<DateTime<Utc>>,
+    /// Evaluate at this instant, from the facts recorded by then (RFC 3339). Default: now.
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+fn deadlines_of(snapshot: &Snapshot<'_>) -> Vec<DeadlineView> {
+    let mut deadlines: Vec<DeadlineView> = snapshot
+        .cases
+        .iter()
+        .flat_map(|r| super::case_view::deadline_views(&r.case, &snapshot.partnership, snapshot.at))
+        .collect();
+    deadlines.sort_by_key(|d| (d.due_at, d.deadline_id));
+    deadlines
+}
+
+fn encode_deadline_cursor(d: &DeadlineView) -> String {
+    URL_SAFE_NO_PAD.encode(format!(
+        "d1:{}:{}",
+        d.due_at.timestamp_micros(),
+        d.deadline_id
+    ))
+}
+
+fn decode_deadline_cursor(cursor: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
+    let text = URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(invalid_cursor)?;
+    let mut parts = text
+        .strip_prefix("d1:")
+        .ok_or_else(invalid_cursor)?
+        .splitn(2, ':');
+    let micros = parts
+        .next()
+        .and_then(|m| m.parse().ok())
+        .ok_or_else(invalid_cursor)?;
+    let due_at = DateTime::from_timestamp_micros(micros).ok_or_else(invalid_cursor)?;
+    let id = parts
+        .next()
+        .and_then(|i| Uuid::parse_str(i).ok())
+        .ok_or_else(invalid_cursor)?;
+    Ok((due_at, id))
+}
+
+/// Lists deadlines across the cases the actor may see.
+#[utoipa::path(
+    operation_id = "ListDeadlines",
+    tag = "Review status",
+    summary = "List deadlines and breaches",
+    description = "Every deadline of the cases the caller may see, soonest due first, with its \
+status at the instant asked (now by default): `pending`, `due_soon` (within one working day), \
+`met`, `met_late`, `breached` (past due, unmet; `late_by` says how late in working days and \
+hours) or `not_applicable`. With `as_of`, only facts recorded by then count: a fact recorded late \
+but backdated shows as breached before it was recorded and as met after.",
+    params(ListDeadlinesQuery),
+    responses(
+        (status = 200, description = "A page of deadlines.", body = DeadlinePage,
+         example = json!({"items": [{"deadline_id": "5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11",
+            "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "panel_notification",
+            "organisation": "southend-council", "due_at": "2023-01-03T23:59:59Z",
+            "status": "breached", "fulfilled_at": null,
+            "late_by": {"working_days": 2, "hours": 50},
+            "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
+            "recommendation_id": null}], "next_cursor": null})),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 500, response = crate::openapi::Internal),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/deadlines")]
+pub async fn list_deadlines(
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    query: web::Query<ListDeadlinesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = page_size(query.limit)?;
+    let after = query
+        .cursor
+        .as_deref()
+        .map(decode_deadline_cursor)
+        .transpose()?;
+    let status: Option<Status> = query
+        .status
+        .as_deref()
+        .map(|s| wire_enum("status", s))
+        .transpose()?;
+    let organisation = query
+        .organisation
+        .as_deref()
+        .map(|o| parse_slug("organisation", o))
+        .transpose()?;
+    let models = state.projector.read();
+    let Some(snapshot) = snapshot(&models, &actor, query.as_of) else {
+        return Ok(HttpResponse::Ok().json(DeadlinePage {
+            items: vec![],
+            next_cursor: None,
+        }));
+    };
+    let mut items = Vec::with_capacity(limit.min(64));
+    let mut next_cursor = None;
+    let wanted = deadlines_of(&snapshot).into_iter().filter(|d| {
+        after.is_none_or(|a| (d.due_at, d.deadline_id) > a)
+            && status.is_none_or(|s| s == Status::from(d.status))
+            && query.kind.as_deref().is_none_or(|k| d.kind == k)
+            && query.case_id.is_none_or(|c| d.case_id == c)
+            && organisation
+                .as_ref()
+                .is_none_or(|o| d.organisation.as_deref() == Some(o.as_str()))
+            && query.due_from.is_none_or(|from| d.due_at >= from)
+            && query.due_to.is_none_or(|to| d.due_at < to)
+    });
+    for deadline in wanted {
+        if items.len() == limit {
+            next_cursor = items.last().map(encode_deadline_cursor);
+            break;
+        }
+        items.push(deadline);
+    }
+    Ok(HttpResponse::Ok().json(DeadlinePage { items, next_cursor }))
+}
+
+/// Lists one case's deadlines.
+#[utoipa::path(
+    operation_id = "ListCaseDeadlines",
+    tag = "Review status",
+    summary = "List a case's deadlines",
+    description = "Every deadline of the case with its status now or at `as_of`, soonest due first.",
+    params(("case_id" = Uuid, Path, description = "The case"), AsOfQuery),
+    responses(
+        (status = 200, description = "The case's deadlines.", body = DeadlinePage,
+         example = json!({"items": [{"deadline_id": "5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11",
+            "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "panel_notification",
+            "organisation": "southend-council", "due_at": "2023-01-03T23:59:59Z",
+            "status": "met", "fulfilled_at": "2022-12-29T23:59:59Z", "late_by": null,
+            "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
+            "recommendation_id": null}], "next_cursor": null})),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 500, response = crate::openapi::Internal),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/cases/{case_id}/deadlines")]
+pub async fn list_case_deadlines(
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    case_id: web::Path<Uuid>,
+    query: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let case_id = CaseId::from_uuid(case_id.into_inner());
+    let models = state.projector.read();
+    let snapshot = snapshot(&models, &actor, query.as_of).ok_or_else(ApiError::case_not_found)?;
+    let record = visible(&snapshot, case_id)?;
+    let mut items =
+        super::case_view::deadline_views(&record.case, &snapshot.partnership, snapshot.at);
+    items.sort_by_key(|d| (d.due_at, d.deadline_id));
+    Ok(HttpResponse::Ok().json(DeadlinePage {
+        items,
+        next_cursor: None,
+    }))
+}

@@ -1,0 +1,467 @@
+//! The audit trail read model: every event of a partnership in log order, with who did it, on
+//! which command and request, and a one-sentence summary an auditor can read without the data
+//! protection risk of the payload.
+
+use crate::ProjectionError;
+use casetrail_domain::case::CaseEvent;
+use casetrail_domain::case::adult_review::SarDecision;
+use casetrail_domain::case::decision::ReviewDecision;
+use casetrail_domain::case::practice_review::{ClosureReason, ReconsideredOutcome};
+use casetrail_domain::case::rapid_review::DraftMilestone;
+use casetrail_domain::codec::decode;
+use casetrail_domain::partnership::{ClockStart, PartnershipEvent, StatutoryPartner};
+use casetrail_domain::stream::{StreamRef, parse_stream};
+use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug};
+use casetrail_store::RecordedEvent;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Who sent the command that appended an event, as its metadata records them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditActor {
+    /// The user's id at the identity provider; `unknown` for an event without metadata.
+    pub user: String,
+    /// The user's display name (staff); `unknown` for an event without metadata.
+    pub name: String,
+    /// The user's organisation; `None` for events the system wrote (demo data).
+    pub org: Option<OrgSlug>,
+    /// The user's roles when the command was decided.
+    pub roles: Vec<String>,
+}
+
+/// One event as the audit trail shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Global position in the log.
+    pub position: u64,
+    /// The stored stream id (`<partnership>/case/<id>` or `<partnership>/partnership`).
+    pub stream: String,
+    /// The case, for an event of a case stream.
+    pub case_id: Option<CaseId>,
+    /// The stored event type.
+    pub event_type: String,
+    /// When the fact happened: the event's own `occurred_at`; for partnership events, which
+    /// carry none, when it was recorded.
+    pub occurred_at: DateTime<Utc>,
+    /// When the store committed the event.
+    pub recorded_at: DateTime<Utc>,
+    /// Who did it.
+    pub actor: AuditActor,
+    /// The command's name (its OpenAPI operationId).
+    pub command: Option<String>,
+    /// The HTTP request id (`x-request-id`).
+    pub request_id: Option<String>,
+    /// Shared by every event one command appended.
+    pub correlation_id: Option<Uuid>,
+    /// A short English sentence built only from fields that are not personal data.
+    pub summary: String,
+}
+
+/// One partnership's trail.
+#[derive(Debug, Default, Clone)]
+struct PartnershipTrail {
+    /// In position order.
+    entries: Vec<AuditEntry>,
+    /// Indexes into `entries` of each case's events, in position order.
+    by_case: HashMap<CaseId, Vec<usize>>,
+    /// Organisation names as registered, so summaries name agencies the way people do.
+    org_names: HashMap<OrgSlug, String>,
+}
+
+/// Every partnership's audit trail, folded from the log.
+#[derive(Debug, Default, Clone)]
+pub struct AuditTrail {
+    partnerships: HashMap<PartnershipSlug, PartnershipTrail>,
+}
+
+/// A page of the trail: the entries, and the cursor (the last entry's position) of the next
+/// page when there is one.
+pub type AuditPage<'a> = (Vec<&'a AuditEntry>, Option<u64>);
+
+impl AuditTrail {
+    /// Adds the next event of the log. Decodes it on its own so the other read models need
+    /// not change shape; an event that does not decode is an error and adds nothing.
+    pub fn apply(&mut self, event: &RecordedEvent) -> Result<(), ProjectionError> {
+        let decode_error = |source| ProjectionError::Decode {
+            position: event.position,
+            source,
+        };
+        match parse_stream(&event.stream_id) {
+            Some(StreamRef::Partnership(slug)) => {
+                let decoded: PartnershipEvent =
+                    decode(&event.event_type, event.schema_version, &event.data)
+                        .map_err(decode_error)?;
+                let trail = self.partnerships.entry(slug).or_default();
+                register_names(&mut trail.org_names, &decoded);
+                let summary = partnership_summary(&decoded, &trail.org_names);
+                trail.push(None, event, event.recorded_at, summary);
+            }
+            Some(StreamRef::Case(slug, case_id)) => {
+                let decoded: CaseEvent =
+                    decode(&event.event_type, event.schema_version, &event.data)
+                        .map_err(decode_error)?;
+                let trail = self.partnerships.entry(slug).or_default();
+                let summary = case_summary(&decoded, &trail.org_names);
+                trail.push(Some(case_id), event, decoded.occurred_at(), summary);
+            }
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Every entry of a partnership, in log order.
+    pub fn entries(&self, slug: &PartnershipSlug) -> &[AuditEntry] {
+        self.partnerships
+            .get(slug)
+            .map_or(&[], |t| t.entries.as_slice())
+    }
+
+    /// Every entry of one case, in log order.
+    pub fn case_entries(
+        &self,
+        slug: &PartnershipSlug,
+        case_id: CaseId,
+    ) -> impl Iterator<Item = &AuditEntry> {
+        self.partnerships.get(slug).into_iter().flat_map(move |t| {
+            t.by_case
+                .get(&case_id)
+                .into_iter()
+                .flatten()
+                .filter_map(|&i| t.entries.get(i))
+        })
+    }
+
+    /// A page of a partnership's trail (or of one case's) in log order: entries after the
+    /// cursor position, recorded by `as_of` when given, that pass the filter.
+    pub fn page<'a>(
+        &'a self,
+        slug: &PartnershipSlug,
+        case_id: Option<CaseId>,
+        after: Option<u64>,
+        as_of: Option<DateTime<Utc>>,
+        limit: usize,
+        mut filter: impl FnMut(&AuditEntry) -> bool,
+    ) -> AuditPage<'a> {
+        let Some(trail) = self.partnerships.get(slug) else {
+            return (Vec::new(), None);
+        };
+        let after = after.unwrap_or(0);
+        let entries: Box<dyn Iterator<Item = &AuditEntry>> = match case_id {
+            Some(case_id) => {
+                let index = trail.by_case.get(&case_id).map_or(&[][..], Vec::as_slice);
+                let start = index.partition_point(|&i| trail.entries[i].position <= after);
+                Box::new(index[start..].iter().filter_map(|&i| trail.entries.get(i)))
+            }
+            None => {
+                let start = trail.entries.partition_point(|e| e.position <= after);
+                Box::new(trail.entries[start..].iter())
+            }
+        };
+        // recorded_at never goes backwards along the log, so what was known by `as_of` is a
+        // prefix: stop at the first entry recorded later.
+        let known = entries.take_while(|e| as_of.is_none_or(|at| e.recorded_at <= at));
+        let mut page = Vec::with_capacity(limit.min(64));
+        for entry in known.filter(|e| filter(e)) {
+            if page.len() == limit {
+                let next = page.last().map(|e: &&AuditEntry| e.position);
+                return (page, next);
+            }
+            page.push(entry);
+        }
+        (page, None)
+    }
+}
+
+impl PartnershipTrail {
+    fn push(
+        &mut self,
+        case_id: Option<CaseId>,
+        event: &RecordedEvent,
+        occurred_at: DateTime<Utc>,
+        summary: String,
+    ) {
+        let metadata = &event.metadata;
+        let text = |pointer: &str| {
+            metadata
+                .pointer(pointer)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        let actor = AuditActor {
+            user: text("/actor/user").unwrap_or_else(|| "unknown".to_owned()),
+            name: text("/actor/name").unwrap_or_else(|| "unknown".to_owned()),
+            org: text("/actor/org").and_then(|org| OrgSlug::parse(&org).ok()),
+            roles: metadata
+                .pointer("/actor/roles")
+                .and_then(|v| v.as_array())
+                .map(|roles| {
+                    roles
+                        .iter()
+                        .filter_map(|r| r.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        if let Some(case_id) = case_id {
+            self.by_case
+                .entry(case_id)
+                .or_default()
+                .push(self.entries.len());
+        }
+        self.entries.push(AuditEntry {
+            position: event.position,
+            stream: event.stream_id.clone(),
+            case_id,
+            event_type: event.event_type.clone(),
+            occurred_at,
+            recorded_at: event.recorded_at,
+            actor,
+            command: text("/command"),
+            request_id: text("/request_id"),
+            correlation_id: text("/correlation_id").and_then(|id| Uuid::parse_str(&id).ok()),
+            summary,
+        });
+    }
+}
+
+fn register_names(names: &mut HashMap<OrgSlug, String>, event: &PartnershipEvent) {
+    if let PartnershipEvent::OrganisationRegistered(org) = event {
+        names.insert(org.slug.clone(), org.name.clone());
+    }
+}
+
+fn org_name(names: &HashMap<OrgSlug, String>, org: &OrgSlug) -> String {
+    names.get(org).cloned().unwrap_or_else(|| org.to_string())
+}
+
+fn partner_name(partner: StatutoryPartner) -> &'static str {
+    match partner {
+        StatutoryPartner::LocalAuthority => "the local authority",
+        StatutoryPartner::Police => "the police",
+        StatutoryPartner::Health => "health",
+    }
+}
+
+/// Capitalises the first letter, for a partner opening a sentence.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+fn partnership_summary(event: &PartnershipEvent, names: &HashMap<OrgSlug, String>) -> String {
+    match event {
+        PartnershipEvent::PartnershipEstablished { .. } => {
+            "The partnership was established".to_owned()
+        }
+        PartnershipEvent::OrganisationRegistered(org) => {
+            format!("{} joined the partnership", org_name(names, &org.slug))
+        }
+        PartnershipEvent::PartnershipSettingsChanged(_) => {
+            "The partnership's settings were changed".to_owned()
+        }
+        PartnershipEvent::OrganisationRetired { slug } => {
+            format!("{} left the partnership", org_name(names, slug))
+        }
+        PartnershipEvent::BankHolidayDeclared { date, .. } => {
+            format!("{date} was declared a bank holiday")
+        }
+    }
+}
+
+/// The summary of a case event. Only organisations, partners, dates of process steps and
+/// enumerated outcomes go in: never references, sealed text, or names of people.
+fn case_summary(event: &CaseEvent, names: &HashMap<OrgSlug, String>) -> String {
+    let org = |slug: &OrgSlug| org_name(names, slug);
+    match event {
+        CaseEvent::IncidentNotified(e) => format!(
+            "{} notified a serious child safeguarding incident",
+            org(&e.notified_by)
+        ),
+        CaseEvent::CaseReferred(e) => format!(
+            "{} referred a case to the partners for consideration",
+            org(&e.referred_by)
+        ),
+        CaseEvent::PanelNotificationRecorded(_) => {
+            "The local authority notified the national Panel".to_owned()
+        }
+        CaseEvent::RapidReviewInitiated(e) => format!(
+            "Rapid review initiated; {}",
+            match e.clock_start {
+                ClockStart::PanelNotification => "day 0 follows the Panel notification",
+                ClockStart::BecameAware => "day 0 follows the day the local authority became aware",
+                ClockStart::Initiation => "day 0 is the day of initiation",
+            }
+        ),
+        CaseEvent::PartnersNotified(_) => {
+            "The safeguarding partners were notified of the rapid review".to_owned()
+        }
+        CaseEvent::PartnerLeadNamed(e) => format!(
+            "{} named a lead for the rapid review",
+            sentence(partner_name(e.partner))
+        ),
+        CaseEvent::ReviewLeadAgreed(e) => {
+            format!("A review lead from {} was agreed", org(&e.organisation))
+        }
+        CaseEvent::ModifiedResponseAgreed(_) => {
+            "A modified response was agreed: internal documents instead of agency reports"
+                .to_owned()
+        }
+        CaseEvent::AgencyReportRequested(e) => {
+            format!("{} was asked for an agency report", org(&e.organisation))
+        }
+        CaseEvent::AgencyReportSubmitted(e) => {
+            format!("{} submitted its agency report", org(&e.organisation))
+        }
+        CaseEvent::AgencyReportsCirculated(_) => "The agency reports were circulated".to_owned(),
+        CaseEvent::RapidReviewMeetingHeld(e) => format!(
+            "The rapid review meeting was held with {} organisation{}{}",
+            e.attendees.len(),
+            if e.attendees.len() == 1 { "" } else { "s" },
+            if e.service_manager_present {
+                ", a service manager present"
+            } else {
+                ""
+            }
+        ),
+        CaseEvent::DraftMilestoneRecorded(e) => match e.milestone {
+            DraftMilestone::FirstDraftCompleted => "The first draft was completed",
+            DraftMilestone::DraftCirculated => "The draft was circulated",
+            DraftMilestone::SecondDraftFinalised => "The second draft was finalised",
+        }
+        .to_owned(),
+        CaseEvent::DraftCommentsSubmitted(e) => {
+            format!(
+                "{} returned its comments on the draft",
+                org(&e.organisation)
+            )
+        }
+        CaseEvent::SeniorSignOffConfirmed(e) => format!(
+            "A senior manager of {} signed the rapid review off",
+            org(&e.organisation)
+        ),
+        CaseEvent::RapidReviewSignedOff(_) => {
+            "The Independent Advisor signed the rapid review off".to_owned()
+        }
+        CaseEvent::PartnerDecisionRecorded(e) => format!(
+            "{} voted {}",
+            sentence(partner_name(e.partner)),
+            match e.decision {
+                ReviewDecision::Lcspr => "to hold an LCSPR",
+                ReviewDecision::NoLcspr => "not to hold an LCSPR",
+            }
+        ),
+        CaseEvent::DecisionReached(e) => format!(
+            "The partners decided {} ({} agreeing)",
+            match e.decision {
+                ReviewDecision::Lcspr => "to hold an LCSPR",
+                ReviewDecision::NoLcspr => "not to hold an LCSPR",
+            },
+            e.agreed_by
+                .iter()
+                .map(|p| partner_name(*p).trim_start_matches("the "))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+        CaseEvent::RapidReviewSubmittedToPanel(_) => {
+            "The rapid review was submitted to the national Panel".to_owned()
+        }
+        CaseEvent::PanelResponseRecorded(e) => if e.agrees {
+            "The national Panel agreed with the partners' decision"
+        } else {
+            "The national Panel disagreed with the partners' decision"
+        }
+        .to_owned(),
+        CaseEvent::DecisionReconsidered(e) => match e.outcome {
+            ReconsideredOutcome::Adhere => "The partners reconsidered and kept their decision",
+            ReconsideredOutcome::Commission => {
+                "The partners reconsidered and decided to commission an LCSPR"
+            }
+        }
+        .to_owned(),
+        CaseEvent::FamilyCommunicationRecorded(e) => if e.in_person {
+            "The outcome was communicated to the family in person"
+        } else {
+            "The outcome was communicated to the family"
+        }
+        .to_owned(),
+        CaseEvent::PracticeReviewCommissioned(_) => {
+            "The local child safeguarding practice review was commissioned".to_owned()
+        }
+        CaseEvent::PublicationDelayApproved(e) => format!(
+            "A delay to publication was approved, until {}",
+            e.new_due_on
+        ),
+        CaseEvent::FinalReportSentToPanel(_) => {
+            "The final report was sent to the national Panel and the Secretary of State".to_owned()
+        }
+        CaseEvent::ReviewPublished(_) => "The review was published".to_owned(),
+        CaseEvent::PublicationWithheld(_) => "Publication of the review was withheld".to_owned(),
+        CaseEvent::ReviewTakenDown(_) => {
+            "The published report was taken down from the website".to_owned()
+        }
+        CaseEvent::RecommendationAdded(e) => format!(
+            "A recommendation for {} was added, due {}",
+            org(&e.owner),
+            e.due_on
+        ),
+        CaseEvent::RecommendationCompleted(_) => "A recommendation was completed".to_owned(),
+        CaseEvent::CaseClosed(e) => format!(
+            "The case was closed: {}",
+            match e.reason {
+                ClosureReason::NoReview => "no review",
+                ClosureReason::ReviewPublished => "the review was published",
+                ClosureReason::PublicationWithheld => "publication was withheld",
+                ClosureReason::NotTakenForward => "not taken forward",
+            }
+        ),
+        CaseEvent::SarReferred(e) => format!(
+            "{} referred an adult for a safeguarding adult review",
+            org(&e.referred_by)
+        ),
+        CaseEvent::SarDecisionRecorded(e) => format!(
+            "The Safeguarding Adults Board decided {}",
+            match e.decision {
+                SarDecision::Mandatory => "a review is required",
+                SarDecision::Discretionary => "to hold a discretionary review",
+                SarDecision::NotRequired => "no review is required",
+            }
+        ),
+        CaseEvent::SarCommissioned(_) => {
+            "The safeguarding adult review was commissioned".to_owned()
+        }
+        CaseEvent::SarFamilyInvited(_) => {
+            "The family was invited to contribute to the review".to_owned()
+        }
+        CaseEvent::SarPaused(_) => "The safeguarding adult review was paused".to_owned(),
+        CaseEvent::SarResumed(_) => "The safeguarding adult review resumed".to_owned(),
+        CaseEvent::SarCompleted(e) => format!(
+            "The safeguarding adult review was completed, with findings under {} safeguarding \
+             principle{}",
+            e.principles_with_findings.len(),
+            if e.principles_with_findings.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ),
+        CaseEvent::DomesticHomicideNotified(e) => {
+            format!("{} notified a domestic homicide", org(&e.notified_by))
+        }
+        CaseEvent::DhrDecisionRecorded(e) => if e.conduct_review {
+            "The partnership decided to conduct a domestic homicide review"
+        } else {
+            "The partnership decided not to conduct a domestic homicide review"
+        }
+        .to_owned(),
+        CaseEvent::DhrCommissioned(_) => "The domestic homicide review was commissioned".to_owned(),
+        CaseEvent::DhrCompleted(_) => {
+            "The domestic homicide review's overview report was completed".to_owned()
+        }
+        CaseEvent::DhrSubmittedToHomeOffice(_) => {
+            "The review was submitted to the Home Office quality assurance panel".to_owned()
+        }
+    }
+}

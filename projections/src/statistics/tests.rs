@@ -1,0 +1,1 @@
+//! Annual statistics from a seeded financial year, checked against hand-computed figures.
