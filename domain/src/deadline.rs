@@ -80,6 +80,22 @@ impl DeadlineKind {
         }
     }
 
+    /// The role that acts to fulfil the deadline (with the deadline's organisation, when it
+    /// names one): who must act next.
+    pub fn responsible_role(self) -> crate::Role {
+        use crate::Role;
+        match self {
+            DeadlineKind::PanelNotification => Role::Notifier,
+            DeadlineKind::RrAgencyReport
+            | DeadlineKind::RrDraftComments
+            | DeadlineKind::RrSeniorSignOff
+            | DeadlineKind::Recommendation => Role::AgencyUser,
+            DeadlineKind::RrFirstDraft | DeadlineKind::RrSecondDraft => Role::Reviewer,
+            DeadlineKind::RrIndependentSignOff => Role::IndependentAdvisor,
+            _ => Role::BusinessManager,
+        }
+    }
+
     /// What fulfils the deadline: the command that records the fact.
     pub fn fulfilled_by(self) -> &'static str {
         match self {
@@ -97,7 +113,7 @@ impl DeadlineKind {
             DeadlineKind::RrSubmission => "SubmitRapidReviewToPanel",
             DeadlineKind::LcsprPublication => "PublishReview",
             DeadlineKind::LcsprReportToPanel => "RecordFinalReportSentToPanel",
-            DeadlineKind::PublicationTakeDown => "(taken down from the website; not yet recorded)",
+            DeadlineKind::PublicationTakeDown => "RecordReviewTakenDown",
             DeadlineKind::Recommendation => "CompleteRecommendation",
             DeadlineKind::SarCompletion => "CompleteSar",
             DeadlineKind::DhrDecision => "RecordDhrDecision",

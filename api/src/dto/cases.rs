@@ -304,6 +304,8 @@ pub struct CaseSummary {
                      "reconsidered_outcome": null, "family_told_in_person": null,
                      "practice_review": null, "recommendations": [], "closure_reason": null,
                      "closed_at": null},
+    "next_steps": [{"command": "InitiateRapidReview", "role": "business_manager",
+                    "organisation": null, "due_at": null, "status": null}],
     "deadlines": [{"deadline_id": "5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11",
                    "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "panel_notification",
                    "organisation": "southend-council", "due_at": "2023-01-03T23:59:59Z",
@@ -353,6 +355,9 @@ pub struct CaseDetail {
     pub decision: Option<super::DecisionView>,
     /// What followed the rapid review: the Panel, the family, the LCSPR, recommendations.
     pub after_review: super::AfterReviewView,
+    /// What must happen next and who must act: unmet deadlines (soonest first) and the steps
+    /// the process expects without a deadline of their own.
+    pub next_steps: Vec<NextStepView>,
     /// Every deadline of the case.
     pub deadlines: Vec<DeadlineView>,
 }
@@ -370,6 +375,23 @@ pub struct PersonalDetails {
     pub date_of_birth: NaiveDate,
     /// The notification's summary.
     pub summary: String,
+}
+
+/// Something that must happen next on a case, and who must do it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"command": "SubmitAgencyReport", "role": "agency_user",
+    "organisation": "suhft", "due_at": "2022-09-20T16:00:00Z", "status": "due_soon"}))]
+pub struct NextStepView {
+    /// The command that takes the step.
+    pub command: String,
+    /// The role that acts.
+    pub role: String,
+    /// The organisation that acts, when one is named.
+    pub organisation: Option<String>,
+    /// When it is due, when a deadline governs it.
+    pub due_at: Option<DateTime<Utc>>,
+    /// The deadline's status (`pending`, `due_soon` or `breached`), when one governs it.
+    pub status: Option<DeadlineStatus>,
 }
 
 /// A page of deadlines.

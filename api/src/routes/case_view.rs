@@ -3,13 +3,15 @@
 use crate::dto::{AdultView, DhrView, SarAgencyReportView, SarPauseView, SarView, VictimView};
 use crate::dto::{
     AfterReviewView, AgencyReportView, CaseDetail, CaseSummary, ChildView, DeadlineView,
-    DecisionView, DraftView, LateBy, NotificationView, OrganisationActView, PanelNotificationView,
-    PartnerLeadView, PracticeReviewView, RapidReviewView, RecommendationView, ReviewLeadView,
-    VoteView,
+    DecisionView, DraftView, LateBy, NextStepView, NotificationView, OrganisationActView,
+    PanelNotificationView, PartnerLeadView, PracticeReviewView, RapidReviewView,
+    RecommendationView, ReviewLeadView, VoteView,
 };
-use casetrail_domain::case::{Case, Origin};
+use casetrail_domain::Role;
+use casetrail_domain::case::{Case, CaseKind, Origin, Stage};
 use casetrail_domain::deadline::DeadlineStatus;
 use casetrail_domain::partnership::Partnership;
+use casetrail_domain::partnership::StatutoryPartner;
 use casetrail_projections::CaseRecord;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -190,8 +192,79 @@ pub fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>
             occurred_at: d.occurred_at,
         }),
         after_review: after_review(case),
+        next_steps: next_steps(case, partnership, now),
         deadlines: deadline_views(case, partnership, now),
     }
+}
+
+fn step(command: &str, role: Role, organisation: Option<String>) -> NextStepView {
+    NextStepView {
+        command: command.to_owned(),
+        role: role.as_str().to_owned(),
+        organisation,
+        due_at: None,
+        status: None,
+    }
+}
+
+/// What must happen next: every deadline still open (soonest first), then the steps of the
+/// process that have no deadline of their own.
+fn next_steps(case: &Case, partnership: &Partnership, now: DateTime<Utc>) -> Vec<NextStepView> {
+    let calendar = &partnership.calendar;
+    let mut open: Vec<_> = case
+        .deadlines(partnership)
+        .into_iter()
+        .filter(|d| {
+            matches!(
+                d.status(now, calendar),
+                DeadlineStatus::Pending | DeadlineStatus::DueSoon | DeadlineStatus::Breached
+            )
+        })
+        .collect();
+    open.sort_by_key(|d| d.due_at);
+    let mut steps: Vec<NextStepView> = open
+        .into_iter()
+        .map(|d| NextStepView {
+            command: d.kind.fulfilled_by().to_owned(),
+            role: d.kind.responsible_role().as_str().to_owned(),
+            organisation: d.organisation.as_ref().map(ToString::to_string),
+            due_at: Some(d.due_at),
+            status: Some(d.status(now, calendar).into()),
+        })
+        .collect();
+    if case.after.closed.is_some() || case.kind != CaseKind::Child {
+        return steps;
+    }
+    match (&case.rapid_review, case.stage) {
+        (None, _) => steps.push(step("InitiateRapidReview", Role::BusinessManager, None)),
+        (Some(_), Stage::Reconsideration) => steps.push(step(
+            "RecordReconsideredDecision",
+            Role::PartnerDecisionMaker,
+            None,
+        )),
+        (Some(review), _) => {
+            if case.decision.is_none() {
+                for partner in [
+                    StatutoryPartner::LocalAuthority,
+                    StatutoryPartner::Police,
+                    StatutoryPartner::Health,
+                ] {
+                    if !case.votes.contains_key(&partner) {
+                        let org = partnership.partner_org(partner).map(|o| o.slug.to_string());
+                        steps.push(step(
+                            "RecordPartnerDecision",
+                            Role::PartnerDecisionMaker,
+                            org,
+                        ));
+                    }
+                }
+            }
+            if review.submitted_at.is_some() && case.after.panel_response.is_none() {
+                steps.push(step("RecordPanelResponse", Role::BusinessManager, None));
+            }
+        }
+    }
+    steps
 }
 
 fn after_review(case: &Case) -> AfterReviewView {

@@ -34,6 +34,15 @@ both_backends!(notify_then_read_the_deadline, |app: TestApp| async move {
     // Notified in 2022 and never recorded as sent: long breached by now.
     assert_eq!(deadline["status"], "breached");
     assert!(deadline["late_by"]["working_days"].as_i64().unwrap() > 900);
+    // Next: the local authority's notifier notifies the Panel (overdue), and the business
+    // manager initiates the rapid review.
+    let steps = &case["next_steps"];
+    assert_eq!(steps[0]["command"], "RecordPanelNotification");
+    assert_eq!(steps[0]["role"], "notifier");
+    assert_eq!(steps[0]["organisation"], "southend-council");
+    assert_eq!(steps[0]["status"], "breached");
+    assert_eq!(steps[1]["command"], "InitiateRapidReview");
+    assert_eq!(steps[1]["role"], "business_manager");
 });
 
 both_backends!(
