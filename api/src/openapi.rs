@@ -33,6 +33,8 @@ cursor. Bodies are limited to 64 KiB (413).",
         (name = "Adult cases", description = "Safeguarding adult reviews (Care Act 2014 s44): referral, decision, review, pauses, completion"),
         (name = "Domestic homicide cases", description = "Domestic homicide reviews: notification, decision, review, Home Office quality assurance"),
         (name = "Review status", description = "Read models of cases and their deadlines"),
+        (name = "Audit", description = "Who did what, when and on which request: every event of the log, without personal data"),
+        (name = "Statistics", description = "Annual statistics by financial year for the annual report, as JSON or CSV: aggregates only"),
         (name = "Partnership", description = "The partnership's organisations, settings and bank holidays"),
         (name = "Operations", description = "Health and metrics for operators")
     )

@@ -465,3 +465,332 @@ fn case_summary(event: &CaseEvent, names: &HashMap<OrgSlug, String>) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use casetrail_domain::stream::{case_stream, partnership_stream};
+    use casetrail_store::GENESIS_HASH;
+    use serde_json::{Value, json};
+    use std::collections::BTreeSet;
+
+    const FIXTURES: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../domain/tests/fixtures/events"
+    );
+
+    const PARTNERSHIP_EVENTS: &[&str] = &[
+        "PartnershipEstablished",
+        "OrganisationRegistered",
+        "PartnershipSettingsChanged",
+        "OrganisationRetired",
+        "BankHolidayDeclared",
+    ];
+
+    fn slug() -> PartnershipSlug {
+        PartnershipSlug::parse("southend").unwrap()
+    }
+
+    fn case(n: u128) -> CaseId {
+        CaseId::from_uuid(Uuid::from_u128(n))
+    }
+
+    fn at(minute: u32) -> DateTime<Utc> {
+        format!("2023-01-09T10:{minute:02}:00Z").parse().unwrap()
+    }
+
+    fn metadata(user: &str, org: Option<&str>, command: &str, request_id: &str) -> Value {
+        json!({
+            "actor": {"user": user, "name": format!("Name of {user}"), "org": org,
+                      "roles": ["business_manager"]},
+            "partnership": "southend",
+            "command": command,
+            "correlation_id": Uuid::from_u128(7),
+            "causation_id": null,
+            "request_id": request_id,
+            "idempotency_key": null,
+            "request_hash": null,
+        })
+    }
+
+    fn row(position: u64, stream_id: String, fixture: &Value, metadata: Value) -> RecordedEvent {
+        RecordedEvent {
+            position,
+            stream_id,
+            stream_version: position,
+            event_id: Uuid::from_u128(u128::from(position)),
+            event_type: fixture["event_type"].as_str().unwrap().to_owned(),
+            schema_version: 1,
+            data: fixture["data"].clone(),
+            metadata,
+            recorded_at: at(u32::try_from(position).unwrap()),
+            prev_hash: GENESIS_HASH,
+            hash: GENESIS_HASH,
+        }
+    }
+
+    fn fixtures() -> Vec<Value> {
+        let mut files: Vec<_> = std::fs::read_dir(FIXTURES)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|path| serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap())
+            .collect()
+    }
+
+    fn fixture(event_type: &str) -> Value {
+        fixtures()
+            .into_iter()
+            .find(|f| f["event_type"] == event_type)
+            .unwrap()
+    }
+
+    fn stream_of(event_type: &str, case_id: CaseId) -> String {
+        if PARTNERSHIP_EVENTS.contains(&event_type) {
+            partnership_stream(&slug())
+        } else {
+            case_stream(&slug(), case_id)
+        }
+    }
+
+    /// String values that must never reach a summary: references of the child, adult or
+    /// victim (and the Panel's), anything sealed, and names of people (staff included).
+    fn personal_strings(value: &Value, key: &str, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    personal_strings(value, key, found);
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    personal_strings(item, key, found);
+                }
+            }
+            Value::String(text) => {
+                let personal = key.contains("reference")
+                    || [
+                        "ciphertext",
+                        "nonce",
+                        "key_id",
+                        "lead_name",
+                        "reviewer",
+                        "chair",
+                        "text",
+                        "url",
+                    ]
+                    .contains(&key);
+                if personal {
+                    found.push(text.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_event_type_has_a_summary_without_personal_data() {
+        let fixtures = fixtures();
+        let types: BTreeSet<&str> = fixtures
+            .iter()
+            .map(|f| f["event_type"].as_str().unwrap())
+            .collect();
+        for event_type in CaseEvent::EVENT_TYPES.iter().chain(PARTNERSHIP_EVENTS) {
+            assert!(types.contains(event_type), "no fixture for {event_type}");
+        }
+        let mut trail = AuditTrail::default();
+        for (n, fixture) in fixtures.iter().enumerate() {
+            let event_type = fixture["event_type"].as_str().unwrap();
+            let position = u64::try_from(n).unwrap() + 1;
+            let meta = metadata("u1", Some("southend-council"), "Command", "req");
+            let event = row(position, stream_of(event_type, case(1)), fixture, meta);
+            trail.apply(&event).unwrap();
+            let entry = trail.entries(&slug()).last().unwrap();
+            assert_eq!(entry.position, position);
+            assert_eq!(entry.event_type, event_type);
+            let summary = &entry.summary;
+            assert!(!summary.trim().is_empty(), "{event_type}: empty summary");
+            let mut personal = Vec::new();
+            personal_strings(&fixture["data"], "", &mut personal);
+            for text in personal {
+                assert!(
+                    !summary.contains(&text),
+                    "{event_type}: summary {summary:?} contains {text:?}"
+                );
+            }
+        }
+        // The personal values checked include the child's reference and the sealed text.
+        let mut notified = Vec::new();
+        personal_strings(&fixture("IncidentNotified")["data"], "", &mut notified);
+        assert!(notified.contains(&"SBC-2022-0871".to_owned()));
+        assert!(notified.iter().any(|t| t.len() > 100));
+    }
+
+    #[test]
+    fn summaries_name_organisations_and_outcomes() {
+        let mut trail = AuditTrail::default();
+        let system = json!({"actor": {"user": "system", "name": "Casetrail demo data",
+            "org": null, "roles": []}, "command": "EstablishPartnership"});
+        let registered = fixture("OrganisationRegistered");
+        trail
+            .apply(&row(1, partnership_stream(&slug()), &registered, system))
+            .unwrap();
+        let meta = || metadata("u1", Some("suhft"), "SubmitAgencyReport", "req-1");
+        let mut report = fixture("AgencyReportSubmitted");
+        report["data"]["organisation"] = json!("essex-police");
+        trail
+            .apply(&row(2, case_stream(&slug(), case(1)), &report, meta()))
+            .unwrap();
+        let decided = fixture("DecisionReached");
+        trail
+            .apply(&row(3, case_stream(&slug(), case(1)), &decided, meta()))
+            .unwrap();
+        let initiated = fixture("RapidReviewInitiated");
+        trail
+            .apply(&row(4, case_stream(&slug(), case(1)), &initiated, meta()))
+            .unwrap();
+        let summaries: Vec<&str> = trail
+            .entries(&slug())
+            .iter()
+            .map(|e| e.summary.as_str())
+            .collect();
+        assert_eq!(
+            summaries,
+            [
+                "Essex Police joined the partnership",
+                "Essex Police submitted its agency report",
+                "The partners decided to hold an LCSPR (local authority and health agreeing)",
+                "Rapid review initiated; day 0 follows the Panel notification",
+            ]
+        );
+        // The system's event has no organisation; a partnership event happened when recorded.
+        let first = &trail.entries(&slug())[0];
+        assert_eq!(first.actor.org, None);
+        assert_eq!(first.actor.user, "system");
+        assert_eq!(first.occurred_at, first.recorded_at);
+        assert_eq!(first.case_id, None);
+    }
+
+    /// A trail of two cases and a partnership event, by three users.
+    fn sample() -> AuditTrail {
+        let mut trail = AuditTrail::default();
+        let notified = fixture("IncidentNotified");
+        let requested = fixture("AgencyReportRequested");
+        let holiday = fixture("BankHolidayDeclared");
+        let events = [
+            (case(1), &notified, "la", "NotifyIncident"),
+            (case(2), &notified, "la", "NotifyIncident"),
+            (case(1), &requested, "bm", "RequestAgencyReport"),
+            (case(1), &holiday, "admin", "DeclareBankHoliday"),
+            (case(2), &requested, "bm", "RequestAgencyReport"),
+        ];
+        for (n, (case_id, fixture, user, command)) in events.into_iter().enumerate() {
+            let position = u64::try_from(n).unwrap() + 1;
+            let event_type = fixture["event_type"].as_str().unwrap();
+            let meta = metadata(
+                user,
+                Some("southend-council"),
+                command,
+                &format!("req-{position}"),
+            );
+            let event = row(position, stream_of(event_type, case_id), fixture, meta);
+            trail.apply(&event).unwrap();
+        }
+        trail
+    }
+
+    fn positions(page: &AuditPage<'_>) -> (Vec<u64>, Option<u64>) {
+        (page.0.iter().map(|e| e.position).collect(), page.1)
+    }
+
+    #[test]
+    fn entries_carry_who_did_what_on_which_request() {
+        let trail = sample();
+        let entry = &trail.entries(&slug())[2];
+        assert_eq!(entry.case_id, Some(case(1)));
+        assert_eq!(entry.stream, case_stream(&slug(), case(1)));
+        assert_eq!(entry.event_type, "AgencyReportRequested");
+        assert_eq!(entry.actor.user, "bm");
+        assert_eq!(entry.actor.name, "Name of bm");
+        assert_eq!(
+            entry.actor.org,
+            Some(OrgSlug::parse("southend-council").unwrap())
+        );
+        assert_eq!(entry.actor.roles, ["business_manager"]);
+        assert_eq!(entry.command.as_deref(), Some("RequestAgencyReport"));
+        assert_eq!(entry.request_id.as_deref(), Some("req-3"));
+        assert_eq!(entry.correlation_id, Some(Uuid::from_u128(7)));
+        // occurred_at comes from the event, not from when it was recorded.
+        assert_eq!(entry.occurred_at, requested_at());
+        assert_eq!(entry.recorded_at, at(3));
+    }
+
+    fn requested_at() -> DateTime<Utc> {
+        fixture("AgencyReportRequested")["data"]["occurred_at"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_case_trail_holds_only_that_cases_events() {
+        let trail = sample();
+        let case_one: Vec<u64> = trail
+            .case_entries(&slug(), case(1))
+            .map(|e| e.position)
+            .collect();
+        assert_eq!(case_one, [1, 3]);
+        let page = trail.page(&slug(), Some(case(2)), None, None, 10, |_| true);
+        assert_eq!(positions(&page), (vec![2, 5], None));
+        assert!(trail.case_entries(&slug(), case(9)).next().is_none());
+    }
+
+    #[test]
+    fn pages_follow_the_log_from_the_cursor() {
+        let trail = sample();
+        let page = trail.page(&slug(), None, None, None, 2, |_| true);
+        assert_eq!(positions(&page), (vec![1, 2], Some(2)));
+        let page = trail.page(&slug(), None, Some(2), None, 2, |_| true);
+        assert_eq!(positions(&page), (vec![3, 4], Some(4)));
+        let page = trail.page(&slug(), None, Some(4), None, 2, |_| true);
+        assert_eq!(positions(&page), (vec![5], None));
+        // An exactly full last page has no next cursor.
+        let page = trail.page(&slug(), None, Some(3), None, 2, |_| true);
+        assert_eq!(positions(&page), (vec![4, 5], None));
+        let page = trail.page(&slug(), Some(case(1)), Some(1), None, 1, |_| true);
+        assert_eq!(positions(&page), (vec![3], None));
+    }
+
+    #[test]
+    fn as_of_and_filters_narrow_the_trail() {
+        let trail = sample();
+        let page = trail.page(&slug(), None, None, Some(at(3)), 10, |_| true);
+        assert_eq!(positions(&page), (vec![1, 2, 3], None));
+        let by_bm = trail.page(&slug(), None, None, None, 10, |e| e.actor.user == "bm");
+        assert_eq!(positions(&by_bm), (vec![3, 5], None));
+        let page = trail.page(&slug(), None, None, None, 1, |e| e.actor.user == "bm");
+        assert_eq!(positions(&page), (vec![3], Some(3)));
+        let other = PartnershipSlug::parse("thurrock").unwrap();
+        assert!(trail.entries(&other).is_empty());
+        let page = trail.page(&other, None, None, None, 10, |_| true);
+        assert_eq!(positions(&page), (vec![], None));
+    }
+
+    #[test]
+    fn an_undecodable_event_adds_nothing() {
+        let mut trail = AuditTrail::default();
+        let bad = json!({"event_type": "PartnershipEstablished", "data": {"slug": 5}});
+        let event = row(1, partnership_stream(&slug()), &bad, json!({}));
+        assert!(matches!(
+            trail.apply(&event),
+            Err(ProjectionError::Decode { position: 1, .. })
+        ));
+        assert!(trail.entries(&slug()).is_empty());
+    }
+}

@@ -580,7 +580,8 @@ fn count_decision(c: &Counting<'_>, case: &Case, stats: &mut AnnualStatistics) {
     } else {
         figures.unanimous += 1;
     }
-    figures.national_review_suggested += u32::from(votes.iter().any(|v| v.national_review_suggested));
+    figures.national_review_suggested +=
+        u32::from(votes.iter().any(|v| v.national_review_suggested));
 }
 
 fn count_after_review(
@@ -590,7 +591,11 @@ fn count_after_review(
     stats: &mut AnnualStatistics,
 ) {
     let after = &case.after;
-    if let Some(response) = after.panel_response.as_ref().filter(|r| c.in_year(r.occurred_at)) {
+    if let Some(response) = after
+        .panel_response
+        .as_ref()
+        .filter(|r| c.in_year(r.occurred_at))
+    {
         stats.panel_responses.total += 1;
         if response.agrees {
             stats.panel_responses.agreed += 1;
@@ -616,7 +621,11 @@ fn count_after_review(
     if let Some(review) = &after.practice_review {
         let figures = &mut stats.practice_reviews;
         figures.commissioned += u32::from(c.in_year(review.commissioned_at));
-        if let Some(published) = review.published.as_ref().filter(|p| c.in_year(p.occurred_at)) {
+        if let Some(published) = review
+            .published
+            .as_ref()
+            .filter(|p| c.in_year(p.occurred_at))
+        {
             figures.published += 1;
             // Six calendar months from the decision in force, whatever delay was approved.
             let within = case.decided_at().is_some_and(|decided_at| {
@@ -658,7 +667,10 @@ fn count_adult_review(c: &Counting<'_>, case: &Case, stats: &mut AnnualStatistic
         return;
     };
     let figures = &mut stats.adult_reviews;
-    figures.referred += u32::from(case.adult_referral().is_some_and(|r| c.in_year(r.occurred_at)));
+    figures.referred += u32::from(
+        case.adult_referral()
+            .is_some_and(|r| c.in_year(r.occurred_at)),
+    );
     if let Some(decision) = sar.decision.as_ref().filter(|d| c.in_year(d.occurred_at)) {
         match decision.decision {
             SarDecision::Mandatory => figures.mandatory += 1,
@@ -666,11 +678,23 @@ fn count_adult_review(c: &Counting<'_>, case: &Case, stats: &mut AnnualStatistic
             SarDecision::NotRequired => figures.not_required += 1,
         }
     }
-    figures.commissioned += u32::from(sar.commissioned.as_ref().is_some_and(|s| c.in_year(s.occurred_at)));
+    figures.commissioned += u32::from(
+        sar.commissioned
+            .as_ref()
+            .is_some_and(|s| c.in_year(s.occurred_at)),
+    );
     let paused = sar.pauses.iter().filter(|p| c.in_year(p.paused_at)).count();
     figures.paused += u32::try_from(paused).unwrap_or(u32::MAX);
-    figures.completed += u32::from(sar.completed.as_ref().is_some_and(|s| c.in_year(s.occurred_at)));
-    figures.published += u32::from(sar.published.as_ref().is_some_and(|p| c.in_year(p.occurred_at)));
+    figures.completed += u32::from(
+        sar.completed
+            .as_ref()
+            .is_some_and(|s| c.in_year(s.occurred_at)),
+    );
+    figures.published += u32::from(
+        sar.published
+            .as_ref()
+            .is_some_and(|p| c.in_year(p.occurred_at)),
+    );
 }
 
 fn count_homicide_review(c: &Counting<'_>, case: &Case, stats: &mut AnnualStatistics) {
@@ -689,10 +713,21 @@ fn count_homicide_review(c: &Counting<'_>, case: &Case, stats: &mut AnnualStatis
             figures.no_review += 1;
         }
     }
-    figures.commissioned += u32::from(dhr.commissioned.as_ref().is_some_and(|d| c.in_year(d.occurred_at)));
+    figures.commissioned += u32::from(
+        dhr.commissioned
+            .as_ref()
+            .is_some_and(|d| c.in_year(d.occurred_at)),
+    );
     figures.completed += u32::from(dhr.completed_at.is_some_and(|at| c.in_year(at)));
-    figures.submitted_to_home_office += u32::from(dhr.submitted_to_home_office_at.is_some_and(|at| c.in_year(at)));
-    figures.published += u32::from(dhr.published.as_ref().is_some_and(|p| c.in_year(p.occurred_at)));
+    figures.submitted_to_home_office += u32::from(
+        dhr.submitted_to_home_office_at
+            .is_some_and(|at| c.in_year(at)),
+    );
+    figures.published += u32::from(
+        dhr.published
+            .as_ref()
+            .is_some_and(|p| c.in_year(p.occurred_at)),
+    );
 }
 
 fn count_deadlines(c: &Counting<'_>, deadlines: &[Deadline], acc: &mut Accumulator) {

@@ -3,17 +3,21 @@
 
 mod adult_review;
 mod after_review;
+mod audit;
 mod cases;
 mod homicide_review;
 mod partnership;
 mod rapid_review;
+mod statistics;
 
 pub use adult_review::*;
 pub use after_review::*;
+pub use audit::*;
 pub use cases::*;
 pub use homicide_review::*;
 pub use partnership::*;
 pub use rapid_review::*;
+pub use statistics::*;
 
 /// Declares that a wire enum and a domain enum have the same variants, both ways.
 macro_rules! same_enum_impl {

@@ -68,6 +68,7 @@ macro_rules! case_command {
 pub mod admin;
 pub mod adult_review;
 pub mod after_review;
+pub mod audit_trail;
 pub mod case_view;
 pub mod cases;
 pub mod command;
@@ -75,6 +76,7 @@ pub mod homicide_review;
 pub mod ops;
 pub mod rapid_review;
 pub mod review_status;
+pub mod statistics;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -132,6 +134,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(admin::register_organisation)
         .service(admin::retire_organisation)
         .service(admin::declare_bank_holiday)
+        .service(audit_trail::get_case_audit_trail)
+        .service(audit_trail::list_audit_trail)
+        .service(statistics::list_statistics_years)
+        .service(statistics::get_annual_statistics)
         .service(ops::live)
         .service(ops::ready)
         .service(ops::metrics);

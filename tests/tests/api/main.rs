@@ -6,6 +6,7 @@ mod helpers;
 
 mod admin;
 mod adult_and_dhr;
+mod audit_trail;
 mod auth;
 mod cases;
 mod errors;
@@ -14,4 +15,5 @@ mod lifecycle;
 mod operations;
 mod rapid_review;
 mod restart;
+mod statistics;
 mod time_travel;

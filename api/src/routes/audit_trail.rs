@@ -1,0 +1,326 @@
+//! The audit trail: every event of the log the caller may see, with who did it, on which
+//! command and request, and a summary without personal data, as of now or any past instant.
+
+use crate::auth::Authenticated;
+use crate::dto::{AuditEntryView, AuditTrailPage};
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::visibility::{can_see, sees_all_cases};
+use actix_web::{HttpResponse, get, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use casetrail_domain::partnership::Partnership;
+use casetrail_domain::{Actor, CaseId, OrgSlug};
+use casetrail_projections::{AuditEntry, ReadModels};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+const DEFAULT_PAGE: usize = 50;
+const MAX_PAGE: usize = 500;
+
+/// Query of the audit trail.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditTrailQuery {
+    /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500, example = 50)]
+    pub limit: Option<usize>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// Only events of commands sent by this user (the token's `sub`).
+    #[param(example = "u-4821")]
+    pub actor: Option<String>,
+    /// Only events of commands sent by users of this organisation (slug).
+    #[param(example = "essex-police")]
+    pub organisation: Option<String>,
+    /// Only events of this command (its operationId), e.g. `SubmitAgencyReport`.
+    #[param(example = "SubmitAgencyReport")]
+    pub command: Option<String>,
+    /// Only events recorded at or after this instant (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Only events recorded before this instant (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+    /// Answer as the trail stood at this instant (RFC 3339): only events recorded by then, and
+    /// the cases an agency user was involved in then. Default: now.
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+/// The query, checked.
+struct Filters {
+    limit: usize,
+    after: Option<u64>,
+    actor: Option<String>,
+    organisation: Option<OrgSlug>,
+    command: Option<String>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    as_of: Option<DateTime<Utc>>,
+}
+
+fn invalid(detail: &str) -> ApiError {
+    ApiError::bad_request("query.invalid", detail)
+}
+
+impl Filters {
+    fn parse(query: AuditTrailQuery) -> Result<Filters, ApiError> {
+        let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+        if !(1..=MAX_PAGE).contains(&limit) {
+            return Err(ApiError::bad_request(
+                "query.invalid_limit",
+                "limit must be 1 to 500",
+            ));
+        }
+        let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+        if let Some(actor) = &query.actor
+            && (actor.is_empty() || actor.len() > 255)
+        {
+            return Err(invalid("actor must be a user id of 1 to 255 characters"));
+        }
+        let organisation = query
+            .organisation
+            .as_deref()
+            .map(|o| OrgSlug::parse(o).map_err(|_| invalid("organisation must be a slug")))
+            .transpose()?;
+        // Command names are operationIds: a typo such as `submit_agency_report` would match
+        // nothing, so it is refused rather than answered with an empty trail.
+        if let Some(command) = &query.command {
+            let operation_id = command.len() <= 64
+                && command.starts_with(|c: char| c.is_ascii_uppercase())
+                && command.chars().all(|c| c.is_ascii_alphanumeric());
+            if !operation_id {
+                return Err(invalid(
+                    "command must be a command name such as SubmitAgencyReport",
+                ));
+            }
+        }
+        if let (Some(from), Some(to)) = (query.from, query.to)
+            && from > to
+        {
+            return Err(invalid("from must not be after to"));
+        }
+        Ok(Filters {
+            limit,
+            after,
+            actor: query.actor,
+            organisation,
+            command: query.command,
+            from: query.from,
+            to: query.to,
+            as_of: query.as_of,
+        })
+    }
+
+    fn matches(&self, entry: &AuditEntry) -> bool {
+        self.actor.as_ref().is_none_or(|a| entry.actor.user == *a)
+            && self
+                .organisation
+                .as_ref()
+                .is_none_or(|o| entry.actor.org.as_ref() == Some(o))
+            && self
+                .command
+                .as_ref()
+                .is_none_or(|c| entry.command.as_ref() == Some(c))
+            && self.from.is_none_or(|from| entry.recorded_at >= from)
+            && self.to.is_none_or(|to| entry.recorded_at < to)
+    }
+}
+
+/// The partnership as it stood at `as_of` (or now): whose organisations are statutory partners
+/// decides who sees every case.
+fn partnership_at<'a>(
+    models: &'a ReadModels,
+    actor: &Actor,
+    as_of: Option<DateTime<Utc>>,
+) -> Option<Cow<'a, Partnership>> {
+    match as_of {
+        None => models.partnership(&actor.partnership).map(Cow::Borrowed),
+        Some(at) => models
+            .partnership_as_of(&actor.partnership, at)
+            .map(Cow::Owned),
+    }
+}
+
+/// Whether the actor could see the case at `as_of` (or now); a case not yet opened is unseen.
+fn case_visible(
+    models: &ReadModels,
+    actor: &Actor,
+    partnership: &Partnership,
+    case_id: CaseId,
+    as_of: Option<DateTime<Utc>>,
+) -> bool {
+    let Some(record) = models.case(&actor.partnership, case_id) else {
+        return false;
+    };
+    match as_of {
+        None => can_see(actor, partnership, &record.case),
+        Some(at) => record
+            .as_of(at)
+            .is_some_and(|then| can_see(actor, partnership, &then.case)),
+    }
+}
+
+fn page_response(
+    (entries, next): (Vec<&AuditEntry>, Option<u64>),
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(AuditTrailPage {
+        items: entries.into_iter().map(AuditEntryView::from).collect(),
+        next_cursor: next.map(encode_cursor),
+    }))
+}
+
+fn empty_page() -> Result<HttpResponse, ApiError> {
+    page_response((Vec::new(), None))
+}
+
+/// Reads one case's audit trail.
+#[utoipa::path(
+    operation_id = "GetCaseAuditTrail",
+    tag = "Audit",
+    summary = "Read a case's audit trail",
+    description = "Every event of the case in log order: its position, when it happened and was \
+recorded, who sent the command (user, name, organisation, roles), the command, the request id \
+(the `x-request-id` of the command's response) and a one-sentence summary that never contains \
+personal data. Filters: `actor`, `organisation`, `command`, and `from`/`to` on the recorded time. \
+With `as_of`, only the events recorded by then. Another partnership's case, one an agency user's \
+organisation is not involved in (at `as_of`, or now), or one not yet opened at `as_of` is 404.",
+    params(("case_id" = Uuid, Path, description = "The case"), AuditTrailQuery),
+    responses(
+        (status = 200, description = "A page of the case's trail.", body = AuditTrailPage,
+         example = json!({"items": [{"position": 42,
+            "stream": "southend/case/01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f",
+            "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "event_type": "AgencyReportSubmitted",
+            "occurred_at": "2022-09-16T10:00:00Z", "recorded_at": "2022-09-16T10:00:02.417305Z",
+            "actor": {"user": "u-4821", "name": "Jo Patel", "organisation": "essex-police",
+                      "roles": ["agency_user"]},
+            "command": "SubmitAgencyReport", "request_id": "01937a2e-9000-7000-8000-000000000001",
+            "correlation_id": "01937a2e-9000-7000-8000-0000000000aa",
+            "summary": "Essex Police submitted its agency report"}],
+            "next_cursor": "YTE6NDI"})),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 500, response = crate::openapi::Internal),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/cases/{case_id}/audit-trail")]
+pub async fn get_case_audit_trail(
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    case_id: web::Path<Uuid>,
+    query: web::Query<AuditTrailQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let case_id = CaseId::from_uuid(case_id.into_inner());
+    let filters = Filters::parse(query.into_inner())?;
+    let models = state.projector.read();
+    let partnership =
+        partnership_at(&models, &actor, filters.as_of).ok_or_else(ApiError::case_not_found)?;
+    if !case_visible(&models, &actor, &partnership, case_id, filters.as_of) {
+        return Err(ApiError::case_not_found());
+    }
+    page_response(models.audit().page(
+        &actor.partnership,
+        Some(case_id),
+        filters.after,
+        filters.as_of,
+        filters.limit,
+        |entry| filters.matches(entry),
+    ))
+}
+
+/// Lists the partnership's audit trail.
+#[utoipa::path(
+    operation_id = "ListAuditTrail",
+    tag = "Audit",
+    summary = "List the audit trail",
+    description = "Every event of the caller's partnership in log order, as for a case's trail: \
+the partnership's own facts (organisations, settings, bank holidays) and the events of every case \
+the caller may see. Agency users see only the events of cases their organisation is involved in \
+(at `as_of`, or now); auditors, statutory partners, the business manager and the Independent \
+Advisor see the whole partnership. Filters: `actor` (user id), `organisation` (the actor's), \
+`command`, and `from` (inclusive) / `to` (exclusive) on the recorded time. With `as_of`, only the \
+events recorded by then.",
+    params(AuditTrailQuery),
+    responses(
+        (status = 200, description = "A page of the trail.", body = AuditTrailPage,
+         example = json!({"items": [{"position": 1, "stream": "southend/partnership",
+            "case_id": null, "event_type": "PartnershipEstablished",
+            "occurred_at": "2022-04-01T09:00:00Z", "recorded_at": "2022-04-01T09:00:00Z",
+            "actor": {"user": "system", "name": "Casetrail demo data", "organisation": null,
+                      "roles": []},
+            "command": "EstablishPartnership", "request_id": null,
+            "correlation_id": "5b2c6b6e-3f3c-5d1f-9c55-2f3e0c1d4a10",
+            "summary": "The partnership was established"},
+            {"position": 20, "stream": "southend/case/01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f",
+            "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "event_type": "IncidentNotified",
+            "occurred_at": "2022-12-22T10:15:00Z", "recorded_at": "2022-12-22T10:15:00.301442Z",
+            "actor": {"user": "u-1093", "name": "Sam Green", "organisation": "southend-council",
+                      "roles": ["notifier"]},
+            "command": "NotifyIncident", "request_id": "01937a2e-9000-7000-8000-000000000001",
+            "correlation_id": "01937a2e-9000-7000-8000-0000000000ab",
+            "summary": "Southend Borough Council notified a serious child safeguarding incident"}],
+            "next_cursor": "YTE6MjA"})),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 500, response = crate::openapi::Internal),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/audit-trail")]
+pub async fn list_audit_trail(
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    query: web::Query<AuditTrailQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let filters = Filters::parse(query.into_inner())?;
+    let models = state.projector.read();
+    let Some(partnership) = partnership_at(&models, &actor, filters.as_of) else {
+        return empty_page();
+    };
+    let all = sees_all_cases(&actor, &partnership);
+    // Each case's visibility is decided once per request, and only for cases met on the way.
+    let mut visible: HashMap<CaseId, bool> = HashMap::new();
+    let page = models.audit().page(
+        &actor.partnership,
+        None,
+        filters.after,
+        filters.as_of,
+        filters.limit,
+        |entry| {
+            filters.matches(entry)
+                && match entry.case_id {
+                    None => true,
+                    Some(_) if all => true,
+                    Some(case_id) => *visible.entry(case_id).or_insert_with(|| {
+                        case_visible(&models, &actor, &partnership, case_id, filters.as_of)
+                    }),
+                }
+        },
+    );
+    page_response(page)
+}
+
+/// Cursors are opaque to clients: a versioned prefix of their own (a case list's cursor is
+/// refused here) and the position of the last entry given.
+fn encode_cursor(after: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("a1:{after}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<u64, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix("a1:")?.parse().ok())
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "query.invalid_cursor",
+                "the cursor is not one this API gave",
+            )
+        })
+}
