@@ -157,7 +157,8 @@ fn generate(events: usize, rng: &mut Rng) -> (Vec<RecordedEvent>, Vec<(Partnersh
             let slug = slugs[rng.below(PARTNERSHIPS as u64) as usize].clone();
             StreamEvent::Partnership(slug, partnership_change(rng, writer.recorded_at()))
         } else {
-            if open.len() < OPEN_CASES && (open.is_empty() || rng.chance(5)) {
+            let opening = open.len() < OPEN_CASES && (open.is_empty() || rng.chance(5));
+            let at = if opening {
                 let slug = slugs[rng.below(PARTNERSHIPS as u64) as usize].clone();
                 let case_id = CaseId::from_uuid(uuid::Uuid::from_u128(
                     u128::from(rng.next_u64()) << 64 | cases.len() as u128,
@@ -169,13 +170,12 @@ fn generate(events: usize, rng: &mut Rng) -> (Vec<RecordedEvent>, Vec<(Partnersh
                 }
                 cases.push((slug.clone(), case_id));
                 open.push((slug, case_id, life.into_iter()));
-            }
-            let at = rng.below(open.len() as u64) as usize;
-            let (slug, case_id, life) = &mut open[at];
-            let Some(next) = life.next() else {
-                open.swap_remove(at);
-                continue;
+                open.len() - 1
+            } else {
+                rng.below(open.len() as u64) as usize
             };
+            let (slug, case_id, life) = &mut open[at];
+            let next = life.next().expect("open cases have events left");
             let event = StreamEvent::Case(slug.clone(), *case_id, next);
             if life.len() == 0 {
                 open.swap_remove(at);
