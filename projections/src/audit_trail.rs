@@ -80,8 +80,8 @@ pub struct AuditTrail {
 pub type AuditPage<'a> = (Vec<&'a AuditEntry>, Option<u64>);
 
 impl AuditTrail {
-    /// Adds the next event of the log. Decodes it on its own so the other read models need
-    /// not change shape; an event that does not decode is an error and adds nothing.
+    /// Adds the next event of the log (decoding it); an event that does not decode is an error
+    /// and adds nothing. The review status model feeds already decoded events instead.
     pub fn apply(&mut self, event: &RecordedEvent) -> Result<(), ProjectionError> {
         let decode_error = |source| ProjectionError::Decode {
             position: event.position,
@@ -92,22 +92,43 @@ impl AuditTrail {
                 let decoded: PartnershipEvent =
                     decode(&event.event_type, event.schema_version, &event.data)
                         .map_err(decode_error)?;
-                let trail = self.partnerships.entry(slug).or_default();
-                register_names(&mut trail.org_names, &decoded);
-                let summary = partnership_summary(&decoded, &trail.org_names);
-                trail.push(None, event, event.recorded_at, summary);
+                self.apply_partnership_event(slug, event, &decoded);
             }
             Some(StreamRef::Case(slug, case_id)) => {
                 let decoded: CaseEvent =
                     decode(&event.event_type, event.schema_version, &event.data)
                         .map_err(decode_error)?;
-                let trail = self.partnerships.entry(slug).or_default();
-                let summary = case_summary(&decoded, &trail.org_names);
-                trail.push(Some(case_id), event, decoded.occurred_at(), summary);
+                self.apply_case_event(slug, case_id, event, &decoded);
             }
             None => {}
         }
         Ok(())
+    }
+
+    /// Adds a partnership event another read model has already decoded.
+    pub(crate) fn apply_partnership_event(
+        &mut self,
+        slug: PartnershipSlug,
+        event: &RecordedEvent,
+        decoded: &PartnershipEvent,
+    ) {
+        let trail = self.partnerships.entry(slug).or_default();
+        register_names(&mut trail.org_names, decoded);
+        let summary = partnership_summary(decoded, &trail.org_names);
+        trail.push(None, event, event.recorded_at, summary);
+    }
+
+    /// Adds a case event another read model has already decoded.
+    pub(crate) fn apply_case_event(
+        &mut self,
+        slug: PartnershipSlug,
+        case_id: CaseId,
+        event: &RecordedEvent,
+        decoded: &CaseEvent,
+    ) {
+        let trail = self.partnerships.entry(slug).or_default();
+        let summary = case_summary(decoded, &trail.org_names);
+        trail.push(Some(case_id), event, decoded.occurred_at(), summary);
     }
 
     /// Every entry of a partnership, in log order.

@@ -131,6 +131,9 @@ impl ReadModels {
                 let decoded: PartnershipEvent =
                     decode(&event.event_type, event.schema_version, &event.data)
                         .map_err(decode_error)?;
+                // Decoded once for every read model: decoding is most of a rebuild's cost.
+                self.audit
+                    .apply_partnership_event(slug.clone(), event, &decoded);
                 let previous = self.partnerships.remove(&slug);
                 let (current, mut history) = match previous {
                     Some(record) => (Some(record.current), record.history),
@@ -156,12 +159,13 @@ impl ReadModels {
                 let decoded: CaseEvent =
                     decode(&event.event_type, event.schema_version, &event.data)
                         .map_err(decode_error)?;
+                self.audit
+                    .apply_case_event(slug.clone(), case_id, event, &decoded);
                 self.apply_case_event(slug, case_id, &decoded, event);
             }
             // Streams of other kinds (none yet) are not part of these read models.
             None => {}
         }
-        self.audit.apply(event)?;
         self.position = event.position;
         Ok(())
     }
