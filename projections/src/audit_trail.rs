@@ -203,18 +203,14 @@ impl PartnershipTrail {
         summary: String,
     ) {
         let metadata = &event.metadata;
-        let text = |pointer: &str| {
-            metadata
-                .pointer(pointer)
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        };
+        // Field by field rather than by JSON pointer: this runs for every event of a rebuild.
+        let field = |path: &[&str]| path.iter().try_fold(metadata, |value, key| value.get(key));
+        let text = |path: &[&str]| field(path).and_then(|v| v.as_str()).map(str::to_owned);
         let actor = AuditActor {
-            user: text("/actor/user").unwrap_or_else(|| "unknown".to_owned()),
-            name: text("/actor/name").unwrap_or_else(|| "unknown".to_owned()),
-            org: text("/actor/org").and_then(|org| OrgSlug::parse(&org).ok()),
-            roles: metadata
-                .pointer("/actor/roles")
+            user: text(&["actor", "user"]).unwrap_or_else(|| "unknown".to_owned()),
+            name: text(&["actor", "name"]).unwrap_or_else(|| "unknown".to_owned()),
+            org: text(&["actor", "org"]).and_then(|org| OrgSlug::parse(&org).ok()),
+            roles: field(&["actor", "roles"])
                 .and_then(|v| v.as_array())
                 .map(|roles| {
                     roles
@@ -238,9 +234,9 @@ impl PartnershipTrail {
             occurred_at,
             recorded_at: event.recorded_at,
             actor,
-            command: text("/command"),
-            request_id: text("/request_id"),
-            correlation_id: text("/correlation_id").and_then(|id| Uuid::parse_str(&id).ok()),
+            command: text(&["command"]),
+            request_id: text(&["request_id"]),
+            correlation_id: text(&["correlation_id"]).and_then(|id| Uuid::parse_str(&id).ok()),
             summary,
         });
     }

@@ -178,40 +178,34 @@ impl ReadModels {
         event: &RecordedEvent,
     ) {
         let cases = self.cases.entry(slug).or_default();
-        let previous = cases.by_id.remove(&case_id);
-        let (opened_recorded_at, opened_position) = previous
-            .as_ref()
-            .map_or((event.recorded_at, event.position), |r| {
-                (r.opened_recorded_at, r.opened_position)
-            });
-        let (state, mut history) = match previous {
-            Some(record) => (Some(record.case), record.history),
-            None => (None, Vec::new()),
+        let recorded = Recorded {
+            position: event.position,
+            stream_version: event.stream_version,
+            recorded_at: event.recorded_at,
+            event: decoded.clone(),
         };
-        match Case::evolve(state, decoded) {
-            Some(case) => {
-                history.push(Recorded {
-                    position: event.position,
-                    stream_version: event.stream_version,
-                    recorded_at: event.recorded_at,
-                    event: decoded.clone(),
-                });
-                cases.by_opening.insert(opened_position, case_id);
-                cases.by_id.insert(
-                    case_id,
-                    CaseRecord {
-                        case,
-                        version: event.stream_version,
-                        opened_recorded_at,
-                        opened_position,
-                        updated_at: event.recorded_at,
-                        history,
-                    },
-                );
-            }
-            None => {
-                cases.by_opening.remove(&opened_position);
-            }
+        // Folded in place: a rebuild applies every event of the log, and moving whole case
+        // records in and out of the map was a large part of its cost.
+        if let Some(record) = cases.by_id.get_mut(&case_id) {
+            record.case.record(decoded);
+            record.version = event.stream_version;
+            record.updated_at = event.recorded_at;
+            record.history.push(recorded);
+            return;
+        }
+        if let Some(case) = Case::evolve(None, decoded) {
+            cases.by_opening.insert(event.position, case_id);
+            cases.by_id.insert(
+                case_id,
+                CaseRecord {
+                    case,
+                    version: event.stream_version,
+                    opened_recorded_at: event.recorded_at,
+                    opened_position: event.position,
+                    updated_at: event.recorded_at,
+                    history: vec![recorded],
+                },
+            );
         }
     }
 

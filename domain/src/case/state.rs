@@ -169,8 +169,7 @@ impl Case {
                 referred.referred_by.clone(),
             )),
             (Some(mut case), event) => {
-                case.apply(event);
-                case.last_fact_at = case.last_fact_at.max(event.occurred_at());
+                case.record(event);
                 Some(case)
             }
             // Only a case-opening event can start a case: replay never fails, and the decider
@@ -280,6 +279,13 @@ impl Case {
             Origin::AdultReferral(referred) => &referred.referred_by,
             Origin::HomicideNotification(notified) => &notified.notified_by,
         }
+    }
+
+    /// Folds a later event into the case in place (what `evolve` does for an existing case,
+    /// without moving the case: read models apply millions of events).
+    pub fn record(&mut self, event: &CaseEvent) {
+        self.apply(event);
+        self.last_fact_at = self.last_fact_at.max(event.occurred_at());
     }
 
     fn apply(&mut self, event: &CaseEvent) {
