@@ -24,6 +24,19 @@ enum Command {
     Token(TokenArgs),
     /// Print the OpenAPI document.
     Openapi,
+    /// Verify the event log's hash chain, positions and stream versions (exit 1 if broken).
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct VerifyArgs {
+    /// The event store to verify.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/casetrail.db"
+    )]
+    database_url: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -64,6 +77,7 @@ fn main() -> anyhow::Result<()> {
             print!("{}", openapi::document_json());
             Ok(())
         }
+        Command::Verify(args) => verify(&args),
     }
 }
 
@@ -84,6 +98,25 @@ fn token(args: &TokenArgs) -> anyhow::Result<String> {
             ttl_seconds: args.hours * 3600,
         },
     )
+}
+
+fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let verdict = runtime.block_on(async {
+        let store = casetrail_store::open(&args.database_url)
+            .await
+            .context("cannot open the event store (--database-url)")?;
+        let verdict = casetrail_store::verify(store.as_ref()).await;
+        store.close().await;
+        anyhow::Ok(verdict?)
+    })?;
+    println!("{}", serde_json::to_string_pretty(&verdict)?);
+    if matches!(verdict, casetrail_store::Integrity::Broken { .. }) {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 fn serve(config: ServeConfig) -> anyhow::Result<()> {

@@ -23,6 +23,7 @@ pub mod postgres;
 mod row;
 pub mod sqlite;
 mod tail;
+mod verify;
 mod writer;
 
 pub use data_keys::{DataKeyStore, PostgresDataKeys, SqliteDataKeys, open_data_keys};
@@ -30,6 +31,7 @@ pub use error::StoreError;
 pub use hash::{GENESIS_HASH, canonical_json, event_hash};
 pub use model::{AppendRequest, AppendResult, ExpectedVersion, NewEvent, RecordedEvent};
 pub use tail::{Tail, tail};
+pub use verify::{Integrity, Verifier, verify};
 
 use async_trait::async_trait;
 use tokio::sync::watch;

@@ -169,6 +169,10 @@ conformance!(
     event_by_id,
     ping_and_head,
     data_keys_are_stored_read_and_erased,
+    integrity_of_an_untouched_log,
+    integrity_detects_altered_data,
+    integrity_detects_a_deleted_row,
+    integrity_detects_reordered_rows,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -996,4 +1000,111 @@ async fn data_keys_are_stored_read_and_erased(db: &TestDb) {
     keys.put(id, &key).await.unwrap();
     assert_eq!(keys.get(id).await.unwrap(), None);
     store.close().await;
+}
+
+/// Six events on two streams, then the store closed so the database can be tampered with.
+async fn six_events(db: &TestDb) {
+    let store = db.open().await;
+    for n in 0..6 {
+        let stream = if n % 2 == 0 { "s-even" } else { "s-odd" };
+        store
+            .append(request(stream, ExpectedVersion::Any, vec![event(n)]))
+            .await
+            .unwrap();
+    }
+    store.close().await;
+}
+
+/// Runs SQL directly on the database, past the append-only triggers, as an attacker (or a
+/// careless administrator) with database access could.
+async fn tamper(db: &TestDb, statements: &[&str]) {
+    use sqlx::Connection;
+    if db.is_sqlite() {
+        let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+        for sql in [
+            "DROP TRIGGER events_no_update",
+            "DROP TRIGGER events_no_delete",
+        ]
+        .iter()
+        .chain(statements)
+        {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+    } else {
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        for sql in ["ALTER TABLE events DISABLE TRIGGER USER"]
+            .iter()
+            .chain(statements)
+        {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+async fn verdict(db: &TestDb) -> casetrail_store::Integrity {
+    let store = db.open().await;
+    let verdict = casetrail_store::verify(store.as_ref()).await.unwrap();
+    store.close().await;
+    verdict
+}
+
+fn broken_at(verdict: &casetrail_store::Integrity) -> u64 {
+    match verdict {
+        casetrail_store::Integrity::Broken { position, .. } => *position,
+        ok => panic!("expected a broken log, got {ok:?}"),
+    }
+}
+
+async fn integrity_of_an_untouched_log(db: &TestDb) {
+    six_events(db).await;
+    let store = db.open().await;
+    let log = read_log(&store).await;
+    store.close().await;
+    assert_eq!(
+        verdict(db).await,
+        casetrail_store::Integrity::Ok {
+            events: 6,
+            head_position: 6,
+            head_hash: hex::encode(log[5].hash),
+        }
+    );
+}
+
+async fn integrity_detects_altered_data(db: &TestDb) {
+    six_events(db).await;
+    let sql = if db.is_sqlite() {
+        r#"UPDATE events SET data = '{"altered":true}' WHERE position = 3"#
+    } else {
+        r#"UPDATE events SET data = '{"altered":true}'::jsonb WHERE position = 3"#
+    };
+    tamper(db, &[sql]).await;
+    assert_eq!(broken_at(&verdict(db).await), 3);
+}
+
+async fn integrity_detects_a_deleted_row(db: &TestDb) {
+    six_events(db).await;
+    tamper(db, &["DELETE FROM events WHERE position = 4"]).await;
+    let verdict = verdict(db).await;
+    assert_eq!(broken_at(&verdict), 4);
+    assert!(format!("{verdict:?}").contains("missing"), "{verdict:?}");
+}
+
+async fn integrity_detects_reordered_rows(db: &TestDb) {
+    six_events(db).await;
+    tamper(
+        db,
+        &[
+            "UPDATE events SET position = 1000 WHERE position = 2",
+            "UPDATE events SET position = 2 WHERE position = 5",
+            "UPDATE events SET position = 5 WHERE position = 1000",
+        ],
+    )
+    .await;
+    assert_eq!(broken_at(&verdict(db).await), 2);
 }

@@ -73,6 +73,7 @@ pub mod case_view;
 pub mod cases;
 pub mod command;
 pub mod homicide_review;
+pub mod integrity;
 pub mod ops;
 pub mod rapid_review;
 pub mod review_status;
@@ -138,6 +139,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(audit_trail::list_audit_trail)
         .service(statistics::list_statistics_years)
         .service(statistics::get_annual_statistics)
+        .service(integrity::verify_integrity)
         .service(ops::live)
         .service(ops::ready)
         .service(ops::metrics);

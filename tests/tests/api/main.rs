@@ -11,6 +11,7 @@ mod auth;
 mod cases;
 mod errors;
 mod idempotency;
+mod integrity;
 mod lifecycle;
 mod operations;
 mod rapid_review;

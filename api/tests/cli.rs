@@ -1,0 +1,61 @@
+//! The `casetrail` binary's offline commands.
+#![allow(clippy::unwrap_used)]
+
+use std::process::Command;
+
+fn casetrail(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_casetrail"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn token_mints_a_development_token_and_openapi_prints_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = casetrail(
+        &["token", "--role", "notifier", "--org", "southend-council"],
+        dir.path(),
+    );
+    assert!(token.status.success());
+    let token = String::from_utf8(token.stdout).unwrap();
+    assert_eq!(token.trim().split('.').count(), 3, "a JWT and nothing else");
+    assert!(
+        dir.path().join("data/dev-jwt-secret").exists(),
+        "the secret is created on first use"
+    );
+    let unknown = casetrail(&["token", "--role", "wizard", "--org", "x"], dir.path());
+    assert!(!unknown.status.success());
+    let openapi = casetrail(&["openapi"], dir.path());
+    assert_eq!(
+        String::from_utf8(openapi.stdout).unwrap(),
+        casetrail_api::openapi::document_json()
+    );
+}
+
+#[test]
+fn verify_checks_a_log_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/events.db", dir.path().display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = casetrail_store::open(&url).await.unwrap();
+        casetrail_api::demo::ensure_demo_partnership(store.as_ref())
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let output = casetrail(&["verify", "--database-url", &url], dir.path());
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let verdict: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(verdict["status"], "ok");
+    assert_eq!(verdict["head_position"], 19);
+    let missing = casetrail(&["verify", "--database-url", "mysql://nowhere"], dir.path());
+    assert!(!missing.status.success());
+}
