@@ -24,8 +24,11 @@ enum Command {
     Token(TokenArgs),
     /// Print the OpenAPI document.
     Openapi,
-    /// Verify the event log's hash chain, positions and stream versions (exit 1 if broken).
+    /// Verify the event log's hash chain, positions and stream versions, from the database or
+    /// from an export file (exit 1 if broken).
     Verify(VerifyArgs),
+    /// Write the whole event log as NDJSON to standard output, one stored event per line.
+    Export(ExportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -37,6 +40,23 @@ struct VerifyArgs {
         default_value = "sqlite://data/casetrail.db"
     )]
     database_url: String,
+    /// Verify this NDJSON export (`casetrail export`) instead of the database.
+    #[arg(long)]
+    file: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    /// The event store to export.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/casetrail.db"
+    )]
+    database_url: String,
+    /// Export only events after this position.
+    #[arg(long, default_value_t = 0)]
+    after: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -78,6 +98,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Verify(args) => verify(&args),
+        Command::Export(args) => export(&args),
     }
 }
 
@@ -100,23 +121,52 @@ fn token(args: &TokenArgs) -> anyhow::Result<String> {
     )
 }
 
-fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()?;
-    let verdict = runtime.block_on(async {
+        .build()?)
+}
+
+fn export(args: &ExportArgs) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
         let store = casetrail_store::open(&args.database_url)
             .await
             .context("cannot open the event store (--database-url)")?;
-        let verdict = casetrail_store::verify(store.as_ref()).await;
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let written = casetrail_store::export_ndjson(store.as_ref(), args.after, &mut out).await;
+        std::io::Write::flush(&mut out)?;
         store.close().await;
-        anyhow::Ok(verdict?)
-    })?;
+        eprintln!("exported {} events", written?);
+        anyhow::Ok(())
+    })
+}
+
+fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
+    let verdict = match &args.file {
+        Some(path) => {
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
+            casetrail_store::verify_ndjson(std::io::BufReader::new(file))?
+        }
+        None => verify_database(&args.database_url)?,
+    };
     println!("{}", serde_json::to_string_pretty(&verdict)?);
     if matches!(verdict, casetrail_store::Integrity::Broken { .. }) {
         std::process::exit(1);
     }
     Ok(())
+}
+
+fn verify_database(database_url: &str) -> anyhow::Result<casetrail_store::Integrity> {
+    runtime()?.block_on(async {
+        let store = casetrail_store::open(database_url)
+            .await
+            .context("cannot open the event store (--database-url)")?;
+        let verdict = casetrail_store::verify(store.as_ref()).await;
+        store.close().await;
+        anyhow::Ok(verdict?)
+    })
 }
 
 fn serve(config: ServeConfig) -> anyhow::Result<()> {

@@ -58,4 +58,26 @@ fn verify_checks_a_log_offline() {
     assert_eq!(verdict["head_position"], 19);
     let missing = casetrail(&["verify", "--database-url", "mysql://nowhere"], dir.path());
     assert!(!missing.status.success());
+
+    // Exported, the log verifies from the file alone, and a tampered copy does not.
+    let export = casetrail(&["export", "--database-url", &url], dir.path());
+    assert!(export.status.success());
+    let path = dir.path().join("events.ndjson");
+    std::fs::write(&path, &export.stdout).unwrap();
+    let from_file = casetrail(&["verify", "--file", path.to_str().unwrap()], dir.path());
+    assert!(from_file.status.success());
+    let file_verdict: serde_json::Value = serde_json::from_slice(&from_file.stdout).unwrap();
+    assert_eq!(file_verdict, verdict);
+    let text = String::from_utf8(export.stdout).unwrap();
+    let tampered = text.replacen("Essex Police", "Essex Constabulary", 1);
+    assert_ne!(tampered, text);
+    std::fs::write(&path, tampered).unwrap();
+    let broken = casetrail(&["verify", "--file", path.to_str().unwrap()], dir.path());
+    assert_eq!(broken.status.code(), Some(1));
+    let broken: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
+    assert_eq!(broken["status"], "broken");
+    assert_eq!(
+        broken["position"], 3,
+        "Essex Police is the second organisation registered"
+    );
 }

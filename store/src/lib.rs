@@ -17,6 +17,7 @@
 mod batch;
 mod data_keys;
 mod error;
+mod export;
 mod hash;
 mod model;
 pub mod postgres;
@@ -28,6 +29,7 @@ mod writer;
 
 pub use data_keys::{DataKeyStore, PostgresDataKeys, SqliteDataKeys, open_data_keys};
 pub use error::StoreError;
+pub use export::{ExportedEvent, export_ndjson, verify_ndjson};
 pub use hash::{GENESIS_HASH, canonical_json, event_hash};
 pub use model::{AppendRequest, AppendResult, ExpectedVersion, NewEvent, RecordedEvent};
 pub use tail::{Tail, tail};

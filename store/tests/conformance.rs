@@ -173,6 +173,7 @@ conformance!(
     integrity_detects_altered_data,
     integrity_detects_a_deleted_row,
     integrity_detects_reordered_rows,
+    an_export_verifies_without_the_database,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -1107,4 +1108,57 @@ async fn integrity_detects_reordered_rows(db: &TestDb) {
     )
     .await;
     assert_eq!(broken_at(&verdict(db).await), 2);
+}
+
+async fn an_export_verifies_without_the_database(db: &TestDb) {
+    six_events(db).await;
+    let store = db.open().await;
+    let mut export = Vec::new();
+    let written = casetrail_store::export_ndjson(store.as_ref(), 0, &mut export)
+        .await
+        .unwrap();
+    store.close().await;
+    assert_eq!(written, 6);
+    let text = String::from_utf8(export).unwrap();
+    assert_eq!(text.lines().count(), 6);
+    let from_file = casetrail_store::verify_ndjson(text.as_bytes()).unwrap();
+    assert_eq!(
+        from_file,
+        verdict(db).await,
+        "the same verdict as the database's"
+    );
+    assert!(matches!(
+        from_file,
+        casetrail_store::Integrity::Ok { events: 6, .. }
+    ));
+
+    // An altered line, a missing line and swapped lines are each caught where they are.
+    let lines: Vec<&str> = text.lines().collect();
+    let altered = lines
+        .iter()
+        .enumerate()
+        .map(|(n, line)| {
+            if n == 2 {
+                line.replacen("\"data\":{", "\"data\":{\"altered\":true,", 1)
+            } else {
+                (*line).to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(
+        broken_at(&casetrail_store::verify_ndjson(altered.as_bytes()).unwrap()),
+        3
+    );
+    let missing = [&lines[..3], &lines[4..]].concat().join("\n");
+    assert_eq!(
+        broken_at(&casetrail_store::verify_ndjson(missing.as_bytes()).unwrap()),
+        4
+    );
+    let mut swapped = lines.clone();
+    swapped.swap(1, 4);
+    assert_eq!(
+        broken_at(&casetrail_store::verify_ndjson(swapped.join("\n").as_bytes()).unwrap()),
+        2
+    );
 }
