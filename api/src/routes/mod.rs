@@ -72,6 +72,7 @@ pub mod audit_trail;
 pub mod case_view;
 pub mod cases;
 pub mod command;
+pub mod events;
 pub mod homicide_review;
 pub mod integrity;
 pub mod ops;
@@ -140,6 +141,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(statistics::list_statistics_years)
         .service(statistics::get_annual_statistics)
         .service(integrity::verify_integrity)
+        .service(events::export_events)
         .service(ops::live)
         .service(ops::ready)
         .service(ops::metrics);
