@@ -253,36 +253,6 @@ impl ReadModels {
     pub fn case(&self, slug: &PartnershipSlug, case_id: CaseId) -> Option<&CaseRecord> {
         self.cases.get(slug)?.by_id.get(&case_id)
     }
-
-    /// A page of a partnership's cases in the order they were opened, after the cursor (the
-    /// opening position of the last case of the previous page), that pass the filter; with the
-    /// cursor of the next page when there is one.
-    pub fn cases_page<'a>(
-        &'a self,
-        slug: &PartnershipSlug,
-        after: Option<u64>,
-        limit: usize,
-        mut filter: impl FnMut(&CaseRecord) -> bool,
-    ) -> (Vec<&'a CaseRecord>, Option<u64>) {
-        let Some(cases) = self.cases.get(slug) else {
-            return (Vec::new(), None);
-        };
-        let start = after.map_or(0, |p| p.saturating_add(1));
-        let mut page: Vec<&CaseRecord> = Vec::with_capacity(limit.min(64));
-        let records = cases
-            .by_opening
-            .range(start..)
-            .filter_map(|(_, id)| cases.by_id.get(id))
-            .filter(|r| filter(r));
-        for record in records {
-            if page.len() == limit {
-                let next = page.last().map(|r| r.opened_position);
-                return (page, next);
-            }
-            page.push(record);
-        }
-        (page, None)
-    }
 }
 
 #[cfg(test)]
@@ -400,14 +370,10 @@ mod tests {
                 .map(|r| r.case.case_id.as_uuid().as_u128())
                 .collect::<Vec<_>>()
         };
-        let (first, next) = models.cases_page(&slug(), None, 2, |_| true);
-        assert_eq!((ids(&first), next), (vec![30, 10], Some(3)));
-        let (second, next) = models.cases_page(&slug(), next, 2, |_| true);
-        assert_eq!((ids(&second), next), (vec![20], None));
-        let (filtered, _) = models.cases_page(&slug(), None, 10, |r| {
-            r.case.case_id.as_uuid().as_u128() != 10
-        });
-        assert_eq!(ids(&filtered), vec![30, 20]);
+        let listed: Vec<&CaseRecord> = models.cases(&slug()).collect();
+        assert_eq!(ids(&listed), vec![30, 10, 20]);
+        let positions: Vec<u64> = listed.iter().map(|r| r.opened_position).collect();
+        assert_eq!(positions, vec![2, 3, 4]);
         assert_eq!(models.partnership(&slug()).unwrap().organisations.len(), 1);
         assert_eq!(
             models
