@@ -15,7 +15,7 @@ use crate::case::commands::{
 use crate::case::occurred_at;
 use crate::case::person::whole_years_between;
 use crate::case::practice_review::ReviewPublished;
-use crate::case::rapid_review::{AgencyReportSubmitted, Occurred, OrganisationAct};
+use crate::case::rapid_review::{Occurred, OrganisationAct};
 use crate::case::{AdultAgeBand, Case, CaseEvent, PersonProfile};
 use crate::{DomainError, Role};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -293,33 +293,7 @@ pub(super) fn submit_agency_report(
     require_own_organisation(ctx, &cmd.organisation)?;
     let review = sar(case)?;
     not_completed(review)?;
-    let report = review
-        .agency_reports
-        .get(&cmd.organisation)
-        .ok_or_else(|| {
-            DomainError::conflict(
-                "agency_report.not_requested",
-                "no report has been requested from this organisation",
-            )
-        })?;
-    once(
-        report.submitted_at,
-        "agency_report.already_submitted",
-        "this organisation has already submitted its report",
-    )?;
-    let occurred_at = occurred(
-        cmd.occurred_at,
-        ctx,
-        report.requested_at,
-        "the report's request",
-    )?;
-    Ok(vec![CaseEvent::AgencyReportSubmitted(
-        AgencyReportSubmitted {
-            organisation: cmd.organisation.clone(),
-            report: cmd.report.clone(),
-            occurred_at,
-        },
-    )])
+    super::submit_requested_report(&review.agency_reports, cmd, ctx)
 }
 
 pub(super) fn record_family_invited(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {

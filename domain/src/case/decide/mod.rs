@@ -289,3 +289,36 @@ fn check_text(field: &str, value: &str, max: usize) -> Result<(), DomainError> {
     }
     Ok(())
 }
+
+/// SubmitAgencyReport once the review it belongs to is found: the same rules for a rapid
+/// review and a safeguarding adult review. Only the agency asked, for itself, once.
+fn submit_requested_report(
+    reports: &std::collections::BTreeMap<OrgSlug, super::rapid_review::AgencyReport>,
+    cmd: &super::commands::SubmitAgencyReport,
+    ctx: &Context<'_>,
+) -> Result<Vec<CaseEvent>, DomainError> {
+    let report = reports.get(&cmd.organisation).ok_or_else(|| {
+        DomainError::conflict(
+            "agency_report.not_requested",
+            "no report has been requested from this organisation",
+        )
+    })?;
+    once(
+        report.submitted_at,
+        "agency_report.already_submitted",
+        "this organisation has already submitted its report",
+    )?;
+    let occurred_at = occurred(
+        cmd.occurred_at,
+        ctx,
+        report.requested_at,
+        "the report's request",
+    )?;
+    Ok(vec![CaseEvent::AgencyReportSubmitted(
+        super::rapid_review::AgencyReportSubmitted {
+            organisation: cmd.organisation.clone(),
+            report: cmd.report.clone(),
+            occurred_at,
+        },
+    )])
+}

@@ -9,9 +9,8 @@ use crate::case::commands::{
     RecordDraftMilestone, RecordRapidReviewMeeting, SubmitAgencyReport,
 };
 use crate::case::rapid_review::{
-    AgencyReportSubmitted, DraftMilestone, DraftMilestoneRecorded, ModifiedResponseAgreed,
-    Occurred, OrganisationAct, PartnerLeadNamed, RapidReview, RapidReviewInitiated,
-    RapidReviewMeetingHeld, ReviewLeadAgreed,
+    DraftMilestone, DraftMilestoneRecorded, ModifiedResponseAgreed, Occurred, OrganisationAct,
+    PartnerLeadNamed, RapidReview, RapidReviewInitiated, RapidReviewMeetingHeld, ReviewLeadAgreed,
 };
 use crate::case::{Case, CaseEvent, CaseKind};
 use crate::partnership::StatutoryPartner;
@@ -184,33 +183,7 @@ pub(super) fn submit_agency_report(
     require_role(ctx, Role::AgencyUser)?;
     require_own_organisation(ctx, &cmd.organisation)?;
     let review = open_review(case)?;
-    let report = review
-        .agency_reports
-        .get(&cmd.organisation)
-        .ok_or_else(|| {
-            DomainError::conflict(
-                "agency_report.not_requested",
-                "no report has been requested from this organisation",
-            )
-        })?;
-    once(
-        report.submitted_at,
-        "agency_report.already_submitted",
-        "this organisation has already submitted its report",
-    )?;
-    let occurred_at = occurred(
-        cmd.occurred_at,
-        ctx,
-        report.requested_at,
-        "the report's request",
-    )?;
-    Ok(vec![CaseEvent::AgencyReportSubmitted(
-        AgencyReportSubmitted {
-            organisation: cmd.organisation.clone(),
-            report: cmd.report.clone(),
-            occurred_at,
-        },
-    )])
+    super::submit_requested_report(&review.agency_reports, cmd, ctx)
 }
 
 pub(super) fn circulate_reports(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
