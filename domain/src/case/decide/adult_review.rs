@@ -77,18 +77,7 @@ pub(super) fn refer(
             Role::BusinessManager,
         ],
     )?;
-    if ctx.partnership.organisation(&ctx.actor.org).is_none() {
-        return Err(DomainError::forbidden(
-            "auth.unknown_organisation",
-            "the user's organisation is not registered with the partnership",
-        ));
-    }
-    if state.is_some() {
-        return Err(DomainError::conflict(
-            "case.already_exists",
-            "a case with this id already exists",
-        ));
-    }
+    super::require_new_case(state, ctx)?;
     let occurred_at = occurred_at::resolve(
         cmd.occurred_at,
         ctx.now,

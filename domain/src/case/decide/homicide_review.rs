@@ -41,18 +41,7 @@ pub(super) fn notify(
             Role::BusinessManager,
         ],
     )?;
-    if ctx.partnership.organisation(&ctx.actor.org).is_none() {
-        return Err(DomainError::forbidden(
-            "auth.unknown_organisation",
-            "the user's organisation is not registered with the partnership",
-        ));
-    }
-    if state.is_some() {
-        return Err(DomainError::conflict(
-            "case.already_exists",
-            "a case with this id already exists",
-        ));
-    }
+    super::require_new_case(state, ctx)?;
     let victim = &cmd.victim;
     check_text("victim.reference", &victim.reference, MAX_REFERENCE_LEN)?;
     check_text("victim.sex", &victim.sex, MAX_DESCRIPTOR_LEN)?;

@@ -322,3 +322,21 @@ fn submit_requested_report(
         },
     )])
 }
+
+/// What every command opening a case from an organisation of the partnership needs: the
+/// actor's organisation is registered, and the case does not exist yet.
+fn require_new_case(state: Option<&Case>, ctx: &Context<'_>) -> Result<(), DomainError> {
+    if ctx.partnership.organisation(&ctx.actor.org).is_none() {
+        return Err(DomainError::forbidden(
+            "auth.unknown_organisation",
+            "the user's organisation is not registered with the partnership",
+        ));
+    }
+    if state.is_some() {
+        return Err(DomainError::conflict(
+            "case.already_exists",
+            "a case with this id already exists",
+        ));
+    }
+    Ok(())
+}

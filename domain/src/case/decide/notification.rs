@@ -122,18 +122,7 @@ pub(super) fn refer_case(
         ctx,
         &[Role::AgencyUser, Role::PartnerDecisionMaker, Role::Notifier],
     )?;
-    if ctx.partnership.organisation(&ctx.actor.org).is_none() {
-        return Err(DomainError::forbidden(
-            "auth.unknown_organisation",
-            "the user's organisation is not registered with the partnership",
-        ));
-    }
-    if state.is_some() {
-        return Err(DomainError::conflict(
-            "case.already_exists",
-            "a case with this id already exists",
-        ));
-    }
+    super::require_new_case(state, ctx)?;
     if cmd.incident_date > local_date(ctx.now) {
         return Err(DomainError::invalid_field(
             "incident_date",

@@ -14,8 +14,9 @@ use crate::case::rapid_review::{
 };
 use crate::case::{Case, CaseEvent, CaseKind};
 use crate::partnership::StatutoryPartner;
-use crate::{DomainError, Role};
-use std::collections::BTreeSet;
+use crate::{DomainError, OrgSlug, Role};
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, BTreeSet};
 
 type Decided = Result<Vec<CaseEvent>, DomainError>;
 
@@ -301,13 +302,23 @@ pub(super) fn record_draft_milestone(
     )])
 }
 
-/// The review team member acting for its own organisation, once the step it answers exists.
+/// What a review team member records once for its own organisation: which step it answers,
+/// where it is kept, and how a second recording is refused.
+struct TeamAct {
+    needs: DraftMilestone,
+    recorded: fn(&RapidReview) -> &BTreeMap<OrgSlug, DateTime<Utc>>,
+    already_code: &'static str,
+    already_message: &'static str,
+}
+
+/// The review team member acting for its own organisation, once, after the step it answers:
+/// the instant it happened.
 fn team_act(
     case: &Case,
     cmd: &ForOrganisation,
     ctx: &Context<'_>,
-    needs: DraftMilestone,
-) -> Result<(chrono::DateTime<chrono::Utc>, &'static str), DomainError> {
+    act: &TeamAct,
+) -> Result<DateTime<Utc>, DomainError> {
     require_any_role(ctx, &[Role::AgencyUser, Role::PartnerDecisionMaker])?;
     require_own_organisation(ctx, &cmd.organisation)?;
     let review = open_review(case)?;
@@ -325,9 +336,9 @@ fn team_act(
     }
     let since = review
         .drafts
-        .get(&needs)
+        .get(&act.needs)
         .copied()
-        .ok_or_else(|| match needs {
+        .ok_or_else(|| match act.needs {
             DraftMilestone::DraftCirculated => DomainError::conflict(
                 "draft.not_circulated",
                 "the draft has not been circulated yet",
@@ -337,7 +348,12 @@ fn team_act(
                 "the second draft has not been finalised yet",
             ),
         })?;
-    Ok((since, "the draft it answers"))
+    once(
+        (act.recorded)(review).get(&cmd.organisation),
+        act.already_code,
+        act.already_message,
+    )?;
+    occurred(cmd.occurred_at, ctx, since, "the draft it answers")
 }
 
 pub(super) fn submit_draft_comments(
@@ -345,13 +361,13 @@ pub(super) fn submit_draft_comments(
     cmd: &ForOrganisation,
     ctx: &Context<'_>,
 ) -> Decided {
-    let (since, depends_on) = team_act(case, cmd, ctx, DraftMilestone::DraftCirculated)?;
-    once(
-        open_review(case)?.draft_comments.get(&cmd.organisation),
-        "draft.comments_already_submitted",
-        "this organisation has already returned its comments",
-    )?;
-    let occurred_at = occurred(cmd.occurred_at, ctx, since, depends_on)?;
+    let act = TeamAct {
+        needs: DraftMilestone::DraftCirculated,
+        recorded: |review| &review.draft_comments,
+        already_code: "draft.comments_already_submitted",
+        already_message: "this organisation has already returned its comments",
+    };
+    let occurred_at = team_act(case, cmd, ctx, &act)?;
     Ok(vec![CaseEvent::DraftCommentsSubmitted(OrganisationAct {
         organisation: cmd.organisation.clone(),
         occurred_at,
@@ -363,13 +379,13 @@ pub(super) fn confirm_senior_sign_off(
     cmd: &ForOrganisation,
     ctx: &Context<'_>,
 ) -> Decided {
-    let (since, depends_on) = team_act(case, cmd, ctx, DraftMilestone::SecondDraftFinalised)?;
-    once(
-        open_review(case)?.senior_sign_offs.get(&cmd.organisation),
-        "rapid_review.already_signed_off",
-        "this organisation has already signed the report off",
-    )?;
-    let occurred_at = occurred(cmd.occurred_at, ctx, since, depends_on)?;
+    let act = TeamAct {
+        needs: DraftMilestone::SecondDraftFinalised,
+        recorded: |review| &review.senior_sign_offs,
+        already_code: "rapid_review.already_signed_off",
+        already_message: "this organisation has already signed the report off",
+    };
+    let occurred_at = team_act(case, cmd, ctx, &act)?;
     Ok(vec![CaseEvent::SeniorSignOffConfirmed(OrganisationAct {
         organisation: cmd.organisation.clone(),
         occurred_at,
