@@ -224,6 +224,15 @@ impl ReadModels {
         self.partnerships.get(slug).map(|r| &r.current)
     }
 
+    /// The partnership stream's version (its ETag), from the read model's own history.
+    pub fn partnership_version(&self, slug: &PartnershipSlug) -> Option<u64> {
+        self.partnerships
+            .get(slug)?
+            .history
+            .last()
+            .map(|r| r.stream_version)
+    }
+
     /// A partnership as the facts recorded by `as_of` made it (its calendar then included):
     /// deadlines are evaluated with what the partnership knew at the time.
     pub fn partnership_as_of(

@@ -104,14 +104,9 @@ pub async fn get_partnership(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
 ) -> Result<HttpResponse, ApiError> {
-    let version = state
-        .store
-        .read_stream(&partnership_stream(&actor.partnership), 1)
-        .await
-        .map_err(commands::store_error)?
-        .last()
-        .map_or(0, |e| e.stream_version);
+    // The read model knows the version: no database read on every GET.
     let models = state.projector.read();
+    let version = models.partnership_version(&actor.partnership).unwrap_or(0);
     let partnership = models.partnership(&actor.partnership).ok_or_else(|| {
         ApiError::client(
             StatusCode::NOT_FOUND,
