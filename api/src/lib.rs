@@ -1,6 +1,7 @@
 //! The Casetrail HTTP API: authentication, authorisation, handlers, problem+json errors and
 //! the OpenAPI document, over the event store and the read models.
 
+pub mod access_log;
 pub mod auth;
 pub mod commands;
 pub mod config;

@@ -10,6 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use casetrail_projections::Projector;
+use casetrail_store::AccessLogger;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,6 +46,9 @@ impl Application {
         let data_keys = casetrail_store::open_data_keys(&config.database_url)
             .await
             .context("cannot open the personal data keys")?;
+        let access_log_store = casetrail_store::open_access_log(&config.database_url)
+            .await
+            .context("cannot open the access log")?;
         if config.demo_data {
             demo::ensure_demo_partnership(store.as_ref())
                 .await
@@ -56,6 +60,8 @@ impl Application {
         let state = AppState {
             store,
             data_keys,
+            access_log: AccessLogger::start(Arc::clone(&access_log_store)),
+            access_log_store,
             projector,
             projection_wait: Duration::from_secs(2),
         };
@@ -107,9 +113,11 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped (signal or handle), then closes the store after queued appends.
+    /// Serves until stopped (signal or handle), then writes the queued access records and
+    /// closes the store after queued appends.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
+        self.state.access_log.close().await;
         self.state.projector.stop();
         self.state.store.close().await;
         result

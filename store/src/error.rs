@@ -36,6 +36,9 @@ pub enum StoreError {
         /// What is wrong.
         reason: String,
     },
+    /// A stored access log row cannot be read back.
+    #[error("corrupt access log row: {0}")]
+    CorruptAccessLog(String),
     /// The database failed.
     #[error("database error")]
     Database(#[from] sqlx::Error),

@@ -14,6 +14,7 @@
 //!
 //! The store knows nothing about safeguarding: it stores opaque JSON with a type name.
 
+pub mod access_log;
 mod batch;
 mod data_keys;
 mod error;
@@ -27,6 +28,9 @@ mod tail;
 mod verify;
 mod writer;
 
+pub use access_log::{
+    AccessLogStore, AccessLogger, AccessQuery, AccessRecord, LoggedAccess, open_access_log,
+};
 pub use data_keys::{DataKeyStore, PostgresDataKeys, SqliteDataKeys, open_data_keys};
 pub use error::StoreError;
 pub use export::{ExportedEvent, export_ndjson, verify_ndjson};

@@ -1,6 +1,7 @@
 //! Wire types: request bodies and responses, with the examples the OpenAPI document shows.
 //! Domain types stay free of HTTP concerns; conversion happens here, at the edge.
 
+mod access_log;
 mod adult_review;
 mod after_review;
 mod audit;
@@ -10,6 +11,7 @@ mod partnership;
 mod rapid_review;
 mod statistics;
 
+pub use access_log::*;
 pub use adult_review::*;
 pub use after_review::*;
 pub use audit::*;

@@ -1,6 +1,7 @@
 //! The audit trail: every event of the log the caller may see, with who did it, on which
 //! command and request, and a summary without personal data, as of now or any past instant.
 
+use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
 use crate::dto::{AuditEntryView, AuditTrailPage};
 use crate::problem::ApiError;
@@ -217,20 +218,24 @@ pub async fn get_case_audit_trail(
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
     let filters = Filters::parse(query.into_inner())?;
-    let models = state.projector.read();
-    let partnership =
-        partnership_at(&models, &actor, filters.as_of).ok_or_else(ApiError::case_not_found)?;
-    if !case_visible(&models, &actor, &partnership, case_id, filters.as_of) {
-        return Err(ApiError::case_not_found());
-    }
-    page_response(models.audit().page(
-        &actor.partnership,
-        Some(case_id),
-        filters.after,
-        filters.as_of,
-        filters.limit,
-        |entry| filters.matches(entry),
-    ))
+    let page = {
+        let models = state.projector.read();
+        let partnership =
+            partnership_at(&models, &actor, filters.as_of).ok_or_else(ApiError::case_not_found)?;
+        if !case_visible(&models, &actor, &partnership, case_id, filters.as_of) {
+            return Err(ApiError::case_not_found());
+        }
+        page_response(models.audit().page(
+            &actor.partnership,
+            Some(case_id),
+            filters.after,
+            filters.as_of,
+            filters.limit,
+            |entry| filters.matches(entry),
+        ))?
+    };
+    access_log::record(&state, &actor, case_id, Resource::AuditTrail, filters.as_of).await?;
+    Ok(page)
 }
 
 /// Lists the partnership's audit trail.

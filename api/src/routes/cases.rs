@@ -1,5 +1,6 @@
 //! Case resources: the commands of the child life cycle's first steps and the review status.
 
+use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
 use crate::commands::{self, CaseTarget, CommandEnvelope};
 use crate::dto::{
@@ -313,6 +314,7 @@ pub async fn get_personal_details(
                 "the details have been erased",
             )
         })?;
+    access_log::record(&state, &actor, case_id, Resource::PersonalDetails, None).await?;
     Ok(HttpResponse::Ok().json(PersonalDetails {
         case_id: case_id.as_uuid(),
         given_name: details.given_name,

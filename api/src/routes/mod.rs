@@ -65,6 +65,7 @@ macro_rules! case_command {
     };
 }
 
+pub mod access_log;
 pub mod admin;
 pub mod adult_review;
 pub mod after_review;
@@ -137,6 +138,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(admin::retire_organisation)
         .service(admin::declare_bank_holiday)
         .service(audit_trail::get_case_audit_trail)
+        .service(access_log::get_case_access_log)
         .service(audit_trail::list_audit_trail)
         .service(statistics::list_statistics_years)
         .service(statistics::get_annual_statistics)

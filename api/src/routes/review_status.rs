@@ -1,6 +1,7 @@
 //! The review status and deadline read models: cases, one case, and deadlines, as of now or
 //! any past instant (`as_of`), for what the caller may see.
 
+use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
 use crate::dto::{CaseDetail, CasePage, DeadlinePage, DeadlineView};
 use crate::problem::ApiError;
@@ -282,29 +283,34 @@ pub async fn get_case(
     query: web::Query<AsOfQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    let models = state.projector.read();
-    // The common read, now, folds nothing again and copies nothing but the answer.
-    if query.as_of.is_none() {
-        let partnership = models
-            .partnership(&actor.partnership)
-            .ok_or_else(ApiError::case_not_found)?;
-        let record = models
-            .case(&actor.partnership, case_id)
-            .filter(|r| can_see(&actor, partnership, &r.case))
-            .ok_or_else(ApiError::case_not_found)?;
-        return Ok(HttpResponse::Ok()
-            .insert_header((header::ETAG, format!("\"{}\"", record.version)))
-            .json(super::case_view::detail(record, partnership, Utc::now())));
-    }
-    let snapshot = snapshot(&models, &actor, query.as_of).ok_or_else(ApiError::case_not_found)?;
-    let record = visible(&snapshot, case_id)?;
+    let (version, detail) = {
+        let models = state.projector.read();
+        // The common read, now, folds nothing again and copies nothing but the answer.
+        match query.as_of {
+            None => {
+                let partnership = models
+                    .partnership(&actor.partnership)
+                    .ok_or_else(ApiError::case_not_found)?;
+                let record = models
+                    .case(&actor.partnership, case_id)
+                    .filter(|r| can_see(&actor, partnership, &r.case))
+                    .ok_or_else(ApiError::case_not_found)?;
+                let detail = super::case_view::detail(record, partnership, Utc::now());
+                (record.version, detail)
+            }
+            Some(_) => {
+                let snapshot =
+                    snapshot(&models, &actor, query.as_of).ok_or_else(ApiError::case_not_found)?;
+                let record = visible(&snapshot, case_id)?;
+                let detail = super::case_view::detail(record, &snapshot.partnership, snapshot.at);
+                (record.version, detail)
+            }
+        }
+    };
+    access_log::record(&state, &actor, case_id, Resource::Case, query.as_of).await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, format!("\"{}\"", record.version)))
-        .json(super::case_view::detail(
-            record,
-            &snapshot.partnership,
-            snapshot.at,
-        )))
+        .insert_header((header::ETAG, format!("\"{version}\"")))
+        .json(detail))
 }
 
 /// Query of the deadline list.
@@ -482,12 +488,15 @@ pub async fn list_case_deadlines(
     query: web::Query<AsOfQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    let models = state.projector.read();
-    let snapshot = snapshot(&models, &actor, query.as_of).ok_or_else(ApiError::case_not_found)?;
-    let record = visible(&snapshot, case_id)?;
-    let mut items =
-        super::case_view::deadline_views(&record.case, &snapshot.partnership, snapshot.at);
+    let mut items = {
+        let models = state.projector.read();
+        let snapshot =
+            snapshot(&models, &actor, query.as_of).ok_or_else(ApiError::case_not_found)?;
+        let record = visible(&snapshot, case_id)?;
+        super::case_view::deadline_views(&record.case, &snapshot.partnership, snapshot.at)
+    };
     items.sort_by_key(|d| (d.due_at, d.deadline_id));
+    access_log::record(&state, &actor, case_id, Resource::Deadlines, query.as_of).await?;
     Ok(HttpResponse::Ok().json(DeadlinePage {
         items,
         next_cursor: None,

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod access_log;
 mod admin;
 mod adult_and_dhr;
 mod audit_trail;

@@ -1,0 +1,164 @@
+//! The access log of a case, for auditors: who read its detail, deadlines, audit trail or
+//! identifying details, when, and with which token's identity.
+
+use crate::access_log::{self, Resource};
+use crate::auth::Authenticated;
+use crate::dto::{AccessLogEntryView, AccessLogPage};
+use crate::problem::ApiError;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use casetrail_domain::{CaseId, Role};
+use casetrail_store::AccessQuery;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use std::time::Duration;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+const DEFAULT_PAGE: usize = 50;
+const MAX_PAGE: usize = 500;
+/// How long a read of the log waits for queued records to be written before answering 503.
+const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Query of a case's access log.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AccessLogQuery {
+    /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500, example = 50)]
+    pub limit: Option<usize>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// Only reads at or after this instant (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Only reads before this instant (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+}
+
+fn encode_cursor(id: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("l1:{id}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<u64, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix("l1:").and_then(|id| id.parse().ok()))
+        .ok_or_else(|| ApiError::bad_request("query.invalid_cursor", "the cursor is not valid"))
+}
+
+fn access_query(
+    case_id: CaseId,
+    partnership: String,
+    query: AccessLogQuery,
+) -> Result<AccessQuery, ApiError> {
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "query.invalid_limit",
+            "limit must be 1 to 500",
+        ));
+    }
+    if let (Some(from), Some(to)) = (query.from, query.to)
+        && from > to
+    {
+        return Err(ApiError::bad_request(
+            "query.invalid",
+            "from must not be after to",
+        ));
+    }
+    Ok(AccessQuery {
+        partnership,
+        case_id: case_id.as_uuid(),
+        after_id: query
+            .cursor
+            .as_deref()
+            .map(decode_cursor)
+            .transpose()?
+            .unwrap_or(0),
+        from: query.from,
+        to: query.to,
+        // One more than asked tells whether there is a next page.
+        limit: limit + 1,
+    })
+}
+
+/// Reads a case's access log.
+#[utoipa::path(
+    operation_id = "GetCaseAccessLog",
+    tag = "Audit",
+    summary = "Read who read a case",
+    description = "Every served read of the case's detail, deadlines, audit trail, identifying \
+details or of this log, oldest first: when, what, who (user, name, organisation, roles), the \
+`as_of` asked for and the read's request id. Only for auditors (403 otherwise). Reads are \
+written in batches; this answer includes every read this server answered before it, its own \
+included. \
+Filters: `from`/`to` on the time of the read. The log is kept apart from the event log and is \
+not a read model of it, so `as_of` does not apply. 503 if queued reads cannot be written.",
+    params(("case_id" = Uuid, Path, description = "The case"), AccessLogQuery),
+    responses(
+        (status = 200, description = "A page of the case's access log.", body = AccessLogPage,
+         example = json!({"items": [{"accessed_at": "2023-01-05T09:14:03.512004Z",
+            "resource": "deadlines", "reader": {"user": "u-4821", "name": "Jo Patel",
+            "organisation": "essex-police", "roles": ["agency_user"]}, "as_of": null,
+            "request_id": "01937a2e-9000-7000-8000-000000000007"}],
+            "next_cursor": "bDE6MTI"})),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/v1/cases/{case_id}/access-log")]
+pub async fn get_case_access_log(
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    case_id: web::Path<Uuid>,
+    query: web::Query<AccessLogQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let case_id = CaseId::from_uuid(case_id.into_inner());
+    if !actor.has(Role::Auditor) {
+        return Err(ApiError::client(
+            StatusCode::FORBIDDEN,
+            "auth.role_required",
+            "reading the access log needs the role auditor",
+        ));
+    }
+    let query = access_query(case_id, actor.partnership.to_string(), query.into_inner())?;
+    if state
+        .projector
+        .read()
+        .case(&actor.partnership, case_id)
+        .is_none()
+    {
+        return Err(ApiError::case_not_found());
+    }
+    access_log::record(&state, &actor, case_id, Resource::AccessLog, None).await?;
+    tokio::time::timeout(FLUSH_TIMEOUT, state.access_log.flush())
+        .await
+        .map_err(|e| ApiError::Unavailable(e.into()))?
+        .map_err(|e| ApiError::Unavailable(e.into()))?;
+    let mut reads = state
+        .access_log_store
+        .read_case(&query)
+        .await
+        .map_err(crate::commands::store_error)?;
+    let next_cursor = if reads.len() == query.limit {
+        reads.pop();
+        reads.last().map(|last| encode_cursor(last.id))
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(AccessLogPage {
+        items: reads.into_iter().map(AccessLogEntryView::from).collect(),
+        next_cursor,
+    }))
+}

@@ -1,0 +1,143 @@
+//! Batched recording of reads: a handler hands its record to a queue and answers at once; one
+//! task writes whatever has queued up in a single transaction, so a burst of reads costs one
+//! commit, not one per read.
+
+use super::{AccessLogStore, AccessRecord};
+use crate::StoreError;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+/// Reads waiting to be written at most; beyond it `record` waits for room (backpressure).
+const QUEUE: usize = 16_384;
+/// Reads per transaction at most.
+const MAX_BATCH: usize = 2_000;
+/// How long `record` waits for room in a full queue before refusing the read.
+const ROOM_TIMEOUT: Duration = Duration::from_secs(2);
+/// Longest pause between attempts to write a failed batch.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// Attempts left for a failing batch once the logger is closing, so shutdown cannot hang on a
+/// database that has gone.
+const ATTEMPTS_WHEN_CLOSING: u32 = 3;
+
+enum Message {
+    Record(Box<AccessRecord>),
+    Flush(oneshot::Sender<()>),
+    Close,
+}
+
+/// Why a read could not be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessLogError {
+    /// The queue stayed full (the database is slow or down) or the logger has closed.
+    #[error("the access log cannot take more records now")]
+    Unavailable,
+}
+
+/// The handle through which reads are recorded. Cheap to clone; all clones feed one writer.
+#[derive(Debug, Clone)]
+pub struct AccessLogger {
+    sender: mpsc::Sender<Message>,
+    task: Arc<Mutex<Option<JoinHandle<()>>>>,
+}
+
+impl AccessLogger {
+    /// Starts the writer task on the current runtime.
+    pub fn start(store: Arc<dyn AccessLogStore>) -> Self {
+        let (sender, receiver) = mpsc::channel(QUEUE);
+        let task = tokio::spawn(write_batches(store, receiver));
+        Self {
+            sender,
+            task: Arc::new(Mutex::new(Some(task))),
+        }
+    }
+
+    /// Queues a read. Returns once queued, not once written: the read's answer does not wait
+    /// for a commit. Refuses (so the read can be refused) when the queue has stayed full for
+    /// two seconds or the logger has closed: a read that cannot be recorded is not served.
+    pub async fn record(&self, record: AccessRecord) -> Result<(), AccessLogError> {
+        self.sender
+            .send_timeout(Message::Record(Box::new(record)), ROOM_TIMEOUT)
+            .await
+            .map_err(|_| AccessLogError::Unavailable)
+    }
+
+    /// Waits until every read queued before this call is durable.
+    pub async fn flush(&self) -> Result<(), AccessLogError> {
+        let (done, written) = oneshot::channel();
+        self.sender
+            .send(Message::Flush(done))
+            .await
+            .map_err(|_| AccessLogError::Unavailable)?;
+        written.await.map_err(|_| AccessLogError::Unavailable)
+    }
+
+    /// Writes what is queued and stops the writer. Later records are refused.
+    pub async fn close(&self) {
+        let _ = self.sender.send(Message::Close).await;
+        if let Some(task) = self.task.lock().await.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+async fn write_batches(store: Arc<dyn AccessLogStore>, mut queue: mpsc::Receiver<Message>) {
+    let mut records = Vec::new();
+    let mut waiters = Vec::new();
+    let mut closing = false;
+    while !closing {
+        let Some(first) = queue.recv().await else {
+            break;
+        };
+        let mut next = Some(first);
+        while let Some(message) = next.take() {
+            match message {
+                Message::Record(record) => records.push(*record),
+                Message::Flush(done) => waiters.push(done),
+                Message::Close => closing = true,
+            }
+            if records.len() < MAX_BATCH && !closing {
+                next = queue.try_recv().ok();
+            }
+        }
+        if !records.is_empty() {
+            write_with_retries(store.as_ref(), &records, closing).await;
+            records.clear();
+        }
+        for done in waiters.drain(..) {
+            let _ = done.send(());
+        }
+    }
+    queue.close();
+}
+
+/// Writes one batch, retrying with backoff: a passing database outage delays the records but
+/// does not lose them. Only when closing does it give up, after a few attempts, and says so.
+async fn write_with_retries(store: &dyn AccessLogStore, records: &[AccessRecord], closing: bool) {
+    let mut backoff = Duration::from_millis(50);
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match store.append(records).await {
+            Ok(()) => return,
+            Err(error) => {
+                report(&error, records.len(), attempts);
+                if closing && attempts >= ATTEMPTS_WHEN_CLOSING {
+                    tracing::error!(
+                        lost = records.len(),
+                        "access log records lost at shutdown: the database did not accept them"
+                    );
+                    return;
+                }
+            }
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+fn report(error: &StoreError, records: usize, attempt: u32) {
+    // The records name cases and staff, never a child or adult: only the count is logged.
+    tracing::warn!(%error, records, attempt, "cannot write access log records; retrying");
+}
