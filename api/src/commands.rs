@@ -7,7 +7,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use casetrail_domain::case::{Case, CaseCommand, CaseEvent, Context, decide};
-use casetrail_domain::codec::{CURRENT_SCHEMA_VERSION, StoredEvent, decode, encode};
+use casetrail_domain::codec::{StoredEvent, decode, encode, schema_version};
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::stream::case_stream;
 use casetrail_domain::{Actor, CaseId};
@@ -351,8 +351,8 @@ fn to_new_events<T: Target>(
                 .idempotency
                 .as_ref()
                 .map_or_else(Uuid::now_v7, |i| i.event_id(actor, n)),
+            schema_version: schema_version(&event_type),
             event_type,
-            schema_version: CURRENT_SCHEMA_VERSION,
             data,
             metadata: metadata.clone(),
         })

@@ -1,7 +1,7 @@
 //! The demo partnership from the seeds (Southend Safeguarding Partnership arrangements,
 //! Appendix A), created on first start so a new instance has someone to act as.
 
-use casetrail_domain::codec::{CURRENT_SCHEMA_VERSION, encode};
+use casetrail_domain::codec::{encode, schema_version};
 use casetrail_domain::partnership::{
     OrgKind, Organisation, PartnershipCommand, PartnershipSettings, decide,
 };
@@ -137,8 +137,8 @@ pub async fn ensure_demo_partnership(store: &dyn EventStore) -> anyhow::Result<(
                         &Uuid::NAMESPACE_URL,
                         format!("casetrail/demo/southend/{n}").as_bytes(),
                     ),
+                    schema_version: schema_version(&event_type),
                     event_type,
-                    schema_version: CURRENT_SCHEMA_VERSION,
                     data,
                     metadata: metadata.clone(),
                 }

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod openapi;
 pub mod personal_data;
 pub mod problem;
+pub mod replay;
 pub mod request_context;
 pub mod routes;
 pub mod startup;

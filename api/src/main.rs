@@ -1,4 +1,5 @@
-//! `casetrail`: serve the API, mint development tokens, print the OpenAPI document.
+//! `casetrail`: serve the API, mint development tokens, print the OpenAPI document, and for
+//! auditors export, verify and replay the event log.
 
 use anyhow::Context;
 use casetrail_api::auth::{DevTokenRequest, load_or_create_dev_secret, mint_dev_token};
@@ -29,6 +30,33 @@ enum Command {
     Verify(VerifyArgs),
     /// Write the whole event log as NDJSON to standard output, one stored event per line.
     Export(ExportArgs),
+    /// Print the read models as they stood at a past log position or instant, folded from the
+    /// database or an export file (JSON on standard output; exit 1 if the log is broken).
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ReplayArgs {
+    /// The event store to replay.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/casetrail.db"
+    )]
+    database_url: String,
+    /// Replay this NDJSON export (`casetrail export`) instead of the database.
+    #[arg(long)]
+    file: Option<PathBuf>,
+    /// A log position (every event up to it) or an RFC 3339 instant (every event recorded by
+    /// then, as `as_of` on the API). Default: the whole log, evaluated now.
+    #[arg(long)]
+    until: Option<casetrail_api::replay::Until>,
+    /// Only this partnership (slug). Default: every partnership in the log.
+    #[arg(long)]
+    partnership: Option<String>,
+    /// Only these read models (repeatable). Default: all.
+    #[arg(long = "model", value_enum)]
+    models: Vec<casetrail_api::replay::Model>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -99,6 +127,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Verify(args) => verify(&args),
         Command::Export(args) => export(&args),
+        Command::Replay(args) => replay(&args),
     }
 }
 
@@ -140,6 +169,46 @@ fn export(args: &ExportArgs) -> anyhow::Result<()> {
         eprintln!("exported {} events", written?);
         anyhow::Ok(())
     })
+}
+
+fn replay(args: &ReplayArgs) -> anyhow::Result<()> {
+    use casetrail_api::replay::{self, Until};
+    let until = args.until.unwrap_or(Until::End);
+    let partnership = args
+        .partnership
+        .as_deref()
+        .map(PartnershipSlug::parse)
+        .transpose()
+        .context("--partnership")?;
+    let replayed = match &args.file {
+        Some(path) => {
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
+            replay::from_export(std::io::BufReader::new(file), until)
+        }
+        None => runtime()?.block_on(async {
+            let store = casetrail_store::open(&args.database_url)
+                .await
+                .context("cannot open the event store (--database-url)")?;
+            let replayed = replay::from_store(store.as_ref(), until).await;
+            store.close().await;
+            replayed
+        }),
+    };
+    let replayed = match replayed {
+        Ok(replayed) => replayed,
+        Err(err) => {
+            eprintln!("casetrail replay: {err:#}");
+            std::process::exit(1);
+        }
+    };
+    let report = replayed.report(partnership.as_ref(), &args.models)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    serde_json::to_writer_pretty(&mut out, &report)?;
+    std::io::Write::write_all(&mut out, b"\n")?;
+    std::io::Write::flush(&mut out)?;
+    Ok(())
 }
 
 fn verify(args: &VerifyArgs) -> anyhow::Result<()> {

@@ -1,13 +1,16 @@
 //! Turning events into stored rows and back: a stable type name, a schema version and JSON.
 //!
-//! Old shapes are upcast here on read (architecture.md "Schema evolution"); every stored shape
-//! has a golden fixture under `domain/tests/fixtures/`.
+//! Each event type has its own schema version. A stored shape never changes: when a type needs
+//! a new shape, new rows are written at the next version and the older shapes are upcast here
+//! on read, one version at a time (architecture.md "Schema evolution"). Every stored shape has a
+//! golden fixture under `domain/tests/fixtures/events/`.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
 
-/// The schema version every event is written with today.
-pub const CURRENT_SCHEMA_VERSION: i32 = 1;
+mod upcast;
 
 /// Why a stored event could not be read back.
 #[derive(Debug, thiserror::Error)]
@@ -15,17 +18,33 @@ pub enum DecodeError {
     /// The type name is not one this code knows.
     #[error("unknown event type {0}")]
     UnknownType(String),
-    /// A schema version newer than this code.
-    #[error("event type {event_type} has schema version {version}, newer than this code")]
+    /// A schema version newer than this code, or one that never existed.
+    #[error("event type {event_type} has schema version {version}, which this code cannot read")]
     FutureVersion {
         /// The type.
         event_type: String,
         /// The version.
         version: i32,
     },
+    /// An older shape could not be upcast (it is not the shape its version says).
+    #[error("event type {event_type} at schema version {version} cannot be upcast: {reason}")]
+    Upcast {
+        /// The type.
+        event_type: String,
+        /// The stored version.
+        version: i32,
+        /// What is wrong.
+        reason: String,
+    },
     /// The data does not fit the type.
     #[error("event data does not match its type: {0}")]
     Shape(#[from] serde_json::Error),
+}
+
+/// The schema version new events of this type are written with: 1, plus one for every
+/// upcaster of the type.
+pub fn schema_version(event_type: &str) -> i32 {
+    upcast::current_version(event_type)
 }
 
 /// Splits an adjacently tagged event into its stored type name and data.
@@ -67,18 +86,48 @@ pub fn decode<E: StoredEvent>(
     schema_version: i32,
     data: &serde_json::Value,
 ) -> Result<E, DecodeError> {
-    if schema_version > CURRENT_SCHEMA_VERSION {
+    if !E::EVENT_TYPES.contains(&event_type) {
+        return Err(DecodeError::UnknownType(event_type.to_owned()));
+    }
+    let data = upcast(event_type, schema_version, data)?;
+    // Deserialised straight from the stored value, without copying it into a tagged object
+    // first: decoding is most of what rebuilding the read models costs.
+    Ok(E::deserialize(Tagged {
+        event_type,
+        data: &data,
+    })?)
+}
+
+/// The stored data in the current shape of its type: borrowed when already current, which is
+/// every row written by this version of the code.
+pub fn upcast<'a>(
+    event_type: &str,
+    schema_version: i32,
+    data: &'a Value,
+) -> Result<Cow<'a, Value>, DecodeError> {
+    let current = upcast::current_version(event_type);
+    if schema_version == current {
+        return Ok(Cow::Borrowed(data));
+    }
+    if schema_version > current || schema_version < 1 {
         return Err(DecodeError::FutureVersion {
             event_type: event_type.to_owned(),
             version: schema_version,
         });
     }
-    if !E::EVENT_TYPES.contains(&event_type) {
-        return Err(DecodeError::UnknownType(event_type.to_owned()));
+    let fail = |reason: String| DecodeError::Upcast {
+        event_type: event_type.to_owned(),
+        version: schema_version,
+        reason,
+    };
+    let mut fields: Map<String, Value> = data
+        .as_object()
+        .cloned()
+        .ok_or_else(|| fail("the data is not a JSON object".to_owned()))?;
+    for step in upcast::steps(event_type, schema_version) {
+        (step.upcast)(&mut fields).map_err(fail)?;
     }
-    // Deserialised straight from the stored value, without copying it into a tagged object
-    // first: decoding is most of what rebuilding the read models costs.
-    Ok(E::deserialize(Tagged { event_type, data })?)
+    Ok(Cow::Owned(Value::Object(fields)))
 }
 
 /// An adjacently tagged view of a stored event, `{"event_type": ..., "data": ...}`, that

@@ -421,7 +421,7 @@ fn case_summary(event: &CaseEvent, names: &HashMap<OrgSlug, String>) -> String {
         }
         CaseEvent::RecommendationAdded(e) => format!(
             "A recommendation for {} was added, due {}",
-            org(&e.owner),
+            e.owners.iter().map(&org).collect::<Vec<_>>().join(" and "),
             e.due_on
         ),
         CaseEvent::RecommendationCompleted(_) => "A recommendation was completed".to_owned(),
@@ -538,7 +538,7 @@ mod tests {
             stream_version: position,
             event_id: Uuid::from_u128(u128::from(position)),
             event_type: fixture["event_type"].as_str().unwrap().to_owned(),
-            schema_version: 1,
+            schema_version: i32::try_from(fixture["schema_version"].as_i64().unwrap()).unwrap(),
             data: fixture["data"].clone(),
             metadata,
             recorded_at: at(u32::try_from(position).unwrap()),
@@ -802,7 +802,7 @@ mod tests {
     #[test]
     fn an_undecodable_event_adds_nothing() {
         let mut trail = AuditTrail::default();
-        let bad = json!({"event_type": "PartnershipEstablished", "data": {"slug": 5}});
+        let bad = json!({"event_type": "PartnershipEstablished", "schema_version": 1, "data": {"slug": 5}});
         let event = row(1, partnership_stream(&slug()), &bad, json!({}));
         assert!(matches!(
             trail.apply(&event),

@@ -258,6 +258,13 @@ impl ReadModels {
             .flat_map(|c| c.by_opening.values().filter_map(|id| c.by_id.get(id)))
     }
 
+    /// Every partnership the log has established, in slug order.
+    pub fn partnership_slugs(&self) -> Vec<&PartnershipSlug> {
+        let mut slugs: Vec<_> = self.partnerships.keys().collect();
+        slugs.sort();
+        slugs
+    }
+
     /// One case of a partnership.
     pub fn case(&self, slug: &PartnershipSlug, case_id: CaseId) -> Option<&CaseRecord> {
         self.cases.get(slug)?.by_id.get(&case_id)
@@ -290,8 +297,8 @@ mod tests {
             stream_id: stream_id.to_owned(),
             stream_version: version,
             event_id: uuid::Uuid::from_u128(u128::from(position)),
+            schema_version: casetrail_domain::codec::schema_version(&event.0),
             event_type: event.0,
-            schema_version: 1,
             data: event.1,
             metadata: json!({}),
             recorded_at: "2022-12-22T10:00:00Z".parse().unwrap(),

@@ -66,7 +66,9 @@ fn read(partnership: &str, case_id: Uuid, n: u32, at: DateTime<Utc>) -> AccessRe
         user_name: format!("Reader {n}"),
         organisation: "essex-police".to_owned(),
         roles: vec!["agency_user".to_owned(), "reviewer".to_owned()],
-        as_of: n.is_multiple_of(2).then(|| at.trunc_subsecs(6) - Duration::days(30)),
+        as_of: n
+            .is_multiple_of(2)
+            .then(|| at.trunc_subsecs(6) - Duration::days(30)),
         request_id: Uuid::new_v4().to_string(),
     }
 }

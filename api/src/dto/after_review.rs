@@ -105,14 +105,20 @@ pub struct WithholdPublicationRequest {
 /// AddRecommendation request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"text": "Emergency departments complete a body map for every child with an injury.", "owner": "suhft", "due_on": "2023-06-30"}))]
+#[schema(example = json!({"text": "Police and council review their joint protocol for sharing information about domestic abuse incidents where children are present.", "owners": ["essex-police", "southend-council"], "due_on": "2023-06-30"}))]
 pub struct AddRecommendationRequest {
     /// Your own id for the recommendation (UUID), to know it up front; generated if absent.
     pub recommendation_id: Option<Uuid>,
     /// What is recommended (written for publication: no personal data).
     pub text: String,
-    /// The organisation owning the action.
-    pub owner: String,
+    /// The organisations owning the action jointly, the lead first (1 to 20, each once). The
+    /// lead answers for the deadline; every owner may record the completion.
+    #[schema(example = json!(["essex-police", "southend-council"]))]
+    pub owners: Option<Vec<String>>,
+    /// The one organisation owning the action: the same as `owners` with one entry. Send
+    /// `owner` or `owners`, not both.
+    #[schema(example = "suhft")]
+    pub owner: Option<String>,
     /// When the action is due.
     pub due_on: NaiveDate,
     /// When, if not now.
@@ -152,8 +158,10 @@ pub struct RecommendationView {
     pub recommendation_id: Uuid,
     /// What is recommended.
     pub text: String,
-    /// The owning organisation.
+    /// The lead owner: the organisation answerable for the deadline.
     pub owner: String,
+    /// Every owning organisation, the lead first.
+    pub owners: Vec<String>,
     /// When due.
     pub due_on: NaiveDate,
     /// When completed.

@@ -16,9 +16,9 @@ use crate::extract::JsonBody;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use casetrail_domain::CaseId;
 use casetrail_domain::case::CaseCommand;
 use casetrail_domain::case::commands as cmd;
+use casetrail_domain::{CaseId, OrgSlug};
 use uuid::Uuid;
 
 case_command!(
@@ -174,15 +174,15 @@ case_command!(
     "AddRecommendation",
     "/v1/cases/{case_id}/recommendations",
     "Add a recommendation",
-    "A recommendation of the review, with the organisation that owns the action and its due date \
-(a `recommendation` deadline). Send your own `recommendation_id` to know it up front; otherwise \
-read it from the case. The owner becomes involved in the case. Roles: `business_manager` or \
-`reviewer`.",
+    "A recommendation of the review, with the organisations that own the action (`owners`, the \
+lead first, or a single `owner`) and its due date (a `recommendation` deadline, answered for by \
+the lead owner). Send your own `recommendation_id` to know it up front; otherwise read it from \
+the case. Every owner becomes involved in the case. Roles: `business_manager` or `reviewer`.",
     AddRecommendationRequest,
     |body, _input| CaseCommand::AddRecommendation(cmd::AddRecommendation {
         recommendation_id: body.recommendation_id.unwrap_or_else(Uuid::now_v7),
         text: body.text,
-        owner: command::organisation("owner", &body.owner)?,
+        owners: owners(body.owner.as_deref(), body.owners.as_deref())?,
         due_on: body.due_on,
         occurred_at: body.occurred_at,
     })
@@ -247,4 +247,21 @@ pub async fn complete_recommendation(
         occurred_at: body.value.occurred_at,
     });
     command::run(&req, &state, &actor, case_id, &body.request_hash, command).await
+}
+
+/// The owners of a recommendation from a request naming either one `owner` or `owners`.
+fn owners(owner: Option<&str>, owners: Option<&[String]>) -> Result<Vec<OrgSlug>, ApiError> {
+    match (owner, owners) {
+        (Some(owner), None) => Ok(vec![command::organisation("owner", owner)?]),
+        (None, Some(owners)) => owners
+            .iter()
+            .enumerate()
+            .map(|(n, owner)| command::organisation(&format!("owners[{n}]"), owner))
+            .collect(),
+        _ => Err(ApiError::invalid_field(
+            "owners",
+            "recommendation.owner_required",
+            "send the owning organisations as `owners`, or a single one as `owner`",
+        )),
+    }
 }

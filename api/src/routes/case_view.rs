@@ -290,7 +290,12 @@ fn after_review(case: &Case) -> AfterReviewView {
             .map(|r| RecommendationView {
                 recommendation_id: r.added.recommendation_id,
                 text: r.added.text.clone(),
-                owner: r.added.owner.to_string(),
+                owner: r
+                    .added
+                    .lead_owner()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                owners: r.added.owners.iter().map(ToString::to_string).collect(),
                 due_on: r.added.due_on,
                 completed_at: r.completed_at,
             })

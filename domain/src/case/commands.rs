@@ -248,8 +248,8 @@ pub struct AddRecommendation {
     pub recommendation_id: Uuid,
     /// What is recommended (for publication, without personal data).
     pub text: String,
-    /// The organisation owning the action.
-    pub owner: OrgSlug,
+    /// The organisations owning the action, the lead first.
+    pub owners: Vec<OrgSlug>,
     /// When it is due.
     pub due_on: NaiveDate,
     /// When, if not now.

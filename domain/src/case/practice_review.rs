@@ -91,15 +91,16 @@ pub struct PublicationWithheld {
     pub occurred_at: DateTime<Utc>,
 }
 
-/// A recommendation of the review, owned by an organisation.
+/// A recommendation of the review, owned by one organisation or several jointly. Schema
+/// version 2; version 1 had a single `owner` (see `codec/upcast.rs`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecommendationAdded {
     /// Its id.
     pub recommendation_id: Uuid,
     /// What is recommended (written for publication, without personal data).
     pub text: String,
-    /// The organisation that owns the action.
-    pub owner: OrgSlug,
+    /// The organisations that own the action, the lead first; never empty, no repeats.
+    pub owners: Vec<OrgSlug>,
     /// When it is due.
     pub due_on: NaiveDate,
     /// When it was added.
@@ -164,6 +165,13 @@ pub struct Recommendation {
     pub added: RecommendationAdded,
     /// When completed.
     pub completed_at: Option<DateTime<Utc>>,
+}
+
+impl RecommendationAdded {
+    /// The lead owner: the organisation answerable for the deadline.
+    pub fn lead_owner(&self) -> Option<&OrgSlug> {
+        self.owners.first()
+    }
 }
 
 /// Everything after the rapid review's submission.
@@ -239,14 +247,14 @@ impl AfterReview {
         deadlines
     }
 
-    /// One deadline per recommendation, owned by its organisation.
+    /// One deadline per recommendation, owned by its lead organisation.
     pub fn recommendation_deadlines(&self) -> Vec<Deadline> {
         self.recommendations
             .values()
             .map(|r| {
                 let mut deadline = Deadline::new(
                     DeadlineKind::Recommendation,
-                    Some(r.added.owner.clone()),
+                    r.added.lead_owner().cloned(),
                     end_of_day(r.added.due_on),
                     r.completed_at,
                 );

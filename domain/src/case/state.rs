@@ -380,7 +380,7 @@ impl Case {
                 });
             }
             CaseEvent::RecommendationAdded(added) => {
-                self.involved.insert(added.owner.clone());
+                self.involved.extend(added.owners.iter().cloned());
                 self.after.recommendations.insert(
                     added.recommendation_id,
                     Recommendation {

@@ -188,7 +188,7 @@ fn recommendation(n: u128, owner: &str, due_on: &str, when: &str) -> CaseEvent {
     CaseEvent::RecommendationAdded(RecommendationAdded {
         recommendation_id: Uuid::from_u128(n),
         text: "An action.".into(),
-        owner: org(owner),
+        owners: vec![org(owner)],
         due_on: day(due_on),
         occurred_at: at(when),
     })

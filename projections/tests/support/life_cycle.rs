@@ -455,7 +455,7 @@ fn practice_review(
             text: "Agencies share chronologies within five working days of a strategy \
                    discussion."
                 .into(),
-            owner: org(ORGANISATIONS[rng.below(8) as usize].0),
+            owners: vec![org(ORGANISATIONS[rng.below(8) as usize].0)],
             due_on: (at + Duration::days(90 + rng.below(180) as i64)).date_naive(),
             occurred_at: at,
         }));
@@ -558,8 +558,8 @@ impl LogWriter {
             stream_id,
             stream_version: *version,
             event_id,
+            schema_version: casetrail_domain::codec::schema_version(&event_type),
             event_type,
-            schema_version: 1,
             data,
             metadata: json!({
                 "actor": {

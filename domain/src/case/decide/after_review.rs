@@ -2,8 +2,7 @@
 //! LCSPR and its publication, recommendations and closure (domain.md child steps 6–10).
 
 use super::{
-    Context, check_text, occurred, once, require_any_role, require_own_organisation,
-    require_registered, require_role,
+    Context, check_text, occurred, once, require_any_role, require_registered, require_role,
 };
 use crate::calendar::local_date;
 use crate::case::commands::{
@@ -19,7 +18,7 @@ use crate::case::practice_review::{
 };
 use crate::case::rapid_review::Occurred;
 use crate::case::{Case, CaseEvent, CaseKind, Stage};
-use crate::{DomainError, Role};
+use crate::{DomainError, OrgSlug, Role};
 use chrono::{DateTime, Utc};
 
 type Decided = Result<Vec<CaseEvent>, DomainError>;
@@ -28,6 +27,8 @@ type Decided = Result<Vec<CaseEvent>, DomainError>;
 const MAX_NAME_LEN: usize = 200;
 const MAX_URL_LEN: usize = 2_000;
 const MAX_RECOMMENDATION_LEN: usize = 5_000;
+/// Owners of one recommendation at most: a partnership has some twenty organisations.
+const MAX_OWNERS: usize = 20;
 
 fn submitted_at(case: &Case) -> Result<DateTime<Utc>, DomainError> {
     case.rapid_review
@@ -311,7 +312,7 @@ pub(super) fn add_recommendation(
         "a recommendation with this id already exists",
     )?;
     check_text("text", &cmd.text, MAX_RECOMMENDATION_LEN)?;
-    require_registered(ctx, "owner", &cmd.owner)?;
+    check_owners(ctx, &cmd.owners)?;
     let occurred_at = occurred(cmd.occurred_at, ctx, review_started_at, "the review")?;
     if cmd.due_on < local_date(occurred_at) {
         return Err(DomainError::invalid_field(
@@ -323,10 +324,32 @@ pub(super) fn add_recommendation(
     Ok(vec![CaseEvent::RecommendationAdded(RecommendationAdded {
         recommendation_id: cmd.recommendation_id,
         text: cmd.text.trim().to_owned(),
-        owner: cmd.owner.clone(),
+        owners: cmd.owners.clone(),
         due_on: cmd.due_on,
         occurred_at,
     })])
+}
+
+/// The owners of a recommendation: at least one, each once, each registered and active.
+fn check_owners(ctx: &Context<'_>, owners: &[OrgSlug]) -> Result<(), DomainError> {
+    if owners.is_empty() || owners.len() > MAX_OWNERS {
+        return Err(DomainError::invalid_field(
+            "owners",
+            "recommendation.owners_count",
+            format!("a recommendation has 1 to {MAX_OWNERS} owner organisations"),
+        ));
+    }
+    for (n, owner) in owners.iter().enumerate() {
+        if owners[..n].contains(owner) {
+            return Err(DomainError::invalid_field(
+                format!("owners[{n}]"),
+                "recommendation.owner_repeated",
+                "each owner organisation is named once",
+            ));
+        }
+        require_registered(ctx, &format!("owners[{n}]"), owner)?;
+    }
+    Ok(())
 }
 
 pub(super) fn complete_recommendation(
@@ -341,7 +364,7 @@ pub(super) fn complete_recommendation(
         .ok_or_else(|| {
             DomainError::not_found("recommendation.not_found", "no such recommendation")
         })?;
-    // The owner records its own action; the business manager may record it for anyone.
+    // An owner records the action it shares; the business manager may record it for anyone.
     if !ctx.actor.has(Role::BusinessManager) {
         require_any_role(
             ctx,
@@ -351,7 +374,12 @@ pub(super) fn complete_recommendation(
                 Role::BusinessManager,
             ],
         )?;
-        require_own_organisation(ctx, &recommendation.added.owner)?;
+        if !recommendation.added.owners.contains(&ctx.actor.org) {
+            return Err(DomainError::forbidden(
+                "auth.own_organisation_only",
+                "only an owner of the recommendation records its completion",
+            ));
+        }
     }
     once(
         recommendation.completed_at,

@@ -803,7 +803,7 @@ fn a_commissioned_review_makes_recommendations() {
         CaseCommand::AddRecommendation(commands::AddRecommendation {
             recommendation_id: uuid::Uuid::from_u128(11),
             text: "Agencies share self-neglect risk assessments.".into(),
-            owner: org("suhft"),
+            owners: vec![org("suhft")],
             due_on: date("2024-03-31"),
             occurred_at,
         })

@@ -145,7 +145,7 @@ fn recommend_text(
     CaseCommand::AddRecommendation(AddRecommendation {
         recommendation_id: recommendation_id(n),
         text: text.into(),
-        owner: org(owner),
+        owners: vec![org(owner)],
         due_on: date(due_on),
         occurred_at,
     })
@@ -227,7 +227,7 @@ fn recommendation_added(n: u128, owner: &str, due_on: &str, at: &str) -> CaseEve
     CaseEvent::RecommendationAdded(RecommendationAdded {
         recommendation_id: recommendation_id(n),
         text: RECOMMENDATION.into(),
-        owner: org(owner),
+        owners: vec![org(owner)],
         due_on: date(due_on),
         occurred_at: instant(at),
     })

@@ -1,7 +1,8 @@
-//! AddRecommendation and CompleteRecommendation: each owned by an organisation, which records
-//! its own action done.
+//! AddRecommendation and CompleteRecommendation: each owned by one organisation or several
+//! jointly, any of which records the action done.
 
 use super::*;
+use crate::deadline::DeadlineKind;
 
 #[test]
 fn add_recommendation_by_the_business_manager_or_the_reviewer() {
@@ -80,7 +81,7 @@ fn add_recommendation_refusals() {
             later(),
             recommend(9, "nowhere-trust", "2023-09-29", None)
         )),
-        (Invalid, "organisation.unknown", "owner".into())
+        (Invalid, "organisation.unknown", "owners[0]".into())
     );
     assert_eq!(
         refused_field(history.when(
@@ -229,4 +230,78 @@ fn complete_recommendation_refusals() {
     check_occurred_at(&history, &owner, later(), RECOMMENDED, |at| {
         complete(SUHFT_SECOND, at)
     });
+}
+
+fn recommend_jointly(n: u128, owners: &[&str]) -> CaseCommand {
+    CaseCommand::AddRecommendation(AddRecommendation {
+        recommendation_id: recommendation_id(n),
+        text: RECOMMENDATION.into(),
+        owners: owners.iter().map(|o| org(o)).collect(),
+        due_on: date("2023-09-29"),
+        occurred_at: None,
+    })
+}
+
+#[test]
+fn a_joint_recommendation_involves_every_owner_and_the_lead_answers_for_it() {
+    let bm = business_manager();
+    let events = given(published())
+        .when(
+            &bm,
+            later(),
+            recommend_jointly(9, &["essex-police", "suhft"]),
+        )
+        .unwrap();
+    let CaseEvent::RecommendationAdded(added) = &events[0] else {
+        panic!("{events:?}");
+    };
+    assert_eq!(added.owners, vec![org("essex-police"), org("suhft")]);
+    let history = and(published(), events);
+    let case = Case::replay(&history).unwrap();
+    assert!(case.involved.contains(&org("essex-police")));
+    assert!(case.involved.contains(&org("suhft")));
+    let deadline = case
+        .deadlines(&southend())
+        .into_iter()
+        .find(|d| d.kind == DeadlineKind::Recommendation)
+        .unwrap();
+    assert_eq!(deadline.organisation, Some(org("essex-police")));
+    // Either owner records the shared action; an organisation that is not an owner may not.
+    for by in [decision_maker(Police), agency_user("suhft")] {
+        assert!(
+            given(history.clone())
+                .when(&by, later(), complete(9, None))
+                .is_ok()
+        );
+    }
+    assert_eq!(
+        refused(given(history).when(&agency_user("southend-schools"), later(), complete(9, None))),
+        (Forbidden, "auth.own_organisation_only")
+    );
+}
+
+#[test]
+fn owners_are_one_to_twenty_each_named_once() {
+    let history = given(published());
+    let bm = business_manager();
+    let twenty_one = vec!["suhft"; 21];
+    for (owners, code, field) in [
+        (vec![], "recommendation.owners_count", "owners"),
+        (twenty_one, "recommendation.owners_count", "owners"),
+        (
+            vec!["suhft", "essex-police", "suhft"],
+            "recommendation.owner_repeated",
+            "owners[2]",
+        ),
+        (
+            vec!["suhft", "nowhere-trust"],
+            "organisation.unknown",
+            "owners[1]",
+        ),
+    ] {
+        assert_eq!(
+            refused_field(history.when(&bm, later(), recommend_jointly(9, &owners))),
+            (Invalid, code, field.into())
+        );
+    }
 }

@@ -1,0 +1,103 @@
+//! The upcasters: each turns one stored shape of one event type into the next. They are
+//! applied in order on read, so a row of any historic version reaches the current shape. An
+//! upcaster is never changed or removed once released: rows of its version exist for ever.
+
+use serde_json::{Map, Value};
+
+/// One step of an event type's shape, from `from` to `from + 1`.
+pub(super) struct Upcaster {
+    /// The event type.
+    pub event_type: &'static str,
+    /// The version it reads.
+    pub from: i32,
+    /// Rewrites the fields in place, or says why the stored data is not that shape.
+    pub upcast: fn(&mut Map<String, Value>) -> Result<(), String>,
+}
+
+/// Every upcaster, in version order per type.
+const UPCASTERS: &[Upcaster] = &[Upcaster {
+    event_type: "RecommendationAdded",
+    from: 1,
+    upcast: recommendation_owner_to_owners,
+}];
+
+/// The version new rows of a type are written at.
+pub(super) fn current_version(event_type: &str) -> i32 {
+    1 + UPCASTERS
+        .iter()
+        .filter(|u| u.event_type == event_type)
+        .map(|_| 1)
+        .sum::<i32>()
+}
+
+/// The upcasters that take a row of `event_type` at `version` to the current shape, in order.
+pub(super) fn steps(event_type: &str, version: i32) -> impl Iterator<Item = &'static Upcaster> {
+    let event_type = event_type.to_owned();
+    UPCASTERS
+        .iter()
+        .filter(move |u| u.event_type == event_type && u.from >= version)
+}
+
+/// RecommendationAdded v1 → v2. Version 1 named one `owner`; but a review's recommendations
+/// are often addressed to several organisations jointly (domain.md: "owner organisations"),
+/// such as a joint protocol of the police and the council. Version 2 has `owners`, the lead
+/// owner first; a version 1 row had exactly one owner, who becomes the lead and only owner.
+fn recommendation_owner_to_owners(fields: &mut Map<String, Value>) -> Result<(), String> {
+    let owner = fields
+        .remove("owner")
+        .filter(Value::is_string)
+        .ok_or("`owner` must be an organisation slug")?;
+    fields.insert("owners".to_owned(), Value::Array(vec![owner]));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn versions_count_the_upcasters() {
+        assert_eq!(current_version("RecommendationAdded"), 2);
+        assert_eq!(current_version("IncidentNotified"), 1);
+        assert_eq!(steps("RecommendationAdded", 1).count(), 1);
+        assert_eq!(steps("RecommendationAdded", 2).count(), 0);
+    }
+
+    #[test]
+    fn upcasters_are_in_version_order_without_gaps() {
+        for (i, upcaster) in UPCASTERS.iter().enumerate() {
+            let earlier = UPCASTERS[..i]
+                .iter()
+                .filter(|u| u.event_type == upcaster.event_type)
+                .count();
+            assert_eq!(
+                upcaster.from,
+                i32::try_from(earlier).unwrap_or(i32::MAX) + 1,
+                "{} v{}",
+                upcaster.event_type,
+                upcaster.from
+            );
+        }
+    }
+
+    #[test]
+    fn a_single_owner_becomes_the_lead_and_only_owner() {
+        let Value::Object(mut fields) = json!({"owner": "essex-police", "text": "t"}) else {
+            unreachable!()
+        };
+        recommendation_owner_to_owners(&mut fields).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            Value::Object(fields),
+            json!({"owners": ["essex-police"], "text": "t"})
+        );
+    }
+
+    #[test]
+    fn a_row_without_an_owner_is_not_guessed_at() {
+        let Value::Object(mut fields) = json!({"owner": 7}) else {
+            unreachable!()
+        };
+        assert!(recommendation_owner_to_owners(&mut fields).is_err());
+    }
+}
