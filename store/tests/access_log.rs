@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[macro_use]
 mod support;
 
 use std::sync::Arc;
@@ -17,29 +18,6 @@ use chrono::{DateTime, Duration, SubsecRound, Utc};
 use futures::future::join_all;
 use support::TestDb;
 use uuid::Uuid;
-
-macro_rules! both_backends {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    let db = super::TestDb::sqlite();
-                    super::$test(&db).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    let Some(db) = super::TestDb::postgres().await else { return };
-                    super::$test(&db).await;
-                }
-            )*
-        }
-    };
-}
 
 both_backends!(
     reads_come_back_whole_per_case_and_in_order,

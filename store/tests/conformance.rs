@@ -19,35 +19,12 @@ use futures::future::join_all;
 use serde_json::json;
 use uuid::Uuid;
 
+#[macro_use]
 mod support;
 
 use support::TestDb;
 
-/// Instantiates each test function for both backends.
-macro_rules! conformance {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    let db = super::TestDb::sqlite();
-                    super::$test(&db).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    let Some(db) = super::TestDb::postgres().await else { return };
-                    super::$test(&db).await;
-                }
-            )*
-        }
-    };
-}
-
-conformance!(
+both_backends!(
     append_and_read_back,
     expected_version_no_stream,
     expected_version_exact,

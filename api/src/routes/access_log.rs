@@ -8,8 +8,6 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use casetrail_domain::{CaseId, Role};
 use casetrail_store::AccessQuery;
 use chrono::{DateTime, Utc};
@@ -39,17 +37,13 @@ pub struct AccessLogQuery {
     pub to: Option<DateTime<Utc>>,
 }
 
+/// An access log's cursor: the id of the last read given.
 fn encode_cursor(id: u64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("l1:{id}"))
+    super::cursor::encode("l1", id)
 }
 
-fn decode_cursor(cursor: &str) -> Result<u64, ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("l1:").and_then(|id| id.parse().ok()))
-        .ok_or_else(|| ApiError::bad_request("query.invalid_cursor", "the cursor is not valid"))
+fn decode_cursor(text: &str) -> Result<u64, ApiError> {
+    super::cursor::decode_number("l1", text)
 }
 
 fn access_query(

@@ -8,8 +8,6 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::visibility::{can_see, sees_all_cases};
 use actix_web::{HttpResponse, get, web};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{Actor, CaseId, OrgSlug};
 use casetrail_projections::{AuditEntry, ReadModels};
@@ -310,22 +308,11 @@ pub async fn list_audit_trail(
     page_response(page)
 }
 
-/// Cursors are opaque to clients: a versioned prefix of their own (a case list's cursor is
-/// refused here) and the position of the last entry given.
+/// An audit trail's cursor: the position of the last entry given.
 fn encode_cursor(after: u64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("a1:{after}"))
+    super::cursor::encode("a1", after)
 }
 
-fn decode_cursor(cursor: &str) -> Result<u64, ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("a1:")?.parse().ok())
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "query.invalid_cursor",
-                "the cursor is not one this API gave",
-            )
-        })
+fn decode_cursor(text: &str) -> Result<u64, ApiError> {
+    super::cursor::decode_number("a1", text)
 }

@@ -73,6 +73,7 @@ pub mod audit_trail;
 pub mod case_view;
 pub mod cases;
 pub mod command;
+pub mod cursor;
 pub mod events;
 pub mod homicide_review;
 pub mod integrity;

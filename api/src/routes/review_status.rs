@@ -1,6 +1,7 @@
 //! The review status and deadline read models: cases, one case, and deadlines, as of now or
 //! any past instant (`as_of`), for what the caller may see.
 
+use super::cursor;
 use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
 use crate::dto::{CaseDetail, CasePage, DeadlinePage, DeadlineView};
@@ -9,8 +10,6 @@ use crate::state::AppState;
 use crate::visibility::can_see;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use casetrail_domain::case::{CaseKind, Stage};
 use casetrail_domain::deadline::DeadlineStatus as Status;
 use casetrail_domain::partnership::Partnership;
@@ -214,26 +213,13 @@ pub async fn list_cases(
     Ok(HttpResponse::Ok().json(CasePage { items, next_cursor }))
 }
 
-/// Cursors are opaque to clients: a versioned prefix and the position, so their format can
-/// change without old cursors being misread.
+/// A case list's cursor: the opening position of the last case given.
 fn encode_case_cursor(after: u64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("c1:{after}"))
+    cursor::encode("c1", after)
 }
 
-fn decode_case_cursor(cursor: &str) -> Result<u64, ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("c1:")?.parse().ok())
-        .ok_or_else(invalid_cursor)
-}
-
-fn invalid_cursor() -> ApiError {
-    ApiError::bad_request(
-        "query.invalid_cursor",
-        "the cursor is not one this API gave",
-    )
+fn decode_case_cursor(text: &str) -> Result<u64, ApiError> {
+    cursor::decode_number("c1", text)
 }
 
 /// `as_of` alone.
@@ -351,32 +337,21 @@ fn deadlines_of(snapshot: &Snapshot<'_>) -> Vec<DeadlineView> {
 }
 
 fn encode_deadline_cursor(d: &DeadlineView) -> String {
-    URL_SAFE_NO_PAD.encode(format!(
-        "d1:{}:{}",
-        d.due_at.timestamp_micros(),
-        d.deadline_id
-    ))
+    cursor::encode(
+        "d1",
+        format_args!("{}:{}", d.due_at.timestamp_micros(), d.deadline_id),
+    )
 }
 
-fn decode_deadline_cursor(cursor: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
-    let text = URL_SAFE_NO_PAD
-        .decode(cursor)
+fn decode_deadline_cursor(text: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
+    let payload = cursor::decode("d1", text)?;
+    let (micros, id) = payload.split_once(':').ok_or_else(cursor::invalid)?;
+    let due_at = micros
+        .parse()
         .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(invalid_cursor)?;
-    let mut parts = text
-        .strip_prefix("d1:")
-        .ok_or_else(invalid_cursor)?
-        .splitn(2, ':');
-    let micros = parts
-        .next()
-        .and_then(|m| m.parse().ok())
-        .ok_or_else(invalid_cursor)?;
-    let due_at = DateTime::from_timestamp_micros(micros).ok_or_else(invalid_cursor)?;
-    let id = parts
-        .next()
-        .and_then(|i| Uuid::parse_str(i).ok())
-        .ok_or_else(invalid_cursor)?;
+        .and_then(DateTime::from_timestamp_micros)
+        .ok_or_else(cursor::invalid)?;
+    let id = Uuid::parse_str(id).map_err(|_| cursor::invalid())?;
     Ok((due_at, id))
 }
 

@@ -3,6 +3,30 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+/// Instantiates each test function for both backends.
+macro_rules! both_backends {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let db = super::TestDb::sqlite();
+                    super::$test(&db).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let Some(db) = super::TestDb::postgres().await else { return };
+                    super::$test(&db).await;
+                }
+            )*
+        }
+    };
+}
+
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use std::sync::Arc;
 
