@@ -10,7 +10,7 @@ use casetrail_domain::case::{Case, CaseCommand, CaseEvent, Context, decide};
 use casetrail_domain::codec::{StoredEvent, decode, encode, schema_version};
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::stream::case_stream;
-use casetrail_domain::{Actor, CaseId};
+use casetrail_domain::{Actor, CaseId, Role};
 use casetrail_store::{AppendRequest, ExpectedVersion, NewEvent, RecordedEvent, StoreError};
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -157,6 +157,20 @@ pub async fn execute(
     ))
 }
 
+/// Auditors read; they never write. Refused before anything about the target is looked at, so
+/// an auditor's command learns nothing about the case (its kind, stage or recommendations).
+pub fn require_writer(actor: &Actor) -> Result<(), ApiError> {
+    if actor.roles.iter().any(|role| *role != Role::Auditor) {
+        Ok(())
+    } else {
+        Err(ApiError::client(
+            StatusCode::FORBIDDEN,
+            "auth.role_required",
+            "auditors read the record; no command is open to the role auditor",
+        ))
+    }
+}
+
 /// Runs a command on any stream to completion, replaying the first answer for a retried
 /// Idempotency-Key.
 pub async fn run<T: Target>(
@@ -164,6 +178,7 @@ pub async fn run<T: Target>(
     actor: &Actor,
     envelope: CommandEnvelope<T>,
 ) -> Result<Accepted, ApiError> {
+    require_writer(actor)?;
     if let Some(idempotency) = &envelope.idempotency
         && let Some(accepted) = replay(state, actor, idempotency).await?
     {

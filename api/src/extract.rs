@@ -57,6 +57,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|err| {
                 ApiError::bad_request("body.malformed_json", format!("malformed JSON: {err}"))
             })?;
+            // Text with NUL characters cannot be stored (PostgreSQL refuses them in JSON);
+            // it is refused here, naming where, instead of failing at the store.
+            if let Some(path) = nul_at(&json, &mut String::new()) {
+                return Err(ApiError::invalid_field(
+                    &path,
+                    "body.nul_character",
+                    format!("{path}: text must not contain NUL characters"),
+                )
+                .into());
+            }
             let request_hash = hash_request(&method_and_path, &json);
             let value = serde_path_to_error::deserialize(&json).map_err(|err| {
                 let path = err.path().to_string();
@@ -73,6 +83,36 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 request_hash,
             })
         })
+    }
+}
+
+/// The path of the first key or text in the body that contains a NUL character.
+fn nul_at(value: &serde_json::Value, path: &mut String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if text.contains('\0') => Some(path.clone()),
+        Value::Object(fields) => fields.iter().find_map(|(key, value)| {
+            let before = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+            let found = if key.contains('\0') {
+                Some(path.clone())
+            } else {
+                nul_at(value, path)
+            };
+            path.truncate(before);
+            found
+        }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(n, item)| {
+            let before = path.len();
+            path.push_str(&format!("[{n}]"));
+            let found = nul_at(item, path);
+            path.truncate(before);
+            found
+        }),
+        _ => None,
     }
 }
 

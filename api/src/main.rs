@@ -33,6 +33,32 @@ enum Command {
     /// Print the read models as they stood at a past log position or instant, folded from the
     /// database or an export file (JSON on standard output; exit 1 if the log is broken).
     Replay(ReplayArgs),
+    /// Write realistic case life cycles across generated partnerships into the store, from a
+    /// fixed random seed (the same seed writes the same events, and nothing twice).
+    Seed(SeedArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SeedArgs {
+    /// The event store to write to.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/casetrail.db"
+    )]
+    database_url: String,
+    /// Partnerships to generate (`partnership-0`, `partnership-1`, …).
+    #[arg(long, default_value_t = 5)]
+    partnerships: usize,
+    /// Cases to open across them (about 30 events each).
+    #[arg(long, default_value_t = 1_000)]
+    cases: usize,
+    /// Cases under way at once.
+    #[arg(long, default_value_t = 2_000)]
+    open_cases: usize,
+    /// The random seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -128,6 +154,7 @@ fn main() -> anyhow::Result<()> {
         Command::Verify(args) => verify(&args),
         Command::Export(args) => export(&args),
         Command::Replay(args) => replay(&args),
+        Command::Seed(args) => seed(&args),
     }
 }
 
@@ -171,6 +198,40 @@ fn export(args: &ExportArgs) -> anyhow::Result<()> {
     })
 }
 
+fn seed(args: &SeedArgs) -> anyhow::Result<()> {
+    let workload = casetrail_seed::Workload {
+        partnerships: args.partnerships,
+        cases: args.cases,
+        open_cases: args.open_cases,
+        seed: args.seed,
+    };
+    runtime()?.block_on(async {
+        let store = casetrail_store::open(&args.database_url)
+            .await
+            .context("cannot open the event store (--database-url)")?;
+        let started = std::time::Instant::now();
+        let mut reported = 0;
+        let seeded = casetrail_seed::seed(store.as_ref(), &workload, |done| {
+            if done.events >= reported + 100_000 {
+                reported = done.events;
+                eprintln!("  {} events", done.events);
+            }
+        })
+        .await;
+        store.close().await;
+        let seeded = seeded?;
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!(
+            "seeded {} events in {} appends over {} partnerships in {seconds:.1} s ({:.0} events/s)",
+            seeded.events,
+            seeded.appends,
+            args.partnerships,
+            seeded.events as f64 / seconds
+        );
+        anyhow::Ok(())
+    })
+}
+
 fn replay(args: &ReplayArgs) -> anyhow::Result<()> {
     use casetrail_api::replay::{self, Until};
     let until = args.until.unwrap_or(Until::End);
@@ -184,13 +245,13 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<()> {
         Some(path) => {
             let file = std::fs::File::open(path)
                 .with_context(|| format!("cannot open {}", path.display()))?;
-            replay::from_export(std::io::BufReader::new(file), until)
+            replay::from_export(std::io::BufReader::new(file), until, &args.models)
         }
         None => runtime()?.block_on(async {
             let store = casetrail_store::open(&args.database_url)
                 .await
                 .context("cannot open the event store (--database-url)")?;
-            let replayed = replay::from_store(store.as_ref(), until).await;
+            let replayed = replay::from_store(store.as_ref(), until, &args.models).await;
             store.close().await;
             replayed
         }),

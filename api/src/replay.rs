@@ -7,11 +7,13 @@ use crate::dto::{AnnualStatisticsView, AuditEntryView, CaseDetail, DeadlineView}
 use crate::routes::case_view;
 use anyhow::{Context, bail};
 use casetrail_domain::PartnershipSlug;
-use casetrail_projections::ReadModels;
-use casetrail_projections::statistics::{annual_statistics, financial_years};
+use casetrail_domain::stream::{StreamRef, parse_stream};
+use casetrail_projections::statistics::annual_statistics;
+use casetrail_projections::{AuditEntry, ReadModels};
 use casetrail_store::{EventStore, ExportedEvent, RecordedEvent, Verifier};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::str::FromStr;
 
 /// Events read per page from the database.
@@ -64,6 +66,9 @@ pub enum Model {
 pub struct Replayed {
     models: ReadModels,
     until: Until,
+    /// Each partnership's audit trail, rendered as the fold passed each event (the server's
+    /// read model keeps only an index and reads events back; a replay has them at hand once).
+    audit: Option<HashMap<PartnershipSlug, Vec<AuditEntry>>>,
     /// The last event folded: its position, when it was recorded, its hash.
     last: Option<(u64, DateTime<Utc>, [u8; 32])>,
 }
@@ -76,11 +81,13 @@ struct Fold {
 }
 
 impl Fold {
-    fn new(until: Until) -> Self {
+    fn new(until: Until, models: &[Model]) -> Self {
+        let audit = (models.is_empty() || models.contains(&Model::AuditTrail)).then(HashMap::new);
         Fold {
             replayed: Replayed {
                 models: ReadModels::default(),
                 until,
+                audit,
                 last: None,
             },
             verifier: Verifier::default(),
@@ -109,6 +116,18 @@ impl Fold {
                 models
                     .apply(event)
                     .with_context(|| format!("cannot fold position {}", event.position))?;
+                if let (Some(audit), Some(slug)) = (
+                    self.replayed.audit.as_mut(),
+                    parse_stream(&event.stream_id).map(|stream| match stream {
+                        StreamRef::Case(slug, _) | StreamRef::Partnership(slug) => slug,
+                    }),
+                ) {
+                    let entry = models
+                        .audit()
+                        .render(&slug, event)
+                        .with_context(|| format!("cannot render position {}", event.position))?;
+                    audit.entry(slug).or_default().push(entry);
+                }
                 self.replayed.last = Some((event.position, event.recorded_at, event.hash));
             }
         }
@@ -127,8 +146,12 @@ impl Fold {
 }
 
 /// Replays the log in the store.
-pub async fn from_store(store: &dyn EventStore, until: Until) -> anyhow::Result<Replayed> {
-    let mut fold = Fold::new(until);
+pub async fn from_store(
+    store: &dyn EventStore,
+    until: Until,
+    models: &[Model],
+) -> anyhow::Result<Replayed> {
+    let mut fold = Fold::new(until, models);
     let mut after = 0;
     'pages: loop {
         let page = store.read_all(after, PAGE).await?;
@@ -144,8 +167,12 @@ pub async fn from_store(store: &dyn EventStore, until: Until) -> anyhow::Result<
 }
 
 /// Replays an NDJSON export (`casetrail export`, `GET /v1/events` as NDJSON) line by line.
-pub fn from_export(input: impl std::io::BufRead, until: Until) -> anyhow::Result<Replayed> {
-    let mut fold = Fold::new(until);
+pub fn from_export(
+    input: impl std::io::BufRead,
+    until: Until,
+    models: &[Model],
+) -> anyhow::Result<Replayed> {
+    let mut fold = Fold::new(until, models);
     for (n, line) in input.lines().enumerate() {
         let line = line?;
         if line.trim().is_empty() {
@@ -257,20 +284,16 @@ impl Replayed {
                 deadlines
             }),
             audit_trail: wants(Model::AuditTrail).then(|| {
-                self.models
-                    .audit()
-                    .entries(slug)
-                    .iter()
-                    .map(AuditEntryView::from)
-                    .collect()
+                self.audit
+                    .as_ref()
+                    .and_then(|audit| audit.get(slug))
+                    .map_or_else(Vec::new, |entries| {
+                        entries.iter().map(AuditEntryView::from).collect()
+                    })
             }),
             statistics: partnership.filter(|_| wants(Model::Statistics)).map(|p| {
-                let years = financial_years(
-                    cases()
-                        .flat_map(|record| record.history.iter())
-                        .map(|recorded| recorded.event.occurred_at()),
-                );
-                years
+                self.models
+                    .statistics_years(slug, at)
                     .into_iter()
                     .map(|year| {
                         let figures = annual_statistics(cases().map(|r| &r.case), p, year, at);

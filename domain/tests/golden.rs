@@ -527,3 +527,52 @@ fn a_version_newer_than_the_code_is_refused() {
         );
     }
 }
+
+/// The ciphertexts of every sealed object in stored data.
+fn ciphertexts(data: &Value) -> Vec<&str> {
+    match data {
+        Value::Object(fields) => fields
+            .iter()
+            .flat_map(|(key, value)| match (key.as_str(), value) {
+                ("ciphertext", Value::String(text)) => vec![text.as_str()],
+                _ => ciphertexts(value),
+            })
+            .collect(),
+        Value::Array(items) => items.iter().flat_map(ciphertexts).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn every_sealed_field_is_one_the_read_models_can_forget() {
+    // The read models drop sealed bytes through `CaseEvent::sealed_mut`: an event type with a
+    // sealed field it does not name would keep every report's ciphertext in memory.
+    for fixture in fixtures().iter().filter(|f| f.is_current()) {
+        let Ok(mut event) =
+            decode::<CaseEvent>(&fixture.event_type, fixture.schema_version, &fixture.data)
+        else {
+            continue;
+        };
+        let sealed = ciphertexts(&fixture.data).len();
+        assert!(
+            sealed <= 1,
+            "{}: more than one sealed field",
+            fixture.label()
+        );
+        assert_eq!(
+            event.sealed_mut().is_some(),
+            sealed == 1,
+            "{}: CaseEvent::sealed_mut must name its sealed field",
+            fixture.label()
+        );
+        if let Some(sealed) = event.sealed_mut() {
+            sealed.forget_text();
+        }
+        let (_, forgotten) = encode(&event);
+        assert!(
+            ciphertexts(&forgotten).iter().all(|text| text.is_empty()),
+            "{}: sealed bytes kept",
+            fixture.label()
+        );
+    }
+}

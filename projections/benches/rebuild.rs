@@ -1,26 +1,21 @@
 //! Rebuilding the read models from the log, and reading a case as the API does.
 //!
 //! `cargo bench -p casetrail-projections --bench rebuild -- [--events N]` (default 1,000,000):
-//! generates N events of realistic case life cycles in memory (fixed seed), rebuilds the read
-//! models with `ReadModels::apply` (best of 3), reports the resident memory after the rebuild,
-//! then times 100,000 random case reads (look-up, deadlines, their status, JSON) and as many
-//! `CaseRecord::as_of` calls at a random instant of each case's life.
+//! generates N events of realistic case life cycles in memory (`casetrail_seed`, fixed seed),
+//! rebuilds the read models with `ReadModels::apply` (best of 3), reports the resident memory
+//! after the rebuild, then times 100,000 random case reads (look-up, deadlines, their status,
+//! JSON). Reading the log from a database is measured by `bench/startup` instead.
 
 #![allow(clippy::unwrap_used)]
 
-#[path = "../tests/support/life_cycle.rs"]
-mod life_cycle;
-
 use casetrail_domain::CaseId;
 use casetrail_domain::PartnershipSlug;
-use casetrail_domain::case::CaseEvent;
 use casetrail_projections::ReadModels;
+use casetrail_seed::Workload;
+use casetrail_seed::life_cycle::{LogWriter, Rng, StreamEvent};
 use casetrail_store::RecordedEvent;
-use chrono::{DateTime, Duration, Utc};
-use life_cycle::{
-    LogWriter, Rng, StreamEvent, case_life_cycle, partnership_change, partnership_opening,
-    partnership_slug,
-};
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -34,7 +29,7 @@ fn main() {
     let rss_start = rss_kib();
 
     let started = Instant::now();
-    let (log, cases) = generate(events, &mut Rng::new(0x00C0_FFEE));
+    let (log, cases) = generate(events, 0x00C0_FFEE);
     let generated_in = started.elapsed();
     let rss_log = rss_kib();
 
@@ -58,18 +53,6 @@ fn main() {
         let (slug, case_id) = &cases[rng.below(cases.len() as u64) as usize];
         read_case(&models, slug, *case_id, now)
     });
-    let mut rng = Rng::new(11);
-    let travels = time_each(READS, || {
-        let (slug, case_id) = &cases[rng.below(cases.len() as u64) as usize];
-        let record = models.case(slug, *case_id).unwrap();
-        let span = (record.updated_at - record.opened_recorded_at)
-            .num_microseconds()
-            .unwrap_or(0)
-            .max(0) as u64;
-        let t = record.opened_recorded_at + Duration::microseconds(rng.below(span + 1) as i64);
-        record.as_of(t).map_or(0, |r| r.version)
-    });
-
     let mib = |kib: Option<u64>| {
         kib.map_or("n/a".to_owned(), |k| {
             format!("{:.0} MiB", k as f64 / 1024.0)
@@ -82,7 +65,7 @@ fn main() {
     let case_events: usize = cases
         .iter()
         .filter_map(|(slug, id)| models.case(slug, *id))
-        .map(|r| r.history.len())
+        .map(|r| r.marks.len())
         .sum();
     println!("| measure | value |");
     println!("|---|---:|");
@@ -116,11 +99,6 @@ fn main() {
         micros(percentile(&reads, 50)),
         micros(percentile(&reads, 99))
     );
-    println!(
-        "| `CaseRecord::as_of(t)`, t random in the case's life, median / p99 | {} / {} |",
-        micros(percentile(&travels, 50)),
-        micros(percentile(&travels, 99))
-    );
 }
 
 /// `--events N`; other arguments (cargo passes `--bench`) are ignored.
@@ -131,64 +109,34 @@ fn events_arg() -> Option<usize> {
     Some(value.parse().expect("--events takes a number"))
 }
 
-/// A log of `events` events: partnerships set up first, then cases opened, advanced and closed
-/// interleaved as a busy service would see them, with the odd partnership change; a case's
-/// commands often append several events in one commit (same `recorded_at`).
-fn generate(events: usize, rng: &mut Rng) -> (Vec<RecordedEvent>, Vec<(PartnershipSlug, CaseId)>) {
-    let start: DateTime<Utc> = "2021-01-04T09:00:00Z".parse().unwrap();
-    let mut writer = LogWriter::new(start);
-    let mut log = Vec::with_capacity(events);
-    let slugs: Vec<PartnershipSlug> = (0..PARTNERSHIPS).map(partnership_slug).collect();
-    for slug in &slugs {
-        for event in partnership_opening(slug) {
-            let event = StreamEvent::Partnership(slug.clone(), event);
-            log.push(writer.append(&event, Duration::seconds(1)));
-        }
-    }
+/// A log of `events` events from the seed generator's workload: partnerships set up first,
+/// then cases opened, advanced and closed interleaved, with the odd partnership change; a
+/// case's commands often append several events in one commit (same `recorded_at`).
+fn generate(events: usize, seed: u64) -> (Vec<RecordedEvent>, Vec<(PartnershipSlug, CaseId)>) {
+    let workload = Workload {
+        partnerships: PARTNERSHIPS,
+        cases: events,
+        open_cases: OPEN_CASES,
+        seed,
+    };
+    let mut writer = LogWriter::new("2021-01-04T09:00:00Z".parse().unwrap());
     let mut cases = Vec::new();
-    let mut open: Vec<(PartnershipSlug, CaseId, std::vec::IntoIter<CaseEvent>)> = Vec::new();
-    while log.len() < events {
-        let gap = if rng.chance(25) {
-            Duration::zero()
-        } else {
-            Duration::seconds(1 + rng.below(120) as i64)
-        };
-        let event = if rng.chance(1) {
-            let slug = slugs[rng.below(PARTNERSHIPS as u64) as usize].clone();
-            StreamEvent::Partnership(slug, partnership_change(rng, writer.recorded_at()))
-        } else {
-            let opening = open.len() < OPEN_CASES && (open.is_empty() || rng.chance(5));
-            let at = if opening {
-                let slug = slugs[rng.below(PARTNERSHIPS as u64) as usize].clone();
-                let case_id = CaseId::from_uuid(uuid::Uuid::from_u128(
-                    u128::from(rng.next_u64()) << 64 | cases.len() as u128,
-                ));
-                let mut life = case_life_cycle(rng, case_id, writer.recorded_at());
-                // Most cases run their course; some are still under way when the log ends.
-                if rng.chance(15) {
-                    life.truncate(1 + rng.below(life.len() as u64) as usize);
-                }
-                cases.push((slug.clone(), case_id));
-                open.push((slug, case_id, life.into_iter()));
-                open.len() - 1
-            } else {
-                rng.below(open.len() as u64) as usize
-            };
-            let (slug, case_id, life) = &mut open[at];
-            let next = life.next().expect("open cases have events left");
-            let event = StreamEvent::Case(slug.clone(), *case_id, next);
-            if life.len() == 0 {
-                open.swap_remove(at);
+    let mut seen = HashSet::new();
+    let log = workload
+        .events()
+        .take(events)
+        .map(|(event, gap)| {
+            if let StreamEvent::Case(slug, case_id, _) = &event
+                && seen.insert(*case_id)
+            {
+                cases.push((slug.clone(), *case_id));
             }
-            event
-        };
-        log.push(writer.append(&event, gap));
-    }
+            writer.append(&event, gap)
+        })
+        .collect();
     (log, cases)
 }
 
-/// A case read as `GET /cases/{id}` does it, minus HTTP: the record, its partnership, every
-/// deadline with its status now, serialised.
 fn read_case(
     models: &ReadModels,
     slug: &PartnershipSlug,
@@ -209,7 +157,6 @@ fn read_case(
     serde_json::to_vec(&deadlines).unwrap().len()
 }
 
-/// Times `n` calls one by one, in nanoseconds, sorted.
 fn time_each<T>(n: usize, mut call: impl FnMut() -> T) -> Vec<u64> {
     let mut times: Vec<u64> = (0..n)
         .map(|_| {

@@ -2,10 +2,11 @@
 //! current by tailing the store.
 
 mod audit_trail;
+pub mod history;
 mod projector;
 mod review_status;
 pub mod statistics;
 
-pub use audit_trail::{AuditActor, AuditEntry, AuditPage, AuditTrail};
+pub use audit_trail::{AuditActor, AuditEntry, AuditPage, AuditRef, AuditTrail};
 pub use projector::{Projector, ProjectorHandle};
-pub use review_status::{CaseRecord, ProjectionError, ReadModels};
+pub use review_status::{CaseRecord, Mark, ProjectionError, ReadModels, decode_case_event};

@@ -19,6 +19,7 @@ pub struct Projector;
 #[derive(Debug, Clone)]
 pub struct ProjectorHandle {
     models: Arc<RwLock<ReadModels>>,
+    store: Arc<dyn EventStore>,
     position: watch::Receiver<u64>,
     task: Arc<JoinHandle<()>>,
 }
@@ -38,9 +39,14 @@ impl Projector {
         }
         let (position_tx, position) = watch::channel(models.position());
         let models = Arc::new(RwLock::new(models));
-        let task = tokio::spawn(tail_forever(store, Arc::clone(&models), position_tx));
+        let task = tokio::spawn(tail_forever(
+            Arc::clone(&store),
+            Arc::clone(&models),
+            position_tx,
+        ));
         Ok(ProjectorHandle {
             models,
+            store,
             position,
             task: Arc::new(task),
         })
@@ -91,6 +97,11 @@ impl ProjectorHandle {
     /// Reads the current read models.
     pub fn read(&self) -> RwLockReadGuard<'_, ReadModels> {
         read_models(&self.models)
+    }
+
+    /// The store the models are folded from: where time travel reads past events back.
+    pub fn store(&self) -> &dyn EventStore {
+        self.store.as_ref()
     }
 
     /// The position the read models have reached.

@@ -1,10 +1,11 @@
 //! The review status read model: partnerships and their cases, as of the last applied event.
 
+use crate::statistics::FinancialYear;
 use casetrail_domain::case::{Case, CaseEvent};
 use casetrail_domain::codec::{DecodeError, decode};
 use casetrail_domain::partnership::{Partnership, PartnershipEvent};
 use casetrail_domain::stream::{StreamRef, parse_stream};
-use casetrail_domain::{CaseId, PartnershipSlug};
+use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug};
 use casetrail_store::RecordedEvent;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
@@ -33,14 +34,38 @@ pub enum ProjectionError {
 /// An event as the read models keep it: decoded, with its place in the log.
 #[derive(Debug, Clone)]
 pub struct Recorded<E> {
-    /// Global position.
-    pub position: u64,
     /// Version within its stream.
     pub stream_version: u64,
     /// When the store committed it.
     pub recorded_at: DateTime<Utc>,
     /// The event.
     pub event: E,
+}
+
+/// Where one event of a case sits in the log: enough to know which of the case's events had
+/// been recorded by an instant, without keeping the events themselves in memory (time travel
+/// reads them back from the store; see `crate::history`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// Global position.
+    pub position: u64,
+    /// When the store committed it, in microseconds since the Unix epoch (the store's
+    /// precision), kept as an integer so a mark is 16 bytes.
+    recorded_at_micros: i64,
+}
+
+impl Mark {
+    fn new(position: u64, recorded_at: DateTime<Utc>) -> Self {
+        Mark {
+            position,
+            recorded_at_micros: recorded_at.timestamp_micros(),
+        }
+    }
+
+    /// When the store committed it.
+    pub fn recorded_at(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_micros(self.recorded_at_micros).unwrap_or_default()
+    }
 }
 
 /// A case with what the log says about it.
@@ -56,29 +81,63 @@ pub struct CaseRecord {
     pub opened_position: u64,
     /// When its last event was recorded.
     pub updated_at: DateTime<Utc>,
-    /// Every event of the case, in order: what time travel folds again up to an instant.
-    pub history: Vec<Recorded<CaseEvent>>,
+    /// Where each of its events sits in the log, in stream order.
+    pub marks: Vec<Mark>,
+    /// When each organisation became involved (it never stops being involved): who could see
+    /// the case at a past instant, without folding it again.
+    pub involved_since: Vec<(OrgSlug, DateTime<Utc>)>,
 }
 
 impl CaseRecord {
-    /// The case as the facts recorded by `as_of` made it; `None` before it was opened.
-    pub fn as_of(&self, as_of: DateTime<Utc>) -> Option<CaseRecord> {
-        // recorded_at never goes backwards along the log, so what was known by `as_of` is a
-        // prefix of the history.
-        let known = self.history.partition_point(|r| r.recorded_at <= as_of);
-        if known == self.history.len() {
+    /// How many of the case's events had been recorded by `as_of`. recorded_at never goes
+    /// backwards along the log, so they are a prefix of the stream.
+    pub fn known_by(&self, as_of: DateTime<Utc>) -> usize {
+        let micros = as_of.timestamp_micros();
+        self.marks
+            .partition_point(|m| m.recorded_at_micros <= micros)
+    }
+
+    /// Whether the case had been opened by `as_of`.
+    pub fn opened_by(&self, as_of: DateTime<Utc>) -> bool {
+        self.opened_recorded_at <= as_of
+    }
+
+    /// Whether nothing has been recorded about the case since `as_of`: its current state is
+    /// its state then.
+    pub fn unchanged_since(&self, as_of: DateTime<Utc>) -> bool {
+        self.updated_at <= as_of
+    }
+
+    /// Whether `org` was involved in the case by `as_of`.
+    pub fn involved_by(&self, org: &OrgSlug, as_of: DateTime<Utc>) -> bool {
+        self.involved_since
+            .iter()
+            .any(|(involved, since)| involved == org && *since <= as_of)
+    }
+
+    /// The case as the facts recorded by `as_of` made it, from its first events in stream
+    /// order (at least [`Self::known_by`] of them); `None` before it was opened or when too
+    /// few events are given.
+    pub fn as_of_from(&self, as_of: DateTime<Utc>, events: &[CaseEvent]) -> Option<CaseRecord> {
+        let known = self.known_by(as_of);
+        if known == self.marks.len() {
             return Some(self.clone());
         }
-        let history = &self.history[..known];
-        let last = history.last()?;
-        let case = Case::replay(history.iter().map(|r| &r.event))?;
+        let last = *self.marks[..known].last()?;
+        let case = Case::replay(events.get(..known)?)?;
         Some(CaseRecord {
             case,
-            version: last.stream_version,
+            version: u64::try_from(known).unwrap_or(u64::MAX),
             opened_recorded_at: self.opened_recorded_at,
             opened_position: self.opened_position,
-            updated_at: last.recorded_at,
-            history: history.to_vec(),
+            updated_at: last.recorded_at(),
+            marks: self.marks[..known].to_vec(),
+            involved_since: self
+                .involved_since
+                .iter()
+                .filter(|(_, since)| *since <= as_of)
+                .cloned()
+                .collect(),
         })
     }
 }
@@ -90,6 +149,9 @@ struct PartnershipCases {
     // Keyed by the log position of each case's first event: creation order, stable for
     // cursors whatever the ids look like (ids derived from an Idempotency-Key are not v7).
     by_opening: BTreeMap<u64, CaseId>,
+    /// Each financial year in which a fact of a case occurred, with when the first such fact
+    /// was recorded: the years statistics answer for, at any instant.
+    years: BTreeMap<FinancialYear, DateTime<Utc>>,
 }
 
 /// A partnership and its history, for time travel.
@@ -141,7 +203,6 @@ impl ReadModels {
                 };
                 if let Some(next) = Partnership::evolve(current, &decoded) {
                     history.push(Recorded {
-                        position: event.position,
                         stream_version: event.stream_version,
                         recorded_at: event.recorded_at,
                         event: decoded,
@@ -156,11 +217,8 @@ impl ReadModels {
                 }
             }
             Some(StreamRef::Case(slug, case_id)) => {
-                let decoded: CaseEvent =
-                    decode(&event.event_type, event.schema_version, &event.data)
-                        .map_err(decode_error)?;
-                self.audit
-                    .apply_case_event(slug.clone(), case_id, event, &decoded);
+                let decoded = decode_case_event(event).map_err(decode_error)?;
+                self.audit.apply_case_event(slug.clone(), case_id, event);
                 self.apply_case_event(slug, case_id, &decoded, event);
             }
             // Streams of other kinds (none yet) are not part of these read models.
@@ -178,34 +236,37 @@ impl ReadModels {
         event: &RecordedEvent,
     ) {
         let cases = self.cases.entry(slug).or_default();
-        let recorded = Recorded {
-            position: event.position,
-            stream_version: event.stream_version,
-            recorded_at: event.recorded_at,
-            event: decoded.clone(),
-        };
+        cases
+            .years
+            .entry(FinancialYear::of(decoded.occurred_at()))
+            .or_insert(event.recorded_at);
+        let mark = Mark::new(event.position, event.recorded_at);
         // Folded in place: a rebuild applies every event of the log, and moving whole case
         // records in and out of the map was a large part of its cost.
         if let Some(record) = cases.by_id.get_mut(&case_id) {
+            let involved = record.case.involved.len();
             record.case.record(decoded);
             record.version = event.stream_version;
             record.updated_at = event.recorded_at;
-            record.history.push(recorded);
+            record.marks.push(mark);
+            if record.case.involved.len() != involved {
+                note_involvement(record, event.recorded_at);
+            }
             return;
         }
         if let Some(case) = Case::evolve(None, decoded) {
             cases.by_opening.insert(event.position, case_id);
-            cases.by_id.insert(
-                case_id,
-                CaseRecord {
-                    case,
-                    version: event.stream_version,
-                    opened_recorded_at: event.recorded_at,
-                    opened_position: event.position,
-                    updated_at: event.recorded_at,
-                    history: vec![recorded],
-                },
-            );
+            let mut record = CaseRecord {
+                case,
+                version: event.stream_version,
+                opened_recorded_at: event.recorded_at,
+                opened_position: event.position,
+                updated_at: event.recorded_at,
+                marks: vec![mark],
+                involved_since: Vec::new(),
+            };
+            note_involvement(&mut record, event.recorded_at);
+            cases.by_id.insert(case_id, record);
         }
     }
 
@@ -258,6 +319,23 @@ impl ReadModels {
             .flat_map(|c| c.by_opening.values().filter_map(|id| c.by_id.get(id)))
     }
 
+    /// The financial years in which a fact of the partnership's cases occurred, among the
+    /// facts recorded by `as_of`, oldest first.
+    pub fn statistics_years(
+        &self,
+        slug: &PartnershipSlug,
+        as_of: DateTime<Utc>,
+    ) -> Vec<FinancialYear> {
+        self.cases.get(slug).map_or_else(Vec::new, |cases| {
+            cases
+                .years
+                .iter()
+                .filter(|(_, first_recorded)| **first_recorded <= as_of)
+                .map(|(year, _)| *year)
+                .collect()
+        })
+    }
+
     /// Every partnership the log has established, in slug order.
     pub fn partnership_slugs(&self) -> Vec<&PartnershipSlug> {
         let mut slugs: Vec<_> = self.partnerships.keys().collect();
@@ -268,6 +346,26 @@ impl ReadModels {
     /// One case of a partnership.
     pub fn case(&self, slug: &PartnershipSlug, case_id: CaseId) -> Option<&CaseRecord> {
         self.cases.get(slug)?.by_id.get(&case_id)
+    }
+}
+
+/// A stored case event as the read models keep it: in its current shape, without the sealed
+/// bytes, which the read models never unseal (a report's ciphertext would otherwise stay in
+/// memory for every case). The identifying details are unsealed from the stored event.
+pub fn decode_case_event(event: &RecordedEvent) -> Result<CaseEvent, DecodeError> {
+    let mut decoded: CaseEvent = decode(&event.event_type, event.schema_version, &event.data)?;
+    if let Some(sealed) = decoded.sealed_mut() {
+        sealed.forget_text();
+    }
+    Ok(decoded)
+}
+
+/// Records when the organisations newly involved in a case became involved.
+fn note_involvement(record: &mut CaseRecord, recorded_at: DateTime<Utc>) {
+    for org in &record.case.involved {
+        if !record.involved_since.iter().any(|(known, _)| known == org) {
+            record.involved_since.push((org.clone(), recorded_at));
+        }
     }
 }
 

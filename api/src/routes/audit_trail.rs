@@ -10,7 +10,8 @@ use crate::visibility::{can_see, sees_all_cases};
 use actix_web::{HttpResponse, get, web};
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{Actor, CaseId, OrgSlug};
-use casetrail_projections::{AuditEntry, ReadModels};
+use casetrail_projections::history;
+use casetrail_projections::{AuditPage, AuditRef, ReadModels};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -114,18 +115,18 @@ impl Filters {
         })
     }
 
-    fn matches(&self, entry: &AuditEntry) -> bool {
-        self.actor.as_ref().is_none_or(|a| entry.actor.user == *a)
+    fn matches(&self, entry: AuditRef<'_>) -> bool {
+        self.actor.as_ref().is_none_or(|a| entry.user() == a)
             && self
                 .organisation
                 .as_ref()
-                .is_none_or(|o| entry.actor.org.as_ref() == Some(o))
+                .is_none_or(|o| entry.org() == Some(o.as_str()))
             && self
                 .command
                 .as_ref()
-                .is_none_or(|c| entry.command.as_ref() == Some(c))
-            && self.from.is_none_or(|from| entry.recorded_at >= from)
-            && self.to.is_none_or(|to| entry.recorded_at < to)
+                .is_none_or(|c| entry.command() == Some(c.as_str()))
+            && self.from.is_none_or(|from| entry.recorded_at() >= from)
+            && self.to.is_none_or(|to| entry.recorded_at() < to)
     }
 }
 
@@ -157,23 +158,43 @@ fn case_visible(
     };
     match as_of {
         None => can_see(actor, partnership, &record.case),
-        Some(at) => record
-            .as_of(at)
-            .is_some_and(|then| can_see(actor, partnership, &then.case)),
+        // Involvement only grows, so when each organisation joined the case says who could
+        // see it then, without folding the case again.
+        Some(at) => {
+            record.opened_by(at)
+                && (sees_all_cases(actor, partnership) || record.involved_by(&actor.org, at))
+        }
     }
 }
 
-fn page_response(
-    (entries, next): (Vec<&AuditEntry>, Option<u64>),
+/// Renders a page chosen from the index: reads its events back from the store.
+async fn page_response(
+    state: &AppState,
+    actor: &Actor,
+    (positions, next): AuditPage,
 ) -> Result<HttpResponse, ApiError> {
+    let events = history::events_at(state.projector.store(), &positions)
+        .await
+        .map_err(crate::commands::store_error)?;
+    let entries = {
+        let models = state.projector.read();
+        events
+            .iter()
+            .map(|event| models.audit().render(&actor.partnership, event))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ApiError::Internal(e.into()))?
+    };
     Ok(HttpResponse::Ok().json(AuditTrailPage {
-        items: entries.into_iter().map(AuditEntryView::from).collect(),
+        items: entries.iter().map(AuditEntryView::from).collect(),
         next_cursor: next.map(encode_cursor),
     }))
 }
 
 fn empty_page() -> Result<HttpResponse, ApiError> {
-    page_response((Vec::new(), None))
+    Ok(HttpResponse::Ok().json(AuditTrailPage {
+        items: Vec::new(),
+        next_cursor: None,
+    }))
 }
 
 /// Reads one case's audit trail.
@@ -216,22 +237,23 @@ pub async fn get_case_audit_trail(
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
     let filters = Filters::parse(query.into_inner())?;
-    let page = {
+    let chosen = {
         let models = state.projector.read();
         let partnership =
             partnership_at(&models, &actor, filters.as_of).ok_or_else(ApiError::case_not_found)?;
         if !case_visible(&models, &actor, &partnership, case_id, filters.as_of) {
             return Err(ApiError::case_not_found());
         }
-        page_response(models.audit().page(
+        models.audit().page(
             &actor.partnership,
             Some(case_id),
             filters.after,
             filters.as_of,
             filters.limit,
             |entry| filters.matches(entry),
-        ))?
+        )
     };
+    let page = page_response(&state, &actor, chosen).await?;
     access_log::record(&state, &actor, case_id, Resource::AuditTrail, filters.as_of).await?;
     Ok(page)
 }
@@ -281,31 +303,33 @@ pub async fn list_audit_trail(
     query: web::Query<AuditTrailQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filters = Filters::parse(query.into_inner())?;
-    let models = state.projector.read();
-    let Some(partnership) = partnership_at(&models, &actor, filters.as_of) else {
-        return empty_page();
+    let chosen = {
+        let models = state.projector.read();
+        let Some(partnership) = partnership_at(&models, &actor, filters.as_of) else {
+            return empty_page();
+        };
+        let all = sees_all_cases(&actor, &partnership);
+        // Each case's visibility is decided once per request, and only for cases met on the way.
+        let mut visible: HashMap<CaseId, bool> = HashMap::new();
+        models.audit().page(
+            &actor.partnership,
+            None,
+            filters.after,
+            filters.as_of,
+            filters.limit,
+            |entry| {
+                filters.matches(entry)
+                    && match entry.case_id() {
+                        None => true,
+                        Some(_) if all => true,
+                        Some(case_id) => *visible.entry(case_id).or_insert_with(|| {
+                            case_visible(&models, &actor, &partnership, case_id, filters.as_of)
+                        }),
+                    }
+            },
+        )
     };
-    let all = sees_all_cases(&actor, &partnership);
-    // Each case's visibility is decided once per request, and only for cases met on the way.
-    let mut visible: HashMap<CaseId, bool> = HashMap::new();
-    let page = models.audit().page(
-        &actor.partnership,
-        None,
-        filters.after,
-        filters.as_of,
-        filters.limit,
-        |entry| {
-            filters.matches(entry)
-                && match entry.case_id {
-                    None => true,
-                    Some(_) if all => true,
-                    Some(case_id) => *visible.entry(case_id).or_insert_with(|| {
-                        case_visible(&models, &actor, &partnership, case_id, filters.as_of)
-                    }),
-                }
-        },
-    );
-    page_response(page)
+    page_response(&state, &actor, chosen).await
 }
 
 /// An audit trail's cursor: the position of the last entry given.

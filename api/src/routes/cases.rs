@@ -285,7 +285,7 @@ pub async fn get_personal_details(
     case_id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    let sealed = {
+    {
         let models = state.projector.read();
         let partnership = models
             .partnership(&actor.partnership)
@@ -302,8 +302,8 @@ pub async fn get_personal_details(
                  independent_advisor or reviewer",
             ));
         }
-        record.case.personal_data().clone()
-    };
+    }
+    let sealed = opening_personal_data(&state, &actor, case_id).await?;
     let details: ChildPersonalData = personal_data::open(state.data_keys.as_ref(), &sealed)
         .await
         .map_err(ApiError::Internal)?
@@ -322,4 +322,26 @@ pub async fn get_personal_details(
         date_of_birth: details.date_of_birth,
         summary: details.summary,
     }))
+}
+
+/// The sealed details the case was opened with, from its first stored event: the read models
+/// keep no sealed bytes.
+async fn opening_personal_data(
+    state: &AppState,
+    actor: &casetrail_domain::Actor,
+    case_id: CaseId,
+) -> Result<SealedPersonalData, ApiError> {
+    let stream = casetrail_domain::stream::case_stream(&actor.partnership, case_id);
+    let stored = state
+        .store
+        .read_stream(&stream, 1)
+        .await
+        .map_err(crate::commands::store_error)?;
+    let opening = stored.first().ok_or_else(ApiError::case_not_found)?;
+    let event: casetrail_domain::case::CaseEvent =
+        casetrail_domain::codec::decode(&opening.event_type, opening.schema_version, &opening.data)
+            .map_err(|e| ApiError::Internal(e.into()))?;
+    let case = casetrail_domain::case::Case::evolve(None, &event)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a case stream that opens no case")))?;
+    Ok(case.personal_data().clone())
 }

@@ -51,6 +51,7 @@ macro_rules! case_command {
             body: $crate::extract::JsonBody<$body>,
         ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
             use $crate::routes::command;
+            $crate::commands::require_writer(&actor)?;
             let case_id = casetrail_domain::CaseId::from_uuid(case_id.into_inner());
             #[allow(unused_variables)]
             let $input = command::CommandInput {
@@ -78,6 +79,7 @@ pub mod events;
 pub mod homicide_review;
 pub mod integrity;
 pub mod ops;
+pub mod past;
 pub mod rapid_review;
 pub mod review_status;
 pub mod statistics;

@@ -2,6 +2,7 @@
 //! any past instant (`as_of`), for what the caller may see.
 
 use super::cursor;
+use super::past;
 use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
 use crate::dto::{CaseDetail, CasePage, DeadlinePage, DeadlineView};
@@ -14,6 +15,7 @@ use casetrail_domain::case::{CaseKind, Stage};
 use casetrail_domain::deadline::DeadlineStatus as Status;
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{Actor, CaseId, OrgSlug};
+use casetrail_projections::history::{Past, Stale};
 use casetrail_projections::{CaseRecord, ReadModels};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -44,34 +46,43 @@ struct Snapshot<'a> {
     cases: Vec<Cow<'a, CaseRecord>>,
 }
 
+/// The partnership and the cases (or `only` that case) the actor could see, now or at the
+/// instant of `past`.
 fn snapshot<'a>(
     models: &'a ReadModels,
     actor: &Actor,
-    as_of: Option<DateTime<Utc>>,
-) -> Option<Snapshot<'a>> {
-    let (at, partnership) = match as_of {
-        None => (
-            Utc::now(),
-            Cow::Borrowed(models.partnership(&actor.partnership)?),
-        ),
-        Some(at) => (
-            at,
-            Cow::Owned(models.partnership_as_of(&actor.partnership, at)?),
-        ),
+    only: Option<CaseId>,
+    past: Option<&'a Past>,
+) -> Result<Option<Snapshot<'a>>, Stale> {
+    let (at, partnership) = match past {
+        None => match models.partnership(&actor.partnership) {
+            Some(p) => (Utc::now(), Cow::Borrowed(p)),
+            None => return Ok(None),
+        },
+        Some(past) => match models.partnership_as_of(&actor.partnership, past.at()) {
+            Some(p) => (past.at(), Cow::Owned(p)),
+            None => return Ok(None),
+        },
     };
-    let cases = models
-        .cases(&actor.partnership)
-        .filter_map(|record| match as_of {
+    let mut cases = Vec::new();
+    let chosen: Box<dyn Iterator<Item = &CaseRecord>> = match only {
+        Some(case_id) => Box::new(models.case(&actor.partnership, case_id).into_iter()),
+        None => Box::new(models.cases(&actor.partnership)),
+    };
+    for record in chosen {
+        let then = match past {
             None => Some(Cow::Borrowed(record)),
-            Some(at) => record.as_of(at).map(Cow::Owned),
-        })
-        .filter(|record| can_see(actor, &partnership, &record.case))
-        .collect();
-    Some(Snapshot {
+            Some(past) => past.case(record)?,
+        };
+        if let Some(then) = then.filter(|r| can_see(actor, &partnership, &r.case)) {
+            cases.push(then);
+        }
+    }
+    Ok(Some(Snapshot {
         at,
         partnership,
         cases,
-    })
+    }))
 }
 
 fn parse_slug(field: &str, value: &str) -> Result<OrgSlug, ApiError> {
@@ -165,52 +176,55 @@ pub async fn list_cases(
         .as_deref()
         .map(|o| parse_slug("organisation", o))
         .transpose()?;
-    let models = state.projector.read();
-    let Some(snapshot) = snapshot(&models, &actor, query.as_of) else {
-        return Ok(HttpResponse::Ok().json(CasePage {
-            items: vec![],
-            next_cursor: None,
-        }));
-    };
-    let calendar = &snapshot.partnership.calendar;
-    let matches = |record: &CaseRecord| {
-        let case = &record.case;
-        kind.is_none_or(|k| case.kind == k)
-            && stage.is_none_or(|s| case.stage == s)
-            && organisation
-                .as_ref()
-                .is_none_or(|o| case.involved.contains(o))
-            && query.opened_from.is_none_or(|from| case.opened_at >= from)
-            && query.opened_to.is_none_or(|to| case.opened_at < to)
-            && query.has_overdue_deadlines.is_none_or(|wanted| {
-                let overdue = case
-                    .deadlines(&snapshot.partnership)
-                    .iter()
-                    .any(|d| d.status(snapshot.at, calendar) == Status::Breached);
-                overdue == wanted
-            })
-    };
-    let mut items = Vec::with_capacity(limit.min(64));
-    let mut next_cursor = None;
-    let mut last_position = 0;
-    for record in snapshot
-        .cases
-        .iter()
-        .filter(|r| after.is_none_or(|a| r.opened_position > a))
-        .filter(|r| matches(r))
-    {
-        if items.len() == limit {
-            next_cursor = Some(encode_case_cursor(last_position));
-            break;
+    let page = past::answer(&state, &actor, None, query.as_of, |models, past| {
+        let Some(snapshot) = snapshot(models, &actor, None, past)? else {
+            return Ok(CasePage {
+                items: vec![],
+                next_cursor: None,
+            });
+        };
+        let calendar = &snapshot.partnership.calendar;
+        let matches = |record: &CaseRecord| {
+            let case = &record.case;
+            kind.is_none_or(|k| case.kind == k)
+                && stage.is_none_or(|s| case.stage == s)
+                && organisation
+                    .as_ref()
+                    .is_none_or(|o| case.involved.contains(o))
+                && query.opened_from.is_none_or(|from| case.opened_at >= from)
+                && query.opened_to.is_none_or(|to| case.opened_at < to)
+                && query.has_overdue_deadlines.is_none_or(|wanted| {
+                    let overdue = case
+                        .deadlines(&snapshot.partnership)
+                        .iter()
+                        .any(|d| d.status(snapshot.at, calendar) == Status::Breached);
+                    overdue == wanted
+                })
+        };
+        let mut items = Vec::with_capacity(limit.min(64));
+        let mut next_cursor = None;
+        let mut last_position = 0;
+        for record in snapshot
+            .cases
+            .iter()
+            .filter(|r| after.is_none_or(|a| r.opened_position > a))
+            .filter(|r| matches(r))
+        {
+            if items.len() == limit {
+                next_cursor = Some(encode_case_cursor(last_position));
+                break;
+            }
+            last_position = record.opened_position;
+            items.push(super::case_view::summary(
+                record,
+                &snapshot.partnership,
+                snapshot.at,
+            ));
         }
-        last_position = record.opened_position;
-        items.push(super::case_view::summary(
-            record,
-            &snapshot.partnership,
-            snapshot.at,
-        ));
-    }
-    Ok(HttpResponse::Ok().json(CasePage { items, next_cursor }))
+        Ok(CasePage { items, next_cursor })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// A case list's cursor: the opening position of the last case given.
@@ -269,30 +283,22 @@ pub async fn get_case(
     query: web::Query<AsOfQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    let (version, detail) = {
-        let models = state.projector.read();
-        // The common read, now, folds nothing again and copies nothing but the answer.
-        match query.as_of {
-            None => {
-                let partnership = models
-                    .partnership(&actor.partnership)
-                    .ok_or_else(ApiError::case_not_found)?;
-                let record = models
-                    .case(&actor.partnership, case_id)
-                    .filter(|r| can_see(&actor, partnership, &r.case))
-                    .ok_or_else(ApiError::case_not_found)?;
-                let detail = super::case_view::detail(record, partnership, Utc::now());
-                (record.version, detail)
-            }
-            Some(_) => {
-                let snapshot =
-                    snapshot(&models, &actor, query.as_of).ok_or_else(ApiError::case_not_found)?;
-                let record = visible(&snapshot, case_id)?;
+    let (version, detail) = past::answer(
+        &state,
+        &actor,
+        Some(case_id),
+        query.as_of,
+        |models, past| {
+            let Some(snapshot) = snapshot(models, &actor, Some(case_id), past)? else {
+                return Ok(Err(ApiError::case_not_found()));
+            };
+            Ok(visible(&snapshot, case_id).map(|record| {
                 let detail = super::case_view::detail(record, &snapshot.partnership, snapshot.at);
                 (record.version, detail)
-            }
-        }
-    };
+            }))
+        },
+    )
+    .await??;
     access_log::record(&state, &actor, case_id, Resource::Case, query.as_of).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{version}\"")))
@@ -403,34 +409,37 @@ pub async fn list_deadlines(
         .as_deref()
         .map(|o| parse_slug("organisation", o))
         .transpose()?;
-    let models = state.projector.read();
-    let Some(snapshot) = snapshot(&models, &actor, query.as_of) else {
-        return Ok(HttpResponse::Ok().json(DeadlinePage {
-            items: vec![],
-            next_cursor: None,
-        }));
-    };
-    let mut items = Vec::with_capacity(limit.min(64));
-    let mut next_cursor = None;
-    let wanted = deadlines_of(&snapshot).into_iter().filter(|d| {
-        after.is_none_or(|a| (d.due_at, d.deadline_id) > a)
-            && status.is_none_or(|s| s == Status::from(d.status))
-            && query.kind.as_deref().is_none_or(|k| d.kind == k)
-            && query.case_id.is_none_or(|c| d.case_id == c)
-            && organisation
-                .as_ref()
-                .is_none_or(|o| d.organisation.as_deref() == Some(o.as_str()))
-            && query.due_from.is_none_or(|from| d.due_at >= from)
-            && query.due_to.is_none_or(|to| d.due_at < to)
-    });
-    for deadline in wanted {
-        if items.len() == limit {
-            next_cursor = items.last().map(encode_deadline_cursor);
-            break;
+    let page = past::answer(&state, &actor, None, query.as_of, |models, past| {
+        let Some(snapshot) = snapshot(models, &actor, None, past)? else {
+            return Ok(DeadlinePage {
+                items: vec![],
+                next_cursor: None,
+            });
+        };
+        let mut items = Vec::with_capacity(limit.min(64));
+        let mut next_cursor = None;
+        let wanted = deadlines_of(&snapshot).into_iter().filter(|d| {
+            after.is_none_or(|a| (d.due_at, d.deadline_id) > a)
+                && status.is_none_or(|s| s == Status::from(d.status))
+                && query.kind.as_deref().is_none_or(|k| d.kind == k)
+                && query.case_id.is_none_or(|c| d.case_id == c)
+                && organisation
+                    .as_ref()
+                    .is_none_or(|o| d.organisation.as_deref() == Some(o.as_str()))
+                && query.due_from.is_none_or(|from| d.due_at >= from)
+                && query.due_to.is_none_or(|to| d.due_at < to)
+        });
+        for deadline in wanted {
+            if items.len() == limit {
+                next_cursor = items.last().map(encode_deadline_cursor);
+                break;
+            }
+            items.push(deadline);
         }
-        items.push(deadline);
-    }
-    Ok(HttpResponse::Ok().json(DeadlinePage { items, next_cursor }))
+        Ok(DeadlinePage { items, next_cursor })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Lists one case's deadlines.
@@ -463,13 +472,21 @@ pub async fn list_case_deadlines(
     query: web::Query<AsOfQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    let mut items = {
-        let models = state.projector.read();
-        let snapshot =
-            snapshot(&models, &actor, query.as_of).ok_or_else(ApiError::case_not_found)?;
-        let record = visible(&snapshot, case_id)?;
-        super::case_view::deadline_views(&record.case, &snapshot.partnership, snapshot.at)
-    };
+    let mut items = past::answer(
+        &state,
+        &actor,
+        Some(case_id),
+        query.as_of,
+        |models, past| {
+            let Some(snapshot) = snapshot(models, &actor, Some(case_id), past)? else {
+                return Ok(Err(ApiError::case_not_found()));
+            };
+            Ok(visible(&snapshot, case_id).map(|record| {
+                super::case_view::deadline_views(&record.case, &snapshot.partnership, snapshot.at)
+            }))
+        },
+    )
+    .await??;
     items.sort_by_key(|d| (d.due_at, d.deadline_id));
     access_log::record(&state, &actor, case_id, Resource::Deadlines, query.as_of).await?;
     Ok(HttpResponse::Ok().json(DeadlinePage {

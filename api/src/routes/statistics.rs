@@ -10,8 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use casetrail_domain::case::Case;
-use casetrail_projections::statistics::{FinancialYear, annual_statistics, financial_years};
-use casetrail_projections::{CaseRecord, ReadModels};
+use casetrail_projections::statistics::{FinancialYear, annual_statistics};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -26,31 +25,6 @@ pub struct StatisticsQuery {
     /// Default: now.
     #[param(example = "2023-06-30T12:00:00Z")]
     pub as_of: Option<DateTime<Utc>>,
-}
-
-/// The case as the facts recorded by `as_of` made it, without copying a case with nothing
-/// recorded since.
-fn case_as_of(record: &CaseRecord, as_of: DateTime<Utc>) -> Option<Cow<'_, Case>> {
-    if record.updated_at <= as_of {
-        Some(Cow::Borrowed(&record.case))
-    } else {
-        record.as_of(as_of).map(|r| Cow::Owned(r.case))
-    }
-}
-
-/// The financial years of the facts of the partnership's cases recorded by `as_of`.
-fn years(
-    models: &ReadModels,
-    actor: &casetrail_domain::Actor,
-    as_of: DateTime<Utc>,
-) -> Vec<FinancialYear> {
-    financial_years(
-        models
-            .cases(&actor.partnership)
-            .flat_map(|record| record.history.iter())
-            .filter(|recorded| recorded.recorded_at <= as_of)
-            .map(|recorded| recorded.event.occurred_at()),
-    )
 }
 
 /// Lists the financial years that have statistics.
@@ -84,7 +58,8 @@ pub async fn list_statistics_years(
 ) -> Result<HttpResponse, ApiError> {
     let as_of = query.as_of.unwrap_or_else(Utc::now);
     let models = state.projector.read();
-    let items = years(&models, &actor, as_of)
+    let items = models
+        .statistics_years(&actor.partnership, as_of)
         .into_iter()
         .map(StatisticsYear::from)
         .collect();
@@ -182,22 +157,34 @@ pub async fn get_annual_statistics(
             format!("no facts are recorded in the financial year {year}"),
         )
     };
-    let view = {
-        let models = state.projector.read();
-        if !years(&models, &actor, as_of).contains(&year) {
-            return Err(unknown());
+    let view = super::past::answer(&state, &actor, None, query.as_of, |models, past| {
+        if !models
+            .statistics_years(&actor.partnership, as_of)
+            .contains(&year)
+        {
+            return Ok(Err(unknown()));
         }
-        let partnership = models
-            .partnership_as_of(&actor.partnership, as_of)
-            .ok_or_else(unknown)?;
-        let cases: Vec<Cow<'_, Case>> = models
-            .cases(&actor.partnership)
-            .filter_map(|record| case_as_of(record, as_of))
-            .collect();
+        let Some(partnership) = models.partnership_as_of(&actor.partnership, as_of) else {
+            return Ok(Err(unknown()));
+        };
+        let mut cases: Vec<Cow<'_, Case>> = Vec::new();
+        for record in models.cases(&actor.partnership) {
+            let then = match past {
+                None => Some(Cow::Borrowed(record)),
+                Some(past) => past.case(record)?,
+            };
+            if let Some(then) = then {
+                cases.push(match then {
+                    Cow::Borrowed(r) => Cow::Borrowed(&r.case),
+                    Cow::Owned(r) => Cow::Owned(r.case),
+                });
+            }
+        }
         let statistics =
             annual_statistics(cases.iter().map(AsRef::as_ref), &partnership, year, as_of);
-        AnnualStatisticsView::from(&statistics)
-    };
+        Ok(Ok(AnnualStatisticsView::from(&statistics)))
+    })
+    .await??;
     if wants_csv(&req) {
         let filename = format!("casetrail-statistics-{year}.csv");
         return Ok(HttpResponse::Ok()

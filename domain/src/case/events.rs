@@ -298,3 +298,40 @@ case_events! {
     /// The review went to the Home Office quality assurance panel.
     DhrSubmittedToHomeOffice(Occurred),
 }
+
+impl SealedPersonalData {
+    /// Drops the sealed bytes, keeping which key and algorithm sealed them. For copies that
+    /// only need to know the data exists: the read models, which never unseal anything (the
+    /// identifying details are unsealed from the stored event itself).
+    pub fn forget_text(&mut self) {
+        self.nonce = String::new();
+        self.ciphertext = String::new();
+    }
+}
+
+impl CaseEvent {
+    /// The event's sealed field, if it has one (no event type has more than one).
+    pub fn sealed_mut(&mut self) -> Option<&mut SealedPersonalData> {
+        match self {
+            CaseEvent::IncidentNotified(e) => Some(&mut e.personal_data),
+            CaseEvent::CaseReferred(e) => Some(&mut e.personal_data),
+            CaseEvent::ModifiedResponseAgreed(e) => Some(&mut e.rationale),
+            CaseEvent::AgencyReportSubmitted(e) => Some(&mut e.report),
+            CaseEvent::PartnerDecisionRecorded(e) => Some(&mut e.rationale),
+            CaseEvent::DecisionReconsidered(e) => Some(&mut e.justification),
+            CaseEvent::PracticeReviewCommissioned(e) => Some(&mut e.terms_of_reference),
+            CaseEvent::PublicationDelayApproved(e) => Some(&mut e.reasons),
+            CaseEvent::PublicationWithheld(e) => Some(&mut e.justification),
+            CaseEvent::SarReferred(e) => Some(&mut e.personal_data),
+            CaseEvent::SarDecisionRecorded(e) => Some(&mut e.rationale),
+            CaseEvent::SarCommissioned(e) => Some(&mut e.terms_of_reference),
+            CaseEvent::SarPaused(e) => Some(&mut e.reason),
+            CaseEvent::SarCompleted(e) => Some(&mut e.findings),
+            CaseEvent::DomesticHomicideNotified(e) => Some(&mut e.personal_data),
+            CaseEvent::DhrDecisionRecorded(e) => Some(&mut e.rationale),
+            CaseEvent::DhrCommissioned(e) => Some(&mut e.terms_of_reference),
+            CaseEvent::DhrCompleted(e) => Some(&mut e.overview),
+            _ => None,
+        }
+    }
+}

@@ -13,8 +13,10 @@ use serde_json::{Value, json};
 impl TestApp {
     async fn read_json(&self, path: &str, token: &str) -> Value {
         let response = self.get(path, token).await;
-        assert!(response.status().is_success(), "{path}");
-        response.json().await.unwrap()
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        assert!(status.is_success(), "{path}: {status} {body}");
+        serde_json::from_str(&body).unwrap()
     }
 }
 
@@ -33,7 +35,7 @@ both_backends!(
         let as_of = then.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
 
         let store = casetrail_store::open(&app.db.url).await.unwrap();
-        let replayed = replay::from_store(store.as_ref(), Until::Instant(then))
+        let replayed = replay::from_store(store.as_ref(), Until::Instant(then), &[])
             .await
             .unwrap();
         let position_now = store.head_position().await.unwrap();

@@ -1,8 +1,5 @@
-//! Realistic event logs for the read models: partnerships and child cases going through
-//! notification, the rapid review, the partners' decision, the Panel and the LCSPR, written as
-//! the store records them. Shared by the time-travel proptests and the rebuild benchmark.
-
-#![allow(dead_code)]
+//! Realistic life cycles: partnerships and child cases going through notification, the rapid
+//! review, the partners' decision, the Panel and the LCSPR, as the domain records them.
 
 use casetrail_domain::case::decision::{
     DecisionCriterion, DecisionReached, PartnerDecisionRecorded, ReviewDecision,
@@ -534,19 +531,10 @@ impl LogWriter {
     /// Appends the next event `gap` after the previous one (zero: the same commit) and never
     /// before the fact happened.
     pub fn append(&mut self, event: &StreamEvent, gap: Duration) -> RecordedEvent {
-        let (stream_id, (event_type, data), occurred_at, command) = match event {
-            StreamEvent::Partnership(slug, event) => (
-                partnership_stream(slug),
-                encode(event),
-                None,
-                event.event_type(),
-            ),
-            StreamEvent::Case(slug, case_id, event) => (
-                case_stream(slug, *case_id),
-                encode(event),
-                Some(event.occurred_at()),
-                event.event_type(),
-            ),
+        let (stream_id, (event_type, data)) = event.encoded();
+        let occurred_at = match event {
+            StreamEvent::Case(_, _, event) => Some(event.occurred_at()),
+            StreamEvent::Partnership(..) => None,
         };
         self.recorded_at = (self.recorded_at + gap).max(occurred_at.unwrap_or(self.recorded_at));
         self.position += 1;
@@ -559,25 +547,45 @@ impl LogWriter {
             stream_version: *version,
             event_id,
             schema_version: casetrail_domain::codec::schema_version(&event_type),
+            metadata: event.metadata(event_id, self.position),
             event_type,
             data,
-            metadata: json!({
-                "actor": {
-                    "user": "auth0|5f7c8ec7c33c6c004bbafe82",
-                    "name": "Business Manager",
-                    "org": "council",
-                    "roles": ["business_manager"],
-                },
-                "command": command,
-                "correlation_id": event_id,
-                "causation_id": null,
-                "request_id": format!("req-{}", self.position),
-                "idempotency_key": null,
-                "request_hash": null,
-            }),
             recorded_at: self.recorded_at,
             prev_hash: GENESIS_HASH,
             hash: GENESIS_HASH,
         }
+    }
+}
+
+impl StreamEvent {
+    /// Its stream, stored type name and data.
+    pub fn encoded(&self) -> (String, (String, serde_json::Value)) {
+        match self {
+            StreamEvent::Partnership(slug, event) => (partnership_stream(slug), encode(event)),
+            StreamEvent::Case(slug, case_id, event) => (case_stream(slug, *case_id), encode(event)),
+        }
+    }
+
+    /// Metadata shaped as the API writes it: the business manager of the partnership's council
+    /// sent the command, on request number `n`.
+    pub fn metadata(&self, event_id: Uuid, n: u64) -> serde_json::Value {
+        let command = match self {
+            StreamEvent::Partnership(_, event) => event.event_type(),
+            StreamEvent::Case(_, _, event) => event.event_type(),
+        };
+        json!({
+            "actor": {
+                "user": "auth0|5f7c8ec7c33c6c004bbafe82",
+                "name": "Business Manager",
+                "org": "council",
+                "roles": ["business_manager"],
+            },
+            "command": command,
+            "correlation_id": event_id,
+            "causation_id": null,
+            "request_id": format!("req-{n}"),
+            "idempotency_key": null,
+            "request_hash": null,
+        })
     }
 }

@@ -1,0 +1,173 @@
+//! Start-up: how long the real `casetrail` server takes to fold a large log into its read
+//! models and answer `/health/ready`, and how much memory it holds then.
+//!
+//! `cargo bench -p casetrail-api --bench startup -- [--cases N] [--backend sqlite|postgres|both]`
+//! (default 33,000 cases, about a million events, both backends). It seeds a fresh database
+//! with `casetrail_seed` (50 partnerships, fixed seed), then starts the release binary on it,
+//! polls `/health/ready` until it answers 200, and reads the process's `VmRSS` and `VmHWM`
+//! from `/proc`. PostgreSQL comes from `BENCH_DATABASE_URL` or `TEST_DATABASE_URL`; the bench
+//! creates a fresh database there and drops it afterwards.
+
+#![allow(clippy::unwrap_used)]
+
+use casetrail_seed::Workload;
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PARTNERSHIPS: usize = 50;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let cases: usize = arg("--cases").map_or(33_000, |c| c.replace('_', "").parse().unwrap());
+    let backend = arg("--backend").unwrap_or_else(|| "both".to_owned());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    println!("| backend | events | seeding | start-up to ready | events/s | VmRSS | VmHWM |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    if backend == "sqlite" || backend == "both" {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/casetrail.db", dir.path().display());
+        measure(&runtime, "SQLite", &url, cases, dir.path());
+    }
+    if backend == "postgres" || backend == "both" {
+        let Ok(admin) =
+            std::env::var("BENCH_DATABASE_URL").or_else(|_| std::env::var("TEST_DATABASE_URL"))
+        else {
+            eprintln!("note: set BENCH_DATABASE_URL or TEST_DATABASE_URL for PostgreSQL");
+            return;
+        };
+        let name = format!("casetrail_bench_{}", uuid::Uuid::new_v4().simple());
+        runtime.block_on(admin_sql(&admin, &format!(r#"CREATE DATABASE "{name}""#)));
+        let dir = tempfile::tempdir().unwrap();
+        let url = with_database(&admin, &name);
+        measure(&runtime, "PostgreSQL", &url, cases, dir.path());
+        runtime.block_on(admin_sql(
+            &admin,
+            &format!(r#"DROP DATABASE "{name}" WITH (FORCE)"#),
+        ));
+    }
+}
+
+fn measure(
+    runtime: &tokio::runtime::Runtime,
+    label: &str,
+    url: &str,
+    cases: usize,
+    dir: &std::path::Path,
+) {
+    let workload = Workload {
+        partnerships: PARTNERSHIPS,
+        cases,
+        open_cases: 2_000,
+        seed: 0x00C0_FFEE,
+    };
+    let started = Instant::now();
+    let events = runtime.block_on(async {
+        let store = casetrail_store::open(url).await.unwrap();
+        let seeded = casetrail_seed::seed(store.as_ref(), &workload, |_| {})
+            .await
+            .unwrap();
+        store.close().await;
+        seeded.events
+    });
+    let seeding = started.elapsed();
+
+    let port = free_port();
+    let started = Instant::now();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_casetrail"))
+        .arg("serve")
+        .env("DATABASE_URL", url)
+        .env("CASETRAIL_BIND", format!("127.0.0.1:{port}"))
+        .env("CASETRAIL_DATA_DIR", dir.join("data"))
+        .env("CASETRAIL_DEMO_DATA", "false")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    while !ready(port) {
+        assert!(server.try_wait().unwrap().is_none(), "the server exited");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let startup = started.elapsed();
+    let (rss, hwm) = memory(&server);
+    stop(&mut server);
+    println!(
+        "| {label} | {events} | {:.1} s | {:.2} s | {:.0} | {} MiB | {} MiB |",
+        seeding.as_secs_f64(),
+        startup.as_secs_f64(),
+        events as f64 / startup.as_secs_f64(),
+        rss / 1024,
+        hwm / 1024
+    );
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Whether `GET /health/ready` answers 200.
+fn ready(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let request = "GET /health/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    let mut answer = String::new();
+    stream.write_all(request.as_bytes()).is_ok()
+        && stream.read_to_string(&mut answer).is_ok()
+        && answer.starts_with("HTTP/1.1 200")
+}
+
+/// `VmRSS` and `VmHWM` of the process, in KiB.
+fn memory(process: &Child) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", process.id())).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn stop(process: &mut Child) {
+    let _ = process.kill();
+    let _ = process.wait();
+}
+
+async fn admin_sql(admin_url: &str, sql: &str) {
+    let mut admin = PgConnection::connect(admin_url).await.unwrap();
+    sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+}
+
+/// The same server URL naming another database (keeps user, host and query string).
+fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let authority = base.find("://").map_or(0, |i| i + 3);
+    let server = base[authority..]
+        .find('/')
+        .map_or(base, |slash| &base[..authority + slash]);
+    match query {
+        Some(query) => format!("{server}/{database}?{query}"),
+        None => format!("{server}/{database}"),
+    }
+}

@@ -1,0 +1,207 @@
+//! Time travel from the store. The read models keep where each case event sits in the log, not
+//! the events themselves, so they stay small however long the log grows; what a case was at a
+//! past instant is folded again from its stored events when someone asks.
+
+use crate::{CaseRecord, ProjectorHandle, ReadModels};
+use casetrail_domain::case::CaseEvent;
+use casetrail_domain::codec::DecodeError;
+use casetrail_domain::stream::case_stream;
+use casetrail_domain::{CaseId, PartnershipSlug};
+use casetrail_store::{EventStore, RecordedEvent, StoreError};
+use chrono::{DateTime, Utc};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+/// Cases read stream by stream up to this many; beyond it the log is scanned once instead.
+const STREAM_READS: usize = 16;
+/// Events per page while scanning.
+const PAGE: usize = 2_000;
+
+/// Why past events could not be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A stored event could not be decoded.
+    #[error("event at position {position} cannot be decoded: {source}")]
+    Decode {
+        /// Its position.
+        position: u64,
+        /// Why.
+        source: DecodeError,
+    },
+    /// The store holds fewer events of a case than the read models know of.
+    #[error("the store has fewer events of case {0} than the read models")]
+    Missing(CaseId),
+}
+
+/// A case whose past must be folded again: how many of its events were known by then, and
+/// where the last of them sits.
+#[derive(Debug, Clone, Copy)]
+struct Planned {
+    case_id: CaseId,
+    known: usize,
+    first_position: u64,
+    last_position: u64,
+}
+
+/// Cases of one partnership as the facts recorded by an instant made them. Only cases with
+/// facts recorded after the instant are folded again (from the store); every other case is
+/// its current record.
+#[derive(Debug)]
+pub struct Past {
+    at: DateTime<Utc>,
+    refolded: HashMap<CaseId, CaseRecord>,
+}
+
+/// A case changed after [`Past::load`] planned what to read: load again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stale;
+
+impl Past {
+    /// Reads back what the partnership's cases (or one case) need to be seen as of `at`.
+    pub async fn load(
+        projector: &ProjectorHandle,
+        slug: &PartnershipSlug,
+        only: Option<CaseId>,
+        at: DateTime<Utc>,
+    ) -> Result<Past, HistoryError> {
+        let plan = plan(&projector.read(), slug, only, at);
+        let mut events = read_events(projector.store(), slug, &plan).await?;
+        let models = projector.read();
+        let mut refolded = HashMap::with_capacity(plan.len());
+        for planned in &plan {
+            let record = models
+                .case(slug, planned.case_id)
+                .ok_or(HistoryError::Missing(planned.case_id))?;
+            let case_events = events.remove(&planned.case_id).unwrap_or_default();
+            if let Some(then) = record.as_of_from(at, &case_events) {
+                refolded.insert(planned.case_id, then);
+            } else {
+                return Err(HistoryError::Missing(planned.case_id));
+            }
+        }
+        Ok(Past { at, refolded })
+    }
+
+    /// The instant.
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+
+    /// A case as it was at the instant: `None` if it had not been opened yet.
+    pub fn case<'a>(
+        &'a self,
+        record: &'a CaseRecord,
+    ) -> Result<Option<Cow<'a, CaseRecord>>, Stale> {
+        if !record.opened_by(self.at) {
+            Ok(None)
+        } else if record.unchanged_since(self.at) {
+            Ok(Some(Cow::Borrowed(record)))
+        } else {
+            self.refolded
+                .get(&record.case.case_id)
+                .map(|then| Some(Cow::Borrowed(then)))
+                .ok_or(Stale)
+        }
+    }
+}
+
+fn plan(
+    models: &ReadModels,
+    slug: &PartnershipSlug,
+    only: Option<CaseId>,
+    at: DateTime<Utc>,
+) -> Vec<Planned> {
+    let chosen: Box<dyn Iterator<Item = &CaseRecord>> = match only {
+        Some(case_id) => Box::new(models.case(slug, case_id).into_iter()),
+        None => Box::new(models.cases(slug)),
+    };
+    chosen
+        .filter(|r| r.opened_by(at) && !r.unchanged_since(at))
+        .filter_map(|r| {
+            let known = r.known_by(at);
+            Some(Planned {
+                case_id: r.case.case_id,
+                known,
+                first_position: r.marks.first()?.position,
+                last_position: r.marks.get(known.checked_sub(1)?)?.position,
+            })
+        })
+        .collect()
+}
+
+/// The first `known` events of each planned case, decoded in their current shape.
+async fn read_events(
+    store: &dyn EventStore,
+    slug: &PartnershipSlug,
+    plan: &[Planned],
+) -> Result<HashMap<CaseId, Vec<CaseEvent>>, HistoryError> {
+    let mut events: HashMap<CaseId, Vec<CaseEvent>> = HashMap::with_capacity(plan.len());
+    if plan.len() <= STREAM_READS {
+        for planned in plan {
+            let stream = store
+                .read_stream(&case_stream(slug, planned.case_id), 1)
+                .await?;
+            let decoded = stream
+                .iter()
+                .take(planned.known)
+                .map(decode_case_event)
+                .collect::<Result<Vec<_>, _>>()?;
+            events.insert(planned.case_id, decoded);
+        }
+        return Ok(events);
+    }
+    // Many cases: one pass over the part of the log that holds their events known by then.
+    let wanted: HashMap<String, &Planned> = plan
+        .iter()
+        .map(|p| (case_stream(slug, p.case_id), p))
+        .collect();
+    let from = plan.iter().map(|p| p.first_position).min().unwrap_or(1);
+    let to = plan.iter().map(|p| p.last_position).max().unwrap_or(0);
+    let mut after = from.saturating_sub(1);
+    while after < to {
+        let page = store.read_all(after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.position;
+        for event in page.iter().filter(|e| e.position <= to) {
+            if let Some(planned) = wanted.get(&event.stream_id) {
+                let case_events = events.entry(planned.case_id).or_default();
+                if case_events.len() < planned.known {
+                    case_events.push(decode_case_event(event)?);
+                }
+            }
+        }
+    }
+    Ok(events)
+}
+
+fn decode_case_event(event: &RecordedEvent) -> Result<CaseEvent, HistoryError> {
+    crate::review_status::decode_case_event(event).map_err(|source| HistoryError::Decode {
+        position: event.position,
+        source,
+    })
+}
+
+/// The stored events at the given positions (in increasing order), read in runs of
+/// consecutive positions: an audit trail page names a few dozen positions, mostly in runs.
+pub async fn events_at(
+    store: &dyn EventStore,
+    positions: &[u64],
+) -> Result<Vec<RecordedEvent>, StoreError> {
+    let wanted: HashSet<u64> = positions.iter().copied().collect();
+    let mut found = Vec::with_capacity(positions.len());
+    let mut rest = positions;
+    while let Some(&start) = rest.first() {
+        let run = rest
+            .windows(2)
+            .take_while(|pair| pair[1] == pair[0] + 1)
+            .count()
+            + 1;
+        let page = store.read_all(start.saturating_sub(1), run).await?;
+        found.extend(page.into_iter().filter(|e| wanted.contains(&e.position)));
+        rest = &rest[run..];
+    }
+    Ok(found)
+}

@@ -1,0 +1,153 @@
+//! What the reliability tests share: a case ready for recommendations, reads pinned to one
+//! instant, the log as the store holds it, and the operations of the served OpenAPI document.
+
+use crate::helpers::TestApp;
+use casetrail_domain::Role;
+use casetrail_store::RecordedEvent;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// An instant after every write of a test: reads `as_of` it answer what the read model holds,
+/// with deadline statuses that cannot move between two reads.
+pub fn pinned_instant() -> String {
+    (chrono::Utc::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+/// The business manager of the demo partnership.
+pub fn manager(app: &TestApp) -> String {
+    app.token("southend-council", &[Role::BusinessManager])
+}
+
+/// POSTs and insists on 2xx, saying what was refused otherwise.
+pub async fn ok(app: &TestApp, path: &str, token: &str, body: Value) -> Value {
+    let response = app.post(path, token, &body).await;
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert!(status.is_success(), "{path}: {status} {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// A safeguarding adult review, referred, decided and commissioned: it takes recommendations,
+/// pauses and resumptions, any number of times. Returns the case id.
+pub async fn commissioned_review(app: &TestApp) -> String {
+    let referrer = app.token("eput", &[Role::AgencyUser]);
+    let referral = json!({
+        "adult": {"reference": "RACE-SA-1", "given_name": "Test", "family_name": "Person",
+                  "date_of_birth": "1950-05-01", "sex": "male", "ethnicity": "White Other"},
+        "adult_died": false, "abuse_or_neglect": "known", "serious_abuse_or_neglect": true,
+        "joint_working_concern": true, "concerns": "Fictional test concerns."
+    });
+    let opened = ok(app, "/v1/cases/sar-referrals", &referrer, referral).await;
+    let case_id = opened["case_id"].as_str().unwrap().to_owned();
+    let partner = app.token("essex-police", &[Role::PartnerDecisionMaker]);
+    let decision = json!({"decision": "mandatory", "rationale": "The criteria are met."});
+    ok(
+        app,
+        &format!("/v1/cases/{case_id}/sar-decision"),
+        &partner,
+        decision,
+    )
+    .await;
+    let commission = json!({"reviewer": "Independent Reviewer", "terms_of_reference": "Test."});
+    ok(
+        app,
+        &format!("/v1/cases/{case_id}/sar-commission"),
+        &manager(app),
+        commission,
+    )
+    .await;
+    case_id
+}
+
+/// A recommendation with its own id, owned by the hospital.
+pub fn recommendation(id: uuid::Uuid) -> Value {
+    json!({"recommendation_id": id, "text": format!("Recommendation {id}"), "owner": "suhft",
+           "due_on": "2027-06-30"})
+}
+
+/// The case's detail as the read model answers it at `as_of`.
+pub async fn case_detail(app: &TestApp, case_id: &str, as_of: &str) -> Value {
+    let response = app
+        .get(&format!("/v1/cases/{case_id}?as_of={as_of}"), &manager(app))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+/// The case's events as the store holds them.
+pub async fn case_stream(app: &TestApp, case_id: &str) -> Vec<RecordedEvent> {
+    let store = casetrail_store::open(&app.db.url).await.unwrap();
+    let events = store
+        .read_stream(&format!("southend/case/{case_id}"), 1)
+        .await
+        .unwrap();
+    store.close().await;
+    events
+}
+
+/// One operation of the OpenAPI document the server serves.
+#[derive(Debug)]
+pub struct Operation {
+    pub method: reqwest::Method,
+    pub path: String,
+    pub operation_id: String,
+    /// The request body's documented example, for commands.
+    pub example: Option<Value>,
+}
+
+/// Every operation of `GET /openapi.json`, with its request example.
+pub async fn served_operations(app: &TestApp) -> Vec<Operation> {
+    let document: Value = app
+        .client
+        .get(format!("{}/openapi.json", app.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut operations = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Ok(method) = method.to_uppercase().parse::<reqwest::Method>() else {
+                continue;
+            };
+            let schema = &operation["requestBody"]["content"]["application/json"]["schema"];
+            let example = schema["$ref"].as_str().map(|reference| {
+                let name = reference.rsplit('/').next().unwrap();
+                document["components"]["schemas"][name]["example"].clone()
+            });
+            operations.push(Operation {
+                method,
+                path: path.clone(),
+                operation_id: operation["operationId"].as_str().unwrap().to_owned(),
+                example,
+            });
+        }
+    }
+    operations
+}
+
+impl Operation {
+    /// Sends the operation with its example body (none for queries).
+    pub async fn send(&self, app: &TestApp, path: &str, token: &str) -> reqwest::Response {
+        let request = app
+            .client
+            .request(self.method.clone(), format!("{}{path}", app.address))
+            .bearer_auth(token);
+        let request = match &self.example {
+            Some(body) => request.json(body),
+            None => request,
+        };
+        request.send().await.unwrap()
+    }
+}
+
+/// The status and problem code of a response.
+pub async fn answer(response: reqwest::Response) -> (StatusCode, String) {
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    (status, body["code"].as_str().unwrap_or_default().to_owned())
+}
