@@ -2,7 +2,9 @@
 //! models and answer `/health/ready`, and how much memory it holds then.
 //!
 //! `cargo bench -p casetrail-api --bench startup -- [--cases N] [--backend sqlite|postgres|both]`
-//! (default 33,000 cases, about a million events, both backends). It seeds a fresh database
+//! (default 33,000 cases, about a million events, both backends), or
+//! `-- --database-url URL` to start on a database seeded before (`casetrail seed`). It seeds a
+//! fresh database
 //! with `casetrail_seed` (50 partnerships, fixed seed), then starts the release binary on it,
 //! polls `/health/ready` until it answers 200, and reads the process's `VmRSS` and `VmHWM`
 //! from `/proc`. PostgreSQL comes from `BENCH_DATABASE_URL` or `TEST_DATABASE_URL`; the bench
@@ -32,6 +34,11 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     println!("| backend | events | seeding | start-up to ready | events/s | VmRSS | VmHWM |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
+    if let Some(url) = arg("--database-url") {
+        let dir = tempfile::tempdir().unwrap();
+        start(&runtime, "given", &url, None, dir.path());
+        return;
+    }
     if backend == "sqlite" || backend == "both" {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/casetrail.db", dir.path().display());
@@ -70,16 +77,30 @@ fn measure(
         seed: 0x00C0_FFEE,
     };
     let started = Instant::now();
-    let events = runtime.block_on(async {
+    runtime.block_on(async {
         let store = casetrail_store::open(url).await.unwrap();
-        let seeded = casetrail_seed::seed(store.as_ref(), &workload, |_| {})
+        casetrail_seed::seed(store.as_ref(), &workload, |_| {})
             .await
             .unwrap();
         store.close().await;
-        seeded.events
     });
-    let seeding = started.elapsed();
+    start(runtime, label, url, Some(started.elapsed()), dir);
+}
 
+/// Starts the server on the database and measures it.
+fn start(
+    runtime: &tokio::runtime::Runtime,
+    label: &str,
+    url: &str,
+    seeding: Option<Duration>,
+    dir: &std::path::Path,
+) {
+    let events = runtime.block_on(async {
+        let store = casetrail_store::open(url).await.unwrap();
+        let head = store.head_position().await.unwrap();
+        store.close().await;
+        head
+    });
     let port = free_port();
     let started = Instant::now();
     let mut server = Command::new(env!("CARGO_BIN_EXE_casetrail"))
@@ -100,8 +121,8 @@ fn measure(
     let (rss, hwm) = memory(&server);
     stop(&mut server);
     println!(
-        "| {label} | {events} | {:.1} s | {:.2} s | {:.0} | {} MiB | {} MiB |",
-        seeding.as_secs_f64(),
+        "| {label} | {events} | {} | {:.2} s | {:.0} | {} MiB | {} MiB |",
+        seeding.map_or("-".to_owned(), |s| format!("{:.1} s", s.as_secs_f64())),
         startup.as_secs_f64(),
         events as f64 / startup.as_secs_f64(),
         rss / 1024,

@@ -13,6 +13,7 @@ pub mod deadline;
 pub mod error;
 pub mod ids;
 pub mod partnership;
+pub mod small_map;
 pub mod stream;
 
 pub use actor::{Actor, Role};

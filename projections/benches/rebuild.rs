@@ -42,6 +42,7 @@ fn main() {
         for event in &log {
             models.apply(event).unwrap();
         }
+        models.compact();
         runs.push(started.elapsed().as_secs_f64());
     }
     let best = runs.iter().copied().fold(f64::INFINITY, f64::min);

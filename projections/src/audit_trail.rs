@@ -217,6 +217,16 @@ impl AuditTrail {
         trail.push(Some(case_id), event);
     }
 
+    /// Gives back the spare room the index grew into (after the start-up rebuild).
+    pub(crate) fn compact(&mut self) {
+        for trail in self.partnerships.values_mut() {
+            trail.marks.shrink_to_fit();
+            for (_, events) in trail.by_case.values_mut() {
+                events.shrink_to_fit();
+            }
+        }
+    }
+
     /// How many events a partnership's trail holds.
     pub fn len(&self, slug: &PartnershipSlug) -> usize {
         self.partnerships.get(slug).map_or(0, |t| t.marks.len())

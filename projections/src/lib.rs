@@ -8,5 +8,5 @@ mod review_status;
 pub mod statistics;
 
 pub use audit_trail::{AuditActor, AuditEntry, AuditPage, AuditRef, AuditTrail};
-pub use projector::{Projector, ProjectorHandle};
+pub use projector::{Projector, ProjectorHandle, StartError};
 pub use review_status::{CaseRecord, Mark, ProjectionError, ReadModels, decode_case_event};

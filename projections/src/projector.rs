@@ -2,7 +2,7 @@
 //! tailing the store, publishing the position it has reached so commands can wait for it.
 
 use crate::ReadModels;
-use casetrail_store::{EventStore, StoreError};
+use casetrail_store::{EventStore, RecordedEvent, StoreError};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -10,6 +10,17 @@ use tokio::task::JoinHandle;
 
 /// Page size for the start-up catch-up read.
 const CATCH_UP_PAGE: usize = 5_000;
+
+/// Why the read models could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The log could not be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The thread folding the log failed.
+    #[error("folding the log failed: {0}")]
+    Fold(String),
+}
 
 /// Builds and feeds the read models.
 #[derive(Debug)]
@@ -26,17 +37,25 @@ pub struct ProjectorHandle {
 
 impl Projector {
     /// Replays the whole log into fresh read models, then tails the store in the background.
-    pub async fn start(store: Arc<dyn EventStore>) -> Result<ProjectorHandle, StoreError> {
-        let mut models = ReadModels::default();
-        loop {
-            let page = store.read_all(models.position(), CATCH_UP_PAGE).await?;
-            if page.is_empty() {
-                break;
+    pub async fn start(store: Arc<dyn EventStore>) -> Result<ProjectorHandle, StartError> {
+        // Reading and parsing the rows and folding them take about as long as each other, so
+        // a thread of its own folds while this task reads the next pages: the server's runtime
+        // has one thread, and the machine two cores.
+        let (pages_tx, pages) = std::sync::mpsc::sync_channel::<Vec<RecordedEvent>>(2);
+        let fold = tokio::task::spawn_blocking(move || {
+            let mut models = ReadModels::default();
+            for page in pages {
+                for event in &page {
+                    apply_or_report(&mut models, event);
+                }
             }
-            for event in &page {
-                apply_or_report(&mut models, event);
-            }
-        }
+            models.compact();
+            models
+        });
+        let read = read_pages(store.as_ref(), &pages_tx).await;
+        drop(pages_tx);
+        let models = fold.await.map_err(|e| StartError::Fold(e.to_string()))?;
+        read?;
         let (position_tx, position) = watch::channel(models.position());
         let models = Arc::new(RwLock::new(models));
         let task = tokio::spawn(tail_forever(
@@ -50,6 +69,34 @@ impl Projector {
             position,
             task: Arc::new(task),
         })
+    }
+}
+
+/// Sends the whole log, page by page, until the end or the receiver is gone.
+async fn read_pages(
+    store: &dyn EventStore,
+    pages: &std::sync::mpsc::SyncSender<Vec<RecordedEvent>>,
+) -> Result<(), StoreError> {
+    let mut after = 0;
+    loop {
+        let page = store.read_all(after, CATCH_UP_PAGE).await?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.position;
+        // The fold thread drains the channel; a full channel waits only briefly, and a blocked
+        // send on a two-page channel is what keeps memory bounded.
+        let mut page = Some(page);
+        while let Some(next) = page.take() {
+            match pages.try_send(next) {
+                Ok(()) => {}
+                Err(std::sync::mpsc::TrySendError::Full(back)) => {
+                    page = Some(back);
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                Err(std::sync::mpsc::TrySendError::Disconnected(_)) => return Ok(()),
+            }
+        }
     }
 }
 

@@ -145,7 +145,9 @@ impl CaseRecord {
 /// One partnership's cases, by id and in the order they were opened.
 #[derive(Debug, Default, Clone)]
 struct PartnershipCases {
-    by_id: HashMap<CaseId, CaseRecord>,
+    // Boxed: a hash table keeps spare slots (up to half of them just after it grows), and a
+    // spare slot costs a pointer rather than a whole case record.
+    by_id: HashMap<CaseId, Box<CaseRecord>>,
     // Keyed by the log position of each case's first event: creation order, stable for
     // cursors whatever the ids look like (ids derived from an Idempotency-Key are not v7).
     by_opening: BTreeMap<u64, CaseId>,
@@ -266,8 +268,21 @@ impl ReadModels {
                 involved_since: Vec::new(),
             };
             note_involvement(&mut record, event.recorded_at);
-            cases.by_id.insert(case_id, record);
+            cases.by_id.insert(case_id, Box::new(record));
         }
+    }
+
+    /// Gives back the spare room vectors grew into while the log was folded: called once the
+    /// start-up rebuild is done, when every case's history has stopped growing fast.
+    pub fn compact(&mut self) {
+        for cases in self.cases.values_mut() {
+            for record in cases.by_id.values_mut() {
+                record.marks.shrink_to_fit();
+                record.involved_since.shrink_to_fit();
+            }
+            cases.by_id.shrink_to_fit();
+        }
+        self.audit.compact();
     }
 
     /// Moves past an event that could not be applied, so the log is still followed in order.
@@ -313,10 +328,11 @@ impl ReadModels {
 
     /// Every case of a partnership in opening order.
     pub fn cases(&self, slug: &PartnershipSlug) -> impl Iterator<Item = &CaseRecord> {
-        self.cases
-            .get(slug)
-            .into_iter()
-            .flat_map(|c| c.by_opening.values().filter_map(|id| c.by_id.get(id)))
+        self.cases.get(slug).into_iter().flat_map(|c| {
+            c.by_opening
+                .values()
+                .filter_map(|id| c.by_id.get(id).map(AsRef::as_ref))
+        })
     }
 
     /// The financial years in which a fact of the partnership's cases occurred, among the
@@ -345,7 +361,7 @@ impl ReadModels {
 
     /// One case of a partnership.
     pub fn case(&self, slug: &PartnershipSlug, case_id: CaseId) -> Option<&CaseRecord> {
-        self.cases.get(slug)?.by_id.get(&case_id)
+        self.cases.get(slug)?.by_id.get(&case_id).map(AsRef::as_ref)
     }
 }
 

@@ -12,9 +12,9 @@ use casetrail_domain::case::{Case, CaseKind, Origin, Stage};
 use casetrail_domain::deadline::DeadlineStatus;
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::partnership::StatutoryPartner;
+use casetrail_domain::small_map::SmallMap;
 use casetrail_projections::CaseRecord;
 use chrono::{DateTime, Utc};
-use std::collections::BTreeMap;
 
 /// A serde enum's wire name.
 pub fn enum_str<T: serde::Serialize>(value: &T) -> String {
@@ -70,7 +70,7 @@ pub fn deadline_views(
         .collect()
 }
 
-fn acts<K: ToString>(acts: &BTreeMap<K, DateTime<Utc>>) -> Vec<OrganisationActView> {
+fn acts<K: ToString + Ord>(acts: &SmallMap<K, DateTime<Utc>>) -> Vec<OrganisationActView> {
     acts.iter()
         .map(|(org, at)| OrganisationActView {
             organisation: org.to_string(),

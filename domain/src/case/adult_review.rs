@@ -8,10 +8,10 @@ use super::rapid_review::AgencyReport;
 use super::{AbuseOrNeglect, PersonProfile, SealedPersonalData};
 use crate::calendar::{end_of_day, local_date};
 use crate::deadline::{Deadline, DeadlineKind};
+use crate::small_map::SmallMap;
 use crate::{CaseId, OrgSlug};
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// An organisation asked the Safeguarding Adults Board to consider a safeguarding adult review
 /// (opens an adult case).
@@ -160,7 +160,7 @@ pub struct AdultReview {
     /// The commissioning.
     pub commissioned: Option<SarCommissioned>,
     /// Agency reports by organisation.
-    pub agency_reports: BTreeMap<OrgSlug, AgencyReport>,
+    pub agency_reports: SmallMap<OrgSlug, AgencyReport>,
     /// When the family was invited to contribute.
     pub family_invited_at: Option<DateTime<Utc>>,
     /// Pauses, in order; only the last may be open.

@@ -5,7 +5,6 @@ use super::SealedPersonalData;
 use crate::partnership::StatutoryPartner;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Whether to hold a local child safeguarding practice review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -63,7 +62,7 @@ pub struct DecisionReached {
 
 /// The decision a set of votes makes, if two agree.
 pub fn decision_of(
-    votes: &BTreeMap<StatutoryPartner, PartnerDecisionRecorded>,
+    votes: &crate::small_map::SmallMap<StatutoryPartner, PartnerDecisionRecorded>,
 ) -> Option<(ReviewDecision, Vec<StatutoryPartner>)> {
     [ReviewDecision::Lcspr, ReviewDecision::NoLcspr]
         .into_iter()

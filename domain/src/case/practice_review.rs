@@ -7,9 +7,9 @@ use super::rapid_review::Occurred;
 use crate::OrgSlug;
 use crate::calendar::{WorkingCalendar, end_of_day};
 use crate::deadline::{Deadline, DeadlineKind};
+use crate::small_map::SmallMap;
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// The national Panel's response to the rapid review.
@@ -186,7 +186,7 @@ pub struct AfterReview {
     /// The LCSPR.
     pub practice_review: Option<PracticeReview>,
     /// Recommendations by id.
-    pub recommendations: BTreeMap<Uuid, Recommendation>,
+    pub recommendations: SmallMap<Uuid, Recommendation>,
     /// The closure.
     pub closed: Option<CaseClosed>,
 }

@@ -5,9 +5,10 @@ use crate::OrgSlug;
 use crate::calendar::{WorkingCalendar, at_local_time, end_of_day};
 use crate::deadline::{Deadline, DeadlineKind};
 use crate::partnership::{ClockStart, StatutoryPartner};
+use crate::small_map::{SmallMap, SmallSet};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The business manager started the rapid review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,25 +134,25 @@ pub struct RapidReview {
     /// When the partners were notified.
     pub partners_notified_at: Option<DateTime<Utc>>,
     /// Each partner's named lead.
-    pub partner_leads: BTreeMap<StatutoryPartner, String>,
+    pub partner_leads: SmallMap<StatutoryPartner, String>,
     /// The agreed review lead.
     pub review_lead: Option<(String, OrgSlug)>,
     /// When a modified response was agreed.
     pub modified_response_at: Option<DateTime<Utc>>,
     /// Agency reports by organisation.
-    pub agency_reports: BTreeMap<OrgSlug, AgencyReport>,
+    pub agency_reports: SmallMap<OrgSlug, AgencyReport>,
     /// When reports were circulated.
     pub reports_circulated_at: Option<DateTime<Utc>>,
     /// When the meeting was held.
     pub meeting_held_at: Option<DateTime<Utc>>,
     /// Organisations present at the meeting (the annual statistics count them).
-    pub meeting_attendees: BTreeSet<OrgSlug>,
+    pub meeting_attendees: SmallSet<OrgSlug>,
     /// Drafting steps reached.
-    pub drafts: BTreeMap<DraftMilestone, DateTime<Utc>>,
+    pub drafts: SmallMap<DraftMilestone, DateTime<Utc>>,
     /// Draft comments by organisation.
-    pub draft_comments: BTreeMap<OrgSlug, DateTime<Utc>>,
+    pub draft_comments: SmallMap<OrgSlug, DateTime<Utc>>,
     /// Senior sign-offs by organisation.
-    pub senior_sign_offs: BTreeMap<OrgSlug, DateTime<Utc>>,
+    pub senior_sign_offs: SmallMap<OrgSlug, DateTime<Utc>>,
     /// The Independent Advisor's sign-off.
     pub independent_sign_off_at: Option<DateTime<Utc>>,
     /// Submission to the Panel.
@@ -166,16 +167,16 @@ impl RapidReview {
             close_of_business: event.close_of_business,
             initiated_at: event.occurred_at,
             partners_notified_at: None,
-            partner_leads: BTreeMap::new(),
+            partner_leads: SmallMap::new(),
             review_lead: None,
             modified_response_at: None,
-            agency_reports: BTreeMap::new(),
+            agency_reports: SmallMap::new(),
             reports_circulated_at: None,
             meeting_held_at: None,
-            meeting_attendees: BTreeSet::new(),
-            drafts: BTreeMap::new(),
-            draft_comments: BTreeMap::new(),
-            senior_sign_offs: BTreeMap::new(),
+            meeting_attendees: SmallSet::new(),
+            drafts: SmallMap::new(),
+            draft_comments: SmallMap::new(),
+            senior_sign_offs: SmallMap::new(),
             independent_sign_off_at: None,
             submitted_at: None,
         }

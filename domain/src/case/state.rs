@@ -11,10 +11,11 @@ use super::{
 use crate::calendar::local_date;
 use crate::deadline::{Deadline, DeadlineKind};
 use crate::partnership::{ClockStart, Partnership, StatutoryPartner};
+use crate::small_map::{SmallMap, SmallSet};
 use crate::{CaseId, OrgSlug};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Which statutory process a case follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -119,19 +120,19 @@ pub struct Case {
     /// The Panel notification, once recorded.
     pub panel_notification: Option<PanelNotification>,
     /// Organisations involved (notifier, referrer, asked for reports): who may need to know.
-    pub involved: BTreeSet<OrgSlug>,
+    pub involved: SmallSet<OrgSlug>,
     /// The rapid review, once initiated.
     pub rapid_review: Option<RapidReview>,
     /// The partners' votes.
-    pub votes: BTreeMap<StatutoryPartner, PartnerDecisionRecorded>,
+    pub votes: SmallMap<StatutoryPartner, PartnerDecisionRecorded>,
     /// The decision, once two partners agreed.
     pub decision: Option<DecisionReached>,
     /// Everything after the rapid review.
     pub after: AfterReview,
     /// The safeguarding adult review (adult cases only).
-    pub sar: Option<AdultReview>,
+    pub sar: Option<Box<AdultReview>>,
     /// The domestic homicide review (domestic homicide cases only).
-    pub dhr: Option<HomicideReview>,
+    pub dhr: Option<Box<HomicideReview>>,
     /// The latest `occurred_at` of any fact of the case: a closure is never dated before it.
     pub last_fact_at: DateTime<Utc>,
 }
@@ -198,13 +199,13 @@ impl Case {
             opened_at,
             origin,
             panel_notification: None,
-            involved: BTreeSet::from([by]),
+            involved: SmallSet::from([by]),
             rapid_review: None,
-            votes: BTreeMap::new(),
+            votes: SmallMap::new(),
             decision: None,
             after: AfterReview::default(),
-            sar: (kind == CaseKind::Adult).then(AdultReview::default),
-            dhr: (kind == CaseKind::DomesticHomicide).then(HomicideReview::default),
+            sar: (kind == CaseKind::Adult).then(Box::default),
+            dhr: (kind == CaseKind::DomesticHomicide).then(Box::default),
         }
     }
 

@@ -117,7 +117,7 @@ pub(super) fn refer(
 }
 
 fn sar(case: &Case) -> Result<&AdultReview, DomainError> {
-    case.sar.as_ref().ok_or_else(|| {
+    case.sar.as_deref().ok_or_else(|| {
         DomainError::conflict(
             "case.wrong_kind",
             "safeguarding adult reviews are for adult cases",

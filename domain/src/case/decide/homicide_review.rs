@@ -96,7 +96,7 @@ pub(super) fn notify(
 }
 
 fn dhr(case: &Case) -> Result<&HomicideReview, DomainError> {
-    case.dhr.as_ref().ok_or_else(|| {
+    case.dhr.as_deref().ok_or_else(|| {
         DomainError::conflict(
             "case.wrong_kind",
             "domestic homicide reviews are for domestic homicide cases",

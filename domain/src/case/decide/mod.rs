@@ -293,7 +293,7 @@ fn check_text(field: &str, value: &str, max: usize) -> Result<(), DomainError> {
 /// SubmitAgencyReport once the review it belongs to is found: the same rules for a rapid
 /// review and a safeguarding adult review. Only the agency asked, for itself, once.
 fn submit_requested_report(
-    reports: &std::collections::BTreeMap<OrgSlug, super::rapid_review::AgencyReport>,
+    reports: &crate::small_map::SmallMap<OrgSlug, super::rapid_review::AgencyReport>,
     cmd: &super::commands::SubmitAgencyReport,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {

@@ -14,9 +14,10 @@ use crate::case::rapid_review::{
 };
 use crate::case::{Case, CaseEvent, CaseKind};
 use crate::partnership::StatutoryPartner;
+use crate::small_map::SmallMap;
 use crate::{DomainError, OrgSlug, Role};
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 type Decided = Result<Vec<CaseEvent>, DomainError>;
 
@@ -306,7 +307,7 @@ pub(super) fn record_draft_milestone(
 /// where it is kept, and how a second recording is refused.
 struct TeamAct {
     needs: DraftMilestone,
-    recorded: fn(&RapidReview) -> &BTreeMap<OrgSlug, DateTime<Utc>>,
+    recorded: fn(&RapidReview) -> &SmallMap<OrgSlug, DateTime<Utc>>,
     already_code: &'static str,
     already_message: &'static str,
 }
