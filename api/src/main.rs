@@ -9,6 +9,12 @@ use casetrail_domain::{OrgSlug, PartnershipSlug, Role};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+/// mimalloc rather than glibc's allocator: rebuilding the read models allocates millions of
+/// small values on one thread and frees them on another, which glibc's allocator serves slowly
+/// and leaves fragmented (BENCHMARKS.md, "Start-up").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Casetrail: event-sourced safeguarding case reviews.
 #[derive(Debug, Parser)]
 #[command(version, about)]
