@@ -18,12 +18,17 @@ use uuid::Uuid;
 #[async_trait]
 pub trait DataKeyStore: Send + Sync + std::fmt::Debug {
     /// Stores a new key. Storing the same id again is a no-op (retries are safe).
+    ///
+    /// The key is durable once the event that uses it is: it is committed in the same log
+    /// (SQLite's WAL, PostgreSQL's WAL) before the event's append, which flushes the log up to
+    /// and including it. So it is committed without a flush of its own; a key whose event
+    /// never came is harmless. Call it before appending the events that use the key.
     async fn put(&self, key_id: Uuid, key: &[u8; 32]) -> Result<(), StoreError>;
 
     /// The key, or `None` if it never existed or has been erased.
     async fn get(&self, key_id: Uuid) -> Result<Option<[u8; 32]>, StoreError>;
 
-    /// Erases a key for ever; returns whether a key was there to erase.
+    /// Erases a key for ever, durably before it returns; returns whether a key was there.
     async fn erase(&self, key_id: Uuid) -> Result<bool, StoreError>;
 }
 
@@ -37,15 +42,20 @@ pub async fn open_data_keys(database_url: &str) -> Result<Arc<dyn DataKeyStore>,
             .await?;
         Ok(Arc::new(PostgresDataKeys { pool }))
     } else if database_url.starts_with("sqlite:") {
-        // Full fsync as for events: a key must be durable before the event that needs it is.
-        let options = SqliteConnectOptions::from_str(database_url)?
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
+        let options =
+            SqliteConnectOptions::from_str(database_url)?.busy_timeout(Duration::from_secs(10));
+        // New keys: committed to the WAL without an fsync of their own (see `put`); the
+        // event store's next commit, with synchronous = FULL, flushes them with its events.
+        let puts = SqlitePoolOptions::new()
             .max_connections(2)
-            .connect_with(options)
+            .connect_with(options.clone().synchronous(SqliteSynchronous::Normal))
             .await?;
-        Ok(Arc::new(SqliteDataKeys { pool }))
+        // Erasures: no event follows to flush them, so they are flushed themselves.
+        let erasures = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.synchronous(SqliteSynchronous::Full))
+            .await?;
+        Ok(Arc::new(SqliteDataKeys { puts, erasures }))
     } else {
         Err(StoreError::UnsupportedUrl)
     }
@@ -58,7 +68,8 @@ fn to_key(bytes: Option<Vec<u8>>) -> Option<[u8; 32]> {
 /// Data keys in SQLite.
 #[derive(Debug)]
 pub struct SqliteDataKeys {
-    pool: SqlitePool,
+    puts: SqlitePool,
+    erasures: SqlitePool,
 }
 
 #[async_trait]
@@ -71,7 +82,7 @@ impl DataKeyStore for SqliteDataKeys {
         .bind(key_id.to_string())
         .bind(key.as_slice())
         .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true))
-        .execute(&self.pool)
+        .execute(&self.puts)
         .await?;
         Ok(())
     }
@@ -79,7 +90,7 @@ impl DataKeyStore for SqliteDataKeys {
     async fn get(&self, key_id: Uuid) -> Result<Option<[u8; 32]>, StoreError> {
         let row = sqlx::query("SELECT key FROM data_keys WHERE key_id = ?")
             .bind(key_id.to_string())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.puts)
             .await?;
         Ok(to_key(row.and_then(|r| r.try_get("key").ok())))
     }
@@ -90,7 +101,7 @@ impl DataKeyStore for SqliteDataKeys {
         )
         .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true))
         .bind(key_id.to_string())
-        .execute(&self.pool)
+        .execute(&self.erasures)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -105,13 +116,20 @@ pub struct PostgresDataKeys {
 #[async_trait]
 impl DataKeyStore for PostgresDataKeys {
     async fn put(&self, key_id: Uuid, key: &[u8; 32]) -> Result<(), StoreError> {
+        // Committed without waiting for the WAL flush (see the trait): the event append's
+        // synchronous commit flushes the WAL past this commit record.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET LOCAL synchronous_commit = off")
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO data_keys (key_id, key) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING",
         )
         .bind(key_id)
         .bind(key.as_slice())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
