@@ -1,14 +1,19 @@
 //! Store appends against raw single-row insert transactions, on the same database.
 //!
 //! `cargo bench -p casetrail-store --bench append -- [--backend sqlite|postgres|both]
-//! [--seconds S] [--writers 1,8,32]`. PostgreSQL comes from `BENCH_DATABASE_URL` or `TEST_DATABASE_URL`; the bench
-//! creates a fresh database there and drops it afterwards.
+//! [--seconds S] [--writers 1,8,32] [--raw-single-statement]`. PostgreSQL comes from
+//! `BENCH_DATABASE_URL` or `TEST_DATABASE_URL`; the bench creates a fresh database there and
+//! drops it afterwards.
 //!
 //! For 1, 8 and 32 concurrent writers, each appending one ~500-byte event to its own stream,
 //! it measures the store (serialized appends, hash chain, group commit) and a baseline: the same
 //! row inserted into a table of the same schema, one transaction per row, from a pool of as
 //! many connections, with no lock and no chain. Group commit is what lets the serialized store
 //! keep up with the unserialized baseline.
+//!
+//! `--raw-single-statement` sends each raw insert as one statement outside any transaction
+//! block (its own transaction, one round trip) instead of BEGIN, INSERT, COMMIT: the same row,
+//! the same durability, the fastest a single-row insert transaction can be sent.
 
 #![allow(clippy::unwrap_used)]
 
@@ -24,9 +29,11 @@ use casetrail_store::{
 };
 use chrono::{SecondsFormat, SubsecRound, Utc};
 use serde_json::{Value, json};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{AssertSqlSafe, Connection, PgConnection, PgPool, SqlitePool};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, Connection, PgConnection, PgPool, Postgres, Sqlite, SqlitePool};
 use uuid::Uuid;
 
 type Op =
@@ -63,11 +70,11 @@ async fn main() {
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for backend in settings.backends {
         match backend {
-            Backend::Sqlite => bench_sqlite(&settings.writers, duration).await,
+            Backend::Sqlite => bench_sqlite(&settings.writers, duration, settings.raw).await,
             Backend::Postgres => match std::env::var("BENCH_DATABASE_URL")
                 .or_else(|_| std::env::var("TEST_DATABASE_URL"))
             {
-                Ok(url) => bench_postgres(&url, &settings.writers, duration).await,
+                Ok(url) => bench_postgres(&url, &settings.writers, duration, settings.raw).await,
                 Err(_) => {
                     eprintln!("note: set BENCH_DATABASE_URL or TEST_DATABASE_URL for PostgreSQL")
                 }
@@ -80,12 +87,23 @@ struct Settings {
     backends: Vec<Backend>,
     seconds: f64,
     writers: Vec<usize>,
+    raw: Raw,
+}
+
+/// How a raw insert is sent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Raw {
+    /// BEGIN (IMMEDIATE on SQLite), INSERT, COMMIT.
+    Transaction,
+    /// INSERT alone, which is its own transaction.
+    SingleStatement,
 }
 
 fn parse_args() -> Settings {
     let mut backends = vec![Backend::Sqlite, Backend::Postgres];
     let mut seconds = 5.0;
     let mut writers = vec![1, 8, 32];
+    let mut raw = Raw::Transaction;
     let mut args = std::env::args().skip(1);
     // Anything else (cargo passes `--bench`) is ignored.
     while let Some(arg) = args.next() {
@@ -105,6 +123,7 @@ fn parse_args() -> Settings {
                     .map(|n| n.trim().parse().expect("--writers 1,8,32"))
                     .collect()
             }
+            "--raw-single-statement" => raw = Raw::SingleStatement,
             "--seconds" => {
                 seconds = args
                     .next()
@@ -118,6 +137,7 @@ fn parse_args() -> Settings {
         backends,
         seconds,
         writers,
+        raw,
     }
 }
 
@@ -140,7 +160,7 @@ fn payload() -> (Value, Value) {
     (data, metadata)
 }
 
-async fn bench_sqlite(concurrency: &[usize], duration: Duration) {
+async fn bench_sqlite(concurrency: &[usize], duration: Duration, raw: Raw) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/bench.db", dir.path().display());
     let store: Arc<dyn EventStore> = Arc::new(sqlite::SqliteEventStore::open(&url).await.unwrap());
@@ -168,7 +188,12 @@ async fn bench_sqlite(concurrency: &[usize], duration: Duration) {
             .await
             .unwrap();
         warm(&pool, writers).await;
-        let op = sqlite_raw_op(pool.clone(), next_position.clone(), writers);
+        let op = match raw {
+            Raw::Transaction => sqlite_raw_op(pool.clone(), next_position.clone(), writers),
+            Raw::SingleStatement => {
+                sqlite_raw_statement_op(pool.clone(), next_position.clone(), writers)
+            }
+        };
         let measured_raw = measure(writers, duration, op).await;
         pool.close().await;
         report("SQLite", writers, &measured_store, &measured_raw);
@@ -176,7 +201,7 @@ async fn bench_sqlite(concurrency: &[usize], duration: Duration) {
     store.close().await;
 }
 
-async fn bench_postgres(admin_url: &str, concurrency: &[usize], duration: Duration) {
+async fn bench_postgres(admin_url: &str, concurrency: &[usize], duration: Duration, raw: Raw) {
     let name = format!("casetrail_bench_{}", Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(admin_url).await.unwrap();
     sqlx::raw_sql(AssertSqlSafe(format!(r#"CREATE DATABASE "{name}""#)))
@@ -210,7 +235,12 @@ async fn bench_postgres(admin_url: &str, concurrency: &[usize], duration: Durati
             .await
             .unwrap();
         warm(&pool, writers).await;
-        let op = postgres_raw_op(pool.clone(), next_position.clone(), writers);
+        let op = match raw {
+            Raw::Transaction => postgres_raw_op(pool.clone(), next_position.clone(), writers),
+            Raw::SingleStatement => {
+                postgres_raw_statement_op(pool.clone(), next_position.clone(), writers)
+            }
+        };
         let measured_raw = measure(writers, duration, op).await;
         pool.close().await;
         report("PostgreSQL", writers, &measured_store, &measured_raw);
@@ -321,29 +351,54 @@ fn sqlite_raw_op(pool: SqlitePool, next_position: Arc<AtomicU64>, writers: usize
                 .begin_with("BEGIN IMMEDIATE")
                 .await
                 .map_err(|e| e.to_string())?;
-            let row = rows(task);
-            sqlx::query(
-                "INSERT INTO bench_raw (position, stream_id, stream_version, event_id, event_type, \
-                 schema_version, data, metadata, recorded_at, prev_hash, hash) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(row.position)
-            .bind(row.stream_id)
-            .bind(row.stream_version)
-            .bind(Uuid::new_v4().to_string())
-            .bind("AgencyReportReceived")
-            .bind(1_i32)
-            .bind(data)
-            .bind(metadata)
-            .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true))
-            .bind(&[7_u8; 32][..])
-            .bind(&[9_u8; 32][..])
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| e.to_string())?;
+            sqlite_insert(rows(task), data, metadata)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| e.to_string())?;
             tx.commit().await.map_err(|e| e.to_string())
         })
     })
+}
+
+/// As [`sqlite_raw_op`], each insert alone: a statement outside BEGIN is its own transaction.
+fn sqlite_raw_statement_op(pool: SqlitePool, next_position: Arc<AtomicU64>, writers: usize) -> Op {
+    let (data, metadata) = payload();
+    let (data, metadata) = (canonical_json(&data), canonical_json(&metadata));
+    let rows = Arc::new(raw_rows(next_position, writers));
+    Arc::new(move |task| {
+        let (pool, data, metadata, rows) =
+            (pool.clone(), data.clone(), metadata.clone(), rows.clone());
+        Box::pin(async move {
+            sqlite_insert(rows(task), data, metadata)
+                .execute(&pool)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })
+    })
+}
+
+fn sqlite_insert(
+    row: RawRow,
+    data: String,
+    metadata: String,
+) -> sqlx::query::Query<'static, Sqlite, SqliteArguments> {
+    sqlx::query(
+        "INSERT INTO bench_raw (position, stream_id, stream_version, event_id, event_type, \
+         schema_version, data, metadata, recorded_at, prev_hash, hash) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(row.position)
+    .bind(row.stream_id)
+    .bind(row.stream_version)
+    .bind(Uuid::new_v4().to_string())
+    .bind("AgencyReportReceived")
+    .bind(1_i32)
+    .bind(data)
+    .bind(metadata)
+    .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true))
+    .bind(&[7_u8; 32][..])
+    .bind(&[9_u8; 32][..])
 }
 
 fn postgres_raw_op(pool: PgPool, next_position: Arc<AtomicU64>, writers: usize) -> Op {
@@ -354,29 +409,53 @@ fn postgres_raw_op(pool: PgPool, next_position: Arc<AtomicU64>, writers: usize) 
             (pool.clone(), data.clone(), metadata.clone(), rows.clone());
         Box::pin(async move {
             let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
-            let row = rows(task);
-            sqlx::query(
-                "INSERT INTO bench_raw (position, stream_id, stream_version, event_id, event_type, \
-                 schema_version, data, metadata, recorded_at, prev_hash, hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(row.position)
-            .bind(row.stream_id)
-            .bind(row.stream_version)
-            .bind(Uuid::new_v4())
-            .bind("AgencyReportReceived")
-            .bind(1_i32)
-            .bind(data)
-            .bind(metadata)
-            .bind(Utc::now().trunc_subsecs(6))
-            .bind(&[7_u8; 32][..])
-            .bind(&[9_u8; 32][..])
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| e.to_string())?;
+            postgres_insert(rows(task), data, metadata)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| e.to_string())?;
             tx.commit().await.map_err(|e| e.to_string())
         })
     })
+}
+
+/// As [`postgres_raw_op`], each insert alone: a statement outside BEGIN is its own transaction.
+fn postgres_raw_statement_op(pool: PgPool, next_position: Arc<AtomicU64>, writers: usize) -> Op {
+    let (data, metadata) = payload();
+    let rows = Arc::new(raw_rows(next_position, writers));
+    Arc::new(move |task| {
+        let (pool, data, metadata, rows) =
+            (pool.clone(), data.clone(), metadata.clone(), rows.clone());
+        Box::pin(async move {
+            postgres_insert(rows(task), data, metadata)
+                .execute(&pool)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })
+    })
+}
+
+fn postgres_insert(
+    row: RawRow,
+    data: Value,
+    metadata: Value,
+) -> sqlx::query::Query<'static, Postgres, PgArguments> {
+    sqlx::query(
+        "INSERT INTO bench_raw (position, stream_id, stream_version, event_id, event_type, \
+         schema_version, data, metadata, recorded_at, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(row.position)
+    .bind(row.stream_id)
+    .bind(row.stream_version)
+    .bind(Uuid::new_v4())
+    .bind("AgencyReportReceived")
+    .bind(1_i32)
+    .bind(data)
+    .bind(metadata)
+    .bind(Utc::now().trunc_subsecs(6))
+    .bind(&[7_u8; 32][..])
+    .bind(&[9_u8; 32][..])
 }
 
 /// Runs `op` from `writers` tasks for `duration` and collects throughput and latencies.

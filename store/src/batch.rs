@@ -9,9 +9,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::hash::{hash_canonical, recorded_at_text};
 use crate::{
     AppendRequest, AppendResult, ExpectedVersion, RecordedEvent, StoreError, canonical_json,
-    event_hash,
 };
 
 /// What the database holds that a batch depends on, read inside the batch's transaction.
@@ -55,16 +55,71 @@ pub(crate) struct StoredEvent {
 #[derive(Debug)]
 pub(crate) struct Plan {
     /// Rows to insert, in position order.
-    pub rows: Vec<RecordedEvent>,
+    pub rows: Vec<NewRow>,
     /// The answer for each request, in request order.
     pub outcomes: Vec<Result<AppendResult, StoreError>>,
+    /// The end of the chain once the rows are committed.
+    pub head: Option<Head>,
+    /// Every stream of the batch and its version once the rows are committed (0: no stream).
+    pub versions: HashMap<String, u64>,
 }
 
 impl Plan {
     /// The log's last position once the rows are committed, if the batch writes anything.
     pub fn new_head(&self) -> Option<u64> {
-        self.rows.last().map(|row| row.position)
+        self.rows.last().map(|row| row.event.position)
     }
+}
+
+/// A row to insert: the event as it will be stored, with the canonical JSON of its payload and
+/// metadata, which its hash covers and which SQLite stores as they are.
+#[derive(Debug)]
+pub(crate) struct NewRow {
+    /// The event.
+    pub event: RecordedEvent,
+    /// `canonical_json(&event.data)`.
+    pub data_json: String,
+    /// `canonical_json(&event.metadata)`.
+    pub metadata_json: String,
+}
+
+/// What a plan took for granted about the database. A batch planned on the writer's cache is
+/// committed only if, under the append lock, the database still holds this; see
+/// [`crate::writer::Backend::append_if_unchanged`].
+#[derive(Debug, Default)]
+pub(crate) struct Basis {
+    /// The end of the chain the rows extend (`None`: the log is empty). While the log still
+    /// ends there nobody has appended, so every version learned up to it still holds.
+    pub head: Option<Head>,
+    /// Streams whose version was guessed rather than learned, with the guess (0: new).
+    pub guessed: Vec<(String, u64)>,
+    /// The batch's event ids that the plan took to be new.
+    pub new_ids: Vec<Uuid>,
+}
+
+impl Basis {
+    /// What planning `requests` on `snapshot` takes for granted, when every version in it was
+    /// read at its head, so none is guessed.
+    pub fn read(snapshot: &Snapshot, requests: &[AppendRequest]) -> Self {
+        Self {
+            head: snapshot.head,
+            guessed: Vec::new(),
+            new_ids: new_ids(requests, &snapshot.stored),
+        }
+    }
+}
+
+/// The event ids of `requests` that are not among `stored`.
+pub(crate) fn new_ids(
+    requests: &[AppendRequest],
+    stored: &HashMap<Uuid, StoredEvent>,
+) -> Vec<Uuid> {
+    requests
+        .iter()
+        .flat_map(|request| &request.events)
+        .map(|event| event.event_id)
+        .filter(|id| !stored.contains_key(id))
+        .collect()
 }
 
 /// Checks a request on its own, before it is queued: these failures need no database.
@@ -122,12 +177,14 @@ pub(crate) fn plan(requests: &[AppendRequest], snapshot: Snapshot, now: DateTime
         mut versions,
         mut stored,
     } = snapshot;
+    // The log's time never runs backwards, even when the clock is stepped back, so that
+    // ordering by recorded_at agrees with ordering by position.
+    let recorded_at = head.map_or(now, |h| now.max(h.recorded_at));
     let mut chain = Chain {
         position: head.map_or(0, |h| h.position),
         prev_hash: head.map_or(crate::GENESIS_HASH, |h| h.hash),
-        // The log's time never runs backwards, even when the clock is stepped back, so that
-        // ordering by recorded_at agrees with ordering by position.
-        recorded_at: head.map_or(now, |h| now.max(h.recorded_at)),
+        recorded_at,
+        recorded_at_text: recorded_at_text(recorded_at),
         rows: Vec::new(),
     };
     let mut outcomes = Vec::with_capacity(requests.len());
@@ -141,10 +198,24 @@ pub(crate) fn plan(requests: &[AppendRequest], snapshot: Snapshot, now: DateTime
                 result
             }
         }));
+        // The snapshot covers every stream of the batch, so a stream it lacks has no events.
+        if !versions.contains_key(&request.stream_id) {
+            versions.insert(request.stream_id.clone(), 0);
+        }
     }
+    let head = match chain.rows.last() {
+        Some(last) => Some(Head {
+            position: last.event.position,
+            hash: last.event.hash,
+            recorded_at: last.event.recorded_at,
+        }),
+        None => head,
+    };
     Plan {
         rows: chain.rows,
         outcomes,
+        head,
+        versions,
     }
 }
 
@@ -153,7 +224,9 @@ struct Chain {
     position: u64,
     prev_hash: [u8; 32],
     recorded_at: DateTime<Utc>,
-    rows: Vec<RecordedEvent>,
+    /// `recorded_at` as the hash covers it, the same for every row of the batch.
+    recorded_at_text: String,
+    rows: Vec<NewRow>,
 }
 
 impl Chain {
@@ -169,7 +242,9 @@ impl Chain {
         for event in &request.events {
             self.position += 1;
             stream_version += 1;
-            let hash = event_hash(
+            let data_json = canonical_json(&event.data);
+            let metadata_json = canonical_json(&event.metadata);
+            let hash = hash_canonical(
                 &self.prev_hash,
                 self.position,
                 &request.stream_id,
@@ -177,9 +252,9 @@ impl Chain {
                 event.event_id,
                 &event.event_type,
                 event.schema_version,
-                &event.data,
-                &event.metadata,
-                self.recorded_at,
+                &data_json,
+                &metadata_json,
+                &self.recorded_at_text,
             );
             // Later requests of the same batch must see these ids as stored, exactly as they
             // would if they came in the next batch.
@@ -190,10 +265,10 @@ impl Chain {
                     stream_id: request.stream_id.clone(),
                     stream_version,
                     event_type: event.event_type.clone(),
-                    data: canonical_json(&event.data),
+                    data: data_json.clone(),
                 },
             );
-            self.rows.push(RecordedEvent {
+            let event = RecordedEvent {
                 position: self.position,
                 stream_id: request.stream_id.clone(),
                 stream_version,
@@ -205,6 +280,11 @@ impl Chain {
                 recorded_at: self.recorded_at,
                 prev_hash: self.prev_hash,
                 hash,
+            };
+            self.rows.push(NewRow {
+                event,
+                data_json,
+                metadata_json,
             });
             self.prev_hash = hash;
         }
@@ -338,7 +418,7 @@ mod tests {
             plan.outcomes[4],
             Err(StoreError::IdempotencyMismatch)
         ));
-        assert_eq!(plan.rows[1].prev_hash, plan.rows[0].hash);
+        assert_eq!(plan.rows[1].event.prev_hash, plan.rows[0].event.hash);
     }
 
     #[test]

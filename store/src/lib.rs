@@ -16,6 +16,7 @@
 
 pub mod access_log;
 mod batch;
+mod cache;
 mod data_keys;
 mod error;
 mod export;

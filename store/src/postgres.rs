@@ -1,27 +1,27 @@
 //! The PostgreSQL backend, which several replicas can share.
 //!
-//! Each batch transaction takes one transaction-scoped advisory lock and reads the chain head
-//! after taking it, so writers in different processes take turns and extend one chain. The
-//! lock is released only once the commit is visible, so positions also become visible in
-//! order. Commits are announced with NOTIFY; every process listens, and polls as a fallback.
+//! Each batch transaction takes one transaction-scoped advisory lock and checks or reads the
+//! chain head after taking it, so writers in different processes take turns and extend one
+//! chain (see [`append`]). The lock is released only once the commit is visible, so positions
+//! also become visible in order. Commits are announced with NOTIFY; every process listens, and
+//! polls as a fallback.
 
-use std::collections::HashMap;
+mod append;
+
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
-use sqlx::{ConnectOptions, Connection, PgConnection, Postgres, QueryBuilder};
 use tokio::sync::watch;
 use tokio::task::AbortHandle;
 use uuid::Uuid;
 
-use crate::batch::{self, Head, Plan, Snapshot, StoredEvent};
-use crate::row::{self, COLUMNS_PER_ROW, bound, column, event_columns, signed, unsigned};
-use crate::writer::{Backend, Writer, advance};
-use crate::{AppendRequest, AppendResult, EventStore, RecordedEvent, StoreError, canonical_json};
+use crate::row::{self, bound, column, event_columns, unsigned};
+use crate::writer::{Writer, advance};
+use crate::{AppendRequest, AppendResult, EventStore, RecordedEvent, StoreError};
+use append::PgWriter;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
@@ -40,9 +40,6 @@ const RECONNECT_DELAY: Duration = Duration::from_secs(1);
 
 /// Readers at once.
 const READ_CONNECTIONS: u32 = 8;
-
-/// Rows per INSERT: well under PostgreSQL's 65,535 bind parameters.
-const ROWS_PER_INSERT: usize = 2_000;
 
 /// The event store on a PostgreSQL database.
 #[derive(Debug)]
@@ -69,13 +66,7 @@ impl PostgresEventStore {
         // sqlx takes its own advisory lock while migrating, so replicas may start together.
         MIGRATOR.run(&pool).await?;
         let head = Arc::new(watch::channel(max_position(&pool).await?).0);
-        let writer = Writer::spawn(
-            PgWriter {
-                options,
-                connection: None,
-            },
-            head.clone(),
-        );
+        let writer = Writer::spawn(PgWriter::new(options), head.clone());
         let followers = vec![
             tokio::spawn(follow_notifications(url.to_owned(), head.clone())).abort_handle(),
             tokio::spawn(poll_head(pool.clone(), head.clone())).abort_handle(),
@@ -209,154 +200,6 @@ async fn poll_head(pool: PgPool, head: Arc<watch::Sender<u64>>) {
             Err(error) => tracing::debug!(%error, "event store head poll failed"),
         }
     }
-}
-
-/// The writer task's side: its own connection, reopened after a failure.
-struct PgWriter {
-    options: PgConnectOptions,
-    connection: Option<PgConnection>,
-}
-
-#[async_trait]
-impl Backend for PgWriter {
-    async fn write_batch(
-        &mut self,
-        requests: &[AppendRequest],
-        now: DateTime<Utc>,
-    ) -> Result<Plan, StoreError> {
-        if self.connection.is_none() {
-            self.connection = Some(self.options.connect().await?);
-        }
-        let connection = self.connection.as_mut().ok_or(StoreError::Closed)?;
-        let mut tx = connection.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(APPEND_LOCK)
-            .execute(&mut *tx)
-            .await?;
-        // Read only after the lock: under READ COMMITTED each statement sees every commit made
-        // before it started, including other replicas' batches.
-        let snapshot = Snapshot {
-            head: read_head(&mut tx).await?,
-            versions: stream_versions(&mut tx, requests).await?,
-            stored: stored_events(&mut tx, requests).await?,
-        };
-        let plan = batch::plan(requests, snapshot, now);
-        for rows in plan.rows.chunks(ROWS_PER_INSERT) {
-            insert(&mut tx, rows).await?;
-        }
-        if let Some(position) = plan.new_head() {
-            // Delivered to listeners only when the transaction commits.
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(CHANNEL)
-                .bind(position.to_string())
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(plan)
-    }
-
-    fn reset(&mut self) {
-        self.connection = None;
-    }
-
-    async fn shutdown(&mut self) {
-        if let Some(connection) = self.connection.take() {
-            let _ = connection.close().await;
-        }
-    }
-}
-
-async fn read_head(tx: &mut PgConnection) -> Result<Option<Head>, StoreError> {
-    let sql = "SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1";
-    let Some(found) = sqlx::query(sql).fetch_optional(&mut *tx).await? else {
-        return Ok(None);
-    };
-    let position = unsigned(column(&found, "position", 0)?, 0, "position")?;
-    let hash: Vec<u8> = column(&found, "hash", position)?;
-    Ok(Some(Head {
-        position,
-        hash: row::hash(&hash, position, "hash")?,
-        recorded_at: column(&found, "recorded_at", position)?,
-    }))
-}
-
-async fn stream_versions(
-    tx: &mut PgConnection,
-    requests: &[AppendRequest],
-) -> Result<HashMap<String, u64>, StoreError> {
-    let mut streams: Vec<&str> = requests.iter().map(|r| r.stream_id.as_str()).collect();
-    streams.sort_unstable();
-    streams.dedup();
-    // One backward index probe per stream: MAX(..) GROUP BY would read whole streams.
-    let sql = "SELECT s.stream_id, (SELECT e.stream_version FROM events e \
-               WHERE e.stream_id = s.stream_id ORDER BY e.stream_version DESC LIMIT 1) AS version \
-               FROM unnest($1::text[]) AS s(stream_id)";
-    let mut versions = HashMap::new();
-    for found in sqlx::query(sql).bind(streams).fetch_all(&mut *tx).await? {
-        if let Some(version) = column::<_, Option<i64>>(&found, "version", 0)? {
-            let version = unsigned(version, 0, "stream_version")?;
-            versions.insert(column(&found, "stream_id", 0)?, version);
-        }
-    }
-    Ok(versions)
-}
-
-async fn stored_events(
-    tx: &mut PgConnection,
-    requests: &[AppendRequest],
-) -> Result<HashMap<Uuid, StoredEvent>, StoreError> {
-    let ids: Vec<Uuid> = requests
-        .iter()
-        .flat_map(|r| &r.events)
-        .map(|e| e.event_id)
-        .collect();
-    let sql = "SELECT position, stream_id, stream_version, event_id, event_type, data \
-               FROM events WHERE event_id = ANY($1)";
-    let mut stored = HashMap::new();
-    for found in sqlx::query(sql).bind(ids).fetch_all(&mut *tx).await? {
-        let position = unsigned(column(&found, "position", 0)?, 0, "position")?;
-        let stream_version = column(&found, "stream_version", position)?;
-        let data: serde_json::Value = column(&found, "data", position)?;
-        let event = StoredEvent {
-            position,
-            stream_id: column(&found, "stream_id", position)?,
-            stream_version: unsigned(stream_version, position, "stream_version")?,
-            event_type: column(&found, "event_type", position)?,
-            data: canonical_json(&data),
-        };
-        stored.insert(column(&found, "event_id", position)?, event);
-    }
-    Ok(stored)
-}
-
-async fn insert(tx: &mut PgConnection, rows: &[RecordedEvent]) -> Result<(), StoreError> {
-    debug_assert!(rows.len() * COLUMNS_PER_ROW < 65_535);
-    let mut query =
-        QueryBuilder::<Postgres>::new(concat!("INSERT INTO events (", event_columns!(), ") "));
-    let mut values = Vec::with_capacity(rows.len());
-    for event in rows {
-        values.push((
-            signed(event.position)?,
-            signed(event.stream_version)?,
-            event,
-        ));
-    }
-    query.push_values(values, |mut row, (position, stream_version, event)| {
-        row.push_bind(position)
-            .push_bind(event.stream_id.as_str())
-            .push_bind(stream_version)
-            .push_bind(event.event_id)
-            .push_bind(event.event_type.as_str())
-            .push_bind(event.schema_version)
-            .push_bind(&event.data)
-            .push_bind(&event.metadata)
-            .push_bind(event.recorded_at)
-            .push_bind(&event.prev_hash[..])
-            .push_bind(&event.hash[..]);
-    });
-    query.build().execute(&mut *tx).await?;
-    Ok(())
 }
 
 /// Turns a row into an event; anything unreadable is reported as corrupt, never a panic.

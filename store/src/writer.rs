@@ -5,6 +5,11 @@
 //! appends on a channel; the writer takes everything queued, decides each append
 //! ([`crate::batch::plan`]), writes all accepted rows in one transaction, commits once, and only
 //! then answers each caller. Nothing is acknowledged before its commit is durable.
+//!
+//! A batch costs one statement when the writer's [`Cache`] is current: it is planned on what
+//! the writer knows, and the backend checks that knowledge under the append lock while it
+//! inserts. Otherwise (another process appended, an id is already stored, a stream the cache
+//! does not know) the batch is read and planned again under the lock.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -13,7 +18,8 @@ use chrono::{DateTime, SubsecRound, Utc};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use crate::batch::{self, Plan};
+use crate::batch::{self, Basis, NewRow, Plan};
+use crate::cache::Cache;
 use crate::{AppendRequest, AppendResult, StoreError};
 
 /// The most appends committed in one transaction: bounds the transaction's size and latency.
@@ -28,10 +34,20 @@ type Job = (AppendRequest, Reply);
 /// What a backend does for one batch, on the writer's own connection.
 #[async_trait]
 pub(crate) trait Backend: Send + 'static {
+    /// In one transaction, under the append lock: if the database still holds `basis` (the
+    /// chain ends at its head, its guessed streams are at the guessed versions, none of its
+    /// new ids is stored), inserts `rows` and commits. `Ok(false)` when it does not, or when
+    /// the backend cannot write this batch in one statement: nothing was written.
+    async fn append_if_unchanged(
+        &mut self,
+        basis: &Basis,
+        rows: &[NewRow],
+    ) -> Result<bool, StoreError>;
+
     /// In one transaction: take the append lock, read a [`batch::Snapshot`], call
     /// [`batch::plan`] with `now`, insert the planned rows, commit. Returns the plan only
     /// after the commit.
-    async fn write_batch(
+    async fn append_locked(
         &mut self,
         requests: &[AppendRequest],
         now: DateTime<Utc>,
@@ -115,13 +131,22 @@ async fn run(
     head: Arc<watch::Sender<u64>>,
 ) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
+    let mut cache = Cache::default();
     // `recv_many` waits for one append, then takes whatever else is already queued: under
     // load batches grow by themselves, and a lone append is not delayed.
-    while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+    loop {
+        // The callers just answered are runnable now; letting them run first lets their next
+        // appends join this batch. Otherwise the first of them would go alone and the rest in
+        // the batch after, one commit more for the same appends.
+        tokio::task::yield_now().await;
+        if queue.recv_many(&mut jobs, MAX_BATCH).await == 0 {
+            break;
+        }
         let (requests, replies): (Vec<_>, Vec<_>) = jobs.drain(..).unzip();
         let now = Utc::now().trunc_subsecs(6);
-        match backend.write_batch(&requests, now).await {
-            Ok(plan) => {
+        match write_batch(&mut backend, &cache, &requests, now).await {
+            Ok(mut plan) => {
+                cache.remember(&mut plan);
                 // Move the head before answering, so that a caller that got its result finds
                 // `watch_head()` at or past its position.
                 if let Some(position) = plan.new_head() {
@@ -136,6 +161,7 @@ async fn run(
                 tracing::error!(error = %error, source = ?std::error::Error::source(&error),
                     appends = replies.len(), "event store batch failed; nothing was acknowledged");
                 backend.reset();
+                cache.forget();
                 for reply in replies {
                     let _ = reply.send(Err(replicate(&error)));
                 }
@@ -143,6 +169,27 @@ async fn run(
         }
     }
     backend.shutdown().await;
+}
+
+/// Commits one batch: planned on the cache and checked by the database when the cache knows
+/// the log, else (or when the check fails) read and planned under the lock.
+async fn write_batch(
+    backend: &mut impl Backend,
+    cache: &Cache,
+    requests: &[AppendRequest],
+    now: DateTime<Utc>,
+) -> Result<Plan, StoreError> {
+    if let Some((snapshot, basis)) = cache.assume(requests) {
+        let plan = batch::plan(requests, snapshot, now);
+        if backend.append_if_unchanged(&basis, &plan.rows).await? {
+            return Ok(plan);
+        }
+        tracing::debug!(
+            appends = requests.len(),
+            "the log is not what this writer knew; reading it under the lock"
+        );
+    }
+    backend.append_locked(requests, now).await
 }
 
 /// One failed transaction fails every append of its batch, but errors cannot be cloned: each
@@ -172,3 +219,6 @@ fn replicate(error: &StoreError) -> StoreError {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests;

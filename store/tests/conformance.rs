@@ -45,6 +45,10 @@ both_backends!(
     integrity_detects_a_deleted_row,
     integrity_detects_reordered_rows,
     an_export_verifies_without_the_database,
+    another_process_appends_between_two_batches,
+    streams_this_process_never_wrote,
+    a_retry_after_a_restart,
+    an_append_too_large_for_one_statement,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -724,6 +728,188 @@ async fn ping_and_head(db: &TestDb) {
     assert!(head.has_changed().unwrap());
     assert_eq!(*head.borrow(), 2);
     assert_eq!(store.head_position().await.unwrap(), 2);
+    store.close().await;
+}
+
+/// Two stores on one database (two processes, as far as each can tell): each one's knowledge
+/// of the log goes stale when the other appends, and must never be trusted then.
+async fn another_process_appends_between_two_batches(db: &TestDb) {
+    let a = db.open().await;
+    let b = db.open().await;
+    a.append(request("s", ExpectedVersion::NoStream, vec![event(1)]))
+        .await
+        .unwrap();
+    // A knows s at 1. B extends it; A's expectation that was right a moment ago is now stale.
+    let from_b = vec![event(2)];
+    b.append(request("s", ExpectedVersion::Exact(1), from_b.clone()))
+        .await
+        .unwrap();
+    let stale = a
+        .append(request("s", ExpectedVersion::Exact(1), vec![event(3)]))
+        .await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict { actual: 2, .. })),
+        "{stale:?}"
+    );
+    // A conflict A would decide from what it knew must be checked too: s is no longer at 2.
+    b.append(request("s", ExpectedVersion::Any, vec![event(4)]))
+        .await
+        .unwrap();
+    let wrong = a
+        .append(request("s", ExpectedVersion::Exact(7), vec![event(5)]))
+        .await;
+    assert!(
+        matches!(wrong, Err(StoreError::Conflict { actual: 3, .. })),
+        "{wrong:?}"
+    );
+    // Appends that do not name a version land after B's, on the one chain.
+    let after = a
+        .append(request("s", ExpectedVersion::Any, vec![event(6)]))
+        .await
+        .unwrap();
+    assert_eq!((after.first_version, after.first_position), (4, 4));
+    b.append(request("t", ExpectedVersion::NoStream, vec![event(7)]))
+        .await
+        .unwrap();
+    let new_stream = a
+        .append(request("u", ExpectedVersion::NoStream, vec![event(8)]))
+        .await
+        .unwrap();
+    assert_eq!(new_stream.first_position, 6);
+    // A retry through A of an append B made is answered from B's rows.
+    let retry = a
+        .append(request("s", ExpectedVersion::Exact(1), from_b))
+        .await
+        .unwrap();
+    assert!(retry.already_stored);
+    assert_eq!((retry.first_version, retry.first_position), (2, 2));
+
+    // Both keep writing at once: still one gap-free chain.
+    let writers = (0..20).map(|n| {
+        let store = if n % 2 == 0 { a.clone() } else { b.clone() };
+        tokio::spawn(async move {
+            for _ in 0..3 {
+                store
+                    .append(request("shared", ExpectedVersion::Any, vec![event(n)]))
+                    .await
+                    .unwrap();
+            }
+        })
+    });
+    for writer in join_all(writers).await {
+        writer.unwrap();
+    }
+    let log = assert_chain(&a).await;
+    assert_eq!(log.len(), 6 + 60);
+    let versions: Vec<u64> = log
+        .iter()
+        .filter(|e| e.stream_id == "shared")
+        .map(|e| e.stream_version)
+        .collect();
+    assert_eq!(versions, (1..=60).collect::<Vec<_>>());
+    a.close().await;
+    b.close().await;
+}
+
+/// Streams written before this process started: their versions are not known to its writer.
+async fn streams_this_process_never_wrote(db: &TestDb) {
+    let store = db.open().await;
+    store
+        .append(request(
+            "old",
+            ExpectedVersion::NoStream,
+            vec![event(1), event(2), event(3)],
+        ))
+        .await
+        .unwrap();
+    store.close().await;
+    drop(store);
+
+    let store = db.open().await;
+    // Something unrelated first, so the writer knows the end of the chain but not "old".
+    store
+        .append(request("other", ExpectedVersion::Any, vec![event(4)]))
+        .await
+        .unwrap();
+    for refused in [ExpectedVersion::NoStream, ExpectedVersion::Exact(2)] {
+        let result = store.append(request("old", refused, vec![event(5)])).await;
+        assert!(
+            matches!(result, Err(StoreError::Conflict { actual: 3, .. })),
+            "{refused:?}: {result:?}"
+        );
+    }
+    let any = store
+        .append(request("old", ExpectedVersion::Any, vec![event(6)]))
+        .await
+        .unwrap();
+    assert_eq!((any.first_version, any.first_position), (4, 5));
+    let exact = store
+        .append(request("old", ExpectedVersion::Exact(4), vec![event(7)]))
+        .await
+        .unwrap();
+    assert_eq!(exact.first_version, 5);
+    assert_eq!(assert_chain(&store).await.len(), 6);
+    store.close().await;
+}
+
+/// A client retrying after the store restarted: the ids are stored, the writer knows nothing.
+async fn a_retry_after_a_restart(db: &TestDb) {
+    let store = db.open().await;
+    let events = vec![event(1), event(2)];
+    let original = store
+        .append(request("s", ExpectedVersion::NoStream, events.clone()))
+        .await
+        .unwrap();
+    store.close().await;
+    drop(store);
+
+    let store = db.open().await;
+    store
+        .append(request("t", ExpectedVersion::Any, vec![event(3)]))
+        .await
+        .unwrap();
+    let retry = store
+        .append(request("s", ExpectedVersion::NoStream, events.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        retry,
+        AppendResult {
+            already_stored: true,
+            ..original
+        }
+    );
+    let reused = store
+        .append(request("t", ExpectedVersion::Any, vec![events[0].clone()]))
+        .await;
+    assert!(
+        matches!(reused, Err(StoreError::IdempotencyMismatch)),
+        "{reused:?}"
+    );
+    assert_eq!(assert_chain(&store).await.len(), 3);
+    store.close().await;
+}
+
+/// More rows than one SQLite statement can bind: written in several statements, atomically.
+async fn an_append_too_large_for_one_statement(db: &TestDb) {
+    let store = db.open().await;
+    store
+        .append(request("s", ExpectedVersion::NoStream, vec![event(0)]))
+        .await
+        .unwrap();
+    let events: Vec<NewEvent> = (1..=2_500).map(event).collect();
+    let result = store
+        .append(request("s", ExpectedVersion::Exact(1), events))
+        .await
+        .unwrap();
+    assert_eq!((result.first_version, result.last_version), (2, 2_501));
+    assert_eq!(result.last_position, 2_501);
+    let next = store
+        .append(request("s", ExpectedVersion::Exact(2_501), vec![event(1)]))
+        .await
+        .unwrap();
+    assert_eq!(next.first_position, 2_502);
+    assert_eq!(assert_chain(&store).await.len(), 2_502);
     store.close().await;
 }
 
