@@ -306,7 +306,8 @@ fn verify_database(database_url: &str) -> anyhow::Result<casetrail_store::Integr
 }
 
 fn serve(config: ServeConfig) -> anyhow::Result<()> {
-    telemetry::init_logging(config.log_format);
+    // Held until the server has stopped, so the last lines are written.
+    let _log_writer = telemetry::init_logging(config.log_format);
     let system = actix_web::rt::System::new();
     system.block_on(async move {
         let app = Application::build(config).await?;

@@ -38,14 +38,28 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
-/// Sets up structured logging: JSON lines by default, human-readable with `text`.
-pub fn init_logging(format: crate::config::LogFormat) {
+/// Lines of log waiting for the writer thread at most; beyond it, logging waits for room (no
+/// line is dropped).
+const LOG_QUEUE_LINES: usize = 65_536;
+
+/// Sets up structured logging: JSON lines by default, human-readable with `text`. Lines are
+/// written to standard error by a thread of their own: a write per request on the request's
+/// own worker thread was what made the slowest reads slow (BENCHMARKS.md, "HTTP"). Keep the
+/// guard until exit: dropping it writes what is queued.
+pub fn init_logging(
+    format: crate::config::LogFormat,
+) -> tracing_appender::non_blocking::WorkerGuard {
     use tracing_subscriber::EnvFilter;
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .thread_name("casetrail-log")
+        .finish(std::io::stderr());
     let filter = EnvFilter::try_from_env("CASETRAIL_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,actix_server=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     let result = match format {
         crate::config::LogFormat::Json => builder
             .json()
@@ -57,6 +71,7 @@ pub fn init_logging(format: crate::config::LogFormat) {
     };
     // Already initialised (tests start several apps in one process): keep the first.
     drop(result);
+    guard
 }
 
 fn request_id_from(req: &ServiceRequest) -> String {
