@@ -85,6 +85,36 @@ fn snapshot<'a>(
     }))
 }
 
+/// The first `limit` items, and the cursor of the last one given when more follow.
+fn page_of<T>(
+    mut items: impl Iterator<Item = T>,
+    limit: usize,
+    cursor: impl Fn(&T) -> String,
+) -> (Vec<T>, Option<String>) {
+    let page: Vec<T> = items.by_ref().take(limit).collect();
+    let next = items.next().and(page.last()).map(cursor);
+    (page, next)
+}
+
+/// Answers from one case as the actor could see it now or at `as_of` (with the partnership
+/// and the instant then); 404 when the actor could not.
+async fn with_case<T>(
+    state: &AppState,
+    actor: &Actor,
+    case_id: CaseId,
+    as_of: Option<DateTime<Utc>>,
+    answer: impl Fn(&CaseRecord, &Partnership, DateTime<Utc>) -> T,
+) -> Result<T, ApiError> {
+    past::answer(state, actor, Some(case_id), as_of, |models, past| {
+        let Some(snapshot) = snapshot(models, actor, Some(case_id), past)? else {
+            return Ok(Err(ApiError::case_not_found()));
+        };
+        Ok(visible(&snapshot, case_id)
+            .map(|record| answer(record, &snapshot.partnership, snapshot.at)))
+    })
+    .await?
+}
+
 fn parse_slug(field: &str, value: &str) -> Result<OrgSlug, ApiError> {
     OrgSlug::parse(value).map_err(|_| {
         ApiError::bad_request(
@@ -201,26 +231,17 @@ pub async fn list_cases(
                     overdue == wanted
                 })
         };
-        let mut items = Vec::with_capacity(limit.min(64));
-        let mut next_cursor = None;
-        let mut last_position = 0;
-        for record in snapshot
+        let wanted = snapshot
             .cases
             .iter()
             .filter(|r| after.is_none_or(|a| r.opened_position > a))
-            .filter(|r| matches(r))
-        {
-            if items.len() == limit {
-                next_cursor = Some(encode_case_cursor(last_position));
-                break;
-            }
-            last_position = record.opened_position;
-            items.push(super::case_view::summary(
-                record,
-                &snapshot.partnership,
-                snapshot.at,
-            ));
-        }
+            .filter(|r| matches(r));
+        let (records, next_cursor) =
+            page_of(wanted, limit, |r| encode_case_cursor(r.opened_position));
+        let items = records
+            .into_iter()
+            .map(|r| super::case_view::summary(r, &snapshot.partnership, snapshot.at))
+            .collect();
         Ok(CasePage { items, next_cursor })
     })
     .await?;
@@ -283,22 +304,10 @@ pub async fn get_case(
     query: web::Query<AsOfQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    let (version, detail) = past::answer(
-        &state,
-        &actor,
-        Some(case_id),
-        query.as_of,
-        |models, past| {
-            let Some(snapshot) = snapshot(models, &actor, Some(case_id), past)? else {
-                return Ok(Err(ApiError::case_not_found()));
-            };
-            Ok(visible(&snapshot, case_id).map(|record| {
-                let detail = super::case_view::detail(record, &snapshot.partnership, snapshot.at);
-                (record.version, detail)
-            }))
-        },
-    )
-    .await??;
+    let (version, detail) = with_case(&state, &actor, case_id, query.as_of, |r, p, at| {
+        (r.version, super::case_view::detail(r, p, at))
+    })
+    .await?;
     access_log::record(&state, &actor, case_id, Resource::Case, query.as_of).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{version}\"")))
@@ -416,8 +425,6 @@ pub async fn list_deadlines(
                 next_cursor: None,
             });
         };
-        let mut items = Vec::with_capacity(limit.min(64));
-        let mut next_cursor = None;
         let wanted = deadlines_of(&snapshot).into_iter().filter(|d| {
             after.is_none_or(|a| (d.due_at, d.deadline_id) > a)
                 && status.is_none_or(|s| s == Status::from(d.status))
@@ -429,13 +436,7 @@ pub async fn list_deadlines(
                 && query.due_from.is_none_or(|from| d.due_at >= from)
                 && query.due_to.is_none_or(|to| d.due_at < to)
         });
-        for deadline in wanted {
-            if items.len() == limit {
-                next_cursor = items.last().map(encode_deadline_cursor);
-                break;
-            }
-            items.push(deadline);
-        }
+        let (items, next_cursor) = page_of(wanted, limit, encode_deadline_cursor);
         Ok(DeadlinePage { items, next_cursor })
     })
     .await?;
@@ -472,21 +473,10 @@ pub async fn list_case_deadlines(
     query: web::Query<AsOfQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    let mut items = past::answer(
-        &state,
-        &actor,
-        Some(case_id),
-        query.as_of,
-        |models, past| {
-            let Some(snapshot) = snapshot(models, &actor, Some(case_id), past)? else {
-                return Ok(Err(ApiError::case_not_found()));
-            };
-            Ok(visible(&snapshot, case_id).map(|record| {
-                super::case_view::deadline_views(&record.case, &snapshot.partnership, snapshot.at)
-            }))
-        },
-    )
-    .await??;
+    let mut items = with_case(&state, &actor, case_id, query.as_of, |r, p, at| {
+        super::case_view::deadline_views(&r.case, p, at)
+    })
+    .await?;
     items.sort_by_key(|d| (d.due_at, d.deadline_id));
     access_log::record(&state, &actor, case_id, Resource::Deadlines, query.as_of).await?;
     Ok(HttpResponse::Ok().json(DeadlinePage {
