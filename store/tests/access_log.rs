@@ -43,7 +43,15 @@ fn read(partnership: &str, case_id: Uuid, n: u32, at: DateTime<Utc>) -> AccessRe
         user_id: format!("u-{n}"),
         user_name: format!("Reader {n}"),
         organisation: "essex-police".to_owned(),
-        roles: vec!["agency_user".to_owned(), "reviewer".to_owned()],
+        // Names with commas, quotes, backslashes or none at all come back as they went in.
+        roles: match n {
+            3 => vec![r#"a,b {c}"#, r#"say "hi""#, r"back\slash", "NULL"],
+            4 => vec![],
+            _ => vec!["agency_user", "reviewer"],
+        }
+        .into_iter()
+        .map(str::to_owned)
+        .collect(),
         as_of: n
             .is_multiple_of(2)
             .then(|| at.trunc_subsecs(6) - Duration::days(30)),

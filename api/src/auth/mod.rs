@@ -2,6 +2,7 @@
 
 mod dev_secret;
 mod extractor;
+mod token_cache;
 mod verifier;
 
 pub use dev_secret::{

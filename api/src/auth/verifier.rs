@@ -5,6 +5,7 @@
 //! each key is bound to the one algorithm it was configured for, which defeats algorithm
 //! confusion (an HS256 token "signed" with an RSA public key).
 
+use super::token_cache::TokenCache;
 use anyhow::{Context, bail};
 use casetrail_domain::{Actor, OrgSlug, PartnershipSlug, Role};
 use jsonwebtoken::jwk::JwkSet;
@@ -78,11 +79,15 @@ struct Key {
     key: DecodingKey,
 }
 
+/// Seconds of clock skew allowed either side of `exp` and `nbf`.
+const LEEWAY_SECONDS: u64 = 30;
+
 /// Verifies bearer tokens.
 pub struct Verifier {
     keys: Vec<Key>,
     issuer: String,
     audience: String,
+    verified: TokenCache,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -141,11 +146,32 @@ impl Verifier {
             keys,
             issuer: issuer.clone(),
             audience: audience.clone(),
+            verified: TokenCache::default(),
         })
     }
 
-    /// Verifies a token and turns its claims into an actor.
+    /// Verifies a token and turns its claims into an actor. A token verified before is
+    /// answered from memory while it is still valid (see `token_cache`).
     pub fn verify(&self, token: &str) -> Result<Actor, TokenError> {
+        self.verify_at(token, now())
+    }
+
+    fn verify_at(&self, token: &str, now: i64) -> Result<Actor, TokenError> {
+        if let Some(actor) = self.verified.get(token, now) {
+            return Ok(actor);
+        }
+        let (actor, exp) = self.check(token)?;
+        if let Some(exp) = exp {
+            let leeway = i64::try_from(LEEWAY_SECONDS).unwrap_or(0);
+            let valid_until = exp.saturating_add(leeway);
+            self.verified.insert(token, actor.clone(), valid_until, now);
+        }
+        Ok(actor)
+    }
+
+    /// Every check of a token: its actor, and its `exp` when that is a whole number of
+    /// seconds (a fractional one is accepted, as the checks allow, but not remembered).
+    fn check(&self, token: &str) -> Result<(Actor, Option<i64>), TokenError> {
         let header = decode_header(token).map_err(|_| TokenError::Invalid)?;
         let key = self
             .keys
@@ -157,11 +183,17 @@ impl Verifier {
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECONDS;
         let data = decode::<serde_json::Value>(token, &key.key, &validation)
             .map_err(|_| TokenError::Invalid)?;
-        actor_from_claims(&data.claims)
+        let exp = data.claims.get("exp").and_then(serde_json::Value::as_i64);
+        Ok((actor_from_claims(&data.claims)?, exp))
     }
+}
+
+/// Seconds since the epoch, the clock `jsonwebtoken` checks `exp` and `nbf` against.
+fn now() -> i64 {
+    i64::try_from(jsonwebtoken::get_current_timestamp()).unwrap_or(i64::MAX)
 }
 
 fn claim<'a>(claims: &'a serde_json::Value, name: &'static str) -> Result<&'a str, TokenError> {
@@ -323,6 +355,57 @@ mod tests {
                 .verify(&sign(&claims(), b"another-secret-of-32-bytes-or-more!!"))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_remembered_token_is_checked_in_full_again_once_it_expires() {
+        let verifier = verifier();
+        let now = chrono::Utc::now().timestamp();
+        let mut short = claims();
+        short["exp"] = json!(now + 5);
+        let token = sign(&short, SECRET);
+        let actor = verifier.verify_at(&token, now).unwrap();
+        // Within the leeway a remembered token is still valid, as a full check would say.
+        assert_eq!(verifier.verified.get(&token, now + 5 + 30), Some(actor));
+        // Past it, it is forgotten, so the next request checks the token in full, and the
+        // full check refuses expired tokens (`tokens_failing_any_check_are_refused`).
+        assert_eq!(verifier.verified.get(&token, now + 5 + 31), None);
+        assert_eq!(verifier.verified.len(), 0);
+    }
+
+    #[test]
+    fn only_tokens_passing_every_check_are_remembered() {
+        let verifier = verifier();
+        let now = chrono::Utc::now().timestamp();
+        let good = sign(&claims(), SECRET);
+        let forged = sign(&claims(), b"another-secret-of-32-bytes-or-more!!");
+        let mut bad_org = claims();
+        bad_org["org"] = json!("Not A Slug");
+        for _ in 0..2 {
+            assert!(verifier.verify_at(&forged, now).is_err());
+            assert!(verifier.verify_at(&sign(&bad_org, SECRET), now).is_err());
+        }
+        assert_eq!(verifier.verified.len(), 0);
+        // A remembered token's signature part altered is a different token: checked, refused.
+        let actor = verifier.verify_at(&good, now).unwrap();
+        assert_eq!(verifier.verify_at(&good, now).unwrap(), actor);
+        let (signed, signature) = good.rsplit_once('.').unwrap();
+        let flipped = if signature.starts_with('A') { "B" } else { "A" };
+        let altered = format!("{signed}.{flipped}{}", &signature[1..]);
+        assert!(verifier.verify_at(&altered, now).is_err());
+        assert_eq!(verifier.verified.len(), 1);
+    }
+
+    #[test]
+    fn the_remembered_tokens_are_bounded() {
+        let verifier = verifier();
+        let now = chrono::Utc::now().timestamp();
+        for n in 0..=super::super::token_cache::CAPACITY {
+            let mut claims = claims();
+            claims["sub"] = json!(format!("u-{n}"));
+            assert!(verifier.verify_at(&sign(&claims, SECRET), now).is_ok());
+        }
+        assert!(verifier.verified.len() <= super::super::token_cache::CAPACITY);
     }
 
     #[test]

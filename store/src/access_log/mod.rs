@@ -90,6 +90,3 @@ pub async fn open_access_log(database_url: &str) -> Result<Arc<dyn AccessLogStor
         Err(StoreError::UnsupportedUrl)
     }
 }
-
-/// Rows per INSERT: 10 bound values each, well under both databases' parameter limits.
-const ROWS_PER_INSERT: usize = 1_000;

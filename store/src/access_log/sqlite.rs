@@ -1,6 +1,6 @@
 //! The access log in SQLite.
 
-use super::{AccessLogStore, AccessQuery, AccessRecord, LoggedAccess, ROWS_PER_INSERT};
+use super::{AccessLogStore, AccessQuery, AccessRecord, LoggedAccess};
 use crate::StoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -10,6 +10,9 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row, Sqlite};
 use std::str::FromStr;
 use std::time::Duration;
+
+/// Rows per INSERT: 10 bound values each, well under SQLite's limit of 32,766.
+const ROWS_PER_INSERT: usize = 1_000;
 
 /// The access log table of a SQLite database.
 #[derive(Debug)]

@@ -2,6 +2,10 @@
 //! Prometheus metrics. Log lines carry the route pattern, never the query or body, and the
 //! user's and organisation's ids, never anything about a child or adult.
 
+mod log;
+
+pub use log::LogGuard;
+
 use crate::request_context::{self, RequestContext};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -38,40 +42,44 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
-/// Lines of log waiting for the writer thread at most; beyond it, logging waits for room (no
-/// line is dropped).
-const LOG_QUEUE_LINES: usize = 65_536;
-
 /// Sets up structured logging: JSON lines by default, human-readable with `text`. Lines are
-/// written to standard error by a thread of their own: a write per request on the request's
-/// own worker thread was what made the slowest reads slow (BENCHMARKS.md, "HTTP"). Keep the
-/// guard until exit: dropping it writes what is queued.
-pub fn init_logging(
-    format: crate::config::LogFormat,
-) -> tracing_appender::non_blocking::WorkerGuard {
+/// written to standard error by a thread of their own (`log`). Keep the guard until exit:
+/// dropping it writes what is queued.
+pub fn init_logging(format: crate::config::LogFormat) -> LogGuard {
     use tracing_subscriber::EnvFilter;
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .buffered_lines_limit(LOG_QUEUE_LINES)
-        .thread_name("casetrail-log")
-        .finish(std::io::stderr());
     let filter = EnvFilter::try_from_env("CASETRAIL_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,actix_server=warn"));
+    let result = match log::start(format) {
+        Some(sink) => install(format, filter, sink),
+        None => install(format, filter, std::io::stderr),
+    };
+    // Already initialised (tests start several apps in one process): keep the first.
+    drop(result);
+    LogGuard::new()
+}
+
+fn install<W>(
+    format: crate::config::LogFormat,
+    filter: tracing_subscriber::EnvFilter,
+    writer: W,
+) -> Result<(), tracing_subscriber::util::TryInitError>
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    use tracing_subscriber::util::SubscriberInitExt;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer);
-    let result = match format {
+    match format {
         crate::config::LogFormat::Json => builder
             .json()
             .flatten_event(true)
             .with_current_span(true)
             .with_span_list(false)
+            .finish()
             .try_init(),
-        crate::config::LogFormat::Text => builder.try_init(),
-    };
-    // Already initialised (tests start several apps in one process): keep the first.
-    drop(result);
-    guard
+        crate::config::LogFormat::Text => builder.finish().try_init(),
+    }
 }
 
 fn request_id_from(req: &ServiceRequest) -> String {
@@ -140,23 +148,25 @@ where
             .unwrap_or_default();
         let elapsed = started.elapsed();
         let labels = [
-            ("method", method.clone()),
+            ("method", method),
             ("route", route.clone()),
             ("status", status.to_string()),
         ];
         metrics::counter!("http_requests_total", &labels).increment(1);
         metrics::histogram!("http_request_duration_seconds", &labels).record(elapsed.as_secs_f64());
-        span.in_scope(|| {
-            tracing::info!(
-                method,
+        log::request(
+            log::RequestLine {
+                at: std::time::SystemTime::now(),
+                request_id,
+                method: response.request().method().clone(),
                 route,
                 status,
-                latency_ms = elapsed.as_secs_f64() * 1000.0,
+                latency: elapsed,
                 user,
                 org,
-                "request"
-            );
-        });
+            },
+            &span,
+        );
         Ok(response)
     }
 }

@@ -1,0 +1,293 @@
+//! The log: one thread owns standard error and writes every line, so a request's worker never
+//! waits on a write. The request line (one per request) is handed over as plain values and
+//! turned into text on that thread: formatting it on the worker was a tenth of a case read's
+//! CPU (BENCHMARKS.md, "HTTP"). Other events are formatted by `tracing-subscriber` as usual
+//! and handed over as finished lines.
+//!
+//! Nothing is dropped: when the queue is full, whoever logs waits for room.
+
+use crate::config::LogFormat;
+use actix_web::http::Method;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use std::io::{self, Write};
+use std::sync::OnceLock;
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::time::{Duration, SystemTime};
+
+/// Lines waiting for the log thread at most.
+const QUEUE_LINES: usize = 65_536;
+/// After writing, the log thread lets lines gather this long before it writes again: under
+/// load it then wakes a few hundred times a second, not once per request, and writes each
+/// gathering with one system call. Lines are at most this much later on standard error.
+const GATHER: Duration = Duration::from_millis(5);
+/// How long a stopping server waits for the queued lines to be written.
+const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
+/// The target the request line is filed under (`CASETRAIL_LOG` can turn it off by it).
+pub(super) const REQUEST_TARGET: &str = "casetrail_api::telemetry";
+
+/// One request, as logged: ids of the user and organisation, never anything about a child or
+/// adult, and the route pattern, never the path's values, the query or the body.
+#[derive(Debug)]
+pub(super) struct RequestLine {
+    pub at: SystemTime,
+    pub request_id: String,
+    pub method: Method,
+    pub route: String,
+    pub status: u16,
+    pub latency: Duration,
+    pub user: String,
+    pub org: String,
+}
+
+enum Entry {
+    /// A line formatted by `tracing-subscriber`.
+    Formatted(Vec<u8>),
+    /// A request line, to be formatted here (boxed: the queue holds small entries).
+    Request(Box<RequestLine>),
+    /// Write everything queued before this, then answer.
+    Flush(mpsc::Sender<()>),
+}
+
+static QUEUE: OnceLock<SyncSender<Entry>> = OnceLock::new();
+
+/// Flushes the log when dropped: keep it until the server has stopped.
+#[must_use = "dropping the guard flushes the log at once"]
+#[derive(Debug)]
+pub struct LogGuard(());
+
+impl LogGuard {
+    pub(super) fn new() -> Self {
+        Self(())
+    }
+}
+
+impl Drop for LogGuard {
+    fn drop(&mut self) {
+        let Some(queue) = QUEUE.get() else { return };
+        let (done, written) = mpsc::channel();
+        if queue.send(Entry::Flush(done)).is_ok() {
+            let _ = written.recv_timeout(FLUSH_TIMEOUT);
+        }
+    }
+}
+
+/// Starts the log thread once per process and returns the sink `tracing-subscriber` writes
+/// its lines to; `None` if it cannot start (then the subscriber writes directly).
+pub(super) fn start(format: LogFormat) -> Option<LineSink> {
+    if QUEUE.get().is_none() {
+        let (queue, lines) = mpsc::sync_channel(QUEUE_LINES);
+        std::thread::Builder::new()
+            .name("casetrail-log".into())
+            .spawn(move || write_lines(&lines, format))
+            .ok()?;
+        let _ = QUEUE.set(queue);
+    }
+    Some(LineSink)
+}
+
+/// Logs a request: on the log thread when it runs, else through `tracing` (tests and
+/// embedders that install their own subscriber).
+pub(super) fn request(line: RequestLine, span: &tracing::Span) {
+    if !tracing::enabled!(target: REQUEST_TARGET, tracing::Level::INFO) {
+        return;
+    }
+    match QUEUE.get() {
+        Some(queue) => {
+            let _ = queue.send(Entry::Request(Box::new(line)));
+        }
+        None => span.in_scope(|| {
+            tracing::info!(
+                target: REQUEST_TARGET,
+                method = line.method.as_str(),
+                route = line.route,
+                status = line.status,
+                latency_ms = line.latency.as_secs_f64() * 1000.0,
+                user = line.user,
+                org = line.org,
+                "request"
+            );
+        }),
+    }
+}
+
+fn write_lines(lines: &Receiver<Entry>, format: LogFormat) {
+    // Not `stderr().lock()` for good: `eprintln!` elsewhere must still be able to write.
+    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stderr());
+    let mut text = String::new();
+    while let Ok(first) = lines.recv() {
+        let mut flushed = Vec::new();
+        // Everything already queued goes out in one write.
+        for entry in std::iter::once(first).chain(lines.try_iter()) {
+            // A failed write to standard error cannot be reported anywhere: carry on.
+            let _ = match entry {
+                Entry::Formatted(line) => out.write_all(&line),
+                Entry::Request(line) => match format {
+                    LogFormat::Json => write_json(&mut out, &line),
+                    LogFormat::Text => {
+                        text.clear();
+                        write_text(&mut text, &line);
+                        out.write_all(text.as_bytes())
+                    }
+                },
+                Entry::Flush(done) => {
+                    flushed.push(done);
+                    Ok(())
+                }
+            };
+        }
+        let _ = out.flush();
+        for done in flushed {
+            let _ = done.send(());
+        }
+        std::thread::sleep(GATHER);
+    }
+}
+
+fn timestamp(at: SystemTime) -> String {
+    DateTime::<Utc>::from(at).to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// The JSON shape `tracing-subscriber` gives the other lines (flattened fields, the request's
+/// span beside them), so one query reads them all.
+fn write_json(out: &mut impl Write, line: &RequestLine) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Json<'a> {
+        timestamp: String,
+        level: &'static str,
+        message: &'static str,
+        method: &'a str,
+        route: &'a str,
+        status: u16,
+        latency_ms: f64,
+        user: &'a str,
+        org: &'a str,
+        target: &'static str,
+        span: Span<'a>,
+    }
+    #[derive(Serialize)]
+    struct Span<'a> {
+        request_id: &'a str,
+        name: &'static str,
+    }
+    serde_json::to_writer(
+        &mut *out,
+        &Json {
+            timestamp: timestamp(line.at),
+            level: "INFO",
+            message: "request",
+            method: line.method.as_str(),
+            route: &line.route,
+            status: line.status,
+            latency_ms: line.latency.as_secs_f64() * 1000.0,
+            user: &line.user,
+            org: &line.org,
+            target: REQUEST_TARGET,
+            span: Span {
+                request_id: &line.request_id,
+                name: "request",
+            },
+        },
+    )?;
+    out.write_all(b"\n")
+}
+
+/// The text shape of `tracing-subscriber`'s other lines.
+fn write_text(out: &mut String, line: &RequestLine) {
+    use std::fmt::Write as _;
+    let _ = writeln!(
+        out,
+        "{}  INFO request{{request_id={}}}: {REQUEST_TARGET}: request method={} route={} \
+         status={} latency_ms={} user={:?} org={:?}",
+        timestamp(line.at),
+        line.request_id,
+        line.method,
+        line.route,
+        line.status,
+        line.latency.as_secs_f64() * 1000.0,
+        line.user,
+        line.org,
+    );
+}
+
+/// Where `tracing-subscriber` writes its formatted lines: the log thread's queue.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LineSink;
+
+/// One formatted event (the subscriber writes each event with a single `write_all`).
+#[derive(Debug)]
+pub(super) struct LineWriter;
+
+impl io::Write for LineWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match QUEUE.get() {
+            Some(queue) => {
+                let _ = queue.send(Entry::Formatted(buf.to_vec()));
+            }
+            None => io::stderr().write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl tracing_subscriber::fmt::MakeWriter<'_> for LineSink {
+    type Writer = LineWriter;
+
+    fn make_writer(&self) -> LineWriter {
+        LineWriter
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn line(user: &str) -> RequestLine {
+        RequestLine {
+            at: SystemTime::UNIX_EPOCH + Duration::from_micros(1_795_000_000_123_456),
+            request_id: "req-1".into(),
+            method: Method::GET,
+            route: "/v1/cases/{case_id}".into(),
+            status: 200,
+            latency: Duration::from_micros(250),
+            user: user.into(),
+            org: "southend-council".into(),
+        }
+    }
+
+    #[test]
+    fn a_json_request_line_has_the_subscribers_shape() {
+        let mut out = Vec::new();
+        write_json(&mut out, &line("u-\"1\"")).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.ends_with('\n') && text.matches('\n').count() == 1);
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "timestamp": "2026-11-18T11:06:40.123456Z", "level": "INFO",
+                "message": "request", "method": "GET", "route": "/v1/cases/{case_id}",
+                "status": 200, "latency_ms": 0.25, "user": "u-\"1\"",
+                "org": "southend-council", "target": "casetrail_api::telemetry",
+                "span": {"request_id": "req-1", "name": "request"}
+            })
+        );
+    }
+
+    #[test]
+    fn a_text_request_line_is_one_line() {
+        let mut out = String::new();
+        write_text(&mut out, &line("u-1\nforged line"));
+        assert_eq!(
+            out,
+            "2026-11-18T11:06:40.123456Z  INFO request{request_id=req-1}: \
+             casetrail_api::telemetry: request method=GET route=/v1/cases/{case_id} \
+             status=200 latency_ms=0.25 user=\"u-1\\nforged line\" org=\"southend-council\"\n"
+        );
+    }
+}

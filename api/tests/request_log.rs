@@ -1,0 +1,204 @@
+//! The request log of the real `casetrail serve` binary, read from its standard error: one line
+//! per request with its id, route, status and who asked, written in full by the time a SIGTERM
+//! stop has finished, and never a word about the child or adult, not even from a request the
+//! server refused.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+use support::Server;
+
+/// Personal data sent in the requests below: none of it may reach the log.
+const PERSONAL: [&str; 6] = [
+    "Zephyrine",
+    "Quillfeather",
+    "2016-03-07",
+    "SBC-LOGTEST-0412",
+    "a bruise behind the left ear",
+    "Quillfeather-Extra",
+];
+
+#[test]
+fn every_request_is_one_json_line_that_names_no_child() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, data_dir) = sqlite(dir.path());
+    let notifier = token(&data_dir, "notifier");
+    let manager = token(&data_dir, "business_manager");
+    let server = Server::start_with(
+        &url,
+        &data_dir,
+        &[("CASETRAIL_LOG", "info"), ("CASETRAIL_LOG_FORMAT", "json")],
+    );
+
+    let notified = server
+        .call(
+            "POST",
+            "/v1/cases/notifications",
+            &notifier,
+            &[("x-request-id", "log-notify")],
+            Some(&notification()),
+        )
+        .answered();
+    assert_eq!(notified.status, 201, "{notified:?}");
+    let case_id = notified.body["case_id"].as_str().unwrap().to_owned();
+    let mut refused_body = notification();
+    refused_body["child"]["date_of_birth"] = json!("Quillfeather-Extra");
+    let requests = [
+        (
+            "GET",
+            format!("/v1/cases/{case_id}"),
+            manager.as_str(),
+            None,
+        ),
+        (
+            "GET",
+            format!("/v1/cases/{case_id}/personal-details"),
+            &manager,
+            None,
+        ),
+        (
+            "POST",
+            "/v1/cases/notifications".to_owned(),
+            &notifier,
+            Some(refused_body),
+        ),
+        ("GET", format!("/v1/cases/{case_id}"), "not-a-token", None),
+        ("GET", "/v1/no-such-route".to_owned(), &manager, None),
+    ];
+    let mut statuses = vec![("log-notify".to_owned(), 201)];
+    for (n, (method, path, token, body)) in requests.iter().enumerate() {
+        let id = format!("log-{n}");
+        let reply = server
+            .call(method, path, token, &[("x-request-id", &id)], body.as_ref())
+            .answered();
+        assert_eq!(reply.header("x-request-id"), id);
+        statuses.push((id, reply.status));
+    }
+    assert_eq!(
+        statuses.iter().map(|(_, s)| *s).collect::<Vec<_>>(),
+        [201, 200, 200, 400, 401, 404]
+    );
+
+    let (exit, log) = server.stop();
+    assert!(exit.success(), "{exit:?}\n{log}");
+    for word in PERSONAL {
+        assert!(!log.contains(word), "the log names {word:?}:\n{log}");
+    }
+    let lines = request_lines(&log);
+    for (id, status) in &statuses {
+        let line = lines
+            .get(id.as_str())
+            .unwrap_or_else(|| panic!("{id}:\n{log}"));
+        assert_eq!(line["status"], *status, "{line}");
+        assert_eq!(line["level"], "INFO");
+        assert_eq!(line["target"], "casetrail_api::telemetry");
+        assert!(line["latency_ms"].as_f64().unwrap() >= 0.0, "{line}");
+        assert!(line["timestamp"].as_str().unwrap().ends_with('Z'), "{line}");
+    }
+    let read = &lines["log-0"];
+    assert_eq!(
+        (&read["method"], &read["route"], &read["user"], &read["org"]),
+        (
+            &json!("GET"),
+            &json!("/v1/cases/{case_id}"),
+            &json!("dev-user"),
+            &json!("southend-council")
+        ),
+        "{read}"
+    );
+    assert_eq!(
+        lines["log-3"]["user"], "",
+        "an unauthenticated request names no one"
+    );
+    assert_eq!(lines["log-4"]["route"], "unmatched");
+}
+
+#[test]
+fn the_request_line_follows_the_level_and_the_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, data_dir) = sqlite(dir.path());
+    let token = token(&data_dir, "business_manager");
+    let read = |server: &Server, id: &str| {
+        let reply = server
+            .call(
+                "GET",
+                "/v1/partnership",
+                &token,
+                &[("x-request-id", id)],
+                None,
+            )
+            .answered();
+        assert_eq!(reply.status, 200);
+    };
+
+    let quiet = Server::start_with(&url, &data_dir, &[("CASETRAIL_LOG", "warn")]);
+    read(&quiet, "log-quiet");
+    let (_, log) = quiet.stop();
+    assert!(!log.contains("log-quiet"), "{log}");
+
+    let text = Server::start_with(&url, &data_dir, &[("CASETRAIL_LOG", "info")]);
+    read(&text, "log-text");
+    let (_, log) = text.stop();
+    let line = log
+        .lines()
+        .find(|line| line.contains("request{request_id=log-text}"))
+        .unwrap_or_else(|| panic!("no request line:\n{log}"));
+    assert!(
+        line.contains("method=GET route=/v1/partnership status=200"),
+        "{line}"
+    );
+}
+
+fn sqlite(dir: &Path) -> (String, std::path::PathBuf) {
+    let url = format!("sqlite://{}", dir.join("casetrail.db").display());
+    (url, dir.join("data"))
+}
+
+/// A development token of the demo partnership's council, minted by `casetrail token`.
+fn token(data_dir: &Path, role: &str) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_casetrail"))
+        .args(["token", "--role", role, "--org", "southend-council"])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "casetrail token --role {role}");
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+fn notification() -> Value {
+    json!({
+        "abuse_or_neglect": "suspected",
+        "became_aware_on": "2022-12-22",
+        "child": {
+            "child_protection_plan": true, "date_of_birth": PERSONAL[2],
+            "ethnicity": "White British", "family_name": PERSONAL[1],
+            "given_name": PERSONAL[0], "looked_after": false,
+            "reference": PERSONAL[3], "sex": "female"
+        },
+        "harm": "serious_harm",
+        "incident_date": "2022-12-20",
+        "location_basis": "in_area",
+        "summary": format!("Admitted with {}.", PERSONAL[4]),
+    })
+}
+
+/// The request lines of a JSON log, by request id; each id must appear once.
+fn request_lines(log: &str) -> HashMap<String, Value> {
+    let mut lines = HashMap::new();
+    for line in log.lines().filter(|line| line.starts_with('{')) {
+        let value: Value = serde_json::from_str(line).unwrap();
+        if value["message"] == "request" {
+            let id = value["span"]["request_id"].as_str().unwrap().to_owned();
+            assert!(
+                lines.insert(id.clone(), value).is_none(),
+                "{id} logged twice"
+            );
+        }
+    }
+    lines
+}
