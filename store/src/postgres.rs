@@ -117,13 +117,11 @@ impl EventStore for PostgresEventStore {
             event_columns!(),
             " FROM events WHERE position > $1 ORDER BY position LIMIT $2"
         );
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = sqlx::query(sql)
             .bind(bound(after))
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(decode).collect()
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch(&self.pool);
+        row::decode_each(rows, limit, decode).await
     }
 
     async fn event_by_id(&self, event_id: Uuid) -> Result<Option<RecordedEvent>, StoreError> {

@@ -5,7 +5,28 @@
 
 use std::fmt::Display;
 
-use crate::StoreError;
+use futures::{Stream, TryStreamExt};
+
+use crate::{RecordedEvent, StoreError};
+
+/// Rows reserved for ahead of a read; a larger limit grows the page as rows arrive.
+const READ_CAPACITY: usize = 8_192;
+
+/// Decodes each row as it arrives, while the database (SQLite's connection thread, or the
+/// PostgreSQL server) produces the next ones. Decoding a page only once all of it had arrived
+/// left one side idle while the other worked: start-up took the sum of both.
+pub(crate) async fn decode_each<R>(
+    rows: impl Stream<Item = Result<R, sqlx::Error>>,
+    limit: usize,
+    decode: impl Fn(&R) -> Result<RecordedEvent, StoreError>,
+) -> Result<Vec<RecordedEvent>, StoreError> {
+    let mut rows = std::pin::pin!(rows);
+    let mut events = Vec::with_capacity(limit.min(READ_CAPACITY));
+    while let Some(row) = rows.try_next().await? {
+        events.push(decode(&row)?);
+    }
+    Ok(events)
+}
 
 /// The columns every read selects, in the order the decoders expect.
 macro_rules! event_columns {

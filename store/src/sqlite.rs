@@ -32,6 +32,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Readers at once; SQLite in WAL mode reads concurrently, two cores need no more.
 const READ_CONNECTIONS: u32 = 4;
 
+/// Rows a reading connection may hand over ahead of its reader. With sqlx's default of 50,
+/// the connection's thread and the reader woke each other every few dozen rows while the log
+/// was read at start-up. Four times as many started about 5% faster and held about 15 MiB more.
+const ROW_BUFFER: usize = 256;
+
 /// The event store on a SQLite file.
 #[derive(Debug)]
 pub struct SqliteEventStore {
@@ -59,7 +64,7 @@ impl SqliteEventStore {
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(READ_CONNECTIONS)
-            .connect_with(options.clone())
+            .connect_with(options.clone().row_buffer_size(ROW_BUFFER))
             .await?;
         MIGRATOR.run(&pool).await?;
         let head = Arc::new(watch::channel(max_position(&pool).await?).0);
@@ -98,13 +103,11 @@ impl EventStore for SqliteEventStore {
             event_columns!(),
             " FROM events WHERE position > ? ORDER BY position LIMIT ?"
         );
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = sqlx::query(sql)
             .bind(bound(after))
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(decode).collect()
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch(&self.pool);
+        row::decode_each(rows, limit, decode).await
     }
 
     async fn event_by_id(&self, event_id: Uuid) -> Result<Option<RecordedEvent>, StoreError> {
