@@ -22,6 +22,9 @@ use crate::batch::{self, Basis, NewRow, Plan};
 use crate::cache::Cache;
 use crate::{AppendRequest, AppendResult, StoreError};
 
+mod connection;
+pub(crate) use connection::WriterConnection;
+
 /// The most appends committed in one transaction: bounds the transaction's size and latency.
 const MAX_BATCH: usize = 512;
 

@@ -40,6 +40,7 @@ pub(super) struct RequestLine {
     pub org: String,
 }
 
+#[derive(Debug)]
 enum Entry {
     /// A line formatted by `tracing-subscriber`.
     Formatted(Vec<u8>),
@@ -83,7 +84,7 @@ pub(super) fn start(format: LogFormat) -> Option<LineSink> {
             .ok()?;
         let _ = QUEUE.set(queue);
     }
-    Some(LineSink)
+    QUEUE.get().map(|queue| LineSink(queue.clone()))
 }
 
 /// Logs a request: on the log thread when it runs, else through `tracing` (tests and
@@ -211,21 +212,17 @@ fn write_text(out: &mut String, line: &RequestLine) {
 }
 
 /// Where `tracing-subscriber` writes its formatted lines: the log thread's queue.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct LineSink;
+#[derive(Debug)]
+pub(super) struct LineSink(SyncSender<Entry>);
 
 /// One formatted event (the subscriber writes each event with a single `write_all`).
 #[derive(Debug)]
-pub(super) struct LineWriter;
+pub(super) struct LineWriter<'a>(&'a SyncSender<Entry>);
 
-impl io::Write for LineWriter {
+impl io::Write for LineWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match QUEUE.get() {
-            Some(queue) => {
-                let _ = queue.send(Entry::Formatted(buf.to_vec()));
-            }
-            None => io::stderr().write_all(buf)?,
-        }
+        // Fails only if the log thread has gone, and then there is nowhere to write to.
+        let _ = self.0.send(Entry::Formatted(buf.to_vec()));
         Ok(buf.len())
     }
 
@@ -234,11 +231,11 @@ impl io::Write for LineWriter {
     }
 }
 
-impl tracing_subscriber::fmt::MakeWriter<'_> for LineSink {
-    type Writer = LineWriter;
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LineSink {
+    type Writer = LineWriter<'a>;
 
-    fn make_writer(&self) -> LineWriter {
-        LineWriter
+    fn make_writer(&'a self) -> LineWriter<'a> {
+        LineWriter(&self.0)
     }
 }
 

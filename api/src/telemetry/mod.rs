@@ -111,7 +111,7 @@ where
         request_id: request_id.clone(),
         path: req.path().to_owned(),
     };
-    let method = req.method().to_string();
+    let method = req.method().clone();
     let span = tracing::info_span!("request", request_id = %request_id);
     let call = srv.call(req);
     async move {
@@ -127,7 +127,9 @@ where
         let mut response = match result {
             Ok(result) => result?,
             Err(_) => {
-                span.in_scope(|| tracing::error!(method, "request handler panicked"));
+                span.in_scope(|| {
+                    tracing::error!(method = method.as_str(), "request handler panicked")
+                });
                 metrics::counter!("http_handler_panics_total").increment(1);
                 return Err(PanicError { request_id, path }.into());
             }
@@ -148,7 +150,7 @@ where
             .unwrap_or_default();
         let elapsed = started.elapsed();
         let labels = [
-            ("method", method),
+            ("method", method.to_string()),
             ("route", route.clone()),
             ("status", status.to_string()),
         ];
@@ -158,7 +160,7 @@ where
             log::RequestLine {
                 at: std::time::SystemTime::now(),
                 request_id,
-                method: response.request().method().clone(),
+                method,
                 route,
                 status,
                 latency: elapsed,

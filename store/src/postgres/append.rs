@@ -8,35 +8,26 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgHasArrayType, PgRow, PgTypeInfo};
-use sqlx::{AssertSqlSafe, ConnectOptions, Connection, PgConnection, Postgres};
+use sqlx::{AssertSqlSafe, Connection, PgConnection, Postgres};
 use uuid::Uuid;
 
 use super::{APPEND_LOCK, CHANNEL};
 use crate::batch::{self, Basis, Head, NewRow, Plan, Snapshot, StoredEvent};
 use crate::row::{self, column, signed, unsigned};
-use crate::writer::Backend;
+use crate::writer::{Backend, WriterConnection};
 use crate::{AppendRequest, StoreError, canonical_json};
 
 /// The writer task's side: its own connection, reopened after a failure.
 pub(super) struct PgWriter {
-    options: PgConnectOptions,
-    connection: Option<PgConnection>,
+    connection: WriterConnection<PgConnection>,
 }
 
 impl PgWriter {
     /// A writer that connects with `options` when it first needs to.
     pub(super) fn new(options: PgConnectOptions) -> Self {
         Self {
-            options,
-            connection: None,
+            connection: WriterConnection::new(options),
         }
-    }
-
-    async fn connection(&mut self) -> Result<&mut PgConnection, StoreError> {
-        if self.connection.is_none() {
-            self.connection = Some(self.options.connect().await?);
-        }
-        self.connection.as_mut().ok_or(StoreError::Closed)
     }
 }
 
@@ -50,7 +41,7 @@ impl Backend for PgWriter {
         // One statement outside any transaction block is its own transaction: the lock, the
         // checks, the insert and the NOTIFY in one round trip, and the answer comes only
         // after the commit (sqlx reads up to ReadyForQuery, which follows the commit).
-        let connection = self.connection().await?;
+        let connection = self.connection.get().await?;
         events_append(connection, basis, rows).await
     }
 
@@ -59,7 +50,7 @@ impl Backend for PgWriter {
         requests: &[AppendRequest],
         now: DateTime<Utc>,
     ) -> Result<Plan, StoreError> {
-        let connection = self.connection().await?;
+        let connection = self.connection.get().await?;
         // Sent together, as one simple query: a custom BEGIN statement may hold several.
         let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({APPEND_LOCK})");
         let mut tx = connection.begin_with(AssertSqlSafe(begin)).await?;
@@ -79,13 +70,11 @@ impl Backend for PgWriter {
     }
 
     fn reset(&mut self) {
-        self.connection = None;
+        self.connection.reset();
     }
 
     async fn shutdown(&mut self) {
-        if let Some(connection) = self.connection.take() {
-            let _ = connection.close().await;
-        }
+        self.connection.close().await;
     }
 }
 

@@ -10,14 +10,14 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection, QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{Connection, QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
 use super::{parse_time, parse_uuid};
 use crate::batch::{self, Basis, Head, NewRow, Plan, Snapshot, StoredEvent};
 use crate::hash::recorded_at_text;
 use crate::row::{self, COLUMNS_PER_ROW, column, corrupt, event_columns, signed, unsigned};
-use crate::writer::Backend;
+use crate::writer::{Backend, WriterConnection};
 use crate::{AppendRequest, StoreError, canonical_json};
 
 /// Bind parameters in one statement: SQLite's limit.
@@ -29,24 +29,15 @@ const IDS_PER_LOOKUP: usize = 1_000;
 
 /// The writer task's side: its own connection, reopened after a failure.
 pub(super) struct SqliteWriter {
-    options: SqliteConnectOptions,
-    connection: Option<SqliteConnection>,
+    connection: WriterConnection<SqliteConnection>,
 }
 
 impl SqliteWriter {
     /// A writer that connects with `options` when it first needs to.
     pub(super) fn new(options: SqliteConnectOptions) -> Self {
         Self {
-            options,
-            connection: None,
+            connection: WriterConnection::new(options),
         }
-    }
-
-    async fn connection(&mut self) -> Result<&mut SqliteConnection, StoreError> {
-        if self.connection.is_none() {
-            self.connection = Some(self.options.connect().await?);
-        }
-        self.connection.as_mut().ok_or(StoreError::Closed)
     }
 }
 
@@ -65,7 +56,7 @@ impl Backend for SqliteWriter {
         // One statement outside BEGIN is its own transaction, and a statement that writes takes
         // the write lock before it reads (as BEGIN IMMEDIATE does), so the check and the
         // insert cannot be split by another connection, of this process or another.
-        let connection = self.connection().await?;
+        let connection = self.connection.get().await?;
         if rows.is_empty() {
             // Every append refused: a conflict that held in a consistent read is a true answer,
             // and there is nothing to write.
@@ -99,7 +90,7 @@ impl Backend for SqliteWriter {
         requests: &[AppendRequest],
         now: DateTime<Utc>,
     ) -> Result<Plan, StoreError> {
-        let connection = self.connection().await?;
+        let connection = self.connection.get().await?;
         let mut tx = connection.begin_with("BEGIN IMMEDIATE").await?;
         let snapshot = Snapshot {
             head: read_head(&mut tx).await?,
@@ -115,13 +106,11 @@ impl Backend for SqliteWriter {
     }
 
     fn reset(&mut self) {
-        self.connection = None;
+        self.connection.reset();
     }
 
     async fn shutdown(&mut self) {
-        if let Some(connection) = self.connection.take() {
-            let _ = connection.close().await;
-        }
+        self.connection.close().await;
     }
 }
 
