@@ -811,26 +811,29 @@ async fn another_process_appends_between_two_batches(db: &TestDb) {
     b.close().await;
 }
 
-/// Streams written before this process started: their versions are not known to its writer.
-async fn streams_this_process_never_wrote(db: &TestDb) {
+/// Appends `sent`, restarts the store, and appends one event to stream "t": the new writer
+/// then knows the end of the chain but nothing of `sent`'s stream or ids.
+async fn appended_before_a_restart(
+    db: &TestDb,
+    sent: AppendRequest,
+) -> (Arc<dyn EventStore>, AppendResult) {
     let store = db.open().await;
-    store
-        .append(request(
-            "old",
-            ExpectedVersion::NoStream,
-            vec![event(1), event(2), event(3)],
-        ))
-        .await
-        .unwrap();
+    let result = store.append(sent).await.unwrap();
     store.close().await;
     drop(store);
-
     let store = db.open().await;
-    // Something unrelated first, so the writer knows the end of the chain but not "old".
     store
-        .append(request("other", ExpectedVersion::Any, vec![event(4)]))
+        .append(request("t", ExpectedVersion::Any, vec![event(100)]))
         .await
         .unwrap();
+    (store, result)
+}
+
+/// Streams written before this process started: their versions are not known to its writer.
+async fn streams_this_process_never_wrote(db: &TestDb) {
+    let old = vec![event(1), event(2), event(3)];
+    let (store, _) =
+        appended_before_a_restart(db, request("old", ExpectedVersion::NoStream, old)).await;
     for refused in [ExpectedVersion::NoStream, ExpectedVersion::Exact(2)] {
         let result = store.append(request("old", refused, vec![event(5)])).await;
         assert!(
@@ -854,20 +857,10 @@ async fn streams_this_process_never_wrote(db: &TestDb) {
 
 /// A client retrying after the store restarted: the ids are stored, the writer knows nothing.
 async fn a_retry_after_a_restart(db: &TestDb) {
-    let store = db.open().await;
     let events = vec![event(1), event(2)];
-    let original = store
-        .append(request("s", ExpectedVersion::NoStream, events.clone()))
-        .await
-        .unwrap();
-    store.close().await;
-    drop(store);
-
-    let store = db.open().await;
-    store
-        .append(request("t", ExpectedVersion::Any, vec![event(3)]))
-        .await
-        .unwrap();
+    let (store, original) =
+        appended_before_a_restart(db, request("s", ExpectedVersion::NoStream, events.clone()))
+            .await;
     let retry = store
         .append(request("s", ExpectedVersion::NoStream, events.clone()))
         .await
