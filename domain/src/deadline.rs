@@ -282,7 +282,7 @@ mod tests {
         Deadline::new(
             DeadlineKind::PanelNotification,
             None,
-            at("2023-01-03T23:59:59Z"),
+            at("2023-01-03T23:59:59.999999Z"),
             fulfilled_at.map(at),
         )
     }
@@ -324,6 +324,31 @@ mod tests {
             DeadlineStatus::Met
         );
         assert_eq!(met.late_by(at("2023-02-01T00:00:00Z"), &cal), None);
+    }
+
+    #[test]
+    fn the_end_of_a_day_is_its_last_instant() {
+        // domain.md: a fact at 23:59:59.5 on the due day is on time, not late.
+        let cal = WorkingCalendar::england_and_wales();
+        let due = crate::calendar::end_of_day(chrono::NaiveDate::from_ymd_opt(2023, 1, 3).unwrap());
+        let half_a_second_before_midnight = Deadline::new(
+            DeadlineKind::PanelNotification,
+            None,
+            due,
+            Some(at("2023-01-03T23:59:59.5Z")),
+        );
+        let at_midnight = Deadline::new(
+            DeadlineKind::PanelNotification,
+            None,
+            due,
+            Some(at("2023-01-04T00:00:00Z")),
+        );
+        let later = at("2023-01-05T00:00:00Z");
+        assert_eq!(
+            half_a_second_before_midnight.status(later, &cal),
+            DeadlineStatus::Met
+        );
+        assert_eq!(at_midnight.status(later, &cal), DeadlineStatus::MetLate);
     }
 
     #[test]

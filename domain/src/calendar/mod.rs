@@ -134,13 +134,20 @@ impl WorkingCalendar {
 /// Default close of business, 17:00 London time, when agency reports fall due.
 pub const CLOSE_OF_BUSINESS: NaiveTime = time_of_day(17, 0, 0);
 
-/// The last whole second of a day, which "end of day" deadlines mean.
-const LAST_SECOND: NaiveTime = time_of_day(23, 59, 59);
+/// The last instant of a day, which "end of day" deadlines mean: a fact at 23:59:59.5 is on
+/// the due day, so it is on time (domain.md "Working days and deadlines"). Microseconds,
+/// because that is the finest time PostgreSQL stores: a fact read back from either backend
+/// compares the same way.
+const LAST_INSTANT: NaiveTime = match NaiveTime::from_hms_micro_opt(23, 59, 59, 999_999) {
+    Some(time) => time,
+    None => panic!("impossible time of day"),
+};
 
-/// The instant `date` ends in London (23:59:59 local), when "within N days" deadlines fall due.
+/// The instant `date` ends in London (23:59:59.999999 local), when "within N days" deadlines
+/// fall due.
 #[must_use]
 pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
-    at_local_time(date, LAST_SECOND)
+    at_local_time(date, LAST_INSTANT)
 }
 
 /// The instant London clocks show `time` on `date`: a time skipped when the clocks go forward

@@ -126,7 +126,7 @@ both_backends!(
         assert_eq!(case["stage"], "sar_decided");
         assert_eq!(case["sar"]["decision"], "mandatory");
         let due = deadline(&case, "sar_completion");
-        assert_eq!(due["due_at"], "2023-08-01T22:59:59Z");
+        assert_eq!(due["due_at"], "2023-08-01T22:59:59.999999Z");
         assert_eq!(due["fulfilled_by"], "CompleteSar");
 
         // The referrer is involved in the case: not an independent reviewer.
@@ -221,8 +221,8 @@ both_backends!(
         assert_eq!(case["stage"], "sar_in_progress");
         // Thirty paused days later than 1 August; the original stays visible.
         let due = deadline(&case, "sar_completion");
-        assert_eq!(due["due_at"], "2023-08-31T22:59:59Z");
-        assert_eq!(due["original_due_at"], "2023-08-01T22:59:59Z");
+        assert_eq!(due["due_at"], "2023-08-31T22:59:59.999999Z");
+        assert_eq!(due["original_due_at"], "2023-08-01T22:59:59.999999Z");
         assert_eq!(due["status"], "breached");
 
         problem(
@@ -413,7 +413,7 @@ both_backends!(
         assert!(!case.to_string().contains("Okafor"), "{case}");
         // Decision due a month after the notification, at the end of the day (BST); long past.
         let due = deadline(&case, "dhr_decision");
-        assert_eq!(due["due_at"], "2023-05-18T22:59:59Z");
+        assert_eq!(due["due_at"], "2023-05-18T22:59:59.999999Z");
         assert_eq!(due["status"], "breached");
         assert_eq!(due["fulfilled_by"], "RecordDhrDecision");
 
@@ -429,7 +429,7 @@ both_backends!(
         assert_eq!(statuses(&case)["dhr_decision/-"], "met");
         assert_eq!(
             deadline(&case, "dhr_completion")["due_at"],
-            "2023-11-11T23:59:59Z"
+            "2023-11-11T23:59:59.999999Z"
         );
         // A safeguarding adult review's command on a domestic homicide case.
         problem(

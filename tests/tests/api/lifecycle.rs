@@ -117,8 +117,8 @@ both_backends!(an_lcspr_published_on_time, |app: TestApp| async move {
     );
     let deadlines = case["deadlines"].as_array().unwrap();
     let due = |kind: &str| deadlines.iter().find(|d| d["kind"] == kind).unwrap()["due_at"].clone();
-    assert_eq!(due("lcspr_publication"), "2023-03-29T22:59:59Z");
-    assert_eq!(due("lcspr_report_to_panel"), "2023-03-20T23:59:59Z");
+    assert_eq!(due("lcspr_publication"), "2023-03-29T22:59:59.999999Z");
+    assert_eq!(due("lcspr_report_to_panel"), "2023-03-20T23:59:59.999999Z");
     let rec = deadlines
         .iter()
         .find(|d| d["kind"] == "recommendation")
@@ -220,8 +220,11 @@ both_backends!(
             .unwrap();
         // Six months run from the reconsideration (25 October 2022); the delay moved the date and
         // the original stays visible.
-        assert_eq!(publication["original_due_at"], "2023-04-25T22:59:59Z");
-        assert_eq!(publication["due_at"], "2023-09-30T22:59:59Z");
+        assert_eq!(
+            publication["original_due_at"],
+            "2023-04-25T22:59:59.999999Z"
+        );
+        assert_eq!(publication["due_at"], "2023-09-30T22:59:59.999999Z");
         assert_eq!(case["after_review"]["reconsidered_outcome"], "commission");
         assert_eq!(
             case["after_review"]["practice_review"]["delayed_to"],

@@ -242,7 +242,7 @@ both_backends!(a_rapid_review_on_time, |app: TestApp| async move {
         due("rr_draft_comments", Some("suhft")),
         "2022-09-28T14:00:00Z"
     );
-    assert_eq!(due("rr_submission", None), "2022-10-03T22:59:59Z");
+    assert_eq!(due("rr_submission", None), "2022-10-03T22:59:59.999999Z");
     let statuses = statuses(&case);
     assert_eq!(statuses.len(), 19, "{statuses:?}");
     for (deadline, status) in &statuses {

@@ -877,7 +877,7 @@ fn commands_of_other_processes_are_refused_on_an_adult_case_and_the_sars_elsewhe
 fn completion_is_due_six_months_after_the_decision() {
     let deadline = sar_deadline(&decided()).unwrap();
     // 1 February 2023 + 6 months = 1 August 2023, end of day (BST).
-    assert_eq!(deadline.due_at, instant("2023-08-01T22:59:59Z"));
+    assert_eq!(deadline.due_at, instant("2023-08-01T22:59:59.999999Z"));
     assert_eq!(deadline.original_due_at, None);
     let cal = &southend().calendar;
     assert_eq!(
@@ -894,10 +894,10 @@ fn completion_is_due_six_months_after_the_decision() {
 fn paused_days_do_not_count_towards_completion() {
     // Paused 1 March, resumed 31 March: 30 days later than 1 August.
     let deadline = sar_deadline(&resumed()).unwrap();
-    assert_eq!(deadline.due_at, instant("2023-08-31T22:59:59Z"));
+    assert_eq!(deadline.due_at, instant("2023-08-31T22:59:59.999999Z"));
     assert_eq!(
         deadline.original_due_at,
-        Some(instant("2023-08-01T22:59:59Z"))
+        Some(instant("2023-08-01T22:59:59.999999Z"))
     );
     let cal = &southend().calendar;
     assert_eq!(
@@ -918,14 +918,14 @@ fn while_paused_the_clock_stands_still() {
     // Still paused on 2 October 2023: 215 days since 1 March, so due 3 March 2024 (GMT).
     assert_eq!(
         deadline.due_at_as_of(later()),
-        instant("2024-03-03T23:59:59Z")
+        instant("2024-03-03T23:59:59.999999Z")
     );
     assert_eq!(deadline.status(later(), cal), DeadlineStatus::Pending);
     assert_eq!(deadline.late_by(later(), cal), None);
     // Before the pause, the clock ran as usual.
     assert_eq!(
         deadline.due_at_as_of(instant("2023-02-20T10:00:00Z")),
-        instant("2023-08-01T22:59:59Z")
+        instant("2023-08-01T22:59:59.999999Z")
     );
     // A review paused when it was already late stays late.
     let late_pause = and(

@@ -452,7 +452,7 @@ fn commands_of_other_processes_are_refused_on_a_domestic_homicide_case() {
 fn the_decision_is_due_a_month_after_the_notification() {
     let due = deadline(&notified(), DeadlineKind::DhrDecision).unwrap();
     // Notified 18 April 2023: due at the end of 18 May (BST).
-    assert_eq!(due.due_at, instant("2023-05-18T22:59:59Z"));
+    assert_eq!(due.due_at, instant("2023-05-18T22:59:59.999999Z"));
     assert_eq!(due.fulfilled_at, None);
     let cal = &southend().calendar;
     assert_eq!(
@@ -482,7 +482,7 @@ fn the_decision_is_due_a_month_after_the_notification() {
 fn completion_is_due_six_months_after_a_decision_to_review() {
     let due = deadline(&decided(), DeadlineKind::DhrCompletion).unwrap();
     // Decided 11 May 2023: due at the end of 11 November (GMT).
-    assert_eq!(due.due_at, instant("2023-11-11T23:59:59Z"));
+    assert_eq!(due.due_at, instant("2023-11-11T23:59:59.999999Z"));
     let cal = &southend().calendar;
     let late = deadline(&completed(), DeadlineKind::DhrCompletion).unwrap();
     assert_eq!(late.status(later(), cal), DeadlineStatus::MetLate);

@@ -97,13 +97,13 @@ fn publication_is_due_at_the_end_of_the_london_day_six_months_after_the_decision
     // forward; the report 7 working days earlier, Tuesday 21 March, still GMT.
     assert_eq!(
         lcspr(&commissioned()),
-        due("2023-03-30T22:59:59Z", "2023-03-21T23:59:59Z")
+        due("2023-03-30T22:59:59.999999Z", "2023-03-21T23:59:59.999999Z")
     );
     // 23:30 UTC on 30 September is 00:30 on 1 October in London: due Saturday 1 April, so
     // the report is due 7 working days before it, on Wednesday 22 March.
     assert_eq!(
         lcspr(&commissioned_on_a_decision_at("2022-09-30T23:30:00Z")),
-        due("2023-04-01T22:59:59Z", "2023-03-22T23:59:59Z")
+        due("2023-04-01T22:59:59.999999Z", "2023-03-22T23:59:59.999999Z")
     );
 }
 
@@ -117,7 +117,7 @@ fn reconsidered_into_a_review_the_six_months_run_from_the_reconsideration() {
     );
     assert_eq!(
         lcspr(&history),
-        due("2023-04-30T22:59:59Z", "2023-04-19T22:59:59Z")
+        due("2023-04-30T22:59:59.999999Z", "2023-04-19T22:59:59.999999Z")
     );
     // Adhering to a decision to hold a review keeps the partners' first date.
     let adhered = and(
@@ -151,17 +151,17 @@ fn the_final_report_is_due_seven_working_days_before_publication() {
     }
     assert_eq!(
         lcspr(&delayed("2023-04-12"))[1].1,
-        instant("2023-03-30T22:59:59Z")
+        instant("2023-03-30T22:59:59.999999Z")
     );
     assert_eq!(
         lcspr(&delayed("2023-05-15"))[1].1,
-        instant("2023-05-03T22:59:59Z")
+        instant("2023-05-03T22:59:59.999999Z")
     );
 }
 
 #[test]
 fn an_approved_delay_moves_publication_and_keeps_the_first_due_date_visible() {
-    let first_due = Some(instant("2023-03-30T22:59:59Z"));
+    let first_due = Some(instant("2023-03-30T22:59:59.999999Z"));
     let once = and(
         commissioned(),
         [delay_approved("2023-04-12", "2023-03-01T10:00:00Z")],
@@ -169,16 +169,32 @@ fn an_approved_delay_moves_publication_and_keeps_the_first_due_date_visible() {
     assert_eq!(
         lcspr(&once),
         vec![
-            (LcsprPublication, instant("2023-04-12T22:59:59Z"), first_due),
-            (LcsprReportToPanel, instant("2023-03-30T22:59:59Z"), None),
+            (
+                LcsprPublication,
+                instant("2023-04-12T22:59:59.999999Z"),
+                first_due
+            ),
+            (
+                LcsprReportToPanel,
+                instant("2023-03-30T22:59:59.999999Z"),
+                None
+            ),
         ]
     );
     let twice = and(once, [delay_approved("2023-06-30", "2023-04-05T10:00:00Z")]);
     assert_eq!(
         lcspr(&twice),
         vec![
-            (LcsprPublication, instant("2023-06-30T22:59:59Z"), first_due),
-            (LcsprReportToPanel, instant("2023-06-21T22:59:59Z"), None),
+            (
+                LcsprPublication,
+                instant("2023-06-30T22:59:59.999999Z"),
+                first_due
+            ),
+            (
+                LcsprReportToPanel,
+                instant("2023-06-21T22:59:59.999999Z"),
+                None
+            ),
         ]
     );
     // Moved, it is still the same deadline.
@@ -200,7 +216,7 @@ fn an_approved_delay_goes_through_the_decider_to_the_deadline() {
     let after = and(commissioned(), events);
     assert_eq!(
         the(LcsprPublication, &after).due_at,
-        instant("2023-06-30T22:59:59Z")
+        instant("2023-06-30T22:59:59.999999Z")
     );
     assert_eq!(
         refused(given(after).when(
@@ -267,7 +283,7 @@ fn withholding_publication_fulfils_it_and_spares_a_report_not_sent() {
 fn a_published_report_is_due_to_come_down_a_year_later() {
     assert!(!kinds(&report_sent()).contains(&PublicationTakeDown));
     let take_down = the(PublicationTakeDown, &published());
-    assert_eq!(take_down.due_at, instant("2024-03-28T23:59:59Z"));
+    assert_eq!(take_down.due_at, instant("2024-03-28T23:59:59.999999Z"));
     assert_eq!(take_down.fulfilled_at, None);
     assert_eq!(status(PublicationTakeDown, &published(), LATER), Pending);
     assert_eq!(
@@ -278,7 +294,7 @@ fn a_published_report_is_due_to_come_down_a_year_later() {
     let at_midnight = and(report_sent(), [review_published("2023-06-30T23:30:00Z")]);
     assert_eq!(
         the(PublicationTakeDown, &at_midnight).due_at,
-        instant("2024-07-01T22:59:59Z")
+        instant("2024-07-01T22:59:59.999999Z")
     );
 }
 
@@ -302,19 +318,19 @@ fn each_recommendation_has_its_own_deadline() {
             (
                 Some(recommendation_id(SUHFT_FIRST)),
                 "suhft".into(),
-                instant("2023-09-29T22:59:59Z"),
+                instant("2023-09-29T22:59:59.999999Z"),
                 None
             ),
             (
                 Some(recommendation_id(SUHFT_SECOND)),
                 "suhft".into(),
-                instant("2023-12-15T23:59:59Z"),
+                instant("2023-12-15T23:59:59.999999Z"),
                 None
             ),
             (
                 Some(recommendation_id(POLICE_ACTION)),
                 "essex-police".into(),
-                instant("2023-06-30T22:59:59Z"),
+                instant("2023-06-30T22:59:59.999999Z"),
                 Some(instant(POLICE_ACTION_DONE))
             ),
         ]

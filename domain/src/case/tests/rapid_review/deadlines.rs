@@ -35,25 +35,25 @@ fn rows(expected: &[(&'static str, &str, &str)]) -> Vec<Row> {
 fn worked_example() -> Vec<Row> {
     let per_team_member = |kind, due| TEAM.map(|slug| (kind, slug, due));
     let mut expected = vec![
-        ("rr_partners_notified", "", "2022-09-13T22:59:59Z"),
+        ("rr_partners_notified", "", "2022-09-13T22:59:59.999999Z"),
         // Day 6 at close of business, 17:00 BST.
         ("rr_agency_report", "suhft", "2022-09-20T16:00:00Z"),
-        ("rr_reports_circulated", "", "2022-09-21T22:59:59Z"),
-        ("rr_meeting", "", "2022-09-22T22:59:59Z"),
-        ("rr_first_draft", "", "2022-09-27T22:59:59Z"),
+        ("rr_reports_circulated", "", "2022-09-21T22:59:59.999999Z"),
+        ("rr_meeting", "", "2022-09-22T22:59:59.999999Z"),
+        ("rr_first_draft", "", "2022-09-27T22:59:59.999999Z"),
         // Day 12: circulated by 09:30, comments by 15:00, second draft by the end of the day.
         ("rr_draft_circulated", "", "2022-09-28T08:30:00Z"),
     ];
     expected.extend(per_team_member("rr_draft_comments", "2022-09-28T14:00:00Z"));
-    expected.push(("rr_second_draft", "", "2022-09-28T22:59:59Z"));
+    expected.push(("rr_second_draft", "", "2022-09-28T22:59:59.999999Z"));
     expected.extend(per_team_member(
         "rr_senior_sign_off",
-        "2022-09-29T22:59:59Z",
+        "2022-09-29T22:59:59.999999Z",
     ));
     expected.extend([
-        ("rr_independent_sign_off", "", "2022-09-30T22:59:59Z"),
+        ("rr_independent_sign_off", "", "2022-09-30T22:59:59.999999Z"),
         // Day 15: the end of Monday 3 October.
-        ("rr_submission", "", "2022-10-03T22:59:59Z"),
+        ("rr_submission", "", "2022-10-03T22:59:59.999999Z"),
     ]);
     rows(&expected)
 }
@@ -151,7 +151,7 @@ fn the_clock_start_is_fixed_when_the_review_starts() {
     let kept = schedule(&events, &southend());
     // The three partners' comments and sign-offs, no agency report: 14 deadlines.
     assert_eq!(kept.len(), 14, "{kept:?}");
-    assert_eq!(kept[0].2, instant("2022-09-13T22:59:59Z"));
+    assert_eq!(kept[0].2, instant("2022-09-13T22:59:59.999999Z"));
 
     // And the other way round: a review waiting for the Panel keeps waiting.
     let waiting = and(
