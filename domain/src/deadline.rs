@@ -160,8 +160,11 @@ pub struct Deadline {
     pub due_at: DateTime<Utc>,
     /// When the fulfilling fact occurred.
     pub fulfilled_at: Option<DateTime<Utc>>,
-    /// Whether it no longer applies.
-    pub not_applicable: bool,
+    /// When something superseded it (the case's closure, a modified response, a withheld
+    /// publication): from then on it no longer applies, if it was still pending then. A
+    /// deadline already met, met late or breached at that instant keeps its status: that is a
+    /// fact about the past (domain.md "Deadline statuses").
+    pub superseded_at: Option<DateTime<Utc>>,
     /// The first due instant, when an approved delay has moved it.
     pub original_due_at: Option<DateTime<Utc>>,
     /// What the deadline is about when a case has several of a kind (a recommendation's id).
@@ -185,7 +188,7 @@ impl Deadline {
             organisation,
             due_at,
             fulfilled_at,
-            not_applicable: false,
+            superseded_at: None,
             original_due_at: None,
             reference: None,
             paused_since: None,
@@ -198,10 +201,30 @@ impl Deadline {
         self
     }
 
-    /// Marks the deadline as no longer applying when `yes`.
-    pub fn not_applicable_if(mut self, yes: bool) -> Self {
-        self.not_applicable = self.not_applicable || yes;
+    /// Records that something superseded the deadline at `at` (`None`: nothing did). The
+    /// earliest supersession counts: the deadline stopped applying then.
+    pub fn superseded_at(mut self, at: Option<DateTime<Utc>>) -> Self {
+        self.supersede(at);
         self
+    }
+
+    /// In place: records a supersession at `at`, keeping an earlier one.
+    pub fn supersede(&mut self, at: Option<DateTime<Utc>>) {
+        self.superseded_at = match (self.superseded_at, at) {
+            (Some(earlier), Some(later)) => Some(earlier.min(later)),
+            (earlier, later) => earlier.or(later),
+        };
+    }
+
+    /// Whether, as of `as_of`, the deadline no longer applies: superseded by then while it was
+    /// still pending (neither fulfilled nor past due at the supersession).
+    pub fn is_not_applicable(&self, as_of: DateTime<Utc>) -> bool {
+        let Some(superseded_at) = self.superseded_at.filter(|at| *at <= as_of) else {
+            return false;
+        };
+        let fulfilled_by_then = self.fulfilled_at.is_some_and(|at| at <= superseded_at);
+        let breached_by_then = superseded_at > self.due_at_as_of(superseded_at);
+        !fulfilled_by_then && !breached_by_then
     }
 
     /// A stable id: the same deadline of the same case always has the same id.
@@ -231,7 +254,7 @@ impl Deadline {
 
     /// The status at `as_of`. A fulfilment dated after `as_of` is not yet known then.
     pub fn status(&self, as_of: DateTime<Utc>, calendar: &WorkingCalendar) -> DeadlineStatus {
-        if self.not_applicable {
+        if self.is_not_applicable(as_of) {
             return DeadlineStatus::NotApplicable;
         }
         let due_at = self.due_at_as_of(as_of);
@@ -255,7 +278,12 @@ impl Deadline {
     pub fn late_by(&self, as_of: DateTime<Utc>, calendar: &WorkingCalendar) -> Option<Lateness> {
         let until = match self.status(as_of, calendar) {
             DeadlineStatus::MetLate => self.fulfilled_at?,
-            DeadlineStatus::Breached => as_of,
+            // A breach stops growing when the deadline is superseded (the case closed): how
+            // late it was then is the fact that stays.
+            DeadlineStatus::Breached => self
+                .superseded_at
+                .filter(|at| *at <= as_of)
+                .unwrap_or(as_of),
             _ => return None,
         };
         let due_at = self.due_at_as_of(as_of);

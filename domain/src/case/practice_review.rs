@@ -230,7 +230,7 @@ impl AfterReview {
                 end_of_day(calendar.working_days_before(due_on, 7)),
                 review.report_sent_at,
             )
-            .not_applicable_if(review.withheld_at.is_some() && review.report_sent_at.is_none()),
+            .superseded_at(review.withheld_at),
         ];
         if let Some(published) = &review.published {
             let published_on = crate::calendar::local_date(published.occurred_at);

@@ -237,10 +237,9 @@ impl Schedule<'_> {
                     self.at(6, self.close_of_business),
                     report.submitted_at,
                 )
-                // Internal documents accepted instead: a report not yet in is no longer due.
-                .not_applicable_if(
-                    review.modified_response_at.is_some() && report.submitted_at.is_none(),
-                ),
+                // Internal documents accepted instead: a report still pending then is no
+                // longer due.
+                .superseded_at(review.modified_response_at),
             );
         }
         let draft = |m| review.drafts.get(&m).copied();

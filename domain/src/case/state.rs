@@ -592,12 +592,14 @@ impl Case {
                     .practice_review_deadlines(local_date(decided_at), calendar),
             );
         }
-        // Closing a case ends what it still owed, except what outlives the case: taking the
-        // published report down, and the recommendations' actions (overdue ones are breaches).
-        if self.after.closed.is_some() {
+        // Closing a case ends what it still owed at the closure, except what outlives the case:
+        // taking the published report down, and the recommendations' actions (overdue ones are
+        // breaches). What was met, met late or breached by then stays so (`Deadline::status`).
+        if let Some(closed) = &self.after.closed {
             for deadline in &mut deadlines {
-                deadline.not_applicable |= deadline.fulfilled_at.is_none()
-                    && deadline.kind != DeadlineKind::PublicationTakeDown;
+                if deadline.kind != DeadlineKind::PublicationTakeDown {
+                    deadline.supersede(Some(closed.occurred_at));
+                }
             }
         }
         deadlines.extend(self.after.recommendation_deadlines());

@@ -254,7 +254,7 @@ fn taking_the_published_report_down_outlives_the_case() {
         .find(|d| d.kind == crate::deadline::DeadlineKind::PublicationTakeDown)
         .unwrap();
     assert_eq!(deadline.fulfilled_at, Some(later()));
-    assert!(!deadline.not_applicable);
+    assert_eq!(deadline.superseded_at, None);
     assert_eq!(
         refused(given(history).when(&business_manager(), later(), take_down(None))),
         (Conflict, "publication.already_taken_down")

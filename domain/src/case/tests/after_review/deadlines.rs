@@ -270,8 +270,16 @@ fn withholding_publication_fulfils_it_and_spares_a_report_not_sent() {
         Some(instant(WITHHELD))
     );
     assert_eq!(status(LcsprPublication, &withheld(), LATER), Met);
+    // Withheld on 28 March, a week after the report was due (21 March) and never sent: the
+    // breach happened before the withholding and stays a breach.
+    assert_eq!(status(LcsprReportToPanel, &withheld(), LATER), Breached);
+    // Withheld before the report fell due: it no longer applies.
+    let withheld_early = and(
+        commissioned(),
+        [publication_withheld("2023-03-01T10:00:00Z")],
+    );
     assert_eq!(
-        status(LcsprReportToPanel, &withheld(), LATER),
+        status(LcsprReportToPanel, &withheld_early, LATER),
         NotApplicable
     );
     let sent_then_withheld = and(report_sent(), [publication_withheld(WITHHELD)]);
@@ -394,25 +402,47 @@ fn closing_a_case_ends_what_it_still_owed_but_not_its_recommendations() {
             .map(|d| (d.kind, d.status(later(), &southend().calendar)))
             .collect()
     };
-    let before = statuses(&open);
+    let statuses_at = |events: &[CaseEvent], as_of: &str| -> Vec<(DeadlineKind, DeadlineStatus)> {
+        deadlines(events)
+            .into_iter()
+            .map(|d| (d.kind, d.status(instant(as_of), &southend().calendar)))
+            .collect()
+    };
+    // What each deadline was at the closure is what it stays; only what was still pending
+    // then stops applying.
+    let at_closure = statuses_at(&open, CLOSED);
     let after = statuses(&closing);
-    assert_eq!(before.len(), after.len());
-    for ((kind, before), (_, after)) in before.into_iter().zip(after) {
-        let expected = match (kind, before) {
-            (Recommendation, _) | (_, Met) => before,
+    assert_eq!(at_closure.len(), after.len());
+    for ((kind, then), (_, after)) in at_closure.into_iter().zip(after) {
+        let expected = match (kind, then) {
+            (Recommendation, _) => statuses(&open)
+                .into_iter()
+                .find(|(k, _)| *k == Recommendation)
+                .map(|(_, s)| s)
+                .unwrap(),
+            (_, Met | MetLate | Breached) => then,
             _ => NotApplicable,
         };
-        assert_eq!(after, expected, "{kind:?} was {before:?}");
+        assert_eq!(after, expected, "{kind:?} was {then:?} at the closure");
     }
-    assert_eq!(status(LcsprPublication, &closing, LATER), NotApplicable);
-    assert_eq!(status(LcsprReportToPanel, &closing, LATER), NotApplicable);
+    // Closed on 3 April 2023: the report to the Panel was due on 21 March and publication on
+    // 30 March, neither done, so both were breached before the closure and stay breached,
+    // their lateness fixed at the closure (issue: closing a case erased breaches).
+    assert_eq!(status(LcsprPublication, &closing, LATER), Breached);
+    assert_eq!(status(LcsprReportToPanel, &closing, LATER), Breached);
+    let report = the(LcsprReportToPanel, &closing);
+    assert_eq!(
+        report.late_by(instant("2023-06-01T00:00:00Z"), &southend().calendar),
+        report.late_by(instant(CLOSED), &southend().calendar)
+    );
     assert_eq!(status(Recommendation, &closing, LATER), Breached);
-    assert!(!the(Recommendation, &closing).not_applicable);
+    assert_eq!(the(Recommendation, &closing).superseded_at, None);
 
-    // Closed during the rapid review: the Panel was notified, nothing else was done.
+    // Closed during the rapid review, on its first day: the Panel was notified, nothing else
+    // was done, and nothing else was due yet.
     let early = and(
         started(),
-        [case_closed(ClosureReason::NotTakenForward, CLOSED)],
+        [case_closed(ClosureReason::NotTakenForward, "2022-09-09T16:00:00Z")],
     );
     for deadline in deadlines(&early) {
         let expected = match deadline.kind {

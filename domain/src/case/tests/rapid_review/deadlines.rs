@@ -191,8 +191,8 @@ fn a_modified_response_sets_aside_the_reports_not_yet_submitted() {
             .map(|d| {
                 let status = d.status(as_of, calendar);
                 (
-                    d.organisation.map(String::from).unwrap_or_default(),
-                    d.not_applicable,
+                    d.organisation.clone().map(String::from).unwrap_or_default(),
+                    d.is_not_applicable(as_of),
                     status,
                 )
             })
