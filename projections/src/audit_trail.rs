@@ -574,6 +574,7 @@ fn case_summary(event: &CaseEvent, names: &HashMap<OrgSlug, String>) -> String {
                 ClosureReason::ReviewPublished => "the review was published",
                 ClosureReason::PublicationWithheld => "publication was withheld",
                 ClosureReason::NotTakenForward => "not taken forward",
+                ClosureReason::CriteriaNotMet => "the notification criteria were not met",
             }
         ),
         CaseEvent::SarReferred(e) => format!(

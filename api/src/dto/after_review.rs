@@ -129,16 +129,21 @@ pub struct AddRecommendationRequest {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClosureReason {
-    /// No review after the rapid review, and the Panel agreed.
+    /// No review: after a decision not to review that the Panel agreed with (or that the
+    /// partners adhered to on reconsideration); for adult and domestic homicide cases, after a
+    /// decision not to review.
     NoReview,
     /// The review was published.
     ReviewPublished,
-    /// Publication was withheld; improvements published instead.
+    /// Publication was justifiably withheld; improvements published instead (child cases).
     PublicationWithheld,
-    /// A referral not taken forward.
+    /// A referral not taken into a rapid review (child cases).
     NotTakenForward,
+    /// A notified case that on reflection did not meet the notification criteria, closed
+    /// before the partners' decision (child cases).
+    CriteriaNotMet,
 }
-same_enum!(ClosureReason => practice_review::ClosureReason { NoReview, ReviewPublished, PublicationWithheld, NotTakenForward });
+same_enum!(ClosureReason => practice_review::ClosureReason { NoReview, ReviewPublished, PublicationWithheld, NotTakenForward, CriteriaNotMet });
 
 /// CloseCase request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]

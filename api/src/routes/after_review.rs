@@ -193,9 +193,15 @@ case_command!(
     "CloseCase",
     "/v1/cases/{case_id}/closure",
     "Close the case",
-    "Closes the case (of any kind: child, adult or domestic homicide) with a reason. Deadlines \
-still owed become `not_applicable`, except the recommendations' actions, which stay due; after \
-closure only CompleteRecommendation is accepted. Role: `business_manager`.",
+    "Closes the case (of any kind: child, adult or domestic homicide) with a reason that its \
+state bears out, or 409 with a code naming what is missing (`closure.no_decision`, \
+`closure.review_decided`, `closure.no_panel_response`, `closure.reconsideration_pending`, \
+`closure.not_published`, `closure.not_withheld`, `closure.not_a_referral`, \
+`closure.referral_taken_forward`, `closure.not_a_notification`, `closure.decision_reached`, \
+`closure.reason_not_for_kind`; docs/rules.md). Deadlines still pending at the closure's \
+`occurred_at` become `not_applicable`; those already met, met late or breached stay so, and the \
+recommendations' actions stay due. After closure only CompleteRecommendation and \
+RecordReviewTakenDown are accepted. Role: `business_manager`.",
     CloseCaseRequest,
     |body, _input| CaseCommand::CloseCase(cmd::CloseCase {
         reason: body.reason.into(),

@@ -128,6 +128,8 @@ pub enum ClosureReason {
     PublicationWithheld,
     /// Referred and not taken forward.
     NotTakenForward,
+    /// Notified, and on reflection the incident did not meet the criteria for a notification.
+    CriteriaNotMet,
 }
 
 /// The case was closed.

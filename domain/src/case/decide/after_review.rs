@@ -6,15 +6,15 @@ use super::{
 };
 use crate::calendar::local_date;
 use crate::case::commands::{
-    AddRecommendation, ApprovePublicationDelay, At, CloseCase, CommissionPracticeReview,
+    AddRecommendation, ApprovePublicationDelay, At, CommissionPracticeReview,
     CompleteRecommendation, PublishReview, RecordFamilyCommunication, RecordPanelResponse,
     RecordReconsideredDecision, WithholdPublication,
 };
 use crate::case::decision::ReviewDecision;
 use crate::case::practice_review::{
-    CaseClosed, DecisionReconsidered, FamilyCommunicationRecorded, PanelResponseRecorded,
-    PracticeReview, PracticeReviewCommissioned, PublicationDelayApproved, PublicationWithheld,
-    RecommendationAdded, RecommendationCompleted, ReviewPublished,
+    DecisionReconsidered, FamilyCommunicationRecorded, PanelResponseRecorded, PracticeReview,
+    PracticeReviewCommissioned, PublicationDelayApproved, PublicationWithheld, RecommendationAdded,
+    RecommendationCompleted, ReviewPublished,
 };
 use crate::case::rapid_review::Occurred;
 use crate::case::{Case, CaseEvent, CaseKind, Stage};
@@ -398,22 +398,6 @@ pub(super) fn complete_recommendation(
             occurred_at,
         },
     )])
-}
-
-pub(super) fn close_case(case: &Case, cmd: &CloseCase, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
-    // Closing ends what the case owed: dated before a fact it already records, it would make
-    // that fact's deadline look abandoned before it was met.
-    let occurred_at = occurred(
-        cmd.occurred_at,
-        ctx,
-        case.last_fact_at,
-        "the case's latest fact",
-    )?;
-    Ok(vec![CaseEvent::CaseClosed(CaseClosed {
-        reason: cmd.reason,
-        occurred_at,
-    })])
 }
 
 pub(super) fn record_review_taken_down(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {

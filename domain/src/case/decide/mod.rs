@@ -2,6 +2,7 @@
 
 mod adult_review;
 mod after_review;
+mod closure;
 mod decision;
 mod homicide_review;
 mod notification;
@@ -112,7 +113,7 @@ fn decide_existing(
         CaseCommand::RecordReviewTakenDown(c) => after::record_review_taken_down(case, c, ctx),
         CaseCommand::AddRecommendation(c) => after::add_recommendation(case, c, ctx),
         CaseCommand::CompleteRecommendation(c) => after::complete_recommendation(case, c, ctx),
-        CaseCommand::CloseCase(c) => after::close_case(case, c, ctx),
+        CaseCommand::CloseCase(c) => closure::close_case(case, c, ctx),
         CaseCommand::RecordSarDecision(c) => sar::record_decision(case, c, ctx),
         CaseCommand::CommissionSar(c) => sar::commission(case, c, ctx),
         CaseCommand::RecordFamilyInvited(c) => sar::record_family_invited(case, c, ctx),

@@ -957,3 +957,46 @@ fn closing_an_open_review_ends_its_deadline() {
         DeadlineStatus::NotApplicable
     );
 }
+
+#[test]
+fn an_adult_case_closes_after_a_decision_not_to_review_or_its_publication() {
+    let close = |reason| {
+        CaseCommand::CloseCase(CloseCase {
+            reason,
+            occurred_at: None,
+        })
+    };
+    let bm = business_manager();
+    let not_required = and(referred(), [decision(SarDecision::NotRequired, DECIDED)]);
+    assert!(
+        given(not_required)
+            .when(&bm, later(), close(ClosureReason::NoReview))
+            .is_ok()
+    );
+    let refusals = [
+        (referred(), ClosureReason::NoReview, "closure.no_decision"),
+        (decided(), ClosureReason::NoReview, "closure.review_decided"),
+        (
+            commissioned(),
+            ClosureReason::ReviewPublished,
+            "closure.not_published",
+        ),
+        (
+            commissioned(),
+            ClosureReason::NotTakenForward,
+            "closure.reason_not_for_kind",
+        ),
+        (
+            commissioned(),
+            ClosureReason::PublicationWithheld,
+            "closure.reason_not_for_kind",
+        ),
+    ];
+    for (history, reason, code) in refusals {
+        assert_eq!(
+            refused(given(history).when(&bm, later(), close(reason))),
+            (Conflict, code),
+            "{reason:?}"
+        );
+    }
+}

@@ -489,3 +489,43 @@ fn completion_is_due_six_months_after_a_decision_to_review() {
     let no_review = and(notified(), [decision(false, DECIDED)]);
     assert_eq!(deadline(&no_review, DeadlineKind::DhrCompletion), None);
 }
+
+#[test]
+fn a_domestic_homicide_case_closes_after_a_decision_not_to_review_or_its_publication() {
+    use crate::case::commands::CloseCase;
+    use crate::case::practice_review::ClosureReason;
+    let close = |reason| {
+        CaseCommand::CloseCase(CloseCase {
+            reason,
+            occurred_at: None,
+        })
+    };
+    let bm = business_manager();
+    let no_review = and(notified(), [decision(false, DECIDED)]);
+    assert!(
+        given(no_review)
+            .when(&bm, later(), close(ClosureReason::NoReview))
+            .is_ok()
+    );
+    let refusals = [
+        (notified(), ClosureReason::NoReview, "closure.no_decision"),
+        (decided(), ClosureReason::NoReview, "closure.review_decided"),
+        (
+            submitted(),
+            ClosureReason::ReviewPublished,
+            "closure.not_published",
+        ),
+        (
+            decided(),
+            ClosureReason::CriteriaNotMet,
+            "closure.reason_not_for_kind",
+        ),
+    ];
+    for (history, reason, code) in refusals {
+        assert_eq!(
+            refused(given(history).when(&bm, later(), close(reason))),
+            (Conflict, code),
+            "{reason:?}"
+        );
+    }
+}

@@ -379,7 +379,7 @@ fn a_case_is_never_closed_before_its_latest_fact() {
     let manager = actor("southend-council", &[Role::BusinessManager]);
     let close = |at: &str| {
         CaseCommand::CloseCase(commands::CloseCase {
-            reason: practice_review::ClosureReason::NotTakenForward,
+            reason: practice_review::ClosureReason::CriteriaNotMet,
             occurred_at: Some(instant(at)),
         })
     };

@@ -17,8 +17,20 @@ fn close_case_with_its_reason() {
             and(submitted_with(NoLcspr), [panel_responded(true, RESPONDED)]),
             ClosureReason::NoReview,
         ),
-        // Closed whatever the stage: here during the rapid review.
-        (started(), ClosureReason::NotTakenForward),
+        // A notified case that on reflection did not meet the criteria, closed during the
+        // rapid review, before the partners' decision.
+        (started(), ClosureReason::CriteriaNotMet),
+        (
+            and(
+                submitted_with(NoLcspr),
+                [
+                    panel_responded(false, RESPONDED),
+                    reconsidered(ReconsideredOutcome::Adhere, RECONSIDERED),
+                ],
+            ),
+            ClosureReason::NoReview,
+        ),
+        (referral(), ClosureReason::NotTakenForward),
     ];
     for (history, reason) in cases {
         let events = given(history.clone())
@@ -53,8 +65,90 @@ fn close_case_refusals() {
         &business_manager(),
         later(),
         NOTIFIED,
-        |at| close(ClosureReason::NotTakenForward, at),
+        |at| close(ClosureReason::CriteriaNotMet, at),
     );
+}
+
+/// A child referred for consideration by the hospital trust, nothing else done.
+fn referral() -> Vec<CaseEvent> {
+    given(vec![])
+        .when(&agency_user("suhft"), instant(NOTIFIED), refer())
+        .unwrap()
+}
+
+fn refer() -> CaseCommand {
+    CaseCommand::ReferCaseForConsideration(ReferCaseForConsideration {
+        case_id: case_id(),
+        child: notify().child,
+        personal_data: sealed(),
+        incident_date: date("2022-09-01"),
+        occurred_at: None,
+    })
+}
+
+#[test]
+fn a_closure_reason_must_fit_the_case() {
+    use ClosureReason::{CriteriaNotMet, NoReview, NotTakenForward, PublicationWithheld};
+    let refusals = [
+        // No review: only after a decision against an LCSPR that the Panel has answered.
+        (started(), NoReview, "closure.no_decision"),
+        (submitted_with(Lcspr), NoReview, "closure.review_decided"),
+        (
+            submitted_with(NoLcspr),
+            NoReview,
+            "closure.no_panel_response",
+        ),
+        (
+            and(submitted_with(NoLcspr), [panel_responded(false, RESPONDED)]),
+            NoReview,
+            "closure.reconsideration_pending",
+        ),
+        (
+            reconsidered_into(NoLcspr, ReconsideredOutcome::Commission),
+            NoReview,
+            "closure.review_decided",
+        ),
+        // The example: an LCSPR decided, no Panel response, closed as "no review".
+        (commissioned(), NoReview, "closure.review_decided"),
+        (
+            commissioned(),
+            ClosureReason::ReviewPublished,
+            "closure.not_published",
+        ),
+        (commissioned(), PublicationWithheld, "closure.not_withheld"),
+        (published(), PublicationWithheld, "closure.not_withheld"),
+        // Not taken forward: a referral only, before any rapid review. The example: a
+        // case notified to the Panel with no rapid review.
+        (
+            vec![
+                notified_on("2022-09-08", NOTIFIED),
+                panel_notified("2022-09-09", "2022-09-09T10:00:00Z"),
+            ],
+            NotTakenForward,
+            "closure.not_a_referral",
+        ),
+        (
+            and(
+                referral(),
+                [initiated(
+                    crate::partnership::ClockStart::Initiation,
+                    INITIATED,
+                )],
+            ),
+            NotTakenForward,
+            "closure.referral_taken_forward",
+        ),
+        // Criteria not met: a notification, before the partners decided.
+        (referral(), CriteriaNotMet, "closure.not_a_notification"),
+        (decided(), CriteriaNotMet, "closure.decision_reached"),
+    ];
+    for (history, reason, code) in refusals {
+        assert_eq!(
+            refused(given(history).when(&business_manager(), later(), close(reason, None))),
+            (Conflict, code),
+            "{reason:?}"
+        );
+    }
 }
 
 /// One of every command a child case takes, with who would send it were the case open.

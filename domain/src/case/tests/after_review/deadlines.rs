@@ -442,7 +442,10 @@ fn closing_a_case_ends_what_it_still_owed_but_not_its_recommendations() {
     // was done, and nothing else was due yet.
     let early = and(
         started(),
-        [case_closed(ClosureReason::NotTakenForward, "2022-09-09T16:00:00Z")],
+        [case_closed(
+            ClosureReason::NotTakenForward,
+            "2022-09-09T16:00:00Z",
+        )],
     );
     for deadline in deadlines(&early) {
         let expected = match deadline.kind {
