@@ -172,7 +172,7 @@ same_enum!(DeadlineStatus => casetrail_domain::deadline::DeadlineStatus { Pendin
     "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f",
     "kind": "panel_notification", "organisation": "southend-council",
     "due_at": "2023-01-03T23:59:59.999999Z", "status": "met",
-    "fulfilled_at": "2022-12-29T23:59:59Z", "late_by": null,
+    "fulfilled_at": "2022-12-29T23:59:59.999999Z", "late_by": null,
     "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
     "recommendation_id": null
 }))]
@@ -297,7 +297,7 @@ pub struct CaseSummary {
     "notification": {"became_aware_on": "2022-12-22", "harm": "serious_harm",
                      "abuse_or_neglect": "suspected", "location_basis": "in_area"},
     "panel_notification": {"panel_reference": "CSPRP-2022-1234", "submitted_on": "2022-12-29",
-                           "occurred_at": "2022-12-29T23:59:59Z"},
+                           "occurred_at": "2022-12-29T23:59:59.999999Z"},
     "involved_organisations": ["southend-council"],
     "rapid_review": null, "votes": [], "decision": null,
     "after_review": {"panel_agrees": null, "panel_responded_at": null,
@@ -309,7 +309,7 @@ pub struct CaseSummary {
     "deadlines": [{"deadline_id": "5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11",
                    "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "panel_notification",
                    "organisation": "southend-council", "due_at": "2023-01-03T23:59:59.999999Z",
-                   "status": "met", "fulfilled_at": "2022-12-29T23:59:59Z", "late_by": null,
+                   "status": "met", "fulfilled_at": "2022-12-29T23:59:59.999999Z", "late_by": null,
                    "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
                    "recommendation_id": null}]
 }))]

@@ -37,7 +37,7 @@ pub struct EventsQuery {
 #[schema(example = json!({"items": [{"position": 20, "stream_id": "southend/case/01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f",
     "stream_version": 1, "event_id": "01937a2e-9000-7000-8000-000000000002",
     "event_type": "PanelNotificationRecorded", "schema_version": 1,
-    "data": {"panel_reference": "CSPRP-2022-1234", "submitted_on": "2022-12-29", "occurred_at": "2022-12-29T23:59:59Z"},
+    "data": {"panel_reference": "CSPRP-2022-1234", "submitted_on": "2022-12-29", "occurred_at": "2022-12-29T23:59:59.999999Z"},
     "metadata": {"command": "RecordPanelNotification", "request_id": "01937a2e-9000-7000-8000-000000000001"},
     "recorded_at": "2022-12-29T10:00:00.123456Z",
     "prev_hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",

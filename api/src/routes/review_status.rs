@@ -455,7 +455,7 @@ pub async fn list_deadlines(
          example = json!({"items": [{"deadline_id": "5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11",
             "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "panel_notification",
             "organisation": "southend-council", "due_at": "2023-01-03T23:59:59.999999Z",
-            "status": "met", "fulfilled_at": "2022-12-29T23:59:59Z", "late_by": null,
+            "status": "met", "fulfilled_at": "2022-12-29T23:59:59.999999Z", "late_by": null,
             "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
             "recommendation_id": null}], "next_cursor": null})),
         (status = 400, response = crate::openapi::BadRequest),

@@ -69,7 +69,7 @@ both_backends!(
         );
         let deadline = &case["deadlines"][0];
         assert_eq!(deadline["status"], "met");
-        assert_eq!(deadline["fulfilled_at"], "2022-12-29T23:59:59Z");
+        assert_eq!(deadline["fulfilled_at"], "2022-12-29T23:59:59.999999Z");
         assert_eq!(deadline["late_by"], Value::Null);
 
         // Recording it twice is a state conflict.

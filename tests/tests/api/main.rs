@@ -20,4 +20,5 @@ mod rapid_review;
 mod replay;
 mod restart;
 mod statistics;
+mod statutory;
 mod time_travel;
