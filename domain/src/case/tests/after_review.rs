@@ -5,6 +5,7 @@ mod closure;
 mod deadlines;
 mod life_cycle;
 mod panel;
+mod permanence;
 mod practice_review;
 mod recommendations;
 
