@@ -19,7 +19,10 @@ reviews.\n\nConventions: JSON in and out, `snake_case`, RFC 3339 UTC timestamps,
 dates, UUID ids. Every command answers `{case_id, version, position}`; send the version back in \
 `If-Match` to refuse lost updates (412), and an `Idempotency-Key` to make retries safe. Errors \
 are RFC 9457 `application/problem+json` with a stable `code`. Lists are paginated by opaque \
-cursor. Bodies are limited to 64 KiB (413).",
+cursor. Bodies are limited to 64 KiB (413).\n\nEvery deadline and decision rule, with its \
+statutory source and a worked example, is in [the rules](/rules.md) (`docs/rules.md` of the \
+project, served by every instance at `/rules.md`): working days, end of day and close of business, deadline statuses (a deadline met, met late or breached never changes \
+afterwards), closure reasons, the calendar, and each process's deadlines.",
         license(name = "AGPL-3.0-only")
     ),
     modifiers(&BearerSecurity),

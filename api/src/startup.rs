@@ -82,6 +82,7 @@ impl Application {
                 .configure(extract::configure_extractors)
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
                 .service(web::redirect("/docs", "/docs/"))
+                .route("/rules.md", web::get().to(rules))
                 .default_service(web::to(not_found))
                 .wrap_fn(telemetry::middleware)
         })
@@ -122,6 +123,14 @@ impl Application {
         self.state.store.close().await;
         result
     }
+}
+
+/// The rules behind every deadline and decision, with their sources (`docs/rules.md`), which
+/// the API reference links to: served from the binary so the link works on every instance.
+async fn rules() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/markdown; charset=utf-8")
+        .body(include_str!("../../docs/rules.md"))
 }
 
 async fn not_found() -> HttpResponse {

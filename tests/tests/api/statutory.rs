@@ -145,3 +145,27 @@ both_backends!(
         assert_eq!(deadline["late_by"], Value::Null);
     }
 );
+
+both_backends!(
+    the_rules_the_api_reference_links_to_are_served,
+    |app: TestApp| async move {
+        let response = reqwest::get(format!("{}/rules.md", app.address))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/markdown; charset=utf-8"
+        );
+        let text = response.text().await.unwrap();
+        assert!(text.contains("closure.reconsideration_pending"), "{text}");
+        let document: Value = reqwest::get(format!("{}/openapi.json", app.address))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let description = document["info"]["description"].as_str().unwrap();
+        assert!(description.contains("(/rules.md)"), "{description}");
+    }
+);
