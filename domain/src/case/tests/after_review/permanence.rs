@@ -138,8 +138,11 @@ fn command(i: usize, now: DateTime<Utc>) -> (Actor, CaseCommand) {
     }
 }
 
-/// What each deadline of the case was as of `as_of`, by its stable id.
-fn as_of(events: &[CaseEvent], as_of: DateTime<Utc>) -> BTreeMap<Uuid, (Deadline, DeadlineStatus)> {
+/// Each deadline of a case with its status at an instant, by the deadline's stable id.
+type Statuses = BTreeMap<Uuid, (Deadline, DeadlineStatus)>;
+
+/// What each deadline of the case was as of `as_of`.
+fn as_of(events: &[CaseEvent], as_of: DateTime<Utc>) -> Statuses {
     let partnership = southend();
     let Some(case) = Case::replay(events) else {
         return BTreeMap::new();
@@ -171,8 +174,7 @@ proptest! {
         // command, which the decider accepts or refuses.
         let mut now = instant(NOTIFIED);
         let mut events = vec![notified_on("2022-09-08", NOTIFIED)];
-        let mut seen: Vec<(DateTime<Utc>, BTreeMap<Uuid, (Deadline, DeadlineStatus)>)> =
-            vec![(now, as_of(&events, now))];
+        let mut seen: Vec<(DateTime<Utc>, Statuses)> = vec![(now, as_of(&events, now))];
         for (i, hours) in steps {
             now += TimeDelta::hours(hours);
             let (by, command) = command(i, now);
