@@ -380,6 +380,163 @@ mod tests {
     }
 
     #[test]
+    fn due_is_on_time_up_to_and_including_the_due_instant() {
+        let cal = WorkingCalendar::england_and_wales();
+        let due = at("2023-01-03T23:59:59.999999Z");
+        assert_eq!(deadline(None).status(due, &cal), DeadlineStatus::DueSoon);
+        let just_after = due + chrono::TimeDelta::microseconds(1);
+        assert_eq!(
+            deadline(None).status(just_after, &cal),
+            DeadlineStatus::Breached
+        );
+    }
+
+    #[test]
+    fn a_supersession_ends_only_what_was_still_pending_then() {
+        let cal = WorkingCalendar::england_and_wales();
+        let later = at("2023-02-01T00:00:00Z");
+        let due = at("2023-01-03T23:59:59.999999Z");
+        // Superseded at the due instant itself: not yet breached, so no longer applies.
+        let at_due = deadline(None).superseded_at(Some(due));
+        assert_eq!(at_due.status(later, &cal), DeadlineStatus::NotApplicable);
+        // A moment after: the breach had happened and stays.
+        let after_due = deadline(None).superseded_at(Some(due + chrono::TimeDelta::seconds(1)));
+        assert_eq!(after_due.status(later, &cal), DeadlineStatus::Breached);
+        // Its lateness stopped at the supersession, a second into Wednesday 4 January.
+        assert_eq!(
+            after_due.late_by(later, &cal),
+            Some(Lateness {
+                working_days: 1,
+                hours: 0
+            })
+        );
+        // Met before the supersession: met.
+        let met =
+            deadline(Some("2023-01-02T10:00:00Z")).superseded_at(Some(at("2023-01-02T12:00:00Z")));
+        assert_eq!(met.status(later, &cal), DeadlineStatus::Met);
+        // Not known yet before the supersession happened.
+        let pending = deadline(None).superseded_at(Some(at("2022-12-30T10:00:00Z")));
+        assert_eq!(
+            pending.status(at("2022-12-23T10:00:00Z"), &cal),
+            DeadlineStatus::Pending
+        );
+        assert_eq!(pending.status(later, &cal), DeadlineStatus::NotApplicable);
+        // The earliest supersession counts.
+        let twice = pending.superseded_at(Some(at("2023-01-10T10:00:00Z")));
+        assert_eq!(twice.superseded_at, Some(at("2022-12-30T10:00:00Z")));
+        assert_eq!(twice.status(later, &cal), DeadlineStatus::NotApplicable);
+    }
+
+    #[test]
+    fn each_kind_names_who_acts_and_the_command_that_fulfils_it() {
+        use crate::Role;
+        let expected = [
+            (
+                DeadlineKind::PanelNotification,
+                Role::Notifier,
+                "RecordPanelNotification",
+            ),
+            (
+                DeadlineKind::RrPartnersNotified,
+                Role::BusinessManager,
+                "RecordPartnersNotified",
+            ),
+            (
+                DeadlineKind::RrAgencyReport,
+                Role::AgencyUser,
+                "SubmitAgencyReport",
+            ),
+            (
+                DeadlineKind::RrReportsCirculated,
+                Role::BusinessManager,
+                "CirculateAgencyReports",
+            ),
+            (
+                DeadlineKind::RrMeeting,
+                Role::BusinessManager,
+                "RecordRapidReviewMeeting",
+            ),
+            (
+                DeadlineKind::RrFirstDraft,
+                Role::Reviewer,
+                "RecordDraftMilestone",
+            ),
+            (
+                DeadlineKind::RrDraftCirculated,
+                Role::BusinessManager,
+                "RecordDraftMilestone",
+            ),
+            (
+                DeadlineKind::RrDraftComments,
+                Role::AgencyUser,
+                "SubmitDraftComments",
+            ),
+            (
+                DeadlineKind::RrSecondDraft,
+                Role::Reviewer,
+                "RecordDraftMilestone",
+            ),
+            (
+                DeadlineKind::RrSeniorSignOff,
+                Role::AgencyUser,
+                "ConfirmSeniorSignOff",
+            ),
+            (
+                DeadlineKind::RrIndependentSignOff,
+                Role::IndependentAdvisor,
+                "SignOffRapidReview",
+            ),
+            (
+                DeadlineKind::RrSubmission,
+                Role::BusinessManager,
+                "SubmitRapidReviewToPanel",
+            ),
+            (
+                DeadlineKind::LcsprPublication,
+                Role::BusinessManager,
+                "PublishReview",
+            ),
+            (
+                DeadlineKind::LcsprReportToPanel,
+                Role::BusinessManager,
+                "RecordFinalReportSentToPanel",
+            ),
+            (
+                DeadlineKind::PublicationTakeDown,
+                Role::BusinessManager,
+                "RecordReviewTakenDown",
+            ),
+            (
+                DeadlineKind::Recommendation,
+                Role::AgencyUser,
+                "CompleteRecommendation",
+            ),
+            (
+                DeadlineKind::SarCompletion,
+                Role::BusinessManager,
+                "CompleteSar",
+            ),
+            (
+                DeadlineKind::DhrDecision,
+                Role::BusinessManager,
+                "RecordDhrDecision",
+            ),
+            (
+                DeadlineKind::DhrCompletion,
+                Role::BusinessManager,
+                "CompleteDhr",
+            ),
+        ];
+        for (kind, role, command) in expected {
+            assert_eq!(
+                (kind.responsible_role(), kind.fulfilled_by()),
+                (role, command),
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
     fn lateness_is_in_working_days_and_hours() {
         let cal = WorkingCalendar::england_and_wales();
         let late = deadline(Some("2023-01-05T12:00:00Z"));
