@@ -52,6 +52,9 @@ pub enum DeadlineKind {
     DhrDecision,
     /// A domestic homicide review completed within 6 months of the decision.
     DhrCompletion,
+    /// The Home Office told of the decision on a domestic homicide review (also a decision not
+    /// to review) within the month allowed for the decision.
+    DhrHomeOfficeNotification,
 }
 
 impl DeadlineKind {
@@ -77,6 +80,7 @@ impl DeadlineKind {
             DeadlineKind::SarCompletion => "sar_completion",
             DeadlineKind::DhrDecision => "dhr_decision",
             DeadlineKind::DhrCompletion => "dhr_completion",
+            DeadlineKind::DhrHomeOfficeNotification => "dhr_home_office_notification",
         }
     }
 
@@ -118,6 +122,7 @@ impl DeadlineKind {
             DeadlineKind::SarCompletion => "CompleteSar",
             DeadlineKind::DhrDecision => "RecordDhrDecision",
             DeadlineKind::DhrCompletion => "CompleteDhr",
+            DeadlineKind::DhrHomeOfficeNotification => "NotifyHomeOfficeOfDhrDecision",
         }
     }
 }
@@ -250,6 +255,15 @@ impl Deadline {
             .unwrap_or(chrono::NaiveDate::MAX);
         let time = self.due_at.with_timezone(&chrono_tz::Europe::London).time();
         crate::calendar::at_local_time(day, time)
+    }
+
+    /// The first due instant as seen at `as_of`, whenever the deadline has moved by then: the
+    /// recorded original (an approved delay, a finished pause), or, while its clock stands still,
+    /// the due instant before the pause once the pause has moved it. So a paused review shows
+    /// both its original date and the extended one.
+    pub fn original_due_at_as_of(&self, as_of: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.original_due_at
+            .or_else(|| (self.due_at_as_of(as_of) != self.due_at).then_some(self.due_at))
     }
 
     /// The status at `as_of`. A fulfilment dated after `as_of` is not yet known then.

@@ -6,6 +6,7 @@ use crate::ProjectionError;
 use casetrail_domain::case::CaseEvent;
 use casetrail_domain::case::adult_review::SarDecision;
 use casetrail_domain::case::decision::ReviewDecision;
+use casetrail_domain::case::homicide_review::{FamilyInvolvement, QaOutcome};
 use casetrail_domain::case::practice_review::{ClosureReason, ReconsideredOutcome};
 use casetrail_domain::case::rapid_review::DraftMilestone;
 use casetrail_domain::codec::decode;
@@ -623,6 +624,28 @@ fn case_summary(event: &CaseEvent, names: &HashMap<OrgSlug, String>) -> String {
         CaseEvent::DhrSubmittedToHomeOffice(_) => {
             "The review was submitted to the Home Office quality assurance panel".to_owned()
         }
+        CaseEvent::DhrDecisionNotifiedToHomeOffice(_) => {
+            "The Home Office was told of the decision on a domestic homicide review".to_owned()
+        }
+        CaseEvent::DhrQaOutcomeRecorded(e) => match e.outcome {
+            QaOutcome::ApprovedForPublication => {
+                "The Home Office quality assurance panel approved the review for publication"
+            }
+            QaOutcome::ResubmissionRequested => {
+                "The Home Office quality assurance panel asked for the review to be resubmitted"
+            }
+        }
+        .to_owned(),
+        CaseEvent::DhrFamilyInvolvementRecorded(e) => match e.involvement {
+            FamilyInvolvement::Invited => {
+                "The victim's family was invited to take part in the review"
+            }
+            FamilyInvolvement::Contributed => "The victim's family contributed to the review",
+            FamilyInvolvement::Declined => {
+                "The victim's family chose not to take part in the review"
+            }
+        }
+        .to_owned(),
     }
 }
 

@@ -355,7 +355,7 @@ pub struct AnnualStatistics {
 }
 
 /// Every deadline kind, in the order the statistics list them.
-pub const DEADLINE_KINDS: [DeadlineKind; 19] = [
+pub const DEADLINE_KINDS: [DeadlineKind; 20] = [
     DeadlineKind::PanelNotification,
     DeadlineKind::RrPartnersNotified,
     DeadlineKind::RrAgencyReport,
@@ -375,6 +375,7 @@ pub const DEADLINE_KINDS: [DeadlineKind; 19] = [
     DeadlineKind::SarCompletion,
     DeadlineKind::DhrDecision,
     DeadlineKind::DhrCompletion,
+    DeadlineKind::DhrHomeOfficeNotification,
 ];
 
 /// On time or late, as a deadline's status says; pending and not applicable ones wait.

@@ -19,8 +19,8 @@ pub struct AdultInput {
     /// Family name (sealed).
     #[schema(example = "Hale")]
     pub family_name: String,
-    /// Date of birth (sealed; the case keeps only the age band). The adult must be 18 or over
-    /// on the day of the referral.
+    /// Date of birth (sealed; the case keeps only the age band). The adult must have been 18 or
+    /// over on the day of the death or of the abuse or neglect.
     #[schema(example = "1950-05-01")]
     pub date_of_birth: NaiveDate,
     /// Sex.
@@ -39,22 +39,36 @@ pub struct AdultInput {
         "reference": "EPUT-SA-23-0057", "given_name": "Robert", "family_name": "Hale",
         "date_of_birth": "1950-05-01", "sex": "male", "ethnicity": "White Other"
     },
+    "care_and_support_needs": true,
     "adult_died": false,
     "abuse_or_neglect": "known",
     "serious_abuse_or_neglect": true,
+    "abuse_or_neglect_date": "2022-12-20",
     "joint_working_concern": true,
     "concerns": "Self-neglect over two years; three agencies held information that was not shared."
 }))]
 pub struct ReferSafeguardingAdultReviewRequest {
     /// The adult.
     pub adult: AdultInput,
+    /// Whether the adult has needs for care and support, whether or not the local authority
+    /// was meeting them (Care Act 2014 s44(1)(a)).
+    pub care_and_support_needs: bool,
     /// Whether the adult died.
     pub adult_died: bool,
+    /// The day the adult died (required when the adult died, absent otherwise): the adult's age
+    /// is judged on it.
+    pub date_of_death: Option<NaiveDate>,
     /// Whether abuse or neglect is known or suspected.
     pub abuse_or_neglect: AbuseOrNeglect,
+    /// For an adult who died (required then, absent for a living adult): whether the death is
+    /// known or suspected to have resulted from the abuse or neglect (condition 1, s44(2)).
+    pub death_resulted_from_abuse_or_neglect: Option<bool>,
     /// For a living adult (required then, absent when the adult died): whether the abuse or
-    /// neglect was serious.
+    /// neglect was serious (condition 2, s44(3)).
     pub serious_abuse_or_neglect: Option<bool>,
+    /// For a living adult (required then, absent when the adult died): the day of the abuse or
+    /// neglect, its latest day when it went on over time. The adult's age is judged on it.
+    pub abuse_or_neglect_date: Option<NaiveDate>,
     /// Whether there is concern about how the Board, its members or other agencies worked
     /// together to safeguard the adult.
     pub joint_working_concern: bool,
@@ -159,21 +173,38 @@ pub struct CompleteSarRequest {
 pub struct AdultView {
     /// Pseudonymous reference.
     pub reference: String,
-    /// Age band on the day of the referral: `18_to_24`, `25_to_34`, …, `85_and_over`.
+    /// Age band on the day of the death or of the abuse or neglect (on the day of the referral
+    /// for referrals made before that was asked): `18_to_24`, `25_to_34`, …, `85_and_over`.
     pub age_band: String,
     /// Sex.
     pub sex: String,
     /// Ethnicity.
     pub ethnicity: String,
+    /// Whether the adult has needs for care and support (s44(1)(a)).
+    pub care_and_support_needs: bool,
     /// Whether the adult died.
     pub adult_died: bool,
+    /// The day the adult died, when recorded.
+    pub date_of_death: Option<NaiveDate>,
     /// Abuse or neglect.
     pub abuse_or_neglect: AbuseOrNeglect,
+    /// For an adult who died, whether the death resulted from the abuse or neglect.
+    pub death_resulted_from_abuse_or_neglect: Option<bool>,
     /// For a living adult, whether the abuse or neglect was serious.
     pub serious_abuse_or_neglect: Option<bool>,
-    /// Whether there is concern about how agencies worked together.
+    /// For a living adult, the day of the abuse or neglect, when recorded.
+    pub abuse_or_neglect_date: Option<NaiveDate>,
+    /// Whether there is concern about how agencies worked together (s44(1)(b)).
     pub joint_working_concern: bool,
-    /// Whether the s44(1) criteria for a mandatory review are met.
+    /// Condition 1 (s44(2)): the adult died and the death is known or suspected to have
+    /// resulted from abuse or neglect.
+    pub condition_1_met: bool,
+    /// Condition 2 (s44(3)): the adult is alive and known or suspected to have experienced
+    /// serious abuse or neglect.
+    pub condition_2_met: bool,
+    /// Whether the s44(1) criteria for a mandatory review are met: care and support needs,
+    /// condition 1 or 2, and the concern about working together. Otherwise a review is
+    /// discretionary at most.
     pub mandatory_criteria_met: bool,
 }
 

@@ -195,7 +195,8 @@ pub struct DeadlineView {
     pub late_by: Option<LateBy>,
     /// The command that fulfils it.
     pub fulfilled_by: String,
-    /// The first due instant, when an approved delay has moved it.
+    /// The first due instant, when an approved delay or a pause (of a safeguarding adult
+    /// review) has moved it: `due_at` is then the extended date.
     pub original_due_at: Option<DateTime<Utc>>,
     /// The recommendation a `recommendation` deadline is for.
     pub recommendation_id: Option<Uuid>,

@@ -1,5 +1,7 @@
 //! Wire types of the domestic homicide review and its read model.
 
+use super::{AbuseOrNeglect, same_enum};
+use casetrail_domain::case::homicide_review;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -29,6 +31,25 @@ pub struct VictimInput {
     pub ethnicity: String,
 }
 
+/// How the person suspected of causing the death stood to the victim (DVCVA 2004 s9(1)).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Relationship {
+    /// A person to whom the victim was related.
+    Relative,
+    /// A person with whom the victim was in an intimate personal relationship.
+    IntimatePartner,
+    /// A person with whom the victim had been in an intimate personal relationship.
+    FormerIntimatePartner,
+    /// A member of the same household as the victim.
+    HouseholdMember,
+    /// None of these: not a domestic homicide review (refused).
+    Other,
+}
+same_enum!(Relationship => homicide_review::Relationship {
+    Relative, IntimatePartner, FormerIntimatePartner, HouseholdMember, Other
+});
+
 /// NotifyDomesticHomicide request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +59,8 @@ pub struct VictimInput {
         "date_of_birth": "1975-06-30", "sex": "female", "ethnicity": "Black British"
     },
     "date_of_death": "2023-04-09",
+    "relationship": "former_intimate_partner",
+    "violence_abuse_or_neglect": "suspected",
     "summary": "Died at home; her former partner has been charged with murder."
 }))]
 pub struct NotifyDomesticHomicideRequest {
@@ -45,6 +68,13 @@ pub struct NotifyDomesticHomicideRequest {
     pub victim: VictimInput,
     /// The day the victim died.
     pub date_of_death: NaiveDate,
+    /// How the person suspected of causing the death stood to the victim: a relative, a
+    /// current or former intimate partner, or a member of the same household (s9(1)); `other`
+    /// is refused with 422 `dhr.relationship_test_not_met`.
+    pub relationship: Relationship,
+    /// Whether the death has (`known`) or appears to have (`suspected`) resulted from violence,
+    /// abuse or neglect by that person; `not_suspected` is refused.
+    pub violence_abuse_or_neglect: AbuseOrNeglect,
     /// Summary of the circumstances (sealed with the personal data).
     pub summary: String,
     /// When the notification was made, if not now: the decision is due a calendar month later.
@@ -88,6 +118,61 @@ pub struct CompleteDhrRequest {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
+/// What the Home Office quality assurance panel said of the submitted review.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QaOutcome {
+    /// The report may be published.
+    ApprovedForPublication,
+    /// The report is to be revised and submitted again.
+    ResubmissionRequested,
+}
+same_enum!(QaOutcome => homicide_review::QaOutcome { ApprovedForPublication, ResubmissionRequested });
+
+/// RecordDhrQaOutcome request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"outcome": "approved_for_publication", "occurred_at": "2024-01-20T10:00:00Z"}))]
+pub struct RecordDhrQaOutcomeRequest {
+    /// The panel's outcome.
+    pub outcome: QaOutcome,
+    /// When the panel's outcome was received, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// A step of the victim's family's involvement in the review.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FamilyInvolvement {
+    /// The family was told of the review and invited to take part.
+    Invited,
+    /// The family contributed to the review.
+    Contributed,
+    /// The family chose not to take part.
+    Declined,
+}
+same_enum!(FamilyInvolvement => homicide_review::FamilyInvolvement { Invited, Contributed, Declined });
+
+/// RecordDhrFamilyInvolvement request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"involvement": "invited", "occurred_at": "2023-05-15T14:30:00Z"}))]
+pub struct RecordDhrFamilyInvolvementRequest {
+    /// Which step.
+    pub involvement: FamilyInvolvement,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// A step of the family's involvement as the case shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DhrFamilyInvolvementView {
+    /// Which step.
+    pub involvement: FamilyInvolvement,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
 /// The victim as a case shows them: no names, no date of birth.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct VictimView {
@@ -101,6 +186,11 @@ pub struct VictimView {
     pub ethnicity: String,
     /// The day the victim died.
     pub date_of_death: NaiveDate,
+    /// The s9(1) relationship; null for notifications made before it was recorded.
+    pub relationship: Option<Relationship>,
+    /// Whether the death resulted (`known`) or appears to have resulted (`suspected`) from
+    /// violence, abuse or neglect; null for notifications made before it was recorded.
+    pub violence_abuse_or_neglect: Option<AbuseOrNeglect>,
 }
 
 /// The domestic homicide review as the case shows it.
@@ -110,14 +200,22 @@ pub struct DhrView {
     pub conduct_review: Option<bool>,
     /// When decided.
     pub decided_at: Option<DateTime<Utc>>,
+    /// When the Home Office was told of the decision.
+    pub home_office_notified_at: Option<DateTime<Utc>>,
+    /// The family's involvement, step by step.
+    pub family_involvement: Vec<DhrFamilyInvolvementView>,
     /// The independent chair, once commissioned.
     pub chair: Option<String>,
     /// When commissioned.
     pub commissioned_at: Option<DateTime<Utc>>,
     /// When the overview report was completed.
     pub completed_at: Option<DateTime<Utc>>,
-    /// When submitted to the Home Office quality assurance panel.
+    /// When (last) submitted to the Home Office quality assurance panel.
     pub submitted_to_home_office_at: Option<DateTime<Utc>>,
+    /// The panel's outcome on the latest submission, once received.
+    pub qa_outcome: Option<QaOutcome>,
+    /// When the panel's outcome was received.
+    pub qa_outcome_at: Option<DateTime<Utc>>,
     /// When published.
     pub published_at: Option<DateTime<Utc>>,
     /// Where published.

@@ -25,11 +25,15 @@ use casetrail_domain::case::commands::{self as cmd, PersonDetails};
     tag = "Adult cases",
     summary = "Refer an adult for a safeguarding adult review (opens an adult case)",
     description = "Any organisation of the partnership asks the Safeguarding Adults Board to \
-consider a safeguarding adult review (Care Act 2014 s44) about an adult with care and support \
-needs: whether the adult died, whether abuse or neglect is known or suspected, for a living adult \
-whether it was serious, and whether there is concern about how agencies worked together. Opens an \
-adult case at stage `sar_referred`. The adult must be 18 or over on the day of the referral (422 \
-`referral.not_an_adult` otherwise); the case keeps only the age band. Names, date of birth and \
+consider a safeguarding adult review (Care Act 2014 s44), with each s44 test on its own: whether \
+the adult has needs for care and support; for an adult who died (condition 1), the date of death \
+and whether the death is known or suspected to have resulted from abuse or neglect; for a living \
+adult (condition 2), whether serious abuse or neglect is known or suspected and its date; and \
+whether there is concern about how agencies worked together. Opens an adult case at stage \
+`sar_referred`. The adult must have been 18 or over on the day of the death or of the abuse or \
+neglect, not merely at the referral: a person under 18 then belongs in the child safeguarding \
+process (422 `referral.not_an_adult`, which says so). The case keeps only the age band at that \
+day. Names, date of birth and \
 the concerns are sealed with a key of their own and never appear in read models or logs. Roles: \
 `agency_user`, `partner_decision_maker` or `business_manager`.",
     request_body = ReferSafeguardingAdultReviewRequest,
@@ -76,9 +80,13 @@ pub async fn refer_safeguarding_adult_review(
                 case_id,
                 adult,
                 personal_data: sealed,
+                care_and_support_needs: request.care_and_support_needs,
                 adult_died: request.adult_died,
+                date_of_death: request.date_of_death,
                 abuse_or_neglect: request.abuse_or_neglect.into(),
+                death_resulted_from_abuse_or_neglect: request.death_resulted_from_abuse_or_neglect,
                 serious_abuse_or_neglect: request.serious_abuse_or_neglect,
+                abuse_or_neglect_date: request.abuse_or_neglect_date,
                 joint_working_concern: request.joint_working_concern,
                 occurred_at: request.occurred_at,
             })
@@ -102,9 +110,11 @@ case_command!(
     "RecordSarDecision",
     "/v1/cases/{case_id}/sar-decision",
     "Record the Board's decision on a review",
-    "The Safeguarding Adults Board decided: `mandatory` (the s44(1) criteria are met: abuse or \
-neglect known or suspected, the adult died or, alive, experienced serious abuse or neglect, and \
-there is concern about how agencies worked together), `discretionary` or `not_required`, with the \
+    "The Safeguarding Adults Board decided: `mandatory` (the s44 criteria are met: care and \
+support needs; condition 1, the adult died and the death is known or suspected to have resulted \
+from abuse or neglect, or condition 2, the adult is alive and serious abuse or neglect is known \
+or suspected; and concern about how agencies worked together), `discretionary` or \
+`not_required`, with the \
 rationale (sealed). `mandatory` when the criteria are not met is refused with 422 \
 `sar.criteria_not_met` and the reason. A decision to hold a review opens `sar_completion`, 6 \
 calendar months later. Roles: `business_manager` or `partner_decision_maker`.",
@@ -169,8 +179,8 @@ case_command!(
     "Pause the safeguarding adult review",
     "Pauses the review, e.g. for criminal or coroner's proceedings, with the reason (sealed). The \
 case moves to `sar_paused` and the `sar_completion` clock stops: while paused its `due_at` moves \
-on day by day, and on resumption it is extended by the paused days (`original_due_at` keeps the \
-first date). Nothing is commissioned or completed while paused. Role: `business_manager`.",
+on day by day, and on resumption it is extended by the paused days; from the first day the pause \
+moves it, `original_due_at` shows the first six-month date beside the extended `due_at`. Nothing is commissioned or completed while paused. Role: `business_manager`.",
     PauseSarRequest,
     |body, input| {
         command::text("reason", &body.reason)?;

@@ -1,6 +1,9 @@
 //! The case read model as the API shows it: no personal data, deadlines evaluated at an instant.
 
-use crate::dto::{AdultView, DhrView, SarAgencyReportView, SarPauseView, SarView, VictimView};
+use crate::dto::{
+    AdultView, DhrFamilyInvolvementView, DhrView, SarAgencyReportView, SarPauseView, SarView,
+    VictimView,
+};
 use crate::dto::{
     AfterReviewView, AgencyReportView, CaseDetail, CaseSummary, ChildView, DeadlineView,
     DecisionView, DraftView, LateBy, NextStepView, NotificationView, OrganisationActView,
@@ -64,7 +67,8 @@ pub fn deadline_views(
                 hours: l.hours,
             }),
             fulfilled_by: d.kind.fulfilled_by().to_owned(),
-            original_due_at: d.original_due_at,
+            // A paused review shows its original date beside the extended one.
+            original_due_at: d.original_due_at_as_of(now),
             recommendation_id: d.reference,
         })
         .collect()
@@ -308,16 +312,23 @@ fn after_review(case: &Case) -> AfterReviewView {
 fn adult(case: &Case) -> Option<AdultView> {
     let referral = case.adult_referral()?;
     let adult = &referral.adult;
+    let s44 = referral.s44();
     Some(AdultView {
         reference: adult.reference.clone(),
         age_band: enum_str(&adult.age_band),
         sex: adult.sex.clone(),
         ethnicity: adult.ethnicity.clone(),
+        care_and_support_needs: referral.care_and_support_needs,
         adult_died: referral.adult_died,
+        date_of_death: referral.date_of_death,
         abuse_or_neglect: referral.abuse_or_neglect.into(),
+        death_resulted_from_abuse_or_neglect: referral.death_resulted_from_abuse_or_neglect,
         serious_abuse_or_neglect: referral.serious_abuse_or_neglect,
+        abuse_or_neglect_date: referral.abuse_or_neglect_date,
         joint_working_concern: referral.joint_working_concern,
-        mandatory_criteria_met: referral.mandatory_criteria_unmet().is_none(),
+        condition_1_met: s44.condition_1,
+        condition_2_met: s44.condition_2,
+        mandatory_criteria_met: s44.mandatory(),
     })
 }
 
@@ -372,6 +383,8 @@ fn victim(case: &Case) -> Option<VictimView> {
         sex: victim.sex.clone(),
         ethnicity: victim.ethnicity.clone(),
         date_of_death: notified.date_of_death,
+        relationship: notified.relationship.map(Into::into),
+        violence_abuse_or_neglect: notified.violence_abuse_or_neglect.map(Into::into),
     })
 }
 
@@ -382,10 +395,21 @@ fn dhr(case: &Case) -> Option<DhrView> {
     Some(DhrView {
         conduct_review: dhr.decision.as_ref().map(|d| d.conduct_review),
         decided_at: dhr.decision.as_ref().map(|d| d.occurred_at),
+        home_office_notified_at: dhr.home_office_notified_at,
+        family_involvement: dhr
+            .family
+            .iter()
+            .map(|f| DhrFamilyInvolvementView {
+                involvement: f.involvement.into(),
+                occurred_at: f.occurred_at,
+            })
+            .collect(),
         chair: commissioned.map(|c| c.chair.clone()),
         commissioned_at: commissioned.map(|c| c.occurred_at),
         completed_at: dhr.completed_at,
         submitted_to_home_office_at: dhr.submitted_to_home_office_at,
+        qa_outcome: dhr.qa_outcome.as_ref().map(|q| q.outcome.into()),
+        qa_outcome_at: dhr.qa_outcome.as_ref().map(|q| q.occurred_at),
         published_at: published.map(|p| p.occurred_at),
         url: published.and_then(|p| p.url.clone()),
     })

@@ -9,7 +9,8 @@ use super::command;
 use crate::auth::Authenticated;
 use crate::dto::{
     CommandAccepted, CommissionDhrRequest, CompleteDhrRequest, NotifyDomesticHomicideRequest,
-    OccurredRequest, RecordDhrDecisionRequest,
+    OccurredRequest, RecordDhrDecisionRequest, RecordDhrFamilyInvolvementRequest,
+    RecordDhrQaOutcomeRequest,
 };
 use crate::extract::JsonBody;
 use crate::personal_data::ChildPersonalData;
@@ -28,8 +29,11 @@ use casetrail_domain::case::commands::{self as cmd, PersonDetails};
 appears to have, resulted from violence, abuse or neglect by a relative, a (former) intimate \
 partner or a member of the same household. Opens a case at stage `dhr_notified` with the \
 `dhr_decision` deadline: the decision on a review is due one calendar month after the day of the \
-notification, at the end of that day. A victim under 16 is refused (422 \
-`notification.criteria_not_met`). Names, date of birth and the summary are sealed; the case keeps \
+notification, at the end of that day. The DVCVA 2004 s9(1) test is recorded: `relationship` \
+(`relative`, `intimate_partner`, `former_intimate_partner` or `household_member`) and \
+`violence_abuse_or_neglect` (`known` or `suspected`); a notification that fails it (`other`, \
+`not_suspected`) is refused with 422 `dhr.relationship_test_not_met`. A victim under 16 is \
+refused (422 `notification.criteria_not_met`). Names, date of birth and the summary are sealed; the case keeps \
 only the age band at death. Roles: `notifier`, `partner_decision_maker` or `business_manager`.",
     request_body = NotifyDomesticHomicideRequest,
     params(crate::openapi::IdempotencyKey),
@@ -81,6 +85,8 @@ pub async fn notify_domestic_homicide(
                 victim,
                 personal_data: sealed,
                 date_of_death: request.date_of_death,
+                relationship: request.relationship.into(),
+                violence_abuse_or_neglect: request.violence_abuse_or_neglect.into(),
                 occurred_at: request.occurred_at,
             })
         },
@@ -96,8 +102,10 @@ case_command!(
     "Record the decision on a domestic homicide review",
     "Whether a domestic homicide review is conducted, with the rationale (sealed). Fulfils \
 `dhr_decision` (one calendar month after the notification); a decision to review opens \
-`dhr_completion`, 6 calendar months after the decision. Roles: `business_manager` or \
-`partner_decision_maker`.",
+`dhr_completion`, 6 calendar months after the decision. Either decision opens \
+`dhr_home_office_notification`: the Home Office is to be told of it (NotifyHomeOfficeOfDhrDecision) \
+by the end of the day the decision was due, or of the day of a later decision. Roles: \
+`business_manager` or `partner_decision_maker`.",
     RecordDhrDecisionRequest,
     |body, input| {
         command::text("rationale", &body.rationale)?;
@@ -153,10 +161,60 @@ case_command!(
     "/v1/cases/{case_id}/home-office-submission",
     "Submit the review to the Home Office",
     "The completed review was submitted to the Home Office quality assurance panel. The case moves \
-to `submitted_to_home_office`; it may then be published with PublishReview. Role: \
+to `submitted_to_home_office`. It is published only after the quality assurance panel's outcome \
+approves it (RecordDhrQaOutcome); after a request to resubmit it is submitted again. Role: \
 `business_manager`.",
     OccurredRequest,
     |body, _input| CaseCommand::SubmitDhrToHomeOffice(cmd::At {
         occurred_at: body.occurred_at
+    })
+);
+
+case_command!(
+    tag = "Domestic homicide cases",
+    notify_home_office_of_dhr_decision,
+    "NotifyHomeOfficeOfDhrDecision",
+    "/v1/cases/{case_id}/home-office-decision-notification",
+    "Record that the Home Office was told of the decision",
+    "The Home Office was told of the partnership's decision on a domestic homicide review, \
+whichever it was (a decision not to review too). Once, after the decision. Fulfils \
+`dhr_home_office_notification`. Role: `business_manager`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::NotifyHomeOfficeOfDhrDecision(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);
+
+case_command!(
+    tag = "Domestic homicide cases",
+    record_dhr_qa_outcome,
+    "RecordDhrQaOutcome",
+    "/v1/cases/{case_id}/home-office-qa-outcome",
+    "Record the Home Office quality assurance panel's outcome",
+    "The Home Office quality assurance panel answered the submitted review: \
+`approved_for_publication` lets it be published with PublishReview; `resubmission_requested` \
+sends it back (stage `dhr_completed`) to be revised and submitted again. Once per submission. \
+Publication before an approval is refused with 409 `dhr.qa_outcome_pending` or \
+`dhr.resubmission_requested`. Role: `business_manager`.",
+    RecordDhrQaOutcomeRequest,
+    |body, _input| CaseCommand::RecordDhrQaOutcome(cmd::RecordDhrQaOutcome {
+        outcome: body.outcome.into(),
+        occurred_at: body.occurred_at,
+    })
+);
+
+case_command!(
+    tag = "Domestic homicide cases",
+    record_dhr_family_involvement,
+    "RecordDhrFamilyInvolvement",
+    "/v1/cases/{case_id}/dhr-family-involvement",
+    "Record a step of the family's involvement",
+    "The victim's family was `invited` to take part in the review (after a decision to review), \
+then `contributed` or `declined` (after the invitation). Each step once, before publication. \
+Role: `business_manager`.",
+    RecordDhrFamilyInvolvementRequest,
+    |body, _input| CaseCommand::RecordDhrFamilyInvolvement(cmd::RecordDhrFamilyInvolvement {
+        involvement: body.involvement.into(),
+        occurred_at: body.occurred_at,
     })
 );

@@ -14,41 +14,105 @@ use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// An organisation asked the Safeguarding Adults Board to consider a safeguarding adult review
-/// (opens an adult case).
+/// (opens an adult case). Schema version 2 records the adult's care and support needs, the date
+/// of death or of the abuse or neglect (the adult's age is judged then), and whether the death
+/// resulted from abuse or neglect, so each s44 condition is explicit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SarReferred {
     /// The new case.
     pub case_id: CaseId,
     /// The referring organisation.
     pub referred_by: OrgSlug,
-    /// The adult, without identifying details.
+    /// The adult, without identifying details (the age band at the death or the harm).
     pub adult: PersonProfile,
     /// Names, date of birth and the concerns, sealed.
     pub personal_data: SealedPersonalData,
+    /// Whether the adult has needs for care and support (s44(1)(a)), whether or not the local
+    /// authority was meeting them.
+    pub care_and_support_needs: bool,
     /// Whether the adult died.
     pub adult_died: bool,
+    /// The day the adult died; `None` for a living adult (and for referrals recorded before
+    /// version 2, which did not ask).
+    pub date_of_death: Option<NaiveDate>,
     /// Whether abuse or neglect is known or suspected.
     pub abuse_or_neglect: AbuseOrNeglect,
-    /// For a living adult, whether the abuse or neglect was serious; `None` when the adult died.
+    /// For an adult who died, whether the death resulted from the abuse or neglect (condition
+    /// 1, s44(2)); `None` for a living adult.
+    pub death_resulted_from_abuse_or_neglect: Option<bool>,
+    /// For a living adult, whether the abuse or neglect was serious (condition 2, s44(3));
+    /// `None` when the adult died.
     pub serious_abuse_or_neglect: Option<bool>,
-    /// Whether there is concern about how the Board, its members or others worked together.
+    /// For a living adult, the day of the abuse or neglect (its latest day when it went on over
+    /// time); `None` when the adult died (and for referrals before version 2).
+    pub abuse_or_neglect_date: Option<NaiveDate>,
+    /// Whether there is concern about how the Board, its members or others worked together
+    /// (s44(1)(b)).
     pub joint_working_concern: bool,
     /// When the referral was made.
     pub occurred_at: DateTime<Utc>,
 }
 
-impl SarReferred {
-    /// Why the s44(1) criteria for a mandatory review are not met, if they are not.
-    pub fn mandatory_criteria_unmet(&self) -> Option<&'static str> {
-        if self.abuse_or_neglect == AbuseOrNeglect::NotSuspected {
-            Some("abuse or neglect must be known or suspected")
-        } else if !self.adult_died && self.serious_abuse_or_neglect != Some(true) {
-            Some("a living adult must have experienced serious abuse or neglect")
+/// The Care Act 2014 s44 tests of a referral, each on its own, so a read model and an auditor
+/// can see which one a mandatory review rests on or fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct S44Assessment {
+    /// s44(1)(a): an adult with needs for care and support.
+    pub care_and_support_needs: bool,
+    /// s44(2), condition 1: the adult died, and the Board knows or suspects that the death
+    /// resulted from abuse or neglect.
+    pub condition_1: bool,
+    /// s44(3), condition 2: the adult is alive, and the Board knows or suspects that the adult
+    /// has experienced serious abuse or neglect.
+    pub condition_2: bool,
+    /// s44(1)(b): reasonable cause for concern about how the Board, its members or others
+    /// worked together to safeguard the adult.
+    pub joint_working_concern: bool,
+}
+
+impl S44Assessment {
+    /// s44(1): a review must be arranged only when every test holds.
+    pub fn mandatory(&self) -> bool {
+        self.unmet().is_none()
+    }
+
+    /// Why a review is not mandatory, if it is not.
+    pub fn unmet(&self) -> Option<&'static str> {
+        if !self.care_and_support_needs {
+            Some("the adult must have needs for care and support")
+        } else if !self.condition_1 && !self.condition_2 {
+            Some(
+                "condition 1 (the adult died and the death is known or suspected to have \
+                 resulted from abuse or neglect) or condition 2 (the adult is alive and known or \
+                 suspected to have experienced serious abuse or neglect) must be met",
+            )
         } else if !self.joint_working_concern {
             Some("there must be concern about how agencies worked together to safeguard the adult")
         } else {
             None
         }
+    }
+}
+
+impl SarReferred {
+    /// The s44 tests as the referral records them.
+    pub fn s44(&self) -> S44Assessment {
+        let abuse_or_neglect = self.abuse_or_neglect != AbuseOrNeglect::NotSuspected;
+        S44Assessment {
+            care_and_support_needs: self.care_and_support_needs,
+            condition_1: self.adult_died
+                && abuse_or_neglect
+                && self.death_resulted_from_abuse_or_neglect == Some(true),
+            condition_2: !self.adult_died
+                && abuse_or_neglect
+                && self.serious_abuse_or_neglect == Some(true),
+            joint_working_concern: self.joint_working_concern,
+        }
+    }
+
+    /// Why the s44(1) criteria for a mandatory review are not met, if they are not.
+    pub fn mandatory_criteria_unmet(&self) -> Option<&'static str> {
+        self.s44().unmet()
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::adult_review::{SafeguardingPrinciple, SarDecision};
 use super::decision::{DecisionCriterion, ReviewDecision};
+use super::homicide_review::{FamilyInvolvement, QaOutcome, Relationship};
 use super::practice_review::{ClosureReason, ReconsideredOutcome};
 use super::rapid_review::DraftMilestone;
 use super::{AbuseOrNeglect, Harm, LocationBasis, SealedPersonalData};
@@ -298,12 +299,22 @@ pub struct ReferSafeguardingAdultReview {
     pub adult: PersonDetails,
     /// Names, date of birth and the concerns, sealed by the edge.
     pub personal_data: SealedPersonalData,
+    /// Whether the adult has needs for care and support.
+    pub care_and_support_needs: bool,
     /// Whether the adult died.
     pub adult_died: bool,
+    /// The day the adult died (required when the adult died, absent otherwise).
+    pub date_of_death: Option<NaiveDate>,
     /// Whether abuse or neglect is known or suspected.
     pub abuse_or_neglect: AbuseOrNeglect,
+    /// For an adult who died, whether the death resulted from the abuse or neglect (absent for
+    /// a living adult).
+    pub death_resulted_from_abuse_or_neglect: Option<bool>,
     /// For a living adult, whether the abuse or neglect was serious (absent when the adult died).
     pub serious_abuse_or_neglect: Option<bool>,
+    /// For a living adult, the day of the abuse or neglect (required then, absent when the
+    /// adult died).
+    pub abuse_or_neglect_date: Option<NaiveDate>,
     /// Whether there is concern about how agencies worked together.
     pub joint_working_concern: bool,
     /// When, if not now.
@@ -365,6 +376,29 @@ pub struct NotifyDomesticHomicide {
     pub personal_data: SealedPersonalData,
     /// The day the victim died.
     pub date_of_death: NaiveDate,
+    /// How the person suspected of causing the death stood to the victim (s9(1)).
+    pub relationship: Relationship,
+    /// Whether the death has (`known`) or appears to have (`suspected`) resulted from
+    /// violence, abuse or neglect by that person.
+    pub violence_abuse_or_neglect: AbuseOrNeglect,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// RecordDhrQaOutcome: the Home Office quality assurance panel answered the submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordDhrQaOutcome {
+    /// The panel's outcome.
+    pub outcome: QaOutcome,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// RecordDhrFamilyInvolvement: a step of the victim's family's involvement in the review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordDhrFamilyInvolvement {
+    /// Which step.
+    pub involvement: FamilyInvolvement,
     /// When, if not now.
     pub occurred_at: Option<DateTime<Utc>>,
 }
@@ -505,4 +539,10 @@ case_commands! {
     CompleteDhr(CompleteDhr),
     /// The review was submitted to the Home Office quality assurance panel.
     SubmitDhrToHomeOffice(At),
+    /// The Home Office was told of the decision on a review (also a decision not to review).
+    NotifyHomeOfficeOfDhrDecision(At),
+    /// See [`RecordDhrQaOutcome`].
+    RecordDhrQaOutcome(RecordDhrQaOutcome),
+    /// See [`RecordDhrFamilyInvolvement`].
+    RecordDhrFamilyInvolvement(RecordDhrFamilyInvolvement),
 }

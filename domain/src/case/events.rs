@@ -5,7 +5,8 @@ use super::adult_review::{
 };
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
 use super::homicide_review::{
-    DhrCommissioned, DhrCompleted, DhrDecisionRecorded, DomesticHomicideNotified,
+    DhrCommissioned, DhrCompleted, DhrDecisionRecorded, DhrFamilyInvolvementRecorded,
+    DhrQaOutcomeRecorded, DomesticHomicideNotified,
 };
 use super::practice_review::{
     CaseClosed, DecisionReconsidered, FamilyCommunicationRecorded, PanelResponseRecorded,
@@ -297,6 +298,12 @@ case_events! {
     DhrCompleted(DhrCompleted),
     /// The review went to the Home Office quality assurance panel.
     DhrSubmittedToHomeOffice(Occurred),
+    /// The Home Office was told of the decision on a domestic homicide review.
+    DhrDecisionNotifiedToHomeOffice(Occurred),
+    /// The Home Office quality assurance panel answered the submitted review.
+    DhrQaOutcomeRecorded(DhrQaOutcomeRecorded),
+    /// A step of the victim's family's involvement in the domestic homicide review.
+    DhrFamilyInvolvementRecorded(DhrFamilyInvolvementRecorded),
 }
 
 impl SealedPersonalData {

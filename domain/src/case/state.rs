@@ -2,7 +2,7 @@
 
 use super::adult_review::{AdultReview, Pause, SarReferred};
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
-use super::homicide_review::{DomesticHomicideNotified, HomicideReview};
+use super::homicide_review::{DomesticHomicideNotified, HomicideReview, QaOutcome};
 use super::practice_review::{AfterReview, PracticeReview, Recommendation, ReconsideredOutcome};
 use super::rapid_review::{AgencyReport, RapidReview, Schedule};
 use super::{
@@ -304,7 +304,10 @@ impl Case {
             CaseEvent::DhrDecisionRecorded(_)
             | CaseEvent::DhrCommissioned(_)
             | CaseEvent::DhrCompleted(_)
-            | CaseEvent::DhrSubmittedToHomeOffice(_) => self.apply_to_dhr(event),
+            | CaseEvent::DhrSubmittedToHomeOffice(_)
+            | CaseEvent::DhrDecisionNotifiedToHomeOffice(_)
+            | CaseEvent::DhrQaOutcomeRecorded(_)
+            | CaseEvent::DhrFamilyInvolvementRecorded(_) => self.apply_to_dhr(event),
             CaseEvent::PanelNotificationRecorded(recorded) => {
                 if self.stage == Stage::Notified {
                     self.stage = Stage::PanelNotified;
@@ -490,6 +493,21 @@ impl Case {
             CaseEvent::DhrSubmittedToHomeOffice(submitted) => {
                 self.stage = Stage::SubmittedToHomeOffice;
                 dhr.submitted_to_home_office_at = Some(submitted.occurred_at);
+                // A resubmission awaits the panel's answer afresh.
+                dhr.qa_outcome = None;
+            }
+            CaseEvent::DhrDecisionNotifiedToHomeOffice(notified) => {
+                dhr.home_office_notified_at = Some(notified.occurred_at);
+            }
+            CaseEvent::DhrQaOutcomeRecorded(outcome) => {
+                // Asked to resubmit, the report is back with the review panel for revision.
+                if outcome.outcome == QaOutcome::ResubmissionRequested {
+                    self.stage = Stage::DhrCompleted;
+                }
+                dhr.qa_outcome = Some(outcome.clone());
+            }
+            CaseEvent::DhrFamilyInvolvementRecorded(step) => {
+                dhr.family.push(step.clone());
             }
             _ => {}
         }

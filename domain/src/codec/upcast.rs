@@ -15,11 +15,23 @@ pub(super) struct Upcaster {
 }
 
 /// Every upcaster, in version order per type.
-const UPCASTERS: &[Upcaster] = &[Upcaster {
-    event_type: "RecommendationAdded",
-    from: 1,
-    upcast: recommendation_owner_to_owners,
-}];
+const UPCASTERS: &[Upcaster] = &[
+    Upcaster {
+        event_type: "RecommendationAdded",
+        from: 1,
+        upcast: recommendation_owner_to_owners,
+    },
+    Upcaster {
+        event_type: "SarReferred",
+        from: 1,
+        upcast: sar_referral_with_s44_tests,
+    },
+    Upcaster {
+        event_type: "DomesticHomicideNotified",
+        from: 1,
+        upcast: homicide_notification_with_relationship,
+    },
+];
 
 /// The version new rows of a type are written at.
 pub(super) fn current_version(event_type: &str) -> i32 {
@@ -51,6 +63,39 @@ fn recommendation_owner_to_owners(fields: &mut Map<String, Value>) -> Result<(),
     Ok(())
 }
 
+/// SarReferred v1 → v2. Version 2 asks each Care Act 2014 s44 test on its own and the day the
+/// adult's age is judged on. A version 1 row was, by the referral endpoint's documented
+/// contract, about an adult with care and support needs (`care_and_support_needs: true`); for an
+/// adult who died, version 1 read abuse or neglect known or suspected as condition 1, so the
+/// death is read as resulting from it (`death_resulted_from_abuse_or_neglect: true`, null for a
+/// living adult); the dates were not asked and stay unknown (null).
+fn sar_referral_with_s44_tests(fields: &mut Map<String, Value>) -> Result<(), String> {
+    let died = fields
+        .get("adult_died")
+        .and_then(Value::as_bool)
+        .ok_or("`adult_died` must be a boolean")?;
+    fields.insert("care_and_support_needs".to_owned(), Value::Bool(true));
+    fields.insert("date_of_death".to_owned(), Value::Null);
+    fields.insert(
+        "death_resulted_from_abuse_or_neglect".to_owned(),
+        if died { Value::Bool(true) } else { Value::Null },
+    );
+    fields.insert("abuse_or_neglect_date".to_owned(), Value::Null);
+    Ok(())
+}
+
+/// DomesticHomicideNotified v1 → v2. Version 2 records the DVCVA 2004 s9(1) relationship test.
+/// Version 1 did not ask it, so which relationship, and whether the death resulted from
+/// violence, abuse or neglect, stay unknown (null) rather than guessed.
+fn homicide_notification_with_relationship(fields: &mut Map<String, Value>) -> Result<(), String> {
+    if !fields.get("date_of_death").is_some_and(Value::is_string) {
+        return Err("`date_of_death` must be a date".to_owned());
+    }
+    fields.insert("relationship".to_owned(), Value::Null);
+    fields.insert("violence_abuse_or_neglect".to_owned(), Value::Null);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,6 +105,8 @@ mod tests {
     fn versions_count_the_upcasters() {
         assert_eq!(current_version("RecommendationAdded"), 2);
         assert_eq!(current_version("IncidentNotified"), 1);
+        assert_eq!(current_version("SarReferred"), 2);
+        assert_eq!(current_version("DomesticHomicideNotified"), 2);
         assert_eq!(steps("RecommendationAdded", 1).count(), 1);
         assert_eq!(steps("RecommendationAdded", 2).count(), 0);
     }
@@ -91,6 +138,42 @@ mod tests {
             Value::Object(fields),
             json!({"owners": ["essex-police"], "text": "t"})
         );
+    }
+
+    #[test]
+    fn an_old_referral_keeps_what_version_1_meant() {
+        let Value::Object(mut died) = json!({"adult_died": true, "serious_abuse_or_neglect": null})
+        else {
+            unreachable!()
+        };
+        sar_referral_with_s44_tests(&mut died).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(died["care_and_support_needs"], json!(true));
+        assert_eq!(died["death_resulted_from_abuse_or_neglect"], json!(true));
+        assert_eq!(died["date_of_death"], Value::Null);
+        let Value::Object(mut alive) = json!({"adult_died": false}) else {
+            unreachable!()
+        };
+        sar_referral_with_s44_tests(&mut alive).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(alive["death_resulted_from_abuse_or_neglect"], Value::Null);
+        assert_eq!(alive["abuse_or_neglect_date"], Value::Null);
+        let Value::Object(mut broken) = json!({"adult_died": "yes"}) else {
+            unreachable!()
+        };
+        assert!(sar_referral_with_s44_tests(&mut broken).is_err());
+    }
+
+    #[test]
+    fn an_old_homicide_notification_does_not_guess_the_relationship() {
+        let Value::Object(mut fields) = json!({"date_of_death": "2023-04-09"}) else {
+            unreachable!()
+        };
+        homicide_notification_with_relationship(&mut fields).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(fields["relationship"], Value::Null);
+        assert_eq!(fields["violence_abuse_or_neglect"], Value::Null);
+        let Value::Object(mut broken) = json!({}) else {
+            unreachable!()
+        };
+        assert!(homicide_notification_with_relationship(&mut broken).is_err());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use casetrail_domain::case::adult_review::{
 };
 use casetrail_domain::case::decision::{DecisionReached, PartnerDecisionRecorded};
 use casetrail_domain::case::homicide_review::{
-    DhrCommissioned, DhrDecisionRecorded, DomesticHomicideNotified,
+    DhrCommissioned, DhrDecisionRecorded, DomesticHomicideNotified, Relationship,
 };
 use casetrail_domain::case::practice_review::{
     DecisionReconsidered, FamilyCommunicationRecorded, PanelResponseRecorded,
@@ -329,9 +329,13 @@ fn sar_referred(case: u128, when: &str) -> CaseEvent {
         referred_by: org("eput"),
         adult: person(),
         personal_data: sealed(),
+        care_and_support_needs: true,
         adult_died: true,
+        date_of_death: Some(day("2022-05-20")),
         abuse_or_neglect: AbuseOrNeglect::Known,
+        death_resulted_from_abuse_or_neglect: Some(true),
         serious_abuse_or_neglect: None,
+        abuse_or_neglect_date: None,
         joint_working_concern: true,
         occurred_at: at(when),
     })
@@ -373,6 +377,8 @@ fn homicide_notified(case: u128, when: &str) -> CaseEvent {
         victim: person(),
         personal_data: sealed(),
         date_of_death: day("2022-09-30"),
+        relationship: Some(Relationship::IntimatePartner),
+        violence_abuse_or_neglect: Some(AbuseOrNeglect::Known),
         occurred_at: at(when),
     })
 }

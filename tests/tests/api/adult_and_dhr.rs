@@ -66,16 +66,19 @@ fn deadline<'a>(case: &'a Value, kind: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {kind} deadline in {case}"))
 }
 
-/// A living adult, referred by the mental health trust on Tuesday 10 January 2023.
+/// A living adult, seriously neglected up to 20 December 2022, referred by the mental health
+/// trust on Tuesday 10 January 2023.
 fn sar_referral() -> Value {
     json!({
         "adult": {
             "reference": "EPUT-SA-23-0057", "given_name": "Robert", "family_name": "Hale",
             "date_of_birth": "1950-05-01", "sex": "male", "ethnicity": "White Other"
         },
+        "care_and_support_needs": true,
         "adult_died": false,
         "abuse_or_neglect": "known",
         "serious_abuse_or_neglect": true,
+        "abuse_or_neglect_date": "2022-12-20",
         "joint_working_concern": true,
         "concerns": "Self-neglect over two years; information was not shared.",
         "occurred_at": "2023-01-10T10:00:00Z"
@@ -96,6 +99,10 @@ both_backends!(
         assert_eq!(case["child"], Value::Null);
         assert_eq!(case["adult"]["age_band"], "65_to_74");
         assert_eq!(case["adult"]["mandatory_criteria_met"], true);
+        assert_eq!(case["adult"]["care_and_support_needs"], true);
+        assert_eq!(case["adult"]["condition_2_met"], true);
+        assert_eq!(case["adult"]["condition_1_met"], false);
+        assert_eq!(case["adult"]["abuse_or_neglect_date"], "2022-12-20");
         assert_eq!(case["deadlines"], json!([]));
         assert!(!case.to_string().contains("Robert"), "{case}");
         // The referrer sees its case; an uninvolved agency does not.
@@ -197,8 +204,12 @@ both_backends!(
         let case = sar.read().await;
         assert_eq!(case["stage"], "sar_paused");
         assert_eq!(case["sar"]["paused"], true);
-        // The clock stands still: never breached while paused.
+        // The clock stands still: never breached while paused, and the extended date shows
+        // beside the original six-month one.
         assert_eq!(statuses(&case)["sar_completion/-"], "pending");
+        let due = deadline(&case, "sar_completion");
+        assert_eq!(due["original_due_at"], "2023-08-01T22:59:59.999999Z");
+        assert_ne!(due["due_at"], due["original_due_at"]);
         problem(
             sar.send(
                 &bm,
@@ -386,6 +397,8 @@ fn dhr_notification() -> Value {
             "date_of_birth": "1975-06-30", "sex": "female", "ethnicity": "Black British"
         },
         "date_of_death": "2023-04-09",
+        "relationship": "former_intimate_partner",
+        "violence_abuse_or_neglect": "suspected",
         "summary": "Died at home; her former partner has been charged.",
         "occurred_at": "2023-04-18T15:00:00Z"
     })
@@ -409,6 +422,8 @@ both_backends!(
         assert_eq!(case["origin"], "notification");
         assert_eq!(case["victim"]["age_band"], "45_to_54");
         assert_eq!(case["victim"]["date_of_death"], "2023-04-09");
+        assert_eq!(case["victim"]["relationship"], "former_intimate_partner");
+        assert_eq!(case["victim"]["violence_abuse_or_neglect"], "suspected");
         assert_eq!(case["child"], Value::Null);
         assert!(!case.to_string().contains("Okafor"), "{case}");
         // Decision due a month after the notification, at the end of the day (BST); long past.
@@ -427,6 +442,43 @@ both_backends!(
         let case = dhr.read().await;
         assert_eq!(case["stage"], "dhr_decided");
         assert_eq!(statuses(&case)["dhr_decision/-"], "met");
+        // The Home Office is told of the decision by the end of 18 May, when it was due.
+        let told = deadline(&case, "dhr_home_office_notification");
+        assert_eq!(told["due_at"], "2023-05-18T22:59:59.999999Z");
+        assert_eq!(told["status"], "breached");
+        dhr.ok(
+            &bm,
+            "home-office-decision-notification",
+            json!({"occurred_at": "2023-05-12T09:15:00Z"}),
+        )
+        .await;
+        dhr.ok(
+            &bm,
+            "dhr-family-involvement",
+            json!({"involvement": "invited", "occurred_at": "2023-05-15T14:30:00Z"}),
+        )
+        .await;
+        problem(
+            dhr.send(
+                &bm,
+                "dhr-family-involvement",
+                json!({"involvement": "invited"}),
+            )
+            .await,
+            StatusCode::CONFLICT,
+            "dhr.family_step_already_recorded",
+        )
+        .await;
+        let case = dhr.read().await;
+        assert_eq!(statuses(&case)["dhr_home_office_notification/-"], "met");
+        assert_eq!(
+            case["dhr"]["home_office_notified_at"],
+            "2023-05-12T09:15:00Z"
+        );
+        assert_eq!(
+            case["dhr"]["family_involvement"],
+            json!([{"involvement": "invited", "occurred_at": "2023-05-15T14:30:00Z"}])
+        );
         assert_eq!(
             deadline(&case, "dhr_completion")["due_at"],
             "2023-11-11T23:59:59.999999Z"
@@ -477,6 +529,42 @@ both_backends!(
         )
         .await;
         assert_eq!(dhr.read().await["stage"], "submitted_to_home_office");
+        // Not published before the quality assurance panel's outcome, nor on a request to
+        // resubmit.
+        problem(
+            dhr.send(&bm, "publication", json!({})).await,
+            StatusCode::CONFLICT,
+            "dhr.qa_outcome_pending",
+        )
+        .await;
+        dhr.ok(
+            &bm,
+            "home-office-qa-outcome",
+            json!({"outcome": "resubmission_requested", "occurred_at": "2024-01-10T10:00:00Z"}),
+        )
+        .await;
+        assert_eq!(dhr.read().await["stage"], "dhr_completed");
+        problem(
+            dhr.send(&bm, "publication", json!({})).await,
+            StatusCode::CONFLICT,
+            "dhr.resubmission_requested",
+        )
+        .await;
+        dhr.ok(
+            &bm,
+            "home-office-submission",
+            json!({"occurred_at": "2024-01-15T10:00:00Z"}),
+        )
+        .await;
+        dhr.ok(
+            &bm,
+            "home-office-qa-outcome",
+            json!({"outcome": "approved_for_publication", "occurred_at": "2024-02-14T11:00:00Z"}),
+        )
+        .await;
+        let case = dhr.read().await;
+        assert_eq!(case["dhr"]["qa_outcome"], "approved_for_publication");
+        assert_eq!(case["dhr"]["qa_outcome_at"], "2024-02-14T11:00:00Z");
         dhr.ok(
             &bm,
             "publication",
@@ -489,7 +577,7 @@ both_backends!(
         assert_eq!(case["dhr"]["chair"], "Idris Falconbridge");
         assert_eq!(
             case["dhr"]["submitted_to_home_office_at"],
-            "2023-12-06T10:30:00Z"
+            "2024-01-15T10:00:00Z"
         );
         assert_eq!(case["dhr"]["url"], "https://example.org/dhr/grace");
         dhr.ok(&bm, "closure", json!({"reason": "review_published"}))
@@ -532,5 +620,111 @@ both_backends!(
             "auth.role_required",
         )
         .await;
+    }
+);
+
+both_backends!(
+    a_person_who_died_aged_17_belongs_in_the_child_process,
+    |app: TestApp| async move {
+        let referrer = app.token("eput", &[Role::AgencyUser]);
+        // Died on 20 December 2022 aged 17; 18 by the referral of 10 January 2023.
+        let mut body = sar_referral();
+        body["adult"]["date_of_birth"] = json!("2005-01-05");
+        body["adult_died"] = json!(true);
+        body["date_of_death"] = json!("2022-12-20");
+        body["death_resulted_from_abuse_or_neglect"] = json!(true);
+        body["serious_abuse_or_neglect"] = Value::Null;
+        body["abuse_or_neglect_date"] = Value::Null;
+        let refusal = problem(
+            app.post("/v1/cases/sar-referrals", &referrer, &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "referral.not_an_adult",
+        )
+        .await;
+        let detail = refusal["detail"].as_str().unwrap();
+        assert!(detail.contains("child safeguarding process"), "{refusal}");
+        assert!(
+            !refusal.to_string().contains("2005") && !refusal.to_string().contains("Robert"),
+            "{refusal}"
+        );
+        // 18 on the day they died: a safeguarding adult review, condition 1.
+        body["adult"]["date_of_birth"] = json!("2004-12-20");
+        let sar = Case::open(&app, "/v1/cases/sar-referrals", &referrer, body.clone()).await;
+        let case = sar.read().await;
+        assert_eq!(case["adult"]["age_band"], "18_to_24");
+        assert_eq!(case["adult"]["date_of_death"], "2022-12-20");
+        assert_eq!(case["adult"]["condition_1_met"], true);
+        assert_eq!(case["adult"]["mandatory_criteria_met"], true);
+        // The date of death is what the law needs to judge the age: required.
+        body["date_of_death"] = Value::Null;
+        let refusal = problem(
+            app.post("/v1/cases/sar-referrals", &referrer, &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "field.required",
+        )
+        .await;
+        assert_eq!(refusal["errors"][0]["field"], "date_of_death", "{refusal}");
+        // Without care and support needs a review is discretionary at most.
+        let mut no_needs = sar_referral();
+        no_needs["care_and_support_needs"] = json!(false);
+        let sar = Case::open(&app, "/v1/cases/sar-referrals", &referrer, no_needs).await;
+        assert_eq!(sar.read().await["adult"]["mandatory_criteria_met"], false);
+        problem(
+            sar.send(
+                &sar.manager(),
+                "sar-decision",
+                json!({"decision": "mandatory", "rationale": "r"}),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "sar.criteria_not_met",
+        )
+        .await;
+    }
+);
+
+both_backends!(
+    a_domestic_homicide_notification_must_meet_the_relationship_test,
+    |app: TestApp| async move {
+        let police = app.token("essex-police", &[Role::Notifier]);
+        for (field, value) in [
+            ("relationship", "other"),
+            ("violence_abuse_or_neglect", "not_suspected"),
+        ] {
+            let mut body = dhr_notification();
+            body[field] = json!(value);
+            let refusal = problem(
+                app.post("/v1/cases/dhr-notifications", &police, &body)
+                    .await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "dhr.relationship_test_not_met",
+            )
+            .await;
+            assert_eq!(refusal["errors"][0]["field"], field, "{refusal}");
+        }
+        let mut missing = dhr_notification();
+        missing.as_object_mut().unwrap().remove("relationship");
+        problem(
+            app.post("/v1/cases/dhr-notifications", &police, &missing)
+                .await,
+            StatusCode::BAD_REQUEST,
+            "body.invalid",
+        )
+        .await;
+        let mut household = dhr_notification();
+        household["relationship"] = json!("household_member");
+        let dhr = Case::open(&app, "/v1/cases/dhr-notifications", &police, household).await;
+        assert_eq!(
+            dhr.read().await["victim"]["relationship"],
+            "household_member"
+        );
+        // Nothing was written by the refusals: one case in the list.
+        let list: Value = app
+            .get("/v1/cases", &dhr.manager())
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
     }
 );

@@ -36,7 +36,8 @@ pub async fn commissioned_review(app: &TestApp) -> String {
     let referral = json!({
         "adult": {"reference": "RACE-SA-1", "given_name": "Test", "family_name": "Person",
                   "date_of_birth": "1950-05-01", "sex": "male", "ethnicity": "White Other"},
-        "adult_died": false, "abuse_or_neglect": "known", "serious_abuse_or_neglect": true,
+        "care_and_support_needs": true, "adult_died": false, "abuse_or_neglect": "known",
+        "serious_abuse_or_neglect": true, "abuse_or_neglect_date": "2022-12-20",
         "joint_working_concern": true, "concerns": "Fictional test concerns."
     });
     let opened = ok(app, "/v1/cases/sar-referrals", &referrer, referral).await;

@@ -103,7 +103,8 @@ async fn a_case_of_each_kind(app: &TestApp) -> Vec<(String, String)> {
     let death = json!({
         "victim": {"reference": "DHR-TEST-1", "given_name": "Test", "family_name": "Person",
                    "date_of_birth": "1975-06-30", "sex": "female", "ethnicity": "Black British"},
-        "date_of_death": "2023-04-09", "summary": "Fictional test case."
+        "date_of_death": "2023-04-09", "relationship": "former_intimate_partner",
+        "violence_abuse_or_neglect": "suspected", "summary": "Fictional test case."
     });
     let homicide = ok(app, "/v1/cases/dhr-notifications", &police, death).await;
     let homicide = homicide["case_id"].as_str().unwrap().to_owned();

@@ -30,8 +30,10 @@ const MAX_DESCRIPTOR_LEN: usize = 100;
 const MAX_NAME_LEN: usize = 200;
 const MAX_URL_LEN: usize = 2_000;
 
-/// The adult's profile: checked, with the age band on the day of the referral derived from the
-/// date of birth. A safeguarding adult review is about someone aged 18 or over.
+/// The adult's profile: checked, with the age band on `on`, the day of the death or of the
+/// abuse or neglect. A safeguarding adult review is about someone who was 18 or over then
+/// (Care Act 2014 s44 applies to adults); someone younger belongs in the child process, even if
+/// they are an adult by the time of the referral.
 fn adult_profile(adult: &PersonDetails, on: NaiveDate) -> Result<PersonProfile, DomainError> {
     check_text("adult.reference", &adult.reference, MAX_REFERENCE_LEN)?;
     check_text("adult.sex", &adult.sex, MAX_DESCRIPTOR_LEN)?;
@@ -40,7 +42,7 @@ fn adult_profile(adult: &PersonDetails, on: NaiveDate) -> Result<PersonProfile, 
         return Err(DomainError::invalid_field(
             "adult.date_of_birth",
             "date.in_future",
-            "adult.date_of_birth must not be after the referral",
+            "adult.date_of_birth must not be after the death or the abuse or neglect",
         ));
     }
     let years = whole_years_between(adult.date_of_birth, on);
@@ -50,8 +52,10 @@ fn adult_profile(adult: &PersonDetails, on: NaiveDate) -> Result<PersonProfile, 
             DomainError::invalid_field(
                 "adult.date_of_birth",
                 "referral.not_an_adult",
-                "the person is under 18: not a safeguarding adult review (consider a referral \
-                 for a child safeguarding practice review)",
+                "the person was under 18 at the time of the death or of the abuse or neglect: \
+                 this belongs in the child safeguarding process, not a safeguarding adult \
+                 review (refer the case for consideration of a child safeguarding practice \
+                 review)",
             )
         })?;
     Ok(PersonProfile {
@@ -60,6 +64,65 @@ fn adult_profile(adult: &PersonDetails, on: NaiveDate) -> Result<PersonProfile, 
         sex: adult.sex.trim().to_owned(),
         ethnicity: adult.ethnicity.trim().to_owned(),
     })
+}
+
+/// A field given only in one of the two s44 conditions: required in it, refused in the other.
+fn only_when<T: Copy>(
+    field: &str,
+    applies: bool,
+    value: Option<T>,
+    when: &str,
+) -> Result<Option<T>, DomainError> {
+    match (applies, value) {
+        (true, None) => Err(DomainError::invalid_field(
+            field,
+            "field.required",
+            format!("{field} is required when {when}"),
+        )),
+        (false, Some(_)) => Err(DomainError::invalid_field(
+            field,
+            "field.not_applicable",
+            format!("{field} applies only when {when}"),
+        )),
+        (_, value) => Ok(value),
+    }
+}
+
+/// The day the adult's age is judged on: the death (condition 1) or the abuse or neglect
+/// (condition 2), never after the referral.
+fn day_of_the_harm(
+    cmd: &ReferSafeguardingAdultReview,
+    referred_on: NaiveDate,
+) -> Result<NaiveDate, DomainError> {
+    let died = cmd.adult_died;
+    let (field, day) = if died {
+        let day = only_when("date_of_death", true, cmd.date_of_death, "the adult died")?;
+        only_when(
+            "abuse_or_neglect_date",
+            false,
+            cmd.abuse_or_neglect_date,
+            "the adult is alive",
+        )?;
+        ("date_of_death", day)
+    } else {
+        only_when("date_of_death", false, cmd.date_of_death, "the adult died")?;
+        let day = only_when(
+            "abuse_or_neglect_date",
+            true,
+            cmd.abuse_or_neglect_date,
+            "the adult is alive",
+        )?;
+        ("abuse_or_neglect_date", day)
+    };
+    let day = day.unwrap_or(referred_on);
+    if day > referred_on {
+        return Err(DomainError::invalid_field(
+            field,
+            "date.in_future",
+            format!("{field} must not be after the referral"),
+        ));
+    }
+    Ok(day)
 }
 
 /// ReferSafeguardingAdultReview: any organisation of the partnership may ask the Board to
@@ -85,32 +148,33 @@ pub(super) fn refer(
         DateTime::<Utc>::MIN_UTC,
         "the referral",
     )?;
-    let adult = adult_profile(&cmd.adult, local_date(occurred_at))?;
-    let serious_abuse_or_neglect = match (cmd.adult_died, cmd.serious_abuse_or_neglect) {
-        (false, None) => {
-            return Err(DomainError::invalid_field(
-                "serious_abuse_or_neglect",
-                "field.required",
-                "serious_abuse_or_neglect is required when the adult is alive",
-            ));
-        }
-        (true, Some(_)) => {
-            return Err(DomainError::invalid_field(
-                "serious_abuse_or_neglect",
-                "field.not_applicable",
-                "serious_abuse_or_neglect applies only to a living adult",
-            ));
-        }
-        (_, serious) => serious,
-    };
+    let died = cmd.adult_died;
+    let serious_abuse_or_neglect = only_when(
+        "serious_abuse_or_neglect",
+        !died,
+        cmd.serious_abuse_or_neglect,
+        "the adult is alive",
+    )?;
+    let death_resulted_from_abuse_or_neglect = only_when(
+        "death_resulted_from_abuse_or_neglect",
+        died,
+        cmd.death_resulted_from_abuse_or_neglect,
+        "the adult died",
+    )?;
+    let judged_on = day_of_the_harm(cmd, local_date(occurred_at))?;
+    let adult = adult_profile(&cmd.adult, judged_on)?;
     Ok(vec![CaseEvent::SarReferred(SarReferred {
         case_id: cmd.case_id,
         referred_by: ctx.actor.org.clone(),
         adult,
         personal_data: cmd.personal_data.clone(),
-        adult_died: cmd.adult_died,
+        care_and_support_needs: cmd.care_and_support_needs,
+        adult_died: died,
+        date_of_death: cmd.date_of_death,
         abuse_or_neglect: cmd.abuse_or_neglect,
+        death_resulted_from_abuse_or_neglect,
         serious_abuse_or_neglect,
+        abuse_or_neglect_date: cmd.abuse_or_neglect_date,
         joint_working_concern: cmd.joint_working_concern,
         occurred_at,
     })])

@@ -124,6 +124,9 @@ fn decide_existing(
         CaseCommand::CommissionDhr(c) => dhr::commission(case, c, ctx),
         CaseCommand::CompleteDhr(c) => dhr::complete(case, c, ctx),
         CaseCommand::SubmitDhrToHomeOffice(c) => dhr::submit_to_home_office(case, c, ctx),
+        CaseCommand::NotifyHomeOfficeOfDhrDecision(c) => dhr::notify_home_office(case, c, ctx),
+        CaseCommand::RecordDhrQaOutcome(c) => dhr::record_qa_outcome(case, c, ctx),
+        CaseCommand::RecordDhrFamilyInvolvement(c) => dhr::record_family_involvement(case, c, ctx),
     }
 }
 
@@ -152,7 +155,10 @@ fn kinds_of(command: &CaseCommand) -> Option<&'static [CaseKind]> {
         CaseCommand::RecordDhrDecision(_)
         | CaseCommand::CommissionDhr(_)
         | CaseCommand::CompleteDhr(_)
-        | CaseCommand::SubmitDhrToHomeOffice(_) => Some(&[DomesticHomicide]),
+        | CaseCommand::SubmitDhrToHomeOffice(_)
+        | CaseCommand::NotifyHomeOfficeOfDhrDecision(_)
+        | CaseCommand::RecordDhrQaOutcome(_)
+        | CaseCommand::RecordDhrFamilyInvolvement(_) => Some(&[DomesticHomicide]),
         _ => Some(&[Child]),
     }
 }

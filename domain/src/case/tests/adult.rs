@@ -20,9 +20,11 @@ type When = Option<DateTime<Utc>>;
 /// A change to a valid referral as recorded.
 type ReferralChange = fn(&mut SarReferred);
 
-/// The story: a living adult referred by the mental health trust on Tuesday 10 January 2023,
+/// The story: a living adult, seriously neglected up to 20 December 2022, referred by the mental
+/// health trust on Tuesday 10 January 2023,
 /// a mandatory review decided on 1 February, commissioned on 15 February, paused for 30 days
 /// from 1 March for criminal proceedings, completed in August and published in September.
+const HARMED: &str = "2022-12-20";
 const REFERRED: &str = "2023-01-10T10:00:00Z";
 const DECIDED: &str = "2023-02-01T10:00:00Z";
 const COMMISSIONED: &str = "2023-02-15T10:00:00Z";
@@ -50,12 +52,26 @@ fn refer_command() -> ReferSafeguardingAdultReview {
             ethnicity: "White Other".into(),
         },
         personal_data: sealed(),
+        care_and_support_needs: true,
         adult_died: false,
+        date_of_death: None,
         abuse_or_neglect: AbuseOrNeglect::Known,
+        death_resulted_from_abuse_or_neglect: None,
         serious_abuse_or_neglect: Some(true),
+        abuse_or_neglect_date: Some(date(HARMED)),
         joint_working_concern: true,
         occurred_at: None,
     }
+}
+
+/// The referral of an adult who died on `died_on`, the death suspected to have resulted from
+/// neglect.
+fn died_on(c: &mut ReferSafeguardingAdultReview, died_on: &str) {
+    c.adult_died = true;
+    c.date_of_death = Some(date(died_on));
+    c.death_resulted_from_abuse_or_neglect = Some(true);
+    c.serious_abuse_or_neglect = None;
+    c.abuse_or_neglect_date = None;
 }
 
 fn refer(change: impl FnOnce(&mut ReferSafeguardingAdultReview)) -> CaseCommand {
@@ -75,9 +91,13 @@ fn referred_with(change: impl FnOnce(&mut SarReferred)) -> CaseEvent {
             ethnicity: "White Other".into(),
         },
         personal_data: sealed(),
+        care_and_support_needs: true,
         adult_died: false,
+        date_of_death: None,
         abuse_or_neglect: AbuseOrNeglect::Known,
+        death_resulted_from_abuse_or_neglect: None,
         serious_abuse_or_neglect: Some(true),
+        abuse_or_neglect_date: Some(date(HARMED)),
         joint_working_concern: true,
         occurred_at: instant(REFERRED),
     };
@@ -257,7 +277,7 @@ fn a_referral_may_come_from_an_agency_a_partner_or_the_business_manager() {
 }
 
 #[test]
-fn a_referral_is_for_an_adult_aged_18_or_over_on_the_day_of_the_referral() {
+fn a_living_adult_is_judged_18_or_over_on_the_day_of_the_abuse_or_neglect() {
     let when = |dob: &str| {
         given(vec![]).when(
             &agency_user("suhft"),
@@ -265,23 +285,147 @@ fn a_referral_is_for_an_adult_aged_18_or_over_on_the_day_of_the_referral() {
             refer(|c| c.adult.date_of_birth = date(dob)),
         )
     };
+    // 18 on 21 December 2022: 17 when neglected on the 20th, though 18 at the referral.
+    let err = when("2004-12-21").unwrap_err();
     assert_eq!(
-        refused_field(when("2005-01-11")),
-        (
-            Invalid,
-            "referral.not_an_adult",
-            "adult.date_of_birth".into()
-        )
+        (err.kind, err.code, err.field_errors[0].field.as_str()),
+        (Invalid, "referral.not_an_adult", "adult.date_of_birth")
     );
-    let events = when("2005-01-10").unwrap();
+    assert!(
+        err.message.contains("child safeguarding process"),
+        "{}",
+        err.message
+    );
+    let events = when("2004-12-20").unwrap();
     let CaseEvent::SarReferred(referred) = &events[0] else {
         panic!("{events:?}")
     };
     assert_eq!(referred.adult.age_band, AdultAgeBand::From18To24);
     assert_eq!(
-        refused_field(when("2023-01-11")),
+        refused_field(when("2022-12-21")),
         (Invalid, "date.in_future", "adult.date_of_birth".into())
     );
+}
+
+/// The age band of a referral of an adult who died on 20 December 2022, born on `dob`.
+fn band_at_death(dob: &str) -> AdultAgeBand {
+    let events = given(vec![])
+        .when(
+            &agency_user("suhft"),
+            instant(REFERRED),
+            refer(|c| {
+                died_on(c, "2022-12-20");
+                c.adult.date_of_birth = date(dob);
+            }),
+        )
+        .unwrap();
+    let CaseEvent::SarReferred(referred) = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(referred.date_of_death, Some(date("2022-12-20")));
+    assert_eq!(referred.death_resulted_from_abuse_or_neglect, Some(true));
+    assert_eq!(referred.abuse_or_neglect_date, None);
+    referred.adult.age_band
+}
+
+#[test]
+fn someone_who_died_aged_17_belongs_in_the_child_process() {
+    // Died on 20 December 2022, a fortnight before turning 18; referred on 10 January 2023,
+    // when they would have been 18.
+    let err = given(vec![])
+        .when(
+            &agency_user("suhft"),
+            instant(REFERRED),
+            refer(|c| {
+                died_on(c, "2022-12-20");
+                c.adult.date_of_birth = date("2005-01-05");
+            }),
+        )
+        .unwrap_err();
+    assert_eq!((err.kind, err.code), (Invalid, "referral.not_an_adult"));
+    assert!(
+        err.message.contains("under 18 at the time of the death")
+            && err.message.contains("child safeguarding process"),
+        "{}",
+        err.message
+    );
+    // No personal data in the refusal: neither the reference nor the date of birth.
+    assert!(
+        !err.message.contains("EPUT") && !err.message.contains("2005"),
+        "{}",
+        err.message
+    );
+    // 18 on the day they died: an adult's review.
+    assert_eq!(band_at_death("2004-12-20"), AdultAgeBand::From18To24);
+}
+
+#[test]
+fn age_is_judged_at_the_death_not_at_the_referral() {
+    // 85 on 1 January 2023, between the death and the referral: 84 when they died.
+    assert_eq!(band_at_death("1938-01-01"), AdultAgeBand::From75To84);
+    assert_eq!(band_at_death("1937-12-20"), AdultAgeBand::From85);
+}
+
+#[test]
+fn each_condition_asks_its_own_facts_and_dates() {
+    type Change = fn(&mut ReferSafeguardingAdultReview);
+    let when = |change: Change| {
+        given(vec![]).when(&agency_user("suhft"), instant(REFERRED), refer(change))
+    };
+    let cases: [(Change, &str, &str); 6] = [
+        (
+            |c| {
+                died_on(c, HARMED);
+                c.date_of_death = None;
+            },
+            "field.required",
+            "date_of_death",
+        ),
+        (
+            |c| {
+                died_on(c, HARMED);
+                c.death_resulted_from_abuse_or_neglect = None;
+            },
+            "field.required",
+            "death_resulted_from_abuse_or_neglect",
+        ),
+        (
+            |c| {
+                died_on(c, HARMED);
+                c.abuse_or_neglect_date = Some(date(HARMED));
+            },
+            "field.not_applicable",
+            "abuse_or_neglect_date",
+        ),
+        (
+            |c| c.date_of_death = Some(date(HARMED)),
+            "field.not_applicable",
+            "date_of_death",
+        ),
+        (
+            |c| c.abuse_or_neglect_date = None,
+            "field.required",
+            "abuse_or_neglect_date",
+        ),
+        (
+            |c| c.death_resulted_from_abuse_or_neglect = Some(true),
+            "field.not_applicable",
+            "death_resulted_from_abuse_or_neglect",
+        ),
+    ];
+    for (change, code, field) in cases {
+        assert_eq!(refused_field(when(change)), (Invalid, code, field.into()));
+    }
+    // Neither the death nor the abuse or neglect after the referral; the day itself is fine.
+    assert_eq!(
+        refused_field(when(|c| died_on(c, "2023-01-11"))),
+        (Invalid, "date.in_future", "date_of_death".into())
+    );
+    assert_eq!(
+        refused_field(when(|c| c.abuse_or_neglect_date = Some(date("2023-01-11")))),
+        (Invalid, "date.in_future", "abuse_or_neglect_date".into())
+    );
+    assert!(when(|c| c.abuse_or_neglect_date = Some(date("2023-01-10"))).is_ok());
 }
 
 #[test]
@@ -291,7 +435,9 @@ fn seriousness_is_asked_of_a_living_adult_only() {
             &agency_user("suhft"),
             instant(REFERRED),
             refer(|c| {
-                c.adult_died = died;
+                if died {
+                    died_on(c, HARMED);
+                }
                 c.serious_abuse_or_neglect = serious;
             }),
         )
@@ -335,6 +481,36 @@ fn a_referral_checks_its_text_and_its_date() {
 // --- decision ---
 
 #[test]
+fn the_s44_tests_are_each_explicit() {
+    let assess = |change: ReferralChange| {
+        let CaseEvent::SarReferred(referred) = referred_with(change) else {
+            unreachable!()
+        };
+        referred.s44()
+    };
+    // Alive and seriously neglected: condition 2.
+    let alive = assess(|_| {});
+    assert!(alive.care_and_support_needs && alive.condition_2 && !alive.condition_1);
+    assert!(alive.mandatory());
+    // Died, the death suspected to have resulted from neglect: condition 1.
+    let died = assess(|r| {
+        r.adult_died = true;
+        r.date_of_death = Some(date(HARMED));
+        r.abuse_or_neglect = AbuseOrNeglect::Suspected;
+        r.death_resulted_from_abuse_or_neglect = Some(true);
+        r.serious_abuse_or_neglect = None;
+    });
+    assert!(died.condition_1 && !died.condition_2 && died.mandatory());
+    // Not serious: neither condition, so discretionary at most.
+    let not_serious = assess(|r| r.serious_abuse_or_neglect = Some(false));
+    assert!(!not_serious.condition_1 && !not_serious.condition_2);
+    assert!(!not_serious.mandatory());
+    // Both conditions but no care and support needs: not mandatory.
+    assert!(!assess(|r| r.care_and_support_needs = false).mandatory());
+    assert!(!assess(|r| r.joint_working_concern = false).mandatory());
+}
+
+#[test]
 fn the_board_records_a_mandatory_review_when_the_criteria_are_met() {
     let events = given(referred())
         .when(
@@ -360,7 +536,7 @@ fn the_board_records_a_mandatory_review_when_the_criteria_are_met() {
 
 #[test]
 fn a_mandatory_review_is_refused_with_the_reason_when_the_criteria_are_not_met() {
-    let cases: [(ReferralChange, &str); 3] = [
+    let cases: [(ReferralChange, &str); 5] = [
         (
             |r| r.abuse_or_neglect = AbuseOrNeglect::NotSuspected,
             "known or suspected",
@@ -370,6 +546,18 @@ fn a_mandatory_review_is_refused_with_the_reason_when_the_criteria_are_not_met()
             "serious abuse or neglect",
         ),
         (|r| r.joint_working_concern = false, "worked together"),
+        (|r| r.care_and_support_needs = false, "care and support"),
+        // Condition 1 needs the death to have resulted from the abuse or neglect.
+        (
+            |r| {
+                r.adult_died = true;
+                r.date_of_death = Some(date(HARMED));
+                r.death_resulted_from_abuse_or_neglect = Some(false);
+                r.serious_abuse_or_neglect = None;
+                r.abuse_or_neglect_date = None;
+            },
+            "condition 1",
+        ),
     ];
     for (change, reason) in cases {
         let history = vec![referred_with(change)];
@@ -395,7 +583,10 @@ fn a_mandatory_review_is_refused_with_the_reason_when_the_criteria_are_not_met()
     // An adult who died: seriousness is not asked, the death is enough.
     let died = vec![referred_with(|r| {
         r.adult_died = true;
+        r.date_of_death = Some(date(HARMED));
+        r.death_resulted_from_abuse_or_neglect = Some(true);
         r.serious_abuse_or_neglect = None;
+        r.abuse_or_neglect_date = None;
     })];
     assert!(
         given(died)
@@ -999,4 +1190,55 @@ fn an_adult_case_closes_after_a_decision_not_to_review_or_its_publication() {
             "{reason:?}"
         );
     }
+}
+
+#[test]
+fn a_paused_review_shows_both_its_original_and_its_extended_date() {
+    let six_months = instant("2023-08-01T22:59:59.999999Z");
+    let deadline = sar_deadline(&paused()).unwrap();
+    // On the day of the pause nothing has moved yet: one date.
+    let pause_day = instant("2023-03-01T18:00:00Z");
+    assert_eq!(deadline.due_at_as_of(pause_day), six_months);
+    assert_eq!(deadline.original_due_at_as_of(pause_day), None);
+    // Ten days into the pause: extended to 11 August, the original 1 August still shown.
+    let ten_days_in = instant("2023-03-11T10:00:00Z");
+    assert_eq!(
+        deadline.due_at_as_of(ten_days_in),
+        instant("2023-08-11T22:59:59.999999Z")
+    );
+    assert_eq!(
+        deadline.original_due_at_as_of(ten_days_in),
+        Some(six_months)
+    );
+    // Resumed after 30 days: both dates stay.
+    let extended = sar_deadline(&resumed()).unwrap();
+    assert_eq!(
+        extended.due_at_as_of(later()),
+        instant("2023-08-31T22:59:59.999999Z")
+    );
+    assert_eq!(extended.original_due_at_as_of(later()), Some(six_months));
+    // Paused again later: the original is still the six-month date, not the first extension.
+    let paused_again = and(
+        resumed(),
+        [CaseEvent::SarPaused(SarPaused {
+            reason: sealed(),
+            occurred_at: instant("2023-04-10T10:00:00Z"),
+        })],
+    );
+    let again = sar_deadline(&paused_again).unwrap();
+    assert_eq!(
+        again.due_at_as_of(instant("2023-04-20T10:00:00Z")),
+        instant("2023-09-10T22:59:59.999999Z")
+    );
+    assert_eq!(
+        again.original_due_at_as_of(instant("2023-04-20T10:00:00Z")),
+        Some(six_months)
+    );
+    // A review never paused has one date.
+    assert_eq!(
+        sar_deadline(&decided())
+            .unwrap()
+            .original_due_at_as_of(later()),
+        None
+    );
 }

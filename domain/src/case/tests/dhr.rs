@@ -4,10 +4,11 @@
 use super::*;
 use crate::case::commands::{
     At, CommissionDhr, CompleteDhr, NotifyDomesticHomicide, PersonDetails, PublishReview,
-    RecordDhrDecision,
+    RecordDhrDecision, RecordDhrFamilyInvolvement, RecordDhrQaOutcome,
 };
 use crate::case::homicide_review::{
-    DhrCommissioned, DhrCompleted, DhrDecisionRecorded, DomesticHomicideNotified,
+    DhrCommissioned, DhrCompleted, DhrDecisionRecorded, DhrFamilyInvolvementRecorded,
+    DhrQaOutcomeRecorded, DomesticHomicideNotified, FamilyInvolvement, QaOutcome, Relationship,
 };
 use crate::case::practice_review::ReviewPublished;
 use crate::deadline::{Deadline, DeadlineKind, DeadlineStatus};
@@ -45,6 +46,8 @@ fn notify_command() -> NotifyDomesticHomicide {
         },
         personal_data: sealed(),
         date_of_death: date(DIED),
+        relationship: Relationship::FormerIntimatePartner,
+        violence_abuse_or_neglect: AbuseOrNeglect::Suspected,
         occurred_at: None,
     }
 }
@@ -68,6 +71,8 @@ fn notified() -> Vec<CaseEvent> {
             },
             personal_data: sealed(),
             date_of_death: date(DIED),
+            relationship: Some(Relationship::FormerIntimatePartner),
+            violence_abuse_or_neglect: Some(AbuseOrNeglect::Suspected),
             occurred_at: instant(NOTIFIED),
         },
     )]
@@ -111,6 +116,47 @@ fn submitted() -> Vec<CaseEvent> {
         completed(),
         [CaseEvent::DhrSubmittedToHomeOffice(occurred(SUBMITTED))],
     )
+}
+
+const APPROVED: &str = "2024-01-20T10:00:00Z";
+
+fn qa(outcome: QaOutcome, at: &str) -> CaseEvent {
+    CaseEvent::DhrQaOutcomeRecorded(DhrQaOutcomeRecorded {
+        outcome,
+        occurred_at: instant(at),
+    })
+}
+
+fn approved() -> Vec<CaseEvent> {
+    and(
+        submitted(),
+        [qa(QaOutcome::ApprovedForPublication, APPROVED)],
+    )
+}
+
+fn record_qa(outcome: QaOutcome, occurred_at: When) -> CaseCommand {
+    CaseCommand::RecordDhrQaOutcome(RecordDhrQaOutcome {
+        outcome,
+        occurred_at,
+    })
+}
+
+fn family(involvement: FamilyInvolvement, occurred_at: When) -> CaseCommand {
+    CaseCommand::RecordDhrFamilyInvolvement(RecordDhrFamilyInvolvement {
+        involvement,
+        occurred_at,
+    })
+}
+
+fn family_step(involvement: FamilyInvolvement, at: &str) -> CaseEvent {
+    CaseEvent::DhrFamilyInvolvementRecorded(DhrFamilyInvolvementRecorded {
+        involvement,
+        occurred_at: instant(at),
+    })
+}
+
+fn notify_home_office(occurred_at: When) -> CaseCommand {
+    CaseCommand::NotifyHomeOfficeOfDhrDecision(At { occurred_at })
 }
 
 fn decide_dhr(conduct_review: bool, occurred_at: When) -> CaseCommand {
@@ -398,7 +444,11 @@ fn the_completed_review_goes_to_the_home_office_then_is_published() {
         submit,
     );
 
-    let events = given(submitted())
+    assert_eq!(
+        refused(given(submitted()).when(&business_manager(), later(), publish(None))),
+        (Conflict, "dhr.qa_outcome_pending")
+    );
+    let events = given(approved())
         .when(&business_manager(), later(), publish(None))
         .unwrap();
     assert_eq!(
@@ -408,7 +458,7 @@ fn the_completed_review_goes_to_the_home_office_then_is_published() {
             occurred_at: later(),
         })]
     );
-    let published = and(submitted(), events);
+    let published = and(approved(), events);
     let case = Case::replay(&published).unwrap();
     assert_eq!(case.stage, Stage::Published);
     assert!(case.dhr.unwrap().published.is_some());
@@ -417,10 +467,10 @@ fn the_completed_review_goes_to_the_home_office_then_is_published() {
         (Conflict, "review.already_published")
     );
     check_occurred_at(
-        &given(submitted()),
+        &given(approved()),
         &business_manager(),
         later(),
-        SUBMITTED,
+        APPROVED,
         publish,
     );
 }
@@ -528,4 +578,300 @@ fn a_domestic_homicide_case_closes_after_a_decision_not_to_review_or_its_publica
             "{reason:?}"
         );
     }
+}
+
+// --- the relationship test of DVCVA 2004 s9(1) ---
+
+#[test]
+fn a_notification_records_the_relationship_test() {
+    for relationship in [
+        Relationship::Relative,
+        Relationship::IntimatePartner,
+        Relationship::FormerIntimatePartner,
+        Relationship::HouseholdMember,
+    ] {
+        for cause in [AbuseOrNeglect::Known, AbuseOrNeglect::Suspected] {
+            let events = given(vec![])
+                .when(
+                    &police(),
+                    instant(NOTIFIED),
+                    notify(|c| {
+                        c.relationship = relationship;
+                        c.violence_abuse_or_neglect = cause;
+                    }),
+                )
+                .unwrap();
+            let CaseEvent::DomesticHomicideNotified(notified) = &events[0] else {
+                panic!("{events:?}")
+            };
+            assert_eq!(notified.relationship, Some(relationship));
+            assert_eq!(notified.violence_abuse_or_neglect, Some(cause));
+        }
+    }
+}
+
+#[test]
+fn a_notification_that_fails_the_relationship_test_is_refused() {
+    let err = given(vec![])
+        .when(
+            &police(),
+            instant(NOTIFIED),
+            notify(|c| c.relationship = Relationship::Other),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err.kind, err.code, err.field_errors[0].field.as_str()),
+        (Invalid, "dhr.relationship_test_not_met", "relationship")
+    );
+    assert!(err.message.contains("s9(1)"), "{}", err.message);
+    assert_eq!(
+        refused_field(given(vec![]).when(
+            &police(),
+            instant(NOTIFIED),
+            notify(|c| c.violence_abuse_or_neglect = AbuseOrNeglect::NotSuspected)
+        )),
+        (
+            Invalid,
+            "dhr.relationship_test_not_met",
+            "violence_abuse_or_neglect".into()
+        )
+    );
+}
+
+// --- the Home Office told of the decision ---
+
+#[test]
+fn the_home_office_is_told_of_the_decision_within_the_month() {
+    // No decision, nothing to tell.
+    assert_eq!(
+        deadline(&notified(), DeadlineKind::DhrHomeOfficeNotification),
+        None
+    );
+    assert_eq!(
+        refused(given(notified()).when(&business_manager(), later(), notify_home_office(None))),
+        (Conflict, "dhr.not_decided")
+    );
+    // Decided on 11 May: the Home Office is due to know by the end of 18 May (BST), when the
+    // decision itself was due.
+    let due = deadline(&decided(), DeadlineKind::DhrHomeOfficeNotification).unwrap();
+    assert_eq!(due.due_at, instant("2023-05-18T22:59:59.999999Z"));
+    assert_eq!(due.kind.fulfilled_by(), "NotifyHomeOfficeOfDhrDecision");
+    let cal = &southend().calendar;
+    assert_eq!(
+        due.status(instant("2023-05-19T00:00:00Z"), cal),
+        DeadlineStatus::Breached
+    );
+    let events = given(decided())
+        .when(
+            &business_manager(),
+            later(),
+            notify_home_office(Some(instant("2023-05-12T09:15:00Z"))),
+        )
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![CaseEvent::DhrDecisionNotifiedToHomeOffice(occurred(
+            "2023-05-12T09:15:00Z"
+        ))]
+    );
+    let told = and(decided(), events);
+    let met = deadline(&told, DeadlineKind::DhrHomeOfficeNotification).unwrap();
+    assert_eq!(met.status(later(), cal), DeadlineStatus::Met);
+    assert_eq!(
+        Case::replay(&told)
+            .unwrap()
+            .dhr
+            .unwrap()
+            .home_office_notified_at,
+        Some(instant("2023-05-12T09:15:00Z"))
+    );
+    assert_eq!(
+        refused(given(told).when(&business_manager(), later(), notify_home_office(None))),
+        (Conflict, "dhr.home_office_already_notified")
+    );
+    assert_eq!(
+        refused(given(decided()).when(&police(), later(), notify_home_office(None))),
+        (Forbidden, "auth.role_required")
+    );
+    check_occurred_at(
+        &given(decided()),
+        &business_manager(),
+        later(),
+        DECIDED,
+        notify_home_office,
+    );
+}
+
+#[test]
+fn a_decision_not_to_review_is_told_to_the_home_office_too() {
+    // Decided late, on Monday 22 May, not to review: due by the end of that day.
+    let no_review = and(notified(), [decision(false, "2023-05-22T10:00:00Z")]);
+    let due = deadline(&no_review, DeadlineKind::DhrHomeOfficeNotification).unwrap();
+    assert_eq!(due.due_at, instant("2023-05-22T22:59:59.999999Z"));
+    assert!(
+        given(no_review)
+            .when(&business_manager(), later(), notify_home_office(None))
+            .is_ok()
+    );
+}
+
+// --- the Home Office quality assurance panel ---
+
+#[test]
+fn publication_waits_for_the_quality_assurance_panels_approval() {
+    assert_eq!(
+        refused(given(completed()).when(
+            &business_manager(),
+            later(),
+            record_qa(QaOutcome::ApprovedForPublication, None)
+        )),
+        (Conflict, "dhr.not_submitted_to_home_office")
+    );
+    // Submitted, no outcome yet: no publication.
+    assert_eq!(
+        refused(given(submitted()).when(&business_manager(), later(), publish(None))),
+        (Conflict, "dhr.qa_outcome_pending")
+    );
+    let events = given(submitted())
+        .when(
+            &business_manager(),
+            later(),
+            record_qa(QaOutcome::ApprovedForPublication, Some(instant(APPROVED))),
+        )
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![qa(QaOutcome::ApprovedForPublication, APPROVED)]
+    );
+    assert_eq!(
+        refused(given(approved()).when(
+            &business_manager(),
+            later(),
+            record_qa(QaOutcome::ApprovedForPublication, None)
+        )),
+        (Conflict, "dhr.qa_outcome_already_recorded")
+    );
+    assert_eq!(
+        refused(given(approved()).when(&business_manager(), later(), submit(None))),
+        (Conflict, "dhr.already_submitted")
+    );
+    check_occurred_at(
+        &given(submitted()),
+        &business_manager(),
+        later(),
+        SUBMITTED,
+        |at| record_qa(QaOutcome::ApprovedForPublication, at),
+    );
+}
+
+#[test]
+fn a_resubmission_request_sends_the_report_back_before_publication() {
+    let asked = and(
+        submitted(),
+        [qa(QaOutcome::ResubmissionRequested, "2024-01-10T10:00:00Z")],
+    );
+    assert_eq!(Case::replay(&asked).unwrap().stage, Stage::DhrCompleted);
+    assert_eq!(
+        refused(given(asked.clone()).when(&business_manager(), later(), publish(None))),
+        (Conflict, "dhr.resubmission_requested")
+    );
+    check_occurred_at(
+        &given(asked.clone()),
+        &business_manager(),
+        later(),
+        "2024-01-10T10:00:00Z",
+        submit,
+    );
+    let resubmitted = and(
+        asked,
+        [CaseEvent::DhrSubmittedToHomeOffice(occurred(
+            "2024-01-15T10:00:00Z",
+        ))],
+    );
+    let case = Case::replay(&resubmitted).unwrap();
+    assert_eq!(case.stage, Stage::SubmittedToHomeOffice);
+    assert_eq!(case.dhr.as_ref().unwrap().qa_outcome, None);
+    // The new submission awaits its own outcome.
+    assert_eq!(
+        refused(given(resubmitted.clone()).when(&business_manager(), later(), publish(None))),
+        (Conflict, "dhr.qa_outcome_pending")
+    );
+    let approved = and(
+        resubmitted,
+        [qa(QaOutcome::ApprovedForPublication, APPROVED)],
+    );
+    assert!(
+        given(approved)
+            .when(&business_manager(), later(), publish(None))
+            .is_ok()
+    );
+}
+
+// --- the family's involvement ---
+
+#[test]
+fn the_family_is_invited_then_contributes_or_declines() {
+    use FamilyInvolvement::{Contributed, Declined, Invited};
+    assert_eq!(
+        refused(given(notified()).when(&business_manager(), later(), family(Invited, None))),
+        (Conflict, "dhr.not_decided")
+    );
+    let no_review = and(notified(), [decision(false, DECIDED)]);
+    assert_eq!(
+        refused(given(no_review).when(&business_manager(), later(), family(Invited, None))),
+        (Conflict, "dhr.not_required")
+    );
+    assert_eq!(
+        refused(given(decided()).when(&business_manager(), later(), family(Contributed, None))),
+        (Conflict, "dhr.family_not_invited")
+    );
+    check_occurred_at(
+        &given(decided()),
+        &business_manager(),
+        later(),
+        DECIDED,
+        |at| family(Invited, at),
+    );
+    let invited = and(decided(), [family_step(Invited, "2023-05-15T14:30:00Z")]);
+    assert_eq!(
+        refused(given(invited.clone()).when(&business_manager(), later(), family(Invited, None))),
+        (Conflict, "dhr.family_step_already_recorded")
+    );
+    check_occurred_at(
+        &given(invited.clone()),
+        &business_manager(),
+        later(),
+        "2023-05-15T14:30:00Z",
+        |at| family(Contributed, at),
+    );
+    let contributed = and(invited, [family_step(Contributed, "2023-07-01T10:00:00Z")]);
+    assert_eq!(
+        refused(given(contributed.clone()).when(
+            &business_manager(),
+            later(),
+            family(Declined, None)
+        )),
+        (Conflict, "dhr.family_already_answered")
+    );
+    let review = Case::replay(&contributed).unwrap().dhr.unwrap();
+    assert_eq!(
+        review.family_step(Contributed),
+        Some(instant("2023-07-01T10:00:00Z"))
+    );
+    assert_eq!(
+        refused(given(decided()).when(&police(), later(), family(Invited, None))),
+        (Forbidden, "auth.role_required")
+    );
+    // Nothing more after publication.
+    let published = and(
+        approved(),
+        [CaseEvent::ReviewPublished(ReviewPublished {
+            url: None,
+            occurred_at: instant("2024-02-01T10:00:00Z"),
+        })],
+    );
+    assert_eq!(
+        refused(given(published).when(&business_manager(), later(), family(Invited, None))),
+        (Conflict, "review.already_published")
+    );
 }
