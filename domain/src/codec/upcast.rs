@@ -15,11 +15,18 @@ pub(super) struct Upcaster {
 }
 
 /// Every upcaster, in version order per type.
-const UPCASTERS: &[Upcaster] = &[Upcaster {
-    event_type: "RecommendationAdded",
-    from: 1,
-    upcast: recommendation_owner_to_owners,
-}];
+const UPCASTERS: &[Upcaster] = &[
+    Upcaster {
+        event_type: "RecommendationAdded",
+        from: 1,
+        upcast: recommendation_owner_to_owners,
+    },
+    Upcaster {
+        event_type: "RapidReviewSubmittedToPanel",
+        from: 1,
+        upcast: submission_gains_national_review_view,
+    },
+];
 
 /// The version new rows of a type are written at.
 pub(super) fn current_version(event_type: &str) -> i32 {
@@ -48,6 +55,17 @@ fn recommendation_owner_to_owners(fields: &mut Map<String, Value>) -> Result<(),
         .filter(Value::is_string)
         .ok_or("`owner` must be an organisation slug")?;
     fields.insert("owners".to_owned(), Value::Array(vec![owner]));
+    Ok(())
+}
+
+/// RapidReviewSubmittedToPanel v1 → v2. Version 1 recorded only when; but the submission
+/// carries the partners' view on whether a national review may be appropriate (Appendix D).
+/// A version 1 row never recorded that view: it is unknown (`null`), not guessed from the votes.
+fn submission_gains_national_review_view(fields: &mut Map<String, Value>) -> Result<(), String> {
+    if !fields.contains_key("occurred_at") {
+        return Err("`occurred_at` is missing".to_owned());
+    }
+    fields.insert("national_review_may_be_appropriate".to_owned(), Value::Null);
     Ok(())
 }
 
@@ -91,6 +109,19 @@ mod tests {
             Value::Object(fields),
             json!({"owners": ["essex-police"], "text": "t"})
         );
+    }
+
+    #[test]
+    fn an_old_submission_has_no_recorded_view_on_a_national_review() {
+        let Value::Object(mut fields) = json!({"occurred_at": "2022-10-03T10:00:00Z"}) else {
+            unreachable!()
+        };
+        submission_gains_national_review_view(&mut fields).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            Value::Object(fields),
+            json!({"national_review_may_be_appropriate": null, "occurred_at": "2022-10-03T10:00:00Z"})
+        );
+        assert_eq!(current_version("RapidReviewSubmittedToPanel"), 2);
     }
 
     #[test]

@@ -450,7 +450,7 @@ pub(super) fn decided() -> Vec<CaseEvent> {
 pub(super) fn submitted() -> Vec<CaseEvent> {
     and(
         decided(),
-        [CaseEvent::RapidReviewSubmittedToPanel(occurred(SUBMITTED))],
+        [submission(SUBMITTED)],
     )
 }
 
@@ -465,4 +465,20 @@ pub(super) fn refused_field(
         .map(|f| f.field.clone())
         .unwrap_or_default();
     (err.kind, err.code, field)
+}
+
+/// The rapid review's submission to the Panel as the event records it.
+pub(super) fn submission(at: &str) -> CaseEvent {
+    CaseEvent::RapidReviewSubmittedToPanel(crate::case::rapid_review::RapidReviewSubmitted {
+        national_review_may_be_appropriate: Some(false),
+        occurred_at: instant(at),
+    })
+}
+
+/// SubmitRapidReviewToPanel, the partners seeing no need for a national review.
+pub(super) fn submit(occurred_at: Option<DateTime<Utc>>) -> commands::SubmitRapidReviewToPanel {
+    commands::SubmitRapidReviewToPanel {
+        national_review_may_be_appropriate: false,
+        occurred_at,
+    }
 }

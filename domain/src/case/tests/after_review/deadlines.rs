@@ -62,7 +62,7 @@ fn commissioned_on_a_decision_at(at: &str) -> Vec<CaseEvent> {
             vote(agreed[0], Lcspr, at),
             vote(agreed[1], Lcspr, at),
             reached(Lcspr, &agreed, at),
-            CaseEvent::RapidReviewSubmittedToPanel(occurred(SUBMITTED)),
+            submission(SUBMITTED),
             panel_responded(true, RESPONDED),
             review_commissioned(COMMISSIONED),
         ],
