@@ -43,7 +43,8 @@ impl Case {
         let due_on = delays.last().map_or(original_due, |(day, _)| *day);
         let fact = |f: fn(&PracticeReview) -> Option<DateTime<Utc>>| review.and_then(f);
         let published = fact(|r| r.published.as_ref().map(|p| p.occurred_at));
-        let improvements_published = fact(|r| r.improvements_published.as_ref().map(|p| p.occurred_at));
+        let improvements_published =
+            fact(|r| r.improvements_published.as_ref().map(|p| p.occurred_at));
         let withheld = fact(|r| r.withheld_at).is_some();
         let report_sent = fact(|r| r.report_sent_at);
         // "At least 7 working days before publication": the actual publication once it has

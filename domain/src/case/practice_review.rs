@@ -7,8 +7,8 @@ use super::reconsideration::{AdviceSubject, ReconsideredViewRecorded};
 use super::{CaseEvent, SealedPersonalData};
 use crate::OrgSlug;
 use crate::calendar::end_of_day;
-use crate::partnership::StatutoryPartner;
 use crate::deadline::{Deadline, DeadlineKind};
+use crate::partnership::StatutoryPartner;
 use crate::small_map::SmallMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -191,7 +191,9 @@ impl PracticeReview {
 
     /// What was published: the report, or the improvements information instead.
     pub fn publication(&self) -> Option<&ReviewPublished> {
-        self.published.as_ref().or(self.improvements_published.as_ref())
+        self.published
+            .as_ref()
+            .or(self.improvements_published.as_ref())
     }
 }
 

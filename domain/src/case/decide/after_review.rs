@@ -12,9 +12,9 @@ use crate::case::commands::{
 };
 use crate::case::decision::ReviewDecision;
 use crate::case::practice_review::{
-    CaseClosed, FamilyCommunicationRecorded, PanelResponseRecorded,
-    PracticeReview, PracticeReviewCommissioned, PublicationDelayApproved, PublicationWithheld,
-    RecommendationAdded, RecommendationCompleted, ReviewPublished,
+    CaseClosed, FamilyCommunicationRecorded, PanelResponseRecorded, PracticeReview,
+    PracticeReviewCommissioned, PublicationDelayApproved, PublicationWithheld, RecommendationAdded,
+    RecommendationCompleted, ReviewPublished,
 };
 use crate::case::rapid_review::Occurred;
 use crate::case::{Case, CaseEvent, CaseKind, Stage};

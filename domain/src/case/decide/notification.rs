@@ -5,8 +5,8 @@ use super::{
 };
 use crate::calendar::{end_of_day, local_date};
 use crate::case::commands::{At, ChildDetails, ReferCaseForConsideration};
-use crate::case::rapid_review::Occurred;
 use crate::case::occurred_at;
+use crate::case::rapid_review::Occurred;
 use crate::case::{
     AbuseOrNeglect, AgeBand, Case, CaseEvent, CaseReferred, ChildProfile, Harm, IncidentNotified,
     LocationBasis, NotifyIncident, PanelNotificationRecorded, RecordPanelNotification,

@@ -9,8 +9,8 @@ use crate::case::commands::{
 use crate::case::decision::ReviewDecision;
 use crate::case::practice_review::{PanelResponseRecorded, ReconsideredOutcome};
 use crate::case::reconsideration::{
-    AdviceSubject, IndependentAdviceRecorded, ReconsiderationSentToPanel,
-    ReconsideredViewRecorded, reconsideration_of,
+    AdviceSubject, IndependentAdviceRecorded, ReconsiderationSentToPanel, ReconsideredViewRecorded,
+    reconsideration_of,
 };
 use crate::case::{Case, CaseEvent};
 use crate::{DomainError, Role};

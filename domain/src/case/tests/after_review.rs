@@ -20,10 +20,10 @@ use crate::case::practice_review::{
     PublicationWithheld, RecommendationAdded, RecommendationCompleted, ReconsideredOutcome,
     ReviewPublished,
 };
-use ErrorKind::{Conflict, Forbidden, Invalid, NotFound};
 use crate::case::reconsideration::{
     AdviceSubject, IndependentAdviceRecorded, ReconsiderationReached, ReconsideredViewRecorded,
 };
+use ErrorKind::{Conflict, Forbidden, Invalid, NotFound};
 use ReconsideredOutcome::{Adhere, Commission, Withdraw};
 use ReviewDecision::{Lcspr, NoLcspr};
 use StatutoryPartner::{Health, LocalAuthority, Police};
@@ -318,6 +318,11 @@ fn submitted_with(decision: ReviewDecision) -> Vec<CaseEvent> {
 /// The Panel agreed with the decision to hold an LCSPR.
 fn panel_agreed() -> Vec<CaseEvent> {
     and(submitted(), [panel_responded(true, RESPONDED)])
+}
+
+/// No review decided, and the Panel agreed.
+fn panel_agreed_with_no_review() -> Vec<CaseEvent> {
+    and(submitted_with(NoLcspr), [panel_responded(true, RESPONDED)])
 }
 
 /// The Panel disagreed with the partners' decision.

@@ -258,7 +258,7 @@ pub(super) const INITIATED: &str = "2022-09-09T11:00:00Z";
 pub(super) const REQUESTED: &str = "2022-09-12T11:00:00Z";
 pub(super) const FIRST_DRAFT: &str = "2022-09-27T10:00:00Z";
 pub(super) const DRAFT_CIRCULATED: &str = "2022-09-28T08:00:00Z";
-pub(super) const SECOND_DRAFT: &str = "2022-09-28T17:00:00Z";
+pub(super) const SECOND_DRAFT: &str = "2022-09-28T15:30:00Z";
 pub(super) const SIGNED_OFF: &str = "2022-09-30T10:00:00Z";
 pub(super) const DECIDED: &str = "2022-09-30T12:00:00Z";
 pub(super) const SUBMITTED: &str = "2022-10-03T10:00:00Z";
@@ -448,10 +448,7 @@ pub(super) fn decided() -> Vec<CaseEvent> {
 
 /// Submitted to the Panel on day 15.
 pub(super) fn submitted() -> Vec<CaseEvent> {
-    and(
-        decided(),
-        [submission(SUBMITTED)],
-    )
+    and(decided(), [submission(SUBMITTED)])
 }
 
 /// A refused command's kind, code and the field it names.

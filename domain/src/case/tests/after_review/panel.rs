@@ -42,7 +42,12 @@ fn record_panel_response_refusals() {
 
 #[test]
 fn one_partner_alone_reconsiders_nothing_two_decide() {
-    let outcomes = [(Lcspr, Adhere), (Lcspr, Withdraw), (NoLcspr, Adhere), (NoLcspr, Commission)];
+    let outcomes = [
+        (Lcspr, Adhere),
+        (Lcspr, Withdraw),
+        (NoLcspr, Adhere),
+        (NoLcspr, Commission),
+    ];
     for (decision, outcome) in outcomes {
         let history = advised_after_disagreement(decision);
         let first = given(history.clone())
@@ -51,11 +56,19 @@ fn one_partner_alone_reconsiders_nothing_two_decide() {
         assert_eq!(first, vec![view(Health, outcome, LATER)]);
         let history = and(history, first);
         let case = Case::replay(&history).unwrap();
-        assert_eq!(case.stage, Stage::Reconsideration, "one view decides nothing");
+        assert_eq!(
+            case.stage,
+            Stage::Reconsideration,
+            "one view decides nothing"
+        );
         assert_eq!(case.after.reconsideration, None);
         // The police disagree: still nothing decided.
         let other = if outcome == Adhere {
-            if decision == Lcspr { Withdraw } else { Commission }
+            if decision == Lcspr {
+                Withdraw
+            } else {
+                Commission
+            }
         } else {
             Adhere
         };
@@ -267,7 +280,9 @@ fn the_justification_goes_to_the_panel_once_the_decision_is_reached() {
             reconsideration_reached(Commission, &[Police, Health], RECONSIDERED),
         ],
     );
-    let events = given(reached.clone()).when(&bm, later(), send(None)).unwrap();
+    let events = given(reached.clone())
+        .when(&bm, later(), send(None))
+        .unwrap();
     let case = Case::replay(&and(reached.clone(), events)).unwrap();
     assert_eq!(case.after.reconsideration_sent_at, Some(later()));
     // The old single event was the decision and its justification sent at once.

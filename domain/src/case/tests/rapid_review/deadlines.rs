@@ -152,7 +152,10 @@ fn the_clock_runs_from_the_panel_notification_whether_or_not_the_review_is_initi
         case.rapid_review_day0(&partnership.settings),
         Some(date("2022-09-09"))
     );
-    assert_eq!(schedule(&events, &partnership), worked_example_without_reports());
+    assert_eq!(
+        schedule(&events, &partnership),
+        worked_example_without_reports()
+    );
     // Left alone, every milestone breaches.
     let as_of = instant("2022-10-04T00:00:00Z");
     let rapid_review: Vec<_> = case
@@ -172,9 +175,15 @@ fn the_clock_runs_from_the_panel_notification_whether_or_not_the_review_is_initi
     // Initiated late, on day 3: the deadlines stay where they were.
     let late = and(
         events,
-        [initiated(ClockStart::PanelNotification, "2022-09-14T10:00:00Z")],
+        [initiated(
+            ClockStart::PanelNotification,
+            "2022-09-14T10:00:00Z",
+        )],
     );
-    assert_eq!(schedule(&late, &partnership), worked_example_without_reports());
+    assert_eq!(
+        schedule(&late, &partnership),
+        worked_example_without_reports()
+    );
 }
 
 #[test]

@@ -285,7 +285,11 @@ fn a_notified_case_reaches_the_panel_only_once_the_panel_was_notified() {
         .filter(|e| !matches!(e, CaseEvent::PanelNotificationRecorded(_)))
         .collect();
     assert_eq!(
-        refused(given(without_panel.clone()).when(&business_manager(), now(), submit_to_panel(None))),
+        refused(given(without_panel.clone()).when(
+            &business_manager(),
+            now(),
+            submit_to_panel(None)
+        )),
         (Conflict, "rapid_review.panel_not_notified")
     );
     let case = Case::replay(&without_panel).unwrap();
