@@ -226,7 +226,12 @@ fn case_a() -> Vec<CaseEvent> {
         vote(Police, Lcspr, false, "2022-05-20T11:00:00Z"),
         decided(Lcspr, [LocalAuthority, Police], "2022-05-20T11:00:00Z"),
         vote(Health, Lcspr, false, "2022-05-20T12:00:00Z"),
-        CaseEvent::RapidReviewSubmittedToPanel(occurred("2022-05-25T10:00:00Z")),
+        CaseEvent::RapidReviewSubmittedToPanel(
+            casetrail_domain::case::rapid_review::RapidReviewSubmitted {
+                national_review_may_be_appropriate: Some(false),
+                occurred_at: at("2022-05-25T10:00:00Z"),
+            },
+        ),
         CaseEvent::PanelResponseRecorded(PanelResponseRecorded {
             agrees: true,
             occurred_at: at("2022-06-10T10:00:00Z"),
@@ -284,7 +289,12 @@ fn case_b() -> Vec<CaseEvent> {
         vote(Health, NoLcspr, false, "2022-09-28T11:00:00Z"),
         decided(NoLcspr, [LocalAuthority, Health], "2022-09-28T11:00:00Z"),
         vote(Police, Lcspr, false, "2022-09-28T12:00:00Z"),
-        CaseEvent::RapidReviewSubmittedToPanel(occurred("2022-10-07T10:00:00Z")),
+        CaseEvent::RapidReviewSubmittedToPanel(
+            casetrail_domain::case::rapid_review::RapidReviewSubmitted {
+                national_review_may_be_appropriate: Some(false),
+                occurred_at: at("2022-10-07T10:00:00Z"),
+            },
+        ),
         CaseEvent::PanelResponseRecorded(PanelResponseRecorded {
             agrees: false,
             occurred_at: at("2022-10-20T10:00:00Z"),
