@@ -29,7 +29,7 @@ pub enum DeadlineKind {
     RrDraftCirculated,
     /// Rapid review day 12, 15:00: an organisation's comments on the draft.
     RrDraftComments,
-    /// Rapid review day 12, end of day: second draft finalised.
+    /// Rapid review day 12, close of business: second draft finalised.
     RrSecondDraft,
     /// Rapid review day 13: an organisation's senior sign-off.
     RrSeniorSignOff,
@@ -55,6 +55,20 @@ pub enum DeadlineKind {
     /// The Home Office told of the decision on a domestic homicide review (also a decision not
     /// to review) within the month allowed for the decision.
     DhrHomeOfficeNotification,
+    /// Rapid review day 15: the vote of the partner that is silent while the other two
+    /// disagree (its vote decides; the decision goes with the submission).
+    RrPartnerDecision,
+    /// When publication is withheld: the improvements information to the Panel and the
+    /// Secretary of State at least 7 working days before it is published.
+    LcsprImprovementsToPanel,
+    /// The LCSPR report, or the improvements information, to Ofsted at least 7 working days
+    /// before publication.
+    LcsprCopyToOfsted,
+    /// A copy of the Panel notification to the business manager the same day.
+    PanelNotificationCopy,
+    /// The death of a looked-after child notified to Ofsted and the Secretary of State within
+    /// 5 working days of becoming aware.
+    LookedAfterDeathNotification,
 }
 
 impl DeadlineKind {
@@ -81,6 +95,11 @@ impl DeadlineKind {
             DeadlineKind::DhrDecision => "dhr_decision",
             DeadlineKind::DhrCompletion => "dhr_completion",
             DeadlineKind::DhrHomeOfficeNotification => "dhr_home_office_notification",
+            DeadlineKind::RrPartnerDecision => "rr_partner_decision",
+            DeadlineKind::LcsprImprovementsToPanel => "lcspr_improvements_to_panel",
+            DeadlineKind::LcsprCopyToOfsted => "lcspr_copy_to_ofsted",
+            DeadlineKind::PanelNotificationCopy => "panel_notification_copy",
+            DeadlineKind::LookedAfterDeathNotification => "looked_after_death_notification",
         }
     }
 
@@ -89,7 +108,10 @@ impl DeadlineKind {
     pub fn responsible_role(self) -> crate::Role {
         use crate::Role;
         match self {
-            DeadlineKind::PanelNotification => Role::Notifier,
+            DeadlineKind::PanelNotification
+            | DeadlineKind::PanelNotificationCopy
+            | DeadlineKind::LookedAfterDeathNotification => Role::Notifier,
+            DeadlineKind::RrPartnerDecision => Role::PartnerDecisionMaker,
             DeadlineKind::RrAgencyReport
             | DeadlineKind::RrDraftComments
             | DeadlineKind::RrSeniorSignOff
@@ -123,6 +145,11 @@ impl DeadlineKind {
             DeadlineKind::DhrDecision => "RecordDhrDecision",
             DeadlineKind::DhrCompletion => "CompleteDhr",
             DeadlineKind::DhrHomeOfficeNotification => "NotifyHomeOfficeOfDhrDecision",
+            DeadlineKind::RrPartnerDecision => "RecordPartnerDecision",
+            DeadlineKind::LcsprImprovementsToPanel => "RecordImprovementsInformationSentToPanel",
+            DeadlineKind::LcsprCopyToOfsted => "RecordCopySentToOfsted",
+            DeadlineKind::PanelNotificationCopy => "RecordPanelNotificationCopied",
+            DeadlineKind::LookedAfterDeathNotification => "RecordLookedAfterDeathNotified",
         }
     }
 }

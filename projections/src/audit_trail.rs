@@ -9,6 +9,7 @@ use casetrail_domain::case::decision::ReviewDecision;
 use casetrail_domain::case::homicide_review::{FamilyInvolvement, QaOutcome};
 use casetrail_domain::case::practice_review::{ClosureReason, ReconsideredOutcome};
 use casetrail_domain::case::rapid_review::DraftMilestone;
+use casetrail_domain::case::reconsideration::AdviceSubject;
 use casetrail_domain::codec::decode;
 use casetrail_domain::partnership::{ClockStart, PartnershipEvent, StatutoryPartner};
 use casetrail_domain::stream::{StreamRef, parse_stream};
@@ -431,6 +432,15 @@ fn partnership_summary(event: &PartnershipEvent, names: &HashMap<OrgSlug, String
     }
 }
 
+/// A reconsidered outcome in words.
+fn outcome_words(outcome: ReconsideredOutcome) -> &'static str {
+    match outcome {
+        ReconsideredOutcome::Adhere => "adhere to the decision",
+        ReconsideredOutcome::Commission => "commission an LCSPR",
+        ReconsideredOutcome::Withdraw => "withdraw the decision to hold an LCSPR",
+    }
+}
+
 /// The summary of a case event. Only organisations, partners, dates of process steps and
 /// enumerated outcomes go in: never references, sealed text, or names of people.
 fn case_summary(event: &CaseEvent, names: &HashMap<OrgSlug, String>) -> String {
@@ -539,8 +549,54 @@ fn case_summary(event: &CaseEvent, names: &HashMap<OrgSlug, String>) -> String {
             ReconsideredOutcome::Commission => {
                 "The partners reconsidered and decided to commission an LCSPR"
             }
+            ReconsideredOutcome::Withdraw => {
+                "The partners reconsidered and withdrew their decision to hold an LCSPR"
+            }
         }
         .to_owned(),
+        CaseEvent::PanelNotificationCopied(_) => {
+            "A copy of the Panel notification went to the business manager".to_owned()
+        }
+        CaseEvent::LookedAfterDeathNotified(_) => {
+            "The death of a looked-after child was notified to Ofsted and the Secretary of State"
+                .to_owned()
+        }
+        CaseEvent::IndependentAdviceRecorded(e) => match e.subject {
+            AdviceSubject::DecisionDispute => {
+                "The Independent Advisor advised on the partners' dispute"
+            }
+            AdviceSubject::Reconsideration => {
+                "The Independent Advisor advised on the reconsideration"
+            }
+        }
+        .to_owned(),
+        CaseEvent::ReconsideredViewRecorded(e) => format!(
+            "{} gave its reconsidered view: {}",
+            sentence(partner_name(e.partner)),
+            outcome_words(e.outcome)
+        ),
+        CaseEvent::ReconsiderationReached(e) => format!(
+            "The partners' reconsidered decision: {} ({} agreeing)",
+            outcome_words(e.outcome),
+            e.agreed_by
+                .iter()
+                .map(|p| partner_name(*p).trim_start_matches("the "))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+        CaseEvent::ReconsiderationSentToPanel(_) => {
+            "The reconsidered decision's justification was sent to the national Panel".to_owned()
+        }
+        CaseEvent::ImprovementsInformationSentToPanel(_) => {
+            "The improvements information was sent to the national Panel and the Secretary of State"
+                .to_owned()
+        }
+        CaseEvent::ImprovementsInformationPublished(_) => {
+            "The improvements information was published instead of the report".to_owned()
+        }
+        CaseEvent::PracticeReviewCopiedToOfsted(_) => {
+            "The review's report or improvements information was sent to Ofsted".to_owned()
+        }
         CaseEvent::FamilyCommunicationRecorded(e) => if e.in_person {
             "The outcome was communicated to the family in person"
         } else {

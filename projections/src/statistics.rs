@@ -206,6 +206,8 @@ pub struct ReconsiderationFigures {
     pub adhered: u32,
     /// The partners commissioned an LCSPR.
     pub commissioned: u32,
+    /// The partners withdrew a decision to hold an LCSPR.
+    pub withdrawn: u32,
 }
 
 /// Local child safeguarding practice reviews.
@@ -535,7 +537,7 @@ fn count_rapid_review(
         if c.status(deadline) == Some(DeadlineStatus::Met) {
             figures.submitted_on_time += 1;
         }
-        if let Some(day0) = case.rapid_review_day0() {
+        if let Some(day0) = case.rapid_review_day0(&c.partnership.settings) {
             acc.days_to_submission.push(
                 c.partnership
                     .calendar
@@ -609,6 +611,7 @@ fn count_after_review(
         match outcome {
             ReconsideredOutcome::Adhere => stats.reconsiderations.adhered += 1,
             ReconsideredOutcome::Commission => stats.reconsiderations.commissioned += 1,
+            ReconsideredOutcome::Withdraw => stats.reconsiderations.withdrawn += 1,
         }
     }
     if let Some(told) = after

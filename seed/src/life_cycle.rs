@@ -13,7 +13,7 @@ use casetrail_domain::case::practice_review::{
 use casetrail_domain::case::rapid_review::{
     AgencyReportSubmitted, DraftMilestone, DraftMilestoneRecorded, ModifiedResponseAgreed,
     Occurred, OrganisationAct, PartnerLeadNamed, RapidReviewInitiated, RapidReviewMeetingHeld,
-    ReviewLeadAgreed,
+    RapidReviewSubmitted, ReviewLeadAgreed,
 };
 use casetrail_domain::case::{
     AbuseOrNeglect, AgeBand, CaseEvent, CaseReferred, ChildProfile, Harm, IncidentNotified,
@@ -366,9 +366,12 @@ fn decision_and_after(
         let at = next(rng);
         events.push(vote(rng, partners[2], decision, at));
     }
-    events.push(CaseEvent::RapidReviewSubmittedToPanel(Occurred {
-        occurred_at: next(rng),
-    }));
+    events.push(CaseEvent::RapidReviewSubmittedToPanel(
+        RapidReviewSubmitted {
+            national_review_may_be_appropriate: Some(rng.chance(5)),
+            occurred_at: next(rng),
+        },
+    ));
     let agrees = rng.chance(85);
     events.push(CaseEvent::PanelResponseRecorded(PanelResponseRecorded {
         agrees,

@@ -2,7 +2,7 @@
 //! family, the LCSPR and its publication, recommendations and closure.
 
 use super::same_enum;
-use casetrail_domain::case::practice_review;
+use casetrail_domain::case::{practice_review, reconsideration};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -25,22 +25,73 @@ pub struct RecordPanelResponseRequest {
 pub enum ReconsideredOutcome {
     /// Keep the original decision.
     Adhere,
-    /// Commission an LCSPR.
+    /// Commission an LCSPR (after a decision not to hold one).
     Commission,
+    /// Withdraw a decision to hold an LCSPR.
+    Withdraw,
 }
-same_enum!(ReconsideredOutcome => practice_review::ReconsideredOutcome { Adhere, Commission });
+same_enum!(ReconsideredOutcome => practice_review::ReconsideredOutcome { Adhere, Commission, Withdraw });
 
-/// RecordReconsideredDecision request.
+/// RecordReconsideredDecision request: one partner's reconsidered view.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"outcome": "commission", "justification": "Having considered the Panel's view, the partners agree a local review will add learning."}))]
+#[schema(example = json!({"partner": "police", "outcome": "commission", "rationale": "Having considered the Panel's view, a local review will add learning."}))]
 pub struct RecordReconsideredDecisionRequest {
-    /// Adhere to the decision or commission a review.
+    /// The partner whose view it is: the decision maker's own.
+    pub partner: super::Partner,
+    /// Adhere to the decision, commission a review (after a decision not to hold one), or
+    /// withdraw a decision to hold one.
     pub outcome: ReconsideredOutcome,
-    /// The justification provided to the Panel (sealed).
+    /// The partner's rationale (sealed).
+    pub rationale: String,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// What the Independent Advisor advised on.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AdviceSubject {
+    /// A dispute between the partners' votes.
+    DecisionDispute,
+    /// The reconsideration after the Panel disagreed.
+    Reconsideration,
+}
+same_enum!(AdviceSubject => reconsideration::AdviceSubject { DecisionDispute, Reconsideration });
+
+/// RecordIndependentAdvice request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"subject": "reconsideration", "advice": "The Panel's points on information sharing are well made; a local review would add learning."}))]
+pub struct RecordIndependentAdviceRequest {
+    /// What the advice is about.
+    pub subject: AdviceSubject,
+    /// The advice (sealed).
+    pub advice: String,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// SendReconsiderationToPanel request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"justification": "Having considered the Panel's view, the partners agree a local review will add learning."}))]
+pub struct SendReconsiderationToPanelRequest {
+    /// The written justification sent to the Panel (sealed).
     pub justification: String,
     /// When, if not now.
     pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// A partner's reconsidered view (the rationale is sealed and not shown here).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReconsideredViewView {
+    /// The partner.
+    pub partner: super::Partner,
+    /// Its view.
+    pub outcome: ReconsideredOutcome,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
 }
 
 /// RecordFamilyCommunication request.
@@ -192,6 +243,13 @@ pub struct PracticeReviewView {
     pub withheld_at: Option<DateTime<Utc>>,
     /// When the published report was taken down from the website.
     pub taken_down_at: Option<DateTime<Utc>>,
+    /// Publication withheld: when the improvements information went to the Panel and the
+    /// Secretary of State.
+    pub improvements_sent_at: Option<DateTime<Utc>>,
+    /// Publication withheld: when the improvements information was published.
+    pub improvements_published_at: Option<DateTime<Utc>>,
+    /// When the report or the improvements information went to Ofsted.
+    pub ofsted_copy_at: Option<DateTime<Utc>>,
 }
 
 /// What followed the rapid review.
@@ -201,8 +259,12 @@ pub struct AfterReviewView {
     pub panel_agrees: Option<bool>,
     /// When the Panel responded.
     pub panel_responded_at: Option<DateTime<Utc>>,
-    /// The reconsidered outcome, when the Panel disagreed.
+    /// The reconsidered decision (two partners agreeing), when the Panel disagreed.
     pub reconsidered_outcome: Option<ReconsideredOutcome>,
+    /// Each partner's reconsidered view.
+    pub reconsidered_views: Vec<ReconsideredViewView>,
+    /// When the reconsidered decision's justification went to the Panel.
+    pub reconsideration_sent_at: Option<DateTime<Utc>>,
     /// Whether the family was told in person (`null` until recorded).
     pub family_told_in_person: Option<bool>,
     /// The LCSPR.

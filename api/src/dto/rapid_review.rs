@@ -284,6 +284,22 @@ pub struct RapidReviewView {
     pub independent_sign_off_at: Option<DateTime<Utc>>,
     /// Submission to the Panel.
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The partners' view on a national review, as submitted to the Panel (`null` before the
+    /// submission, or when it was not recorded).
+    pub national_review_may_be_appropriate: Option<bool>,
+}
+
+/// SubmitRapidReviewToPanel request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"national_review_may_be_appropriate": false}))]
+pub struct SubmitRapidReviewToPanelRequest {
+    /// The partners' view, shared with the Panel in the submitted decision, on whether the case
+    /// raises issues so complex or of such national importance that a national review may be
+    /// appropriate.
+    pub national_review_may_be_appropriate: bool,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
 }
 
 /// A partner's vote (the rationale is sealed and not shown here).

@@ -143,6 +143,8 @@ figures!(
         adhered: u32,
         /// An LCSPR commissioned instead.
         commissioned: u32,
+        /// A decision to hold an LCSPR withdrawn.
+        withdrawn: u32,
     }
 );
 

@@ -9,8 +9,9 @@ use crate::auth::Authenticated;
 use crate::dto::{
     AddRecommendationRequest, ApprovePublicationDelayRequest, CloseCaseRequest, CommandAccepted,
     CommissionPracticeReviewRequest, OccurredRequest, PublishReviewRequest,
-    RecordFamilyCommunicationRequest, RecordPanelResponseRequest,
-    RecordReconsideredDecisionRequest, WithholdPublicationRequest,
+    RecordFamilyCommunicationRequest, RecordIndependentAdviceRequest, RecordPanelResponseRequest,
+    RecordReconsideredDecisionRequest, SendReconsiderationToPanelRequest,
+    WithholdPublicationRequest,
 };
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
@@ -39,20 +40,131 @@ case_command!(
     record_reconsidered_decision,
     "RecordReconsideredDecision",
     "/v1/cases/{case_id}/reconsideration",
-    "Record the reconsidered decision",
-    "After the Panel disagreed, the partners' decision makers, with the Independent Advisor's \
-advice, adhere to their decision or commission an LCSPR; the written justification (sealed) goes \
-to the Panel. A commission starts the LCSPR's 6 months from this decision. Role: \
-`partner_decision_maker`.",
+    "Record a partner's reconsidered view",
+    "After the Panel disagreed and the Independent Advisor advised (RecordIndependentAdvice), \
+each partner's decision maker records its own reconsidered view: adhere, `commission` an LCSPR \
+(after a decision not to hold one) or `withdraw` a decision to hold one. One partner alone \
+decides nothing: when two of the three agree, the reconsidered decision is reached (a \
+`ReconsiderationReached` event). A commission starts the LCSPR's 6 months from that day; a \
+withdrawal makes the LCSPR deadlines still owed `not_applicable`. The rationale is sealed. Role: \
+`partner_decision_maker` of the partner named.",
     RecordReconsideredDecisionRequest,
     |body, input| {
-        command::text("justification", &body.justification)?;
+        command::text("rationale", &body.rationale)?;
         CaseCommand::RecordReconsideredDecision(cmd::RecordReconsideredDecision {
+            partner: body.partner.into(),
             outcome: body.outcome.into(),
+            rationale: input.seal(&body.rationale).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    record_independent_advice,
+    "RecordIndependentAdvice",
+    "/v1/cases/{case_id}/independent-advice",
+    "Record the Independent Advisor's advice",
+    "The Independent Advisor's advice to the partners' decision makers (sealed): on a \
+`decision_dispute` once two partners voted differently, or on the `reconsideration` after the \
+Panel disagreed (needed before the partners record their views). Once per subject. Role: \
+`independent_advisor`.",
+    RecordIndependentAdviceRequest,
+    |body, input| {
+        command::text("advice", &body.advice)?;
+        CaseCommand::RecordIndependentAdvice(cmd::RecordIndependentAdvice {
+            subject: body.subject.into(),
+            advice: input.seal(&body.advice).await?,
+            occurred_at: body.occurred_at,
+        })
+    }
+);
+
+case_command!(
+    send_reconsideration_to_panel,
+    "SendReconsiderationToPanel",
+    "/v1/cases/{case_id}/reconsideration/justification",
+    "Record that the reconsideration's justification went to the Panel",
+    "The written justification of the reconsidered decision (sealed) was sent to the Panel. Once, \
+after two partners agreed. Roles: `business_manager` or `independent_advisor`.",
+    SendReconsiderationToPanelRequest,
+    |body, input| {
+        command::text("justification", &body.justification)?;
+        CaseCommand::SendReconsiderationToPanel(cmd::SendReconsiderationToPanel {
             justification: input.seal(&body.justification).await?,
             occurred_at: body.occurred_at,
         })
     }
+);
+
+case_command!(
+    record_improvements_information_sent_to_panel,
+    "RecordImprovementsInformationSentToPanel",
+    "/v1/cases/{case_id}/publication-withheld/improvements-sent",
+    "Record that the improvements information went to the Panel",
+    "Publication withheld: the information about the improvements went to the Panel and the \
+Secretary of State, at least 7 working days before it is published \
+(`lcspr_improvements_to_panel`). Role: `business_manager`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::RecordImprovementsInformationSentToPanel(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);
+
+case_command!(
+    publish_improvements_information,
+    "PublishImprovementsInformation",
+    "/v1/cases/{case_id}/publication-withheld/improvements-published",
+    "Publish the improvements information",
+    "Publication withheld: the information about the improvements was published instead of the \
+report (after it went to the Panel). Fulfils `lcspr_publication` and opens \
+`publication_take_down` a year later. Role: `business_manager`.",
+    PublishReviewRequest,
+    |body, _input| CaseCommand::PublishImprovementsInformation(cmd::PublishReview {
+        url: body.url,
+        occurred_at: body.occurred_at,
+    })
+);
+
+case_command!(
+    record_copy_sent_to_ofsted,
+    "RecordCopySentToOfsted",
+    "/v1/cases/{case_id}/practice-review/ofsted-copy",
+    "Record that the report went to Ofsted",
+    "The LCSPR report, or the improvements information when publication is withheld, went to \
+Ofsted, at least 7 working days before publication (`lcspr_copy_to_ofsted`). Role: \
+`business_manager`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::RecordCopySentToOfsted(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);
+
+case_command!(
+    record_panel_notification_copied,
+    "RecordPanelNotificationCopied",
+    "/v1/cases/{case_id}/panel-notification/copy",
+    "Record the copy of the Panel notification to the business manager",
+    "The local authority sent a copy of its Panel notification to the business manager, due the \
+same day (`panel_notification_copy`). Roles: `notifier` or `business_manager`.",
+    OccurredRequest,
+    |body, _input| CaseCommand::RecordPanelNotificationCopied(cmd::At {
+        occurred_at: body.occurred_at
+    })
+);
+
+case_command!(
+    record_looked_after_death_notified,
+    "RecordLookedAfterDeathNotified",
+    "/v1/cases/{case_id}/looked-after-death-notification",
+    "Record that a looked-after child's death was notified to Ofsted and the Secretary of State",
+    "The death of a looked-after child, whatever its cause, is notified to Ofsted and the \
+Secretary of State within 5 working days of becoming aware (`looked_after_death_notification`). \
+Role: `notifier` of the local authority.",
+    OccurredRequest,
+    |body, _input| CaseCommand::RecordLookedAfterDeathNotified(cmd::At {
+        occurred_at: body.occurred_at
+    })
 );
 
 case_command!(
@@ -76,8 +188,9 @@ case_command!(
     "/v1/cases/{case_id}/practice-review",
     "Commission the LCSPR",
     "Commissions the local child safeguarding practice review with its reviewer and terms of \
-reference (sealed). Opens `lcspr_publication` (6 calendar months after the decision in force) and \
-`lcspr_report_to_panel` (7 working days before publication). Role: `business_manager`.",
+reference (sealed). The LCSPR's deadlines (`lcspr_publication`, 6 calendar months after the \
+decision to hold it, and `lcspr_report_to_panel`, 7 working days before publication) run from \
+the decision, not from this command. Role: `business_manager`.",
     CommissionPracticeReviewRequest,
     |body, input| {
         command::text("terms_of_reference", &body.terms_of_reference)?;
@@ -114,7 +227,8 @@ case_command!(
     "/v1/cases/{case_id}/practice-review/report-sent",
     "Record that the final report went to the Panel",
     "The LCSPR's final report was sent to the Panel and the Secretary of State, at least 7 working \
-days before publication (`lcspr_report_to_panel`). Role: `business_manager`.",
+days before publication (`lcspr_report_to_panel`): judged against the planned publication day \
+until the review is published, then against the actual publication. Role: `business_manager`.",
     OccurredRequest,
     |body, _input| CaseCommand::RecordFinalReportSentToPanel(cmd::At {
         occurred_at: body.occurred_at

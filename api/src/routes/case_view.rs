@@ -8,13 +8,15 @@ use crate::dto::{
     AfterReviewView, AgencyReportView, CaseDetail, CaseSummary, ChildView, DeadlineView,
     DecisionView, DraftView, LateBy, NextStepView, NotificationView, OrganisationActView,
     PanelNotificationView, PartnerLeadView, PracticeReviewView, RapidReviewView,
-    RecommendationView, ReviewLeadView, VoteView,
+    RecommendationView, ReconsideredViewView, ReviewLeadView, VoteView,
 };
 use casetrail_domain::Role;
+use casetrail_domain::case::decision::ReviewDecision;
+use casetrail_domain::case::rapid_review::PARTNERS;
+use casetrail_domain::case::reconsideration::AdviceSubject;
 use casetrail_domain::case::{Case, CaseKind, Origin, Stage};
 use casetrail_domain::deadline::DeadlineStatus;
-use casetrail_domain::partnership::Partnership;
-use casetrail_domain::partnership::StatutoryPartner;
+use casetrail_domain::partnership::{Partnership, PartnershipSettings};
 use casetrail_domain::small_map::SmallMap;
 use casetrail_projections::CaseRecord;
 use chrono::{DateTime, Utc};
@@ -83,10 +85,10 @@ fn acts<K: ToString + Ord>(acts: &SmallMap<K, DateTime<Utc>>) -> Vec<Organisatio
         .collect()
 }
 
-fn rapid_review(case: &Case) -> Option<RapidReviewView> {
+fn rapid_review(case: &Case, settings: &PartnershipSettings) -> Option<RapidReviewView> {
     let review = case.rapid_review.as_ref()?;
     Some(RapidReviewView {
-        day0: case.rapid_review_day0(),
+        day0: case.rapid_review_day0(settings),
         clock_start: enum_str(&review.clock_start),
         initiated_at: review.initiated_at,
         partners_notified_at: review.partners_notified_at,
@@ -129,6 +131,7 @@ fn rapid_review(case: &Case) -> Option<RapidReviewView> {
         senior_sign_offs: acts(&review.senior_sign_offs),
         independent_sign_off_at: review.independent_sign_off_at,
         submitted_at: review.submitted_at,
+        national_review_may_be_appropriate: review.national_review_may_be_appropriate,
     })
 }
 
@@ -178,7 +181,7 @@ pub fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>
                 occurred_at: p.occurred_at,
             }),
         involved_organisations: case.involved.iter().map(ToString::to_string).collect(),
-        rapid_review: rapid_review(case),
+        rapid_review: rapid_review(case, &partnership.settings),
         votes: case
             .votes
             .values()
@@ -241,25 +244,23 @@ fn next_steps(case: &Case, partnership: &Partnership, now: DateTime<Utc>) -> Vec
     }
     match (&case.rapid_review, case.stage) {
         (None, _) => steps.push(step("InitiateRapidReview", Role::BusinessManager, None)),
-        (Some(_), Stage::Reconsideration) => steps.push(step(
-            "RecordReconsideredDecision",
-            Role::PartnerDecisionMaker,
-            None,
-        )),
+        (Some(_), Stage::Reconsideration) => reconsideration_steps(case, partnership, &mut steps),
         (Some(review), _) => {
             if case.decision.is_none() {
-                for partner in [
-                    StatutoryPartner::LocalAuthority,
-                    StatutoryPartner::Police,
-                    StatutoryPartner::Health,
-                ] {
+                for partner in PARTNERS {
                     if !case.votes.contains_key(&partner) {
                         let org = partnership.partner_org(partner).map(|o| o.slug.to_string());
-                        steps.push(step(
-                            "RecordPartnerDecision",
-                            Role::PartnerDecisionMaker,
-                            org,
-                        ));
+                        // A split's missing vote already shows, with its deadline.
+                        let due = steps
+                            .iter()
+                            .any(|s| s.command == "RecordPartnerDecision" && s.organisation == org);
+                        if !due {
+                            steps.push(step(
+                                "RecordPartnerDecision",
+                                Role::PartnerDecisionMaker,
+                                org,
+                            ));
+                        }
                     }
                 }
             }
@@ -268,7 +269,54 @@ fn next_steps(case: &Case, partnership: &Partnership, now: DateTime<Utc>) -> Vec
             }
         }
     }
+    if case.after.reconsideration.is_some() && case.after.reconsideration_sent_at.is_none() {
+        steps.push(step(
+            "SendReconsiderationToPanel",
+            Role::BusinessManager,
+            None,
+        ));
+    }
+    // A decision to hold an LCSPR starts its clock at once: commissioning it is the next step,
+    // whether or not the Panel has responded (unless it disagreed and the partners reconsider).
+    let decided = case.decision.as_ref().map(|d| d.decision);
+    if case.stage != Stage::Reconsideration
+        && case.after.practice_review.is_none()
+        && case.after.effective_decision(decided) == Some(ReviewDecision::Lcspr)
+    {
+        steps.push(step(
+            "CommissionPracticeReview",
+            Role::BusinessManager,
+            None,
+        ));
+    }
     steps
+}
+
+/// After the Panel disagreed: the Independent Advisor's advice, then each partner's view.
+fn reconsideration_steps(case: &Case, partnership: &Partnership, steps: &mut Vec<NextStepView>) {
+    if case
+        .after
+        .advice
+        .get(&AdviceSubject::Reconsideration)
+        .is_none()
+    {
+        steps.push(step(
+            "RecordIndependentAdvice",
+            Role::IndependentAdvisor,
+            None,
+        ));
+        return;
+    }
+    for partner in PARTNERS {
+        if !case.after.reconsidered_views.contains_key(&partner) {
+            let org = partnership.partner_org(partner).map(|o| o.slug.to_string());
+            steps.push(step(
+                "RecordReconsideredDecision",
+                Role::PartnerDecisionMaker,
+                org,
+            ));
+        }
+    }
 }
 
 fn after_review(case: &Case) -> AfterReviewView {
@@ -277,6 +325,16 @@ fn after_review(case: &Case) -> AfterReviewView {
         panel_agrees: after.panel_response.as_ref().map(|r| r.agrees),
         panel_responded_at: after.panel_response.as_ref().map(|r| r.occurred_at),
         reconsidered_outcome: after.reconsideration.map(|(outcome, _)| outcome.into()),
+        reconsidered_views: after
+            .reconsidered_views
+            .values()
+            .map(|v| ReconsideredViewView {
+                partner: v.partner.into(),
+                outcome: v.outcome.into(),
+                occurred_at: v.occurred_at,
+            })
+            .collect(),
+        reconsideration_sent_at: after.reconsideration_sent_at,
         family_told_in_person: after.family_communication.as_ref().map(|f| f.in_person),
         practice_review: after.practice_review.as_ref().map(|r| PracticeReviewView {
             reviewer: r.reviewer.clone(),
@@ -287,6 +345,9 @@ fn after_review(case: &Case) -> AfterReviewView {
             url: r.published.as_ref().and_then(|p| p.url.clone()),
             withheld_at: r.withheld_at,
             taken_down_at: r.taken_down_at,
+            improvements_sent_at: r.improvements_sent_at,
+            improvements_published_at: r.improvements_published.as_ref().map(|p| p.occurred_at),
+            ofsted_copy_at: r.ofsted_copy_at,
         }),
         recommendations: after
             .recommendations

@@ -8,6 +8,7 @@ use crate::dto::{
     AgencyReportContent, AgreeModifiedResponseRequest, AgreeReviewLeadRequest,
     NamePartnerLeadRequest, OccurredRequest, OrganisationRequest, RecordDraftMilestoneRequest,
     RecordPartnerDecisionRequest, RecordRapidReviewMeetingRequest, SubmitAgencyReportRequest,
+    SubmitRapidReviewToPanelRequest,
 };
 use actix_web::post;
 use casetrail_domain::case::CaseCommand;
@@ -19,8 +20,9 @@ case_command!(
     "/v1/cases/{case_id}/rapid-review",
     "Initiate the rapid review",
     "Starts the 15-working-day rapid review (Appendix E). Day 0 follows the partnership's setting, \
-fixed at initiation: by default the day the Panel was notified (the milestones appear once it is \
-recorded), or the day the local authority became aware, or the day of initiation. Role: \
+fixed at initiation: by default the day the Panel was notified, or the day the local authority \
+became aware, or the day of initiation (always for a referral). The clock does not wait for this \
+command: once day 0 is known, every milestone is due whether or not the review was initiated. Role: \
 `business_manager`.",
     OccurredRequest,
     |body, _input| CaseCommand::InitiateRapidReview(cmd::At {
@@ -77,7 +79,7 @@ case_command!(
     "/v1/cases/{case_id}/rapid-review/modified-response",
     "Agree a modified response",
     "Where a further review is highly likely, organisations submit internal documents instead of \
-agency reports: agency reports not yet submitted become `not_applicable`. Before the reports are \
+agency reports, still due at close of business on day 6 (`rr_agency_report`). Before the reports are \
 circulated. The rationale is sealed. Role: `business_manager`.",
     AgreeModifiedResponseRequest,
     |body, input| {
@@ -255,9 +257,12 @@ case_command!(
     "Submit the rapid review to the Panel",
     "Submits the signed-off rapid review and the partners' decision to the national Panel \
 (`rr_submission`, day 15). Needs the Independent Advisor's sign-off and a decision. Roles: \
-`business_manager` or `independent_advisor`.",
-    OccurredRequest,
-    |body, _input| CaseCommand::SubmitRapidReviewToPanel(cmd::At {
-        occurred_at: body.occurred_at
+`business_manager` or `independent_advisor`. The submitted decision carries the partners' view \
+on whether a national review may be appropriate. A case notified by the local authority goes to \
+the Panel only once its Panel notification is recorded (409 `rapid_review.panel_not_notified`).",
+    SubmitRapidReviewToPanelRequest,
+    |body, _input| CaseCommand::SubmitRapidReviewToPanel(cmd::SubmitRapidReviewToPanel {
+        national_review_may_be_appropriate: body.national_review_may_be_appropriate,
+        occurred_at: body.occurred_at,
     })
 );

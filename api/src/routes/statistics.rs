@@ -240,7 +240,7 @@ fn annual_example() -> serde_json::Value {
         "decisions": {"total": 2, "lcspr": 1, "no_lcspr": 1, "unanimous": 1, "majority": 1,
             "national_review_suggested": 1},
         "panel_responses": {"total": 2, "agreed": 1, "disagreed": 1, "agreement_percent": 50.0},
-        "reconsiderations": {"total": 1, "adhered": 0, "commissioned": 1},
+        "reconsiderations": {"total": 1, "adhered": 0, "commissioned": 1, "withdrawn": 0},
         "practice_reviews": {"commissioned": 2, "published": 1, "published_within_6_months": 1,
             "published_within_6_months_percent": 100.0, "delayed": 1, "withheld": 0},
         "adult_reviews": {"referred": 2, "mandatory": 1, "discretionary": 0, "not_required": 0,

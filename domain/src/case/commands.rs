@@ -182,13 +182,16 @@ pub struct RecordPanelResponse {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
-/// RecordReconsideredDecision: the partners' decision after the Panel disagreed.
+/// RecordReconsideredDecision: one partner's decision maker's reconsidered view after the
+/// Panel disagreed; two of the three agreeing decide.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordReconsideredDecision {
-    /// Adhere to the decision or commission a review.
+    /// The partner whose view it is (the actor's own).
+    pub partner: StatutoryPartner,
+    /// Adhere to the decision, commission a review, or withdraw a decision to hold one.
     pub outcome: ReconsideredOutcome,
-    /// The justification sent to the Panel, sealed by the edge.
-    pub justification: SealedPersonalData,
+    /// The partner's rationale, sealed by the edge.
+    pub rationale: SealedPersonalData,
     /// When, if not now.
     pub occurred_at: Option<DateTime<Utc>>,
 }
@@ -434,6 +437,36 @@ pub struct CompleteDhr {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
+/// SubmitRapidReviewToPanel: the report and the partners' decision go to the Panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmitRapidReviewToPanel {
+    /// The partners' view on whether a national review may be appropriate.
+    pub national_review_may_be_appropriate: bool,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// RecordIndependentAdvice: the Independent Advisor's advice to the partners.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordIndependentAdvice {
+    /// What it is about.
+    pub subject: crate::case::reconsideration::AdviceSubject,
+    /// The advice, sealed.
+    pub advice: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+/// SendReconsiderationToPanel: the reconsidered decision's written justification went to the
+/// Panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendReconsiderationToPanel {
+    /// The justification, sealed.
+    pub justification: SealedPersonalData,
+    /// When, if not now.
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
 /// Declares the command enum and its names (each also an OpenAPI operationId).
 macro_rules! case_commands {
     ($($(#[$doc:meta])* $variant:ident($payload:ty)),* $(,)?) => {
@@ -489,8 +522,8 @@ case_commands! {
     SignOffRapidReview(At),
     /// See [`RecordPartnerDecision`].
     RecordPartnerDecision(RecordPartnerDecision),
-    /// The rapid review was submitted to the Panel.
-    SubmitRapidReviewToPanel(At),
+    /// See [`SubmitRapidReviewToPanel`].
+    SubmitRapidReviewToPanel(SubmitRapidReviewToPanel),
     /// See [`RecordPanelResponse`].
     RecordPanelResponse(RecordPanelResponse),
     /// See [`RecordReconsideredDecision`].
@@ -545,4 +578,19 @@ case_commands! {
     RecordDhrQaOutcome(RecordDhrQaOutcome),
     /// See [`RecordDhrFamilyInvolvement`].
     RecordDhrFamilyInvolvement(RecordDhrFamilyInvolvement),
+    /// A copy of the Panel notification went to the business manager.
+    RecordPanelNotificationCopied(At),
+    /// The death of a looked-after child was notified to Ofsted and the Secretary of State.
+    RecordLookedAfterDeathNotified(At),
+    /// See [`RecordIndependentAdvice`].
+    RecordIndependentAdvice(RecordIndependentAdvice),
+    /// See [`SendReconsiderationToPanel`].
+    SendReconsiderationToPanel(SendReconsiderationToPanel),
+    /// Publication withheld: the improvements information went to the Panel and the Secretary
+    /// of State.
+    RecordImprovementsInformationSentToPanel(At),
+    /// Publication withheld: the improvements information was published.
+    PublishImprovementsInformation(PublishReview),
+    /// The report or the improvements information went to Ofsted.
+    RecordCopySentToOfsted(At),
 }

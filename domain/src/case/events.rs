@@ -16,7 +16,11 @@ use super::practice_review::{
 use super::rapid_review::{
     AgencyReportSubmitted, DraftMilestoneRecorded, ModifiedResponseAgreed, Occurred,
     OrganisationAct, PartnerLeadNamed, RapidReviewInitiated, RapidReviewMeetingHeld,
-    ReviewLeadAgreed,
+    RapidReviewSubmitted, ReviewLeadAgreed,
+};
+use super::reconsideration::{
+    IndependentAdviceRecorded, ReconsiderationReached, ReconsiderationSentToPanel,
+    ReconsideredViewRecorded,
 };
 use crate::{CaseId, OrgSlug};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -247,8 +251,9 @@ case_events! {
     PartnerDecisionRecorded(PartnerDecisionRecorded),
     /// Two partners agreed: the decision.
     DecisionReached(DecisionReached),
-    /// The rapid review was submitted to the Panel (day 15).
-    RapidReviewSubmittedToPanel(Occurred),
+    /// The rapid review was submitted to the Panel (day 15), with the partners' view on a
+    /// national review.
+    RapidReviewSubmittedToPanel(RapidReviewSubmitted),
     /// The national Panel responded to the rapid review.
     PanelResponseRecorded(PanelResponseRecorded),
     /// The partners reconsidered after the Panel disagreed.
@@ -304,6 +309,25 @@ case_events! {
     DhrQaOutcomeRecorded(DhrQaOutcomeRecorded),
     /// A step of the victim's family's involvement in the domestic homicide review.
     DhrFamilyInvolvementRecorded(DhrFamilyInvolvementRecorded),
+    /// A copy of the Panel notification went to the business manager.
+    PanelNotificationCopied(Occurred),
+    /// The death of a looked-after child was notified to Ofsted and the Secretary of State.
+    LookedAfterDeathNotified(Occurred),
+    /// The Independent Advisor advised the partners' decision makers.
+    IndependentAdviceRecorded(IndependentAdviceRecorded),
+    /// A partner's decision maker recorded its reconsidered view.
+    ReconsideredViewRecorded(ReconsideredViewRecorded),
+    /// Two partners' reconsidered views agreed: the reconsidered decision.
+    ReconsiderationReached(ReconsiderationReached),
+    /// The reconsidered decision's written justification went to the Panel.
+    ReconsiderationSentToPanel(ReconsiderationSentToPanel),
+    /// Publication withheld: the improvements information went to the Panel and the Secretary
+    /// of State.
+    ImprovementsInformationSentToPanel(Occurred),
+    /// Publication withheld: the improvements information was published instead.
+    ImprovementsInformationPublished(ReviewPublished),
+    /// The LCSPR report, or the improvements information, went to Ofsted.
+    PracticeReviewCopiedToOfsted(Occurred),
 }
 
 impl SealedPersonalData {
@@ -338,6 +362,9 @@ impl CaseEvent {
             CaseEvent::DhrDecisionRecorded(e) => Some(&mut e.rationale),
             CaseEvent::DhrCommissioned(e) => Some(&mut e.terms_of_reference),
             CaseEvent::DhrCompleted(e) => Some(&mut e.overview),
+            CaseEvent::IndependentAdviceRecorded(e) => Some(&mut e.advice),
+            CaseEvent::ReconsideredViewRecorded(e) => Some(&mut e.rationale),
+            CaseEvent::ReconsiderationSentToPanel(e) => Some(&mut e.justification),
             _ => None,
         }
     }

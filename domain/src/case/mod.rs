@@ -6,10 +6,13 @@ mod decide;
 pub mod decision;
 mod events;
 pub mod homicide_review;
+mod lcspr_deadlines;
+mod notification_duties;
 mod occurred_at;
 mod person;
 pub mod practice_review;
 pub mod rapid_review;
+pub mod reconsideration;
 mod state;
 
 pub use commands::{CaseCommand, NotifyIncident, RecordPanelNotification};

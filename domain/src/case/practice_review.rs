@@ -1,14 +1,16 @@
 //! After the rapid review: the Panel's response, reconsideration, telling the family, the local
 //! child safeguarding practice review (LCSPR) and its publication, recommendations, closure.
 
-use super::SealedPersonalData;
 use super::decision::ReviewDecision;
 use super::rapid_review::Occurred;
+use super::reconsideration::{AdviceSubject, ReconsideredViewRecorded};
+use super::{CaseEvent, SealedPersonalData};
 use crate::OrgSlug;
-use crate::calendar::{WorkingCalendar, end_of_day};
+use crate::calendar::end_of_day;
 use crate::deadline::{Deadline, DeadlineKind};
+use crate::partnership::StatutoryPartner;
 use crate::small_map::SmallMap;
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -27,11 +29,16 @@ pub struct PanelResponseRecorded {
 pub enum ReconsideredOutcome {
     /// Keep the original decision.
     Adhere,
-    /// Commission an LCSPR.
+    /// Commission an LCSPR (after a decision not to hold one).
     Commission,
+    /// Withdraw a decision to hold an LCSPR.
+    Withdraw,
 }
 
-/// The partners reconsidered their decision, with the Independent Advisor's advice.
+/// The partners reconsidered their decision, with the Independent Advisor's advice. History
+/// only: stored before reconsideration needed two of the three partners; read as both the
+/// reconsidered decision and the justification sent to the Panel. New reconsiderations are
+/// `ReconsideredViewRecorded`, `ReconsiderationReached` and `ReconsiderationSentToPanel`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionReconsidered {
     /// The outcome.
@@ -158,6 +165,38 @@ pub struct PracticeReview {
     pub withheld_at: Option<DateTime<Utc>>,
     /// When the published report was taken down from the website.
     pub taken_down_at: Option<DateTime<Utc>>,
+    /// When publication was withheld: when the improvements information went to the Panel and
+    /// the Secretary of State.
+    pub improvements_sent_at: Option<DateTime<Utc>>,
+    /// When publication was withheld: the improvements information's publication.
+    pub improvements_published: Option<ReviewPublished>,
+    /// When the report, or the improvements information, went to Ofsted.
+    pub ofsted_copy_at: Option<DateTime<Utc>>,
+}
+
+impl PracticeReview {
+    /// A review just commissioned.
+    pub fn commissioned(event: &PracticeReviewCommissioned) -> Self {
+        Self {
+            reviewer: event.reviewer.clone(),
+            commissioned_at: event.occurred_at,
+            delays: Vec::new(),
+            report_sent_at: None,
+            published: None,
+            withheld_at: None,
+            taken_down_at: None,
+            improvements_sent_at: None,
+            improvements_published: None,
+            ofsted_copy_at: None,
+        }
+    }
+
+    /// What was published: the report, or the improvements information instead.
+    pub fn publication(&self) -> Option<&ReviewPublished> {
+        self.published
+            .as_ref()
+            .or(self.improvements_published.as_ref())
+    }
 }
 
 /// A recommendation and its completion.
@@ -181,8 +220,14 @@ impl RecommendationAdded {
 pub struct AfterReview {
     /// The Panel's response.
     pub panel_response: Option<PanelResponseRecorded>,
-    /// The reconsideration, when the Panel disagreed.
+    /// The reconsidered decision (two partners agreeing), when the Panel disagreed.
     pub reconsideration: Option<(ReconsideredOutcome, DateTime<Utc>)>,
+    /// Each partner's reconsidered view.
+    pub reconsidered_views: SmallMap<StatutoryPartner, ReconsideredViewRecorded>,
+    /// The Independent Advisor's advice: when given, by subject.
+    pub advice: SmallMap<AdviceSubject, DateTime<Utc>>,
+    /// When the reconsidered decision's justification went to the Panel.
+    pub reconsideration_sent_at: Option<DateTime<Utc>>,
     /// Communication to the family.
     pub family_communication: Option<FamilyCommunicationRecorded>,
     /// The LCSPR.
@@ -198,55 +243,44 @@ impl AfterReview {
     pub fn effective_decision(&self, decided: Option<ReviewDecision>) -> Option<ReviewDecision> {
         match self.reconsideration {
             Some((ReconsideredOutcome::Commission, _)) => Some(ReviewDecision::Lcspr),
+            Some((ReconsideredOutcome::Withdraw, _)) => Some(ReviewDecision::NoLcspr),
             _ => decided,
         }
     }
 
-    /// The LCSPR's deadlines: publication 6 calendar months after the decision (moved by
-    /// approved delays, the original kept visible), the final report to the Panel at least 7
-    /// working days before publication, and taking the report down a year after publication.
-    pub fn practice_review_deadlines(
-        &self,
-        decided_on: NaiveDate,
-        calendar: &WorkingCalendar,
-    ) -> Vec<Deadline> {
-        let Some(review) = &self.practice_review else {
-            return Vec::new();
-        };
-        let original_due = decided_on
-            .checked_add_months(Months::new(6))
-            .unwrap_or(NaiveDate::MAX);
-        let due_on = review.delays.last().map_or(original_due, |(day, _)| *day);
-        let published_at = review.published.as_ref().map(|p| p.occurred_at);
-        let mut deadlines = vec![
-            Deadline::new(
-                DeadlineKind::LcsprPublication,
-                None,
-                end_of_day(due_on),
-                published_at.or(review.withheld_at),
-            )
-            .with_original(end_of_day(original_due), !review.delays.is_empty()),
-            Deadline::new(
-                DeadlineKind::LcsprReportToPanel,
-                None,
-                end_of_day(calendar.working_days_before(due_on, 7)),
-                review.report_sent_at,
-            )
-            .superseded_at(review.withheld_at),
-        ];
-        if let Some(published) = &review.published {
-            let published_on = crate::calendar::local_date(published.occurred_at);
-            let take_down_on = published_on
-                .checked_add_months(Months::new(12))
-                .unwrap_or(NaiveDate::MAX);
-            deadlines.push(Deadline::new(
-                DeadlineKind::PublicationTakeDown,
-                None,
-                end_of_day(take_down_on),
-                review.taken_down_at,
-            ));
+    /// Folds a reconsideration, advice or publication fact.
+    pub(super) fn apply(&mut self, event: &CaseEvent) {
+        let review = self.practice_review.as_mut();
+        match event {
+            CaseEvent::IndependentAdviceRecorded(e) => {
+                self.advice.insert(e.subject, e.occurred_at);
+            }
+            CaseEvent::ReconsideredViewRecorded(e) => {
+                self.reconsidered_views.insert(e.partner, e.clone());
+            }
+            CaseEvent::ReconsiderationReached(e) => {
+                self.reconsideration = Some((e.outcome, e.occurred_at));
+            }
+            CaseEvent::ReconsiderationSentToPanel(e) => {
+                self.reconsideration_sent_at = Some(e.occurred_at);
+            }
+            CaseEvent::ImprovementsInformationSentToPanel(e) => {
+                if let Some(review) = review {
+                    review.improvements_sent_at = Some(e.occurred_at);
+                }
+            }
+            CaseEvent::ImprovementsInformationPublished(e) => {
+                if let Some(review) = review {
+                    review.improvements_published = Some(e.clone());
+                }
+            }
+            CaseEvent::PracticeReviewCopiedToOfsted(e) => {
+                if let Some(review) = review {
+                    review.ofsted_copy_at = Some(e.occurred_at);
+                }
+            }
+            _ => {}
         }
-        deadlines
     }
 
     /// One deadline per recommendation, owned by its lead organisation.

@@ -1,10 +1,10 @@
 //! The rapid review (Appendix E): 15 working days from day 0, its facts and their deadlines.
 
-use super::SealedPersonalData;
+use super::{Case, CaseKind, SealedPersonalData};
 use crate::OrgSlug;
-use crate::calendar::{WorkingCalendar, at_local_time, end_of_day};
+use crate::calendar::{WorkingCalendar, at_local_time, end_of_day, local_date};
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::partnership::{ClockStart, StatutoryPartner};
+use crate::partnership::{ClockStart, Partnership, PartnershipSettings, StatutoryPartner};
 use crate::small_map::{SmallMap, SmallSet};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -92,6 +92,18 @@ pub struct RapidReviewMeetingHeld {
     pub occurred_at: DateTime<Utc>,
 }
 
+/// The rapid review went to the Panel (day 15) with the partners' decision. Schema version 2;
+/// version 1 was a bare `occurred_at` (see `codec/upcast.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RapidReviewSubmitted {
+    /// The partners' view, shared with the Panel in the submitted decision, on whether the case
+    /// may raise issues so complex or of such national importance that a national review may be
+    /// appropriate (Appendix D). `None` on rows stored before the view was recorded.
+    pub national_review_may_be_appropriate: Option<bool>,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
 /// A step of the rapid review report's drafting (days 11 and 12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -100,7 +112,7 @@ pub enum DraftMilestone {
     FirstDraftCompleted,
     /// Draft circulated to the review team and the Independent Advisor (day 12, 09:30).
     DraftCirculated,
-    /// Second draft finalised (day 12, end of day).
+    /// Second draft finalised (day 12, close of business: "the end of business day 12").
     SecondDraftFinalised,
 }
 
@@ -157,6 +169,8 @@ pub struct RapidReview {
     pub independent_sign_off_at: Option<DateTime<Utc>>,
     /// Submission to the Panel.
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The partners' view on a national review, as shared with the Panel on submission.
+    pub national_review_may_be_appropriate: Option<bool>,
 }
 
 impl RapidReview {
@@ -179,7 +193,19 @@ impl RapidReview {
             senior_sign_offs: SmallMap::new(),
             independent_sign_off_at: None,
             submitted_at: None,
+            national_review_may_be_appropriate: None,
         }
+    }
+
+    /// The facts of a review not initiated yet: none. Day 0 may already be known (the Panel was
+    /// notified), and then every milestone is due whether or not anyone has initiated the
+    /// review, with the partnership's current settings until initiation fixes them.
+    pub fn awaiting(settings: &PartnershipSettings, opened_at: DateTime<Utc>) -> Self {
+        Self::initiated(&RapidReviewInitiated {
+            clock_start: settings.rapid_review_clock_start,
+            close_of_business: settings.close_of_business,
+            occurred_at: opened_at,
+        })
     }
 
     /// The review team: the organisations asked for a report, each of which comments on the
@@ -230,17 +256,14 @@ impl Schedule<'_> {
             review.partners_notified_at,
         )];
         for (org, report) in &review.agency_reports {
-            deadlines.push(
-                Deadline::new(
-                    DeadlineKind::RrAgencyReport,
-                    Some(org.clone()),
-                    self.at(6, self.close_of_business),
-                    report.submitted_at,
-                )
-                // Internal documents accepted instead: a report still pending then is no
-                // longer due.
-                .superseded_at(review.modified_response_at),
-            );
+            // A modified response changes what is sent (internal documents instead of a
+            // report), not when: it is still due at close of business on day 6 (Appendix E).
+            deadlines.push(Deadline::new(
+                DeadlineKind::RrAgencyReport,
+                Some(org.clone()),
+                self.at(6, self.close_of_business),
+                report.submitted_at,
+            ));
         }
         let draft = |m| review.drafts.get(&m).copied();
         deadlines.extend([
@@ -273,9 +296,10 @@ impl Schedule<'_> {
                 review.draft_comments.get(org).copied(),
             ));
         }
+        // "By the end of business day 12": close of business, not the end of the day.
         deadlines.push(single(
             DeadlineKind::RrSecondDraft,
-            self.end_of(12),
+            self.at(12, self.close_of_business),
             draft(DraftMilestone::SecondDraftFinalised),
         ));
         for org in team {
@@ -299,5 +323,103 @@ impl Schedule<'_> {
             ),
         ]);
         deadlines
+    }
+}
+
+/// The three safeguarding partners.
+pub const PARTNERS: [StatutoryPartner; 3] = [
+    StatutoryPartner::LocalAuthority,
+    StatutoryPartner::Police,
+    StatutoryPartner::Health,
+];
+
+impl Case {
+    /// Day 0 of the rapid review, once it is known. The clock start is the one fixed when the
+    /// review was initiated, or the partnership's current setting before then: by default the
+    /// day the Panel was notified (the Panel's guidance), so the clock runs from the Panel
+    /// notification whether or not anyone has initiated the review yet. A referral has neither
+    /// a Panel notification nor a day of becoming aware: its review runs from initiation
+    /// (Appendix D).
+    pub fn rapid_review_day0(&self, settings: &PartnershipSettings) -> Option<NaiveDate> {
+        let review = self.rapid_review.as_ref();
+        let initiated_on = review.map(|r| local_date(r.initiated_at));
+        let Some(notification) = self.notification() else {
+            return initiated_on;
+        };
+        match review.map_or(settings.rapid_review_clock_start, |r| r.clock_start) {
+            ClockStart::PanelNotification => {
+                self.panel_notification.as_ref().map(|p| p.submitted_on)
+            }
+            ClockStart::BecameAware => Some(notification.became_aware_on),
+            ClockStart::Initiation => initiated_on,
+        }
+    }
+
+    /// The rapid review's deadlines: none until day 0 is known, then every milestone, whether
+    /// or not the review has been initiated.
+    pub(super) fn rapid_review_deadlines(&self, partnership: &Partnership) -> Vec<Deadline> {
+        if self.kind != CaseKind::Child {
+            return Vec::new();
+        }
+        let Some(day0) = self.rapid_review_day0(&partnership.settings) else {
+            return Vec::new();
+        };
+        let awaiting;
+        let review = match &self.rapid_review {
+            Some(review) => review,
+            None => {
+                awaiting = RapidReview::awaiting(&partnership.settings, self.opened_at);
+                &awaiting
+            }
+        };
+        let schedule = Schedule {
+            day0,
+            calendar: &partnership.calendar,
+            close_of_business: review.close_of_business,
+        };
+        let partners: BTreeSet<OrgSlug> = PARTNERS
+            .into_iter()
+            .filter_map(|p| partnership.partner_org(p).map(|o| o.slug.clone()))
+            .collect();
+        let mut deadlines = schedule.deadlines(review, &review.review_team(&partners));
+        deadlines.extend(self.missing_vote_deadlines(partnership, schedule.end_of(15)));
+        deadlines
+    }
+
+    /// A 1–1 split with the third partner silent: the third partner's vote decides, and it is
+    /// due with the submission to the Panel (day 15), because the submission carries the
+    /// decision. A partner that had voted before the others split owes nothing.
+    fn missing_vote_deadlines(
+        &self,
+        partnership: &Partnership,
+        due_at: DateTime<Utc>,
+    ) -> Vec<Deadline> {
+        PARTNERS
+            .into_iter()
+            .filter_map(|partner| {
+                let mut others = PARTNERS
+                    .into_iter()
+                    .filter(|p| *p != partner)
+                    .map(|p| self.votes.get(&p));
+                let (Some(Some(a)), Some(Some(b))) = (others.next(), others.next()) else {
+                    return None;
+                };
+                if a.decision == b.decision {
+                    return None;
+                }
+                let split_at = a.occurred_at.max(b.occurred_at);
+                let own = self.votes.get(&partner).map(|v| v.occurred_at);
+                if own.is_some_and(|at| at < split_at) {
+                    return None;
+                }
+                let org = partnership.partner_org(partner).map(|o| o.slug.clone());
+                Some(Deadline::new(
+                    DeadlineKind::RrPartnerDecision,
+                    org,
+                    due_at,
+                    own,
+                ))
+            })
+            .collect()
     }
 }

@@ -4,18 +4,16 @@ use super::adult_review::{AdultReview, Pause, SarReferred};
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
 use super::homicide_review::{DomesticHomicideNotified, HomicideReview, QaOutcome};
 use super::practice_review::{AfterReview, PracticeReview, Recommendation, ReconsideredOutcome};
-use super::rapid_review::{AgencyReport, RapidReview, Schedule};
+use super::rapid_review::{AgencyReport, RapidReview};
 use super::{
     CaseEvent, CaseReferred, ChildProfile, IncidentNotified, PersonProfile, SealedPersonalData,
 };
-use crate::calendar::local_date;
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::partnership::{ClockStart, Partnership, StatutoryPartner};
+use crate::partnership::{Partnership, StatutoryPartner};
 use crate::small_map::{SmallMap, SmallSet};
 use crate::{CaseId, OrgSlug};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// Which statutory process a case follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -89,6 +87,8 @@ pub struct PanelNotification {
     pub submitted_on: NaiveDate,
     /// When.
     pub occurred_at: DateTime<Utc>,
+    /// When a copy went to the business manager (due the same day).
+    pub copied_at: Option<DateTime<Utc>>,
 }
 
 /// How a case came to the partnership.
@@ -135,6 +135,8 @@ pub struct Case {
     pub dhr: Option<Box<HomicideReview>>,
     /// The latest `occurred_at` of any fact of the case: a closure is never dated before it.
     pub last_fact_at: DateTime<Utc>,
+    /// When the death of a looked-after child was notified to Ofsted and the Secretary of State.
+    pub looked_after_death_notified_at: Option<DateTime<Utc>>,
 }
 
 impl Case {
@@ -206,6 +208,7 @@ impl Case {
             after: AfterReview::default(),
             sar: (kind == CaseKind::Adult).then(Box::default),
             dhr: (kind == CaseKind::DomesticHomicide).then(Box::default),
+            looked_after_death_notified_at: None,
         }
     }
 
@@ -316,7 +319,16 @@ impl Case {
                     panel_reference: recorded.panel_reference.clone(),
                     submitted_on: recorded.submitted_on,
                     occurred_at: recorded.occurred_at,
+                    copied_at: None,
                 });
+            }
+            CaseEvent::PanelNotificationCopied(copied) => {
+                if let Some(panel) = self.panel_notification.as_mut() {
+                    panel.copied_at = Some(copied.occurred_at);
+                }
+            }
+            CaseEvent::LookedAfterDeathNotified(notified) => {
+                self.looked_after_death_notified_at = Some(notified.occurred_at);
             }
             CaseEvent::RapidReviewInitiated(initiated) => {
                 self.stage = Stage::RapidReview;
@@ -354,7 +366,10 @@ impl Case {
             }
             CaseEvent::RapidReviewSubmittedToPanel(done) => {
                 self.advance_before_practice_review(Stage::SubmittedToPanel);
-                self.with_review(|r| r.submitted_at = Some(done.occurred_at));
+                self.with_review(|r| {
+                    r.submitted_at = Some(done.occurred_at);
+                    r.national_review_may_be_appropriate = done.national_review_may_be_appropriate;
+                });
             }
             CaseEvent::PanelResponseRecorded(response) => {
                 self.advance_before_practice_review(if response.agrees {
@@ -367,21 +382,24 @@ impl Case {
             CaseEvent::DecisionReconsidered(reconsidered) => {
                 self.advance_before_practice_review(Stage::Decided);
                 self.after.reconsideration = Some((reconsidered.outcome, reconsidered.occurred_at));
+                self.after.reconsideration_sent_at = Some(reconsidered.occurred_at);
             }
+            CaseEvent::ReconsiderationReached(_) => {
+                self.advance_before_practice_review(Stage::Decided);
+                self.after.apply(event);
+            }
+            CaseEvent::IndependentAdviceRecorded(_)
+            | CaseEvent::ReconsideredViewRecorded(_)
+            | CaseEvent::ReconsiderationSentToPanel(_)
+            | CaseEvent::ImprovementsInformationSentToPanel(_)
+            | CaseEvent::PracticeReviewCopiedToOfsted(_)
+            | CaseEvent::ImprovementsInformationPublished(_) => self.after.apply(event),
             CaseEvent::FamilyCommunicationRecorded(told) => {
                 self.after.family_communication = Some(told.clone());
             }
             CaseEvent::PracticeReviewCommissioned(commissioned) => {
                 self.stage = Stage::PracticeReview;
-                self.after.practice_review = Some(PracticeReview {
-                    reviewer: commissioned.reviewer.clone(),
-                    commissioned_at: commissioned.occurred_at,
-                    delays: Vec::new(),
-                    report_sent_at: None,
-                    published: None,
-                    withheld_at: None,
-                    taken_down_at: None,
-                });
+                self.after.practice_review = Some(PracticeReview::commissioned(commissioned));
             }
             CaseEvent::RecommendationAdded(added) => {
                 self.involved.extend(added.owners.iter().cloned());
@@ -549,25 +567,6 @@ impl Case {
         events.into_iter().fold(None, Case::evolve)
     }
 
-    /// Day 0 of the rapid review, once it is known: with the Panel notification as the clock
-    /// start, it is unknown until the Panel has been notified.
-    pub fn rapid_review_day0(&self) -> Option<NaiveDate> {
-        let review = self.rapid_review.as_ref()?;
-        let initiated_on = local_date(review.initiated_at);
-        // A referral has neither a Panel notification nor a day of becoming aware: its review
-        // runs from initiation (Appendix D).
-        let Some(notification) = self.notification() else {
-            return Some(initiated_on);
-        };
-        match review.clock_start {
-            ClockStart::PanelNotification => {
-                self.panel_notification.as_ref().map(|p| p.submitted_on)
-            }
-            ClockStart::BecameAware => Some(notification.became_aware_on),
-            ClockStart::Initiation => Some(initiated_on),
-        }
-    }
-
     /// Every deadline of the case, with what fulfilled it so far.
     pub fn deadlines(&self, partnership: &Partnership) -> Vec<Deadline> {
         let calendar = &partnership.calendar;
@@ -582,34 +581,15 @@ impl Case {
                 self.panel_notification.as_ref().map(|p| p.occurred_at),
             ));
         }
-        if let (Some(review), Some(day0)) = (&self.rapid_review, self.rapid_review_day0()) {
-            let schedule = Schedule {
-                day0,
-                calendar,
-                close_of_business: review.close_of_business,
-            };
-            let partners: BTreeSet<OrgSlug> = [
-                StatutoryPartner::LocalAuthority,
-                StatutoryPartner::Police,
-                StatutoryPartner::Health,
-            ]
-            .into_iter()
-            .filter_map(|p| partnership.partner_org(p).map(|o| o.slug.clone()))
-            .collect();
-            deadlines.extend(schedule.deadlines(review, &review.review_team(&partners)));
-        }
+        deadlines.extend(self.notification_duties(calendar));
+        deadlines.extend(self.rapid_review_deadlines(partnership));
         if let Some(sar) = &self.sar {
             deadlines.extend(sar.deadlines());
         }
         if let Some(dhr) = &self.dhr {
             deadlines.extend(dhr.deadlines(self.opened_at));
         }
-        if let Some(decided_at) = self.decided_at() {
-            deadlines.extend(
-                self.after
-                    .practice_review_deadlines(local_date(decided_at), calendar),
-            );
-        }
+        deadlines.extend(self.practice_review_deadlines(calendar));
         // Closing a case ends what it still owed at the closure, except what outlives the case:
         // taking the published report down, and the recommendations' actions (overdue ones are
         // breaches). What was met, met late or breached by then stays so (`Deadline::status`).

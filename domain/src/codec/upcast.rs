@@ -31,6 +31,11 @@ const UPCASTERS: &[Upcaster] = &[
         from: 1,
         upcast: homicide_notification_with_relationship,
     },
+    Upcaster {
+        event_type: "RapidReviewSubmittedToPanel",
+        from: 1,
+        upcast: submission_gains_national_review_view,
+    },
 ];
 
 /// The version new rows of a type are written at.
@@ -93,6 +98,17 @@ fn homicide_notification_with_relationship(fields: &mut Map<String, Value>) -> R
     }
     fields.insert("relationship".to_owned(), Value::Null);
     fields.insert("violence_abuse_or_neglect".to_owned(), Value::Null);
+    Ok(())
+}
+
+/// RapidReviewSubmittedToPanel v1 → v2. Version 1 recorded only when; but the submission
+/// carries the partners' view on whether a national review may be appropriate (Appendix D).
+/// A version 1 row never recorded that view: it is unknown (`null`), not guessed from the votes.
+fn submission_gains_national_review_view(fields: &mut Map<String, Value>) -> Result<(), String> {
+    if !fields.contains_key("occurred_at") {
+        return Err("`occurred_at` is missing".to_owned());
+    }
+    fields.insert("national_review_may_be_appropriate".to_owned(), Value::Null);
     Ok(())
 }
 
@@ -174,6 +190,19 @@ mod tests {
             unreachable!()
         };
         assert!(homicide_notification_with_relationship(&mut broken).is_err());
+    }
+
+    #[test]
+    fn an_old_submission_has_no_recorded_view_on_a_national_review() {
+        let Value::Object(mut fields) = json!({"occurred_at": "2022-10-03T10:00:00Z"}) else {
+            unreachable!()
+        };
+        submission_gains_national_review_view(&mut fields).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            Value::Object(fields),
+            json!({"national_review_may_be_appropriate": null, "occurred_at": "2022-10-03T10:00:00Z"})
+        );
+        assert_eq!(current_version("RapidReviewSubmittedToPanel"), 2);
     }
 
     #[test]

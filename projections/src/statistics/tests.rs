@@ -226,7 +226,12 @@ fn case_a() -> Vec<CaseEvent> {
         vote(Police, Lcspr, false, "2022-05-20T11:00:00Z"),
         decided(Lcspr, [LocalAuthority, Police], "2022-05-20T11:00:00Z"),
         vote(Health, Lcspr, false, "2022-05-20T12:00:00Z"),
-        CaseEvent::RapidReviewSubmittedToPanel(occurred("2022-05-25T10:00:00Z")),
+        CaseEvent::RapidReviewSubmittedToPanel(
+            casetrail_domain::case::rapid_review::RapidReviewSubmitted {
+                national_review_may_be_appropriate: Some(false),
+                occurred_at: at("2022-05-25T10:00:00Z"),
+            },
+        ),
         CaseEvent::PanelResponseRecorded(PanelResponseRecorded {
             agrees: true,
             occurred_at: at("2022-06-10T10:00:00Z"),
@@ -284,7 +289,12 @@ fn case_b() -> Vec<CaseEvent> {
         vote(Health, NoLcspr, false, "2022-09-28T11:00:00Z"),
         decided(NoLcspr, [LocalAuthority, Health], "2022-09-28T11:00:00Z"),
         vote(Police, Lcspr, false, "2022-09-28T12:00:00Z"),
-        CaseEvent::RapidReviewSubmittedToPanel(occurred("2022-10-07T10:00:00Z")),
+        CaseEvent::RapidReviewSubmittedToPanel(
+            casetrail_domain::case::rapid_review::RapidReviewSubmitted {
+                national_review_may_be_appropriate: Some(false),
+                occurred_at: at("2022-10-07T10:00:00Z"),
+            },
+        ),
         CaseEvent::PanelResponseRecorded(PanelResponseRecorded {
             agrees: false,
             occurred_at: at("2022-10-20T10:00:00Z"),
@@ -640,7 +650,9 @@ fn a_seeded_year_gives_the_hand_computed_figures() {
     // A on time, B late, G (due Thursday 7 April 2022) on time; I's is due in 2023-24.
     assert_eq!(deadline(&s, K::PanelNotification), (2, 1, 0));
     // Neither review recorded the partners notified, the reports circulated, the drafts or
-    // the Independent Advisor's sign-off: one breach each per review.
+    // the Independent Advisor's sign-off: one breach each per review. G's rapid review was
+    // never initiated, but its clock ran from the Panel notification (day 0 Friday 1 April
+    // 2022): every milestone of it breached too (issue 11, item 4).
     for kind in [
         K::RrPartnersNotified,
         K::RrReportsCirculated,
@@ -649,15 +661,15 @@ fn a_seeded_year_gives_the_hand_computed_figures() {
         K::RrSecondDraft,
         K::RrIndependentSignOff,
     ] {
-        assert_eq!(deadline(&s, kind), (0, 0, 2), "{kind:?}");
+        assert_eq!(deadline(&s, kind), (0, 0, 3), "{kind:?}");
     }
     // Comments and sign-offs: each review team is the three partners plus the hospital
-    // (the police are both): 4 organisations times 2 reviews.
-    assert_eq!(deadline(&s, K::RrDraftComments), (0, 0, 8));
-    assert_eq!(deadline(&s, K::RrSeniorSignOff), (0, 0, 8));
+    // (the police are both): 4 organisations times 2 reviews, and G's three partners.
+    assert_eq!(deadline(&s, K::RrDraftComments), (0, 0, 11));
+    assert_eq!(deadline(&s, K::RrSeniorSignOff), (0, 0, 11));
     assert_eq!(deadline(&s, K::RrAgencyReport), (3, 1, 0));
-    assert_eq!(deadline(&s, K::RrMeeting), (2, 0, 0));
-    assert_eq!(deadline(&s, K::RrSubmission), (1, 1, 0));
+    assert_eq!(deadline(&s, K::RrMeeting), (2, 0, 1));
+    assert_eq!(deadline(&s, K::RrSubmission), (1, 1, 1));
     // A's publication (due 20 November 2022) and report to the Panel (due 9 November, 7
     // working days before) met; B's moved to July 2023.
     assert_eq!(deadline(&s, K::LcsprPublication), (1, 0, 0));
@@ -730,8 +742,9 @@ fn as_of_counts_only_what_was_known_then() {
     assert_eq!(s.recommendations.on_time_percent, None);
     assert_eq!(s.homicide_reviews.notified, 0);
     assert_eq!(s.adult_reviews.completed, 0);
-    // B's submission is due 4 October: pending, so neither met nor breached yet.
-    assert_eq!(deadline(&s, DeadlineKind::RrSubmission), (1, 0, 0));
+    // B's submission is due 4 October: pending, so neither met nor breached yet. G's, never
+    // initiated, ran from its Panel notification (1 April 2022) and breached in April.
+    assert_eq!(deadline(&s, DeadlineKind::RrSubmission), (1, 0, 1));
     // E's completion (due January 2023) is still pending.
     assert_eq!(deadline(&s, DeadlineKind::SarCompletion), (0, 0, 0));
     assert_eq!(s.as_of, at("2022-10-01T12:00:00Z"));

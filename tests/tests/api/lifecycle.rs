@@ -4,6 +4,7 @@
 use crate::both_backends;
 use crate::helpers::{Backend, TestApp, problem};
 use crate::rapid_review::{Review, statuses};
+use casetrail_domain::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -118,7 +119,9 @@ both_backends!(an_lcspr_published_on_time, |app: TestApp| async move {
     let deadlines = case["deadlines"].as_array().unwrap();
     let due = |kind: &str| deadlines.iter().find(|d| d["kind"] == kind).unwrap()["due_at"].clone();
     assert_eq!(due("lcspr_publication"), "2023-03-29T22:59:59.999999Z");
-    assert_eq!(due("lcspr_report_to_panel"), "2023-03-20T23:59:59.999999Z");
+    // Published, the report to the Panel is judged against the actual publication: 7 working
+    // days before it, not before the day publication was due.
+    assert_eq!(due("lcspr_report_to_panel"), "2023-03-15T23:59:59.999999Z");
     let rec = deadlines
         .iter()
         .find(|d| d["kind"] == "recommendation")
@@ -154,27 +157,55 @@ both_backends!(
             "practice_review.awaiting_reconsideration",
         )
         .await;
+        // The partners reconsider with the Independent Advisor's advice, and two of the three
+        // decide: here, to adhere to their decision to hold an LCSPR.
+        let advisor = app.token("southend-council", &[Role::IndependentAdvisor]);
+        review
+            .ok(
+                &advisor,
+                "independent-advice",
+                json!({"subject": "reconsideration", "advice": "The review will add learning.",
+        "occurred_at": "2022-10-24T10:00:00Z"}),
+            )
+            .await;
         let partner = review.partner("southend-ccg");
         review
             .ok(
                 &partner,
                 "reconsideration",
-                json!({"outcome": "commission",
-        "justification": "The Panel's view is accepted.", "occurred_at": "2022-10-25T10:00:00Z"}),
+                json!({"partner": "health", "outcome": "adhere",
+        "rationale": "The learning is needed.", "occurred_at": "2022-10-25T10:00:00Z"}),
+            )
+            .await;
+        assert_eq!(review.read().await["stage"], "reconsideration");
+        review
+            .ok(
+                &review.partner("essex-police"),
+                "reconsideration",
+                json!({"partner": "police", "outcome": "adhere",
+        "rationale": "Agreed.", "occurred_at": "2022-10-25T11:00:00Z"}),
             )
             .await;
         problem(
             review
                 .send(
-                    &partner,
+                    &review.partner("southend-council"),
                     "reconsideration",
-                    json!({"outcome": "adhere", "justification": "x"}),
+                    json!({"partner": "local_authority", "outcome": "adhere", "rationale": "x"}),
                 )
                 .await,
             StatusCode::CONFLICT,
             "reconsideration.already_recorded",
         )
         .await;
+        review
+            .ok(
+                &bm,
+                "reconsideration/justification",
+                json!({"justification": "The partners keep their decision.",
+        "occurred_at": "2022-10-26T10:00:00Z"}),
+            )
+            .await;
         review
             .ok(
                 &bm,
@@ -218,14 +249,21 @@ both_backends!(
             .iter()
             .find(|d| d["kind"] == "lcspr_publication")
             .unwrap();
-        // Six months run from the reconsideration (25 October 2022); the delay moved the date and
-        // the original stays visible.
+        // Six months run from the decision the partners adhered to (29 September 2022); the
+        // delay moved the date and the original stays visible.
         assert_eq!(
             publication["original_due_at"],
-            "2023-04-25T22:59:59.999999Z"
+            "2023-03-29T22:59:59.999999Z"
         );
         assert_eq!(publication["due_at"], "2023-09-30T22:59:59.999999Z");
-        assert_eq!(case["after_review"]["reconsidered_outcome"], "commission");
+        assert_eq!(case["after_review"]["reconsidered_outcome"], "adhere");
+        assert_eq!(
+            case["after_review"]["reconsidered_views"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
         assert_eq!(
             case["after_review"]["practice_review"]["delayed_to"],
             json!(["2023-09-30"])

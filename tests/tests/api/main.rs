@@ -10,6 +10,7 @@ mod adult_and_dhr;
 mod audit_trail;
 mod auth;
 mod cases;
+mod child_clocks;
 mod errors;
 mod history;
 mod idempotency;

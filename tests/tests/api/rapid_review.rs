@@ -15,6 +15,19 @@ pub(crate) struct Review<'a> {
 
 impl Review<'_> {
     pub(crate) async fn open(app: &TestApp) -> Review<'_> {
+        let review = Review::notified(app).await;
+        review
+            .ok(
+                &app.notifier(),
+                "panel-notification",
+                json!({"panel_reference": "CSPRP-1", "submitted_on": "2022-09-09"}),
+            )
+            .await;
+        review
+    }
+
+    /// A case notified on 7 September 2022, the Panel not notified yet.
+    pub(crate) async fn notified(app: &TestApp) -> Review<'_> {
         let mut body = notification();
         body["incident_date"] = json!("2022-09-05");
         body["became_aware_on"] = json!("2022-09-07");
@@ -25,15 +38,7 @@ impl Review<'_> {
             .as_str()
             .unwrap()
             .to_owned();
-        let review = Review { app, case };
-        review
-            .ok(
-                &app.notifier(),
-                "panel-notification",
-                json!({"panel_reference": "CSPRP-1", "submitted_on": "2022-09-09"}),
-            )
-            .await;
-        review
+        Review { app, case }
     }
 
     pub(crate) async fn send(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
@@ -116,6 +121,19 @@ impl Review<'_> {
 
     /// Runs the rest of the review, on time.
     pub(crate) async fn to_submission(&self) {
+        self.to_sign_off().await;
+        self.ok(
+            &self.manager(),
+            "rapid-review/submission",
+            json!({"national_review_may_be_appropriate": false,
+                "occurred_at": "2022-10-03T15:00:00Z"}),
+        )
+        .await;
+    }
+
+    /// Runs the review after the reports up to the Independent Advisor's sign-off and the
+    /// partners' decision (an LCSPR, on 29 September 2022).
+    pub(crate) async fn to_sign_off(&self) {
         let bm = self.manager();
         self.ok(
             &bm,
@@ -155,7 +173,7 @@ impl Review<'_> {
         self.ok(
             &reviewer,
             "rapid-review/drafts",
-            json!({"milestone": "second_draft_finalised", "occurred_at": "2022-09-28T20:00:00Z"}),
+            json!({"milestone": "second_draft_finalised", "occurred_at": "2022-09-28T15:30:00Z"}),
         )
         .await;
         for org in team {
@@ -187,12 +205,6 @@ impl Review<'_> {
             &advisor,
             "rapid-review/independent-sign-off",
             json!({"occurred_at": "2022-09-30T10:00:00Z"}),
-        )
-        .await;
-        self.ok(
-            &bm,
-            "rapid-review/submission",
-            json!({"occurred_at": "2022-10-03T15:00:00Z"}),
         )
         .await;
     }
@@ -243,7 +255,11 @@ both_backends!(a_rapid_review_on_time, |app: TestApp| async move {
         "2022-09-28T14:00:00Z"
     );
     assert_eq!(due("rr_submission", None), "2022-10-03T22:59:59.999999Z");
-    let statuses = statuses(&case);
+    // The rapid review's and the Panel notification's (the LCSPR's clock has its own tests).
+    let statuses: BTreeMap<_, _> = statuses(&case)
+        .into_iter()
+        .filter(|(kind, _)| kind.starts_with("rr_") || kind.starts_with("panel_notification/"))
+        .collect();
     assert_eq!(statuses.len(), 19, "{statuses:?}");
     for (deadline, status) in &statuses {
         assert_eq!(status, "met", "{deadline}");
@@ -413,7 +429,13 @@ both_backends!(rapid_review_rules_over_http, |app: TestApp| async move {
     .await;
     // Submission needs the sign-off and a decision.
     problem(
-        review.send(&bm, "rapid-review/submission", json!({})).await,
+        review
+            .send(
+                &bm,
+                "rapid-review/submission",
+                json!({"national_review_may_be_appropriate": false}),
+            )
+            .await,
         StatusCode::CONFLICT,
         "rapid_review.not_signed_off",
     )

@@ -62,8 +62,17 @@ both_backends!(
         )
         .await;
         assert_eq!(breached["items"].as_array().unwrap().len(), 1);
+        // Now the Panel notification is met (the rapid review's clock, running from it since
+        // 29 December 2022, has breached its own milestones).
         let breached = get(&app, &token, "/v1/deadlines?status=breached").await;
-        assert_eq!(breached["items"], json!([]));
+        assert!(
+            breached["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["kind"] != "panel_notification"),
+            "{breached}"
+        );
         let case_deadlines = get(
             &app,
             &token,

@@ -8,13 +8,13 @@ use crate::calendar::local_date;
 use crate::case::commands::{
     AddRecommendation, ApprovePublicationDelay, At, CommissionPracticeReview,
     CompleteRecommendation, PublishReview, RecordFamilyCommunication, RecordPanelResponse,
-    RecordReconsideredDecision, WithholdPublication,
+    WithholdPublication,
 };
 use crate::case::decision::ReviewDecision;
 use crate::case::practice_review::{
-    DecisionReconsidered, FamilyCommunicationRecorded, PanelResponseRecorded, PracticeReview,
-    PracticeReviewCommissioned, PublicationDelayApproved, PublicationWithheld, RecommendationAdded,
-    RecommendationCompleted, ReviewPublished,
+    FamilyCommunicationRecorded, PanelResponseRecorded, PracticeReview, PracticeReviewCommissioned,
+    PublicationDelayApproved, PublicationWithheld, RecommendationAdded, RecommendationCompleted,
+    ReviewPublished,
 };
 use crate::case::rapid_review::Occurred;
 use crate::case::{Case, CaseEvent, CaseKind, Stage};
@@ -63,43 +63,6 @@ pub(super) fn record_panel_response(
     Ok(vec![CaseEvent::PanelResponseRecorded(
         PanelResponseRecorded {
             agrees: cmd.agrees,
-            occurred_at,
-        },
-    )])
-}
-
-pub(super) fn record_reconsidered_decision(
-    case: &Case,
-    cmd: &RecordReconsideredDecision,
-    ctx: &Context<'_>,
-) -> Decided {
-    require_role(ctx, Role::PartnerDecisionMaker)?;
-    let response = case
-        .after
-        .panel_response
-        .as_ref()
-        .filter(|r| !r.agrees)
-        .ok_or_else(|| {
-            DomainError::conflict(
-                "reconsideration.panel_did_not_disagree",
-                "a decision is reconsidered only after the Panel disagreed",
-            )
-        })?;
-    once(
-        case.after.reconsideration,
-        "reconsideration.already_recorded",
-        "the reconsidered decision is already recorded",
-    )?;
-    let occurred_at = occurred(
-        cmd.occurred_at,
-        ctx,
-        response.occurred_at,
-        "the Panel's response",
-    )?;
-    Ok(vec![CaseEvent::DecisionReconsidered(
-        DecisionReconsidered {
-            outcome: cmd.outcome,
-            justification: cmd.justification.clone(),
             occurred_at,
         },
     )])
@@ -403,7 +366,8 @@ pub(super) fn complete_recommendation(
 pub(super) fn record_review_taken_down(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     require_role(ctx, Role::BusinessManager)?;
     let review = case.after.practice_review.as_ref();
-    let published = review.and_then(|r| r.published.as_ref()).ok_or_else(|| {
+    // The report, or the improvements information published instead, stays a year.
+    let published = review.and_then(|r| r.publication()).ok_or_else(|| {
         DomainError::conflict(
             "publication.not_published",
             "only a published report is taken down",
@@ -421,4 +385,91 @@ pub(super) fn record_review_taken_down(case: &Case, cmd: &At, ctx: &Context<'_>)
         "the publication",
     )?;
     Ok(vec![CaseEvent::ReviewTakenDown(Occurred { occurred_at })])
+}
+
+/// The LCSPR whose publication was withheld, while the improvements information is still to
+/// be published.
+fn withheld_review(case: &Case) -> Result<&PracticeReview, DomainError> {
+    let review = case
+        .after
+        .practice_review
+        .as_ref()
+        .filter(|r| r.withheld_at.is_some())
+        .ok_or_else(|| {
+            DomainError::conflict(
+                "publication.not_withheld",
+                "the improvements information is published instead of a withheld report",
+            )
+        })?;
+    once(
+        review.improvements_published.as_ref(),
+        "publication.improvements_already_published",
+        "the improvements information has already been published",
+    )?;
+    Ok(review)
+}
+
+pub(super) fn record_improvements_sent(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
+    require_role(ctx, Role::BusinessManager)?;
+    let review = withheld_review(case)?;
+    once(
+        review.improvements_sent_at,
+        "publication.improvements_already_sent",
+        "the improvements information has already been sent to the Panel",
+    )?;
+    let since = review.withheld_at.unwrap_or(review.commissioned_at);
+    let occurred_at = occurred(cmd.occurred_at, ctx, since, "the withholding")?;
+    Ok(vec![CaseEvent::ImprovementsInformationSentToPanel(
+        Occurred { occurred_at },
+    )])
+}
+
+pub(super) fn publish_improvements_information(
+    case: &Case,
+    cmd: &PublishReview,
+    ctx: &Context<'_>,
+) -> Decided {
+    require_role(ctx, Role::BusinessManager)?;
+    let review = withheld_review(case)?;
+    // As for the report: the Panel and the Secretary of State see it before anyone else.
+    let sent = review.improvements_sent_at.ok_or_else(|| {
+        DomainError::conflict(
+            "publication.improvements_not_sent",
+            "the improvements information must go to the Panel before publication",
+        )
+    })?;
+    if let Some(url) = &cmd.url {
+        check_text("url", url, MAX_URL_LEN)?;
+    }
+    let occurred_at = occurred(cmd.occurred_at, ctx, sent, "its sending to the Panel")?;
+    Ok(vec![CaseEvent::ImprovementsInformationPublished(
+        ReviewPublished {
+            url: cmd.url.as_ref().map(|u| u.trim().to_owned()),
+            occurred_at,
+        },
+    )])
+}
+
+pub(super) fn record_copy_sent_to_ofsted(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
+    require_role(ctx, Role::BusinessManager)?;
+    let review = case.after.practice_review.as_ref().ok_or_else(|| {
+        DomainError::conflict(
+            "practice_review.not_commissioned",
+            "the LCSPR has not been commissioned",
+        )
+    })?;
+    once(
+        review.ofsted_copy_at,
+        "practice_review.ofsted_copy_already_sent",
+        "the copy to Ofsted has already been sent",
+    )?;
+    let occurred_at = occurred(
+        cmd.occurred_at,
+        ctx,
+        review.commissioned_at,
+        "the commissioning",
+    )?;
+    Ok(vec![CaseEvent::PracticeReviewCopiedToOfsted(Occurred {
+        occurred_at,
+    })])
 }

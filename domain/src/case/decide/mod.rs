@@ -7,6 +7,7 @@ mod decision;
 mod homicide_review;
 mod notification;
 mod rapid_review;
+mod reconsideration;
 
 use super::{Case, CaseCommand, CaseEvent, CaseKind};
 use crate::calendar::at_local_time;
@@ -94,7 +95,26 @@ fn decide_existing(
         CaseCommand::SubmitRapidReviewToPanel(c) => rr::submit_to_panel(case, c, ctx),
         CaseCommand::RecordPanelResponse(c) => after::record_panel_response(case, c, ctx),
         CaseCommand::RecordReconsideredDecision(c) => {
-            after::record_reconsidered_decision(case, c, ctx)
+            reconsideration::record_reconsidered_decision(case, c, ctx)
+        }
+        CaseCommand::RecordIndependentAdvice(c) => {
+            reconsideration::record_independent_advice(case, c, ctx)
+        }
+        CaseCommand::SendReconsiderationToPanel(c) => {
+            reconsideration::send_reconsideration_to_panel(case, c, ctx)
+        }
+        CaseCommand::RecordImprovementsInformationSentToPanel(c) => {
+            after::record_improvements_sent(case, c, ctx)
+        }
+        CaseCommand::PublishImprovementsInformation(c) => {
+            after::publish_improvements_information(case, c, ctx)
+        }
+        CaseCommand::RecordCopySentToOfsted(c) => after::record_copy_sent_to_ofsted(case, c, ctx),
+        CaseCommand::RecordPanelNotificationCopied(c) => {
+            notification::record_panel_notification_copied(case, c, ctx)
+        }
+        CaseCommand::RecordLookedAfterDeathNotified(c) => {
+            notification::record_looked_after_death_notified(case, c, ctx)
         }
         CaseCommand::RecordFamilyCommunication(c) => {
             after::record_family_communication(case, c, ctx)

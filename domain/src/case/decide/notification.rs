@@ -4,8 +4,9 @@ use super::{
     Context, check_text, require_any_role, require_local_authority, require_role, start_of_day,
 };
 use crate::calendar::{end_of_day, local_date};
-use crate::case::commands::{ChildDetails, ReferCaseForConsideration};
+use crate::case::commands::{At, ChildDetails, ReferCaseForConsideration};
 use crate::case::occurred_at;
+use crate::case::rapid_review::Occurred;
 use crate::case::{
     AbuseOrNeglect, AgeBand, Case, CaseEvent, CaseReferred, ChildProfile, Harm, IncidentNotified,
     LocationBasis, NotifyIncident, PanelNotificationRecorded, RecordPanelNotification,
@@ -237,4 +238,73 @@ pub(super) fn record_panel_notification(
             occurred_at,
         },
     )])
+}
+
+/// RecordPanelNotificationCopied: the local authority copied its Panel notification to the
+/// business manager (due the same day).
+pub(super) fn record_panel_notification_copied(
+    case: &Case,
+    cmd: &At,
+    ctx: &Context<'_>,
+) -> Result<Vec<CaseEvent>, DomainError> {
+    require_any_role(ctx, &[Role::Notifier, Role::BusinessManager])?;
+    let panel = case.panel_notification.as_ref().ok_or_else(|| {
+        DomainError::conflict(
+            "panel_notification.not_recorded",
+            "the Panel notification is not recorded yet",
+        )
+    })?;
+    if panel.copied_at.is_some() {
+        return Err(DomainError::conflict(
+            "panel_notification.already_copied",
+            "the copy to the business manager is already recorded",
+        ));
+    }
+    let occurred_at = occurred_at::resolve(
+        cmd.occurred_at,
+        ctx.now,
+        ctx.now,
+        panel.occurred_at,
+        "the Panel notification",
+    )?;
+    Ok(vec![CaseEvent::PanelNotificationCopied(Occurred {
+        occurred_at,
+    })])
+}
+
+/// RecordLookedAfterDeathNotified: the death of a looked-after child, whatever its cause, was
+/// notified to Ofsted and the Secretary of State.
+pub(super) fn record_looked_after_death_notified(
+    case: &Case,
+    cmd: &At,
+    ctx: &Context<'_>,
+) -> Result<Vec<CaseEvent>, DomainError> {
+    require_role(ctx, Role::Notifier)?;
+    require_local_authority(ctx)?;
+    let notification = case
+        .notification()
+        .filter(|_| case.is_looked_after_death())
+        .ok_or_else(|| {
+            DomainError::conflict(
+                "notification.not_looked_after_death",
+                "only the death of a looked-after child is notified to Ofsted and the \
+                 Secretary of State",
+            )
+        })?;
+    if case.looked_after_death_notified_at.is_some() {
+        return Err(DomainError::conflict(
+            "notification.looked_after_death_already_notified",
+            "Ofsted and the Secretary of State have already been notified",
+        ));
+    }
+    let occurred_at = occurred_at::resolve(
+        cmd.occurred_at,
+        ctx.now,
+        ctx.now,
+        start_of_day(notification.became_aware_on),
+        "the day the local authority became aware",
+    )?;
+    Ok(vec![CaseEvent::LookedAfterDeathNotified(Occurred {
+        occurred_at,
+    })])
 }

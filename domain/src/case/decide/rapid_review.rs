@@ -6,11 +6,12 @@ use super::{
 };
 use crate::case::commands::{
     AgreeModifiedResponse, AgreeReviewLead, At, ForOrganisation, NamePartnerLead,
-    RecordDraftMilestone, RecordRapidReviewMeeting, SubmitAgencyReport,
+    RecordDraftMilestone, RecordRapidReviewMeeting, SubmitAgencyReport, SubmitRapidReviewToPanel,
 };
 use crate::case::rapid_review::{
     DraftMilestone, DraftMilestoneRecorded, ModifiedResponseAgreed, Occurred, OrganisationAct,
-    PartnerLeadNamed, RapidReview, RapidReviewInitiated, RapidReviewMeetingHeld, ReviewLeadAgreed,
+    PartnerLeadNamed, RapidReview, RapidReviewInitiated, RapidReviewMeetingHeld,
+    RapidReviewSubmitted, ReviewLeadAgreed,
 };
 use crate::case::{Case, CaseEvent, CaseKind};
 use crate::partnership::StatutoryPartner;
@@ -417,9 +418,21 @@ pub(super) fn independent_sign_off(case: &Case, cmd: &At, ctx: &Context<'_>) -> 
     })])
 }
 
-pub(super) fn submit_to_panel(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
+pub(super) fn submit_to_panel(
+    case: &Case,
+    cmd: &SubmitRapidReviewToPanel,
+    ctx: &Context<'_>,
+) -> Decided {
     require_any_role(ctx, &[Role::BusinessManager, Role::IndependentAdvisor])?;
     let review = open_review(case)?;
+    // A notified case's review goes to the Panel it was notified to: without the notification
+    // on record, the Panel has nothing to file the review against (and day 0 may be unknown).
+    if case.notification().is_some() && case.panel_notification.is_none() {
+        return Err(DomainError::conflict(
+            "rapid_review.panel_not_notified",
+            "the Panel notification must be recorded before the rapid review is submitted",
+        ));
+    }
     let signed_off = review.independent_sign_off_at.ok_or_else(|| {
         DomainError::conflict(
             "rapid_review.not_signed_off",
@@ -439,7 +452,10 @@ pub(super) fn submit_to_panel(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decid
         not_before,
         "the sign-off and the decision",
     )?;
-    Ok(vec![CaseEvent::RapidReviewSubmittedToPanel(Occurred {
-        occurred_at,
-    })])
+    Ok(vec![CaseEvent::RapidReviewSubmittedToPanel(
+        RapidReviewSubmitted {
+            national_review_may_be_appropriate: Some(cmd.national_review_may_be_appropriate),
+            occurred_at,
+        },
+    )])
 }

@@ -21,8 +21,11 @@ use crate::case::practice_review::{
     PublicationWithheld, RecommendationAdded, RecommendationCompleted, ReconsideredOutcome,
     ReviewPublished,
 };
+use crate::case::reconsideration::{
+    AdviceSubject, IndependentAdviceRecorded, ReconsiderationReached, ReconsideredViewRecorded,
+};
 use ErrorKind::{Conflict, Forbidden, Invalid, NotFound};
-use ReconsideredOutcome::{Adhere, Commission};
+use ReconsideredOutcome::{Adhere, Commission, Withdraw};
 use ReviewDecision::{Lcspr, NoLcspr};
 use StatutoryPartner::{Health, LocalAuthority, Police};
 use uuid::Uuid;
@@ -38,6 +41,7 @@ type When = Option<DateTime<Utc>>;
 /// When the scenarios' commands are sent: after the story's last fact.
 const LATER: &str = "2023-04-03T12:00:00Z";
 const RESPONDED: &str = "2022-10-17T10:00:00Z";
+const ADVISED: &str = "2022-10-24T10:00:00Z";
 const FAMILY_TOLD: &str = "2022-10-19T15:00:00Z";
 /// A Monday, the last day of October (GMT again): 6 months on is the end of April.
 const RECONSIDERED: &str = "2022-10-31T10:00:00Z";
@@ -79,10 +83,28 @@ fn panel_response(agrees: bool, occurred_at: When) -> CaseCommand {
     })
 }
 
+/// The health partner's reconsidered view.
 fn reconsider(outcome: ReconsideredOutcome, occurred_at: When) -> CaseCommand {
+    reconsider_as(Health, outcome, occurred_at)
+}
+
+fn reconsider_as(
+    partner: StatutoryPartner,
+    outcome: ReconsideredOutcome,
+    occurred_at: When,
+) -> CaseCommand {
     CaseCommand::RecordReconsideredDecision(RecordReconsideredDecision {
+        partner,
         outcome,
-        justification: sealed(),
+        rationale: sealed(),
+        occurred_at,
+    })
+}
+
+fn advise(subject: AdviceSubject, occurred_at: When) -> CaseCommand {
+    CaseCommand::RecordIndependentAdvice(crate::case::commands::RecordIndependentAdvice {
+        subject,
+        advice: sealed(),
         occurred_at,
     })
 }
@@ -175,6 +197,36 @@ fn panel_responded(agrees: bool, at: &str) -> CaseEvent {
     })
 }
 
+fn advised(subject: AdviceSubject, at: &str) -> CaseEvent {
+    CaseEvent::IndependentAdviceRecorded(IndependentAdviceRecorded {
+        subject,
+        advice: sealed(),
+        occurred_at: instant(at),
+    })
+}
+
+fn view(partner: StatutoryPartner, outcome: ReconsideredOutcome, at: &str) -> CaseEvent {
+    CaseEvent::ReconsideredViewRecorded(ReconsideredViewRecorded {
+        partner,
+        outcome,
+        rationale: sealed(),
+        occurred_at: instant(at),
+    })
+}
+
+fn reconsideration_reached(
+    outcome: ReconsideredOutcome,
+    agreed_by: &[StatutoryPartner],
+    at: &str,
+) -> CaseEvent {
+    CaseEvent::ReconsiderationReached(ReconsiderationReached {
+        outcome,
+        agreed_by: agreed_by.to_vec(),
+        occurred_at: instant(at),
+    })
+}
+
+/// A reconsideration as stored before it needed two of the three partners: kept readable.
 fn reconsidered(outcome: ReconsideredOutcome, at: &str) -> CaseEvent {
     CaseEvent::DecisionReconsidered(DecisionReconsidered {
         outcome,
@@ -259,7 +311,7 @@ fn submitted_with(decision: ReviewDecision) -> Vec<CaseEvent> {
             vote(agreed[0], decision, "2022-09-30T11:00:00Z"),
             vote(agreed[1], decision, DECIDED),
             reached(decision, &agreed, DECIDED),
-            CaseEvent::RapidReviewSubmittedToPanel(occurred(SUBMITTED)),
+            submission(SUBMITTED),
         ],
     )
 }
@@ -267,6 +319,11 @@ fn submitted_with(decision: ReviewDecision) -> Vec<CaseEvent> {
 /// The Panel agreed with the decision to hold an LCSPR.
 fn panel_agreed() -> Vec<CaseEvent> {
     and(submitted(), [panel_responded(true, RESPONDED)])
+}
+
+/// No review decided, and the Panel agreed.
+fn panel_agreed_with_no_review() -> Vec<CaseEvent> {
+    and(submitted_with(NoLcspr), [panel_responded(true, RESPONDED)])
 }
 
 /// The Panel disagreed with the partners' decision.
@@ -277,7 +334,15 @@ fn panel_disagreed_with(decision: ReviewDecision) -> Vec<CaseEvent> {
     )
 }
 
-/// The partners reconsidered after the Panel disagreed.
+/// The Panel disagreed and the Independent Advisor advised the partners.
+fn advised_after_disagreement(decision: ReviewDecision) -> Vec<CaseEvent> {
+    and(
+        panel_disagreed_with(decision),
+        [advised(AdviceSubject::Reconsideration, ADVISED)],
+    )
+}
+
+/// The partners reconsidered after the Panel disagreed (as stored before two-of-three).
 fn reconsidered_into(decision: ReviewDecision, outcome: ReconsideredOutcome) -> Vec<CaseEvent> {
     and(
         panel_disagreed_with(decision),

@@ -243,3 +243,113 @@ fn the_decision_is_dated_when_the_second_partner_agreed_even_if_a_vote_is_backda
         ]
     );
 }
+
+/// The missing vote's deadline, as (organisation, due, fulfilled).
+fn missing_votes(events: &[CaseEvent]) -> Vec<(String, DateTime<Utc>, Option<DateTime<Utc>>)> {
+    Case::replay(events)
+        .unwrap()
+        .deadlines(&southend())
+        .into_iter()
+        .filter(|d| d.kind == crate::deadline::DeadlineKind::RrPartnerDecision)
+        .map(|d| {
+            let org = d.organisation.map(String::from).unwrap_or_default();
+            (org, d.due_at, d.fulfilled_at)
+        })
+        .collect()
+}
+
+#[test]
+fn a_one_one_split_makes_the_silent_partners_vote_due_with_the_submission() {
+    // Day 0 is Friday 9 September 2022; day 15, the submission, is Monday 3 October.
+    let day_15 = instant("2022-10-03T22:59:59.999999Z");
+    let split = after(&[(LocalAuthority, Lcspr, MONDAY), (Police, NoLcspr, MONDAY)]);
+    assert_eq!(
+        missing_votes(&split),
+        vec![("southend-ccg".to_owned(), day_15, None)]
+    );
+    // Who must act: health's decision maker.
+    let deadline = Case::replay(&split)
+        .unwrap()
+        .deadlines(&southend())
+        .into_iter()
+        .find(|d| d.kind == crate::deadline::DeadlineKind::RrPartnerDecision)
+        .unwrap();
+    assert_eq!(
+        (
+            deadline.kind.responsible_role(),
+            deadline.kind.fulfilled_by()
+        ),
+        (Role::PartnerDecisionMaker, "RecordPartnerDecision")
+    );
+    // Left silent past day 15: a breach.
+    assert_eq!(
+        deadline.status(instant("2022-10-04T09:00:00Z"), &southend().calendar),
+        crate::deadline::DeadlineStatus::Breached
+    );
+    // Health's vote decides and meets it.
+    let decided = and(
+        split,
+        [
+            vote(Health, Lcspr, "2022-09-20T10:00:00Z"),
+            reached(Lcspr, &[LocalAuthority, Health], "2022-09-20T10:00:00Z"),
+        ],
+    );
+    assert_eq!(
+        missing_votes(&decided),
+        vec![(
+            "southend-ccg".to_owned(),
+            day_15,
+            Some(instant("2022-09-20T10:00:00Z"))
+        )]
+    );
+    // No split, no such deadline: two agreeing, or one vote alone, or a third vote cast
+    // before the others split.
+    for history in [
+        after(&[(LocalAuthority, Lcspr, MONDAY), (Police, Lcspr, MONDAY)]),
+        after(&[(LocalAuthority, Lcspr, MONDAY)]),
+        after(&[
+            (Health, Lcspr, MONDAY),
+            (LocalAuthority, Lcspr, "2022-09-13T10:00:00Z"),
+            (Police, NoLcspr, "2022-09-13T11:00:00Z"),
+        ]),
+    ] {
+        assert_eq!(missing_votes(&history), vec![]);
+    }
+}
+
+#[test]
+fn the_independent_advisor_helps_resolve_a_dispute() {
+    use crate::case::reconsideration::AdviceSubject;
+    let advise = |at| {
+        CaseCommand::RecordIndependentAdvice(crate::case::commands::RecordIndependentAdvice {
+            subject: AdviceSubject::DecisionDispute,
+            advice: sealed(),
+            occurred_at: at,
+        })
+    };
+    let split = after(&[
+        (LocalAuthority, Lcspr, MONDAY),
+        (Police, NoLcspr, "2022-09-13T10:00:00Z"),
+    ]);
+    let events = given(split.clone())
+        .when(&independent_advisor(), now(), advise(None))
+        .unwrap();
+    let case = Case::replay(&and(split.clone(), events)).unwrap();
+    assert_eq!(
+        case.after.advice.get(&AdviceSubject::DecisionDispute),
+        Some(&now())
+    );
+    // No dispute, no advice on one.
+    let agreed = after(&[(LocalAuthority, Lcspr, MONDAY), (Police, Lcspr, MONDAY)]);
+    assert_eq!(
+        refused(given(agreed).when(&independent_advisor(), now(), advise(None))),
+        (Conflict, "advice.no_dispute")
+    );
+    check_occurred_at(
+        &given(split),
+        &independent_advisor(),
+        now(),
+        "2022-09-13T10:00:00Z",
+        advise,
+    );
+}

@@ -258,7 +258,7 @@ pub(super) const INITIATED: &str = "2022-09-09T11:00:00Z";
 pub(super) const REQUESTED: &str = "2022-09-12T11:00:00Z";
 pub(super) const FIRST_DRAFT: &str = "2022-09-27T10:00:00Z";
 pub(super) const DRAFT_CIRCULATED: &str = "2022-09-28T08:00:00Z";
-pub(super) const SECOND_DRAFT: &str = "2022-09-28T17:00:00Z";
+pub(super) const SECOND_DRAFT: &str = "2022-09-28T15:30:00Z";
 pub(super) const SIGNED_OFF: &str = "2022-09-30T10:00:00Z";
 pub(super) const DECIDED: &str = "2022-09-30T12:00:00Z";
 pub(super) const SUBMITTED: &str = "2022-10-03T10:00:00Z";
@@ -448,10 +448,7 @@ pub(super) fn decided() -> Vec<CaseEvent> {
 
 /// Submitted to the Panel on day 15.
 pub(super) fn submitted() -> Vec<CaseEvent> {
-    and(
-        decided(),
-        [CaseEvent::RapidReviewSubmittedToPanel(occurred(SUBMITTED))],
-    )
+    and(decided(), [submission(SUBMITTED)])
 }
 
 /// A refused command's kind, code and the field it names.
@@ -465,4 +462,20 @@ pub(super) fn refused_field(
         .map(|f| f.field.clone())
         .unwrap_or_default();
     (err.kind, err.code, field)
+}
+
+/// The rapid review's submission to the Panel as the event records it.
+pub(super) fn submission(at: &str) -> CaseEvent {
+    CaseEvent::RapidReviewSubmittedToPanel(crate::case::rapid_review::RapidReviewSubmitted {
+        national_review_may_be_appropriate: Some(false),
+        occurred_at: instant(at),
+    })
+}
+
+/// SubmitRapidReviewToPanel, the partners seeing no need for a national review.
+pub(super) fn submit(occurred_at: Option<DateTime<Utc>>) -> commands::SubmitRapidReviewToPanel {
+    commands::SubmitRapidReviewToPanel {
+        national_review_may_be_appropriate: false,
+        occurred_at,
+    }
 }

@@ -393,3 +393,115 @@ fn a_case_is_never_closed_before_its_latest_fact() {
             .is_ok()
     );
 }
+
+/// The death of a looked-after child, the council aware on Thursday 22 December 2022.
+fn looked_after_death() -> Vec<CaseEvent> {
+    let mut event = notified_at(instant("2022-12-22T10:00:00Z"));
+    if let CaseEvent::IncidentNotified(notified) = &mut event {
+        notified.harm = Harm::Death;
+        notified.child.looked_after = true;
+    }
+    vec![event]
+}
+
+fn notification_duty(
+    events: &[CaseEvent],
+    kind: crate::deadline::DeadlineKind,
+) -> Option<crate::deadline::Deadline> {
+    Case::replay(events)
+        .unwrap()
+        .deadlines(&southend())
+        .into_iter()
+        .find(|d| d.kind == kind)
+}
+
+#[test]
+fn the_death_of_a_looked_after_child_is_notified_to_ofsted_and_the_secretary_of_state() {
+    use crate::deadline::DeadlineKind::LookedAfterDeathNotification;
+    // Due like the Panel notification: 5 working days, Tuesday 3 January 2023 (26 and 27
+    // December and 2 January are bank holidays).
+    let deadline = notification_duty(&looked_after_death(), LookedAfterDeathNotification).unwrap();
+    assert_eq!(deadline.due_at, instant("2023-01-03T23:59:59.999999Z"));
+    assert_eq!(deadline.organisation, Some(org("southend-council")));
+    assert_eq!(deadline.kind.responsible_role(), Role::Notifier);
+    // Whatever the cause: a death without a child protection plan still owes it; a looked-after
+    // child seriously harmed does not, nor a death of a child not looked after.
+    let mut harmed = looked_after_death();
+    if let CaseEvent::IncidentNotified(n) = &mut harmed[0] {
+        n.harm = Harm::SeriousHarm;
+    }
+    assert!(notification_duty(&harmed, LookedAfterDeathNotification).is_none());
+    assert!(
+        notification_duty(&[notified_at(instant(NOW))], LookedAfterDeathNotification).is_none()
+    );
+
+    let record = |at| CaseCommand::RecordLookedAfterDeathNotified(commands::At { occurred_at: at });
+    let events = given(looked_after_death())
+        .when(&notifier(), instant("2022-12-29T10:00:00Z"), record(None))
+        .unwrap();
+    let done = and(looked_after_death(), events);
+    let deadline = notification_duty(&done, LookedAfterDeathNotification).unwrap();
+    assert_eq!(
+        deadline.status(instant("2023-01-04T10:00:00Z"), &southend().calendar),
+        crate::deadline::DeadlineStatus::Met
+    );
+    assert_eq!(
+        refused(given(done).when(&notifier(), instant("2022-12-29T11:00:00Z"), record(None))),
+        (
+            ErrorKind::Conflict,
+            "notification.looked_after_death_already_notified"
+        )
+    );
+    assert_eq!(
+        refused(given(harmed).when(&notifier(), instant(NOW), record(None))),
+        (ErrorKind::Conflict, "notification.not_looked_after_death")
+    );
+    assert_eq!(
+        refused(given(looked_after_death()).when(&business_manager(), instant(NOW), record(None))),
+        (ErrorKind::Forbidden, "auth.role_required")
+    );
+}
+
+#[test]
+fn a_copy_of_the_panel_notification_goes_to_the_business_manager_the_same_day() {
+    use crate::deadline::DeadlineKind::PanelNotificationCopy;
+    let notified = vec![
+        notified_on("2022-09-08", NOTIFIED),
+        panel_notified("2022-09-09", "2022-09-09T09:00:00Z"),
+    ];
+    // No Panel notification, nothing to copy.
+    assert!(notification_duty(&notified[..1], PanelNotificationCopy).is_none());
+    let deadline = notification_duty(&notified, PanelNotificationCopy).unwrap();
+    // The end of Friday 9 September 2022 (BST).
+    assert_eq!(deadline.due_at, instant("2022-09-09T22:59:59.999999Z"));
+    let copy = |at| CaseCommand::RecordPanelNotificationCopied(commands::At { occurred_at: at });
+    assert_eq!(
+        refused(given(notified[..1].to_vec()).when(&notifier(), now(), copy(None))),
+        (ErrorKind::Conflict, "panel_notification.not_recorded")
+    );
+    // Copied the next Monday: late.
+    let events = given(notified.clone())
+        .when(
+            &business_manager(),
+            now(),
+            copy(Some(instant("2022-09-12T08:00:00Z"))),
+        )
+        .unwrap();
+    let copied = and(notified.clone(), events);
+    let deadline = notification_duty(&copied, PanelNotificationCopy).unwrap();
+    assert_eq!(
+        deadline.status(now(), &southend().calendar),
+        crate::deadline::DeadlineStatus::MetLate
+    );
+    assert_eq!(
+        refused(given(copied).when(&notifier(), now(), copy(None))),
+        (ErrorKind::Conflict, "panel_notification.already_copied")
+    );
+    check_occurred_at(
+        &given(notified),
+        &notifier(),
+        now(),
+        "2022-09-09T09:00:00Z",
+        copy,
+    );
+}

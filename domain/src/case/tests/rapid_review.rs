@@ -97,7 +97,7 @@ fn sign_off(occurred_at: When) -> CaseCommand {
 }
 
 fn submit_to_panel(occurred_at: When) -> CaseCommand {
-    CaseCommand::SubmitRapidReviewToPanel(At { occurred_at })
+    CaseCommand::SubmitRapidReviewToPanel(submit(occurred_at))
 }
 
 fn vote_for(partner: StatutoryPartner, decision: ReviewDecision, occurred_at: When) -> CaseCommand {

@@ -243,7 +243,7 @@ fn every_case_command() -> Vec<(Actor, CaseCommand)> {
                 occurred_at: None,
             }),
         ),
-        (bm(), C::SubmitRapidReviewToPanel(At::default())),
+        (bm(), C::SubmitRapidReviewToPanel(submit(None))),
         (bm(), panel_response(true, None)),
         (decision_maker(Health), reconsider(Commission, None)),
         (bm(), tell_family(true, None)),

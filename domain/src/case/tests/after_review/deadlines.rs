@@ -62,7 +62,7 @@ fn commissioned_on_a_decision_at(at: &str) -> Vec<CaseEvent> {
             vote(agreed[0], Lcspr, at),
             vote(agreed[1], Lcspr, at),
             reached(Lcspr, &agreed, at),
-            CaseEvent::RapidReviewSubmittedToPanel(occurred(SUBMITTED)),
+            submission(SUBMITTED),
             panel_responded(true, RESPONDED),
             review_commissioned(COMMISSIONED),
         ],
@@ -70,14 +70,29 @@ fn commissioned_on_a_decision_at(at: &str) -> Vec<CaseEvent> {
 }
 
 #[test]
-fn an_lcspr_has_deadlines_once_commissioned() {
-    for history in [panel_agreed(), closed_without_review()] {
+fn a_decision_to_hold_an_lcspr_starts_its_clock_before_it_is_commissioned() {
+    // Item 5 of issue 11: no deadline without a decision to hold a review.
+    for history in [
+        signed_off(),
+        submitted_with(NoLcspr),
+        panel_agreed_with_no_review(),
+        closed_without_review(),
+    ] {
         let kinds = kinds(&history);
         assert!(
             !kinds
                 .iter()
                 .any(|k| [LcsprPublication, LcsprReportToPanel].contains(k)),
             "{kinds:?}"
+        );
+    }
+    // The decision itself starts the 6 months: the same deadlines before the rapid review goes
+    // to the Panel, once the Panel agreed, and once the review is commissioned.
+    for history in [decided(), panel_agreed()] {
+        assert_eq!(lcspr(&history), lcspr(&commissioned()));
+        assert_eq!(
+            lcspr(&history),
+            due("2023-03-30T22:59:59.999999Z", "2023-03-21T23:59:59.999999Z")
         );
     }
     let publication = the(LcsprPublication, &commissioned());
@@ -88,6 +103,38 @@ fn an_lcspr_has_deadlines_once_commissioned() {
             publication.fulfilled_at
         ),
         (None, None, None)
+    );
+    // Nobody commissioned it: by the due day it is a breach.
+    assert_eq!(
+        status(LcsprPublication, &panel_agreed(), "2023-03-31T10:00:00Z"),
+        Breached
+    );
+}
+
+#[test]
+fn a_withdrawn_lcspr_decision_sets_aside_what_was_still_owed() {
+    let withdrawn = and(
+        advised_after_disagreement(Lcspr),
+        [
+            view(Health, Withdraw, RECONSIDERED),
+            view(Police, Withdraw, RECONSIDERED),
+            reconsideration_reached(Withdraw, &[Police, Health], RECONSIDERED),
+        ],
+    );
+    for kind in [LcsprPublication, LcsprReportToPanel] {
+        assert_eq!(
+            status(kind, &withdrawn, "2023-06-01T10:00:00Z"),
+            NotApplicable
+        );
+    }
+    // Before the partners agreed, one partner's view withdrew nothing.
+    let one_view = and(
+        advised_after_disagreement(Lcspr),
+        [view(Health, Withdraw, RECONSIDERED)],
+    );
+    assert_eq!(
+        status(LcsprPublication, &one_view, "2023-06-01T10:00:00Z"),
+        Breached
     );
 }
 
@@ -242,8 +289,14 @@ fn the_lcspr_s_deadlines_are_met_or_met_late_as_it_happened() {
             review_published("2023-04-03T09:00:00Z"),
         ],
     );
-    let statuses = |events: &[CaseEvent], as_of| {
-        [LcsprPublication, LcsprReportToPanel].map(|kind| status(kind, events, as_of))
+    // What was known at each instant: the facts that had happened by then.
+    let statuses = |events: &[CaseEvent], as_of: &str| {
+        let known: Vec<_> = events
+            .iter()
+            .filter(|e| e.occurred_at() <= instant(as_of))
+            .cloned()
+            .collect();
+        [LcsprPublication, LcsprReportToPanel].map(|kind| status(kind, &known, as_of))
     };
     assert_eq!(statuses(&late, "2023-03-14T10:00:00Z"), [Pending, Pending]);
     assert_eq!(statuses(&late, "2023-03-21T10:00:00Z"), [Pending, DueSoon]);
@@ -251,7 +304,9 @@ fn the_lcspr_s_deadlines_are_met_or_met_late_as_it_happened() {
     assert_eq!(statuses(&late, "2023-03-29T10:00:00Z"), [DueSoon, MetLate]);
     assert_eq!(statuses(&late, "2023-03-31T10:00:00Z"), [Breached, MetLate]);
     assert_eq!(statuses(&late, LATER), [MetLate, MetLate]);
-    // The same, with a delay to 12 April approved beforehand: both on time.
+    // The same, with a delay to 12 April approved beforehand: published on time, but 7 working
+    // days before the actual publication (3 April) is Thursday 23 March, and the report went
+    // on the 24th: late, whatever the plan was.
     let delayed = and(
         commissioned(),
         [
@@ -260,20 +315,55 @@ fn the_lcspr_s_deadlines_are_met_or_met_late_as_it_happened() {
             review_published("2023-04-03T09:00:00Z"),
         ],
     );
-    assert_eq!(statuses(&delayed, LATER), [Met, Met]);
+    assert_eq!(statuses(&delayed, LATER), [Met, MetLate]);
+    // Before the publication, judged against the planned day: 7 working days before 12 April
+    // (Easter in between) is Thursday 30 March, so on the 29th the report sent on the 24th
+    // looked on time.
+    assert_eq!(statuses(&delayed, "2023-03-29T10:00:00Z"), [Pending, Met]);
 }
 
 #[test]
-fn withholding_publication_fulfils_it_and_spares_a_report_not_sent() {
-    assert_eq!(
-        the(LcsprPublication, &withheld()).fulfilled_at,
-        Some(instant(WITHHELD))
+fn the_report_to_the_panel_is_judged_against_the_actual_publication() {
+    // Item 6 of issue 11: the report sent on Wednesday 1 November 2023, published the next
+    // day. 7 working days before Thursday 2 November is Tuesday 24 October: a breach, shown
+    // with how late it was, not `met`.
+    let facts = and(
+        commissioned(),
+        [
+            final_report_sent("2023-11-01T10:00:00Z"),
+            review_published("2023-11-02T10:00:00Z"),
+        ],
     );
-    assert_eq!(status(LcsprPublication, &withheld(), LATER), Met);
-    // Withheld on 28 March, a week after the report was due (21 March) and never sent: the
-    // breach happened before the withholding and stays a breach.
+    let report = the(LcsprReportToPanel, &facts);
+    assert_eq!(report.due_at, instant("2023-10-24T22:59:59.999999Z"));
+    let calendar = southend().calendar;
+    let as_of = instant("2023-11-03T10:00:00Z");
+    assert_eq!(report.status(as_of, &calendar), MetLate);
+    let late = report.late_by(as_of, &calendar).unwrap();
+    assert_eq!((late.working_days, late.hours), (6, 179));
+    // Both facts are accepted as they happened.
+    let bm = business_manager();
+    let sent = given(commissioned())
+        .when(&bm, as_of, send_final_report(dated("2023-11-01T10:00:00Z")))
+        .unwrap();
+    let published = given(and(commissioned(), sent.clone()))
+        .when(&bm, as_of, publish(None, dated("2023-11-02T10:00:00Z")))
+        .unwrap();
+    assert_eq!(and(sent, published).len(), 2);
+}
+
+#[test]
+fn withheld_the_improvements_information_is_due_and_published_instead() {
+    use DeadlineKind::{LcsprCopyToOfsted, LcsprImprovementsToPanel};
+    // Withholding is no publication: the improvements information published instead fulfils it.
+    assert_eq!(the(LcsprPublication, &withheld()).fulfilled_at, None);
+    assert_eq!(status(LcsprPublication, &withheld(), LATER), Breached);
+    // The full report need not go to the Panel; the improvements information must, on the
+    // same rule: 7 working days before the planned day (30 March 2023) until it is published.
+    // Withheld on 28 March, a week after the report was due (21 March) and never sent: that
+    // breach happened before the withholding and stays a breach. Withheld before the report
+    // fell due, it no longer applies.
     assert_eq!(status(LcsprReportToPanel, &withheld(), LATER), Breached);
-    // Withheld before the report fell due: it no longer applies.
     let withheld_early = and(
         commissioned(),
         [publication_withheld("2023-03-01T10:00:00Z")],
@@ -282,9 +372,90 @@ fn withholding_publication_fulfils_it_and_spares_a_report_not_sent() {
         status(LcsprReportToPanel, &withheld_early, LATER),
         NotApplicable
     );
+    let improvements = the(LcsprImprovementsToPanel, &withheld());
+    assert_eq!(improvements.due_at, instant("2023-03-21T23:59:59.999999Z"));
     let sent_then_withheld = and(report_sent(), [publication_withheld(WITHHELD)]);
     assert_eq!(status(LcsprReportToPanel, &sent_then_withheld, LATER), Met);
     assert!(!kinds(&withheld()).contains(&PublicationTakeDown));
+    assert!(!kinds(&published()).contains(&LcsprImprovementsToPanel));
+
+    // Sent to the Panel, the Secretary of State and Ofsted on 29 March, published on Tuesday 11
+    // April (Easter in between): 7 working days before is Wednesday 29 March, all on time but
+    // the publication itself, after the 30 March it was due.
+    let bm = business_manager();
+    let sent_at = "2023-03-29T10:00:00Z";
+    let published_at = "2023-04-11T10:00:00Z";
+    let as_of = "2023-04-12T10:00:00Z";
+    let mut events = withheld();
+    for command in [
+        CaseCommand::RecordImprovementsInformationSentToPanel(At {
+            occurred_at: dated(sent_at),
+        }),
+        CaseCommand::RecordCopySentToOfsted(At {
+            occurred_at: dated(sent_at),
+        }),
+        CaseCommand::PublishImprovementsInformation(PublishReview {
+            url: Some(URL.into()),
+            occurred_at: dated(published_at),
+        }),
+    ] {
+        let decided = given(events.clone())
+            .when(&bm, instant(as_of), command)
+            .unwrap();
+        events.extend(decided);
+    }
+    assert_eq!(
+        the(LcsprImprovementsToPanel, &events).due_at,
+        instant("2023-03-29T22:59:59.999999Z")
+    );
+    assert_eq!(status(LcsprImprovementsToPanel, &events, as_of), Met);
+    assert_eq!(status(LcsprCopyToOfsted, &events, as_of), Met);
+    assert_eq!(status(LcsprPublication, &events, as_of), MetLate);
+    // The improvements information stays on the website a year, like a report.
+    assert_eq!(
+        the(PublicationTakeDown, &events).due_at,
+        instant("2024-04-11T22:59:59.999999Z")
+    );
+}
+
+#[test]
+fn improvements_information_refusals() {
+    let bm = business_manager();
+    let send = || CaseCommand::RecordImprovementsInformationSentToPanel(At::default());
+    let publish_improvements = || {
+        CaseCommand::PublishImprovementsInformation(PublishReview {
+            url: None,
+            occurred_at: None,
+        })
+    };
+    // Only instead of a withheld report.
+    assert_eq!(
+        refused(given(report_sent()).when(&bm, later(), send())),
+        (Conflict, "publication.not_withheld")
+    );
+    // The Panel sees it before it is published.
+    assert_eq!(
+        refused(given(withheld()).when(&bm, later(), publish_improvements())),
+        (Conflict, "publication.improvements_not_sent")
+    );
+    let sent = and(
+        withheld(),
+        [CaseEvent::ImprovementsInformationSentToPanel(occurred(
+            "2023-03-29T10:00:00Z",
+        ))],
+    );
+    assert_eq!(
+        refused(given(sent).when(&bm, later(), send())),
+        (Conflict, "publication.improvements_already_sent")
+    );
+    assert_eq!(
+        refused(given(panel_agreed()).when(
+            &bm,
+            later(),
+            CaseCommand::RecordCopySentToOfsted(At::default())
+        )),
+        (Conflict, "practice_review.not_commissioned")
+    );
 }
 
 #[test]
@@ -469,6 +640,8 @@ fn a_life_cycle_run_on_time_meets_every_deadline_it_fulfilled() {
             Recommendation if deadline.fulfilled_at.is_none() => Pending,
             // Taking the report down outlives the case; it is due a year after publication.
             PublicationTakeDown => Pending,
+            // Facts this story does not record: breached long before it closed, they stay so.
+            DeadlineKind::PanelNotificationCopy | DeadlineKind::LcsprCopyToOfsted => Breached,
             _ => Met,
         };
         assert_eq!(

@@ -6,15 +6,35 @@ use proptest::sample::{Index, select, subsequence};
 
 /// No review decided; the Panel disagreed and the partners reconsidered into one, whose
 /// publication was first delayed and then withheld.
+/// Withheld on 28 March: the improvements information goes to the Panel, the Secretary of State
+/// and Ofsted the next day and is published two days later, before the case closes.
+const IMPROVEMENTS_SENT: &str = "2023-03-29T10:00:00Z";
+const IMPROVEMENTS_PUBLISHED: &str = "2023-03-31T10:00:00Z";
+
 fn reconsidered_delayed_and_withheld() -> Vec<CaseEvent> {
     and(
-        reconsidered_into(NoLcspr, Commission),
+        advised_after_disagreement(NoLcspr),
         [
+            view(LocalAuthority, Commission, "2022-10-31T09:00:00Z"),
+            view(Police, Commission, RECONSIDERED),
+            reconsideration_reached(Commission, &[LocalAuthority, Police], RECONSIDERED),
+            CaseEvent::ReconsiderationSentToPanel(
+                crate::case::reconsideration::ReconsiderationSentToPanel {
+                    justification: sealed(),
+                    occurred_at: instant("2022-10-31T15:00:00Z"),
+                },
+            ),
             family_told(true, "2022-11-01T09:00:00Z"),
             review_commissioned(COMMISSIONED),
             delay_approved("2023-07-31", "2023-03-01T10:00:00Z"),
             final_report_sent("2023-03-20T10:00:00Z"),
             publication_withheld(WITHHELD),
+            CaseEvent::ImprovementsInformationSentToPanel(occurred(IMPROVEMENTS_SENT)),
+            CaseEvent::PracticeReviewCopiedToOfsted(occurred(IMPROVEMENTS_SENT)),
+            CaseEvent::ImprovementsInformationPublished(ReviewPublished {
+                url: Some(URL.into()),
+                occurred_at: instant(IMPROVEMENTS_PUBLISHED),
+            }),
             recommendation_added(SUHFT_FIRST, "suhft", "2023-09-29", RECOMMENDED),
             case_closed(ClosureReason::PublicationWithheld, CLOSED),
         ],
@@ -67,8 +87,25 @@ fn a_reconsidered_and_withheld_review_through_the_decider() {
         vec![
             (bm(), panel_response(false, dated(RESPONDED))),
             (
+                independent_advisor(),
+                advise(AdviceSubject::Reconsideration, dated(ADVISED)),
+            ),
+            (
                 decision_maker(LocalAuthority),
-                reconsider(Commission, dated(RECONSIDERED)),
+                reconsider_as(LocalAuthority, Commission, dated("2022-10-31T09:00:00Z")),
+            ),
+            (
+                decision_maker(Police),
+                reconsider_as(Police, Commission, dated(RECONSIDERED)),
+            ),
+            (
+                bm(),
+                CaseCommand::SendReconsiderationToPanel(
+                    crate::case::commands::SendReconsiderationToPanel {
+                        justification: sealed(),
+                        occurred_at: dated("2022-10-31T15:00:00Z"),
+                    },
+                ),
             ),
             (bm(), tell_family(true, dated("2022-11-01T09:00:00Z"))),
             (bm(), commission(dated(COMMISSIONED))),
@@ -78,6 +115,25 @@ fn a_reconsidered_and_withheld_review_through_the_decider() {
             ),
             (bm(), send_final_report(dated("2023-03-20T10:00:00Z"))),
             (bm(), withhold(dated(WITHHELD))),
+            (
+                bm(),
+                CaseCommand::RecordImprovementsInformationSentToPanel(At {
+                    occurred_at: dated(IMPROVEMENTS_SENT),
+                }),
+            ),
+            (
+                bm(),
+                CaseCommand::RecordCopySentToOfsted(At {
+                    occurred_at: dated(IMPROVEMENTS_SENT),
+                }),
+            ),
+            (
+                bm(),
+                CaseCommand::PublishImprovementsInformation(PublishReview {
+                    url: Some(URL.into()),
+                    occurred_at: dated(IMPROVEMENTS_PUBLISHED),
+                }),
+            ),
             (
                 reviewer(),
                 recommend(SUHFT_FIRST, "suhft", "2023-09-29", dated(RECOMMENDED)),

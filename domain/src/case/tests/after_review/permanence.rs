@@ -15,7 +15,7 @@ use proptest::prelude::*;
 use std::collections::BTreeMap;
 
 /// How many different commands `command` can make.
-const COMMANDS: usize = 40;
+const COMMANDS: usize = 48;
 
 /// The `i`-th command of a child case, sent at `now` by someone allowed to send it. Dates in
 /// the commands follow `now`, so every fact is recorded as it happens (none backdated).
@@ -117,7 +117,13 @@ fn command(i: usize, now: DateTime<Utc>) -> (Actor, CaseCommand) {
         19 => vote(LocalAuthority, NoLcspr),
         20 => vote(Police, NoLcspr),
         21 => vote(Health, NoLcspr),
-        22 => (bm(), C::SubmitRapidReviewToPanel(At::default())),
+        22 => (
+            bm(),
+            C::SubmitRapidReviewToPanel(crate::case::commands::SubmitRapidReviewToPanel {
+                national_review_may_be_appropriate: false,
+                occurred_at: None,
+            }),
+        ),
         23 => (bm(), panel_response(true, None)),
         24 => (bm(), panel_response(false, None)),
         25 => (decision_maker(Health), reconsider(Adhere, None)),
@@ -134,7 +140,36 @@ fn command(i: usize, now: DateTime<Utc>) -> (Actor, CaseCommand) {
         36 => (bm(), close(ClosureReason::ReviewPublished, None)),
         37 => (bm(), close(PublicationWithheld, None)),
         38 => (bm(), close(NotTakenForward, None)),
-        _ => (bm(), close(CriteriaNotMet, None)),
+        39 => (bm(), close(CriteriaNotMet, None)),
+        40 => (
+            independent_advisor(),
+            advise(AdviceSubject::Reconsideration, None),
+        ),
+        41 => (
+            independent_advisor(),
+            advise(AdviceSubject::DecisionDispute, None),
+        ),
+        42 => (decision_maker(Police), reconsider_as(Police, Adhere, None)),
+        43 => (
+            decision_maker(Police),
+            reconsider_as(Police, Commission, None),
+        ),
+        44 => (decision_maker(Health), reconsider(Withdraw, None)),
+        45 => (
+            decision_maker(Police),
+            reconsider_as(Police, Withdraw, None),
+        ),
+        46 => (
+            bm(),
+            C::RecordImprovementsInformationSentToPanel(At::default()),
+        ),
+        _ => (
+            bm(),
+            C::PublishImprovementsInformation(crate::case::commands::PublishReview {
+                url: Some(URL.into()),
+                occurred_at: None,
+            }),
+        ),
     }
 }
 

@@ -102,9 +102,7 @@ fn an_lcspr_under_way_stays_under_way_when_the_panel_responds() {
         .when(
             &business_manager(),
             later(),
-            CaseCommand::SubmitRapidReviewToPanel(At {
-                occurred_at: dated(SUBMITTED),
-            }),
+            CaseCommand::SubmitRapidReviewToPanel(submit(dated(SUBMITTED))),
         )
         .unwrap();
     assert_eq!(stage_of(&and(early, events)), Stage::PracticeReview);

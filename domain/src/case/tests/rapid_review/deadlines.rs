@@ -8,14 +8,13 @@ use proptest::prelude::*;
 
 type Row = (&'static str, String, DateTime<Utc>);
 
-/// The rapid review's deadlines as (kind, organisation, due), leaving out the Panel
-/// notification's.
+/// The rapid review's deadlines as (kind, organisation, due), leaving out the notification's.
 fn schedule(events: &[CaseEvent], partnership: &Partnership) -> Vec<Row> {
     Case::replay(events)
         .unwrap()
         .deadlines(partnership)
         .into_iter()
-        .filter(|d| d.kind != DeadlineKind::PanelNotification)
+        .filter(|d| d.kind.as_str().starts_with("rr_"))
         .map(|d| {
             let organisation = d.organisation.map(String::from).unwrap_or_default();
             (d.kind.as_str(), organisation, d.due_at)
@@ -41,11 +40,12 @@ fn worked_example() -> Vec<Row> {
         ("rr_reports_circulated", "", "2022-09-21T22:59:59.999999Z"),
         ("rr_meeting", "", "2022-09-22T22:59:59.999999Z"),
         ("rr_first_draft", "", "2022-09-27T22:59:59.999999Z"),
-        // Day 12: circulated by 09:30, comments by 15:00, second draft by the end of the day.
+        // Day 12: circulated by 09:30, comments by 15:00, second draft by "the end of business
+        // day 12", close of business (17:00 BST).
         ("rr_draft_circulated", "", "2022-09-28T08:30:00Z"),
     ];
     expected.extend(per_team_member("rr_draft_comments", "2022-09-28T14:00:00Z"));
-    expected.push(("rr_second_draft", "", "2022-09-28T22:59:59.999999Z"));
+    expected.push(("rr_second_draft", "", "2022-09-28T16:00:00Z"));
     expected.extend(per_team_member(
         "rr_senior_sign_off",
         "2022-09-29T22:59:59.999999Z",
@@ -86,7 +86,7 @@ fn worked_example_whichever_date_is_day_0() {
     for (clock_start, events) in scenarios {
         let case = Case::replay(&events).unwrap();
         assert_eq!(
-            case.rapid_review_day0(),
+            case.rapid_review_day0(&southend().settings),
             Some(date("2022-09-09")),
             "{clock_start:?}"
         );
@@ -116,7 +116,7 @@ fn with_the_panel_notification_as_day_0_the_schedule_waits_for_it() {
         ],
     );
     let case = Case::replay(&events).unwrap();
-    assert_eq!(case.rapid_review_day0(), None);
+    assert_eq!(case.rapid_review_day0(&southend().settings), None);
     assert_eq!(schedule(&events, &partnership), vec![]);
     assert_eq!(case.deadlines(&partnership).len(), 1);
 
@@ -131,6 +131,95 @@ fn with_the_panel_notification_as_day_0_the_schedule_waits_for_it() {
     let case = Case::replay(&events).unwrap();
     assert_eq!(case.stage, Stage::RapidReview);
     assert_eq!(case.deadlines(&partnership)[0].fulfilled_at, Some(now));
+}
+
+/// The worked example's schedule when no agency report has been asked for.
+fn worked_example_without_reports() -> Vec<Row> {
+    worked_example()
+        .into_iter()
+        .filter(|(kind, organisation, _)| *kind != "rr_agency_report" && organisation != "suhft")
+        .collect()
+}
+
+#[test]
+fn the_clock_runs_from_the_panel_notification_whether_or_not_the_review_is_initiated() {
+    // Item 4 of issue 11: nobody initiated the review; the Panel was notified on day 0.
+    let partnership = southend();
+    let events = before_review();
+    let case = Case::replay(&events).unwrap();
+    assert!(case.rapid_review.is_none());
+    assert_eq!(
+        case.rapid_review_day0(&partnership.settings),
+        Some(date("2022-09-09"))
+    );
+    assert_eq!(
+        schedule(&events, &partnership),
+        worked_example_without_reports()
+    );
+    // Left alone, every milestone breaches.
+    let as_of = instant("2022-10-04T00:00:00Z");
+    let rapid_review: Vec<_> = case
+        .deadlines(&partnership)
+        .into_iter()
+        .filter(|d| d.kind.as_str().starts_with("rr_"))
+        .collect();
+    assert_eq!(rapid_review.len(), 14);
+    for deadline in rapid_review {
+        assert_eq!(
+            deadline.status(as_of, &partnership.calendar),
+            DeadlineStatus::Breached,
+            "{:?}",
+            deadline.kind
+        );
+    }
+    // Initiated late, on day 3: the deadlines stay where they were.
+    let late = and(
+        events,
+        [initiated(
+            ClockStart::PanelNotification,
+            "2022-09-14T10:00:00Z",
+        )],
+    );
+    assert_eq!(
+        schedule(&late, &partnership),
+        worked_example_without_reports()
+    );
+}
+
+#[test]
+fn before_initiation_the_partnerships_current_settings_choose_day_0() {
+    let notified = vec![notified_on("2022-09-09", "2022-09-09T10:00:00Z")];
+    // Counting from the day of becoming aware: known at once.
+    assert_eq!(
+        schedule(&notified, &southend_counting_from(ClockStart::BecameAware)),
+        worked_example_without_reports()
+    );
+    // Counting from initiation: unknown until the review is initiated.
+    assert_eq!(
+        schedule(&notified, &southend_counting_from(ClockStart::Initiation)),
+        vec![]
+    );
+    // Counting from the Panel notification: unknown until the Panel is notified.
+    assert_eq!(schedule(&notified, &southend()), vec![]);
+    // A referral's review runs from its initiation, whatever the setting.
+    let referred = Case::replay(&[CaseEvent::CaseReferred(CaseReferred {
+        case_id: case_id(),
+        referred_by: org("suhft"),
+        child: ChildProfile {
+            reference: "R-1".into(),
+            age_band: AgeBand::From6To10,
+            sex: "male".into(),
+            ethnicity: "White British".into(),
+            looked_after: false,
+            child_protection_plan: false,
+        },
+        personal_data: sealed(),
+        incident_date: date("2022-09-01"),
+        occurred_at: instant(NOTIFIED),
+    })])
+    .unwrap();
+    let settings = southend_counting_from(ClockStart::BecameAware).settings;
+    assert_eq!(referred.rapid_review_day0(&settings), None);
 }
 
 #[test]
@@ -162,7 +251,7 @@ fn the_clock_start_is_fixed_when_the_review_starts() {
 }
 
 #[test]
-fn a_modified_response_sets_aside_the_reports_not_yet_submitted() {
+fn under_a_modified_response_internal_documents_are_still_due_on_day_6() {
     let partnership = southend();
     let calendar = &partnership.calendar;
     let before = and(
@@ -205,17 +294,16 @@ fn a_modified_response_sets_aside_the_reports_not_yet_submitted() {
             ("suhft".into(), false, DeadlineStatus::Met),
         ]
     );
-    assert_eq!(
-        report_statuses(&after),
-        vec![
-            (
-                "southend-schools".into(),
-                true,
-                DeadlineStatus::NotApplicable
-            ),
-            ("suhft".into(), false, DeadlineStatus::Met),
-        ]
-    );
+    // Internal documents instead of a report change what is sent, not when: the schools' are
+    // still due at close of business on day 6 (Appendix E), and overdue.
+    assert_eq!(report_statuses(&after), report_statuses(&before));
+    let schools = Case::replay(&after)
+        .unwrap()
+        .deadlines(&partnership)
+        .into_iter()
+        .find(|d| d.organisation == Some(org("southend-schools")))
+        .unwrap();
+    assert_eq!(schools.due_at, instant("2022-09-20T16:00:00Z"));
 }
 
 #[test]
@@ -263,9 +351,14 @@ fn comments_and_senior_sign_off_are_due_from_the_partners_and_every_agency_asked
 #[test]
 fn a_review_run_on_time_meets_every_deadline() {
     let partnership = southend();
-    let deadlines = Case::replay(&the_whole_review())
+    let deadlines: Vec<_> = Case::replay(&the_whole_review())
         .unwrap()
-        .deadlines(&partnership);
+        .deadlines(&partnership)
+        .into_iter()
+        // The Panel notification and the review's own (the decision's LCSPR clock is tested
+        // with the LCSPR).
+        .filter(|d| d.kind == DeadlineKind::PanelNotification || d.kind.as_str().starts_with("rr_"))
+        .collect();
     assert_eq!(deadlines.len(), 1 + 17);
     let as_of = instant("2022-10-04T09:00:00Z");
     for deadline in deadlines {
@@ -323,7 +416,7 @@ proptest! {
             CaseEvent::AgencyReportRequested(by_org("suhft", &on_day0(12))),
         ];
         let case = Case::replay(&events).unwrap();
-        prop_assert_eq!(case.rapid_review_day0(), Some(day0));
+        prop_assert_eq!(case.rapid_review_day0(&southend().settings), Some(day0));
         let rapid_review = schedule(&events, &southend_counting_from(clock_start));
         prop_assert_eq!(rapid_review.len(), 17);
         let calendar = WorkingCalendar::england_and_wales();

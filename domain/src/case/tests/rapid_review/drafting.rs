@@ -201,7 +201,7 @@ fn submit_rapid_review_to_panel_once_signed_off_and_decided() {
     for by in [business_manager(), independent_advisor()] {
         assert_eq!(
             history.when(&by, now(), submit_to_panel(None)).unwrap(),
-            vec![CaseEvent::RapidReviewSubmittedToPanel(occurred(NOW))]
+            vec![submission(NOW)]
         );
     }
     // Not before the later of the sign-off and the decision, whichever that is.
@@ -275,4 +275,53 @@ fn submit_rapid_review_to_panel_refusals() {
         refused(given(submitted()).when(&by, now(), submit_to_panel(None))),
         (Conflict, "rapid_review.already_submitted")
     );
+}
+
+#[test]
+fn a_notified_case_reaches_the_panel_only_once_the_panel_was_notified() {
+    // Counting from the day of becoming aware, the review ran without the Panel notification.
+    let without_panel: Vec<_> = decided()
+        .into_iter()
+        .filter(|e| !matches!(e, CaseEvent::PanelNotificationRecorded(_)))
+        .collect();
+    assert_eq!(
+        refused(given(without_panel.clone()).when(
+            &business_manager(),
+            now(),
+            submit_to_panel(None)
+        )),
+        (Conflict, "rapid_review.panel_not_notified")
+    );
+    let case = Case::replay(&without_panel).unwrap();
+    assert_ne!(case.stage, Stage::SubmittedToPanel);
+    // Once it is on record, the submission goes.
+    let notified = and(
+        without_panel,
+        [panel_notified("2022-10-03", "2022-10-03T09:00:00Z")],
+    );
+    assert_eq!(
+        given(notified)
+            .when(&business_manager(), now(), submit_to_panel(None))
+            .unwrap(),
+        vec![submission(NOW)]
+    );
+}
+
+#[test]
+fn the_submission_carries_the_partners_view_on_a_national_review() {
+    for view in [true, false] {
+        let command = CaseCommand::SubmitRapidReviewToPanel(commands::SubmitRapidReviewToPanel {
+            national_review_may_be_appropriate: view,
+            occurred_at: None,
+        });
+        let events = given(decided())
+            .when(&business_manager(), now(), command)
+            .unwrap();
+        let case = Case::replay(&and(decided(), events)).unwrap();
+        assert_eq!(
+            case.rapid_review
+                .and_then(|r| r.national_review_may_be_appropriate),
+            Some(view)
+        );
+    }
 }
