@@ -15,11 +15,18 @@ pub(super) struct Upcaster {
 }
 
 /// Every upcaster, in version order per type.
-const UPCASTERS: &[Upcaster] = &[Upcaster {
-    event_type: "RecommendationAdded",
-    from: 1,
-    upcast: recommendation_owner_to_owners,
-}];
+const UPCASTERS: &[Upcaster] = &[
+    Upcaster {
+        event_type: "RecommendationAdded",
+        from: 1,
+        upcast: recommendation_owner_to_owners,
+    },
+    Upcaster {
+        event_type: "BankHolidayDeclared",
+        from: 1,
+        upcast: bank_holiday_declared_at,
+    },
+];
 
 /// The version new rows of a type are written at.
 pub(super) fn current_version(event_type: &str) -> i32 {
@@ -48,6 +55,26 @@ fn recommendation_owner_to_owners(fields: &mut Map<String, Value>) -> Result<(),
         .filter(Value::is_string)
         .ok_or("`owner` must be an organisation slug")?;
     fields.insert("owners".to_owned(), Value::Array(vec![owner]));
+    Ok(())
+}
+
+/// BankHolidayDeclared v1 → v2. Version 2 records when the declaration was made
+/// (`declared_at`), because it reaches only the deadlines still pending then, and whether it
+/// is a correction (`correction`). A version 1 row did not record its instant; it reads the
+/// start of the declared day (00:00 London time): a holiday is proclaimed before it happens,
+/// so that is the latest instant at which the declaration can have been legitimate, and it
+/// never lets a declaration rewrite a deadline settled before the day itself. A version 1 row
+/// was never a correction.
+fn bank_holiday_declared_at(fields: &mut Map<String, Value>) -> Result<(), String> {
+    let date = fields
+        .get("date")
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse::<chrono::NaiveDate>().ok())
+        .ok_or("`date` must be a date")?;
+    let start = crate::calendar::at_local_time(date, chrono::NaiveTime::MIN);
+    let declared_at = serde_json::to_value(start).map_err(|e| e.to_string())?;
+    fields.insert("declared_at".to_owned(), declared_at);
+    fields.insert("correction".to_owned(), Value::Null);
     Ok(())
 }
 

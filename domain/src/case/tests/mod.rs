@@ -69,7 +69,7 @@ fn southend_with(settings: PartnershipSettings) -> Partnership {
             })
             .collect(),
     };
-    crate::partnership::decide(None, &command, None)
+    crate::partnership::decide(None, &command, None, now())
         .unwrap()
         .iter()
         .fold(None, Partnership::evolve)
