@@ -84,6 +84,19 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn an_old_declaration_reads_as_made_at_the_start_of_its_day() {
+        let mut fields = json!({"date": "2030-06-14", "name": "x"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        assert!(bank_holiday_declared_at(&mut fields).is_ok());
+        // Midnight BST is 23:00 UTC the day before.
+        assert_eq!(fields["declared_at"], json!("2030-06-13T23:00:00Z"));
+        assert_eq!(fields["correction"], Value::Null);
+        assert_eq!(current_version("BankHolidayDeclared"), 2);
+    }
+
+    #[test]
     fn versions_count_the_upcasters() {
         assert_eq!(current_version("RecommendationAdded"), 2);
         assert_eq!(current_version("IncidentNotified"), 1);

@@ -3,6 +3,7 @@
 
 mod adult;
 mod after_review;
+mod calendar;
 mod decision;
 mod dhr;
 mod notification;

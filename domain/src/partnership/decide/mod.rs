@@ -252,4 +252,6 @@ fn retire(partnership: &Partnership, slug: &OrgSlug) -> Result<Vec<PartnershipEv
 }
 
 #[cfg(test)]
+mod holiday_tests;
+#[cfg(test)]
 mod tests;
