@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::WorkingCalendar;
+use super::{WorkingCalendar, local_date};
 use crate::OrgSlug;
 use crate::case::Case;
 use crate::deadline::{Deadline, DeadlineKind};
@@ -36,6 +36,14 @@ pub enum CalendarChange {
 }
 
 impl CalendarChange {
+    /// The days whose status it changes.
+    fn days(self) -> [NaiveDate; 2] {
+        match self {
+            CalendarChange::Declared(day) | CalendarChange::Withdrawn(day) => [day, day],
+            CalendarChange::Moved { from, to } => [from, to],
+        }
+    }
+
     /// The calendar with this change made.
     #[must_use]
     pub fn apply(self, calendar: WorkingCalendar) -> WorkingCalendar {
@@ -94,6 +102,30 @@ fn counterpart<'a>(list: &'a [Deadline], position: usize, wanted: &Key) -> Optio
         .or_else(|| list.iter().find(|d| key(d) == *wanted))
 }
 
+/// The days a case's working-day counts can look at: every count in `Case::deadlines_with`
+/// runs from one of the case's anchors (becoming aware, day 0 of the rapid review, the
+/// decision, the opening) up to a due date, or back from one due date to another (the report
+/// to the Panel before publication). A change outside these days cannot move any deadline of
+/// the case, so it is skipped without recomputing.
+fn window(case: &Case, deadlines: &[Deadline]) -> Option<(NaiveDate, NaiveDate)> {
+    let dues = deadlines
+        .iter()
+        .flat_map(|d| [Some(d.due_at), d.original_due_at])
+        .flatten()
+        .map(local_date);
+    let anchors = [
+        case.notification().map(|n| n.became_aware_on),
+        case.rapid_review_day0(),
+        case.decided_at().map(local_date),
+        Some(local_date(case.opened_at)),
+    ]
+    .into_iter()
+    .flatten();
+    let first = anchors.chain(dues.clone()).min()?;
+    let last = dues.max()?;
+    Some((first, last))
+}
+
 /// Every deadline of `case`, each computed with the calendar it is owed under.
 ///
 /// Without declarations (the common case) this is one computation with the computed bank
@@ -107,12 +139,22 @@ pub fn deadlines(case: &Case, partnership: &Partnership) -> Vec<Deadline> {
     }
     let shipped = WorkingCalendar::england_and_wales();
     let base = case.deadlines_with(partnership, &shipped);
+    let Some((first, last)) = window(case, &base) else {
+        return base;
+    };
     let keys: Vec<Key> = base.iter().map(key).collect();
     // Each variant is a calendar and the deadlines computed with it; `under[i]` is the variant
     // deadline `i` of the base list currently runs under.
     let mut variants = vec![(shipped, base)];
     let mut under = vec![0usize; keys.len()];
-    for entry in history {
+    let relevant = history.iter().filter(|entry| {
+        entry
+            .change
+            .days()
+            .iter()
+            .any(|day| (first..=last).contains(day))
+    });
+    for entry in relevant {
         let mut moved_to: HashMap<usize, usize> = HashMap::new();
         for (position, wanted) in keys.iter().enumerate() {
             let variant = under[position];

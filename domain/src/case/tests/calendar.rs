@@ -219,3 +219,36 @@ fn changes_apply_in_order_each_to_what_was_pending_then() {
     );
     assert!(partnership.calendar.is_working_day(date("2022-12-30")));
 }
+
+proptest::proptest! {
+    /// Whatever day is declared and whenever, a deadline already met, met late or breached at
+    /// the declaration's instant keeps its due instant; a correction is the only exception.
+    #[test]
+    fn a_declaration_never_moves_a_deadline_settled_before_it(
+        day_offset in 0u64..30,
+        hours_after in 0i64..(24 * 20),
+        fulfilled_hours in proptest::option::of(0i64..(24 * 20)),
+    ) {
+        let day = date("2022-12-20") + chrono::Days::new(day_offset);
+        let at = instant("2022-12-22T10:00:00Z") + TimeDelta::hours(hours_after);
+        let mut events = aware_before_christmas_2022();
+        if let Some(hours) = fulfilled_hours {
+            let fulfilled = instant("2022-12-22T11:00:00Z") + TimeDelta::hours(hours);
+            events.push(panel_notified(
+                &fulfilled.date_naive().to_string(),
+                &fulfilled.to_rfc3339(),
+            ));
+        }
+        let before = panel_deadline(&events, &southend());
+        let after = panel_deadline(
+            &events,
+            &southend_after(&[declared(&day.to_string(), &at.to_rfc3339(), None)]),
+        );
+        let settled = before.fulfilled_at.is_some_and(|f| f <= at) || before.due_at < at;
+        if settled {
+            proptest::prop_assert_eq!(after.due_at, before.due_at);
+        }
+        // Never earlier: a declaration only adds a holiday.
+        proptest::prop_assert!(after.due_at >= before.due_at);
+    }
+}
