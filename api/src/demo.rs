@@ -117,7 +117,8 @@ pub async fn ensure_demo_partnership(store: &dyn EventStore) -> anyhow::Result<(
         settings: PartnershipSettings::default(),
         organisations,
     };
-    let events = decide(None, &command, None)?;
+    // The bootstrap changes no calendar: the instant only dates the decision.
+    let events = decide(None, &command, None, chrono::Utc::now())?;
     let metadata = json!({
         "actor": {"user": "system", "name": "Casetrail demo data", "org": null, "roles": []},
         "partnership": slug,

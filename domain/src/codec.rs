@@ -77,6 +77,8 @@ impl StoredEvent for crate::partnership::PartnershipEvent {
         "PartnershipSettingsChanged",
         "OrganisationRetired",
         "BankHolidayDeclared",
+        "BankHolidayWithdrawn",
+        "BankHolidayMoved",
     ];
 }
 

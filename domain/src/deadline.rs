@@ -205,6 +205,10 @@ pub struct Deadline {
     /// days from then to the instant asked about do not count, so the due day moves with them.
     #[serde(default)]
     pub paused_since: Option<DateTime<Utc>>,
+    /// Whether it falls due after the last year gov.uk has published bank holidays for, so a
+    /// holiday proclaimed later may still move it (docs/rules/calendar.md).
+    #[serde(default)]
+    pub provisional: bool,
 }
 
 impl Deadline {
@@ -224,6 +228,7 @@ impl Deadline {
             original_due_at: None,
             reference: None,
             paused_since: None,
+            provisional: crate::calendar::is_provisional(due_at),
         }
     }
 

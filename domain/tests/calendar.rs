@@ -1,8 +1,10 @@
 //! The working-day calendar as deadline code uses it: the worked examples of domain.md, the
 //! clock changes, admin-declared holidays, and arithmetic invariants under proptest.
 
+use casetrail_domain::calendar::bank_holidays::ENGLAND_AND_WALES;
 use casetrail_domain::calendar::{
-    CLOSE_OF_BUSINESS, WorkingCalendar, at_local_time, end_of_day, local_date,
+    CLOSE_OF_BUSINESS, LAST_PUBLISHED_YEAR, WorkingCalendar, at_local_time, end_of_day,
+    ensure_supported, is_provisional, local_date, rules,
 };
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 use proptest::prelude::*;
@@ -117,13 +119,98 @@ fn extra_holiday_at_a_weekend_changes_nothing() {
 }
 
 #[test]
-fn shipped_years_and_holidays_line_up() {
+fn supported_years_and_holidays_line_up() {
     let calendar = WorkingCalendar::england_and_wales();
-    assert_eq!(WorkingCalendar::shipped_years(), 2018..=2030);
+    assert_eq!(WorkingCalendar::supported_years(), 1990..=2100);
     let holidays: Vec<NaiveDate> = calendar.holidays().collect();
-    assert_eq!(holidays.first(), Some(&date(2018, 1, 1)));
-    assert_eq!(holidays.last(), Some(&date(2030, 12, 26)));
+    assert_eq!(holidays.first(), Some(&date(1990, 1, 1)));
+    // Christmas 2100 is a Saturday: Monday 27th and Tuesday 28th are the substitutes.
+    assert_eq!(holidays.last(), Some(&date(2100, 12, 28)));
     assert!(holidays.windows(2).all(|pair| pair[0] < pair[1]));
+}
+
+#[test]
+fn aware_just_before_christmas_2017_counts_the_christmas_and_new_year_holidays() {
+    // Thursday 21 December 2017: Friday 22nd, Wednesday 27th to Friday 29th and Tuesday
+    // 2 January are the five working days (25, 26 December and 1 January are holidays).
+    let calendar = WorkingCalendar::england_and_wales();
+    assert_eq!(
+        calendar.add_working_days(date(2017, 12, 21), 5),
+        date(2018, 1, 2)
+    );
+}
+
+#[test]
+fn holidays_of_the_1990s_and_the_millennium() {
+    let calendar = WorkingCalendar::england_and_wales();
+    for (day, what) in [
+        (
+            date(1990, 4, 13),
+            "Good Friday 1990 (Easter Sunday 15 April)",
+        ),
+        (date(1990, 4, 16), "Easter Monday 1990"),
+        (date(1990, 5, 7), "first Monday of May 1990"),
+        (date(1990, 5, 28), "last Monday of May 1990"),
+        (date(1990, 8, 27), "last Monday of August 1990"),
+        (
+            date(1993, 12, 27),
+            "Christmas 1993 (a Saturday), substitute",
+        ),
+        (date(1993, 12, 28), "Boxing Day 1993 (a Sunday), substitute"),
+        (date(1994, 1, 3), "New Year 1994 (a Saturday), substitute"),
+        (date(1994, 12, 26), "Boxing Day 1994 (Christmas a Sunday)"),
+        (date(1994, 12, 27), "Christmas 1994 substitute"),
+        (date(1995, 1, 2), "New Year 1995 (a Sunday), substitute"),
+        (date(1995, 5, 8), "VE Day 50, early May moved"),
+        (date(1999, 12, 31), "Millennium"),
+        (date(2000, 1, 3), "New Year 2000 (a Saturday), substitute"),
+        (date(2002, 6, 3), "spring holiday moved"),
+        (date(2002, 6, 4), "Golden Jubilee"),
+        (date(2011, 4, 29), "Royal wedding"),
+        (date(2012, 6, 4), "spring holiday moved"),
+        (date(2012, 6, 5), "Diamond Jubilee"),
+        (date(2020, 5, 8), "VE Day 75"),
+        (date(2022, 6, 2), "spring holiday moved"),
+        (date(2022, 6, 3), "Platinum Jubilee"),
+        (date(2022, 9, 19), "State Funeral"),
+        (date(2023, 5, 8), "Coronation"),
+        (
+            date(2100, 3, 26),
+            "Good Friday 2100 (Easter Sunday 28 March)",
+        ),
+    ] {
+        assert!(!calendar.is_working_day(day), "{day} ({what}) is a holiday");
+    }
+    for (day, what) in [
+        (date(1995, 5, 1), "first Monday of May 1995, moved"),
+        (date(2002, 5, 27), "last Monday of May 2002, moved"),
+        (date(2012, 5, 28), "last Monday of May 2012, moved"),
+        (date(2020, 5, 4), "first Monday of May 2020, moved"),
+        (date(2022, 5, 30), "last Monday of May 2022, moved"),
+    ] {
+        assert!(calendar.is_working_day(day), "{day} ({what}) is worked");
+    }
+}
+
+#[test]
+fn dates_outside_1990_to_2100_are_refused_with_a_stable_code() {
+    for day in [date(1989, 12, 31), date(2101, 1, 1), NaiveDate::MIN] {
+        let refused = ensure_supported("became_aware_on", day).expect_err("out of range");
+        assert_eq!(refused.code, "calendar.date_out_of_range");
+        assert!(refused.message.contains("1990-01-01 to 2100-12-31"));
+    }
+    assert!(ensure_supported("became_aware_on", date(1990, 1, 1)).is_ok());
+    assert!(ensure_supported("became_aware_on", date(2100, 12, 31)).is_ok());
+}
+
+#[test]
+fn a_due_date_after_the_last_published_year_is_provisional() {
+    assert_eq!(LAST_PUBLISHED_YEAR, 2027);
+    assert!(!is_provisional(end_of_day(date(2027, 12, 31))));
+    assert!(is_provisional(end_of_day(date(2028, 1, 4))));
+    // The London date decides (GMT in winter, so the same as UTC here).
+    assert!(is_provisional(utc("2028-01-01T00:00:00Z")));
+    assert!(!is_provisional(utc("2027-12-31T23:59:59Z")));
 }
 
 #[test]
@@ -171,7 +258,7 @@ fn a_time_skipped_by_the_clocks_going_forward_is_due_when_they_jump() {
         at_local_time(date(2022, 3, 27), time(0, 59)),
         utc("2022-03-27T00:59:00Z")
     );
-    // The same rule in a year beyond the shipped holidays.
+    // The same rule in a later year.
     assert_eq!(
         at_local_time(date(2030, 3, 31), time(1, 30)),
         utc("2030-03-31T01:00:00Z")
@@ -350,5 +437,33 @@ proptest::proptest! {
         let day = cal.working_days_before(date, n);
         proptest::prop_assert!(cal.is_working_day(day));
         proptest::prop_assert_eq!(cal.working_days_between(day, date), i64::from(n));
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn computed_calendar_agrees_with_the_published_table_2018_to_2030(
+        offset in 0u64..(13 * 366),
+    ) {
+        let day = date(2018, 1, 1) + Days::new(offset);
+        proptest::prop_assume!(day.year() <= 2030);
+        let calendar = WorkingCalendar::england_and_wales();
+        let listed = ENGLAND_AND_WALES.iter().any(|h| h.date() == day);
+        let weekday = day.weekday().num_days_from_monday() < 5;
+        proptest::prop_assert_eq!(calendar.is_working_day(day), weekday && !listed);
+    }
+
+    #[test]
+    fn a_day_is_worked_unless_a_weekend_or_a_holiday_of_its_year(
+        offset in 0u64..(111 * 366),
+    ) {
+        let day = date(1990, 1, 1) + Days::new(offset);
+        proptest::prop_assume!(day.year() <= 2100);
+        let calendar = WorkingCalendar::england_and_wales();
+        let holiday = rules::holidays_of(day.year()).iter().any(|h| h.date() == day);
+        let weekday = day.weekday().num_days_from_monday() < 5;
+        proptest::prop_assert_eq!(calendar.is_working_day(day), weekday && !holiday);
+        // Every holiday of the computed set is a weekday: weekend ones are substituted.
+        proptest::prop_assert!(!holiday || weekday);
     }
 }

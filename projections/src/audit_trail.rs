@@ -426,9 +426,36 @@ fn partnership_summary(event: &PartnershipEvent, names: &HashMap<OrgSlug, String
         PartnershipEvent::OrganisationRetired { slug } => {
             format!("{} left the partnership", org_name(names, slug))
         }
-        PartnershipEvent::BankHolidayDeclared { date, .. } => {
-            format!("{date} was declared a bank holiday")
-        }
+        PartnershipEvent::BankHolidayDeclared {
+            date, correction, ..
+        } => with_correction(format!("{date} was declared a bank holiday"), correction),
+        PartnershipEvent::BankHolidayWithdrawn {
+            date, correction, ..
+        } => with_correction(
+            format!("The bank holiday on {date} was withdrawn"),
+            correction,
+        ),
+        PartnershipEvent::BankHolidayMoved {
+            from,
+            to,
+            correction,
+            ..
+        } => with_correction(
+            format!("The bank holiday on {from} was moved to {to}"),
+            correction,
+        ),
+    }
+}
+
+/// A calendar correction says so, with the admin's reason, so the audit trail shows why
+/// deadlines already settled were recomputed.
+fn with_correction(
+    summary: String,
+    correction: &Option<casetrail_domain::calendar::history::Correction>,
+) -> String {
+    match correction {
+        Some(correction) => format!("{summary} as a correction: {}", correction.reason),
+        None => summary,
     }
 }
 
@@ -725,6 +752,8 @@ mod tests {
         "PartnershipSettingsChanged",
         "OrganisationRetired",
         "BankHolidayDeclared",
+        "BankHolidayWithdrawn",
+        "BankHolidayMoved",
     ];
 
     fn slug() -> PartnershipSlug {

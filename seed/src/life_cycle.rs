@@ -131,6 +131,9 @@ pub fn partnership_change(rng: &mut Rng, around: DateTime<Utc>) -> PartnershipEv
             // Anywhere in the next few weeks: often inside a running rapid review.
             date: (around + Duration::days(rng.below(40) as i64)).date_naive(),
             name: "Proclaimed bank holiday".into(),
+            // Declared when it happened: it reaches the deadlines still pending then.
+            declared_at: around,
+            correction: None,
         },
         6 | 7 => PartnershipEvent::PartnershipSettingsChanged(PartnershipSettings {
             rapid_review_clock_start: clock_start(rng),

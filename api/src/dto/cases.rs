@@ -174,7 +174,7 @@ same_enum!(DeadlineStatus => casetrail_domain::deadline::DeadlineStatus { Pendin
     "due_at": "2023-01-03T23:59:59.999999Z", "status": "met",
     "fulfilled_at": "2022-12-29T23:59:59.999999Z", "late_by": null,
     "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
-    "recommendation_id": null
+    "recommendation_id": null, "provisional": false
 }))]
 pub struct DeadlineView {
     /// Stable id of this deadline.
@@ -200,6 +200,9 @@ pub struct DeadlineView {
     pub original_due_at: Option<DateTime<Utc>>,
     /// The recommendation a `recommendation` deadline is for.
     pub recommendation_id: Option<Uuid>,
+    /// Whether it falls due after the last year gov.uk has published bank holidays for
+    /// (2027): a holiday proclaimed later may still move it (docs/rules/calendar.md).
+    pub provisional: bool,
 }
 
 /// The child as a case shows it: no names, no date of birth.

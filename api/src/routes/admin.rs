@@ -4,8 +4,10 @@
 use crate::auth::Authenticated;
 use crate::commands::{self, CommandEnvelope, Target, decode_all};
 use crate::dto::{
-    DeclareBankHolidayRequest, DeclaredHolidayView, EmptyRequest, OrganisationView,
+    CalendarChangeKind, CalendarChangeView, CorrectionView, DeclareBankHolidayRequest,
+    DeclaredHolidayView, EmptyRequest, MoveBankHolidayRequest, OrganisationView,
     PartnershipCommandAccepted, PartnershipView, RegisterOrganisationRequest, SettingsView,
+    WithdrawBankHolidayRequest,
 };
 use crate::extract::{JsonBody, idempotency, if_match};
 use crate::problem::ApiError;
@@ -13,13 +15,14 @@ use crate::request_context;
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use casetrail_domain::calendar::history::{CalendarChange, CalendarEntry, Correction};
 use casetrail_domain::partnership::{
     Organisation, Partnership, PartnershipCommand, PartnershipEvent, PartnershipSettings, decide,
 };
 use casetrail_domain::stream::partnership_stream;
 use casetrail_domain::{Actor, OrgSlug};
 use casetrail_store::RecordedEvent;
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 /// A command on the actor's partnership.
 #[derive(Debug)]
@@ -39,11 +42,11 @@ impl Target for PartnershipTarget {
         recorded: &[RecordedEvent],
         actor: &Actor,
         _partnership: &Partnership,
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<Vec<(String, serde_json::Value)>, ApiError> {
         let events: Vec<PartnershipEvent> = decode_all(recorded)?;
         let state = events.iter().fold(None, Partnership::evolve);
-        let decided = decide(state.as_ref(), &self.0, Some(actor))?;
+        let decided = decide(state.as_ref(), &self.0, Some(actor), now)?;
         Ok(decided
             .iter()
             .map(casetrail_domain::codec::encode)
@@ -137,10 +140,45 @@ pub async fn get_partnership(
                 name: name.clone(),
             })
             .collect(),
+        calendar_changes: partnership
+            .calendar_history
+            .iter()
+            .map(calendar_change_view)
+            .collect(),
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{version}\"")))
         .json(view))
+}
+
+fn calendar_change_view(entry: &CalendarEntry) -> CalendarChangeView {
+    let (change, date, to) = match entry.change {
+        CalendarChange::Declared(date) => (CalendarChangeKind::Declared, date, None),
+        CalendarChange::Withdrawn(date) => (CalendarChangeKind::Withdrawn, date, None),
+        CalendarChange::Moved { from, to } => (CalendarChangeKind::Moved, from, Some(to)),
+    };
+    CalendarChangeView {
+        change,
+        date,
+        to,
+        recorded_at: entry.at,
+        correction: entry.correction.as_ref().map(|c| CorrectionView {
+            reason: c.reason.clone(),
+        }),
+    }
+}
+
+fn correction(view: Option<&CorrectionView>) -> Option<Correction> {
+    view.map(|c| Correction {
+        reason: c.reason.clone(),
+    })
+}
+
+/// The holiday named in the path.
+fn holiday_date(value: &str) -> Result<NaiveDate, ApiError> {
+    value.parse().map_err(|_| {
+        ApiError::invalid_field("date", "field.invalid", "date must be a date YYYY-MM-DD")
+    })
 }
 
 /// ChangePartnershipSettings.
@@ -283,9 +321,12 @@ pub async fn retire_organisation(
     tag = "Partnership",
     summary = "Declare a one-off bank holiday",
     description = "New one-off bank holidays are proclaimed at short notice (e.g. 19 September \
-2022). Deadlines still running move accordingly, since every deadline is computed from the \
-partnership's calendar; the declaration is itself an event, so what the partnership knew \
-before it stays visible. Role: `admin`.",
+2022). The declaration reaches only the deadlines still pending when it is recorded; deadlines \
+already met, met late or breached keep their due instant (docs/rules/calendar.md). A day before \
+today (Europe/London) is refused with `holiday.in_the_past` unless the body carries \
+`correction: {\"reason\": …}`: a correction fixes the calendar itself, reaches every deadline, \
+and its reason shows in the audit trail. A day outside 1990–2100 is \
+`calendar.date_out_of_range`. Role: `admin`.",
     request_body = DeclareBankHolidayRequest,
     params(crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
     responses(
@@ -313,6 +354,93 @@ pub async fn declare_bank_holiday(
     let command = PartnershipCommand::DeclareBankHoliday {
         date: body.value.date,
         name: body.value.name.clone(),
+        correction: correction(body.value.correction.as_ref()),
+    };
+    run(&req, &state, &actor, &body.request_hash, command).await
+}
+
+/// WithdrawBankHoliday.
+#[utoipa::path(
+    operation_id = "WithdrawBankHoliday",
+    tag = "Partnership",
+    summary = "Withdraw a bank holiday",
+    description = "The day (a declared holiday or one of the England and Wales calendar) is a \
+working day again, for the deadlines still pending when the withdrawal is recorded. A day \
+before today is refused with `holiday.in_the_past` unless the body carries `correction: \
+{\"reason\": …}`, which reaches every deadline. Role: `admin`.",
+    request_body = WithdrawBankHolidayRequest,
+    params(("date" = String, Path, description = "The holiday, YYYY-MM-DD"),
+           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    responses(
+        (status = 200, description = "Withdrawn.", body = PartnershipCommandAccepted),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/partnership/bank-holidays/{date}/withdrawal")]
+pub async fn withdraw_bank_holiday(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    date: web::Path<String>,
+    body: JsonBody<WithdrawBankHolidayRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let command = PartnershipCommand::WithdrawBankHoliday {
+        date: holiday_date(&date)?,
+        correction: correction(body.value.correction.as_ref()),
+    };
+    run(&req, &state, &actor, &body.request_hash, command).await
+}
+
+/// MoveBankHoliday.
+#[utoipa::path(
+    operation_id = "MoveBankHoliday",
+    tag = "Partnership",
+    summary = "Move a bank holiday to another day",
+    description = "Proclamations move holidays (the early May holiday to VE Day in 2020, the \
+spring holiday for the Platinum Jubilee in 2022). The move reaches the deadlines still pending \
+when it is recorded. Either day before today is refused with `holiday.in_the_past` unless the \
+body carries `correction: {\"reason\": …}`, which reaches every deadline. Role: `admin`.",
+    request_body = MoveBankHolidayRequest,
+    params(("date" = String, Path, description = "The holiday's current day, YYYY-MM-DD"),
+           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    responses(
+        (status = 200, description = "Moved.", body = PartnershipCommandAccepted),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/partnership/bank-holidays/{date}/move")]
+pub async fn move_bank_holiday(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    date: web::Path<String>,
+    body: JsonBody<MoveBankHolidayRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let command = PartnershipCommand::MoveBankHoliday {
+        from: holiday_date(&date)?,
+        to: body.value.to,
+        name: body.value.name.clone(),
+        correction: correction(body.value.correction.as_ref()),
     };
     run(&req, &state, &actor, &body.request_hash, command).await
 }

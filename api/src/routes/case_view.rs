@@ -55,13 +55,18 @@ pub fn deadline_views(
 ) -> Vec<DeadlineView> {
     case.deadlines(partnership)
         .into_iter()
-        .map(|d| DeadlineView {
+        .map(|d| {
+            // A paused review's clock stands still: its due instant moves on with `now`.
+            let due_at = d.due_at_as_of(now);
+            let provisional = d.provisional || casetrail_domain::calendar::is_provisional(due_at);
+            (d, due_at, provisional)
+        })
+        .map(|(d, due_at, provisional)| DeadlineView {
             deadline_id: d.id(case.case_id),
             case_id: case.case_id.as_uuid(),
             kind: d.kind.as_str().to_owned(),
             organisation: d.organisation.as_ref().map(ToString::to_string),
-            // A paused review's clock stands still: its due instant moves on with `now`.
-            due_at: d.due_at_as_of(now),
+            due_at,
             status: d.status(now, &partnership.calendar).into(),
             fulfilled_at: d.fulfilled_at.filter(|at| *at <= now),
             late_by: d.late_by(now, &partnership.calendar).map(|l| LateBy {
@@ -72,6 +77,7 @@ pub fn deadline_views(
             // A paused review shows its original date beside the extended one.
             original_due_at: d.original_due_at_as_of(now),
             recommendation_id: d.reference,
+            provisional,
         })
         .collect()
 }

@@ -150,6 +150,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(admin::register_organisation)
         .service(admin::retire_organisation)
         .service(admin::declare_bank_holiday)
+        .service(admin::withdraw_bank_holiday)
+        .service(admin::move_bank_holiday)
         .service(audit_trail::get_case_audit_trail)
         .service(access_log::get_case_access_log)
         .service(audit_trail::list_audit_trail)

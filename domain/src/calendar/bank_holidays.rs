@@ -1,19 +1,19 @@
-//! England and Wales bank holidays shipped with Casetrail.
+//! England and Wales bank holidays: the type, gov.uk's names, and the 2018–2030 list as
+//! gov.uk published it.
 //!
-//! The dates are data, not rules, because the Crown proclaims one-off holidays and moves
-//! standing ones (VE Day 75, the Platinum Jubilee, a State Funeral, a Coronation) and a
-//! deadline computed years ago must replay to the same instant. The table follows the gov.uk
-//! list (<https://www.gov.uk/bank-holidays>) for the years it publishes; years after that
-//! follow the standing rules until gov.uk publishes them, and a holiday proclaimed later is
-//! added by an admin (`WorkingCalendar::with_extra_holidays`). Names are gov.uk's titles.
+//! The calendar itself is computed for 1990–2100 (`super::rules`); this hand-typed table is
+//! kept as the oracle the computation is checked against, because it was copied from the
+//! published list (<https://www.gov.uk/bank-holidays>) and not derived from the rules, so the
+//! two can only agree if the rules and the proclamations are applied right. A holiday
+//! proclaimed later is declared by an admin (`PartnershipCommand::DeclareBankHoliday`).
 
 use chrono::NaiveDate;
 
-/// First year the shipped table covers completely.
-pub const FIRST_SHIPPED_YEAR: i32 = 2018;
+/// First year the published table covers completely.
+pub const FIRST_TABLE_YEAR: i32 = 2018;
 
-/// Last year the shipped table covers completely.
-pub const LAST_SHIPPED_YEAR: i32 = 2030;
+/// Last year the published table covers completely.
+pub const LAST_TABLE_YEAR: i32 = 2030;
 
 /// One England and Wales bank holiday, as gov.uk lists it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +43,31 @@ impl BankHoliday {
     }
 }
 
+impl BankHoliday {
+    /// A holiday on its own day; an impossible date in a constant fails the build.
+    pub(crate) const fn on(year: i32, month: u32, day: u32, name: &'static str) -> Self {
+        on(year, month, day, name)
+    }
+
+    /// A holiday on its own day.
+    pub(crate) const fn at(date: NaiveDate, name: &'static str) -> Self {
+        Self {
+            date,
+            name,
+            substitute_day: false,
+        }
+    }
+
+    /// The weekday given in place of a holiday that fell at a weekend.
+    pub(crate) const fn substitute_on(date: NaiveDate, name: &'static str) -> Self {
+        Self {
+            date,
+            name,
+            substitute_day: true,
+        }
+    }
+}
+
 /// Builds a row at compile time; an impossible date fails the build, never a request.
 const fn on(year: i32, month: u32, day: u32, name: &'static str) -> BankHoliday {
     let Some(date) = NaiveDate::from_ymd_opt(year, month, day) else {
@@ -63,16 +88,16 @@ const fn substitute(year: i32, month: u32, day: u32, name: &'static str) -> Bank
 }
 
 // gov.uk spells the apostrophe as U+2019; keep it so names match the published list.
-const NEW_YEAR: &str = "New Year\u{2019}s Day";
-const GOOD_FRIDAY: &str = "Good Friday";
-const EASTER_MONDAY: &str = "Easter Monday";
-const EARLY_MAY: &str = "Early May bank holiday";
-const SPRING: &str = "Spring bank holiday";
-const SUMMER: &str = "Summer bank holiday";
-const CHRISTMAS: &str = "Christmas Day";
-const BOXING_DAY: &str = "Boxing Day";
+pub(crate) const NEW_YEAR: &str = "New Year\u{2019}s Day";
+pub(crate) const GOOD_FRIDAY: &str = "Good Friday";
+pub(crate) const EASTER_MONDAY: &str = "Easter Monday";
+pub(crate) const EARLY_MAY: &str = "Early May bank holiday";
+pub(crate) const SPRING: &str = "Spring bank holiday";
+pub(crate) const SUMMER: &str = "Summer bank holiday";
+pub(crate) const CHRISTMAS: &str = "Christmas Day";
+pub(crate) const BOXING_DAY: &str = "Boxing Day";
 
-/// England and Wales bank holidays 2018–2030 in date order.
+/// England and Wales bank holidays 2018–2030 in date order, as gov.uk listed them.
 pub const ENGLAND_AND_WALES: &[BankHoliday] = &[
     // 2018
     on(2018, 1, 1, NEW_YEAR),

@@ -5,6 +5,9 @@
 //! as UTC instants; this module is the one place that turns the first into the second.
 
 pub mod bank_holidays;
+pub mod history;
+pub mod range;
+pub mod rules;
 #[cfg(test)]
 mod standing_rules;
 
@@ -14,46 +17,84 @@ use std::ops::{Bound, RangeInclusive};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::{Europe::London, GapInfo};
 
-/// Monday to Friday except bank holidays and any extra holidays an admin declared.
+pub use range::{
+    FIRST_SUPPORTED_YEAR, LAST_PUBLISHED_YEAR, LAST_SUPPORTED_YEAR, ensure_supported,
+    is_provisional, is_supported,
+};
+
+/// Monday to Friday except bank holidays and the changes an admin declared.
+///
+/// The computed England and Wales holidays are one shared set; a calendar holds only its
+/// differences from it, so cloning one (once per declaration a deadline went through) is cheap.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WorkingCalendar {
-    holidays: BTreeSet<NaiveDate>,
+    /// Declared holidays that are not bank holidays of the computed set.
+    added: BTreeSet<NaiveDate>,
+    /// Bank holidays of the computed set that were withdrawn or moved away.
+    removed: BTreeSet<NaiveDate>,
 }
 
 impl WorkingCalendar {
-    /// The calendar of the shipped England and Wales bank holidays.
+    /// The calendar of the England and Wales bank holidays, 1990 to 2100.
     #[must_use]
     pub fn england_and_wales() -> Self {
         Self {
-            holidays: bank_holidays::ENGLAND_AND_WALES
-                .iter()
-                .map(bank_holidays::BankHoliday::date)
-                .collect(),
+            added: BTreeSet::new(),
+            removed: BTreeSet::new(),
         }
     }
 
     /// Adds holidays proclaimed after this release, since they come at short notice.
     #[must_use]
     pub fn with_extra_holidays(mut self, extra: impl IntoIterator<Item = NaiveDate>) -> Self {
-        self.holidays.extend(extra);
+        for day in extra {
+            if !self.removed.remove(&day) && !rules::dates().contains(&day) {
+                self.added.insert(day);
+            }
+        }
         self
     }
 
-    /// Years for which bank holidays ship; outside them only weekends and extra holidays count.
+    /// Takes holidays away (a withdrawn holiday, or the old day of a moved one).
     #[must_use]
-    pub fn shipped_years() -> RangeInclusive<i32> {
-        bank_holidays::FIRST_SHIPPED_YEAR..=bank_holidays::LAST_SHIPPED_YEAR
+    pub fn without_holidays(mut self, gone: impl IntoIterator<Item = NaiveDate>) -> Self {
+        for day in gone {
+            if !self.added.remove(&day) && rules::dates().contains(&day) {
+                self.removed.insert(day);
+            }
+        }
+        self
+    }
+
+    /// Years whose bank holidays the calendar knows; dates outside them are refused.
+    #[must_use]
+    pub fn supported_years() -> RangeInclusive<i32> {
+        FIRST_SUPPORTED_YEAR..=LAST_SUPPORTED_YEAR
+    }
+
+    /// Whether `date` is a holiday of this calendar (whatever the day of the week).
+    #[must_use]
+    pub fn is_holiday(&self, date: NaiveDate) -> bool {
+        self.added.contains(&date)
+            || (rules::dates().contains(&date) && !self.removed.contains(&date))
     }
 
     /// Every holiday in date order, including extra ones that fall at a weekend.
     pub fn holidays(&self) -> impl Iterator<Item = NaiveDate> + '_ {
-        self.holidays.iter().copied()
+        let mut all: Vec<NaiveDate> = rules::dates()
+            .iter()
+            .filter(|day| !self.removed.contains(day))
+            .chain(self.added.iter())
+            .copied()
+            .collect();
+        all.sort_unstable();
+        all.into_iter()
     }
 
     /// Whether `date` is Monday to Friday and not a holiday.
     #[must_use]
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
-        is_weekday(date) && !self.holidays.contains(&date)
+        is_weekday(date) && !self.is_holiday(date)
     }
 
     /// The `n`-th working day after `day0` (which need not be a working day); `day0` when `n` is 0.
@@ -121,11 +162,12 @@ impl WorkingCalendar {
         if until <= after {
             return 0;
         }
-        let count = self
-            .holidays
-            .range((Bound::Excluded(after), Bound::Included(until)))
-            .filter(|day| is_weekday(**day))
-            .count();
+        let range = (Bound::Excluded(after), Bound::Included(until));
+        let weekdays_in =
+            |set: &BTreeSet<NaiveDate>| set.range(range).filter(|day| is_weekday(**day)).count();
+        // `removed` is a subset of the computed set and `added` disjoint from it.
+        let count =
+            weekdays_in(rules::dates()) - weekdays_in(&self.removed) + weekdays_in(&self.added);
         // A u32 holds one holiday for every day chrono can represent.
         u32::try_from(count).unwrap_or(u32::MAX)
     }

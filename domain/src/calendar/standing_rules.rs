@@ -1,15 +1,18 @@
-//! Checks the shipped table against the standing rules plus the proclaimed exceptions, year
-//! by year, so that a mistyped date or name in the table fails a test.
+//! Checks the computed calendar (`super::rules`) and the hand-typed 2018–2030 table against a
+//! second, independent statement of the standing rules plus the proclaimed exceptions, year by
+//! year, so that a mistake in either fails a test.
 //!
-//! Deliberately written without looking at the table's helpers: its own Easter computation,
-//! its own weekday searches and its own spelling of the names.
+//! Deliberately written without looking at the production helpers: its own Easter computation
+//! (the anonymous Gregorian algorithm, where production uses Oudin's), its own weekday
+//! searches and its own spelling of the names.
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 use super::WorkingCalendar;
-use super::bank_holidays::{BankHoliday, ENGLAND_AND_WALES};
+use super::bank_holidays::{BankHoliday, ENGLAND_AND_WALES, FIRST_TABLE_YEAR, LAST_TABLE_YEAR};
+use super::rules;
 
 type Row = (NaiveDate, String, bool);
 
@@ -122,6 +125,13 @@ fn expected(year: i32) -> Vec<Row> {
         *row = (to, name.to_owned(), false);
     };
     match year {
+        1995 => replace(
+            date(1995, 5, 1),
+            date(1995, 5, 8),
+            "Early May bank holiday (VE Day)",
+        ),
+        2002 => replace(date(2002, 5, 27), date(2002, 6, 3), "Spring bank holiday"),
+        2012 => replace(date(2012, 5, 28), date(2012, 6, 4), "Spring bank holiday"),
         2020 => replace(
             date(2020, 5, 4),
             date(2020, 5, 8),
@@ -131,6 +141,10 @@ fn expected(year: i32) -> Vec<Row> {
         _ => {}
     }
     let extra: &[(NaiveDate, &str)] = match year {
+        1999 => &[(date(1999, 12, 31), "Millennium bank holiday")],
+        2002 => &[(date(2002, 6, 4), "Golden Jubilee bank holiday")],
+        2011 => &[(date(2011, 4, 29), "Royal wedding bank holiday")],
+        2012 => &[(date(2012, 6, 5), "Diamond Jubilee bank holiday")],
         2022 => &[
             (date(2022, 6, 3), "Platinum Jubilee bank holiday"),
             (
@@ -153,6 +167,13 @@ fn expected(year: i32) -> Vec<Row> {
     rows
 }
 
+fn rows(holidays: &[BankHoliday]) -> Vec<Row> {
+    holidays
+        .iter()
+        .map(|h| (h.date(), h.name().to_owned(), h.is_substitute_day()))
+        .collect()
+}
+
 fn shipped_by_year() -> BTreeMap<i32, Vec<Row>> {
     let mut by_year: BTreeMap<i32, Vec<Row>> = BTreeMap::new();
     for holiday in ENGLAND_AND_WALES {
@@ -172,12 +193,48 @@ fn easter_algorithm_matches_known_dates() {
     assert_eq!(easter_sunday(2024), date(2024, 3, 31));
     assert_eq!(easter_sunday(2038), date(2038, 4, 25));
     assert_eq!(easter_sunday(2285), date(2285, 3, 22));
+    assert_eq!(easter_sunday(1990), date(1990, 4, 15));
+    assert_eq!(easter_sunday(2000), date(2000, 4, 23));
+    assert_eq!(easter_sunday(2100), date(2100, 3, 28));
+}
+
+#[test]
+fn the_two_easter_algorithms_agree_on_every_supported_year_and_beyond() {
+    for year in 1583..=4099 {
+        assert_eq!(rules::easter_sunday(year), easter_sunday(year), "{year}");
+    }
+}
+
+#[test]
+fn computed_calendar_matches_the_rules_and_proclamations_1990_to_2100() {
+    for year in WorkingCalendar::supported_years() {
+        assert_eq!(
+            rows(&rules::holidays_of(year)),
+            expected(year),
+            "bank holidays of {year}"
+        );
+    }
+    let all = rules::england_and_wales();
+    assert_eq!(all.first().map(BankHoliday::date), Some(date(1990, 1, 1)));
+    assert_eq!(all.last().map(BankHoliday::date), Some(date(2100, 12, 28)));
+    assert!(all.windows(2).all(|pair| pair[0].date() < pair[1].date()));
+}
+
+#[test]
+fn computed_calendar_equals_the_published_table_2018_to_2030() {
+    for year in FIRST_TABLE_YEAR..=LAST_TABLE_YEAR {
+        assert_eq!(
+            rows(&rules::holidays_of(year)),
+            shipped_by_year()[&year],
+            "bank holidays of {year}"
+        );
+    }
 }
 
 #[test]
 fn shipped_table_matches_the_rules_and_proclamations_year_by_year() {
     let shipped = shipped_by_year();
-    for year in WorkingCalendar::shipped_years() {
+    for year in FIRST_TABLE_YEAR..=LAST_TABLE_YEAR {
         let actual = shipped.get(&year).cloned().unwrap_or_default();
         assert_eq!(actual, expected(year), "bank holidays of {year}");
     }
@@ -186,7 +243,7 @@ fn shipped_table_matches_the_rules_and_proclamations_year_by_year() {
 #[test]
 fn shipped_table_covers_exactly_the_shipped_years_in_date_order() {
     let years: Vec<i32> = shipped_by_year().into_keys().collect();
-    let shipped: Vec<i32> = WorkingCalendar::shipped_years().collect();
+    let shipped: Vec<i32> = (FIRST_TABLE_YEAR..=LAST_TABLE_YEAR).collect();
     assert_eq!(years, shipped);
     assert!(
         ENGLAND_AND_WALES

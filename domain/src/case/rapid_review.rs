@@ -357,7 +357,11 @@ impl Case {
 
     /// The rapid review's deadlines: none until day 0 is known, then every milestone, whether
     /// or not the review has been initiated.
-    pub(super) fn rapid_review_deadlines(&self, partnership: &Partnership) -> Vec<Deadline> {
+    pub(super) fn rapid_review_deadlines(
+        &self,
+        partnership: &Partnership,
+        calendar: &WorkingCalendar,
+    ) -> Vec<Deadline> {
         if self.kind != CaseKind::Child {
             return Vec::new();
         }
@@ -374,7 +378,7 @@ impl Case {
         };
         let schedule = Schedule {
             day0,
-            calendar: &partnership.calendar,
+            calendar,
             close_of_business: review.close_of_business,
         };
         let partners: BTreeSet<OrgSlug> = PARTNERS

@@ -567,9 +567,18 @@ impl Case {
         events.into_iter().fold(None, Case::evolve)
     }
 
-    /// Every deadline of the case, with what fulfilled it so far.
+    /// Every deadline of the case, with what fulfilled it so far, each computed with the
+    /// calendar it is owed under (holidays declared later reach only pending deadlines).
     pub fn deadlines(&self, partnership: &Partnership) -> Vec<Deadline> {
-        let calendar = &partnership.calendar;
+        crate::calendar::history::deadlines(self, partnership)
+    }
+
+    /// Every deadline of the case computed with one calendar.
+    pub fn deadlines_with(
+        &self,
+        partnership: &Partnership,
+        calendar: &crate::calendar::WorkingCalendar,
+    ) -> Vec<Deadline> {
         let mut deadlines = Vec::new();
         if let Some(notification) = self.notification() {
             deadlines.push(Deadline::new(
@@ -582,7 +591,7 @@ impl Case {
             ));
         }
         deadlines.extend(self.notification_duties(calendar));
-        deadlines.extend(self.rapid_review_deadlines(partnership));
+        deadlines.extend(self.rapid_review_deadlines(partnership, calendar));
         if let Some(sar) = &self.sar {
             deadlines.extend(sar.deadlines());
         }

@@ -36,6 +36,11 @@ const UPCASTERS: &[Upcaster] = &[
         from: 1,
         upcast: submission_gains_national_review_view,
     },
+    Upcaster {
+        event_type: "BankHolidayDeclared",
+        from: 1,
+        upcast: bank_holiday_declared_at,
+    },
 ];
 
 /// The version new rows of a type are written at.
@@ -112,10 +117,43 @@ fn submission_gains_national_review_view(fields: &mut Map<String, Value>) -> Res
     Ok(())
 }
 
+/// BankHolidayDeclared v1 → v2. Version 2 records when the declaration was made
+/// (`declared_at`), because it reaches only the deadlines still pending then, and whether it
+/// is a correction (`correction`). A version 1 row did not record its instant; it reads the
+/// start of the declared day (00:00 London time): a holiday is proclaimed before it happens,
+/// so that is the latest instant at which the declaration can have been legitimate, and it
+/// never lets a declaration rewrite a deadline settled before the day itself. A version 1 row
+/// was never a correction.
+fn bank_holiday_declared_at(fields: &mut Map<String, Value>) -> Result<(), String> {
+    let date = fields
+        .get("date")
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse::<chrono::NaiveDate>().ok())
+        .ok_or("`date` must be a date")?;
+    let start = crate::calendar::at_local_time(date, chrono::NaiveTime::MIN);
+    let declared_at = serde_json::to_value(start).map_err(|e| e.to_string())?;
+    fields.insert("declared_at".to_owned(), declared_at);
+    fields.insert("correction".to_owned(), Value::Null);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_old_declaration_reads_as_made_at_the_start_of_its_day() {
+        let mut fields = json!({"date": "2030-06-14", "name": "x"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        assert!(bank_holiday_declared_at(&mut fields).is_ok());
+        // Midnight BST is 23:00 UTC the day before.
+        assert_eq!(fields["declared_at"], json!("2030-06-13T23:00:00Z"));
+        assert_eq!(fields["correction"], Value::Null);
+        assert_eq!(current_version("BankHolidayDeclared"), 2);
+    }
 
     #[test]
     fn versions_count_the_upcasters() {

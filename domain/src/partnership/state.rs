@@ -2,6 +2,7 @@
 
 use super::PartnershipEvent;
 use crate::calendar::WorkingCalendar;
+use crate::calendar::history::{CalendarChange, CalendarEntry, Correction};
 use crate::{OrgSlug, PartnershipSlug};
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -106,11 +107,15 @@ pub struct Partnership {
     pub organisations: BTreeMap<OrgSlug, Organisation>,
     /// Settings.
     pub settings: PartnershipSettings,
-    /// The working calendar deadlines are computed with.
+    /// The working calendar as it stands now, every declaration applied (what `due_soon` and
+    /// lateness count working days with).
     pub calendar: WorkingCalendar,
+    /// Every declaration, withdrawal and move of a holiday in the order recorded: which
+    /// deadlines each reaches depends on when it was recorded (`calendar::history`).
+    pub calendar_history: Vec<CalendarEntry>,
     /// Organisations that have left; their history stays.
     pub retired: BTreeSet<OrgSlug>,
-    /// One-off bank holidays declared by the partnership, with their names.
+    /// Holidays the partnership declared or moved that are holidays now, with their names.
     pub declared_holidays: BTreeMap<NaiveDate, String>,
 }
 
@@ -131,6 +136,7 @@ impl Partnership {
                 organisations: BTreeMap::new(),
                 settings: settings.clone(),
                 calendar: WorkingCalendar::england_and_wales(),
+                calendar_history: Vec::new(),
                 retired: BTreeSet::new(),
                 declared_holidays: BTreeMap::new(),
             }),
@@ -148,14 +154,71 @@ impl Partnership {
                 partnership.retired.insert(slug.clone());
                 Some(partnership)
             }
-            (Some(mut partnership), PartnershipEvent::BankHolidayDeclared { date, name }) => {
-                partnership.calendar = partnership.calendar.with_extra_holidays([*date]);
+            (
+                Some(mut partnership),
+                PartnershipEvent::BankHolidayDeclared {
+                    date,
+                    name,
+                    declared_at,
+                    correction,
+                },
+            ) => {
                 partnership.declared_holidays.insert(*date, name.clone());
+                partnership.record(CalendarChange::Declared(*date), *declared_at, correction);
+                Some(partnership)
+            }
+            (
+                Some(mut partnership),
+                PartnershipEvent::BankHolidayWithdrawn {
+                    date,
+                    withdrawn_at,
+                    correction,
+                },
+            ) => {
+                partnership.declared_holidays.remove(date);
+                partnership.record(CalendarChange::Withdrawn(*date), *withdrawn_at, correction);
+                Some(partnership)
+            }
+            (
+                Some(mut partnership),
+                PartnershipEvent::BankHolidayMoved {
+                    from,
+                    to,
+                    name,
+                    moved_at,
+                    correction,
+                },
+            ) => {
+                partnership.declared_holidays.remove(from);
+                partnership.declared_holidays.insert(*to, name.clone());
+                let change = CalendarChange::Moved {
+                    from: *from,
+                    to: *to,
+                };
+                partnership.record(change, *moved_at, correction);
                 Some(partnership)
             }
             // Events that do not apply to the state leave it as it is: replay never fails.
             (state, _) => state,
         }
+    }
+
+    /// Adds a calendar change to the history and to the calendar as it stands now.
+    fn record(
+        &mut self,
+        change: CalendarChange,
+        at: chrono::DateTime<chrono::Utc>,
+        correction: &Option<Correction>,
+    ) {
+        self.calendar = change.apply(std::mem::replace(
+            &mut self.calendar,
+            WorkingCalendar::england_and_wales(),
+        ));
+        self.calendar_history.push(CalendarEntry {
+            at,
+            change,
+            correction: correction.clone(),
+        });
     }
 
     /// The organisation with this slug.

@@ -9,6 +9,7 @@ mod admin;
 mod adult_and_dhr;
 mod audit_trail;
 mod auth;
+mod calendar;
 mod cases;
 mod child_clocks;
 mod errors;

@@ -8,6 +8,7 @@ mod homicide_review;
 mod notification;
 mod rapid_review;
 mod reconsideration;
+mod supported_dates;
 
 use super::{Case, CaseCommand, CaseEvent, CaseKind};
 use crate::calendar::at_local_time;
@@ -26,8 +27,19 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// Decides a command against a case's state (`None` when the stream is empty).
+/// Decides a command against a case's state (`None` when the stream is empty). Whatever the
+/// command, the case it leaves must stay within the calendar's supported years.
 pub fn decide(
+    state: Option<&Case>,
+    command: &CaseCommand,
+    ctx: &Context<'_>,
+) -> Result<Vec<CaseEvent>, DomainError> {
+    let events = decide_command(state, command, ctx)?;
+    supported_dates::check(state, &events, ctx.partnership)?;
+    Ok(events)
+}
+
+fn decide_command(
     state: Option<&Case>,
     command: &CaseCommand,
     ctx: &Context<'_>,

@@ -3,6 +3,7 @@
 
 mod adult;
 mod after_review;
+mod calendar;
 mod decision;
 mod dhr;
 mod notification;
@@ -69,7 +70,7 @@ fn southend_with(settings: PartnershipSettings) -> Partnership {
             })
             .collect(),
     };
-    crate::partnership::decide(None, &command, None)
+    crate::partnership::decide(None, &command, None, now())
         .unwrap()
         .iter()
         .fold(None, Partnership::evolve)

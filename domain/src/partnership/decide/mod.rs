@@ -1,9 +1,12 @@
 //! Commands on a partnership: set-up by the system, administration by `admin` users.
 
 use super::{Organisation, Partnership, PartnershipEvent, PartnershipSettings, StatutoryPartner};
+use crate::calendar::history::Correction;
 use crate::{Actor, DomainError, OrgSlug, PartnershipSlug, Role};
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
+
+mod holidays;
 
 /// Longest organisation or holiday name accepted.
 const MAX_NAME_LEN: usize = 200;
@@ -34,9 +37,29 @@ pub enum PartnershipCommand {
     /// Declares a one-off bank holiday.
     DeclareBankHoliday {
         /// The day.
-        date: NaiveDate,
+        date: chrono::NaiveDate,
         /// Its name.
         name: String,
+        /// Marks a correction of the calendar (required for a day in the past).
+        correction: Option<Correction>,
+    },
+    /// Withdraws a bank holiday (declared or computed): the day is worked again.
+    WithdrawBankHoliday {
+        /// The day.
+        date: chrono::NaiveDate,
+        /// Marks a correction of the calendar (required for a day in the past).
+        correction: Option<Correction>,
+    },
+    /// Moves a bank holiday to another day, as a proclamation does.
+    MoveBankHoliday {
+        /// The day it is now.
+        from: chrono::NaiveDate,
+        /// The day it moves to.
+        to: chrono::NaiveDate,
+        /// Its name on the new day; the old name when absent.
+        name: Option<String>,
+        /// Marks a correction of the calendar (required when either day is in the past).
+        correction: Option<Correction>,
     },
 }
 
@@ -49,16 +72,20 @@ impl PartnershipCommand {
             PartnershipCommand::RegisterOrganisation(_) => "RegisterOrganisation",
             PartnershipCommand::RetireOrganisation { .. } => "RetireOrganisation",
             PartnershipCommand::DeclareBankHoliday { .. } => "DeclareBankHoliday",
+            PartnershipCommand::WithdrawBankHoliday { .. } => "WithdrawBankHoliday",
+            PartnershipCommand::MoveBankHoliday { .. } => "MoveBankHoliday",
         }
     }
 }
 
 /// Decides a partnership command. `actor` is `None` for the system itself (the bootstrap from
-/// the seeds); every other command needs an `admin` of the partnership.
+/// the seeds); every other command needs an `admin` of the partnership. `now` is the instant
+/// of the decision: a holiday change applies to the deadlines still pending then.
 pub fn decide(
     state: Option<&Partnership>,
     command: &PartnershipCommand,
     actor: Option<&Actor>,
+    now: DateTime<Utc>,
 ) -> Result<Vec<PartnershipEvent>, DomainError> {
     if let PartnershipCommand::EstablishPartnership {
         slug,
@@ -90,9 +117,26 @@ pub fn decide(
         }
         PartnershipCommand::RegisterOrganisation(org) => register(partnership, org),
         PartnershipCommand::RetireOrganisation { slug } => retire(partnership, slug),
-        PartnershipCommand::DeclareBankHoliday { date, name } => {
-            declare_holiday(partnership, *date, name)
+        PartnershipCommand::DeclareBankHoliday {
+            date,
+            name,
+            correction,
+        } => holidays::declare(partnership, *date, name, correction.as_ref(), now),
+        PartnershipCommand::WithdrawBankHoliday { date, correction } => {
+            holidays::withdraw(partnership, *date, correction.as_ref(), now)
         }
+        PartnershipCommand::MoveBankHoliday {
+            from,
+            to,
+            name,
+            correction,
+        } => holidays::move_holiday(
+            partnership,
+            (*from, *to),
+            name.as_deref(),
+            correction.as_ref(),
+            now,
+        ),
     }
 }
 
@@ -207,30 +251,7 @@ fn retire(partnership: &Partnership, slug: &OrgSlug) -> Result<Vec<PartnershipEv
     }])
 }
 
-fn declare_holiday(
-    partnership: &Partnership,
-    date: NaiveDate,
-    name: &str,
-) -> Result<Vec<PartnershipEvent>, DomainError> {
-    check_name("name", name)?;
-    if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
-        return Err(DomainError::invalid_field(
-            "date",
-            "holiday.weekend",
-            "a bank holiday is declared for a weekday",
-        ));
-    }
-    if !partnership.calendar.is_working_day(date) {
-        return Err(DomainError::conflict(
-            "holiday.already_a_holiday",
-            "the day is already a bank holiday",
-        ));
-    }
-    Ok(vec![PartnershipEvent::BankHolidayDeclared {
-        date,
-        name: name.trim().to_owned(),
-    }])
-}
-
+#[cfg(test)]
+mod holiday_tests;
 #[cfg(test)]
 mod tests;

@@ -4,9 +4,14 @@
 use super::*;
 use crate::partnership::{ClockStart, OrgKind};
 use crate::{ErrorKind, PartnershipSlug};
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 
-fn org(slug: &str, kind: OrgKind) -> Organisation {
+/// The instant every command here is decided at: Monday 2 March 2026, 10:00 GMT.
+pub(super) fn now() -> DateTime<Utc> {
+    "2026-03-02T10:00:00Z".parse().unwrap()
+}
+
+pub(super) fn org(slug: &str, kind: OrgKind) -> Organisation {
     Organisation {
         slug: OrgSlug::parse(slug).unwrap(),
         name: format!("{slug} name"),
@@ -14,7 +19,7 @@ fn org(slug: &str, kind: OrgKind) -> Organisation {
     }
 }
 
-fn established() -> Vec<PartnershipEvent> {
+pub(super) fn established() -> Vec<PartnershipEvent> {
     let command = PartnershipCommand::EstablishPartnership {
         slug: PartnershipSlug::parse("southend").unwrap(),
         name: "Southend".into(),
@@ -26,14 +31,14 @@ fn established() -> Vec<PartnershipEvent> {
             org("suhft", OrgKind::HealthProvider),
         ],
     };
-    decide(None, &command, None).unwrap()
+    decide(None, &command, None, now()).unwrap()
 }
 
-fn state(events: &[PartnershipEvent]) -> Partnership {
+pub(super) fn state(events: &[PartnershipEvent]) -> Partnership {
     events.iter().fold(None, Partnership::evolve).unwrap()
 }
 
-fn admin() -> Actor {
+pub(super) fn admin() -> Actor {
     Actor {
         user: "a-1".into(),
         name: "Admin".into(),
@@ -43,14 +48,16 @@ fn admin() -> Actor {
     }
 }
 
-fn when(
+pub(super) fn when(
     events: &[PartnershipEvent],
     command: PartnershipCommand,
 ) -> Result<Vec<PartnershipEvent>, DomainError> {
-    decide(Some(&state(events)), &command, Some(&admin()))
+    decide(Some(&state(events)), &command, Some(&admin()), now())
 }
 
-fn refused(result: Result<Vec<PartnershipEvent>, DomainError>) -> (ErrorKind, &'static str) {
+pub(super) fn refused(
+    result: Result<Vec<PartnershipEvent>, DomainError>,
+) -> (ErrorKind, &'static str) {
     let err = result.unwrap_err();
     (err.kind, err.code)
 }
@@ -66,7 +73,7 @@ fn a_partnership_needs_its_three_statutory_partners_and_is_established_once() {
         organisations: vec![org("la", OrgKind::LocalAuthority)],
     };
     assert_eq!(
-        refused(decide(None, &missing, None)),
+        refused(decide(None, &missing, None, now())),
         (ErrorKind::Invalid, "partnership.statutory_partners")
     );
     let again = PartnershipCommand::EstablishPartnership {
@@ -76,7 +83,7 @@ fn a_partnership_needs_its_three_statutory_partners_and_is_established_once() {
         organisations: vec![],
     };
     assert_eq!(
-        refused(decide(Some(&state(&events)), &again, None)),
+        refused(decide(Some(&state(&events)), &again, None, now())),
         (ErrorKind::Conflict, "partnership.already_established")
     );
 }
@@ -86,12 +93,17 @@ fn only_admins_administer() {
     let mut manager = admin();
     manager.roles = [Role::BusinessManager].into_iter().collect();
     let command = PartnershipCommand::RegisterOrganisation(org("new-school", OrgKind::Education));
-    let result = decide(Some(&state(&established())), &command, Some(&manager));
+    let result = decide(
+        Some(&state(&established())),
+        &command,
+        Some(&manager),
+        now(),
+    );
     assert_eq!(
         refused(result),
         (ErrorKind::Forbidden, "auth.role_required")
     );
-    let result = decide(Some(&state(&established())), &command, None);
+    let result = decide(Some(&state(&established())), &command, None, now());
     assert_eq!(
         refused(result),
         (ErrorKind::Forbidden, "auth.role_required")
@@ -154,6 +166,7 @@ fn a_declared_bank_holiday_moves_running_deadlines() {
     let declare = PartnershipCommand::DeclareBankHoliday {
         date: date("2030-06-07"),
         name: "A one-off holiday".into(),
+        correction: None,
     };
     events.extend(when(&events, declare.clone()).unwrap());
     let partnership = state(&events);
@@ -172,6 +185,7 @@ fn a_declared_bank_holiday_moves_running_deadlines() {
     let saturday = PartnershipCommand::DeclareBankHoliday {
         date: date("2030-06-08"),
         name: "x".into(),
+        correction: None,
     };
     assert_eq!(
         refused(when(&events, saturday)),

@@ -1,0 +1,193 @@
+//! The partnership's calendar history: every holiday an admin declared, withdrew or moved, in
+//! the order recorded, and how it reaches a case's deadlines.
+//!
+//! A change applies only to the deadlines still pending at the instant it was recorded: a
+//! deadline met, met late or breached by then is a fact about the past and keeps the due
+//! instant it had (domain.md "Working days and deadlines"). A correction fixes the calendar
+//! itself, so it applies to every deadline. Each deadline therefore runs under its own
+//! calendar: the computed bank holidays plus the changes that reached it, in order.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{WorkingCalendar, local_date};
+use crate::OrgSlug;
+use crate::case::Case;
+use crate::deadline::{Deadline, DeadlineKind};
+use crate::partnership::Partnership;
+
+/// What a declaration did to the working calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarChange {
+    /// A day became a holiday.
+    Declared(NaiveDate),
+    /// A holiday became a working day again.
+    Withdrawn(NaiveDate),
+    /// A holiday moved to another day (as the early May holiday did in 2020).
+    Moved {
+        /// The day it was.
+        from: NaiveDate,
+        /// The day it is now.
+        to: NaiveDate,
+    },
+}
+
+impl CalendarChange {
+    /// The days whose status it changes.
+    fn days(self) -> [NaiveDate; 2] {
+        match self {
+            CalendarChange::Declared(day) | CalendarChange::Withdrawn(day) => [day, day],
+            CalendarChange::Moved { from, to } => [from, to],
+        }
+    }
+
+    /// The calendar with this change made.
+    #[must_use]
+    pub fn apply(self, calendar: WorkingCalendar) -> WorkingCalendar {
+        match self {
+            CalendarChange::Declared(day) => calendar.with_extra_holidays([day]),
+            CalendarChange::Withdrawn(day) => calendar.without_holidays([day]),
+            CalendarChange::Moved { from, to } => {
+                calendar.without_holidays([from]).with_extra_holidays([to])
+            }
+        }
+    }
+}
+
+/// Why a change is a correction of the calendar rather than a new proclamation: it applies to
+/// every deadline, settled or not, and the reason is kept for the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// Why the calendar was wrong (e.g. "the 2031 early May holiday was moved by proclamation").
+    pub reason: String,
+}
+
+/// One change of the partnership's calendar, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarEntry {
+    /// When it was recorded: deadlines settled by then keep their due instant.
+    pub at: DateTime<Utc>,
+    /// What changed.
+    pub change: CalendarChange,
+    /// Present when the change corrects the calendar for every deadline.
+    pub correction: Option<Correction>,
+}
+
+/// Whether a change recorded at `at` reaches the deadline: it was neither fulfilled nor past
+/// due then. A fulfilment counts from when it occurred, since that is when the deadline was
+/// met, whenever it was recorded.
+fn still_pending(deadline: &Deadline, at: DateTime<Utc>) -> bool {
+    // Superseded by then (the case closed, a decision withdrawn): settled as not applicable.
+    let superseded = deadline.superseded_at.is_some_and(|since| since <= at);
+    deadline.fulfilled_at.is_none_or(|fulfilled| fulfilled > at)
+        && at <= deadline.due_at
+        && !superseded
+}
+
+type Key = (DeadlineKind, Option<OrgSlug>, Option<Uuid>);
+
+fn key(deadline: &Deadline) -> Key {
+    (
+        deadline.kind,
+        deadline.organisation.clone(),
+        deadline.reference,
+    )
+}
+
+/// The same deadline in a list computed with another calendar: at the same position when the
+/// lists line up (they always do today), found by kind, organisation and reference otherwise.
+fn counterpart<'a>(list: &'a [Deadline], position: usize, wanted: &Key) -> Option<&'a Deadline> {
+    list.get(position)
+        .filter(|d| key(d) == *wanted)
+        .or_else(|| list.iter().find(|d| key(d) == *wanted))
+}
+
+/// The days a case's working-day counts can look at: every count in `Case::deadlines_with`
+/// runs from one of the case's anchors (becoming aware, day 0 of the rapid review, the
+/// decision, the opening) up to a due date, or back from one due date to another (the report
+/// to the Panel before publication). A change outside these days cannot move any deadline of
+/// the case, so it is skipped without recomputing.
+fn window(
+    case: &Case,
+    partnership: &Partnership,
+    deadlines: &[Deadline],
+) -> Option<(NaiveDate, NaiveDate)> {
+    let dues = deadlines
+        .iter()
+        .flat_map(|d| [Some(d.due_at), d.original_due_at])
+        .flatten()
+        .map(local_date);
+    let anchors = [
+        case.notification().map(|n| n.became_aware_on),
+        case.rapid_review_day0(&partnership.settings),
+        case.decided_at().map(local_date),
+        Some(local_date(case.opened_at)),
+    ]
+    .into_iter()
+    .flatten();
+    let first = anchors.chain(dues.clone()).min()?;
+    let last = dues.max()?;
+    Some((first, last))
+}
+
+/// Every deadline of `case`, each computed with the calendar it is owed under.
+///
+/// Without declarations (the common case) this is one computation with the computed bank
+/// holidays. With them, a deadline list is computed once per distinct calendar the deadlines
+/// went through, which is at most one per deadline and declaration, and usually one or two.
+#[must_use]
+pub fn deadlines(case: &Case, partnership: &Partnership) -> Vec<Deadline> {
+    let history = &partnership.calendar_history;
+    if history.is_empty() {
+        return case.deadlines_with(partnership, &partnership.calendar);
+    }
+    let shipped = WorkingCalendar::england_and_wales();
+    let base = case.deadlines_with(partnership, &shipped);
+    let Some((first, last)) = window(case, partnership, &base) else {
+        return base;
+    };
+    let keys: Vec<Key> = base.iter().map(key).collect();
+    // Each variant is a calendar and the deadlines computed with it; `under[i]` is the variant
+    // deadline `i` of the base list currently runs under.
+    let mut variants = vec![(shipped, base)];
+    let mut under = vec![0usize; keys.len()];
+    let relevant = history.iter().filter(|entry| {
+        entry
+            .change
+            .days()
+            .iter()
+            .any(|day| (first..=last).contains(day))
+    });
+    for entry in relevant {
+        let mut moved_to: HashMap<usize, usize> = HashMap::new();
+        for (position, wanted) in keys.iter().enumerate() {
+            let variant = under[position];
+            let reaches = entry.correction.is_some()
+                || counterpart(&variants[variant].1, position, wanted)
+                    .is_some_and(|d| still_pending(d, entry.at));
+            if !reaches {
+                continue;
+            }
+            let next = *moved_to.entry(variant).or_insert_with(|| {
+                let calendar = entry.change.apply(variants[variant].0.clone());
+                let computed = case.deadlines_with(partnership, &calendar);
+                variants.push((calendar, computed));
+                variants.len() - 1
+            });
+            under[position] = next;
+        }
+    }
+    let (_, base) = &variants[0];
+    base.iter()
+        .enumerate()
+        .map(|(position, deadline)| {
+            counterpart(&variants[under[position]].1, position, &keys[position])
+                .unwrap_or(deadline)
+                .clone()
+        })
+        .collect()
+}
