@@ -206,7 +206,7 @@ pub struct Deadline {
     #[serde(default)]
     pub paused_since: Option<DateTime<Utc>>,
     /// Whether it falls due after the last year gov.uk has published bank holidays for, so a
-    /// holiday proclaimed later may still move it (docs/rules/calendar.md).
+    /// holiday proclaimed later may still move it (docs/rules.md, section 2).
     #[serde(default)]
     pub provisional: bool,
 }

@@ -765,7 +765,8 @@ mod tests {
     }
 
     fn at(minute: u32) -> DateTime<Utc> {
-        format!("2023-01-09T10:{minute:02}:00Z").parse().unwrap()
+        let ten: DateTime<Utc> = "2023-01-09T10:00:00Z".parse().unwrap();
+        ten + chrono::TimeDelta::minutes(i64::from(minute))
     }
 
     fn metadata(user: &str, org: Option<&str>, command: &str, request_id: &str) -> Value {

@@ -201,7 +201,7 @@ pub struct DeadlineView {
     /// The recommendation a `recommendation` deadline is for.
     pub recommendation_id: Option<Uuid>,
     /// Whether it falls due after the last year gov.uk has published bank holidays for
-    /// (2027): a holiday proclaimed later may still move it (docs/rules/calendar.md).
+    /// (2027): a holiday proclaimed later may still move it (docs/rules.md, section 2).
     pub provisional: bool,
 }
 

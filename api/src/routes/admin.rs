@@ -322,7 +322,7 @@ pub async fn retire_organisation(
     summary = "Declare a one-off bank holiday",
     description = "New one-off bank holidays are proclaimed at short notice (e.g. 19 September \
 2022). The declaration reaches only the deadlines still pending when it is recorded; deadlines \
-already met, met late or breached keep their due instant (docs/rules/calendar.md). A day before \
+already met, met late or breached keep their due instant (docs/rules.md, section 2). A day before \
 today (Europe/London) is refused with `holiday.in_the_past` unless the body carries \
 `correction: {\"reason\": …}`: a correction fixes the calendar itself, reaches every deadline, \
 and its reason shows in the audit trail. A day outside 1990–2100 is \

@@ -1,7 +1,7 @@
 //! England and Wales bank holidays for every supported year, computed from the standing rules
 //! of the Banking and Financial Dealings Act 1971 (Schedule 1, as amended by the proclamations
 //! that made the early May and spring holidays standing) and then corrected by every one-off
-//! or moved holiday proclaimed since 1990 (docs/rules/calendar.md).
+//! or moved holiday proclaimed since 1990 (docs/rules.md, section 2).
 //!
 //! Computed once, on first use, into a sorted list: the calendar is consulted on every deadline
 //! computation, so it must be a set look-up, not a computation.

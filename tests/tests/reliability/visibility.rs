@@ -15,6 +15,7 @@ fn concrete(path: &str, case_id: &str) -> String {
         .replace("{recommendation_id}", &Uuid::nil().to_string())
         .replace("{slug}", "suhft")
         .replace("{year}", "2022-23")
+        .replace("{date}", "2030-06-07")
 }
 
 both_backends!(

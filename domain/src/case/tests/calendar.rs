@@ -1,5 +1,5 @@
 //! The calendar as a case's deadlines meet it: the supported years, provisional deadlines,
-//! and holidays declared, withdrawn or moved after a deadline started (docs/rules/calendar.md).
+//! and holidays declared, withdrawn or moved after a deadline started (docs/rules.md, section 2).
 
 use super::*;
 use crate::calendar::end_of_day;
