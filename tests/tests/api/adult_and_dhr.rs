@@ -2,7 +2,7 @@
 //! to publication and closure, backdated so every deadline's status is known.
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, problem};
+use crate::helpers::{Backend, TestApp, deadline, problem};
 use crate::rapid_review::statuses;
 use casetrail_domain::Role;
 use reqwest::StatusCode;
@@ -55,15 +55,6 @@ impl Case<'_> {
     fn agency(&self, org: &str) -> String {
         self.app.token(org, &[Role::AgencyUser])
     }
-}
-
-fn deadline<'a>(case: &'a Value, kind: &str) -> &'a Value {
-    case["deadlines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == kind)
-        .unwrap_or_else(|| panic!("no {kind} deadline in {case}"))
 }
 
 /// A living adult, seriously neglected up to 20 December 2022, referred by the mental health

@@ -2,33 +2,12 @@
 //! or moved by an admin, which reach only the deadlines still pending when recorded.
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
+use crate::helpers::{Backend, TestApp, deadline, notification, problem};
 use casetrail_domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 impl TestApp {
-    fn admin(&self) -> String {
-        self.token("southend-council", &[Role::Admin])
-    }
-
-    /// The case's Panel notification deadline.
-    async fn panel_deadline(&self, case_id: &str) -> Value {
-        let case: Value = self
-            .get(&format!("/v1/cases/{case_id}"), &self.notifier())
-            .await
-            .json()
-            .await
-            .unwrap();
-        case["deadlines"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["kind"] == "panel_notification")
-            .cloned()
-            .unwrap()
-    }
-
     async fn notify_aware_on(&self, incident: &str, aware: &str, born: &str) -> reqwest::Response {
         let mut body = notification();
         body["incident_date"] = json!(incident);
@@ -62,9 +41,9 @@ both_backends!(
             .as_str()
             .unwrap()
             .to_owned();
-        let deadline = app.panel_deadline(&case_id).await;
-        assert_eq!(deadline["due_at"], "2018-01-02T23:59:59.999999Z");
-        assert_eq!(deadline["provisional"], false);
+        let panel = deadline(&app.case(&case_id).await, "panel_notification").clone();
+        assert_eq!(panel["due_at"], "2018-01-02T23:59:59.999999Z");
+        assert_eq!(panel["provisional"], false);
         let listed: Value = app
             .get(&format!("/v1/deadlines?case_id={case_id}"), &app.notifier())
             .await
@@ -87,7 +66,10 @@ both_backends!(
             app.post(&path, &app.notifier(), &panel).await.status(),
             StatusCode::OK
         );
-        assert_eq!(app.panel_deadline(&case_id).await["status"], "met_late");
+        assert_eq!(
+            deadline(&app.case(&case_id).await, "panel_notification")["status"],
+            "met_late"
+        );
 
         // Friday 30 December 2022 is in the past: refused as a plain declaration.
         let declare = json!({"date": "2022-12-30", "name": "Proclaimed bank holiday"});
@@ -98,9 +80,9 @@ both_backends!(
             "holiday.in_the_past",
         )
         .await;
-        let deadline = app.panel_deadline(&case_id).await;
-        assert_eq!(deadline["status"], "met_late");
-        assert_eq!(deadline["due_at"], "2023-01-03T23:59:59.999999Z");
+        let panel = deadline(&app.case(&case_id).await, "panel_notification").clone();
+        assert_eq!(panel["status"], "met_late");
+        assert_eq!(panel["due_at"], "2023-01-03T23:59:59.999999Z");
 
         // A declaration for a day to come leaves the settled deadline as it was.
         let future = json!({"date": "2099-06-01", "name": "Proclaimed bank holiday"});
@@ -110,7 +92,10 @@ both_backends!(
                 .status(),
             StatusCode::OK
         );
-        assert_eq!(app.panel_deadline(&case_id).await["status"], "met_late");
+        assert_eq!(
+            deadline(&app.case(&case_id).await, "panel_notification")["status"],
+            "met_late"
+        );
 
         // As a correction it fixes the calendar for every deadline, and says why.
         let reason = "the holiday was proclaimed but never entered";
@@ -122,9 +107,9 @@ both_backends!(
                 .status(),
             StatusCode::OK
         );
-        let deadline = app.panel_deadline(&case_id).await;
-        assert_eq!(deadline["due_at"], "2023-01-04T23:59:59.999999Z");
-        assert_eq!(deadline["status"], "met");
+        let panel = deadline(&app.case(&case_id).await, "panel_notification").clone();
+        assert_eq!(panel["due_at"], "2023-01-04T23:59:59.999999Z");
+        assert_eq!(panel["status"], "met");
 
         let auditor = app.token("southend-council", &[Role::Auditor]);
         let trail: Value = app
@@ -173,7 +158,7 @@ both_backends!(
             .unwrap()
             .to_owned();
         let due = |d: &Value| d["due_at"].as_str().unwrap().to_owned();
-        let before = due(&app.panel_deadline(&case_id).await);
+        let before = due(&deadline(&app.case(&case_id).await, "panel_notification").clone());
         let due_day = &before[..10];
 
         // The due day itself becomes a holiday: the deadline moves to a later working day.
@@ -184,7 +169,7 @@ both_backends!(
                 .status(),
             StatusCode::OK
         );
-        let declared = due(&app.panel_deadline(&case_id).await);
+        let declared = due(&deadline(&app.case(&case_id).await, "panel_notification").clone());
         assert!(declared > before, "{declared} after {before}");
 
         // Moved far away, the holiday no longer delays it.
@@ -194,7 +179,10 @@ both_backends!(
             app.post(&path, &app.admin(), &moved).await.status(),
             StatusCode::OK
         );
-        assert_eq!(due(&app.panel_deadline(&case_id).await), before);
+        assert_eq!(
+            due(&deadline(&app.case(&case_id).await, "panel_notification").clone()),
+            before
+        );
 
         // Withdrawn, the day it moved to is worked again.
         let path = "/v1/partnership/bank-holidays/2099-06-02/withdrawal";
@@ -222,5 +210,38 @@ both_backends!(
             .collect();
         assert_eq!(kinds, ["declared", "moved", "withdrawn"]);
         assert_eq!(partnership["declared_bank_holidays"], json!([]));
+    }
+);
+
+both_backends!(
+    an_as_of_the_calendar_cannot_judge_is_refused,
+    |app: TestApp| async move {
+        let case_id = app.notify_ok().await;
+        let manager = app.business_manager();
+        for path in [
+            format!("/v1/cases/{case_id}?as_of=1989-12-31T12:00:00Z"),
+            format!("/v1/cases/{case_id}/deadlines?as_of=2101-01-01T12:00:00Z"),
+            "/v1/deadlines?as_of=1989-12-31T12:00:00Z".to_owned(),
+            "/v1/statistics/annual?as_of=2101-01-01T12:00:00Z".to_owned(),
+        ] {
+            let refused = problem(
+                app.get(&path, &manager).await,
+                StatusCode::BAD_REQUEST,
+                "calendar.date_out_of_range",
+            )
+            .await;
+            assert!(
+                refused.to_string().contains("1990-01-01 to 2100-12-31"),
+                "{path}: {refused}"
+            );
+        }
+        // Inside the range the same reads answer.
+        let inside = app
+            .get(
+                &format!("/v1/cases/{case_id}?as_of=2099-12-31T12:00:00Z"),
+                &manager,
+            )
+            .await;
+        assert_eq!(inside.status(), StatusCode::OK);
     }
 );

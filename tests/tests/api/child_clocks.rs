@@ -5,20 +5,10 @@
 //! September.
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, problem};
+use crate::helpers::{Backend, TestApp, deadline, problem};
 use crate::rapid_review::{Review, statuses};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// The deadline of a kind (the first, for kinds with one per organisation).
-fn deadline<'a>(case: &'a Value, kind: &str) -> &'a Value {
-    case["deadlines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == kind)
-        .unwrap_or_else(|| panic!("no {kind} deadline"))
-}
 
 fn next_commands(case: &Value) -> Vec<String> {
     case["next_steps"]

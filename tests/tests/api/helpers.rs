@@ -212,6 +212,25 @@ impl TestApp {
         self.token("southend-council", &[Role::Notifier])
     }
 
+    /// The partnership's business manager.
+    pub fn business_manager(&self) -> String {
+        self.token("southend-council", &[Role::BusinessManager])
+    }
+
+    /// The partnership's admin.
+    pub fn admin(&self) -> String {
+        self.token("southend-council", &[Role::Admin])
+    }
+
+    /// The case as the notifier reads it now.
+    pub async fn case(&self, case_id: &str) -> Value {
+        self.get(&format!("/v1/cases/{case_id}"), &self.notifier())
+            .await
+            .json()
+            .await
+            .expect("case json")
+    }
+
     /// POST JSON with a token.
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
         self.client
@@ -274,6 +293,16 @@ pub fn notification() -> Value {
         "location_basis": "in_area",
         "summary": "Admitted to hospital with unexplained injuries."
     })
+}
+
+/// The case's deadline of `kind` (the first, for kinds with one per organisation).
+pub fn deadline<'a>(case: &'a Value, kind: &str) -> &'a Value {
+    case["deadlines"]
+        .as_array()
+        .expect("deadlines")
+        .iter()
+        .find(|d| d["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} deadline in {case}"))
 }
 
 /// Asserts a problem+json response and returns its body.

@@ -3,33 +3,11 @@
 //! of a day is its last instant.
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
-use casetrail_domain::Role;
+use crate::helpers::{Backend, TestApp, deadline, notification, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 impl TestApp {
-    fn business_manager(&self) -> String {
-        self.token("southend-council", &[Role::BusinessManager])
-    }
-
-    /// The case's deadline of `kind`, as the notifier reads it now.
-    async fn deadline(&self, case_id: &str, kind: &str) -> Value {
-        let case: Value = self
-            .get(&format!("/v1/cases/{case_id}"), &self.notifier())
-            .await
-            .json()
-            .await
-            .unwrap();
-        case["deadlines"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["kind"] == kind)
-            .cloned()
-            .unwrap_or_else(|| panic!("no {kind} deadline in {case}"))
-    }
-
     /// Notifies the worked example (aware Thursday 22 December 2022), recorded as it happened.
     async fn notified_on_the_day(&self) -> String {
         let mut body = notification();
@@ -47,14 +25,14 @@ both_backends!(
         // The Panel notification was due at the end of 3 January 2023 and never made.
         let breached = app.notified_on_the_day().await;
         assert_eq!(
-            app.deadline(&breached, "panel_notification").await["status"],
+            deadline(&app.case(&breached).await, "panel_notification")["status"],
             "breached"
         );
         let close = json!({"reason": "criteria_not_met"});
         let closure = format!("/v1/cases/{breached}/closure");
         let response = app.post(&closure, &app.business_manager(), &close).await;
         assert_eq!(response.status(), StatusCode::OK);
-        let after = app.deadline(&breached, "panel_notification").await;
+        let after = deadline(&app.case(&breached).await, "panel_notification").clone();
         assert_eq!(after["status"], "breached", "{after}");
         // How late it was is fixed at the closure, not growing for ever.
         assert!(after["late_by"]["working_days"].as_i64().unwrap() > 900);
@@ -73,7 +51,7 @@ both_backends!(
             .await;
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(
-            app.deadline(&pending, "panel_notification").await["status"],
+            deadline(&app.case(&pending).await, "panel_notification")["status"],
             "not_applicable"
         );
     }
@@ -138,11 +116,11 @@ both_backends!(
             )
             .await;
         assert_eq!(response.status(), StatusCode::OK);
-        let deadline = app.deadline(&case_id, "panel_notification").await;
-        assert_eq!(deadline["due_at"], "2023-01-03T23:59:59.999999Z");
-        assert_eq!(deadline["fulfilled_at"], "2023-01-03T23:59:59.500Z");
-        assert_eq!(deadline["status"], "met", "{deadline}");
-        assert_eq!(deadline["late_by"], Value::Null);
+        let panel = deadline(&app.case(&case_id).await, "panel_notification").clone();
+        assert_eq!(panel["due_at"], "2023-01-03T23:59:59.999999Z");
+        assert_eq!(panel["fulfilled_at"], "2023-01-03T23:59:59.500Z");
+        assert_eq!(panel["status"], "met", "{panel}");
+        assert_eq!(panel["late_by"], Value::Null);
     }
 );
 

@@ -211,14 +211,12 @@ pub(super) fn publish_review(case: &Case, cmd: &PublishReview, ctx: &Context<'_>
             "the final report must go to the Panel before publication",
         )
     })?;
-    if let Some(url) = &cmd.url {
-        check_text("url", url, MAX_URL_LEN)?;
-    }
-    let occurred_at = occurred(cmd.occurred_at, ctx, sent, "the final report's sending")?;
-    Ok(vec![CaseEvent::ReviewPublished(ReviewPublished {
-        url: cmd.url.as_ref().map(|u| u.trim().to_owned()),
-        occurred_at,
-    })])
+    Ok(vec![CaseEvent::ReviewPublished(published(
+        cmd,
+        ctx,
+        sent,
+        "the final report's sending",
+    )?)])
 }
 
 pub(super) fn withhold_publication(
@@ -438,15 +436,8 @@ pub(super) fn publish_improvements_information(
             "the improvements information must go to the Panel before publication",
         )
     })?;
-    if let Some(url) = &cmd.url {
-        check_text("url", url, MAX_URL_LEN)?;
-    }
-    let occurred_at = occurred(cmd.occurred_at, ctx, sent, "its sending to the Panel")?;
     Ok(vec![CaseEvent::ImprovementsInformationPublished(
-        ReviewPublished {
-            url: cmd.url.as_ref().map(|u| u.trim().to_owned()),
-            occurred_at,
-        },
+        published(cmd, ctx, sent, "its sending to the Panel")?,
     )])
 }
 
@@ -472,4 +463,21 @@ pub(super) fn record_copy_sent_to_ofsted(case: &Case, cmd: &At, ctx: &Context<'_
     Ok(vec![CaseEvent::PracticeReviewCopiedToOfsted(Occurred {
         occurred_at,
     })])
+}
+
+/// A publication (the report, or the improvements information instead) with its optional URL,
+/// never dated before what had to reach the Panel first.
+fn published(
+    cmd: &PublishReview,
+    ctx: &Context<'_>,
+    sent: DateTime<Utc>,
+    sent_what: &str,
+) -> Result<ReviewPublished, DomainError> {
+    if let Some(url) = &cmd.url {
+        check_text("url", url, MAX_URL_LEN)?;
+    }
+    Ok(ReviewPublished {
+        url: cmd.url.as_ref().map(|u| u.trim().to_owned()),
+        occurred_at: occurred(cmd.occurred_at, ctx, sent, sent_what)?,
+    })
 }
