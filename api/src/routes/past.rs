@@ -21,6 +21,7 @@ pub async fn answer<T>(
     as_of: Option<DateTime<Utc>>,
     mut answer: impl FnMut(&ReadModels, Option<&Past>) -> Result<T, Stale>,
 ) -> Result<T, ApiError> {
+    ensure_supported(as_of)?;
     for _ in 0..ATTEMPTS {
         let past = match as_of {
             Some(at) => Some(
@@ -38,6 +39,17 @@ pub async fn answer<T>(
     Err(ApiError::Unavailable(anyhow::anyhow!(
         "cases kept changing while their past was read"
     )))
+}
+
+/// Refuses an `as_of` whose day the working-day calendar cannot judge: deadline statuses at
+/// that instant would be guessed. A bad query parameter, so 400 like the others, with the
+/// calendar's own code.
+pub fn ensure_supported(as_of: Option<DateTime<Utc>>) -> Result<(), ApiError> {
+    let Some(at) = as_of else {
+        return Ok(());
+    };
+    casetrail_domain::calendar::range::ensure_supported_instant("as_of", at)
+        .map_err(|refused| ApiError::bad_request(refused.code, refused.message))
 }
 
 fn history_error(err: HistoryError) -> ApiError {

@@ -147,7 +147,8 @@ pub struct ListCasesQuery {
     /// Only cases opened before this instant (RFC 3339).
     pub opened_to: Option<DateTime<Utc>>,
     /// Answer as the read model stood at this instant (RFC 3339): only facts recorded by then,
-    /// deadlines evaluated then. Default: now.
+    /// deadlines evaluated then. Default: now. A day outside 1990–2100, which the working-day
+    /// calendar cannot judge, is 400 `calendar.date_out_of_range`.
     pub as_of: Option<DateTime<Utc>>,
 }
 
@@ -262,7 +263,8 @@ fn decode_case_cursor(text: &str) -> Result<u64, ApiError> {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
-    /// Answer as the read model stood at this instant (RFC 3339). Default: now.
+    /// Answer as the read model stood at this instant (RFC 3339). Default: now. A day outside
+    /// 1990–2100 is 400 `calendar.date_out_of_range`.
     pub as_of: Option<DateTime<Utc>>,
 }
 
@@ -337,7 +339,8 @@ pub struct ListDeadlinesQuery {
     pub due_from: Option<DateTime<Utc>>,
     /// Only deadlines due before this instant (RFC 3339).
     pub due_to: Option<DateTime<Utc>>,
-    /// Evaluate at this instant, from the facts recorded by then (RFC 3339). Default: now.
+    /// Evaluate at this instant, from the facts recorded by then (RFC 3339). Default: now. A day
+    /// outside 1990–2100 is 400 `calendar.date_out_of_range`.
     pub as_of: Option<DateTime<Utc>>,
 }
 

@@ -22,7 +22,7 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct StatisticsQuery {
     /// Answer from the facts recorded by this instant (RFC 3339), deadlines evaluated then.
-    /// Default: now.
+    /// Default: now. A day outside 1990–2100 is 400 `calendar.date_out_of_range`.
     #[param(example = "2023-06-30T12:00:00Z")]
     pub as_of: Option<DateTime<Utc>>,
 }
@@ -56,6 +56,7 @@ pub async fn list_statistics_years(
     Authenticated(actor): Authenticated,
     query: web::Query<StatisticsQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    super::past::ensure_supported(query.as_of)?;
     let as_of = query.as_of.unwrap_or_else(Utc::now);
     let models = state.projector.read();
     let items = models
