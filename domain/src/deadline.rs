@@ -103,6 +103,42 @@ impl DeadlineKind {
         }
     }
 
+    /// How a bank holiday can move the deadline: counted in working days forward from an
+    /// earlier day, backward from a later one (a week and a half at most: "at least 7 working
+    /// days before publication"), or not at all (calendar months, the same day, a chosen day).
+    /// Exhaustive on purpose: a new kind must say which, or a declared holiday could silently
+    /// fail to move it.
+    pub fn working_day_count(self) -> WorkingDayCount {
+        use WorkingDayCount::{Backward, Forward, None};
+        match self {
+            DeadlineKind::PanelNotification
+            | DeadlineKind::LookedAfterDeathNotification
+            | DeadlineKind::RrPartnersNotified
+            | DeadlineKind::RrAgencyReport
+            | DeadlineKind::RrReportsCirculated
+            | DeadlineKind::RrMeeting
+            | DeadlineKind::RrFirstDraft
+            | DeadlineKind::RrDraftCirculated
+            | DeadlineKind::RrDraftComments
+            | DeadlineKind::RrSecondDraft
+            | DeadlineKind::RrSeniorSignOff
+            | DeadlineKind::RrIndependentSignOff
+            | DeadlineKind::RrSubmission
+            | DeadlineKind::RrPartnerDecision => Forward,
+            DeadlineKind::LcsprReportToPanel
+            | DeadlineKind::LcsprImprovementsToPanel
+            | DeadlineKind::LcsprCopyToOfsted => Backward,
+            DeadlineKind::PanelNotificationCopy
+            | DeadlineKind::LcsprPublication
+            | DeadlineKind::PublicationTakeDown
+            | DeadlineKind::Recommendation
+            | DeadlineKind::SarCompletion
+            | DeadlineKind::DhrDecision
+            | DeadlineKind::DhrHomeOfficeNotification
+            | DeadlineKind::DhrCompletion => None,
+        }
+    }
+
     /// The role that acts to fulfil the deadline (with the deadline's organisation, when it
     /// names one): who must act next.
     pub fn responsible_role(self) -> crate::Role {
@@ -152,6 +188,19 @@ impl DeadlineKind {
             DeadlineKind::LookedAfterDeathNotification => "RecordLookedAfterDeathNotified",
         }
     }
+}
+
+/// How a deadline's due day depends on the working-day calendar
+/// ([`DeadlineKind::working_day_count`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkingDayCount {
+    /// Counted forward in working days to the due day: a holiday after it cannot move it.
+    Forward,
+    /// Counted back in working days from a later day (publication): a holiday up to that day
+    /// can move it.
+    Backward,
+    /// Not counted in working days: no holiday moves it.
+    None,
 }
 
 /// The status of a deadline at an instant.

@@ -5,15 +5,18 @@ use casetrail_domain::case::decision::{
     DecisionCriterion, DecisionReached, PartnerDecisionRecorded, ReviewDecision,
 };
 use casetrail_domain::case::practice_review::{
-    CaseClosed, ClosureReason, DecisionReconsidered, FamilyCommunicationRecorded,
-    PanelResponseRecorded, PracticeReviewCommissioned, PublicationDelayApproved,
-    PublicationWithheld, RecommendationAdded, RecommendationCompleted, ReconsideredOutcome,
-    ReviewPublished,
+    CaseClosed, ClosureReason, FamilyCommunicationRecorded, PanelResponseRecorded,
+    PracticeReviewCommissioned, PublicationDelayApproved, PublicationWithheld, RecommendationAdded,
+    RecommendationCompleted, ReconsideredOutcome, ReviewPublished,
 };
 use casetrail_domain::case::rapid_review::{
     AgencyReportSubmitted, DraftMilestone, DraftMilestoneRecorded, ModifiedResponseAgreed,
     Occurred, OrganisationAct, PartnerLeadNamed, RapidReviewInitiated, RapidReviewMeetingHeld,
     RapidReviewSubmitted, ReviewLeadAgreed,
+};
+use casetrail_domain::case::reconsideration::{
+    AdviceSubject, IndependentAdviceRecorded, ReconsiderationReached, ReconsiderationSentToPanel,
+    ReconsideredViewRecorded,
 };
 use casetrail_domain::case::{
     AbuseOrNeglect, AgeBand, CaseEvent, CaseReferred, ChildProfile, Harm, IncidentNotified,
@@ -123,11 +126,16 @@ pub fn partnership_opening(slug: &PartnershipSlug) -> Vec<PartnershipEvent> {
     std::iter::once(established).chain(organisations).collect()
 }
 
-/// A later fact of a partnership: mostly a declared bank holiday (which moves running
-/// deadlines), sometimes a change of settings or an agency leaving or joining.
+/// A later fact of a partnership: a change of settings, an agency leaving or joining, or a
+/// declared bank holiday (which moves the deadlines still pending).
+///
+/// One change in fifty declares a bank holiday, a handful per partnership over the log: the
+/// Crown proclaims one every few years (2011, 2012, 2022 twice, 2023), and each declaration a
+/// case's working-day deadlines were still pending at costs that case a recomputation of its
+/// deadlines on every read (BENCHMARKS.md "Read models").
 pub fn partnership_change(rng: &mut Rng, around: DateTime<Utc>) -> PartnershipEvent {
-    match rng.below(10) {
-        0..=5 => PartnershipEvent::BankHolidayDeclared {
+    match rng.below(50) {
+        0 => PartnershipEvent::BankHolidayDeclared {
             // Anywhere in the next few weeks: often inside a running rapid review.
             date: (around + Duration::days(rng.below(40) as i64)).date_naive(),
             name: "Proclaimed bank holiday".into(),
@@ -135,12 +143,12 @@ pub fn partnership_change(rng: &mut Rng, around: DateTime<Utc>) -> PartnershipEv
             declared_at: around,
             correction: None,
         },
-        6 | 7 => PartnershipEvent::PartnershipSettingsChanged(PartnershipSettings {
+        1..=19 => PartnershipEvent::PartnershipSettingsChanged(PartnershipSettings {
             rapid_review_clock_start: clock_start(rng),
             close_of_business: NaiveTime::from_hms_opt(16 + rng.below(3) as u32, 0, 0)
                 .unwrap_or(NaiveTime::MIN),
         }),
-        8 => PartnershipEvent::OrganisationRetired {
+        20..=29 => PartnershipEvent::OrganisationRetired {
             slug: org(ORGANISATIONS[3 + rng.below(5) as usize].0),
         },
         _ => {
@@ -382,17 +390,49 @@ fn decision_and_after(
     }));
     let mut lcspr = decision == ReviewDecision::Lcspr;
     if !agrees {
-        let outcome = if rng.chance(50) {
-            ReconsideredOutcome::Commission
-        } else {
-            ReconsideredOutcome::Adhere
+        // The partners reconsider with the Independent Advisor's advice; two agreeing views
+        // decide: adhere, or turn the decision round (commission a review, or withdraw one).
+        let outcome = match (rng.chance(50), lcspr) {
+            (false, _) => ReconsideredOutcome::Adhere,
+            (true, false) => ReconsideredOutcome::Commission,
+            (true, true) => ReconsideredOutcome::Withdraw,
         };
-        lcspr |= outcome == ReconsideredOutcome::Commission;
-        events.push(CaseEvent::DecisionReconsidered(DecisionReconsidered {
+        lcspr = match outcome {
+            ReconsideredOutcome::Adhere => lcspr,
+            ReconsideredOutcome::Commission => true,
+            ReconsideredOutcome::Withdraw => false,
+        };
+        events.push(CaseEvent::IndependentAdviceRecorded(
+            IndependentAdviceRecorded {
+                subject: AdviceSubject::Reconsideration,
+                advice: sealed(rng, 300),
+                occurred_at: next(rng),
+            },
+        ));
+        let first_view_at = next(rng);
+        let reached_at = next(rng);
+        for (partner, at) in partners[..2].iter().zip([first_view_at, reached_at]) {
+            events.push(CaseEvent::ReconsideredViewRecorded(
+                ReconsideredViewRecorded {
+                    partner: *partner,
+                    outcome,
+                    rationale: sealed(rng, 300),
+                    occurred_at: at,
+                },
+            ));
+        }
+        // The second view and the reconsidered decision are appended by one command.
+        events.push(CaseEvent::ReconsiderationReached(ReconsiderationReached {
             outcome,
-            justification: sealed(rng, 300),
-            occurred_at: next(rng),
+            agreed_by: partners[..2].to_vec(),
+            occurred_at: reached_at,
         }));
+        events.push(CaseEvent::ReconsiderationSentToPanel(
+            ReconsiderationSentToPanel {
+                justification: sealed(rng, 300),
+                occurred_at: next(rng),
+            },
+        ));
     }
     events.push(CaseEvent::FamilyCommunicationRecorded(
         FamilyCommunicationRecorded {

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{WorkingCalendar, local_date};
 use crate::OrgSlug;
 use crate::case::Case;
-use crate::deadline::{Deadline, DeadlineKind};
+use crate::deadline::{Deadline, DeadlineKind, WorkingDayCount};
 use crate::partnership::Partnership;
 
 /// What a declaration did to the working calendar.
@@ -76,6 +76,25 @@ pub struct CalendarEntry {
     /// Present when the change corrects the calendar for every deadline.
     pub correction: Option<Correction>,
 }
+
+/// Whether `change` can move the deadline at all: only a deadline counted in working days,
+/// and only through a day no later than the last day its count can look at (its due day, or
+/// for a count back from publication, the publication up to a fortnight and a half later:
+/// 7 working days plus weekends and the longest run of holidays).
+pub(crate) fn can_move(change: CalendarChange, deadline: &Deadline) -> bool {
+    let due = local_date(deadline.due_at);
+    let last_counted = match deadline.kind.working_day_count() {
+        WorkingDayCount::None => return false,
+        WorkingDayCount::Forward => due,
+        WorkingDayCount::Backward => due
+            .checked_add_days(chrono::Days::new(BACKWARD_REACH_DAYS))
+            .unwrap_or(NaiveDate::MAX),
+    };
+    change.days().iter().any(|day| *day <= last_counted)
+}
+
+/// Calendar days from a deadline counted back from publication to that publication, at most.
+const BACKWARD_REACH_DAYS: u64 = 18;
 
 /// Whether a change recorded at `at` reaches the deadline: it was neither fulfilled nor past
 /// due then. A fulfilment counts from when it occurred, since that is when the deadline was
@@ -166,9 +185,13 @@ pub fn deadlines(case: &Case, partnership: &Partnership) -> Vec<Deadline> {
         let mut moved_to: HashMap<usize, usize> = HashMap::new();
         for (position, wanted) in keys.iter().enumerate() {
             let variant = under[position];
-            let reaches = entry.correction.is_some()
-                || counterpart(&variants[variant].1, position, wanted)
-                    .is_some_and(|d| still_pending(d, entry.at));
+            // A correction fixes the calendar for every deadline; a proclamation reaches the
+            // deadlines it can move that were still pending when it was recorded. One that can
+            // move none of them costs no recomputation.
+            let reaches = counterpart(&variants[variant].1, position, wanted).is_some_and(|d| {
+                can_move(entry.change, d)
+                    && (entry.correction.is_some() || still_pending(d, entry.at))
+            });
             if !reaches {
                 continue;
             }

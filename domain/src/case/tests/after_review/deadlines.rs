@@ -680,3 +680,32 @@ proptest! {
         prop_assert_eq!(report, crate::calendar::end_of_day(report_day));
     }
 }
+
+#[test]
+fn a_holiday_between_the_report_and_publication_moves_the_report() {
+    use crate::calendar::history::{CalendarChange, can_move};
+    // Decided 30 September 2022: publication due Thursday 30 March 2023, the report to the
+    // Panel 7 working days before, Tuesday 21 March.
+    let case = Case::replay(&commissioned()).unwrap();
+    let partnership = southend();
+    let report = |change: CalendarChange| {
+        case.deadlines_with(&partnership, &change.apply(partnership.calendar.clone()))
+            .into_iter()
+            .find(|d| d.kind == LcsprReportToPanel)
+            .unwrap()
+    };
+    let before = the(LcsprReportToPanel, &commissioned());
+    assert_eq!(before.due_at, instant("2023-03-21T23:59:59.999999Z"));
+    // A holiday on Friday 24 March, after the report is due but before publication: the
+    // report must go a working day earlier, on Monday 20 March.
+    let between = CalendarChange::Declared(date("2023-03-24"));
+    assert!(can_move(between, &before));
+    assert_eq!(
+        report(between).due_at,
+        instant("2023-03-20T23:59:59.999999Z")
+    );
+    // After publication nothing is counted: the report stays due on 21 March.
+    let after = CalendarChange::Declared(date("2023-04-20"));
+    assert!(!can_move(after, &before));
+    assert_eq!(report(after).due_at, before.due_at);
+}

@@ -250,3 +250,45 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The shortcut the calendar history takes (`calendar::history::can_move`): a declared
+    /// holiday that it says cannot move a deadline indeed leaves its due instant alone, for any
+    /// case state and any weekday holiday within a year of the notification.
+    #[test]
+    fn a_holiday_said_not_to_move_a_deadline_does_not(
+        steps in prop::collection::vec((0..COMMANDS, 1_i64..96), 1..60),
+        holiday_offset in 0_u64..400,
+    ) {
+        use crate::calendar::history::{CalendarChange, can_move};
+        let mut now = instant(NOTIFIED);
+        let mut events = vec![notified_on("2022-09-08", NOTIFIED)];
+        for (i, hours) in steps {
+            now += TimeDelta::hours(hours);
+            let (by, command) = command(i, now);
+            if let Ok(new) = given(events.clone()).when(&by, now, command) {
+                events.extend(new);
+            }
+        }
+        let holiday = date("2022-09-08")
+            .checked_add_days(chrono::Days::new(holiday_offset))
+            .unwrap();
+        let partnership = southend();
+        let case = Case::replay(&events).unwrap();
+        let change = CalendarChange::Declared(holiday);
+        let before = case.deadlines_with(&partnership, &partnership.calendar);
+        let after = case.deadlines_with(&partnership, &change.apply(partnership.calendar.clone()));
+        prop_assert_eq!(before.len(), after.len());
+        for (was, now) in before.iter().zip(&after) {
+            prop_assert_eq!(was.kind, now.kind);
+            if !can_move(change, was) {
+                prop_assert_eq!(
+                    was.due_at, now.due_at,
+                    "{:?} moved by a holiday on {}", was.kind, holiday
+                );
+            }
+        }
+    }
+}
