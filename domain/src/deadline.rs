@@ -250,6 +250,13 @@ pub struct Deadline {
     pub original_due_at: Option<DateTime<Utc>>,
     /// What the deadline is about when a case has several of a kind (a recommendation's id).
     pub reference: Option<Uuid>,
+    /// Until when it is not settled, because its due instant depends on a later fact (the
+    /// report to the Panel "at least 7 working days before publication", before the
+    /// publication): until then it is never `met`, `met_late` or `breached`, which would be
+    /// said before they are known for good. Fulfilled, it shows `pending`; unfulfilled past the
+    /// planned instant, `due_soon`.
+    #[serde(default)]
+    pub unsettled_until: Option<DateTime<Utc>>,
     /// When its clock stopped, while it is stopped (a paused safeguarding adult review): the
     /// days from then to the instant asked about do not count, so the due day moves with them.
     #[serde(default)]
@@ -274,6 +281,7 @@ impl Deadline {
             due_at,
             fulfilled_at,
             superseded_at: None,
+            unsettled_until: None,
             original_due_at: None,
             reference: None,
             paused_since: None,
@@ -303,14 +311,16 @@ impl Deadline {
     }
 
     /// Whether, as of `as_of`, the deadline no longer applies: superseded by then while it was
-    /// still pending (neither fulfilled nor past due at the supersession).
-    pub fn is_not_applicable(&self, as_of: DateTime<Utc>) -> bool {
-        let Some(superseded_at) = self.superseded_at.filter(|at| *at <= as_of) else {
-            return false;
-        };
-        let fulfilled_by_then = self.fulfilled_at.is_some_and(|at| at <= superseded_at);
-        let breached_by_then = superseded_at > self.due_at_as_of(superseded_at);
-        !fulfilled_by_then && !breached_by_then
+    /// still pending (neither settled as met, met late or breached at the supersession).
+    pub fn is_not_applicable(&self, as_of: DateTime<Utc>, calendar: &WorkingCalendar) -> bool {
+        self.superseded_at
+            .filter(|at| *at <= as_of)
+            .is_some_and(|at| {
+                matches!(
+                    self.status_unsuperseded(at, calendar),
+                    DeadlineStatus::Pending | DeadlineStatus::DueSoon
+                )
+            })
     }
 
     /// A stable id: the same deadline of the same case always has the same id.
@@ -349,14 +359,32 @@ impl Deadline {
 
     /// The status at `as_of`. A fulfilment dated after `as_of` is not yet known then.
     pub fn status(&self, as_of: DateTime<Utc>, calendar: &WorkingCalendar) -> DeadlineStatus {
-        if self.is_not_applicable(as_of) {
+        if self.is_not_applicable(as_of, calendar) {
             return DeadlineStatus::NotApplicable;
         }
+        self.status_unsuperseded(as_of, calendar)
+    }
+
+    /// The status at `as_of` had nothing superseded it.
+    fn status_unsuperseded(
+        &self,
+        as_of: DateTime<Utc>,
+        calendar: &WorkingCalendar,
+    ) -> DeadlineStatus {
         let due_at = self.due_at_as_of(as_of);
+        let settled = self.unsettled_until.is_none_or(|until| until <= as_of);
         match self.fulfilled_at.filter(|at| *at <= as_of) {
+            // Whether it was on time depends on a fact still to come.
+            Some(_) if !settled => DeadlineStatus::Pending,
+            // Settled by waiting, before the fact that fixes its due instant: whenever that
+            // fact comes now, it comes late enough (7 working days after the report).
+            Some(_) if self.unsettled_until.is_some() => DeadlineStatus::Met,
             Some(at) if at <= due_at => DeadlineStatus::Met,
             Some(_) => DeadlineStatus::MetLate,
-            None if as_of > due_at => DeadlineStatus::Breached,
+            None if as_of > due_at && settled => DeadlineStatus::Breached,
+            // Past the day it is planned for, but the fact that fixes its due instant has not
+            // come: overdue against the plan, not yet a breach.
+            None if as_of > due_at => DeadlineStatus::DueSoon,
             None => {
                 let days_left =
                     calendar.working_days_between(local_date(as_of), local_date(due_at));

@@ -7,7 +7,7 @@
 use super::Case;
 use super::decision::ReviewDecision;
 use super::practice_review::{PracticeReview, ReconsideredOutcome};
-use crate::calendar::{WorkingCalendar, end_of_day, local_date};
+use crate::calendar::{WorkingCalendar, at_local_time, end_of_day, local_date};
 use crate::deadline::{Deadline, DeadlineKind};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 
@@ -56,6 +56,18 @@ impl Case {
             let day = actual.map_or(due_on, local_date);
             end_of_day(calendar.working_days_before(day, DAYS_BEFORE_PUBLICATION))
         };
+        // Before the publication, whether something was sent early enough depends on when the
+        // publication comes: nothing is settled until it does, except that once 7 working days
+        // have passed since the sending, any publication is far enough behind it.
+        let sent_before = |kind, actual: Option<DateTime<Utc>>, sent: Option<DateTime<Utc>>| {
+            let mut deadline = Deadline::new(kind, None, before_publication(actual), sent);
+            if actual.is_none() {
+                deadline.unsettled_until = Some(sent.map_or(DateTime::<Utc>::MAX_UTC, |at| {
+                    start_of_day(earliest_publication(calendar, at))
+                }));
+            }
+            deadline
+        };
         let mut deadlines = vec![
             Deadline::new(
                 DeadlineKind::LcsprPublication,
@@ -64,28 +76,21 @@ impl Case {
                 published.or(improvements_published),
             )
             .with_original(end_of_day(original_due), !delays.is_empty()),
-            Deadline::new(
-                DeadlineKind::LcsprReportToPanel,
-                None,
-                before_publication(published),
-                report_sent,
-            )
-            // Withheld: the improvements information goes to the Panel instead; a report still
-            // owed then is no longer due (one already breached stays breached).
-            .superseded_at(withheld_at),
+            sent_before(DeadlineKind::LcsprReportToPanel, published, report_sent)
+                // Withheld: the improvements information goes to the Panel instead; a report still
+                // owed then is no longer due (one already breached stays breached).
+                .superseded_at(withheld_at),
         ];
         if withheld {
-            deadlines.push(Deadline::new(
+            deadlines.push(sent_before(
                 DeadlineKind::LcsprImprovementsToPanel,
-                None,
-                before_publication(improvements_published),
+                improvements_published,
                 fact(|r| r.improvements_sent_at),
             ));
         }
-        deadlines.push(Deadline::new(
+        deadlines.push(sent_before(
             DeadlineKind::LcsprCopyToOfsted,
-            None,
-            before_publication(published.or(improvements_published)),
+            published.or(improvements_published),
             fact(|r| r.ofsted_copy_at),
         ));
         if let Some(publication) = review.and_then(PracticeReview::publication) {
@@ -106,4 +111,22 @@ impl Case {
         }
         deadlines
     }
+}
+
+/// The first day on which a publication would be at least 7 working days after something sent
+/// at `sent`: the 7th working day after the first working day on or after it.
+fn earliest_publication(calendar: &WorkingCalendar, sent: DateTime<Utc>) -> NaiveDate {
+    let mut day = local_date(sent);
+    while !calendar.is_working_day(day) {
+        match day.succ_opt() {
+            Some(next) => day = next,
+            None => return NaiveDate::MAX,
+        }
+    }
+    calendar.add_working_days(day, DAYS_BEFORE_PUBLICATION)
+}
+
+/// The first instant of a London day.
+fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
+    at_local_time(day, chrono::NaiveTime::MIN)
 }

@@ -300,9 +300,12 @@ fn the_lcspr_s_deadlines_are_met_or_met_late_as_it_happened() {
     };
     assert_eq!(statuses(&late, "2023-03-14T10:00:00Z"), [Pending, Pending]);
     assert_eq!(statuses(&late, "2023-03-21T10:00:00Z"), [Pending, DueSoon]);
-    assert_eq!(statuses(&late, "2023-03-22T10:00:00Z"), [Pending, Breached]);
-    assert_eq!(statuses(&late, "2023-03-29T10:00:00Z"), [DueSoon, MetLate]);
-    assert_eq!(statuses(&late, "2023-03-31T10:00:00Z"), [Breached, MetLate]);
+    // Past the planned day, and before the publication: overdue against the plan, not yet a
+    // breach, since the publication could still come late enough.
+    assert_eq!(statuses(&late, "2023-03-22T10:00:00Z"), [Pending, DueSoon]);
+    // Sent on the 24th: on time or not depends on the publication, so neither yet.
+    assert_eq!(statuses(&late, "2023-03-29T10:00:00Z"), [DueSoon, Pending]);
+    assert_eq!(statuses(&late, "2023-03-31T10:00:00Z"), [Breached, Pending]);
     assert_eq!(statuses(&late, LATER), [MetLate, MetLate]);
     // The same, with a delay to 12 April approved beforehand: published on time, but 7 working
     // days before the actual publication (3 April) is Thursday 23 March, and the report went
@@ -316,10 +319,27 @@ fn the_lcspr_s_deadlines_are_met_or_met_late_as_it_happened() {
         ],
     );
     assert_eq!(statuses(&delayed, LATER), [Met, MetLate]);
-    // Before the publication, judged against the planned day: 7 working days before 12 April
-    // (Easter in between) is Thursday 30 March, so on the 29th the report sent on the 24th
-    // looked on time.
-    assert_eq!(statuses(&delayed, "2023-03-29T10:00:00Z"), [Pending, Met]);
+    // Before the publication the report sent on the 24th was neither on time nor late: on
+    // the 29th it showed pending (it would have looked on time against the planned 12 April,
+    // and turned out late), never `met` (issue 11: a settled deadline never changes).
+    assert_eq!(
+        statuses(&delayed, "2023-03-29T10:00:00Z"),
+        [Pending, Pending]
+    );
+    // Once 7 working days have passed since the sending (from Tuesday 4 April), any
+    // publication is far enough behind it: met, for good, though sent after the planned day.
+    let sent_late_unpublished = and(commissioned(), [final_report_sent("2023-03-24T10:00:00Z")]);
+    let statuses_then = |as_of| statuses(&sent_late_unpublished, as_of);
+    assert_eq!(statuses_then("2023-04-03T22:59:59Z"), [Breached, Pending]);
+    assert_eq!(statuses_then("2023-04-03T23:00:00Z"), [Breached, Met]);
+    let published_then = and(
+        sent_late_unpublished.clone(),
+        [review_published("2023-04-12T10:00:00Z")],
+    );
+    assert_eq!(
+        statuses(&published_then, "2023-05-01T00:00:00Z"),
+        [MetLate, Met]
+    );
 }
 
 #[test]
@@ -360,10 +380,12 @@ fn withheld_the_improvements_information_is_due_and_published_instead() {
     assert_eq!(status(LcsprPublication, &withheld(), LATER), Breached);
     // The full report need not go to the Panel; the improvements information must, on the
     // same rule: 7 working days before the planned day (30 March 2023) until it is published.
-    // Withheld on 28 March, a week after the report was due (21 March) and never sent: that
-    // breach happened before the withholding and stays a breach. Withheld before the report
-    // fell due, it no longer applies.
-    assert_eq!(status(LcsprReportToPanel, &withheld(), LATER), Breached);
+    // The report is due 7 working days before a publication: withheld, there is none, so a
+    // report never sent no longer applies, whether withheld before its planned day or after.
+    assert_eq!(
+        status(LcsprReportToPanel, &withheld(), LATER),
+        NotApplicable
+    );
     let withheld_early = and(
         commissioned(),
         [publication_withheld("2023-03-01T10:00:00Z")],
@@ -596,15 +618,16 @@ fn closing_a_case_ends_what_it_still_owed_but_not_its_recommendations() {
         };
         assert_eq!(after, expected, "{kind:?} was {then:?} at the closure");
     }
-    // Closed on 3 April 2023: the report to the Panel was due on 21 March and publication on
-    // 30 March, neither done, so both were breached before the closure and stay breached,
-    // their lateness fixed at the closure (issue: closing a case erased breaches).
+    // Closed on 3 April 2023: publication was due on 30 March and not done, so it was
+    // breached before the closure and stays breached, its lateness fixed at the closure
+    // (issue: closing a case erased breaches). The report to the Panel is due 7 working days
+    // before a publication that never came: never settled, it no longer applies.
     assert_eq!(status(LcsprPublication, &closing, LATER), Breached);
-    assert_eq!(status(LcsprReportToPanel, &closing, LATER), Breached);
-    let report = the(LcsprReportToPanel, &closing);
+    assert_eq!(status(LcsprReportToPanel, &closing, LATER), NotApplicable);
+    let publication = the(LcsprPublication, &closing);
     assert_eq!(
-        report.late_by(instant("2023-06-01T00:00:00Z"), &southend().calendar),
-        report.late_by(instant(CLOSED), &southend().calendar)
+        publication.late_by(instant("2023-06-01T00:00:00Z"), &southend().calendar),
+        publication.late_by(instant(CLOSED), &southend().calendar)
     );
     assert_eq!(status(Recommendation, &closing, LATER), Breached);
     assert_eq!(the(Recommendation, &closing).superseded_at, None);

@@ -281,7 +281,7 @@ fn under_a_modified_response_internal_documents_are_still_due_on_day_6() {
                 let status = d.status(as_of, calendar);
                 (
                     d.organisation.clone().map(String::from).unwrap_or_default(),
-                    d.is_not_applicable(as_of),
+                    d.is_not_applicable(as_of, calendar),
                     status,
                 )
             })
