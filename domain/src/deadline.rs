@@ -382,9 +382,9 @@ impl Deadline {
             Some(at) if at <= due_at => DeadlineStatus::Met,
             Some(_) => DeadlineStatus::MetLate,
             None if as_of > due_at && settled => DeadlineStatus::Breached,
-            // Past the day it is planned for, but the fact that fixes its due instant has not
-            // come: overdue against the plan, not yet a breach.
-            None if as_of > due_at => DeadlineStatus::DueSoon,
+            // Not yet due; or, unsettled, past the day it is planned for while the fact that
+            // fixes its due instant has not come: overdue against the plan (no working days
+            // left, so `due_soon`), not yet a breach.
             None => {
                 let days_left =
                     calendar.working_days_between(local_date(as_of), local_date(due_at));

@@ -11,12 +11,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::{WorkingCalendar, local_date};
-use crate::OrgSlug;
 use crate::case::Case;
-use crate::deadline::{Deadline, DeadlineKind, WorkingDayCount};
+use crate::deadline::{Deadline, WorkingDayCount};
 use crate::partnership::Partnership;
 
 /// What a declaration did to the working calendar.
@@ -107,24 +105,6 @@ fn still_pending(deadline: &Deadline, at: DateTime<Utc>) -> bool {
         && !superseded
 }
 
-type Key = (DeadlineKind, Option<OrgSlug>, Option<Uuid>);
-
-fn key(deadline: &Deadline) -> Key {
-    (
-        deadline.kind,
-        deadline.organisation.clone(),
-        deadline.reference,
-    )
-}
-
-/// The same deadline in a list computed with another calendar: at the same position when the
-/// lists line up (they always do today), found by kind, organisation and reference otherwise.
-fn counterpart<'a>(list: &'a [Deadline], position: usize, wanted: &Key) -> Option<&'a Deadline> {
-    list.get(position)
-        .filter(|d| key(d) == *wanted)
-        .or_else(|| list.iter().find(|d| key(d) == *wanted))
-}
-
 /// The days a case's working-day counts can look at: every count in `Case::deadlines_with`
 /// runs from one of the case's anchors (becoming aware, day 0 of the rapid review, the
 /// decision, the opening) up to a due date, or back from one due date to another (the report
@@ -169,11 +149,13 @@ pub fn deadlines(case: &Case, partnership: &Partnership) -> Vec<Deadline> {
     let Some((first, last)) = window(case, partnership, &base) else {
         return base;
     };
-    let keys: Vec<Key> = base.iter().map(key).collect();
     // Each variant is a calendar and the deadlines computed with it; `under[i]` is the variant
-    // deadline `i` of the base list currently runs under.
+    // deadline `i` of the base list currently runs under. A calendar moves due instants but
+    // never adds, drops or reorders deadlines, so the same position is the same deadline in
+    // every variant.
+    let count = base.len();
     let mut variants = vec![(shipped, base)];
-    let mut under = vec![0usize; keys.len()];
+    let mut under = vec![0usize; count];
     let relevant = history.iter().filter(|entry| {
         entry
             .change
@@ -183,15 +165,14 @@ pub fn deadlines(case: &Case, partnership: &Partnership) -> Vec<Deadline> {
     });
     for entry in relevant {
         let mut moved_to: HashMap<usize, usize> = HashMap::new();
-        for (position, wanted) in keys.iter().enumerate() {
-            let variant = under[position];
+        for (position, runs_under) in under.iter_mut().enumerate() {
+            let variant = *runs_under;
             // A correction fixes the calendar for every deadline; a proclamation reaches the
             // deadlines it can move that were still pending when it was recorded. One that can
             // move none of them costs no recomputation.
-            let reaches = counterpart(&variants[variant].1, position, wanted).is_some_and(|d| {
-                can_move(entry.change, d)
-                    && (entry.correction.is_some() || still_pending(d, entry.at))
-            });
+            let deadline = &variants[variant].1[position];
+            let reaches = can_move(entry.change, deadline)
+                && (entry.correction.is_some() || still_pending(deadline, entry.at));
             if !reaches {
                 continue;
             }
@@ -201,16 +182,12 @@ pub fn deadlines(case: &Case, partnership: &Partnership) -> Vec<Deadline> {
                 variants.push((calendar, computed));
                 variants.len() - 1
             });
-            under[position] = next;
+            *runs_under = next;
         }
     }
-    let (_, base) = &variants[0];
-    base.iter()
+    under
+        .iter()
         .enumerate()
-        .map(|(position, deadline)| {
-            counterpart(&variants[under[position]].1, position, &keys[position])
-                .unwrap_or(deadline)
-                .clone()
-        })
+        .map(|(position, variant)| variants[*variant].1[position].clone())
         .collect()
 }

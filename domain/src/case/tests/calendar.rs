@@ -252,3 +252,51 @@ proptest::proptest! {
         proptest::prop_assert!(after.due_at >= before.due_at);
     }
 }
+
+#[test]
+fn a_deadline_superseded_before_a_declaration_keeps_its_due_instant() {
+    // Closed on the 22nd, on reflection not meeting the criteria: the Panel notification no
+    // longer applies, settled as such, so the holiday declared on the 23rd does not reach it.
+    let partnership = southend_after(&[declared("2022-12-30", "2022-12-23T10:00:00Z", None)]);
+    let closed = and(
+        aware_before_christmas_2022(),
+        vec![CaseEvent::CaseClosed(
+            crate::case::practice_review::CaseClosed {
+                reason: crate::case::practice_review::ClosureReason::CriteriaNotMet,
+                occurred_at: instant("2022-12-22T15:00:00Z"),
+            },
+        )],
+    );
+    let deadline = panel_deadline(&closed, &partnership);
+    assert_eq!(deadline.due_at, end_of_day(date("2023-01-03")));
+    assert_eq!(
+        deadline.status(instant("2023-02-01T00:00:00Z"), &partnership.calendar),
+        DeadlineStatus::NotApplicable
+    );
+}
+
+#[test]
+fn a_deadline_met_after_a_declaration_is_judged_with_the_holiday() {
+    // Friday 30 December 2022 declared at 10:00 on the 23rd, while the notification was
+    // pending: made on Wednesday 4 January, it is on time under the moved due day.
+    let partnership = southend_after(&[declared("2022-12-30", "2022-12-23T10:00:00Z", None)]);
+    let made_later = and(
+        aware_before_christmas_2022(),
+        vec![panel_notified("2023-01-04", "2023-01-04T15:00:00Z")],
+    );
+    let deadline = panel_deadline(&made_later, &partnership);
+    assert_eq!(deadline.due_at, end_of_day(date("2023-01-04")));
+    assert_eq!(
+        deadline.status(instant("2023-02-01T00:00:00Z"), &partnership.calendar),
+        DeadlineStatus::Met
+    );
+    // Made at the very instant of the declaration: already met then, so not reached.
+    let made_then = and(
+        aware_before_christmas_2022(),
+        vec![panel_notified("2022-12-23", "2022-12-23T10:00:00Z")],
+    );
+    assert_eq!(
+        panel_deadline(&made_then, &partnership).due_at,
+        end_of_day(date("2023-01-03"))
+    );
+}

@@ -332,6 +332,17 @@ fn the_lcspr_s_deadlines_are_met_or_met_late_as_it_happened() {
     let statuses_then = |as_of| statuses(&sent_late_unpublished, as_of);
     assert_eq!(statuses_then("2023-04-03T22:59:59Z"), [Breached, Pending]);
     assert_eq!(statuses_then("2023-04-03T23:00:00Z"), [Breached, Met]);
+    // Sent on a Wednesday (1 March), publication not yet made: met from Friday 10 March, the
+    // 7th working day after the day it was sent.
+    let sent_midweek = and(commissioned(), [final_report_sent("2023-03-01T10:00:00Z")]);
+    assert_eq!(
+        statuses(&sent_midweek, "2023-03-09T23:59:59Z"),
+        [Pending, Pending]
+    );
+    assert_eq!(
+        statuses(&sent_midweek, "2023-03-10T00:00:00Z"),
+        [Pending, Met]
+    );
     let published_then = and(
         sent_late_unpublished.clone(),
         [review_published("2023-04-12T10:00:00Z")],
