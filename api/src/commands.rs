@@ -116,9 +116,15 @@ pub struct CommandEnvelope<T> {
 pub struct Idempotency {
     /// The key as sent.
     pub key: String,
-    /// SHA-256 of the method, path and canonical body.
+    /// SHA-256 of the method, path and canonical body: held in memory only. What is stored is
+    /// a keyed hash of it ([`crate::personal_data::KeyVault::request_fingerprint`]).
     pub request_hash: String,
 }
+
+/// The version of the metadata written with new events. Version 2 stores a keyed request
+/// hash (`"<kek id>:<hmac>"`); events without a version (1) hold an unkeyed SHA-256, which
+/// stays as it was written: the log is never rewritten.
+const METADATA_VERSION: u64 = 2;
 
 impl Idempotency {
     fn base(&self, actor: &Actor) -> Uuid {
@@ -184,7 +190,16 @@ pub async fn run<T: Target>(
     {
         return Ok(accepted);
     }
-    let outcome = decide_and_append(state, actor, &envelope).await;
+    let fingerprint = match &envelope.idempotency {
+        Some(idempotency) => Some(
+            state
+                .data_keys
+                .request_fingerprint(&idempotency.request_hash)
+                .await?,
+        ),
+        None => None,
+    };
+    let outcome = decide_and_append(state, actor, &envelope, fingerprint.as_deref()).await;
     let accepted = match (outcome, &envelope.idempotency) {
         (Ok(accepted), _) => accepted,
         // A concurrent request with the same key may have won the race: answer as it did.
@@ -221,8 +236,7 @@ async fn replay(
     else {
         return Ok(None);
     };
-    let stored_hash = first.metadata.get("request_hash").and_then(|h| h.as_str());
-    if stored_hash != Some(idempotency.request_hash.as_str()) {
+    if !same_request(state, &first.metadata, idempotency).await? {
         return Err(ApiError::client(
             StatusCode::UNPROCESSABLE_ENTITY,
             "idempotency.key_reused",
@@ -248,10 +262,32 @@ async fn replay(
     }))
 }
 
+/// Whether the stored event's request hash is that of this request, under the scheme its
+/// metadata version names.
+async fn same_request(
+    state: &AppState,
+    metadata: &serde_json::Value,
+    idempotency: &Idempotency,
+) -> Result<bool, ApiError> {
+    let Some(stored) = metadata.get("request_hash").and_then(|h| h.as_str()) else {
+        return Ok(false);
+    };
+    match metadata.get("metadata_version").and_then(|v| v.as_u64()) {
+        None | Some(1) => Ok(stored == idempotency.request_hash),
+        Some(_) => {
+            state
+                .data_keys
+                .is_same_request(stored, &idempotency.request_hash)
+                .await
+        }
+    }
+}
+
 async fn decide_and_append<T: Target>(
     state: &AppState,
     actor: &Actor,
     envelope: &CommandEnvelope<T>,
+    request_fingerprint: Option<&str>,
 ) -> Result<Accepted, ApiError> {
     let partnership = state
         .projector
@@ -286,11 +322,7 @@ async fn decide_and_append<T: Target>(
             .target
             .decide(&recorded, actor, &partnership, now)?;
         if let Some(key) = &envelope.data_key {
-            state
-                .data_keys
-                .put(key.id, &key.bytes)
-                .await
-                .map_err(store_error)?;
+            state.data_keys.put(key).await?;
         }
         let request = AppendRequest {
             stream_id: stream_id.clone(),
@@ -299,7 +331,7 @@ async fn decide_and_append<T: Target>(
             } else {
                 ExpectedVersion::Exact(version)
             },
-            events: to_new_events(actor, envelope, correlation_id, events),
+            events: to_new_events(actor, envelope, request_fingerprint, correlation_id, events),
         };
         match state.store.append(request).await {
             Ok(result) => {
@@ -340,10 +372,12 @@ fn precondition_failed() -> ApiError {
 fn to_new_events<T: Target>(
     actor: &Actor,
     envelope: &CommandEnvelope<T>,
+    request_fingerprint: Option<&str>,
     correlation_id: Uuid,
     events: Vec<(String, serde_json::Value)>,
 ) -> Vec<NewEvent> {
     let metadata = json!({
+        "metadata_version": METADATA_VERSION,
         "actor": {
             "user": actor.user,
             "name": actor.name,
@@ -356,7 +390,7 @@ fn to_new_events<T: Target>(
         "causation_id": null,
         "request_id": envelope.request_id,
         "idempotency_key": envelope.idempotency.as_ref().map(|i| &i.key),
-        "request_hash": envelope.idempotency.as_ref().map(|i| &i.request_hash),
+        "request_hash": request_fingerprint,
     });
     events
         .into_iter()

@@ -3,6 +3,7 @@
 //! message naming the setting that is wrong.
 
 use crate::auth::{DEV_AUDIENCE, DEV_ISSUER, JwtSettings, load_or_create_dev_secret};
+use crate::personal_data::LocalKeyring;
 use anyhow::{Context, bail};
 use secrecy::SecretString;
 use std::path::PathBuf;
@@ -47,6 +48,14 @@ pub struct ServeConfig {
     /// Required `aud` claim (required with a key or secret; dev default `casetrail`).
     #[arg(long, env = "CASETRAIL_JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
+    /// The key-encryption key: a file of 32 random bytes, mode 0600, outside the database.
+    /// Required in production; a development instance creates `kek` in the data directory.
+    #[arg(long, env = "CASETRAIL_KEK_FILE")]
+    pub kek_file: Option<PathBuf>,
+    /// Previous key-encryption keys (comma-separated files), still accepted to unwrap keys
+    /// until `casetrail rotate-kek` has rewrapped them with the current one.
+    #[arg(long, env = "CASETRAIL_PREVIOUS_KEK_FILES", value_delimiter = ',')]
+    pub previous_kek_files: Vec<PathBuf>,
     /// Log format.
     #[arg(long, env = "CASETRAIL_LOG_FORMAT", value_enum, default_value = "json")]
     pub log_format: LogFormat,
@@ -68,6 +77,23 @@ pub enum AuthMode {
 }
 
 impl ServeConfig {
+    /// The key-encryption keys: the configured files, or in development the data directory's
+    /// own KEK (created on first start). Production must name its KEK: a key created silently
+    /// beside the database would protect nothing.
+    pub fn keyring(&self, mode: AuthMode) -> anyhow::Result<LocalKeyring> {
+        match (&self.kek_file, mode) {
+            (Some(path), _) => LocalKeyring::read(path, &self.previous_kek_files),
+            (None, AuthMode::Development) => {
+                LocalKeyring::dev(&self.data_dir, &self.previous_kek_files)
+            }
+            (None, AuthMode::Production) => bail!(
+                "CASETRAIL_KEK_FILE is required in production: a file of 32 random bytes, \
+                 mode 0600, kept outside the database and its backups \
+                 (e.g. `head -c 32 /dev/urandom > kek && chmod 600 kek`)"
+            ),
+        }
+    }
+
     /// The JWT verification settings, reading key files and creating the dev secret if needed.
     pub fn jwt_settings(&self) -> anyhow::Result<(JwtSettings, AuthMode)> {
         let configured = [

@@ -4,8 +4,10 @@
 use anyhow::Context;
 use casetrail_api::auth::{DevTokenRequest, load_or_create_dev_secret, mint_dev_token};
 use casetrail_api::config::AuthMode;
+use casetrail_api::personal_data::{KeyVault, LocalKeyring};
+use casetrail_api::state::AppState;
 use casetrail_api::{Application, ServeConfig, openapi, telemetry};
-use casetrail_domain::{OrgSlug, PartnershipSlug, Role};
+use casetrail_domain::{Actor, CaseId, OrgSlug, PartnershipSlug, Role};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -42,6 +44,65 @@ enum Command {
     /// Write realistic case life cycles across generated partnerships into the store, from a
     /// fixed random seed (the same seed writes the same events, and nothing twice).
     Seed(SeedArgs),
+    /// Erase a case's personal data for ever (as `POST /v1/cases/{id}/erasure`): destroys its
+    /// data key and records who, when and on what legal basis.
+    Erase(EraseArgs),
+    /// Rewrap every data key with the current key-encryption key (after adding a new one as
+    /// --kek-file and naming the old one in --previous-kek-files); the event log is untouched.
+    RotateKek(KeyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct KeyArgs {
+    /// The event store whose data keys to use.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/casetrail.db"
+    )]
+    database_url: String,
+    /// Where a development instance keeps its key-encryption key (`kek`).
+    #[arg(long, env = "CASETRAIL_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// The current key-encryption key (default: the data directory's development KEK).
+    #[arg(long, env = "CASETRAIL_KEK_FILE")]
+    kek_file: Option<PathBuf>,
+    /// Previous key-encryption keys (comma-separated files).
+    #[arg(long, env = "CASETRAIL_PREVIOUS_KEK_FILES", value_delimiter = ',')]
+    previous_kek_files: Vec<PathBuf>,
+}
+
+impl KeyArgs {
+    fn keyring(&self) -> anyhow::Result<LocalKeyring> {
+        match &self.kek_file {
+            Some(path) => LocalKeyring::read(path, &self.previous_kek_files),
+            None => LocalKeyring::dev(&self.data_dir, &self.previous_kek_files),
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct EraseArgs {
+    #[command(flatten)]
+    keys: KeyArgs,
+    /// The case's partnership (slug).
+    #[arg(long, default_value = "southend")]
+    partnership: String,
+    /// The case.
+    #[arg(long = "case")]
+    case_id: uuid::Uuid,
+    /// The legal basis.
+    #[arg(long, value_enum)]
+    legal_basis: casetrail_api::dto::ErasureBasis,
+    /// Why, in words that identify no one (kept in clear in the log).
+    #[arg(long)]
+    reason: String,
+    /// The admin erasing it (their user id), recorded in the event.
+    #[arg(long)]
+    user: String,
+    /// The admin's organisation (slug).
+    #[arg(long)]
+    org: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -161,6 +222,8 @@ fn main() -> anyhow::Result<()> {
         Command::Export(args) => export(&args),
         Command::Replay(args) => replay(&args),
         Command::Seed(args) => seed(&args),
+        Command::Erase(args) => erase(args),
+        Command::RotateKek(args) => rotate_kek(&args),
     }
 }
 
@@ -181,6 +244,68 @@ fn token(args: &TokenArgs) -> anyhow::Result<String> {
             ttl_seconds: args.hours * 3600,
         },
     )
+}
+
+fn rotate_kek(args: &KeyArgs) -> anyhow::Result<()> {
+    let keyring = args.keyring()?;
+    runtime()?.block_on(async {
+        // Opening the event store applies the migrations the key table needs.
+        let store = casetrail_store::open(&args.database_url)
+            .await
+            .context("cannot open the event store (--database-url)")?;
+        let keys = casetrail_store::open_data_keys(&args.database_url)
+            .await
+            .context("cannot open the personal data keys")?;
+        let vault = KeyVault::new(keys, std::sync::Arc::new(keyring));
+        let done = vault.rewrap_all().await;
+        store.close().await;
+        let done = done?;
+        println!(
+            "{}",
+            serde_json::json!({
+                "kek_id": vault.current_kek_id(),
+                "rewrapped": done.rewrapped,
+                "wrapped_from_plaintext": done.wrapped_from_plaintext,
+            })
+        );
+        anyhow::Ok(())
+    })
+}
+
+fn erase(args: EraseArgs) -> anyhow::Result<()> {
+    let keyring = args.keys.keyring()?;
+    let actor = Actor {
+        user: args.user.clone(),
+        name: "casetrail erase".to_owned(),
+        partnership: PartnershipSlug::parse(&args.partnership).context("--partnership")?,
+        org: OrgSlug::parse(&args.org).context("--org")?,
+        roles: [Role::Admin].into_iter().collect(),
+    };
+    runtime()?.block_on(async {
+        let state =
+            AppState::open(&args.keys.database_url, std::sync::Arc::new(keyring), false).await?;
+        let erased = casetrail_api::erasure::erase(
+            &state,
+            &actor,
+            CaseId::from_uuid(args.case_id),
+            casetrail_api::dto::EraseCasePersonalDataRequest {
+                legal_basis: args.legal_basis,
+                reason: args.reason,
+            },
+            None,
+            None,
+            format!("cli-{}", uuid::Uuid::now_v7()),
+        )
+        .await;
+        state.close().await;
+        match erased {
+            Ok(accepted) => {
+                println!("{}", serde_json::to_string(&accepted)?);
+                Ok(())
+            }
+            Err(err) => Err(anyhow::Error::new(err).context("the erasure was refused")),
+        }
+    })
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

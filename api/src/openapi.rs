@@ -36,6 +36,7 @@ afterwards), closure reasons, the calendar, and each process's deadlines.",
         (name = "Adult cases", description = "Safeguarding adult reviews (Care Act 2014 s44): referral, decision, review, pauses, completion"),
         (name = "Domestic homicide cases", description = "Domestic homicide reviews: notification, decision, review, Home Office quality assurance"),
         (name = "Review status", description = "Read models of cases and their deadlines"),
+        (name = "Personal data", description = "Erasure, subject access and retention of the personal data of children, adults and victims"),
         (name = "Audit", description = "Who did what, when and on which request: every event of the log, without personal data"),
         (name = "Statistics", description = "Annual statistics by financial year for the annual report, as JSON or CSV: aggregates only"),
         (name = "Partnership", description = "The partnership's organisations, settings and bank holidays"),
@@ -186,7 +187,7 @@ problem_response!(
     "Gone",
     410,
     "personal_data.erased",
-    "the details have been erased"
+    "this case's personal data has been erased; its process history remains"
 );
 problem_response!(
     Internal,

@@ -4,16 +4,13 @@
 use crate::auth::Verifier;
 use crate::config::{AuthMode, ServeConfig};
 use crate::state::AppState;
-use crate::{demo, extract, openapi, problem, routes, telemetry};
+use crate::{extract, openapi, problem, routes, telemetry};
 use actix_web::dev::Server;
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
-use casetrail_projections::Projector;
-use casetrail_store::AccessLogger;
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Duration;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -40,31 +37,10 @@ impl Application {
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
         let (jwt, auth_mode) = config.jwt_settings()?;
         let verifier = web::Data::new(Verifier::new(&jwt)?);
-        let store = casetrail_store::open(&config.database_url)
-            .await
-            .context("cannot open the event store (DATABASE_URL)")?;
-        let data_keys = casetrail_store::open_data_keys(&config.database_url)
-            .await
-            .context("cannot open the personal data keys")?;
-        let access_log_store = casetrail_store::open_access_log(&config.database_url)
-            .await
-            .context("cannot open the access log")?;
-        if config.demo_data {
-            demo::ensure_demo_partnership(store.as_ref())
-                .await
-                .context("cannot create the demo partnership")?;
-        }
-        let projector = Projector::start(Arc::clone(&store))
-            .await
-            .context("cannot replay the event log")?;
-        let state = AppState {
-            store,
-            data_keys,
-            access_log: AccessLogger::start(Arc::clone(&access_log_store)),
-            access_log_store,
-            projector,
-            projection_wait: Duration::from_secs(2),
-        };
+        let keyring = config.keyring(auth_mode)?;
+        crate::secret_file::require_private_database(&config.database_url)?;
+        let state =
+            AppState::open(&config.database_url, Arc::new(keyring), config.demo_data).await?;
         let listener = TcpListener::bind(&config.bind)
             .with_context(|| format!("cannot listen on {} (CASETRAIL_BIND)", config.bind))?;
         let port = listener.local_addr()?.port();
@@ -118,9 +94,7 @@ impl Application {
     /// closes the store after queued appends.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
-        self.state.access_log.close().await;
-        self.state.projector.stop();
-        self.state.store.close().await;
+        self.state.close().await;
         result
     }
 }

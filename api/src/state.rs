@@ -1,7 +1,10 @@
 //! What every handler shares.
 
+use crate::personal_data::{KeyEncryption, KeyVault};
+use anyhow::Context;
+use casetrail_projections::Projector;
 use casetrail_projections::ProjectorHandle;
-use casetrail_store::{AccessLogStore, AccessLogger, DataKeyStore, EventStore};
+use casetrail_store::{AccessLogStore, AccessLogger, EventStore};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,8 +13,8 @@ use std::time::Duration;
 pub struct AppState {
     /// The event store.
     pub store: Arc<dyn EventStore>,
-    /// The keys sealing personal data.
-    pub data_keys: Arc<dyn DataKeyStore>,
+    /// The keys sealing personal data, wrapped by the key-encryption keys.
+    pub data_keys: KeyVault,
     /// Where reads of cases are queued for the access log.
     pub access_log: AccessLogger,
     /// The access log, for reading it.
@@ -20,4 +23,62 @@ pub struct AppState {
     pub projector: ProjectorHandle,
     /// How long a command waits for its events to be projected before answering anyway.
     pub projection_wait: Duration,
+}
+
+impl AppState {
+    /// Opens the store (applying migrations), the data keys (wrapping any an older version
+    /// left in the clear) and the access log, creates the demo partnership if asked, replays
+    /// the log into the read models and finishes any interrupted erasure.
+    pub async fn open(
+        database_url: &str,
+        keks: Arc<dyn KeyEncryption>,
+        demo_data: bool,
+    ) -> anyhow::Result<Self> {
+        let store = casetrail_store::open(database_url)
+            .await
+            .context("cannot open the event store (DATABASE_URL)")?;
+        let data_keys = KeyVault::new(
+            casetrail_store::open_data_keys(database_url)
+                .await
+                .context("cannot open the personal data keys")?,
+            keks,
+        );
+        let wrapped = data_keys
+            .wrap_plaintext_keys()
+            .await
+            .context("cannot wrap the data keys stored in the clear by an earlier version")?;
+        if wrapped > 0 {
+            tracing::info!(wrapped, "data keys stored in the clear are now wrapped");
+        }
+        let access_log_store = casetrail_store::open_access_log(database_url)
+            .await
+            .context("cannot open the access log")?;
+        if demo_data {
+            crate::demo::ensure_demo_partnership(store.as_ref())
+                .await
+                .context("cannot create the demo partnership")?;
+        }
+        let projector = Projector::start(Arc::clone(&store))
+            .await
+            .context("cannot replay the event log")?;
+        crate::erasure::finish_interrupted(&projector, &data_keys)
+            .await
+            .map_err(|err| anyhow::anyhow!("cannot finish an erasure: {err}"))?;
+        Ok(Self {
+            store,
+            data_keys,
+            access_log: AccessLogger::start(Arc::clone(&access_log_store)),
+            access_log_store,
+            projector,
+            projection_wait: Duration::from_secs(2),
+        })
+    }
+
+    /// Writes the queued access records, stops following the log and closes the store after
+    /// queued appends.
+    pub async fn close(&self) {
+        self.access_log.close().await;
+        self.projector.stop();
+        self.store.close().await;
+    }
 }

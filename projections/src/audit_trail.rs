@@ -6,6 +6,7 @@ use crate::ProjectionError;
 use casetrail_domain::case::CaseEvent;
 use casetrail_domain::case::adult_review::SarDecision;
 use casetrail_domain::case::decision::ReviewDecision;
+use casetrail_domain::case::erasure::ErasureBasis;
 use casetrail_domain::case::homicide_review::{FamilyInvolvement, QaOutcome};
 use casetrail_domain::case::practice_review::{ClosureReason, ReconsideredOutcome};
 use casetrail_domain::case::rapid_review::DraftMilestone;
@@ -624,6 +625,14 @@ fn case_summary(event: &CaseEvent, names: &HashMap<OrgSlug, String>) -> String {
         CaseEvent::PracticeReviewCopiedToOfsted(_) => {
             "The review's report or improvements information was sent to Ofsted".to_owned()
         }
+        CaseEvent::PersonalDataErased(e) => format!(
+            "The case's personal data was erased: {}",
+            match e.legal_basis {
+                ErasureBasis::UkGdprArticle17Request => "a request under UK GDPR Art. 17",
+                ErasureBasis::RetentionPeriodEnded => "the retention period ended",
+                ErasureBasis::CourtOrder => "a court order",
+            }
+        ),
         CaseEvent::FamilyCommunicationRecorded(e) => if e.in_person {
             "The outcome was communicated to the family in person"
         } else {

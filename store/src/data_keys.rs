@@ -2,17 +2,59 @@
 //! erasing a key makes the data it sealed unreadable without changing the log or its hash
 //! chain. A separate trait from [`crate::EventStore`] because keys are mutable state and could
 //! move to a key management service without touching the log.
+//!
+//! The database holds each key only wrapped (encrypted) by a key-encryption key that never
+//! enters it: the store neither knows nor needs that key, it keeps opaque bytes and the id of
+//! the key that wrapped them. Rows written before wrapping existed hold the key in the clear
+//! until the service wraps them ([`StoredKey::Plaintext`]).
 
 use crate::StoreError;
 use async_trait::async_trait;
 use chrono::{SecondsFormat, Utc};
 use sqlx::Row;
-use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
+
+/// A data key wrapped by a key-encryption key (KEK).
+#[derive(Clone, PartialEq, Eq)]
+pub struct WrappedKey {
+    /// The id of the KEK that wrapped it.
+    pub kek_id: String,
+    /// The wrapped key, opaque to the store.
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for WrappedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WrappedKey")
+            .field("kek_id", &self.kek_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A data key as the database holds it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum StoredKey {
+    /// Wrapped by a KEK: what every key is once the service has started with one.
+    Wrapped(WrappedKey),
+    /// In the clear: written before keys were wrapped, waiting to be wrapped.
+    Plaintext([u8; 32]),
+}
+
+impl std::fmt::Debug for StoredKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoredKey::Wrapped(wrapped) => wrapped.fmt(f),
+            StoredKey::Plaintext(_) => f.write_str("Plaintext(..)"),
+        }
+    }
+}
 
 /// Where data keys live.
 #[async_trait]
@@ -23,13 +65,37 @@ pub trait DataKeyStore: Send + Sync + std::fmt::Debug {
     /// (SQLite's WAL, PostgreSQL's WAL) before the event's append, which flushes the log up to
     /// and including it. So it is committed without a flush of its own; a key whose event
     /// never came is harmless. Call it before appending the events that use the key.
-    async fn put(&self, key_id: Uuid, key: &[u8; 32]) -> Result<(), StoreError>;
+    async fn put(&self, key_id: Uuid, key: &WrappedKey) -> Result<(), StoreError>;
 
     /// The key, or `None` if it never existed or has been erased.
-    async fn get(&self, key_id: Uuid) -> Result<Option<[u8; 32]>, StoreError>;
+    async fn get(&self, key_id: Uuid) -> Result<Option<StoredKey>, StoreError>;
 
     /// Erases a key for ever, durably before it returns; returns whether a key was there.
+    /// Follow it with [`DataKeyStore::purge`] so no copy of the bytes lingers in the files.
     async fn erase(&self, key_id: Uuid) -> Result<bool, StoreError>;
+
+    /// Up to `limit` keys, in id order after `after`, that are not wrapped by the KEK
+    /// `kek_id` (plaintext ones included): the keys a rotation must rewrap.
+    async fn needing_rewrap(
+        &self,
+        kek_id: &str,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<(Uuid, StoredKey)>, StoreError>;
+
+    /// Replaces a key's stored form with `new` if it is still `old` (so a key erased or
+    /// rewrapped meanwhile is left alone); returns whether it was replaced.
+    async fn replace(
+        &self,
+        key_id: Uuid,
+        old: &StoredKey,
+        new: &WrappedKey,
+    ) -> Result<bool, StoreError>;
+
+    /// Removes superseded copies of erased or replaced keys that the database keeps for its
+    /// own recovery: SQLite checkpoints and truncates its write-ahead log (its pages were
+    /// already zeroed by `secure_delete`); PostgreSQL vacuums the table.
+    async fn purge(&self) -> Result<(), StoreError>;
 }
 
 /// Opens the key table of the database the event store uses. Open the event store first: it
@@ -42,8 +108,11 @@ pub async fn open_data_keys(database_url: &str) -> Result<Arc<dyn DataKeyStore>,
             .await?;
         Ok(Arc::new(PostgresDataKeys { pool }))
     } else if database_url.starts_with("sqlite:") {
-        let options =
-            SqliteConnectOptions::from_str(database_url)?.busy_timeout(Duration::from_secs(10));
+        // secure_delete: SQLite overwrites a deleted or rewritten row with zeros in the page
+        // instead of leaving its bytes in free space, so an erased key is not in the file.
+        let options = SqliteConnectOptions::from_str(database_url)?
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("secure_delete", "ON");
         // New keys: committed to the WAL without an fsync of their own (see `put`); the
         // event store's next commit, with synchronous = FULL, flushes them with its events.
         let puts = SqlitePoolOptions::new()
@@ -61,8 +130,47 @@ pub async fn open_data_keys(database_url: &str) -> Result<Arc<dyn DataKeyStore>,
     }
 }
 
-fn to_key(bytes: Option<Vec<u8>>) -> Option<[u8; 32]> {
-    bytes.and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+/// The stored form from a row's `key`, `wrapped_key` and `kek_id` columns.
+fn stored_key(
+    plaintext: Option<Vec<u8>>,
+    wrapped: Option<Vec<u8>>,
+    kek_id: Option<String>,
+) -> Option<StoredKey> {
+    match (wrapped, kek_id, plaintext) {
+        (Some(bytes), Some(kek_id), _) => Some(StoredKey::Wrapped(WrappedKey { kek_id, bytes })),
+        (_, _, Some(plain)) => <[u8; 32]>::try_from(plain.as_slice())
+            .ok()
+            .map(StoredKey::Plaintext),
+        _ => None,
+    }
+}
+
+fn sqlite_row_key(row: &SqliteRow) -> Option<StoredKey> {
+    stored_key(
+        row.try_get("key").ok().flatten(),
+        row.try_get("wrapped_key").ok().flatten(),
+        row.try_get("kek_id").ok().flatten(),
+    )
+}
+
+fn pg_row_key(row: &PgRow) -> Option<StoredKey> {
+    stored_key(
+        row.try_get("key").ok().flatten(),
+        row.try_get("wrapped_key").ok().flatten(),
+        row.try_get("kek_id").ok().flatten(),
+    )
+}
+
+/// The columns a compare-and-set matches: `(key, wrapped_key)` of the old form.
+fn old_columns(old: &StoredKey) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+    match old {
+        StoredKey::Wrapped(wrapped) => (None, Some(wrapped.bytes.clone())),
+        StoredKey::Plaintext(plain) => (Some(plain.to_vec()), None),
+    }
+}
+
+fn now_text() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 /// Data keys in SQLite.
@@ -74,36 +182,102 @@ pub struct SqliteDataKeys {
 
 #[async_trait]
 impl DataKeyStore for SqliteDataKeys {
-    async fn put(&self, key_id: Uuid, key: &[u8; 32]) -> Result<(), StoreError> {
+    async fn put(&self, key_id: Uuid, key: &WrappedKey) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO data_keys (key_id, key, created_at) VALUES (?, ?, ?) \
+            "INSERT INTO data_keys (key_id, wrapped_key, kek_id, created_at) VALUES (?, ?, ?, ?) \
              ON CONFLICT (key_id) DO NOTHING",
         )
         .bind(key_id.to_string())
-        .bind(key.as_slice())
-        .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true))
+        .bind(key.bytes.as_slice())
+        .bind(&key.kek_id)
+        .bind(now_text())
         .execute(&self.puts)
         .await?;
         Ok(())
     }
 
-    async fn get(&self, key_id: Uuid) -> Result<Option<[u8; 32]>, StoreError> {
-        let row = sqlx::query("SELECT key FROM data_keys WHERE key_id = ?")
+    async fn get(&self, key_id: Uuid) -> Result<Option<StoredKey>, StoreError> {
+        let row = sqlx::query("SELECT key, wrapped_key, kek_id FROM data_keys WHERE key_id = ?")
             .bind(key_id.to_string())
             .fetch_optional(&self.puts)
             .await?;
-        Ok(to_key(row.and_then(|r| r.try_get("key").ok())))
+        Ok(row.as_ref().and_then(sqlite_row_key))
     }
 
     async fn erase(&self, key_id: Uuid) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE data_keys SET key = NULL, erased_at = ? WHERE key_id = ? AND key IS NOT NULL",
+            "UPDATE data_keys SET key = NULL, wrapped_key = NULL, erased_at = ? \
+             WHERE key_id = ? AND (key IS NOT NULL OR wrapped_key IS NOT NULL)",
         )
-        .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true))
+        .bind(now_text())
         .bind(key_id.to_string())
         .execute(&self.erasures)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn needing_rewrap(
+        &self,
+        kek_id: &str,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<(Uuid, StoredKey)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT key_id, key, wrapped_key, kek_id FROM data_keys \
+             WHERE key_id > ? AND (key IS NOT NULL OR (wrapped_key IS NOT NULL AND kek_id <> ?)) \
+             ORDER BY key_id LIMIT ?",
+        )
+        .bind(after.map(|id| id.to_string()).unwrap_or_default())
+        .bind(kek_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.puts)
+        .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
+                let id: String = row.try_get("key_id").ok()?;
+                Some((Uuid::parse_str(&id).ok()?, sqlite_row_key(row)?))
+            })
+            .collect())
+    }
+
+    async fn replace(
+        &self,
+        key_id: Uuid,
+        old: &StoredKey,
+        new: &WrappedKey,
+    ) -> Result<bool, StoreError> {
+        let (old_plain, old_wrapped) = old_columns(old);
+        let done = sqlx::query(
+            "UPDATE data_keys SET key = NULL, wrapped_key = ?, kek_id = ? \
+             WHERE key_id = ? AND key IS ? AND wrapped_key IS ?",
+        )
+        .bind(new.bytes.as_slice())
+        .bind(&new.kek_id)
+        .bind(key_id.to_string())
+        .bind(old_plain)
+        .bind(old_wrapped)
+        .execute(&self.erasures)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn purge(&self) -> Result<(), StoreError> {
+        // TRUNCATE waits (busy timeout) for readers of older snapshots; a reader that holds
+        // on past it leaves the checkpoint incomplete, so it is tried again a few times.
+        for attempt in 0..20u64 {
+            let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.erasures)
+                .await?;
+            let busy: i64 = row.try_get(0)?;
+            if busy == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50 * (attempt + 1))).await;
+        }
+        Err(StoreError::CheckpointBusy(
+            "readers kept the write-ahead log busy",
+        ))
     }
 }
 
@@ -115,7 +289,7 @@ pub struct PostgresDataKeys {
 
 #[async_trait]
 impl DataKeyStore for PostgresDataKeys {
-    async fn put(&self, key_id: Uuid, key: &[u8; 32]) -> Result<(), StoreError> {
+    async fn put(&self, key_id: Uuid, key: &WrappedKey) -> Result<(), StoreError> {
         // Committed without waiting for the WAL flush (see the trait): the event append's
         // synchronous commit flushes the WAL past this commit record.
         let mut tx = self.pool.begin().await?;
@@ -123,31 +297,86 @@ impl DataKeyStore for PostgresDataKeys {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO data_keys (key_id, key) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING",
+            "INSERT INTO data_keys (key_id, wrapped_key, kek_id) VALUES ($1, $2, $3) \
+             ON CONFLICT (key_id) DO NOTHING",
         )
         .bind(key_id)
-        .bind(key.as_slice())
+        .bind(key.bytes.as_slice())
+        .bind(&key.kek_id)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn get(&self, key_id: Uuid) -> Result<Option<[u8; 32]>, StoreError> {
-        let row = sqlx::query("SELECT key FROM data_keys WHERE key_id = $1")
+    async fn get(&self, key_id: Uuid) -> Result<Option<StoredKey>, StoreError> {
+        let row = sqlx::query("SELECT key, wrapped_key, kek_id FROM data_keys WHERE key_id = $1")
             .bind(key_id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(to_key(row.and_then(|r| r.try_get("key").ok())))
+        Ok(row.as_ref().and_then(pg_row_key))
     }
 
     async fn erase(&self, key_id: Uuid) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE data_keys SET key = NULL, erased_at = now() WHERE key_id = $1 AND key IS NOT NULL",
+            "UPDATE data_keys SET key = NULL, wrapped_key = NULL, erased_at = now() \
+             WHERE key_id = $1 AND (key IS NOT NULL OR wrapped_key IS NOT NULL)",
         )
         .bind(key_id)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn needing_rewrap(
+        &self,
+        kek_id: &str,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<(Uuid, StoredKey)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT key_id, key, wrapped_key, kek_id FROM data_keys \
+             WHERE key_id > $1 AND (key IS NOT NULL OR (wrapped_key IS NOT NULL AND kek_id <> $2)) \
+             ORDER BY key_id LIMIT $3",
+        )
+        .bind(after.unwrap_or(Uuid::nil()))
+        .bind(kek_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| Some((row.try_get("key_id").ok()?, pg_row_key(row)?)))
+            .collect())
+    }
+
+    async fn replace(
+        &self,
+        key_id: Uuid,
+        old: &StoredKey,
+        new: &WrappedKey,
+    ) -> Result<bool, StoreError> {
+        let (old_plain, old_wrapped) = old_columns(old);
+        let done = sqlx::query(
+            "UPDATE data_keys SET key = NULL, wrapped_key = $1, kek_id = $2 \
+             WHERE key_id = $3 AND key IS NOT DISTINCT FROM $4 \
+             AND wrapped_key IS NOT DISTINCT FROM $5",
+        )
+        .bind(new.bytes.as_slice())
+        .bind(&new.kek_id)
+        .bind(key_id)
+        .bind(old_plain)
+        .bind(old_wrapped)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn purge(&self) -> Result<(), StoreError> {
+        // Dead row versions stay in the table's pages until vacuumed. Copies in the WAL, in
+        // archived WAL and in backups remain: they hold the key wrapped, useless without the
+        // KEK (docs/security.md says what an operator does about them).
+        sqlx::query("VACUUM data_keys").execute(&self.pool).await?;
+        Ok(())
     }
 }

@@ -42,6 +42,9 @@ pub enum StoreError {
     /// The database failed.
     #[error("database error")]
     Database(#[from] sqlx::Error),
+    /// The write-ahead log could not be checkpointed while readers held it.
+    #[error("checkpoint incomplete: {0}")]
+    CheckpointBusy(&'static str),
     /// Migrations failed.
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),

@@ -32,7 +32,9 @@ mod writer;
 pub use access_log::{
     AccessLogStore, AccessLogger, AccessQuery, AccessRecord, LoggedAccess, open_access_log,
 };
-pub use data_keys::{DataKeyStore, PostgresDataKeys, SqliteDataKeys, open_data_keys};
+pub use data_keys::{
+    DataKeyStore, PostgresDataKeys, SqliteDataKeys, StoredKey, WrappedKey, open_data_keys,
+};
 pub use error::StoreError;
 pub use export::{ExportedEvent, export_ndjson, verify_ndjson};
 pub use hash::{GENESIS_HASH, canonical_json, event_hash};

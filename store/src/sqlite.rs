@@ -62,6 +62,7 @@ impl SqliteEventStore {
         {
             std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
         }
+        create_private(options.get_filename()).map_err(sqlx::Error::Io)?;
         let pool = SqlitePoolOptions::new()
             .max_connections(READ_CONNECTIONS)
             .connect_with(options.clone().row_buffer_size(ROW_BUFFER))
@@ -70,6 +71,25 @@ impl SqliteEventStore {
         let head = Arc::new(watch::channel(max_position(&pool).await?).0);
         let writer = Writer::spawn(SqliteWriter::new(options), head.clone());
         Ok(Self { pool, writer, head })
+    }
+}
+
+/// Creates the database file readable by its owner only, if it does not exist yet. SQLite gives
+/// the write-ahead log and shared-memory files it creates later the database file's mode, so
+/// none of the three is ever readable by other users.
+fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" || path.exists() {
+        return Ok(());
+    }
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+    match file.open(path) {
+        Ok(_) => Ok(()),
+        // Another process created it meanwhile: it is that process's to have made private.
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(err) => Err(err),
     }
 }
 

@@ -40,6 +40,7 @@ both_backends!(
     event_by_id,
     ping_and_head,
     data_keys_are_stored_read_and_erased,
+    data_keys_are_rewrapped_one_by_one,
     integrity_of_an_untouched_log,
     integrity_detects_altered_data,
     integrity_detects_a_deleted_row,
@@ -1030,17 +1031,25 @@ fn test_database_url_keeps_server_and_options() {
 }
 
 async fn data_keys_are_stored_read_and_erased(db: &TestDb) {
+    use casetrail_store::{StoredKey, WrappedKey};
     // The event store applies the migrations that create the key table.
     let store = db.open().await;
     let keys = casetrail_store::open_data_keys(&db.url).await.unwrap();
+    let wrapped = |kek: &str, byte: u8| WrappedKey {
+        kek_id: kek.to_owned(),
+        bytes: vec![byte; 60],
+    };
     let id = uuid::Uuid::new_v4();
-    let key = [7u8; 32];
     assert_eq!(keys.get(id).await.unwrap(), None);
-    keys.put(id, &key).await.unwrap();
+    keys.put(id, &wrapped("kek-a", 7)).await.unwrap();
     // Storing again (a retried command) changes nothing, even with other bytes.
-    keys.put(id, &[9u8; 32]).await.unwrap();
-    assert_eq!(keys.get(id).await.unwrap(), Some(key));
+    keys.put(id, &wrapped("kek-a", 9)).await.unwrap();
+    assert_eq!(
+        keys.get(id).await.unwrap(),
+        Some(StoredKey::Wrapped(wrapped("kek-a", 7)))
+    );
     assert!(keys.erase(id).await.unwrap());
+    keys.purge().await.unwrap();
     assert_eq!(
         keys.get(id).await.unwrap(),
         None,
@@ -1048,9 +1057,114 @@ async fn data_keys_are_stored_read_and_erased(db: &TestDb) {
     );
     assert!(!keys.erase(id).await.unwrap());
     // An erased key is not brought back by a late retry of the command that stored it.
-    keys.put(id, &key).await.unwrap();
+    keys.put(id, &wrapped("kek-a", 7)).await.unwrap();
     assert_eq!(keys.get(id).await.unwrap(), None);
     store.close().await;
+}
+
+async fn data_keys_are_rewrapped_one_by_one(db: &TestDb) {
+    use casetrail_store::{StoredKey, WrappedKey};
+    let store = db.open().await;
+    let keys = casetrail_store::open_data_keys(&db.url).await.unwrap();
+    let wrapped = |kek: &str, byte: u8| WrappedKey {
+        kek_id: kek.to_owned(),
+        bytes: vec![byte; 60],
+    };
+    let mut ids: Vec<uuid::Uuid> = (0..5).map(|_| uuid::Uuid::new_v4()).collect();
+    ids.sort();
+    for (n, id) in ids.iter().enumerate() {
+        let kek = if n % 2 == 0 { "kek-old" } else { "kek-new" };
+        keys.put(*id, &wrapped(kek, n as u8)).await.unwrap();
+    }
+    // A key stored in the clear before keys were wrapped.
+    let legacy = uuid::Uuid::new_v4();
+    tamper_keys(db, legacy).await;
+    keys.erase(ids[4]).await.unwrap();
+    // Paged: the first page holds one key, the next the rest (an erased key is not there).
+    let first = keys.needing_rewrap("kek-new", None, 1).await.unwrap();
+    assert_eq!(first.len(), 1);
+    let rest = keys
+        .needing_rewrap("kek-new", Some(first[0].0), 100)
+        .await
+        .unwrap();
+    let mut due: Vec<uuid::Uuid> = first.iter().chain(&rest).map(|(id, _)| *id).collect();
+    due.sort();
+    let mut expected = vec![ids[0], ids[2], legacy];
+    expected.sort();
+    assert_eq!(due, expected);
+    assert!(
+        first
+            .iter()
+            .chain(&rest)
+            .any(|(id, key)| *id == legacy && *key == StoredKey::Plaintext([5u8; 32]))
+    );
+    // Compare-and-set: the stored form must still be the one read.
+    let (id, old) = first.into_iter().next().unwrap();
+    assert!(
+        keys.replace(id, &old, &wrapped("kek-new", 42))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !keys
+            .replace(id, &old, &wrapped("kek-new", 43))
+            .await
+            .unwrap(),
+        "a key already rewrapped is not overwritten from a stale read"
+    );
+    assert_eq!(
+        keys.get(id).await.unwrap(),
+        Some(StoredKey::Wrapped(wrapped("kek-new", 42)))
+    );
+    for (id, old) in rest {
+        assert!(
+            keys.replace(id, &old, &wrapped("kek-new", 1))
+                .await
+                .unwrap()
+        );
+    }
+    assert!(
+        keys.needing_rewrap("kek-new", None, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // An erased key cannot be brought back by a rewrap either.
+    assert!(
+        !keys
+            .replace(
+                ids[4],
+                &StoredKey::Wrapped(wrapped("kek-new", 4)),
+                &wrapped("kek-new", 4)
+            )
+            .await
+            .unwrap()
+    );
+    assert_eq!(keys.get(ids[4]).await.unwrap(), None);
+    store.close().await;
+}
+
+/// Writes a plaintext key the way versions before key wrapping did.
+async fn tamper_keys(db: &TestDb, id: uuid::Uuid) {
+    use sqlx::Connection;
+    let key = vec![5u8; 32];
+    if db.is_sqlite() {
+        let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+        sqlx::query("INSERT INTO data_keys (key_id, key, created_at) VALUES (?, ?, '2024-01-01')")
+            .bind(id.to_string())
+            .bind(key)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    } else {
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        sqlx::query("INSERT INTO data_keys (key_id, key) VALUES ($1, $2)")
+            .bind(id)
+            .bind(key)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
 }
 
 /// Six events on two streams, then the store closed so the database can be tampered with.

@@ -21,36 +21,17 @@ fn secret_path(data_dir: &Path) -> PathBuf {
 /// Reads the development secret, creating it (64 random bytes, hex, mode 0600) if missing.
 pub fn load_or_create_dev_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     let path = secret_path(data_dir);
+    if path.exists() {
+        crate::secret_file::require_private(&path, "the development JWT secret")?;
+    }
     if let Ok(text) = std::fs::read_to_string(&path) {
         return hex::decode(text.trim())
             .with_context(|| format!("{} is not a hex secret", path.display()));
     }
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
     let mut secret = vec![0u8; 64];
     rand::rng().fill_bytes(&mut secret);
-    write_private(&path, &hex::encode(&secret))?;
+    crate::secret_file::create_private(&path, hex::encode(&secret).as_bytes())?;
     Ok(secret)
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()?;
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
-    std::fs::write(path, text).with_context(|| format!("cannot create {}", path.display()))
 }
 
 /// What a development token says.

@@ -302,18 +302,14 @@ pub async fn get_personal_details(
                  independent_advisor or reviewer",
             ));
         }
+        if record.case.personal_data_erased_at.is_some() {
+            return Err(erased());
+        }
     }
     let sealed = opening_personal_data(&state, &actor, case_id).await?;
-    let details: ChildPersonalData = personal_data::open(state.data_keys.as_ref(), &sealed)
-        .await
-        .map_err(ApiError::Internal)?
-        .ok_or_else(|| {
-            ApiError::client(
-                StatusCode::GONE,
-                "personal_data.erased",
-                "the details have been erased",
-            )
-        })?;
+    let details: ChildPersonalData = personal_data::open(&state.data_keys, &sealed)
+        .await?
+        .ok_or_else(erased)?;
     access_log::record(&state, &actor, case_id, Resource::PersonalDetails, None).await?;
     Ok(HttpResponse::Ok().json(PersonalDetails {
         case_id: case_id.as_uuid(),
@@ -322,6 +318,15 @@ pub async fn get_personal_details(
         date_of_birth: details.date_of_birth,
         summary: details.summary,
     }))
+}
+
+/// The answer for a case whose personal data has been erased.
+pub(crate) fn erased() -> ApiError {
+    ApiError::client(
+        StatusCode::GONE,
+        "personal_data.erased",
+        "this case's personal data has been erased; its process history remains",
+    )
 }
 
 /// The sealed details the case was opened with, from its first stored event: the read models

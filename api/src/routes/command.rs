@@ -63,23 +63,27 @@ impl CommandInput<'_> {
     /// Seals free text about the case with the case's key.
     pub async fn seal<T: Serialize>(&self, value: &T) -> Result<SealedPersonalData, ApiError> {
         super::cases::visible_case(self.state, self.actor, self.case_id)?;
+        let erased = || {
+            ApiError::client(
+                StatusCode::CONFLICT,
+                "personal_data.erased",
+                "this case's personal data has been erased; nothing more can be recorded about it",
+            )
+        };
         let key_id = {
             let models = self.state.projector.read();
-            models
+            let case = &models
                 .case(&self.actor.partnership, self.case_id)
-                .map(|r| r.case.personal_data().key_id)
                 .ok_or_else(ApiError::case_not_found)?
+                .case;
+            if case.personal_data_erased_at.is_some() {
+                return Err(erased());
+            }
+            case.personal_data().key_id
         };
-        let key = DataKey::load(self.state.data_keys.as_ref(), key_id)
-            .await
-            .map_err(ApiError::Internal)?
-            .ok_or_else(|| {
-                ApiError::client(
-                    StatusCode::CONFLICT,
-                    "personal_data.erased",
-                    "this case's personal data has been erased; nothing more can be recorded about it",
-                )
-            })?;
+        let key = DataKey::load(&self.state.data_keys, key_id)
+            .await?
+            .ok_or_else(erased)?;
         key.seal(value).map_err(ApiError::Internal)
     }
 }

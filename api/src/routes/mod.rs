@@ -75,6 +75,7 @@ pub mod case_view;
 pub mod cases;
 pub mod command;
 pub mod cursor;
+pub mod erasure;
 pub mod events;
 pub mod homicide_review;
 pub mod integrity;
@@ -96,6 +97,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(review_status::list_deadlines)
         .service(review_status::list_case_deadlines)
         .service(cases::get_personal_details)
+        .service(erasure::erase_case_personal_data)
         .service(rapid_review::initiate_rapid_review)
         .service(rapid_review::record_partners_notified)
         .service(rapid_review::name_partner_lead)

@@ -548,6 +548,8 @@ case_commands! {
     CompleteRecommendation(CompleteRecommendation),
     /// See [`CloseCase`].
     CloseCase(CloseCase),
+    /// See [`EraseCasePersonalData`].
+    EraseCasePersonalData(super::erasure::EraseCasePersonalData),
     /// See [`ReferSafeguardingAdultReview`].
     ReferSafeguardingAdultReview(ReferSafeguardingAdultReview),
     /// See [`RecordSarDecision`].

@@ -328,6 +328,8 @@ case_events! {
     ImprovementsInformationPublished(ReviewPublished),
     /// The LCSPR report, or the improvements information, went to Ofsted.
     PracticeReviewCopiedToOfsted(Occurred),
+    /// The case's personal data was erased (its key destroyed).
+    PersonalDataErased(super::erasure::PersonalDataErased),
 }
 
 impl SealedPersonalData {

@@ -4,6 +4,7 @@ pub mod adult_review;
 pub mod commands;
 mod decide;
 pub mod decision;
+pub mod erasure;
 mod events;
 pub mod homicide_review;
 mod lcspr_deadlines;

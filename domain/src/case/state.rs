@@ -137,6 +137,8 @@ pub struct Case {
     pub last_fact_at: DateTime<Utc>,
     /// When the death of a looked-after child was notified to Ofsted and the Secretary of State.
     pub looked_after_death_notified_at: Option<DateTime<Utc>>,
+    /// When the case's personal data was erased (its key destroyed).
+    pub personal_data_erased_at: Option<DateTime<Utc>>,
 }
 
 impl Case {
@@ -209,6 +211,7 @@ impl Case {
             sar: (kind == CaseKind::Adult).then(Box::default),
             dhr: (kind == CaseKind::DomesticHomicide).then(Box::default),
             looked_after_death_notified_at: None,
+            personal_data_erased_at: None,
         }
     }
 
@@ -415,6 +418,9 @@ impl Case {
                 if let Some(r) = self.after.recommendations.get_mut(&done.recommendation_id) {
                     r.completed_at = Some(done.occurred_at);
                 }
+            }
+            CaseEvent::PersonalDataErased(erased) => {
+                self.personal_data_erased_at = Some(erased.occurred_at);
             }
             CaseEvent::CaseClosed(closed) => {
                 self.stage = Stage::Closed;

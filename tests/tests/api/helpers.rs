@@ -138,11 +138,23 @@ impl TestApp {
             jwt_secret: None,
             jwt_issuer: None,
             jwt_audience: None,
+            kek_file: None,
+            previous_kek_files: Vec::new(),
             log_format: LogFormat::Json,
             demo_data: true,
             workers: Some(2),
         };
         configure(&mut config);
+        let production = config.jwt_secret.is_some()
+            || config.jwt_public_key_file.is_some()
+            || config.jwks_file.is_some();
+        if production && config.kek_file.is_none() {
+            // Production settings need a key-encryption key of their own, outside the data dir.
+            let kek = dir.path().join("production.kek");
+            std::fs::write(&kek, uuid::Uuid::new_v4().as_bytes().repeat(2)).expect("kek");
+            set_private(&kek);
+            config.kek_file = Some(kek);
+        }
         Some(Self::start(backend, config, db, dir).await)
     }
 
@@ -162,6 +174,35 @@ impl TestApp {
             secret,
             handle,
             server,
+            db,
+            dir,
+        }
+    }
+
+    /// The settings it runs with.
+    pub fn config(&self) -> &ServeConfig {
+        &self.config
+    }
+
+    /// Stops the server gracefully, keeping its database and data directory.
+    pub async fn stop(self) -> Stopped {
+        let TestApp {
+            config,
+            handle,
+            server,
+            db,
+            dir,
+            backend,
+            ..
+        } = self;
+        handle.stop(true).await;
+        server
+            .await
+            .expect("server task")
+            .expect("server stopped cleanly");
+        Stopped {
+            backend,
+            config,
             db,
             dir,
         }
@@ -274,6 +315,29 @@ impl TestApp {
         let head = store.head_position().await.expect("head");
         store.close().await;
         head
+    }
+}
+
+/// Makes a file readable by its owner only.
+fn set_private(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+}
+
+/// A stopped application: its database and data directory, to inspect or start again.
+pub struct Stopped {
+    pub backend: Backend,
+    pub config: ServeConfig,
+    pub db: TestDb,
+    pub dir: TempDir,
+}
+
+impl Stopped {
+    /// Starts the application again, with changed settings.
+    pub async fn start(self, configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
+        let mut config = self.config;
+        configure(&mut config);
+        TestApp::start(self.backend, config, self.db, self.dir).await
     }
 }
 

@@ -18,6 +18,7 @@ mod idempotency;
 mod integrity;
 mod lifecycle;
 mod operations;
+mod personal_data;
 mod rapid_review;
 mod replay;
 mod restart;

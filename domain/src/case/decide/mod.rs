@@ -4,6 +4,7 @@ mod adult_review;
 mod after_review;
 mod closure;
 mod decision;
+mod erasure;
 mod homicide_review;
 mod notification;
 mod rapid_review;
@@ -64,7 +65,9 @@ fn decide_existing(
     // recommendations' actions and taking its published report down.
     let outlives_the_case = matches!(
         command,
-        CaseCommand::CompleteRecommendation(_) | CaseCommand::RecordReviewTakenDown(_)
+        CaseCommand::CompleteRecommendation(_)
+            | CaseCommand::RecordReviewTakenDown(_)
+            | CaseCommand::EraseCasePersonalData(_)
     );
     if case.after.closed.is_some() && !outlives_the_case {
         return Err(DomainError::conflict("case.closed", "the case is closed"));
@@ -146,6 +149,7 @@ fn decide_existing(
         CaseCommand::AddRecommendation(c) => after::add_recommendation(case, c, ctx),
         CaseCommand::CompleteRecommendation(c) => after::complete_recommendation(case, c, ctx),
         CaseCommand::CloseCase(c) => closure::close_case(case, c, ctx),
+        CaseCommand::EraseCasePersonalData(c) => erasure::erase_personal_data(case, c, ctx),
         CaseCommand::RecordSarDecision(c) => sar::record_decision(case, c, ctx),
         CaseCommand::CommissionSar(c) => sar::commission(case, c, ctx),
         CaseCommand::RecordFamilyInvited(c) => sar::record_family_invited(case, c, ctx),
@@ -172,6 +176,7 @@ fn kinds_of(command: &CaseCommand) -> Option<&'static [CaseKind]> {
         | CaseCommand::NotifyDomesticHomicide(_)
         | CaseCommand::PublishReview(_)
         | CaseCommand::CloseCase(_)
+        | CaseCommand::EraseCasePersonalData(_)
         | CaseCommand::AddRecommendation(_)
         | CaseCommand::CompleteRecommendation(_)
         | CaseCommand::RecordReviewTakenDown(_) => None,

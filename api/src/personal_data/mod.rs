@@ -1,17 +1,26 @@
 //! Personal data of children and adults, sealed before it enters an event.
 //!
 //! Each case's personal details and free text about it (summaries, reports, rationales) are
-//! encrypted with AES-256-GCM under the case's own key, kept in the store's key table. Erasing
-//! the key (crypto-shredding) makes all of it unreadable for ever without changing any event,
-//! so the log and its hash chain stay intact.
+//! encrypted with AES-256-GCM under the case's own data key. The store's key table holds each
+//! data key only wrapped by a key-encryption key kept outside the database ([`kek`]), so a copy
+//! of the database opens nothing. Erasing the data key (crypto-shredding) makes all of it
+//! unreadable for ever without changing any event, so the log and its hash chain stay intact.
 
+pub mod kek;
+mod vault;
+pub mod wrapping;
+
+pub use kek::LocalKeyring;
+pub use vault::{KeyVault, Rewrapped};
+pub use wrapping::{KeyEncryption, Unwrapped};
+
+use crate::problem::ApiError;
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use anyhow::anyhow;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use casetrail_domain::case::SealedPersonalData;
-use casetrail_store::DataKeyStore;
 use rand::RngCore;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -64,8 +73,8 @@ impl DataKey {
     }
 
     /// Loads a stored key; `None` when it has been erased.
-    pub async fn load(keys: &dyn DataKeyStore, id: Uuid) -> anyhow::Result<Option<Self>> {
-        Ok(keys.get(id).await?.map(|bytes| Self { id, bytes }))
+    pub async fn load(keys: &KeyVault, id: Uuid) -> Result<Option<Self>, ApiError> {
+        keys.get(id).await
     }
 
     fn cipher(&self) -> Aes256Gcm {
@@ -121,11 +130,11 @@ impl DataKey {
 
 /// Opens sealed data with its stored key; `None` when the key has been erased.
 pub async fn open<T: DeserializeOwned>(
-    keys: &dyn DataKeyStore,
+    keys: &KeyVault,
     sealed: &SealedPersonalData,
-) -> anyhow::Result<Option<T>> {
+) -> Result<Option<T>, ApiError> {
     match DataKey::load(keys, sealed.key_id).await? {
-        Some(key) => key.open(sealed).map(Some),
+        Some(key) => key.open(sealed).map(Some).map_err(ApiError::Internal),
         None => Ok(None),
     }
 }

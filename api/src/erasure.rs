@@ -1,0 +1,84 @@
+//! Erasing a case's personal data: the command that records it, then the key's destruction.
+//!
+//! The event comes first: it is the record the law asks for, and once it is in the log the
+//! case answers 410 for its personal details whatever happened next. The key is destroyed
+//! right after; if the process stops in between, the next start finishes it
+//! ([`finish_interrupted`]), and retrying the request does the same.
+
+use crate::commands::{self, CaseTarget, CommandEnvelope, Idempotency};
+use crate::dto::{CommandAccepted, EraseCasePersonalDataRequest};
+use crate::personal_data::KeyVault;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use casetrail_domain::case::CaseCommand;
+use casetrail_domain::case::erasure::EraseCasePersonalData;
+use casetrail_domain::{Actor, CaseId};
+use casetrail_projections::ProjectorHandle;
+
+/// Records the erasure of a case's personal data and destroys its key.
+pub async fn erase(
+    state: &AppState,
+    actor: &Actor,
+    case_id: CaseId,
+    request: EraseCasePersonalDataRequest,
+    if_match: Option<u64>,
+    idempotency: Option<Idempotency>,
+    request_id: String,
+) -> Result<CommandAccepted, ApiError> {
+    let envelope = CommandEnvelope {
+        target: CaseTarget {
+            case_id,
+            command: CaseCommand::EraseCasePersonalData(EraseCasePersonalData {
+                legal_basis: request.legal_basis.into(),
+                reason: request.reason,
+            }),
+        },
+        if_match,
+        idempotency,
+        request_id,
+        data_key: None,
+    };
+    let (_, accepted) = commands::execute(state, actor, envelope, StatusCode::OK).await?;
+    let key_id = state
+        .projector
+        .read()
+        .case(&actor.partnership, case_id)
+        .map(|record| record.case.personal_data().key_id)
+        .ok_or_else(ApiError::case_not_found)?;
+    state.data_keys.erase(key_id).await?;
+    Ok(accepted)
+}
+
+/// Destroys the keys of cases whose erasure is recorded but whose key is still stored (the
+/// process stopped between the two, or a backup of the keys was restored).
+pub async fn finish_interrupted(
+    projector: &ProjectorHandle,
+    keys: &KeyVault,
+) -> Result<usize, ApiError> {
+    let erased: Vec<uuid::Uuid> = {
+        let models = projector.read();
+        models
+            .partnership_slugs()
+            .into_iter()
+            .flat_map(|slug| models.cases(slug))
+            .filter(|record| record.case.personal_data_erased_at.is_some())
+            .map(|record| record.case.personal_data().key_id)
+            .collect()
+    };
+    let mut finished = 0;
+    for key_id in erased {
+        if keys.erase(key_id).await? {
+            finished += 1;
+        }
+    }
+    // An earlier purge may have been cut short too; with nothing serving yet it completes.
+    keys.purge().await?;
+    if finished > 0 {
+        tracing::warn!(
+            finished,
+            "destroyed the keys of erased cases that were still stored"
+        );
+    }
+    Ok(finished)
+}

@@ -1,0 +1,195 @@
+//! The data keys as the application uses them: stored wrapped, unwrapped on use, erased for
+//! good, rewrapped when the KEK rotates.
+
+use super::DataKey;
+use super::wrapping::{KeyEncryption, Unwrapped};
+use crate::problem::ApiError;
+use anyhow::anyhow;
+use casetrail_store::{DataKeyStore, StoredKey};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Keys rewrapped a page at a time, so a rotation of many keys holds little memory.
+const REWRAP_PAGE: u32 = 500;
+
+/// What the keyed request hash is for (see [`KeyVault::request_fingerprint`]).
+const REQUEST_PURPOSE: &str = "casetrail request hash v2";
+
+/// Data keys, wrapped by the key-encryption keys in the database.
+#[derive(Debug, Clone)]
+pub struct KeyVault {
+    store: Arc<dyn DataKeyStore>,
+    keks: Arc<dyn KeyEncryption>,
+}
+
+/// What a rotation did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Rewrapped {
+    /// Keys that were wrapped by a previous KEK, now by the current one.
+    pub rewrapped: u64,
+    /// Keys stored in the clear by an older version, now wrapped.
+    pub wrapped_from_plaintext: u64,
+}
+
+impl KeyVault {
+    /// Keys in `store`, wrapped with `keks`.
+    pub fn new(store: Arc<dyn DataKeyStore>, keks: Arc<dyn KeyEncryption>) -> Self {
+        Self { store, keks }
+    }
+
+    /// The id of the KEK that wraps new keys.
+    pub fn current_kek_id(&self) -> &str {
+        self.keks.current_kek_id()
+    }
+
+    /// Stores a new data key, wrapped (see [`DataKeyStore::put`] for when it is durable).
+    pub async fn put(&self, key: &DataKey) -> Result<(), ApiError> {
+        let wrapped = self
+            .keks
+            .wrap(key.id, &key.bytes)
+            .await
+            .map_err(ApiError::Internal)?;
+        self.store
+            .put(key.id, &wrapped)
+            .await
+            .map_err(crate::commands::store_error)
+    }
+
+    /// The data key, or `None` when it has been erased.
+    pub async fn get(&self, key_id: Uuid) -> Result<Option<DataKey>, ApiError> {
+        let stored = self
+            .store
+            .get(key_id)
+            .await
+            .map_err(crate::commands::store_error)?;
+        let bytes = match stored {
+            None => return Ok(None),
+            Some(StoredKey::Plaintext(bytes)) => bytes,
+            Some(StoredKey::Wrapped(wrapped)) => {
+                match self
+                    .keks
+                    .unwrap(key_id, &wrapped)
+                    .await
+                    .map_err(ApiError::Internal)?
+                {
+                    Unwrapped::Key(bytes) => bytes,
+                    Unwrapped::UnknownKek => {
+                        return Err(ApiError::Internal(anyhow!(
+                            "a data key is wrapped by {}, which this service was not given \
+                             (CASETRAIL_PREVIOUS_KEK_FILES)",
+                            wrapped.kek_id
+                        )));
+                    }
+                }
+            }
+        };
+        Ok(Some(DataKey { id: key_id, bytes }))
+    }
+
+    /// Destroys a data key for ever and purges the database's superseded copies of it;
+    /// returns whether a key was there.
+    pub async fn erase(&self, key_id: Uuid) -> Result<bool, ApiError> {
+        let erased = self
+            .store
+            .erase(key_id)
+            .await
+            .map_err(crate::commands::store_error)?;
+        if erased {
+            self.purge().await?;
+        }
+        Ok(erased)
+    }
+
+    /// Removes the database's superseded copies of erased and rewrapped keys (see
+    /// [`DataKeyStore::purge`]).
+    pub async fn purge(&self) -> Result<(), ApiError> {
+        self.store
+            .purge()
+            .await
+            .map_err(crate::commands::store_error)
+    }
+
+    /// Wraps every key not yet wrapped by the current KEK with it: keys of previous KEKs and
+    /// plaintext keys of older versions. Safe to run while the service serves (each key is
+    /// replaced only if unchanged since read) and to run again.
+    pub async fn rewrap_all(&self) -> anyhow::Result<Rewrapped> {
+        self.rewrap(false).await
+    }
+
+    /// Wraps the keys an older version stored in the clear (at start-up, before serving);
+    /// returns how many.
+    pub async fn wrap_plaintext_keys(&self) -> anyhow::Result<u64> {
+        Ok(self.rewrap(true).await?.wrapped_from_plaintext)
+    }
+
+    async fn rewrap(&self, only_plaintext: bool) -> anyhow::Result<Rewrapped> {
+        let mut done = Rewrapped::default();
+        let mut after = None;
+        loop {
+            let page = self
+                .store
+                .needing_rewrap(self.current_kek_id(), after, REWRAP_PAGE)
+                .await?;
+            let Some((last, _)) = page.last() else { break };
+            after = Some(*last);
+            for (key_id, stored) in page {
+                let plaintext = matches!(stored, StoredKey::Plaintext(_));
+                if only_plaintext && !plaintext {
+                    continue;
+                }
+                let bytes = match &stored {
+                    StoredKey::Plaintext(bytes) => *bytes,
+                    StoredKey::Wrapped(wrapped) => match self.keks.unwrap(key_id, wrapped).await? {
+                        Unwrapped::Key(bytes) => bytes,
+                        Unwrapped::UnknownKek => anyhow::bail!(
+                            "key {key_id} is wrapped by {}, which was not given \
+                             (--previous-kek-file)",
+                            wrapped.kek_id
+                        ),
+                    },
+                };
+                let wrapped = self.keks.wrap(key_id, &bytes).await?;
+                if self.store.replace(key_id, &stored, &wrapped).await? {
+                    if plaintext {
+                        done.wrapped_from_plaintext += 1;
+                    } else {
+                        done.rewrapped += 1;
+                    }
+                }
+            }
+        }
+        if done != Rewrapped::default() {
+            // The old forms, plaintext keys above all, must not linger in the files.
+            self.store.purge().await?;
+        }
+        Ok(done)
+    }
+
+    /// The keyed hash of a request stored in event metadata for idempotency: an HMAC under a
+    /// key derived from the current KEK, so after an erasure nobody can confirm a guessed name
+    /// against it (an unkeyed hash of the body would allow exactly that).
+    pub async fn request_fingerprint(&self, request_digest: &str) -> Result<String, ApiError> {
+        self.keks
+            .fingerprint(REQUEST_PURPOSE, request_digest.as_bytes())
+            .await
+            .map_err(ApiError::Internal)
+    }
+
+    /// Whether a stored keyed request hash is that of this request. One made under a KEK this
+    /// service no longer holds cannot be checked and counts as different.
+    pub async fn is_same_request(
+        &self,
+        stored: &str,
+        request_digest: &str,
+    ) -> Result<bool, ApiError> {
+        let Some((kek_id, _)) = stored.split_once(':') else {
+            return Ok(false);
+        };
+        let recomputed = self
+            .keks
+            .fingerprint_with(kek_id, REQUEST_PURPOSE, request_digest.as_bytes())
+            .await
+            .map_err(ApiError::Internal)?;
+        Ok(recomputed.as_deref() == Some(stored))
+    }
+}

@@ -1,0 +1,79 @@
+//! EraseCasePersonalData over HTTP.
+
+// actix's route macro turns the handler into a unit struct without Debug.
+#![allow(missing_debug_implementations)]
+
+use crate::auth::Authenticated;
+use crate::dto::{CommandAccepted, EraseCasePersonalDataRequest};
+use crate::extract::{JsonBody, idempotency, if_match};
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::{erasure, request_context};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use casetrail_domain::{CaseId, Role};
+use uuid::Uuid;
+
+/// Erases a case's personal data.
+#[utoipa::path(
+    operation_id = "EraseCasePersonalData",
+    tag = "Personal data",
+    summary = "Erase a case's personal data",
+    description = "Erases for ever the personal data of a case (UK GDPR Art. 17, the end of the \
+retention period listed by `GET /v1/retention/due`, or a court order): destroys the case's data \
+key, which sealed the identifying details and every free text recorded about the case, and \
+records a `PersonalDataErased` event saying who, when and on what legal basis (no personal data). \
+From then on `/personal-details` answers 410 `personal_data.erased` and commands that carry \
+free text are refused 409; the case's process history, deadlines, statistics and the log's hash \
+chain stay as they were. The `reason` is kept in clear in the log: it must identify no one. \
+Also available as `casetrail erase`. Role: `admin`.",
+    request_body = EraseCasePersonalDataRequest,
+    params(("case_id" = Uuid, Path, description = "The case"),
+           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    responses(
+        (status = 200, description = "Erased.", body = CommandAccepted,
+         headers(("ETag" = String, description = "The case's new version"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::Unprocessable),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/v1/cases/{case_id}/erasure")]
+pub async fn erase_case_personal_data(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    case_id: web::Path<Uuid>,
+    body: JsonBody<EraseCasePersonalDataRequest>,
+) -> Result<HttpResponse, ApiError> {
+    // The role first: a caller without it learns nothing about which cases exist.
+    if !actor.has(Role::Admin) {
+        return Err(ApiError::client(
+            StatusCode::FORBIDDEN,
+            "auth.role_required",
+            "erasing personal data needs the role admin",
+        ));
+    }
+    let case_id = CaseId::from_uuid(case_id.into_inner());
+    super::cases::visible_case(&state, &actor, case_id)?;
+    let accepted = erasure::erase(
+        &state,
+        &actor,
+        case_id,
+        body.value,
+        if_match(&req)?,
+        idempotency(&req, &body.request_hash)?,
+        request_context::current().request_id,
+    )
+    .await?;
+    Ok(super::command::accepted(StatusCode::OK, &accepted))
+}
