@@ -21,6 +21,8 @@ mod operations;
 mod rapid_review;
 mod replay;
 mod restart;
+mod retention;
 mod statistics;
 mod statutory;
+mod subject_access;
 mod time_travel;
