@@ -293,3 +293,36 @@ both_backends!(
         assert!(!body.to_string().contains("Robert"));
     }
 );
+
+both_backends!(
+    a_domestic_homicide_case_exports_the_victims_details,
+    |app: TestApp| async move {
+        let notification = json!({
+            "victim": {"reference": "EP-DH-2023-014", "given_name": "Grace",
+                       "family_name": "Okafor", "date_of_birth": "1975-06-30", "sex": "female",
+                       "ethnicity": "Black British"},
+            "date_of_death": "2023-04-09", "relationship": "former_intimate_partner",
+            "violence_abuse_or_neglect": "suspected",
+            "summary": "Died at home; her former partner has been charged.",
+            "occurred_at": "2023-04-18T15:00:00Z"
+        });
+        let police = app.token("essex-police", &[Role::Notifier]);
+        let response = app
+            .post("/v1/cases/dhr-notifications", &police, &notification)
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let case_id = response.json::<Value>().await.unwrap()["case_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (export, _) = app.export(&case_id).await;
+        assert_eq!(export["kind"], "domestic_homicide");
+        assert_eq!(export["data_subject"], "victim");
+        assert_eq!(export["personal_details"]["family_name"], "Okafor");
+        assert_eq!(export["personal_details"]["date_of_birth"], "1975-06-30");
+        let opening = &export["sealed_records"][0];
+        assert_eq!(opening["event_type"], "DomesticHomicideNotified");
+        assert_eq!(opening["recorded_by"]["organisation"], "essex-police");
+        assert_eq!(export["case"]["victim"]["age_band"], "45_to_54");
+    }
+);
