@@ -1,5 +1,5 @@
 //! Recording who read which case (issue 5): every served read of a case's detail, deadlines,
-//! audit trail, identifying details or access log is queued for the access log before the
+//! audit trail, identifying details, access log or subject access export is queued for the access log before the
 //! answer leaves. A read that cannot be queued is refused with 503 rather than served
 //! unrecorded.
 
@@ -23,6 +23,8 @@ pub enum Resource {
     PersonalDetails,
     /// `GET /v1/cases/{id}/access-log`: who looked at who looked.
     AccessLog,
+    /// `GET /v1/cases/{id}/subject-access-export`: everything held about the person.
+    SubjectAccessExport,
 }
 
 impl Resource {
@@ -34,6 +36,7 @@ impl Resource {
             Resource::AuditTrail => "audit_trail",
             Resource::PersonalDetails => "personal_details",
             Resource::AccessLog => "access_log",
+            Resource::SubjectAccessExport => "subject_access_export",
         }
     }
 }

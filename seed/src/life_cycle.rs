@@ -147,6 +147,7 @@ pub fn partnership_change(rng: &mut Rng, around: DateTime<Utc>) -> PartnershipEv
             rapid_review_clock_start: clock_start(rng),
             close_of_business: NaiveTime::from_hms_opt(16 + rng.below(3) as u32, 0, 0)
                 .unwrap_or(NaiveTime::MIN),
+            ..PartnershipSettings::default()
         }),
         20..=29 => PartnershipEvent::OrganisationRetired {
             slug: org(ORGANISATIONS[3 + rng.below(5) as usize].0),

@@ -33,7 +33,7 @@ pub struct AccessLogEntryView {
     /// When the answer was given.
     pub accessed_at: DateTime<Utc>,
     /// What was read: `case` (the detail), `deadlines`, `audit_trail`, `personal_details`
-    /// (the identifying details) or `access_log`.
+    /// (the identifying details), `access_log` or `subject_access_export`.
     #[schema(example = "case")]
     pub resource: String,
     /// Who read it.

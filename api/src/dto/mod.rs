@@ -10,7 +10,9 @@ mod erasure;
 mod homicide_review;
 mod partnership;
 mod rapid_review;
+mod retention;
 mod statistics;
+mod subject_access;
 
 pub use access_log::*;
 pub use adult_review::*;
@@ -21,7 +23,9 @@ pub use erasure::*;
 pub use homicide_review::*;
 pub use partnership::*;
 pub use rapid_review::*;
+pub use retention::*;
 pub use statistics::*;
+pub use subject_access::*;
 
 /// Declares that a wire enum and a domain enum have the same variants, both ways.
 macro_rules! same_enum_impl {

@@ -45,12 +45,18 @@ same_enum!(OrgKind => partnership::OrgKind { LocalAuthority, Police, Health, Hea
 /// The partnership's settings.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"rapid_review_clock_start": "panel_notification", "close_of_business": "17:00"}))]
+#[schema(example = json!({"rapid_review_clock_start": "panel_notification", "close_of_business": "17:00",
+    "retention": {"child_until_age": 25, "child_years_after_closure": 6,
+                  "adult_years_after_closure": 6, "domestic_homicide_years_after_closure": 6}}))]
 pub struct SettingsView {
     /// Day 0 of a rapid review; applies to reviews initiated from now on.
     pub rapid_review_clock_start: ClockStart,
     /// Local close-of-business time, `HH:MM` (Europe/London).
     pub close_of_business: String,
+    /// How long the personal details of closed cases are kept (always present when read; in
+    /// a change, absent keeps the current periods).
+    #[serde(default)]
+    pub retention: Option<super::RetentionView>,
 }
 
 /// An organisation of the partnership.
@@ -79,7 +85,9 @@ pub struct DeclaredHolidayView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "partnership": "southend", "name": "Southend Safeguarding Partnership", "version": 19,
-    "settings": {"rapid_review_clock_start": "panel_notification", "close_of_business": "17:00"},
+    "settings": {"rapid_review_clock_start": "panel_notification", "close_of_business": "17:00",
+        "retention": {"child_until_age": 25, "child_years_after_closure": 6,
+                      "adult_years_after_closure": 6, "domestic_homicide_years_after_closure": 6}},
     "organisations": [{"slug": "essex-police", "name": "Essex Police", "kind": "police", "retired": false}],
     "declared_bank_holidays": [],
     "calendar_changes": [{"change": "moved", "date": "2031-05-05", "to": "2031-05-09",

@@ -88,7 +88,7 @@ fn access_query(
     tag = "Audit",
     summary = "Read who read a case",
     description = "Every served read of the case's detail, deadlines, audit trail, identifying \
-details or of this log, oldest first: when, what, who (user, name, organisation, roles), the \
+details, subject access exports or of this log, oldest first: when, what, who (user, name, organisation, roles), the \
 `as_of` asked for and the read's request id. Only for auditors (403 otherwise). Reads are \
 written in batches; this answer includes every read this server answered before it, its own \
 included. \

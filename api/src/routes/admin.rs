@@ -82,6 +82,7 @@ fn settings_view(settings: &PartnershipSettings) -> SettingsView {
     SettingsView {
         rapid_review_clock_start: settings.rapid_review_clock_start.into(),
         close_of_business: settings.close_of_business.format("%H:%M").to_string(),
+        retention: Some(settings.retention.into()),
     }
 }
 
@@ -188,8 +189,13 @@ fn holiday_date(value: &str) -> Result<NaiveDate, ApiError> {
     summary = "Change the partnership's settings",
     description = "The rapid review clock start (`panel_notification`, `became_aware` or \
 `initiation`; applies to reviews initiated from now on, since each review fixes its own at \
-initiation) and the close-of-business time (`HH:MM`, Europe/London) of close-of-business \
-deadlines. Role: `admin`.",
+initiation), the close-of-business time (`HH:MM`, Europe/London) of close-of-business \
+deadlines and the retention periods of personal details after closure (`retention`: child cases \
+until the end of the year of the child's `child_until_age` birthday (18 to 100) or \
+`child_years_after_closure`, whichever is later; adult and domestic homicide cases N years after \
+closure (1 to 100); absent keeps the current periods; a period out of range is 422 naming the \
+field). No statute fixes retention: the partnership chooses (docs/rules.md, Retention). Role: \
+`admin`.",
     request_body = SettingsView,
     params(crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
     responses(
@@ -221,9 +227,20 @@ pub async fn change_partnership_settings(
             "close_of_business must be a time HH:MM",
         )
     })?;
+    // A client that knows nothing of retention must not reset the partnership's schedule.
+    let retention = match body.value.retention {
+        Some(view) => view.into(),
+        None => state
+            .projector
+            .read()
+            .partnership(&actor.partnership)
+            .map(|p| p.settings.retention)
+            .unwrap_or_default(),
+    };
     let settings = PartnershipSettings {
         rapid_review_clock_start: body.value.rapid_review_clock_start.into(),
         close_of_business,
+        retention,
     };
     let command = PartnershipCommand::ChangePartnershipSettings(settings);
     run(&req, &state, &actor, &body.request_hash, command).await

@@ -82,8 +82,10 @@ pub mod integrity;
 pub mod ops;
 pub mod past;
 pub mod rapid_review;
+pub mod retention;
 pub mod review_status;
 pub mod statistics;
+pub mod subject_access;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -98,6 +100,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(review_status::list_case_deadlines)
         .service(cases::get_personal_details)
         .service(erasure::erase_case_personal_data)
+        .service(subject_access::get_subject_access_export)
         .service(rapid_review::initiate_rapid_review)
         .service(rapid_review::record_partners_notified)
         .service(rapid_review::name_partner_lead)
@@ -154,6 +157,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(admin::declare_bank_holiday)
         .service(admin::withdraw_bank_holiday)
         .service(admin::move_bank_holiday)
+        .service(retention::list_retention_due)
         .service(audit_trail::get_case_audit_trail)
         .service(access_log::get_case_access_log)
         .service(audit_trail::list_audit_trail)

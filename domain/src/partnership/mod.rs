@@ -3,10 +3,12 @@
 
 mod decide;
 mod events;
+mod retention;
 mod state;
 
 pub use decide::{PartnershipCommand, decide};
 pub use events::PartnershipEvent;
+pub use retention::RetentionSettings;
 pub use state::{
     ClockStart, OrgKind, Organisation, Partnership, PartnershipSettings, StatutoryPartner,
 };

@@ -1,6 +1,7 @@
 //! The partnership's state, folded from its events.
 
 use super::PartnershipEvent;
+use super::retention::RetentionSettings;
 use crate::calendar::WorkingCalendar;
 use crate::calendar::history::{CalendarChange, CalendarEntry, Correction};
 use crate::{OrgSlug, PartnershipSlug};
@@ -85,6 +86,10 @@ pub struct PartnershipSettings {
     pub rapid_review_clock_start: ClockStart,
     /// Local close-of-business time for "close of business" milestones.
     pub close_of_business: NaiveTime,
+    /// How long the personal details of closed cases are kept. Absent from events written
+    /// before it existed (and from those that keep the defaults): the defaults.
+    #[serde(default, skip_serializing_if = "RetentionSettings::is_default")]
+    pub retention: RetentionSettings,
 }
 
 impl Default for PartnershipSettings {
@@ -92,6 +97,7 @@ impl Default for PartnershipSettings {
         Self {
             rapid_review_clock_start: ClockStart::default(),
             close_of_business: crate::calendar::CLOSE_OF_BUSINESS,
+            retention: RetentionSettings::default(),
         }
     }
 }

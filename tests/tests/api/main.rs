@@ -22,6 +22,8 @@ mod personal_data;
 mod rapid_review;
 mod replay;
 mod restart;
+mod retention;
 mod statistics;
 mod statutory;
+mod subject_access;
 mod time_travel;

@@ -25,7 +25,8 @@ pub enum PartnershipCommand {
         /// Founding organisations, which must include the three statutory partners.
         organisations: Vec<Organisation>,
     },
-    /// Changes the rapid review clock start and the close-of-business time.
+    /// Changes the rapid review clock start, the close-of-business time and the retention
+    /// periods.
     ChangePartnershipSettings(PartnershipSettings),
     /// Registers a relevant agency.
     RegisterOrganisation(Organisation),
@@ -111,6 +112,7 @@ pub fn decide(
     match command {
         PartnershipCommand::EstablishPartnership { .. } => Err(already_established()),
         PartnershipCommand::ChangePartnershipSettings(settings) => {
+            settings.retention.validate()?;
             Ok(vec![PartnershipEvent::PartnershipSettingsChanged(
                 settings.clone(),
             )])
@@ -168,6 +170,7 @@ fn establish(
     if state.is_some() {
         return Err(already_established());
     }
+    settings.retention.validate()?;
     for partner in [
         StatutoryPartner::LocalAuthority,
         StatutoryPartner::Police,

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 use super::*;
-use crate::partnership::{ClockStart, OrgKind};
+use crate::partnership::{ClockStart, OrgKind, RetentionSettings};
 use crate::{ErrorKind, PartnershipSlug};
 use chrono::{NaiveDate, NaiveTime};
 
@@ -199,6 +199,10 @@ fn settings_change() {
     let settings = PartnershipSettings {
         rapid_review_clock_start: ClockStart::BecameAware,
         close_of_business: NaiveTime::from_hms_opt(16, 30, 0).unwrap(),
+        retention: RetentionSettings {
+            child_until_age: 30,
+            ..RetentionSettings::default()
+        },
     };
     events.extend(
         when(
@@ -208,4 +212,34 @@ fn settings_change() {
         .unwrap(),
     );
     assert_eq!(state(&events).settings, settings);
+}
+
+#[test]
+fn a_retention_period_out_of_range_is_refused() {
+    let events = established();
+    let settings = PartnershipSettings {
+        retention: RetentionSettings {
+            adult_years_after_closure: 0,
+            ..RetentionSettings::default()
+        },
+        ..PartnershipSettings::default()
+    };
+    assert_eq!(
+        refused(when(
+            &events,
+            PartnershipCommand::ChangePartnershipSettings(settings)
+        )),
+        (ErrorKind::Invalid, "field.invalid")
+    );
+}
+
+#[test]
+fn settings_stored_before_retention_read_with_the_defaults() {
+    let old = serde_json::json!({"rapid_review_clock_start": "became_aware",
+                                 "close_of_business": "16:30:00"});
+    let settings: PartnershipSettings = serde_json::from_value(old).unwrap();
+    assert_eq!(settings.retention, RetentionSettings::default());
+    // The defaults are left out, so such events keep their bytes.
+    let written = serde_json::to_value(&settings).unwrap();
+    assert!(written.get("retention").is_none(), "{written}");
 }
