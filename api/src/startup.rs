@@ -39,7 +39,8 @@ impl Application {
     /// log into the read models and binds the listener.
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
         let (jwt, auth_mode) = config.jwt_settings()?;
-        let verifier = web::Data::new(Verifier::new(&jwt)?);
+        let verifier =
+            web::Data::new(Verifier::new(&jwt)?.with_max_lifetime(config.jwt_max_lifetime));
         let store = casetrail_store::open(&config.database_url)
             .await
             .context("cannot open the event store (DATABASE_URL)")?;
@@ -64,6 +65,7 @@ impl Application {
             access_log_store,
             projector,
             projection_wait: Duration::from_secs(2),
+            as_of_limit: routes::past::AsOfLimit::new(config.as_of_concurrency),
         };
         let listener = TcpListener::bind(&config.bind)
             .with_context(|| format!("cannot listen on {} (CASETRAIL_BIND)", config.bind))?;

@@ -20,4 +20,6 @@ pub struct AppState {
     pub projector: ProjectorHandle,
     /// How long a command waits for its events to be projected before answering anyway.
     pub projection_wait: Duration,
+    /// Reads with `as_of` under way per user.
+    pub as_of_limit: Arc<crate::routes::past::AsOfLimit>,
 }
