@@ -9,6 +9,7 @@ mod admin;
 mod adult_and_dhr;
 mod audit_trail;
 mod auth;
+mod availability;
 mod calendar;
 mod cases;
 mod child_clocks;
