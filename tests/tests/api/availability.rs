@@ -160,11 +160,13 @@ impl Blocker {
 async fn spawn_with_lock_timeout(backend: Backend) -> Option<TestApp> {
     TestApp::spawn_configured(backend, |config| {
         if config.database_url.starts_with("postgres") {
-            config.database_url.push_str(if config.database_url.contains('?') {
-                "&options=-c%20lock_timeout%3D300ms"
-            } else {
-                "?options=-c%20lock_timeout%3D300ms"
-            });
+            config
+                .database_url
+                .push_str(if config.database_url.contains('?') {
+                    "&options=-c%20lock_timeout%3D300ms"
+                } else {
+                    "?options=-c%20lock_timeout%3D300ms"
+                });
         }
     })
     .await
@@ -186,7 +188,12 @@ async fn a_lock_held_too_long_is_503_with_retry_after(app: TestApp) {
     blocker.release().await;
     // Nothing was recorded, and the retry the answer asked for goes through.
     let response = app.post(&path, &app.notifier(), &body).await;
-    assert_eq!(response.status(), StatusCode::OK, "{:?}", response.text().await);
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{:?}",
+        response.text().await
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -287,13 +294,22 @@ both_backends!(
         critical.crit = Some(vec!["exp".to_owned()]);
         let refused = [
             ("crit header", sign(&critical, &claims())),
-            ("iat in the future", sign(&Header::default(), &with("iat", json!(now + 600)))),
+            (
+                "iat in the future",
+                sign(&Header::default(), &with("iat", json!(now + 600))),
+            ),
             (
                 "exp 25 h ahead",
                 sign(&Header::default(), &with("exp", json!(now + 25 * 3600))),
             ),
-            ("blank sub", sign(&Header::default(), &with("sub", json!("   ")))),
-            ("empty sub", sign(&Header::default(), &with("sub", json!("")))),
+            (
+                "blank sub",
+                sign(&Header::default(), &with("sub", json!("   "))),
+            ),
+            (
+                "empty sub",
+                sign(&Header::default(), &with("sub", json!(""))),
+            ),
             (
                 "iss a list",
                 sign(&Header::default(), &with("iss", json!(["casetrail-dev"]))),
