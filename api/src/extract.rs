@@ -66,6 +66,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 };
                 ApiError::bad_request("body.invalid", detail)
             })?;
+            crate::validation::check_body(&json)?;
             Ok(JsonBody {
                 value,
                 request_hash,

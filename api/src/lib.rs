@@ -17,6 +17,7 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod validation;
 pub mod visibility;
 
 pub use config::ServeConfig;

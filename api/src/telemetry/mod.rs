@@ -306,7 +306,7 @@ mod tests {
             .insert_header(("x-request-id", "req-1"))
             .to_request();
         let response = match test::try_call_service(&app, request).await {
-            Ok(response) => response.into_parts().1,
+            Ok(response) => response.into_parts().1.map_into_boxed_body(),
             Err(err) => err.error_response(),
         };
         assert_eq!(response.status(), 500);

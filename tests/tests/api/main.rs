@@ -25,3 +25,4 @@ mod restart;
 mod statistics;
 mod statutory;
 mod time_travel;
+mod validation;
