@@ -290,8 +290,10 @@ both_backends!(
             claims[name] = value;
             claims
         };
-        let mut critical = Header::default();
-        critical.crit = Some(vec!["exp".to_owned()]);
+        let critical = Header {
+            crit: Some(vec!["exp".to_owned()]),
+            ..Header::default()
+        };
         let refused = [
             ("crit header", sign(&critical, &claims())),
             (
