@@ -406,3 +406,42 @@ both_backends!(
         }
     }
 );
+
+/// The server's connections to its PostgreSQL database cut by the database's administrator.
+async fn terminate_connections(app: &TestApp) {
+    use sqlx::{Connection, Executor};
+    let mut conn = sqlx::PgConnection::connect(&app.db.url).await.unwrap();
+    conn.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_connections_lost_are_503_with_retry_after_then_recovered() {
+    let Some(app) = TestApp::spawn(Backend::Postgres).await else {
+        return;
+    };
+    let case_id = app.notify_ok().await;
+    let path = format!("/v1/cases/{case_id}/panel-notification");
+    let body = json!({"panel_reference": "CSPRP-1", "submitted_on": "2022-12-29"});
+    terminate_connections(&app).await;
+    let response = app.post(&path, &app.notifier(), &body).await;
+    assert_eq!(response.headers()["retry-after"], "1");
+    problem(response, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
+    // The server reconnects: retried as told, the command goes through (once).
+    let mut tries = 0;
+    loop {
+        let response = app.post(&path, &app.notifier(), &body).await;
+        if response.status() == StatusCode::OK {
+            break;
+        }
+        problem(response, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
+        tries += 1;
+        assert!(tries < 5, "still unavailable after {tries} retries");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    assert_eq!(app.case(&case_id).await["version"], 2);
+}
