@@ -65,6 +65,41 @@ pub struct ServeConfig {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "CASETRAIL_WORKERS")]
     pub workers: Option<usize>,
+    /// Log lines waiting to be written at most; beyond it (standard error slow or blocked)
+    /// lines are dropped and counted in `log_lines_dropped_total`, never waited for.
+    #[arg(long, env = "CASETRAIL_LOG_QUEUE_LINES", default_value_t = crate::telemetry::DEFAULT_QUEUE_LINES)]
+    pub log_queue_lines: usize,
+    /// Reads with `as_of` one user may have under way at once (they refold history: costly);
+    /// more are answered 429 with `Retry-After`.
+    #[arg(long, env = "CASETRAIL_AS_OF_CONCURRENCY", default_value_t = 2)]
+    pub as_of_concurrency: usize,
+    /// Longest a token may still be valid for (`exp` ahead of now), e.g. `24h`, `90m`, `3600s`
+    /// or seconds; a token valid for longer is refused.
+    #[arg(long, env = "CASETRAIL_JWT_MAX_LIFETIME", default_value = "24h", value_parser = parse_lifetime)]
+    pub jwt_max_lifetime: std::time::Duration,
+}
+
+/// A duration as whole seconds with an optional unit: `s`, `m`, `h` or `d`.
+fn parse_lifetime(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let scale = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => return Err(format!("unknown unit {unit:?}: use s, m, h or d")),
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .filter(|seconds| *seconds > 0)
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| "expected a positive whole number, e.g. 24h".to_owned())
 }
 
 /// Whether tokens are verified with production keys or the development secret.

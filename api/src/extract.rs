@@ -31,23 +31,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let content_type_ok = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+        let content_type = json_content_type(req);
         let method_and_path = format!("{} {}", req.method(), req.path());
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            if !content_type_ok {
-                return Err(ApiError::client(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "body.unsupported_media_type",
-                    "the body must be application/json",
-                )
-                .into());
-            }
+            content_type?;
             let bytes = bytes.await.map_err(|err| {
                 match err.as_error::<actix_web::error::PayloadError>() {
                     Some(payload) => payload_error(payload).into(),
@@ -78,12 +66,47 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 };
                 ApiError::bad_request("body.invalid", detail)
             })?;
+            crate::validation::check_body(&json)?;
             Ok(JsonBody {
                 value,
                 request_hash,
             })
         })
     }
+}
+
+/// `application/json`, with no charset or UTF-8 (RFC 8259 allows no other): a body declared in
+/// another charset would be read as UTF-8 all the same, and mean something else than was sent.
+fn json_content_type(req: &HttpRequest) -> Result<(), ApiError> {
+    let value = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let mut parts = value.split(';');
+    let media_type = parts.next().unwrap_or_default().trim();
+    if !media_type.eq_ignore_ascii_case("application/json") {
+        return Err(ApiError::client(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "body.unsupported_media_type",
+            "the body must be application/json",
+        ));
+    }
+    for parameter in parts {
+        let (name, charset) = parameter.split_once('=').unwrap_or((parameter, ""));
+        if !name.trim().eq_ignore_ascii_case("charset") {
+            continue;
+        }
+        let charset = charset.trim().trim_matches('"');
+        if !(charset.eq_ignore_ascii_case("utf-8") || charset.eq_ignore_ascii_case("utf8")) {
+            return Err(ApiError::client(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "body.unsupported_charset",
+                "the body must be UTF-8 (charset=utf-8 or no charset)",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The path of the first key or text in the body that contains a NUL character.

@@ -19,6 +19,7 @@ pub mod secret_file;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod validation;
 pub mod visibility;
 
 pub use config::ServeConfig;

@@ -432,7 +432,7 @@ fn verify_database(database_url: &str) -> anyhow::Result<casetrail_store::Integr
 
 fn serve(config: ServeConfig) -> anyhow::Result<()> {
     // Held until the server has stopped, so the last lines are written.
-    let _log_writer = telemetry::init_logging(config.log_format);
+    let _log_writer = telemetry::init_logging(config.log_format, config.log_queue_lines);
     let system = actix_web::rt::System::new();
     system.block_on(async move {
         let app = Application::build(config).await?;

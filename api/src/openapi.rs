@@ -19,7 +19,13 @@ reviews.\n\nConventions: JSON in and out, `snake_case`, RFC 3339 UTC timestamps,
 dates, UUID ids. Every command answers `{case_id, version, position}`; send the version back in \
 `If-Match` to refuse lost updates (412), and an `Idempotency-Key` to make retries safe. Errors \
 are RFC 9457 `application/problem+json` with a stable `code`. Lists are paginated by opaque \
-cursor. Bodies are limited to 64 KiB (413).\n\nEvery deadline and decision rule, with its \
+cursor. Bodies are limited to 64 KiB (413), must be UTF-8 (another `charset` is 415 \
+`body.unsupported_charset`), and every text in them follows the same rules (non-blank, length \
+limits, no control characters, and in identifiers no bidirectional controls: 422 naming the \
+field). A transient database failure is 503 with `Retry-After`; a user with two reads `as_of` \
+under way is told 429 `as_of.too_many` with `Retry-After`. Methods other than GET, HEAD, POST, \
+PUT, PATCH, DELETE and OPTIONS are 405. `x-request-id` in an answer is always the server's own \
+id.\n\nEvery deadline and decision rule, with its \
 statutory source and a worked example, is in [the rules](/rules.md) (`docs/rules.md` of the \
 project, served by every instance at `/rules.md`): working days, end of day and close of business, deadline statuses (a deadline met, met late or breached never changes \
 afterwards), closure reasons, the calendar, and each process's deadlines.",
@@ -29,7 +35,7 @@ afterwards), closure reasons, the calendar, and each process's deadlines.",
     components(
         schemas(Problem, ProblemField),
         responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
-                  PayloadTooLarge, UnsupportedMediaType, Unprocessable, Gone, Internal, Unavailable)
+                  PayloadTooLarge, UnsupportedMediaType, Unprocessable, Gone, TooManyRequests, Internal, Unavailable)
     ),
     tags(
         (name = "Child cases", description = "Serious child safeguarding cases: notification to rapid review and LCSPR"),
@@ -188,6 +194,13 @@ problem_response!(
     410,
     "personal_data.erased",
     "this case's personal data has been erased; its process history remains"
+);
+problem_response!(
+    TooManyRequests,
+    "Too Many Requests",
+    429,
+    "as_of.too_many",
+    "at most 2 reads with as_of may be under way at once for one user; retry when one has been answered"
 );
 problem_response!(
     Internal,

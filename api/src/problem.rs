@@ -14,6 +14,9 @@ use utoipa::ToSchema;
 /// Media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// `Retry-After` of a 503 or 429, in seconds: a lock or a costly read is over by then.
+pub const RETRY_AFTER_SECONDS: &str = "1";
+
 /// One invalid field.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({"field": "child.date_of_birth", "code": "date.after_incident", "message": "child.date_of_birth must not be after incident_date"}))]
@@ -79,7 +82,8 @@ pub enum ApiError {
     /// A failure of ours; the cause is logged, never sent.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
-    /// A dependency (the database) is unavailable.
+    /// A dependency (the database) is unavailable, maybe only for a moment: 503 with
+    /// `Retry-After`.
     #[error("service unavailable")]
     Unavailable(#[source] anyhow::Error),
 }
@@ -186,6 +190,17 @@ impl ResponseError for ApiError {
             }
         };
         let mut response = problem_response(status, code, detail, errors);
+        // Both are worth a retry, soon: a transient database failure (a lock held too long, a
+        // lost connection) or a caller over its share of costly reads.
+        if matches!(
+            status,
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS
+        ) {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
         if matches!(self, ApiError::Unauthorized(_)) {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

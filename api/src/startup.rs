@@ -36,11 +36,13 @@ impl Application {
     /// log into the read models and binds the listener.
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
         let (jwt, auth_mode) = config.jwt_settings()?;
-        let verifier = web::Data::new(Verifier::new(&jwt)?);
+        let verifier =
+            web::Data::new(Verifier::new(&jwt)?.with_max_lifetime(config.jwt_max_lifetime));
         let keyring = config.keyring(auth_mode)?;
         crate::secret_file::require_private_database(&config.database_url)?;
-        let state =
+        let mut state =
             AppState::open(&config.database_url, Arc::new(keyring), config.demo_data).await?;
+        state.as_of_limit = routes::past::AsOfLimit::new(config.as_of_concurrency);
         let listener = TcpListener::bind(&config.bind)
             .with_context(|| format!("cannot listen on {} (CASETRAIL_BIND)", config.bind))?;
         let port = listener.local_addr()?.port();

@@ -23,7 +23,12 @@ pub struct AppState {
     pub projector: ProjectorHandle,
     /// How long a command waits for its events to be projected before answering anyway.
     pub projection_wait: Duration,
+    /// Reads with `as_of` under way per user.
+    pub as_of_limit: Arc<crate::routes::past::AsOfLimit>,
 }
+
+/// Reads with `as_of` one user may have under way at once, unless configured otherwise.
+const DEFAULT_AS_OF_CONCURRENCY: usize = 2;
 
 impl AppState {
     /// Opens the store (applying migrations), the data keys (wrapping any an older version
@@ -71,6 +76,7 @@ impl AppState {
             access_log_store,
             projector,
             projection_wait: Duration::from_secs(2),
+            as_of_limit: crate::routes::past::AsOfLimit::new(DEFAULT_AS_OF_CONCURRENCY),
         })
     }
 

@@ -69,17 +69,23 @@ fn every_request_is_one_json_line_that_names_no_child() {
         ("GET", format!("/v1/cases/{case_id}"), "not-a-token", None),
         ("GET", "/v1/no-such-route".to_owned(), &manager, None),
     ];
-    let mut statuses = vec![("log-notify".to_owned(), 201)];
+    let mut statuses = vec![(
+        "log-notify".to_owned(),
+        notified.header("x-request-id").to_owned(),
+        201,
+    )];
     for (n, (method, path, token, body)) in requests.iter().enumerate() {
         let id = format!("log-{n}");
         let reply = server
             .call(method, path, token, &[("x-request-id", &id)], body.as_ref())
             .answered();
-        assert_eq!(reply.header("x-request-id"), id);
-        statuses.push((id, reply.status));
+        // The server's own id answers, and the client's is logged beside it.
+        let server_id = reply.header("x-request-id").to_owned();
+        assert!(!server_id.is_empty() && server_id != id, "{server_id}");
+        statuses.push((id, server_id, reply.status));
     }
     assert_eq!(
-        statuses.iter().map(|(_, s)| *s).collect::<Vec<_>>(),
+        statuses.iter().map(|(_, _, s)| *s).collect::<Vec<_>>(),
         [201, 200, 200, 400, 401, 404]
     );
 
@@ -89,11 +95,12 @@ fn every_request_is_one_json_line_that_names_no_child() {
         assert!(!log.contains(word), "the log names {word:?}:\n{log}");
     }
     let lines = request_lines(&log);
-    for (id, status) in &statuses {
+    for (id, server_id, status) in &statuses {
         let line = lines
             .get(id.as_str())
             .unwrap_or_else(|| panic!("{id}:\n{log}"));
         assert_eq!(line["status"], *status, "{line}");
+        assert_eq!(line["span"]["request_id"], server_id.as_str(), "{line}");
         assert_eq!(line["level"], "INFO");
         assert_eq!(line["target"], "casetrail_api::telemetry");
         assert!(line["latency_ms"].as_f64().unwrap() >= 0.0, "{line}");
@@ -145,7 +152,7 @@ fn the_request_line_follows_the_level_and_the_format() {
     let (_, log) = text.stop();
     let line = log
         .lines()
-        .find(|line| line.contains("request{request_id=log-text}"))
+        .find(|line| line.contains(" client_request_id=log-text}"))
         .unwrap_or_else(|| panic!("no request line:\n{log}"));
     assert!(
         line.contains("method=GET route=/v1/partnership status=200"),
@@ -187,13 +194,16 @@ fn notification() -> Value {
     })
 }
 
-/// The request lines of a JSON log, by request id; each id must appear once.
+/// The request lines of a JSON log, by the client's request id; each id must appear once.
 fn request_lines(log: &str) -> HashMap<String, Value> {
     let mut lines = HashMap::new();
     for line in log.lines().filter(|line| line.starts_with('{')) {
         let value: Value = serde_json::from_str(line).unwrap();
         if value["message"] == "request" {
-            let id = value["span"]["request_id"].as_str().unwrap().to_owned();
+            let Some(id) = value["span"]["client_request_id"].as_str() else {
+                continue;
+            };
+            let id = id.to_owned();
             assert!(
                 lines.insert(id.clone(), value).is_none(),
                 "{id} logged twice"

@@ -198,6 +198,13 @@ async fn write_batch(
 /// One failed transaction fails every append of its batch, but errors cannot be cloned: each
 /// caller gets an equivalent error that keeps the kind and the message.
 fn replicate(error: &StoreError) -> StoreError {
+    if error.is_unavailable() && !matches!(error, StoreError::Closed) {
+        let cause = match error {
+            StoreError::Database(inner) => inner.to_string(),
+            other => other.to_string(),
+        };
+        return StoreError::Unavailable(cause);
+    }
     match error {
         StoreError::Corrupt { position, reason } => StoreError::Corrupt {
             position: *position,

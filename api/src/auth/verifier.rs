@@ -79,14 +79,18 @@ struct Key {
     key: DecodingKey,
 }
 
-/// Seconds of clock skew allowed either side of `exp` and `nbf`.
+/// Seconds of clock skew allowed either side of `exp`, `nbf` and `iat`.
 const LEEWAY_SECONDS: u64 = 30;
+
+/// The longest a token may still be valid for, by default (`CASETRAIL_JWT_MAX_LIFETIME`).
+pub const DEFAULT_MAX_LIFETIME_SECONDS: i64 = 24 * 3600;
 
 /// Verifies bearer tokens.
 pub struct Verifier {
     keys: Vec<Key>,
     issuer: String,
     audience: String,
+    max_lifetime: i64,
     verified: TokenCache,
 }
 
@@ -100,7 +104,8 @@ impl std::fmt::Debug for Verifier {
     }
 }
 
-/// Why a token was refused (never more detail than the client needs).
+/// Why a token was refused. Logged at most; the client is told only that the token is invalid,
+/// the same for every cause, so a refusal never says whether the signature was good.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
     /// Signature, algorithm, time or audience checks failed.
@@ -146,8 +151,17 @@ impl Verifier {
             keys,
             issuer: issuer.clone(),
             audience: audience.clone(),
+            max_lifetime: DEFAULT_MAX_LIFETIME_SECONDS,
             verified: TokenCache::default(),
         })
+    }
+
+    /// Refuses tokens whose `exp` is more than `lifetime` ahead: a token stolen from a client
+    /// is then of use for a bounded time however its issuer was configured.
+    #[must_use]
+    pub fn with_max_lifetime(mut self, lifetime: std::time::Duration) -> Self {
+        self.max_lifetime = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
+        self
     }
 
     /// Verifies a token and turns its claims into an actor. A token verified before is
@@ -160,7 +174,7 @@ impl Verifier {
         if let Some(actor) = self.verified.get(token, now) {
             return Ok(actor);
         }
-        let (actor, exp) = self.check(token)?;
+        let (actor, exp) = self.check(token, now)?;
         if let Some(exp) = exp {
             let leeway = i64::try_from(LEEWAY_SECONDS).unwrap_or(0);
             let valid_until = exp.saturating_add(leeway);
@@ -171,8 +185,12 @@ impl Verifier {
 
     /// Every check of a token: its actor, and its `exp` when that is a whole number of
     /// seconds (a fractional one is accepted, as the checks allow, but not remembered).
-    fn check(&self, token: &str) -> Result<(Actor, Option<i64>), TokenError> {
+    fn check(&self, token: &str, now: i64) -> Result<(Actor, Option<i64>), TokenError> {
         let header = decode_header(token).map_err(|_| TokenError::Invalid)?;
+        if has_crit(token) {
+            // Extensions we would have to understand (RFC 7515 4.1.11): we understand none.
+            return Err(TokenError::Invalid);
+        }
         let key = self
             .keys
             .iter()
@@ -186,9 +204,57 @@ impl Verifier {
         validation.leeway = LEEWAY_SECONDS;
         let data = decode::<serde_json::Value>(token, &key.key, &validation)
             .map_err(|_| TokenError::Invalid)?;
+        self.check_times(&data.claims, now)?;
+        // `jsonwebtoken` takes a list of issuers as well; a token names exactly one.
+        if !data
+            .claims
+            .get("iss")
+            .is_some_and(serde_json::Value::is_string)
+        {
+            return Err(TokenError::BadClaim("iss"));
+        }
         let exp = data.claims.get("exp").and_then(serde_json::Value::as_i64);
         Ok((actor_from_claims(&data.claims)?, exp))
     }
+
+    /// `iat` not in the future and `exp` no further ahead than the longest lifetime allowed
+    /// (both with the leeway), on top of the `exp` and `nbf` checks of `jsonwebtoken`.
+    fn check_times(&self, claims: &serde_json::Value, now: i64) -> Result<(), TokenError> {
+        let leeway = i64::try_from(LEEWAY_SECONDS).unwrap_or(0);
+        let seconds = |name: &'static str| match claims.get(name) {
+            None => Ok(None),
+            Some(value) => value
+                .as_f64()
+                .filter(|v| v.is_finite())
+                .map(Some)
+                .ok_or(TokenError::BadClaim(name)),
+        };
+        #[allow(clippy::cast_precision_loss)]
+        let (now, leeway, lifetime) = (now as f64, leeway as f64, self.max_lifetime as f64);
+        if seconds("iat")?.is_some_and(|iat| iat > now + leeway) {
+            return Err(TokenError::BadClaim("iat"));
+        }
+        if seconds("exp")?.is_some_and(|exp| exp > now + lifetime + leeway) {
+            return Err(TokenError::BadClaim("exp"));
+        }
+        Ok(())
+    }
+}
+
+/// Whether the token's header has a `crit` parameter (read from the header itself, as
+/// `jsonwebtoken` ignores parameters it does not know).
+fn has_crit(token: &str) -> bool {
+    use base64::Engine;
+    let Some(header) = token.split('.').next() else {
+        return true;
+    };
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header) else {
+        return true;
+    };
+    serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|header| header.as_object().map(|h| h.contains_key("crit")))
+        .unwrap_or(true)
 }
 
 /// Seconds since the epoch, the clock `jsonwebtoken` checks `exp` and `nbf` against.
@@ -200,7 +266,7 @@ fn claim<'a>(claims: &'a serde_json::Value, name: &'static str) -> Result<&'a st
     claims
         .get(name)
         .and_then(|v| v.as_str())
-        .filter(|v| !v.is_empty())
+        .filter(|v| !v.trim().is_empty())
         .ok_or(TokenError::BadClaim(name))
 }
 

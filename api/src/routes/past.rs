@@ -3,10 +3,13 @@
 
 use crate::problem::ApiError;
 use crate::state::AppState;
+use actix_web::http::StatusCode;
 use casetrail_domain::{Actor, CaseId};
 use casetrail_projections::ReadModels;
 use casetrail_projections::history::{HistoryError, Past, Stale};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Loads of the past before giving up, when cases keep changing between a load and the answer.
 const ATTEMPTS: usize = 3;
@@ -22,6 +25,11 @@ pub async fn answer<T>(
     mut answer: impl FnMut(&ReadModels, Option<&Past>) -> Result<T, Stale>,
 ) -> Result<T, ApiError> {
     ensure_supported(as_of)?;
+    // Held until answered: the refold of history is what costs.
+    let _turn = match as_of {
+        Some(_) => Some(state.as_of_limit.enter(actor)?),
+        None => None,
+    };
     for _ in 0..ATTEMPTS {
         let past = match as_of {
             Some(at) => Some(
@@ -56,5 +64,76 @@ fn history_error(err: HistoryError) -> ApiError {
     match err {
         HistoryError::Store(store) => crate::commands::store_error(store),
         other => ApiError::Internal(other.into()),
+    }
+}
+
+/// How many reads with `as_of` each user may have under way at once. Such a read folds the
+/// history of every case that changed since the instant again (most of a second of CPU on a
+/// large partnership), so one caller alone could otherwise keep every worker busy. Counted per
+/// user of a partnership, in this process.
+#[derive(Debug)]
+pub struct AsOfLimit {
+    per_user: usize,
+    under_way: Mutex<HashMap<(String, String), usize>>,
+}
+
+impl AsOfLimit {
+    /// At most `per_user` at once (at least one).
+    pub fn new(per_user: usize) -> Arc<Self> {
+        Arc::new(Self {
+            per_user: per_user.max(1),
+            under_way: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// A turn for the actor, or 429 when it already has as many under way as allowed.
+    fn enter(self: &Arc<Self>, actor: &Actor) -> Result<Turn, ApiError> {
+        let user = (actor.partnership.to_string(), actor.user.clone());
+        let mut under_way = self
+            .under_way
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let count = under_way.entry(user.clone()).or_insert(0);
+        if *count >= self.per_user {
+            metrics::counter!("as_of_reads_refused_total").increment(1);
+            return Err(ApiError::client(
+                StatusCode::TOO_MANY_REQUESTS,
+                "as_of.too_many",
+                format!(
+                    "at most {} reads with as_of may be under way at once for one user; \
+                     retry when one has been answered",
+                    self.per_user
+                ),
+            ));
+        }
+        *count += 1;
+        Ok(Turn {
+            limit: Arc::clone(self),
+            user,
+        })
+    }
+}
+
+/// One read with `as_of` under way; its place is given back when dropped (answered, failed
+/// or abandoned by a client that went away).
+#[derive(Debug)]
+struct Turn {
+    limit: Arc<AsOfLimit>,
+    user: (String, String),
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        let mut under_way = self
+            .limit
+            .under_way
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = under_way.get_mut(&self.user) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                under_way.remove(&self.user);
+            }
+        }
     }
 }

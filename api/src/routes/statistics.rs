@@ -135,6 +135,7 @@ are aggregates over all its cases, with no personal data and no case ids.",
             "detail": "no facts are recorded in the financial year 2031-32",
             "instance": "/v1/statistics/annual/2031-32", "code": "statistics.unknown_year",
             "request_id": "01937a2e-9000-7000-8000-000000000001"})),
+        (status = 429, response = crate::openapi::TooManyRequests),
         (status = 500, response = crate::openapi::Internal),
     ),
     security(("bearer" = []))

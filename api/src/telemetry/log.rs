@@ -4,19 +4,25 @@
 //! CPU (BENCHMARKS.md, "HTTP"). Other events are formatted by `tracing-subscriber` as usual
 //! and handed over as finished lines.
 //!
-//! Nothing is dropped: when the queue is full, whoever logs waits for room.
+//! Logging never holds up a request: when the queue is full (standard error is slow or
+//! blocked: a full pipe, a stalled log shipper), the line is dropped and counted in
+//! `log_lines_dropped_total`, and the log thread writes one warning saying how many were lost
+//! once it has caught up. The access log of reads is not written here and keeps its own
+//! guarantee (`access_log`).
 
 use crate::config::LogFormat;
-use actix_web::http::Method;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use std::io::{self, Write};
 use std::sync::OnceLock;
-use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::time::{Duration, SystemTime};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::time::{Duration, Instant, SystemTime};
 
-/// Lines waiting for the log thread at most.
-const QUEUE_LINES: usize = 65_536;
+/// Lines waiting for the log thread at most, by default (`CASETRAIL_LOG_QUEUE_LINES`).
+pub const DEFAULT_QUEUE_LINES: usize = 65_536;
+/// The counter of lines dropped because the queue was full.
+pub const DROPPED_METRIC: &str = "log_lines_dropped_total";
 /// After writing, the log thread lets lines gather this long before it writes again: under
 /// load it then wakes a few hundred times a second, not once per request, and writes each
 /// gathering with one system call. Lines are at most this much later on standard error.
@@ -32,7 +38,10 @@ pub(super) const REQUEST_TARGET: &str = "casetrail_api::telemetry";
 pub(super) struct RequestLine {
     pub at: SystemTime,
     pub request_id: String,
-    pub method: Method,
+    /// The id the client sent, if well-formed: logged, never used as ours.
+    pub client_request_id: Option<String>,
+    /// A known method, or `other`.
+    pub method: &'static str,
     pub route: String,
     pub status: u16,
     pub latency: Duration,
@@ -52,6 +61,17 @@ enum Entry {
 
 static QUEUE: OnceLock<SyncSender<Entry>> = OnceLock::new();
 
+/// Lines dropped since the log thread last reported it.
+static DROPPED: AtomicU64 = AtomicU64::new(0);
+
+/// Queues an entry without ever waiting: a full queue drops it and counts it.
+fn offer(queue: &SyncSender<Entry>, entry: Entry) {
+    if let Err(TrySendError::Full(_)) = queue.try_send(entry) {
+        DROPPED.fetch_add(1, Ordering::Relaxed);
+        metrics::counter!(DROPPED_METRIC).increment(1);
+    }
+}
+
 /// Flushes the log when dropped: keep it until the server has stopped.
 #[must_use = "dropping the guard flushes the log at once"]
 #[derive(Debug)]
@@ -67,17 +87,34 @@ impl Drop for LogGuard {
     fn drop(&mut self) {
         let Some(queue) = QUEUE.get() else { return };
         let (done, written) = mpsc::channel();
-        if queue.send(Entry::Flush(done)).is_ok() {
-            let _ = written.recv_timeout(FLUSH_TIMEOUT);
+        // A blocked standard error must not hold up the exit either: wait for room in the
+        // queue, and then for the write, no longer than the flush timeout in all.
+        let deadline = Instant::now() + FLUSH_TIMEOUT;
+        let mut flush = Entry::Flush(done);
+        loop {
+            match queue.try_send(flush) {
+                Ok(()) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    let _ = written.recv_timeout(left);
+                    return;
+                }
+                Err(TrySendError::Full(entry)) if Instant::now() < deadline => {
+                    flush = entry;
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(_) => return,
+            }
         }
     }
 }
 
 /// Starts the log thread once per process and returns the sink `tracing-subscriber` writes
 /// its lines to; `None` if it cannot start (then the subscriber writes directly).
-pub(super) fn start(format: LogFormat) -> Option<LineSink> {
+pub(super) fn start(format: LogFormat, queue_lines: usize) -> Option<LineSink> {
     if QUEUE.get().is_none() {
-        let (queue, lines) = mpsc::sync_channel(QUEUE_LINES);
+        // Present from the start, so a dashboard sees 0 rather than nothing.
+        metrics::counter!(DROPPED_METRIC).absolute(0);
+        let (queue, lines) = mpsc::sync_channel(queue_lines.max(1));
         std::thread::Builder::new()
             .name("casetrail-log".into())
             .spawn(move || write_lines(&lines, format))
@@ -94,13 +131,11 @@ pub(super) fn request(line: RequestLine, span: &tracing::Span) {
         return;
     }
     match QUEUE.get() {
-        Some(queue) => {
-            let _ = queue.send(Entry::Request(Box::new(line)));
-        }
+        Some(queue) => offer(queue, Entry::Request(Box::new(line))),
         None => span.in_scope(|| {
             tracing::info!(
                 target: REQUEST_TARGET,
-                method = line.method.as_str(),
+                method = line.method,
                 route = line.route,
                 status = line.status,
                 latency_ms = line.latency.as_secs_f64() * 1000.0,
@@ -137,6 +172,11 @@ fn write_lines(lines: &Receiver<Entry>, format: LogFormat) {
                 }
             };
         }
+        // Caught up: say how many lines were lost while the writes were held up.
+        let dropped = DROPPED.swap(0, Ordering::Relaxed);
+        if dropped > 0 {
+            let _ = write_dropped(&mut out, format, dropped);
+        }
         let _ = out.flush();
         for done in flushed {
             let _ = done.send(());
@@ -147,6 +187,23 @@ fn write_lines(lines: &Receiver<Entry>, format: LogFormat) {
 
 fn timestamp(at: SystemTime) -> String {
     DateTime::<Utc>::from(at).to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// The warning that lines were dropped, in the shape of the other lines.
+fn write_dropped(out: &mut impl Write, format: LogFormat, dropped: u64) -> io::Result<()> {
+    let at = timestamp(SystemTime::now());
+    let message = format!("{dropped} log lines dropped");
+    match format {
+        LogFormat::Json => {
+            let line = serde_json::json!({
+                "timestamp": at, "level": "WARN", "message": message,
+                "dropped": dropped, "target": REQUEST_TARGET,
+            });
+            serde_json::to_writer(&mut *out, &line)?;
+            out.write_all(b"\n")
+        }
+        LogFormat::Text => writeln!(out, "{at}  WARN {REQUEST_TARGET}: {message}"),
+    }
 }
 
 /// The JSON shape `tracing-subscriber` gives the other lines (flattened fields, the request's
@@ -169,6 +226,8 @@ fn write_json(out: &mut impl Write, line: &RequestLine) -> io::Result<()> {
     #[derive(Serialize)]
     struct Span<'a> {
         request_id: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_request_id: Option<&'a str>,
         name: &'static str,
     }
     serde_json::to_writer(
@@ -177,7 +236,7 @@ fn write_json(out: &mut impl Write, line: &RequestLine) -> io::Result<()> {
             timestamp: timestamp(line.at),
             level: "INFO",
             message: "request",
-            method: line.method.as_str(),
+            method: line.method,
             route: &line.route,
             status: line.status,
             latency_ms: line.latency.as_secs_f64() * 1000.0,
@@ -186,6 +245,7 @@ fn write_json(out: &mut impl Write, line: &RequestLine) -> io::Result<()> {
             target: REQUEST_TARGET,
             span: Span {
                 request_id: &line.request_id,
+                client_request_id: line.client_request_id.as_deref(),
                 name: "request",
             },
         },
@@ -198,10 +258,14 @@ fn write_text(out: &mut String, line: &RequestLine) {
     use std::fmt::Write as _;
     let _ = writeln!(
         out,
-        "{}  INFO request{{request_id={}}}: {REQUEST_TARGET}: request method={} route={} \
+        "{}  INFO request{{request_id={}{}}}: {REQUEST_TARGET}: request method={} route={} \
          status={} latency_ms={} user={:?} org={:?}",
         timestamp(line.at),
         line.request_id,
+        line.client_request_id
+            .as_deref()
+            .map(|id| format!(" client_request_id={id}"))
+            .unwrap_or_default(),
         line.method,
         line.route,
         line.status,
@@ -221,8 +285,7 @@ pub(super) struct LineWriter<'a>(&'a SyncSender<Entry>);
 
 impl io::Write for LineWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        // Fails only if the log thread has gone, and then there is nowhere to write to.
-        let _ = self.0.send(Entry::Formatted(buf.to_vec()));
+        offer(self.0, Entry::Formatted(buf.to_vec()));
         Ok(buf.len())
     }
 
@@ -248,7 +311,8 @@ mod tests {
         RequestLine {
             at: SystemTime::UNIX_EPOCH + Duration::from_micros(1_795_000_000_123_456),
             request_id: "req-1".into(),
-            method: Method::GET,
+            client_request_id: None,
+            method: "GET",
             route: "/v1/cases/{case_id}".into(),
             status: 200,
             latency: Duration::from_micros(250),

@@ -4,15 +4,17 @@
 
 mod log;
 
-pub use log::LogGuard;
+pub use log::{DEFAULT_QUEUE_LINES, LogGuard};
 
 use crate::request_context::{self, RequestContext};
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::Method;
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::{Error, HttpMessage};
 use casetrail_domain::Actor;
 use futures::FutureExt;
+use futures::future::Either;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -20,8 +22,34 @@ use std::sync::OnceLock;
 use std::time::Instant;
 use tracing::Instrument;
 
-/// The request id header, read from the client when well-formed and always answered.
+/// The request id header: always the server's own id in the answer. A client's id sent in it
+/// is logged beside ours (`client_request_id`), never used as ours: it could collide with
+/// another request's or be chosen to confuse whoever reads the log.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The methods the API answers (every route's method is among them). Any other is refused
+/// before routing, and counted under the fixed label `other`: a method is any token a client
+/// invents, and each label value is a time series kept for the life of the process.
+const KNOWN_METHODS: [Method; 7] = [
+    Method::GET,
+    Method::HEAD,
+    Method::POST,
+    Method::PUT,
+    Method::PATCH,
+    Method::DELETE,
+    Method::OPTIONS,
+];
+
+/// The `Allow` header of a 405 for an unknown method.
+const ALLOW: &str = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
+/// The method as a metric and log label: one of the known methods, or `other`.
+fn method_label(method: &Method) -> &'static str {
+    KNOWN_METHODS
+        .iter()
+        .find(|known| *known == method)
+        .map_or("other", Method::as_str)
+}
 
 /// Installs the process-wide metrics recorder once and returns its handle.
 pub fn metrics_handle() -> PrometheusHandle {
@@ -43,13 +71,13 @@ pub fn metrics_handle() -> PrometheusHandle {
 }
 
 /// Sets up structured logging: JSON lines by default, human-readable with `text`. Lines are
-/// written to standard error by a thread of their own (`log`). Keep the guard until exit:
-/// dropping it writes what is queued.
-pub fn init_logging(format: crate::config::LogFormat) -> LogGuard {
+/// written to standard error by a thread of their own (`log`), at most `queue_lines` waiting
+/// (more are dropped and counted). Keep the guard until exit: dropping it writes what is queued.
+pub fn init_logging(format: crate::config::LogFormat, queue_lines: usize) -> LogGuard {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("CASETRAIL_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,actix_server=warn"));
-    let result = match log::start(format) {
+    let result = match log::start(format, queue_lines) {
         Some(sink) => install(format, filter, sink),
         None => install(format, filter, std::io::stderr),
     };
@@ -82,7 +110,8 @@ where
     }
 }
 
-fn request_id_from(req: &ServiceRequest) -> String {
+/// The client's own request id, when it sent a well-formed one (kept for the log only).
+fn client_request_id(req: &ServiceRequest) -> Option<String> {
     req.headers()
         .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
@@ -91,7 +120,36 @@ fn request_id_from(req: &ServiceRequest) -> String {
                 && v.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
-        .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned)
+        .map(str::to_owned)
+}
+
+/// Headers every response carries: no content sniffing anywhere, and nothing under `/v1`
+/// (all of it about cases, some of it personal details) kept by a browser or proxy cache.
+fn secure_headers(headers: &mut HeaderMap, path: &str, request_id: &str) {
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if path == "/v1" || path.starts_with("/v1/") {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if let Ok(value) = HeaderValue::from_str(request_id) {
+        headers.insert(REQUEST_ID, value);
+    }
+}
+
+/// 405 for a method no route answers, before routing.
+fn unknown_method() -> actix_web::HttpResponse {
+    let mut response = crate::problem::problem_response(
+        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+        "request.method_not_allowed",
+        format!("the method is not supported; use one of {ALLOW}"),
+        Vec::new(),
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(ALLOW));
+    response
 }
 
 /// The middleware, for `App::wrap_fn`. It calls the inner service before returning, so the
@@ -99,21 +157,41 @@ fn request_id_from(req: &ServiceRequest) -> String {
 pub fn middleware<S, B>(
     req: ServiceRequest,
     srv: &S,
-) -> impl Future<Output = Result<ServiceResponse<B>, Error>> + use<S, B>
+) -> impl Future<Output = Result<ServiceResponse<EitherBody<B>>, Error>> + use<S, B>
 where
     S: actix_web::dev::Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     S::Future: 'static,
     B: MessageBody + 'static,
 {
     let started = Instant::now();
-    let request_id = request_id_from(&req);
+    let request_id = uuid::Uuid::now_v7().to_string();
+    let client_request_id = client_request_id(&req);
     let context = RequestContext {
         request_id: request_id.clone(),
         path: req.path().to_owned(),
     };
-    let method = req.method().clone();
-    let span = tracing::info_span!("request", request_id = %request_id);
-    let call = srv.call(req);
+    let method = method_label(req.method());
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        client_request_id = tracing::field::Empty
+    );
+    if let Some(client_id) = &client_request_id {
+        span.record("client_request_id", client_id.as_str());
+    }
+    let call = if method == "other" {
+        let (request, _) = req.into_parts();
+        let response = request_context::scope_sync(context.clone(), unknown_method);
+        Either::Left(std::future::ready(Ok(ServiceResponse::new(
+            request,
+            response.map_into_right_body(),
+        ))))
+    } else {
+        Either::Right(
+            srv.call(req)
+                .map(|r| r.map(ServiceResponse::map_into_left_body)),
+        )
+    };
     async move {
         let path = context.path.clone();
         let result = AssertUnwindSafe(request_context::scope(
@@ -127,16 +205,12 @@ where
         let mut response = match result {
             Ok(result) => result?,
             Err(_) => {
-                span.in_scope(|| {
-                    tracing::error!(method = method.as_str(), "request handler panicked")
-                });
+                span.in_scope(|| tracing::error!(method, "request handler panicked"));
                 metrics::counter!("http_handler_panics_total").increment(1);
                 return Err(PanicError { request_id, path }.into());
             }
         };
-        if let Ok(value) = HeaderValue::from_str(&request_id) {
-            response.headers_mut().insert(REQUEST_ID, value);
-        }
+        secure_headers(response.headers_mut(), &path, &request_id);
         let status = response.status().as_u16();
         let route = response
             .request()
@@ -150,7 +224,7 @@ where
             .unwrap_or_default();
         let elapsed = started.elapsed();
         let labels = [
-            ("method", method.to_string()),
+            ("method", method.to_owned()),
             ("route", route.clone()),
             ("status", status.to_string()),
         ];
@@ -160,6 +234,7 @@ where
             log::RequestLine {
                 at: std::time::SystemTime::now(),
                 request_id,
+                client_request_id,
                 method,
                 route,
                 status,
@@ -195,9 +270,7 @@ impl actix_web::ResponseError for PanicError {
             "an internal error occurred; quote the request id to support".to_owned(),
             Vec::new(),
         );
-        if let Ok(value) = HeaderValue::from_str(&self.request_id) {
-            response.headers_mut().insert(REQUEST_ID, value);
-        }
+        secure_headers(response.headers_mut(), &self.path, &self.request_id);
         response
     }
 }
@@ -233,17 +306,23 @@ mod tests {
             .insert_header(("x-request-id", "req-1"))
             .to_request();
         let response = match test::try_call_service(&app, request).await {
-            Ok(response) => response.into_parts().1,
+            Ok(response) => response.into_parts().1.map_into_boxed_body(),
             Err(err) => err.error_response(),
         };
         assert_eq!(response.status(), 500);
-        assert_eq!(response.headers().get("x-request-id").unwrap(), "req-1");
+        let request_id = response.headers().get("x-request-id").unwrap().clone();
+        // The server's own id, never the client's.
+        assert_ne!(request_id, "req-1");
+        assert_eq!(
+            response.headers().get("x-content-type-options").unwrap(),
+            "nosniff"
+        );
         let body = actix_web::body::to_bytes(response.into_body())
             .await
             .unwrap();
         let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(problem["code"], "internal");
-        assert_eq!(problem["request_id"], "req-1");
+        assert_eq!(problem["request_id"], request_id.to_str().unwrap());
         assert_eq!(problem["instance"], "/boom");
         assert!(!problem.to_string().contains("handler bug"));
 

@@ -143,6 +143,9 @@ impl TestApp {
             log_format: LogFormat::Json,
             demo_data: true,
             workers: Some(2),
+            log_queue_lines: casetrail_api::telemetry::DEFAULT_QUEUE_LINES,
+            as_of_concurrency: 2,
+            jwt_max_lifetime: std::time::Duration::from_secs(24 * 3600),
         };
         configure(&mut config);
         let production = config.jwt_secret.is_some()

@@ -10,6 +10,7 @@
 mod helpers;
 
 mod bodies;
+mod methods;
 mod races;
 mod support;
 mod tokens;
