@@ -19,7 +19,11 @@ reviews.\n\nConventions: JSON in and out, `snake_case`, RFC 3339 UTC timestamps,
 dates, UUID ids. Every command answers `{case_id, version, position}`; send the version back in \
 `If-Match` to refuse lost updates (412), and an `Idempotency-Key` to make retries safe. Errors \
 are RFC 9457 `application/problem+json` with a stable `code`. Lists are paginated by opaque \
-cursor. Bodies are limited to 64 KiB (413).\n\nEvery deadline and decision rule, with its \
+cursor. Bodies are limited to 64 KiB (413).\n\nLeast privilege: every `/v1` request needs a \
+token holding at least one Casetrail role (otherwise 403 `auth.no_role`), of an organisation \
+registered with the partnership and not retired (otherwise 403 `organisation.unknown` or \
+`organisation.retired`); a command's role is checked before the case is looked up, also on an \
+idempotent replay. Who may read what, by role and organisation, is in `docs/access-control.md`.\n\nEvery deadline and decision rule, with its \
 statutory source and a worked example, is in [the rules](/rules.md) (`docs/rules.md` of the \
 project, served by every instance at `/rules.md`): working days, end of day and close of business, deadline statuses (a deadline met, met late or breached never changes \
 afterwards), closure reasons, the calendar, and each process's deadlines.",

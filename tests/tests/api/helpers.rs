@@ -141,6 +141,7 @@ impl TestApp {
             log_format: LogFormat::Json,
             demo_data: true,
             workers: Some(2),
+            metrics_bind: None,
         };
         configure(&mut config);
         Some(Self::start(backend, config, db, dir).await)

@@ -16,6 +16,7 @@ mod errors;
 mod history;
 mod idempotency;
 mod integrity;
+mod least_privilege;
 mod lifecycle;
 mod operations;
 mod rapid_review;
