@@ -64,7 +64,11 @@ pub async fn record(
     resource: Resource,
     as_of: Option<DateTime<Utc>>,
 ) -> Result<(), ApiError> {
-    queue(state, record_of(actor, case_id.as_uuid(), resource, as_of, Utc::now())).await
+    queue(
+        state,
+        record_of(actor, case_id.as_uuid(), resource, as_of, Utc::now()),
+    )
+    .await
 }
 
 /// Queues the records of a list read about to be served: one for each case it returned, in

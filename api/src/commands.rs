@@ -61,7 +61,10 @@ impl Target for CaseTarget {
     }
 
     fn may_send(&self, actor: &Actor) -> Result<(), ApiError> {
-        Ok(casetrail_domain::case::may_send(self.command.name(), actor)?)
+        Ok(casetrail_domain::case::may_send(
+            self.command.name(),
+            actor,
+        )?)
     }
 
     fn decide(

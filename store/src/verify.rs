@@ -183,6 +183,5 @@ pub async fn verify_partnership(
 }
 
 /// The reason given for a failure outside the caller's partnership.
-const OTHERS_BROKEN: &str =
-    "the shared log fails verification here, outside this partnership's events; the operator \
+const OTHERS_BROKEN: &str = "the shared log fails verification here, outside this partnership's events; the operator \
      can see why with `casetrail verify`";

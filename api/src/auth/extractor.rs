@@ -3,8 +3,8 @@
 use super::Verifier;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use casetrail_domain::Actor;

@@ -341,8 +341,14 @@ pub async fn list_audit_trail(
     };
     let page = page_of(&state, &actor, chosen).await?;
     let cases = page.items.iter().filter_map(|entry| entry.case_id);
-    access_log::record_list(&state, &actor, cases, Resource::AuditTrailList, filters.as_of)
-        .await?;
+    access_log::record_list(
+        &state,
+        &actor,
+        cases,
+        Resource::AuditTrailList,
+        filters.as_of,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

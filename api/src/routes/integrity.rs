@@ -91,8 +91,9 @@ pub async fn verify_integrity(
             "verifying the log needs the role auditor",
         ));
     }
-    let verdict = casetrail_store::verify_partnership(state.store.as_ref(), actor.partnership.as_str())
-        .await
-        .map_err(store_error)?;
+    let verdict =
+        casetrail_store::verify_partnership(state.store.as_ref(), actor.partnership.as_str())
+            .await
+            .map_err(store_error)?;
     Ok(HttpResponse::Ok().json(IntegrityView::from(verdict)))
 }

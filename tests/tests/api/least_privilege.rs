@@ -200,7 +200,10 @@ both_backends!(
         .await;
         let response = app.get(&details, &nelft_reviewer).await;
         assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(response.json::<Value>().await.unwrap()["given_name"], "Robert");
+        assert_eq!(
+            response.json::<Value>().await.unwrap()["given_name"],
+            "Robert"
+        );
         // A reviewer of a statutory partner sees the case, not the adult's details.
         problem(
             app.get(&details, &app.token("essex-police", &[Role::Reviewer]))
@@ -234,7 +237,10 @@ both_backends!(
             "/metrics".to_owned(),
         ];
         let writes = [
-            ("/v1/cases/notifications".to_owned(), crate::helpers::notification()),
+            (
+                "/v1/cases/notifications".to_owned(),
+                crate::helpers::notification(),
+            ),
             (format!("/v1/cases/{case_id}/rapid-review"), json!({})),
             (
                 "/v1/partnership/organisations".to_owned(),
@@ -243,7 +249,12 @@ both_backends!(
         ];
         for token in [&none, &unknown] {
             for path in &reads {
-                problem(app.get(path, token).await, StatusCode::FORBIDDEN, "auth.no_role").await;
+                problem(
+                    app.get(path, token).await,
+                    StatusCode::FORBIDDEN,
+                    "auth.no_role",
+                )
+                .await;
             }
             for (path, body) in &writes {
                 problem(
@@ -431,12 +442,24 @@ both_backends!(
         let police = app.token("essex-police", &[Role::AgencyUser]);
         let commands = [
             ("rapid-review", json!({})),
-            ("panel-notification", json!({"panel_reference": "P-1", "submitted_on": "2022-12-23"})),
-            ("sar-decision", json!({"decision": "mandatory", "rationale": "r"})),
+            (
+                "panel-notification",
+                json!({"panel_reference": "P-1", "submitted_on": "2022-12-23"}),
+            ),
+            (
+                "sar-decision",
+                json!({"decision": "mandatory", "rationale": "r"}),
+            ),
             // Its free text is sealed with the case's key, which looks the case up.
-            ("reconsideration", json!({"partner": "police", "outcome": "adhere",
-                "rationale": "r"})),
-            ("recommendations", json!({"text": "t", "owner": "suhft", "due_on": "2024-01-01"})),
+            (
+                "reconsideration",
+                json!({"partner": "police", "outcome": "adhere",
+                "rationale": "r"}),
+            ),
+            (
+                "recommendations",
+                json!({"text": "t", "owner": "suhft", "due_on": "2024-01-01"}),
+            ),
         ];
         for (path, body) in commands {
             for token in [&agency, &police] {
@@ -628,7 +651,8 @@ both_backends!(
         assert_eq!(southend["status"], "ok");
         assert_eq!(southend["events"], southend_events);
         assert_eq!(southend["head_position"], southend_events);
-        let thurrock = verdict(app.token_for("thurrock", "thurrock-council", &[Role::Auditor])).await;
+        let thurrock =
+            verdict(app.token_for("thurrock", "thurrock-council", &[Role::Auditor])).await;
         assert_eq!(thurrock["status"], "ok");
         assert_eq!(thurrock["events"], head - southend_events);
         assert_eq!(thurrock["head_position"], head);
@@ -672,7 +696,13 @@ both_backends!(
         .await;
         let metrics = app.get("/metrics", &app.admin()).await;
         assert_eq!(metrics.status(), StatusCode::OK);
-        assert!(metrics.text().await.unwrap().contains("http_requests_total"));
+        assert!(
+            metrics
+                .text()
+                .await
+                .unwrap()
+                .contains("http_requests_total")
+        );
     }
 );
 
