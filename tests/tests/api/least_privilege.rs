@@ -503,6 +503,45 @@ both_backends!(
         let again = send(app.business_manager()).await;
         assert_eq!(again.status(), StatusCode::OK);
         assert_eq!(again.json::<Value>().await.unwrap(), first);
+
+        // The same for a command that opens a case (no case to look up first) and for a
+        // partnership command.
+        for (path, body, allowed, lost) in [
+            (
+                "/v1/cases/notifications",
+                crate::helpers::notification(),
+                app.notifier(),
+                app.business_manager(),
+            ),
+            (
+                "/v1/partnership/organisations",
+                json!({"slug": "new-trust", "name": "New Trust", "kind": "other"}),
+                app.admin(),
+                app.business_manager(),
+            ),
+        ] {
+            let send = |token: &str| {
+                app.client
+                    .post(format!("{}{path}", app.address))
+                    .bearer_auth(token)
+                    .header("Idempotency-Key", format!("replayed-{path}"))
+                    .json(&body)
+                    .send()
+            };
+            let first = send(&allowed).await.unwrap();
+            assert!(first.status().is_success(), "{path}");
+            let first: Value = first.json().await.unwrap();
+            let before = app.log_length().await;
+            problem(
+                send(&lost).await.unwrap(),
+                StatusCode::FORBIDDEN,
+                "auth.role_required",
+            )
+            .await;
+            assert_eq!(app.log_length().await, before, "{path}");
+            let again = send(&allowed).await.unwrap();
+            assert_eq!(again.json::<Value>().await.unwrap(), first, "{path}");
+        }
     }
 );
 

@@ -73,7 +73,12 @@ pub fn roles_for(command: &str) -> Option<&'static [Role]> {
 /// `auth.role_required`, decided from the token alone. A name that is no case command is
 /// refused too, so a handler and this table cannot silently disagree.
 pub fn may_send(command: &str, actor: &Actor) -> Result<(), DomainError> {
-    let roles = roles_for(command).unwrap_or(&[]);
+    let Some(roles) = roles_for(command) else {
+        return Err(DomainError::forbidden(
+            "auth.role_required",
+            format!("{command} is open to no role"),
+        ));
+    };
     if roles.iter().any(|role| actor.has(*role)) {
         Ok(())
     } else {
