@@ -29,6 +29,9 @@ pub trait Target {
     fn stream_id(&self, actor: &Actor) -> String;
     /// The command's name (its OpenAPI operationId), recorded in the events' metadata.
     fn command_name(&self) -> &'static str;
+    /// Refuses a caller whose token holds no role that may send the command, from the token
+    /// alone: checked before the stream is looked at and before an idempotent replay.
+    fn may_send(&self, actor: &Actor) -> Result<(), ApiError>;
     /// Decides against the stream's events: the events to append, encoded.
     fn decide(
         &self,
@@ -55,6 +58,13 @@ impl Target for CaseTarget {
 
     fn command_name(&self) -> &'static str {
         self.command.name()
+    }
+
+    fn may_send(&self, actor: &Actor) -> Result<(), ApiError> {
+        Ok(casetrail_domain::case::may_send(
+            self.command.name(),
+            actor,
+        )?)
     }
 
     fn decide(
@@ -185,6 +195,9 @@ pub async fn run<T: Target>(
     envelope: CommandEnvelope<T>,
 ) -> Result<Accepted, ApiError> {
     require_writer(actor)?;
+    // The caller's roles now, not when the key was first used: a replay to a token that has
+    // lost the role is refused like a first attempt.
+    envelope.target.may_send(actor)?;
     if let Some(idempotency) = &envelope.idempotency
         && let Some(accepted) = replay(state, actor, idempotency).await?
     {

@@ -65,6 +65,11 @@ pub struct ServeConfig {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "CASETRAIL_WORKERS")]
     pub workers: Option<usize>,
+    /// An extra listener serving only `/metrics`, without a token, for a Prometheus scraper:
+    /// meant for loopback (e.g. `127.0.0.1:9090`) or a private network, never the public one.
+    /// Unset: no such listener, and `/metrics` on the main listener needs an `admin` token.
+    #[arg(long, env = "CASETRAIL_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
     /// Log lines waiting to be written at most; beyond it (standard error slow or blocked)
     /// lines are dropped and counted in `log_lines_dropped_total`, never waited for.
     #[arg(long, env = "CASETRAIL_LOG_QUEUE_LINES", default_value_t = crate::telemetry::DEFAULT_QUEUE_LINES)]

@@ -25,7 +25,11 @@ limits, no control characters, and in identifiers no bidirectional controls: 422
 field). A transient database failure is 503 with `Retry-After`; a user with two reads `as_of` \
 under way is told 429 `as_of.too_many` with `Retry-After`. Methods other than GET, HEAD, POST, \
 PUT, PATCH, DELETE and OPTIONS are 405. `x-request-id` in an answer is always the server's own \
-id.\n\nEvery deadline and decision rule, with its \
+id.\n\nLeast privilege: every `/v1` request needs a \
+token holding at least one Casetrail role (otherwise 403 `auth.no_role`), of an organisation \
+registered with the partnership and not retired (otherwise 403 `organisation.unknown` or \
+`organisation.retired`); a command's role is checked before the case is looked up, also on an \
+idempotent replay. Who may read what, by role and organisation, is in `docs/access-control.md`.\n\nEvery deadline and decision rule, with its \
 statutory source and a worked example, is in [the rules](/rules.md) (`docs/rules.md` of the \
 project, served by every instance at `/rules.md`): working days, end of day and close of business, deadline statuses (a deadline met, met late or breached never changes \
 afterwards), closure reasons, the calendar, and each process's deadlines.",

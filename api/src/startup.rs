@@ -19,6 +19,8 @@ use utoipa_swagger_ui::SwaggerUi;
 pub struct Application {
     port: u16,
     server: Server,
+    /// The separate metrics listener, when configured, and its port.
+    metrics_server: Option<(u16, Server)>,
     state: AppState,
     auth_mode: AuthMode,
 }
@@ -47,6 +49,10 @@ impl Application {
             .with_context(|| format!("cannot listen on {} (CASETRAIL_BIND)", config.bind))?;
         let port = listener.local_addr()?.port();
         let metrics = web::Data::new(telemetry::metrics_handle());
+        let metrics_server = match &config.metrics_bind {
+            Some(bind) => Some(metrics_listener(bind, &state, &metrics)?),
+            None => None,
+        };
         let data = web::Data::new(state.clone());
         let mut server = HttpServer::new(move || {
             let (app, api) = App::new()
@@ -72,6 +78,7 @@ impl Application {
         Ok(Self {
             port,
             server: server.run(),
+            metrics_server,
             state,
             auth_mode,
         })
@@ -80,6 +87,11 @@ impl Application {
     /// The bound port (useful with port 0).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the separate metrics listener, when configured.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|(port, _)| *port)
     }
 
     /// How tokens are verified.
@@ -95,10 +107,47 @@ impl Application {
     /// Serves until stopped (signal or handle), then writes the queued access records and
     /// closes the store after queued appends.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        // The metrics listener lives as long as the main one.
+        let metrics = self.metrics_server.map(|(_, server)| {
+            let handle = server.handle();
+            (handle, tokio::spawn(server))
+        });
         let result = self.server.await;
+        if let Some((handle, task)) = metrics {
+            handle.stop(true).await;
+            let _ = task.await;
+        }
         self.state.close().await;
         result
     }
+}
+
+/// The separate listener for a Prometheus scraper: `/metrics` without a token, nothing else.
+fn metrics_listener(
+    bind: &str,
+    state: &AppState,
+    metrics: &web::Data<metrics_exporter_prometheus::PrometheusHandle>,
+) -> anyhow::Result<(u16, Server)> {
+    let listener = TcpListener::bind(bind)
+        .with_context(|| format!("cannot listen on {bind} (CASETRAIL_METRICS_BIND)"))?;
+    let port = listener.local_addr()?.port();
+    let data = web::Data::new(state.clone());
+    let metrics = metrics.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(metrics.clone())
+            .route(
+                "/metrics",
+                web::get().to(routes::ops::metrics_on_private_listener),
+            )
+            .default_service(web::to(not_found))
+    })
+    .listen(listener)?
+    .workers(1)
+    .shutdown_timeout(5)
+    .run();
+    Ok((port, server))
 }
 
 /// The rules behind every deadline and decision, with their sources (`docs/rules.md`), which

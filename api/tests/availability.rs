@@ -22,6 +22,8 @@ const ATTACKERS: usize = 4;
 struct Process {
     child: Child,
     port: u16,
+    /// An operator's token: `/metrics` needs the role `admin`.
+    admin: String,
     /// Standard error after the start-up lines, unread until the test reads it.
     stderr: Option<BufReader<ChildStderr>>,
 }
@@ -56,9 +58,23 @@ impl Process {
                 break port.parse::<u16>().unwrap();
             }
         };
+        let minted = Command::new(env!("CARGO_BIN_EXE_casetrail"))
+            .args([
+                "token",
+                "--role",
+                "admin",
+                "--org",
+                "southend-council",
+                "--data-dir",
+            ])
+            .arg(data_dir)
+            .output()
+            .unwrap();
+        assert!(minted.status.success());
         Process {
             child,
             port,
+            admin: String::from_utf8(minted.stdout).unwrap().trim().to_owned(),
             stderr: Some(stderr),
         }
     }
@@ -94,7 +110,11 @@ impl Process {
     }
 
     fn metrics(&self) -> String {
-        let (status, _, body) = self.connect().send("GET", "/metrics");
+        let (status, _, body) = self.connect().send_with(
+            "GET",
+            "/metrics",
+            &format!("authorization: Bearer {}\r\n", self.admin),
+        );
         assert_eq!(status, 200);
         body
     }
@@ -113,7 +133,17 @@ struct Connection(BufReader<TcpStream>);
 impl Connection {
     /// One request without a body: status, headers and body of the answer.
     fn send(&mut self, method: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
-        let request = format!("{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n");
+        self.send_with(method, path, "")
+    }
+
+    /// Sends a request with extra header lines (each ending in CRLF).
+    fn send_with(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &str,
+    ) -> (u16, Vec<(String, String)>, String) {
+        let request = format!("{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\n{headers}\r\n");
         self.0.get_mut().write_all(request.as_bytes()).unwrap();
         let mut line = String::new();
         self.0

@@ -40,7 +40,7 @@ pub use export::{ExportedEvent, export_ndjson, verify_ndjson};
 pub use hash::{GENESIS_HASH, canonical_json, event_hash};
 pub use model::{AppendRequest, AppendResult, ExpectedVersion, NewEvent, RecordedEvent};
 pub use tail::{Tail, tail};
-pub use verify::{Integrity, Verifier, verify};
+pub use verify::{Integrity, Verifier, verify, verify_partnership};
 
 use async_trait::async_trait;
 use tokio::sync::watch;

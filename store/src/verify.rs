@@ -128,3 +128,60 @@ pub async fn verify(store: &dyn EventStore) -> Result<Integrity, StoreError> {
     }
     Ok(verifier.finish())
 }
+
+/// Verifies the whole log (the chain is one, shared by every partnership, so no event can be
+/// proven without the events before it) and reports on one partnership's streams only: how
+/// many of its events were checked and the position and hash of its last one, an anchor it can
+/// keep. A failure at another partnership's event is reported without its reason, which could
+/// describe that partnership's data; its position alone says where the chain stops being
+/// provable.
+pub async fn verify_partnership(
+    store: &dyn EventStore,
+    partnership: &str,
+) -> Result<Integrity, StoreError> {
+    let prefix = format!("{partnership}/");
+    let mut verifier = Verifier::default();
+    let mut ours = 0;
+    let mut head: Option<(u64, [u8; 32])> = None;
+    let mut after = 0;
+    loop {
+        let page = match store.read_all(after, PAGE).await {
+            Ok(page) => page,
+            Err(StoreError::Corrupt { position, .. }) => {
+                return Ok(Integrity::Broken {
+                    position,
+                    reason: OTHERS_BROKEN.to_owned(),
+                });
+            }
+            Err(err) => return Err(err),
+        };
+        let Some(last) = page.last() else { break };
+        after = last.position;
+        for event in &page {
+            let position = verifier.next_position();
+            let theirs = event.stream_id.starts_with(&prefix);
+            if let Err(reason) = verifier.check(event) {
+                let reason = if theirs {
+                    reason
+                } else {
+                    OTHERS_BROKEN.to_owned()
+                };
+                return Ok(Integrity::Broken { position, reason });
+            }
+            if theirs {
+                ours += 1;
+                head = Some((event.position, event.hash));
+            }
+        }
+    }
+    let (head_position, head_hash) = head.unwrap_or((0, GENESIS_HASH));
+    Ok(Integrity::Ok {
+        events: ours,
+        head_position,
+        head_hash: hex::encode(head_hash),
+    })
+}
+
+/// The reason given for a failure outside the caller's partnership.
+const OTHERS_BROKEN: &str = "the shared log fails verification here, outside this partnership's events; the operator \
+     can see why with `casetrail verify`";

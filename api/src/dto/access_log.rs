@@ -33,7 +33,9 @@ pub struct AccessLogEntryView {
     /// When the answer was given.
     pub accessed_at: DateTime<Utc>,
     /// What was read: `case` (the detail), `deadlines`, `audit_trail`, `personal_details`
-    /// (the identifying details), `access_log` or `subject_access_export`.
+    /// (the identifying details), `access_log` or `subject_access_export`; or a list read
+    /// that returned the case: `case_list` (`GET /v1/cases`), `deadline_list`
+    /// (`GET /v1/deadlines`) or `audit_trail_list` (`GET /v1/audit-trail`).
     #[schema(example = "case")]
     pub resource: String,
     /// Who read it.

@@ -88,8 +88,10 @@ fn access_query(
     tag = "Audit",
     summary = "Read who read a case",
     description = "Every served read of the case's detail, deadlines, audit trail, identifying \
-details, subject access exports or of this log, oldest first: when, what, who (user, name, organisation, roles), the \
-`as_of` asked for and the read's request id. Only for auditors (403 otherwise). Reads are \
+details, subject access exports or of this log, and every list read that returned the case \
+(`case_list`, `deadline_list`, `audit_trail_list`: the rows of one list read share its request \
+id), oldest first: when, what, who (user, name, organisation, roles), the `as_of` asked for and \
+the read's request id. Only for auditors (403 otherwise, before the case is looked up). Reads are \
 written in batches; this answer includes every read this server answered before it, its own \
 included. \
 Filters: `from`/`to` on the time of the read. The log is kept apart from the event log and is \

@@ -37,6 +37,18 @@ impl Target for PartnershipTarget {
         self.0.name()
     }
 
+    fn may_send(&self, actor: &Actor) -> Result<(), ApiError> {
+        if actor.has(casetrail_domain::Role::Admin) {
+            Ok(())
+        } else {
+            Err(ApiError::client(
+                StatusCode::FORBIDDEN,
+                "auth.role_required",
+                "this command needs the role admin",
+            ))
+        }
+    }
+
     fn decide(
         &self,
         recorded: &[RecordedEvent],
@@ -98,6 +110,7 @@ partnership stream's version, for `If-Match` on administration commands. Any rol
         (status = 200, description = "The partnership.", body = PartnershipView,
          headers(("ETag" = String, description = "The partnership's version"))),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 500, response = crate::openapi::Internal),
     ),

@@ -117,7 +117,9 @@ or suspected; and concern about how agencies worked together), `discretionary` o
 `not_required`, with the \
 rationale (sealed). `mandatory` when the criteria are not met is refused with 422 \
 `sar.criteria_not_met` and the reason. A decision to hold a review opens `sar_completion`, 6 \
-calendar months later. Roles: `business_manager` or `partner_decision_maker`.",
+calendar months later. Roles: `business_manager` or `partner_decision_maker`, of a statutory \
+partner (local authority, police or health: the Board's decision is the partners'); a user of any \
+other organisation is refused with 403 `auth.statutory_partner_only`.",
     RecordSarDecisionRequest,
     |body, input| {
         command::text("rationale", &body.rationale)?;

@@ -47,7 +47,8 @@ each partner's decision maker records its own reconsidered view: adhere, `commis
 decides nothing: when two of the three agree, the reconsidered decision is reached (a \
 `ReconsiderationReached` event). A commission starts the LCSPR's 6 months from that day; a \
 withdrawal makes the LCSPR deadlines still owed `not_applicable`. The rationale is sealed. Role: \
-`partner_decision_maker` of the partner named.",
+`partner_decision_maker` of the partner named: a user of another partner, or of an organisation \
+that is no statutory partner, is refused with 403 `auth.own_partner_only`.",
     RecordReconsideredDecisionRequest,
     |body, input| {
         command::text("rationale", &body.rationale)?;

@@ -171,8 +171,16 @@ fn case_visible(
 async fn page_response(
     state: &AppState,
     actor: &Actor,
-    (positions, next): AuditPage,
+    chosen: AuditPage,
 ) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(page_of(state, actor, chosen).await?))
+}
+
+async fn page_of(
+    state: &AppState,
+    actor: &Actor,
+    (positions, next): AuditPage,
+) -> Result<AuditTrailPage, ApiError> {
     let events = history::events_at(state.projector.store(), &positions)
         .await
         .map_err(crate::commands::store_error)?;
@@ -184,10 +192,10 @@ async fn page_response(
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| ApiError::Internal(e.into()))?
     };
-    Ok(HttpResponse::Ok().json(AuditTrailPage {
+    Ok(AuditTrailPage {
         items: entries.iter().map(AuditEntryView::from).collect(),
         next_cursor: next.map(encode_cursor),
-    }))
+    })
 }
 
 fn empty_page() -> Result<HttpResponse, ApiError> {
@@ -223,6 +231,7 @@ organisation is not involved in (at `as_of`, or now), or one not yet opened at `
             "next_cursor": "YTE6NDI"})),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 500, response = crate::openapi::Internal),
     ),
@@ -292,6 +301,7 @@ events recorded by then.",
             "next_cursor": "YTE6MjA"})),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 500, response = crate::openapi::Internal),
     ),
     security(("bearer" = []))
@@ -329,7 +339,17 @@ pub async fn list_audit_trail(
             },
         )
     };
-    page_response(&state, &actor, chosen).await
+    let page = page_of(&state, &actor, chosen).await?;
+    let cases = page.items.iter().filter_map(|entry| entry.case_id);
+    access_log::record_list(
+        &state,
+        &actor,
+        cases,
+        Resource::AuditTrailList,
+        filters.as_of,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// An audit trail's cursor: the position of the last entry given.

@@ -12,7 +12,7 @@ use crate::personal_data::{self, ChildPersonalData, DataKey};
 use crate::problem::ApiError;
 use crate::request_context;
 use crate::state::AppState;
-use crate::visibility::{can_read_personal_details, can_see};
+use crate::visibility::{can_see, personal_details_access};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use casetrail_domain::case::commands::{ChildDetails, ReferCaseForConsideration};
@@ -261,8 +261,13 @@ pub(crate) fn visible_case(
     summary = "Read the identifying details of the child, adult or victim",
     description = "Names, date of birth and the notification summary (a safeguarding adult \
 review referral's concerns), unsealed, for any kind of case. Only for the \
-business manager, the local authority's notifiers, the Independent Advisor and reviewers who may \
-see the case. 410 when the details have been erased.",
+business manager, the Independent Advisor, the notifiers of the local authority and the reviewers \
+of the case (a `reviewer` whose organisation leads its rapid review or conducts its safeguarding \
+adult review), among those who may see the case (docs/access-control.md). Refused with 403 before \
+the case is looked up to a token with none of these roles (`auth.role_required`) and to a \
+notifier of another organisation (`auth.local_authority_only`); 403 \
+`auth.not_reviewer_of_case` to a reviewer of another organisation. 410 when the details have been \
+erased.",
     params(("case_id" = Uuid, Path, description = "The case")),
     responses(
         (status = 200, description = "The details.", body = PersonalDetails,
@@ -290,18 +295,14 @@ pub async fn get_personal_details(
         let partnership = models
             .partnership(&actor.partnership)
             .ok_or_else(ApiError::case_not_found)?;
+        // From the token first: a caller who may never read these details learns nothing
+        // about whether the case exists.
+        personal_details_access(&actor, partnership, None)?;
         let record = models
             .case(&actor.partnership, case_id)
             .filter(|r| can_see(&actor, partnership, &r.case))
             .ok_or_else(ApiError::case_not_found)?;
-        if !can_read_personal_details(&actor, partnership, &record.case) {
-            return Err(ApiError::client(
-                StatusCode::FORBIDDEN,
-                "auth.role_required",
-                "reading identifying details needs the role business_manager, notifier, \
-                 independent_advisor or reviewer",
-            ));
-        }
+        personal_details_access(&actor, partnership, Some(&record.case))?;
         if record.case.personal_data_erased_at.is_some() {
             return Err(erased());
         }

@@ -36,6 +36,9 @@ pub async fn run(
     request_hash: &str,
     command: CaseCommand,
 ) -> Result<HttpResponse, ApiError> {
+    // The role first: a caller who may not send the command learns nothing about the case.
+    commands::require_writer(actor)?;
+    casetrail_domain::case::may_send(command.name(), actor)?;
     super::cases::visible_case(state, actor, case_id)?;
     let envelope = CommandEnvelope {
         target: CaseTarget { case_id, command },

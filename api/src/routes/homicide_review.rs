@@ -105,7 +105,9 @@ case_command!(
 `dhr_completion`, 6 calendar months after the decision. Either decision opens \
 `dhr_home_office_notification`: the Home Office is to be told of it (NotifyHomeOfficeOfDhrDecision) \
 by the end of the day the decision was due, or of the day of a later decision. Roles: \
-`business_manager` or `partner_decision_maker`.",
+`business_manager` or `partner_decision_maker`, of a statutory partner (local authority, police \
+or health); a user of any other organisation is refused with 403 \
+`auth.statutory_partner_only`.",
     RecordDhrDecisionRequest,
     |body, input| {
         command::text("rationale", &body.rationale)?;

@@ -57,16 +57,19 @@ impl From<casetrail_store::Integrity> for IntegrityView {
     }
 }
 
-/// Verifies the whole event log.
+/// Verifies the event log for the caller's partnership.
 #[utoipa::path(
     operation_id = "VerifyIntegrity",
     tag = "Audit",
-    summary = "Verify the event log's integrity",
-    description = "Recomputes the SHA-256 hash chain over every event of the log (all \
-partnerships share one chain) and checks that positions are gap-free and every stream's versions \
-follow on. Answers `ok` with the head position and head hash, or `broken` with the first \
-position that fails and why. The log is read page by page; on a large log this takes a while. \
-Offline, `casetrail verify --database-url ...` does the same. Role: `auditor`.",
+    summary = "Verify the event log's integrity for the caller's partnership",
+    description = "Recomputes the SHA-256 hash chain and checks that positions are gap-free and \
+every stream's versions follow on. All partnerships share one chain, so the whole log is checked, \
+but the answer is about the caller's partnership only: `events` counts its events, \
+`head_position` and `head_hash` are those of its last event (keep them to prove later that \
+nothing up to it changed; 0 and the genesis hash when it has none). `broken` gives the first \
+position that fails; the reason is given only when that event is the caller's partnership's, \
+otherwise a fixed text (the operator sees the reason with `casetrail verify`). The log is read \
+page by page; on a large log this takes a while. Role: `auditor`.",
     responses(
         (status = 200, description = "The verdict (also when the log is broken).", body = IntegrityView),
         (status = 401, response = crate::openapi::Unauthorized),
@@ -88,8 +91,9 @@ pub async fn verify_integrity(
             "verifying the log needs the role auditor",
         ));
     }
-    let verdict = casetrail_store::verify(state.store.as_ref())
-        .await
-        .map_err(store_error)?;
+    let verdict =
+        casetrail_store::verify_partnership(state.store.as_ref(), actor.partnership.as_str())
+            .await
+            .map_err(store_error)?;
     Ok(HttpResponse::Ok().json(IntegrityView::from(verdict)))
 }

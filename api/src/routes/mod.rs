@@ -52,6 +52,7 @@ macro_rules! case_command {
         ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
             use $crate::routes::command;
             $crate::commands::require_writer(&actor)?;
+            casetrail_domain::case::may_send($op, &actor)?;
             let case_id = casetrail_domain::CaseId::from_uuid(case_id.into_inner());
             #[allow(unused_variables)]
             let $input = command::CommandInput {

@@ -1,21 +1,23 @@
 //! Operations endpoints: liveness, readiness and Prometheus metrics.
 
+use crate::auth::Authenticated;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
+use casetrail_domain::Role;
 use metrics_exporter_prometheus::PrometheusHandle;
 use serde::Serialize;
 use std::time::Duration;
 use utoipa::ToSchema;
 
-/// Health answer.
+/// Health answer. It says nothing about the log (not even its position): the probes answer
+/// without a token.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"status": "ok", "position": 1234}))]
+#[schema(example = json!({"status": "ok"}))]
 pub struct Health {
     /// `ok`.
     pub status: &'static str,
-    /// Log position the read models have reached.
-    pub position: u64,
 }
 
 /// Liveness: the process answers.
@@ -26,11 +28,8 @@ pub struct Health {
     responses((status = 200, description = "The process is up.", body = Health))
 )]
 #[get("/health/live")]
-pub async fn live(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().json(Health {
-        status: "ok",
-        position: state.projector.position(),
-    })
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
 }
 
 /// Readiness: the database answers and the read models have caught up with the log.
@@ -60,27 +59,54 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
             "read models are behind the log"
         )));
     }
-    Ok(HttpResponse::Ok().json(Health {
-        status: "ok",
-        position: state.projector.position(),
-    }))
+    Ok(HttpResponse::Ok().json(Health { status: "ok" }))
 }
 
-/// Prometheus metrics.
+/// Prometheus metrics, for an operator: the main listener serves them only to a token with
+/// the role `admin`.
 #[utoipa::path(
     operation_id = "Metrics",
     tag = "Operations",
     summary = "Prometheus metrics",
     description = "Request counts and latency by route and status, events appended, and the \
-projection lag, in the Prometheus text format.",
-    responses((status = 200, description = "Metrics.", content_type = "text/plain; version=0.0.4",
-               body = String, example = "http_requests_total{method=\"GET\",route=\"/v1/cases\",status=\"200\"} 12\n"))
+projection lag, in the Prometheus text format. Role: `admin` (a token with another role is 403 \
+`auth.role_required`). A scraper without a token uses the separate metrics listener \
+(`--metrics-bind` / `CASETRAIL_METRICS_BIND`), meant for loopback or a private network, which \
+serves `/metrics` alone.",
+    responses(
+        (status = 200, description = "Metrics.", content_type = "text/plain; version=0.0.4",
+         body = String, example = "http_requests_total{method=\"GET\",route=\"/v1/cases\",status=\"200\"} 12\n"),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+    ),
+    security(("bearer" = []))
 )]
 #[get("/metrics")]
 pub async fn metrics(
     state: web::Data<AppState>,
     handle: web::Data<PrometheusHandle>,
+    Authenticated(actor): Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    if !actor.has(Role::Admin) {
+        return Err(ApiError::client(
+            StatusCode::FORBIDDEN,
+            "auth.role_required",
+            "metrics need the role admin",
+        ));
+    }
+    Ok(render_metrics(&state, &handle).await)
+}
+
+/// `/metrics` on the separate metrics listener: no token, because only what can reach that
+/// address (loopback or a private network, by the operator's choice) can ask.
+pub async fn metrics_on_private_listener(
+    state: web::Data<AppState>,
+    handle: web::Data<PrometheusHandle>,
 ) -> HttpResponse {
+    render_metrics(&state, &handle).await
+}
+
+async fn render_metrics(state: &AppState, handle: &PrometheusHandle) -> HttpResponse {
     if let Ok(head) = state.store.head_position().await {
         let lag = head.saturating_sub(state.projector.position());
         #[allow(clippy::cast_precision_loss)]

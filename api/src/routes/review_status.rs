@@ -176,6 +176,7 @@ then.",
             "next_cursor": null})),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 429, response = crate::openapi::TooManyRequests),
         (status = 500, response = crate::openapi::Internal),
     ),
@@ -247,6 +248,8 @@ pub async fn list_cases(
         Ok(CasePage { items, next_cursor })
     })
     .await?;
+    let cases = page.items.iter().map(|c| c.case_id);
+    access_log::record_list(&state, &actor, cases, Resource::CaseList, query.as_of).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -294,6 +297,7 @@ so is a case not yet opened at `as_of`.",
          headers(("ETag" = String, description = "The case's version, e.g. \"2\""))),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 429, response = crate::openapi::TooManyRequests),
         (status = 500, response = crate::openapi::Internal),
@@ -397,6 +401,7 @@ but backdated shows as breached before it was recorded and as met after.",
             "recommendation_id": null}], "next_cursor": null})),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 429, response = crate::openapi::TooManyRequests),
         (status = 500, response = crate::openapi::Internal),
     ),
@@ -446,6 +451,8 @@ pub async fn list_deadlines(
         Ok(DeadlinePage { items, next_cursor })
     })
     .await?;
+    let cases = page.items.iter().map(|d| d.case_id);
+    access_log::record_list(&state, &actor, cases, Resource::DeadlineList, query.as_of).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -466,6 +473,7 @@ pub async fn list_deadlines(
             "recommendation_id": null}], "next_cursor": null})),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 429, response = crate::openapi::TooManyRequests),
         (status = 500, response = crate::openapi::Internal),

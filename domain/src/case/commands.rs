@@ -477,6 +477,9 @@ macro_rules! case_commands {
         }
 
         impl CaseCommand {
+            /// Every command's name.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($variant)),*];
+
             /// The command's name, which is also its OpenAPI operationId.
             pub fn name(&self) -> &'static str {
                 match self {

@@ -17,7 +17,7 @@ pub mod reconsideration;
 mod state;
 
 pub use commands::{CaseCommand, NotifyIncident, RecordPanelNotification};
-pub use decide::{Context, decide};
+pub use decide::{Context, decide, may_send, roles_for};
 pub use events::{
     AbuseOrNeglect, AgeBand, CaseEvent, CaseReferred, ChildProfile, Harm, IncidentNotified,
     LocationBasis, PanelNotificationRecorded, SealedPersonalData,

@@ -27,7 +27,8 @@ pub struct AccessRecord {
     pub partnership: String,
     /// The case read.
     pub case_id: Uuid,
-    /// What was read: `case`, `deadlines`, `audit_trail`, `personal_details`, `access_log`.
+    /// What was read: `case`, `deadlines`, `audit_trail`, `personal_details`, `access_log`, or
+    /// a list that returned the case: `case_list`, `deadline_list`, `audit_trail_list`.
     pub resource: String,
     /// The reader's id at the identity provider.
     pub user_id: String,

@@ -14,6 +14,7 @@ use std::time::Duration;
 async fn metrics(app: &TestApp) -> String {
     app.client
         .get(format!("{}/metrics", app.address))
+        .bearer_auth(app.admin())
         .send()
         .await
         .unwrap()

@@ -146,6 +146,7 @@ impl TestApp {
             log_queue_lines: casetrail_api::telemetry::DEFAULT_QUEUE_LINES,
             as_of_concurrency: 2,
             jwt_max_lifetime: std::time::Duration::from_secs(24 * 3600),
+            metrics_bind: None,
         };
         configure(&mut config);
         let production = config.jwt_secret.is_some()

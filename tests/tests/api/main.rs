@@ -17,6 +17,7 @@ mod errors;
 mod history;
 mod idempotency;
 mod integrity;
+mod least_privilege;
 mod lifecycle;
 mod operations;
 mod personal_data;

@@ -26,6 +26,7 @@ both_backends!(health_metrics_and_docs, |app: TestApp| async move {
     let metrics = app
         .client
         .get(format!("{}/metrics", app.address))
+        .bearer_auth(app.admin())
         .send()
         .await
         .unwrap();

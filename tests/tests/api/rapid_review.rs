@@ -312,7 +312,8 @@ both_backends!(rapid_review_rules_over_http, |app: TestApp| async move {
         "rapid_review.already_initiated",
     )
     .await;
-    // An agency not involved cannot even see the case; an involved one cannot run the process.
+    // An agency cannot run the process: refused for the role before the case is looked up, so
+    // one not involved learns nothing about the case either.
     problem(
         review
             .send(
@@ -321,8 +322,8 @@ both_backends!(rapid_review_rules_over_http, |app: TestApp| async move {
                 json!({"organisation": "suhft"}),
             )
             .await,
-        StatusCode::NOT_FOUND,
-        "case.not_found",
+        StatusCode::FORBIDDEN,
+        "auth.role_required",
     )
     .await;
     problem(

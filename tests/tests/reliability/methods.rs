@@ -17,6 +17,7 @@ async fn metrics(app: &TestApp) -> String {
     let response = app
         .client
         .get(format!("{}/metrics", app.address))
+        .bearer_auth(app.admin())
         .send()
         .await
         .unwrap();

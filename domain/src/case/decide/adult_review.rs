@@ -200,6 +200,7 @@ fn referral(case: &Case) -> Result<&SarReferred, DomainError> {
 
 pub(super) fn record_decision(case: &Case, cmd: &RecordSarDecision, ctx: &Context<'_>) -> Decided {
     require_any_role(ctx, &[Role::BusinessManager, Role::PartnerDecisionMaker])?;
+    super::require_statutory_partner(ctx)?;
     let review = sar(case)?;
     once(
         review.decision.as_ref(),

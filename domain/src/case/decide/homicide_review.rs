@@ -135,6 +135,7 @@ fn dhr(case: &Case) -> Result<&HomicideReview, DomainError> {
 
 pub(super) fn record_decision(case: &Case, cmd: &RecordDhrDecision, ctx: &Context<'_>) -> Decided {
     require_any_role(ctx, &[Role::BusinessManager, Role::PartnerDecisionMaker])?;
+    super::require_statutory_partner(ctx)?;
     let review = dhr(case)?;
     once(
         review.decision.as_ref(),

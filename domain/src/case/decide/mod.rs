@@ -9,7 +9,10 @@ mod homicide_review;
 mod notification;
 mod rapid_review;
 mod reconsideration;
+mod roles;
 mod supported_dates;
+
+pub use roles::{may_send, roles_for};
 
 use super::{Case, CaseCommand, CaseEvent, CaseKind};
 use crate::calendar::at_local_time;
@@ -244,6 +247,22 @@ fn actor_partner(ctx: &Context<'_>) -> Option<StatutoryPartner> {
     ctx.partnership
         .organisation(&ctx.actor.org)
         .and_then(|o| o.kind.statutory_partner())
+}
+
+/// Decisions the statutory partners take together (SSP D; Care Act s44 for the Board, DVCVA s9
+/// for the review partnership) are recorded only by a user of one of the three statutory
+/// partners, whatever their role: a relevant agency's user, even a business manager or partner
+/// decision maker by title, does not decide for the partners.
+fn require_statutory_partner(ctx: &Context<'_>) -> Result<(), DomainError> {
+    if actor_partner(ctx).is_some() {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "auth.statutory_partner_only",
+            "only a user of a statutory partner (local authority, police or health) records \
+             the partners' decision",
+        ))
+    }
 }
 
 /// Agencies act for themselves only: a report or sign-off names the actor's own organisation.

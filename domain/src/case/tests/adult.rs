@@ -1242,3 +1242,24 @@ fn a_paused_review_shows_both_its_original_and_its_extended_date() {
         None
     );
 }
+
+#[test]
+fn only_a_statutory_partner_records_the_boards_decision() {
+    let decision = || decide_sar(SarDecision::Mandatory, None);
+    for actor in [
+        actor("eput", &[Role::PartnerDecisionMaker]),
+        actor("suhft", &[Role::BusinessManager]),
+    ] {
+        assert_eq!(
+            refused(given(referred()).when(&actor, later(), decision())),
+            (Forbidden, "auth.statutory_partner_only")
+        );
+    }
+    for actor in [
+        decision_maker(StatutoryPartner::Health),
+        decision_maker(StatutoryPartner::Police),
+        manager(),
+    ] {
+        assert!(given(referred()).when(&actor, later(), decision()).is_ok());
+    }
+}

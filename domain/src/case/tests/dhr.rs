@@ -875,3 +875,25 @@ fn the_family_is_invited_then_contributes_or_declines() {
         (Conflict, "review.already_published")
     );
 }
+
+#[test]
+fn only_a_statutory_partner_decides_on_a_review() {
+    for actor in [
+        actor("southend-schools", &[Role::BusinessManager]),
+        actor("essex-crc", &[Role::PartnerDecisionMaker]),
+    ] {
+        assert_eq!(
+            refused(given(notified()).when(&actor, later(), decide_dhr(true, None))),
+            (Forbidden, "auth.statutory_partner_only")
+        );
+    }
+    assert!(
+        given(notified())
+            .when(
+                &decision_maker(StatutoryPartner::Police),
+                later(),
+                decide_dhr(true, None)
+            )
+            .is_ok()
+    );
+}
