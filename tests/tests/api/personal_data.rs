@@ -523,3 +523,69 @@ both_backends!(
         assert_ne!(hashes[0], hashes[1]);
     }
 );
+
+/// Puts a wrapped key back in its row, as a restored backup of the key table would.
+async fn restore_key(url: &str, row: &KeyRow) {
+    use sqlx::Connection;
+    let wrapped = row.wrapped.clone().unwrap();
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query(
+            "UPDATE data_keys SET wrapped_key = ?, kek_id = ?, erased_at = NULL WHERE key_id = ?",
+        )
+        .bind(wrapped)
+        .bind(&row.kek_id)
+        .bind(&row.key_id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query(
+            "UPDATE data_keys SET wrapped_key = $1, kek_id = $2, erased_at = NULL WHERE key_id = $3",
+        )
+        .bind(wrapped)
+        .bind(&row.kek_id)
+        .bind(row.key_id.parse::<uuid::Uuid>().unwrap())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+}
+
+both_backends!(
+    a_key_restored_after_its_erasure_is_destroyed_at_start,
+    |app: TestApp| async move {
+        let case_id = case_with_sealed_text(&app).await;
+        let url = app.db.url.clone();
+        let row = key_rows(&url).await.remove(0);
+        let erased = app
+            .post(
+                &format!("/v1/cases/{case_id}/erasure"),
+                &app.admin(),
+                &json!({"legal_basis": "court_order", "reason": "Order 2026/117"}),
+            )
+            .await;
+        assert_eq!(erased.status(), StatusCode::OK);
+        let stopped = app.stop().await;
+        // A backup of the key table restored over the erasure (or a stop between the event
+        // and the key's destruction): the key is back, the log says it was erased.
+        restore_key(&url, &row).await;
+        assert!(key_rows(&url).await[0].wrapped.is_some());
+        let app = stopped.start(|_| {}).await;
+        assert!(
+            key_rows(&url).await[0].wrapped.is_none(),
+            "destroyed again before serving"
+        );
+        problem(
+            app.get(
+                &format!("/v1/cases/{case_id}/personal-details"),
+                &app.business_manager(),
+            )
+            .await,
+            StatusCode::GONE,
+            "personal_data.erased",
+        )
+        .await;
+    }
+);
