@@ -28,7 +28,7 @@ pub struct SealedRecordView {
     pub recorded_by: AuditActorView,
     /// The text as recorded: a string, or an object for structured text (an agency report's
     /// `involvement`, `summary` and `learning`; the opening `personal_data`).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub content: serde_json::Value,
 }
 

@@ -231,15 +231,7 @@ fn require_role(ctx: &Context<'_>, role: Role) -> Result<(), DomainError> {
 }
 
 fn require_any_role(ctx: &Context<'_>, roles: &[Role]) -> Result<(), DomainError> {
-    if roles.iter().any(|role| ctx.actor.has(*role)) {
-        Ok(())
-    } else {
-        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        Err(DomainError::forbidden(
-            "auth.role_required",
-            format!("this command needs the role {}", names.join(" or ")),
-        ))
-    }
+    roles::require_any(ctx.actor, roles)
 }
 
 /// The statutory partner the actor's organisation is, if any.

@@ -80,6 +80,11 @@ pub fn may_send(command: &str, actor: &Actor) -> Result<(), DomainError> {
             format!("{command} is open to no role"),
         ));
     };
+    require_any(actor, roles)
+}
+
+/// 403 `auth.role_required` naming the roles, unless the actor holds one of them.
+pub(super) fn require_any(actor: &Actor, roles: &[Role]) -> Result<(), DomainError> {
     if roles.iter().any(|role| actor.has(*role)) {
         Ok(())
     } else {
@@ -95,6 +100,30 @@ pub fn may_send(command: &str, actor: &Actor) -> Result<(), DomainError> {
 mod tests {
     use super::*;
     use crate::case::CaseCommand;
+
+    fn actor(roles: &[Role]) -> Actor {
+        Actor {
+            user: "u-1".into(),
+            name: "A Worker".into(),
+            partnership: crate::PartnershipSlug::parse("southend").unwrap_or_else(|_| panic!()),
+            org: crate::OrgSlug::parse("southend-council").unwrap_or_else(|_| panic!()),
+            roles: roles.iter().copied().collect(),
+        }
+    }
+
+    #[test]
+    fn a_command_is_open_only_to_its_roles_and_an_unknown_name_to_none() {
+        assert!(may_send("EraseCasePersonalData", &actor(&[Role::Admin])).is_ok());
+        assert!(may_send("CloseCase", &actor(&[Role::Auditor, Role::BusinessManager])).is_ok());
+        for (command, roles) in [
+            ("EraseCasePersonalData", &[Role::BusinessManager][..]),
+            ("CloseCase", &[Role::Admin, Role::Notifier][..]),
+            ("NoSuchCommand", &Role::ALL[..]),
+        ] {
+            let refused = may_send(command, &actor(roles)).unwrap_err();
+            assert_eq!(refused.code, "auth.role_required", "{command}");
+        }
+    }
 
     #[test]
     fn every_case_command_names_the_roles_that_may_send_it() {

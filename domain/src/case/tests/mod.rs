@@ -6,6 +6,7 @@ mod after_review;
 mod calendar;
 mod decision;
 mod dhr;
+mod erasure;
 mod notification;
 mod rapid_review;
 

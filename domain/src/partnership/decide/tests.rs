@@ -242,4 +242,19 @@ fn settings_stored_before_retention_read_with_the_defaults() {
     // The defaults are left out, so such events keep their bytes.
     let written = serde_json::to_value(&settings).unwrap();
     assert!(written.get("retention").is_none(), "{written}");
+    // Periods of the partnership's own are written, and read back.
+    let own = PartnershipSettings {
+        retention: RetentionSettings {
+            adult_years_after_closure: 10,
+            ..RetentionSettings::default()
+        },
+        ..settings
+    };
+    let written = serde_json::to_value(&own).unwrap();
+    assert_eq!(
+        written["retention"]["adult_years_after_closure"], 10,
+        "{written}"
+    );
+    let read: PartnershipSettings = serde_json::from_value(written).unwrap();
+    assert_eq!(read, own);
 }
