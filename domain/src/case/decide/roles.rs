@@ -98,6 +98,7 @@ pub(super) fn require_any(actor: &Actor, roles: &[Role]) -> Result<(), DomainErr
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::case::CaseCommand;
 
@@ -105,8 +106,8 @@ mod tests {
         Actor {
             user: "u-1".into(),
             name: "A Worker".into(),
-            partnership: crate::PartnershipSlug::parse("southend").unwrap_or_else(|_| panic!()),
-            org: crate::OrgSlug::parse("southend-council").unwrap_or_else(|_| panic!()),
+            partnership: crate::PartnershipSlug::parse("southend").unwrap(),
+            org: crate::OrgSlug::parse("southend-council").unwrap(),
             roles: roles.iter().copied().collect(),
         }
     }
