@@ -9,7 +9,13 @@ use std::path::Path;
 pub fn create_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
+        // A directory made here is its owner's only; an existing one is left as it is.
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
             .with_context(|| format!("cannot create the directory {}", dir.display()))?;
     }
     let mut options = std::fs::OpenOptions::new();
@@ -81,6 +87,11 @@ mod tests {
         create_private(&path, b"x").unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+        let dir_mode = std::fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(dir_mode & 0o777, 0o700, "a directory made for secrets");
         require_private(&path, "SETTING").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
         let err = require_private(&path, "SETTING").unwrap_err().to_string();

@@ -128,6 +128,7 @@ fn files_are_private_and_serve_refuses_files_others_can_read() {
     let data_dir = dir.path().join("data");
     let url = format!("sqlite://{}", data_dir.join("casetrail.db").display());
     case(&url, &data_dir, &[]);
+    assert_eq!(mode(&data_dir), 0o700, "the data directory it made");
     for file in [
         "casetrail.db",
         "casetrail.db-wal",

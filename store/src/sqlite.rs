@@ -60,7 +60,12 @@ impl SqliteEventStore {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+            // A directory made here is its owner's only, like the file.
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(dir).map_err(sqlx::Error::Io)?;
         }
         create_private(options.get_filename()).map_err(sqlx::Error::Io)?;
         let pool = SqlitePoolOptions::new()
