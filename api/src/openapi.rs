@@ -33,7 +33,7 @@ idempotent replay. Who may read what, by role and organisation, is in `docs/acce
 statutory source and a worked example, is in [the rules](/rules.md) (`docs/rules.md` of the \
 project, served by every instance at `/rules.md`): working days, end of day and close of business, deadline statuses (a deadline met, met late or breached never changes \
 afterwards), closure reasons, the calendar, and each process's deadlines.",
-        license(name = "AGPL-3.0-only")
+        license(name = "AGPL-3.0-only", identifier = "AGPL-3.0-only")
     ),
     modifiers(&BearerSecurity),
     components(
@@ -84,7 +84,69 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    finish(api)
+}
+
+/// What the document says of every operation, added once the routes are in it (the
+/// `#[openapi]` modifiers run before they are): the server, the `x-request-id` header every
+/// response carries, and which operational endpoints need no token.
+pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{HeaderBuilder, ObjectBuilder, RefOr, Server, Type};
+    api.servers = Some(vec![Server::new("/")]);
+    let request_id = HeaderBuilder::new()
+        .schema(ObjectBuilder::new().schema_type(Type::String))
+        .description(Some(
+            "The server's id of this request (never the client's): quote it to support.",
+        ))
+        .build();
+    let mut with_request_id = |response: &mut RefOr<utoipa::openapi::Response>| {
+        if let RefOr::T(response) = response {
+            response
+                .headers
+                .insert(REQUEST_ID_HEADER.to_owned(), request_id.clone());
+        }
+    };
+    if let Some(components) = api.components.as_mut() {
+        components
+            .responses
+            .values_mut()
+            .for_each(&mut with_request_id);
+    }
+    for item in api.paths.paths.values_mut() {
+        for operation in operations(item) {
+            operation
+                .responses
+                .responses
+                .values_mut()
+                .for_each(&mut with_request_id);
+            let open = matches!(operation.operation_id.as_deref(), Some("Live" | "Ready"));
+            if open {
+                // Probes answer without a token.
+                operation.security = Some(Vec::new());
+            }
+        }
+    }
     api
+}
+
+/// The response header that carries the request id.
+const REQUEST_ID_HEADER: &str = "x-request-id";
+
+fn operations(
+    item: &mut utoipa::openapi::PathItem,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.options.as_mut(),
+        item.head.as_mut(),
+        item.patch.as_mut(),
+        item.trace.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// The document as the committed, pretty-printed JSON.

@@ -64,7 +64,7 @@ impl Application {
                 .app_data(verifier.clone())
                 .app_data(metrics.clone())
                 .configure(extract::configure_extractors)
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::finish(api)))
                 .service(web::redirect("/docs", "/docs/"))
                 .route("/rules.md", web::get().to(rules))
                 .default_service(web::to(not_found))

@@ -85,3 +85,27 @@ fn every_operation_is_documented_with_examples() {
         }
     }
 }
+
+#[test]
+fn every_response_declares_the_request_id_and_probes_need_no_token() {
+    let doc: Value = serde_json::from_str(&casetrail_api::openapi::document_json()).unwrap();
+    assert_eq!(doc["servers"][0]["url"], "/");
+    assert_eq!(doc["info"]["license"]["identifier"], "AGPL-3.0-only");
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                let response = resolve(&doc, response);
+                assert!(
+                    response["headers"]["x-request-id"].is_object(),
+                    "{method} {path} {status}: x-request-id"
+                );
+            }
+            let open = path.starts_with("/health/");
+            assert_eq!(
+                operation["security"].as_array().is_some_and(Vec::is_empty),
+                open,
+                "{method} {path}: security"
+            );
+        }
+    }
+}
