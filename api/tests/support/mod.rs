@@ -231,59 +231,27 @@ impl Reply {
 
 /// A fresh PostgreSQL database on the server of `TEST_DATABASE_URL`, dropped afterwards.
 ///
-/// Created with `psql`, the PostgreSQL client installed with the server: the api package has no
-/// SQL driver of its own to do it with.
+/// A clone of the template database that `casetrail_testkit` migrates once per process. The
+/// template is migrated with `casetrail_store::open`, the store the binary itself opens (the api
+/// package depends on it), so no `psql` is needed.
 #[derive(Debug)]
 pub struct PostgresDb {
     pub url: String,
-    admin_url: String,
-    name: String,
+    _db: casetrail_testkit::PgTestDb,
 }
 
 impl PostgresDb {
     pub fn create() -> Option<PostgresDb> {
-        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "TEST_DATABASE_URL must be set in CI: the PostgreSQL tests may not be skipped"
-            );
-            eprintln!("TEST_DATABASE_URL is not set: skipping the PostgreSQL variant");
-            return None;
-        };
-        let name = format!("casetrail_crash_{}", uuid::Uuid::new_v4().simple());
-        psql(&admin_url, &format!("CREATE DATABASE {name}"));
-        let (base, query) = admin_url.split_once('?').unwrap_or((&admin_url, ""));
-        let prefix = base.rsplit_once('/').map_or(base, |(prefix, _)| prefix);
-        let query = if query.is_empty() {
-            String::new()
-        } else {
-            format!("?{query}")
-        };
+        let db =
+            casetrail_testkit::PgTestDb::create_blocking("casetrail_crash", |url| async move {
+                let store = casetrail_store::open(&url)
+                    .await
+                    .expect("migrate the template");
+                store.close().await;
+            })?;
         Some(PostgresDb {
-            url: format!("{prefix}/{name}{query}"),
-            admin_url,
-            name,
+            url: db.url.clone(),
+            _db: db,
         })
     }
-}
-
-impl Drop for PostgresDb {
-    fn drop(&mut self) {
-        psql(
-            &self.admin_url,
-            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-        );
-    }
-}
-
-fn psql(url: &str, sql: &str) {
-    let output = Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
-        .output()
-        .expect("psql (the PostgreSQL client) is needed for the PostgreSQL variant");
-    assert!(
-        output.status.success(),
-        "{sql}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }

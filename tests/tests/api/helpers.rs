@@ -20,8 +20,8 @@ pub enum Backend {
 /// A fresh database for one test, dropped when the test ends.
 pub struct TestDb {
     pub url: String,
-    admin_url: Option<String>,
-    name: String,
+    // A clone of the migrated template database (see `casetrail_testkit`), dropped with this.
+    _postgres: Option<casetrail_testkit::PgTestDb>,
 }
 
 impl TestDb {
@@ -30,75 +30,24 @@ impl TestDb {
         match backend {
             Backend::Sqlite => Some(TestDb {
                 url: format!("sqlite://{}", dir.path().join("casetrail.db").display()),
-                admin_url: None,
-                name: String::new(),
+                _postgres: None,
             }),
             Backend::Postgres => {
-                let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
-                    assert!(
-                        std::env::var_os("CI").is_none(),
-                        "TEST_DATABASE_URL must be set in CI: the PostgreSQL tests may not be skipped"
-                    );
-                    eprintln!("TEST_DATABASE_URL is not set: skipping the PostgreSQL variant");
-                    return None;
-                };
-                let name = format!("casetrail_test_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
-                    .await
-                    .expect("connect to TEST_DATABASE_URL");
-                sqlx::Executor::execute(
-                    &mut conn,
-                    sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
-                )
-                .await
-                .expect("create the test database");
-                let url = replace_database(&admin_url, &name);
+                // The template holds only the migrated schema: the server still creates the
+                // demo partnership at start (`demo_data: true`).
+                let db = casetrail_testkit::PgTestDb::create("casetrail_test", |url| async move {
+                    let store = casetrail_store::open(&url)
+                        .await
+                        .expect("migrate the template");
+                    store.close().await;
+                })
+                .await?;
                 Some(TestDb {
-                    url,
-                    admin_url: Some(admin_url),
-                    name,
+                    url: db.url.clone(),
+                    _postgres: Some(db),
                 })
             }
         }
-    }
-}
-
-fn replace_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, format!("?{query}")),
-        None => (url, String::new()),
-    };
-    let prefix = base.rsplit_once('/').map_or(base, |(prefix, _)| prefix);
-    format!("{prefix}/{name}{query}")
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let Some(admin_url) = self.admin_url.clone() else {
-            return;
-        };
-        let name = self.name.clone();
-        // Drop runs outside async: use a private runtime on its own thread, best effort.
-        let _ = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async move {
-                if let Ok(mut conn) =
-                    <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await
-                {
-                    let _ = sqlx::Executor::execute(
-                        &mut conn,
-                        sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
-                    )
-                    .await;
-                }
-            });
-        })
-        .join();
     }
 }
 
