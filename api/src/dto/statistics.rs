@@ -396,6 +396,8 @@ impl From<&stats::AnnualStatistics> for AnnualStatisticsView {
 
 /// The CSV header.
 pub const CSV_HEADER: &str = "section,figure,organisation,value";
+/// The same, field by field.
+const CSV_HEADER_FIELDS: [&str; 4] = ["section", "figure", "organisation", "value"];
 
 /// A figure as a CSV value: counts as integers, percentages and medians with one decimal,
 /// `null` as an empty value.
@@ -415,21 +417,39 @@ impl CsvValue for Option<f64> {
     }
 }
 
-/// The CSV document being written.
+/// The CSV document being written: RFC 4180 by the `csv` crate (CRLF line ends, a cell quoted
+/// only when it holds a comma, a quote or a line break).
 #[derive(Debug)]
-struct Csv(String);
+struct Csv(csv::Writer<Vec<u8>>);
 
 impl Csv {
+    fn new() -> Self {
+        let writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Necessary)
+            .from_writer(Vec::new());
+        Self(writer)
+    }
+
     fn row(&mut self, section: &str, figure: &str, organisation: &str, value: &str) {
-        let cells = [section, figure, organisation, value].map(csv_cell);
-        self.0.push_str(&cells.join(","));
-        self.0.push_str("\r\n");
+        // Writing to memory cannot fail, and every row has the header's four fields.
+        self.0
+            .write_record([section, figure, organisation, value])
+            .expect("a CSV row written to memory");
     }
 
     fn section(&mut self, section: &str, figures: Vec<(&str, String)>) {
         for (figure, value) in figures {
             self.row(section, figure, "", &value);
         }
+    }
+
+    fn finish(self) -> String {
+        let bytes = self
+            .0
+            .into_inner()
+            .expect("a CSV document flushed to memory");
+        String::from_utf8(bytes).expect("CSV of UTF-8 cells is UTF-8")
     }
 }
 
@@ -439,9 +459,9 @@ impl AnnualStatisticsView {
     /// carry the agency in `organisation`; deadline figures are named `<kind>.<status>`
     /// (`deadlines,rr_agency_report.breached,,1`). A `null` percentage is an empty value.
     pub fn to_csv(&self) -> String {
-        let mut csv = Csv(String::new());
-        csv.0.push_str(CSV_HEADER);
-        csv.0.push_str("\r\n");
+        let mut csv = Csv::new();
+        let [section, figure, organisation, value] = CSV_HEADER_FIELDS;
+        csv.row(section, figure, organisation, value);
         let as_of = self.as_of.to_rfc3339_opts(SecondsFormat::AutoSi, true);
         csv.section(
             "period",
@@ -494,16 +514,7 @@ impl AnnualStatisticsView {
             }
         }
         csv.section("meetings", self.meetings.figures());
-        csv.0
-    }
-}
-
-/// A CSV cell, quoted when it holds a comma, a quote or a line break (RFC 4180).
-fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
+        csv.finish()
     }
 }
 
@@ -511,11 +522,29 @@ fn csv_cell(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// One row's text as `to_csv` writes it.
+    fn csv_row(cells: [&str; 4]) -> String {
+        let mut csv = Csv::new();
+        csv.row(cells[0], cells[1], cells[2], cells[3]);
+        csv.finish()
+    }
+
     #[test]
     fn cells_with_commas_or_quotes_are_quoted() {
-        assert_eq!(csv_cell("suhft"), "suhft");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_row(["a", "suhft", "", "1"]), "a,suhft,,1\r\n");
+        assert_eq!(csv_row(["a", "a,b", "", "1"]), "a,\"a,b\",,1\r\n");
+        assert_eq!(
+            csv_row(["a", "say \"hi\"", "", "1"]),
+            "a,\"say \"\"hi\"\"\",,1\r\n"
+        );
+        assert_eq!(
+            csv_row(["a", "two\nlines", "", "1"]),
+            "a,\"two\nlines\",,1\r\n"
+        );
+        assert_eq!(
+            csv_row(["section", "figure", "organisation", "value"]),
+            format!("{CSV_HEADER}\r\n")
+        );
         assert_eq!(Some(50.0).cell(), "50.0");
         assert_eq!(None::<f64>.cell(), "");
     }

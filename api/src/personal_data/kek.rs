@@ -9,7 +9,8 @@ use aes_gcm::{Aes256Gcm, Key, Nonce};
 use anyhow::{Context, anyhow, bail};
 use async_trait::async_trait;
 use casetrail_store::WrappedKey;
-use hmac::{Hmac, Mac};
+// hmac 0.13 is on digest 0.11, whose `KeyInit` is not the one aes-gcm 0.10 re-exports.
+use hmac::{Hmac, KeyInit as MacKeyInit, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -68,10 +69,10 @@ impl Kek {
 
     /// A keyed hash under a key derived from this KEK for that one purpose.
     fn mac(&self, purpose: &[u8], data: &[u8]) -> String {
-        let derived = <Hmac<Sha256> as Mac>::new_from_slice(&self.key)
+        let derived = <Hmac<Sha256> as MacKeyInit>::new_from_slice(&self.key)
             .map(|m| m.chain_update(purpose).finalize().into_bytes())
             .unwrap_or_default();
-        let mac = <Hmac<Sha256> as Mac>::new_from_slice(&derived)
+        let mac = <Hmac<Sha256> as MacKeyInit>::new_from_slice(&derived)
             .map(|m| m.chain_update(data).finalize().into_bytes())
             .unwrap_or_default();
         format!("{}:{}", self.id, hex::encode(mac))

@@ -9,6 +9,15 @@
 //! `log_lines_dropped_total`, and the log thread writes one warning saying how many were lost
 //! once it has caught up. The access log of reads is not written here and keeps its own
 //! guarantee (`access_log`).
+//!
+//! Why not `tracing-appender`'s non-blocking writer, which also gives standard error a thread
+//! of its own: it takes finished bytes, so the request line would be formatted on the
+//! request's worker again, and its thread wakes for every line it receives. Those are the two
+//! costs this writer was built to remove; BENCHMARKS.md ("Reads: where the time went")
+//! measured the request line at 8.2–13.0% of a read's CPU before and 3.8% after. (That was the
+//! `tracing` JSON formatter with a wake per line against this writer, not `tracing-appender`
+//! itself, which does the same two things.) Its lossy mode drops lines too, but only counts
+//! them; this one also says in the log how many were lost.
 
 use crate::config::LogFormat;
 use chrono::{DateTime, SecondsFormat, Utc};
