@@ -121,17 +121,18 @@ impl ServeConfig {
     /// own KEK (created on first start). Production must name its KEK: a key created silently
     /// beside the database would protect nothing.
     pub fn keyring(&self, mode: AuthMode) -> anyhow::Result<LocalKeyring> {
-        match (&self.kek_file, mode) {
-            (Some(path), _) => LocalKeyring::read(path, &self.previous_kek_files),
-            (None, AuthMode::Development) => {
-                LocalKeyring::dev(&self.data_dir, &self.previous_kek_files)
-            }
-            (None, AuthMode::Production) => bail!(
+        if self.kek_file.is_none() && mode == AuthMode::Production {
+            bail!(
                 "CASETRAIL_KEK_FILE is required in production: a file of 32 random bytes, \
                  mode 0600, kept outside the database and its backups \
                  (e.g. `head -c 32 /dev/urandom > kek && chmod 600 kek`)"
-            ),
+            );
         }
+        LocalKeyring::open(
+            self.kek_file.as_deref(),
+            &self.data_dir,
+            &self.previous_kek_files,
+        )
     }
 
     /// The JWT verification settings, reading key files and creating the dev secret if needed.

@@ -74,10 +74,11 @@ struct KeyArgs {
 
 impl KeyArgs {
     fn keyring(&self) -> anyhow::Result<LocalKeyring> {
-        match &self.kek_file {
-            Some(path) => LocalKeyring::read(path, &self.previous_kek_files),
-            None => LocalKeyring::dev(&self.data_dir, &self.previous_kek_files),
-        }
+        LocalKeyring::open(
+            self.kek_file.as_deref(),
+            &self.data_dir,
+            &self.previous_kek_files,
+        )
     }
 }
 

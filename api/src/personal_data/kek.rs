@@ -120,6 +120,18 @@ impl LocalKeyring {
         Self::read(&path, previous)
     }
 
+    /// The named KEK file, or without one the data directory's development KEK.
+    pub fn open(
+        kek_file: Option<&Path>,
+        data_dir: &Path,
+        previous: &[PathBuf],
+    ) -> anyhow::Result<Self> {
+        match kek_file {
+            Some(path) => Self::read(path, previous),
+            None => Self::dev(data_dir, previous),
+        }
+    }
+
     fn by_id(&self, id: &str) -> Option<&Kek> {
         std::iter::once(&self.current)
             .chain(&self.previous)

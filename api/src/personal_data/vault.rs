@@ -62,28 +62,29 @@ impl KeyVault {
             .get(key_id)
             .await
             .map_err(crate::commands::store_error)?;
-        let bytes = match stored {
-            None => return Ok(None),
-            Some(StoredKey::Plaintext(bytes)) => bytes,
-            Some(StoredKey::Wrapped(wrapped)) => {
-                match self
-                    .keks
-                    .unwrap(key_id, &wrapped)
-                    .await
-                    .map_err(ApiError::Internal)?
-                {
-                    Unwrapped::Key(bytes) => bytes,
-                    Unwrapped::UnknownKek => {
-                        return Err(ApiError::Internal(anyhow!(
-                            "a data key is wrapped by {}, which this service was not given \
-                             (CASETRAIL_PREVIOUS_KEK_FILES)",
-                            wrapped.kek_id
-                        )));
-                    }
-                }
-            }
+        let Some(stored) = stored else {
+            return Ok(None);
         };
+        let bytes = self
+            .key_bytes(key_id, &stored)
+            .await
+            .map_err(ApiError::Internal)?;
         Ok(Some(DataKey { id: key_id, bytes }))
+    }
+
+    /// The key's bytes from its stored form, unwrapped with the KEK that wrapped it.
+    async fn key_bytes(&self, key_id: Uuid, stored: &StoredKey) -> anyhow::Result<[u8; 32]> {
+        match stored {
+            StoredKey::Plaintext(bytes) => Ok(*bytes),
+            StoredKey::Wrapped(wrapped) => match self.keks.unwrap(key_id, wrapped).await? {
+                Unwrapped::Key(bytes) => Ok(bytes),
+                Unwrapped::UnknownKek => Err(anyhow!(
+                    "data key {key_id} is wrapped by {}, which this service was not given \
+                     (CASETRAIL_PREVIOUS_KEK_FILES, --previous-kek-files)",
+                    wrapped.kek_id
+                )),
+            },
+        }
     }
 
     /// Destroys a data key for ever and purges the database's superseded copies of it;
@@ -137,17 +138,7 @@ impl KeyVault {
                 if only_plaintext && !plaintext {
                     continue;
                 }
-                let bytes = match &stored {
-                    StoredKey::Plaintext(bytes) => *bytes,
-                    StoredKey::Wrapped(wrapped) => match self.keks.unwrap(key_id, wrapped).await? {
-                        Unwrapped::Key(bytes) => bytes,
-                        Unwrapped::UnknownKek => anyhow::bail!(
-                            "key {key_id} is wrapped by {}, which was not given \
-                             (--previous-kek-file)",
-                            wrapped.kek_id
-                        ),
-                    },
-                };
+                let bytes = self.key_bytes(key_id, &stored).await?;
                 let wrapped = self.keks.wrap(key_id, &bytes).await?;
                 if self.store.replace(key_id, &stored, &wrapped).await? {
                     if plaintext {

@@ -3,6 +3,7 @@
 //! request from the person or their representative.
 
 use super::case_view;
+use super::cases::erased;
 use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
 use crate::dto::{
@@ -26,15 +27,6 @@ use uuid::Uuid;
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 /// Reads of the access log fetched at a time.
 const ACCESS_PAGE: usize = 500;
-
-/// 410: the case's key has been erased, so nothing sealed can be opened any more.
-pub(crate) fn erased() -> ApiError {
-    ApiError::client(
-        StatusCode::GONE,
-        "personal_data.erased",
-        "the case's personal data has been erased",
-    )
-}
 
 /// Opens sealed data with its case's key; 410 when the key has been erased.
 pub(crate) async fn open<T: DeserializeOwned>(
