@@ -70,15 +70,17 @@ pub trait DataKeyStore: Send + Sync + std::fmt::Debug {
     /// The key, or `None` if it never existed or has been erased.
     async fn get(&self, key_id: Uuid) -> Result<Option<StoredKey>, StoreError>;
 
-    /// Erases a key for ever, durably before it returns; returns whether a key was there.
-    /// Follow it with [`DataKeyStore::purge`] so no copy of the bytes lingers in the files.
-    async fn erase(&self, key_id: Uuid) -> Result<bool, StoreError>;
+    /// Erases keys for ever, in one statement, durably before it returns; returns how many
+    /// were there (already erased and unknown ids count nothing). Follow it with
+    /// [`DataKeyStore::purge`] so no copy of the bytes lingers in the files.
+    async fn erase(&self, key_ids: &[Uuid]) -> Result<u64, StoreError>;
 
     /// Up to `limit` keys, in id order after `after`, that are not wrapped by the KEK
-    /// `kek_id` (plaintext ones included): the keys a rotation must rewrap.
+    /// `kek_id` (plaintext ones included): the keys a rotation must rewrap. With no `kek_id`,
+    /// the plaintext keys only (what a start-up wraps), without reading the wrapped ones.
     async fn needing_rewrap(
         &self,
-        kek_id: &str,
+        kek_id: Option<&str>,
         after: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<(Uuid, StoredKey)>, StoreError>;
@@ -204,28 +206,33 @@ impl DataKeyStore for SqliteDataKeys {
         Ok(row.as_ref().and_then(sqlite_row_key))
     }
 
-    async fn erase(&self, key_id: Uuid) -> Result<bool, StoreError> {
+    async fn erase(&self, key_ids: &[Uuid]) -> Result<u64, StoreError> {
+        // The ids as one JSON array: no limit on bound parameters, one statement.
+        let ids: Vec<String> = key_ids.iter().map(Uuid::to_string).collect();
+        let ids = serde_json::Value::from(ids).to_string();
         let done = sqlx::query(
             "UPDATE data_keys SET key = NULL, wrapped_key = NULL, erased_at = ? \
-             WHERE key_id = ? AND (key IS NOT NULL OR wrapped_key IS NOT NULL)",
+             WHERE key_id IN (SELECT value FROM json_each(?)) \
+             AND (key IS NOT NULL OR wrapped_key IS NOT NULL)",
         )
         .bind(now_text())
-        .bind(key_id.to_string())
+        .bind(ids)
         .execute(&self.erasures)
         .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(done.rows_affected())
     }
 
     async fn needing_rewrap(
         &self,
-        kek_id: &str,
+        kek_id: Option<&str>,
         after: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<(Uuid, StoredKey)>, StoreError> {
         let rows = sqlx::query(
             "SELECT key_id, key, wrapped_key, kek_id FROM data_keys \
-             WHERE key_id > ? AND (key IS NOT NULL OR (wrapped_key IS NOT NULL AND kek_id <> ?)) \
-             ORDER BY key_id LIMIT ?",
+             WHERE key_id > ?1 AND (key IS NOT NULL \
+             OR (?2 IS NOT NULL AND wrapped_key IS NOT NULL AND kek_id <> ?2)) \
+             ORDER BY key_id LIMIT ?3",
         )
         .bind(after.map(|id| id.to_string()).unwrap_or_default())
         .bind(kek_id)
@@ -317,26 +324,27 @@ impl DataKeyStore for PostgresDataKeys {
         Ok(row.as_ref().and_then(pg_row_key))
     }
 
-    async fn erase(&self, key_id: Uuid) -> Result<bool, StoreError> {
+    async fn erase(&self, key_ids: &[Uuid]) -> Result<u64, StoreError> {
         let done = sqlx::query(
             "UPDATE data_keys SET key = NULL, wrapped_key = NULL, erased_at = now() \
-             WHERE key_id = $1 AND (key IS NOT NULL OR wrapped_key IS NOT NULL)",
+             WHERE key_id = ANY($1) AND (key IS NOT NULL OR wrapped_key IS NOT NULL)",
         )
-        .bind(key_id)
+        .bind(key_ids)
         .execute(&self.pool)
         .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(done.rows_affected())
     }
 
     async fn needing_rewrap(
         &self,
-        kek_id: &str,
+        kek_id: Option<&str>,
         after: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<(Uuid, StoredKey)>, StoreError> {
         let rows = sqlx::query(
             "SELECT key_id, key, wrapped_key, kek_id FROM data_keys \
-             WHERE key_id > $1 AND (key IS NOT NULL OR (wrapped_key IS NOT NULL AND kek_id <> $2)) \
+             WHERE key_id > $1 AND (key IS NOT NULL \
+             OR ($2::text IS NOT NULL AND wrapped_key IS NOT NULL AND kek_id <> $2)) \
              ORDER BY key_id LIMIT $3",
         )
         .bind(after.unwrap_or(Uuid::nil()))

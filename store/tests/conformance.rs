@@ -1048,14 +1048,14 @@ async fn data_keys_are_stored_read_and_erased(db: &TestDb) {
         keys.get(id).await.unwrap(),
         Some(StoredKey::Wrapped(wrapped("kek-a", 7)))
     );
-    assert!(keys.erase(id).await.unwrap());
+    assert_eq!(keys.erase(&[id]).await.unwrap(), 1);
     keys.purge().await.unwrap();
     assert_eq!(
         keys.get(id).await.unwrap(),
         None,
         "an erased key is gone for ever"
     );
-    assert!(!keys.erase(id).await.unwrap());
+    assert_eq!(keys.erase(&[id]).await.unwrap(), 0);
     // An erased key is not brought back by a late retry of the command that stored it.
     keys.put(id, &wrapped("kek-a", 7)).await.unwrap();
     assert_eq!(keys.get(id).await.unwrap(), None);
@@ -1079,12 +1079,18 @@ async fn data_keys_are_rewrapped_one_by_one(db: &TestDb) {
     // A key stored in the clear before keys were wrapped.
     let legacy = uuid::Uuid::new_v4();
     tamper_keys(db, legacy).await;
-    keys.erase(ids[4]).await.unwrap();
+    assert_eq!(keys.erase(&[ids[4]]).await.unwrap(), 1);
+    // The keys of an older version, and only them, without reading the wrapped ones.
+    let plaintext = keys.needing_rewrap(None, None, 100).await.unwrap();
+    assert_eq!(
+        plaintext.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        vec![legacy]
+    );
     // Paged: the first page holds one key, the next the rest (an erased key is not there).
-    let first = keys.needing_rewrap("kek-new", None, 1).await.unwrap();
+    let first = keys.needing_rewrap(Some("kek-new"), None, 1).await.unwrap();
     assert_eq!(first.len(), 1);
     let rest = keys
-        .needing_rewrap("kek-new", Some(first[0].0), 100)
+        .needing_rewrap(Some("kek-new"), Some(first[0].0), 100)
         .await
         .unwrap();
     let mut due: Vec<uuid::Uuid> = first.iter().chain(&rest).map(|(id, _)| *id).collect();
@@ -1124,7 +1130,7 @@ async fn data_keys_are_rewrapped_one_by_one(db: &TestDb) {
         );
     }
     assert!(
-        keys.needing_rewrap("kek-new", None, 100)
+        keys.needing_rewrap(Some("kek-new"), None, 100)
             .await
             .unwrap()
             .is_empty()
@@ -1141,6 +1147,12 @@ async fn data_keys_are_rewrapped_one_by_one(db: &TestDb) {
             .unwrap()
     );
     assert_eq!(keys.get(ids[4]).await.unwrap(), None);
+    // Many at once, in one statement: only those still there count.
+    assert_eq!(keys.erase(&ids).await.unwrap(), 4);
+    for id in &ids {
+        assert_eq!(keys.get(*id).await.unwrap(), None);
+    }
+    assert_eq!(keys.erase(&[]).await.unwrap(), 0);
     store.close().await;
 }
 

@@ -87,15 +87,15 @@ impl KeyVault {
         }
     }
 
-    /// Destroys a data key for ever and purges the database's superseded copies of it;
-    /// returns whether a key was there.
-    pub async fn erase(&self, key_id: Uuid) -> Result<bool, ApiError> {
+    /// Destroys data keys for ever, in one statement, and purges the database's superseded
+    /// copies of them; returns how many were still there.
+    pub async fn erase(&self, key_ids: &[Uuid]) -> Result<u64, ApiError> {
         let erased = self
             .store
-            .erase(key_id)
+            .erase(key_ids)
             .await
             .map_err(crate::commands::store_error)?;
-        if erased {
+        if erased > 0 {
             self.purge().await?;
         }
         Ok(erased)
@@ -129,15 +129,16 @@ impl KeyVault {
         loop {
             let page = self
                 .store
-                .needing_rewrap(self.current_kek_id(), after, REWRAP_PAGE)
+                .needing_rewrap(
+                    (!only_plaintext).then(|| self.current_kek_id()),
+                    after,
+                    REWRAP_PAGE,
+                )
                 .await?;
             let Some((last, _)) = page.last() else { break };
             after = Some(*last);
             for (key_id, stored) in page {
                 let plaintext = matches!(stored, StoredKey::Plaintext(_));
-                if only_plaintext && !plaintext {
-                    continue;
-                }
                 let bytes = self.key_bytes(key_id, &stored).await?;
                 let wrapped = self.keks.wrap(key_id, &bytes).await?;
                 if self.store.replace(key_id, &stored, &wrapped).await? {
