@@ -69,7 +69,7 @@ pub async fn record(
 ) -> Result<(), ApiError> {
     queue(
         state,
-        record_of(actor, case_id.as_uuid(), resource, as_of, Utc::now()),
+        record_of(actor, case_id.as_uuid(), resource, as_of, state.clock.now()),
     )
     .await
 }
@@ -83,7 +83,7 @@ pub async fn record_list(
     resource: Resource,
     as_of: Option<DateTime<Utc>>,
 ) -> Result<(), ApiError> {
-    let at = Utc::now();
+    let at = state.clock.now();
     let mut seen = HashSet::new();
     for case_id in case_ids {
         if seen.insert(case_id) {

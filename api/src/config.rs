@@ -3,8 +3,8 @@
 //! message naming the setting that is wrong.
 
 use crate::auth::{DEV_AUDIENCE, DEV_ISSUER, JwtSettings, load_or_create_dev_secret};
-use crate::personal_data::LocalKeyring;
 use anyhow::{Context, bail};
+use casetrail_app::personal_data::LocalKeyring;
 use secrecy::SecretString;
 use std::path::PathBuf;
 
@@ -82,6 +82,9 @@ pub struct ServeConfig {
     /// or seconds; a token valid for longer is refused.
     #[arg(long, env = "CASETRAIL_JWT_MAX_LIFETIME", default_value = "24h", value_parser = parse_lifetime)]
     pub jwt_max_lifetime: std::time::Duration,
+    /// The time the service decides at: the machine's clock; a test sets its own.
+    #[arg(skip = casetrail_app::clock::system_clock())]
+    pub clock: casetrail_app::SharedClock,
 }
 
 /// A duration as whole seconds with an optional unit: `s`, `m`, `h` or `d`.

@@ -2,12 +2,12 @@
 //! idempotency), `If-Match`, `Idempotency-Key`, and the configuration of actix's own
 //! extractors so their failures look like every other error.
 
-use crate::commands::Idempotency;
 use crate::problem::ApiError;
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use casetrail_app::{Expectations, Idempotency};
 use futures::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -236,4 +236,15 @@ pub fn payload_error(err: &actix_web::error::PayloadError) -> ApiError {
         ),
         _ => ApiError::bad_request("body.unreadable", "the request body could not be read"),
     }
+}
+
+/// What a command request expects of the stream (`If-Match`), its `Idempotency-Key` and the
+/// request id, as the command bus takes them.
+pub fn expectations(req: &HttpRequest, request_hash: &str) -> Result<Expectations, ApiError> {
+    Ok(Expectations {
+        if_match: if_match(req)?,
+        idempotency: idempotency(req, request_hash)?,
+        request_id: crate::request_context::current().request_id,
+        data_key: None,
+    })
 }

@@ -4,9 +4,10 @@
 use anyhow::Context;
 use casetrail_api::auth::{DevTokenRequest, load_or_create_dev_secret, mint_dev_token};
 use casetrail_api::config::AuthMode;
-use casetrail_api::personal_data::{KeyVault, LocalKeyring};
 use casetrail_api::state::AppState;
 use casetrail_api::{Application, ServeConfig, openapi, telemetry};
+use casetrail_app::personal_data::{KeyVault, LocalKeyring};
+use casetrail_domain::case::erasure::EraseCasePersonalData;
 use casetrail_domain::{Actor, CaseId, OrgSlug, PartnershipSlug, Role};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -283,24 +284,38 @@ fn erase(args: EraseArgs) -> anyhow::Result<()> {
         roles: [Role::Admin].into_iter().collect(),
     };
     runtime()?.block_on(async {
-        let state =
-            AppState::open(&args.keys.database_url, std::sync::Arc::new(keyring), false).await?;
-        let erased = casetrail_api::erasure::erase(
-            &state,
+        let state = AppState::open(
+            &args.keys.database_url,
+            std::sync::Arc::new(keyring),
+            false,
+            casetrail_app::clock::system_clock(),
+        )
+        .await?;
+        let case_id = CaseId::from_uuid(args.case_id);
+        let erased = casetrail_app::erasure::erase(
+            &state.bus,
+            &state.projector,
+            &state.data_keys,
             &actor,
-            CaseId::from_uuid(args.case_id),
-            casetrail_api::dto::EraseCasePersonalDataRequest {
-                legal_basis: args.legal_basis,
+            case_id,
+            EraseCasePersonalData {
+                legal_basis: args.legal_basis.into(),
                 reason: args.reason,
             },
-            None,
-            None,
-            format!("cli-{}", uuid::Uuid::now_v7()),
+            casetrail_app::Expectations {
+                request_id: format!("cli-{}", uuid::Uuid::now_v7()),
+                ..casetrail_app::Expectations::default()
+            },
         )
         .await;
         state.close().await;
         match erased {
             Ok(accepted) => {
+                let accepted = casetrail_api::dto::CommandAccepted {
+                    case_id: case_id.as_uuid(),
+                    version: accepted.version,
+                    position: accepted.position,
+                };
                 println!("{}", serde_json::to_string(&accepted)?);
                 Ok(())
             }

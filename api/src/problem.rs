@@ -7,6 +7,7 @@ use crate::request_context;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
+use casetrail_app::AppError;
 use casetrail_domain::{DomainError, ErrorKind, FieldError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -122,6 +123,34 @@ impl ApiError {
                 message: detail,
             }],
         }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        match err {
+            AppError::Refused(refusal) => refusal.into(),
+            AppError::StaleVersion => ApiError::client(
+                StatusCode::PRECONDITION_FAILED,
+                "version.precondition_failed",
+                "the case has changed since the version in If-Match; reload it and retry",
+            ),
+            AppError::Internal(cause) => ApiError::Internal(cause),
+            AppError::Unavailable(cause) => ApiError::Unavailable(cause),
+        }
+    }
+}
+
+impl From<casetrail_app::visibility::PersonalDetailsRefusal> for ApiError {
+    fn from(refusal: casetrail_app::visibility::PersonalDetailsRefusal) -> Self {
+        AppError::from(refusal).into()
+    }
+}
+
+impl From<casetrail_store::StoreError> for ApiError {
+    /// The database being unreachable is a 503, anything else a 500.
+    fn from(err: casetrail_store::StoreError) -> Self {
+        AppError::from(err).into()
     }
 }
 

@@ -41,9 +41,14 @@ impl Application {
         let verifier =
             web::Data::new(Verifier::new(&jwt)?.with_max_lifetime(config.jwt_max_lifetime));
         let keyring = config.keyring(auth_mode)?;
-        crate::secret_file::require_private_database(&config.database_url)?;
-        let mut state =
-            AppState::open(&config.database_url, Arc::new(keyring), config.demo_data).await?;
+        casetrail_app::secret_file::require_private_database(&config.database_url)?;
+        let mut state = AppState::open(
+            &config.database_url,
+            Arc::new(keyring),
+            config.demo_data,
+            Arc::clone(&config.clock),
+        )
+        .await?;
         state.as_of_limit = routes::past::AsOfLimit::new(config.as_of_concurrency);
         let listener = TcpListener::bind(&config.bind)
             .with_context(|| format!("cannot listen on {} (CASETRAIL_BIND)", config.bind))?;

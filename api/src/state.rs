@@ -1,7 +1,8 @@
 //! What every handler shares.
 
-use crate::personal_data::{KeyEncryption, KeyVault};
 use anyhow::Context;
+use casetrail_app::personal_data::{KeyEncryption, KeyVault};
+use casetrail_app::{CommandBus, SharedClock};
 use casetrail_projections::Projector;
 use casetrail_projections::ProjectorHandle;
 use casetrail_store::{AccessLogStore, AccessLogger, EventStore};
@@ -13,6 +14,10 @@ use std::time::Duration;
 pub struct AppState {
     /// The event store.
     pub store: Arc<dyn EventStore>,
+    /// Runs every command.
+    pub bus: CommandBus,
+    /// The time everything is decided and evaluated at.
+    pub clock: SharedClock,
     /// The keys sealing personal data, wrapped by the key-encryption keys.
     pub data_keys: KeyVault,
     /// Where reads of cases are queued for the access log.
@@ -21,11 +26,12 @@ pub struct AppState {
     pub access_log_store: Arc<dyn AccessLogStore>,
     /// The read models and the position they reached.
     pub projector: ProjectorHandle,
-    /// How long a command waits for its events to be projected before answering anyway.
-    pub projection_wait: Duration,
     /// Reads with `as_of` under way per user.
     pub as_of_limit: Arc<crate::routes::past::AsOfLimit>,
 }
+
+/// How long a command waits for its events to be projected before answering anyway.
+const PROJECTION_WAIT: Duration = Duration::from_secs(2);
 
 /// Reads with `as_of` one user may have under way at once, unless configured otherwise.
 const DEFAULT_AS_OF_CONCURRENCY: usize = 2;
@@ -38,6 +44,7 @@ impl AppState {
         database_url: &str,
         keks: Arc<dyn KeyEncryption>,
         demo_data: bool,
+        clock: SharedClock,
     ) -> anyhow::Result<Self> {
         let store = casetrail_store::open(database_url)
             .await
@@ -59,23 +66,31 @@ impl AppState {
             .await
             .context("cannot open the access log")?;
         if demo_data {
-            crate::demo::ensure_demo_partnership(store.as_ref())
+            casetrail_app::demo::ensure_demo_partnership(store.as_ref())
                 .await
                 .context("cannot create the demo partnership")?;
         }
         let projector = Projector::start(Arc::clone(&store))
             .await
             .context("cannot replay the event log")?;
-        crate::erasure::finish_interrupted(&projector, &data_keys)
+        casetrail_app::erasure::finish_interrupted(&projector, &data_keys)
             .await
             .map_err(|err| anyhow::anyhow!("cannot finish an erasure: {err}"))?;
+        let bus = CommandBus::new(
+            Arc::clone(&store),
+            projector.clone(),
+            data_keys.clone(),
+            Arc::clone(&clock),
+            PROJECTION_WAIT,
+        );
         Ok(Self {
             store,
+            bus,
+            clock,
             data_keys,
             access_log: AccessLogger::start(Arc::clone(&access_log_store)),
             access_log_store,
             projector,
-            projection_wait: Duration::from_secs(2),
             as_of_limit: crate::routes::past::AsOfLimit::new(DEFAULT_AS_OF_CONCURRENCY),
         })
     }

@@ -42,7 +42,7 @@ fn verify_checks_a_log_offline() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let store = casetrail_store::open(&url).await.unwrap();
-        casetrail_api::demo::ensure_demo_partnership(store.as_ref())
+        casetrail_app::demo::ensure_demo_partnership(store.as_ref())
             .await
             .unwrap();
         store.close().await;
@@ -89,7 +89,7 @@ fn replay_prints_the_read_models_from_the_database_or_an_export() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let store = casetrail_store::open(&url).await.unwrap();
-        casetrail_api::demo::ensure_demo_partnership(store.as_ref())
+        casetrail_app::demo::ensure_demo_partnership(store.as_ref())
             .await
             .unwrap();
         store.close().await;

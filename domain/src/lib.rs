@@ -12,6 +12,7 @@ pub mod codec;
 pub mod deadline;
 pub mod error;
 pub mod ids;
+pub mod metadata;
 pub mod partnership;
 pub mod small_map;
 pub mod stream;

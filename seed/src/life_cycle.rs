@@ -23,14 +23,14 @@ use casetrail_domain::case::{
     LocationBasis, PanelNotificationRecorded, SealedPersonalData,
 };
 use casetrail_domain::codec::encode;
+use casetrail_domain::metadata::{EventMetadata, MetadataActor};
 use casetrail_domain::partnership::{
     ClockStart, OrgKind, Organisation, PartnershipEvent, PartnershipSettings, StatutoryPartner,
 };
 use casetrail_domain::stream::{case_stream, partnership_stream};
-use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug};
+use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug, Role};
 use casetrail_store::{GENESIS_HASH, RecordedEvent};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
-use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -620,19 +620,18 @@ impl StreamEvent {
             StreamEvent::Partnership(_, event) => event.event_type(),
             StreamEvent::Case(_, _, event) => event.event_type(),
         };
-        json!({
-            "actor": {
-                "user": "auth0|5f7c8ec7c33c6c004bbafe82",
-                "name": "Business Manager",
-                "org": "council",
-                "roles": ["business_manager"],
+        EventMetadata {
+            actor: MetadataActor {
+                user: "auth0|5f7c8ec7c33c6c004bbafe82".to_owned(),
+                name: "Business Manager".to_owned(),
+                org: OrgSlug::parse("council").ok(),
+                roles: vec![Role::BusinessManager],
             },
-            "command": command,
-            "correlation_id": event_id,
-            "causation_id": null,
-            "request_id": format!("req-{n}"),
-            "idempotency_key": null,
-            "request_hash": null,
-        })
+            command: command.to_owned(),
+            correlation_id: Some(event_id),
+            request_id: Some(format!("req-{n}")),
+            ..EventMetadata::default()
+        }
+        .to_json()
     }
 }

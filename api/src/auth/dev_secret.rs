@@ -22,7 +22,7 @@ fn secret_path(data_dir: &Path) -> PathBuf {
 pub fn load_or_create_dev_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     let path = secret_path(data_dir);
     if path.exists() {
-        crate::secret_file::require_private(&path, "the development JWT secret")?;
+        casetrail_app::secret_file::require_private(&path, "the development JWT secret")?;
     }
     if let Ok(text) = std::fs::read_to_string(&path) {
         return hex::decode(text.trim())
@@ -30,7 +30,7 @@ pub fn load_or_create_dev_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     }
     let mut secret = vec![0u8; 64];
     rand::rng().fill_bytes(&mut secret);
-    crate::secret_file::create_private(&path, hex::encode(&secret).as_bytes())?;
+    casetrail_app::secret_file::create_private(&path, hex::encode(&secret).as_bytes())?;
     Ok(secret)
 }
 

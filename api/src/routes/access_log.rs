@@ -146,7 +146,7 @@ pub async fn get_case_access_log(
         .access_log_store
         .read_case(&query)
         .await
-        .map_err(crate::commands::store_error)?;
+        .map_err(ApiError::from)?;
     let next_cursor = if reads.len() == query.limit {
         reads.pop();
         reads.last().map(|last| encode_cursor(last.id))

@@ -2,69 +2,22 @@
 //! event on the partnership's own stream.
 
 use crate::auth::Authenticated;
-use crate::commands::{self, CommandEnvelope, Target, decode_all};
 use crate::dto::{
     CalendarChangeKind, CalendarChangeView, CorrectionView, DeclareBankHolidayRequest,
     DeclaredHolidayView, EmptyRequest, MoveBankHolidayRequest, OrganisationView,
     PartnershipCommandAccepted, PartnershipView, RegisterOrganisationRequest, SettingsView,
     WithdrawBankHolidayRequest,
 };
-use crate::extract::{JsonBody, idempotency, if_match};
+use crate::extract::{JsonBody, expectations};
 use crate::problem::ApiError;
-use crate::request_context;
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use casetrail_app::Addressed;
 use casetrail_domain::calendar::history::{CalendarChange, CalendarEntry, Correction};
-use casetrail_domain::partnership::{
-    Organisation, Partnership, PartnershipCommand, PartnershipEvent, PartnershipSettings, decide,
-};
-use casetrail_domain::stream::partnership_stream;
+use casetrail_domain::partnership::{Organisation, PartnershipCommand, PartnershipSettings};
 use casetrail_domain::{Actor, OrgSlug};
-use casetrail_store::RecordedEvent;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-
-/// A command on the actor's partnership.
-#[derive(Debug)]
-pub struct PartnershipTarget(pub PartnershipCommand);
-
-impl Target for PartnershipTarget {
-    fn stream_id(&self, actor: &Actor) -> String {
-        partnership_stream(&actor.partnership)
-    }
-
-    fn command_name(&self) -> &'static str {
-        self.0.name()
-    }
-
-    fn may_send(&self, actor: &Actor) -> Result<(), ApiError> {
-        if actor.has(casetrail_domain::Role::Admin) {
-            Ok(())
-        } else {
-            Err(ApiError::client(
-                StatusCode::FORBIDDEN,
-                "auth.role_required",
-                "this command needs the role admin",
-            ))
-        }
-    }
-
-    fn decide(
-        &self,
-        recorded: &[RecordedEvent],
-        actor: &Actor,
-        _partnership: &Partnership,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<(String, serde_json::Value)>, ApiError> {
-        let events: Vec<PartnershipEvent> = decode_all(recorded)?;
-        let state = events.iter().fold(None, Partnership::evolve);
-        let decided = decide(state.as_ref(), &self.0, Some(actor), now)?;
-        Ok(decided
-            .iter()
-            .map(casetrail_domain::codec::encode)
-            .collect())
-    }
-}
+use chrono::{NaiveDate, NaiveTime};
 
 async fn run(
     req: &HttpRequest,
@@ -73,14 +26,9 @@ async fn run(
     request_hash: &str,
     command: PartnershipCommand,
 ) -> Result<HttpResponse, ApiError> {
-    let envelope = CommandEnvelope {
-        target: PartnershipTarget(command),
-        if_match: if_match(req)?,
-        idempotency: idempotency(req, request_hash)?,
-        request_id: request_context::current().request_id,
-        data_key: None,
-    };
-    let accepted = commands::run(state, actor, envelope).await?;
+    let target = Addressed::partnership(actor, command);
+    let expectations = expectations(req, request_hash)?;
+    let accepted = state.bus.execute(actor, target, expectations).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", accepted.version)))
         .json(PartnershipCommandAccepted {

@@ -6,8 +6,8 @@ use crate::auth::Authenticated;
 use crate::dto::{AuditEntryView, AuditTrailPage};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::visibility::{can_see, sees_all_cases};
 use actix_web::{HttpResponse, get, web};
+use casetrail_app::visibility::{can_see, sees_all_cases};
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{Actor, CaseId, OrgSlug};
 use casetrail_projections::history;
@@ -183,7 +183,7 @@ async fn page_of(
 ) -> Result<AuditTrailPage, ApiError> {
     let events = history::events_at(state.projector.store(), &positions)
         .await
-        .map_err(crate::commands::store_error)?;
+        .map_err(ApiError::from)?;
     let entries = {
         let models = state.projector.read();
         events

@@ -10,11 +10,7 @@ use crate::dto::{
     PanelNotificationView, PartnerLeadView, PracticeReviewView, RapidReviewView,
     RecommendationView, ReconsideredViewView, ReviewLeadView, VoteView,
 };
-use casetrail_domain::Role;
-use casetrail_domain::case::decision::ReviewDecision;
-use casetrail_domain::case::rapid_review::PARTNERS;
-use casetrail_domain::case::reconsideration::AdviceSubject;
-use casetrail_domain::case::{Case, CaseKind, Origin, Stage};
+use casetrail_domain::case::{Case, Origin};
 use casetrail_domain::deadline::DeadlineStatus;
 use casetrail_domain::partnership::{Partnership, PartnershipSettings};
 use casetrail_domain::small_map::SmallMap;
@@ -210,119 +206,18 @@ pub fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>
     }
 }
 
-fn step(command: &str, role: Role, organisation: Option<String>) -> NextStepView {
-    NextStepView {
-        command: command.to_owned(),
-        role: role.as_str().to_owned(),
-        organisation,
-        due_at: None,
-        status: None,
-    }
-}
-
-/// What must happen next: every deadline still open (soonest first), then the steps of the
-/// process that have no deadline of their own.
+/// The next steps as the API shows them.
 fn next_steps(case: &Case, partnership: &Partnership, now: DateTime<Utc>) -> Vec<NextStepView> {
-    let calendar = &partnership.calendar;
-    let mut open: Vec<_> = case
-        .deadlines(partnership)
+    casetrail_app::next_steps::next_steps(case, partnership, now)
         .into_iter()
-        .filter(|d| {
-            matches!(
-                d.status(now, calendar),
-                DeadlineStatus::Pending | DeadlineStatus::DueSoon | DeadlineStatus::Breached
-            )
+        .map(|step| NextStepView {
+            command: step.command.to_owned(),
+            role: step.role.as_str().to_owned(),
+            organisation: step.organisation.map(|org| org.to_string()),
+            due_at: step.deadline.map(|(due_at, _)| due_at),
+            status: step.deadline.map(|(_, status)| status.into()),
         })
-        .collect();
-    open.sort_by_key(|d| d.due_at);
-    let mut steps: Vec<NextStepView> = open
-        .into_iter()
-        .map(|d| NextStepView {
-            command: d.kind.fulfilled_by().to_owned(),
-            role: d.kind.responsible_role().as_str().to_owned(),
-            organisation: d.organisation.as_ref().map(ToString::to_string),
-            due_at: Some(d.due_at),
-            status: Some(d.status(now, calendar).into()),
-        })
-        .collect();
-    if case.after.closed.is_some() || case.kind != CaseKind::Child {
-        return steps;
-    }
-    match (&case.rapid_review, case.stage) {
-        (None, _) => steps.push(step("InitiateRapidReview", Role::BusinessManager, None)),
-        (Some(_), Stage::Reconsideration) => reconsideration_steps(case, partnership, &mut steps),
-        (Some(review), _) => {
-            if case.decision.is_none() {
-                for partner in PARTNERS {
-                    if !case.votes.contains_key(&partner) {
-                        let org = partnership.partner_org(partner).map(|o| o.slug.to_string());
-                        // A split's missing vote already shows, with its deadline.
-                        let due = steps
-                            .iter()
-                            .any(|s| s.command == "RecordPartnerDecision" && s.organisation == org);
-                        if !due {
-                            steps.push(step(
-                                "RecordPartnerDecision",
-                                Role::PartnerDecisionMaker,
-                                org,
-                            ));
-                        }
-                    }
-                }
-            }
-            if review.submitted_at.is_some() && case.after.panel_response.is_none() {
-                steps.push(step("RecordPanelResponse", Role::BusinessManager, None));
-            }
-        }
-    }
-    if case.after.reconsideration.is_some() && case.after.reconsideration_sent_at.is_none() {
-        steps.push(step(
-            "SendReconsiderationToPanel",
-            Role::BusinessManager,
-            None,
-        ));
-    }
-    // A decision to hold an LCSPR starts its clock at once: commissioning it is the next step,
-    // whether or not the Panel has responded (unless it disagreed and the partners reconsider).
-    let decided = case.decision.as_ref().map(|d| d.decision);
-    if case.stage != Stage::Reconsideration
-        && case.after.practice_review.is_none()
-        && case.after.effective_decision(decided) == Some(ReviewDecision::Lcspr)
-    {
-        steps.push(step(
-            "CommissionPracticeReview",
-            Role::BusinessManager,
-            None,
-        ));
-    }
-    steps
-}
-
-/// After the Panel disagreed: the Independent Advisor's advice, then each partner's view.
-fn reconsideration_steps(case: &Case, partnership: &Partnership, steps: &mut Vec<NextStepView>) {
-    if case
-        .after
-        .advice
-        .get(&AdviceSubject::Reconsideration)
-        .is_none()
-    {
-        steps.push(step(
-            "RecordIndependentAdvice",
-            Role::IndependentAdvisor,
-            None,
-        ));
-        return;
-    }
-    for partner in PARTNERS {
-        if !case.after.reconsidered_views.contains_key(&partner) {
-            let org = partnership.partner_org(partner).map(|o| o.slug.to_string());
-            steps.push(step(
-                "RecordReconsideredDecision",
-                Role::PartnerDecisionMaker,
-                org,
-            ));
-        }
-    }
+        .collect()
 }
 
 fn after_review(case: &Case) -> AfterReviewView {

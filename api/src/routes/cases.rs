@@ -2,19 +2,18 @@
 
 use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
-use crate::commands::{self, CaseTarget, CommandEnvelope};
 use crate::dto::{
     ChildInput, CommandAccepted, NotifyIncidentRequest, PersonalDetails,
     RecordPanelNotificationRequest, ReferCaseForConsiderationRequest,
 };
-use crate::extract::{JsonBody, idempotency};
-use crate::personal_data::{self, ChildPersonalData, DataKey};
+use crate::extract::{JsonBody, expectations};
 use crate::problem::ApiError;
-use crate::request_context;
 use crate::state::AppState;
-use crate::visibility::{can_see, personal_details_access};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use casetrail_app::Addressed;
+use casetrail_app::personal_data::{self, ChildPersonalData, DataKey};
+use casetrail_app::visibility::{can_see, personal_details_access};
 use casetrail_domain::case::commands::{ChildDetails, ReferCaseForConsideration};
 use casetrail_domain::case::{
     CaseCommand, NotifyIncident, RecordPanelNotification, SealedPersonalData,
@@ -171,24 +170,19 @@ pub(crate) async fn open_case(
     personal: ChildPersonalData,
     command: impl FnOnce(CaseId, SealedPersonalData) -> CaseCommand,
 ) -> Result<HttpResponse, ApiError> {
-    let idempotency = idempotency(req, request_hash)?;
-    let case_id = idempotency
+    let mut expectations = expectations(req, request_hash)?;
+    let case_id = expectations
+        .idempotency
         .as_ref()
         .map_or_else(|| CaseId::from_uuid(Uuid::now_v7()), |i| i.case_id(actor));
     let data_key = DataKey::generate();
     let sealed = data_key.seal(&personal).map_err(ApiError::Internal)?;
-    let envelope = CommandEnvelope {
-        target: CaseTarget {
-            case_id,
-            command: command(case_id, sealed),
-        },
-        if_match: None,
-        idempotency,
-        request_id: request_context::current().request_id,
-        data_key: Some(data_key),
-    };
-    let (status, body) = commands::execute(state, actor, envelope, StatusCode::CREATED).await?;
-    Ok(super::command::accepted(status, &body))
+    // A new case: nothing to match.
+    expectations.if_match = None;
+    expectations.data_key = Some(data_key);
+    let target = Addressed::case(actor, case_id, command(case_id, sealed));
+    let done = state.bus.execute(actor, target, expectations).await?;
+    Ok(super::command::accepted(StatusCode::CREATED, case_id, done))
 }
 
 /// RecordPanelNotification: the local authority notified the national Panel.
@@ -235,23 +229,6 @@ pub async fn record_panel_notification(
         occurred_at: body.value.occurred_at,
     });
     super::command::run(&req, &state, &actor, case_id, &body.request_hash, command).await
-}
-
-/// Checks that the case exists in the actor's partnership and the actor may see it; anything
-/// else is the same 404, so ids of other tenants' cases reveal nothing.
-pub(crate) fn visible_case(
-    state: &AppState,
-    actor: &Actor,
-    case_id: CaseId,
-) -> Result<(), ApiError> {
-    let models = state.projector.read();
-    let partnership = models
-        .partnership(&actor.partnership)
-        .ok_or_else(ApiError::case_not_found)?;
-    match models.case(&actor.partnership, case_id) {
-        Some(record) if can_see(actor, partnership, &record.case) => Ok(()),
-        _ => Err(ApiError::case_not_found()),
-    }
 }
 
 /// Reads the child's identifying details.
@@ -342,7 +319,7 @@ async fn opening_personal_data(
         .store
         .read_stream(&stream, 1)
         .await
-        .map_err(crate::commands::store_error)?;
+        .map_err(ApiError::from)?;
     let opening = stored.first().ok_or_else(ApiError::case_not_found)?;
     let event: casetrail_domain::case::CaseEvent =
         casetrail_domain::codec::decode(&opening.event_type, opening.schema_version, &opening.data)

@@ -1,15 +1,15 @@
 //! What every case command handler shares: the need-to-know check, sealing free text with the
 //! case's key, parsing organisation slugs, and running the command.
 
-use crate::commands::{self, CaseTarget, CommandEnvelope};
 use crate::dto::CommandAccepted;
-use crate::extract::{idempotency, if_match};
-use crate::personal_data::DataKey;
+use crate::extract::expectations;
 use crate::problem::ApiError;
-use crate::request_context;
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
+use casetrail_app::personal_data::DataKey;
+use casetrail_app::queries::visible_case;
+use casetrail_app::{Accepted, Addressed, AppError, Expectations};
 use casetrail_domain::case::{CaseCommand, SealedPersonalData};
 use casetrail_domain::{Actor, CaseId, OrgSlug};
 use serde::Serialize;
@@ -17,8 +17,13 @@ use serde::Serialize;
 /// Longest free text accepted in a command (sealed fields).
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
-/// The answer to an accepted command (201 with Location for the one that opens a case).
-pub fn accepted(status: StatusCode, body: &CommandAccepted) -> HttpResponse {
+/// The answer to an accepted command on a case (201 with Location for the one that opens it).
+pub fn accepted(status: StatusCode, case_id: CaseId, accepted: Accepted) -> HttpResponse {
+    let body = CommandAccepted {
+        case_id: case_id.as_uuid(),
+        version: accepted.version,
+        position: accepted.position,
+    };
     let mut response = HttpResponse::build(status);
     response.insert_header((header::ETAG, format!("\"{}\"", body.version)));
     if status == StatusCode::CREATED {
@@ -37,18 +42,24 @@ pub async fn run(
     command: CaseCommand,
 ) -> Result<HttpResponse, ApiError> {
     // The role first: a caller who may not send the command learns nothing about the case.
-    commands::require_writer(actor)?;
+    casetrail_app::bus::require_writer(actor)?;
     casetrail_domain::case::may_send(command.name(), actor)?;
-    super::cases::visible_case(state, actor, case_id)?;
-    let envelope = CommandEnvelope {
-        target: CaseTarget { case_id, command },
-        if_match: if_match(req)?,
-        idempotency: idempotency(req, request_hash)?,
-        request_id: request_context::current().request_id,
-        data_key: None,
-    };
-    let (status, body) = commands::execute(state, actor, envelope, StatusCode::OK).await?;
-    Ok(accepted(status, &body))
+    visible_case(&state.projector, actor, case_id)?;
+    let expectations = expectations(req, request_hash)?;
+    run_with(state, actor, case_id, command, expectations).await
+}
+
+/// Runs a command on a case with the expectations already taken from the request.
+pub async fn run_with(
+    state: &AppState,
+    actor: &Actor,
+    case_id: CaseId,
+    command: CaseCommand,
+    expectations: Expectations,
+) -> Result<HttpResponse, ApiError> {
+    let target = Addressed::case(actor, case_id, command);
+    let done = state.bus.execute(actor, target, expectations).await?;
+    Ok(accepted(StatusCode::OK, case_id, done))
 }
 
 /// Helpers for turning a request body into a command.
@@ -65,14 +76,8 @@ pub struct CommandInput<'a> {
 impl CommandInput<'_> {
     /// Seals free text about the case with the case's key.
     pub async fn seal<T: Serialize>(&self, value: &T) -> Result<SealedPersonalData, ApiError> {
-        super::cases::visible_case(self.state, self.actor, self.case_id)?;
-        let erased = || {
-            ApiError::client(
-                StatusCode::CONFLICT,
-                "personal_data.erased",
-                "this case's personal data has been erased; nothing more can be recorded about it",
-            )
-        };
+        visible_case(&self.state.projector, self.actor, self.case_id)?;
+        let erased = || ApiError::from(AppError::personal_data_erased());
         let key_id = {
             let models = self.state.projector.read();
             let case = &models

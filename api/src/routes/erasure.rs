@@ -5,13 +5,15 @@
 
 use crate::auth::Authenticated;
 use crate::dto::{CommandAccepted, EraseCasePersonalDataRequest};
-use crate::extract::{JsonBody, idempotency, if_match};
+use crate::extract::{JsonBody, expectations};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::{erasure, request_context};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use casetrail_app::erasure;
+use casetrail_app::queries::visible_case;
 use casetrail_domain::CaseId;
+use casetrail_domain::case::erasure::EraseCasePersonalData;
 use uuid::Uuid;
 
 /// Erases a case's personal data.
@@ -59,16 +61,20 @@ pub async fn erase_case_personal_data(
     // nothing about which cases exist.
     casetrail_domain::case::may_send("EraseCasePersonalData", &actor)?;
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    super::cases::visible_case(&state, &actor, case_id)?;
+    visible_case(&state.projector, &actor, case_id)?;
+    let request = body.value;
     let accepted = erasure::erase(
-        &state,
+        &state.bus,
+        &state.projector,
+        &state.data_keys,
         &actor,
         case_id,
-        body.value,
-        if_match(&req)?,
-        idempotency(&req, &body.request_hash)?,
-        request_context::current().request_id,
+        EraseCasePersonalData {
+            legal_basis: request.legal_basis.into(),
+            reason: request.reason,
+        },
+        expectations(&req, &body.request_hash)?,
     )
     .await?;
-    Ok(super::command::accepted(StatusCode::OK, &accepted))
+    Ok(super::command::accepted(StatusCode::OK, case_id, accepted))
 }

@@ -1,7 +1,6 @@
 //! The raw event log for auditors: paged JSON, or the whole log streamed as NDJSON.
 
 use crate::auth::Authenticated;
-use crate::commands::store_error;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -132,7 +131,7 @@ pub async fn export_events(
             .store
             .read_all(cursor, limit)
             .await
-            .map_err(store_error)?;
+            .map_err(ApiError::from)?;
         let Some(last) = page.last() else { break };
         cursor = last.position;
         for event in page.iter().filter(|e| own(&actor, e)) {

@@ -13,10 +13,10 @@ use crate::dto::{
     RecordDhrQaOutcomeRequest,
 };
 use crate::extract::JsonBody;
-use crate::personal_data::ChildPersonalData;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use casetrail_app::personal_data::ChildPersonalData;
 use casetrail_domain::case::CaseCommand;
 use casetrail_domain::case::commands::{self as cmd, PersonDetails};
 

@@ -1,7 +1,6 @@
 //! Integrity of the event log, for auditors.
 
 use crate::auth::Authenticated;
-use crate::commands::store_error;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -94,6 +93,6 @@ pub async fn verify_integrity(
     let verdict =
         casetrail_store::verify_partnership(state.store.as_ref(), actor.partnership.as_str())
             .await
-            .map_err(store_error)?;
+            .map_err(ApiError::from)?;
     Ok(HttpResponse::Ok().json(IntegrityView::from(verdict)))
 }

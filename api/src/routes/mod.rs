@@ -51,7 +51,7 @@ macro_rules! case_command {
             body: $crate::extract::JsonBody<$body>,
         ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
             use $crate::routes::command;
-            $crate::commands::require_writer(&actor)?;
+            casetrail_app::bus::require_writer(&actor)?;
             casetrail_domain::case::may_send($op, &actor)?;
             let case_id = casetrail_domain::CaseId::from_uuid(case_id.into_inner());
             #[allow(unused_variables)]

@@ -62,7 +62,7 @@ pub fn ensure_supported(as_of: Option<DateTime<Utc>>) -> Result<(), ApiError> {
 
 fn history_error(err: HistoryError) -> ApiError {
     match err {
-        HistoryError::Store(store) => crate::commands::store_error(store),
+        HistoryError::Store(store) => ApiError::from(store),
         other => ApiError::Internal(other.into()),
     }
 }

@@ -11,11 +11,11 @@ use super::cursor;
 use super::subject_access::case_events;
 use crate::auth::Authenticated;
 use crate::dto::{RetentionDuePage, RetentionDueView};
-use crate::personal_data::{self, ChildPersonalData};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
+use casetrail_app::personal_data::{self, ChildPersonalData};
 use casetrail_domain::calendar::local_date;
 use casetrail_domain::case::{Case, CaseKind};
 use casetrail_domain::partnership::RetentionSettings;
@@ -165,7 +165,7 @@ pub async fn list_retention_due(
         ));
     }
     let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let today = local_date(Utc::now());
+    let today = local_date(state.clock.now());
     let (retention, candidates) = candidates(&state, &actor, after, today);
     let mut items = Vec::new();
     let mut next_cursor = None;

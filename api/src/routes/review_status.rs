@@ -8,9 +8,9 @@ use crate::auth::Authenticated;
 use crate::dto::{CaseDetail, CasePage, DeadlinePage, DeadlineView};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::visibility::can_see;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
+use casetrail_app::visibility::can_see;
 use casetrail_domain::case::{CaseKind, Stage};
 use casetrail_domain::deadline::DeadlineStatus as Status;
 use casetrail_domain::partnership::Partnership;
@@ -53,10 +53,11 @@ fn snapshot<'a>(
     actor: &Actor,
     only: Option<CaseId>,
     past: Option<&'a Past>,
+    now: DateTime<Utc>,
 ) -> Result<Option<Snapshot<'a>>, Stale> {
     let (at, partnership) = match past {
         None => match models.partnership(&actor.partnership) {
-            Some(p) => (Utc::now(), Cow::Borrowed(p)),
+            Some(p) => (now, Cow::Borrowed(p)),
             None => return Ok(None),
         },
         Some(past) => match models.partnership_as_of(&actor.partnership, past.at()) {
@@ -106,7 +107,8 @@ async fn with_case<T>(
     answer: impl Fn(&CaseRecord, &Partnership, DateTime<Utc>) -> T,
 ) -> Result<T, ApiError> {
     past::answer(state, actor, Some(case_id), as_of, |models, past| {
-        let Some(snapshot) = snapshot(models, actor, Some(case_id), past)? else {
+        let Some(snapshot) = snapshot(models, actor, Some(case_id), past, state.clock.now())?
+        else {
             return Ok(Err(ApiError::case_not_found()));
         };
         Ok(visible(&snapshot, case_id)
@@ -210,7 +212,7 @@ pub async fn list_cases(
         .map(|o| parse_slug("organisation", o))
         .transpose()?;
     let page = past::answer(&state, &actor, None, query.as_of, |models, past| {
-        let Some(snapshot) = snapshot(models, &actor, None, past)? else {
+        let Some(snapshot) = snapshot(models, &actor, None, past, state.clock.now())? else {
             return Ok(CasePage {
                 items: vec![],
                 next_cursor: None,
@@ -430,7 +432,7 @@ pub async fn list_deadlines(
         .map(|o| parse_slug("organisation", o))
         .transpose()?;
     let page = past::answer(&state, &actor, None, query.as_of, |models, past| {
-        let Some(snapshot) = snapshot(models, &actor, None, past)? else {
+        let Some(snapshot) = snapshot(models, &actor, None, past, state.clock.now())? else {
             return Ok(DeadlinePage {
                 items: vec![],
                 next_cursor: None,

@@ -58,7 +58,7 @@ pub async fn list_statistics_years(
     query: web::Query<StatisticsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     super::past::ensure_supported(query.as_of)?;
-    let as_of = query.as_of.unwrap_or_else(Utc::now);
+    let as_of = query.as_of.unwrap_or_else(|| state.clock.now());
     let models = state.projector.read();
     let items = models
         .statistics_years(&actor.partnership, as_of)
@@ -153,7 +153,7 @@ pub async fn get_annual_statistics(
     let label = year.into_inner();
     let year = FinancialYear::parse(&label)
         .map_err(|err| ApiError::bad_request("statistics.invalid_year", err.to_string()))?;
-    let as_of = query.as_of.unwrap_or_else(Utc::now);
+    let as_of = query.as_of.unwrap_or_else(|| state.clock.now());
     let unknown = || {
         ApiError::client(
             StatusCode::NOT_FOUND,

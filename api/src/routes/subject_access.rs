@@ -10,15 +10,14 @@ use crate::dto::{
     AccessLogEntryView, AuditEntryView, ExportRequesterView, PersonalDetails, SealedRecordView,
     SubjectAccessExport,
 };
-use crate::personal_data::{self, ChildPersonalData};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, web};
+use casetrail_app::personal_data::{self, ChildPersonalData};
 use casetrail_domain::case::{CaseEvent, CaseKind, SealedPersonalData};
 use casetrail_domain::{Actor, CaseId, Role};
 use casetrail_store::{AccessQuery, RecordedEvent};
-use chrono::Utc;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 use uuid::Uuid;
@@ -49,7 +48,7 @@ pub(crate) async fn case_events(
         .store
         .read_stream(&stream, 1)
         .await
-        .map_err(crate::commands::store_error)?;
+        .map_err(ApiError::from)?;
     stored
         .into_iter()
         .map(|recorded| {
@@ -124,7 +123,7 @@ async fn all_reads(
                 limit: ACCESS_PAGE,
             })
             .await
-            .map_err(crate::commands::store_error)?;
+            .map_err(ApiError::from)?;
         let full = page.len() == ACCESS_PAGE;
         after_id = page.last().map_or(after_id, |last| last.id);
         reads.extend(page.into_iter().map(AccessLogEntryView::from));
@@ -227,7 +226,7 @@ pub async fn get_subject_access_export(
         ));
     }
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    let now = Utc::now();
+    let now = state.clock.now();
     let (case, kind, reference, opening) = {
         let models = state.projector.read();
         let partnership = models

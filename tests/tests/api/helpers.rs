@@ -96,6 +96,7 @@ impl TestApp {
             as_of_concurrency: 2,
             jwt_max_lifetime: std::time::Duration::from_secs(24 * 3600),
             metrics_bind: None,
+            clock: casetrail_app::clock::system_clock(),
         };
         configure(&mut config);
         let production = config.jwt_secret.is_some()

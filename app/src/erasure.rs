@@ -5,12 +5,9 @@
 //! right after; if the process stops in between, the next start finishes it
 //! ([`finish_interrupted`]), and retrying the request does the same.
 
-use crate::commands::{self, CaseTarget, CommandEnvelope, Idempotency};
-use crate::dto::{CommandAccepted, EraseCasePersonalDataRequest};
+use crate::bus::{Accepted, Addressed, CommandBus, Expectations};
+use crate::error::AppError;
 use crate::personal_data::KeyVault;
-use crate::problem::ApiError;
-use crate::state::AppState;
-use actix_web::http::StatusCode;
 use casetrail_domain::case::CaseCommand;
 use casetrail_domain::case::erasure::EraseCasePersonalData;
 use casetrail_domain::{Actor, CaseId};
@@ -18,35 +15,28 @@ use casetrail_projections::ProjectorHandle;
 
 /// Records the erasure of a case's personal data and destroys its key.
 pub async fn erase(
-    state: &AppState,
+    bus: &CommandBus,
+    projector: &ProjectorHandle,
+    keys: &KeyVault,
     actor: &Actor,
     case_id: CaseId,
-    request: EraseCasePersonalDataRequest,
-    if_match: Option<u64>,
-    idempotency: Option<Idempotency>,
-    request_id: String,
-) -> Result<CommandAccepted, ApiError> {
-    let envelope = CommandEnvelope {
-        target: CaseTarget {
-            case_id,
-            command: CaseCommand::EraseCasePersonalData(EraseCasePersonalData {
-                legal_basis: request.legal_basis.into(),
-                reason: request.reason,
-            }),
-        },
-        if_match,
-        idempotency,
-        request_id,
-        data_key: None,
-    };
-    let (_, accepted) = commands::execute(state, actor, envelope, StatusCode::OK).await?;
-    let key_id = state
-        .projector
+    erasure: EraseCasePersonalData,
+    expectations: Expectations,
+) -> Result<Accepted, AppError> {
+    let command = CaseCommand::EraseCasePersonalData(erasure);
+    let accepted = bus
+        .execute(
+            actor,
+            Addressed::case(actor, case_id, command),
+            expectations,
+        )
+        .await?;
+    let key_id = projector
         .read()
         .case(&actor.partnership, case_id)
         .map(|record| record.case.personal_data().key_id)
-        .ok_or_else(ApiError::case_not_found)?;
-    state.data_keys.erase(&[key_id]).await?;
+        .ok_or_else(AppError::case_not_found)?;
+    keys.erase(&[key_id]).await?;
     Ok(accepted)
 }
 
@@ -55,7 +45,7 @@ pub async fn erase(
 pub async fn finish_interrupted(
     projector: &ProjectorHandle,
     keys: &KeyVault,
-) -> Result<u64, ApiError> {
+) -> Result<u64, AppError> {
     let erased: Vec<uuid::Uuid> = {
         let models = projector.read();
         models

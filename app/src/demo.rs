@@ -1,14 +1,14 @@
 //! The demo partnership from the seeds (Southend Safeguarding Partnership arrangements,
 //! Appendix A), created on first start so a new instance has someone to act as.
 
-use casetrail_domain::codec::{encode, schema_version};
+use crate::bus::CommandBus;
+use casetrail_domain::metadata::{EventMetadata, MetadataActor};
 use casetrail_domain::partnership::{
-    OrgKind, Organisation, PartnershipCommand, PartnershipSettings, decide,
+    OrgKind, Organisation, Partnership, PartnershipCommand, PartnershipSettings, decide,
 };
 use casetrail_domain::stream::partnership_stream;
 use casetrail_domain::{OrgSlug, PartnershipSlug};
-use casetrail_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent, StoreError};
-use serde_json::json;
+use casetrail_store::EventStore;
 use uuid::Uuid;
 
 /// The demo partnership's slug.
@@ -119,35 +119,33 @@ pub async fn ensure_demo_partnership(store: &dyn EventStore) -> anyhow::Result<(
     };
     // The bootstrap changes no calendar: the instant only dates the decision.
     let events = decide(None, &command, None, chrono::Utc::now())?;
-    let metadata = json!({
-        "actor": {"user": "system", "name": "Casetrail demo data", "org": null, "roles": []},
-        "partnership": slug,
-        "command": "EstablishPartnership",
-        "correlation_id": Uuid::new_v5(&Uuid::NAMESPACE_URL, b"casetrail/demo/southend"),
-    });
-    let request = AppendRequest {
-        stream_id: partnership_stream(&slug),
-        expected_version: ExpectedVersion::NoStream,
-        events: events
-            .iter()
-            .enumerate()
-            .map(|(n, event)| {
-                let (event_type, data) = encode(event);
-                NewEvent {
-                    event_id: Uuid::new_v5(
-                        &Uuid::NAMESPACE_URL,
-                        format!("casetrail/demo/southend/{n}").as_bytes(),
-                    ),
-                    schema_version: schema_version(&event_type),
-                    event_type,
-                    data,
-                    metadata: metadata.clone(),
-                }
-            })
-            .collect(),
+    let metadata = EventMetadata {
+        actor: MetadataActor {
+            user: "system".to_owned(),
+            name: "Casetrail demo data".to_owned(),
+            org: None,
+            roles: Vec::new(),
+        },
+        partnership: Some(slug.clone()),
+        command: command.name().to_owned(),
+        correlation_id: Some(Uuid::new_v5(
+            &Uuid::NAMESPACE_URL,
+            b"casetrail/demo/southend",
+        )),
+        ..EventMetadata::default()
     };
-    match store.append(request).await {
-        Ok(_) | Err(StoreError::Conflict { .. }) => Ok(()),
-        Err(err) => Err(err.into()),
-    }
+    CommandBus::record_as_system::<Partnership>(
+        store,
+        partnership_stream(&slug),
+        &events,
+        &metadata,
+        |n| {
+            Uuid::new_v5(
+                &Uuid::NAMESPACE_URL,
+                format!("casetrail/demo/southend/{n}").as_bytes(),
+            )
+        },
+    )
+    .await
+    .map_err(|err| anyhow::anyhow!(err))
 }

@@ -1,11 +1,10 @@
 //! Need to know (api.md): who may see which case of their partnership, and who of them may
 //! read the identifying details of the child, adult or victim (docs/access-control.md).
 
-use crate::problem::ApiError;
-use actix_web::http::StatusCode;
+use crate::error::AppError;
 use casetrail_domain::case::Case;
 use casetrail_domain::partnership::{OrgKind, Partnership};
-use casetrail_domain::{Actor, OrgSlug, Role};
+use casetrail_domain::{Actor, DomainError, OrgSlug, Role};
 
 /// Whether the actor sees every case of the partnership: statutory partners, the business
 /// manager, the Independent Advisor and auditors do; agency users see only their own cases.
@@ -37,7 +36,7 @@ pub enum PersonalDetailsRefusal {
     NotReviewerOfCase,
 }
 
-impl From<PersonalDetailsRefusal> for ApiError {
+impl From<PersonalDetailsRefusal> for AppError {
     fn from(refusal: PersonalDetailsRefusal) -> Self {
         let (code, detail) = match refusal {
             PersonalDetailsRefusal::RoleRequired => (
@@ -54,7 +53,7 @@ impl From<PersonalDetailsRefusal> for ApiError {
                 "a reviewer reads identifying details only of the cases their organisation reviews",
             ),
         };
-        ApiError::client(StatusCode::FORBIDDEN, code, detail)
+        DomainError::forbidden(code, detail).into()
     }
 }
 

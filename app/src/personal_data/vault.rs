@@ -3,7 +3,7 @@
 
 use super::DataKey;
 use super::wrapping::{KeyEncryption, Unwrapped};
-use crate::problem::ApiError;
+use crate::error::AppError;
 use anyhow::anyhow;
 use casetrail_store::{DataKeyStore, StoredKey};
 use std::sync::Arc;
@@ -43,32 +43,28 @@ impl KeyVault {
     }
 
     /// Stores a new data key, wrapped (see [`DataKeyStore::put`] for when it is durable).
-    pub async fn put(&self, key: &DataKey) -> Result<(), ApiError> {
+    pub async fn put(&self, key: &DataKey) -> Result<(), AppError> {
         let wrapped = self
             .keks
             .wrap(key.id, &key.bytes)
             .await
-            .map_err(ApiError::Internal)?;
+            .map_err(AppError::Internal)?;
         self.store
             .put(key.id, &wrapped)
             .await
-            .map_err(crate::commands::store_error)
+            .map_err(AppError::from)
     }
 
     /// The data key, or `None` when it has been erased.
-    pub async fn get(&self, key_id: Uuid) -> Result<Option<DataKey>, ApiError> {
-        let stored = self
-            .store
-            .get(key_id)
-            .await
-            .map_err(crate::commands::store_error)?;
+    pub async fn get(&self, key_id: Uuid) -> Result<Option<DataKey>, AppError> {
+        let stored = self.store.get(key_id).await.map_err(AppError::from)?;
         let Some(stored) = stored else {
             return Ok(None);
         };
         let bytes = self
             .key_bytes(key_id, &stored)
             .await
-            .map_err(ApiError::Internal)?;
+            .map_err(AppError::Internal)?;
         Ok(Some(DataKey { id: key_id, bytes }))
     }
 
@@ -89,12 +85,8 @@ impl KeyVault {
 
     /// Destroys data keys for ever, in one statement, and purges the database's superseded
     /// copies of them; returns how many were still there.
-    pub async fn erase(&self, key_ids: &[Uuid]) -> Result<u64, ApiError> {
-        let erased = self
-            .store
-            .erase(key_ids)
-            .await
-            .map_err(crate::commands::store_error)?;
+    pub async fn erase(&self, key_ids: &[Uuid]) -> Result<u64, AppError> {
+        let erased = self.store.erase(key_ids).await.map_err(AppError::from)?;
         if erased > 0 {
             self.purge().await?;
         }
@@ -103,11 +95,8 @@ impl KeyVault {
 
     /// Removes the database's superseded copies of erased and rewrapped keys (see
     /// [`DataKeyStore::purge`]).
-    pub async fn purge(&self) -> Result<(), ApiError> {
-        self.store
-            .purge()
-            .await
-            .map_err(crate::commands::store_error)
+    pub async fn purge(&self) -> Result<(), AppError> {
+        self.store.purge().await.map_err(AppError::from)
     }
 
     /// Wraps every key not yet wrapped by the current KEK with it: keys of previous KEKs and
@@ -160,11 +149,11 @@ impl KeyVault {
     /// The keyed hash of a request stored in event metadata for idempotency: an HMAC under a
     /// key derived from the current KEK, so after an erasure nobody can confirm a guessed name
     /// against it (an unkeyed hash of the body would allow exactly that).
-    pub async fn request_fingerprint(&self, request_digest: &str) -> Result<String, ApiError> {
+    pub async fn request_fingerprint(&self, request_digest: &str) -> Result<String, AppError> {
         self.keks
             .fingerprint(REQUEST_PURPOSE, request_digest.as_bytes())
             .await
-            .map_err(ApiError::Internal)
+            .map_err(AppError::Internal)
     }
 
     /// Whether a stored keyed request hash is that of this request. One made under a KEK this
@@ -173,7 +162,7 @@ impl KeyVault {
         &self,
         stored: &str,
         request_digest: &str,
-    ) -> Result<bool, ApiError> {
+    ) -> Result<bool, AppError> {
         let Some((kek_id, _)) = stored.split_once(':') else {
             return Ok(false);
         };
@@ -181,7 +170,7 @@ impl KeyVault {
             .keks
             .fingerprint_with(kek_id, REQUEST_PURPOSE, request_digest.as_bytes())
             .await
-            .map_err(ApiError::Internal)?;
+            .map_err(AppError::Internal)?;
         Ok(recomputed.as_deref() == Some(stored))
     }
 }

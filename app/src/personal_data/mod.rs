@@ -14,7 +14,7 @@ pub use kek::LocalKeyring;
 pub use vault::{KeyVault, Rewrapped};
 pub use wrapping::{KeyEncryption, Unwrapped};
 
-use crate::problem::ApiError;
+use crate::error::AppError;
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use anyhow::anyhow;
@@ -73,7 +73,7 @@ impl DataKey {
     }
 
     /// Loads a stored key; `None` when it has been erased.
-    pub async fn load(keys: &KeyVault, id: Uuid) -> Result<Option<Self>, ApiError> {
+    pub async fn load(keys: &KeyVault, id: Uuid) -> Result<Option<Self>, AppError> {
         keys.get(id).await
     }
 
@@ -132,9 +132,9 @@ impl DataKey {
 pub async fn open<T: DeserializeOwned>(
     keys: &KeyVault,
     sealed: &SealedPersonalData,
-) -> Result<Option<T>, ApiError> {
+) -> Result<Option<T>, AppError> {
     match DataKey::load(keys, sealed.key_id).await? {
-        Some(key) => key.open(sealed).map(Some).map_err(ApiError::Internal),
+        Some(key) => key.open(sealed).map(Some).map_err(AppError::Internal),
         None => Ok(None),
     }
 }
