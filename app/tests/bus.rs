@@ -1,0 +1,294 @@
+//! The command bus against a real store (SQLite, and PostgreSQL when `TEST_DATABASE_URL` is
+//! set): what every command, whichever its sender, goes through.
+
+#![allow(clippy::unwrap_used)]
+
+use casetrail_app::demo::{DEMO_PARTNERSHIP, ensure_demo_partnership};
+use casetrail_app::personal_data::{DataKey, KeyVault, LocalKeyring};
+use casetrail_app::{Addressed, AppError, CommandBus, Expectations, Idempotency, ManualClock};
+use casetrail_domain::case::commands::ChildDetails;
+use casetrail_domain::case::{
+    AbuseOrNeglect, CaseCommand, Harm, LocationBasis, NotifyIncident, RecordPanelNotification,
+};
+use casetrail_domain::metadata::{EventMetadata, METADATA_VERSION};
+use casetrail_domain::{Actor, CaseId, OrgSlug, PartnershipSlug, Role};
+use casetrail_projections::Projector;
+use casetrail_store::EventStore;
+use chrono::{NaiveDate, TimeZone, Utc};
+use std::sync::Arc;
+use std::time::Duration;
+
+struct Harness {
+    bus: CommandBus,
+    store: Arc<dyn EventStore>,
+    vault: KeyVault,
+    clock: ManualClock,
+    _dir: tempfile::TempDir,
+    _pg: Option<casetrail_testkit::PgTestDb>,
+}
+
+async fn harness(postgres: bool) -> Option<Harness> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (url, pg) = if postgres {
+        let db = casetrail_testkit::PgTestDb::create("casetrail_app_bus", |url| async move {
+            let store = casetrail_store::open(&url).await.expect("migrate");
+            store.close().await;
+        })
+        .await?;
+        (db.url.clone(), Some(db))
+    } else {
+        let path = dir.path().join("bus.db");
+        (format!("sqlite://{}", path.display()), None)
+    };
+    let store = casetrail_store::open(&url).await.expect("open the store");
+    let keys = casetrail_store::open_data_keys(&url).await.expect("keys");
+    let keyring = LocalKeyring::dev(&dir.path().join("data"), &[]).expect("dev keyring");
+    let vault = KeyVault::new(keys, Arc::new(keyring));
+    ensure_demo_partnership(store.as_ref()).await.expect("demo");
+    let projector = Projector::start(Arc::clone(&store)).await.expect("project");
+    // A Monday morning in term time: the decisions below are dated by it, not by the machine.
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+    let bus = CommandBus::new(
+        Arc::clone(&store),
+        projector,
+        vault.clone(),
+        Arc::new(clock.clone()),
+        Duration::from_secs(2),
+    );
+    Some(Harness {
+        bus,
+        store,
+        vault,
+        clock,
+        _dir: dir,
+        _pg: pg,
+    })
+}
+
+fn actor(role: Role, org: &str) -> Actor {
+    Actor {
+        user: format!("{role:?}-user"),
+        name: "Staff Member".to_owned(),
+        partnership: PartnershipSlug::parse(DEMO_PARTNERSHIP).unwrap(),
+        org: OrgSlug::parse(org).unwrap(),
+        roles: [role].into_iter().collect(),
+    }
+}
+
+fn notify(case_id: CaseId, key: &DataKey) -> CaseCommand {
+    CaseCommand::NotifyIncident(NotifyIncident {
+        case_id,
+        child: ChildDetails {
+            reference: "SBC-2026-0001".to_owned(),
+            date_of_birth: NaiveDate::from_ymd_opt(2015, 6, 1).unwrap(),
+            sex: "female".to_owned(),
+            ethnicity: "white_british".to_owned(),
+            looked_after: false,
+            child_protection_plan: false,
+        },
+        personal_data: key.seal(&"sealed details").unwrap(),
+        incident_date: NaiveDate::from_ymd_opt(2026, 2, 26).unwrap(),
+        became_aware_on: NaiveDate::from_ymd_opt(2026, 2, 27).unwrap(),
+        harm: Harm::SeriousHarm,
+        abuse_or_neglect: AbuseOrNeglect::Known,
+        location_basis: LocationBasis::InArea,
+        occurred_at: None,
+    })
+}
+
+fn idempotent(key: &str, request_hash: &str) -> Expectations {
+    Expectations {
+        idempotency: Some(Idempotency {
+            key: key.to_owned(),
+            request_hash: request_hash.to_owned(),
+        }),
+        request_id: "req-1".to_owned(),
+        ..Expectations::default()
+    }
+}
+
+async fn opens_a_case_at_the_clocks_instant_with_typed_metadata(postgres: bool) {
+    let Some(h) = harness(postgres).await else {
+        return;
+    };
+    let notifier = actor(Role::Notifier, "southend-council");
+    let key = DataKey::generate();
+    let case_id = CaseId::from_uuid(uuid::Uuid::now_v7());
+    let expectations = Expectations {
+        request_id: "req-7".to_owned(),
+        data_key: Some(key.clone()),
+        ..Expectations::default()
+    };
+    let target = Addressed::case(&notifier, case_id, notify(case_id, &key));
+    let accepted = h
+        .bus
+        .execute(&notifier, target, expectations)
+        .await
+        .unwrap();
+    assert_eq!(accepted.version, 1);
+
+    let events = h.store.read_all(accepted.position - 1, 10).await.unwrap();
+    let event = &events[0];
+    assert_eq!(event.event_type, "IncidentNotified");
+    let data_at = event.data["occurred_at"].as_str().unwrap();
+    assert_eq!(
+        data_at, "2026-03-02T09:00:00Z",
+        "decided at the injected instant"
+    );
+    let metadata = EventMetadata::from_json(&event.metadata).unwrap();
+    assert_eq!(metadata.metadata_version, Some(METADATA_VERSION));
+    assert_eq!(metadata.command, "NotifyIncident");
+    assert_eq!(metadata.request_id.as_deref(), Some("req-7"));
+    assert_eq!(metadata.actor.roles, vec![Role::Notifier]);
+    assert_eq!(metadata.actor.org, Some(notifier.org.clone()));
+    assert!(metadata.correlation_id.is_some());
+    assert_eq!(metadata.request_hash, None);
+    // The data key was stored before the event that refers to it.
+    let stored = h
+        .vault
+        .get(key.id)
+        .await
+        .unwrap()
+        .expect("the key is stored");
+    assert_eq!(stored.bytes, key.bytes);
+}
+
+async fn a_retry_with_the_same_key_answers_as_the_first_and_writes_nothing(postgres: bool) {
+    let Some(h) = harness(postgres).await else {
+        return;
+    };
+    let notifier = actor(Role::Notifier, "southend-council");
+    let idempotency = Idempotency {
+        key: "notify-1".to_owned(),
+        request_hash: "hash-a".to_owned(),
+    };
+    let case_id = idempotency.case_id(&notifier);
+    let key = DataKey::generate();
+    let first = h
+        .bus
+        .execute(
+            &notifier,
+            Addressed::case(&notifier, case_id, notify(case_id, &key)),
+            Expectations {
+                data_key: Some(key.clone()),
+                ..idempotent("notify-1", "hash-a")
+            },
+        )
+        .await
+        .unwrap();
+    h.clock.advance(chrono::Duration::hours(1));
+    let again = h
+        .bus
+        .execute(
+            &notifier,
+            Addressed::case(&notifier, case_id, notify(case_id, &key)),
+            idempotent("notify-1", "hash-a"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again, first);
+    assert_eq!(h.store.read_all(first.position, 10).await.unwrap().len(), 0);
+
+    let reused = h
+        .bus
+        .execute(
+            &notifier,
+            Addressed::case(&notifier, case_id, notify(case_id, &key)),
+            idempotent("notify-1", "hash-b"),
+        )
+        .await;
+    match reused {
+        Err(AppError::Refused(refusal)) => assert_eq!(refusal.code, "idempotency.key_reused"),
+        other => panic!("expected idempotency.key_reused, got {other:?}"),
+    }
+}
+
+async fn a_stale_if_match_and_an_auditor_change_nothing(postgres: bool) {
+    let Some(h) = harness(postgres).await else {
+        return;
+    };
+    let notifier = actor(Role::Notifier, "southend-council");
+    let key = DataKey::generate();
+    let case_id = CaseId::from_uuid(uuid::Uuid::now_v7());
+    let opened = h
+        .bus
+        .execute(
+            &notifier,
+            Addressed::case(&notifier, case_id, notify(case_id, &key)),
+            Expectations {
+                data_key: Some(key.clone()),
+                ..Expectations::default()
+            },
+        )
+        .await
+        .unwrap();
+    let panel = || {
+        CaseCommand::RecordPanelNotification(RecordPanelNotification {
+            panel_reference: "CSPRP-1".to_owned(),
+            submitted_on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            occurred_at: None,
+        })
+    };
+    let stale = h
+        .bus
+        .execute(
+            &notifier,
+            Addressed::case(&notifier, case_id, panel()),
+            Expectations {
+                if_match: Some(opened.version + 1),
+                ..Expectations::default()
+            },
+        )
+        .await;
+    assert!(matches!(stale, Err(AppError::StaleVersion)), "{stale:?}");
+
+    let auditor = actor(Role::Auditor, "southend-council");
+    let refused = h
+        .bus
+        .execute(
+            &auditor,
+            Addressed::case(&auditor, case_id, panel()),
+            Expectations::default(),
+        )
+        .await;
+    match refused {
+        Err(AppError::Refused(refusal)) => assert_eq!(refusal.code, "auth.role_required"),
+        other => panic!("expected auth.role_required, got {other:?}"),
+    }
+    let after = h.store.read_all(opened.position, 10).await.unwrap();
+    assert!(after.is_empty(), "refused commands wrote {after:?}");
+
+    let recorded = h
+        .bus
+        .execute(
+            &notifier,
+            Addressed::case(&notifier, case_id, panel()),
+            Expectations {
+                if_match: Some(opened.version),
+                ..Expectations::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(recorded.version, opened.version + 1);
+}
+
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(false).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                super::$name(true).await;
+            }
+        }
+    };
+}
+
+both_backends!(opens_a_case_at_the_clocks_instant_with_typed_metadata);
+both_backends!(a_retry_with_the_same_key_answers_as_the_first_and_writes_nothing);
+both_backends!(a_stale_if_match_and_an_auditor_change_nothing);
