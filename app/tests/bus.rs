@@ -65,6 +65,24 @@ async fn harness(postgres: bool) -> Option<Harness> {
     })
 }
 
+impl Harness {
+    /// Opens a case, storing its new data key with the command.
+    async fn notify(
+        &self,
+        notifier: &Actor,
+        case_id: CaseId,
+        key: &DataKey,
+        expectations: Expectations,
+    ) -> Result<casetrail_app::Accepted, AppError> {
+        let expectations = Expectations {
+            data_key: Some(key.clone()),
+            ..expectations
+        };
+        let target = Addressed::case(notifier, case_id, notify(case_id, key));
+        self.bus.execute(notifier, target, expectations).await
+    }
+}
+
 fn actor(role: Role, org: &str) -> Actor {
     Actor {
         user: format!("{role:?}-user"),
@@ -96,6 +114,16 @@ fn notify(case_id: CaseId, key: &DataKey) -> CaseCommand {
     })
 }
 
+/// The local authority's notifier, a new case's id and its data key.
+fn new_case() -> (Actor, CaseId, DataKey) {
+    let notifier = actor(Role::Notifier, "southend-council");
+    (
+        notifier,
+        CaseId::from_uuid(uuid::Uuid::now_v7()),
+        DataKey::generate(),
+    )
+}
+
 fn idempotent(key: &str, request_hash: &str) -> Expectations {
     Expectations {
         idempotency: Some(Idempotency {
@@ -111,9 +139,7 @@ async fn opens_a_case_at_the_clocks_instant_with_typed_metadata(postgres: bool) 
     let Some(h) = harness(postgres).await else {
         return;
     };
-    let notifier = actor(Role::Notifier, "southend-council");
-    let key = DataKey::generate();
-    let case_id = CaseId::from_uuid(uuid::Uuid::now_v7());
+    let (notifier, case_id, key) = new_case();
     let expectations = Expectations {
         request_id: "req-7".to_owned(),
         data_key: Some(key.clone()),
@@ -165,15 +191,7 @@ async fn a_retry_with_the_same_key_answers_as_the_first_and_writes_nothing(postg
     let case_id = idempotency.case_id(&notifier);
     let key = DataKey::generate();
     let first = h
-        .bus
-        .execute(
-            &notifier,
-            Addressed::case(&notifier, case_id, notify(case_id, &key)),
-            Expectations {
-                data_key: Some(key.clone()),
-                ..idempotent("notify-1", "hash-a")
-            },
-        )
+        .notify(&notifier, case_id, &key, idempotent("notify-1", "hash-a"))
         .await
         .unwrap();
     h.clock.advance(chrono::Duration::hours(1));
@@ -207,19 +225,9 @@ async fn a_stale_if_match_and_an_auditor_change_nothing(postgres: bool) {
     let Some(h) = harness(postgres).await else {
         return;
     };
-    let notifier = actor(Role::Notifier, "southend-council");
-    let key = DataKey::generate();
-    let case_id = CaseId::from_uuid(uuid::Uuid::now_v7());
+    let (notifier, case_id, key) = new_case();
     let opened = h
-        .bus
-        .execute(
-            &notifier,
-            Addressed::case(&notifier, case_id, notify(case_id, &key)),
-            Expectations {
-                data_key: Some(key.clone()),
-                ..Expectations::default()
-            },
-        )
+        .notify(&notifier, case_id, &key, Expectations::default())
         .await
         .unwrap();
     let panel = || {
