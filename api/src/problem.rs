@@ -130,6 +130,10 @@ impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
         match err {
             AppError::Refused(refusal) => refusal.into(),
+            AppError::BadQuery(refusal) => ApiError::bad_request(refusal.code, refusal.message),
+            AppError::Busy(refusal) => {
+                ApiError::client(StatusCode::TOO_MANY_REQUESTS, refusal.code, refusal.message)
+            }
             AppError::StaleVersion => ApiError::client(
                 StatusCode::PRECONDITION_FAILED,
                 "version.precondition_failed",

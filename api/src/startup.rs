@@ -9,6 +9,7 @@ use actix_web::dev::Server;
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
+use casetrail_app::queries::Queries;
 use std::net::TcpListener;
 use std::sync::Arc;
 use utoipa::OpenApi;
@@ -49,7 +50,11 @@ impl Application {
             Arc::clone(&config.clock),
         )
         .await?;
-        state.as_of_limit = routes::past::AsOfLimit::new(config.as_of_concurrency);
+        state.queries = Queries::new(
+            state.projector.clone(),
+            config.as_of_concurrency,
+            Arc::clone(&state.clock),
+        );
         let listener = TcpListener::bind(&config.bind)
             .with_context(|| format!("cannot listen on {} (CASETRAIL_BIND)", config.bind))?;
         let port = listener.local_addr()?.port();

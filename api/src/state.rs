@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use casetrail_app::personal_data::{KeyEncryption, KeyVault};
+use casetrail_app::queries::Queries;
 use casetrail_app::{CommandBus, SharedClock};
 use casetrail_projections::Projector;
 use casetrail_projections::ProjectorHandle;
@@ -26,8 +27,8 @@ pub struct AppState {
     pub access_log_store: Arc<dyn AccessLogStore>,
     /// The read models and the position they reached.
     pub projector: ProjectorHandle,
-    /// Reads with `as_of` under way per user.
-    pub as_of_limit: Arc<crate::routes::past::AsOfLimit>,
+    /// Reads over the read models, now or in the past.
+    pub queries: Queries,
 }
 
 /// How long a command waits for its events to be projected before answering anyway.
@@ -83,6 +84,11 @@ impl AppState {
             Arc::clone(&clock),
             PROJECTION_WAIT,
         );
+        let queries = Queries::new(
+            projector.clone(),
+            DEFAULT_AS_OF_CONCURRENCY,
+            Arc::clone(&clock),
+        );
         Ok(Self {
             store,
             bus,
@@ -91,7 +97,7 @@ impl AppState {
             access_log: AccessLogger::start(Arc::clone(&access_log_store)),
             access_log_store,
             projector,
-            as_of_limit: crate::routes::past::AsOfLimit::new(DEFAULT_AS_OF_CONCURRENCY),
+            queries,
         })
     }
 

@@ -11,6 +11,13 @@ pub enum AppError {
     /// partnership, a reused Idempotency-Key), each with its kind and stable code.
     #[error(transparent)]
     Refused(#[from] DomainError),
+    /// A question that cannot be answered as asked (a query parameter out of range): the
+    /// refusal says which and why.
+    #[error("{0}")]
+    BadQuery(DomainError),
+    /// The caller has as many costly reads under way as allowed; retry when one is answered.
+    #[error("{0}")]
+    Busy(DomainError),
     /// The stream moved on from the version the client decided on (`If-Match`).
     #[error("the stream has changed since the expected version")]
     StaleVersion,

@@ -81,7 +81,6 @@ pub mod events;
 pub mod homicide_review;
 pub mod integrity;
 pub mod ops;
-pub mod past;
 pub mod rapid_review;
 pub mod retention;
 pub mod review_status;

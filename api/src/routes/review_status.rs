@@ -2,7 +2,6 @@
 //! any past instant (`as_of`), for what the caller may see.
 
 use super::cursor;
-use super::past;
 use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
 use crate::dto::{CaseDetail, CasePage, DeadlinePage, DeadlineView};
@@ -10,16 +9,14 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use casetrail_app::visibility::can_see;
+use casetrail_app::queries::Snapshot;
 use casetrail_domain::case::{CaseKind, Stage};
 use casetrail_domain::deadline::DeadlineStatus as Status;
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{Actor, CaseId, OrgSlug};
-use casetrail_projections::history::{Past, Stale};
-use casetrail_projections::{CaseRecord, ReadModels};
+use casetrail_projections::CaseRecord;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use std::borrow::Cow;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
@@ -36,54 +33,6 @@ fn page_size(limit: Option<usize>) -> Result<usize, ApiError> {
             "limit must be 1 to 500",
         ))
     }
-}
-
-/// What the read models said at an instant, for one actor: the partnership as it was then and
-/// the cases the actor could see then.
-struct Snapshot<'a> {
-    at: DateTime<Utc>,
-    partnership: Cow<'a, Partnership>,
-    cases: Vec<Cow<'a, CaseRecord>>,
-}
-
-/// The partnership and the cases (or `only` that case) the actor could see, now or at the
-/// instant of `past`.
-fn snapshot<'a>(
-    models: &'a ReadModels,
-    actor: &Actor,
-    only: Option<CaseId>,
-    past: Option<&'a Past>,
-    now: DateTime<Utc>,
-) -> Result<Option<Snapshot<'a>>, Stale> {
-    let (at, partnership) = match past {
-        None => match models.partnership(&actor.partnership) {
-            Some(p) => (now, Cow::Borrowed(p)),
-            None => return Ok(None),
-        },
-        Some(past) => match models.partnership_as_of(&actor.partnership, past.at()) {
-            Some(p) => (past.at(), Cow::Owned(p)),
-            None => return Ok(None),
-        },
-    };
-    let mut cases = Vec::new();
-    let chosen: Box<dyn Iterator<Item = &CaseRecord>> = match only {
-        Some(case_id) => Box::new(models.case(&actor.partnership, case_id).into_iter()),
-        None => Box::new(models.cases(&actor.partnership)),
-    };
-    for record in chosen {
-        let then = match past {
-            None => Some(Cow::Borrowed(record)),
-            Some(past) => past.case(record)?,
-        };
-        if let Some(then) = then.filter(|r| can_see(actor, &partnership, &r.case)) {
-            cases.push(then);
-        }
-    }
-    Ok(Some(Snapshot {
-        at,
-        partnership,
-        cases,
-    }))
 }
 
 /// The first `limit` items, and the cursor of the last one given when more follow.
@@ -106,15 +55,18 @@ async fn with_case<T>(
     as_of: Option<DateTime<Utc>>,
     answer: impl Fn(&CaseRecord, &Partnership, DateTime<Utc>) -> T,
 ) -> Result<T, ApiError> {
-    past::answer(state, actor, Some(case_id), as_of, |models, past| {
-        let Some(snapshot) = snapshot(models, actor, Some(case_id), past, state.clock.now())?
-        else {
-            return Ok(Err(ApiError::case_not_found()));
-        };
-        Ok(visible(&snapshot, case_id)
-            .map(|record| answer(record, &snapshot.partnership, snapshot.at)))
-    })
-    .await?
+    let queries = &state.queries;
+    queries
+        .answer(actor, Some(case_id), as_of, |models, past| {
+            let Some(snapshot) = queries.snapshot(models, actor, Some(case_id), past)? else {
+                return Ok(Err(ApiError::case_not_found()));
+            };
+            Ok(snapshot
+                .case(case_id)
+                .ok_or_else(ApiError::case_not_found)
+                .map(|record| answer(record, &snapshot.partnership, snapshot.at)))
+        })
+        .await?
 }
 
 fn parse_slug(field: &str, value: &str) -> Result<OrgSlug, ApiError> {
@@ -211,45 +163,47 @@ pub async fn list_cases(
         .as_deref()
         .map(|o| parse_slug("organisation", o))
         .transpose()?;
-    let page = past::answer(&state, &actor, None, query.as_of, |models, past| {
-        let Some(snapshot) = snapshot(models, &actor, None, past, state.clock.now())? else {
-            return Ok(CasePage {
-                items: vec![],
-                next_cursor: None,
-            });
-        };
-        let calendar = &snapshot.partnership.calendar;
-        let matches = |record: &CaseRecord| {
-            let case = &record.case;
-            kind.is_none_or(|k| case.kind == k)
-                && stage.is_none_or(|s| case.stage == s)
-                && organisation
-                    .as_ref()
-                    .is_none_or(|o| case.involved.contains(o))
-                && query.opened_from.is_none_or(|from| case.opened_at >= from)
-                && query.opened_to.is_none_or(|to| case.opened_at < to)
-                && query.has_overdue_deadlines.is_none_or(|wanted| {
-                    let overdue = case
-                        .deadlines(&snapshot.partnership)
-                        .iter()
-                        .any(|d| d.status(snapshot.at, calendar) == Status::Breached);
-                    overdue == wanted
-                })
-        };
-        let wanted = snapshot
-            .cases
-            .iter()
-            .filter(|r| after.is_none_or(|a| r.opened_position > a))
-            .filter(|r| matches(r));
-        let (records, next_cursor) =
-            page_of(wanted, limit, |r| encode_case_cursor(r.opened_position));
-        let items = records
-            .into_iter()
-            .map(|r| super::case_view::summary(r, &snapshot.partnership, snapshot.at))
-            .collect();
-        Ok(CasePage { items, next_cursor })
-    })
-    .await?;
+    let page = state
+        .queries
+        .answer(&actor, None, query.as_of, |models, past| {
+            let Some(snapshot) = state.queries.snapshot(models, &actor, None, past)? else {
+                return Ok(CasePage {
+                    items: vec![],
+                    next_cursor: None,
+                });
+            };
+            let calendar = &snapshot.partnership.calendar;
+            let matches = |record: &CaseRecord| {
+                let case = &record.case;
+                kind.is_none_or(|k| case.kind == k)
+                    && stage.is_none_or(|s| case.stage == s)
+                    && organisation
+                        .as_ref()
+                        .is_none_or(|o| case.involved.contains(o))
+                    && query.opened_from.is_none_or(|from| case.opened_at >= from)
+                    && query.opened_to.is_none_or(|to| case.opened_at < to)
+                    && query.has_overdue_deadlines.is_none_or(|wanted| {
+                        let overdue = case
+                            .deadlines(&snapshot.partnership)
+                            .iter()
+                            .any(|d| d.status(snapshot.at, calendar) == Status::Breached);
+                        overdue == wanted
+                    })
+            };
+            let wanted = snapshot
+                .cases
+                .iter()
+                .filter(|r| after.is_none_or(|a| r.opened_position > a))
+                .filter(|r| matches(r));
+            let (records, next_cursor) =
+                page_of(wanted, limit, |r| encode_case_cursor(r.opened_position));
+            let items = records
+                .into_iter()
+                .map(|r| super::case_view::summary(r, &snapshot.partnership, snapshot.at))
+                .collect();
+            Ok(CasePage { items, next_cursor })
+        })
+        .await?;
     let cases = page.items.iter().map(|c| c.case_id);
     access_log::record_list(&state, &actor, cases, Resource::CaseList, query.as_of).await?;
     Ok(HttpResponse::Ok().json(page))
@@ -275,15 +229,6 @@ pub struct AsOfQuery {
 }
 
 /// The case as the actor may see it at the snapshot's instant.
-fn visible<'s>(snapshot: &'s Snapshot<'_>, case_id: CaseId) -> Result<&'s CaseRecord, ApiError> {
-    snapshot
-        .cases
-        .iter()
-        .map(AsRef::as_ref)
-        .find(|r| r.case.case_id == case_id)
-        .ok_or_else(ApiError::case_not_found)
-}
-
 /// Reads one case with its deadlines.
 #[utoipa::path(
     operation_id = "GetCase",
@@ -431,28 +376,30 @@ pub async fn list_deadlines(
         .as_deref()
         .map(|o| parse_slug("organisation", o))
         .transpose()?;
-    let page = past::answer(&state, &actor, None, query.as_of, |models, past| {
-        let Some(snapshot) = snapshot(models, &actor, None, past, state.clock.now())? else {
-            return Ok(DeadlinePage {
-                items: vec![],
-                next_cursor: None,
+    let page = state
+        .queries
+        .answer(&actor, None, query.as_of, |models, past| {
+            let Some(snapshot) = state.queries.snapshot(models, &actor, None, past)? else {
+                return Ok(DeadlinePage {
+                    items: vec![],
+                    next_cursor: None,
+                });
+            };
+            let wanted = deadlines_of(&snapshot).into_iter().filter(|d| {
+                after.is_none_or(|a| (d.due_at, d.deadline_id) > a)
+                    && status.is_none_or(|s| s == Status::from(d.status))
+                    && query.kind.as_deref().is_none_or(|k| d.kind == k)
+                    && query.case_id.is_none_or(|c| d.case_id == c)
+                    && organisation
+                        .as_ref()
+                        .is_none_or(|o| d.organisation.as_deref() == Some(o.as_str()))
+                    && query.due_from.is_none_or(|from| d.due_at >= from)
+                    && query.due_to.is_none_or(|to| d.due_at < to)
             });
-        };
-        let wanted = deadlines_of(&snapshot).into_iter().filter(|d| {
-            after.is_none_or(|a| (d.due_at, d.deadline_id) > a)
-                && status.is_none_or(|s| s == Status::from(d.status))
-                && query.kind.as_deref().is_none_or(|k| d.kind == k)
-                && query.case_id.is_none_or(|c| d.case_id == c)
-                && organisation
-                    .as_ref()
-                    .is_none_or(|o| d.organisation.as_deref() == Some(o.as_str()))
-                && query.due_from.is_none_or(|from| d.due_at >= from)
-                && query.due_to.is_none_or(|to| d.due_at < to)
-        });
-        let (items, next_cursor) = page_of(wanted, limit, encode_deadline_cursor);
-        Ok(DeadlinePage { items, next_cursor })
-    })
-    .await?;
+            let (items, next_cursor) = page_of(wanted, limit, encode_deadline_cursor);
+            Ok(DeadlinePage { items, next_cursor })
+        })
+        .await?;
     let cases = page.items.iter().map(|d| d.case_id);
     access_log::record_list(&state, &actor, cases, Resource::DeadlineList, query.as_of).await?;
     Ok(HttpResponse::Ok().json(page))

@@ -57,7 +57,7 @@ pub async fn list_statistics_years(
     Authenticated(actor): Authenticated,
     query: web::Query<StatisticsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    super::past::ensure_supported(query.as_of)?;
+    casetrail_app::queries::ensure_supported(query.as_of)?;
     let as_of = query.as_of.unwrap_or_else(|| state.clock.now());
     let models = state.projector.read();
     let items = models
@@ -161,34 +161,36 @@ pub async fn get_annual_statistics(
             format!("no facts are recorded in the financial year {year}"),
         )
     };
-    let view = super::past::answer(&state, &actor, None, query.as_of, |models, past| {
-        if !models
-            .statistics_years(&actor.partnership, as_of)
-            .contains(&year)
-        {
-            return Ok(Err(unknown()));
-        }
-        let Some(partnership) = models.partnership_as_of(&actor.partnership, as_of) else {
-            return Ok(Err(unknown()));
-        };
-        let mut cases: Vec<Cow<'_, Case>> = Vec::new();
-        for record in models.cases(&actor.partnership) {
-            let then = match past {
-                None => Some(Cow::Borrowed(record)),
-                Some(past) => past.case(record)?,
-            };
-            if let Some(then) = then {
-                cases.push(match then {
-                    Cow::Borrowed(r) => Cow::Borrowed(&r.case),
-                    Cow::Owned(r) => Cow::Owned(r.case),
-                });
+    let view = state
+        .queries
+        .answer(&actor, None, query.as_of, |models, past| {
+            if !models
+                .statistics_years(&actor.partnership, as_of)
+                .contains(&year)
+            {
+                return Ok(Err(unknown()));
             }
-        }
-        let statistics =
-            annual_statistics(cases.iter().map(AsRef::as_ref), &partnership, year, as_of);
-        Ok(Ok(AnnualStatisticsView::from(&statistics)))
-    })
-    .await??;
+            let Some(partnership) = models.partnership_as_of(&actor.partnership, as_of) else {
+                return Ok(Err(unknown()));
+            };
+            let mut cases: Vec<Cow<'_, Case>> = Vec::new();
+            for record in models.cases(&actor.partnership) {
+                let then = match past {
+                    None => Some(Cow::Borrowed(record)),
+                    Some(past) => past.case(record)?,
+                };
+                if let Some(then) = then {
+                    cases.push(match then {
+                        Cow::Borrowed(r) => Cow::Borrowed(&r.case),
+                        Cow::Owned(r) => Cow::Owned(r.case),
+                    });
+                }
+            }
+            let statistics =
+                annual_statistics(cases.iter().map(AsRef::as_ref), &partnership, year, as_of);
+            Ok(Ok(AnnualStatisticsView::from(&statistics)))
+        })
+        .await??;
     if wants_csv(&req) {
         let filename = format!("casetrail-statistics-{year}.csv");
         return Ok(HttpResponse::Ok()

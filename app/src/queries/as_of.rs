@@ -1,12 +1,10 @@
 //! Answering `as_of` in the past: the read models keep the present, and the cases that changed
 //! since the instant are folded again from their stored events (`casetrail_projections::history`).
 
-use crate::problem::ApiError;
-use crate::state::AppState;
-use actix_web::http::StatusCode;
-use casetrail_domain::{Actor, CaseId};
-use casetrail_projections::ReadModels;
+use crate::error::AppError;
+use casetrail_domain::{Actor, CaseId, DomainError};
 use casetrail_projections::history::{HistoryError, Past, Stale};
+use casetrail_projections::{ProjectorHandle, ReadModels};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -17,34 +15,35 @@ const ATTEMPTS: usize = 3;
 /// Runs `answer` on the read models and, for an `as_of`, the past of the partnership's cases
 /// (or of `only` that case). If a case changed between loading its past and answering, the past
 /// is loaded again.
-pub async fn answer<T>(
-    state: &AppState,
+pub(super) async fn answer<T>(
+    projector: &ProjectorHandle,
+    limit: &Arc<AsOfLimit>,
     actor: &Actor,
     only: Option<CaseId>,
     as_of: Option<DateTime<Utc>>,
     mut answer: impl FnMut(&ReadModels, Option<&Past>) -> Result<T, Stale>,
-) -> Result<T, ApiError> {
+) -> Result<T, AppError> {
     ensure_supported(as_of)?;
     // Held until answered: the refold of history is what costs.
     let _turn = match as_of {
-        Some(_) => Some(state.as_of_limit.enter(actor)?),
+        Some(_) => Some(limit.enter(actor)?),
         None => None,
     };
     for _ in 0..ATTEMPTS {
         let past = match as_of {
             Some(at) => Some(
-                Past::load(&state.projector, &actor.partnership, only, at)
+                Past::load(projector, &actor.partnership, only, at)
                     .await
                     .map_err(history_error)?,
             ),
             None => None,
         };
-        let models = state.projector.read();
+        let models = projector.read();
         if let Ok(answered) = answer(&models, past.as_ref()) {
             return Ok(answered);
         }
     }
-    Err(ApiError::Unavailable(anyhow::anyhow!(
+    Err(AppError::Unavailable(anyhow::anyhow!(
         "cases kept changing while their past was read"
     )))
 }
@@ -52,18 +51,18 @@ pub async fn answer<T>(
 /// Refuses an `as_of` whose day the working-day calendar cannot judge: deadline statuses at
 /// that instant would be guessed. A bad query parameter, so 400 like the others, with the
 /// calendar's own code.
-pub fn ensure_supported(as_of: Option<DateTime<Utc>>) -> Result<(), ApiError> {
+pub fn ensure_supported(as_of: Option<DateTime<Utc>>) -> Result<(), AppError> {
     let Some(at) = as_of else {
         return Ok(());
     };
     casetrail_domain::calendar::range::ensure_supported_instant("as_of", at)
-        .map_err(|refused| ApiError::bad_request(refused.code, refused.message))
+        .map_err(|refused| AppError::BadQuery(DomainError::invalid(refused.code, refused.message)))
 }
 
-fn history_error(err: HistoryError) -> ApiError {
+fn history_error(err: HistoryError) -> AppError {
     match err {
-        HistoryError::Store(store) => ApiError::from(store),
-        other => ApiError::Internal(other.into()),
+        HistoryError::Store(store) => AppError::from(store),
+        other => AppError::Internal(other.into()),
     }
 }
 
@@ -86,8 +85,8 @@ impl AsOfLimit {
         })
     }
 
-    /// A turn for the actor, or 429 when it already has as many under way as allowed.
-    fn enter(self: &Arc<Self>, actor: &Actor) -> Result<Turn, ApiError> {
+    /// A turn for the actor, refused when it already has as many under way as allowed.
+    fn enter(self: &Arc<Self>, actor: &Actor) -> Result<Turn, AppError> {
         let user = (actor.partnership.to_string(), actor.user.clone());
         let mut under_way = self
             .under_way
@@ -96,15 +95,14 @@ impl AsOfLimit {
         let count = under_way.entry(user.clone()).or_insert(0);
         if *count >= self.per_user {
             metrics::counter!("as_of_reads_refused_total").increment(1);
-            return Err(ApiError::client(
-                StatusCode::TOO_MANY_REQUESTS,
+            return Err(AppError::Busy(DomainError::conflict(
                 "as_of.too_many",
                 format!(
                     "at most {} reads with as_of may be under way at once for one user; \
                      retry when one has been answered",
                     self.per_user
                 ),
-            ));
+            )));
         }
         *count += 1;
         Ok(Turn {

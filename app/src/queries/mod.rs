@@ -1,0 +1,87 @@
+//! Reads over the read models, now or at any past instant, with the need-to-know policy
+//! applied: a case the actor may not see does not exist for them.
+
+mod as_of;
+mod snapshot;
+
+pub use as_of::{AsOfLimit, ensure_supported};
+pub use snapshot::Snapshot;
+
+use crate::clock::SharedClock;
+use crate::error::AppError;
+use crate::visibility::can_see;
+use casetrail_domain::{Actor, CaseId};
+use casetrail_projections::history::{Past, Stale};
+use casetrail_projections::{ProjectorHandle, ReadModels};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// Answers questions about the read models as an actor may ask them.
+#[derive(Debug, Clone)]
+pub struct Queries {
+    projector: ProjectorHandle,
+    as_of_limit: Arc<AsOfLimit>,
+    clock: SharedClock,
+}
+
+impl Queries {
+    /// Queries over the projector's read models; at most `as_of_per_user` reads of the past
+    /// under way at once for one user.
+    pub fn new(projector: ProjectorHandle, as_of_per_user: usize, clock: SharedClock) -> Self {
+        Self {
+            projector,
+            as_of_limit: AsOfLimit::new(as_of_per_user),
+            clock,
+        }
+    }
+
+    /// Runs `answer` on the read models and, for an `as_of`, the past of the partnership's
+    /// cases (or of `only` that case), loaded again if a case changed in between.
+    pub async fn answer<T>(
+        &self,
+        actor: &Actor,
+        only: Option<CaseId>,
+        as_of: Option<DateTime<Utc>>,
+        answer: impl FnMut(&ReadModels, Option<&Past>) -> Result<T, Stale>,
+    ) -> Result<T, AppError> {
+        as_of::answer(
+            &self.projector,
+            &self.as_of_limit,
+            actor,
+            only,
+            as_of,
+            answer,
+        )
+        .await
+    }
+
+    /// The partnership and the cases (or `only` that case) the actor could see now, or at the
+    /// instant of `past`.
+    pub fn snapshot<'a>(
+        &self,
+        models: &'a ReadModels,
+        actor: &Actor,
+        only: Option<CaseId>,
+        past: Option<&'a Past>,
+    ) -> Result<Option<Snapshot<'a>>, Stale> {
+        snapshot::snapshot(models, actor, only, past, self.clock.now())
+    }
+}
+
+/// Refuses a case the actor may not see (another tenant's, one of no concern to their
+/// organisation, or none at all) with the same `case.not_found`, so a refusal says nothing
+/// about whether it exists.
+pub fn visible_case(
+    projector: &ProjectorHandle,
+    actor: &Actor,
+    case_id: CaseId,
+) -> Result<(), AppError> {
+    let models = projector.read();
+    let partnership = models
+        .partnership(&actor.partnership)
+        .ok_or_else(AppError::case_not_found)?;
+    match models.case(&actor.partnership, case_id) {
+        Some(record) if can_see(actor, partnership, &record.case) => Ok(()),
+        _ => Err(AppError::case_not_found()),
+    }
+}
