@@ -1,8 +1,8 @@
 //! Authentication, roles and tenancy.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{Backend, TestApp, notification, problem};
 use reqwest::StatusCode;
 
 both_backends!(no_token_is_401, |app: TestApp| async move {
@@ -97,7 +97,12 @@ both_backends!(
     }
 );
 
-impl TestApp {
+/// Steps of this file's tests, on the shared harness's app.
+trait NotifyWithToken {
+    async fn notify_with(&self, token: &str) -> reqwest::Response;
+}
+
+impl NotifyWithToken for TestApp {
     async fn notify_with(&self, token: &str) -> reqwest::Response {
         self.post("/v1/cases/notifications", token, &notification())
             .await
@@ -106,15 +111,13 @@ impl TestApp {
 
 mod production_keys {
     use super::*;
-    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
-
-    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../api/tests/fixtures");
+    use casetrail_tests::tokens::{IDP_AUDIENCE, IDP_ISSUER, keys, rs256};
 
     async fn production(backend: Backend) -> Option<TestApp> {
         TestApp::spawn_configured(backend, |config| {
-            config.jwt_public_key_file = Some(format!("{FIXTURES}/rsa-public.pem").into());
-            config.jwt_issuer = Some("https://idp.example".into());
-            config.jwt_audience = Some("casetrail".into());
+            config.jwt_public_key_file = Some(keys::path("rsa-public.pem"));
+            config.jwt_issuer = Some(IDP_ISSUER.into());
+            config.jwt_audience = Some(IDP_AUDIENCE.into());
         })
         .await
     }
@@ -122,15 +125,9 @@ mod production_keys {
     fn rs256_notifier() -> String {
         let now = chrono::Utc::now().timestamp();
         let claims = serde_json::json!({"sub": "u-9", "name": "N", "partnership": "southend",
-            "org": "southend-council", "roles": ["notifier"], "iss": "https://idp.example",
-            "aud": "casetrail", "exp": now + 600});
-        let key = std::fs::read(format!("{FIXTURES}/rsa-private.pem")).unwrap();
-        encode(
-            &Header::new(Algorithm::RS256),
-            &claims,
-            &EncodingKey::from_rsa_pem(&key).unwrap(),
-        )
-        .unwrap()
+            "org": "southend-council", "roles": ["notifier"], "iss": IDP_ISSUER,
+            "aud": IDP_AUDIENCE, "exp": now + 600});
+        rs256(&claims, None)
     }
 
     async fn check(app: TestApp) {

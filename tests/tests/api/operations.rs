@@ -1,7 +1,7 @@
 //! Health, metrics, the served OpenAPI document and the offline docs.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
+use casetrail_tests::TestApp;
+use casetrail_tests::both_backends;
 use reqwest::StatusCode;
 use serde_json::Value;
 
