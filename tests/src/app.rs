@@ -257,6 +257,18 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The OpenAPI document it serves (`GET /openapi.json`, no token).
+    pub async fn served_openapi(&self) -> Value {
+        self.client
+            .get(format!("{}/openapi.json", self.address))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("the document")
+    }
+
     /// NotifyIncident as the notifier; returns the response.
     pub async fn notify(&self, body: &Value) -> Response {
         self.post("/v1/cases/notifications", &self.notifier(), body)

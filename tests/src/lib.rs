@@ -26,8 +26,37 @@ pub use process::{Outcome, Reply, Server, binary, casetrail};
 
 /// Generates the test `$name` twice, `$name::sqlite` and `$name::postgres`, each given a
 /// fresh [`TestApp`] (the PostgreSQL one is skipped outside CI when no server is configured).
+/// With `configure = <closure>`, the app starts with changed settings
+/// ([`TestAppBuilder::configure`]).
 #[macro_export]
 macro_rules! both_backends {
+    ($name:ident, configure = $configure:expr, $body:expr) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::TestApp::builder($crate::Backend::Sqlite)
+                    .configure($configure)
+                    .spawn()
+                    .await;
+                if let Some(app) = app {
+                    ($body)(app).await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = $crate::TestApp::builder($crate::Backend::Postgres)
+                    .configure($configure)
+                    .spawn()
+                    .await;
+                if let Some(app) = app {
+                    ($body)(app).await;
+                }
+            }
+        }
+    };
     ($name:ident, $body:expr) => {
         mod $name {
             use super::*;

@@ -2,7 +2,8 @@
 
 use casetrail_domain::Role;
 use casetrail_tests::both_backends;
-use casetrail_tests::{Backend, TestApp, notification, problem};
+use casetrail_tests::tokens::{IDP_AUDIENCE, IDP_ISSUER, keys, rs256};
+use casetrail_tests::{TestApp, notification, problem};
 use reqwest::StatusCode;
 
 both_backends!(no_token_is_401, |app: TestApp| async move {
@@ -109,28 +110,25 @@ impl NotifyWithToken for TestApp {
     }
 }
 
-mod production_keys {
-    use super::*;
-    use casetrail_tests::tokens::{IDP_AUDIENCE, IDP_ISSUER, keys, rs256};
+/// The settings of a production identity provider's RS256 key.
+fn production(config: &mut casetrail_api::ServeConfig) {
+    config.jwt_public_key_file = Some(keys::path("rsa-public.pem"));
+    config.jwt_issuer = Some(IDP_ISSUER.into());
+    config.jwt_audience = Some(IDP_AUDIENCE.into());
+}
 
-    async fn production(backend: Backend) -> Option<TestApp> {
-        TestApp::spawn_configured(backend, |config| {
-            config.jwt_public_key_file = Some(keys::path("rsa-public.pem"));
-            config.jwt_issuer = Some(IDP_ISSUER.into());
-            config.jwt_audience = Some(IDP_AUDIENCE.into());
-        })
-        .await
-    }
+fn rs256_notifier() -> String {
+    let now = chrono::Utc::now().timestamp();
+    let claims = serde_json::json!({"sub": "u-9", "name": "N", "partnership": "southend",
+        "org": "southend-council", "roles": ["notifier"], "iss": IDP_ISSUER,
+        "aud": IDP_AUDIENCE, "exp": now + 600});
+    rs256(&claims, None)
+}
 
-    fn rs256_notifier() -> String {
-        let now = chrono::Utc::now().timestamp();
-        let claims = serde_json::json!({"sub": "u-9", "name": "N", "partnership": "southend",
-            "org": "southend-council", "roles": ["notifier"], "iss": IDP_ISSUER,
-            "aud": IDP_AUDIENCE, "exp": now + 600});
-        rs256(&claims, None)
-    }
-
-    async fn check(app: TestApp) {
+both_backends!(
+    production_keys,
+    configure = production,
+    |app: TestApp| async move {
         // The development secret no longer opens the door.
         problem(
             app.notify_with(&app.notifier()).await,
@@ -143,16 +141,4 @@ mod production_keys {
             StatusCode::CREATED
         );
     }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        check(production(Backend::Sqlite).await.unwrap()).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(app) = production(Backend::Postgres).await {
-            check(app).await;
-        }
-    }
-}
+);

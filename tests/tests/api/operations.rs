@@ -36,15 +36,7 @@ both_backends!(health_metrics_and_docs, |app: TestApp| async move {
     assert!(text.contains("route=\"/v1/cases/notifications\""), "{text}");
     assert!(!text.contains("Alex"));
 
-    let served: Value = app
-        .client
-        .get(format!("{}/openapi.json", app.address))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let served = app.served_openapi().await;
     let committed: Value =
         serde_json::from_str(include_str!("../../../openapi/openapi.json")).unwrap();
     assert_eq!(

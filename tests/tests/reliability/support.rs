@@ -78,15 +78,7 @@ pub struct Operation {
 
 /// Every operation of `GET /openapi.json`, with its request example.
 pub async fn served_operations(app: &TestApp) -> Vec<Operation> {
-    let document: Value = app
-        .client
-        .get(format!("{}/openapi.json", app.address))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let document = app.served_openapi().await;
     let mut operations = Vec::new();
     for (path, item) in document["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {

@@ -6,7 +6,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use casetrail_tests::tokens::{IDP_AUDIENCE, IDP_ISSUER, es256, hs256, keys, rs256, sign};
-use casetrail_tests::{Backend, TestApp, notification, problem};
+use casetrail_tests::{TestApp, notification, problem};
 use jsonwebtoken::{Algorithm, EncodingKey};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -174,29 +174,17 @@ async fn development_secret(app: TestApp) {
     assert_only_the_valid_token_passes(&app, valid, refused).await;
 }
 
-mod rs256_public_key {
-    use super::*;
-
-    async fn spawn(backend: Backend) -> Option<TestApp> {
-        TestApp::spawn_configured(backend, |config| {
-            config.jwt_public_key_file = Some(keys::path("rsa-public.pem"));
-            config.jwt_issuer = Some(IDP.into());
-            config.jwt_audience = Some(IDP_AUDIENCE.into());
-        })
-        .await
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        production_keys(spawn(Backend::Sqlite).await.unwrap()).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(app) = spawn(Backend::Postgres).await {
-            production_keys(app).await;
-        }
-    }
+/// The settings of a production identity provider's RS256 key.
+fn production_settings(config: &mut casetrail_api::ServeConfig) {
+    config.jwt_public_key_file = Some(keys::path("rsa-public.pem"));
+    config.jwt_issuer = Some(IDP.into());
+    config.jwt_audience = Some(IDP_AUDIENCE.into());
 }
+
+casetrail_tests::both_backends!(
+    rs256_public_key,
+    configure = production_settings,
+    production_keys
+);
 
 casetrail_tests::both_backends!(hs256_development_secret, development_secret);
