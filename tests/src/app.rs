@@ -31,8 +31,9 @@ pub struct TestApp {
 /// How a test application is started: `TestApp::builder(backend).configure(..).spawn()`.
 ///
 /// What the application is given besides its settings (the injected clock of issue 13 is the
-/// next) is one more field of [`Launch`], set by one more method here and handed to the
-/// application in [`Launch::start`], so that a restarted application gets it again.
+/// next) is one more field here and in `Launch`, set by one more method here (`.clock(..)`)
+/// and handed to the application in `Launch::start`, so that a restarted application (and a
+/// stopped one started again) gets the same one.
 #[must_use = "a builder starts nothing until spawned"]
 pub struct TestAppBuilder<'a> {
     backend: Backend,

@@ -82,6 +82,12 @@ impl DevTokens {
         }
     }
 
+    /// Tokens signed with a secret of the test's own: what a forger without the data
+    /// directory's secret would send.
+    pub fn with_secret(secret: Vec<u8>) -> DevTokens {
+        DevTokens { secret }
+    }
+
     /// The secret, for tests that sign claims of their own ([`hs256`]).
     pub fn secret(&self) -> &[u8] {
         &self.secret

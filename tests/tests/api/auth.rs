@@ -2,7 +2,7 @@
 
 use casetrail_domain::Role;
 use casetrail_tests::both_backends;
-use casetrail_tests::tokens::{IDP_AUDIENCE, IDP_ISSUER, keys, rs256};
+use casetrail_tests::tokens::{DevTokens, IDP_AUDIENCE, IDP_ISSUER, keys, rs256};
 use casetrail_tests::{TestApp, notification, problem};
 use reqwest::StatusCode;
 
@@ -26,18 +26,12 @@ both_backends!(no_token_is_401, |app: TestApp| async move {
 both_backends!(
     a_token_signed_with_another_secret_is_401,
     |app: TestApp| async move {
-        let forged = casetrail_api::auth::mint_dev_token(
-            &[7u8; 64],
-            &casetrail_api::auth::DevTokenRequest {
-                partnership: casetrail_domain::PartnershipSlug::parse("southend").unwrap(),
-                org: casetrail_domain::OrgSlug::parse("southend-council").unwrap(),
-                roles: vec![Role::Notifier],
-                sub: "mallory".into(),
-                name: "Mallory".into(),
-                ttl_seconds: 600,
-            },
-        )
-        .unwrap();
+        // The council's notifier, as anyone without the server's secret could claim to be.
+        let forged = DevTokens::with_secret(vec![7u8; 64]).user(
+            "southend",
+            "southend-council",
+            &[Role::Notifier],
+        );
         problem(
             app.notify_with(&forged).await,
             StatusCode::UNAUTHORIZED,
