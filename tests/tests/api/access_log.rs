@@ -1,13 +1,19 @@
 //! The access log: every served read of a case is recorded, and only auditors read the record.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, problem};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-impl TestApp {
+/// Steps of this file's tests, on the shared harness's app.
+trait AccessLogReads {
     /// GET that must succeed; returns the response's `x-request-id`.
+    async fn read_ok(&self, path: &str, token: &str) -> String;
+    async fn access_log(&self, case_id: &str, query: &str) -> Value;
+}
+
+impl AccessLogReads for TestApp {
     async fn read_ok(&self, path: &str, token: &str) -> String {
         let response = self.get(path, token).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");

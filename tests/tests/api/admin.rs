@@ -1,8 +1,8 @@
 //! Partnership administration: organisations, settings and declared bank holidays.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,10 +1,10 @@
 //! Safeguarding adult reviews and domestic homicide reviews over HTTP, from the case's opening
 //! to publication and closure, backdated so every deadline's status is known.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, deadline, problem};
 use crate::rapid_review::statuses;
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, deadline, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,8 +1,8 @@
 //! The audit trail: who did what, when and on which request, as auditors and agencies see it.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, notification, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -13,8 +13,21 @@ struct Trail {
     commands: Vec<(&'static str, String, &'static str, String)>,
 }
 
-impl TestApp {
+/// Steps of this file's tests, on the shared harness's app.
+trait AuditTrailSteps {
     /// POST a command that must succeed; returns the response's `x-request-id`.
+    async fn command_ok(&self, path: &str, token: &str, body: &Value) -> (Value, String);
+    fn auditor(&self) -> String;
+    /// Notifies, records the Panel notification, initiates the rapid review, asks the hospital
+    /// (an agency, not a statutory partner) for a report and has it submitted: five commands
+    /// by two users.
+    async fn build_trail(&self) -> Trail;
+    async fn trail_page(&self, path: &str, token: &str) -> Value;
+    /// Every item of a trail, following the cursors.
+    async fn whole_trail(&self, path: &str, token: &str, limit: usize) -> Vec<Value>;
+}
+
+impl AuditTrailSteps for TestApp {
     async fn command_ok(&self, path: &str, token: &str, body: &Value) -> (Value, String) {
         let response = self.post(path, token, body).await;
         let status = response.status();
@@ -31,9 +44,6 @@ impl TestApp {
         self.token("southend-council", &[Role::Auditor])
     }
 
-    /// Notifies, records the Panel notification, initiates the rapid review, asks the hospital
-    /// (an agency, not a statutory partner) for a report and has it submitted: five commands
-    /// by two users.
     async fn build_trail(&self) -> Trail {
         let notifier = self.notifier();
         let manager = self.token("southend-council", &[Role::BusinessManager]);
@@ -102,7 +112,6 @@ impl TestApp {
         serde_json::from_str(&text).unwrap()
     }
 
-    /// Every item of a trail, following the cursors.
     async fn whole_trail(&self, path: &str, token: &str, limit: usize) -> Vec<Value> {
         let separator = if path.contains('?') { '&' } else { '?' };
         let mut items = Vec::new();

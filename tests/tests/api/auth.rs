@@ -1,8 +1,9 @@
 //! Authentication, roles and tenancy.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::tokens::{DevTokens, IDP_AUDIENCE, IDP_ISSUER, keys, rs256};
+use casetrail_tests::{TestApp, notification, problem};
 use reqwest::StatusCode;
 
 both_backends!(no_token_is_401, |app: TestApp| async move {
@@ -25,18 +26,12 @@ both_backends!(no_token_is_401, |app: TestApp| async move {
 both_backends!(
     a_token_signed_with_another_secret_is_401,
     |app: TestApp| async move {
-        let forged = casetrail_api::auth::mint_dev_token(
-            &[7u8; 64],
-            &casetrail_api::auth::DevTokenRequest {
-                partnership: casetrail_domain::PartnershipSlug::parse("southend").unwrap(),
-                org: casetrail_domain::OrgSlug::parse("southend-council").unwrap(),
-                roles: vec![Role::Notifier],
-                sub: "mallory".into(),
-                name: "Mallory".into(),
-                ttl_seconds: 600,
-            },
-        )
-        .unwrap();
+        // The council's notifier, as anyone without the server's secret could claim to be.
+        let forged = DevTokens::with_secret(vec![7u8; 64]).user(
+            "southend",
+            "southend-council",
+            &[Role::Notifier],
+        );
         problem(
             app.notify_with(&forged).await,
             StatusCode::UNAUTHORIZED,
@@ -97,43 +92,37 @@ both_backends!(
     }
 );
 
-impl TestApp {
+/// Steps of this file's tests, on the shared harness's app.
+trait NotifyWithToken {
+    async fn notify_with(&self, token: &str) -> reqwest::Response;
+}
+
+impl NotifyWithToken for TestApp {
     async fn notify_with(&self, token: &str) -> reqwest::Response {
         self.post("/v1/cases/notifications", token, &notification())
             .await
     }
 }
 
-mod production_keys {
-    use super::*;
-    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+/// The settings of a production identity provider's RS256 key.
+fn production(config: &mut casetrail_api::ServeConfig) {
+    config.jwt_public_key_file = Some(keys::path("rsa-public.pem"));
+    config.jwt_issuer = Some(IDP_ISSUER.into());
+    config.jwt_audience = Some(IDP_AUDIENCE.into());
+}
 
-    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../api/tests/fixtures");
+fn rs256_notifier() -> String {
+    let now = chrono::Utc::now().timestamp();
+    let claims = serde_json::json!({"sub": "u-9", "name": "N", "partnership": "southend",
+        "org": "southend-council", "roles": ["notifier"], "iss": IDP_ISSUER,
+        "aud": IDP_AUDIENCE, "exp": now + 600});
+    rs256(&claims, None)
+}
 
-    async fn production(backend: Backend) -> Option<TestApp> {
-        TestApp::spawn_configured(backend, |config| {
-            config.jwt_public_key_file = Some(format!("{FIXTURES}/rsa-public.pem").into());
-            config.jwt_issuer = Some("https://idp.example".into());
-            config.jwt_audience = Some("casetrail".into());
-        })
-        .await
-    }
-
-    fn rs256_notifier() -> String {
-        let now = chrono::Utc::now().timestamp();
-        let claims = serde_json::json!({"sub": "u-9", "name": "N", "partnership": "southend",
-            "org": "southend-council", "roles": ["notifier"], "iss": "https://idp.example",
-            "aud": "casetrail", "exp": now + 600});
-        let key = std::fs::read(format!("{FIXTURES}/rsa-private.pem")).unwrap();
-        encode(
-            &Header::new(Algorithm::RS256),
-            &claims,
-            &EncodingKey::from_rsa_pem(&key).unwrap(),
-        )
-        .unwrap()
-    }
-
-    async fn check(app: TestApp) {
+both_backends!(
+    production_keys,
+    configure = production,
+    |app: TestApp| async move {
         // The development secret no longer opens the door.
         problem(
             app.notify_with(&app.notifier()).await,
@@ -146,16 +135,4 @@ mod production_keys {
             StatusCode::CREATED
         );
     }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        check(production(Backend::Sqlite).await.unwrap()).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(app) = production(Backend::Postgres).await {
-            check(app).await;
-        }
-    }
-}
+);

@@ -1,11 +1,12 @@
 //! Availability and hardening over HTTP: unknown methods, security headers, request ids,
 //! transient database failures, the limit on `as_of` reads, strict tokens and charsets.
 //! The attacks that need the server as a process of its own (memory, a blocked standard error)
-//! are `api/tests/availability.rs`.
+//! are `tests/tests/binary/availability.rs`.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::tokens::hs256;
+use casetrail_tests::{Backend, TestApp, notification, problem};
 use jsonwebtoken::{EncodingKey, Header, encode};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -269,10 +270,6 @@ both_backends!(
     }
 );
 
-fn dev_secret(app: &TestApp) -> Vec<u8> {
-    casetrail_api::auth::load_or_create_dev_secret(&app.dir.path().join("data")).unwrap()
-}
-
 fn claims() -> Value {
     let now = chrono::Utc::now().timestamp();
     json!({"sub": "u-1", "name": "A Notifier", "partnership": "southend",
@@ -283,7 +280,7 @@ fn claims() -> Value {
 both_backends!(
     tokens_signed_well_but_too_loose_are_401_like_a_forgery,
     |app: TestApp| async move {
-        let key = EncodingKey::from_secret(&dev_secret(&app));
+        let key = EncodingKey::from_secret(app.dev_tokens().secret());
         let sign = |header: &Header, claims: &Value| encode(header, claims, &key).unwrap();
         let now = chrono::Utc::now().timestamp();
         let with = |name: &str, value: Value| {
@@ -318,12 +315,7 @@ both_backends!(
                 sign(&Header::default(), &with("iss", json!(["casetrail-dev"]))),
             ),
         ];
-        let forged = encode(
-            &Header::default(),
-            &claims(),
-            &EncodingKey::from_secret(&[7u8; 64]),
-        )
-        .unwrap();
+        let forged = hs256(&[7u8; 64], &claims());
         let forged_body = problem(
             app.get("/v1/cases", &forged).await,
             StatusCode::UNAUTHORIZED,
@@ -361,11 +353,11 @@ async fn the_longest_token_lifetime_is_configurable() {
     else {
         return;
     };
-    let key = EncodingKey::from_secret(&dev_secret(&app));
+    let secret = app.dev_tokens().secret();
     let now = chrono::Utc::now().timestamp();
     let mut long = claims();
     long["exp"] = json!(now + 2 * 3600);
-    let token = encode(&Header::default(), &long, &key).unwrap();
+    let token = hs256(secret, &long);
     problem(
         app.get("/v1/cases", &token).await,
         StatusCode::UNAUTHORIZED,
@@ -373,7 +365,7 @@ async fn the_longest_token_lifetime_is_configurable() {
     )
     .await;
     long["exp"] = json!(now + 1800);
-    let token = encode(&Header::default(), &long, &key).unwrap();
+    let token = hs256(secret, &long);
     assert_eq!(app.get("/v1/cases", &token).await.status(), StatusCode::OK);
 }
 

@@ -1,13 +1,18 @@
 //! The working-day calendar over HTTP: the supported years, and holidays declared, withdrawn
 //! or moved by an admin, which reach only the deadlines still pending when recorded.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, deadline, notification, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, deadline, notification, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-impl TestApp {
+/// Steps of this file's tests, on the shared harness's app.
+trait NotifyAwareOn {
+    async fn notify_aware_on(&self, incident: &str, aware: &str, born: &str) -> reqwest::Response;
+}
+
+impl NotifyAwareOn for TestApp {
     async fn notify_aware_on(&self, incident: &str, aware: &str, born: &str) -> reqwest::Response {
         let mut body = notification();
         body["incident_date"] = json!(incident);

@@ -1,8 +1,8 @@
 //! The first vertical slice: notify, read the deadline, record the Panel notification.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, notification, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -232,7 +232,12 @@ both_backends!(
     }
 );
 
-impl TestApp {
+/// Steps of this file's tests, on the shared harness's app.
+trait CaseList {
+    async fn list(&self, token: &str, query: &str) -> Value;
+}
+
+impl CaseList for TestApp {
     async fn list(&self, token: &str, query: &str) -> Value {
         let response = self.get(&format!("/v1/cases{query}"), token).await;
         assert_eq!(response.status(), StatusCode::OK);

@@ -4,9 +4,9 @@
 //! Panel notified on Friday 9 September 2022 (day 0), the partners deciding on an LCSPR on 29
 //! September.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, deadline, problem};
 use crate::rapid_review::{Review, statuses};
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, deadline, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! Bad input gets a clear problem+json answer and changes nothing.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, notification, problem};
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -1,10 +1,10 @@
 //! History that never breaks: a row stored in an older shape, by an older Casetrail, reads in
 //! the current shape after a restart, beside rows written today.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, problem};
 use crate::rapid_review::Review;
 use casetrail_store::{AppendRequest, ExpectedVersion, NewEvent};
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! Idempotency-Key: a retry appends once and answers as the first time.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, notification, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

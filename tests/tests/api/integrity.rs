@@ -1,8 +1,8 @@
 //! Integrity verification over HTTP and with the offline command.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, problem};
 use reqwest::StatusCode;
 use serde_json::Value;
 

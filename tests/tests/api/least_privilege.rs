@@ -3,34 +3,21 @@
 //! organisations, role checks before look-ups and on replays, list reads in the access log,
 //! integrity per partnership, and the operations endpoints.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, problem};
-use casetrail_api::auth::{DEV_AUDIENCE, DEV_ISSUER, load_or_create_dev_secret};
+use casetrail_api::auth::{DEV_AUDIENCE, DEV_ISSUER};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::tokens::hs256;
+use casetrail_tests::{Backend, TestApp, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A development token with any role names, Casetrail's or not.
 fn token_with_role_names(app: &TestApp, org: &str, roles: &[&str]) -> String {
-    let secret = load_or_create_dev_secret(&app.dir.path().join("data")).unwrap();
     let now = chrono::Utc::now().timestamp();
     let claims = json!({"sub": format!("user-{org}"), "name": "Test User",
         "partnership": "southend", "org": org, "roles": roles,
         "iss": DEV_ISSUER, "aud": DEV_AUDIENCE, "exp": now + 600, "iat": now, "nbf": now - 1});
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::default(),
-        &claims,
-        &jsonwebtoken::EncodingKey::from_secret(&secret),
-    )
-    .unwrap()
-}
-
-async fn post_ok(app: &TestApp, path: &str, token: &str, body: Value) -> Value {
-    let response = app.post(path, token, &body).await;
-    let status = response.status();
-    let body: Value = response.json().await.unwrap();
-    assert!(status.is_success(), "{path}: {status} {body}");
-    body
+    hs256(app.dev_tokens().secret(), &claims)
 }
 
 /// A child case notified by the council whose rapid review is led by the hospital trust
@@ -40,19 +27,17 @@ async fn case_reviewed_by_the_hospital(app: &TestApp) -> String {
     let case_id = app.notify_ok().await;
     let bm = app.business_manager();
     let path = |p: &str| format!("/v1/cases/{case_id}/{p}");
-    post_ok(app, &path("rapid-review"), &bm, json!({})).await;
-    post_ok(
-        app,
+    app.post_ok(&path("rapid-review"), &bm, &json!({})).await;
+    app.post_ok(
         &path("rapid-review/review-lead"),
         &bm,
-        json!({"lead_name": "Dr Kim Lee", "organisation": "suhft"}),
+        &json!({"lead_name": "Dr Kim Lee", "organisation": "suhft"}),
     )
     .await;
-    post_ok(
-        app,
+    app.post_ok(
         &path("agency-report-requests"),
         &bm,
-        json!({"organisation": "suhft"}),
+        &json!({"organisation": "suhft"}),
     )
     .await;
     case_id
@@ -158,11 +143,7 @@ both_backends!(
     the_reviewer_of_a_safeguarding_adult_review_reads_its_details,
     |app: TestApp| async move {
         let referrer = app.token("eput", &[Role::AgencyUser]);
-        let opened = post_ok(
-            &app,
-            "/v1/cases/sar-referrals",
-            &referrer,
-            json!({
+        let opened = app.post_ok("/v1/cases/sar-referrals", &referrer, &json!({
                 "adult": {"reference": "EPUT-SA-23-0057", "given_name": "Robert",
                     "family_name": "Hale", "date_of_birth": "1950-05-01", "sex": "male",
                     "ethnicity": "White Other"},
@@ -170,17 +151,15 @@ both_backends!(
                 "serious_abuse_or_neglect": true, "abuse_or_neglect_date": "2022-12-20",
                 "joint_working_concern": true, "concerns": "Self-neglect over two years.",
                 "occurred_at": "2023-01-10T10:00:00Z"
-            }),
-        )
+            }))
         .await;
         let case_id = opened["case_id"].as_str().unwrap().to_owned();
         let bm = app.business_manager();
         let path = |p: &str| format!("/v1/cases/{case_id}/{p}");
-        post_ok(
-            &app,
+        app.post_ok(
             &path("sar-decision"),
             &bm,
-            json!({"decision": "mandatory", "rationale": "s44(1) met."}),
+            &json!({"decision": "mandatory", "rationale": "s44(1) met."}),
         )
         .await;
         let details = path("personal-details");
@@ -190,11 +169,10 @@ both_backends!(
             app.get(&details, &nelft_reviewer).await.status(),
             StatusCode::NOT_FOUND
         );
-        post_ok(
-            &app,
+        app.post_ok(
             &path("sar-commission"),
             &bm,
-            json!({"reviewer": "Gwen Ashcombe", "reviewer_organisation": "nelft",
+            &json!({"reviewer": "Gwen Ashcombe", "reviewer_organisation": "nelft",
                 "terms_of_reference": "Self-neglect."}),
         )
         .await;
@@ -239,7 +217,7 @@ both_backends!(
         let writes = [
             (
                 "/v1/cases/notifications".to_owned(),
-                crate::helpers::notification(),
+                casetrail_tests::notification(),
             ),
             (format!("/v1/cases/{case_id}/rapid-review"), json!({})),
             (
@@ -281,18 +259,13 @@ both_backends!(
     |app: TestApp| async move {
         // A safeguarding adult review referral, decided by a hospital trust's users: refused.
         let referrer = app.token("eput", &[Role::AgencyUser]);
-        let opened = post_ok(
-            &app,
-            "/v1/cases/sar-referrals",
-            &referrer,
-            json!({
+        let opened = app.post_ok("/v1/cases/sar-referrals", &referrer, &json!({
                 "adult": {"reference": "R-1", "given_name": "Robert", "family_name": "Hale",
                     "date_of_birth": "1950-05-01", "sex": "male", "ethnicity": "White Other"},
                 "care_and_support_needs": true, "adult_died": false, "abuse_or_neglect": "known",
                 "serious_abuse_or_neglect": true, "abuse_or_neglect_date": "2022-12-20",
                 "joint_working_concern": true, "concerns": "Self-neglect."
-            }),
-        )
+            }))
         .await;
         let sar = opened["case_id"].as_str().unwrap().to_owned();
         let decision = json!({"decision": "mandatory", "rationale": "s44(1) met."});
@@ -309,28 +282,27 @@ both_backends!(
             .await;
         }
         assert_eq!(app.case(&sar).await["sar"]["decision"], Value::Null);
-        post_ok(
-            &app,
+        app.post_ok(
             &sar_decision,
             &app.token("southend-ccg", &[Role::PartnerDecisionMaker]),
-            decision,
+            &decision,
         )
         .await;
 
         // A domestic homicide review's decision, likewise.
-        let opened = post_ok(
-            &app,
-            "/v1/cases/dhr-notifications",
-            &app.token("essex-police", &[Role::Notifier]),
-            json!({
-                "victim": {"reference": "EP-1", "given_name": "Grace", "family_name": "Okafor",
-                    "date_of_birth": "1975-06-30", "sex": "female",
-                    "ethnicity": "Black British"},
-                "date_of_death": "2023-04-09", "relationship": "former_intimate_partner",
-                "violence_abuse_or_neglect": "suspected", "summary": "Died at home."
-            }),
-        )
-        .await;
+        let opened = app
+            .post_ok(
+                "/v1/cases/dhr-notifications",
+                &app.token("essex-police", &[Role::Notifier]),
+                &json!({
+                    "victim": {"reference": "EP-1", "given_name": "Grace", "family_name": "Okafor",
+                        "date_of_birth": "1975-06-30", "sex": "female",
+                        "ethnicity": "Black British"},
+                    "date_of_death": "2023-04-09", "relationship": "former_intimate_partner",
+                    "violence_abuse_or_neglect": "suspected", "summary": "Died at home."
+                }),
+            )
+            .await;
         let dhr = opened["case_id"].as_str().unwrap().to_owned();
         let dhr_decision = format!("/v1/cases/{dhr}/dhr-decision");
         let decision = json!({"conduct_review": true, "rationale": "The criteria are met."});
@@ -345,11 +317,10 @@ both_backends!(
             "auth.statutory_partner_only",
         )
         .await;
-        post_ok(
-            &app,
+        app.post_ok(
             &dhr_decision,
             &app.token("essex-police", &[Role::PartnerDecisionMaker]),
-            decision,
+            &decision,
         )
         .await;
     }
@@ -359,11 +330,10 @@ both_backends!(
     a_retired_or_unregistered_organisation_neither_acts_nor_reads,
     |app: TestApp| async move {
         let admin = app.admin();
-        post_ok(
-            &app,
+        app.post_ok(
             "/v1/partnership/organisations",
             &admin,
-            json!({"slug": "southend-adult-care", "name": "Adult Care", "kind": "other"}),
+            &json!({"slug": "southend-adult-care", "name": "Adult Care", "kind": "other"}),
         )
         .await;
         let member = app.token("southend-adult-care", &[Role::AgencyUser]);
@@ -373,7 +343,7 @@ both_backends!(
                 "looked_after": false, "child_protection_plan": false},
             "incident_date": "2022-12-20", "reasons": "Concerns about agency working."
         });
-        let opened = post_ok(&app, "/v1/cases/referrals", &member, referral.clone()).await;
+        let opened = app.post_ok("/v1/cases/referrals", &member, &referral).await;
         let case_id = opened["case_id"].as_str().unwrap().to_owned();
         assert_eq!(
             app.get(&format!("/v1/cases/{case_id}"), &member)
@@ -381,11 +351,10 @@ both_backends!(
                 .status(),
             StatusCode::OK
         );
-        post_ok(
-            &app,
+        app.post_ok(
             "/v1/partnership/organisations/southend-adult-care/retirement",
             &admin,
-            json!({}),
+            &json!({}),
         )
         .await;
         let before = app.log_length().await;
@@ -422,12 +391,17 @@ both_backends!(
     }
 );
 
-impl TestApp {
+/// Steps of this file's tests, on the shared harness's app.
+trait NotifyAs {
+    async fn notify_as(&self, token: &str) -> reqwest::Response;
+}
+
+impl NotifyAs for TestApp {
     async fn notify_as(&self, token: &str) -> reqwest::Response {
         self.post(
             "/v1/cases/notifications",
             token,
-            &crate::helpers::notification(),
+            &casetrail_tests::notification(),
         )
         .await
     }
@@ -509,7 +483,7 @@ both_backends!(
         for (path, body, allowed, lost) in [
             (
                 "/v1/cases/notifications",
-                crate::helpers::notification(),
+                casetrail_tests::notification(),
                 app.notifier(),
                 app.business_manager(),
             ),
@@ -606,14 +580,19 @@ both_backends!(
     }
 );
 
-impl TestApp {
+/// Steps of this file's tests, on the shared harness's app.
+trait NotifyWithKey {
+    async fn notify_ok_with_key(&self, key: &str) -> String;
+}
+
+impl NotifyWithKey for TestApp {
     async fn notify_ok_with_key(&self, key: &str) -> String {
         let response = self
             .client
             .post(format!("{}/v1/cases/notifications", self.address))
             .bearer_auth(self.notifier())
             .header("Idempotency-Key", key)
-            .json(&crate::helpers::notification())
+            .json(&casetrail_tests::notification())
             .send()
             .await
             .unwrap();

@@ -1,10 +1,10 @@
 //! Whole child life cycles over HTTP: from notification through the rapid review, the Panel's
 //! response and the LCSPR to publication, recommendations and closure.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, problem};
 use crate::rapid_review::{Review, statuses};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, problem};
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -1,8 +1,7 @@
 //! Black-box tests: the real `casetrail` server on a random port against a fresh database,
-//! on SQLite and on PostgreSQL, driven over HTTP as a partner system would.
+//! on SQLite and on PostgreSQL, driven over HTTP as a partner system would (the harness is
+//! `casetrail_tests`, `tests/src/`). `jwt` checks the token verifier on its own.
 #![allow(clippy::unwrap_used)]
-
-mod helpers;
 
 mod access_log;
 mod admin;
@@ -17,6 +16,7 @@ mod errors;
 mod history;
 mod idempotency;
 mod integrity;
+mod jwt;
 mod least_privilege;
 mod lifecycle;
 mod operations;

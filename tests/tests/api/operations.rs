@@ -1,7 +1,7 @@
 //! Health, metrics, the served OpenAPI document and the offline docs.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
+use casetrail_tests::TestApp;
+use casetrail_tests::both_backends;
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -36,15 +36,7 @@ both_backends!(health_metrics_and_docs, |app: TestApp| async move {
     assert!(text.contains("route=\"/v1/cases/notifications\""), "{text}");
     assert!(!text.contains("Alex"));
 
-    let served: Value = app
-        .client
-        .get(format!("{}/openapi.json", app.address))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let served = app.served_openapi().await;
     let committed: Value =
         serde_json::from_str(include_str!("../../../openapi/openapi.json")).unwrap();
     assert_eq!(

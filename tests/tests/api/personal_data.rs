@@ -1,13 +1,13 @@
 //! Personal data at rest (issue 12): keys wrapped outside the database, erasure, rotation,
 //! keyed request hashes and private files, tried as an attacker with a copy of the database.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, deadline, problem};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{Backend, TestApp, deadline, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -478,7 +478,7 @@ both_backends!(
                 .post(format!("{}/v1/cases/notifications", app.address))
                 .bearer_auth(app.notifier())
                 .header("Idempotency-Key", "notify-alex-1")
-                .json(&crate::helpers::notification())
+                .json(&casetrail_tests::notification())
                 .send()
                 .await
                 .unwrap();
@@ -495,12 +495,12 @@ both_backends!(
                 .post(format!("{}/v1/cases/notifications", app.address))
                 .bearer_auth(app.notifier())
                 .header("Idempotency-Key", "notify-alex-1")
-                .json(&crate::helpers::notification())
+                .json(&casetrail_tests::notification())
                 .send()
                 .await
                 .unwrap();
             assert_eq!(again.status(), StatusCode::CREATED);
-            let mut changed = crate::helpers::notification();
+            let mut changed = casetrail_tests::notification();
             changed["child"]["given_name"] = json!("Sam");
             let reused = app
                 .client

@@ -1,9 +1,9 @@
 //! A whole rapid review over HTTP, backdated onto the worked example of domain.md: day 0 is
 //! Friday 9 September 2022, and Monday 19 September 2022 was a bank holiday.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, notification, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

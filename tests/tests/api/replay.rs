@@ -2,15 +2,20 @@
 //! server answers with `as_of` for that instant: same cases, deadlines, audit trail and
 //! statistics, byte for byte as JSON.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
 use crate::rapid_review::Review;
 use casetrail_api::replay::{self, Until};
 use casetrail_domain::{PartnershipSlug, Role};
+use casetrail_tests::TestApp;
+use casetrail_tests::both_backends;
 use chrono::{SubsecRound, Utc};
 use serde_json::{Value, json};
 
-impl TestApp {
+/// Steps of this file's tests, on the shared harness's app.
+trait ReadJson {
+    async fn read_json(&self, path: &str, token: &str) -> Value;
+}
+
+impl ReadJson for TestApp {
     async fn read_json(&self, path: &str, token: &str) -> Value {
         let response = self.get(path, token).await;
         let status = response.status();

@@ -1,7 +1,7 @@
 //! Acknowledged events survive a restart, and the read models come back from the log.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
+use casetrail_tests::TestApp;
+use casetrail_tests::both_backends;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,16 +1,28 @@
 //! Retention (issue 12): the partnership's periods per kind of case, and the list of closed
 //! cases whose period has ended and whose personal details are still held.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
+use crate::subject_access::SubjectAccessSteps;
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, notification, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const SETTINGS: &str = "/v1/partnership/settings";
 const DUE: &str = "/v1/retention/due";
 
-impl TestApp {
+/// Steps of this file's tests, on the shared harness's app.
+trait RetentionSteps {
+    async fn retention(&self) -> Value;
+    /// A child case notified and closed in the past; returns its id.
+    async fn closed_child(&self, born: &str, incident: &str, closed_at: &str) -> String;
+    /// An adult case referred in 2010, the Board deciding on no review, closed in 2012.
+    async fn closed_adult(&self) -> String;
+    /// Every due case, page by page (`limit` at a time), by id.
+    async fn due(&self, limit: usize) -> Vec<Value>;
+}
+
+impl RetentionSteps for TestApp {
     async fn retention(&self) -> Value {
         let partnership: Value = self
             .get("/v1/partnership", &self.admin())
@@ -21,7 +33,6 @@ impl TestApp {
         partnership["settings"]["retention"].clone()
     }
 
-    /// A child case notified and closed in the past; returns its id.
     async fn closed_child(&self, born: &str, incident: &str, closed_at: &str) -> String {
         let mut body = notification();
         body["child"]["date_of_birth"] = json!(born);
@@ -55,7 +66,6 @@ impl TestApp {
         case_id
     }
 
-    /// An adult case referred in 2010, the Board deciding on no review, closed in 2012.
     async fn closed_adult(&self) -> String {
         let referral = json!({
             "adult": {"reference": "EPUT-SA-10-0001", "given_name": "Ada", "family_name": "Reed",
@@ -107,7 +117,6 @@ impl TestApp {
         case_id
     }
 
-    /// Every due case, page by page (`limit` at a time), by id.
     async fn due(&self, limit: usize) -> Vec<Value> {
         let mut items = Vec::new();
         let mut cursor: Option<String> = None;

@@ -1,9 +1,9 @@
 //! Annual statistics over HTTP: two cases backdated into 2022-23, read as JSON and as CSV by an
 //! agency user, now and as of earlier instants.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, notification, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

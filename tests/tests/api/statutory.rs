@@ -2,13 +2,18 @@
 //! deadline that was met, met late or breached; a closure reason must fit the case; the end
 //! of a day is its last instant.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, deadline, notification, problem};
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, deadline, notification, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-impl TestApp {
+/// Steps of this file's tests, on the shared harness's app.
+trait NotifiedOnTheDay {
     /// Notifies the worked example (aware Thursday 22 December 2022), recorded as it happened.
+    async fn notified_on_the_day(&self) -> String;
+}
+
+impl NotifiedOnTheDay for TestApp {
     async fn notified_on_the_day(&self) -> String {
         let mut body = notification();
         body["occurred_at"] = json!("2022-12-22T12:00:00Z");

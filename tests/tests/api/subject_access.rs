@@ -2,10 +2,10 @@
 //! about the person of one case, opened; every other role is refused before the case is looked
 //! up; the export is in the access log; an erased case answers 410.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
 use crate::rapid_review::Review;
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, notification, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -13,8 +13,15 @@ fn export_path(case_id: &str) -> String {
     format!("/v1/cases/{case_id}/subject-access-export")
 }
 
-impl TestApp {
+/// Steps of this file's tests, on the shared harness's app.
+pub(crate) trait SubjectAccessSteps {
     /// The export as the business manager reads it, with its `Cache-Control`.
+    async fn export(&self, case_id: &str) -> (Value, String);
+    /// Erases the case's personal data (EraseCasePersonalData, as an admin).
+    async fn erase_key(&self, case_id: &str);
+}
+
+impl SubjectAccessSteps for TestApp {
     async fn export(&self, case_id: &str) -> (Value, String) {
         let response = self
             .get(&export_path(case_id), &self.business_manager())
@@ -31,8 +38,7 @@ impl TestApp {
         (serde_json::from_str(&text).unwrap(), cache)
     }
 
-    /// Erases the case's personal data (EraseCasePersonalData, as an admin).
-    pub(crate) async fn erase_key(&self, case_id: &str) {
+    async fn erase_key(&self, case_id: &str) {
         let erased = self
             .post(
                 &format!("/v1/cases/{case_id}/erasure"),

@@ -1,8 +1,8 @@
 //! Filters and `as_of` on the review status and deadline read models.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

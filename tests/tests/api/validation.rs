@@ -1,9 +1,9 @@
 //! The same text and date rules on every command's body (`api/src/validation.rs`): 422 naming
 //! the field, never its value, and nothing written.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, notification, problem};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -4,9 +4,9 @@
 //! The oversized bodies go over a raw socket, so the test can offer far more than any server
 //! should take and count how much was taken before the refusal came back.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp, notification, problem};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, notification, problem};
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

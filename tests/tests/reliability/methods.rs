@@ -1,10 +1,10 @@
 //! The invented-method attack of issue 12, in process: 20,000 requests with HTTP methods never
 //! seen before leave `/metrics` the size it was (the raw method once became a label, and each
 //! label value a time series kept for good: 675 MB of metrics were reported). The same attack on
-//! the binary, with its resident memory measured, is `api/tests/availability.rs`.
+//! the binary, with its resident memory measured, is `tests/tests/binary/availability.rs`.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
+use casetrail_tests::TestApp;
+use casetrail_tests::both_backends;
 use futures::future::join_all;
 use reqwest::{Method, StatusCode};
 

@@ -1,11 +1,9 @@
 //! Many clients on one case at once: nothing acknowledged is lost, a stale `If-Match` is 412,
 //! a command that cannot be fitted in is 409, and the case is what replaying its log makes it.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
-use crate::support::{
-    case_detail, case_stream, commissioned_review, manager, ok, pinned_instant, recommendation,
-};
+use crate::support::{case_detail, commissioned_review, pinned_instant, recommendation};
+use casetrail_tests::TestApp;
+use casetrail_tests::both_backends;
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -23,7 +21,7 @@ struct Attempt {
 
 /// Sends AddRecommendation from every client at once; `guard` is the If-Match of each client.
 async fn add_at_once(app: &TestApp, case_id: &str, guards: &[Option<u64>]) -> Vec<Attempt> {
-    let token = manager(app);
+    let token = app.business_manager();
     let url = format!("{}/v1/cases/{case_id}/recommendations", app.address);
     let attempts = guards.iter().map(|guard| {
         let id = Uuid::now_v7();
@@ -59,7 +57,7 @@ async fn assert_exactly_acknowledged(app: &TestApp, case_id: &str, base: u64, wi
     let expected: Vec<u64> = (base + 1..=base + wins.len() as u64).collect();
     assert_eq!(versions, expected, "one version per acknowledged command");
 
-    let stream = case_stream(app, case_id).await;
+    let stream = app.case_events(case_id).await;
     assert_eq!(stream.len() as u64, base + wins.len() as u64);
     for win in wins {
         let version = win.body["version"].as_u64().unwrap();
@@ -107,7 +105,7 @@ both_backends!(
     writers_with_and_without_if_match_lose_no_update,
     |app: TestApp| async move {
         let case_id = commissioned_review(&app).await;
-        let base = case_stream(&app, &case_id).await.len() as u64;
+        let base = app.case_events(&case_id).await.len() as u64;
         let mut guards = vec![None; 12];
         guards.extend([Some(base); 6]);
         let attempts = add_at_once(&app, &case_id, &guards).await;
@@ -139,7 +137,7 @@ both_backends!(
     if_match_lets_exactly_one_of_many_writers_win,
     |app: TestApp| async move {
         let case_id = commissioned_review(&app).await;
-        let base = case_stream(&app, &case_id).await.len() as u64;
+        let base = app.case_events(&case_id).await.len() as u64;
         let mut wins = Vec::new();
         for round in 0..4 {
             let attempts = add_at_once(&app, &case_id, &[Some(base + round); 6]).await;
@@ -162,7 +160,7 @@ both_backends!(
     a_transition_raced_by_many_clients_happens_once,
     |app: TestApp| async move {
         let case_id = commissioned_review(&app).await;
-        let token = manager(&app);
+        let token = app.business_manager();
         for (command, path, body) in [
             (
                 "PauseSar",
@@ -184,7 +182,8 @@ both_backends!(
                 }
             }
             assert_eq!(won, 1, "{command}");
-            let logged = case_stream(&app, &case_id)
+            let logged = app
+                .case_events(&case_id)
                 .await
                 .iter()
                 .filter(|e| e.metadata["command"] == command)
@@ -211,10 +210,11 @@ both_backends!(
             .format("%Y-%m-%dT%H:%M:%S%.6fZ")
             .to_string();
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        let token = manager(&app);
+        let token = app.business_manager();
         // Another case moves on before the reads start, then both are written during them.
         let path = format!("/v1/cases/{written}/recommendations");
-        ok(&app, &path, &token, recommendation(Uuid::now_v7())).await;
+        app.post_ok(&path, &token, &recommendation(Uuid::now_v7()))
+            .await;
         let writes: Vec<(String, Value)> = (0..20)
             .map(|n| {
                 let case = if n % 2 == 0 { &read } else { &written };

@@ -1,9 +1,9 @@
-//! What the reliability tests share: a case ready for recommendations, reads pinned to one
-//! instant, the log as the store holds it, and the operations of the served OpenAPI document.
+//! What the reliability tests share besides the harness (`casetrail_tests`): a case ready for
+//! recommendations, reads pinned to one instant, and the operations of the served OpenAPI
+//! document.
 
-use crate::helpers::TestApp;
 use casetrail_domain::Role;
-use casetrail_store::RecordedEvent;
+use casetrail_tests::TestApp;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -13,20 +13,6 @@ pub fn pinned_instant() -> String {
     (chrono::Utc::now() + chrono::Duration::days(1))
         .format("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
-}
-
-/// The business manager of the demo partnership.
-pub fn manager(app: &TestApp) -> String {
-    app.token("southend-council", &[Role::BusinessManager])
-}
-
-/// POSTs and insists on 2xx, saying what was refused otherwise.
-pub async fn ok(app: &TestApp, path: &str, token: &str, body: Value) -> Value {
-    let response = app.post(path, token, &body).await;
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    assert!(status.is_success(), "{path}: {status} {text}");
-    serde_json::from_str(&text).unwrap()
 }
 
 /// A safeguarding adult review, referred, decided and commissioned: it takes recommendations,
@@ -40,23 +26,23 @@ pub async fn commissioned_review(app: &TestApp) -> String {
         "serious_abuse_or_neglect": true, "abuse_or_neglect_date": "2022-12-20",
         "joint_working_concern": true, "concerns": "Fictional test concerns."
     });
-    let opened = ok(app, "/v1/cases/sar-referrals", &referrer, referral).await;
+    let opened = app
+        .post_ok("/v1/cases/sar-referrals", &referrer, &referral)
+        .await;
     let case_id = opened["case_id"].as_str().unwrap().to_owned();
     let partner = app.token("essex-police", &[Role::PartnerDecisionMaker]);
     let decision = json!({"decision": "mandatory", "rationale": "The criteria are met."});
-    ok(
-        app,
+    app.post_ok(
         &format!("/v1/cases/{case_id}/sar-decision"),
         &partner,
-        decision,
+        &decision,
     )
     .await;
     let commission = json!({"reviewer": "Independent Reviewer", "terms_of_reference": "Test."});
-    ok(
-        app,
+    app.post_ok(
         &format!("/v1/cases/{case_id}/sar-commission"),
-        &manager(app),
-        commission,
+        &app.business_manager(),
+        &commission,
     )
     .await;
     case_id
@@ -71,21 +57,13 @@ pub fn recommendation(id: uuid::Uuid) -> Value {
 /// The case's detail as the read model answers it at `as_of`.
 pub async fn case_detail(app: &TestApp, case_id: &str, as_of: &str) -> Value {
     let response = app
-        .get(&format!("/v1/cases/{case_id}?as_of={as_of}"), &manager(app))
+        .get(
+            &format!("/v1/cases/{case_id}?as_of={as_of}"),
+            &app.business_manager(),
+        )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
-}
-
-/// The case's events as the store holds them.
-pub async fn case_stream(app: &TestApp, case_id: &str) -> Vec<RecordedEvent> {
-    let store = casetrail_store::open(&app.db.url).await.unwrap();
-    let events = store
-        .read_stream(&format!("southend/case/{case_id}"), 1)
-        .await
-        .unwrap();
-    store.close().await;
-    events
 }
 
 /// One operation of the OpenAPI document the server serves.
@@ -100,15 +78,7 @@ pub struct Operation {
 
 /// Every operation of `GET /openapi.json`, with its request example.
 pub async fn served_operations(app: &TestApp) -> Vec<Operation> {
-    let document: Value = app
-        .client
-        .get(format!("{}/openapi.json", app.address))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let document = app.served_openapi().await;
     let mut operations = Vec::new();
     for (path, item) in document["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
@@ -144,11 +114,4 @@ impl Operation {
         };
         request.send().await.unwrap()
     }
-}
-
-/// The status and problem code of a response.
-pub async fn answer(response: reqwest::Response) -> (StatusCode, String) {
-    let status = response.status();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    (status, body["code"].as_str().unwrap_or_default().to_owned())
 }

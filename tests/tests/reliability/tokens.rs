@@ -3,19 +3,15 @@
 //! and nothing is written. A valid token signed the same way is accepted, so the refusals are
 //! the checks at work and not a broken setup.
 
-use crate::helpers::{Backend, TestApp, notification, problem};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use casetrail_tests::tokens::{IDP_AUDIENCE, IDP_ISSUER, es256, hs256, keys, rs256, sign};
+use casetrail_tests::{TestApp, notification, problem};
+use jsonwebtoken::{Algorithm, EncodingKey};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../api/tests/fixtures");
-const IDP: &str = "https://idp.example";
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{FIXTURES}/{name}")).unwrap()
-}
+const IDP: &str = IDP_ISSUER;
 
 fn valid_claims(issuer: &str) -> Value {
     let now = chrono::Utc::now().timestamp();
@@ -122,8 +118,7 @@ async fn assert_only_the_valid_token_passes(
 }
 
 async fn production_keys(app: TestApp) {
-    let private = EncodingKey::from_rsa_pem(&fixture("rsa-private.pem")).unwrap();
-    let rs256 = |claims: &Value| encode(&Header::new(Algorithm::RS256), claims, &private).unwrap();
+    let rs256 = |claims: &Value| rs256(claims, None);
     let claims = valid_claims(IDP);
     let valid = rs256(&claims);
     let mut refused: Vec<(String, String)> = bad_claims(&claims)
@@ -140,21 +135,11 @@ async fn production_keys(app: TestApp) {
         // Algorithm confusion: HMAC keyed with the public key the server verifies RS256 with.
         (
             "HS256 signed with the RS256 public key".to_owned(),
-            encode(
-                &Header::new(Algorithm::HS256),
-                &claims,
-                &EncodingKey::from_secret(&fixture("rsa-public.pem")),
-            )
-            .unwrap(),
+            hs256(keys::RSA_PUBLIC.as_bytes(), &claims),
         ),
         (
             "ES256 from a key the server does not trust".to_owned(),
-            encode(
-                &Header::new(Algorithm::ES256),
-                &claims,
-                &EncodingKey::from_ec_pem(&fixture("ec-private.pem")).unwrap(),
-            )
-            .unwrap(),
+            es256(&claims),
         ),
         ("bad signature".to_owned(), bad_signature(&valid)),
         ("tampered payload".to_owned(), tampered(&valid, &claims)),
@@ -164,10 +149,8 @@ async fn production_keys(app: TestApp) {
 }
 
 async fn development_secret(app: TestApp) {
-    let secret =
-        casetrail_api::auth::load_or_create_dev_secret(&app.dir.path().join("data")).unwrap();
-    let key = EncodingKey::from_secret(&secret);
-    let hs256 = |claims: &Value| encode(&Header::new(Algorithm::HS256), claims, &key).unwrap();
+    let secret = app.dev_tokens().secret();
+    let hs256 = |claims: &Value| hs256(secret, claims);
     let claims = valid_claims(casetrail_api::auth::DEV_ISSUER);
     let valid = hs256(&claims);
     let mut refused: Vec<(String, String)> = bad_claims(&claims)
@@ -178,7 +161,12 @@ async fn development_secret(app: TestApp) {
         ("alg none".to_owned(), unsigned(&claims, "")),
         (
             "HS384 with the right secret".to_owned(),
-            encode(&Header::new(Algorithm::HS384), &claims, &key).unwrap(),
+            sign(
+                Algorithm::HS384,
+                None,
+                &claims,
+                &EncodingKey::from_secret(secret),
+            ),
         ),
         ("bad signature".to_owned(), bad_signature(&valid)),
         ("tampered payload".to_owned(), tampered(&valid, &claims)),
@@ -186,29 +174,17 @@ async fn development_secret(app: TestApp) {
     assert_only_the_valid_token_passes(&app, valid, refused).await;
 }
 
-mod rs256_public_key {
-    use super::*;
-
-    async fn spawn(backend: Backend) -> Option<TestApp> {
-        TestApp::spawn_configured(backend, |config| {
-            config.jwt_public_key_file = Some(format!("{FIXTURES}/rsa-public.pem").into());
-            config.jwt_issuer = Some(IDP.into());
-            config.jwt_audience = Some("casetrail".into());
-        })
-        .await
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        production_keys(spawn(Backend::Sqlite).await.unwrap()).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(app) = spawn(Backend::Postgres).await {
-            production_keys(app).await;
-        }
-    }
+/// The settings of a production identity provider's RS256 key.
+fn production_settings(config: &mut casetrail_api::ServeConfig) {
+    config.jwt_public_key_file = Some(keys::path("rsa-public.pem"));
+    config.jwt_issuer = Some(IDP.into());
+    config.jwt_audience = Some(IDP_AUDIENCE.into());
 }
 
-crate::both_backends!(hs256_development_secret, development_secret);
+casetrail_tests::both_backends!(
+    rs256_public_key,
+    configure = production_settings,
+    production_keys
+);
+
+casetrail_tests::both_backends!(hs256_development_secret, development_secret);

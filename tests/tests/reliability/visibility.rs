@@ -1,10 +1,10 @@
 //! Tenancy, need to know and read-only auditors, swept over every operation of the served
 //! OpenAPI document, so that an operation added later is covered without touching this file.
 
-use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
-use crate::support::{answer, commissioned_review, manager, ok, served_operations};
+use crate::support::{commissioned_review, served_operations};
 use casetrail_domain::Role;
+use casetrail_tests::both_backends;
+use casetrail_tests::{TestApp, answer};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use uuid::Uuid;
@@ -64,20 +64,18 @@ both_backends!(
 
         // Once its report is asked for, the hospital is involved and sees the case: the sweep
         // above was refused for being outside, not for a broken request.
-        let bm = manager(&app);
-        ok(
-            &app,
+        let bm = app.business_manager();
+        app.post_ok(
             &format!("/v1/cases/{case_id}/rapid-review"),
             &bm,
-            json!({}),
+            &json!({}),
         )
         .await;
         let request = json!({"organisation": "suhft"});
-        ok(
-            &app,
+        app.post_ok(
             &format!("/v1/cases/{case_id}/agency-report-requests"),
             &bm,
-            request,
+            &request,
         )
         .await;
         let response = app
@@ -93,11 +91,10 @@ async fn a_case_of_each_kind(app: &TestApp) -> Vec<(String, String)> {
     let child = app.notify_ok().await;
     let adult = commissioned_review(app).await;
     let recommendation = Uuid::now_v7();
-    ok(
-        app,
+    app.post_ok(
         &format!("/v1/cases/{adult}/recommendations"),
-        &manager(app),
-        crate::support::recommendation(recommendation),
+        &app.business_manager(),
+        &crate::support::recommendation(recommendation),
     )
     .await;
     let police = app.token("essex-police", &[Role::Notifier]);
@@ -107,7 +104,9 @@ async fn a_case_of_each_kind(app: &TestApp) -> Vec<(String, String)> {
         "date_of_death": "2023-04-09", "relationship": "former_intimate_partner",
         "violence_abuse_or_neglect": "suspected", "summary": "Fictional test case."
     });
-    let homicide = ok(app, "/v1/cases/dhr-notifications", &police, death).await;
+    let homicide = app
+        .post_ok("/v1/cases/dhr-notifications", &police, &death)
+        .await;
     let homicide = homicide["case_id"].as_str().unwrap().to_owned();
     let recommendation = recommendation.to_string();
     [child, adult, homicide]

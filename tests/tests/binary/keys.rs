@@ -1,23 +1,18 @@
 //! The key-encryption key and erasure from the command line, with the real binary: private
 //! files, `serve` refusing what it must, `casetrail rotate-kek` and `casetrail erase`, on both
 //! backends.
-#![allow(clippy::unwrap_used)]
 
-mod support;
-
-use serde_json::{Value, json};
+use casetrail_domain::Role;
+use casetrail_tests::tokens::DevTokens;
+use casetrail_tests::{Backend, Server, TestDb, notification};
+use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output};
-use support::{PostgresDb, Server};
+use std::process::Output;
 
+/// `casetrail <args>` in the system's temporary directory: every path it needs is given.
 fn casetrail(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_casetrail"));
-    command.args(args).env_clear();
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.output().unwrap()
+    casetrail_tests::casetrail(&std::env::temp_dir(), args, env)
 }
 
 fn ok(output: &Output) -> Value {
@@ -29,32 +24,9 @@ fn ok(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-fn token(data_dir: &Path, role: &str) -> String {
-    let output = casetrail(
-        &[
-            "token",
-            "--role",
-            role,
-            "--org",
-            "southend-council",
-            "--data-dir",
-            data_dir.to_str().unwrap(),
-        ],
-        &[],
-    );
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
-}
-
-fn notification() -> Value {
-    json!({
-        "child": {"reference": "SBC-2022-0412", "given_name": "Alex", "family_name": "Smith",
-                  "date_of_birth": "2016-03-01", "sex": "female", "ethnicity": "White British",
-                  "looked_after": false, "child_protection_plan": true},
-        "incident_date": "2022-12-20", "became_aware_on": "2022-12-22",
-        "harm": "serious_harm", "abuse_or_neglect": "suspected", "location_basis": "in_area",
-        "summary": "Admitted to hospital with unexplained injuries."
-    })
+/// A development token of the council, as `casetrail token` prints it.
+fn token(data_dir: &Path, role: Role) -> String {
+    DevTokens::of_data_dir(data_dir).as_cli("southend-council", &[role])
 }
 
 fn mode(path: &Path) -> u32 {
@@ -70,24 +42,13 @@ fn new_kek(path: &Path) {
     chmod(path, 0o600);
 }
 
-/// Where a test's database is: SQLite in the temporary directory, or a fresh PostgreSQL one.
-struct Db {
-    url: String,
-    _postgres: Option<PostgresDb>,
-}
-
-fn databases(dir: &Path) -> Vec<Db> {
-    let mut dbs = vec![Db {
-        url: format!("sqlite://{}", dir.join("casetrail.db").display()),
-        _postgres: None,
-    }];
-    if let Some(pg) = PostgresDb::create() {
-        dbs.push(Db {
-            url: pg.url.clone(),
-            _postgres: Some(pg),
-        });
-    }
-    dbs
+/// A database on each backend available here: SQLite in the temporary directory, and a
+/// fresh PostgreSQL one.
+fn databases(dir: &Path) -> Vec<TestDb> {
+    Backend::ALL
+        .into_iter()
+        .filter_map(|backend| TestDb::create_blocking(backend, dir))
+        .collect()
 }
 
 /// Starts the service, opens a case and returns its id.
@@ -97,7 +58,7 @@ fn case(url: &str, data_dir: &Path, env: &[(&str, &str)]) -> String {
         .call(
             "POST",
             "/v1/cases/notifications",
-            &token(data_dir, "notifier"),
+            &token(data_dir, Role::Notifier),
             &[],
             Some(&notification()),
         )
@@ -113,7 +74,7 @@ fn details_status(url: &str, data_dir: &Path, env: &[(&str, &str)], case_id: &st
         .call(
             "GET",
             &format!("/v1/cases/{case_id}/personal-details"),
-            &token(data_dir, "business_manager"),
+            &token(data_dir, Role::BusinessManager),
             &[],
             None,
         )
@@ -133,7 +94,7 @@ fn files_are_private_and_serve_refuses_files_others_can_read() {
         .call(
             "POST",
             "/v1/cases/notifications",
-            &token(&data_dir, "notifier"),
+            &token(&data_dir, Role::Notifier),
             &[],
             Some(&notification()),
         )

@@ -3,19 +3,17 @@
 //! that was answered 2xx must be in the log as it was acknowledged, the hash chain must verify,
 //! and the read models rebuilt from the log must answer what the clients read before the kill.
 //!
-//! The server is a child process reached over loopback (`support`).
-#![allow(clippy::unwrap_used)]
+//! The server is a child process reached over loopback (`casetrail_tests::Server`).
 
-mod support;
-
+use casetrail_domain::Role;
+use casetrail_tests::tokens::DevTokens;
+use casetrail_tests::{Backend, Outcome, Server, TestDb};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use support::{Outcome, PostgresDb, Server};
 
 /// Concurrent clients: enough to have several commands in flight when the kill lands.
 const CLIENTS: usize = 6;
@@ -26,22 +24,21 @@ const LOAD_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[test]
 fn sqlite_acknowledged_commands_survive_kill_9() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("casetrail.db").display());
-    crash_and_recover(&url, dir.path());
+    crash_and_recover(Backend::Sqlite);
 }
 
 #[test]
 fn postgres_acknowledged_commands_survive_kill_9() {
-    let Some(db) = PostgresDb::create() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    crash_and_recover(&db.url, dir.path());
+    crash_and_recover(Backend::Postgres);
 }
 
-fn crash_and_recover(url: &str, dir: &Path) {
-    let data_dir = dir.join("data");
+fn crash_and_recover(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = TestDb::create_blocking(backend, dir.path()) else {
+        return;
+    };
+    let url = db.url.as_str();
+    let data_dir = dir.path().join("data");
     let tokens = Tokens::mint(&data_dir);
     let server = Server::start(url, &data_dir);
     let journal = drive_until_killed(server, &tokens);
@@ -402,9 +399,9 @@ fn steps(tokens: &Tokens) -> Vec<(&'static str, &'static str, &str, Value)> {
     ]
 }
 
-// ---- The server process ----------------------------------------------------------------------
+// ---- The tokens ------------------------------------------------------------------------------
 
-/// Development tokens minted by `casetrail token` with the data directory's secret.
+/// Development tokens of the data directory's secret, as `casetrail token` prints them.
 #[derive(Debug)]
 struct Tokens {
     notifier: String,
@@ -415,20 +412,13 @@ struct Tokens {
 
 impl Tokens {
     fn mint(data_dir: &Path) -> Tokens {
-        let token = |role: &str, org: &str| {
-            let output = Command::new(env!("CARGO_BIN_EXE_casetrail"))
-                .args(["token", "--role", role, "--org", org, "--data-dir"])
-                .arg(data_dir)
-                .output()
-                .unwrap();
-            assert!(output.status.success(), "casetrail token --role {role}");
-            String::from_utf8(output.stdout).unwrap().trim().to_owned()
-        };
+        let tokens = DevTokens::of_data_dir(data_dir);
+        let token = |role: Role, org: &str| tokens.as_cli(org, &[role]);
         Tokens {
-            notifier: token("notifier", "southend-council"),
-            manager: token("business_manager", "southend-council"),
-            hospital: token("agency_user", "suhft"),
-            auditor: token("auditor", "southend-council"),
+            notifier: token(Role::Notifier, "southend-council"),
+            manager: token(Role::BusinessManager, "southend-council"),
+            hospital: token(Role::AgencyUser, "suhft"),
+            auditor: token(Role::Auditor, "southend-council"),
         }
     }
 }

@@ -1,15 +1,7 @@
 //! The `casetrail` binary's offline commands.
-#![allow(clippy::unwrap_used)]
-
-use std::process::Command;
 
 fn casetrail(args: &[&str], dir: &std::path::Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_casetrail"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap()
+    casetrail_tests::casetrail(dir, args, &[])
 }
 
 #[test]

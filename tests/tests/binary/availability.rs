@@ -2,97 +2,49 @@
 //! its own shows: 20,000 requests with invented HTTP methods (its resident memory and the size
 //! of `/metrics` must stay flat), and a standard error nobody reads (requests must still be
 //! answered, the lines that could not be written dropped and counted).
-#![allow(clippy::unwrap_used)]
 
-mod support;
-
+use casetrail_domain::Role;
+use casetrail_tests::tokens::DevTokens;
+use casetrail_tests::{Backend, Server, TestDb};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::PostgresDb;
 
 /// Requests with invented methods, as in the attack reported in issue 12.
 const ATTACK_REQUESTS: usize = 20_000;
 /// Connections the attack is spread over.
 const ATTACKERS: usize = 4;
 
-/// A `casetrail serve` child whose standard error the test reads as it chooses.
+/// A `casetrail serve` child logging JSON, whose standard error the test reads as it chooses.
 struct Process {
-    child: Child,
-    port: u16,
+    server: Server,
     /// An operator's token: `/metrics` needs the role `admin`.
     admin: String,
-    /// Standard error after the start-up lines, unread until the test reads it.
-    stderr: Option<BufReader<ChildStderr>>,
+    // Dropped after the server: its database and data directory.
+    _db: TestDb,
+    _dir: tempfile::TempDir,
 }
 
 impl Process {
-    fn start(url: &str, data_dir: &Path, settings: &[(&str, &str)]) -> Process {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_casetrail"));
-        command
-            .arg("serve")
-            .env_clear()
-            .env("DATABASE_URL", url)
-            .env("CASETRAIL_BIND", "127.0.0.1:0")
-            .env("CASETRAIL_DATA_DIR", data_dir)
-            .env("CASETRAIL_WORKERS", "2")
-            .env("CASETRAIL_LOG_FORMAT", "json")
-            .env("CASETRAIL_LOG", "warn");
-        for (name, value) in settings {
-            command.env(name, value);
-        }
-        let mut child = command
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        let port = loop {
-            line.clear();
-            let read = stderr.read_line(&mut line).unwrap();
-            assert!(read > 0, "casetrail serve stopped before listening");
-            if let Some(port) = line.trim().strip_prefix("Casetrail is listening on port ") {
-                break port.parse::<u16>().unwrap();
-            }
-        };
-        let minted = Command::new(env!("CARGO_BIN_EXE_casetrail"))
-            .args([
-                "token",
-                "--role",
-                "admin",
-                "--org",
-                "southend-council",
-                "--data-dir",
-            ])
-            .arg(data_dir)
-            .output()
-            .unwrap();
-        assert!(minted.status.success());
-        Process {
-            child,
-            port,
-            admin: String::from_utf8(minted.stdout).unwrap().trim().to_owned(),
-            stderr: Some(stderr),
-        }
-    }
-
-    /// Reads standard error from now on, on a thread, for as long as the process lives.
-    fn drain(&mut self) -> std::sync::mpsc::Receiver<String> {
-        let (lines, received) = std::sync::mpsc::channel();
-        let stderr = self.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in stderr.lines().map_while(Result::ok) {
-                let _ = lines.send(line);
-            }
-        });
-        received
+    /// Starts the binary on a fresh database; `None` when the backend is not available here.
+    fn start(backend: Backend, settings: &[(&str, &str)]) -> Option<Process> {
+        let dir = tempfile::tempdir().unwrap();
+        let db = TestDb::create_blocking(backend, dir.path())?;
+        let data_dir = dir.path().join("data");
+        let mut settings = settings.to_vec();
+        settings.insert(0, ("CASETRAIL_LOG_FORMAT", "json"));
+        let server = Server::start_unread(&db.url, &data_dir, &settings);
+        let admin = DevTokens::of_data_dir(&data_dir).as_cli("southend-council", &[Role::Admin]);
+        Some(Process {
+            server,
+            admin,
+            _db: db,
+            _dir: dir,
+        })
     }
 
     fn connect(&self) -> Connection {
-        let stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let stream = TcpStream::connect(("127.0.0.1", self.server.port)).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
@@ -101,7 +53,8 @@ impl Process {
 
     /// Resident memory, in KiB.
     fn resident_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.server.pid())).unwrap();
         status
             .lines()
             .find_map(|line| line.strip_prefix("VmRSS:"))
@@ -117,13 +70,6 @@ impl Process {
         );
         assert_eq!(status, 200);
         body
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -194,9 +140,11 @@ fn invented_methods(server: &Process, round: &str, count: usize) {
     });
 }
 
-fn attack_leaves_memory_and_metrics_flat(url: &str, dir: &Path) {
-    let mut server = Process::start(url, &dir.join("data"), &[]);
-    let _log = server.drain();
+fn attack_leaves_memory_and_metrics_flat(backend: Backend) {
+    let Some(server) = Process::start(backend, &[]) else {
+        return;
+    };
+    let _log = server.server.lines();
     let server = &server;
     // Warm up: the first 405s create the `other` series and the allocator's pools.
     invented_methods(server, "WARM", 1_000);
@@ -228,18 +176,12 @@ fn attack_leaves_memory_and_metrics_flat(url: &str, dir: &Path) {
 
 #[test]
 fn sqlite_invented_methods_leave_memory_and_metrics_flat() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("casetrail.db").display());
-    attack_leaves_memory_and_metrics_flat(&url, dir.path());
+    attack_leaves_memory_and_metrics_flat(Backend::Sqlite);
 }
 
 #[test]
 fn postgres_invented_methods_leave_memory_and_metrics_flat() {
-    let Some(db) = PostgresDb::create() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    attack_leaves_memory_and_metrics_flat(&db.url, dir.path());
+    attack_leaves_memory_and_metrics_flat(Backend::Postgres);
 }
 
 /// The value of a counter without labels in a Prometheus text body.
@@ -251,17 +193,18 @@ fn counter(metrics: &str, name: &str) -> u64 {
         .map_or(0, |value| value as u64)
 }
 
-fn blocked_stderr_never_stalls_requests(url: &str, dir: &Path) {
+fn blocked_stderr_never_stalls_requests(backend: Backend) {
     // A request line per request, into a queue of 100 lines, onto a pipe nobody reads: the
     // pipe (64 KiB) and the queue are full after a few hundred requests.
-    let mut server = Process::start(
-        url,
-        &dir.join("data"),
+    let Some(server) = Process::start(
+        backend,
         &[
             ("CASETRAIL_LOG", "info"),
             ("CASETRAIL_LOG_QUEUE_LINES", "100"),
         ],
-    );
+    ) else {
+        return;
+    };
     let started = Instant::now();
     std::thread::scope(|threads| {
         for _ in 0..2 {
@@ -284,7 +227,7 @@ fn blocked_stderr_never_stalls_requests(url: &str, dir: &Path) {
     assert!(took < Duration::from_secs(60), "{took:?}");
 
     // Once standard error is read again, the log says how many lines were lost.
-    let lines = server.drain();
+    let lines = server.server.lines();
     let deadline = Instant::now() + Duration::from_secs(20);
     let warning = loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -304,16 +247,10 @@ fn blocked_stderr_never_stalls_requests(url: &str, dir: &Path) {
 
 #[test]
 fn sqlite_a_blocked_standard_error_never_stalls_requests() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("casetrail.db").display());
-    blocked_stderr_never_stalls_requests(&url, dir.path());
+    blocked_stderr_never_stalls_requests(Backend::Sqlite);
 }
 
 #[test]
 fn postgres_a_blocked_standard_error_never_stalls_requests() {
-    let Some(db) = PostgresDb::create() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    blocked_stderr_never_stalls_requests(&db.url, dir.path());
+    blocked_stderr_never_stalls_requests(Backend::Postgres);
 }

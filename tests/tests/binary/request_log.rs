@@ -2,15 +2,13 @@
 //! per request with its id, route, status and who asked, written in full by the time a SIGTERM
 //! stop has finished, and never a word about the child or adult, not even from a request the
 //! server refused.
-#![allow(clippy::unwrap_used)]
 
-mod support;
-
+use casetrail_domain::Role;
+use casetrail_tests::tokens::DevTokens;
+use casetrail_tests::{Backend, Server, TestDb};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
-use support::Server;
 
 /// Personal data sent in the requests below: none of it may reach the log.
 const PERSONAL: [&str; 6] = [
@@ -25,11 +23,12 @@ const PERSONAL: [&str; 6] = [
 #[test]
 fn every_request_is_one_json_line_that_names_no_child() {
     let dir = tempfile::tempdir().unwrap();
-    let (url, data_dir) = sqlite(dir.path());
-    let notifier = token(&data_dir, "notifier");
-    let manager = token(&data_dir, "business_manager");
+    let (db, data_dir) = sqlite(dir.path());
+    let url = db.url.as_str();
+    let notifier = token(&data_dir, Role::Notifier);
+    let manager = token(&data_dir, Role::BusinessManager);
     let server = Server::start_with(
-        &url,
+        url,
         &data_dir,
         &[("CASETRAIL_LOG", "info"), ("CASETRAIL_LOG_FORMAT", "json")],
     );
@@ -127,8 +126,9 @@ fn every_request_is_one_json_line_that_names_no_child() {
 #[test]
 fn the_request_line_follows_the_level_and_the_format() {
     let dir = tempfile::tempdir().unwrap();
-    let (url, data_dir) = sqlite(dir.path());
-    let token = token(&data_dir, "business_manager");
+    let (db, data_dir) = sqlite(dir.path());
+    let url = db.url.as_str();
+    let token = token(&data_dir, Role::BusinessManager);
     let read = |server: &Server, id: &str| {
         let reply = server
             .call(
@@ -142,12 +142,12 @@ fn the_request_line_follows_the_level_and_the_format() {
         assert_eq!(reply.status, 200);
     };
 
-    let quiet = Server::start_with(&url, &data_dir, &[("CASETRAIL_LOG", "warn")]);
+    let quiet = Server::start_with(url, &data_dir, &[("CASETRAIL_LOG", "warn")]);
     read(&quiet, "log-quiet");
     let (_, log) = quiet.stop();
     assert!(!log.contains("log-quiet"), "{log}");
 
-    let text = Server::start_with(&url, &data_dir, &[("CASETRAIL_LOG", "info")]);
+    let text = Server::start_with(url, &data_dir, &[("CASETRAIL_LOG", "info")]);
     read(&text, "log-text");
     let (_, log) = text.stop();
     let line = log
@@ -160,21 +160,15 @@ fn the_request_line_follows_the_level_and_the_format() {
     );
 }
 
-fn sqlite(dir: &Path) -> (String, std::path::PathBuf) {
-    let url = format!("sqlite://{}", dir.join("casetrail.db").display());
-    (url, dir.join("data"))
+/// A SQLite database in `dir`, and the data directory beside it.
+fn sqlite(dir: &Path) -> (TestDb, std::path::PathBuf) {
+    let db = TestDb::create_blocking(Backend::Sqlite, dir).expect("SQLite is always here");
+    (db, dir.join("data"))
 }
 
-/// A development token of the demo partnership's council, minted by `casetrail token`.
-fn token(data_dir: &Path, role: &str) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_casetrail"))
-        .args(["token", "--role", role, "--org", "southend-council"])
-        .arg("--data-dir")
-        .arg(data_dir)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "casetrail token --role {role}");
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+/// A development token of the demo partnership's council, as `casetrail token` prints it.
+fn token(data_dir: &Path, role: Role) -> String {
+    DevTokens::of_data_dir(data_dir).as_cli("southend-council", &[role])
 }
 
 fn notification() -> Value {

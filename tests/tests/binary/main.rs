@@ -1,0 +1,11 @@
+//! The real `casetrail` binary as a child process (`casetrail_tests::Server`): what only a
+//! process of its own shows. SIGKILL mid-load and recovery, SIGTERM and the request log, memory
+//! and a standard error nobody reads, private files and the key-encryption key, and the offline
+//! commands (`token`, `openapi`, `verify`, `export`, `replay`, `rotate-kek`, `erase`).
+#![allow(clippy::unwrap_used)]
+
+mod availability;
+mod cli;
+mod crash;
+mod keys;
+mod request_log;
