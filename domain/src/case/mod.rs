@@ -11,18 +11,20 @@ mod lcspr_deadlines;
 mod notification_duties;
 mod occurred_at;
 mod person;
+pub mod policy;
 pub mod practice_review;
 pub mod rapid_review;
 pub mod reconsideration;
 mod state;
 
 pub use commands::{CaseCommand, NotifyIncident, RecordPanelNotification};
-pub use decide::{Context, decide, may_send, roles_for};
+pub use decide::{Context, decide};
 pub use events::{
     AbuseOrNeglect, AgeBand, CaseEvent, CaseReferred, ChildProfile, Harm, IncidentNotified,
     LocationBasis, PanelNotificationRecorded, SealedPersonalData,
 };
 pub use person::{AdultAgeBand, PersonProfile};
+pub use policy::{may_send, roles_for};
 pub use state::{Case, CaseKind, Origin, PanelNotification, Stage};
 
 #[cfg(test)]

@@ -1,9 +1,7 @@
 //! The safeguarding adult review's commands (Care Act 2014 s44), each with its preconditions.
 
-use super::{
-    Context, check_text, occurred, once, require_any_role, require_own_organisation,
-    require_registered, require_role,
-};
+use super::{Context, check_text, occurred, once, require_registered};
+use crate::DomainError;
 use crate::calendar::local_date;
 use crate::case::adult_review::{
     AdultReview, SarCommissioned, SarCompleted, SarDecisionRecorded, SarPaused, SarReferred,
@@ -17,7 +15,6 @@ use crate::case::person::whole_years_between;
 use crate::case::practice_review::ReviewPublished;
 use crate::case::rapid_review::{Occurred, OrganisationAct};
 use crate::case::{AdultAgeBand, Case, CaseEvent, PersonProfile};
-use crate::{DomainError, Role};
 use chrono::{DateTime, NaiveDate, Utc};
 
 type Decided = Result<Vec<CaseEvent>, DomainError>;
@@ -132,15 +129,7 @@ pub(super) fn refer(
     cmd: &ReferSafeguardingAdultReview,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_any_role(
-        ctx,
-        &[
-            Role::AgencyUser,
-            Role::PartnerDecisionMaker,
-            Role::BusinessManager,
-        ],
-    )?;
-    super::require_new_case(state, ctx)?;
+    super::require_new_case(state)?;
     let occurred_at = occurred_at::resolve(
         cmd.occurred_at,
         ctx.now,
@@ -199,8 +188,6 @@ fn referral(case: &Case) -> Result<&SarReferred, DomainError> {
 }
 
 pub(super) fn record_decision(case: &Case, cmd: &RecordSarDecision, ctx: &Context<'_>) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::PartnerDecisionMaker])?;
-    super::require_statutory_partner(ctx)?;
     let review = sar(case)?;
     once(
         review.decision.as_ref(),
@@ -272,7 +259,6 @@ fn commissioned(review: &AdultReview) -> Result<&SarCommissioned, DomainError> {
 }
 
 pub(super) fn commission(case: &Case, cmd: &CommissionSar, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = sar(case)?;
     let decided_at = decided_review(review)?;
     once(
@@ -309,7 +295,6 @@ pub(super) fn request_agency_report(
     cmd: &ForOrganisation,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = sar(case)?;
     let commissioned = commissioned(review)?;
     require_registered(ctx, "organisation", &cmd.organisation)?;
@@ -343,15 +328,12 @@ pub(super) fn submit_agency_report(
     cmd: &SubmitAgencyReport,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::AgencyUser)?;
-    require_own_organisation(ctx, &cmd.organisation)?;
     let review = sar(case)?;
     not_completed(review)?;
     super::submit_requested_report(&review.agency_reports, cmd, ctx)
 }
 
 pub(super) fn record_family_invited(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = sar(case)?;
     let commissioned = commissioned(review)?;
     once(
@@ -369,7 +351,6 @@ pub(super) fn record_family_invited(case: &Case, cmd: &At, ctx: &Context<'_>) ->
 }
 
 pub(super) fn pause(case: &Case, cmd: &PauseSar, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = sar(case)?;
     let decided_at = decided_review(review)?;
     not_completed(review)?;
@@ -397,7 +378,6 @@ pub(super) fn pause(case: &Case, cmd: &PauseSar, ctx: &Context<'_>) -> Decided {
 }
 
 pub(super) fn resume(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = sar(case)?;
     let pause = review
         .open_pause()
@@ -407,7 +387,6 @@ pub(super) fn resume(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
 }
 
 pub(super) fn complete(case: &Case, cmd: &CompleteSar, ctx: &Context<'_>) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::Reviewer])?;
     let review = sar(case)?;
     let commissioned = commissioned(review)?;
     not_paused(review)?;
@@ -434,7 +413,6 @@ pub(super) fn complete(case: &Case, cmd: &CompleteSar, ctx: &Context<'_>) -> Dec
 }
 
 pub(super) fn publish(case: &Case, cmd: &PublishReview, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = sar(case)?;
     let completed = review.completed.as_ref().ok_or_else(|| {
         DomainError::conflict(

@@ -1,9 +1,7 @@
 //! After the rapid review's submission: the Panel's response, reconsideration, the family, the
 //! LCSPR and its publication, recommendations and closure (domain.md child steps 6–10).
 
-use super::{
-    Context, check_text, occurred, once, require_any_role, require_registered, require_role,
-};
+use super::{Context, check_text, occurred, once, require_registered};
 use crate::calendar::local_date;
 use crate::case::commands::{
     AddRecommendation, ApprovePublicationDelay, At, CommissionPracticeReview,
@@ -47,7 +45,6 @@ pub(super) fn record_panel_response(
     cmd: &RecordPanelResponse,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let submitted = submitted_at(case)?;
     once(
         case.after.panel_response.as_ref(),
@@ -73,7 +70,6 @@ pub(super) fn record_family_communication(
     cmd: &RecordFamilyCommunication,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let decided = case.decision.as_ref().ok_or_else(|| {
         DomainError::conflict(
             "decision.not_reached",
@@ -100,7 +96,6 @@ pub(super) fn commission_practice_review(
     cmd: &CommissionPracticeReview,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let decided = case.decision.as_ref().map(|d| d.decision);
     if case.after.effective_decision(decided) != Some(ReviewDecision::Lcspr) {
         return Err(DomainError::conflict(
@@ -153,7 +148,6 @@ pub(super) fn approve_publication_delay(
     cmd: &ApprovePublicationDelay,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_practice_review(case)?;
     let current_due = case
         .deadlines(ctx.partnership)
@@ -183,7 +177,6 @@ pub(super) fn approve_publication_delay(
 }
 
 pub(super) fn record_final_report_sent(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_practice_review(case)?;
     once(
         review.report_sent_at,
@@ -202,7 +195,6 @@ pub(super) fn record_final_report_sent(case: &Case, cmd: &At, ctx: &Context<'_>)
 }
 
 pub(super) fn publish_review(case: &Case, cmd: &PublishReview, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_practice_review(case)?;
     // The Panel and the Secretary of State see the final report before anyone else.
     let sent = review.report_sent_at.ok_or_else(|| {
@@ -224,7 +216,6 @@ pub(super) fn withhold_publication(
     cmd: &WithholdPublication,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_practice_review(case)?;
     let occurred_at = occurred(
         cmd.occurred_at,
@@ -243,7 +234,6 @@ pub(super) fn add_recommendation(
     cmd: &AddRecommendation,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::Reviewer])?;
     // Recommendations come from a review: the rapid review, or a commissioned SAR or DHR.
     let review_started_at = case
         .rapid_review
@@ -325,22 +315,15 @@ pub(super) fn complete_recommendation(
         .ok_or_else(|| {
             DomainError::not_found("recommendation.not_found", "no such recommendation")
         })?;
-    // An owner records the action it shares; the business manager may record it for anyone.
-    if !ctx.actor.has(Role::BusinessManager) {
-        require_any_role(
-            ctx,
-            &[
-                Role::AgencyUser,
-                Role::PartnerDecisionMaker,
-                Role::BusinessManager,
-            ],
-        )?;
-        if !recommendation.added.owners.contains(&ctx.actor.org) {
-            return Err(DomainError::forbidden(
-                "auth.own_organisation_only",
-                "only an owner of the recommendation records its completion",
-            ));
-        }
+    // OrganisationRule::RecommendationOwner: an owner records the action it shares; the
+    // business manager may record it for anyone.
+    if !ctx.actor.has(Role::BusinessManager)
+        && !recommendation.added.owners.contains(&ctx.actor.org)
+    {
+        return Err(DomainError::forbidden(
+            "auth.own_organisation_only",
+            "only an owner of the recommendation records its completion",
+        ));
     }
     once(
         recommendation.completed_at,
@@ -362,7 +345,6 @@ pub(super) fn complete_recommendation(
 }
 
 pub(super) fn record_review_taken_down(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = case.after.practice_review.as_ref();
     // The report, or the improvements information published instead, stays a year.
     let published = review.and_then(|r| r.publication()).ok_or_else(|| {
@@ -408,7 +390,6 @@ fn withheld_review(case: &Case) -> Result<&PracticeReview, DomainError> {
 }
 
 pub(super) fn record_improvements_sent(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = withheld_review(case)?;
     once(
         review.improvements_sent_at,
@@ -427,7 +408,6 @@ pub(super) fn publish_improvements_information(
     cmd: &PublishReview,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = withheld_review(case)?;
     // As for the report: the Panel and the Secretary of State see it before anyone else.
     let sent = review.improvements_sent_at.ok_or_else(|| {
@@ -442,7 +422,6 @@ pub(super) fn publish_improvements_information(
 }
 
 pub(super) fn record_copy_sent_to_ofsted(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = case.after.practice_review.as_ref().ok_or_else(|| {
         DomainError::conflict(
             "practice_review.not_commissioned",

@@ -1,6 +1,7 @@
 //! The domestic homicide review's commands, each with its preconditions.
 
-use super::{Context, check_text, occurred, once, require_any_role, require_role, start_of_day};
+use super::{Context, check_text, occurred, once, start_of_day};
+use crate::DomainError;
 use crate::calendar::local_date;
 use crate::case::commands::{
     At, CommissionDhr, CompleteDhr, NotifyDomesticHomicide, PublishReview, RecordDhrDecision,
@@ -15,7 +16,6 @@ use crate::case::person::whole_years_between;
 use crate::case::practice_review::ReviewPublished;
 use crate::case::rapid_review::Occurred;
 use crate::case::{AbuseOrNeglect, AdultAgeBand, Case, CaseEvent, PersonProfile};
-use crate::{DomainError, Role};
 use chrono::{DateTime, Utc};
 
 type Decided = Result<Vec<CaseEvent>, DomainError>;
@@ -59,15 +59,7 @@ pub(super) fn notify(
     cmd: &NotifyDomesticHomicide,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_any_role(
-        ctx,
-        &[
-            Role::Notifier,
-            Role::PartnerDecisionMaker,
-            Role::BusinessManager,
-        ],
-    )?;
-    super::require_new_case(state, ctx)?;
+    super::require_new_case(state)?;
     let victim = &cmd.victim;
     check_text("victim.reference", &victim.reference, MAX_REFERENCE_LEN)?;
     check_text("victim.sex", &victim.sex, MAX_DESCRIPTOR_LEN)?;
@@ -134,8 +126,6 @@ fn dhr(case: &Case) -> Result<&HomicideReview, DomainError> {
 }
 
 pub(super) fn record_decision(case: &Case, cmd: &RecordDhrDecision, ctx: &Context<'_>) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::PartnerDecisionMaker])?;
-    super::require_statutory_partner(ctx)?;
     let review = dhr(case)?;
     once(
         review.decision.as_ref(),
@@ -151,7 +141,6 @@ pub(super) fn record_decision(case: &Case, cmd: &RecordDhrDecision, ctx: &Contex
 }
 
 pub(super) fn commission(case: &Case, cmd: &CommissionDhr, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = dhr(case)?;
     let decided_at = decided_review(review)?;
     once(
@@ -169,7 +158,6 @@ pub(super) fn commission(case: &Case, cmd: &CommissionDhr, ctx: &Context<'_>) ->
 }
 
 pub(super) fn complete(case: &Case, cmd: &CompleteDhr, ctx: &Context<'_>) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::Reviewer])?;
     let review = dhr(case)?;
     let commissioned = review.commissioned.as_ref().ok_or_else(|| {
         DomainError::conflict(
@@ -195,7 +183,6 @@ pub(super) fn complete(case: &Case, cmd: &CompleteDhr, ctx: &Context<'_>) -> Dec
 }
 
 pub(super) fn submit_to_home_office(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = dhr(case)?;
     let completed_at = review.completed_at.ok_or_else(|| {
         DomainError::conflict("dhr.not_completed", "the review has not been completed")
@@ -223,7 +210,6 @@ pub(super) fn submit_to_home_office(case: &Case, cmd: &At, ctx: &Context<'_>) ->
 }
 
 pub(super) fn publish(case: &Case, cmd: &PublishReview, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = dhr(case)?;
     once(
         review.published.as_ref(),
@@ -272,7 +258,6 @@ pub(super) fn publish(case: &Case, cmd: &PublishReview, ctx: &Context<'_>) -> De
 
 /// NotifyHomeOfficeOfDhrDecision: the Home Office is told of the decision, whichever it was.
 pub(super) fn notify_home_office(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = dhr(case)?;
     let decision = review.decision.as_ref().ok_or_else(|| {
         DomainError::conflict(
@@ -297,7 +282,6 @@ pub(super) fn record_qa_outcome(
     cmd: &RecordDhrQaOutcome,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = dhr(case)?;
     let submitted_at = review.submitted_to_home_office_at.ok_or_else(|| {
         DomainError::conflict(
@@ -331,7 +315,6 @@ pub(super) fn record_family_involvement(
     cmd: &RecordDhrFamilyInvolvement,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = dhr(case)?;
     let decided_at = decided_review(review)?;
     once(

@@ -9,15 +9,13 @@ mod homicide_review;
 mod notification;
 mod rapid_review;
 mod reconsideration;
-mod roles;
 mod supported_dates;
 
-pub use roles::{may_send, roles_for};
-
+use super::policy::{authorise, require_kind};
 use super::{Case, CaseCommand, CaseEvent, CaseKind};
 use crate::calendar::at_local_time;
-use crate::partnership::{OrgKind, Partnership, StatutoryPartner};
-use crate::{Actor, DomainError, OrgSlug, Role};
+use crate::partnership::Partnership;
+use crate::{Actor, DomainError, OrgSlug};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 /// Everything a decision may depend on besides the case: who acts, when, and where.
@@ -48,11 +46,24 @@ fn decide_command(
     command: &CaseCommand,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
+    // Who may open a case is known before whether it exists.
     match command {
-        CaseCommand::NotifyIncident(c) => notification::notify_incident(state, c, ctx),
-        CaseCommand::ReferCaseForConsideration(c) => notification::refer_case(state, c, ctx),
-        CaseCommand::ReferSafeguardingAdultReview(c) => adult_review::refer(state, c, ctx),
-        CaseCommand::NotifyDomesticHomicide(c) => homicide_review::notify(state, c, ctx),
+        CaseCommand::NotifyIncident(c) => {
+            authorise(command, ctx)?;
+            notification::notify_incident(state, c, ctx)
+        }
+        CaseCommand::ReferCaseForConsideration(c) => {
+            authorise(command, ctx)?;
+            notification::refer_case(state, c, ctx)
+        }
+        CaseCommand::ReferSafeguardingAdultReview(c) => {
+            authorise(command, ctx)?;
+            adult_review::refer(state, c, ctx)
+        }
+        CaseCommand::NotifyDomesticHomicide(c) => {
+            authorise(command, ctx)?;
+            homicide_review::notify(state, c, ctx)
+        }
         other => decide_existing(existing(state)?, other, ctx),
     }
 }
@@ -76,6 +87,7 @@ fn decide_existing(
         return Err(DomainError::conflict("case.closed", "the case is closed"));
     }
     require_kind(case, command)?;
+    authorise(command, ctx)?;
     use adult_review as sar;
     use homicide_review as dhr;
     match command {
@@ -169,104 +181,8 @@ fn decide_existing(
     }
 }
 
-/// The kinds of case a command applies to; `None` for every kind.
-fn kinds_of(command: &CaseCommand) -> Option<&'static [CaseKind]> {
-    use CaseKind::{Adult, Child, DomesticHomicide};
-    match command {
-        CaseCommand::NotifyIncident(_)
-        | CaseCommand::ReferCaseForConsideration(_)
-        | CaseCommand::ReferSafeguardingAdultReview(_)
-        | CaseCommand::NotifyDomesticHomicide(_)
-        | CaseCommand::PublishReview(_)
-        | CaseCommand::CloseCase(_)
-        | CaseCommand::EraseCasePersonalData(_)
-        | CaseCommand::AddRecommendation(_)
-        | CaseCommand::CompleteRecommendation(_)
-        | CaseCommand::RecordReviewTakenDown(_) => None,
-        CaseCommand::RequestAgencyReport(_) | CaseCommand::SubmitAgencyReport(_) => {
-            Some(&[Child, Adult])
-        }
-        CaseCommand::RecordSarDecision(_)
-        | CaseCommand::CommissionSar(_)
-        | CaseCommand::RecordFamilyInvited(_)
-        | CaseCommand::PauseSar(_)
-        | CaseCommand::ResumeSar(_)
-        | CaseCommand::CompleteSar(_) => Some(&[Adult]),
-        CaseCommand::RecordDhrDecision(_)
-        | CaseCommand::CommissionDhr(_)
-        | CaseCommand::CompleteDhr(_)
-        | CaseCommand::SubmitDhrToHomeOffice(_)
-        | CaseCommand::NotifyHomeOfficeOfDhrDecision(_)
-        | CaseCommand::RecordDhrQaOutcome(_)
-        | CaseCommand::RecordDhrFamilyInvolvement(_) => Some(&[DomesticHomicide]),
-        _ => Some(&[Child]),
-    }
-}
-
-/// Each statutory process has its own commands: one of another process is a conflict.
-fn require_kind(case: &Case, command: &CaseCommand) -> Result<(), DomainError> {
-    match kinds_of(command) {
-        Some(kinds) if !kinds.contains(&case.kind) => Err(DomainError::conflict(
-            "case.wrong_kind",
-            format!(
-                "{} does not apply to a case of this kind ({})",
-                command.name(),
-                match case.kind {
-                    CaseKind::Child => "child",
-                    CaseKind::Adult => "adult",
-                    CaseKind::DomesticHomicide => "domestic_homicide",
-                }
-            ),
-        )),
-        _ => Ok(()),
-    }
-}
-
 fn existing(state: Option<&Case>) -> Result<&Case, DomainError> {
     state.ok_or_else(|| DomainError::not_found("case.not_found", "no such case"))
-}
-
-fn require_role(ctx: &Context<'_>, role: Role) -> Result<(), DomainError> {
-    require_any_role(ctx, &[role])
-}
-
-fn require_any_role(ctx: &Context<'_>, roles: &[Role]) -> Result<(), DomainError> {
-    roles::require_any(ctx.actor, roles)
-}
-
-/// The statutory partner the actor's organisation is, if any.
-fn actor_partner(ctx: &Context<'_>) -> Option<StatutoryPartner> {
-    ctx.partnership
-        .organisation(&ctx.actor.org)
-        .and_then(|o| o.kind.statutory_partner())
-}
-
-/// Decisions the statutory partners take together (SSP D; Care Act s44 for the Board, DVCVA s9
-/// for the review partnership) are recorded only by a user of one of the three statutory
-/// partners, whatever their role: a relevant agency's user, even a business manager or partner
-/// decision maker by title, does not decide for the partners.
-fn require_statutory_partner(ctx: &Context<'_>) -> Result<(), DomainError> {
-    if actor_partner(ctx).is_some() {
-        Ok(())
-    } else {
-        Err(DomainError::forbidden(
-            "auth.statutory_partner_only",
-            "only a user of a statutory partner (local authority, police or health) records \
-             the partners' decision",
-        ))
-    }
-}
-
-/// Agencies act for themselves only: a report or sign-off names the actor's own organisation.
-fn require_own_organisation(ctx: &Context<'_>, organisation: &OrgSlug) -> Result<(), DomainError> {
-    if &ctx.actor.org == organisation {
-        Ok(())
-    } else {
-        Err(DomainError::forbidden(
-            "auth.own_organisation_only",
-            "users act only for their own organisation",
-        ))
-    }
 }
 
 /// A registered organisation of the partnership that has not retired.
@@ -307,19 +223,6 @@ fn once<T>(already: Option<T>, code: &'static str, message: &str) -> Result<(), 
     match already {
         Some(_) => Err(DomainError::conflict(code, message)),
         None => Ok(()),
-    }
-}
-
-/// Notifications are the local authority's statutory duty, so only its own users send them.
-fn require_local_authority(ctx: &Context<'_>) -> Result<(), DomainError> {
-    let kind = ctx.partnership.organisation(&ctx.actor.org).map(|o| o.kind);
-    if kind == Some(OrgKind::LocalAuthority) {
-        Ok(())
-    } else {
-        Err(DomainError::forbidden(
-            "auth.local_authority_only",
-            "only the partnership's local authority notifies serious incidents",
-        ))
     }
 }
 
@@ -378,15 +281,9 @@ fn submit_requested_report(
     )])
 }
 
-/// What every command opening a case from an organisation of the partnership needs: the
-/// actor's organisation is registered, and the case does not exist yet.
-fn require_new_case(state: Option<&Case>, ctx: &Context<'_>) -> Result<(), DomainError> {
-    if ctx.partnership.organisation(&ctx.actor.org).is_none() {
-        return Err(DomainError::forbidden(
-            "auth.unknown_organisation",
-            "the user's organisation is not registered with the partnership",
-        ));
-    }
+/// What every command opening a case needs once its sender is authorised: the case does not
+/// exist yet.
+fn require_new_case(state: Option<&Case>) -> Result<(), DomainError> {
     if state.is_some() {
         return Err(DomainError::conflict(
             "case.already_exists",

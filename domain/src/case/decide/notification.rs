@@ -1,8 +1,7 @@
 //! NotifyIncident and RecordPanelNotification (domain.md child steps 1 and 2).
 
-use super::{
-    Context, check_text, require_any_role, require_local_authority, require_role, start_of_day,
-};
+use super::{Context, check_text, start_of_day};
+use crate::DomainError;
 use crate::calendar::{end_of_day, local_date};
 use crate::case::commands::{At, ChildDetails, ReferCaseForConsideration};
 use crate::case::occurred_at;
@@ -11,7 +10,6 @@ use crate::case::{
     AbuseOrNeglect, AgeBand, Case, CaseEvent, CaseReferred, ChildProfile, Harm, IncidentNotified,
     LocationBasis, NotifyIncident, PanelNotificationRecorded, RecordPanelNotification,
 };
-use crate::{DomainError, Role};
 use chrono::{Datelike, NaiveDate};
 
 /// Longest reference or Panel reference accepted.
@@ -32,8 +30,6 @@ pub(super) fn notify_incident(
     cmd: &NotifyIncident,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    require_role(ctx, Role::Notifier)?;
-    require_local_authority(ctx)?;
     if state.is_some() {
         return Err(DomainError::conflict(
             "case.already_exists",
@@ -119,11 +115,7 @@ pub(super) fn refer_case(
     cmd: &ReferCaseForConsideration,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    require_any_role(
-        ctx,
-        &[Role::AgencyUser, Role::PartnerDecisionMaker, Role::Notifier],
-    )?;
-    super::require_new_case(state, ctx)?;
+    super::require_new_case(state)?;
     if cmd.incident_date > local_date(ctx.now) {
         return Err(DomainError::invalid_field(
             "incident_date",
@@ -177,8 +169,6 @@ pub(super) fn record_panel_notification(
     cmd: &RecordPanelNotification,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    require_role(ctx, Role::Notifier)?;
-    require_local_authority(ctx)?;
     check_text("panel_reference", &cmd.panel_reference, MAX_REFERENCE_LEN)?;
     let today = local_date(ctx.now);
     if cmd.submitted_on > today {
@@ -247,7 +237,6 @@ pub(super) fn record_panel_notification_copied(
     cmd: &At,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    require_any_role(ctx, &[Role::Notifier, Role::BusinessManager])?;
     let panel = case.panel_notification.as_ref().ok_or_else(|| {
         DomainError::conflict(
             "panel_notification.not_recorded",
@@ -279,8 +268,6 @@ pub(super) fn record_looked_after_death_notified(
     cmd: &At,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    require_role(ctx, Role::Notifier)?;
-    require_local_authority(ctx)?;
     let notification = case
         .notification()
         .filter(|_| case.is_looked_after_death())

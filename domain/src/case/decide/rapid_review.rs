@@ -1,9 +1,6 @@
 //! The rapid review's commands (Appendix E), each with its preconditions.
 
-use super::{
-    Context, actor_partner, check_text, occurred, once, require_any_role, require_own_organisation,
-    require_registered, require_role,
-};
+use super::{Context, check_text, occurred, once, require_registered};
 use crate::case::commands::{
     AgreeModifiedResponse, AgreeReviewLead, At, ForOrganisation, NamePartnerLead,
     RecordDraftMilestone, RecordRapidReviewMeeting, SubmitAgencyReport, SubmitRapidReviewToPanel,
@@ -16,7 +13,7 @@ use crate::case::rapid_review::{
 use crate::case::{Case, CaseEvent, CaseKind};
 use crate::partnership::StatutoryPartner;
 use crate::small_map::SmallMap;
-use crate::{DomainError, OrgSlug, Role};
+use crate::{DomainError, OrgSlug};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 
@@ -41,7 +38,6 @@ fn open_review(case: &Case) -> Result<&RapidReview, DomainError> {
 }
 
 pub(super) fn initiate(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     if case.kind != CaseKind::Child {
         return Err(DomainError::conflict(
             "case.wrong_kind",
@@ -64,7 +60,6 @@ pub(super) fn initiate(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
 }
 
 pub(super) fn partners_notified(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_review(case)?;
     once(
         review.partners_notified_at,
@@ -81,14 +76,6 @@ pub(super) fn partners_notified(case: &Case, cmd: &At, ctx: &Context<'_>) -> Dec
 }
 
 pub(super) fn name_partner_lead(case: &Case, cmd: &NamePartnerLead, ctx: &Context<'_>) -> Decided {
-    require_any_role(ctx, &[Role::PartnerDecisionMaker, Role::BusinessManager])?;
-    // The business manager records leads for any partner; a partner names only its own.
-    if !ctx.actor.has(Role::BusinessManager) && actor_partner(ctx) != Some(cmd.partner) {
-        return Err(DomainError::forbidden(
-            "auth.own_partner_only",
-            "a partner decision maker acts only for their own partner",
-        ));
-    }
     let review = open_review(case)?;
     check_text("lead_name", &cmd.lead_name, MAX_NAME_LEN)?;
     let occurred_at = occurred(
@@ -105,7 +92,6 @@ pub(super) fn name_partner_lead(case: &Case, cmd: &NamePartnerLead, ctx: &Contex
 }
 
 pub(super) fn agree_review_lead(case: &Case, cmd: &AgreeReviewLead, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_review(case)?;
     check_text("lead_name", &cmd.lead_name, MAX_NAME_LEN)?;
     require_registered(ctx, "organisation", &cmd.organisation)?;
@@ -127,7 +113,6 @@ pub(super) fn agree_modified_response(
     cmd: &AgreeModifiedResponse,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_review(case)?;
     once(
         review.modified_response_at,
@@ -158,7 +143,6 @@ pub(super) fn request_agency_report(
     cmd: &ForOrganisation,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_review(case)?;
     require_registered(ctx, "organisation", &cmd.organisation)?;
     once(
@@ -183,14 +167,11 @@ pub(super) fn submit_agency_report(
     cmd: &SubmitAgencyReport,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::AgencyUser)?;
-    require_own_organisation(ctx, &cmd.organisation)?;
     let review = open_review(case)?;
     super::submit_requested_report(&review.agency_reports, cmd, ctx)
 }
 
 pub(super) fn circulate_reports(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_review(case)?;
     once(
         review.reports_circulated_at,
@@ -213,7 +194,6 @@ pub(super) fn record_meeting(
     cmd: &RecordRapidReviewMeeting,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_review(case)?;
     once(
         review.meeting_held_at,
@@ -269,7 +249,6 @@ pub(super) fn record_draft_milestone(
     cmd: &RecordDraftMilestone,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_any_role(ctx, &[Role::Reviewer, Role::BusinessManager])?;
     let review = open_review(case)?;
     once(
         review.drafts.get(&cmd.milestone),
@@ -321,8 +300,6 @@ fn team_act(
     ctx: &Context<'_>,
     act: &TeamAct,
 ) -> Result<DateTime<Utc>, DomainError> {
-    require_any_role(ctx, &[Role::AgencyUser, Role::PartnerDecisionMaker])?;
-    require_own_organisation(ctx, &cmd.organisation)?;
     let review = open_review(case)?;
     let partners = ctx
         .partnership
@@ -395,7 +372,6 @@ pub(super) fn confirm_senior_sign_off(
 }
 
 pub(super) fn independent_sign_off(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::IndependentAdvisor)?;
     let review = open_review(case)?;
     once(
         review.independent_sign_off_at,
@@ -423,7 +399,6 @@ pub(super) fn submit_to_panel(
     cmd: &SubmitRapidReviewToPanel,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::IndependentAdvisor])?;
     let review = open_review(case)?;
     // A notified case's review goes to the Panel it was notified to: without the notification
     // on record, the Panel has nothing to file the review against (and day 0 may be unknown).

@@ -2,7 +2,8 @@
 //! each partner's decision maker records its view, two in agreement decide, and the written
 //! justification goes to the Panel.
 
-use super::{Context, actor_partner, occurred, once, require_any_role, require_role};
+use super::{Context, occurred, once};
+use crate::DomainError;
 use crate::case::commands::{
     RecordIndependentAdvice, RecordReconsideredDecision, SendReconsiderationToPanel,
 };
@@ -13,7 +14,6 @@ use crate::case::reconsideration::{
     reconsideration_of,
 };
 use crate::case::{Case, CaseEvent};
-use crate::{DomainError, Role};
 use chrono::{DateTime, Utc};
 
 type Decided = Result<Vec<CaseEvent>, DomainError>;
@@ -69,7 +69,6 @@ pub(super) fn record_independent_advice(
     cmd: &RecordIndependentAdvice,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::IndependentAdvisor)?;
     let since = advice_context(case, cmd.subject)?;
     once(
         case.after.advice.get(&cmd.subject),
@@ -111,13 +110,6 @@ pub(super) fn record_reconsidered_decision(
     cmd: &RecordReconsideredDecision,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::PartnerDecisionMaker)?;
-    if actor_partner(ctx) != Some(cmd.partner) {
-        return Err(DomainError::forbidden(
-            "auth.own_partner_only",
-            "a partner decision maker reconsiders only for their own partner",
-        ));
-    }
     let response = open_reconsideration(case)?;
     if case.after.reconsidered_views.contains_key(&cmd.partner) {
         return Err(DomainError::conflict(
@@ -163,7 +155,6 @@ pub(super) fn send_reconsideration_to_panel(
     cmd: &SendReconsiderationToPanel,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::IndependentAdvisor])?;
     let (_, reached_at) = case.after.reconsideration.ok_or_else(|| {
         DomainError::conflict(
             "reconsideration.not_reached",
