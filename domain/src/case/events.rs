@@ -367,7 +367,42 @@ impl CaseEvent {
             CaseEvent::IndependentAdviceRecorded(e) => Some(&mut e.advice),
             CaseEvent::ReconsideredViewRecorded(e) => Some(&mut e.rationale),
             CaseEvent::ReconsiderationSentToPanel(e) => Some(&mut e.justification),
-            _ => None,
+            // No personal data: a new event with any must be sealed above.
+            CaseEvent::PanelNotificationRecorded(_)
+            | CaseEvent::RapidReviewInitiated(_)
+            | CaseEvent::PartnersNotified(_)
+            | CaseEvent::PartnerLeadNamed(_)
+            | CaseEvent::ReviewLeadAgreed(_)
+            | CaseEvent::AgencyReportRequested(_)
+            | CaseEvent::AgencyReportsCirculated(_)
+            | CaseEvent::RapidReviewMeetingHeld(_)
+            | CaseEvent::DraftMilestoneRecorded(_)
+            | CaseEvent::DraftCommentsSubmitted(_)
+            | CaseEvent::SeniorSignOffConfirmed(_)
+            | CaseEvent::RapidReviewSignedOff(_)
+            | CaseEvent::DecisionReached(_)
+            | CaseEvent::RapidReviewSubmittedToPanel(_)
+            | CaseEvent::PanelResponseRecorded(_)
+            | CaseEvent::FamilyCommunicationRecorded(_)
+            | CaseEvent::FinalReportSentToPanel(_)
+            | CaseEvent::ReviewPublished(_)
+            | CaseEvent::ReviewTakenDown(_)
+            | CaseEvent::RecommendationAdded(_)
+            | CaseEvent::RecommendationCompleted(_)
+            | CaseEvent::CaseClosed(_)
+            | CaseEvent::SarFamilyInvited(_)
+            | CaseEvent::SarResumed(_)
+            | CaseEvent::DhrSubmittedToHomeOffice(_)
+            | CaseEvent::DhrDecisionNotifiedToHomeOffice(_)
+            | CaseEvent::DhrQaOutcomeRecorded(_)
+            | CaseEvent::DhrFamilyInvolvementRecorded(_)
+            | CaseEvent::PanelNotificationCopied(_)
+            | CaseEvent::LookedAfterDeathNotified(_)
+            | CaseEvent::ReconsiderationReached(_)
+            | CaseEvent::ImprovementsInformationSentToPanel(_)
+            | CaseEvent::ImprovementsInformationPublished(_)
+            | CaseEvent::PracticeReviewCopiedToOfsted(_)
+            | CaseEvent::PersonalDataErased(_) => None,
         }
     }
 }

@@ -1,11 +1,14 @@
 //! A case: one child, adult or domestic homicide under review, from notification to closure.
 
+pub mod adult;
 pub mod adult_review;
+pub mod child;
 pub mod commands;
 mod decide;
 pub mod decision;
 pub mod erasure;
 mod events;
+pub mod homicide;
 pub mod homicide_review;
 mod lcspr_deadlines;
 mod notification_duties;
@@ -13,8 +16,10 @@ mod occurred_at;
 mod person;
 pub mod policy;
 pub mod practice_review;
+mod process_event;
 pub mod rapid_review;
 pub mod reconsideration;
+pub mod shared;
 mod state;
 
 pub use commands::{CaseCommand, NotifyIncident, RecordPanelNotification};
@@ -25,6 +30,7 @@ pub use events::{
 };
 pub use person::{AdultAgeBand, PersonProfile};
 pub use policy::{may_send, roles_for};
+pub use process_event::ProcessEvent;
 pub use state::{Case, CaseKind, Origin, PanelNotification, Stage};
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! After the rapid review: the Panel's response, reconsideration, telling the family, the local
 //! child safeguarding practice review (LCSPR) and its publication, recommendations, closure.
 
+use super::SealedPersonalData;
 use super::decision::ReviewDecision;
 use super::rapid_review::Occurred;
 use super::reconsideration::{AdviceSubject, ReconsideredViewRecorded};
-use super::{CaseEvent, SealedPersonalData};
 use crate::OrgSlug;
 use crate::calendar::end_of_day;
 use crate::deadline::{Deadline, DeadlineKind};
@@ -244,42 +244,8 @@ impl AfterReview {
         match self.reconsideration {
             Some((ReconsideredOutcome::Commission, _)) => Some(ReviewDecision::Lcspr),
             Some((ReconsideredOutcome::Withdraw, _)) => Some(ReviewDecision::NoLcspr),
-            _ => decided,
-        }
-    }
-
-    /// Folds a reconsideration, advice or publication fact.
-    pub(super) fn apply(&mut self, event: &CaseEvent) {
-        let review = self.practice_review.as_mut();
-        match event {
-            CaseEvent::IndependentAdviceRecorded(e) => {
-                self.advice.insert(e.subject, e.occurred_at);
-            }
-            CaseEvent::ReconsideredViewRecorded(e) => {
-                self.reconsidered_views.insert(e.partner, e.clone());
-            }
-            CaseEvent::ReconsiderationReached(e) => {
-                self.reconsideration = Some((e.outcome, e.occurred_at));
-            }
-            CaseEvent::ReconsiderationSentToPanel(e) => {
-                self.reconsideration_sent_at = Some(e.occurred_at);
-            }
-            CaseEvent::ImprovementsInformationSentToPanel(e) => {
-                if let Some(review) = review {
-                    review.improvements_sent_at = Some(e.occurred_at);
-                }
-            }
-            CaseEvent::ImprovementsInformationPublished(e) => {
-                if let Some(review) = review {
-                    review.improvements_published = Some(e.clone());
-                }
-            }
-            CaseEvent::PracticeReviewCopiedToOfsted(e) => {
-                if let Some(review) = review {
-                    review.ofsted_copy_at = Some(e.occurred_at);
-                }
-            }
-            _ => {}
+            // Adhering to the decision, or not reconsidering, leaves it as the partners took it.
+            Some((ReconsideredOutcome::Adhere, _)) | None => decided,
         }
     }
 

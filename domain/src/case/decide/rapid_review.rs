@@ -322,10 +322,12 @@ fn team_act(
                 "draft.not_circulated",
                 "the draft has not been circulated yet",
             ),
-            _ => DomainError::conflict(
-                "draft.second_draft_not_finalised",
-                "the second draft has not been finalised yet",
-            ),
+            DraftMilestone::SecondDraftFinalised | DraftMilestone::FirstDraftCompleted => {
+                DomainError::conflict(
+                    "draft.second_draft_not_finalised",
+                    "the second draft has not been finalised yet",
+                )
+            }
         })?;
     once(
         (act.recorded)(review).get(&cmd.organisation),
