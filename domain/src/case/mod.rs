@@ -1,26 +1,23 @@
 //! A case: one child, adult or domestic homicide under review, from notification to closure.
 
 pub mod adult;
-pub mod adult_review;
 pub mod child;
 pub mod commands;
 mod decide;
-pub mod decision;
-pub mod erasure;
 mod events;
 pub mod homicide;
-pub mod homicide_review;
-mod lcspr_deadlines;
-mod notification_duties;
 mod occurred_at;
 mod person;
 pub mod policy;
 pub mod practice_review;
 mod process_event;
-pub mod rapid_review;
-pub mod reconsideration;
 pub mod shared;
 mod state;
+
+pub use adult::review as adult_review;
+pub use child::{decision, rapid_review, reconsideration};
+pub use homicide::review as homicide_review;
+pub use shared::erasure;
 
 pub use commands::{CaseCommand, NotifyIncident, RecordPanelNotification};
 pub use decide::{Context, decide};

@@ -1,6 +1,13 @@
 //! The child process (Working Together 2023): notification, rapid review, the partners'
-//! decision, the Panel and the local child safeguarding practice review.
+//! decision, the Panel and its reconsideration; their facts and state, how they fold, their
+//! deadlines and the rules of their commands.
 
+pub(in crate::case) mod decide;
+pub mod decision;
 mod evolve;
+mod lcspr_deadlines;
+mod notification_duties;
+pub mod rapid_review;
+pub mod reconsideration;
 
 pub use evolve::ChildEvent;

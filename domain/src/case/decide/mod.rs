@@ -1,15 +1,12 @@
 //! The case decider: every rule a command must pass, as a pure function.
 
-mod adult_review;
 mod after_review;
-mod closure;
-mod decision;
-mod erasure;
-mod homicide_review;
-mod notification;
-mod rapid_review;
-mod reconsideration;
 mod supported_dates;
+
+use super::adult::decide as adult_review;
+use super::child::decide::{decision, notification, rapid_review, reconsideration};
+use super::homicide::decide as homicide_review;
+use super::shared::decide::{closure, erasure};
 
 use super::policy::{authorise, require_kind};
 use super::{Case, CaseCommand, CaseEvent, CaseKind};
@@ -181,12 +178,12 @@ fn decide_existing(
     }
 }
 
-fn existing(state: Option<&Case>) -> Result<&Case, DomainError> {
+pub(in crate::case) fn existing(state: Option<&Case>) -> Result<&Case, DomainError> {
     state.ok_or_else(|| DomainError::not_found("case.not_found", "no such case"))
 }
 
 /// A registered organisation of the partnership that has not retired.
-fn require_registered(
+pub(in crate::case) fn require_registered(
     ctx: &Context<'_>,
     field: &str,
     organisation: &OrgSlug,
@@ -209,7 +206,7 @@ fn require_registered(
 }
 
 /// Resolves `occurred_at` for a fact that depends on an earlier one.
-fn occurred(
+pub(in crate::case) fn occurred(
     given: Option<DateTime<Utc>>,
     ctx: &Context<'_>,
     not_before: DateTime<Utc>,
@@ -219,18 +216,22 @@ fn occurred(
 }
 
 /// Refuses a fact recorded twice.
-fn once<T>(already: Option<T>, code: &'static str, message: &str) -> Result<(), DomainError> {
+pub(in crate::case) fn once<T>(
+    already: Option<T>,
+    code: &'static str,
+    message: &str,
+) -> Result<(), DomainError> {
     match already {
         Some(_) => Err(DomainError::conflict(code, message)),
         None => Ok(()),
     }
 }
 
-fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
+pub(in crate::case) fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
     at_local_time(date, NaiveTime::MIN)
 }
 
-fn check_text(field: &str, value: &str, max: usize) -> Result<(), DomainError> {
+pub(in crate::case) fn check_text(field: &str, value: &str, max: usize) -> Result<(), DomainError> {
     if value.trim().is_empty() {
         return Err(DomainError::invalid_field(
             field,
@@ -250,7 +251,7 @@ fn check_text(field: &str, value: &str, max: usize) -> Result<(), DomainError> {
 
 /// SubmitAgencyReport once the review it belongs to is found: the same rules for a rapid
 /// review and a safeguarding adult review. Only the agency asked, for itself, once.
-fn submit_requested_report(
+pub(in crate::case) fn submit_requested_report(
     reports: &crate::small_map::SmallMap<OrgSlug, super::rapid_review::AgencyReport>,
     cmd: &super::commands::SubmitAgencyReport,
     ctx: &Context<'_>,
@@ -283,7 +284,7 @@ fn submit_requested_report(
 
 /// What every command opening a case needs once its sender is authorised: the case does not
 /// exist yet.
-fn require_new_case(state: Option<&Case>) -> Result<(), DomainError> {
+pub(in crate::case) fn require_new_case(state: Option<&Case>) -> Result<(), DomainError> {
     if state.is_some() {
         return Err(DomainError::conflict(
             "case.already_exists",

@@ -1,6 +1,8 @@
 //! What the three review processes share: agency reports, publication, recommendations,
 //! closure and erasure.
 
+pub(in crate::case) mod decide;
+pub mod erasure;
 mod evolve;
 
 pub use evolve::SharedEvent;

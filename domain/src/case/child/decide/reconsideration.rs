@@ -2,11 +2,11 @@
 //! each partner's decision maker records its view, two in agreement decide, and the written
 //! justification goes to the Panel.
 
-use super::{Context, occurred, once};
 use crate::DomainError;
 use crate::case::commands::{
     RecordIndependentAdvice, RecordReconsideredDecision, SendReconsiderationToPanel,
 };
+use crate::case::decide::{Context, occurred, once};
 use crate::case::decision::ReviewDecision;
 use crate::case::practice_review::{PanelResponseRecorded, ReconsideredOutcome};
 use crate::case::reconsideration::{
@@ -64,7 +64,7 @@ fn advice_context(case: &Case, subject: AdviceSubject) -> Result<DateTime<Utc>, 
     }
 }
 
-pub(super) fn record_independent_advice(
+pub(in crate::case) fn record_independent_advice(
     case: &Case,
     cmd: &RecordIndependentAdvice,
     ctx: &Context<'_>,
@@ -105,7 +105,7 @@ fn check_outcome(case: &Case, outcome: ReconsideredOutcome) -> Result<(), Domain
     }
 }
 
-pub(super) fn record_reconsidered_decision(
+pub(in crate::case) fn record_reconsidered_decision(
     case: &Case,
     cmd: &RecordReconsideredDecision,
     ctx: &Context<'_>,
@@ -150,7 +150,7 @@ pub(super) fn record_reconsidered_decision(
     Ok(events)
 }
 
-pub(super) fn send_reconsideration_to_panel(
+pub(in crate::case) fn send_reconsideration_to_panel(
     case: &Case,
     cmd: &SendReconsiderationToPanel,
     ctx: &Context<'_>,

@@ -1,14 +1,14 @@
 //! RecordPartnerDecision: each partner votes once for itself; two in agreement decide.
 
-use super::{Context, occurred};
 use crate::DomainError;
 use crate::case::commands::RecordPartnerDecision;
+use crate::case::decide::{Context, occurred};
 use crate::case::decision::{
     DecisionReached, PartnerDecisionRecorded, ReviewDecision, decision_of,
 };
 use crate::case::{Case, CaseEvent};
 
-pub(super) fn record_partner_decision(
+pub(in crate::case) fn record_partner_decision(
     case: &Case,
     cmd: &RecordPartnerDecision,
     ctx: &Context<'_>,

@@ -1,10 +1,10 @@
 //! The rapid review's commands (Appendix E), each with its preconditions.
 
-use super::{Context, check_text, occurred, once, require_registered};
 use crate::case::commands::{
     AgreeModifiedResponse, AgreeReviewLead, At, ForOrganisation, NamePartnerLead,
     RecordDraftMilestone, RecordRapidReviewMeeting, SubmitAgencyReport, SubmitRapidReviewToPanel,
 };
+use crate::case::decide::{Context, check_text, occurred, once, require_registered};
 use crate::case::rapid_review::{
     DraftMilestone, DraftMilestoneRecorded, ModifiedResponseAgreed, Occurred, OrganisationAct,
     PartnerLeadNamed, RapidReview, RapidReviewInitiated, RapidReviewMeetingHeld,
@@ -37,7 +37,7 @@ fn open_review(case: &Case) -> Result<&RapidReview, DomainError> {
     }
 }
 
-pub(super) fn initiate(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
+pub(in crate::case) fn initiate(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     if case.kind != CaseKind::Child {
         return Err(DomainError::conflict(
             "case.wrong_kind",
@@ -59,7 +59,7 @@ pub(super) fn initiate(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     )])
 }
 
-pub(super) fn partners_notified(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
+pub(in crate::case) fn partners_notified(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     let review = open_review(case)?;
     once(
         review.partners_notified_at,
@@ -75,7 +75,11 @@ pub(super) fn partners_notified(case: &Case, cmd: &At, ctx: &Context<'_>) -> Dec
     Ok(vec![CaseEvent::PartnersNotified(Occurred { occurred_at })])
 }
 
-pub(super) fn name_partner_lead(case: &Case, cmd: &NamePartnerLead, ctx: &Context<'_>) -> Decided {
+pub(in crate::case) fn name_partner_lead(
+    case: &Case,
+    cmd: &NamePartnerLead,
+    ctx: &Context<'_>,
+) -> Decided {
     let review = open_review(case)?;
     check_text("lead_name", &cmd.lead_name, MAX_NAME_LEN)?;
     let occurred_at = occurred(
@@ -91,7 +95,11 @@ pub(super) fn name_partner_lead(case: &Case, cmd: &NamePartnerLead, ctx: &Contex
     })])
 }
 
-pub(super) fn agree_review_lead(case: &Case, cmd: &AgreeReviewLead, ctx: &Context<'_>) -> Decided {
+pub(in crate::case) fn agree_review_lead(
+    case: &Case,
+    cmd: &AgreeReviewLead,
+    ctx: &Context<'_>,
+) -> Decided {
     let review = open_review(case)?;
     check_text("lead_name", &cmd.lead_name, MAX_NAME_LEN)?;
     require_registered(ctx, "organisation", &cmd.organisation)?;
@@ -108,7 +116,7 @@ pub(super) fn agree_review_lead(case: &Case, cmd: &AgreeReviewLead, ctx: &Contex
     })])
 }
 
-pub(super) fn agree_modified_response(
+pub(in crate::case) fn agree_modified_response(
     case: &Case,
     cmd: &AgreeModifiedResponse,
     ctx: &Context<'_>,
@@ -138,7 +146,7 @@ pub(super) fn agree_modified_response(
     )])
 }
 
-pub(super) fn request_agency_report(
+pub(in crate::case) fn request_agency_report(
     case: &Case,
     cmd: &ForOrganisation,
     ctx: &Context<'_>,
@@ -162,16 +170,16 @@ pub(super) fn request_agency_report(
     })])
 }
 
-pub(super) fn submit_agency_report(
+pub(in crate::case) fn submit_agency_report(
     case: &Case,
     cmd: &SubmitAgencyReport,
     ctx: &Context<'_>,
 ) -> Decided {
     let review = open_review(case)?;
-    super::submit_requested_report(&review.agency_reports, cmd, ctx)
+    crate::case::decide::submit_requested_report(&review.agency_reports, cmd, ctx)
 }
 
-pub(super) fn circulate_reports(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
+pub(in crate::case) fn circulate_reports(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     let review = open_review(case)?;
     once(
         review.reports_circulated_at,
@@ -189,7 +197,7 @@ pub(super) fn circulate_reports(case: &Case, cmd: &At, ctx: &Context<'_>) -> Dec
     })])
 }
 
-pub(super) fn record_meeting(
+pub(in crate::case) fn record_meeting(
     case: &Case,
     cmd: &RecordRapidReviewMeeting,
     ctx: &Context<'_>,
@@ -244,7 +252,7 @@ pub(super) fn record_meeting(
     )])
 }
 
-pub(super) fn record_draft_milestone(
+pub(in crate::case) fn record_draft_milestone(
     case: &Case,
     cmd: &RecordDraftMilestone,
     ctx: &Context<'_>,
@@ -337,7 +345,7 @@ fn team_act(
     occurred(cmd.occurred_at, ctx, since, "the draft it answers")
 }
 
-pub(super) fn submit_draft_comments(
+pub(in crate::case) fn submit_draft_comments(
     case: &Case,
     cmd: &ForOrganisation,
     ctx: &Context<'_>,
@@ -355,7 +363,7 @@ pub(super) fn submit_draft_comments(
     })])
 }
 
-pub(super) fn confirm_senior_sign_off(
+pub(in crate::case) fn confirm_senior_sign_off(
     case: &Case,
     cmd: &ForOrganisation,
     ctx: &Context<'_>,
@@ -373,7 +381,7 @@ pub(super) fn confirm_senior_sign_off(
     })])
 }
 
-pub(super) fn independent_sign_off(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
+pub(in crate::case) fn independent_sign_off(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     let review = open_review(case)?;
     once(
         review.independent_sign_off_at,
@@ -396,7 +404,7 @@ pub(super) fn independent_sign_off(case: &Case, cmd: &At, ctx: &Context<'_>) -> 
     })])
 }
 
-pub(super) fn submit_to_panel(
+pub(in crate::case) fn submit_to_panel(
     case: &Case,
     cmd: &SubmitRapidReviewToPanel,
     ctx: &Context<'_>,

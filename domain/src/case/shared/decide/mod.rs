@@ -1,0 +1,4 @@
+//! The rules of the commands every process shares.
+
+pub(in crate::case) mod closure;
+pub(in crate::case) mod erasure;
