@@ -2,6 +2,7 @@
 //! decision, the Panel and its reconsideration; their facts and state, how they fold, their
 //! deadlines and the rules of their commands.
 
+pub mod commands;
 pub(in crate::case) mod decide;
 pub mod decision;
 mod evolve;

@@ -2,9 +2,10 @@
 //! organisation and the process once the command and the case are known (the decider).
 
 use super::{Applies, CommandRule, OrganisationRule, rule_for};
+use crate::case::commands::ActingFor;
 use crate::case::{Case, CaseCommand, CaseKind, Context};
 use crate::partnership::{OrgKind, StatutoryPartner};
-use crate::{Actor, DomainError, OrgSlug, Role};
+use crate::{Actor, DomainError, Role};
 
 /// The roles, any one of which may send the named command (the decider may ask for more);
 /// `None` for a name that is no case command.
@@ -79,9 +80,9 @@ pub(in crate::case) fn authorise(
         OrganisationRule::Registered => require_registered_actor(ctx),
         OrganisationRule::LocalAuthority => require_local_authority(ctx),
         OrganisationRule::StatutoryPartner => require_statutory_partner(ctx),
-        OrganisationRule::OwnOrganisation => match named_party(command) {
-            Party::Organisation(organisation) if organisation == &ctx.actor.org => Ok(()),
-            Party::Organisation(_) | Party::Partner(_) | Party::Nobody => {
+        OrganisationRule::OwnOrganisation => match command.acting_for() {
+            ActingFor::Organisation(organisation) if organisation == &ctx.actor.org => Ok(()),
+            ActingFor::Organisation(_) | ActingFor::Partner(_) | ActingFor::Nobody => {
                 Err(DomainError::forbidden(
                     "auth.own_organisation_only",
                     "users act only for their own organisation",
@@ -95,82 +96,13 @@ pub(in crate::case) fn authorise(
             if business_manager_for_any && ctx.actor.has(Role::BusinessManager) {
                 return Ok(());
             }
-            match named_party(command) {
-                Party::Partner(partner) if actor_partner(ctx) == Some(partner) => Ok(()),
-                Party::Partner(_) | Party::Organisation(_) | Party::Nobody => {
+            match command.acting_for() {
+                ActingFor::Partner(partner) if actor_partner(ctx) == Some(partner) => Ok(()),
+                ActingFor::Partner(_) | ActingFor::Organisation(_) | ActingFor::Nobody => {
                     Err(DomainError::forbidden("auth.own_partner_only", refusal))
                 }
             }
         }
-    }
-}
-
-/// Whom a command says it acts for, if anyone.
-enum Party<'a> {
-    Organisation(&'a OrgSlug),
-    Partner(StatutoryPartner),
-    Nobody,
-}
-
-/// The organisation or statutory partner a command names as the one acting.
-fn named_party(command: &CaseCommand) -> Party<'_> {
-    use CaseCommand as C;
-    match command {
-        C::SubmitAgencyReport(c) => Party::Organisation(&c.organisation),
-        C::SubmitDraftComments(c) | C::ConfirmSeniorSignOff(c) => {
-            Party::Organisation(&c.organisation)
-        }
-        C::NamePartnerLead(c) => Party::Partner(c.partner),
-        C::RecordPartnerDecision(c) => Party::Partner(c.partner),
-        C::RecordReconsideredDecision(c) => Party::Partner(c.partner),
-        // The organisation asked for a report is not the one acting.
-        C::RequestAgencyReport(_)
-        | C::NotifyIncident(_)
-        | C::ReferCaseForConsideration(_)
-        | C::RecordPanelNotification(_)
-        | C::InitiateRapidReview(_)
-        | C::RecordPartnersNotified(_)
-        | C::AgreeReviewLead(_)
-        | C::AgreeModifiedResponse(_)
-        | C::CirculateAgencyReports(_)
-        | C::RecordRapidReviewMeeting(_)
-        | C::RecordDraftMilestone(_)
-        | C::SignOffRapidReview(_)
-        | C::SubmitRapidReviewToPanel(_)
-        | C::RecordPanelResponse(_)
-        | C::RecordFamilyCommunication(_)
-        | C::CommissionPracticeReview(_)
-        | C::ApprovePublicationDelay(_)
-        | C::RecordFinalReportSentToPanel(_)
-        | C::PublishReview(_)
-        | C::WithholdPublication(_)
-        | C::RecordReviewTakenDown(_)
-        | C::AddRecommendation(_)
-        | C::CompleteRecommendation(_)
-        | C::CloseCase(_)
-        | C::EraseCasePersonalData(_)
-        | C::ReferSafeguardingAdultReview(_)
-        | C::RecordSarDecision(_)
-        | C::CommissionSar(_)
-        | C::RecordFamilyInvited(_)
-        | C::PauseSar(_)
-        | C::ResumeSar(_)
-        | C::CompleteSar(_)
-        | C::NotifyDomesticHomicide(_)
-        | C::RecordDhrDecision(_)
-        | C::CommissionDhr(_)
-        | C::CompleteDhr(_)
-        | C::SubmitDhrToHomeOffice(_)
-        | C::NotifyHomeOfficeOfDhrDecision(_)
-        | C::RecordDhrQaOutcome(_)
-        | C::RecordDhrFamilyInvolvement(_)
-        | C::RecordPanelNotificationCopied(_)
-        | C::RecordLookedAfterDeathNotified(_)
-        | C::RecordIndependentAdvice(_)
-        | C::SendReconsiderationToPanel(_)
-        | C::RecordImprovementsInformationSentToPanel(_)
-        | C::PublishImprovementsInformation(_)
-        | C::RecordCopySentToOfsted(_) => Party::Nobody,
     }
 }
 
