@@ -1,12 +1,13 @@
 //! The case decider: every rule a command must pass, as a pure function.
 
-mod after_review;
 mod supported_dates;
 
 use super::adult::decide as adult_review;
-use super::child::decide::{decision, notification, rapid_review, reconsideration};
+use super::child::decide::{
+    decision, notification, practice_review as after, rapid_review, reconsideration,
+};
 use super::homicide::decide as homicide_review;
-use super::shared::decide::{closure, erasure};
+use super::shared::decide::{closure, erasure, recommendations};
 
 use super::policy::{authorise, require_kind};
 use super::{Case, CaseCommand, CaseEvent, CaseKind};
@@ -70,7 +71,6 @@ fn decide_existing(
     command: &CaseCommand,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    use after_review as after;
     use rapid_review as rr;
     // A closed case takes nothing more but what outlives it: the completion of its
     // recommendations' actions and taking its published report down.
@@ -158,8 +158,10 @@ fn decide_existing(
         },
         CaseCommand::WithholdPublication(c) => after::withhold_publication(case, c, ctx),
         CaseCommand::RecordReviewTakenDown(c) => after::record_review_taken_down(case, c, ctx),
-        CaseCommand::AddRecommendation(c) => after::add_recommendation(case, c, ctx),
-        CaseCommand::CompleteRecommendation(c) => after::complete_recommendation(case, c, ctx),
+        CaseCommand::AddRecommendation(c) => recommendations::add_recommendation(case, c, ctx),
+        CaseCommand::CompleteRecommendation(c) => {
+            recommendations::complete_recommendation(case, c, ctx)
+        }
         CaseCommand::CloseCase(c) => closure::close_case(case, c, ctx),
         CaseCommand::EraseCasePersonalData(c) => erasure::erase_personal_data(case, c, ctx),
         CaseCommand::RecordSarDecision(c) => sar::record_decision(case, c, ctx),

@@ -2,3 +2,4 @@
 
 pub(in crate::case) mod closure;
 pub(in crate::case) mod erasure;
+pub(in crate::case) mod recommendations;
