@@ -9,13 +9,12 @@ pub mod homicide;
 mod occurred_at;
 mod person;
 pub mod policy;
-pub mod practice_review;
 mod process_event;
 pub mod shared;
 mod state;
 
 pub use adult::review as adult_review;
-pub use child::{decision, rapid_review, reconsideration};
+pub use child::{decision, practice_review, rapid_review, reconsideration};
 pub use homicide::review as homicide_review;
 pub use shared::erasure;
 

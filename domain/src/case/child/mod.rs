@@ -8,6 +8,7 @@ pub mod decision;
 mod evolve;
 mod lcspr_deadlines;
 mod notification_duties;
+pub mod practice_review;
 pub mod rapid_review;
 pub mod reconsideration;
 

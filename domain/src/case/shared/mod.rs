@@ -5,5 +5,6 @@ pub mod commands;
 pub(in crate::case) mod decide;
 pub mod erasure;
 mod evolve;
+pub mod review;
 
 pub use evolve::SharedEvent;
