@@ -334,7 +334,11 @@ pub(in crate::case) fn submit_agency_report(
 ) -> Decided {
     let review = sar(case)?;
     not_completed(review)?;
-    crate::case::decide::submit_requested_report(&review.agency_reports, cmd, ctx)
+    crate::case::shared::decide::agency_reports::submit_requested_report(
+        &review.agency_reports,
+        cmd,
+        ctx,
+    )
 }
 
 pub(in crate::case) fn record_family_invited(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {

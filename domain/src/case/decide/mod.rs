@@ -7,7 +7,7 @@ use super::child::decide::{
     decision, notification, practice_review as after, rapid_review, reconsideration,
 };
 use super::homicide::decide as homicide_review;
-use super::shared::decide::{closure, erasure, recommendations};
+use super::shared::decide::{agency_reports, closure, erasure, recommendations};
 
 use super::policy::{authorise, require_kind};
 use super::{Case, CaseCommand, CaseEvent, CaseKind};
@@ -104,14 +104,8 @@ fn decide_existing(
         CaseCommand::NamePartnerLead(c) => rr::name_partner_lead(case, c, ctx),
         CaseCommand::AgreeReviewLead(c) => rr::agree_review_lead(case, c, ctx),
         CaseCommand::AgreeModifiedResponse(c) => rr::agree_modified_response(case, c, ctx),
-        CaseCommand::RequestAgencyReport(c) if case.kind == CaseKind::Adult => {
-            sar::request_agency_report(case, c, ctx)
-        }
-        CaseCommand::RequestAgencyReport(c) => rr::request_agency_report(case, c, ctx),
-        CaseCommand::SubmitAgencyReport(c) if case.kind == CaseKind::Adult => {
-            sar::submit_agency_report(case, c, ctx)
-        }
-        CaseCommand::SubmitAgencyReport(c) => rr::submit_agency_report(case, c, ctx),
+        CaseCommand::RequestAgencyReport(c) => agency_reports::request(case, c, ctx),
+        CaseCommand::SubmitAgencyReport(c) => agency_reports::submit(case, c, ctx),
         CaseCommand::CirculateAgencyReports(c) => rr::circulate_reports(case, c, ctx),
         CaseCommand::RecordRapidReviewMeeting(c) => rr::record_meeting(case, c, ctx),
         CaseCommand::RecordDraftMilestone(c) => rr::record_draft_milestone(case, c, ctx),
@@ -249,39 +243,6 @@ pub(in crate::case) fn check_text(field: &str, value: &str, max: usize) -> Resul
         ));
     }
     Ok(())
-}
-
-/// SubmitAgencyReport once the review it belongs to is found: the same rules for a rapid
-/// review and a safeguarding adult review. Only the agency asked, for itself, once.
-pub(in crate::case) fn submit_requested_report(
-    reports: &crate::small_map::SmallMap<OrgSlug, super::rapid_review::AgencyReport>,
-    cmd: &super::commands::SubmitAgencyReport,
-    ctx: &Context<'_>,
-) -> Result<Vec<CaseEvent>, DomainError> {
-    let report = reports.get(&cmd.organisation).ok_or_else(|| {
-        DomainError::conflict(
-            "agency_report.not_requested",
-            "no report has been requested from this organisation",
-        )
-    })?;
-    once(
-        report.submitted_at,
-        "agency_report.already_submitted",
-        "this organisation has already submitted its report",
-    )?;
-    let occurred_at = occurred(
-        cmd.occurred_at,
-        ctx,
-        report.requested_at,
-        "the report's request",
-    )?;
-    Ok(vec![CaseEvent::AgencyReportSubmitted(
-        super::rapid_review::AgencyReportSubmitted {
-            organisation: cmd.organisation.clone(),
-            report: cmd.report.clone(),
-            occurred_at,
-        },
-    )])
 }
 
 /// What every command opening a case needs once its sender is authorised: the case does not

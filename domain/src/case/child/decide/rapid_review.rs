@@ -176,7 +176,11 @@ pub(in crate::case) fn submit_agency_report(
     ctx: &Context<'_>,
 ) -> Decided {
     let review = open_review(case)?;
-    crate::case::decide::submit_requested_report(&review.agency_reports, cmd, ctx)
+    crate::case::shared::decide::agency_reports::submit_requested_report(
+        &review.agency_reports,
+        cmd,
+        ctx,
+    )
 }
 
 pub(in crate::case) fn circulate_reports(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
