@@ -1,6 +1,7 @@
 //! A case: one child, adult or domestic homicide under review, from notification to closure.
 
 pub mod adult;
+mod case_event;
 pub mod child;
 pub mod commands;
 mod decide;
@@ -9,7 +10,6 @@ pub mod homicide;
 mod occurred_at;
 mod person;
 pub mod policy;
-mod process_event;
 pub mod shared;
 mod state;
 
@@ -18,15 +18,15 @@ pub use child::{decision, practice_review, rapid_review, reconsideration};
 pub use homicide::review as homicide_review;
 pub use shared::erasure;
 
+pub use case_event::{CaseEvent, ProcessEvent};
 pub use commands::{CaseCommand, NotifyIncident, RecordPanelNotification};
 pub use decide::{Context, decide};
 pub use events::{
-    AbuseOrNeglect, AgeBand, CaseEvent, CaseReferred, ChildProfile, Harm, IncidentNotified,
-    LocationBasis, PanelNotificationRecorded, SealedPersonalData,
+    AbuseOrNeglect, AgeBand, CaseReferred, ChildProfile, Harm, IncidentNotified, LocationBasis,
+    PanelNotificationRecorded, SealedPersonalData,
 };
 pub use person::{AdultAgeBand, PersonProfile};
 pub use policy::{may_send, roles_for};
-pub use process_event::ProcessEvent;
 pub use state::{Case, CaseKind, Origin, PanelNotification, Stage};
 
 #[cfg(test)]

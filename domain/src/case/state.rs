@@ -1,10 +1,10 @@
 //! A case's state, folded from its events.
 
 use super::adult_review::{AdultReview, SarReferred};
+use super::case_event::ProcessEvent;
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
 use super::homicide_review::{DomesticHomicideNotified, HomicideReview};
 use super::practice_review::{AfterReview, PracticeReview, ReconsideredOutcome};
-use super::process_event::ProcessEvent;
 use super::rapid_review::RapidReview;
 use super::{
     CaseEvent, CaseReferred, ChildProfile, IncidentNotified, PersonProfile, SealedPersonalData,
