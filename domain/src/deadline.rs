@@ -154,7 +154,20 @@ impl DeadlineKind {
             | DeadlineKind::Recommendation => Role::AgencyUser,
             DeadlineKind::RrFirstDraft | DeadlineKind::RrSecondDraft => Role::Reviewer,
             DeadlineKind::RrIndependentSignOff => Role::IndependentAdvisor,
-            _ => Role::BusinessManager,
+            DeadlineKind::RrPartnersNotified
+            | DeadlineKind::RrReportsCirculated
+            | DeadlineKind::RrMeeting
+            | DeadlineKind::RrDraftCirculated
+            | DeadlineKind::RrSubmission
+            | DeadlineKind::LcsprPublication
+            | DeadlineKind::LcsprReportToPanel
+            | DeadlineKind::PublicationTakeDown
+            | DeadlineKind::SarCompletion
+            | DeadlineKind::DhrDecision
+            | DeadlineKind::DhrCompletion
+            | DeadlineKind::DhrHomeOfficeNotification
+            | DeadlineKind::LcsprImprovementsToPanel
+            | DeadlineKind::LcsprCopyToOfsted => Role::BusinessManager,
         }
     }
 
@@ -407,7 +420,10 @@ impl Deadline {
                 .superseded_at
                 .filter(|at| *at <= as_of)
                 .unwrap_or(as_of),
-            _ => return None,
+            DeadlineStatus::Pending
+            | DeadlineStatus::DueSoon
+            | DeadlineStatus::Met
+            | DeadlineStatus::NotApplicable => return None,
         };
         let due_at = self.due_at_as_of(as_of);
         Some(Lateness {

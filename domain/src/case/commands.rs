@@ -1,471 +1,13 @@
-//! Commands on a case, already parsed from the wire into domain types.
+//! Commands on a case, already parsed from the wire into domain types: each process's own in
+//! its module, joined here into the one `CaseCommand` the decider and the edge take.
 
-use super::adult_review::{SafeguardingPrinciple, SarDecision};
-use super::decision::{DecisionCriterion, ReviewDecision};
-use super::homicide_review::{FamilyInvolvement, QaOutcome, Relationship};
-use super::practice_review::{ClosureReason, ReconsideredOutcome};
-use super::rapid_review::DraftMilestone;
-use super::{AbuseOrNeglect, Harm, LocationBasis, SealedPersonalData};
+pub use super::adult::commands::*;
+pub use super::child::commands::*;
+pub use super::homicide::commands::*;
+pub use super::shared::commands::*;
+
+use crate::OrgSlug;
 use crate::partnership::StatutoryPartner;
-use crate::{CaseId, OrgSlug};
-use chrono::{DateTime, NaiveDate, Utc};
-use uuid::Uuid;
-
-/// What the notifier or referrer knows of the child (identifying details are sealed
-/// separately; the date of birth is used here only to derive the age band).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChildDetails {
-    /// Pseudonymous reference.
-    pub reference: String,
-    /// Date of birth.
-    pub date_of_birth: NaiveDate,
-    /// Sex.
-    pub sex: String,
-    /// Ethnicity.
-    pub ethnicity: String,
-    /// Looked after.
-    pub looked_after: bool,
-    /// Child protection plan.
-    pub child_protection_plan: bool,
-}
-
-/// ReferCaseForConsideration: any organisation asks the partners to consider a case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReferCaseForConsideration {
-    /// Id for the new case, chosen by the edge.
-    pub case_id: CaseId,
-    /// The child.
-    pub child: ChildDetails,
-    /// Names, date of birth and the reasons for the referral, sealed by the edge.
-    pub personal_data: SealedPersonalData,
-    /// When the incident happened.
-    pub incident_date: NaiveDate,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// NotifyIncident: the local authority notifies a serious incident (domain.md step 1).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotifyIncident {
-    /// Id for the new case, chosen by the caller (the HTTP edge).
-    pub case_id: CaseId,
-    /// The child.
-    pub child: ChildDetails,
-    /// Names, date of birth and summary, sealed by the edge.
-    pub personal_data: SealedPersonalData,
-    /// Incident date.
-    pub incident_date: NaiveDate,
-    /// Date the local authority became aware.
-    pub became_aware_on: NaiveDate,
-    /// Harm.
-    pub harm: Harm,
-    /// Abuse or neglect.
-    pub abuse_or_neglect: AbuseOrNeglect,
-    /// Location basis.
-    pub location_basis: LocationBasis,
-    /// When it happened, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// RecordPanelNotification: the Panel was notified (domain.md step 2).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordPanelNotification {
-    /// The Panel's reference.
-    pub panel_reference: String,
-    /// The day it was submitted.
-    pub submitted_on: NaiveDate,
-    /// When it happened, if not now (must fall on `submitted_on`).
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// A command that records only that something happened, and when.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct At {
-    /// When it happened, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// NamePartnerLead: a partner names its lead for the rapid review.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NamePartnerLead {
-    /// The partner.
-    pub partner: StatutoryPartner,
-    /// The lead's name (staff).
-    pub lead_name: String,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// AgreeReviewLead: the review lead/author is agreed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AgreeReviewLead {
-    /// The lead's name (staff).
-    pub lead_name: String,
-    /// The lead's organisation.
-    pub organisation: OrgSlug,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// AgreeModifiedResponse: internal documents accepted instead of agency reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AgreeModifiedResponse {
-    /// Why, sealed by the edge.
-    pub rationale: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// A command naming one organisation (request a report, comments, sign-off).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ForOrganisation {
-    /// The organisation.
-    pub organisation: OrgSlug,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// SubmitAgencyReport: an agency's report for the rapid review.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubmitAgencyReport {
-    /// The agency (must be the actor's own organisation).
-    pub organisation: OrgSlug,
-    /// Involvement, summary and learning, sealed by the edge.
-    pub report: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// RecordRapidReviewMeeting: the day-8 meeting.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordRapidReviewMeeting {
-    /// Organisations present.
-    pub attendees: Vec<OrgSlug>,
-    /// Whether a service manager was present.
-    pub service_manager_present: bool,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// RecordDraftMilestone: a drafting step reached.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordDraftMilestone {
-    /// Which.
-    pub milestone: DraftMilestone,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// RecordPartnerDecision: one partner's vote on an LCSPR.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordPartnerDecision {
-    /// The partner voting (must be the actor's own).
-    pub partner: StatutoryPartner,
-    /// The vote.
-    pub decision: ReviewDecision,
-    /// Criteria met.
-    pub criteria: Vec<DecisionCriterion>,
-    /// Whether a national review may be appropriate.
-    pub national_review_suggested: bool,
-    /// The rationale, sealed by the edge.
-    pub rationale: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// RecordPanelResponse: the national Panel agreed or disagreed with the decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordPanelResponse {
-    /// Whether the Panel agrees.
-    pub agrees: bool,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// RecordReconsideredDecision: one partner's decision maker's reconsidered view after the
-/// Panel disagreed; two of the three agreeing decide.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordReconsideredDecision {
-    /// The partner whose view it is (the actor's own).
-    pub partner: StatutoryPartner,
-    /// Adhere to the decision, commission a review, or withdraw a decision to hold one.
-    pub outcome: ReconsideredOutcome,
-    /// The partner's rationale, sealed by the edge.
-    pub rationale: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// RecordFamilyCommunication: the outcome and rationale given to the child or family.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordFamilyCommunication {
-    /// In person through the practitioner working with the family.
-    pub in_person: bool,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// CommissionPracticeReview: the LCSPR is commissioned.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommissionPracticeReview {
-    /// The reviewer.
-    pub reviewer: String,
-    /// Terms of reference, sealed by the edge.
-    pub terms_of_reference: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// ApprovePublicationDelay: the Strategic Leadership Group approved a later publication.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApprovePublicationDelay {
-    /// The new day by which to publish.
-    pub new_due_on: NaiveDate,
-    /// The reasons notified to the Panel, sealed by the edge.
-    pub reasons: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// PublishReview: the review was published on the partnership's website.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PublishReview {
-    /// Where.
-    pub url: Option<String>,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// WithholdPublication: the review will not be published; improvements are published instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WithholdPublication {
-    /// The justification, sealed by the edge.
-    pub justification: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// AddRecommendation: a recommendation of the review with its owner and due date.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AddRecommendation {
-    /// Its id, chosen by the edge.
-    pub recommendation_id: Uuid,
-    /// What is recommended (for publication, without personal data).
-    pub text: String,
-    /// The organisations owning the action, the lead first.
-    pub owners: Vec<OrgSlug>,
-    /// When it is due.
-    pub due_on: NaiveDate,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// CompleteRecommendation: a recommendation's action was completed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompleteRecommendation {
-    /// Which.
-    pub recommendation_id: Uuid,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// CloseCase: the case is closed, with the reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CloseCase {
-    /// Why.
-    pub reason: ClosureReason,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// What the referrer or notifier knows of an adult or a victim (identifying details are sealed
-/// separately; the date of birth is used here only to derive the age band).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PersonDetails {
-    /// Pseudonymous reference.
-    pub reference: String,
-    /// Date of birth.
-    pub date_of_birth: NaiveDate,
-    /// Sex.
-    pub sex: String,
-    /// Ethnicity.
-    pub ethnicity: String,
-}
-
-/// ReferSafeguardingAdultReview: an organisation asks the Safeguarding Adults Board to consider
-/// a safeguarding adult review (Care Act 2014 s44).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReferSafeguardingAdultReview {
-    /// Id for the new case, chosen by the edge.
-    pub case_id: CaseId,
-    /// The adult.
-    pub adult: PersonDetails,
-    /// Names, date of birth and the concerns, sealed by the edge.
-    pub personal_data: SealedPersonalData,
-    /// Whether the adult has needs for care and support.
-    pub care_and_support_needs: bool,
-    /// Whether the adult died.
-    pub adult_died: bool,
-    /// The day the adult died (required when the adult died, absent otherwise).
-    pub date_of_death: Option<NaiveDate>,
-    /// Whether abuse or neglect is known or suspected.
-    pub abuse_or_neglect: AbuseOrNeglect,
-    /// For an adult who died, whether the death resulted from the abuse or neglect (absent for
-    /// a living adult).
-    pub death_resulted_from_abuse_or_neglect: Option<bool>,
-    /// For a living adult, whether the abuse or neglect was serious (absent when the adult died).
-    pub serious_abuse_or_neglect: Option<bool>,
-    /// For a living adult, the day of the abuse or neglect (required then, absent when the
-    /// adult died).
-    pub abuse_or_neglect_date: Option<NaiveDate>,
-    /// Whether there is concern about how agencies worked together.
-    pub joint_working_concern: bool,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// RecordSarDecision: the Board decided whether to hold a review.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordSarDecision {
-    /// The decision.
-    pub decision: SarDecision,
-    /// The rationale, sealed by the edge.
-    pub rationale: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// CommissionSar: the review is commissioned from a reviewer independent of the case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommissionSar {
-    /// The reviewer's name.
-    pub reviewer: String,
-    /// The reviewer's organisation, when one of the partnership's.
-    pub reviewer_organisation: Option<OrgSlug>,
-    /// Terms of reference, sealed by the edge.
-    pub terms_of_reference: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// PauseSar: the review stops (e.g. for court proceedings); its clock stops with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PauseSar {
-    /// Why, sealed by the edge.
-    pub reason: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// CompleteSar: the review is completed, with findings against the six principles.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompleteSar {
-    /// The principles under which there are findings.
-    pub principles_with_findings: Vec<SafeguardingPrinciple>,
-    /// The findings, sealed by the edge.
-    pub findings: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// NotifyDomesticHomicide: a death that may be a domestic homicide is notified to the partnership.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotifyDomesticHomicide {
-    /// Id for the new case, chosen by the edge.
-    pub case_id: CaseId,
-    /// The victim.
-    pub victim: PersonDetails,
-    /// Names, date of birth and the summary, sealed by the edge.
-    pub personal_data: SealedPersonalData,
-    /// The day the victim died.
-    pub date_of_death: NaiveDate,
-    /// How the person suspected of causing the death stood to the victim (s9(1)).
-    pub relationship: Relationship,
-    /// Whether the death has (`known`) or appears to have (`suspected`) resulted from
-    /// violence, abuse or neglect by that person.
-    pub violence_abuse_or_neglect: AbuseOrNeglect,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// RecordDhrQaOutcome: the Home Office quality assurance panel answered the submission.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordDhrQaOutcome {
-    /// The panel's outcome.
-    pub outcome: QaOutcome,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// RecordDhrFamilyInvolvement: a step of the victim's family's involvement in the review.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordDhrFamilyInvolvement {
-    /// Which step.
-    pub involvement: FamilyInvolvement,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// RecordDhrDecision: whether to conduct a domestic homicide review.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordDhrDecision {
-    /// Whether a review is conducted.
-    pub conduct_review: bool,
-    /// The rationale, sealed by the edge.
-    pub rationale: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// CommissionDhr: the review is commissioned from an independent chair.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommissionDhr {
-    /// The independent chair.
-    pub chair: String,
-    /// Terms of reference, sealed by the edge.
-    pub terms_of_reference: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// CompleteDhr: the overview report is completed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompleteDhr {
-    /// The overview report's summary and findings, sealed by the edge.
-    pub overview: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// SubmitRapidReviewToPanel: the report and the partners' decision go to the Panel.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubmitRapidReviewToPanel {
-    /// The partners' view on whether a national review may be appropriate.
-    pub national_review_may_be_appropriate: bool,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// RecordIndependentAdvice: the Independent Advisor's advice to the partners.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordIndependentAdvice {
-    /// What it is about.
-    pub subject: crate::case::reconsideration::AdviceSubject,
-    /// The advice, sealed.
-    pub advice: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// SendReconsiderationToPanel: the reconsidered decision's written justification went to the
-/// Panel.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SendReconsiderationToPanel {
-    /// The justification, sealed.
-    pub justification: SealedPersonalData,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
 
 /// Declares the command enum and its names (each also an OpenAPI operationId).
 macro_rules! case_commands {
@@ -598,4 +140,80 @@ case_commands! {
     PublishImprovementsInformation(PublishReview),
     /// The report or the improvements information went to Ofsted.
     RecordCopySentToOfsted(At),
+}
+
+/// Whom a command says it acts for, if anyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActingFor<'a> {
+    /// The organisation named in the command (`auth.own_organisation_only` unless the actor's).
+    Organisation(&'a OrgSlug),
+    /// The statutory partner named in the command (`auth.own_partner_only` unless the actor's).
+    Partner(StatutoryPartner),
+    /// Nobody but the actor.
+    Nobody,
+}
+
+impl CaseCommand {
+    /// The organisation or statutory partner the command names as the one acting, which the
+    /// organisation rule of [`crate::case::policy`] may require to be the actor's own.
+    pub fn acting_for(&self) -> ActingFor<'_> {
+        use CaseCommand as C;
+        match self {
+            C::SubmitAgencyReport(c) => ActingFor::Organisation(&c.organisation),
+            C::SubmitDraftComments(c) | C::ConfirmSeniorSignOff(c) => {
+                ActingFor::Organisation(&c.organisation)
+            }
+            C::NamePartnerLead(c) => ActingFor::Partner(c.partner),
+            C::RecordPartnerDecision(c) => ActingFor::Partner(c.partner),
+            C::RecordReconsideredDecision(c) => ActingFor::Partner(c.partner),
+            // The organisation asked for a report is not the one acting.
+            C::RequestAgencyReport(_)
+            | C::NotifyIncident(_)
+            | C::ReferCaseForConsideration(_)
+            | C::RecordPanelNotification(_)
+            | C::InitiateRapidReview(_)
+            | C::RecordPartnersNotified(_)
+            | C::AgreeReviewLead(_)
+            | C::AgreeModifiedResponse(_)
+            | C::CirculateAgencyReports(_)
+            | C::RecordRapidReviewMeeting(_)
+            | C::RecordDraftMilestone(_)
+            | C::SignOffRapidReview(_)
+            | C::SubmitRapidReviewToPanel(_)
+            | C::RecordPanelResponse(_)
+            | C::RecordFamilyCommunication(_)
+            | C::CommissionPracticeReview(_)
+            | C::ApprovePublicationDelay(_)
+            | C::RecordFinalReportSentToPanel(_)
+            | C::PublishReview(_)
+            | C::WithholdPublication(_)
+            | C::RecordReviewTakenDown(_)
+            | C::AddRecommendation(_)
+            | C::CompleteRecommendation(_)
+            | C::CloseCase(_)
+            | C::EraseCasePersonalData(_)
+            | C::ReferSafeguardingAdultReview(_)
+            | C::RecordSarDecision(_)
+            | C::CommissionSar(_)
+            | C::RecordFamilyInvited(_)
+            | C::PauseSar(_)
+            | C::ResumeSar(_)
+            | C::CompleteSar(_)
+            | C::NotifyDomesticHomicide(_)
+            | C::RecordDhrDecision(_)
+            | C::CommissionDhr(_)
+            | C::CompleteDhr(_)
+            | C::SubmitDhrToHomeOffice(_)
+            | C::NotifyHomeOfficeOfDhrDecision(_)
+            | C::RecordDhrQaOutcome(_)
+            | C::RecordDhrFamilyInvolvement(_)
+            | C::RecordPanelNotificationCopied(_)
+            | C::RecordLookedAfterDeathNotified(_)
+            | C::RecordIndependentAdvice(_)
+            | C::SendReconsiderationToPanel(_)
+            | C::RecordImprovementsInformationSentToPanel(_)
+            | C::PublishImprovementsInformation(_)
+            | C::RecordCopySentToOfsted(_) => ActingFor::Nobody,
+        }
+    }
 }

@@ -1,10 +1,11 @@
 //! A case's state, folded from its events.
 
-use super::adult_review::{AdultReview, Pause, SarReferred};
+use super::adult_review::{AdultReview, SarReferred};
+use super::case_event::ProcessEvent;
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
-use super::homicide_review::{DomesticHomicideNotified, HomicideReview, QaOutcome};
-use super::practice_review::{AfterReview, PracticeReview, Recommendation, ReconsideredOutcome};
-use super::rapid_review::{AgencyReport, RapidReview};
+use super::homicide_review::{DomesticHomicideNotified, HomicideReview};
+use super::practice_review::{AfterReview, PracticeReview, ReconsideredOutcome};
+use super::rapid_review::RapidReview;
 use super::{
     CaseEvent, CaseReferred, ChildProfile, IncidentNotified, PersonProfile, SealedPersonalData,
 };
@@ -219,7 +220,9 @@ impl Case {
     pub fn notification(&self) -> Option<&IncidentNotified> {
         match &self.origin {
             Origin::Notification(notified) => Some(notified),
-            _ => None,
+            Origin::Referral(_) | Origin::AdultReferral(_) | Origin::HomicideNotification(_) => {
+                None
+            }
         }
     }
 
@@ -228,7 +231,7 @@ impl Case {
         match &self.origin {
             Origin::Notification(notified) => Some(&notified.child),
             Origin::Referral(referred) => Some(&referred.child),
-            _ => None,
+            Origin::AdultReferral(_) | Origin::HomicideNotification(_) => None,
         }
     }
 
@@ -236,7 +239,7 @@ impl Case {
     pub fn adult_referral(&self) -> Option<&SarReferred> {
         match &self.origin {
             Origin::AdultReferral(referred) => Some(referred),
-            _ => None,
+            Origin::Notification(_) | Origin::Referral(_) | Origin::HomicideNotification(_) => None,
         }
     }
 
@@ -244,7 +247,7 @@ impl Case {
     pub fn homicide_notification(&self) -> Option<&DomesticHomicideNotified> {
         match &self.origin {
             Origin::HomicideNotification(notified) => Some(notified),
-            _ => None,
+            Origin::Notification(_) | Origin::Referral(_) | Origin::AdultReferral(_) => None,
         }
     }
 
@@ -263,7 +266,7 @@ impl Case {
         match &self.origin {
             Origin::AdultReferral(referred) => Some(&referred.adult),
             Origin::HomicideNotification(notified) => Some(&notified.victim),
-            _ => None,
+            Origin::Notification(_) | Origin::Referral(_) => None,
         }
     }
 
@@ -295,245 +298,14 @@ impl Case {
         self.last_fact_at = self.last_fact_at.max(event.occurred_at());
     }
 
+    /// Hands the event to the process it belongs to; each folds its own facts exhaustively.
     fn apply(&mut self, event: &CaseEvent) {
-        match event {
-            CaseEvent::IncidentNotified(_)
-            | CaseEvent::CaseReferred(_)
-            | CaseEvent::SarReferred(_)
-            | CaseEvent::DomesticHomicideNotified(_) => {}
-            CaseEvent::SarDecisionRecorded(_)
-            | CaseEvent::SarCommissioned(_)
-            | CaseEvent::SarFamilyInvited(_)
-            | CaseEvent::SarPaused(_)
-            | CaseEvent::SarResumed(_)
-            | CaseEvent::SarCompleted(_) => self.apply_to_sar(event),
-            CaseEvent::DhrDecisionRecorded(_)
-            | CaseEvent::DhrCommissioned(_)
-            | CaseEvent::DhrCompleted(_)
-            | CaseEvent::DhrSubmittedToHomeOffice(_)
-            | CaseEvent::DhrDecisionNotifiedToHomeOffice(_)
-            | CaseEvent::DhrQaOutcomeRecorded(_)
-            | CaseEvent::DhrFamilyInvolvementRecorded(_) => self.apply_to_dhr(event),
-            CaseEvent::PanelNotificationRecorded(recorded) => {
-                if self.stage == Stage::Notified {
-                    self.stage = Stage::PanelNotified;
-                }
-                self.panel_notification = Some(PanelNotification {
-                    panel_reference: recorded.panel_reference.clone(),
-                    submitted_on: recorded.submitted_on,
-                    occurred_at: recorded.occurred_at,
-                    copied_at: None,
-                });
-            }
-            CaseEvent::PanelNotificationCopied(copied) => {
-                if let Some(panel) = self.panel_notification.as_mut() {
-                    panel.copied_at = Some(copied.occurred_at);
-                }
-            }
-            CaseEvent::LookedAfterDeathNotified(notified) => {
-                self.looked_after_death_notified_at = Some(notified.occurred_at);
-            }
-            CaseEvent::RapidReviewInitiated(initiated) => {
-                self.stage = Stage::RapidReview;
-                self.rapid_review = Some(RapidReview::initiated(initiated));
-            }
-            CaseEvent::PartnerDecisionRecorded(vote) => {
-                self.votes.insert(vote.partner, vote.clone());
-            }
-            CaseEvent::DecisionReached(reached) => {
-                self.decision = Some(reached.clone());
-            }
-            CaseEvent::AgencyReportRequested(act) => {
-                self.involved.insert(act.organisation.clone());
-                let report = AgencyReport {
-                    requested_at: act.occurred_at,
-                    submitted_at: None,
-                };
-                // An adult case keeps its reports in the safeguarding adult review.
-                if let Some(sar) = self.sar.as_mut() {
-                    sar.agency_reports.insert(act.organisation.clone(), report);
-                } else {
-                    self.with_review(|r| {
-                        r.agency_reports.insert(act.organisation.clone(), report);
-                    });
-                }
-            }
-            CaseEvent::AgencyReportSubmitted(submitted) if self.sar.is_some() => {
-                if let Some(report) = self
-                    .sar
-                    .as_mut()
-                    .and_then(|sar| sar.agency_reports.get_mut(&submitted.organisation))
-                {
-                    report.submitted_at = Some(submitted.occurred_at);
-                }
-            }
-            CaseEvent::RapidReviewSubmittedToPanel(done) => {
-                self.advance_before_practice_review(Stage::SubmittedToPanel);
-                self.with_review(|r| {
-                    r.submitted_at = Some(done.occurred_at);
-                    r.national_review_may_be_appropriate = done.national_review_may_be_appropriate;
-                });
-            }
-            CaseEvent::PanelResponseRecorded(response) => {
-                self.advance_before_practice_review(if response.agrees {
-                    Stage::PanelAgreed
-                } else {
-                    Stage::Reconsideration
-                });
-                self.after.panel_response = Some(response.clone());
-            }
-            CaseEvent::DecisionReconsidered(reconsidered) => {
-                self.advance_before_practice_review(Stage::Decided);
-                self.after.reconsideration = Some((reconsidered.outcome, reconsidered.occurred_at));
-                self.after.reconsideration_sent_at = Some(reconsidered.occurred_at);
-            }
-            CaseEvent::ReconsiderationReached(_) => {
-                self.advance_before_practice_review(Stage::Decided);
-                self.after.apply(event);
-            }
-            CaseEvent::IndependentAdviceRecorded(_)
-            | CaseEvent::ReconsideredViewRecorded(_)
-            | CaseEvent::ReconsiderationSentToPanel(_)
-            | CaseEvent::ImprovementsInformationSentToPanel(_)
-            | CaseEvent::PracticeReviewCopiedToOfsted(_)
-            | CaseEvent::ImprovementsInformationPublished(_) => self.after.apply(event),
-            CaseEvent::FamilyCommunicationRecorded(told) => {
-                self.after.family_communication = Some(told.clone());
-            }
-            CaseEvent::PracticeReviewCommissioned(commissioned) => {
-                self.stage = Stage::PracticeReview;
-                self.after.practice_review = Some(PracticeReview::commissioned(commissioned));
-            }
-            CaseEvent::RecommendationAdded(added) => {
-                self.involved.extend(added.owners.iter().cloned());
-                self.after.recommendations.insert(
-                    added.recommendation_id,
-                    Recommendation {
-                        added: added.clone(),
-                        completed_at: None,
-                    },
-                );
-            }
-            CaseEvent::RecommendationCompleted(done) => {
-                if let Some(r) = self.after.recommendations.get_mut(&done.recommendation_id) {
-                    r.completed_at = Some(done.occurred_at);
-                }
-            }
-            CaseEvent::PersonalDataErased(erased) => {
-                self.personal_data_erased_at = Some(erased.occurred_at);
-            }
-            CaseEvent::CaseClosed(closed) => {
-                self.stage = Stage::Closed;
-                self.after.closed = Some(closed.clone());
-            }
-            CaseEvent::ReviewPublished(published) => {
-                self.stage = Stage::Published;
-                if let Some(sar) = self.sar.as_mut() {
-                    sar.published = Some(published.clone());
-                } else if let Some(dhr) = self.dhr.as_mut() {
-                    dhr.published = Some(published.clone());
-                } else {
-                    self.with_practice_review(|r| r.published = Some(published.clone()));
-                }
-            }
-            CaseEvent::PublicationWithheld(withheld) => {
-                self.stage = Stage::PublicationWithheld;
-                self.with_practice_review(|r| r.withheld_at = Some(withheld.occurred_at));
-            }
-            CaseEvent::PublicationDelayApproved(delay) => {
-                self.with_practice_review(|r| r.delays.push((delay.new_due_on, delay.occurred_at)));
-            }
-            CaseEvent::ReviewTakenDown(done) => {
-                self.with_practice_review(|r| r.taken_down_at = Some(done.occurred_at));
-            }
-            CaseEvent::FinalReportSentToPanel(sent) => {
-                self.with_practice_review(|r| r.report_sent_at = Some(sent.occurred_at));
-            }
-            other => self.with_review(|r| apply_to_review(r, other)),
-        }
-    }
-
-    fn apply_to_sar(&mut self, event: &CaseEvent) {
-        let Some(sar) = self.sar.as_mut() else {
-            return;
-        };
-        match event {
-            CaseEvent::SarDecisionRecorded(decided) => {
-                self.stage = Stage::SarDecided;
-                sar.decision = Some(decided.clone());
-            }
-            CaseEvent::SarCommissioned(commissioned) => {
-                self.stage = Stage::SarInProgress;
-                if let Some(org) = &commissioned.reviewer_organisation {
-                    self.involved.insert(org.clone());
-                }
-                sar.commissioned = Some(commissioned.clone());
-            }
-            CaseEvent::SarFamilyInvited(invited) => {
-                sar.family_invited_at = Some(invited.occurred_at);
-            }
-            CaseEvent::SarPaused(paused) => {
-                self.stage = Stage::SarPaused;
-                sar.pauses.push(Pause {
-                    paused_at: paused.occurred_at,
-                    resumed_at: None,
-                });
-            }
-            CaseEvent::SarResumed(resumed) => {
-                self.stage = if sar.commissioned.is_some() {
-                    Stage::SarInProgress
-                } else {
-                    Stage::SarDecided
-                };
-                if let Some(pause) = sar.pauses.last_mut() {
-                    pause.resumed_at = Some(resumed.occurred_at);
-                }
-            }
-            CaseEvent::SarCompleted(completed) => {
-                self.stage = Stage::SarCompleted;
-                sar.completed = Some(completed.clone());
-            }
-            _ => {}
-        }
-    }
-
-    fn apply_to_dhr(&mut self, event: &CaseEvent) {
-        let Some(dhr) = self.dhr.as_mut() else {
-            return;
-        };
-        match event {
-            CaseEvent::DhrDecisionRecorded(decided) => {
-                self.stage = Stage::DhrDecided;
-                dhr.decision = Some(decided.clone());
-            }
-            CaseEvent::DhrCommissioned(commissioned) => {
-                self.stage = Stage::DhrInProgress;
-                dhr.commissioned = Some(commissioned.clone());
-            }
-            CaseEvent::DhrCompleted(completed) => {
-                self.stage = Stage::DhrCompleted;
-                dhr.completed_at = Some(completed.occurred_at);
-            }
-            CaseEvent::DhrSubmittedToHomeOffice(submitted) => {
-                self.stage = Stage::SubmittedToHomeOffice;
-                dhr.submitted_to_home_office_at = Some(submitted.occurred_at);
-                // A resubmission awaits the panel's answer afresh.
-                dhr.qa_outcome = None;
-            }
-            CaseEvent::DhrDecisionNotifiedToHomeOffice(notified) => {
-                dhr.home_office_notified_at = Some(notified.occurred_at);
-            }
-            CaseEvent::DhrQaOutcomeRecorded(outcome) => {
-                // Asked to resubmit, the report is back with the review panel for revision.
-                if outcome.outcome == QaOutcome::ResubmissionRequested {
-                    self.stage = Stage::DhrCompleted;
-                }
-                dhr.qa_outcome = Some(outcome.clone());
-            }
-            CaseEvent::DhrFamilyInvolvementRecorded(step) => {
-                dhr.family.push(step.clone());
-            }
-            _ => {}
+        match event.by_process() {
+            ProcessEvent::Opening => {}
+            ProcessEvent::Child(event) => self.apply_child(event),
+            ProcessEvent::Adult(event) => self.apply_adult(event),
+            ProcessEvent::Homicide(event) => self.apply_homicide(event),
+            ProcessEvent::Shared(event) => self.apply_shared(event),
         }
     }
 
@@ -541,13 +313,16 @@ impl Case {
     /// Bug fix: the partners may commission it on their decision before the rapid review goes
     /// to the Panel or the Panel responds, and those later steps moved a case with its LCSPR
     /// under way (or published) back to `submitted_to_panel`, `panel_agreed` or `decided`.
-    fn advance_before_practice_review(&mut self, stage: Stage) {
+    pub(in crate::case) fn advance_before_practice_review(&mut self, stage: Stage) {
         if self.after.practice_review.is_none() {
             self.stage = stage;
         }
     }
 
-    fn with_practice_review(&mut self, change: impl FnOnce(&mut PracticeReview)) {
+    pub(in crate::case) fn with_practice_review(
+        &mut self,
+        change: impl FnOnce(&mut PracticeReview),
+    ) {
         if let Some(review) = self.after.practice_review.as_mut() {
             change(review);
         }
@@ -558,11 +333,13 @@ impl Case {
     pub fn decided_at(&self) -> Option<DateTime<Utc>> {
         match self.after.reconsideration {
             Some((ReconsideredOutcome::Commission, at)) => Some(at),
-            _ => self.decision.as_ref().map(|d| d.occurred_at),
+            Some((ReconsideredOutcome::Withdraw | ReconsideredOutcome::Adhere, _)) | None => {
+                self.decision.as_ref().map(|d| d.occurred_at)
+            }
         }
     }
 
-    fn with_review(&mut self, change: impl FnOnce(&mut RapidReview)) {
+    pub(in crate::case) fn with_review(&mut self, change: impl FnOnce(&mut RapidReview)) {
         if let Some(review) = self.rapid_review.as_mut() {
             change(review);
         }
@@ -617,53 +394,5 @@ impl Case {
         }
         deadlines.extend(self.after.recommendation_deadlines());
         deadlines
-    }
-}
-
-fn apply_to_review(review: &mut RapidReview, event: &CaseEvent) {
-    match event {
-        CaseEvent::PartnersNotified(done) => review.partners_notified_at = Some(done.occurred_at),
-        CaseEvent::PartnerLeadNamed(named) => {
-            review
-                .partner_leads
-                .insert(named.partner, named.lead_name.clone());
-        }
-        CaseEvent::ReviewLeadAgreed(agreed) => {
-            review.review_lead = Some((agreed.lead_name.clone(), agreed.organisation.clone()));
-        }
-        CaseEvent::ModifiedResponseAgreed(agreed) => {
-            review.modified_response_at = Some(agreed.occurred_at);
-        }
-        CaseEvent::AgencyReportSubmitted(submitted) => {
-            if let Some(report) = review.agency_reports.get_mut(&submitted.organisation) {
-                report.submitted_at = Some(submitted.occurred_at);
-            }
-        }
-        CaseEvent::AgencyReportsCirculated(done) => {
-            review.reports_circulated_at = Some(done.occurred_at);
-        }
-        CaseEvent::RapidReviewMeetingHeld(held) => {
-            review.meeting_held_at = Some(held.occurred_at);
-            review.meeting_attendees = held.attendees.iter().cloned().collect();
-        }
-        CaseEvent::DraftMilestoneRecorded(recorded) => {
-            review
-                .drafts
-                .insert(recorded.milestone, recorded.occurred_at);
-        }
-        CaseEvent::DraftCommentsSubmitted(act) => {
-            review
-                .draft_comments
-                .insert(act.organisation.clone(), act.occurred_at);
-        }
-        CaseEvent::SeniorSignOffConfirmed(act) => {
-            review
-                .senior_sign_offs
-                .insert(act.organisation.clone(), act.occurred_at);
-        }
-        CaseEvent::RapidReviewSignedOff(done) => {
-            review.independent_sign_off_at = Some(done.occurred_at);
-        }
-        _ => {}
     }
 }

@@ -1,23 +1,19 @@
 //! The case decider: every rule a command must pass, as a pure function.
 
-mod adult_review;
-mod after_review;
-mod closure;
-mod decision;
-mod erasure;
-mod homicide_review;
-mod notification;
-mod rapid_review;
-mod reconsideration;
-mod roles;
 mod supported_dates;
 
-pub use roles::{may_send, roles_for};
+use super::adult::decide as adult_review;
+use super::child::decide::{
+    decision, notification, practice_review as after, rapid_review, reconsideration,
+};
+use super::homicide::decide as homicide_review;
+use super::shared::decide::{agency_reports, closure, erasure, recommendations};
 
+use super::policy::{authorise, require_kind};
 use super::{Case, CaseCommand, CaseEvent, CaseKind};
 use crate::calendar::at_local_time;
-use crate::partnership::{OrgKind, Partnership, StatutoryPartner};
-use crate::{Actor, DomainError, OrgSlug, Role};
+use crate::partnership::Partnership;
+use crate::{Actor, DomainError, OrgSlug};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 /// Everything a decision may depend on besides the case: who acts, when, and where.
@@ -48,11 +44,24 @@ fn decide_command(
     command: &CaseCommand,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
+    // Who may open a case is known before whether it exists.
     match command {
-        CaseCommand::NotifyIncident(c) => notification::notify_incident(state, c, ctx),
-        CaseCommand::ReferCaseForConsideration(c) => notification::refer_case(state, c, ctx),
-        CaseCommand::ReferSafeguardingAdultReview(c) => adult_review::refer(state, c, ctx),
-        CaseCommand::NotifyDomesticHomicide(c) => homicide_review::notify(state, c, ctx),
+        CaseCommand::NotifyIncident(c) => {
+            authorise(command, ctx)?;
+            notification::notify_incident(state, c, ctx)
+        }
+        CaseCommand::ReferCaseForConsideration(c) => {
+            authorise(command, ctx)?;
+            notification::refer_case(state, c, ctx)
+        }
+        CaseCommand::ReferSafeguardingAdultReview(c) => {
+            authorise(command, ctx)?;
+            adult_review::refer(state, c, ctx)
+        }
+        CaseCommand::NotifyDomesticHomicide(c) => {
+            authorise(command, ctx)?;
+            homicide_review::notify(state, c, ctx)
+        }
         other => decide_existing(existing(state)?, other, ctx),
     }
 }
@@ -62,7 +71,6 @@ fn decide_existing(
     command: &CaseCommand,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    use after_review as after;
     use rapid_review as rr;
     // A closed case takes nothing more but what outlives it: the completion of its
     // recommendations' actions and taking its published report down.
@@ -76,6 +84,7 @@ fn decide_existing(
         return Err(DomainError::conflict("case.closed", "the case is closed"));
     }
     require_kind(case, command)?;
+    authorise(command, ctx)?;
     use adult_review as sar;
     use homicide_review as dhr;
     match command {
@@ -95,14 +104,8 @@ fn decide_existing(
         CaseCommand::NamePartnerLead(c) => rr::name_partner_lead(case, c, ctx),
         CaseCommand::AgreeReviewLead(c) => rr::agree_review_lead(case, c, ctx),
         CaseCommand::AgreeModifiedResponse(c) => rr::agree_modified_response(case, c, ctx),
-        CaseCommand::RequestAgencyReport(c) if case.kind == CaseKind::Adult => {
-            sar::request_agency_report(case, c, ctx)
-        }
-        CaseCommand::RequestAgencyReport(c) => rr::request_agency_report(case, c, ctx),
-        CaseCommand::SubmitAgencyReport(c) if case.kind == CaseKind::Adult => {
-            sar::submit_agency_report(case, c, ctx)
-        }
-        CaseCommand::SubmitAgencyReport(c) => rr::submit_agency_report(case, c, ctx),
+        CaseCommand::RequestAgencyReport(c) => agency_reports::request(case, c, ctx),
+        CaseCommand::SubmitAgencyReport(c) => agency_reports::submit(case, c, ctx),
         CaseCommand::CirculateAgencyReports(c) => rr::circulate_reports(case, c, ctx),
         CaseCommand::RecordRapidReviewMeeting(c) => rr::record_meeting(case, c, ctx),
         CaseCommand::RecordDraftMilestone(c) => rr::record_draft_milestone(case, c, ctx),
@@ -149,8 +152,10 @@ fn decide_existing(
         },
         CaseCommand::WithholdPublication(c) => after::withhold_publication(case, c, ctx),
         CaseCommand::RecordReviewTakenDown(c) => after::record_review_taken_down(case, c, ctx),
-        CaseCommand::AddRecommendation(c) => after::add_recommendation(case, c, ctx),
-        CaseCommand::CompleteRecommendation(c) => after::complete_recommendation(case, c, ctx),
+        CaseCommand::AddRecommendation(c) => recommendations::add_recommendation(case, c, ctx),
+        CaseCommand::CompleteRecommendation(c) => {
+            recommendations::complete_recommendation(case, c, ctx)
+        }
         CaseCommand::CloseCase(c) => closure::close_case(case, c, ctx),
         CaseCommand::EraseCasePersonalData(c) => erasure::erase_personal_data(case, c, ctx),
         CaseCommand::RecordSarDecision(c) => sar::record_decision(case, c, ctx),
@@ -169,108 +174,12 @@ fn decide_existing(
     }
 }
 
-/// The kinds of case a command applies to; `None` for every kind.
-fn kinds_of(command: &CaseCommand) -> Option<&'static [CaseKind]> {
-    use CaseKind::{Adult, Child, DomesticHomicide};
-    match command {
-        CaseCommand::NotifyIncident(_)
-        | CaseCommand::ReferCaseForConsideration(_)
-        | CaseCommand::ReferSafeguardingAdultReview(_)
-        | CaseCommand::NotifyDomesticHomicide(_)
-        | CaseCommand::PublishReview(_)
-        | CaseCommand::CloseCase(_)
-        | CaseCommand::EraseCasePersonalData(_)
-        | CaseCommand::AddRecommendation(_)
-        | CaseCommand::CompleteRecommendation(_)
-        | CaseCommand::RecordReviewTakenDown(_) => None,
-        CaseCommand::RequestAgencyReport(_) | CaseCommand::SubmitAgencyReport(_) => {
-            Some(&[Child, Adult])
-        }
-        CaseCommand::RecordSarDecision(_)
-        | CaseCommand::CommissionSar(_)
-        | CaseCommand::RecordFamilyInvited(_)
-        | CaseCommand::PauseSar(_)
-        | CaseCommand::ResumeSar(_)
-        | CaseCommand::CompleteSar(_) => Some(&[Adult]),
-        CaseCommand::RecordDhrDecision(_)
-        | CaseCommand::CommissionDhr(_)
-        | CaseCommand::CompleteDhr(_)
-        | CaseCommand::SubmitDhrToHomeOffice(_)
-        | CaseCommand::NotifyHomeOfficeOfDhrDecision(_)
-        | CaseCommand::RecordDhrQaOutcome(_)
-        | CaseCommand::RecordDhrFamilyInvolvement(_) => Some(&[DomesticHomicide]),
-        _ => Some(&[Child]),
-    }
-}
-
-/// Each statutory process has its own commands: one of another process is a conflict.
-fn require_kind(case: &Case, command: &CaseCommand) -> Result<(), DomainError> {
-    match kinds_of(command) {
-        Some(kinds) if !kinds.contains(&case.kind) => Err(DomainError::conflict(
-            "case.wrong_kind",
-            format!(
-                "{} does not apply to a case of this kind ({})",
-                command.name(),
-                match case.kind {
-                    CaseKind::Child => "child",
-                    CaseKind::Adult => "adult",
-                    CaseKind::DomesticHomicide => "domestic_homicide",
-                }
-            ),
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn existing(state: Option<&Case>) -> Result<&Case, DomainError> {
+pub(in crate::case) fn existing(state: Option<&Case>) -> Result<&Case, DomainError> {
     state.ok_or_else(|| DomainError::not_found("case.not_found", "no such case"))
 }
 
-fn require_role(ctx: &Context<'_>, role: Role) -> Result<(), DomainError> {
-    require_any_role(ctx, &[role])
-}
-
-fn require_any_role(ctx: &Context<'_>, roles: &[Role]) -> Result<(), DomainError> {
-    roles::require_any(ctx.actor, roles)
-}
-
-/// The statutory partner the actor's organisation is, if any.
-fn actor_partner(ctx: &Context<'_>) -> Option<StatutoryPartner> {
-    ctx.partnership
-        .organisation(&ctx.actor.org)
-        .and_then(|o| o.kind.statutory_partner())
-}
-
-/// Decisions the statutory partners take together (SSP D; Care Act s44 for the Board, DVCVA s9
-/// for the review partnership) are recorded only by a user of one of the three statutory
-/// partners, whatever their role: a relevant agency's user, even a business manager or partner
-/// decision maker by title, does not decide for the partners.
-fn require_statutory_partner(ctx: &Context<'_>) -> Result<(), DomainError> {
-    if actor_partner(ctx).is_some() {
-        Ok(())
-    } else {
-        Err(DomainError::forbidden(
-            "auth.statutory_partner_only",
-            "only a user of a statutory partner (local authority, police or health) records \
-             the partners' decision",
-        ))
-    }
-}
-
-/// Agencies act for themselves only: a report or sign-off names the actor's own organisation.
-fn require_own_organisation(ctx: &Context<'_>, organisation: &OrgSlug) -> Result<(), DomainError> {
-    if &ctx.actor.org == organisation {
-        Ok(())
-    } else {
-        Err(DomainError::forbidden(
-            "auth.own_organisation_only",
-            "users act only for their own organisation",
-        ))
-    }
-}
-
 /// A registered organisation of the partnership that has not retired.
-fn require_registered(
+pub(in crate::case) fn require_registered(
     ctx: &Context<'_>,
     field: &str,
     organisation: &OrgSlug,
@@ -293,7 +202,7 @@ fn require_registered(
 }
 
 /// Resolves `occurred_at` for a fact that depends on an earlier one.
-fn occurred(
+pub(in crate::case) fn occurred(
     given: Option<DateTime<Utc>>,
     ctx: &Context<'_>,
     not_before: DateTime<Utc>,
@@ -303,31 +212,22 @@ fn occurred(
 }
 
 /// Refuses a fact recorded twice.
-fn once<T>(already: Option<T>, code: &'static str, message: &str) -> Result<(), DomainError> {
+pub(in crate::case) fn once<T>(
+    already: Option<T>,
+    code: &'static str,
+    message: &str,
+) -> Result<(), DomainError> {
     match already {
         Some(_) => Err(DomainError::conflict(code, message)),
         None => Ok(()),
     }
 }
 
-/// Notifications are the local authority's statutory duty, so only its own users send them.
-fn require_local_authority(ctx: &Context<'_>) -> Result<(), DomainError> {
-    let kind = ctx.partnership.organisation(&ctx.actor.org).map(|o| o.kind);
-    if kind == Some(OrgKind::LocalAuthority) {
-        Ok(())
-    } else {
-        Err(DomainError::forbidden(
-            "auth.local_authority_only",
-            "only the partnership's local authority notifies serious incidents",
-        ))
-    }
-}
-
-fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
+pub(in crate::case) fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
     at_local_time(date, NaiveTime::MIN)
 }
 
-fn check_text(field: &str, value: &str, max: usize) -> Result<(), DomainError> {
+pub(in crate::case) fn check_text(field: &str, value: &str, max: usize) -> Result<(), DomainError> {
     if value.trim().is_empty() {
         return Err(DomainError::invalid_field(
             field,
@@ -345,48 +245,9 @@ fn check_text(field: &str, value: &str, max: usize) -> Result<(), DomainError> {
     Ok(())
 }
 
-/// SubmitAgencyReport once the review it belongs to is found: the same rules for a rapid
-/// review and a safeguarding adult review. Only the agency asked, for itself, once.
-fn submit_requested_report(
-    reports: &crate::small_map::SmallMap<OrgSlug, super::rapid_review::AgencyReport>,
-    cmd: &super::commands::SubmitAgencyReport,
-    ctx: &Context<'_>,
-) -> Result<Vec<CaseEvent>, DomainError> {
-    let report = reports.get(&cmd.organisation).ok_or_else(|| {
-        DomainError::conflict(
-            "agency_report.not_requested",
-            "no report has been requested from this organisation",
-        )
-    })?;
-    once(
-        report.submitted_at,
-        "agency_report.already_submitted",
-        "this organisation has already submitted its report",
-    )?;
-    let occurred_at = occurred(
-        cmd.occurred_at,
-        ctx,
-        report.requested_at,
-        "the report's request",
-    )?;
-    Ok(vec![CaseEvent::AgencyReportSubmitted(
-        super::rapid_review::AgencyReportSubmitted {
-            organisation: cmd.organisation.clone(),
-            report: cmd.report.clone(),
-            occurred_at,
-        },
-    )])
-}
-
-/// What every command opening a case from an organisation of the partnership needs: the
-/// actor's organisation is registered, and the case does not exist yet.
-fn require_new_case(state: Option<&Case>, ctx: &Context<'_>) -> Result<(), DomainError> {
-    if ctx.partnership.organisation(&ctx.actor.org).is_none() {
-        return Err(DomainError::forbidden(
-            "auth.unknown_organisation",
-            "the user's organisation is not registered with the partnership",
-        ));
-    }
+/// What every command opening a case needs once its sender is authorised: the case does not
+/// exist yet.
+pub(in crate::case) fn require_new_case(state: Option<&Case>) -> Result<(), DomainError> {
     if state.is_some() {
         return Err(DomainError::conflict(
             "case.already_exists",

@@ -1,17 +1,15 @@
 //! NotifyIncident and RecordPanelNotification (domain.md child steps 1 and 2).
 
-use super::{
-    Context, check_text, require_any_role, require_local_authority, require_role, start_of_day,
-};
+use crate::DomainError;
 use crate::calendar::{end_of_day, local_date};
 use crate::case::commands::{At, ChildDetails, ReferCaseForConsideration};
+use crate::case::decide::{Context, check_text, start_of_day};
 use crate::case::occurred_at;
 use crate::case::rapid_review::Occurred;
 use crate::case::{
     AbuseOrNeglect, AgeBand, Case, CaseEvent, CaseReferred, ChildProfile, Harm, IncidentNotified,
     LocationBasis, NotifyIncident, PanelNotificationRecorded, RecordPanelNotification,
 };
-use crate::{DomainError, Role};
 use chrono::{Datelike, NaiveDate};
 
 /// Longest reference or Panel reference accepted.
@@ -27,13 +25,11 @@ fn whole_years_between(from: NaiveDate, to: NaiveDate) -> u32 {
     u32::try_from(years).unwrap_or(0)
 }
 
-pub(super) fn notify_incident(
+pub(in crate::case) fn notify_incident(
     state: Option<&Case>,
     cmd: &NotifyIncident,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    require_role(ctx, Role::Notifier)?;
-    require_local_authority(ctx)?;
     if state.is_some() {
         return Err(DomainError::conflict(
             "case.already_exists",
@@ -114,16 +110,12 @@ fn child_profile(
 
 /// ReferCaseForConsideration: any organisation of the partnership may ask the partners to
 /// consider a case for a rapid review.
-pub(super) fn refer_case(
+pub(in crate::case) fn refer_case(
     state: Option<&Case>,
     cmd: &ReferCaseForConsideration,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    require_any_role(
-        ctx,
-        &[Role::AgencyUser, Role::PartnerDecisionMaker, Role::Notifier],
-    )?;
-    super::require_new_case(state, ctx)?;
+    crate::case::decide::require_new_case(state)?;
     if cmd.incident_date > local_date(ctx.now) {
         return Err(DomainError::invalid_field(
             "incident_date",
@@ -172,13 +164,11 @@ fn check_criteria(cmd: &NotifyIncident) -> Result<(), DomainError> {
     }
 }
 
-pub(super) fn record_panel_notification(
+pub(in crate::case) fn record_panel_notification(
     case: &Case,
     cmd: &RecordPanelNotification,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    require_role(ctx, Role::Notifier)?;
-    require_local_authority(ctx)?;
     check_text("panel_reference", &cmd.panel_reference, MAX_REFERENCE_LEN)?;
     let today = local_date(ctx.now);
     if cmd.submitted_on > today {
@@ -242,12 +232,11 @@ pub(super) fn record_panel_notification(
 
 /// RecordPanelNotificationCopied: the local authority copied its Panel notification to the
 /// business manager (due the same day).
-pub(super) fn record_panel_notification_copied(
+pub(in crate::case) fn record_panel_notification_copied(
     case: &Case,
     cmd: &At,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    require_any_role(ctx, &[Role::Notifier, Role::BusinessManager])?;
     let panel = case.panel_notification.as_ref().ok_or_else(|| {
         DomainError::conflict(
             "panel_notification.not_recorded",
@@ -274,13 +263,11 @@ pub(super) fn record_panel_notification_copied(
 
 /// RecordLookedAfterDeathNotified: the death of a looked-after child, whatever its cause, was
 /// notified to Ofsted and the Secretary of State.
-pub(super) fn record_looked_after_death_notified(
+pub(in crate::case) fn record_looked_after_death_notified(
     case: &Case,
     cmd: &At,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    require_role(ctx, Role::Notifier)?;
-    require_local_authority(ctx)?;
     let notification = case
         .notification()
         .filter(|_| case.is_looked_after_death())

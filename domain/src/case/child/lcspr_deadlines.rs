@@ -4,10 +4,10 @@
 //! 7 working days before publication, and to Ofsted in the same timescale; a year on the
 //! website after publication.
 
-use super::Case;
-use super::decision::ReviewDecision;
-use super::practice_review::{PracticeReview, ReconsideredOutcome};
 use crate::calendar::{WorkingCalendar, at_local_time, end_of_day, local_date};
+use crate::case::Case;
+use crate::case::decision::ReviewDecision;
+use crate::case::practice_review::{PracticeReview, ReconsideredOutcome};
 use crate::deadline::{Deadline, DeadlineKind};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 
@@ -33,7 +33,10 @@ impl Case {
 
     /// The LCSPR's deadlines, from the decision on: the clock does not wait for the review to
     /// be commissioned. A withdrawn decision sets aside what was still owed.
-    pub(super) fn practice_review_deadlines(&self, calendar: &WorkingCalendar) -> Vec<Deadline> {
+    pub(in crate::case) fn practice_review_deadlines(
+        &self,
+        calendar: &WorkingCalendar,
+    ) -> Vec<Deadline> {
         let Some((decided_at, withdrawn_at)) = self.lcspr_decided_at() else {
             return Vec::new();
         };

@@ -2,10 +2,11 @@
 //! each partner's decision maker records its view, two in agreement decide, and the written
 //! justification goes to the Panel.
 
-use super::{Context, actor_partner, occurred, once, require_any_role, require_role};
+use crate::DomainError;
 use crate::case::commands::{
     RecordIndependentAdvice, RecordReconsideredDecision, SendReconsiderationToPanel,
 };
+use crate::case::decide::{Context, occurred, once};
 use crate::case::decision::ReviewDecision;
 use crate::case::practice_review::{PanelResponseRecorded, ReconsideredOutcome};
 use crate::case::reconsideration::{
@@ -13,7 +14,6 @@ use crate::case::reconsideration::{
     reconsideration_of,
 };
 use crate::case::{Case, CaseEvent};
-use crate::{DomainError, Role};
 use chrono::{DateTime, Utc};
 
 type Decided = Result<Vec<CaseEvent>, DomainError>;
@@ -64,12 +64,11 @@ fn advice_context(case: &Case, subject: AdviceSubject) -> Result<DateTime<Utc>, 
     }
 }
 
-pub(super) fn record_independent_advice(
+pub(in crate::case) fn record_independent_advice(
     case: &Case,
     cmd: &RecordIndependentAdvice,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::IndependentAdvisor)?;
     let since = advice_context(case, cmd.subject)?;
     once(
         case.after.advice.get(&cmd.subject),
@@ -106,18 +105,11 @@ fn check_outcome(case: &Case, outcome: ReconsideredOutcome) -> Result<(), Domain
     }
 }
 
-pub(super) fn record_reconsidered_decision(
+pub(in crate::case) fn record_reconsidered_decision(
     case: &Case,
     cmd: &RecordReconsideredDecision,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::PartnerDecisionMaker)?;
-    if actor_partner(ctx) != Some(cmd.partner) {
-        return Err(DomainError::forbidden(
-            "auth.own_partner_only",
-            "a partner decision maker reconsiders only for their own partner",
-        ));
-    }
     let response = open_reconsideration(case)?;
     if case.after.reconsidered_views.contains_key(&cmd.partner) {
         return Err(DomainError::conflict(
@@ -158,12 +150,11 @@ pub(super) fn record_reconsidered_decision(
     Ok(events)
 }
 
-pub(super) fn send_reconsideration_to_panel(
+pub(in crate::case) fn send_reconsideration_to_panel(
     case: &Case,
     cmd: &SendReconsiderationToPanel,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::IndependentAdvisor])?;
     let (_, reached_at) = case.after.reconsideration.ok_or_else(|| {
         DomainError::conflict(
             "reconsideration.not_reached",

@@ -1,13 +1,10 @@
 //! The rapid review's commands (Appendix E), each with its preconditions.
 
-use super::{
-    Context, actor_partner, check_text, occurred, once, require_any_role, require_own_organisation,
-    require_registered, require_role,
-};
 use crate::case::commands::{
     AgreeModifiedResponse, AgreeReviewLead, At, ForOrganisation, NamePartnerLead,
     RecordDraftMilestone, RecordRapidReviewMeeting, SubmitAgencyReport, SubmitRapidReviewToPanel,
 };
+use crate::case::decide::{Context, check_text, occurred, once, require_registered};
 use crate::case::rapid_review::{
     DraftMilestone, DraftMilestoneRecorded, ModifiedResponseAgreed, Occurred, OrganisationAct,
     PartnerLeadNamed, RapidReview, RapidReviewInitiated, RapidReviewMeetingHeld,
@@ -16,7 +13,7 @@ use crate::case::rapid_review::{
 use crate::case::{Case, CaseEvent, CaseKind};
 use crate::partnership::StatutoryPartner;
 use crate::small_map::SmallMap;
-use crate::{DomainError, OrgSlug, Role};
+use crate::{DomainError, OrgSlug};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 
@@ -40,8 +37,7 @@ fn open_review(case: &Case) -> Result<&RapidReview, DomainError> {
     }
 }
 
-pub(super) fn initiate(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn initiate(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     if case.kind != CaseKind::Child {
         return Err(DomainError::conflict(
             "case.wrong_kind",
@@ -63,8 +59,7 @@ pub(super) fn initiate(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     )])
 }
 
-pub(super) fn partners_notified(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn partners_notified(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     let review = open_review(case)?;
     once(
         review.partners_notified_at,
@@ -80,15 +75,11 @@ pub(super) fn partners_notified(case: &Case, cmd: &At, ctx: &Context<'_>) -> Dec
     Ok(vec![CaseEvent::PartnersNotified(Occurred { occurred_at })])
 }
 
-pub(super) fn name_partner_lead(case: &Case, cmd: &NamePartnerLead, ctx: &Context<'_>) -> Decided {
-    require_any_role(ctx, &[Role::PartnerDecisionMaker, Role::BusinessManager])?;
-    // The business manager records leads for any partner; a partner names only its own.
-    if !ctx.actor.has(Role::BusinessManager) && actor_partner(ctx) != Some(cmd.partner) {
-        return Err(DomainError::forbidden(
-            "auth.own_partner_only",
-            "a partner decision maker acts only for their own partner",
-        ));
-    }
+pub(in crate::case) fn name_partner_lead(
+    case: &Case,
+    cmd: &NamePartnerLead,
+    ctx: &Context<'_>,
+) -> Decided {
     let review = open_review(case)?;
     check_text("lead_name", &cmd.lead_name, MAX_NAME_LEN)?;
     let occurred_at = occurred(
@@ -104,8 +95,11 @@ pub(super) fn name_partner_lead(case: &Case, cmd: &NamePartnerLead, ctx: &Contex
     })])
 }
 
-pub(super) fn agree_review_lead(case: &Case, cmd: &AgreeReviewLead, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn agree_review_lead(
+    case: &Case,
+    cmd: &AgreeReviewLead,
+    ctx: &Context<'_>,
+) -> Decided {
     let review = open_review(case)?;
     check_text("lead_name", &cmd.lead_name, MAX_NAME_LEN)?;
     require_registered(ctx, "organisation", &cmd.organisation)?;
@@ -122,12 +116,11 @@ pub(super) fn agree_review_lead(case: &Case, cmd: &AgreeReviewLead, ctx: &Contex
     })])
 }
 
-pub(super) fn agree_modified_response(
+pub(in crate::case) fn agree_modified_response(
     case: &Case,
     cmd: &AgreeModifiedResponse,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_review(case)?;
     once(
         review.modified_response_at,
@@ -153,12 +146,11 @@ pub(super) fn agree_modified_response(
     )])
 }
 
-pub(super) fn request_agency_report(
+pub(in crate::case) fn request_agency_report(
     case: &Case,
     cmd: &ForOrganisation,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_review(case)?;
     require_registered(ctx, "organisation", &cmd.organisation)?;
     once(
@@ -178,19 +170,20 @@ pub(super) fn request_agency_report(
     })])
 }
 
-pub(super) fn submit_agency_report(
+pub(in crate::case) fn submit_agency_report(
     case: &Case,
     cmd: &SubmitAgencyReport,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::AgencyUser)?;
-    require_own_organisation(ctx, &cmd.organisation)?;
     let review = open_review(case)?;
-    super::submit_requested_report(&review.agency_reports, cmd, ctx)
+    crate::case::shared::decide::agency_reports::submit_requested_report(
+        &review.agency_reports,
+        cmd,
+        ctx,
+    )
 }
 
-pub(super) fn circulate_reports(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn circulate_reports(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     let review = open_review(case)?;
     once(
         review.reports_circulated_at,
@@ -208,12 +201,11 @@ pub(super) fn circulate_reports(case: &Case, cmd: &At, ctx: &Context<'_>) -> Dec
     })])
 }
 
-pub(super) fn record_meeting(
+pub(in crate::case) fn record_meeting(
     case: &Case,
     cmd: &RecordRapidReviewMeeting,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_review(case)?;
     once(
         review.meeting_held_at,
@@ -264,12 +256,11 @@ pub(super) fn record_meeting(
     )])
 }
 
-pub(super) fn record_draft_milestone(
+pub(in crate::case) fn record_draft_milestone(
     case: &Case,
     cmd: &RecordDraftMilestone,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_any_role(ctx, &[Role::Reviewer, Role::BusinessManager])?;
     let review = open_review(case)?;
     once(
         review.drafts.get(&cmd.milestone),
@@ -321,8 +312,6 @@ fn team_act(
     ctx: &Context<'_>,
     act: &TeamAct,
 ) -> Result<DateTime<Utc>, DomainError> {
-    require_any_role(ctx, &[Role::AgencyUser, Role::PartnerDecisionMaker])?;
-    require_own_organisation(ctx, &cmd.organisation)?;
     let review = open_review(case)?;
     let partners = ctx
         .partnership
@@ -345,10 +334,12 @@ fn team_act(
                 "draft.not_circulated",
                 "the draft has not been circulated yet",
             ),
-            _ => DomainError::conflict(
-                "draft.second_draft_not_finalised",
-                "the second draft has not been finalised yet",
-            ),
+            DraftMilestone::SecondDraftFinalised | DraftMilestone::FirstDraftCompleted => {
+                DomainError::conflict(
+                    "draft.second_draft_not_finalised",
+                    "the second draft has not been finalised yet",
+                )
+            }
         })?;
     once(
         (act.recorded)(review).get(&cmd.organisation),
@@ -358,7 +349,7 @@ fn team_act(
     occurred(cmd.occurred_at, ctx, since, "the draft it answers")
 }
 
-pub(super) fn submit_draft_comments(
+pub(in crate::case) fn submit_draft_comments(
     case: &Case,
     cmd: &ForOrganisation,
     ctx: &Context<'_>,
@@ -376,7 +367,7 @@ pub(super) fn submit_draft_comments(
     })])
 }
 
-pub(super) fn confirm_senior_sign_off(
+pub(in crate::case) fn confirm_senior_sign_off(
     case: &Case,
     cmd: &ForOrganisation,
     ctx: &Context<'_>,
@@ -394,8 +385,7 @@ pub(super) fn confirm_senior_sign_off(
     })])
 }
 
-pub(super) fn independent_sign_off(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::IndependentAdvisor)?;
+pub(in crate::case) fn independent_sign_off(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     let review = open_review(case)?;
     once(
         review.independent_sign_off_at,
@@ -418,12 +408,11 @@ pub(super) fn independent_sign_off(case: &Case, cmd: &At, ctx: &Context<'_>) -> 
     })])
 }
 
-pub(super) fn submit_to_panel(
+pub(in crate::case) fn submit_to_panel(
     case: &Case,
     cmd: &SubmitRapidReviewToPanel,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::IndependentAdvisor])?;
     let review = open_review(case)?;
     // A notified case's review goes to the Panel it was notified to: without the notification
     // on record, the Panel has nothing to file the review against (and day 0 may be unknown).

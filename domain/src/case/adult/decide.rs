@@ -1,9 +1,6 @@
 //! The safeguarding adult review's commands (Care Act 2014 s44), each with its preconditions.
 
-use super::{
-    Context, check_text, occurred, once, require_any_role, require_own_organisation,
-    require_registered, require_role,
-};
+use crate::DomainError;
 use crate::calendar::local_date;
 use crate::case::adult_review::{
     AdultReview, SarCommissioned, SarCompleted, SarDecisionRecorded, SarPaused, SarReferred,
@@ -12,12 +9,12 @@ use crate::case::commands::{
     At, CommissionSar, CompleteSar, ForOrganisation, PauseSar, PersonDetails, PublishReview,
     RecordSarDecision, ReferSafeguardingAdultReview, SubmitAgencyReport,
 };
+use crate::case::decide::{Context, check_text, occurred, once, require_registered};
 use crate::case::occurred_at;
 use crate::case::person::whole_years_between;
 use crate::case::practice_review::ReviewPublished;
 use crate::case::rapid_review::{Occurred, OrganisationAct};
 use crate::case::{AdultAgeBand, Case, CaseEvent, PersonProfile};
-use crate::{DomainError, Role};
 use chrono::{DateTime, NaiveDate, Utc};
 
 type Decided = Result<Vec<CaseEvent>, DomainError>;
@@ -127,20 +124,12 @@ fn day_of_the_harm(
 
 /// ReferSafeguardingAdultReview: any organisation of the partnership may ask the Board to
 /// consider a review; whether it must hold one is the Board's decision, not the referrer's.
-pub(super) fn refer(
+pub(in crate::case) fn refer(
     state: Option<&Case>,
     cmd: &ReferSafeguardingAdultReview,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_any_role(
-        ctx,
-        &[
-            Role::AgencyUser,
-            Role::PartnerDecisionMaker,
-            Role::BusinessManager,
-        ],
-    )?;
-    super::require_new_case(state, ctx)?;
+    crate::case::decide::require_new_case(state)?;
     let occurred_at = occurred_at::resolve(
         cmd.occurred_at,
         ctx.now,
@@ -198,9 +187,11 @@ fn referral(case: &Case) -> Result<&SarReferred, DomainError> {
     })
 }
 
-pub(super) fn record_decision(case: &Case, cmd: &RecordSarDecision, ctx: &Context<'_>) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::PartnerDecisionMaker])?;
-    super::require_statutory_partner(ctx)?;
+pub(in crate::case) fn record_decision(
+    case: &Case,
+    cmd: &RecordSarDecision,
+    ctx: &Context<'_>,
+) -> Decided {
     let review = sar(case)?;
     once(
         review.decision.as_ref(),
@@ -271,8 +262,7 @@ fn commissioned(review: &AdultReview) -> Result<&SarCommissioned, DomainError> {
     })
 }
 
-pub(super) fn commission(case: &Case, cmd: &CommissionSar, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn commission(case: &Case, cmd: &CommissionSar, ctx: &Context<'_>) -> Decided {
     let review = sar(case)?;
     let decided_at = decided_review(review)?;
     once(
@@ -304,12 +294,11 @@ pub(super) fn commission(case: &Case, cmd: &CommissionSar, ctx: &Context<'_>) ->
 
 /// RequestAgencyReport on an adult case: the reviewer gathers the agencies' reports once the
 /// review is commissioned.
-pub(super) fn request_agency_report(
+pub(in crate::case) fn request_agency_report(
     case: &Case,
     cmd: &ForOrganisation,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = sar(case)?;
     let commissioned = commissioned(review)?;
     require_registered(ctx, "organisation", &cmd.organisation)?;
@@ -338,20 +327,21 @@ pub(super) fn request_agency_report(
 }
 
 /// SubmitAgencyReport on an adult case: only the agency asked, once, before completion.
-pub(super) fn submit_agency_report(
+pub(in crate::case) fn submit_agency_report(
     case: &Case,
     cmd: &SubmitAgencyReport,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::AgencyUser)?;
-    require_own_organisation(ctx, &cmd.organisation)?;
     let review = sar(case)?;
     not_completed(review)?;
-    super::submit_requested_report(&review.agency_reports, cmd, ctx)
+    crate::case::shared::decide::agency_reports::submit_requested_report(
+        &review.agency_reports,
+        cmd,
+        ctx,
+    )
 }
 
-pub(super) fn record_family_invited(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn record_family_invited(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     let review = sar(case)?;
     let commissioned = commissioned(review)?;
     once(
@@ -368,8 +358,7 @@ pub(super) fn record_family_invited(case: &Case, cmd: &At, ctx: &Context<'_>) ->
     Ok(vec![CaseEvent::SarFamilyInvited(Occurred { occurred_at })])
 }
 
-pub(super) fn pause(case: &Case, cmd: &PauseSar, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn pause(case: &Case, cmd: &PauseSar, ctx: &Context<'_>) -> Decided {
     let review = sar(case)?;
     let decided_at = decided_review(review)?;
     not_completed(review)?;
@@ -396,8 +385,7 @@ pub(super) fn pause(case: &Case, cmd: &PauseSar, ctx: &Context<'_>) -> Decided {
     })])
 }
 
-pub(super) fn resume(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn resume(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     let review = sar(case)?;
     let pause = review
         .open_pause()
@@ -406,8 +394,7 @@ pub(super) fn resume(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     Ok(vec![CaseEvent::SarResumed(Occurred { occurred_at })])
 }
 
-pub(super) fn complete(case: &Case, cmd: &CompleteSar, ctx: &Context<'_>) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::Reviewer])?;
+pub(in crate::case) fn complete(case: &Case, cmd: &CompleteSar, ctx: &Context<'_>) -> Decided {
     let review = sar(case)?;
     let commissioned = commissioned(review)?;
     not_paused(review)?;
@@ -433,8 +420,7 @@ pub(super) fn complete(case: &Case, cmd: &CompleteSar, ctx: &Context<'_>) -> Dec
     })])
 }
 
-pub(super) fn publish(case: &Case, cmd: &PublishReview, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn publish(case: &Case, cmd: &PublishReview, ctx: &Context<'_>) -> Decided {
     let review = sar(case)?;
     let completed = review.completed.as_ref().ok_or_else(|| {
         DomainError::conflict(

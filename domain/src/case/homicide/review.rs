@@ -4,9 +4,9 @@
 //! involved, completed within 6 months of the decision, submitted to the Home Office quality
 //! assurance panel, and published only after the panel's outcome allows it.
 
-use super::practice_review::ReviewPublished;
-use super::{AbuseOrNeglect, PersonProfile, SealedPersonalData};
 use crate::calendar::{end_of_day, local_date};
+use crate::case::practice_review::ReviewPublished;
+use crate::case::{AbuseOrNeglect, PersonProfile, SealedPersonalData};
 use crate::deadline::{Deadline, DeadlineKind};
 use crate::{CaseId, OrgSlug};
 use chrono::{DateTime, Months, NaiveDate, Utc};

@@ -1,8 +1,8 @@
 //! The rapid review (Appendix E): 15 working days from day 0, its facts and their deadlines.
 
-use super::{Case, CaseKind, SealedPersonalData};
 use crate::OrgSlug;
 use crate::calendar::{WorkingCalendar, at_local_time, end_of_day, local_date};
+use crate::case::{Case, CaseKind, SealedPersonalData};
 use crate::deadline::{Deadline, DeadlineKind};
 use crate::partnership::{ClockStart, Partnership, PartnershipSettings, StatutoryPartner};
 use crate::small_map::{SmallMap, SmallSet};
@@ -357,7 +357,7 @@ impl Case {
 
     /// The rapid review's deadlines: none until day 0 is known, then every milestone, whether
     /// or not the review has been initiated.
-    pub(super) fn rapid_review_deadlines(
+    pub(in crate::case) fn rapid_review_deadlines(
         &self,
         partnership: &Partnership,
         calendar: &WorkingCalendar,

@@ -1,11 +1,12 @@
 //! The domestic homicide review's commands, each with its preconditions.
 
-use super::{Context, check_text, occurred, once, require_any_role, require_role, start_of_day};
+use crate::DomainError;
 use crate::calendar::local_date;
 use crate::case::commands::{
     At, CommissionDhr, CompleteDhr, NotifyDomesticHomicide, PublishReview, RecordDhrDecision,
     RecordDhrFamilyInvolvement, RecordDhrQaOutcome,
 };
+use crate::case::decide::{Context, check_text, occurred, once, start_of_day};
 use crate::case::homicide_review::{
     DhrCommissioned, DhrCompleted, DhrDecisionRecorded, DhrFamilyInvolvementRecorded,
     DhrQaOutcomeRecorded, DomesticHomicideNotified, FamilyInvolvement, HomicideReview, QaOutcome,
@@ -15,7 +16,6 @@ use crate::case::person::whole_years_between;
 use crate::case::practice_review::ReviewPublished;
 use crate::case::rapid_review::Occurred;
 use crate::case::{AbuseOrNeglect, AdultAgeBand, Case, CaseEvent, PersonProfile};
-use crate::{DomainError, Role};
 use chrono::{DateTime, Utc};
 
 type Decided = Result<Vec<CaseEvent>, DomainError>;
@@ -54,20 +54,12 @@ fn relationship_test(cmd: &NotifyDomesticHomicide) -> Result<(), DomainError> {
 
 /// NotifyDomesticHomicide: a death of a person aged 16 or over that may have resulted from
 /// violence, abuse or neglect by a relative, partner or member of the same household.
-pub(super) fn notify(
+pub(in crate::case) fn notify(
     state: Option<&Case>,
     cmd: &NotifyDomesticHomicide,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_any_role(
-        ctx,
-        &[
-            Role::Notifier,
-            Role::PartnerDecisionMaker,
-            Role::BusinessManager,
-        ],
-    )?;
-    super::require_new_case(state, ctx)?;
+    crate::case::decide::require_new_case(state)?;
     let victim = &cmd.victim;
     check_text("victim.reference", &victim.reference, MAX_REFERENCE_LEN)?;
     check_text("victim.sex", &victim.sex, MAX_DESCRIPTOR_LEN)?;
@@ -133,9 +125,11 @@ fn dhr(case: &Case) -> Result<&HomicideReview, DomainError> {
     })
 }
 
-pub(super) fn record_decision(case: &Case, cmd: &RecordDhrDecision, ctx: &Context<'_>) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::PartnerDecisionMaker])?;
-    super::require_statutory_partner(ctx)?;
+pub(in crate::case) fn record_decision(
+    case: &Case,
+    cmd: &RecordDhrDecision,
+    ctx: &Context<'_>,
+) -> Decided {
     let review = dhr(case)?;
     once(
         review.decision.as_ref(),
@@ -150,8 +144,7 @@ pub(super) fn record_decision(case: &Case, cmd: &RecordDhrDecision, ctx: &Contex
     })])
 }
 
-pub(super) fn commission(case: &Case, cmd: &CommissionDhr, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn commission(case: &Case, cmd: &CommissionDhr, ctx: &Context<'_>) -> Decided {
     let review = dhr(case)?;
     let decided_at = decided_review(review)?;
     once(
@@ -168,8 +161,7 @@ pub(super) fn commission(case: &Case, cmd: &CommissionDhr, ctx: &Context<'_>) ->
     })])
 }
 
-pub(super) fn complete(case: &Case, cmd: &CompleteDhr, ctx: &Context<'_>) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::Reviewer])?;
+pub(in crate::case) fn complete(case: &Case, cmd: &CompleteDhr, ctx: &Context<'_>) -> Decided {
     let review = dhr(case)?;
     let commissioned = review.commissioned.as_ref().ok_or_else(|| {
         DomainError::conflict(
@@ -194,8 +186,7 @@ pub(super) fn complete(case: &Case, cmd: &CompleteDhr, ctx: &Context<'_>) -> Dec
     })])
 }
 
-pub(super) fn submit_to_home_office(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn submit_to_home_office(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     let review = dhr(case)?;
     let completed_at = review.completed_at.ok_or_else(|| {
         DomainError::conflict("dhr.not_completed", "the review has not been completed")
@@ -222,8 +213,7 @@ pub(super) fn submit_to_home_office(case: &Case, cmd: &At, ctx: &Context<'_>) ->
     })])
 }
 
-pub(super) fn publish(case: &Case, cmd: &PublishReview, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn publish(case: &Case, cmd: &PublishReview, ctx: &Context<'_>) -> Decided {
     let review = dhr(case)?;
     once(
         review.published.as_ref(),
@@ -271,8 +261,7 @@ pub(super) fn publish(case: &Case, cmd: &PublishReview, ctx: &Context<'_>) -> De
 }
 
 /// NotifyHomeOfficeOfDhrDecision: the Home Office is told of the decision, whichever it was.
-pub(super) fn notify_home_office(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn notify_home_office(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
     let review = dhr(case)?;
     let decision = review.decision.as_ref().ok_or_else(|| {
         DomainError::conflict(
@@ -292,12 +281,11 @@ pub(super) fn notify_home_office(case: &Case, cmd: &At, ctx: &Context<'_>) -> De
 }
 
 /// RecordDhrQaOutcome: the panel's answer to the submission awaiting one.
-pub(super) fn record_qa_outcome(
+pub(in crate::case) fn record_qa_outcome(
     case: &Case,
     cmd: &RecordDhrQaOutcome,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = dhr(case)?;
     let submitted_at = review.submitted_to_home_office_at.ok_or_else(|| {
         DomainError::conflict(
@@ -326,12 +314,11 @@ pub(super) fn record_qa_outcome(
 
 /// RecordDhrFamilyInvolvement: the family is invited once a review is decided on, then
 /// contributes or declines (once); nothing is recorded after publication.
-pub(super) fn record_family_involvement(
+pub(in crate::case) fn record_family_involvement(
     case: &Case,
     cmd: &RecordDhrFamilyInvolvement,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = dhr(case)?;
     let decided_at = decided_review(review)?;
     once(

@@ -1,25 +1,18 @@
 //! RecordPartnerDecision: each partner votes once for itself; two in agreement decide.
 
-use super::{Context, actor_partner, occurred, require_role};
+use crate::DomainError;
 use crate::case::commands::RecordPartnerDecision;
+use crate::case::decide::{Context, occurred};
 use crate::case::decision::{
     DecisionReached, PartnerDecisionRecorded, ReviewDecision, decision_of,
 };
 use crate::case::{Case, CaseEvent};
-use crate::{DomainError, Role};
 
-pub(super) fn record_partner_decision(
+pub(in crate::case) fn record_partner_decision(
     case: &Case,
     cmd: &RecordPartnerDecision,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    require_role(ctx, Role::PartnerDecisionMaker)?;
-    if actor_partner(ctx) != Some(cmd.partner) {
-        return Err(DomainError::forbidden(
-            "auth.own_partner_only",
-            "a partner decision maker votes only for their own partner",
-        ));
-    }
     let review = case.rapid_review.as_ref().ok_or_else(|| {
         DomainError::conflict(
             "rapid_review.not_started",

@@ -2,8 +2,8 @@
 //! reconsider with the Independent Advisor's advice; two of the three partners in agreement
 //! decide, as for the first decision; the written justification goes to the Panel.
 
-use super::SealedPersonalData;
-use super::practice_review::ReconsideredOutcome;
+use crate::case::SealedPersonalData;
+use crate::case::practice_review::ReconsideredOutcome;
 use crate::partnership::StatutoryPartner;
 use crate::small_map::SmallMap;
 use chrono::{DateTime, Utc};

@@ -3,10 +3,10 @@
 //! safeguarding principles, publication; and the local standard of completion within 6 months of
 //! the decision, paused time not counting.
 
-use super::practice_review::ReviewPublished;
-use super::rapid_review::AgencyReport;
-use super::{AbuseOrNeglect, PersonProfile, SealedPersonalData};
 use crate::calendar::{end_of_day, local_date};
+use crate::case::practice_review::ReviewPublished;
+use crate::case::rapid_review::AgencyReport;
+use crate::case::{AbuseOrNeglect, PersonProfile, SealedPersonalData};
 use crate::deadline::{Deadline, DeadlineKind};
 use crate::small_map::SmallMap;
 use crate::{CaseId, OrgSlug};

@@ -1,34 +1,27 @@
-//! After the rapid review's submission: the Panel's response, reconsideration, the family, the
-//! LCSPR and its publication, recommendations and closure (domain.md child steps 6–10).
+//! After the rapid review's submission: the Panel's response, the family, the LCSPR and its
+//! publication (domain.md child steps 6–10).
 
-use super::{
-    Context, check_text, occurred, once, require_any_role, require_registered, require_role,
-};
+use crate::DomainError;
 use crate::calendar::local_date;
 use crate::case::commands::{
-    AddRecommendation, ApprovePublicationDelay, At, CommissionPracticeReview,
-    CompleteRecommendation, PublishReview, RecordFamilyCommunication, RecordPanelResponse,
-    WithholdPublication,
+    ApprovePublicationDelay, At, CommissionPracticeReview, PublishReview,
+    RecordFamilyCommunication, RecordPanelResponse, WithholdPublication,
 };
+use crate::case::decide::{Context, check_text, occurred, once};
 use crate::case::decision::ReviewDecision;
 use crate::case::practice_review::{
     FamilyCommunicationRecorded, PanelResponseRecorded, PracticeReview, PracticeReviewCommissioned,
-    PublicationDelayApproved, PublicationWithheld, RecommendationAdded, RecommendationCompleted,
-    ReviewPublished,
+    PublicationDelayApproved, PublicationWithheld, ReviewPublished,
 };
 use crate::case::rapid_review::Occurred;
-use crate::case::{Case, CaseEvent, CaseKind, Stage};
-use crate::{DomainError, OrgSlug, Role};
+use crate::case::{Case, CaseEvent, Stage};
 use chrono::{DateTime, Utc};
 
 type Decided = Result<Vec<CaseEvent>, DomainError>;
 
-/// Longest reviewer name, URL or recommendation accepted.
+/// Longest reviewer name or URL accepted.
 const MAX_NAME_LEN: usize = 200;
 const MAX_URL_LEN: usize = 2_000;
-const MAX_RECOMMENDATION_LEN: usize = 5_000;
-/// Owners of one recommendation at most: a partnership has some twenty organisations.
-const MAX_OWNERS: usize = 20;
 
 fn submitted_at(case: &Case) -> Result<DateTime<Utc>, DomainError> {
     case.rapid_review
@@ -42,12 +35,11 @@ fn submitted_at(case: &Case) -> Result<DateTime<Utc>, DomainError> {
         })
 }
 
-pub(super) fn record_panel_response(
+pub(in crate::case) fn record_panel_response(
     case: &Case,
     cmd: &RecordPanelResponse,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let submitted = submitted_at(case)?;
     once(
         case.after.panel_response.as_ref(),
@@ -68,12 +60,11 @@ pub(super) fn record_panel_response(
     )])
 }
 
-pub(super) fn record_family_communication(
+pub(in crate::case) fn record_family_communication(
     case: &Case,
     cmd: &RecordFamilyCommunication,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let decided = case.decision.as_ref().ok_or_else(|| {
         DomainError::conflict(
             "decision.not_reached",
@@ -95,12 +86,11 @@ pub(super) fn record_family_communication(
     )])
 }
 
-pub(super) fn commission_practice_review(
+pub(in crate::case) fn commission_practice_review(
     case: &Case,
     cmd: &CommissionPracticeReview,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let decided = case.decision.as_ref().map(|d| d.decision);
     if case.after.effective_decision(decided) != Some(ReviewDecision::Lcspr) {
         return Err(DomainError::conflict(
@@ -148,12 +138,11 @@ fn open_practice_review(case: &Case) -> Result<&PracticeReview, DomainError> {
     Ok(review)
 }
 
-pub(super) fn approve_publication_delay(
+pub(in crate::case) fn approve_publication_delay(
     case: &Case,
     cmd: &ApprovePublicationDelay,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_practice_review(case)?;
     let current_due = case
         .deadlines(ctx.partnership)
@@ -182,8 +171,11 @@ pub(super) fn approve_publication_delay(
     )])
 }
 
-pub(super) fn record_final_report_sent(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn record_final_report_sent(
+    case: &Case,
+    cmd: &At,
+    ctx: &Context<'_>,
+) -> Decided {
     let review = open_practice_review(case)?;
     once(
         review.report_sent_at,
@@ -201,8 +193,11 @@ pub(super) fn record_final_report_sent(case: &Case, cmd: &At, ctx: &Context<'_>)
     })])
 }
 
-pub(super) fn publish_review(case: &Case, cmd: &PublishReview, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn publish_review(
+    case: &Case,
+    cmd: &PublishReview,
+    ctx: &Context<'_>,
+) -> Decided {
     let review = open_practice_review(case)?;
     // The Panel and the Secretary of State see the final report before anyone else.
     let sent = review.report_sent_at.ok_or_else(|| {
@@ -219,12 +214,11 @@ pub(super) fn publish_review(case: &Case, cmd: &PublishReview, ctx: &Context<'_>
     )?)])
 }
 
-pub(super) fn withhold_publication(
+pub(in crate::case) fn withhold_publication(
     case: &Case,
     cmd: &WithholdPublication,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = open_practice_review(case)?;
     let occurred_at = occurred(
         cmd.occurred_at,
@@ -238,131 +232,11 @@ pub(super) fn withhold_publication(
     })])
 }
 
-pub(super) fn add_recommendation(
+pub(in crate::case) fn record_review_taken_down(
     case: &Case,
-    cmd: &AddRecommendation,
+    cmd: &At,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_any_role(ctx, &[Role::BusinessManager, Role::Reviewer])?;
-    // Recommendations come from a review: the rapid review, or a commissioned SAR or DHR.
-    let review_started_at = case
-        .rapid_review
-        .as_ref()
-        .map(|r| r.initiated_at)
-        .or_else(|| {
-            let sar = case.sar.as_ref()?.commissioned.as_ref();
-            sar.map(|c| c.occurred_at)
-        })
-        .or_else(|| {
-            let dhr = case.dhr.as_ref()?.commissioned.as_ref();
-            dhr.map(|c| c.occurred_at)
-        })
-        .ok_or_else(|| match case.kind {
-            CaseKind::Child => DomainError::conflict(
-                "rapid_review.not_started",
-                "recommendations come from a review",
-            ),
-            CaseKind::Adult | CaseKind::DomesticHomicide => DomainError::conflict(
-                "review.not_commissioned",
-                "recommendations come from a commissioned review",
-            ),
-        })?;
-    once(
-        case.after.recommendations.get(&cmd.recommendation_id),
-        "recommendation.already_added",
-        "a recommendation with this id already exists",
-    )?;
-    check_text("text", &cmd.text, MAX_RECOMMENDATION_LEN)?;
-    check_owners(ctx, &cmd.owners)?;
-    let occurred_at = occurred(cmd.occurred_at, ctx, review_started_at, "the review")?;
-    if cmd.due_on < local_date(occurred_at) {
-        return Err(DomainError::invalid_field(
-            "due_on",
-            "recommendation.due_in_past",
-            "due_on must not be before the day the recommendation is made",
-        ));
-    }
-    Ok(vec![CaseEvent::RecommendationAdded(RecommendationAdded {
-        recommendation_id: cmd.recommendation_id,
-        text: cmd.text.trim().to_owned(),
-        owners: cmd.owners.clone(),
-        due_on: cmd.due_on,
-        occurred_at,
-    })])
-}
-
-/// The owners of a recommendation: at least one, each once, each registered and active.
-fn check_owners(ctx: &Context<'_>, owners: &[OrgSlug]) -> Result<(), DomainError> {
-    if owners.is_empty() || owners.len() > MAX_OWNERS {
-        return Err(DomainError::invalid_field(
-            "owners",
-            "recommendation.owners_count",
-            format!("a recommendation has 1 to {MAX_OWNERS} owner organisations"),
-        ));
-    }
-    for (n, owner) in owners.iter().enumerate() {
-        if owners[..n].contains(owner) {
-            return Err(DomainError::invalid_field(
-                format!("owners[{n}]"),
-                "recommendation.owner_repeated",
-                "each owner organisation is named once",
-            ));
-        }
-        require_registered(ctx, &format!("owners[{n}]"), owner)?;
-    }
-    Ok(())
-}
-
-pub(super) fn complete_recommendation(
-    case: &Case,
-    cmd: &CompleteRecommendation,
-    ctx: &Context<'_>,
-) -> Decided {
-    let recommendation = case
-        .after
-        .recommendations
-        .get(&cmd.recommendation_id)
-        .ok_or_else(|| {
-            DomainError::not_found("recommendation.not_found", "no such recommendation")
-        })?;
-    // An owner records the action it shares; the business manager may record it for anyone.
-    if !ctx.actor.has(Role::BusinessManager) {
-        require_any_role(
-            ctx,
-            &[
-                Role::AgencyUser,
-                Role::PartnerDecisionMaker,
-                Role::BusinessManager,
-            ],
-        )?;
-        if !recommendation.added.owners.contains(&ctx.actor.org) {
-            return Err(DomainError::forbidden(
-                "auth.own_organisation_only",
-                "only an owner of the recommendation records its completion",
-            ));
-        }
-    }
-    once(
-        recommendation.completed_at,
-        "recommendation.already_completed",
-        "this recommendation is already completed",
-    )?;
-    let occurred_at = occurred(
-        cmd.occurred_at,
-        ctx,
-        recommendation.added.occurred_at,
-        "the recommendation",
-    )?;
-    Ok(vec![CaseEvent::RecommendationCompleted(
-        RecommendationCompleted {
-            recommendation_id: cmd.recommendation_id,
-            occurred_at,
-        },
-    )])
-}
-
-pub(super) fn record_review_taken_down(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = case.after.practice_review.as_ref();
     // The report, or the improvements information published instead, stays a year.
     let published = review.and_then(|r| r.publication()).ok_or_else(|| {
@@ -407,8 +281,11 @@ fn withheld_review(case: &Case) -> Result<&PracticeReview, DomainError> {
     Ok(review)
 }
 
-pub(super) fn record_improvements_sent(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn record_improvements_sent(
+    case: &Case,
+    cmd: &At,
+    ctx: &Context<'_>,
+) -> Decided {
     let review = withheld_review(case)?;
     once(
         review.improvements_sent_at,
@@ -422,12 +299,11 @@ pub(super) fn record_improvements_sent(case: &Case, cmd: &At, ctx: &Context<'_>)
     )])
 }
 
-pub(super) fn publish_improvements_information(
+pub(in crate::case) fn publish_improvements_information(
     case: &Case,
     cmd: &PublishReview,
     ctx: &Context<'_>,
 ) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
     let review = withheld_review(case)?;
     // As for the report: the Panel and the Secretary of State see it before anyone else.
     let sent = review.improvements_sent_at.ok_or_else(|| {
@@ -441,8 +317,11 @@ pub(super) fn publish_improvements_information(
     )])
 }
 
-pub(super) fn record_copy_sent_to_ofsted(case: &Case, cmd: &At, ctx: &Context<'_>) -> Decided {
-    require_role(ctx, Role::BusinessManager)?;
+pub(in crate::case) fn record_copy_sent_to_ofsted(
+    case: &Case,
+    cmd: &At,
+    ctx: &Context<'_>,
+) -> Decided {
     let review = case.after.practice_review.as_ref().ok_or_else(|| {
         DomainError::conflict(
             "practice_review.not_commissioned",

@@ -3,8 +3,8 @@
 //! notifying Ofsted and the Secretary of State whatever the cause of death (Working Together
 //! 2018, chapter 4), in the same 5 working days as the Panel notification.
 
-use super::{Case, Harm};
 use crate::calendar::{WorkingCalendar, end_of_day};
+use crate::case::{Case, Harm};
 use crate::deadline::{Deadline, DeadlineKind};
 
 /// Working days the local authority has to notify, from the day it became aware.
@@ -18,7 +18,7 @@ impl Case {
     }
 
     /// The notification duties' deadlines, each answered for by the local authority.
-    pub(super) fn notification_duties(&self, calendar: &WorkingCalendar) -> Vec<Deadline> {
+    pub(in crate::case) fn notification_duties(&self, calendar: &WorkingCalendar) -> Vec<Deadline> {
         let Some(notification) = self.notification() else {
             return Vec::new();
         };

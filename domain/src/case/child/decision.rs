@@ -1,7 +1,7 @@
 //! The safeguarding partners' decision on a local child safeguarding practice review: each
 //! partner votes once, and two of three in agreement decide (Working Together 2018).
 
-use super::SealedPersonalData;
+use crate::case::SealedPersonalData;
 use crate::partnership::StatutoryPartner;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

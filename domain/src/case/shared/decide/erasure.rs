@@ -1,19 +1,18 @@
 //! EraseCasePersonalData: an admin erases a case's personal data, once.
 
-use super::{check_text, once, require_role};
+use crate::DomainError;
+use crate::case::decide::{check_text, once};
 use crate::case::erasure::{EraseCasePersonalData, PersonalDataErased};
 use crate::case::{Case, CaseEvent, Context};
-use crate::{DomainError, Role};
 
 /// Longest reason accepted: a reference and a sentence, not a narrative.
 pub const MAX_REASON_CHARS: usize = 500;
 
-pub(super) fn erase_personal_data(
+pub(in crate::case) fn erase_personal_data(
     case: &Case,
     cmd: &EraseCasePersonalData,
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
-    require_role(ctx, Role::Admin)?;
     check_text("reason", &cmd.reason, MAX_REASON_CHARS)?;
     once(
         case.personal_data_erased_at,

@@ -1,18 +1,24 @@
 //! After the rapid review: the Panel's response, reconsideration, telling the family, the local
-//! child safeguarding practice review (LCSPR) and its publication, recommendations, closure.
+//! child safeguarding practice review (LCSPR) and its publication. `AfterReview` also keeps the
+//! recommendations and the closure every process shares (their facts are in `shared::review`,
+//! re-exported here so their paths stay as they were).
 
-use super::decision::ReviewDecision;
-use super::rapid_review::Occurred;
-use super::reconsideration::{AdviceSubject, ReconsideredViewRecorded};
-use super::{CaseEvent, SealedPersonalData};
-use crate::OrgSlug;
 use crate::calendar::end_of_day;
+use crate::case::SealedPersonalData;
+use crate::case::decision::ReviewDecision;
+use crate::case::rapid_review::Occurred;
+use crate::case::reconsideration::{AdviceSubject, ReconsideredViewRecorded};
 use crate::deadline::{Deadline, DeadlineKind};
 use crate::partnership::StatutoryPartner;
 use crate::small_map::SmallMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+pub use crate::case::shared::review::{
+    CaseClosed, ClosureReason, Recommendation, RecommendationAdded, RecommendationCompleted,
+    ReviewPublished,
+};
 
 /// The national Panel's response to the rapid review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,70 +86,11 @@ pub struct PublicationDelayApproved {
     pub occurred_at: DateTime<Utc>,
 }
 
-/// The review was published on the partnership's website.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewPublished {
-    /// Where.
-    pub url: Option<String>,
-    /// When.
-    pub occurred_at: DateTime<Utc>,
-}
-
 /// Publication was withheld; information about the improvements is published instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicationWithheld {
     /// The justification set out for the Panel and the Secretary of State, sealed.
     pub justification: SealedPersonalData,
-    /// When.
-    pub occurred_at: DateTime<Utc>,
-}
-
-/// A recommendation of the review, owned by one organisation or several jointly. Schema
-/// version 2; version 1 had a single `owner` (see `codec/upcast.rs`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecommendationAdded {
-    /// Its id.
-    pub recommendation_id: Uuid,
-    /// What is recommended (written for publication, without personal data).
-    pub text: String,
-    /// The organisations that own the action, the lead first; never empty, no repeats.
-    pub owners: Vec<OrgSlug>,
-    /// When it is due.
-    pub due_on: NaiveDate,
-    /// When it was added.
-    pub occurred_at: DateTime<Utc>,
-}
-
-/// A recommendation's action was completed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecommendationCompleted {
-    /// Which.
-    pub recommendation_id: Uuid,
-    /// When.
-    pub occurred_at: DateTime<Utc>,
-}
-
-/// Why a case was closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClosureReason {
-    /// No review after the rapid review, and the Panel agreed.
-    NoReview,
-    /// The review was published.
-    ReviewPublished,
-    /// Publication was withheld; improvements published instead.
-    PublicationWithheld,
-    /// Referred and not taken forward.
-    NotTakenForward,
-    /// Notified, and on reflection the incident did not meet the criteria for a notification.
-    CriteriaNotMet,
-}
-
-/// The case was closed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseClosed {
-    /// Why.
-    pub reason: ClosureReason,
     /// When.
     pub occurred_at: DateTime<Utc>,
 }
@@ -199,22 +146,6 @@ impl PracticeReview {
     }
 }
 
-/// A recommendation and its completion.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recommendation {
-    /// As added.
-    pub added: RecommendationAdded,
-    /// When completed.
-    pub completed_at: Option<DateTime<Utc>>,
-}
-
-impl RecommendationAdded {
-    /// The lead owner: the organisation answerable for the deadline.
-    pub fn lead_owner(&self) -> Option<&OrgSlug> {
-        self.owners.first()
-    }
-}
-
 /// Everything after the rapid review's submission.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AfterReview {
@@ -244,42 +175,8 @@ impl AfterReview {
         match self.reconsideration {
             Some((ReconsideredOutcome::Commission, _)) => Some(ReviewDecision::Lcspr),
             Some((ReconsideredOutcome::Withdraw, _)) => Some(ReviewDecision::NoLcspr),
-            _ => decided,
-        }
-    }
-
-    /// Folds a reconsideration, advice or publication fact.
-    pub(super) fn apply(&mut self, event: &CaseEvent) {
-        let review = self.practice_review.as_mut();
-        match event {
-            CaseEvent::IndependentAdviceRecorded(e) => {
-                self.advice.insert(e.subject, e.occurred_at);
-            }
-            CaseEvent::ReconsideredViewRecorded(e) => {
-                self.reconsidered_views.insert(e.partner, e.clone());
-            }
-            CaseEvent::ReconsiderationReached(e) => {
-                self.reconsideration = Some((e.outcome, e.occurred_at));
-            }
-            CaseEvent::ReconsiderationSentToPanel(e) => {
-                self.reconsideration_sent_at = Some(e.occurred_at);
-            }
-            CaseEvent::ImprovementsInformationSentToPanel(e) => {
-                if let Some(review) = review {
-                    review.improvements_sent_at = Some(e.occurred_at);
-                }
-            }
-            CaseEvent::ImprovementsInformationPublished(e) => {
-                if let Some(review) = review {
-                    review.improvements_published = Some(e.clone());
-                }
-            }
-            CaseEvent::PracticeReviewCopiedToOfsted(e) => {
-                if let Some(review) = review {
-                    review.ofsted_copy_at = Some(e.occurred_at);
-                }
-            }
-            _ => {}
+            // Adhering to the decision, or not reconsidering, leaves it as the partners took it.
+            Some((ReconsideredOutcome::Adhere, _)) | None => decided,
         }
     }
 

@@ -1,0 +1,131 @@
+//! Recommendations, whichever review made them: added with their owners, completed by an
+//! owner (or the business manager for any).
+
+use crate::calendar::local_date;
+use crate::case::commands::{AddRecommendation, CompleteRecommendation};
+use crate::case::decide::{Context, check_text, occurred, once, require_registered};
+use crate::case::practice_review::{RecommendationAdded, RecommendationCompleted};
+use crate::case::{Case, CaseEvent, CaseKind};
+use crate::{DomainError, OrgSlug, Role};
+
+type Decided = Result<Vec<CaseEvent>, DomainError>;
+
+/// Longest recommendation accepted.
+const MAX_RECOMMENDATION_LEN: usize = 5_000;
+/// Owners of one recommendation at most: a partnership has some twenty organisations.
+const MAX_OWNERS: usize = 20;
+
+pub(in crate::case) fn add_recommendation(
+    case: &Case,
+    cmd: &AddRecommendation,
+    ctx: &Context<'_>,
+) -> Decided {
+    // Recommendations come from a review: the rapid review, or a commissioned SAR or DHR.
+    let review_started_at = case
+        .rapid_review
+        .as_ref()
+        .map(|r| r.initiated_at)
+        .or_else(|| {
+            let sar = case.sar.as_ref()?.commissioned.as_ref();
+            sar.map(|c| c.occurred_at)
+        })
+        .or_else(|| {
+            let dhr = case.dhr.as_ref()?.commissioned.as_ref();
+            dhr.map(|c| c.occurred_at)
+        })
+        .ok_or_else(|| match case.kind {
+            CaseKind::Child => DomainError::conflict(
+                "rapid_review.not_started",
+                "recommendations come from a review",
+            ),
+            CaseKind::Adult | CaseKind::DomesticHomicide => DomainError::conflict(
+                "review.not_commissioned",
+                "recommendations come from a commissioned review",
+            ),
+        })?;
+    once(
+        case.after.recommendations.get(&cmd.recommendation_id),
+        "recommendation.already_added",
+        "a recommendation with this id already exists",
+    )?;
+    check_text("text", &cmd.text, MAX_RECOMMENDATION_LEN)?;
+    check_owners(ctx, &cmd.owners)?;
+    let occurred_at = occurred(cmd.occurred_at, ctx, review_started_at, "the review")?;
+    if cmd.due_on < local_date(occurred_at) {
+        return Err(DomainError::invalid_field(
+            "due_on",
+            "recommendation.due_in_past",
+            "due_on must not be before the day the recommendation is made",
+        ));
+    }
+    Ok(vec![CaseEvent::RecommendationAdded(RecommendationAdded {
+        recommendation_id: cmd.recommendation_id,
+        text: cmd.text.trim().to_owned(),
+        owners: cmd.owners.clone(),
+        due_on: cmd.due_on,
+        occurred_at,
+    })])
+}
+
+/// The owners of a recommendation: at least one, each once, each registered and active.
+fn check_owners(ctx: &Context<'_>, owners: &[OrgSlug]) -> Result<(), DomainError> {
+    if owners.is_empty() || owners.len() > MAX_OWNERS {
+        return Err(DomainError::invalid_field(
+            "owners",
+            "recommendation.owners_count",
+            format!("a recommendation has 1 to {MAX_OWNERS} owner organisations"),
+        ));
+    }
+    for (n, owner) in owners.iter().enumerate() {
+        if owners[..n].contains(owner) {
+            return Err(DomainError::invalid_field(
+                format!("owners[{n}]"),
+                "recommendation.owner_repeated",
+                "each owner organisation is named once",
+            ));
+        }
+        require_registered(ctx, &format!("owners[{n}]"), owner)?;
+    }
+    Ok(())
+}
+
+pub(in crate::case) fn complete_recommendation(
+    case: &Case,
+    cmd: &CompleteRecommendation,
+    ctx: &Context<'_>,
+) -> Decided {
+    let recommendation = case
+        .after
+        .recommendations
+        .get(&cmd.recommendation_id)
+        .ok_or_else(|| {
+            DomainError::not_found("recommendation.not_found", "no such recommendation")
+        })?;
+    // OrganisationRule::RecommendationOwner: an owner records the action it shares; the
+    // business manager may record it for anyone.
+    if !ctx.actor.has(Role::BusinessManager)
+        && !recommendation.added.owners.contains(&ctx.actor.org)
+    {
+        return Err(DomainError::forbidden(
+            "auth.own_organisation_only",
+            "only an owner of the recommendation records its completion",
+        ));
+    }
+    once(
+        recommendation.completed_at,
+        "recommendation.already_completed",
+        "this recommendation is already completed",
+    )?;
+    let occurred_at = occurred(
+        cmd.occurred_at,
+        ctx,
+        recommendation.added.occurred_at,
+        "the recommendation",
+    )?;
+    Ok(vec![CaseEvent::RecommendationCompleted(
+        RecommendationCompleted {
+            recommendation_id: cmd.recommendation_id,
+            occurred_at,
+        },
+    )])
+}
