@@ -5,7 +5,7 @@
 use casetrail_domain::case::decision::ReviewDecision;
 use casetrail_domain::case::rapid_review::PARTNERS;
 use casetrail_domain::case::reconsideration::AdviceSubject;
-use casetrail_domain::case::{Case, CaseKind, Stage};
+use casetrail_domain::case::{Case, CaseKind, Stage, policy};
 use casetrail_domain::deadline::DeadlineStatus;
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{OrgSlug, Role};
@@ -25,13 +25,17 @@ pub struct NextStep {
 }
 
 impl NextStep {
-    fn undated(command: &'static str, role: Role, organisation: Option<OrgSlug>) -> Self {
-        Self {
+    /// A step without a deadline, sent by the first role the command's declaration names
+    /// (`casetrail_domain::case::policy`): the one who usually acts. Every name this module
+    /// uses is declared (tested), so none is left out.
+    fn undated(command: &'static str, organisation: Option<OrgSlug>) -> Option<Self> {
+        let role = *policy::rule_for(command)?.roles.first()?;
+        Some(Self {
             command,
             role,
             organisation,
             deadline: None,
-        }
+        })
     }
 }
 
@@ -66,11 +70,7 @@ pub fn next_steps(case: &Case, partnership: &Partnership, now: DateTime<Utc>) ->
         return steps;
     }
     match (&case.rapid_review, case.stage) {
-        (None, _) => steps.push(NextStep::undated(
-            "InitiateRapidReview",
-            Role::BusinessManager,
-            None,
-        )),
+        (None, _) => steps.extend(NextStep::undated("InitiateRapidReview", None)),
         (Some(_), Stage::Reconsideration) => reconsideration_steps(case, partnership, &mut steps),
         (Some(review), _) => {
             if case.decision.is_none() {
@@ -82,30 +82,18 @@ pub fn next_steps(case: &Case, partnership: &Partnership, now: DateTime<Utc>) ->
                             .iter()
                             .any(|s| s.command == "RecordPartnerDecision" && s.organisation == org);
                         if !due {
-                            steps.push(NextStep::undated(
-                                "RecordPartnerDecision",
-                                Role::PartnerDecisionMaker,
-                                org,
-                            ));
+                            steps.extend(NextStep::undated("RecordPartnerDecision", org));
                         }
                     }
                 }
             }
             if review.submitted_at.is_some() && case.after.panel_response.is_none() {
-                steps.push(NextStep::undated(
-                    "RecordPanelResponse",
-                    Role::BusinessManager,
-                    None,
-                ));
+                steps.extend(NextStep::undated("RecordPanelResponse", None));
             }
         }
     }
     if case.after.reconsideration.is_some() && case.after.reconsideration_sent_at.is_none() {
-        steps.push(NextStep::undated(
-            "SendReconsiderationToPanel",
-            Role::BusinessManager,
-            None,
-        ));
+        steps.extend(NextStep::undated("SendReconsiderationToPanel", None));
     }
     // A decision to hold an LCSPR starts its clock at once: commissioning it is the next step,
     // whether or not the Panel has responded (unless it disagreed and the partners reconsider).
@@ -114,11 +102,7 @@ pub fn next_steps(case: &Case, partnership: &Partnership, now: DateTime<Utc>) ->
         && case.after.practice_review.is_none()
         && case.after.effective_decision(decided) == Some(ReviewDecision::Lcspr)
     {
-        steps.push(NextStep::undated(
-            "CommissionPracticeReview",
-            Role::BusinessManager,
-            None,
-        ));
+        steps.extend(NextStep::undated("CommissionPracticeReview", None));
     }
     steps
 }
@@ -131,21 +115,46 @@ fn reconsideration_steps(case: &Case, partnership: &Partnership, steps: &mut Vec
         .get(&AdviceSubject::Reconsideration)
         .is_none()
     {
-        steps.push(NextStep::undated(
-            "RecordIndependentAdvice",
-            Role::IndependentAdvisor,
-            None,
-        ));
+        steps.extend(NextStep::undated("RecordIndependentAdvice", None));
         return;
     }
     for partner in PARTNERS {
         if !case.after.reconsidered_views.contains_key(&partner) {
             let org = partnership.partner_org(partner).map(|o| o.slug.clone());
-            steps.push(NextStep::undated(
-                "RecordReconsideredDecision",
-                Role::PartnerDecisionMaker,
-                org,
-            ));
+            steps.extend(NextStep::undated("RecordReconsideredDecision", org));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every name passed to `NextStep::undated` above: the steps without a deadline.
+    const STEPS_WITHOUT_DEADLINE: [&str; 7] = [
+        "InitiateRapidReview",
+        "RecordPartnerDecision",
+        "RecordPanelResponse",
+        "SendReconsiderationToPanel",
+        "CommissionPracticeReview",
+        "RecordIndependentAdvice",
+        "RecordReconsideredDecision",
+    ];
+
+    #[test]
+    fn every_step_without_a_deadline_is_a_declared_command_with_a_role() {
+        for command in STEPS_WITHOUT_DEADLINE {
+            let step = NextStep::undated(command, None);
+            assert!(step.is_some(), "{command} is not declared in the policy");
+        }
+    }
+
+    #[test]
+    fn a_step_names_the_first_declared_role() {
+        let step = NextStep::undated("SendReconsiderationToPanel", None).expect("declared");
+        assert_eq!(step.role, Role::BusinessManager);
+        let step = NextStep::undated("RecordIndependentAdvice", None).expect("declared");
+        assert_eq!(step.role, Role::IndependentAdvisor);
+        assert_eq!(NextStep::undated("NoSuchCommand", None), None);
     }
 }
