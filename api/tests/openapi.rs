@@ -109,3 +109,57 @@ fn every_response_declares_the_request_id_and_probes_need_no_token() {
         }
     }
 }
+
+/// The statuses each operation listed when every route attribute still spelled them out.
+const STATUSES_BEFORE: &str = include_str!("fixtures/openapi_statuses_before_issue13.json");
+
+#[test]
+fn every_operation_still_lists_every_status_it_listed_before() {
+    let doc: Value = serde_json::from_str(&casetrail_api::openapi::document_json()).unwrap();
+    let before: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_str(STATUSES_BEFORE).unwrap();
+    let mut now = std::collections::BTreeMap::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            let id = operation["operationId"].as_str().unwrap().to_owned();
+            let statuses: Vec<String> = operation["responses"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            now.insert(id, statuses);
+        }
+    }
+    for (id, statuses) in &before {
+        let listed = now
+            .get(id)
+            .unwrap_or_else(|| panic!("{id}: the operation is gone"));
+        for status in statuses {
+            assert!(
+                listed.contains(status),
+                "{id}: {status} is no longer listed"
+            );
+        }
+    }
+}
+
+#[test]
+fn problem_codes_are_documented_as_an_enum_of_the_catalogue() {
+    let doc: Value = serde_json::from_str(&casetrail_api::openapi::document_json()).unwrap();
+    let catalogue: Vec<&str> = casetrail_api::problem_codes::CATALOGUE
+        .iter()
+        .map(|entry| entry.code)
+        .collect();
+    for schema in ["Problem", "ProblemField"] {
+        let code = &doc["components"]["schemas"][schema]["properties"]["code"];
+        assert_eq!(code["type"], "string", "{schema}.code stays a string");
+        let documented: Vec<&str> = code["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema}.code: no enum"))
+            .iter()
+            .map(|value| value.as_str().unwrap())
+            .collect();
+        assert_eq!(documented, catalogue, "{schema}.code");
+    }
+}

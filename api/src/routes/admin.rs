@@ -109,10 +109,7 @@ partnership stream's version, for `If-Match` on administration commands. Any rol
     responses(
         (status = 200, description = "The partnership.", body = PartnershipView,
          headers(("ETag" = String, description = "The partnership's version"))),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 500, response = crate::openapi::Internal),
+        (status = 404, response = crate::doc_parts::NotFound),
     ),
     security(("bearer" = []))
 )]
@@ -210,18 +207,9 @@ closure (1 to 100); absent keeps the current periods; a period out of range is 4
 field). No statute fixes retention: the partnership chooses (docs/rules.md, Retention). Role: \
 `admin`.",
     request_body = SettingsView,
-    params(crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    params(crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
         (status = 200, description = "Changed.", body = PartnershipCommandAccepted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]
@@ -267,19 +255,9 @@ pub async fn change_partnership_settings(
     description = "Adds a relevant agency to the partnership. The three statutory partners are \
 fixed. Role: `admin`.",
     request_body = RegisterOrganisationRequest,
-    params(crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    params(crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
         (status = 200, description = "Registered.", body = PartnershipCommandAccepted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]
@@ -309,20 +287,10 @@ pub async fn register_organisation(
 or own recommendations; its history stays. Statutory partners cannot be retired. Role: `admin`.",
     request_body = EmptyRequest,
     params(("slug" = String, Path, description = "The organisation"),
-           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+           crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
         (status = 200, description = "Retired.", body = PartnershipCommandAccepted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
+        (status = 404, response = crate::doc_parts::NotFound),
     ),
     security(("bearer" = []))
 )]
@@ -358,19 +326,9 @@ today (Europe/London) is refused with `holiday.in_the_past` unless the body carr
 and its reason shows in the audit trail. A day outside 1990–2100 is \
 `calendar.date_out_of_range`. Role: `admin`.",
     request_body = DeclareBankHolidayRequest,
-    params(crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    params(crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
         (status = 200, description = "Declared.", body = PartnershipCommandAccepted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]
@@ -400,19 +358,9 @@ before today is refused with `holiday.in_the_past` unless the body carries `corr
 {\"reason\": …}`, which reaches every deadline. Role: `admin`.",
     request_body = WithdrawBankHolidayRequest,
     params(("date" = String, Path, description = "The holiday, YYYY-MM-DD"),
-           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+           crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
         (status = 200, description = "Withdrawn.", body = PartnershipCommandAccepted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]
@@ -442,19 +390,9 @@ when it is recorded. Either day before today is refused with `holiday.in_the_pas
 body carries `correction: {\"reason\": …}`, which reaches every deadline. Role: `admin`.",
     request_body = MoveBankHolidayRequest,
     params(("date" = String, Path, description = "The holiday's current day, YYYY-MM-DD"),
-           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+           crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
         (status = 200, description = "Moved.", body = PartnershipCommandAccepted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]

@@ -37,19 +37,10 @@ day. Names, date of birth and \
 the concerns are sealed with a key of their own and never appear in read models or logs. Roles: \
 `agency_user`, `partner_decision_maker` or `business_manager`.",
     request_body = ReferSafeguardingAdultReviewRequest,
-    params(crate::openapi::IdempotencyKey),
+    params(crate::doc_parts::IdempotencyKey),
     responses(
         (status = 201, description = "The case is open.", body = CommandAccepted,
          headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]

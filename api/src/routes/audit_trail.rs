@@ -229,11 +229,6 @@ organisation is not involved in (at `as_of`, or now), or one not yet opened at `
             "correlation_id": "01937a2e-9000-7000-8000-0000000000aa",
             "summary": "Essex Police submitted its agency report"}],
             "next_cursor": "YTE6NDI"})),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 500, response = crate::openapi::Internal),
     ),
     security(("bearer" = []))
 )]
@@ -299,10 +294,6 @@ events recorded by then.",
             "correlation_id": "01937a2e-9000-7000-8000-0000000000ab",
             "summary": "Southend Borough Council notified a serious child safeguarding incident"}],
             "next_cursor": "YTE6MjA"})),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 500, response = crate::openapi::Internal),
     ),
     security(("bearer" = []))
 )]

@@ -72,10 +72,6 @@ otherwise a fixed text (the operator sees the reason with `casetrail verify`). T
 page by page; on a large log this takes a while. Role: `auditor`.",
     responses(
         (status = 200, description = "The verdict (also when the log is broken).", body = IntegrityView),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]

@@ -174,11 +174,7 @@ then.",
             "stage": "notified", "version": 1, "reference": "SBC-2022-0412",
             "opened_at": "2022-12-22T10:15:00Z", "has_overdue_deadlines": false}],
             "next_cursor": null})),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 429, response = crate::openapi::TooManyRequests),
-        (status = 500, response = crate::openapi::Internal),
+        (status = 429, response = crate::doc_parts::TooManyRequests),
     ),
     security(("bearer" = []))
 )]
@@ -295,12 +291,7 @@ so is a case not yet opened at `as_of`.",
     responses(
         (status = 200, description = "The case.", body = CaseDetail,
          headers(("ETag" = String, description = "The case's version, e.g. \"2\""))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 429, response = crate::openapi::TooManyRequests),
-        (status = 500, response = crate::openapi::Internal),
+        (status = 429, response = crate::doc_parts::TooManyRequests),
     ),
     security(("bearer" = []))
 )]
@@ -399,11 +390,7 @@ but backdated shows as breached before it was recorded and as met after.",
             "late_by": {"working_days": 2, "hours": 50},
             "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
             "recommendation_id": null}], "next_cursor": null})),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 429, response = crate::openapi::TooManyRequests),
-        (status = 500, response = crate::openapi::Internal),
+        (status = 429, response = crate::doc_parts::TooManyRequests),
     ),
     security(("bearer" = []))
 )]
@@ -471,12 +458,7 @@ pub async fn list_deadlines(
             "status": "met", "fulfilled_at": "2022-12-29T23:59:59.999999Z", "late_by": null,
             "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
             "recommendation_id": null}], "next_cursor": null})),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 429, response = crate::openapi::TooManyRequests),
-        (status = 500, response = crate::openapi::Internal),
+        (status = 429, response = crate::doc_parts::TooManyRequests),
     ),
     security(("bearer" = []))
 )]
