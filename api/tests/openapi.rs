@@ -163,3 +163,54 @@ fn problem_codes_are_documented_as_an_enum_of_the_catalogue() {
         assert_eq!(documented, catalogue, "{schema}.code");
     }
 }
+
+fn enum_values<'a>(doc: &'a Value, schema: &str) -> Vec<&'a str> {
+    doc["components"]["schemas"][schema]["enum"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{schema}: no enum"))
+        .iter()
+        .map(|value| value.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn command_names_are_the_commands_of_the_document() {
+    use casetrail_domain::deadline::DeadlineKind;
+    let doc: Value = serde_json::from_str(&casetrail_api::openapi::document_json()).unwrap();
+    let names = enum_values(&doc, "CommandName");
+    let mut commands = Vec::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        if let Some(post) = item.get("post") {
+            commands.push(post["operationId"].as_str().unwrap());
+        }
+    }
+    for command in &commands {
+        assert!(names.contains(command), "{command} is not a CommandName");
+    }
+    for name in &names {
+        // The system alone sets a partnership up, from its seeds: no endpoint sends it.
+        let system = *name == "EstablishPartnership";
+        assert!(system || commands.contains(name), "{name} is no command");
+    }
+    for value in enum_values(&doc, "DeadlineKind") {
+        let kind: DeadlineKind = serde_json::from_value(Value::from(value)).unwrap();
+        assert!(names.contains(&kind.fulfilled_by()), "{value}");
+    }
+}
+
+#[test]
+fn the_names_the_views_write_are_the_documented_enum_values() {
+    use casetrail_domain::Role;
+    use casetrail_domain::deadline::DeadlineKind;
+    let doc: Value = serde_json::from_str(&casetrail_api::openapi::document_json()).unwrap();
+    // Views write these with `as_str`; the schemas list the serde names.
+    for value in enum_values(&doc, "DeadlineKind") {
+        let kind: DeadlineKind = serde_json::from_value(Value::from(value)).unwrap();
+        assert_eq!(kind.as_str(), value);
+    }
+    let roles = enum_values(&doc, "Role");
+    assert_eq!(roles.len(), Role::ALL.len());
+    for role in Role::ALL {
+        assert!(roles.contains(&role.as_str()), "{}", role.as_str());
+    }
+}

@@ -6,6 +6,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// The kind of an organisation is the domain's own: its schema derives from it (feature
+/// `openapi`), so no mirror can drift.
+pub use casetrail_domain::partnership::OrgKind;
+
 /// Which date is day 0 of a rapid review.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -18,29 +22,6 @@ pub enum ClockStart {
     Initiation,
 }
 same_enum!(ClockStart => partnership::ClockStart { PanelNotification, BecameAware, Initiation });
-
-/// What kind of organisation.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgKind {
-    /// Statutory partner: the local authority.
-    LocalAuthority,
-    /// Statutory partner: the police.
-    Police,
-    /// Statutory partner: health.
-    Health,
-    /// A health provider.
-    HealthProvider,
-    /// Education.
-    Education,
-    /// Criminal justice.
-    CriminalJustice,
-    /// Voluntary sector.
-    Voluntary,
-    /// Any other relevant agency.
-    Other,
-}
-same_enum!(OrgKind => partnership::OrgKind { LocalAuthority, Police, Health, HealthProvider, Education, CriminalJustice, Voluntary, Other });
 
 /// The partnership's settings.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

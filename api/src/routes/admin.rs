@@ -139,7 +139,7 @@ pub async fn get_partnership(
             .map(|org| OrganisationView {
                 slug: org.slug.to_string(),
                 name: org.name.clone(),
-                kind: org.kind.into(),
+                kind: org.kind,
                 retired: partnership.retired.contains(&org.slug),
             })
             .collect(),
@@ -272,7 +272,7 @@ pub async fn register_organisation(
     let organisation = Organisation {
         slug: super::command::organisation("slug", &request.slug)?,
         name: request.name.clone(),
-        kind: request.kind.into(),
+        kind: request.kind,
     };
     let command = PartnershipCommand::RegisterOrganisation(organisation);
     run(&req, &state, &actor, &body.request_hash, command).await

@@ -74,7 +74,7 @@ pub async fn refer_safeguarding_adult_review(
                 care_and_support_needs: request.care_and_support_needs,
                 adult_died: request.adult_died,
                 date_of_death: request.date_of_death,
-                abuse_or_neglect: request.abuse_or_neglect.into(),
+                abuse_or_neglect: request.abuse_or_neglect,
                 death_resulted_from_abuse_or_neglect: request.death_resulted_from_abuse_or_neglect,
                 serious_abuse_or_neglect: request.serious_abuse_or_neglect,
                 abuse_or_neglect_date: request.abuse_or_neglect_date,

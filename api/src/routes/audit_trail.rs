@@ -39,7 +39,7 @@ pub struct AuditTrailQuery {
     #[param(example = "essex-police")]
     pub organisation: Option<String>,
     /// Only events of this command (its operationId), e.g. `SubmitAgencyReport`.
-    #[param(example = "SubmitAgencyReport")]
+    #[param(example = "SubmitAgencyReport", value_type = Option<crate::dto::CommandName>)]
     pub command: Option<String>,
     /// Only events recorded at or after this instant (RFC 3339).
     pub from: Option<DateTime<Utc>>,

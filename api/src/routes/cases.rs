@@ -69,9 +69,9 @@ pub async fn notify_incident(
                 personal_data: sealed,
                 incident_date: request.incident_date,
                 became_aware_on: request.became_aware_on,
-                harm: request.harm.into(),
-                abuse_or_neglect: request.abuse_or_neglect.into(),
-                location_basis: request.location_basis.into(),
+                harm: request.harm,
+                abuse_or_neglect: request.abuse_or_neglect,
+                location_basis: request.location_basis,
                 occurred_at: request.occurred_at,
             })
         },

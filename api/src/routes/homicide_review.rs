@@ -77,7 +77,7 @@ pub async fn notify_domestic_homicide(
                 personal_data: sealed,
                 date_of_death: request.date_of_death,
                 relationship: request.relationship.into(),
-                violence_abuse_or_neglect: request.violence_abuse_or_neglect.into(),
+                violence_abuse_or_neglect: request.violence_abuse_or_neglect,
                 occurred_at: request.occurred_at,
             })
         },

@@ -135,8 +135,10 @@ pub struct ListCasesQuery {
     /// Opaque cursor from the previous page's `next_cursor`.
     pub cursor: Option<String>,
     /// Only cases of this kind: `child`, `adult` or `domestic_homicide`.
+    #[param(value_type = Option<casetrail_domain::case::CaseKind>)]
     pub kind: Option<String>,
     /// Only cases at this stage, e.g. `rapid_review`.
+    #[param(value_type = Option<casetrail_domain::case::Stage>)]
     pub stage: Option<String>,
     /// Only cases this organisation is involved in (slug).
     pub organisation: Option<String>,
@@ -325,8 +327,10 @@ pub struct ListDeadlinesQuery {
     pub cursor: Option<String>,
     /// Only deadlines with this status: `pending`, `due_soon`, `met`, `met_late`, `breached`,
     /// `not_applicable`.
+    #[param(value_type = Option<casetrail_domain::deadline::DeadlineStatus>)]
     pub status: Option<String>,
     /// Only deadlines of this kind, e.g. `rr_agency_report`.
+    #[param(value_type = Option<casetrail_domain::deadline::DeadlineKind>)]
     pub kind: Option<String>,
     /// Only deadlines of this case.
     pub case_id: Option<Uuid>,
@@ -425,7 +429,7 @@ pub async fn list_deadlines(
         };
         let wanted = deadlines_of(&snapshot).into_iter().filter(|d| {
             after.is_none_or(|a| (d.due_at, d.deadline_id) > a)
-                && status.is_none_or(|s| s == Status::from(d.status))
+                && status.is_none_or(|s| s == d.status)
                 && query.kind.as_deref().is_none_or(|k| d.kind == k)
                 && query.case_id.is_none_or(|c| d.case_id == c)
                 && organisation

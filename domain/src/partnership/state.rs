@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// What kind of organisation (domain.md "Who is involved").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
     /// Statutory partner: the local authority.
