@@ -1,5 +1,7 @@
-//! The OpenAPI document: the shared pieces (security, error responses, headers) and the
-//! function that builds the document from the same registrations as the router.
+//! The OpenAPI document: its fixed parts (info, security, tags), the function that builds it
+//! from the same registrations as the router, and what `finish` adds to every operation (the
+//! shared problem responses, `x-request-id`, the enum of problem codes). The pieces route
+//! attributes name live in `crate::doc_parts`, so routes never depend on this module.
 
 use crate::doc_parts::{
     BadRequest, Conflict, Forbidden, Gone, Internal, NotFound, PayloadTooLarge, PreconditionFailed,

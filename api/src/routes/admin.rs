@@ -92,7 +92,7 @@ async fn run(
 
 fn settings_view(settings: &PartnershipSettings) -> SettingsView {
     SettingsView {
-        rapid_review_clock_start: settings.rapid_review_clock_start.into(),
+        rapid_review_clock_start: settings.rapid_review_clock_start,
         close_of_business: settings.close_of_business.format("%H:%M").to_string(),
         retention: Some(settings.retention.into()),
     }
@@ -239,7 +239,7 @@ pub async fn change_partnership_settings(
             .unwrap_or_default(),
     };
     let settings = PartnershipSettings {
-        rapid_review_clock_start: body.value.rapid_review_clock_start.into(),
+        rapid_review_clock_start: body.value.rapid_review_clock_start,
         close_of_business,
         retention,
     };
