@@ -4,10 +4,12 @@
 pub mod access_log;
 pub mod auth;
 pub mod config;
+pub mod doc_parts;
 pub mod dto;
 pub mod extract;
 pub mod openapi;
 pub mod problem;
+pub mod problem_codes;
 pub mod replay;
 pub mod request_context;
 pub mod routes;

@@ -1,10 +1,16 @@
-//! The OpenAPI document: the shared pieces (security, error responses, headers) and the
-//! function that builds the document from the same registrations as the router.
+//! The OpenAPI document: its fixed parts (info, security, tags), the function that builds it
+//! from the same registrations as the router, and what `finish` adds to every operation (the
+//! shared problem responses, `x-request-id`, the enum of problem codes). The pieces route
+//! attributes name live in `crate::doc_parts`, so routes never depend on this module.
 
+use crate::doc_parts::{
+    BadRequest, Conflict, Forbidden, Gone, Internal, NotFound, PayloadTooLarge, PreconditionFailed,
+    TooManyRequests, Unauthorized, Unavailable, Unprocessable, UnsupportedMediaType,
+};
 use crate::problem::{Problem, ProblemField};
 use actix_web::App;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{IntoParams, Modify, OpenApi, ToResponse};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 /// The document's fixed parts; paths come from the route registrations.
@@ -123,10 +129,52 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             if open {
                 // Probes answer without a token.
                 operation.security = Some(Vec::new());
+            } else {
+                add_shared_problems(operation);
             }
         }
     }
+    crate::problem_codes::document_codes(&mut api);
     api
+}
+
+/// Adds the problem responses an operation can give by its shape, so that no route attribute
+/// repeats them: each attribute keeps only its success and what is its own (a 404 of another
+/// resource, 410, 429). Every authenticated request can fail authentication (401), the role or
+/// organisation checks (403), or inside (500, 503); a body can be malformed (400), too large
+/// (413), of another media type (415), invalid (422), and a command can meet a case in the
+/// wrong state or one that keeps changing (409); a query string can be malformed (400); an
+/// `If-Match` can be stale (412); a `{case_id}` can name no case this user may see (404).
+fn add_shared_problems(operation: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::ParameterIn;
+    let parameters = operation.parameters.as_deref().unwrap_or_default();
+    let has = |place: ParameterIn, name: Option<&str>| {
+        parameters
+            .iter()
+            .any(|p| p.parameter_in == place && name.is_none_or(|name| p.name == name))
+    };
+    let mut statuses = vec![401, 403, 500, 503];
+    if operation.request_body.is_some() {
+        statuses.extend([400, 409, 413, 415, 422]);
+    }
+    if has(ParameterIn::Query, None) {
+        statuses.push(400);
+    }
+    if has(ParameterIn::Header, Some("If-Match")) {
+        statuses.push(412);
+    }
+    if has(ParameterIn::Path, Some("case_id")) {
+        statuses.push(404);
+    }
+    for status in statuses {
+        if let Some(name) = crate::doc_parts::problem_response_name(status) {
+            operation
+                .responses
+                .responses
+                .entry(status.to_string())
+                .or_insert_with(|| utoipa::openapi::Ref::from_response_name(name).into());
+        }
+    }
 }
 
 /// The response header that carries the request id.
@@ -155,130 +203,3 @@ pub fn document_json() -> String {
     text.push('\n');
     text
 }
-
-/// The `Idempotency-Key` header.
-#[derive(Debug, IntoParams)]
-#[into_params(parameter_in = Header)]
-pub struct IdempotencyKey {
-    /// Makes a retry safe: the same key with the same body returns the first response and
-    /// writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
-    #[param(rename = "Idempotency-Key", example = "notify-SBC-2022-0412")]
-    pub idempotency_key: Option<String>,
-}
-
-/// The `If-Match` header.
-#[derive(Debug, IntoParams)]
-#[into_params(parameter_in = Header)]
-pub struct IfMatch {
-    /// The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
-    /// 412 if the case has moved on.
-    #[param(rename = "If-Match", example = "\"1\"")]
-    pub if_match: Option<String>,
-}
-
-macro_rules! problem_response {
-    ($name:ident, $description:literal, $status:literal, $code:literal, $detail:literal) => {
-        #[doc = $description]
-        #[derive(Debug, ToResponse)]
-        #[response(
-                            description = $description,
-                            content_type = "application/problem+json",
-                            example = json!({
-                                "type": concat!("urn:casetrail:problem:", $code),
-                                "title": $description,
-                                "status": $status,
-                                "detail": $detail,
-                                "instance": "/v1/cases/01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f",
-                                "code": $code,
-                                "request_id": "01937a2e-9000-7000-8000-000000000001"
-                            })
-                        )]
-        pub struct $name(#[allow(dead_code)] Problem);
-    };
-}
-
-problem_response!(
-    BadRequest,
-    "Bad Request",
-    400,
-    "body.invalid",
-    "child.looked_after: invalid type, expected a boolean"
-);
-problem_response!(
-    Unauthorized,
-    "Unauthorized",
-    401,
-    "auth.unauthenticated",
-    "a bearer token is required"
-);
-problem_response!(
-    Forbidden,
-    "Forbidden",
-    403,
-    "auth.role_required",
-    "this command needs the role notifier"
-);
-problem_response!(NotFound, "Not Found", 404, "case.not_found", "no such case");
-problem_response!(
-    Conflict,
-    "Conflict",
-    409,
-    "case.wrong_stage",
-    "the Panel notification is already recorded for this case"
-);
-problem_response!(
-    PreconditionFailed,
-    "Precondition Failed",
-    412,
-    "version.precondition_failed",
-    "the case has changed since the version in If-Match; reload it and retry"
-);
-problem_response!(
-    PayloadTooLarge,
-    "Payload Too Large",
-    413,
-    "body.too_large",
-    "the body must be at most 65536 bytes"
-);
-problem_response!(
-    UnsupportedMediaType,
-    "Unsupported Media Type",
-    415,
-    "body.unsupported_media_type",
-    "the body must be application/json"
-);
-problem_response!(
-    Unprocessable,
-    "Unprocessable Entity",
-    422,
-    "notification.criteria_not_met",
-    "the notification does not meet the statutory criteria: abuse or neglect must be known or suspected"
-);
-problem_response!(
-    Gone,
-    "Gone",
-    410,
-    "personal_data.erased",
-    "this case's personal data has been erased; its process history remains"
-);
-problem_response!(
-    TooManyRequests,
-    "Too Many Requests",
-    429,
-    "as_of.too_many",
-    "at most 2 reads with as_of may be under way at once for one user; retry when one has been answered"
-);
-problem_response!(
-    Internal,
-    "Internal Server Error",
-    500,
-    "internal",
-    "an internal error occurred; quote the request id to support"
-);
-problem_response!(
-    Unavailable,
-    "Service Unavailable",
-    503,
-    "unavailable",
-    "the service is temporarily unavailable; retry later"
-);

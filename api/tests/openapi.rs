@@ -109,3 +109,108 @@ fn every_response_declares_the_request_id_and_probes_need_no_token() {
         }
     }
 }
+
+/// The statuses each operation listed when every route attribute still spelled them out.
+const STATUSES_BEFORE: &str = include_str!("fixtures/openapi_statuses_before_issue13.json");
+
+#[test]
+fn every_operation_still_lists_every_status_it_listed_before() {
+    let doc: Value = serde_json::from_str(&casetrail_api::openapi::document_json()).unwrap();
+    let before: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_str(STATUSES_BEFORE).unwrap();
+    let mut now = std::collections::BTreeMap::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            let id = operation["operationId"].as_str().unwrap().to_owned();
+            let statuses: Vec<String> = operation["responses"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            now.insert(id, statuses);
+        }
+    }
+    for (id, statuses) in &before {
+        let listed = now
+            .get(id)
+            .unwrap_or_else(|| panic!("{id}: the operation is gone"));
+        for status in statuses {
+            assert!(
+                listed.contains(status),
+                "{id}: {status} is no longer listed"
+            );
+        }
+    }
+}
+
+#[test]
+fn problem_codes_are_documented_as_an_enum_of_the_catalogue() {
+    let doc: Value = serde_json::from_str(&casetrail_api::openapi::document_json()).unwrap();
+    let catalogue: Vec<&str> = casetrail_api::problem_codes::CATALOGUE
+        .iter()
+        .map(|entry| entry.code)
+        .collect();
+    for schema in ["Problem", "ProblemField"] {
+        let code = &doc["components"]["schemas"][schema]["properties"]["code"];
+        assert_eq!(code["type"], "string", "{schema}.code stays a string");
+        let documented: Vec<&str> = code["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema}.code: no enum"))
+            .iter()
+            .map(|value| value.as_str().unwrap())
+            .collect();
+        assert_eq!(documented, catalogue, "{schema}.code");
+    }
+}
+
+fn enum_values<'a>(doc: &'a Value, schema: &str) -> Vec<&'a str> {
+    doc["components"]["schemas"][schema]["enum"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{schema}: no enum"))
+        .iter()
+        .map(|value| value.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn command_names_are_the_commands_of_the_document() {
+    use casetrail_domain::deadline::DeadlineKind;
+    let doc: Value = serde_json::from_str(&casetrail_api::openapi::document_json()).unwrap();
+    let names = enum_values(&doc, "CommandName");
+    let mut commands = Vec::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        if let Some(post) = item.get("post") {
+            commands.push(post["operationId"].as_str().unwrap());
+        }
+    }
+    for command in &commands {
+        assert!(names.contains(command), "{command} is not a CommandName");
+    }
+    for name in &names {
+        // The system alone sets a partnership up, from its seeds: no endpoint sends it.
+        let system = *name == "EstablishPartnership";
+        assert!(system || commands.contains(name), "{name} is no command");
+    }
+    for value in enum_values(&doc, "DeadlineKind") {
+        let kind: DeadlineKind = serde_json::from_value(Value::from(value)).unwrap();
+        assert!(names.contains(&kind.fulfilled_by()), "{value}");
+    }
+}
+
+#[test]
+fn the_names_the_views_write_are_the_documented_enum_values() {
+    use casetrail_domain::Role;
+    use casetrail_domain::deadline::DeadlineKind;
+    let doc: Value = serde_json::from_str(&casetrail_api::openapi::document_json()).unwrap();
+    // Views write these with `as_str`; the schemas list the serde names.
+    for value in enum_values(&doc, "DeadlineKind") {
+        let kind: DeadlineKind = serde_json::from_value(Value::from(value)).unwrap();
+        assert_eq!(kind.as_str(), value);
+    }
+    let roles = enum_values(&doc, "Role");
+    assert_eq!(roles.len(), Role::ALL.len());
+    for role in Role::ALL {
+        assert!(roles.contains(&role.as_str()), "{}", role.as_str());
+    }
+}

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 /// A role a user holds in the partnership (api.md, domain.md "Who may do what").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Runs the review process for the partnership.

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 /// What a deadline is for: stable codes partner systems build against (api.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineKind {
     /// The Panel notified within 5 working days of becoming aware.
@@ -218,6 +219,7 @@ pub enum WorkingDayCount {
 
 /// The status of a deadline at an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineStatus {
     /// Not yet due, more than one working day away.

@@ -19,6 +19,7 @@ pub struct AccessReaderView {
     pub organisation: String,
     /// The reader's roles in the token of the read.
     #[schema(example = json!(["agency_user"]))]
+    #[schema(value_type = Vec<casetrail_domain::Role>)]
     pub roles: Vec<String>,
 }
 

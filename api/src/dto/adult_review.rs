@@ -175,6 +175,7 @@ pub struct AdultView {
     pub reference: String,
     /// Age band on the day of the death or of the abuse or neglect (on the day of the referral
     /// for referrals made before that was asked): `18_to_24`, `25_to_34`, …, `85_and_over`.
+    #[schema(value_type = casetrail_domain::case::AdultAgeBand)]
     pub age_band: String,
     /// Sex.
     pub sex: String,

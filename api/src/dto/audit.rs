@@ -20,6 +20,7 @@ pub struct AuditActorView {
     pub organisation: Option<String>,
     /// The user's roles when the command was decided.
     #[schema(example = json!(["agency_user"]))]
+    #[schema(value_type = Vec<casetrail_domain::Role>)]
     pub roles: Vec<String>,
 }
 
@@ -51,6 +52,7 @@ pub struct AuditEntryView {
     /// Who did it.
     pub actor: AuditActorView,
     /// The command (its OpenAPI operationId), e.g. `SubmitAgencyReport`.
+    #[schema(value_type = Option<super::CommandName>)]
     pub command: Option<String>,
     /// The HTTP request id (`x-request-id` of the command's response).
     pub request_id: Option<String>,

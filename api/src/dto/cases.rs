@@ -1,52 +1,14 @@
 //! Wire types of case notification and the case read model.
 
-use casetrail_domain::case as domain;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::same_enum;
-
-/// Harm suffered by the child.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Harm {
-    /// The child died.
-    Death,
-    /// The child was seriously harmed.
-    SeriousHarm,
-    /// Harm that is not serious: refused, as it does not meet the criteria.
-    NotSerious,
-}
-
-/// Whether abuse or neglect is known or suspected.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AbuseOrNeglect {
-    /// Known.
-    Known,
-    /// Suspected.
-    Suspected,
-    /// Neither: refused, as it does not meet the criteria.
-    NotSuspected,
-}
-
-/// Why the incident is this local authority's to notify.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LocationBasis {
-    /// In the local authority's area.
-    InArea,
-    /// The child normally lives in the area; the incident was outside England.
-    ResidentOutsideEngland,
-    /// Elsewhere in England: refused, that area's local authority notifies.
-    ElsewhereInEngland,
-}
-
-same_enum!(Harm => domain::Harm { Death, SeriousHarm, NotSerious });
-same_enum!(AbuseOrNeglect => domain::AbuseOrNeglect { Known, Suspected, NotSuspected });
-same_enum!(LocationBasis => domain::LocationBasis { InArea, ResidentOutsideEngland, ElsewhereInEngland });
+/// The notification's value types and a deadline's status are the domain's own: their
+/// schemas derive from them (feature `openapi`), so no mirror can drift.
+pub use casetrail_domain::case::{AbuseOrNeglect, Harm, LocationBasis};
+pub use casetrail_domain::deadline::DeadlineStatus;
 
 /// The child, as the local authority records them.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -146,25 +108,6 @@ pub struct LateBy {
     pub hours: i64,
 }
 
-/// Status of a deadline at the time asked.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DeadlineStatus {
-    /// More than one working day away.
-    Pending,
-    /// Due within one working day.
-    DueSoon,
-    /// Met on time.
-    Met,
-    /// Met late.
-    MetLate,
-    /// Past due and unmet.
-    Breached,
-    /// No longer applies.
-    NotApplicable,
-}
-same_enum!(DeadlineStatus => casetrail_domain::deadline::DeadlineStatus { Pending, DueSoon, Met, MetLate, Breached, NotApplicable });
-
 /// A deadline (api.md "A deadline, wherever it appears").
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -182,6 +125,7 @@ pub struct DeadlineView {
     /// The case.
     pub case_id: Uuid,
     /// Stable kind code, e.g. `panel_notification`.
+    #[schema(value_type = casetrail_domain::deadline::DeadlineKind)]
     pub kind: String,
     /// The organisation that must act.
     pub organisation: Option<String>,
@@ -194,6 +138,7 @@ pub struct DeadlineView {
     /// How late, when met late or breached.
     pub late_by: Option<LateBy>,
     /// The command that fulfils it.
+    #[schema(value_type = super::CommandName)]
     pub fulfilled_by: String,
     /// The first due instant, when an approved delay or a pause (of a safeguarding adult
     /// review) has moved it: `due_at` is then the extended date.
@@ -211,6 +156,7 @@ pub struct ChildView {
     /// Pseudonymous reference.
     pub reference: String,
     /// Age band at the incident: `under_1`, `1_to_5`, `6_to_10`, `11_to_15`, `16_to_17`.
+    #[schema(value_type = casetrail_domain::case::AgeBand)]
     pub age_band: String,
     /// Sex.
     pub sex: String,
@@ -275,8 +221,10 @@ pub struct CaseSummary {
     /// Case id.
     pub case_id: Uuid,
     /// `child`, `adult` or `domestic_homicide`.
+    #[schema(value_type = casetrail_domain::case::CaseKind)]
     pub kind: String,
     /// Life-cycle stage, e.g. `notified`, `panel_notified`, `sar_in_progress`, `dhr_decided`.
+    #[schema(value_type = casetrail_domain::case::Stage)]
     pub stage: String,
     /// Version (ETag).
     pub version: u64,
@@ -321,8 +269,10 @@ pub struct CaseDetail {
     /// Case id.
     pub case_id: Uuid,
     /// Kind.
+    #[schema(value_type = casetrail_domain::case::CaseKind)]
     pub kind: String,
     /// Stage.
+    #[schema(value_type = casetrail_domain::case::Stage)]
     pub stage: String,
     /// Version (also the ETag).
     pub version: u64,
@@ -330,6 +280,7 @@ pub struct CaseDetail {
     pub opened_at: DateTime<Utc>,
     /// How the case came: `notification` (a serious incident notified by the local authority,
     /// or a domestic homicide) or `referral` (for a child or a safeguarding adult review).
+    #[schema(value_type = super::CaseOrigin)]
     pub origin: String,
     /// The organisation that notified or referred the case.
     pub opened_by: String,
@@ -387,8 +338,10 @@ pub struct PersonalDetails {
     "organisation": "suhft", "due_at": "2022-09-20T16:00:00Z", "status": "due_soon"}))]
 pub struct NextStepView {
     /// The command that takes the step.
+    #[schema(value_type = super::CommandName)]
     pub command: String,
     /// The role that acts.
+    #[schema(value_type = casetrail_domain::Role)]
     pub role: String,
     /// The organisation that acts, when one is named.
     pub organisation: Option<String>,

@@ -179,6 +179,7 @@ pub struct VictimView {
     /// Pseudonymous reference.
     pub reference: String,
     /// Age band at death: `16_to_17`, `18_to_24`, …, `85_and_over`.
+    #[schema(value_type = casetrail_domain::case::AdultAgeBand)]
     pub age_band: String,
     /// Sex.
     pub sex: String,

@@ -6,6 +6,7 @@ mod adult_review;
 mod after_review;
 mod audit;
 mod cases;
+mod command_name;
 mod erasure;
 mod homicide_review;
 mod partnership;
@@ -13,12 +14,14 @@ mod rapid_review;
 mod retention;
 mod statistics;
 mod subject_access;
+mod value_names;
 
 pub use access_log::*;
 pub use adult_review::*;
 pub use after_review::*;
 pub use audit::*;
 pub use cases::*;
+pub use command_name::CommandName;
 pub use erasure::*;
 pub use homicide_review::*;
 pub use partnership::*;
@@ -26,6 +29,7 @@ pub use rapid_review::*;
 pub use retention::*;
 pub use statistics::*;
 pub use subject_access::*;
+pub use value_names::{CaseOrigin, DataSubject, IntegrityStatus};
 
 /// Declares that a wire enum and a domain enum have the same variants, both ways.
 macro_rules! same_enum_impl {

@@ -1,46 +1,12 @@
 //! Wire types of partnership administration.
 
-use super::same_enum;
-use casetrail_domain::partnership;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Which date is day 0 of a rapid review.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ClockStart {
-    /// The day the Panel was notified (Panel guidance; the default).
-    PanelNotification,
-    /// The day the local authority became aware.
-    BecameAware,
-    /// The day the rapid review was initiated.
-    Initiation,
-}
-same_enum!(ClockStart => partnership::ClockStart { PanelNotification, BecameAware, Initiation });
-
-/// What kind of organisation.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgKind {
-    /// Statutory partner: the local authority.
-    LocalAuthority,
-    /// Statutory partner: the police.
-    Police,
-    /// Statutory partner: health.
-    Health,
-    /// A health provider.
-    HealthProvider,
-    /// Education.
-    Education,
-    /// Criminal justice.
-    CriminalJustice,
-    /// Voluntary sector.
-    Voluntary,
-    /// Any other relevant agency.
-    Other,
-}
-same_enum!(OrgKind => partnership::OrgKind { LocalAuthority, Police, Health, HealthProvider, Education, CriminalJustice, Voluntary, Other });
+/// The kind of an organisation and the rapid review's clock start are the domain's own: their
+/// schemas derive from them (feature `openapi`), so no mirror can drift.
+pub use casetrail_domain::partnership::{ClockStart, OrgKind};
 
 /// The partnership's settings.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

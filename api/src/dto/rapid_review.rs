@@ -257,6 +257,7 @@ pub struct RapidReviewView {
     /// Day 0, once known (`null` while waiting for the Panel notification).
     pub day0: Option<chrono::NaiveDate>,
     /// How day 0 is chosen: `panel_notification`, `became_aware` or `initiation`.
+    #[schema(value_type = super::ClockStart)]
     pub clock_start: String,
     /// When initiated.
     pub initiated_at: DateTime<Utc>,

@@ -62,6 +62,7 @@ pub struct RetentionDueView {
     /// Its pseudonymous reference.
     pub reference: String,
     /// `child`, `adult` or `domestic_homicide`.
+    #[schema(value_type = casetrail_domain::case::CaseKind)]
     pub kind: String,
     /// When it was closed.
     pub closed_at: DateTime<Utc>,

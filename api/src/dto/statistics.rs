@@ -291,6 +291,7 @@ pub struct AgencyReportStatistics {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DeadlineStatistics {
     /// The deadline kind code, e.g. `rr_agency_report`.
+    #[schema(value_type = casetrail_domain::deadline::DeadlineKind)]
     pub kind: String,
     /// Met on time.
     pub met: u32,

@@ -15,6 +15,7 @@ pub struct SealedRecordView {
     /// The stored event type, e.g. `AgencyReportSubmitted`.
     pub event_type: String,
     /// The command that recorded it (its operationId), e.g. `SubmitAgencyReport`.
+    #[schema(value_type = Option<super::CommandName>)]
     pub command: Option<String>,
     /// Which field of the event held it: `personal_data` (names, date of birth and summary or
     /// concerns), `report`, `rationale`, `justification`, `terms_of_reference`, `reasons`,
@@ -51,8 +52,10 @@ pub struct SubjectAccessExport {
     /// The case's pseudonymous reference.
     pub reference: String,
     /// `child`, `adult` or `domestic_homicide`.
+    #[schema(value_type = casetrail_domain::case::CaseKind)]
     pub kind: String,
     /// Whom the case is about: `child`, `adult` or `victim`.
+    #[schema(value_type = super::DataSubject)]
     pub data_subject: String,
     /// When the export was produced.
     pub generated_at: DateTime<Utc>,

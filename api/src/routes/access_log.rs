@@ -104,12 +104,6 @@ not a read model of it, so `as_of` does not apply. 503 if queued reads cannot be
             "organisation": "essex-police", "roles": ["agency_user"]}, "as_of": null,
             "request_id": "01937a2e-9000-7000-8000-000000000007"}],
             "next_cursor": "bDE6MTI"})),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]

@@ -40,7 +40,7 @@ async fn run(
 
 fn settings_view(settings: &PartnershipSettings) -> SettingsView {
     SettingsView {
-        rapid_review_clock_start: settings.rapid_review_clock_start.into(),
+        rapid_review_clock_start: settings.rapid_review_clock_start,
         close_of_business: settings.close_of_business.format("%H:%M").to_string(),
         retention: Some(settings.retention.into()),
     }
@@ -57,10 +57,7 @@ partnership stream's version, for `If-Match` on administration commands. Any rol
     responses(
         (status = 200, description = "The partnership.", body = PartnershipView,
          headers(("ETag" = String, description = "The partnership's version"))),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 500, response = crate::openapi::Internal),
+        (status = 404, response = crate::doc_parts::NotFound),
     ),
     security(("bearer" = []))
 )]
@@ -90,7 +87,7 @@ pub async fn get_partnership(
             .map(|org| OrganisationView {
                 slug: org.slug.to_string(),
                 name: org.name.clone(),
-                kind: org.kind.into(),
+                kind: org.kind,
                 retired: partnership.retired.contains(&org.slug),
             })
             .collect(),
@@ -158,18 +155,9 @@ closure (1 to 100); absent keeps the current periods; a period out of range is 4
 field). No statute fixes retention: the partnership chooses (docs/rules.md, Retention). Role: \
 `admin`.",
     request_body = SettingsView,
-    params(crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    params(crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
         (status = 200, description = "Changed.", body = PartnershipCommandAccepted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]
@@ -199,7 +187,7 @@ pub async fn change_partnership_settings(
             .unwrap_or_default(),
     };
     let settings = PartnershipSettings {
-        rapid_review_clock_start: body.value.rapid_review_clock_start.into(),
+        rapid_review_clock_start: body.value.rapid_review_clock_start,
         close_of_business,
         retention,
     };
@@ -215,19 +203,9 @@ pub async fn change_partnership_settings(
     description = "Adds a relevant agency to the partnership. The three statutory partners are \
 fixed. Role: `admin`.",
     request_body = RegisterOrganisationRequest,
-    params(crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    params(crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
         (status = 200, description = "Registered.", body = PartnershipCommandAccepted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]
@@ -242,7 +220,7 @@ pub async fn register_organisation(
     let organisation = Organisation {
         slug: super::command::organisation("slug", &request.slug)?,
         name: request.name.clone(),
-        kind: request.kind.into(),
+        kind: request.kind,
     };
     let command = PartnershipCommand::RegisterOrganisation(organisation);
     run(&req, &state, &actor, &body.request_hash, command).await
@@ -257,20 +235,10 @@ pub async fn register_organisation(
 or own recommendations; its history stays. Statutory partners cannot be retired. Role: `admin`.",
     request_body = EmptyRequest,
     params(("slug" = String, Path, description = "The organisation"),
-           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+           crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
         (status = 200, description = "Retired.", body = PartnershipCommandAccepted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
+        (status = 404, response = crate::doc_parts::NotFound),
     ),
     security(("bearer" = []))
 )]
@@ -306,19 +274,9 @@ today (Europe/London) is refused with `holiday.in_the_past` unless the body carr
 and its reason shows in the audit trail. A day outside 1990–2100 is \
 `calendar.date_out_of_range`. Role: `admin`.",
     request_body = DeclareBankHolidayRequest,
-    params(crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    params(crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
         (status = 200, description = "Declared.", body = PartnershipCommandAccepted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]
@@ -348,19 +306,9 @@ before today is refused with `holiday.in_the_past` unless the body carries `corr
 {\"reason\": …}`, which reaches every deadline. Role: `admin`.",
     request_body = WithdrawBankHolidayRequest,
     params(("date" = String, Path, description = "The holiday, YYYY-MM-DD"),
-           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+           crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
         (status = 200, description = "Withdrawn.", body = PartnershipCommandAccepted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]
@@ -390,19 +338,9 @@ when it is recorded. Either day before today is refused with `holiday.in_the_pas
 body carries `correction: {\"reason\": …}`, which reaches every deadline. Role: `admin`.",
     request_body = MoveBankHolidayRequest,
     params(("date" = String, Path, description = "The holiday's current day, YYYY-MM-DD"),
-           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+           crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
         (status = 200, description = "Moved.", body = PartnershipCommandAccepted),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]

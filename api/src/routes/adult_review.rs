@@ -37,19 +37,10 @@ day. Names, date of birth and \
 the concerns are sealed with a key of their own and never appear in read models or logs. Roles: \
 `agency_user`, `partner_decision_maker` or `business_manager`.",
     request_body = ReferSafeguardingAdultReviewRequest,
-    params(crate::openapi::IdempotencyKey),
+    params(crate::doc_parts::IdempotencyKey),
     responses(
         (status = 201, description = "The case is open.", body = CommandAccepted,
          headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]
@@ -83,7 +74,7 @@ pub async fn refer_safeguarding_adult_review(
                 care_and_support_needs: request.care_and_support_needs,
                 adult_died: request.adult_died,
                 date_of_death: request.date_of_death,
-                abuse_or_neglect: request.abuse_or_neglect.into(),
+                abuse_or_neglect: request.abuse_or_neglect,
                 death_resulted_from_abuse_or_neglect: request.death_resulted_from_abuse_or_neglect,
                 serious_abuse_or_neglect: request.serious_abuse_or_neglect,
                 abuse_or_neglect_date: request.abuse_or_neglect_date,

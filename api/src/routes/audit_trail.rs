@@ -39,7 +39,7 @@ pub struct AuditTrailQuery {
     #[param(example = "essex-police")]
     pub organisation: Option<String>,
     /// Only events of this command (its operationId), e.g. `SubmitAgencyReport`.
-    #[param(example = "SubmitAgencyReport")]
+    #[param(example = "SubmitAgencyReport", value_type = Option<crate::dto::CommandName>)]
     pub command: Option<String>,
     /// Only events recorded at or after this instant (RFC 3339).
     pub from: Option<DateTime<Utc>>,
@@ -229,11 +229,6 @@ organisation is not involved in (at `as_of`, or now), or one not yet opened at `
             "correlation_id": "01937a2e-9000-7000-8000-0000000000aa",
             "summary": "Essex Police submitted its agency report"}],
             "next_cursor": "YTE6NDI"})),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 500, response = crate::openapi::Internal),
     ),
     security(("bearer" = []))
 )]
@@ -299,10 +294,6 @@ events recorded by then.",
             "correlation_id": "01937a2e-9000-7000-8000-0000000000ab",
             "summary": "Southend Borough Council notified a serious child safeguarding incident"}],
             "next_cursor": "YTE6MjA"})),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 500, response = crate::openapi::Internal),
     ),
     security(("bearer" = []))
 )]

@@ -63,7 +63,7 @@ pub fn deadline_views(
             kind: d.kind.as_str().to_owned(),
             organisation: d.organisation.as_ref().map(ToString::to_string),
             due_at,
-            status: d.status(now, &partnership.calendar).into(),
+            status: d.status(now, &partnership.calendar),
             fulfilled_at: d.fulfilled_at.filter(|at| *at <= now),
             late_by: d.late_by(now, &partnership.calendar).map(|l| LateBy {
                 working_days: l.working_days,
@@ -170,9 +170,9 @@ pub fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>
         dhr: dhr(case),
         notification: case.notification().map(|n| NotificationView {
             became_aware_on: n.became_aware_on,
-            harm: n.harm.into(),
-            abuse_or_neglect: n.abuse_or_neglect.into(),
-            location_basis: n.location_basis.into(),
+            harm: n.harm,
+            abuse_or_neglect: n.abuse_or_neglect,
+            location_basis: n.location_basis,
         }),
         panel_notification: case
             .panel_notification
@@ -215,7 +215,7 @@ fn next_steps(case: &Case, partnership: &Partnership, now: DateTime<Utc>) -> Vec
             role: step.role.as_str().to_owned(),
             organisation: step.organisation.map(|org| org.to_string()),
             due_at: step.deadline.map(|(due_at, _)| due_at),
-            status: step.deadline.map(|(_, status)| status.into()),
+            status: step.deadline.map(|(_, status)| status),
         })
         .collect()
 }
@@ -283,7 +283,7 @@ fn adult(case: &Case) -> Option<AdultView> {
         care_and_support_needs: referral.care_and_support_needs,
         adult_died: referral.adult_died,
         date_of_death: referral.date_of_death,
-        abuse_or_neglect: referral.abuse_or_neglect.into(),
+        abuse_or_neglect: referral.abuse_or_neglect,
         death_resulted_from_abuse_or_neglect: referral.death_resulted_from_abuse_or_neglect,
         serious_abuse_or_neglect: referral.serious_abuse_or_neglect,
         abuse_or_neglect_date: referral.abuse_or_neglect_date,
@@ -346,7 +346,7 @@ fn victim(case: &Case) -> Option<VictimView> {
         ethnicity: victim.ethnicity.clone(),
         date_of_death: notified.date_of_death,
         relationship: notified.relationship.map(Into::into),
-        violence_abuse_or_neglect: notified.violence_abuse_or_neglect.map(Into::into),
+        violence_abuse_or_neglect: notified.violence_abuse_or_neglect,
     })
 }
 

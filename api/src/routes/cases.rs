@@ -33,19 +33,10 @@ within 5 working days of becoming aware. The child's names, date of birth and th
 sealed with a key of their own and never appear in read models or logs. A notification that does \
 not meet the criteria is refused with 422 and the reason. Role: `notifier` of the local authority.",
     request_body = NotifyIncidentRequest,
-    params(crate::openapi::IdempotencyKey),
+    params(crate::doc_parts::IdempotencyKey),
     responses(
         (status = 201, description = "The case is open.", body = CommandAccepted,
          headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]
@@ -77,9 +68,9 @@ pub async fn notify_incident(
                 personal_data: sealed,
                 incident_date: request.incident_date,
                 became_aware_on: request.became_aware_on,
-                harm: request.harm.into(),
-                abuse_or_neglect: request.abuse_or_neglect.into(),
-                location_basis: request.location_basis.into(),
+                harm: request.harm,
+                abuse_or_neglect: request.abuse_or_neglect,
+                location_basis: request.location_basis,
                 occurred_at: request.occurred_at,
             })
         },
@@ -98,19 +89,10 @@ review. Opens a child case at stage `referred`; its rapid review, once initiated
 of initiation. The child's names, date of birth and the reasons are sealed. Roles: `agency_user`, \
 `partner_decision_maker` or `notifier`.",
     request_body = ReferCaseForConsiderationRequest,
-    params(crate::openapi::IdempotencyKey),
+    params(crate::doc_parts::IdempotencyKey),
     responses(
         (status = 201, description = "The case is open.", body = CommandAccepted,
          headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]
@@ -196,21 +178,10 @@ Practice Review Panel, with the Panel's reference. Fulfils the `panel_notificati
 notification without `occurred_at` counts at the end of `submitted_on`. Role: `notifier` of the \
 local authority.",
     request_body = RecordPanelNotificationRequest,
-    params(("case_id" = Uuid, Path, description = "The case"), crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+    params(("case_id" = Uuid, Path, description = "The case"), crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
         (status = 200, description = "Recorded.", body = CommandAccepted,
          headers(("ETag" = String, description = "The case's new version"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]
@@ -251,12 +222,7 @@ erased.",
          example = json!({"case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "given_name": "Alex",
              "family_name": "Smith", "date_of_birth": "2016-03-01",
              "summary": "Admitted to hospital with injuries inconsistent with the account given."})),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 410, response = crate::openapi::Gone),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
+        (status = 410, response = crate::doc_parts::Gone),
     ),
     security(("bearer" = []))
 )]

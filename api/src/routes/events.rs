@@ -89,11 +89,6 @@ verifies, and the full chain is verified by `GET /v1/integrity`. Role: `auditor`
             (EventPage = "application/json"),
             (String = "application/x-ndjson", example = "{\"position\":1,\"stream_id\":\"southend/partnership\",\"stream_version\":1,\"event_type\":\"PartnershipEstablished\",\"...\":\"...\"}\n")
          )),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]

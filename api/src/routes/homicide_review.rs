@@ -36,19 +36,10 @@ notification, at the end of that day. The DVCVA 2004 s9(1) test is recorded: `re
 refused (422 `notification.criteria_not_met`). Names, date of birth and the summary are sealed; the case keeps \
 only the age band at death. Roles: `notifier`, `partner_decision_maker` or `business_manager`.",
     request_body = NotifyDomesticHomicideRequest,
-    params(crate::openapi::IdempotencyKey),
+    params(crate::doc_parts::IdempotencyKey),
     responses(
         (status = 201, description = "The case is open.", body = CommandAccepted,
          headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::Unprocessable),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]
@@ -86,7 +77,7 @@ pub async fn notify_domestic_homicide(
                 personal_data: sealed,
                 date_of_death: request.date_of_death,
                 relationship: request.relationship.into(),
-                violence_abuse_or_neglect: request.violence_abuse_or_neglect.into(),
+                violence_abuse_or_neglect: request.violence_abuse_or_neglect,
                 occurred_at: request.occurred_at,
             })
         },

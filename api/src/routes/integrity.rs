@@ -15,6 +15,7 @@ use utoipa::ToSchema;
     "head_hash": "3f5a0c9e1b7d4a2f8e6c5b4a3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e", "position": null, "reason": null}))]
 pub struct IntegrityView {
     /// `ok` or `broken`.
+    #[schema(value_type = crate::dto::IntegrityStatus)]
     pub status: String,
     /// Events checked (when ok).
     pub events: Option<u64>,
@@ -71,10 +72,6 @@ otherwise a fixed text (the operator sees the reason with `casetrail verify`). T
 page by page; on a large log this takes a while. Role: `auditor`.",
     responses(
         (status = 200, description = "The verdict (also when the log is broken).", body = IntegrityView),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]

@@ -24,21 +24,10 @@ macro_rules! case_command {
                     description = $description,
                     request_body = $body,
                     params(("case_id" = uuid::Uuid, Path, description = "The case"),
-                           crate::openapi::IfMatch, crate::openapi::IdempotencyKey),
+                           crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
                     responses(
                         (status = 200, description = "Recorded.", body = $crate::dto::CommandAccepted,
                          headers(("ETag" = String, description = "The case's new version"))),
-                        (status = 400, response = crate::openapi::BadRequest),
-                        (status = 401, response = crate::openapi::Unauthorized),
-                        (status = 403, response = crate::openapi::Forbidden),
-                        (status = 404, response = crate::openapi::NotFound),
-                        (status = 409, response = crate::openapi::Conflict),
-                        (status = 412, response = crate::openapi::PreconditionFailed),
-                        (status = 413, response = crate::openapi::PayloadTooLarge),
-                        (status = 415, response = crate::openapi::UnsupportedMediaType),
-                        (status = 422, response = crate::openapi::Unprocessable),
-                        (status = 500, response = crate::openapi::Internal),
-                        (status = 503, response = crate::openapi::Unavailable),
                     ),
                     security(("bearer" = []))
                 )]

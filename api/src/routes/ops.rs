@@ -39,7 +39,7 @@ pub async fn live() -> HttpResponse {
     summary = "Readiness probe",
     responses(
         (status = 200, description = "Ready to serve.", body = Health),
-        (status = 503, response = crate::openapi::Unavailable),
+        (status = 503, response = crate::doc_parts::Unavailable),
     )
 )]
 #[get("/health/ready")]
@@ -76,8 +76,6 @@ serves `/metrics` alone.",
     responses(
         (status = 200, description = "Metrics.", content_type = "text/plain; version=0.0.4",
          body = String, example = "http_requests_total{method=\"GET\",route=\"/v1/cases\",status=\"200\"} 12\n"),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
     ),
     security(("bearer" = []))
 )]

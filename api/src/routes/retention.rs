@@ -136,11 +136,6 @@ legal basis, e.g. the end of the retention period); an erased case leaves the li
             "retention_ends_on": "2021-06-30",
             "erasure": "/v1/cases/01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f/erasure"}],
             "next_cursor": null})),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
     ),
     security(("bearer" = []))
 )]

@@ -89,8 +89,10 @@ pub struct ListCasesQuery {
     /// Opaque cursor from the previous page's `next_cursor`.
     pub cursor: Option<String>,
     /// Only cases of this kind: `child`, `adult` or `domestic_homicide`.
+    #[param(value_type = Option<casetrail_domain::case::CaseKind>)]
     pub kind: Option<String>,
     /// Only cases at this stage, e.g. `rapid_review`.
+    #[param(value_type = Option<casetrail_domain::case::Stage>)]
     pub stage: Option<String>,
     /// Only cases this organisation is involved in (slug).
     pub organisation: Option<String>,
@@ -128,11 +130,7 @@ then.",
             "stage": "notified", "version": 1, "reference": "SBC-2022-0412",
             "opened_at": "2022-12-22T10:15:00Z", "has_overdue_deadlines": false}],
             "next_cursor": null})),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 429, response = crate::openapi::TooManyRequests),
-        (status = 500, response = crate::openapi::Internal),
+        (status = 429, response = crate::doc_parts::TooManyRequests),
     ),
     security(("bearer" = []))
 )]
@@ -242,12 +240,7 @@ so is a case not yet opened at `as_of`.",
     responses(
         (status = 200, description = "The case.", body = CaseDetail,
          headers(("ETag" = String, description = "The case's version, e.g. \"2\""))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 429, response = crate::openapi::TooManyRequests),
-        (status = 500, response = crate::openapi::Internal),
+        (status = 429, response = crate::doc_parts::TooManyRequests),
     ),
     security(("bearer" = []))
 )]
@@ -281,8 +274,10 @@ pub struct ListDeadlinesQuery {
     pub cursor: Option<String>,
     /// Only deadlines with this status: `pending`, `due_soon`, `met`, `met_late`, `breached`,
     /// `not_applicable`.
+    #[param(value_type = Option<casetrail_domain::deadline::DeadlineStatus>)]
     pub status: Option<String>,
     /// Only deadlines of this kind, e.g. `rr_agency_report`.
+    #[param(value_type = Option<casetrail_domain::deadline::DeadlineKind>)]
     pub kind: Option<String>,
     /// Only deadlines of this case.
     pub case_id: Option<Uuid>,
@@ -346,11 +341,7 @@ but backdated shows as breached before it was recorded and as met after.",
             "late_by": {"working_days": 2, "hours": 50},
             "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
             "recommendation_id": null}], "next_cursor": null})),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 429, response = crate::openapi::TooManyRequests),
-        (status = 500, response = crate::openapi::Internal),
+        (status = 429, response = crate::doc_parts::TooManyRequests),
     ),
     security(("bearer" = []))
 )]
@@ -387,7 +378,7 @@ pub async fn list_deadlines(
             };
             let wanted = deadlines_of(&snapshot).into_iter().filter(|d| {
                 after.is_none_or(|a| (d.due_at, d.deadline_id) > a)
-                    && status.is_none_or(|s| s == Status::from(d.status))
+                    && status.is_none_or(|s| s == d.status)
                     && query.kind.as_deref().is_none_or(|k| d.kind == k)
                     && query.case_id.is_none_or(|c| d.case_id == c)
                     && organisation
@@ -420,12 +411,7 @@ pub async fn list_deadlines(
             "status": "met", "fulfilled_at": "2022-12-29T23:59:59.999999Z", "late_by": null,
             "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
             "recommendation_id": null}], "next_cursor": null})),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 429, response = crate::openapi::TooManyRequests),
-        (status = 500, response = crate::openapi::Internal),
+        (status = 429, response = crate::doc_parts::TooManyRequests),
     ),
     security(("bearer" = []))
 )]

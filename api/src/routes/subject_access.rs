@@ -202,12 +202,7 @@ erased. The answer carries `Cache-Control: no-store`.",
                 "organisation": "southend-council", "roles": ["business_manager"]}, "as_of": null,
                 "request_id": "01937a2e-9000-7000-8000-000000000007"}]
          })),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 410, response = crate::openapi::Gone),
-        (status = 500, response = crate::openapi::Internal),
-        (status = 503, response = crate::openapi::Unavailable),
+        (status = 410, response = crate::doc_parts::Gone),
     ),
     security(("bearer" = []))
 )]

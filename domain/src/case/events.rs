@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// Harm suffered. Only `death` and `serious_harm` meet the notification criteria; the other
 /// value exists so a partner system can say what it knows and be told why it does not qualify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Harm {
     /// The child died.
@@ -21,6 +22,7 @@ pub enum Harm {
 
 /// Whether abuse or neglect is known or suspected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AbuseOrNeglect {
     /// Known.
@@ -33,6 +35,7 @@ pub enum AbuseOrNeglect {
 
 /// Why the incident is this local authority's to notify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LocationBasis {
     /// It happened in the local authority's area.
@@ -46,6 +49,7 @@ pub enum LocationBasis {
 /// Age band at the incident, as the Panel's notification form records it. Stored instead of
 /// the date of birth so statistics never need personal data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AgeBand {
     /// Under one year.
     #[serde(rename = "under_1")]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// national adult social care and homicide statistics use. Stored instead of the date of birth
 /// so statistics never need personal data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AdultAgeBand {
     /// 16 or 17 years (domestic homicide victims only).
     #[serde(rename = "16_to_17")]

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which statutory process a case follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     /// Serious child safeguarding case (rapid review, LCSPR).
@@ -30,6 +31,7 @@ pub enum CaseKind {
 
 /// Where a case is in its life cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// Notified by the local authority; the Panel is yet to be notified.
