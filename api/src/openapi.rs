@@ -132,6 +132,7 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             } else {
                 add_shared_problems(operation);
             }
+            describe_who_may_send(operation);
         }
     }
     crate::problem_codes::document_codes(&mut api);
@@ -175,6 +176,36 @@ fn add_shared_problems(operation: &mut utoipa::openapi::path::Operation) {
                 .or_insert_with(|| utoipa::openapi::Ref::from_response_name(name).into());
         }
     }
+}
+
+/// Adds to a case command's description who may send it, from the one declaration the
+/// decider checks (`casetrail_domain::case::policy`), so the document cannot disagree with it.
+fn describe_who_may_send(operation: &mut utoipa::openapi::path::Operation) {
+    let Some(rule) = operation
+        .operation_id
+        .as_deref()
+        .and_then(casetrail_domain::case::policy::rule_for)
+    else {
+        return;
+    };
+    let refusals = match rule.organisation.refusal_code() {
+        Some(code) => format!("403 `auth.role_required` or `{code}`"),
+        None => "403 `auth.role_required`".to_owned(),
+    };
+    let roles: Vec<String> = rule
+        .roles
+        .iter()
+        .map(|role| format!("`{}`", role.as_str()))
+        .collect();
+    let who = format!(
+        "\n\n**Who may send it** (`docs/access-control.md`): {}; {}. Cases: {}. Anyone else: \
+         {refusals}, the role checked before the case is looked up.",
+        roles.join(" or "),
+        rule.organisation.describe(),
+        rule.applies.describe(),
+    );
+    let description = operation.description.get_or_insert_with(String::new);
+    description.push_str(&who);
 }
 
 /// The response header that carries the request id.

@@ -214,3 +214,35 @@ fn the_names_the_views_write_are_the_documented_enum_values() {
         assert!(roles.contains(&role.as_str()), "{}", role.as_str());
     }
 }
+
+/// Every case command declared in the domain has its operation, and that operation says who
+/// may send it in the declaration's words: the document and the decider read one table.
+#[test]
+fn every_declared_command_is_an_operation_that_names_who_may_send_it() {
+    let doc: Value = serde_json::from_str(&casetrail_api::openapi::document_json()).unwrap();
+    let operations: Vec<&Value> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .collect();
+    for rule in casetrail_domain::case::policy::RULES {
+        let operation = operations
+            .iter()
+            .find(|op| op["operationId"] == rule.name)
+            .unwrap_or_else(|| panic!("{} is declared but has no operation", rule.name));
+        let description = operation["description"].as_str().unwrap_or_default();
+        let who = description
+            .split("**Who may send it**")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{} does not say who may send it", rule.name));
+        for role in rule.roles {
+            assert!(
+                who.contains(&format!("`{}`", role.as_str())),
+                "{}: {role:?} missing",
+                rule.name
+            );
+        }
+        assert!(who.contains(rule.organisation.describe()), "{}", rule.name);
+    }
+}

@@ -34,8 +34,7 @@ whether there is concern about how agencies worked together. Opens an adult case
 neglect, not merely at the referral: a person under 18 then belongs in the child safeguarding \
 process (422 `referral.not_an_adult`, which says so). The case keeps only the age band at that \
 day. Names, date of birth and \
-the concerns are sealed with a key of their own and never appear in read models or logs. Roles: \
-`agency_user`, `partner_decision_maker` or `business_manager`.",
+the concerns are sealed with a key of their own and never appear in read models or logs.",
     request_body = ReferSafeguardingAdultReviewRequest,
     params(crate::doc_parts::IdempotencyKey),
     responses(
@@ -108,9 +107,7 @@ or suspected; and concern about how agencies worked together), `discretionary` o
 `not_required`, with the \
 rationale (sealed). `mandatory` when the criteria are not met is refused with 422 \
 `sar.criteria_not_met` and the reason. A decision to hold a review opens `sar_completion`, 6 \
-calendar months later. Roles: `business_manager` or `partner_decision_maker`, of a statutory \
-partner (local authority, police or health: the Board's decision is the partners'); a user of any \
-other organisation is refused with 403 `auth.statutory_partner_only`.",
+calendar months later.",
     RecordSarDecisionRequest,
     |body, input| {
         command::text("rationale", &body.rationale)?;
@@ -132,7 +129,7 @@ case_command!(
 reference (sealed). A reviewer from one of the partnership's organisations names it in \
 `reviewer_organisation`, which must not be involved in the case (422 \
 `sar.reviewer_not_independent`). Agency reports are then requested and submitted with \
-RequestAgencyReport and SubmitAgencyReport. Role: `business_manager`.",
+RequestAgencyReport and SubmitAgencyReport.",
     CommissionSarRequest,
     |body, input| {
         command::text("terms_of_reference", &body.terms_of_reference)?;
@@ -157,7 +154,7 @@ case_command!(
     "/v1/cases/{case_id}/family-invited",
     "Record that the family was invited to contribute",
     "The adult's family (or the adult) was invited to contribute to the commissioned review. Once \
-per case. Role: `business_manager`.",
+per case.",
     OccurredRequest,
     |body, _input| CaseCommand::RecordFamilyInvited(cmd::At {
         occurred_at: body.occurred_at
@@ -173,7 +170,7 @@ case_command!(
     "Pauses the review, e.g. for criminal or coroner's proceedings, with the reason (sealed). The \
 case moves to `sar_paused` and the `sar_completion` clock stops: while paused its `due_at` moves \
 on day by day, and on resumption it is extended by the paused days; from the first day the pause \
-moves it, `original_due_at` shows the first six-month date beside the extended `due_at`. Nothing is commissioned or completed while paused. Role: `business_manager`.",
+moves it, `original_due_at` shows the first six-month date beside the extended `due_at`. Nothing is commissioned or completed while paused.",
     PauseSarRequest,
     |body, input| {
         command::text("reason", &body.reason)?;
@@ -190,8 +187,7 @@ case_command!(
     "ResumeSar",
     "/v1/cases/{case_id}/sar-resumption",
     "Resume the paused safeguarding adult review",
-    "The paused review resumes; `sar_completion` is extended by the calendar days it was paused. \
-Role: `business_manager`.",
+    "The paused review resumes; `sar_completion` is extended by the calendar days it was paused.",
     OccurredRequest,
     |body, _input| CaseCommand::ResumeSar(cmd::At {
         occurred_at: body.occurred_at
@@ -207,7 +203,7 @@ case_command!(
     "The review is completed with its findings against the six safeguarding principles: which \
 principles have findings (`empowerment`, `prevention`, `proportionality`, `protection`, \
 `partnership`, `accountability`) and the findings themselves (sealed). Fulfils `sar_completion`; \
-the review may then be published with PublishReview. Roles: `business_manager` or `reviewer`.",
+the review may then be published with PublishReview.",
     CompleteSarRequest,
     |body, input| {
         command::text("findings", &body.findings)?;

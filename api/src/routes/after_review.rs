@@ -28,7 +28,7 @@ case_command!(
     "/v1/cases/{case_id}/panel-response",
     "Record the Panel's response",
     "The national Panel's response to the rapid review: whether it agrees with the partners' \
-decision. On disagreement the case moves to `reconsideration`. Role: `business_manager`.",
+decision. On disagreement the case moves to `reconsideration`.",
     RecordPanelResponseRequest,
     |body, _input| CaseCommand::RecordPanelResponse(cmd::RecordPanelResponse {
         agrees: body.agrees,
@@ -46,9 +46,7 @@ each partner's decision maker records its own reconsidered view: adhere, `commis
 (after a decision not to hold one) or `withdraw` a decision to hold one. One partner alone \
 decides nothing: when two of the three agree, the reconsidered decision is reached (a \
 `ReconsiderationReached` event). A commission starts the LCSPR's 6 months from that day; a \
-withdrawal makes the LCSPR deadlines still owed `not_applicable`. The rationale is sealed. Role: \
-`partner_decision_maker` of the partner named: a user of another partner, or of an organisation \
-that is no statutory partner, is refused with 403 `auth.own_partner_only`.",
+withdrawal makes the LCSPR deadlines still owed `not_applicable`. The rationale is sealed.",
     RecordReconsideredDecisionRequest,
     |body, input| {
         command::text("rationale", &body.rationale)?;
@@ -68,8 +66,7 @@ case_command!(
     "Record the Independent Advisor's advice",
     "The Independent Advisor's advice to the partners' decision makers (sealed): on a \
 `decision_dispute` once two partners voted differently, or on the `reconsideration` after the \
-Panel disagreed (needed before the partners record their views). Once per subject. Role: \
-`independent_advisor`.",
+Panel disagreed (needed before the partners record their views). Once per subject.",
     RecordIndependentAdviceRequest,
     |body, input| {
         command::text("advice", &body.advice)?;
@@ -87,7 +84,7 @@ case_command!(
     "/v1/cases/{case_id}/reconsideration/justification",
     "Record that the reconsideration's justification went to the Panel",
     "The written justification of the reconsidered decision (sealed) was sent to the Panel. Once, \
-after two partners agreed. Roles: `business_manager` or `independent_advisor`.",
+after two partners agreed.",
     SendReconsiderationToPanelRequest,
     |body, input| {
         command::text("justification", &body.justification)?;
@@ -105,7 +102,7 @@ case_command!(
     "Record that the improvements information went to the Panel",
     "Publication withheld: the information about the improvements went to the Panel and the \
 Secretary of State, at least 7 working days before it is published \
-(`lcspr_improvements_to_panel`). Role: `business_manager`.",
+(`lcspr_improvements_to_panel`).",
     OccurredRequest,
     |body, _input| CaseCommand::RecordImprovementsInformationSentToPanel(cmd::At {
         occurred_at: body.occurred_at
@@ -119,7 +116,7 @@ case_command!(
     "Publish the improvements information",
     "Publication withheld: the information about the improvements was published instead of the \
 report (after it went to the Panel). Fulfils `lcspr_publication` and opens \
-`publication_take_down` a year later. Role: `business_manager`.",
+`publication_take_down` a year later.",
     PublishReviewRequest,
     |body, _input| CaseCommand::PublishImprovementsInformation(cmd::PublishReview {
         url: body.url,
@@ -133,8 +130,7 @@ case_command!(
     "/v1/cases/{case_id}/practice-review/ofsted-copy",
     "Record that the report went to Ofsted",
     "The LCSPR report, or the improvements information when publication is withheld, went to \
-Ofsted, at least 7 working days before publication (`lcspr_copy_to_ofsted`). Role: \
-`business_manager`.",
+Ofsted, at least 7 working days before publication (`lcspr_copy_to_ofsted`).",
     OccurredRequest,
     |body, _input| CaseCommand::RecordCopySentToOfsted(cmd::At {
         occurred_at: body.occurred_at
@@ -147,7 +143,7 @@ case_command!(
     "/v1/cases/{case_id}/panel-notification/copy",
     "Record the copy of the Panel notification to the business manager",
     "The local authority sent a copy of its Panel notification to the business manager, due the \
-same day (`panel_notification_copy`). Roles: `notifier` or `business_manager`.",
+same day (`panel_notification_copy`).",
     OccurredRequest,
     |body, _input| CaseCommand::RecordPanelNotificationCopied(cmd::At {
         occurred_at: body.occurred_at
@@ -160,8 +156,7 @@ case_command!(
     "/v1/cases/{case_id}/looked-after-death-notification",
     "Record that a looked-after child's death was notified to Ofsted and the Secretary of State",
     "The death of a looked-after child, whatever its cause, is notified to Ofsted and the \
-Secretary of State within 5 working days of becoming aware (`looked_after_death_notification`). \
-Role: `notifier` of the local authority.",
+Secretary of State within 5 working days of becoming aware (`looked_after_death_notification`).",
     OccurredRequest,
     |body, _input| CaseCommand::RecordLookedAfterDeathNotified(cmd::At {
         occurred_at: body.occurred_at
@@ -174,8 +169,7 @@ case_command!(
     "/v1/cases/{case_id}/family-communication",
     "Record that the family was told",
     "The outcome and rationale of the decision were communicated in writing to the child or \
-family, where possible in person through the practitioner working with them. Role: \
-`business_manager`.",
+family, where possible in person through the practitioner working with them.",
     RecordFamilyCommunicationRequest,
     |body, _input| CaseCommand::RecordFamilyCommunication(cmd::RecordFamilyCommunication {
         in_person: body.in_person,
@@ -191,7 +185,7 @@ case_command!(
     "Commissions the local child safeguarding practice review with its reviewer and terms of \
 reference (sealed). The LCSPR's deadlines (`lcspr_publication`, 6 calendar months after the \
 decision to hold it, and `lcspr_report_to_panel`, 7 working days before publication) run from \
-the decision, not from this command. Role: `business_manager`.",
+the decision, not from this command.",
     CommissionPracticeReviewRequest,
     |body, input| {
         command::text("terms_of_reference", &body.terms_of_reference)?;
@@ -209,8 +203,7 @@ case_command!(
     "/v1/cases/{case_id}/practice-review/delay",
     "Approve a delay to publication",
     "The Strategic Leadership Group approved publishing later, with reasons notified to the Panel \
-(sealed). The `lcspr_publication` deadline moves; its `original_due_at` stays visible. Role: \
-`business_manager`.",
+(sealed). The `lcspr_publication` deadline moves; its `original_due_at` stays visible.",
     ApprovePublicationDelayRequest,
     |body, input| {
         command::text("reasons", &body.reasons)?;
@@ -229,7 +222,7 @@ case_command!(
     "Record that the final report went to the Panel",
     "The LCSPR's final report was sent to the Panel and the Secretary of State, at least 7 working \
 days before publication (`lcspr_report_to_panel`): judged against the planned publication day \
-until the review is published, then against the actual publication. Role: `business_manager`.",
+until the review is published, then against the actual publication.",
     OccurredRequest,
     |body, _input| CaseCommand::RecordFinalReportSentToPanel(cmd::At {
         occurred_at: body.occurred_at
@@ -244,7 +237,7 @@ case_command!(
     "The review was published on the partnership's website (after the final report went to the \
 Panel). Fulfils `lcspr_publication` and opens `publication_take_down` a year later. A \
 safeguarding adult review is published once completed, a domestic homicide review once submitted \
-to the Home Office. Role: `business_manager`.",
+to the Home Office.",
     PublishReviewRequest,
     |body, _input| CaseCommand::PublishReview(cmd::PublishReview {
         url: body.url,
@@ -259,7 +252,7 @@ case_command!(
     "Withhold publication",
     "The Strategic Leadership Group decided not to publish the report; information about the \
 improvements is published instead, with the justification (sealed) set out for the Panel and \
-the Secretary of State. Role: `business_manager`.",
+the Secretary of State.",
     WithholdPublicationRequest,
     |body, input| {
         command::text("justification", &body.justification)?;
@@ -277,7 +270,7 @@ case_command!(
     "Record that the published report was taken down",
     "Published reports stay on the partnership's website for a year and are then available on \
 request: this records taking the LCSPR report down, fulfilling `publication_take_down`. Accepted \
-after closure too. Role: `business_manager`.",
+after closure too.",
     OccurredRequest,
     |body, _input| CaseCommand::RecordReviewTakenDown(cmd::At {
         occurred_at: body.occurred_at
@@ -292,7 +285,7 @@ case_command!(
     "A recommendation of the review, with the organisations that own the action (`owners`, the \
 lead first, or a single `owner`) and its due date (a `recommendation` deadline, answered for by \
 the lead owner). Send your own `recommendation_id` to know it up front; otherwise read it from \
-the case. Every owner becomes involved in the case. Roles: `business_manager` or `reviewer`.",
+the case. Every owner becomes involved in the case.",
     AddRecommendationRequest,
     |body, _input| CaseCommand::AddRecommendation(cmd::AddRecommendation {
         recommendation_id: body.recommendation_id.unwrap_or_else(Uuid::now_v7),
@@ -316,7 +309,7 @@ state bears out, or 409 with a code naming what is missing (`closure.no_decision
 `closure.reason_not_for_kind`; docs/rules.md). Deadlines still pending at the closure's \
 `occurred_at` become `not_applicable`; those already met, met late or breached stay so, and the \
 recommendations' actions stay due. After closure only CompleteRecommendation and \
-RecordReviewTakenDown are accepted. Role: `business_manager`.",
+RecordReviewTakenDown are accepted.",
     CloseCaseRequest,
     |body, _input| CaseCommand::CloseCase(cmd::CloseCase {
         reason: body.reason.into(),
@@ -330,8 +323,7 @@ RecordReviewTakenDown are accepted. Role: `business_manager`.",
     tag = "Child cases",
     summary = "Complete a recommendation's action",
     description = "The owning organisation completed the action of a recommendation, fulfilling \
-its `recommendation` deadline (late if after `due_on`). Accepted after closure too. Roles: \
-`agency_user` or `partner_decision_maker` of the owner, or `business_manager`.",
+its `recommendation` deadline (late if after `due_on`). Accepted after closure too.",
     request_body = OccurredRequest,
     params(("case_id" = Uuid, Path, description = "The case"),
            ("recommendation_id" = Uuid, Path, description = "The recommendation"),

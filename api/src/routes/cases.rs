@@ -31,7 +31,7 @@ neglect known or suspected, and the child died or was seriously harmed in the ar
 resident, outside England). Opens a case with the statutory deadline to notify the national Panel \
 within 5 working days of becoming aware. The child's names, date of birth and the summary are \
 sealed with a key of their own and never appear in read models or logs. A notification that does \
-not meet the criteria is refused with 422 and the reason. Role: `notifier` of the local authority.",
+not meet the criteria is refused with 422 and the reason.",
     request_body = NotifyIncidentRequest,
     params(crate::doc_parts::IdempotencyKey),
     responses(
@@ -86,8 +86,7 @@ pub async fn notify_incident(
     description = "Any organisation of the partnership with statutory or official duties towards \
 children asks the safeguarding partners to consider a case for a child safeguarding practice \
 review. Opens a child case at stage `referred`; its rapid review, once initiated, runs from the day \
-of initiation. The child's names, date of birth and the reasons are sealed. Roles: `agency_user`, \
-`partner_decision_maker` or `notifier`.",
+of initiation. The child's names, date of birth and the reasons are sealed.",
     request_body = ReferCaseForConsiderationRequest,
     params(crate::doc_parts::IdempotencyKey),
     responses(
@@ -175,8 +174,7 @@ pub(crate) async fn open_case(
     description = "Records the local authority's notification to the national Child Safeguarding \
 Practice Review Panel, with the Panel's reference. Fulfils the `panel_notification` deadline \
 (5 working days after becoming aware): met if submitted by the end of that day. A backfilled \
-notification without `occurred_at` counts at the end of `submitted_on`. Role: `notifier` of the \
-local authority.",
+notification without `occurred_at` counts at the end of `submitted_on`.",
     request_body = RecordPanelNotificationRequest,
     params(("case_id" = Uuid, Path, description = "The case"), crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(

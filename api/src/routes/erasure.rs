@@ -28,7 +28,7 @@ records a `PersonalDataErased` event saying who, when and on what legal basis (n
 From then on `/personal-details` answers 410 `personal_data.erased` and commands that carry \
 free text are refused 409; the case's process history, deadlines, statistics and the log's hash \
 chain stay as they were. The `reason` is kept in clear in the log: it must identify no one. \
-Also available as `casetrail erase`. Role: `admin`.",
+Also available as `casetrail erase`.",
     request_body = EraseCasePersonalDataRequest,
     params(("case_id" = Uuid, Path, description = "The case"),
            crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),

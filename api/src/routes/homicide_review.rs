@@ -34,7 +34,7 @@ notification, at the end of that day. The DVCVA 2004 s9(1) test is recorded: `re
 `violence_abuse_or_neglect` (`known` or `suspected`); a notification that fails it (`other`, \
 `not_suspected`) is refused with 422 `dhr.relationship_test_not_met`. A victim under 16 is \
 refused (422 `notification.criteria_not_met`). Names, date of birth and the summary are sealed; the case keeps \
-only the age band at death. Roles: `notifier`, `partner_decision_maker` or `business_manager`.",
+only the age band at death.",
     request_body = NotifyDomesticHomicideRequest,
     params(crate::doc_parts::IdempotencyKey),
     responses(
@@ -95,10 +95,7 @@ case_command!(
 `dhr_decision` (one calendar month after the notification); a decision to review opens \
 `dhr_completion`, 6 calendar months after the decision. Either decision opens \
 `dhr_home_office_notification`: the Home Office is to be told of it (NotifyHomeOfficeOfDhrDecision) \
-by the end of the day the decision was due, or of the day of a later decision. Roles: \
-`business_manager` or `partner_decision_maker`, of a statutory partner (local authority, police \
-or health); a user of any other organisation is refused with 403 \
-`auth.statutory_partner_only`.",
+by the end of the day the decision was due, or of the day of a later decision.",
     RecordDhrDecisionRequest,
     |body, input| {
         command::text("rationale", &body.rationale)?;
@@ -117,7 +114,7 @@ case_command!(
     "/v1/cases/{case_id}/dhr-commission",
     "Commission the domestic homicide review",
     "Commissions the review decided on from an independent chair, with terms of reference \
-(sealed). The case moves to `dhr_in_progress`. Role: `business_manager`.",
+(sealed). The case moves to `dhr_in_progress`.",
     CommissionDhrRequest,
     |body, input| {
         command::text("terms_of_reference", &body.terms_of_reference)?;
@@ -136,7 +133,7 @@ case_command!(
     "/v1/cases/{case_id}/dhr-completion",
     "Complete the domestic homicide review",
     "The review panel completed the overview report (its summary and findings sealed). Fulfils \
-`dhr_completion`. Roles: `business_manager` or `reviewer`.",
+`dhr_completion`.",
     CompleteDhrRequest,
     |body, input| {
         command::text("overview", &body.overview)?;
@@ -155,8 +152,7 @@ case_command!(
     "Submit the review to the Home Office",
     "The completed review was submitted to the Home Office quality assurance panel. The case moves \
 to `submitted_to_home_office`. It is published only after the quality assurance panel's outcome \
-approves it (RecordDhrQaOutcome); after a request to resubmit it is submitted again. Role: \
-`business_manager`.",
+approves it (RecordDhrQaOutcome); after a request to resubmit it is submitted again.",
     OccurredRequest,
     |body, _input| CaseCommand::SubmitDhrToHomeOffice(cmd::At {
         occurred_at: body.occurred_at
@@ -171,7 +167,7 @@ case_command!(
     "Record that the Home Office was told of the decision",
     "The Home Office was told of the partnership's decision on a domestic homicide review, \
 whichever it was (a decision not to review too). Once, after the decision. Fulfils \
-`dhr_home_office_notification`. Role: `business_manager`.",
+`dhr_home_office_notification`.",
     OccurredRequest,
     |body, _input| CaseCommand::NotifyHomeOfficeOfDhrDecision(cmd::At {
         occurred_at: body.occurred_at
@@ -188,7 +184,7 @@ case_command!(
 `approved_for_publication` lets it be published with PublishReview; `resubmission_requested` \
 sends it back (stage `dhr_completed`) to be revised and submitted again. Once per submission. \
 Publication before an approval is refused with 409 `dhr.qa_outcome_pending` or \
-`dhr.resubmission_requested`. Role: `business_manager`.",
+`dhr.resubmission_requested`.",
     RecordDhrQaOutcomeRequest,
     |body, _input| CaseCommand::RecordDhrQaOutcome(cmd::RecordDhrQaOutcome {
         outcome: body.outcome.into(),
@@ -203,8 +199,7 @@ case_command!(
     "/v1/cases/{case_id}/dhr-family-involvement",
     "Record a step of the family's involvement",
     "The victim's family was `invited` to take part in the review (after a decision to review), \
-then `contributed` or `declined` (after the invitation). Each step once, before publication. \
-Role: `business_manager`.",
+then `contributed` or `declined` (after the invitation). Each step once, before publication.",
     RecordDhrFamilyInvolvementRequest,
     |body, _input| CaseCommand::RecordDhrFamilyInvolvement(cmd::RecordDhrFamilyInvolvement {
         involvement: body.involvement.into(),

@@ -22,8 +22,7 @@ case_command!(
     "Starts the 15-working-day rapid review (Appendix E). Day 0 follows the partnership's setting, \
 fixed at initiation: by default the day the Panel was notified, or the day the local authority \
 became aware, or the day of initiation (always for a referral). The clock does not wait for this \
-command: once day 0 is known, every milestone is due whether or not the review was initiated. Role: \
-`business_manager`.",
+command: once day 0 is known, every milestone is due whether or not the review was initiated.",
     OccurredRequest,
     |body, _input| CaseCommand::InitiateRapidReview(cmd::At {
         occurred_at: body.occurred_at
@@ -36,7 +35,7 @@ case_command!(
     "/v1/cases/{case_id}/rapid-review/partners-notified",
     "Record that the partners were notified",
     "The business manager notified the three safeguarding partners of the rapid review, with the \
-timescales and the pro-forma. Fulfils `rr_partners_notified` (day 2). Role: `business_manager`.",
+timescales and the pro-forma. Fulfils `rr_partners_notified` (day 2).",
     OccurredRequest,
     |body, _input| CaseCommand::RecordPartnersNotified(cmd::At {
         occurred_at: body.occurred_at
@@ -48,8 +47,7 @@ case_command!(
     "NamePartnerLead",
     "/v1/cases/{case_id}/rapid-review/partner-leads",
     "Name a partner's lead for the review",
-    "A safeguarding partner names the person leading the review within its organisation. Roles: \
-`partner_decision_maker` (own partner only) or `business_manager`.",
+    "A safeguarding partner names the person leading the review within its organisation.",
     NamePartnerLeadRequest,
     |body, _input| CaseCommand::NamePartnerLead(cmd::NamePartnerLead {
         partner: body.partner.into(),
@@ -64,7 +62,7 @@ case_command!(
     "/v1/cases/{case_id}/rapid-review/review-lead",
     "Agree the review lead/author",
     "The business manager and the partners' leads agree who leads and writes the rapid review \
-report. Role: `business_manager`.",
+report.",
     AgreeReviewLeadRequest,
     |body, _input| CaseCommand::AgreeReviewLead(cmd::AgreeReviewLead {
         lead_name: body.lead_name,
@@ -80,7 +78,7 @@ case_command!(
     "Agree a modified response",
     "Where a further review is highly likely, organisations submit internal documents instead of \
 agency reports, still due at close of business on day 6 (`rr_agency_report`). Before the reports are \
-circulated. The rationale is sealed. Role: `business_manager`.",
+circulated. The rationale is sealed.",
     AgreeModifiedResponseRequest,
     |body, input| {
         command::text("rationale", &body.rationale)?;
@@ -99,7 +97,7 @@ case_command!(
     "Asks a registered organisation for its rapid review report, due at close of business on day 6 \
 (`rr_agency_report`). The organisation becomes involved in the case, so its users can see it. \
 On an adult case, asks for a report to the commissioned safeguarding adult review (no rapid \
-review deadline; never from the reviewer's own organisation). Role: `business_manager`.",
+review deadline; never from the reviewer's own organisation).",
     OrganisationRequest,
     |body, _input| CaseCommand::RequestAgencyReport(cmd::ForOrganisation {
         organisation: command::organisation("organisation", &body.organisation)?,
@@ -115,7 +113,7 @@ case_command!(
     "An agency submits its report for the rapid review: its involvement, a summary and the learning \
 it has identified (all sealed). Only for a report requested from the user's own organisation, \
 once. Fulfils the organisation's `rr_agency_report` deadline. On an adult case, the report goes to \
-the safeguarding adult review, until it is completed. Role: `agency_user`.",
+the safeguarding adult review, until it is completed.",
     SubmitAgencyReportRequest,
     |body, input| {
         let organisation = command::organisation("organisation", &body.organisation)?;
@@ -141,7 +139,7 @@ case_command!(
     "/v1/cases/{case_id}/rapid-review/reports-circulated",
     "Record that the reports were circulated",
     "The business manager circulated the agency reports to all involved before the meeting. \
-Fulfils `rr_reports_circulated` (day 7). Role: `business_manager`.",
+Fulfils `rr_reports_circulated` (day 7).",
     OccurredRequest,
     |body, _input| CaseCommand::CirculateAgencyReports(cmd::At {
         occurred_at: body.occurred_at
@@ -154,7 +152,7 @@ case_command!(
     "/v1/cases/{case_id}/rapid-review/meeting",
     "Record the rapid review meeting",
     "The day-8 meeting, attended by the local authority, the police and health, with at least one \
-service manager. Fulfils `rr_meeting`. Role: `business_manager`.",
+service manager. Fulfils `rr_meeting`.",
     RecordRapidReviewMeetingRequest,
     |body, _input| {
         let mut attendees = Vec::with_capacity(body.attendees.len());
@@ -175,8 +173,7 @@ case_command!(
     "/v1/cases/{case_id}/rapid-review/drafts",
     "Record a drafting step",
     "`first_draft_completed` (day 11), `draft_circulated` (day 12 by 09:30) and \
-`second_draft_finalised` (day 12, end of day), in that order. Roles: `reviewer` or \
-`business_manager`.",
+`second_draft_finalised` (day 12, end of day), in that order.",
     RecordDraftMilestoneRequest,
     |body, _input| CaseCommand::RecordDraftMilestone(cmd::RecordDraftMilestone {
         milestone: body.milestone.into(),
@@ -190,8 +187,7 @@ case_command!(
     "/v1/cases/{case_id}/rapid-review/draft-comments",
     "Return comments on the draft",
     "A member of the review team returns its organisation's comments on the circulated draft, due \
-by 15:00 on day 12 (`rr_draft_comments`). Own organisation only. Roles: `agency_user` or \
-`partner_decision_maker`.",
+by 15:00 on day 12 (`rr_draft_comments`).",
     OrganisationRequest,
     |body, _input| CaseCommand::SubmitDraftComments(cmd::ForOrganisation {
         organisation: command::organisation("organisation", &body.organisation)?,
@@ -205,8 +201,7 @@ case_command!(
     "/v1/cases/{case_id}/rapid-review/sign-offs",
     "Confirm an organisation's senior sign-off",
     "The report was signed off at the agreed senior level of the organisation, after the second \
-draft (`rr_senior_sign_off`, day 13). Own organisation only. Roles: `agency_user` or \
-`partner_decision_maker`.",
+draft (`rr_senior_sign_off`, day 13).",
     OrganisationRequest,
     |body, _input| CaseCommand::ConfirmSeniorSignOff(cmd::ForOrganisation {
         organisation: command::organisation("organisation", &body.organisation)?,
@@ -220,7 +215,7 @@ case_command!(
     "/v1/cases/{case_id}/rapid-review/independent-sign-off",
     "The Independent Advisor signs the report off",
     "The Independent Advisor proof-reads and signs off the final report (`rr_independent_sign_off`, \
-day 14). Role: `independent_advisor`.",
+day 14).",
     OccurredRequest,
     |body, _input| CaseCommand::SignOffRapidReview(cmd::At {
         occurred_at: body.occurred_at
@@ -235,7 +230,7 @@ case_command!(
     "One safeguarding partner's decision on holding a local child safeguarding practice review, the \
 criteria met, whether a national review may be appropriate, and the rationale (sealed). Each \
 partner votes once, for itself. When two partners agree, the decision is reached and recorded as \
-an event of its own; later votes never change it. Role: `partner_decision_maker`.",
+an event of its own; later votes never change it.",
     RecordPartnerDecisionRequest,
     |body, input| {
         command::text("rationale", &body.rationale)?;
@@ -256,10 +251,7 @@ case_command!(
     "/v1/cases/{case_id}/rapid-review/submission",
     "Submit the rapid review to the Panel",
     "Submits the signed-off rapid review and the partners' decision to the national Panel \
-(`rr_submission`, day 15). Needs the Independent Advisor's sign-off and a decision. Roles: \
-`business_manager` or `independent_advisor`. The submitted decision carries the partners' view \
-on whether a national review may be appropriate. A case notified by the local authority goes to \
-the Panel only once its Panel notification is recorded (409 `rapid_review.panel_not_notified`).",
+(`rr_submission`, day 15). Needs the Independent Advisor's sign-off and a decision.",
     SubmitRapidReviewToPanelRequest,
     |body, _input| CaseCommand::SubmitRapidReviewToPanel(cmd::SubmitRapidReviewToPanel {
         national_review_may_be_appropriate: body.national_review_may_be_appropriate,

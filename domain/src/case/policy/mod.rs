@@ -116,6 +116,20 @@ impl Applies {
 }
 
 impl OrganisationRule {
+    /// The code a refusal under this rule carries (403); none for a rule that refuses no one.
+    pub fn refusal_code(&self) -> Option<&'static str> {
+        match self {
+            OrganisationRule::Any => None,
+            OrganisationRule::Registered => Some("auth.unknown_organisation"),
+            OrganisationRule::LocalAuthority => Some("auth.local_authority_only"),
+            OrganisationRule::StatutoryPartner => Some("auth.statutory_partner_only"),
+            OrganisationRule::OwnOrganisation | OrganisationRule::RecommendationOwner => {
+                Some("auth.own_organisation_only")
+            }
+            OrganisationRule::OwnPartner { .. } => Some("auth.own_partner_only"),
+        }
+    }
+
     /// In words, for people.
     pub fn describe(&self) -> &'static str {
         match self {

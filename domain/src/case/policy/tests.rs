@@ -126,3 +126,36 @@ fn the_access_control_document_holds_the_declared_table() {
         "{DOC} is not the declared table; run UPDATE_DOCS=1 cargo test -p casetrail-domain policy"
     );
 }
+
+#[test]
+fn each_organisation_rule_names_the_code_its_refusal_carries() {
+    use super::OrganisationRule::*;
+    let own_partner = OwnPartner {
+        business_manager_for_any: false,
+        refusal: "",
+    };
+    let codes: Vec<Option<&str>> = [
+        Any,
+        Registered,
+        LocalAuthority,
+        StatutoryPartner,
+        OwnOrganisation,
+        own_partner,
+        RecommendationOwner,
+    ]
+    .iter()
+    .map(|rule| rule.refusal_code())
+    .collect();
+    assert_eq!(
+        codes,
+        [
+            None,
+            Some("auth.unknown_organisation"),
+            Some("auth.local_authority_only"),
+            Some("auth.statutory_partner_only"),
+            Some("auth.own_organisation_only"),
+            Some("auth.own_partner_only"),
+            Some("auth.own_organisation_only"),
+        ]
+    );
+}
