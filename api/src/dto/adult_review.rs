@@ -1,7 +1,6 @@
 //! Wire types of the safeguarding adult review (Care Act 2014 s44) and its read model.
 
-use super::{AbuseOrNeglect, same_enum};
-use casetrail_domain::case::adult_review;
+use super::AbuseOrNeglect;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -78,18 +77,7 @@ pub struct ReferSafeguardingAdultReviewRequest {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
-/// The Board's decision on a safeguarding adult review.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SarDecision {
-    /// The Care Act 2014 s44(1) criteria are met: a review must be held.
-    Mandatory,
-    /// A review the Board chooses to hold (s44(4)).
-    Discretionary,
-    /// No review.
-    NotRequired,
-}
-same_enum!(SarDecision => adult_review::SarDecision { Mandatory, Discretionary, NotRequired });
+pub use casetrail_domain::case::adult_review::SarDecision;
 
 /// RecordSarDecision request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -131,26 +119,7 @@ pub struct PauseSarRequest {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
-/// One of the six safeguarding principles.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SafeguardingPrinciple {
-    /// People supported and encouraged to make their own decisions.
-    Empowerment,
-    /// It is better to take action before harm occurs.
-    Prevention,
-    /// The least intrusive response appropriate to the risk.
-    Proportionality,
-    /// Support and representation for those in greatest need.
-    Protection,
-    /// Local solutions through services working with their communities.
-    Partnership,
-    /// Accountability and transparency in safeguarding practice.
-    Accountability,
-}
-same_enum!(SafeguardingPrinciple => adult_review::SafeguardingPrinciple {
-    Empowerment, Prevention, Proportionality, Protection, Partnership, Accountability
-});
+pub use casetrail_domain::case::adult_review::SafeguardingPrinciple;
 
 /// CompleteSar request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]

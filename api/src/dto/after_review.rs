@@ -1,8 +1,6 @@
 //! Wire types of what follows the rapid review: the Panel's response, reconsideration, the
 //! family, the LCSPR and its publication, recommendations and closure.
 
-use super::same_enum;
-use casetrail_domain::case::{practice_review, reconsideration};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -19,18 +17,7 @@ pub struct RecordPanelResponseRequest {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
-/// The outcome of a reconsideration.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReconsideredOutcome {
-    /// Keep the original decision.
-    Adhere,
-    /// Commission an LCSPR (after a decision not to hold one).
-    Commission,
-    /// Withdraw a decision to hold an LCSPR.
-    Withdraw,
-}
-same_enum!(ReconsideredOutcome => practice_review::ReconsideredOutcome { Adhere, Commission, Withdraw });
+pub use casetrail_domain::case::practice_review::ReconsideredOutcome;
 
 /// RecordReconsideredDecision request: one partner's reconsidered view.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -48,16 +35,7 @@ pub struct RecordReconsideredDecisionRequest {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
-/// What the Independent Advisor advised on.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AdviceSubject {
-    /// A dispute between the partners' votes.
-    DecisionDispute,
-    /// The reconsideration after the Panel disagreed.
-    Reconsideration,
-}
-same_enum!(AdviceSubject => reconsideration::AdviceSubject { DecisionDispute, Reconsideration });
+pub use casetrail_domain::case::reconsideration::AdviceSubject;
 
 /// RecordIndependentAdvice request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -176,25 +154,7 @@ pub struct AddRecommendationRequest {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
-/// Why a case is closed.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ClosureReason {
-    /// No review: after a decision not to review that the Panel agreed with (or that the
-    /// partners adhered to on reconsideration); for adult and domestic homicide cases, after a
-    /// decision not to review.
-    NoReview,
-    /// The review was published.
-    ReviewPublished,
-    /// Publication was justifiably withheld; improvements published instead (child cases).
-    PublicationWithheld,
-    /// A referral not taken into a rapid review (child cases).
-    NotTakenForward,
-    /// A notified case that on reflection did not meet the notification criteria, closed
-    /// before the partners' decision (child cases).
-    CriteriaNotMet,
-}
-same_enum!(ClosureReason => practice_review::ClosureReason { NoReview, ReviewPublished, PublicationWithheld, NotTakenForward, CriteriaNotMet });
+pub use casetrail_domain::case::practice_review::ClosureReason;
 
 /// CloseCase request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]

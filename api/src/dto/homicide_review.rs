@@ -1,7 +1,6 @@
 //! Wire types of the domestic homicide review and its read model.
 
-use super::{AbuseOrNeglect, same_enum};
-use casetrail_domain::case::homicide_review;
+use super::AbuseOrNeglect;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -31,24 +30,7 @@ pub struct VictimInput {
     pub ethnicity: String,
 }
 
-/// How the person suspected of causing the death stood to the victim (DVCVA 2004 s9(1)).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Relationship {
-    /// A person to whom the victim was related.
-    Relative,
-    /// A person with whom the victim was in an intimate personal relationship.
-    IntimatePartner,
-    /// A person with whom the victim had been in an intimate personal relationship.
-    FormerIntimatePartner,
-    /// A member of the same household as the victim.
-    HouseholdMember,
-    /// None of these: not a domestic homicide review (refused).
-    Other,
-}
-same_enum!(Relationship => homicide_review::Relationship {
-    Relative, IntimatePartner, FormerIntimatePartner, HouseholdMember, Other
-});
+pub use casetrail_domain::case::homicide_review::Relationship;
 
 /// NotifyDomesticHomicide request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -118,16 +100,7 @@ pub struct CompleteDhrRequest {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
-/// What the Home Office quality assurance panel said of the submitted review.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum QaOutcome {
-    /// The report may be published.
-    ApprovedForPublication,
-    /// The report is to be revised and submitted again.
-    ResubmissionRequested,
-}
-same_enum!(QaOutcome => homicide_review::QaOutcome { ApprovedForPublication, ResubmissionRequested });
+pub use casetrail_domain::case::homicide_review::QaOutcome;
 
 /// RecordDhrQaOutcome request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -140,18 +113,7 @@ pub struct RecordDhrQaOutcomeRequest {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
-/// A step of the victim's family's involvement in the review.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FamilyInvolvement {
-    /// The family was told of the review and invited to take part.
-    Invited,
-    /// The family contributed to the review.
-    Contributed,
-    /// The family chose not to take part.
-    Declined,
-}
-same_enum!(FamilyInvolvement => homicide_review::FamilyInvolvement { Invited, Contributed, Declined });
+pub use casetrail_domain::case::homicide_review::FamilyInvolvement;
 
 /// RecordDhrFamilyInvolvement request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]

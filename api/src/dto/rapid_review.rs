@@ -1,7 +1,6 @@
 //! Wire types of the rapid review and the partners' decision.
 
 use super::same_enum;
-use casetrail_domain::case::{decision, rapid_review};
 use casetrail_domain::partnership;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -126,18 +125,7 @@ pub struct RecordRapidReviewMeetingRequest {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
-/// A drafting step of the rapid review report.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DraftMilestone {
-    /// First draft completed (day 11).
-    FirstDraftCompleted,
-    /// Draft circulated (day 12, 09:30).
-    DraftCirculated,
-    /// Second draft finalised (day 12, end of day).
-    SecondDraftFinalised,
-}
-same_enum!(DraftMilestone => rapid_review::DraftMilestone { FirstDraftCompleted, DraftCirculated, SecondDraftFinalised });
+pub use casetrail_domain::case::rapid_review::DraftMilestone;
 
 /// RecordDraftMilestone request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -150,33 +138,9 @@ pub struct RecordDraftMilestoneRequest {
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
-/// Whether to hold a local child safeguarding practice review.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewDecision {
-    /// Hold an LCSPR.
-    Lcspr,
-    /// No LCSPR.
-    NoLcspr,
-}
-same_enum!(ReviewDecision => decision::ReviewDecision { Lcspr, NoLcspr });
+pub use casetrail_domain::case::decision::ReviewDecision;
 
-/// A criterion for a review.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DecisionCriterion {
-    /// Improvements needed to safeguard and promote the welfare of children.
-    ImprovementsNeeded,
-    /// Recurrent themes.
-    RecurrentThemes,
-    /// Concerns about organisations working together.
-    AgenciesWorkingTogether,
-    /// The Panel suggested a local review.
-    PanelSuggestedLocalReview,
-    /// Learning from good practice, poor practice or near misses.
-    LearningFromPractice,
-}
-same_enum!(DecisionCriterion => decision::DecisionCriterion { ImprovementsNeeded, RecurrentThemes, AgenciesWorkingTogether, PanelSuggestedLocalReview, LearningFromPractice });
+pub use casetrail_domain::case::decision::DecisionCriterion;
 
 /// RecordPartnerDecision request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]

@@ -112,7 +112,7 @@ calendar months later.",
     |body, input| {
         command::text("rationale", &body.rationale)?;
         CaseCommand::RecordSarDecision(cmd::RecordSarDecision {
-            decision: body.decision.into(),
+            decision: body.decision,
             rationale: input.seal(&body.rationale).await?,
             occurred_at: body.occurred_at,
         })
@@ -208,11 +208,7 @@ the review may then be published with PublishReview.",
     |body, input| {
         command::text("findings", &body.findings)?;
         CaseCommand::CompleteSar(cmd::CompleteSar {
-            principles_with_findings: body
-                .principles_with_findings
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            principles_with_findings: body.principles_with_findings.into_iter().collect(),
             findings: input.seal(&body.findings).await?,
             occurred_at: body.occurred_at,
         })

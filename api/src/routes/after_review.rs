@@ -52,7 +52,7 @@ withdrawal makes the LCSPR deadlines still owed `not_applicable`. The rationale 
         command::text("rationale", &body.rationale)?;
         CaseCommand::RecordReconsideredDecision(cmd::RecordReconsideredDecision {
             partner: body.partner.into(),
-            outcome: body.outcome.into(),
+            outcome: body.outcome,
             rationale: input.seal(&body.rationale).await?,
             occurred_at: body.occurred_at,
         })
@@ -71,7 +71,7 @@ Panel disagreed (needed before the partners record their views). Once per subjec
     |body, input| {
         command::text("advice", &body.advice)?;
         CaseCommand::RecordIndependentAdvice(cmd::RecordIndependentAdvice {
-            subject: body.subject.into(),
+            subject: body.subject,
             advice: input.seal(&body.advice).await?,
             occurred_at: body.occurred_at,
         })
@@ -312,7 +312,7 @@ recommendations' actions stay due. After closure only CompleteRecommendation and
 RecordReviewTakenDown are accepted.",
     CloseCaseRequest,
     |body, _input| CaseCommand::CloseCase(cmd::CloseCase {
-        reason: body.reason.into(),
+        reason: body.reason,
         occurred_at: body.occurred_at,
     })
 );

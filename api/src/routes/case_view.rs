@@ -125,7 +125,7 @@ fn rapid_review(case: &Case, settings: &PartnershipSettings) -> Option<RapidRevi
             .drafts
             .iter()
             .map(|(milestone, at)| DraftView {
-                milestone: (*milestone).into(),
+                milestone: *milestone,
                 occurred_at: *at,
             })
             .collect(),
@@ -189,14 +189,14 @@ pub fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>
             .values()
             .map(|v| VoteView {
                 partner: v.partner.into(),
-                decision: v.decision.into(),
-                criteria: v.criteria.iter().map(|c| (*c).into()).collect(),
+                decision: v.decision,
+                criteria: v.criteria.to_vec(),
                 national_review_suggested: v.national_review_suggested,
                 occurred_at: v.occurred_at,
             })
             .collect(),
         decision: case.decision.as_ref().map(|d| DecisionView {
-            decision: d.decision.into(),
+            decision: d.decision,
             agreed_by: d.agreed_by.iter().map(|p| (*p).into()).collect(),
             occurred_at: d.occurred_at,
         }),
@@ -225,13 +225,13 @@ fn after_review(case: &Case) -> AfterReviewView {
     AfterReviewView {
         panel_agrees: after.panel_response.as_ref().map(|r| r.agrees),
         panel_responded_at: after.panel_response.as_ref().map(|r| r.occurred_at),
-        reconsidered_outcome: after.reconsideration.map(|(outcome, _)| outcome.into()),
+        reconsidered_outcome: after.reconsideration.map(|(outcome, _)| outcome),
         reconsidered_views: after
             .reconsidered_views
             .values()
             .map(|v| ReconsideredViewView {
                 partner: v.partner.into(),
-                outcome: v.outcome.into(),
+                outcome: v.outcome,
                 occurred_at: v.occurred_at,
             })
             .collect(),
@@ -266,7 +266,7 @@ fn after_review(case: &Case) -> AfterReviewView {
                 completed_at: r.completed_at,
             })
             .collect(),
-        closure_reason: after.closed.as_ref().map(|c| c.reason.into()),
+        closure_reason: after.closed.as_ref().map(|c| c.reason),
         closed_at: after.closed.as_ref().map(|c| c.occurred_at),
     }
 }
@@ -299,7 +299,7 @@ fn sar(case: &Case) -> Option<SarView> {
     let commissioned = sar.commissioned.as_ref();
     let published = sar.published.as_ref();
     Some(SarView {
-        decision: sar.decision.as_ref().map(|d| d.decision.into()),
+        decision: sar.decision.as_ref().map(|d| d.decision),
         decided_at: sar.decision.as_ref().map(|d| d.occurred_at),
         reviewer: commissioned.map(|c| c.reviewer.clone()),
         reviewer_organisation: commissioned
@@ -329,7 +329,7 @@ fn sar(case: &Case) -> Option<SarView> {
         principles_with_findings: sar
             .completed
             .iter()
-            .flat_map(|c| c.principles_with_findings.iter().map(|p| (*p).into()))
+            .flat_map(|c| c.principles_with_findings.iter().copied())
             .collect(),
         published_at: published.map(|p| p.occurred_at),
         url: published.and_then(|p| p.url.clone()),
@@ -345,7 +345,7 @@ fn victim(case: &Case) -> Option<VictimView> {
         sex: victim.sex.clone(),
         ethnicity: victim.ethnicity.clone(),
         date_of_death: notified.date_of_death,
-        relationship: notified.relationship.map(Into::into),
+        relationship: notified.relationship,
         violence_abuse_or_neglect: notified.violence_abuse_or_neglect,
     })
 }
@@ -362,7 +362,7 @@ fn dhr(case: &Case) -> Option<DhrView> {
             .family
             .iter()
             .map(|f| DhrFamilyInvolvementView {
-                involvement: f.involvement.into(),
+                involvement: f.involvement,
                 occurred_at: f.occurred_at,
             })
             .collect(),
@@ -370,7 +370,7 @@ fn dhr(case: &Case) -> Option<DhrView> {
         commissioned_at: commissioned.map(|c| c.occurred_at),
         completed_at: dhr.completed_at,
         submitted_to_home_office_at: dhr.submitted_to_home_office_at,
-        qa_outcome: dhr.qa_outcome.as_ref().map(|q| q.outcome.into()),
+        qa_outcome: dhr.qa_outcome.as_ref().map(|q| q.outcome),
         qa_outcome_at: dhr.qa_outcome.as_ref().map(|q| q.occurred_at),
         published_at: published.map(|p| p.occurred_at),
         url: published.and_then(|p| p.url.clone()),

@@ -76,7 +76,7 @@ pub async fn notify_domestic_homicide(
                 victim,
                 personal_data: sealed,
                 date_of_death: request.date_of_death,
-                relationship: request.relationship.into(),
+                relationship: request.relationship,
                 violence_abuse_or_neglect: request.violence_abuse_or_neglect,
                 occurred_at: request.occurred_at,
             })
@@ -187,7 +187,7 @@ Publication before an approval is refused with 409 `dhr.qa_outcome_pending` or \
 `dhr.resubmission_requested`.",
     RecordDhrQaOutcomeRequest,
     |body, _input| CaseCommand::RecordDhrQaOutcome(cmd::RecordDhrQaOutcome {
-        outcome: body.outcome.into(),
+        outcome: body.outcome,
         occurred_at: body.occurred_at,
     })
 );
@@ -202,7 +202,7 @@ case_command!(
 then `contributed` or `declined` (after the invitation). Each step once, before publication.",
     RecordDhrFamilyInvolvementRequest,
     |body, _input| CaseCommand::RecordDhrFamilyInvolvement(cmd::RecordDhrFamilyInvolvement {
-        involvement: body.involvement.into(),
+        involvement: body.involvement,
         occurred_at: body.occurred_at,
     })
 );

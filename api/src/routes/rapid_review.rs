@@ -176,7 +176,7 @@ case_command!(
 `second_draft_finalised` (day 12, end of day), in that order.",
     RecordDraftMilestoneRequest,
     |body, _input| CaseCommand::RecordDraftMilestone(cmd::RecordDraftMilestone {
-        milestone: body.milestone.into(),
+        milestone: body.milestone,
         occurred_at: body.occurred_at,
     })
 );
@@ -236,8 +236,8 @@ an event of its own; later votes never change it.",
         command::text("rationale", &body.rationale)?;
         CaseCommand::RecordPartnerDecision(cmd::RecordPartnerDecision {
             partner: body.partner.into(),
-            decision: body.decision.into(),
-            criteria: body.criteria.into_iter().map(Into::into).collect(),
+            decision: body.decision,
+            criteria: body.criteria.into_iter().collect(),
             national_review_suggested: body.national_review_suggested,
             rationale: input.seal(&body.rationale).await?,
             occurred_at: body.occurred_at,

@@ -118,6 +118,7 @@ impl SarReferred {
 
 /// What the Safeguarding Adults Board decided about a review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SarDecision {
     /// The s44(1) criteria are met: the Board must arrange a review.
@@ -171,6 +172,7 @@ pub struct SarPaused {
 
 /// The six safeguarding principles of the Care and Support Statutory Guidance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SafeguardingPrinciple {
     /// People supported and encouraged to make their own decisions.

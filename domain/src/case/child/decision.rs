@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Whether to hold a local child safeguarding practice review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewDecision {
     /// Hold an LCSPR.
@@ -18,6 +19,7 @@ pub enum ReviewDecision {
 
 /// The criteria for a review (domain.md step 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionCriterion {
     /// Highlights improvements needed to safeguard and promote the welfare of children.

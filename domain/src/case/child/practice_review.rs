@@ -31,6 +31,7 @@ pub struct PanelResponseRecorded {
 
 /// What the partners decided on reconsideration after the Panel disagreed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReconsideredOutcome {
     /// Keep the original decision.

@@ -106,6 +106,7 @@ pub struct RapidReviewSubmitted {
 
 /// A step of the rapid review report's drafting (days 11 and 12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DraftMilestone {
     /// First draft completed (day 11).

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the Independent Advisor advised on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AdviceSubject {
     /// The partners' votes on a review split: the Independent Advisor helps resolve the

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 /// (b). Only the first four meet the test; `other` exists so a notifier can say what it knows
 /// and be told why it is not a domestic homicide review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Relationship {
     /// A person to whom the victim was related (s9(1)(a)).
@@ -94,6 +95,7 @@ pub struct DhrCompleted {
 
 /// What the Home Office quality assurance panel said of a submitted review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QaOutcome {
     /// The report may be published.
@@ -114,6 +116,7 @@ pub struct DhrQaOutcomeRecorded {
 /// A step of the victim's family's involvement in the review (the 2016 guidance's section on
 /// involving family, friends and other support networks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FamilyInvolvement {
     /// The family was told of the review and invited to take part.

@@ -42,6 +42,7 @@ pub struct RecommendationCompleted {
 
 /// Why a case was closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClosureReason {
     /// No review after the rapid review, and the Panel agreed.
