@@ -12,6 +12,7 @@ mod availability;
 mod calendar;
 mod cases;
 mod child_clocks;
+mod clock;
 mod errors;
 mod history;
 mod idempotency;
