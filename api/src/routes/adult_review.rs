@@ -214,3 +214,15 @@ the review may then be published with PublishReview.",
         })
     }
 );
+
+/// Registers this module's routes, in the order the OpenAPI document lists them: a new
+/// command here is registered here.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(refer_safeguarding_adult_review)
+        .service(record_sar_decision)
+        .service(commission_sar)
+        .service(record_family_invited)
+        .service(pause_sar)
+        .service(resume_sar)
+        .service(complete_sar);
+}

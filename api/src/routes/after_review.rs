@@ -367,3 +367,27 @@ fn owners(owner: Option<&str>, owners: Option<&[String]>) -> Result<Vec<OrgSlug>
         )),
     }
 }
+
+/// Registers this module's routes, in the order the OpenAPI document lists them: a new
+/// command here is registered here.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(record_panel_response)
+        .service(record_panel_notification_copied)
+        .service(record_looked_after_death_notified)
+        .service(record_independent_advice)
+        .service(record_reconsidered_decision)
+        .service(send_reconsideration_to_panel)
+        .service(record_family_communication)
+        .service(commission_practice_review)
+        .service(approve_publication_delay)
+        .service(record_final_report_sent_to_panel)
+        .service(publish_review)
+        .service(withhold_publication)
+        .service(record_improvements_information_sent_to_panel)
+        .service(publish_improvements_information)
+        .service(record_copy_sent_to_ofsted)
+        .service(record_review_taken_down)
+        .service(add_recommendation)
+        .service(complete_recommendation)
+        .service(close_case);
+}

@@ -206,3 +206,16 @@ then `contributed` or `declined` (after the invitation). Each step once, before 
         occurred_at: body.occurred_at,
     })
 );
+
+/// Registers this module's routes, in the order the OpenAPI document lists them: a new
+/// command here is registered here.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(notify_domestic_homicide)
+        .service(record_dhr_decision)
+        .service(commission_dhr)
+        .service(complete_dhr)
+        .service(submit_dhr_to_home_office)
+        .service(notify_home_office_of_dhr_decision)
+        .service(record_dhr_qa_outcome)
+        .service(record_dhr_family_involvement);
+}

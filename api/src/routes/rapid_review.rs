@@ -258,3 +258,23 @@ case_command!(
         occurred_at: body.occurred_at,
     })
 );
+
+/// Registers this module's routes, in the order the OpenAPI document lists them: a new
+/// command here is registered here.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(initiate_rapid_review)
+        .service(record_partners_notified)
+        .service(name_partner_lead)
+        .service(agree_review_lead)
+        .service(agree_modified_response)
+        .service(request_agency_report)
+        .service(submit_agency_report)
+        .service(circulate_agency_reports)
+        .service(record_rapid_review_meeting)
+        .service(record_draft_milestone)
+        .service(submit_draft_comments)
+        .service(confirm_senior_sign_off)
+        .service(sign_off_rapid_review)
+        .service(record_partner_decision)
+        .service(submit_rapid_review_to_panel);
+}
