@@ -9,11 +9,9 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use casetrail_domain::case::Case;
-use casetrail_projections::statistics::{FinancialYear, annual_statistics};
+use casetrail_projections::statistics::FinancialYear;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use std::borrow::Cow;
 use utoipa::IntoParams;
 
 /// The instant asked about.
@@ -145,44 +143,18 @@ pub async fn get_annual_statistics(
     let label = year.into_inner();
     let year = FinancialYear::parse(&label)
         .map_err(|err| ApiError::bad_request("statistics.invalid_year", err.to_string()))?;
-    let as_of = query.as_of.unwrap_or_else(|| state.clock.now());
-    let unknown = || {
-        ApiError::client(
-            StatusCode::NOT_FOUND,
-            "statistics.unknown_year",
-            format!("no facts are recorded in the financial year {year}"),
-        )
-    };
-    let view = state
+    let statistics = state
         .queries
-        .answer(&actor, None, query.as_of, |models, past| {
-            if !models
-                .statistics_years(&actor.partnership, as_of)
-                .contains(&year)
-            {
-                return Ok(Err(unknown()));
-            }
-            let Some(partnership) = models.partnership_as_of(&actor.partnership, as_of) else {
-                return Ok(Err(unknown()));
-            };
-            let mut cases: Vec<Cow<'_, Case>> = Vec::new();
-            for record in models.cases(&actor.partnership) {
-                let then = match past {
-                    None => Some(Cow::Borrowed(record)),
-                    Some(past) => past.case(record)?,
-                };
-                if let Some(then) = then {
-                    cases.push(match then {
-                        Cow::Borrowed(r) => Cow::Borrowed(&r.case),
-                        Cow::Owned(r) => Cow::Owned(r.case),
-                    });
-                }
-            }
-            let statistics =
-                annual_statistics(cases.iter().map(AsRef::as_ref), &partnership, year, as_of);
-            Ok(Ok(AnnualStatisticsView::from(&statistics)))
-        })
-        .await??;
+        .annual_statistics(&actor, year, query.as_of)
+        .await?
+        .ok_or_else(|| {
+            ApiError::client(
+                StatusCode::NOT_FOUND,
+                "statistics.unknown_year",
+                format!("no facts are recorded in the financial year {year}"),
+            )
+        })?;
+    let view = AnnualStatisticsView::from(&statistics);
     if wants_csv(&req) {
         let filename = format!("casetrail-statistics-{year}.csv");
         return Ok(HttpResponse::Ok()

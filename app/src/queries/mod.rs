@@ -3,6 +3,7 @@
 
 mod as_of;
 mod snapshot;
+mod statistics;
 
 pub use as_of::{AsOfLimit, ensure_supported};
 pub use snapshot::Snapshot;
@@ -53,6 +54,11 @@ impl Queries {
             answer,
         )
         .await
+    }
+
+    /// The instant a question without `as_of` is answered at.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     /// The partnership and the cases (or `only` that case) the actor could see now, or at the

@@ -1,0 +1,54 @@
+//! A financial year's statistics as the partnership's cases stood at an instant.
+
+use super::Queries;
+use crate::error::AppError;
+use casetrail_domain::Actor;
+use casetrail_domain::case::Case;
+use casetrail_projections::statistics::{AnnualStatistics, FinancialYear, annual_statistics};
+use chrono::{DateTime, Utc};
+use std::borrow::Cow;
+
+impl Queries {
+    /// The year's statistics from the facts recorded by `as_of` (now when absent), deadlines
+    /// evaluated then; `None` when no fact of the partnership falls in the year. Aggregates
+    /// only, so every member of the partnership may ask.
+    pub async fn annual_statistics(
+        &self,
+        actor: &Actor,
+        year: FinancialYear,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<Option<AnnualStatistics>, AppError> {
+        let at = as_of.unwrap_or_else(|| self.now());
+        self.answer(actor, None, as_of, |models, past| {
+            if !models
+                .statistics_years(&actor.partnership, at)
+                .contains(&year)
+            {
+                return Ok(None);
+            }
+            let Some(partnership) = models.partnership_as_of(&actor.partnership, at) else {
+                return Ok(None);
+            };
+            let mut cases: Vec<Cow<'_, Case>> = Vec::new();
+            for record in models.cases(&actor.partnership) {
+                let then = match past {
+                    None => Some(Cow::Borrowed(record)),
+                    Some(past) => past.case(record)?,
+                };
+                if let Some(then) = then {
+                    cases.push(match then {
+                        Cow::Borrowed(r) => Cow::Borrowed(&r.case),
+                        Cow::Owned(r) => Cow::Owned(r.case),
+                    });
+                }
+            }
+            Ok(Some(annual_statistics(
+                cases.iter().map(AsRef::as_ref),
+                &partnership,
+                year,
+                at,
+            )))
+        })
+        .await
+    }
+}
