@@ -82,7 +82,9 @@ impl EventMetadata {
 
     /// Reads stored metadata; `None` when it is not metadata of ours.
     pub fn from_json(value: &serde_json::Value) -> Option<Self> {
-        serde_json::from_value(value.clone()).ok()
+        // Read from the borrowed value: the replay reads every event of a retried command's
+        // batch, and a copy of each would be thrown away at once.
+        Self::deserialize(value).ok()
     }
 
     /// Whether the request hash is keyed (version 2 and later).

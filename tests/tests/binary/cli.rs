@@ -27,10 +27,9 @@ fn token_mints_a_development_token_and_openapi_prints_the_document() {
     );
 }
 
-#[test]
-fn verify_checks_a_log_offline() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/events.db", dir.path().display());
+/// A SQLite log in `dir` holding the demo partnership, written by the library (no server).
+fn demo_database(dir: &std::path::Path) -> String {
+    let url = format!("sqlite://{}/events.db", dir.display());
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let store = casetrail_store::open(&url).await.unwrap();
@@ -39,6 +38,13 @@ fn verify_checks_a_log_offline() {
             .unwrap();
         store.close().await;
     });
+    url
+}
+
+#[test]
+fn verify_checks_a_log_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = demo_database(dir.path());
     let output = casetrail(&["verify", "--database-url", &url], dir.path());
     assert!(
         output.status.success(),
@@ -77,15 +83,7 @@ fn verify_checks_a_log_offline() {
 #[test]
 fn replay_prints_the_read_models_from_the_database_or_an_export() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/events.db", dir.path().display());
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let store = casetrail_store::open(&url).await.unwrap();
-        casetrail_app::demo::ensure_demo_partnership(store.as_ref())
-            .await
-            .unwrap();
-        store.close().await;
-    });
+    let url = demo_database(dir.path());
     let replay = |args: &[&str]| {
         let output = casetrail(&[&["replay"], args].concat(), dir.path());
         assert!(
