@@ -11,6 +11,7 @@ use casetrail_domain::case::homicide_review::{FamilyInvolvement, QaOutcome};
 use casetrail_domain::case::practice_review::{ClosureReason, ReconsideredOutcome};
 use casetrail_domain::case::rapid_review::DraftMilestone;
 use casetrail_domain::case::reconsideration::AdviceSubject;
+use casetrail_domain::case::shared::learning::DisseminationMethod;
 use casetrail_domain::codec::decode;
 use casetrail_domain::partnership::{ClockStart, PartnershipEvent, StatutoryPartner};
 use casetrail_domain::stream::{StreamRef, parse_stream};
@@ -658,6 +659,26 @@ fn case_summary(event: &CaseEvent, names: &HashMap<OrgSlug, String>) -> String {
             "A recommendation for {} was added, due {}",
             e.owners.iter().map(&org).collect::<Vec<_>>().join(" and "),
             e.due_on
+        ),
+        CaseEvent::LearningDisseminated(e) => format!(
+            "The review's learning was shared by {} with {}{}",
+            match e.method {
+                DisseminationMethod::SevenMinuteBriefing => "a seven-minute briefing",
+                DisseminationMethod::PractitionerBriefing => "a practitioner briefing",
+                DisseminationMethod::LearningEvent => "a learning event",
+                DisseminationMethod::Training => "training",
+                DisseminationMethod::Newsletter => "the newsletter",
+            },
+            e.organisations
+                .iter()
+                .map(&org)
+                .collect::<Vec<_>>()
+                .join(", "),
+            match e.people_reached {
+                Some(1) => " (1 person)".to_owned(),
+                Some(n) => format!(" ({n} people)"),
+                None => String::new(),
+            }
         ),
         CaseEvent::RecommendationCompleted(_) => "A recommendation was completed".to_owned(),
         CaseEvent::CaseClosed(e) => format!(

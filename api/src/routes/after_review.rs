@@ -19,6 +19,7 @@ use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use casetrail_domain::case::CaseCommand;
 use casetrail_domain::case::commands as cmd;
+use casetrail_domain::case::shared::learning::RecordLearningDisseminated;
 use casetrail_domain::{CaseId, OrgSlug};
 use uuid::Uuid;
 
@@ -297,6 +298,21 @@ the case. Every owner becomes involved in the case.",
 );
 
 case_command!(
+    record_learning_disseminated,
+    "RecordLearningDisseminated",
+    "/v1/cases/{case_id}/learning-disseminated",
+    "Record that the review's learning was shared",
+    "The review's learning reached these organisations (a seven-minute briefing, a practitioner \
+briefing, a learning event, training or the newsletter), with the number of people reached when \
+counted: never names. For any review, as often as the learning is shared, once the review has \
+reached its findings (a child case's rapid review submitted to the Panel, a safeguarding adult \
+review completed, a domestic homicide review's overview report completed). The body carries no \
+personal data, so it is the command itself.",
+    RecordLearningDisseminated,
+    |body, _input| CaseCommand::RecordLearningDisseminated(body)
+);
+
+case_command!(
     close_case,
     "CloseCase",
     "/v1/cases/{case_id}/closure",
@@ -389,5 +405,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(record_review_taken_down)
         .service(add_recommendation)
         .service(complete_recommendation)
+        .service(record_learning_disseminated)
         .service(close_case);
 }

@@ -1,15 +1,15 @@
-//! The stored event of a case: one flat enum whose variant names are the stored type names
-//! (never renamed), and the one place that sorts each into the review process it belongs to.
-//! Each process folds its own events with an exhaustive match, so a new event is declared
-//! here, placed in its process here, and handled by that process: nothing defaults silently.
+//! The catalogue of a case's stored events: one flat enum whose variant names are the stored
+//! type names (never renamed), each entry naming the fold of the process whose fact it is. A
+//! new event is one entry here (and its arm in `sealed_mut`, which says whether it carries
+//! personal data): the compiler refuses an entry without a fold.
 
-use super::adult::AdultEvent;
+use super::adult::evolve as adult;
 use super::adult_review::{
     SarCommissioned, SarCompleted, SarDecisionRecorded, SarPaused, SarReferred,
 };
-use super::child::ChildEvent;
+use super::child::evolve as child;
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
-use super::homicide::HomicideEvent;
+use super::homicide::evolve as homicide;
 use super::homicide_review::{
     DhrCommissioned, DhrCompleted, DhrDecisionRecorded, DhrFamilyInvolvementRecorded,
     DhrQaOutcomeRecorded, DomesticHomicideNotified,
@@ -28,15 +28,16 @@ use super::reconsideration::{
     IndependentAdviceRecorded, ReconsiderationReached, ReconsiderationSentToPanel,
     ReconsideredViewRecorded,
 };
-use super::shared::SharedEvent;
-use super::{CaseReferred, IncidentNotified, PanelNotificationRecorded, SealedPersonalData};
+use super::shared::evolve as shared;
+use super::shared::learning;
+use super::{Case, CaseReferred, IncidentNotified, PanelNotificationRecorded, SealedPersonalData};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Declares the event enum once: its variants, their stored type names (the variant names,
-/// never renamed) and `occurred_at`.
+/// never renamed), `occurred_at` and the fold of each.
 macro_rules! case_events {
-    ($($(#[$doc:meta])* $variant:ident($payload:ty)),* $(,)?) => {
+    ($($(#[$doc:meta])* $variant:ident($payload:ty) => $fold:path),* $(,)?) => {
         /// Something that happened to a case.
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
         #[serde(tag = "event_type", content = "data")]
@@ -61,127 +62,140 @@ macro_rules! case_events {
                     $(CaseEvent::$variant(e) => e.occurred_at,)*
                 }
             }
+
+            /// Folds the event into an existing case, by its process's rules.
+            pub(in crate::case) fn fold_into(&self, case: &mut Case) {
+                match self {
+                    $(CaseEvent::$variant(e) => $fold(case, e),)*
+                }
+            }
         }
     };
 }
 
 case_events! {
     /// The local authority notified a serious incident (opens a child case).
-    IncidentNotified(IncidentNotified),
+    IncidentNotified(IncidentNotified) => opening,
     /// An organisation referred a case for consideration (opens a child case).
-    CaseReferred(CaseReferred),
+    CaseReferred(CaseReferred) => opening,
     /// The local authority notified the national Panel.
-    PanelNotificationRecorded(PanelNotificationRecorded),
+    PanelNotificationRecorded(PanelNotificationRecorded) => child::panel_notification_recorded,
     /// The business manager initiated the rapid review.
-    RapidReviewInitiated(RapidReviewInitiated),
+    RapidReviewInitiated(RapidReviewInitiated) => child::rapid_review_initiated,
     /// The three safeguarding partners were notified of the rapid review (day 2).
-    PartnersNotified(Occurred),
+    PartnersNotified(Occurred) => child::partners_notified,
     /// A partner named its lead.
-    PartnerLeadNamed(PartnerLeadNamed),
+    PartnerLeadNamed(PartnerLeadNamed) => child::partner_lead_named,
     /// The review lead/author was agreed.
-    ReviewLeadAgreed(ReviewLeadAgreed),
+    ReviewLeadAgreed(ReviewLeadAgreed) => child::review_lead_agreed,
     /// A modified response was agreed: internal documents instead of agency reports.
-    ModifiedResponseAgreed(ModifiedResponseAgreed),
+    ModifiedResponseAgreed(ModifiedResponseAgreed) => child::modified_response_agreed,
     /// An agency was asked for a report.
-    AgencyReportRequested(OrganisationAct),
+    AgencyReportRequested(OrganisationAct) => shared::agency_report_requested,
     /// An agency submitted its report (day 6, close of business).
-    AgencyReportSubmitted(AgencyReportSubmitted),
+    AgencyReportSubmitted(AgencyReportSubmitted) => shared::agency_report_submitted,
     /// The business manager circulated the reports (day 7).
-    AgencyReportsCirculated(Occurred),
+    AgencyReportsCirculated(Occurred) => child::agency_reports_circulated,
     /// The rapid review meeting was held (day 8).
-    RapidReviewMeetingHeld(RapidReviewMeetingHeld),
+    RapidReviewMeetingHeld(RapidReviewMeetingHeld) => child::rapid_review_meeting_held,
     /// A drafting step was reached (days 11 and 12).
-    DraftMilestoneRecorded(DraftMilestoneRecorded),
+    DraftMilestoneRecorded(DraftMilestoneRecorded) => child::draft_milestone_recorded,
     /// An organisation returned its comments on the draft (day 12, 15:00).
-    DraftCommentsSubmitted(OrganisationAct),
+    DraftCommentsSubmitted(OrganisationAct) => child::draft_comments_submitted,
     /// An organisation's senior manager signed the report off (day 13).
-    SeniorSignOffConfirmed(OrganisationAct),
+    SeniorSignOffConfirmed(OrganisationAct) => child::senior_sign_off_confirmed,
     /// The Independent Advisor signed the report off (day 14).
-    RapidReviewSignedOff(Occurred),
+    RapidReviewSignedOff(Occurred) => child::rapid_review_signed_off,
     /// A safeguarding partner voted on holding an LCSPR.
-    PartnerDecisionRecorded(PartnerDecisionRecorded),
+    PartnerDecisionRecorded(PartnerDecisionRecorded) => child::partner_decision_recorded,
     /// Two partners agreed: the decision.
-    DecisionReached(DecisionReached),
+    DecisionReached(DecisionReached) => child::decision_reached,
     /// The rapid review was submitted to the Panel (day 15), with the partners' view on a
     /// national review.
-    RapidReviewSubmittedToPanel(RapidReviewSubmitted),
+    RapidReviewSubmittedToPanel(RapidReviewSubmitted) => child::rapid_review_submitted_to_panel,
     /// The national Panel responded to the rapid review.
-    PanelResponseRecorded(PanelResponseRecorded),
+    PanelResponseRecorded(PanelResponseRecorded) => child::panel_response_recorded,
     /// The partners reconsidered after the Panel disagreed.
-    DecisionReconsidered(DecisionReconsidered),
+    DecisionReconsidered(DecisionReconsidered) => child::decision_reconsidered,
     /// The outcome was communicated to the child or family.
-    FamilyCommunicationRecorded(FamilyCommunicationRecorded),
+    FamilyCommunicationRecorded(FamilyCommunicationRecorded) => child::family_communication_recorded,
     /// The LCSPR was commissioned.
-    PracticeReviewCommissioned(PracticeReviewCommissioned),
+    PracticeReviewCommissioned(PracticeReviewCommissioned) => child::practice_review_commissioned,
     /// A delay to publication was approved.
-    PublicationDelayApproved(PublicationDelayApproved),
+    PublicationDelayApproved(PublicationDelayApproved) => child::publication_delay_approved,
     /// The final report went to the Panel and the Secretary of State.
-    FinalReportSentToPanel(Occurred),
+    FinalReportSentToPanel(Occurred) => child::final_report_sent_to_panel,
     /// The review was published.
-    ReviewPublished(ReviewPublished),
+    ReviewPublished(ReviewPublished) => shared::review_published,
     /// Publication was withheld.
-    PublicationWithheld(PublicationWithheld),
+    PublicationWithheld(PublicationWithheld) => child::publication_withheld,
     /// The published report was taken down from the website (a year after publication; it
     /// stays available on request).
-    ReviewTakenDown(Occurred),
+    ReviewTakenDown(Occurred) => shared::review_taken_down,
     /// A recommendation was added.
-    RecommendationAdded(RecommendationAdded),
+    RecommendationAdded(RecommendationAdded) => shared::recommendation_added,
     /// A recommendation's action was completed.
-    RecommendationCompleted(RecommendationCompleted),
+    RecommendationCompleted(RecommendationCompleted) => shared::recommendation_completed,
     /// The case was closed.
-    CaseClosed(CaseClosed),
+    CaseClosed(CaseClosed) => shared::case_closed,
     /// An organisation referred an adult for a safeguarding adult review (opens an adult case).
-    SarReferred(SarReferred),
+    SarReferred(SarReferred) => opening,
     /// The Safeguarding Adults Board decided on a review.
-    SarDecisionRecorded(SarDecisionRecorded),
+    SarDecisionRecorded(SarDecisionRecorded) => adult::sar_decision_recorded,
     /// The safeguarding adult review was commissioned.
-    SarCommissioned(SarCommissioned),
+    SarCommissioned(SarCommissioned) => adult::sar_commissioned,
     /// The adult's family was invited to contribute to the review.
-    SarFamilyInvited(Occurred),
+    SarFamilyInvited(Occurred) => adult::sar_family_invited,
     /// The safeguarding adult review was paused.
-    SarPaused(SarPaused),
+    SarPaused(SarPaused) => adult::sar_paused,
     /// The safeguarding adult review resumed.
-    SarResumed(Occurred),
+    SarResumed(Occurred) => adult::sar_resumed,
     /// The safeguarding adult review was completed.
-    SarCompleted(SarCompleted),
+    SarCompleted(SarCompleted) => adult::sar_completed,
     /// A domestic homicide was notified (opens a domestic homicide case).
-    DomesticHomicideNotified(DomesticHomicideNotified),
+    DomesticHomicideNotified(DomesticHomicideNotified) => opening,
     /// The partnership decided whether to conduct a domestic homicide review.
-    DhrDecisionRecorded(DhrDecisionRecorded),
+    DhrDecisionRecorded(DhrDecisionRecorded) => homicide::dhr_decision_recorded,
     /// The domestic homicide review was commissioned.
-    DhrCommissioned(DhrCommissioned),
+    DhrCommissioned(DhrCommissioned) => homicide::dhr_commissioned,
     /// The domestic homicide review's overview report was completed.
-    DhrCompleted(DhrCompleted),
+    DhrCompleted(DhrCompleted) => homicide::dhr_completed,
     /// The review went to the Home Office quality assurance panel.
-    DhrSubmittedToHomeOffice(Occurred),
+    DhrSubmittedToHomeOffice(Occurred) => homicide::dhr_submitted_to_home_office,
     /// The Home Office was told of the decision on a domestic homicide review.
-    DhrDecisionNotifiedToHomeOffice(Occurred),
+    DhrDecisionNotifiedToHomeOffice(Occurred) => homicide::dhr_decision_notified_to_home_office,
     /// The Home Office quality assurance panel answered the submitted review.
-    DhrQaOutcomeRecorded(DhrQaOutcomeRecorded),
+    DhrQaOutcomeRecorded(DhrQaOutcomeRecorded) => homicide::dhr_qa_outcome_recorded,
     /// A step of the victim's family's involvement in the domestic homicide review.
-    DhrFamilyInvolvementRecorded(DhrFamilyInvolvementRecorded),
+    DhrFamilyInvolvementRecorded(DhrFamilyInvolvementRecorded) => homicide::dhr_family_involvement_recorded,
     /// A copy of the Panel notification went to the business manager.
-    PanelNotificationCopied(Occurred),
+    PanelNotificationCopied(Occurred) => child::panel_notification_copied,
     /// The death of a looked-after child was notified to Ofsted and the Secretary of State.
-    LookedAfterDeathNotified(Occurred),
+    LookedAfterDeathNotified(Occurred) => child::looked_after_death_notified,
     /// The Independent Advisor advised the partners' decision makers.
-    IndependentAdviceRecorded(IndependentAdviceRecorded),
+    IndependentAdviceRecorded(IndependentAdviceRecorded) => child::independent_advice_recorded,
     /// A partner's decision maker recorded its reconsidered view.
-    ReconsideredViewRecorded(ReconsideredViewRecorded),
+    ReconsideredViewRecorded(ReconsideredViewRecorded) => child::reconsidered_view_recorded,
     /// Two partners' reconsidered views agreed: the reconsidered decision.
-    ReconsiderationReached(ReconsiderationReached),
+    ReconsiderationReached(ReconsiderationReached) => child::reconsideration_reached,
     /// The reconsidered decision's written justification went to the Panel.
-    ReconsiderationSentToPanel(ReconsiderationSentToPanel),
+    ReconsiderationSentToPanel(ReconsiderationSentToPanel) => child::reconsideration_sent_to_panel,
     /// Publication withheld: the improvements information went to the Panel and the Secretary
     /// of State.
-    ImprovementsInformationSentToPanel(Occurred),
+    ImprovementsInformationSentToPanel(Occurred) => child::improvements_information_sent_to_panel,
     /// Publication withheld: the improvements information was published instead.
-    ImprovementsInformationPublished(ReviewPublished),
+    ImprovementsInformationPublished(ReviewPublished) => child::improvements_information_published,
     /// The LCSPR report, or the improvements information, went to Ofsted.
-    PracticeReviewCopiedToOfsted(Occurred),
+    PracticeReviewCopiedToOfsted(Occurred) => child::practice_review_copied_to_ofsted,
+    /// The review's learning was disseminated to organisations of the partnership.
+    LearningDisseminated(learning::LearningDisseminated) => learning::disseminated,
     /// The case's personal data was erased (its key destroyed).
-    PersonalDataErased(super::erasure::PersonalDataErased),
+    PersonalDataErased(super::erasure::PersonalDataErased) => shared::personal_data_erased,
 }
+
+/// The fold of an event that opens a case: `Case::evolve` makes the case from it, and it is
+/// never folded into one.
+fn opening<E>(_: &mut Case, _: &E) {}
 
 impl CaseEvent {
     /// The event's sealed field, if it has one (no event type has more than one).
@@ -243,101 +257,8 @@ impl CaseEvent {
             | CaseEvent::ImprovementsInformationSentToPanel(_)
             | CaseEvent::ImprovementsInformationPublished(_)
             | CaseEvent::PracticeReviewCopiedToOfsted(_)
-            | CaseEvent::PersonalDataErased(_) => None,
-        }
-    }
-}
-
-/// A stored event, seen as a fact of one review process.
-#[derive(Debug, Clone, Copy)]
-pub enum ProcessEvent<'a> {
-    /// A fact opening a case: folded from nothing by `Case::evolve`, never into a case.
-    Opening,
-    /// A step of the child process (notification, rapid review, decision, Panel, LCSPR).
-    Child(ChildEvent<'a>),
-    /// A step of a safeguarding adult review.
-    Adult(AdultEvent<'a>),
-    /// A step of a domestic homicide review.
-    Homicide(HomicideEvent<'a>),
-    /// What the processes share: agency reports, publication, recommendations, closure,
-    /// erasure.
-    Shared(SharedEvent<'a>),
-}
-
-impl CaseEvent {
-    /// The event as a fact of its review process.
-    pub fn by_process(&self) -> ProcessEvent<'_> {
-        use ChildEvent as C;
-        use ProcessEvent::{Adult, Child, Homicide, Shared};
-        match self {
-            CaseEvent::IncidentNotified(_)
-            | CaseEvent::CaseReferred(_)
-            | CaseEvent::SarReferred(_)
-            | CaseEvent::DomesticHomicideNotified(_) => ProcessEvent::Opening,
-            CaseEvent::PanelNotificationRecorded(e) => Child(C::PanelNotificationRecorded(e)),
-            CaseEvent::PanelNotificationCopied(e) => Child(C::PanelNotificationCopied(e)),
-            CaseEvent::LookedAfterDeathNotified(e) => Child(C::LookedAfterDeathNotified(e)),
-            CaseEvent::RapidReviewInitiated(e) => Child(C::RapidReviewInitiated(e)),
-            CaseEvent::PartnersNotified(e) => Child(C::PartnersNotified(e)),
-            CaseEvent::PartnerLeadNamed(e) => Child(C::PartnerLeadNamed(e)),
-            CaseEvent::ReviewLeadAgreed(e) => Child(C::ReviewLeadAgreed(e)),
-            CaseEvent::ModifiedResponseAgreed(e) => Child(C::ModifiedResponseAgreed(e)),
-            CaseEvent::AgencyReportsCirculated(e) => Child(C::AgencyReportsCirculated(e)),
-            CaseEvent::RapidReviewMeetingHeld(e) => Child(C::RapidReviewMeetingHeld(e)),
-            CaseEvent::DraftMilestoneRecorded(e) => Child(C::DraftMilestoneRecorded(e)),
-            CaseEvent::DraftCommentsSubmitted(e) => Child(C::DraftCommentsSubmitted(e)),
-            CaseEvent::SeniorSignOffConfirmed(e) => Child(C::SeniorSignOffConfirmed(e)),
-            CaseEvent::RapidReviewSignedOff(e) => Child(C::RapidReviewSignedOff(e)),
-            CaseEvent::PartnerDecisionRecorded(e) => Child(C::PartnerDecisionRecorded(e)),
-            CaseEvent::DecisionReached(e) => Child(C::DecisionReached(e)),
-            CaseEvent::RapidReviewSubmittedToPanel(e) => Child(C::RapidReviewSubmittedToPanel(e)),
-            CaseEvent::PanelResponseRecorded(e) => Child(C::PanelResponseRecorded(e)),
-            CaseEvent::DecisionReconsidered(e) => Child(C::DecisionReconsidered(e)),
-            CaseEvent::IndependentAdviceRecorded(e) => Child(C::IndependentAdviceRecorded(e)),
-            CaseEvent::ReconsideredViewRecorded(e) => Child(C::ReconsideredViewRecorded(e)),
-            CaseEvent::ReconsiderationReached(e) => Child(C::ReconsiderationReached(e)),
-            CaseEvent::ReconsiderationSentToPanel(e) => Child(C::ReconsiderationSentToPanel(e)),
-            CaseEvent::FamilyCommunicationRecorded(e) => Child(C::FamilyCommunicationRecorded(e)),
-            CaseEvent::PracticeReviewCommissioned(e) => Child(C::PracticeReviewCommissioned(e)),
-            CaseEvent::PublicationDelayApproved(e) => Child(C::PublicationDelayApproved(e)),
-            CaseEvent::FinalReportSentToPanel(e) => Child(C::FinalReportSentToPanel(e)),
-            CaseEvent::PublicationWithheld(e) => Child(C::PublicationWithheld(e)),
-            CaseEvent::ImprovementsInformationSentToPanel(e) => {
-                Child(C::ImprovementsInformationSentToPanel(e))
-            }
-            CaseEvent::ImprovementsInformationPublished(e) => {
-                Child(C::ImprovementsInformationPublished(e))
-            }
-            CaseEvent::PracticeReviewCopiedToOfsted(e) => Child(C::PracticeReviewCopiedToOfsted(e)),
-            CaseEvent::SarDecisionRecorded(e) => Adult(AdultEvent::DecisionRecorded(e)),
-            CaseEvent::SarCommissioned(e) => Adult(AdultEvent::Commissioned(e)),
-            CaseEvent::SarFamilyInvited(e) => Adult(AdultEvent::FamilyInvited(e)),
-            CaseEvent::SarPaused(e) => Adult(AdultEvent::Paused(e)),
-            CaseEvent::SarResumed(e) => Adult(AdultEvent::Resumed(e)),
-            CaseEvent::SarCompleted(e) => Adult(AdultEvent::Completed(e)),
-            CaseEvent::DhrDecisionRecorded(e) => Homicide(HomicideEvent::DecisionRecorded(e)),
-            CaseEvent::DhrCommissioned(e) => Homicide(HomicideEvent::Commissioned(e)),
-            CaseEvent::DhrCompleted(e) => Homicide(HomicideEvent::Completed(e)),
-            CaseEvent::DhrSubmittedToHomeOffice(e) => {
-                Homicide(HomicideEvent::SubmittedToHomeOffice(e))
-            }
-            CaseEvent::DhrDecisionNotifiedToHomeOffice(e) => {
-                Homicide(HomicideEvent::DecisionNotifiedToHomeOffice(e))
-            }
-            CaseEvent::DhrQaOutcomeRecorded(e) => Homicide(HomicideEvent::QaOutcomeRecorded(e)),
-            CaseEvent::DhrFamilyInvolvementRecorded(e) => {
-                Homicide(HomicideEvent::FamilyInvolvementRecorded(e))
-            }
-            CaseEvent::AgencyReportRequested(e) => Shared(SharedEvent::AgencyReportRequested(e)),
-            CaseEvent::AgencyReportSubmitted(e) => Shared(SharedEvent::AgencyReportSubmitted(e)),
-            CaseEvent::ReviewPublished(e) => Shared(SharedEvent::ReviewPublished(e)),
-            CaseEvent::ReviewTakenDown(e) => Shared(SharedEvent::ReviewTakenDown(e)),
-            CaseEvent::RecommendationAdded(e) => Shared(SharedEvent::RecommendationAdded(e)),
-            CaseEvent::RecommendationCompleted(e) => {
-                Shared(SharedEvent::RecommendationCompleted(e))
-            }
-            CaseEvent::CaseClosed(e) => Shared(SharedEvent::CaseClosed(e)),
-            CaseEvent::PersonalDataErased(e) => Shared(SharedEvent::PersonalDataErased(e)),
+            | CaseEvent::PersonalDataErased(_)
+            | CaseEvent::LearningDisseminated(_) => None,
         }
     }
 }

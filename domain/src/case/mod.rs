@@ -18,7 +18,7 @@ pub use child::{decision, practice_review, rapid_review, reconsideration};
 pub use homicide::review as homicide_review;
 pub use shared::erasure;
 
-pub use case_event::{CaseEvent, ProcessEvent};
+pub use case_event::CaseEvent;
 pub use commands::{CaseCommand, NotifyIncident, RecordPanelNotification};
 pub use decide::{Context, decide};
 pub use events::{

@@ -1,7 +1,6 @@
 //! A case's state, folded from its events.
 
 use super::adult_review::{AdultReview, SarReferred};
-use super::case_event::ProcessEvent;
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
 use super::homicide_review::{DomesticHomicideNotified, HomicideReview};
 use super::practice_review::{AfterReview, PracticeReview, ReconsideredOutcome};
@@ -300,15 +299,9 @@ impl Case {
         self.last_fact_at = self.last_fact_at.max(event.occurred_at());
     }
 
-    /// Hands the event to the process it belongs to; each folds its own facts exhaustively.
+    /// Hands the event to the fold its catalogue entry names.
     fn apply(&mut self, event: &CaseEvent) {
-        match event.by_process() {
-            ProcessEvent::Opening => {}
-            ProcessEvent::Child(event) => self.apply_child(event),
-            ProcessEvent::Adult(event) => self.apply_adult(event),
-            ProcessEvent::Homicide(event) => self.apply_homicide(event),
-            ProcessEvent::Shared(event) => self.apply_shared(event),
-        }
+        event.fold_into(self);
     }
 
     /// Moves the case to a stage before the LCSPR's, unless an LCSPR is already commissioned.

@@ -18,6 +18,7 @@ mod history;
 mod idempotency;
 mod integrity;
 mod jwt;
+mod learning;
 mod least_privilege;
 mod lifecycle;
 mod operations;

@@ -6,65 +6,59 @@ use crate::case::adult_review::{
 use crate::case::rapid_review::Occurred;
 use crate::case::{Case, Stage};
 
-/// A step of a safeguarding adult review (stored as the `Sar*` events).
-#[derive(Debug, Clone, Copy)]
-pub enum AdultEvent<'a> {
-    /// `SarDecisionRecorded`.
-    DecisionRecorded(&'a SarDecisionRecorded),
-    /// `SarCommissioned`.
-    Commissioned(&'a SarCommissioned),
-    /// `SarFamilyInvited`.
-    FamilyInvited(&'a Occurred),
-    /// `SarPaused`.
-    Paused(&'a SarPaused),
-    /// `SarResumed`.
-    Resumed(&'a Occurred),
-    /// `SarCompleted`.
-    Completed(&'a SarCompleted),
+// One function per stored event, named after it (the catalogue in `case_event.rs` hands each
+// event to its fold); a case of another kind has no adult review for them to change.
+
+/// `SarDecisionRecorded`.
+pub(in crate::case) fn sar_decision_recorded(case: &mut Case, decided: &SarDecisionRecorded) {
+    let Some(sar) = case.sar.as_mut() else { return };
+    case.stage = Stage::SarDecided;
+    sar.decision = Some(decided.clone());
 }
 
-impl Case {
-    /// Folds a step of the adult review; a case of another kind has none to change.
-    pub(in crate::case) fn apply_adult(&mut self, event: AdultEvent<'_>) {
-        let Some(sar) = self.sar.as_mut() else {
-            return;
-        };
-        match event {
-            AdultEvent::DecisionRecorded(decided) => {
-                self.stage = Stage::SarDecided;
-                sar.decision = Some(decided.clone());
-            }
-            AdultEvent::Commissioned(commissioned) => {
-                self.stage = Stage::SarInProgress;
-                if let Some(org) = &commissioned.reviewer_organisation {
-                    self.involved.insert(org.clone());
-                }
-                sar.commissioned = Some(commissioned.clone());
-            }
-            AdultEvent::FamilyInvited(invited) => {
-                sar.family_invited_at = Some(invited.occurred_at);
-            }
-            AdultEvent::Paused(paused) => {
-                self.stage = Stage::SarPaused;
-                sar.pauses.push(Pause {
-                    paused_at: paused.occurred_at,
-                    resumed_at: None,
-                });
-            }
-            AdultEvent::Resumed(resumed) => {
-                self.stage = if sar.commissioned.is_some() {
-                    Stage::SarInProgress
-                } else {
-                    Stage::SarDecided
-                };
-                if let Some(pause) = sar.pauses.last_mut() {
-                    pause.resumed_at = Some(resumed.occurred_at);
-                }
-            }
-            AdultEvent::Completed(completed) => {
-                self.stage = Stage::SarCompleted;
-                sar.completed = Some(completed.clone());
-            }
-        }
+/// `SarCommissioned`.
+pub(in crate::case) fn sar_commissioned(case: &mut Case, commissioned: &SarCommissioned) {
+    let Some(sar) = case.sar.as_mut() else { return };
+    case.stage = Stage::SarInProgress;
+    if let Some(org) = &commissioned.reviewer_organisation {
+        case.involved.insert(org.clone());
     }
+    sar.commissioned = Some(commissioned.clone());
+}
+
+/// `SarFamilyInvited`.
+pub(in crate::case) fn sar_family_invited(case: &mut Case, invited: &Occurred) {
+    if let Some(sar) = case.sar.as_mut() {
+        sar.family_invited_at = Some(invited.occurred_at);
+    }
+}
+
+/// `SarPaused`.
+pub(in crate::case) fn sar_paused(case: &mut Case, paused: &SarPaused) {
+    let Some(sar) = case.sar.as_mut() else { return };
+    case.stage = Stage::SarPaused;
+    sar.pauses.push(Pause {
+        paused_at: paused.occurred_at,
+        resumed_at: None,
+    });
+}
+
+/// `SarResumed`.
+pub(in crate::case) fn sar_resumed(case: &mut Case, resumed: &Occurred) {
+    let Some(sar) = case.sar.as_mut() else { return };
+    case.stage = if sar.commissioned.is_some() {
+        Stage::SarInProgress
+    } else {
+        Stage::SarDecided
+    };
+    if let Some(pause) = sar.pauses.last_mut() {
+        pause.resumed_at = Some(resumed.occurred_at);
+    }
+}
+
+/// `SarCompleted`.
+pub(in crate::case) fn sar_completed(case: &mut Case, completed: &SarCompleted) {
+    let Some(sar) = case.sar.as_mut() else { return };
+    case.stage = Stage::SarCompleted;
+    sar.completed = Some(completed.clone());
 }

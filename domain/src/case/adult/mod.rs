@@ -3,7 +3,5 @@
 
 pub mod commands;
 pub(in crate::case) mod decide;
-mod evolve;
+pub(in crate::case) mod evolve;
 pub mod review;
-
-pub use evolve::AdultEvent;

@@ -5,11 +5,9 @@
 pub mod commands;
 pub(in crate::case) mod decide;
 pub mod decision;
-mod evolve;
+pub(in crate::case) mod evolve;
 mod lcspr_deadlines;
 mod notification_duties;
 pub mod practice_review;
 pub mod rapid_review;
 pub mod reconsideration;
-
-pub use evolve::ChildEvent;

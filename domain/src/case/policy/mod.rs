@@ -8,13 +8,12 @@
 //! declaration, so they cannot disagree with the decider.
 
 mod check;
-mod rules;
 #[cfg(test)]
 mod tests;
 
+pub use super::commands::RULES;
 pub(super) use check::{authorise, require_kind};
 pub use check::{may_send, roles_for};
-pub use rules::RULES;
 
 use crate::Role;
 use crate::case::CaseKind;
@@ -73,7 +72,7 @@ pub enum OrganisationRule {
 }
 
 /// A rule, in the compact form the declaration is written in.
-const fn rule(
+pub(in crate::case) const fn rule(
     name: &'static str,
     applies: Applies,
     roles: &'static [Role],

@@ -4,7 +4,6 @@
 pub mod commands;
 pub(in crate::case) mod decide;
 pub mod erasure;
-mod evolve;
+pub(in crate::case) mod evolve;
+pub mod learning;
 pub mod review;
-
-pub use evolve::SharedEvent;

@@ -1263,3 +1263,25 @@ fn only_a_statutory_partner_records_the_boards_decision() {
         assert!(given(referred()).when(&actor, later(), decision()).is_ok());
     }
 }
+
+#[test]
+fn a_safeguarding_adult_reviews_learning_is_shared_once_the_review_is_complete() {
+    use crate::case::shared::learning::{DisseminationMethod, RecordLearningDisseminated};
+    let share = || {
+        CaseCommand::RecordLearningDisseminated(RecordLearningDisseminated {
+            method: DisseminationMethod::LearningEvent,
+            organisations: vec![org("essex-police")],
+            people_reached: Some(35),
+            occurred_at: None,
+        })
+    };
+    assert_eq!(
+        refused(given(commissioned()).when(&manager(), later(), share())),
+        (ErrorKind::Conflict, "case.wrong_stage")
+    );
+    let events = given(completed())
+        .when(&manager(), later(), share())
+        .unwrap();
+    assert_eq!(events[0].event_type(), "LearningDisseminated");
+    assert_eq!(events[0].occurred_at(), later());
+}

@@ -3,6 +3,7 @@
 
 mod closure;
 mod deadlines;
+mod learning;
 mod life_cycle;
 mod panel;
 mod permanence;

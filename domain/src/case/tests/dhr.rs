@@ -897,3 +897,22 @@ fn only_a_statutory_partner_decides_on_a_review() {
             .is_ok()
     );
 }
+
+#[test]
+fn a_domestic_homicide_reviews_learning_is_shared_once_its_overview_report_is_complete() {
+    use crate::case::shared::learning::{DisseminationMethod, RecordLearningDisseminated};
+    let share = |occurred_at| {
+        CaseCommand::RecordLearningDisseminated(RecordLearningDisseminated {
+            method: DisseminationMethod::Training,
+            organisations: vec![org("southend-council"), org("essex-police")],
+            people_reached: None,
+            occurred_at,
+        })
+    };
+    let bm = business_manager();
+    assert_eq!(
+        refused(given(commissioned()).when(&bm, later(), share(None))),
+        (ErrorKind::Conflict, "case.wrong_stage")
+    );
+    check_occurred_at(&given(completed()), &bm, later(), COMPLETED, share);
+}
