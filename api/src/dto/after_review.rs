@@ -6,17 +6,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// RecordPanelResponse request.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"agrees": false, "occurred_at": "2022-10-20T11:00:00Z"}))]
-pub struct RecordPanelResponseRequest {
-    /// Whether the Panel agrees with the partners' decision.
-    pub agrees: bool,
-    /// When the response was received, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
 pub use casetrail_domain::case::practice_review::ReconsideredOutcome;
 
 /// RecordReconsideredDecision request: one partner's reconsidered view.
@@ -72,17 +61,6 @@ pub struct ReconsideredViewView {
     pub occurred_at: DateTime<Utc>,
 }
 
-/// RecordFamilyCommunication request.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"in_person": true}))]
-pub struct RecordFamilyCommunicationRequest {
-    /// Whether it was given in person through the practitioner working with the family.
-    pub in_person: bool,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
 /// CommissionPracticeReview request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -106,17 +84,6 @@ pub struct ApprovePublicationDelayRequest {
     /// The reasons notified to the Panel (sealed).
     pub reasons: String,
     /// When the Strategic Leadership Group approved it, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-/// PublishReview request.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"url": "https://www.southendsafeguarding.example/reviews/child-a"}))]
-pub struct PublishReviewRequest {
-    /// Where it is published.
-    pub url: Option<String>,
-    /// When, if not now.
     pub occurred_at: Option<DateTime<Utc>>,
 }
 

@@ -102,29 +102,7 @@ pub struct CompleteDhrRequest {
 
 pub use casetrail_domain::case::homicide_review::QaOutcome;
 
-/// RecordDhrQaOutcome request.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"outcome": "approved_for_publication", "occurred_at": "2024-01-20T10:00:00Z"}))]
-pub struct RecordDhrQaOutcomeRequest {
-    /// The panel's outcome.
-    pub outcome: QaOutcome,
-    /// When the panel's outcome was received, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
 pub use casetrail_domain::case::homicide_review::FamilyInvolvement;
-
-/// RecordDhrFamilyInvolvement request.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"involvement": "invited", "occurred_at": "2023-05-15T14:30:00Z"}))]
-pub struct RecordDhrFamilyInvolvementRequest {
-    /// Which step.
-    pub involvement: FamilyInvolvement,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
 
 /// A step of the family's involvement as the case shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]

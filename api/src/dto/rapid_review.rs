@@ -6,15 +6,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// A command that records that something happened, optionally when.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({}))]
-pub struct OccurredRequest {
-    /// When it happened, if not now (RFC 3339; never in the future).
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
 /// One of the three statutory safeguarding partners.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -126,17 +117,6 @@ pub struct RecordRapidReviewMeetingRequest {
 }
 
 pub use casetrail_domain::case::rapid_review::DraftMilestone;
-
-/// RecordDraftMilestone request.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"milestone": "first_draft_completed"}))]
-pub struct RecordDraftMilestoneRequest {
-    /// The step reached; steps are recorded in order.
-    pub milestone: DraftMilestone,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
-}
 
 pub use casetrail_domain::case::decision::ReviewDecision;
 
@@ -252,19 +232,6 @@ pub struct RapidReviewView {
     /// The partners' view on a national review, as submitted to the Panel (`null` before the
     /// submission, or when it was not recorded).
     pub national_review_may_be_appropriate: Option<bool>,
-}
-
-/// SubmitRapidReviewToPanel request.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"national_review_may_be_appropriate": false}))]
-pub struct SubmitRapidReviewToPanelRequest {
-    /// The partners' view, shared with the Panel in the submitted decision, on whether the case
-    /// raises issues so complex or of such national importance that a national review may be
-    /// appropriate.
-    pub national_review_may_be_appropriate: bool,
-    /// When, if not now.
-    pub occurred_at: Option<DateTime<Utc>>,
 }
 
 /// A partner's vote (the rationale is sealed and not shown here).

@@ -8,8 +8,8 @@
 use super::command;
 use crate::auth::Authenticated;
 use crate::dto::{
-    AdultInput, CommandAccepted, CommissionSarRequest, CompleteSarRequest, OccurredRequest,
-    PauseSarRequest, RecordSarDecisionRequest, ReferSafeguardingAdultReviewRequest,
+    AdultInput, CommandAccepted, CommissionSarRequest, CompleteSarRequest, PauseSarRequest,
+    RecordSarDecisionRequest, ReferSafeguardingAdultReviewRequest,
 };
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
@@ -17,7 +17,7 @@ use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use casetrail_app::personal_data::ChildPersonalData;
 use casetrail_domain::case::CaseCommand;
-use casetrail_domain::case::commands::{self as cmd, PersonDetails};
+use casetrail_domain::case::commands::{self as cmd, At, PersonDetails};
 
 /// ReferSafeguardingAdultReview: an organisation asks the Board to consider a review.
 #[utoipa::path(
@@ -155,10 +155,8 @@ case_command!(
     "Record that the family was invited to contribute",
     "The adult's family (or the adult) was invited to contribute to the commissioned review. Once \
 per case.",
-    OccurredRequest,
-    |body, _input| CaseCommand::RecordFamilyInvited(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::RecordFamilyInvited(body)
 );
 
 case_command!(
@@ -188,10 +186,8 @@ case_command!(
     "/v1/cases/{case_id}/sar-resumption",
     "Resume the paused safeguarding adult review",
     "The paused review resumes; `sar_completion` is extended by the calendar days it was paused.",
-    OccurredRequest,
-    |body, _input| CaseCommand::ResumeSar(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::ResumeSar(body)
 );
 
 case_command!(

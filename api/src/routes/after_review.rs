@@ -8,8 +8,7 @@ use super::command;
 use crate::auth::Authenticated;
 use crate::dto::{
     AddRecommendationRequest, ApprovePublicationDelayRequest, CloseCaseRequest, CommandAccepted,
-    CommissionPracticeReviewRequest, OccurredRequest, PublishReviewRequest,
-    RecordFamilyCommunicationRequest, RecordIndependentAdviceRequest, RecordPanelResponseRequest,
+    CommissionPracticeReviewRequest, RecordIndependentAdviceRequest,
     RecordReconsideredDecisionRequest, SendReconsiderationToPanelRequest,
     WithholdPublicationRequest,
 };
@@ -19,6 +18,9 @@ use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use casetrail_domain::case::CaseCommand;
 use casetrail_domain::case::commands as cmd;
+use casetrail_domain::case::commands::{
+    At, PublishReview, RecordFamilyCommunication, RecordPanelResponse,
+};
 use casetrail_domain::case::shared::learning::RecordLearningDisseminated;
 use casetrail_domain::{CaseId, OrgSlug};
 use uuid::Uuid;
@@ -30,11 +32,8 @@ case_command!(
     "Record the Panel's response",
     "The national Panel's response to the rapid review: whether it agrees with the partners' \
 decision. On disagreement the case moves to `reconsideration`.",
-    RecordPanelResponseRequest,
-    |body, _input| CaseCommand::RecordPanelResponse(cmd::RecordPanelResponse {
-        agrees: body.agrees,
-        occurred_at: body.occurred_at,
-    })
+    RecordPanelResponse,
+    |body, _input| CaseCommand::RecordPanelResponse(body)
 );
 
 case_command!(
@@ -104,10 +103,8 @@ case_command!(
     "Publication withheld: the information about the improvements went to the Panel and the \
 Secretary of State, at least 7 working days before it is published \
 (`lcspr_improvements_to_panel`).",
-    OccurredRequest,
-    |body, _input| CaseCommand::RecordImprovementsInformationSentToPanel(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::RecordImprovementsInformationSentToPanel(body)
 );
 
 case_command!(
@@ -118,11 +115,8 @@ case_command!(
     "Publication withheld: the information about the improvements was published instead of the \
 report (after it went to the Panel). Fulfils `lcspr_publication` and opens \
 `publication_take_down` a year later.",
-    PublishReviewRequest,
-    |body, _input| CaseCommand::PublishImprovementsInformation(cmd::PublishReview {
-        url: body.url,
-        occurred_at: body.occurred_at,
-    })
+    PublishReview,
+    |body, _input| CaseCommand::PublishImprovementsInformation(body)
 );
 
 case_command!(
@@ -132,10 +126,8 @@ case_command!(
     "Record that the report went to Ofsted",
     "The LCSPR report, or the improvements information when publication is withheld, went to \
 Ofsted, at least 7 working days before publication (`lcspr_copy_to_ofsted`).",
-    OccurredRequest,
-    |body, _input| CaseCommand::RecordCopySentToOfsted(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::RecordCopySentToOfsted(body)
 );
 
 case_command!(
@@ -145,10 +137,8 @@ case_command!(
     "Record the copy of the Panel notification to the business manager",
     "The local authority sent a copy of its Panel notification to the business manager, due the \
 same day (`panel_notification_copy`).",
-    OccurredRequest,
-    |body, _input| CaseCommand::RecordPanelNotificationCopied(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::RecordPanelNotificationCopied(body)
 );
 
 case_command!(
@@ -158,10 +148,8 @@ case_command!(
     "Record that a looked-after child's death was notified to Ofsted and the Secretary of State",
     "The death of a looked-after child, whatever its cause, is notified to Ofsted and the \
 Secretary of State within 5 working days of becoming aware (`looked_after_death_notification`).",
-    OccurredRequest,
-    |body, _input| CaseCommand::RecordLookedAfterDeathNotified(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::RecordLookedAfterDeathNotified(body)
 );
 
 case_command!(
@@ -171,11 +159,8 @@ case_command!(
     "Record that the family was told",
     "The outcome and rationale of the decision were communicated in writing to the child or \
 family, where possible in person through the practitioner working with them.",
-    RecordFamilyCommunicationRequest,
-    |body, _input| CaseCommand::RecordFamilyCommunication(cmd::RecordFamilyCommunication {
-        in_person: body.in_person,
-        occurred_at: body.occurred_at,
-    })
+    RecordFamilyCommunication,
+    |body, _input| CaseCommand::RecordFamilyCommunication(body)
 );
 
 case_command!(
@@ -224,10 +209,8 @@ case_command!(
     "The LCSPR's final report was sent to the Panel and the Secretary of State, at least 7 working \
 days before publication (`lcspr_report_to_panel`): judged against the planned publication day \
 until the review is published, then against the actual publication.",
-    OccurredRequest,
-    |body, _input| CaseCommand::RecordFinalReportSentToPanel(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::RecordFinalReportSentToPanel(body)
 );
 
 case_command!(
@@ -239,11 +222,8 @@ case_command!(
 Panel). Fulfils `lcspr_publication` and opens `publication_take_down` a year later. A \
 safeguarding adult review is published once completed, a domestic homicide review once submitted \
 to the Home Office.",
-    PublishReviewRequest,
-    |body, _input| CaseCommand::PublishReview(cmd::PublishReview {
-        url: body.url,
-        occurred_at: body.occurred_at,
-    })
+    PublishReview,
+    |body, _input| CaseCommand::PublishReview(body)
 );
 
 case_command!(
@@ -272,10 +252,8 @@ case_command!(
     "Published reports stay on the partnership's website for a year and are then available on \
 request: this records taking the LCSPR report down, fulfilling `publication_take_down`. Accepted \
 after closure too.",
-    OccurredRequest,
-    |body, _input| CaseCommand::RecordReviewTakenDown(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::RecordReviewTakenDown(body)
 );
 
 case_command!(
@@ -340,7 +318,7 @@ RecordReviewTakenDown are accepted.",
     summary = "Complete a recommendation's action",
     description = "The owning organisation completed the action of a recommendation, fulfilling \
 its `recommendation` deadline (late if after `due_on`). Accepted after closure too.",
-    request_body = OccurredRequest,
+    request_body = At,
     params(("case_id" = Uuid, Path, description = "The case"),
            ("recommendation_id" = Uuid, Path, description = "The recommendation"),
            crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
@@ -356,7 +334,7 @@ pub async fn complete_recommendation(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
     path: web::Path<(Uuid, Uuid)>,
-    body: JsonBody<OccurredRequest>,
+    body: JsonBody<At>,
 ) -> Result<HttpResponse, ApiError> {
     let (case_id, recommendation_id) = path.into_inner();
     let case_id = CaseId::from_uuid(case_id);

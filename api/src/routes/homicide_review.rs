@@ -9,8 +9,7 @@ use super::command;
 use crate::auth::Authenticated;
 use crate::dto::{
     CommandAccepted, CommissionDhrRequest, CompleteDhrRequest, NotifyDomesticHomicideRequest,
-    OccurredRequest, RecordDhrDecisionRequest, RecordDhrFamilyInvolvementRequest,
-    RecordDhrQaOutcomeRequest,
+    RecordDhrDecisionRequest,
 };
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
@@ -18,7 +17,9 @@ use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use casetrail_app::personal_data::ChildPersonalData;
 use casetrail_domain::case::CaseCommand;
-use casetrail_domain::case::commands::{self as cmd, PersonDetails};
+use casetrail_domain::case::commands::{
+    self as cmd, At, PersonDetails, RecordDhrFamilyInvolvement, RecordDhrQaOutcome,
+};
 
 /// NotifyDomesticHomicide: a death that may be a domestic homicide is notified.
 #[utoipa::path(
@@ -153,10 +154,8 @@ case_command!(
     "The completed review was submitted to the Home Office quality assurance panel. The case moves \
 to `submitted_to_home_office`. It is published only after the quality assurance panel's outcome \
 approves it (RecordDhrQaOutcome); after a request to resubmit it is submitted again.",
-    OccurredRequest,
-    |body, _input| CaseCommand::SubmitDhrToHomeOffice(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::SubmitDhrToHomeOffice(body)
 );
 
 case_command!(
@@ -168,10 +167,8 @@ case_command!(
     "The Home Office was told of the partnership's decision on a domestic homicide review, \
 whichever it was (a decision not to review too). Once, after the decision. Fulfils \
 `dhr_home_office_notification`.",
-    OccurredRequest,
-    |body, _input| CaseCommand::NotifyHomeOfficeOfDhrDecision(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::NotifyHomeOfficeOfDhrDecision(body)
 );
 
 case_command!(
@@ -185,11 +182,8 @@ case_command!(
 sends it back (stage `dhr_completed`) to be revised and submitted again. Once per submission. \
 Publication before an approval is refused with 409 `dhr.qa_outcome_pending` or \
 `dhr.resubmission_requested`.",
-    RecordDhrQaOutcomeRequest,
-    |body, _input| CaseCommand::RecordDhrQaOutcome(cmd::RecordDhrQaOutcome {
-        outcome: body.outcome,
-        occurred_at: body.occurred_at,
-    })
+    RecordDhrQaOutcome,
+    |body, _input| CaseCommand::RecordDhrQaOutcome(body)
 );
 
 case_command!(
@@ -200,11 +194,8 @@ case_command!(
     "Record a step of the family's involvement",
     "The victim's family was `invited` to take part in the review (after a decision to review), \
 then `contributed` or `declined` (after the invitation). Each step once, before publication.",
-    RecordDhrFamilyInvolvementRequest,
-    |body, _input| CaseCommand::RecordDhrFamilyInvolvement(cmd::RecordDhrFamilyInvolvement {
-        involvement: body.involvement,
-        occurred_at: body.occurred_at,
-    })
+    RecordDhrFamilyInvolvement,
+    |body, _input| CaseCommand::RecordDhrFamilyInvolvement(body)
 );
 
 /// Registers this module's routes, in the order the OpenAPI document lists them: a new

@@ -6,13 +6,13 @@
 
 use crate::dto::{
     AgencyReportContent, AgreeModifiedResponseRequest, AgreeReviewLeadRequest,
-    NamePartnerLeadRequest, OccurredRequest, OrganisationRequest, RecordDraftMilestoneRequest,
-    RecordPartnerDecisionRequest, RecordRapidReviewMeetingRequest, SubmitAgencyReportRequest,
-    SubmitRapidReviewToPanelRequest,
+    NamePartnerLeadRequest, OrganisationRequest, RecordPartnerDecisionRequest,
+    RecordRapidReviewMeetingRequest, SubmitAgencyReportRequest,
 };
 use actix_web::post;
 use casetrail_domain::case::CaseCommand;
 use casetrail_domain::case::commands as cmd;
+use casetrail_domain::case::commands::{At, RecordDraftMilestone, SubmitRapidReviewToPanel};
 
 case_command!(
     initiate_rapid_review,
@@ -23,10 +23,8 @@ case_command!(
 fixed at initiation: by default the day the Panel was notified, or the day the local authority \
 became aware, or the day of initiation (always for a referral). The clock does not wait for this \
 command: once day 0 is known, every milestone is due whether or not the review was initiated.",
-    OccurredRequest,
-    |body, _input| CaseCommand::InitiateRapidReview(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::InitiateRapidReview(body)
 );
 
 case_command!(
@@ -36,10 +34,8 @@ case_command!(
     "Record that the partners were notified",
     "The business manager notified the three safeguarding partners of the rapid review, with the \
 timescales and the pro-forma. Fulfils `rr_partners_notified` (day 2).",
-    OccurredRequest,
-    |body, _input| CaseCommand::RecordPartnersNotified(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::RecordPartnersNotified(body)
 );
 
 case_command!(
@@ -140,10 +136,8 @@ case_command!(
     "Record that the reports were circulated",
     "The business manager circulated the agency reports to all involved before the meeting. \
 Fulfils `rr_reports_circulated` (day 7).",
-    OccurredRequest,
-    |body, _input| CaseCommand::CirculateAgencyReports(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::CirculateAgencyReports(body)
 );
 
 case_command!(
@@ -174,11 +168,8 @@ case_command!(
     "Record a drafting step",
     "`first_draft_completed` (day 11), `draft_circulated` (day 12 by 09:30) and \
 `second_draft_finalised` (day 12, end of day), in that order.",
-    RecordDraftMilestoneRequest,
-    |body, _input| CaseCommand::RecordDraftMilestone(cmd::RecordDraftMilestone {
-        milestone: body.milestone,
-        occurred_at: body.occurred_at,
-    })
+    RecordDraftMilestone,
+    |body, _input| CaseCommand::RecordDraftMilestone(body)
 );
 
 case_command!(
@@ -216,10 +207,8 @@ case_command!(
     "The Independent Advisor signs the report off",
     "The Independent Advisor proof-reads and signs off the final report (`rr_independent_sign_off`, \
 day 14).",
-    OccurredRequest,
-    |body, _input| CaseCommand::SignOffRapidReview(cmd::At {
-        occurred_at: body.occurred_at
-    })
+    At,
+    |body, _input| CaseCommand::SignOffRapidReview(body)
 );
 
 case_command!(
@@ -252,11 +241,8 @@ case_command!(
     "Submit the rapid review to the Panel",
     "Submits the signed-off rapid review and the partners' decision to the national Panel \
 (`rr_submission`, day 15). Needs the Independent Advisor's sign-off and a decision.",
-    SubmitRapidReviewToPanelRequest,
-    |body, _input| CaseCommand::SubmitRapidReviewToPanel(cmd::SubmitRapidReviewToPanel {
-        national_review_may_be_appropriate: body.national_review_may_be_appropriate,
-        occurred_at: body.occurred_at,
-    })
+    SubmitRapidReviewToPanel,
+    |body, _input| CaseCommand::SubmitRapidReviewToPanel(body)
 );
 
 /// Registers this module's routes, in the order the OpenAPI document lists them: a new

@@ -54,11 +54,9 @@ pub(super) fn snapshot<'a>(
         None => Box::new(models.cases(&actor.partnership)),
     };
     for record in chosen {
-        let then = match past {
-            None => Some(Cow::Borrowed(record)),
-            Some(past) => past.case(record)?,
-        };
-        if let Some(then) = then.filter(|r| can_see(actor, &partnership, &r.case)) {
+        if let Some(then) =
+            as_it_was(record, past)?.filter(|r| can_see(actor, &partnership, &r.case))
+        {
             cases.push(then);
         }
     }
@@ -67,4 +65,15 @@ pub(super) fn snapshot<'a>(
         partnership,
         cases,
     }))
+}
+
+/// The case as it was at `past`'s instant (`None` when it did not exist yet), or as it is now.
+pub(super) fn as_it_was<'a>(
+    record: &'a CaseRecord,
+    past: Option<&'a Past>,
+) -> Result<Option<Cow<'a, CaseRecord>>, Stale> {
+    match past {
+        None => Ok(Some(Cow::Borrowed(record))),
+        Some(past) => past.case(record),
+    }
 }

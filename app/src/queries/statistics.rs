@@ -1,6 +1,7 @@
 //! A financial year's statistics as the partnership's cases stood at an instant.
 
 use super::Queries;
+use super::snapshot::as_it_was;
 use crate::error::AppError;
 use casetrail_domain::Actor;
 use casetrail_domain::case::Case;
@@ -31,11 +32,7 @@ impl Queries {
             };
             let mut cases: Vec<Cow<'_, Case>> = Vec::new();
             for record in models.cases(&actor.partnership) {
-                let then = match past {
-                    None => Some(Cow::Borrowed(record)),
-                    Some(past) => past.case(record)?,
-                };
-                if let Some(then) = then {
+                if let Some(then) = as_it_was(record, past)? {
                     cases.push(match then {
                         Cow::Borrowed(r) => Cow::Borrowed(&r.case),
                         Cow::Owned(r) => Cow::Owned(r.case),

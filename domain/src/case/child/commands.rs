@@ -119,9 +119,15 @@ pub struct RecordRapidReviewMeeting {
 }
 
 /// RecordDraftMilestone: a drafting step reached.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(as = RecordDraftMilestoneRequest, example = json!({"milestone": "first_draft_completed"}))
+)]
+#[serde(deny_unknown_fields)]
 pub struct RecordDraftMilestone {
-    /// Which.
+    /// The step reached; steps are recorded in order.
     pub milestone: DraftMilestone,
     /// When, if not now.
     pub occurred_at: Option<DateTime<Utc>>,
@@ -145,11 +151,17 @@ pub struct RecordPartnerDecision {
 }
 
 /// RecordPanelResponse: the national Panel agreed or disagreed with the decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(as = RecordPanelResponseRequest, example = json!({"agrees": false, "occurred_at": "2022-10-20T11:00:00Z"}))
+)]
+#[serde(deny_unknown_fields)]
 pub struct RecordPanelResponse {
-    /// Whether the Panel agrees.
+    /// Whether the Panel agrees with the partners' decision.
     pub agrees: bool,
-    /// When, if not now.
+    /// When the response was received, if not now.
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
@@ -168,9 +180,15 @@ pub struct RecordReconsideredDecision {
 }
 
 /// RecordFamilyCommunication: the outcome and rationale given to the child or family.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(as = RecordFamilyCommunicationRequest, example = json!({"in_person": true}))
+)]
+#[serde(deny_unknown_fields)]
 pub struct RecordFamilyCommunication {
-    /// In person through the practitioner working with the family.
+    /// Whether it was given in person through the practitioner working with the family.
     pub in_person: bool,
     /// When, if not now.
     pub occurred_at: Option<DateTime<Utc>>,
@@ -208,9 +226,17 @@ pub struct WithholdPublication {
 }
 
 /// SubmitRapidReviewToPanel: the report and the partners' decision go to the Panel.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(as = SubmitRapidReviewToPanelRequest, example = json!({"national_review_may_be_appropriate": false}))
+)]
+#[serde(deny_unknown_fields)]
 pub struct SubmitRapidReviewToPanel {
-    /// The partners' view on whether a national review may be appropriate.
+    /// The partners' view, shared with the Panel in the submitted decision, on whether the case
+    /// raises issues so complex or of such national importance that a national review may be
+    /// appropriate.
     pub national_review_may_be_appropriate: bool,
     /// When, if not now.
     pub occurred_at: Option<DateTime<Utc>>,

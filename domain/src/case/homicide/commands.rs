@@ -27,16 +27,28 @@ pub struct NotifyDomesticHomicide {
 }
 
 /// RecordDhrQaOutcome: the Home Office quality assurance panel answered the submission.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(as = RecordDhrQaOutcomeRequest, example = json!({"outcome": "approved_for_publication", "occurred_at": "2024-01-20T10:00:00Z"}))
+)]
+#[serde(deny_unknown_fields)]
 pub struct RecordDhrQaOutcome {
     /// The panel's outcome.
     pub outcome: QaOutcome,
-    /// When, if not now.
+    /// When the panel's outcome was received, if not now.
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
 /// RecordDhrFamilyInvolvement: a step of the victim's family's involvement in the review.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(as = RecordDhrFamilyInvolvementRequest, example = json!({"involvement": "invited", "occurred_at": "2023-05-15T14:30:00Z"}))
+)]
+#[serde(deny_unknown_fields)]
 pub struct RecordDhrFamilyInvolvement {
     /// Which step.
     pub involvement: FamilyInvolvement,

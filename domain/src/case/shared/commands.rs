@@ -8,9 +8,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 /// A command that records only that something happened, and when.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(as = OccurredRequest, example = json!({}))
+)]
+#[serde(deny_unknown_fields)]
 pub struct At {
-    /// When it happened, if not now.
+    /// When it happened, if not now (RFC 3339; never in the future).
     pub occurred_at: Option<DateTime<Utc>>,
 }
 
@@ -35,9 +41,15 @@ pub struct SubmitAgencyReport {
 }
 
 /// PublishReview: the review was published on the partnership's website.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(as = PublishReviewRequest, example = json!({"url": "https://www.southendsafeguarding.example/reviews/child-a"}))
+)]
+#[serde(deny_unknown_fields)]
 pub struct PublishReview {
-    /// Where.
+    /// Where it is published.
     pub url: Option<String>,
     /// When, if not now.
     pub occurred_at: Option<DateTime<Utc>>,
