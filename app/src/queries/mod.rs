@@ -2,6 +2,7 @@
 //! applied: a case the actor may not see does not exist for them.
 
 mod as_of;
+mod audit_trail;
 mod case_reads;
 mod retention;
 mod sealed;
@@ -10,6 +11,7 @@ mod statistics;
 mod subject_access;
 
 pub use as_of::{AsOfLimit, ensure_supported};
+pub use audit_trail::{AuditFilters, TrailPage};
 pub use retention::{DueCase, DuePage, RetentionList};
 pub use snapshot::Snapshot;
 pub use subject_access::{SealedRecord, SubjectAccess};
