@@ -134,6 +134,9 @@ impl From<AppError> for ApiError {
             AppError::Busy(refusal) => {
                 ApiError::client(StatusCode::TOO_MANY_REQUESTS, refusal.code, refusal.message)
             }
+            AppError::Gone(refusal) => {
+                ApiError::client(StatusCode::GONE, refusal.code, refusal.message)
+            }
             AppError::StaleVersion => ApiError::client(
                 StatusCode::PRECONDITION_FAILED,
                 "version.precondition_failed",

@@ -9,7 +9,6 @@ use actix_web::dev::Server;
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
-use casetrail_app::queries::Queries;
 use std::net::TcpListener;
 use std::sync::Arc;
 use utoipa::OpenApi;
@@ -50,11 +49,7 @@ impl Application {
             Arc::clone(&config.clock),
         )
         .await?;
-        state.queries = Queries::new(
-            state.projector.clone(),
-            config.as_of_concurrency,
-            Arc::clone(&state.clock),
-        );
+        state.queries = state.queries.with_as_of_per_user(config.as_of_concurrency);
         let listener = TcpListener::bind(&config.bind)
             .with_context(|| format!("cannot listen on {} (CASETRAIL_BIND)", config.bind))?;
         let port = listener.local_addr()?.port();

@@ -84,8 +84,12 @@ impl AppState {
             Arc::clone(&clock),
             PROJECTION_WAIT,
         );
+        let access_log = AccessLogger::start(Arc::clone(&access_log_store));
         let queries = Queries::new(
             projector.clone(),
+            data_keys.clone(),
+            access_log.clone(),
+            Arc::clone(&access_log_store),
             DEFAULT_AS_OF_CONCURRENCY,
             Arc::clone(&clock),
         );
@@ -94,7 +98,7 @@ impl AppState {
             bus,
             clock,
             data_keys,
-            access_log: AccessLogger::start(Arc::clone(&access_log_store)),
+            access_log,
             access_log_store,
             projector,
             queries,

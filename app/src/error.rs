@@ -18,6 +18,10 @@ pub enum AppError {
     /// The caller has as many costly reads under way as allowed; retry when one is answered.
     #[error("{0}")]
     Busy(DomainError),
+    /// What was asked for existed and has been destroyed for good (the case's personal data
+    /// after erasure): unlike a refusal, asking again will never succeed.
+    #[error("{0}")]
+    Gone(DomainError),
     /// The stream moved on from the version the client decided on (`If-Match`).
     #[error("the stream has changed since the expected version")]
     StaleVersion,
@@ -60,6 +64,15 @@ impl AppError {
             "this case's personal data has been erased; nothing more can be recorded about it",
         )
         .into()
+    }
+
+    /// A read of the case's personal data after its key was destroyed: the process history
+    /// remains, the person's details do not.
+    pub fn personal_data_gone() -> Self {
+        AppError::Gone(DomainError::conflict(
+            "personal_data.erased",
+            "this case's personal data has been erased; its process history remains",
+        ))
     }
 }
 

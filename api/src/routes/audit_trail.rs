@@ -7,15 +7,10 @@ use crate::dto::{AuditEntryView, AuditTrailPage};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
-use casetrail_app::visibility::{can_see, sees_all_cases};
-use casetrail_domain::partnership::Partnership;
-use casetrail_domain::{Actor, CaseId, OrgSlug};
-use casetrail_projections::history;
-use casetrail_projections::{AuditPage, AuditRef, ReadModels};
+use casetrail_app::queries::{AuditFilters, TrailPage};
+use casetrail_domain::{CaseId, OrgSlug};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use std::borrow::Cow;
-use std::collections::HashMap;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
@@ -50,159 +45,65 @@ pub struct AuditTrailQuery {
     pub as_of: Option<DateTime<Utc>>,
 }
 
-/// The query, checked.
-struct Filters {
-    limit: usize,
-    after: Option<u64>,
-    actor: Option<String>,
-    organisation: Option<OrgSlug>,
-    command: Option<String>,
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
-    as_of: Option<DateTime<Utc>>,
-}
-
 fn invalid(detail: &str) -> ApiError {
     ApiError::bad_request("query.invalid", detail)
 }
 
-impl Filters {
-    fn parse(query: AuditTrailQuery) -> Result<Filters, ApiError> {
-        let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-        if !(1..=MAX_PAGE).contains(&limit) {
-            return Err(ApiError::bad_request(
-                "query.invalid_limit",
-                "limit must be 1 to 500",
+/// The query string as typed filters: what is malformed is refused here, the matching is the
+/// query's.
+fn filters(query: AuditTrailQuery) -> Result<AuditFilters, ApiError> {
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "query.invalid_limit",
+            "limit must be 1 to 500",
+        ));
+    }
+    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    if let Some(actor) = &query.actor
+        && (actor.is_empty() || actor.len() > 255)
+    {
+        return Err(invalid("actor must be a user id of 1 to 255 characters"));
+    }
+    let organisation = query
+        .organisation
+        .as_deref()
+        .map(|o| OrgSlug::parse(o).map_err(|_| invalid("organisation must be a slug")))
+        .transpose()?;
+    // Command names are operationIds: a typo such as `submit_agency_report` would match
+    // nothing, so it is refused rather than answered with an empty trail.
+    if let Some(command) = &query.command {
+        let operation_id = command.len() <= 64
+            && command.starts_with(|c: char| c.is_ascii_uppercase())
+            && command.chars().all(|c| c.is_ascii_alphanumeric());
+        if !operation_id {
+            return Err(invalid(
+                "command must be a command name such as SubmitAgencyReport",
             ));
         }
-        let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
-        if let Some(actor) = &query.actor
-            && (actor.is_empty() || actor.len() > 255)
-        {
-            return Err(invalid("actor must be a user id of 1 to 255 characters"));
-        }
-        let organisation = query
-            .organisation
-            .as_deref()
-            .map(|o| OrgSlug::parse(o).map_err(|_| invalid("organisation must be a slug")))
-            .transpose()?;
-        // Command names are operationIds: a typo such as `submit_agency_report` would match
-        // nothing, so it is refused rather than answered with an empty trail.
-        if let Some(command) = &query.command {
-            let operation_id = command.len() <= 64
-                && command.starts_with(|c: char| c.is_ascii_uppercase())
-                && command.chars().all(|c| c.is_ascii_alphanumeric());
-            if !operation_id {
-                return Err(invalid(
-                    "command must be a command name such as SubmitAgencyReport",
-                ));
-            }
-        }
-        if let (Some(from), Some(to)) = (query.from, query.to)
-            && from > to
-        {
-            return Err(invalid("from must not be after to"));
-        }
-        Ok(Filters {
-            limit,
-            after,
-            actor: query.actor,
-            organisation,
-            command: query.command,
-            from: query.from,
-            to: query.to,
-            as_of: query.as_of,
-        })
     }
-
-    fn matches(&self, entry: AuditRef<'_>) -> bool {
-        self.actor.as_ref().is_none_or(|a| entry.user() == a)
-            && self
-                .organisation
-                .as_ref()
-                .is_none_or(|o| entry.org() == Some(o.as_str()))
-            && self
-                .command
-                .as_ref()
-                .is_none_or(|c| entry.command() == Some(c.as_str()))
-            && self.from.is_none_or(|from| entry.recorded_at() >= from)
-            && self.to.is_none_or(|to| entry.recorded_at() < to)
+    if let (Some(from), Some(to)) = (query.from, query.to)
+        && from > to
+    {
+        return Err(invalid("from must not be after to"));
     }
-}
-
-/// The partnership as it stood at `as_of` (or now): whose organisations are statutory partners
-/// decides who sees every case.
-fn partnership_at<'a>(
-    models: &'a ReadModels,
-    actor: &Actor,
-    as_of: Option<DateTime<Utc>>,
-) -> Option<Cow<'a, Partnership>> {
-    match as_of {
-        None => models.partnership(&actor.partnership).map(Cow::Borrowed),
-        Some(at) => models
-            .partnership_as_of(&actor.partnership, at)
-            .map(Cow::Owned),
-    }
-}
-
-/// Whether the actor could see the case at `as_of` (or now); a case not yet opened is unseen.
-fn case_visible(
-    models: &ReadModels,
-    actor: &Actor,
-    partnership: &Partnership,
-    case_id: CaseId,
-    as_of: Option<DateTime<Utc>>,
-) -> bool {
-    let Some(record) = models.case(&actor.partnership, case_id) else {
-        return false;
-    };
-    match as_of {
-        None => can_see(actor, partnership, &record.case),
-        // Involvement only grows, so when each organisation joined the case says who could
-        // see it then, without folding the case again.
-        Some(at) => {
-            record.opened_by(at)
-                && (sees_all_cases(actor, partnership) || record.involved_by(&actor.org, at))
-        }
-    }
-}
-
-/// Renders a page chosen from the index: reads its events back from the store.
-async fn page_response(
-    state: &AppState,
-    actor: &Actor,
-    chosen: AuditPage,
-) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(page_of(state, actor, chosen).await?))
-}
-
-async fn page_of(
-    state: &AppState,
-    actor: &Actor,
-    (positions, next): AuditPage,
-) -> Result<AuditTrailPage, ApiError> {
-    let events = history::events_at(state.projector.store(), &positions)
-        .await
-        .map_err(ApiError::from)?;
-    let entries = {
-        let models = state.projector.read();
-        events
-            .iter()
-            .map(|event| models.audit().render(&actor.partnership, event))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| ApiError::Internal(e.into()))?
-    };
-    Ok(AuditTrailPage {
-        items: entries.iter().map(AuditEntryView::from).collect(),
-        next_cursor: next.map(encode_cursor),
+    Ok(AuditFilters {
+        limit,
+        after,
+        actor: query.actor,
+        organisation,
+        command: query.command,
+        from: query.from,
+        to: query.to,
+        as_of: query.as_of,
     })
 }
 
-fn empty_page() -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(AuditTrailPage {
-        items: Vec::new(),
-        next_cursor: None,
-    }))
+fn page(trail: TrailPage) -> AuditTrailPage {
+    AuditTrailPage {
+        items: trail.entries.iter().map(AuditEntryView::from).collect(),
+        next_cursor: trail.next_after.map(encode_cursor),
+    }
 }
 
 /// Reads one case's audit trail.
@@ -240,26 +141,13 @@ pub async fn get_case_audit_trail(
     query: web::Query<AuditTrailQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    let filters = Filters::parse(query.into_inner())?;
-    let chosen = {
-        let models = state.projector.read();
-        let partnership =
-            partnership_at(&models, &actor, filters.as_of).ok_or_else(ApiError::case_not_found)?;
-        if !case_visible(&models, &actor, &partnership, case_id, filters.as_of) {
-            return Err(ApiError::case_not_found());
-        }
-        models.audit().page(
-            &actor.partnership,
-            Some(case_id),
-            filters.after,
-            filters.as_of,
-            filters.limit,
-            |entry| filters.matches(entry),
-        )
-    };
-    let page = page_response(&state, &actor, chosen).await?;
+    let filters = filters(query.into_inner())?;
+    let trail = state
+        .queries
+        .case_audit_trail(&actor, case_id, &filters)
+        .await?;
     access_log::record(&state, &actor, case_id, Resource::AuditTrail, filters.as_of).await?;
-    Ok(page)
+    Ok(HttpResponse::Ok().json(page(trail)))
 }
 
 /// Lists the partnership's audit trail.
@@ -303,35 +191,12 @@ pub async fn list_audit_trail(
     Authenticated(actor): Authenticated,
     query: web::Query<AuditTrailQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filters = Filters::parse(query.into_inner())?;
-    let chosen = {
-        let models = state.projector.read();
-        let Some(partnership) = partnership_at(&models, &actor, filters.as_of) else {
-            return empty_page();
-        };
-        let all = sees_all_cases(&actor, &partnership);
-        // Each case's visibility is decided once per request, and only for cases met on the way.
-        let mut visible: HashMap<CaseId, bool> = HashMap::new();
-        models.audit().page(
-            &actor.partnership,
-            None,
-            filters.after,
-            filters.as_of,
-            filters.limit,
-            |entry| {
-                filters.matches(entry)
-                    && match entry.case_id() {
-                        None => true,
-                        Some(_) if all => true,
-                        Some(case_id) => *visible.entry(case_id).or_insert_with(|| {
-                            case_visible(&models, &actor, &partnership, case_id, filters.as_of)
-                        }),
-                    }
-            },
-        )
-    };
-    let page = page_of(&state, &actor, chosen).await?;
-    let cases = page.items.iter().filter_map(|entry| entry.case_id);
+    let filters = filters(query.into_inner())?;
+    let trail = state.queries.audit_trail(&actor, &filters).await?;
+    let cases = trail
+        .entries
+        .iter()
+        .filter_map(|entry| entry.case_id.map(|id| id.as_uuid()));
     access_log::record_list(
         &state,
         &actor,
@@ -340,7 +205,7 @@ pub async fn list_audit_trail(
         filters.as_of,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json(page(trail)))
 }
 
 /// An audit trail's cursor: the position of the last entry given.

@@ -11,9 +11,9 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use casetrail_app::Addressed;
 use casetrail_app::personal_data::{self, ChildPersonalData, DataKey};
 use casetrail_app::visibility::{can_see, personal_details_access};
+use casetrail_app::{Addressed, AppError};
 use casetrail_domain::case::commands::{ChildDetails, ReferCaseForConsideration};
 use casetrail_domain::case::{
     CaseCommand, NotifyIncident, RecordPanelNotification, SealedPersonalData,
@@ -264,11 +264,7 @@ pub async fn get_personal_details(
 
 /// The answer for a case whose personal data has been erased.
 pub(crate) fn erased() -> ApiError {
-    ApiError::client(
-        StatusCode::GONE,
-        "personal_data.erased",
-        "this case's personal data has been erased; its process history remains",
-    )
+    AppError::personal_data_gone().into()
 }
 
 /// The sealed details the case was opened with, from its first stored event: the read models

@@ -1,5 +1,6 @@
-//! What every case command handler shares: the need-to-know check, sealing free text with the
-//! case's key, parsing organisation slugs, and running the command.
+//! What every case command handler shares: the sender's role checked once, from the token
+//! alone, the need-to-know check, sealing free text with the case's key, parsing organisation
+//! slugs, and running the command.
 
 use crate::dto::CommandAccepted;
 use crate::extract::expectations;
@@ -9,7 +10,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
 use casetrail_app::personal_data::DataKey;
 use casetrail_app::queries::visible_case;
-use casetrail_app::{Accepted, Addressed, AppError, Expectations};
+use casetrail_app::{Accepted, Addressed, AppError};
 use casetrail_domain::case::{CaseCommand, SealedPersonalData};
 use casetrail_domain::{Actor, CaseId, OrgSlug};
 use serde::Serialize;
@@ -32,7 +33,8 @@ pub fn accepted(status: StatusCode, case_id: CaseId, accepted: Accepted) -> Http
     response.json(body)
 }
 
-/// Runs a command on an existing case the actor may see (anything else is 404).
+/// Runs a command built from the request alone (nothing looked up yet) on an existing case the
+/// actor may see (anything else is 404).
 pub async fn run(
     req: &HttpRequest,
     state: &AppState,
@@ -41,39 +43,59 @@ pub async fn run(
     request_hash: &str,
     command: CaseCommand,
 ) -> Result<HttpResponse, ApiError> {
-    // The role first: a caller who may not send the command learns nothing about the case.
-    casetrail_app::bus::require_writer(actor)?;
-    casetrail_domain::case::may_send(command.name(), actor)?;
-    visible_case(&state.projector, actor, case_id)?;
-    let expectations = expectations(req, request_hash)?;
-    run_with(state, actor, case_id, command, expectations).await
+    CommandInput::authorised(state, actor, case_id, command.name())?
+        .run(req, request_hash, command)
+        .await
 }
 
-/// Runs a command on a case with the expectations already taken from the request.
-pub async fn run_with(
-    state: &AppState,
-    actor: &Actor,
-    case_id: CaseId,
-    command: CaseCommand,
-    expectations: Expectations,
-) -> Result<HttpResponse, ApiError> {
-    let target = Addressed::case(actor, case_id, command);
-    let done = state.bus.execute(actor, target, expectations).await?;
-    Ok(accepted(StatusCode::OK, case_id, done))
-}
-
-/// Helpers for turning a request body into a command.
+/// What a case command's handler has in hand once the sender's role is known to be one that
+/// may send the command: the helpers for turning a request body into the command, and running
+/// it. The only way to one is [`CommandInput::authorised`].
 #[derive(Debug)]
 pub struct CommandInput<'a> {
-    /// Shared state.
-    pub state: &'a AppState,
-    /// The actor.
-    pub actor: &'a Actor,
-    /// The case.
-    pub case_id: CaseId,
+    state: &'a AppState,
+    actor: &'a Actor,
+    case_id: CaseId,
 }
 
-impl CommandInput<'_> {
+impl<'a> CommandInput<'a> {
+    /// Refuses a sender whose token holds no role that may send the command, before anything
+    /// about the case is looked up: a refusal says nothing about which cases exist. This is
+    /// the HTTP side's one check of the role; the bus checks it again before an idempotent
+    /// replay, and the decider, with the case in hand, has the last word.
+    pub fn authorised(
+        state: &'a AppState,
+        actor: &'a Actor,
+        case_id: CaseId,
+        command: &str,
+    ) -> Result<Self, ApiError> {
+        casetrail_app::bus::require_writer(actor)?;
+        casetrail_domain::case::may_send(command, actor)?;
+        Ok(Self {
+            state,
+            actor,
+            case_id,
+        })
+    }
+
+    /// Runs the command on the case, if the actor may see it (404 otherwise).
+    pub async fn run(
+        &self,
+        req: &HttpRequest,
+        request_hash: &str,
+        command: CaseCommand,
+    ) -> Result<HttpResponse, ApiError> {
+        visible_case(&self.state.projector, self.actor, self.case_id)?;
+        let expectations = expectations(req, request_hash)?;
+        let target = Addressed::case(self.actor, self.case_id, command);
+        let done = self
+            .state
+            .bus
+            .execute(self.actor, target, expectations)
+            .await?;
+        Ok(accepted(StatusCode::OK, self.case_id, done))
+    }
+
     /// Seals free text about the case with the case's key.
     pub async fn seal<T: Serialize>(&self, value: &T) -> Result<SealedPersonalData, ApiError> {
         visible_case(&self.state.projector, self.actor, self.case_id)?;

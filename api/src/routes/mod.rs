@@ -40,18 +40,13 @@ macro_rules! case_command {
             body: $crate::extract::JsonBody<$body>,
         ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
             use $crate::routes::command;
-            casetrail_app::bus::require_writer(&actor)?;
-            casetrail_domain::case::may_send($op, &actor)?;
             let case_id = casetrail_domain::CaseId::from_uuid(case_id.into_inner());
-            #[allow(unused_variables)]
-            let $input = command::CommandInput {
-                state: &state,
-                actor: &actor,
-                case_id,
-            };
+            // The role before the body is turned into the command: sealing its text looks the
+            // case up.
+            let $input = command::CommandInput::authorised(&state, &actor, case_id, $op)?;
             let $value = body.value;
             let command: casetrail_domain::case::CaseCommand = $convert;
-            command::run(&req, &state, &actor, case_id, &body.request_hash, command).await
+            $input.run(&req, &body.request_hash, command).await
         }
     };
 }

@@ -1,26 +1,13 @@
-//! Retention: the closed cases whose personal details have been kept as long as the
-//! partnership's retention schedule says, so that an admin can erase them.
-//!
-//! A child case's period may run to the child's 25th birthday (or whatever age the partnership
-//! sets), but the date of birth is sealed and no read model or event holds it, in clear or in
-//! any form it could be derived from. So the list opens the sealed details of the candidates
-//! when it is asked for: only closed cases past the closure rule (which needs no personal
-//! data) can be due, which keeps the opening to those few.
+//! Retention: the list of closed cases due for erasure (`casetrail_app::queries::RetentionList`
+//! decides which), in pages.
 
 use super::cursor;
-use super::subject_access::case_events;
 use crate::auth::Authenticated;
 use crate::dto::{RetentionDuePage, RetentionDueView};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
-use casetrail_app::personal_data::{self, ChildPersonalData};
-use casetrail_domain::calendar::local_date;
-use casetrail_domain::case::{Case, CaseKind};
-use casetrail_domain::partnership::RetentionSettings;
-use casetrail_domain::{Actor, CaseId, Role};
-use chrono::{DateTime, NaiveDate, Utc};
+use casetrail_app::queries::DueCase;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -39,15 +26,6 @@ pub struct RetentionDueQuery {
     pub cursor: Option<String>,
 }
 
-/// A closed case that the closure rule alone already lets go.
-struct Candidate {
-    opened_position: u64,
-    case_id: CaseId,
-    kind: CaseKind,
-    reference: String,
-    closed_at: DateTime<Utc>,
-}
-
 fn encode_cursor(after: u64) -> String {
     cursor::encode("r1", after)
 }
@@ -56,60 +34,16 @@ fn decode_cursor(text: &str) -> Result<u64, ApiError> {
     cursor::decode_number("r1", text)
 }
 
-/// The closed cases after the cursor whose closure-rule period has ended by `today`.
-fn candidates(
-    state: &AppState,
-    actor: &Actor,
-    after: Option<u64>,
-    today: NaiveDate,
-) -> (RetentionSettings, Vec<Candidate>) {
-    let models = state.projector.read();
-    let Some(partnership) = models.partnership(&actor.partnership) else {
-        return (RetentionSettings::default(), Vec::new());
-    };
-    let retention = partnership.settings.retention;
-    let found = models
-        .cases(&actor.partnership)
-        .filter(|r| after.is_none_or(|a| r.opened_position > a))
-        .filter(|r| r.case.personal_data_erased_at.is_none())
-        .filter_map(|r| {
-            let closed_at = r.case.after.closed.as_ref()?.occurred_at;
-            let ends = retention.closure_rule_ends_on(r.case.kind, local_date(closed_at));
-            (ends < today).then(|| Candidate {
-                opened_position: r.opened_position,
-                case_id: r.case.case_id,
-                kind: r.case.kind,
-                reference: r.case.reference().to_owned(),
-                closed_at,
-            })
-        })
-        .collect();
-    (retention, found)
-}
-
-/// The last day of the candidate's period, or `None` when its personal data is already
-/// erased (nothing left to erase).
-async fn retention_ends_on(
-    state: &AppState,
-    actor: &Actor,
-    retention: &RetentionSettings,
-    candidate: &Candidate,
-) -> Result<Option<NaiveDate>, ApiError> {
-    let events = case_events(state, actor, candidate.case_id).await?;
-    let opening = events
-        .first()
-        .and_then(|(_, event)| Case::evolve(None, event))
-        .map(|case| case.personal_data().clone())
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a case stream that opens no case")))?;
-    let opened: Option<ChildPersonalData> = personal_data::open(&state.data_keys, &opening).await?;
-    let Some(details) = opened else {
-        return Ok(None);
-    };
-    Ok(Some(retention.ends_on(
-        candidate.kind,
-        local_date(candidate.closed_at),
-        Some(details.date_of_birth),
-    )))
+fn due_view(case: DueCase) -> RetentionDueView {
+    let case_id = case.case_id.as_uuid();
+    RetentionDueView {
+        case_id,
+        reference: case.reference,
+        kind: super::case_view::enum_str(&case.kind),
+        closed_at: case.closed_at,
+        retention_ends_on: case.retention_ends_on,
+        erasure: format!("/v1/cases/{case_id}/erasure"),
+    }
 }
 
 /// Lists the cases whose retention period has ended.
@@ -145,13 +79,8 @@ pub async fn list_retention_due(
     Authenticated(actor): Authenticated,
     query: web::Query<RetentionDueQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if !actor.has(Role::Admin) && !actor.has(Role::BusinessManager) {
-        return Err(ApiError::client(
-            StatusCode::FORBIDDEN,
-            "auth.role_required",
-            "the retention list needs the role admin or business_manager",
-        ));
-    }
+    // The role before the request is read: every other role gets the same 403.
+    let list = state.queries.retention_list(&actor)?;
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::bad_request(
@@ -160,39 +89,9 @@ pub async fn list_retention_due(
         ));
     }
     let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let today = local_date(state.clock.now());
-    let (retention, candidates) = candidates(&state, &actor, after, today);
-    let mut items = Vec::new();
-    let mut next_cursor = None;
-    for candidate in &candidates {
-        let Some(ends_on) = retention_ends_on(&state, &actor, &retention, candidate).await? else {
-            continue;
-        };
-        if ends_on >= today {
-            continue;
-        }
-        if items.len() == limit {
-            // One more due case than asked: the page ends at the last one given.
-            next_cursor = items
-                .last()
-                .map(|(position, _): &(u64, RetentionDueView)| encode_cursor(*position));
-            break;
-        }
-        let case_id = candidate.case_id.as_uuid();
-        items.push((
-            candidate.opened_position,
-            RetentionDueView {
-                case_id,
-                reference: candidate.reference.clone(),
-                kind: super::case_view::enum_str(&candidate.kind),
-                closed_at: candidate.closed_at,
-                retention_ends_on: ends_on,
-                erasure: format!("/v1/cases/{case_id}/erasure"),
-            },
-        ));
-    }
+    let page = list.due(after, limit).await?;
     Ok(HttpResponse::Ok().json(RetentionDuePage {
-        items: items.into_iter().map(|(_, view)| view).collect(),
-        next_cursor,
+        items: page.cases.into_iter().map(due_view).collect(),
+        next_cursor: page.next_after.map(encode_cursor),
     }))
 }

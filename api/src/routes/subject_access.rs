@@ -3,7 +3,6 @@
 //! request from the person or their representative.
 
 use super::case_view;
-use super::cases::erased;
 use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
 use crate::dto::{
@@ -12,85 +11,14 @@ use crate::dto::{
 };
 use crate::problem::ApiError;
 use crate::state::AppState;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use casetrail_app::personal_data::{self, ChildPersonalData};
-use casetrail_domain::case::{CaseEvent, CaseKind, SealedPersonalData};
-use casetrail_domain::{Actor, CaseId, Role};
-use casetrail_store::{AccessQuery, RecordedEvent};
-use serde::de::DeserializeOwned;
-use std::time::Duration;
+use casetrail_app::queries::SealedRecord;
+use casetrail_domain::CaseId;
+use casetrail_domain::case::CaseKind;
 use uuid::Uuid;
 
-/// How long the export waits for queued reads to be written before answering 503.
-const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
-/// Reads of the access log fetched at a time.
-const ACCESS_PAGE: usize = 500;
-
-/// Opens sealed data with its case's key; 410 when the key has been erased.
-pub(crate) async fn open<T: DeserializeOwned>(
-    state: &AppState,
-    sealed: &SealedPersonalData,
-) -> Result<T, ApiError> {
-    personal_data::open(&state.data_keys, sealed)
-        .await?
-        .ok_or_else(erased)
-}
-
-/// The case's stored events, oldest first.
-pub(crate) async fn case_events(
-    state: &AppState,
-    actor: &Actor,
-    case_id: CaseId,
-) -> Result<Vec<(RecordedEvent, CaseEvent)>, ApiError> {
-    let stream = casetrail_domain::stream::case_stream(&actor.partnership, case_id);
-    let stored = state
-        .store
-        .read_stream(&stream, 1)
-        .await
-        .map_err(ApiError::from)?;
-    stored
-        .into_iter()
-        .map(|recorded| {
-            let event = casetrail_domain::codec::decode(
-                &recorded.event_type,
-                recorded.schema_version,
-                &recorded.data,
-            )
-            .map_err(|e| ApiError::Internal(e.into()))?;
-            Ok((recorded, event))
-        })
-        .collect()
-}
-
-/// The name of the event's sealed field, as a data protection officer reads it.
-fn sealed_field(event: &CaseEvent) -> &'static str {
-    match event {
-        CaseEvent::IncidentNotified(_)
-        | CaseEvent::CaseReferred(_)
-        | CaseEvent::SarReferred(_)
-        | CaseEvent::DomesticHomicideNotified(_) => "personal_data",
-        CaseEvent::AgencyReportSubmitted(_) => "report",
-        CaseEvent::ModifiedResponseAgreed(_)
-        | CaseEvent::PartnerDecisionRecorded(_)
-        | CaseEvent::SarDecisionRecorded(_)
-        | CaseEvent::DhrDecisionRecorded(_)
-        | CaseEvent::ReconsideredViewRecorded(_) => "rationale",
-        CaseEvent::DecisionReconsidered(_)
-        | CaseEvent::PublicationWithheld(_)
-        | CaseEvent::ReconsiderationSentToPanel(_) => "justification",
-        CaseEvent::PracticeReviewCommissioned(_)
-        | CaseEvent::SarCommissioned(_)
-        | CaseEvent::DhrCommissioned(_) => "terms_of_reference",
-        CaseEvent::PublicationDelayApproved(_) => "reasons",
-        CaseEvent::SarPaused(_) => "reason",
-        CaseEvent::SarCompleted(_) => "findings",
-        CaseEvent::DhrCompleted(_) => "overview",
-        CaseEvent::IndependentAdviceRecorded(_) => "advice",
-        _ => "text",
-    }
-}
-
+/// Whom the case is about, as the export names them.
 fn data_subject(kind: CaseKind) -> &'static str {
     match kind {
         CaseKind::Child => "child",
@@ -99,37 +27,17 @@ fn data_subject(kind: CaseKind) -> &'static str {
     }
 }
 
-/// Every reader of the case, oldest first, the export's own read included.
-async fn all_reads(
-    state: &AppState,
-    actor: &Actor,
-    case_id: CaseId,
-) -> Result<Vec<AccessLogEntryView>, ApiError> {
-    tokio::time::timeout(FLUSH_TIMEOUT, state.access_log.flush())
-        .await
-        .map_err(|e| ApiError::Unavailable(e.into()))?
-        .map_err(|e| ApiError::Unavailable(e.into()))?;
-    let mut reads = Vec::new();
-    let mut after_id = 0;
-    loop {
-        let page = state
-            .access_log_store
-            .read_case(&AccessQuery {
-                partnership: actor.partnership.to_string(),
-                case_id: case_id.as_uuid(),
-                after_id,
-                from: None,
-                to: None,
-                limit: ACCESS_PAGE,
-            })
-            .await
-            .map_err(ApiError::from)?;
-        let full = page.len() == ACCESS_PAGE;
-        after_id = page.last().map_or(after_id, |last| last.id);
-        reads.extend(page.into_iter().map(AccessLogEntryView::from));
-        if !full {
-            return Ok(reads);
-        }
+fn sealed_record(record: SealedRecord) -> SealedRecordView {
+    let entry = AuditEntryView::from(&record.entry);
+    SealedRecordView {
+        position: entry.position,
+        event_type: entry.event_type,
+        command: entry.command,
+        field: record.field.to_owned(),
+        occurred_at: entry.occurred_at,
+        recorded_at: entry.recorded_at,
+        recorded_by: entry.actor,
+        content: record.content,
     }
 }
 
@@ -212,85 +120,19 @@ pub async fn get_subject_access_export(
     Authenticated(actor): Authenticated,
     case_id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    // Before any look-up: whether the case exists is itself not for other roles.
-    if !actor.has(Role::BusinessManager) {
-        return Err(ApiError::client(
-            StatusCode::FORBIDDEN,
-            "auth.role_required",
-            "a subject access export needs the role business_manager",
-        ));
-    }
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    let now = state.clock.now();
-    let (case, kind, reference, opening) = {
-        let models = state.projector.read();
-        let partnership = models
-            .partnership(&actor.partnership)
-            .ok_or_else(ApiError::case_not_found)?;
-        let record = models
-            .case(&actor.partnership, case_id)
-            .ok_or_else(ApiError::case_not_found)?;
-        // Recorded as erased: gone, even in the moment before the key is destroyed.
-        if record.case.personal_data_erased_at.is_some() {
-            return Err(erased());
-        }
-        (
-            case_view::detail(record, partnership, now),
-            record.case.kind,
-            record.case.reference().to_owned(),
-            record.case.personal_data().key_id,
-        )
-    };
-    let events = case_events(&state, &actor, case_id).await?;
-    let (process_history, sealed_records) = {
-        let models = state.projector.read();
-        let mut history = Vec::with_capacity(events.len());
-        let mut sealed = Vec::new();
-        for (recorded, event) in &events {
-            let entry = models
-                .audit()
-                .render(&actor.partnership, recorded)
-                .map_err(|e| ApiError::Internal(e.into()))?;
-            let view = AuditEntryView::from(&entry);
-            let mut copy = event.clone();
-            if let Some(data) = copy.sealed_mut() {
-                sealed.push((view.clone(), sealed_field(event), data.clone()));
-            }
-            history.push(view);
-        }
-        (history, sealed)
-    };
-    let mut records = Vec::with_capacity(sealed_records.len());
-    let mut details = None;
-    for (entry, field, data) in sealed_records {
-        let content: serde_json::Value = open(&state, &data).await?;
-        if details.is_none() && data.key_id == opening && field == "personal_data" {
-            let opened: ChildPersonalData = serde_json::from_value(content.clone())
-                .map_err(|e| ApiError::Internal(e.into()))?;
-            details = Some(opened);
-        }
-        records.push(SealedRecordView {
-            position: entry.position,
-            event_type: entry.event_type,
-            command: entry.command,
-            field: field.to_owned(),
-            occurred_at: entry.occurred_at,
-            recorded_at: entry.recorded_at,
-            recorded_by: entry.actor,
-            content,
-        });
-    }
-    let details = details.ok_or_else(|| {
-        ApiError::Internal(anyhow::anyhow!("a case stream that opens no personal data"))
-    })?;
+    let held = state.queries.subject_access(&actor, case_id).await?;
+    // Recorded once assembled, so that the export lists itself among the reads.
     access_log::record(&state, &actor, case_id, Resource::SubjectAccessExport, None).await?;
-    let access_log = all_reads(&state, &actor, case_id).await?;
+    let reads = state.queries.case_reads(&actor, case_id).await?;
+    let case = &held.case;
+    let details = held.personal_details;
     let export = SubjectAccessExport {
         case_id: case_id.as_uuid(),
-        reference,
-        kind: case.kind.clone(),
-        data_subject: data_subject(kind).to_owned(),
-        generated_at: now,
+        reference: case.case.reference().to_owned(),
+        kind: case_view::enum_str(&case.case.kind),
+        data_subject: data_subject(case.case.kind).to_owned(),
+        generated_at: held.at,
         generated_by: ExportRequesterView {
             user: actor.user.clone(),
             name: actor.name.clone(),
@@ -303,10 +145,14 @@ pub async fn get_subject_access_export(
             date_of_birth: details.date_of_birth,
             summary: details.summary,
         },
-        sealed_records: records,
-        case,
-        process_history,
-        access_log,
+        case: case_view::detail(case, &held.partnership, held.at),
+        sealed_records: held.sealed_records.into_iter().map(sealed_record).collect(),
+        process_history: held
+            .process_history
+            .iter()
+            .map(AuditEntryView::from)
+            .collect(),
+        access_log: reads.into_iter().map(AccessLogEntryView::from).collect(),
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -2,37 +2,73 @@
 //! applied: a case the actor may not see does not exist for them.
 
 mod as_of;
+mod audit_trail;
+mod case_reads;
+mod retention;
+mod sealed;
 mod snapshot;
 mod statistics;
+mod subject_access;
 
 pub use as_of::{AsOfLimit, ensure_supported};
+pub use audit_trail::{AuditFilters, TrailPage};
+pub use retention::{DueCase, DuePage, RetentionList};
 pub use snapshot::Snapshot;
+pub use subject_access::{SealedRecord, SubjectAccess};
 
 use crate::clock::SharedClock;
 use crate::error::AppError;
+use crate::personal_data::KeyVault;
 use crate::visibility::can_see;
 use casetrail_domain::{Actor, CaseId};
 use casetrail_projections::history::{Past, Stale};
 use casetrail_projections::{ProjectorHandle, ReadModels};
+use casetrail_store::{AccessLogStore, AccessLogger};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
-/// Answers questions about the read models as an actor may ask them.
+/// Answers questions about the read models as an actor may ask them, and the few that need
+/// what the read models keep no copy of: the stored events, the sealed personal data they
+/// hold, and the access log.
 #[derive(Debug, Clone)]
 pub struct Queries {
     projector: ProjectorHandle,
+    data_keys: KeyVault,
+    access_log: AccessLogger,
+    access_log_store: Arc<dyn AccessLogStore>,
     as_of_limit: Arc<AsOfLimit>,
     clock: SharedClock,
 }
 
 impl Queries {
-    /// Queries over the projector's read models; at most `as_of_per_user` reads of the past
-    /// under way at once for one user.
-    pub fn new(projector: ProjectorHandle, as_of_per_user: usize, clock: SharedClock) -> Self {
+    /// Queries over the projector's read models (and its store), opening sealed data with
+    /// `data_keys` and reading the access log that `access_log` writes to
+    /// `access_log_store`; at most `as_of_per_user` reads of the past under way at once for
+    /// one user.
+    pub fn new(
+        projector: ProjectorHandle,
+        data_keys: KeyVault,
+        access_log: AccessLogger,
+        access_log_store: Arc<dyn AccessLogStore>,
+        as_of_per_user: usize,
+        clock: SharedClock,
+    ) -> Self {
         Self {
             projector,
+            data_keys,
+            access_log,
+            access_log_store,
             as_of_limit: AsOfLimit::new(as_of_per_user),
             clock,
+        }
+    }
+
+    /// The same queries with at most `as_of_per_user` reads of the past under way at once for
+    /// one user.
+    pub fn with_as_of_per_user(self, as_of_per_user: usize) -> Self {
+        Self {
+            as_of_limit: AsOfLimit::new(as_of_per_user),
+            ..self
         }
     }
 
