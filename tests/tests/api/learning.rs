@@ -72,12 +72,8 @@ both_backends!(
         let events = app.case_events(&case_id).await;
         let shared = events.last().unwrap();
         assert_eq!(shared.event_type, "LearningDisseminated");
-        assert_eq!(
-            shared.data,
-            json!({"method": "seven_minute_briefing",
-                   "organisations": ["essex-police", "suhft"],
-                   "people_reached": 140, "occurred_at": "2023-09-14T14:00:00Z"})
-        );
+        // Stored as sent: the body is the command, the event its facts.
+        assert_eq!(shared.data, briefing());
         let auditor = app.token("southend-council", &[Role::Auditor]);
         let trail = app
             .get(&format!("/v1/cases/{case_id}/audit-trail"), &auditor)
@@ -99,6 +95,25 @@ both_backends!(
     }
 );
 
+/// Sends `body` and expects the problem `code` with `status`.
+async fn refused(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    body: &Value,
+    status: StatusCode,
+    code: &str,
+) -> Value {
+    problem(app.post(path, token, body).await, status, code).await
+}
+
+/// The briefing with one field changed.
+fn briefing_with(field: &str, value: Value) -> Value {
+    let mut body = briefing();
+    body[field] = value;
+    body
+}
+
 both_backends!(
     refusals_map_to_problems_and_record_nothing,
     |app: TestApp| async move {
@@ -106,59 +121,48 @@ both_backends!(
         let path = format!("/v1/cases/{case_id}/learning-disseminated");
         let before = app.case_events(&case_id).await.len();
         let bm = manager(&app);
+        let agency = app.token("suhft", &[Role::AgencyUser]);
         // The role is checked before the case is looked up.
-        problem(
-            app.post(&path, &app.token("suhft", &[Role::AgencyUser]), &briefing())
-                .await,
+        refused(
+            &app,
+            &path,
+            &agency,
+            &briefing(),
             StatusCode::FORBIDDEN,
             "auth.role_required",
         )
         .await;
         // A field the command does not have, or a slug that cannot be one.
-        let mut unknown_field = briefing();
-        unknown_field["audience"] = json!("everyone");
-        problem(
-            app.post(&path, &bm, &unknown_field).await,
-            StatusCode::BAD_REQUEST,
-            "body.invalid",
-        )
-        .await;
-        let mut bad_slug = briefing();
-        bad_slug["organisations"] = json!(["Essex Police"]);
-        problem(
-            app.post(&path, &bm, &bad_slug).await,
-            StatusCode::BAD_REQUEST,
-            "body.invalid",
-        )
-        .await;
+        for body in [
+            briefing_with("audience", json!("everyone")),
+            briefing_with("organisations", json!(["Essex Police"])),
+        ] {
+            refused(
+                &app,
+                &path,
+                &bm,
+                &body,
+                StatusCode::BAD_REQUEST,
+                "body.invalid",
+            )
+            .await;
+        }
         // The domain's refusals.
-        let mut none = briefing();
-        none["organisations"] = json!([]);
-        let refused = problem(
-            app.post(&path, &bm, &none).await,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "field.invalid",
-        )
-        .await;
-        assert_eq!(refused["errors"][0]["field"], "organisations", "{refused}");
-        let mut too_early = briefing();
-        too_early["occurred_at"] = json!("2023-08-19T10:00:00Z");
-        problem(
-            app.post(&path, &bm, &too_early).await,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "occurred_at.before_dependency",
-        )
-        .await;
+        let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+        let none = briefing_with("organisations", json!([]));
+        let problem = refused(&app, &path, &bm, &none, unprocessable, "field.invalid").await;
+        assert_eq!(problem["errors"][0]["field"], "organisations", "{problem}");
+        let too_early = briefing_with("occurred_at", json!("2023-08-19T10:00:00Z"));
+        let code = "occurred_at.before_dependency";
+        refused(&app, &path, &bm, &too_early, unprocessable, code).await;
         assert_eq!(app.case_events(&case_id).await.len(), before);
         // Nothing to share before the review's findings.
-        let child = app.notify_ok().await;
-        problem(
-            app.post(
-                &format!("/v1/cases/{child}/learning-disseminated"),
-                &bm,
-                &briefing(),
-            )
-            .await,
+        let child = format!("/v1/cases/{}/learning-disseminated", app.notify_ok().await);
+        refused(
+            &app,
+            &child,
+            &bm,
+            &briefing(),
             StatusCode::CONFLICT,
             "case.wrong_stage",
         )
