@@ -34,6 +34,21 @@ fn a_partner_names_its_own_lead_and_the_business_manager_any() {
             .unwrap(),
         named(Health, "Dr Ann Lee")
     );
+    // The case shows each partner's lead, a later naming replacing an earlier one.
+    let case = Case::replay(&and(
+        started(),
+        [
+            named(Police, "DI Sam Patel"),
+            named(Police, "DI Jo Hart"),
+            named(Health, "Dr Ann Lee"),
+        ]
+        .concat(),
+    ))
+    .unwrap();
+    let leads = &case.rapid_review.unwrap().partner_leads;
+    assert_eq!(leads.get(&Police).map(String::as_str), Some("DI Jo Hart"));
+    assert_eq!(leads.get(&Health).map(String::as_str), Some("Dr Ann Lee"));
+    assert_eq!(leads.get(&LocalAuthority), None);
     check_occurred_at(&history, &decision_maker(Police), now(), INITIATED, |at| {
         name_lead(Police, "DI Sam Patel", at)
     });
@@ -73,19 +88,25 @@ fn name_partner_lead_refusals() {
 #[test]
 fn agree_review_lead() {
     let history = given(started());
+    let agreed = history
+        .when(
+            &business_manager(),
+            now(),
+            agree_lead(" Alex Reid ", "suhft", None),
+        )
+        .unwrap();
     assert_eq!(
-        history
-            .when(
-                &business_manager(),
-                now(),
-                agree_lead(" Alex Reid ", "suhft", None)
-            )
-            .unwrap(),
+        agreed,
         vec![CaseEvent::ReviewLeadAgreed(ReviewLeadAgreed {
             lead_name: "Alex Reid".into(),
             organisation: org("suhft"),
             occurred_at: now(),
         })]
+    );
+    let case = Case::replay(&and(started(), agreed)).unwrap();
+    assert_eq!(
+        case.rapid_review.unwrap().review_lead,
+        Some(("Alex Reid".to_owned(), org("suhft")))
     );
     assert_eq!(
         refused_field(history.when(
