@@ -6,25 +6,22 @@
 #![allow(missing_debug_implementations)]
 
 use super::command;
-use crate::auth::Authenticated;
 use crate::dto::{
-    AdultInput, CommandAccepted, CommissionSarRequest, CompleteSarRequest, PauseSarRequest,
+    AdultInput, CommissionSarRequest, CompleteSarRequest, PauseSarRequest,
     RecordSarDecisionRequest, ReferSafeguardingAdultReviewRequest,
 };
-use crate::extract::JsonBody;
-use crate::problem::ApiError;
-use crate::state::AppState;
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::post;
 use casetrail_app::personal_data::ChildPersonalData;
 use casetrail_domain::case::CaseCommand;
 use casetrail_domain::case::commands::{self as cmd, At, PersonDetails};
 
-/// ReferSafeguardingAdultReview: an organisation asks the Board to consider a review.
-#[utoipa::path(
-    operation_id = "ReferSafeguardingAdultReview",
+case_opening!(
     tag = "Adult cases",
-    summary = "Refer an adult for a safeguarding adult review (opens an adult case)",
-    description = "Any organisation of the partnership asks the Safeguarding Adults Board to \
+    refer_safeguarding_adult_review,
+    "ReferSafeguardingAdultReview",
+    "/v1/cases/sar-referrals",
+    "Refer an adult for a safeguarding adult review (opens an adult case)",
+    "Any organisation of the partnership asks the Safeguarding Adults Board to \
 consider a safeguarding adult review (Care Act 2014 s44), with each s44 test on its own: whether \
 the adult has needs for care and support; for an adult who died (condition 1), the date of death \
 and whether the death is known or suspected to have resulted from abuse or neglect; for a living \
@@ -35,37 +32,17 @@ neglect, not merely at the referral: a person under 18 then belongs in the child
 process (422 `referral.not_an_adult`, which says so). The case keeps only the age band at that \
 day. Names, date of birth and \
 the concerns are sealed with a key of their own and never appear in read models or logs.",
-    request_body = ReferSafeguardingAdultReviewRequest,
-    params(crate::doc_parts::IdempotencyKey),
-    responses(
-        (status = 201, description = "The case is open.", body = CommandAccepted,
-         headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/v1/cases/sar-referrals")]
-pub async fn refer_safeguarding_adult_review(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    Authenticated(actor): Authenticated,
-    body: JsonBody<ReferSafeguardingAdultReviewRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let request = body.value;
-    command::text("concerns", &request.concerns)?;
-    let adult = person(&request.adult);
-    let personal = ChildPersonalData {
-        given_name: request.adult.given_name,
-        family_name: request.adult.family_name,
-        date_of_birth: request.adult.date_of_birth,
-        summary: request.concerns,
-    };
-    super::cases::open_case(
-        &req,
-        &state,
-        &actor,
-        &body.request_hash,
-        personal,
-        |case_id, sealed| {
+    ReferSafeguardingAdultReviewRequest,
+    |request| {
+        command::text("concerns", &request.concerns)?;
+        let adult = person(&request.adult);
+        let personal = ChildPersonalData {
+            given_name: request.adult.given_name,
+            family_name: request.adult.family_name,
+            date_of_birth: request.adult.date_of_birth,
+            summary: request.concerns,
+        };
+        let command = move |case_id, sealed| {
             CaseCommand::ReferSafeguardingAdultReview(cmd::ReferSafeguardingAdultReview {
                 case_id,
                 adult,
@@ -80,10 +57,10 @@ pub async fn refer_safeguarding_adult_review(
                 joint_working_concern: request.joint_working_concern,
                 occurred_at: request.occurred_at,
             })
-        },
-    )
-    .await
-}
+        };
+        (personal, command)
+    }
+);
 
 fn person(adult: &AdultInput) -> PersonDetails {
     PersonDetails {

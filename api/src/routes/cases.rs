@@ -1,5 +1,9 @@
 //! Case resources: the commands of the child life cycle's first steps and the review status.
 
+// actix's route macro turns each handler into a unit struct without Debug, and the attribute
+// cannot be passed through it from inside `case_opening!`.
+#![allow(missing_debug_implementations)]
+
 use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
 use crate::dto::{
@@ -21,47 +25,28 @@ use casetrail_domain::case::{
 use casetrail_domain::{Actor, CaseId};
 use uuid::Uuid;
 
-/// NotifyIncident: the local authority notifies a serious child safeguarding incident.
-#[utoipa::path(
-    operation_id = "NotifyIncident",
+case_opening!(
     tag = "Child cases",
-    summary = "Notify a serious incident (opens a child case)",
-    description = "The local authority notifies a serious child safeguarding incident: abuse or \
+    notify_incident,
+    "NotifyIncident",
+    "/v1/cases/notifications",
+    "Notify a serious incident (opens a child case)",
+    "The local authority notifies a serious child safeguarding incident: abuse or \
 neglect known or suspected, and the child died or was seriously harmed in the area (or, normally \
 resident, outside England). Opens a case with the statutory deadline to notify the national Panel \
 within 5 working days of becoming aware. The child's names, date of birth and the summary are \
 sealed with a key of their own and never appear in read models or logs. A notification that does \
 not meet the criteria is refused with 422 and the reason.",
-    request_body = NotifyIncidentRequest,
-    params(crate::doc_parts::IdempotencyKey),
-    responses(
-        (status = 201, description = "The case is open.", body = CommandAccepted,
-         headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/v1/cases/notifications")]
-pub async fn notify_incident(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    Authenticated(actor): Authenticated,
-    body: JsonBody<NotifyIncidentRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let request = body.value;
-    let child = child_details(&request.child);
-    let personal = ChildPersonalData {
-        given_name: request.child.given_name,
-        family_name: request.child.family_name,
-        date_of_birth: request.child.date_of_birth,
-        summary: request.summary,
-    };
-    open_case(
-        &req,
-        &state,
-        &actor,
-        &body.request_hash,
-        personal,
-        |case_id, sealed| {
+    NotifyIncidentRequest,
+    |request| {
+        let child = child_details(&request.child);
+        let personal = ChildPersonalData {
+            given_name: request.child.given_name,
+            family_name: request.child.family_name,
+            date_of_birth: request.child.date_of_birth,
+            summary: request.summary,
+        };
+        let command = move |case_id, sealed| {
             CaseCommand::NotifyIncident(NotifyIncident {
                 case_id,
                 child,
@@ -73,51 +58,32 @@ pub async fn notify_incident(
                 location_basis: request.location_basis,
                 occurred_at: request.occurred_at,
             })
-        },
-    )
-    .await
-}
+        };
+        (personal, command)
+    }
+);
 
-/// ReferCaseForConsideration: an organisation asks the partners to consider a case.
-#[utoipa::path(
-    operation_id = "ReferCaseForConsideration",
+case_opening!(
     tag = "Child cases",
-    summary = "Refer a case for consideration (opens a child case)",
-    description = "Any organisation of the partnership with statutory or official duties towards \
+    refer_case_for_consideration,
+    "ReferCaseForConsideration",
+    "/v1/cases/referrals",
+    "Refer a case for consideration (opens a child case)",
+    "Any organisation of the partnership with statutory or official duties towards \
 children asks the safeguarding partners to consider a case for a child safeguarding practice \
 review. Opens a child case at stage `referred`; its rapid review, once initiated, runs from the day \
 of initiation. The child's names, date of birth and the reasons are sealed.",
-    request_body = ReferCaseForConsiderationRequest,
-    params(crate::doc_parts::IdempotencyKey),
-    responses(
-        (status = 201, description = "The case is open.", body = CommandAccepted,
-         headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/v1/cases/referrals")]
-pub async fn refer_case_for_consideration(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    Authenticated(actor): Authenticated,
-    body: JsonBody<ReferCaseForConsiderationRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let request = body.value;
-    super::command::text("reasons", &request.reasons)?;
-    let child = child_details(&request.child);
-    let personal = ChildPersonalData {
-        given_name: request.child.given_name,
-        family_name: request.child.family_name,
-        date_of_birth: request.child.date_of_birth,
-        summary: request.reasons,
-    };
-    open_case(
-        &req,
-        &state,
-        &actor,
-        &body.request_hash,
-        personal,
-        |case_id, sealed| {
+    ReferCaseForConsiderationRequest,
+    |request| {
+        super::command::text("reasons", &request.reasons)?;
+        let child = child_details(&request.child);
+        let personal = ChildPersonalData {
+            given_name: request.child.given_name,
+            family_name: request.child.family_name,
+            date_of_birth: request.child.date_of_birth,
+            summary: request.reasons,
+        };
+        let command = move |case_id, sealed| {
             CaseCommand::ReferCaseForConsideration(ReferCaseForConsideration {
                 case_id,
                 child,
@@ -125,10 +91,10 @@ pub async fn refer_case_for_consideration(
                 incident_date: request.incident_date,
                 occurred_at: request.occurred_at,
             })
-        },
-    )
-    .await
-}
+        };
+        (personal, command)
+    }
+);
 
 fn child_details(child: &ChildInput) -> ChildDetails {
     ChildDetails {

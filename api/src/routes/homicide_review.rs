@@ -6,27 +6,24 @@
 #![allow(missing_debug_implementations)]
 
 use super::command;
-use crate::auth::Authenticated;
 use crate::dto::{
-    CommandAccepted, CommissionDhrRequest, CompleteDhrRequest, NotifyDomesticHomicideRequest,
+    CommissionDhrRequest, CompleteDhrRequest, NotifyDomesticHomicideRequest,
     RecordDhrDecisionRequest,
 };
-use crate::extract::JsonBody;
-use crate::problem::ApiError;
-use crate::state::AppState;
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::post;
 use casetrail_app::personal_data::ChildPersonalData;
 use casetrail_domain::case::CaseCommand;
 use casetrail_domain::case::commands::{
     self as cmd, At, PersonDetails, RecordDhrFamilyInvolvement, RecordDhrQaOutcome,
 };
 
-/// NotifyDomesticHomicide: a death that may be a domestic homicide is notified.
-#[utoipa::path(
-    operation_id = "NotifyDomesticHomicide",
+case_opening!(
     tag = "Domestic homicide cases",
-    summary = "Notify a domestic homicide (opens a domestic homicide case)",
-    description = "Notifies the partnership of the death of a person aged 16 or over that has, or \
+    notify_domestic_homicide,
+    "NotifyDomesticHomicide",
+    "/v1/cases/dhr-notifications",
+    "Notify a domestic homicide (opens a domestic homicide case)",
+    "Notifies the partnership of the death of a person aged 16 or over that has, or \
 appears to have, resulted from violence, abuse or neglect by a relative, a (former) intimate \
 partner or a member of the same household. Opens a case at stage `dhr_notified` with the \
 `dhr_decision` deadline: the decision on a review is due one calendar month after the day of the \
@@ -36,42 +33,22 @@ notification, at the end of that day. The DVCVA 2004 s9(1) test is recorded: `re
 `not_suspected`) is refused with 422 `dhr.relationship_test_not_met`. A victim under 16 is \
 refused (422 `notification.criteria_not_met`). Names, date of birth and the summary are sealed; the case keeps \
 only the age band at death.",
-    request_body = NotifyDomesticHomicideRequest,
-    params(crate::doc_parts::IdempotencyKey),
-    responses(
-        (status = 201, description = "The case is open.", body = CommandAccepted,
-         headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/v1/cases/dhr-notifications")]
-pub async fn notify_domestic_homicide(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    Authenticated(actor): Authenticated,
-    body: JsonBody<NotifyDomesticHomicideRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let request = body.value;
-    command::text("summary", &request.summary)?;
-    let victim = PersonDetails {
-        reference: request.victim.reference.clone(),
-        date_of_birth: request.victim.date_of_birth,
-        sex: request.victim.sex.clone(),
-        ethnicity: request.victim.ethnicity.clone(),
-    };
-    let personal = ChildPersonalData {
-        given_name: request.victim.given_name,
-        family_name: request.victim.family_name,
-        date_of_birth: request.victim.date_of_birth,
-        summary: request.summary,
-    };
-    super::cases::open_case(
-        &req,
-        &state,
-        &actor,
-        &body.request_hash,
-        personal,
-        |case_id, sealed| {
+    NotifyDomesticHomicideRequest,
+    |request| {
+        command::text("summary", &request.summary)?;
+        let victim = PersonDetails {
+            reference: request.victim.reference.clone(),
+            date_of_birth: request.victim.date_of_birth,
+            sex: request.victim.sex.clone(),
+            ethnicity: request.victim.ethnicity.clone(),
+        };
+        let personal = ChildPersonalData {
+            given_name: request.victim.given_name,
+            family_name: request.victim.family_name,
+            date_of_birth: request.victim.date_of_birth,
+            summary: request.summary,
+        };
+        let command = move |case_id, sealed| {
             CaseCommand::NotifyDomesticHomicide(cmd::NotifyDomesticHomicide {
                 case_id,
                 victim,
@@ -81,10 +58,10 @@ pub async fn notify_domestic_homicide(
                 violence_abuse_or_neglect: request.violence_abuse_or_neglect,
                 occurred_at: request.occurred_at,
             })
-        },
-    )
-    .await
-}
+        };
+        (personal, command)
+    }
+);
 
 case_command!(
     tag = "Domestic homicide cases",

@@ -51,6 +51,50 @@ macro_rules! case_command {
     };
 }
 
+/// Declares a command that opens a case: its route and OpenAPI description, and the body's
+/// parsing into the personal details to seal and the command, which `cases::open_case` runs
+/// under a new case id and data key (201 with `Location`).
+macro_rules! case_opening {
+    (
+        tag = $tag:literal, $name:ident, $op:literal, $path:literal, $summary:literal,
+        $description:literal, $body:ident, |$value:ident| $convert:expr
+    ) => {
+        #[doc = $summary]
+        #[utoipa::path(
+                    operation_id = $op,
+                    tag = $tag,
+                    summary = $summary,
+                    description = $description,
+                    request_body = $body,
+                    params(crate::doc_parts::IdempotencyKey),
+                    responses(
+                        (status = 201, description = "The case is open.", body = $crate::dto::CommandAccepted,
+                         headers(("Location" = String, description = "The new case"), ("ETag" = String, description = "The case's version"))),
+                    ),
+                    security(("bearer" = []))
+                )]
+        #[post($path)]
+        pub async fn $name(
+            req: actix_web::HttpRequest,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            $crate::auth::Authenticated(actor): $crate::auth::Authenticated,
+            body: $crate::extract::JsonBody<$body>,
+        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
+            let $value = body.value;
+            let (personal, command) = $convert;
+            $crate::routes::cases::open_case(
+                &req,
+                &state,
+                &actor,
+                &body.request_hash,
+                personal,
+                command,
+            )
+            .await
+        }
+    };
+}
+
 pub mod access_log;
 pub mod admin;
 pub mod adult_review;
