@@ -82,6 +82,11 @@ pub struct ServeConfig {
     /// or seconds; a token valid for longer is refused.
     #[arg(long, env = "CASETRAIL_JWT_MAX_LIFETIME", default_value = "24h", value_parser = parse_lifetime)]
     pub jwt_max_lifetime: std::time::Duration,
+    /// Origins of browser front-ends allowed to call the API (comma-separated, e.g.
+    /// `https://app.example.org,http://localhost:5173`): scheme, host and port, no wildcard.
+    /// Unset: no cross-origin calls (the service's own pages, such as `/docs`, always work).
+    #[arg(long, env = "CASETRAIL_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
     /// The time the service decides at: the machine's clock; a test sets its own.
     #[arg(skip = casetrail_app::clock::system_clock())]
     pub clock: casetrail_app::SharedClock,

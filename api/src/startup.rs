@@ -4,9 +4,10 @@
 use crate::auth::Verifier;
 use crate::config::{AuthMode, ServeConfig};
 use crate::state::AppState;
-use crate::{extract, openapi, problem, routes, telemetry};
+use crate::{cors, extract, openapi, problem, routes, telemetry};
 use actix_web::dev::Server;
 use actix_web::http::StatusCode;
+use actix_web::middleware::Condition;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use std::net::TcpListener;
@@ -58,6 +59,7 @@ impl Application {
             Some(bind) => Some(metrics_listener(bind, &state, &metrics)?),
             None => None,
         };
+        let cors_origins = cors::parse_origins(&config.cors_origins)?;
         let data = web::Data::new(state.clone());
         let mut server = HttpServer::new(move || {
             let (app, api) = App::new()
@@ -73,6 +75,11 @@ impl Application {
                 .service(web::redirect("/docs", "/docs/"))
                 .route("/rules.md", web::get().to(rules))
                 .default_service(web::to(not_found))
+                .wrap(Condition::new(
+                    !cors_origins.is_empty(),
+                    cors::middleware(Arc::clone(&cors_origins)),
+                ))
+                .wrap_fn(cors::refusals_as_problems)
                 .wrap_fn(telemetry::middleware)
         })
         .listen(listener)?

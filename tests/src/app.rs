@@ -107,6 +107,7 @@ fn default_config(database_url: &str, dir: &std::path::Path) -> ServeConfig {
         as_of_concurrency: 2,
         jwt_max_lifetime: std::time::Duration::from_secs(24 * 3600),
         metrics_bind: None,
+        cors_origins: Vec::new(),
         clock: casetrail_app::clock::system_clock(),
     }
 }
