@@ -7,7 +7,7 @@ use crate::state::AppState;
 use crate::{cors, extract, openapi, problem, routes, telemetry};
 use actix_web::dev::Server;
 use actix_web::http::StatusCode;
-use actix_web::middleware::Condition;
+use actix_web::middleware::{Compress, Condition};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use std::net::TcpListener;
@@ -80,6 +80,8 @@ impl Application {
                     cors::middleware(Arc::clone(&cors_origins)),
                 ))
                 .wrap_fn(cors::refusals_as_problems)
+                // Only when the client asks (`Accept-Encoding`): gzip or brotli.
+                .wrap(Compress::default())
                 .wrap_fn(telemetry::middleware)
         })
         .listen(listener)?

@@ -13,6 +13,7 @@ mod calendar;
 mod cases;
 mod child_clocks;
 mod clock;
+mod compression;
 mod cors;
 mod errors;
 mod history;
