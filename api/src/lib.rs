@@ -4,6 +4,7 @@
 pub mod access_log;
 pub mod auth;
 pub mod config;
+pub mod consistency;
 pub mod cors;
 pub mod doc_parts;
 pub mod dto;

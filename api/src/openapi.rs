@@ -119,6 +119,11 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             .for_each(&mut with_request_id);
     }
     for item in api.paths.paths.values_mut() {
+        if let Some(read) = item.get.as_mut()
+            && !matches!(read.operation_id.as_deref(), Some("Live" | "Ready"))
+        {
+            add_consistency_parameters(read);
+        }
         for operation in operations(item) {
             operation
                 .responses
@@ -176,6 +181,48 @@ fn add_shared_problems(operation: &mut utoipa::openapi::path::Operation) {
                 .or_insert_with(|| utoipa::openapi::Ref::from_response_name(name).into());
         }
     }
+}
+
+/// Every read accepts the log position it must reflect (`crate::consistency`): declared on each
+/// GET here rather than on every route's own parameters.
+fn add_consistency_parameters(operation: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{KnownFormat, ObjectBuilder, Required, SchemaFormat, Type};
+    let position = ParameterBuilder::new()
+        .name(crate::consistency::PARAMETER)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(0)),
+        ))
+        .description(Some(
+            "Read your writes: the `position` of a command's answer. The read waits (up to 3 s) \
+             until this replica's read models have reached it; 503 \
+             `consistency.not_caught_up` with `Retry-After` if they have not, 400 \
+             `consistency.unknown_position` for a position the log has not reached.",
+        ))
+        .build();
+    let header = ParameterBuilder::new()
+        .name("Casetrail-Consistency")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^min-position=[0-9]+$")),
+        ))
+        .description(Some(
+            "The same as `min_position`, for clients that cannot change the URL: \
+             `min-position=<position>`. With both, the later position counts.",
+        ))
+        .build();
+    operation
+        .parameters
+        .get_or_insert_with(Vec::new)
+        .extend([position, header]);
 }
 
 /// Adds to a case command's description who may send it, from the one declaration the

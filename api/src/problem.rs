@@ -134,6 +134,11 @@ impl From<AppError> for ApiError {
             AppError::Busy(refusal) => {
                 ApiError::client(StatusCode::TOO_MANY_REQUESTS, refusal.code, refusal.message)
             }
+            AppError::Behind(refusal) => ApiError::client(
+                StatusCode::SERVICE_UNAVAILABLE,
+                refusal.code,
+                refusal.message,
+            ),
             AppError::Gone(refusal) => {
                 ApiError::client(StatusCode::GONE, refusal.code, refusal.message)
             }

@@ -4,10 +4,10 @@
 use crate::auth::Verifier;
 use crate::config::{AuthMode, ServeConfig};
 use crate::state::AppState;
-use crate::{cors, extract, openapi, problem, routes, telemetry};
+use crate::{consistency, cors, extract, openapi, problem, routes, telemetry};
 use actix_web::dev::Server;
 use actix_web::http::StatusCode;
-use actix_web::middleware::{Compress, Condition};
+use actix_web::middleware::{Compress, Condition, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use std::net::TcpListener;
@@ -75,6 +75,7 @@ impl Application {
                 .service(web::redirect("/docs", "/docs/"))
                 .route("/rules.md", web::get().to(rules))
                 .default_service(web::to(not_found))
+                .wrap(from_fn(consistency::middleware))
                 .wrap(Condition::new(
                     !cors_origins.is_empty(),
                     cors::middleware(Arc::clone(&cors_origins)),

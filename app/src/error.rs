@@ -22,6 +22,10 @@ pub enum AppError {
     /// after erasure): unlike a refusal, asking again will never succeed.
     #[error("{0}")]
     Gone(DomainError),
+    /// This replica's read models have not reached the log position the read asked for within
+    /// the wait: another replica wrote it; retry in a moment.
+    #[error("{0}")]
+    Behind(DomainError),
     /// The stream moved on from the version the client decided on (`If-Match`).
     #[error("the stream has changed since the expected version")]
     StaleVersion,

@@ -5,6 +5,7 @@
 
 pub mod bus;
 pub mod clock;
+pub mod consistency;
 pub mod demo;
 pub mod erasure;
 pub mod error;

@@ -28,6 +28,22 @@ pub struct TestApp {
     pub dir: TempDir,
 }
 
+/// A replica of a [`TestApp`] (`TestApp::replica`); tokens of the first are valid here.
+#[derive(Debug)]
+pub struct Replica {
+    pub address: String,
+    handle: actix_web::dev::ServerHandle,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        // Stop accepting at once; the first instance's drop takes the database away after.
+        drop(self.handle.stop(false));
+        self.server.abort();
+    }
+}
+
 /// How a test application is started: `TestApp::builder(backend).configure(..).spawn()`.
 ///
 /// The clock it decides and evaluates at is part of its settings (`.clock(..)`), so a
@@ -193,6 +209,21 @@ impl TestApp {
             .expect("server task")
             .expect("server stopped cleanly");
         Stopped { launch, db, dir }
+    }
+
+    /// A second instance on the same database and data directory (its keys and development
+    /// secret), with its own read models: a replica, as a load balancer would run beside this
+    /// one. It stops when dropped.
+    pub async fn replica(&self) -> Replica {
+        let app = self.launch.start().await;
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        let server = tokio::spawn(app.run_until_stopped());
+        Replica {
+            address,
+            handle,
+            server,
+        }
     }
 
     /// Stops the server gracefully and starts a new one on the same database and data dir.

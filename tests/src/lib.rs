@@ -19,7 +19,7 @@ mod http;
 mod process;
 pub mod tokens;
 
-pub use app::{Stopped, TestApp, TestAppBuilder};
+pub use app::{Replica, Stopped, TestApp, TestAppBuilder};
 pub use db::{Backend, TestDb};
 pub use http::{answer, deadline, notification, problem};
 pub use process::{Outcome, Reply, Server, binary, casetrail};

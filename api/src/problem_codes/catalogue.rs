@@ -55,6 +55,9 @@ catalogue! {
     "closure.reconsideration_pending" 409 => "The case cannot close for this reason without the partners' reconsideration after the Panel disagreed";
     "closure.referral_taken_forward" 409 => "The referral was taken forward into a rapid review";
     "closure.review_decided" 409 => "A review was decided: the case closes when it is published or its publication justifiably withheld";
+    "consistency.invalid" 400 => "`min_position` or `Casetrail-Consistency` is not a log position";
+    "consistency.not_caught_up" 503 => "This replica has not read the log up to `min_position` within the wait: retry after `Retry-After`";
+    "consistency.unknown_position" 400 => "`min_position` is beyond the end of the log: no answer carried it";
     "cors.not_allowed" 403 => "A browser's cross-origin request from an origin, or with a method or header, that CASETRAIL_CORS_ORIGINS does not allow";
     "date.after_became_aware" 422 => "A date is after the day the local authority became aware";
     "date.after_death" 422 => "A date of birth is after the date of death";

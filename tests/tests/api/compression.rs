@@ -54,6 +54,11 @@ both_backends!(
         // The document compresses to a fraction of its size.
         let (_, plain) = fetch(&app, "/openapi.json", None).await;
         let (_, brotli) = fetch(&app, "/openapi.json", Some("br")).await;
-        assert!(brotli.len() * 5 < plain.len(), "{} of {}", brotli.len(), plain.len());
+        assert!(
+            brotli.len() * 5 < plain.len(),
+            "{} of {}",
+            brotli.len(),
+            plain.len()
+        );
     }
 );

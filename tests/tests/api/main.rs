@@ -14,6 +14,7 @@ mod cases;
 mod child_clocks;
 mod clock;
 mod compression;
+mod consistency;
 mod cors;
 mod errors;
 mod history;

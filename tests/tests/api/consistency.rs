@@ -1,0 +1,115 @@
+//! Read your writes across replicas: a command's answer carries its log `position`, and a read
+//! on another replica that names it (`min_position` or `Casetrail-Consistency`) never answers
+//! from before the write.
+
+use casetrail_tests::{TestApp, both_backends, notification, problem};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn read(app: &TestApp, base: &str, path: &str, header: Option<String>) -> reqwest::Response {
+    let mut request = app
+        .client
+        .get(format!("{base}{path}"))
+        .bearer_auth(app.business_manager());
+    if let Some(value) = header {
+        request = request.header("Casetrail-Consistency", value);
+    }
+    request.send().await.unwrap()
+}
+
+both_backends!(
+    a_read_on_another_replica_waits_for_the_write_it_names,
+    |app: TestApp| async move {
+        let replica = app.replica().await;
+        // On SQLite a second instance sees the shared file's new events within a second (it
+        // re-reads; PostgreSQL notifies): each read here waits for it, none answers 404.
+        for _ in 0..3 {
+            let accepted: Value = app.notify(&notification()).await.json().await.unwrap();
+            let case_id = accepted["case_id"].as_str().unwrap();
+            let position = accepted["position"].as_u64().unwrap();
+            // Straight after the write on the first instance, on the replica.
+            let by_parameter = read(
+                &app,
+                &replica.address,
+                &format!("/v1/cases/{case_id}?min_position={position}"),
+                None,
+            )
+            .await;
+            assert_eq!(by_parameter.status(), StatusCode::OK);
+            let by_header = read(
+                &app,
+                &replica.address,
+                "/v1/cases?limit=200&kind=child",
+                Some(format!("min-position={position}")),
+            )
+            .await;
+            assert_eq!(by_header.status(), StatusCode::OK);
+            let page: Value = by_header.json().await.unwrap();
+            assert!(
+                page["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["case_id"] == case_id),
+                "the list on the replica has the new case"
+            );
+        }
+    }
+);
+
+both_backends!(
+    a_position_is_checked_and_other_parameters_stay_strict,
+    |app: TestApp| async move {
+        let accepted: Value = app.notify(&notification()).await.json().await.unwrap();
+        let head = accepted["position"].as_u64().unwrap();
+        let base = app.address.clone();
+        // With the route's own parameters, which stay strict.
+        let listed = read(
+            &app,
+            &base,
+            &format!("/v1/deadlines?min_position={head}&limit=5"),
+            None,
+        )
+        .await;
+        assert_eq!(listed.status(), StatusCode::OK);
+        problem(
+            read(
+                &app,
+                &base,
+                &format!("/v1/deadlines?min_position={head}&colour=red"),
+                None,
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "query.invalid",
+        )
+        .await;
+        // A position no answer ever carried is refused at once, not waited for.
+        problem(
+            read(
+                &app,
+                &base,
+                &format!("/v1/cases?min_position={}", head + 1_000),
+                None,
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "consistency.unknown_position",
+        )
+        .await;
+        for bad in ["/v1/cases?min_position=soon", "/v1/cases?min_position=-1"] {
+            problem(
+                read(&app, &base, bad, None).await,
+                StatusCode::BAD_REQUEST,
+                "consistency.invalid",
+            )
+            .await;
+        }
+        problem(
+            read(&app, &base, "/v1/cases", Some("at-least=3".to_owned())).await,
+            StatusCode::BAD_REQUEST,
+            "consistency.invalid",
+        )
+        .await;
+    }
+);
