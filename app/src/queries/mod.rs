@@ -4,6 +4,7 @@
 mod as_of;
 mod audit_trail;
 mod case_reads;
+mod partnership;
 mod personal_details;
 mod retention;
 mod sealed;
@@ -14,8 +15,10 @@ mod subject_access;
 pub use as_of::{AsOfLimit, ensure_supported};
 pub use audit_trail::{AuditFilters, TrailPage};
 pub use case_reads::{AccessFilters, AccessLogAudit, AccessPage, CaseAccessLog};
+pub use partnership::VersionedPartnership;
 pub use retention::{DueCase, DuePage, RetentionList};
 pub use snapshot::Snapshot;
+pub use statistics::StatisticsYears;
 pub use subject_access::{SealedRecord, SubjectAccess};
 
 use crate::clock::SharedClock;
