@@ -8,7 +8,7 @@
 
 use casetrail_app::demo::{DEMO_PARTNERSHIP, ensure_demo_partnership};
 use casetrail_app::personal_data::{ChildPersonalData, DataKey, KeyVault, LocalKeyring};
-use casetrail_app::queries::Queries;
+use casetrail_app::queries::{AccessFilters, Queries};
 use casetrail_app::{Addressed, AppError, CommandBus, Expectations, ManualClock};
 use casetrail_domain::case::commands::{ChildDetails, CloseCase};
 use casetrail_domain::case::practice_review::ClosureReason;
@@ -193,6 +193,12 @@ async fn a_destroyed_key_takes_a_case_off_the_due_list_and_its_export_is_gone(po
     assert_eq!(kept.sealed_records.len(), 1);
     assert_eq!(kept.sealed_records[0].field, "personal_data");
     assert_eq!(kept.process_history.len(), 2);
+    match h.queries.personal_details(&manager, second).await {
+        Err(AppError::Gone(refusal)) => assert_eq!(refusal.code, "personal_data.erased"),
+        other => panic!("expected personal_data.erased, got {other:?}"),
+    }
+    let details = h.queries.personal_details(&manager, first).await.unwrap();
+    assert_eq!(details.family_name, "Smith");
 
     // Neither is for another role, whatever the case.
     let notifier = actor(Role::Notifier);
@@ -247,6 +253,60 @@ async fn every_read_of_a_case_comes_back_past_a_page_of_the_log(postgres: bool) 
     assert_eq!(ids, expected, "every read of the case, oldest first, once");
 }
 
+async fn only_an_auditor_pages_through_a_case_access_log(postgres: bool) {
+    let Some(h) = harness(postgres).await else {
+        return;
+    };
+    let (case_id, _) = h.closed_child_case("REF-0003").await;
+    let auditor = actor(Role::Auditor);
+    for n in 0..501 {
+        let read = AccessRecord {
+            accessed_at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+            partnership: DEMO_PARTNERSHIP.to_owned(),
+            case_id: case_id.as_uuid(),
+            resource: "case".to_owned(),
+            user_id: "u-1".to_owned(),
+            user_name: "Staff Member".to_owned(),
+            organisation: "southend-council".to_owned(),
+            roles: vec!["auditor".to_owned()],
+            as_of: None,
+            request_id: format!("req-{n}"),
+        };
+        h.access_log.record(read).await.unwrap();
+    }
+    let log = h.queries.access_log(&auditor).unwrap();
+    let mut filters = AccessFilters {
+        limit: 500,
+        after: None,
+        from: None,
+        to: None,
+    };
+    // Queued reads are written before the page is read; the page ends at its last read.
+    let first = log.case(case_id).unwrap().page(&filters).await.unwrap();
+    assert_eq!(first.reads.len(), 500);
+    assert_eq!(first.next_after, first.reads.last().map(|r| r.id));
+    filters.after = first.next_after;
+    let rest = log.case(case_id).unwrap().page(&filters).await.unwrap();
+    let ids: Vec<&str> = rest
+        .reads
+        .iter()
+        .map(|r| r.record.request_id.as_str())
+        .collect();
+    assert_eq!(ids, ["req-500"]);
+    assert_eq!(rest.next_after, None);
+
+    let missing = CaseId::from_uuid(uuid::Uuid::now_v7());
+    assert!(matches!(
+        log.case(missing),
+        Err(AppError::Refused(ref r)) if r.code == "case.not_found"
+    ));
+    // Refused from the token, before any case is named.
+    assert!(matches!(
+        h.queries.access_log(&actor(Role::BusinessManager)),
+        Err(AppError::Refused(ref r)) if r.code == "auth.role_required"
+    ));
+}
+
 macro_rules! both_backends {
     ($name:ident) => {
         mod $name {
@@ -265,3 +325,4 @@ macro_rules! both_backends {
 
 both_backends!(a_destroyed_key_takes_a_case_off_the_due_list_and_its_export_is_gone);
 both_backends!(every_read_of_a_case_comes_back_past_a_page_of_the_log);
+both_backends!(only_an_auditor_pages_through_a_case_access_log);

@@ -6,20 +6,16 @@ use crate::auth::Authenticated;
 use crate::dto::{AccessLogEntryView, AccessLogPage};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
-use casetrail_domain::{CaseId, Role};
-use casetrail_store::AccessQuery;
+use casetrail_app::queries::AccessFilters;
+use casetrail_domain::CaseId;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use std::time::Duration;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
 const DEFAULT_PAGE: usize = 50;
 const MAX_PAGE: usize = 500;
-/// How long a read of the log waits for queued records to be written before answering 503.
-const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Query of a case's access log.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -46,11 +42,8 @@ fn decode_cursor(text: &str) -> Result<u64, ApiError> {
     super::cursor::decode_number("l1", text)
 }
 
-fn access_query(
-    case_id: CaseId,
-    partnership: String,
-    query: AccessLogQuery,
-) -> Result<AccessQuery, ApiError> {
+/// The query string as typed filters: what is malformed is refused here.
+fn filters(query: AccessLogQuery) -> Result<AccessFilters, ApiError> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::bad_request(
@@ -66,19 +59,11 @@ fn access_query(
             "from must not be after to",
         ));
     }
-    Ok(AccessQuery {
-        partnership,
-        case_id: case_id.as_uuid(),
-        after_id: query
-            .cursor
-            .as_deref()
-            .map(decode_cursor)
-            .transpose()?
-            .unwrap_or(0),
+    Ok(AccessFilters {
+        limit,
+        after: query.cursor.as_deref().map(decode_cursor).transpose()?,
         from: query.from,
         to: query.to,
-        // One more than asked tells whether there is a next page.
-        limit: limit + 1,
     })
 }
 
@@ -115,40 +100,19 @@ pub async fn get_case_access_log(
     query: web::Query<AccessLogQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    if !actor.has(Role::Auditor) {
-        return Err(ApiError::client(
-            StatusCode::FORBIDDEN,
-            "auth.role_required",
-            "reading the access log needs the role auditor",
-        ));
-    }
-    let query = access_query(case_id, actor.partnership.to_string(), query.into_inner())?;
-    if state
-        .projector
-        .read()
-        .case(&actor.partnership, case_id)
-        .is_none()
-    {
-        return Err(ApiError::case_not_found());
-    }
+    // Refused from the token before the query string is read.
+    let access_log = state.queries.access_log(&actor)?;
+    let filters = filters(query.into_inner())?;
+    let case_log = access_log.case(case_id)?;
+    // This read is in its own answer.
     access_log::record(&state, &actor, case_id, Resource::AccessLog, None).await?;
-    tokio::time::timeout(FLUSH_TIMEOUT, state.access_log.flush())
-        .await
-        .map_err(|e| ApiError::Unavailable(e.into()))?
-        .map_err(|e| ApiError::Unavailable(e.into()))?;
-    let mut reads = state
-        .access_log_store
-        .read_case(&query)
-        .await
-        .map_err(ApiError::from)?;
-    let next_cursor = if reads.len() == query.limit {
-        reads.pop();
-        reads.last().map(|last| encode_cursor(last.id))
-    } else {
-        None
-    };
+    let page = case_log.page(&filters).await?;
     Ok(HttpResponse::Ok().json(AccessLogPage {
-        items: reads.into_iter().map(AccessLogEntryView::from).collect(),
-        next_cursor,
+        items: page
+            .reads
+            .into_iter()
+            .map(AccessLogEntryView::from)
+            .collect(),
+        next_cursor: page.next_after.map(encode_cursor),
     }))
 }

@@ -14,6 +14,7 @@ use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use casetrail_app::Addressed;
+use casetrail_app::queries::VersionedPartnership;
 use casetrail_domain::calendar::history::{CalendarChange, CalendarEntry, Correction};
 use casetrail_domain::partnership::{Organisation, PartnershipCommand, PartnershipSettings};
 use casetrail_domain::{Actor, OrgSlug};
@@ -66,16 +67,10 @@ pub async fn get_partnership(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
 ) -> Result<HttpResponse, ApiError> {
-    // The read model knows the version: no database read on every GET.
-    let models = state.projector.read();
-    let version = models.partnership_version(&actor.partnership).unwrap_or(0);
-    let partnership = models.partnership(&actor.partnership).ok_or_else(|| {
-        ApiError::client(
-            StatusCode::NOT_FOUND,
-            "partnership.not_found",
-            "no such partnership",
-        )
-    })?;
+    let VersionedPartnership {
+        partnership,
+        version,
+    } = state.queries.partnership(&actor)?;
     let view = PartnershipView {
         partnership: partnership.slug.to_string(),
         name: partnership.name.clone(),

@@ -10,8 +10,8 @@ use crate::dto::{
     PanelNotificationView, PartnerLeadView, PracticeReviewView, RapidReviewView,
     RecommendationView, ReconsideredViewView, ReviewLeadView, VoteView,
 };
+use casetrail_app::queries::{DeadlineAt, ListedCase, deadlines_at};
 use casetrail_domain::case::{Case, Origin};
-use casetrail_domain::deadline::DeadlineStatus;
 use casetrail_domain::partnership::{Partnership, PartnershipSettings};
 use casetrail_domain::small_map::SmallMap;
 use casetrail_projections::CaseRecord;
@@ -26,20 +26,36 @@ pub fn enum_str<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// The case in a list.
-pub fn summary(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>) -> CaseSummary {
-    let has_overdue_deadlines = record
-        .case
-        .deadlines(partnership)
-        .iter()
-        .any(|d| d.status(now, &partnership.calendar) == DeadlineStatus::Breached);
+pub fn summary(case: ListedCase) -> CaseSummary {
     CaseSummary {
-        case_id: record.case.case_id.as_uuid(),
-        kind: enum_str(&record.case.kind),
-        stage: enum_str(&record.case.stage),
-        version: record.version,
-        reference: record.case.reference().to_owned(),
-        opened_at: record.case.opened_at,
-        has_overdue_deadlines,
+        case_id: case.case_id.as_uuid(),
+        kind: enum_str(&case.kind),
+        stage: enum_str(&case.stage),
+        version: case.version,
+        reference: case.reference,
+        opened_at: case.opened_at,
+        has_overdue_deadlines: case.has_overdue_deadlines,
+    }
+}
+
+/// A deadline with its status at an instant.
+pub fn deadline_view(d: DeadlineAt) -> DeadlineView {
+    DeadlineView {
+        deadline_id: d.deadline_id,
+        case_id: d.case_id.as_uuid(),
+        kind: d.kind.as_str().to_owned(),
+        organisation: d.organisation.map(String::from),
+        due_at: d.due_at,
+        status: d.status,
+        fulfilled_at: d.fulfilled_at,
+        late_by: d.late_by.map(|l| LateBy {
+            working_days: l.working_days,
+            hours: l.hours,
+        }),
+        fulfilled_by: d.kind.fulfilled_by().to_owned(),
+        original_due_at: d.original_due_at,
+        recommendation_id: d.recommendation_id,
+        provisional: d.provisional,
     }
 }
 
@@ -49,32 +65,9 @@ pub fn deadline_views(
     partnership: &Partnership,
     now: DateTime<Utc>,
 ) -> Vec<DeadlineView> {
-    case.deadlines(partnership)
+    deadlines_at(case, partnership, now)
         .into_iter()
-        .map(|d| {
-            // A paused review's clock stands still: its due instant moves on with `now`.
-            let due_at = d.due_at_as_of(now);
-            let provisional = d.provisional || casetrail_domain::calendar::is_provisional(due_at);
-            (d, due_at, provisional)
-        })
-        .map(|(d, due_at, provisional)| DeadlineView {
-            deadline_id: d.id(case.case_id),
-            case_id: case.case_id.as_uuid(),
-            kind: d.kind.as_str().to_owned(),
-            organisation: d.organisation.as_ref().map(ToString::to_string),
-            due_at,
-            status: d.status(now, &partnership.calendar),
-            fulfilled_at: d.fulfilled_at.filter(|at| *at <= now),
-            late_by: d.late_by(now, &partnership.calendar).map(|l| LateBy {
-                working_days: l.working_days,
-                hours: l.hours,
-            }),
-            fulfilled_by: d.kind.fulfilled_by().to_owned(),
-            // A paused review shows its original date beside the extended one.
-            original_due_at: d.original_due_at_as_of(now),
-            recommendation_id: d.reference,
-            provisional,
-        })
+        .map(deadline_view)
         .collect()
 }
 

@@ -15,9 +15,8 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use casetrail_app::personal_data::{self, ChildPersonalData, DataKey};
-use casetrail_app::visibility::{can_see, personal_details_access};
-use casetrail_app::{Addressed, AppError};
+use casetrail_app::Addressed;
+use casetrail_app::personal_data::{ChildPersonalData, DataKey};
 use casetrail_domain::case::commands::{ChildDetails, ReferCaseForConsideration};
 use casetrail_domain::case::{
     CaseCommand, NotifyIncident, RecordPanelNotification, SealedPersonalData,
@@ -197,27 +196,7 @@ pub async fn get_personal_details(
     case_id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    {
-        let models = state.projector.read();
-        let partnership = models
-            .partnership(&actor.partnership)
-            .ok_or_else(ApiError::case_not_found)?;
-        // From the token first: a caller who may never read these details learns nothing
-        // about whether the case exists.
-        personal_details_access(&actor, partnership, None)?;
-        let record = models
-            .case(&actor.partnership, case_id)
-            .filter(|r| can_see(&actor, partnership, &r.case))
-            .ok_or_else(ApiError::case_not_found)?;
-        personal_details_access(&actor, partnership, Some(&record.case))?;
-        if record.case.personal_data_erased_at.is_some() {
-            return Err(erased());
-        }
-    }
-    let sealed = opening_personal_data(&state, &actor, case_id).await?;
-    let details: ChildPersonalData = personal_data::open(&state.data_keys, &sealed)
-        .await?
-        .ok_or_else(erased)?;
+    let details = state.queries.personal_details(&actor, case_id).await?;
     access_log::record(&state, &actor, case_id, Resource::PersonalDetails, None).await?;
     Ok(HttpResponse::Ok().json(PersonalDetails {
         case_id: case_id.as_uuid(),
@@ -226,31 +205,4 @@ pub async fn get_personal_details(
         date_of_birth: details.date_of_birth,
         summary: details.summary,
     }))
-}
-
-/// The answer for a case whose personal data has been erased.
-pub(crate) fn erased() -> ApiError {
-    AppError::personal_data_gone().into()
-}
-
-/// The sealed details the case was opened with, from its first stored event: the read models
-/// keep no sealed bytes.
-async fn opening_personal_data(
-    state: &AppState,
-    actor: &casetrail_domain::Actor,
-    case_id: CaseId,
-) -> Result<SealedPersonalData, ApiError> {
-    let stream = casetrail_domain::stream::case_stream(&actor.partnership, case_id);
-    let stored = state
-        .store
-        .read_stream(&stream, 1)
-        .await
-        .map_err(ApiError::from)?;
-    let opening = stored.first().ok_or_else(ApiError::case_not_found)?;
-    let event: casetrail_domain::case::CaseEvent =
-        casetrail_domain::codec::decode(&opening.event_type, opening.schema_version, &opening.data)
-            .map_err(|e| ApiError::Internal(e.into()))?;
-    let case = casetrail_domain::case::Case::evolve(None, &event)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a case stream that opens no case")))?;
-    Ok(case.personal_data().clone())
 }

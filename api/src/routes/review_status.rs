@@ -1,20 +1,16 @@
 //! The review status and deadline read models: cases, one case, and deadlines, as of now or
 //! any past instant (`as_of`), for what the caller may see.
 
-use super::cursor;
+use super::{case_view, cursor};
 use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
-use crate::dto::{CaseDetail, CasePage, DeadlinePage, DeadlineView};
+use crate::dto::{CaseDetail, CasePage, DeadlinePage};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use casetrail_app::queries::Snapshot;
-use casetrail_domain::case::{CaseKind, Stage};
-use casetrail_domain::deadline::DeadlineStatus as Status;
-use casetrail_domain::partnership::Partnership;
-use casetrail_domain::{Actor, CaseId, OrgSlug};
-use casetrail_projections::CaseRecord;
+use casetrail_app::queries::{CaseFilters, DeadlineFilters};
+use casetrail_domain::{CaseId, OrgSlug};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -33,40 +29,6 @@ fn page_size(limit: Option<usize>) -> Result<usize, ApiError> {
             "limit must be 1 to 500",
         ))
     }
-}
-
-/// The first `limit` items, and the cursor of the last one given when more follow.
-fn page_of<T>(
-    mut items: impl Iterator<Item = T>,
-    limit: usize,
-    cursor: impl Fn(&T) -> String,
-) -> (Vec<T>, Option<String>) {
-    let page: Vec<T> = items.by_ref().take(limit).collect();
-    let next = items.next().and(page.last()).map(cursor);
-    (page, next)
-}
-
-/// Answers from one case as the actor could see it now or at `as_of` (with the partnership
-/// and the instant then); 404 when the actor could not.
-async fn with_case<T>(
-    state: &AppState,
-    actor: &Actor,
-    case_id: CaseId,
-    as_of: Option<DateTime<Utc>>,
-    answer: impl Fn(&CaseRecord, &Partnership, DateTime<Utc>) -> T,
-) -> Result<T, ApiError> {
-    let queries = &state.queries;
-    queries
-        .answer(actor, Some(case_id), as_of, |models, past| {
-            let Some(snapshot) = queries.snapshot(models, actor, Some(case_id), past)? else {
-                return Ok(Err(ApiError::case_not_found()));
-            };
-            Ok(snapshot
-                .case(case_id)
-                .ok_or_else(ApiError::case_not_found)
-                .map(|record| answer(record, &snapshot.partnership, snapshot.at)))
-        })
-        .await?
 }
 
 fn parse_slug(field: &str, value: &str) -> Result<OrgSlug, ApiError> {
@@ -114,6 +76,38 @@ fn wire_enum<T: serde::de::DeserializeOwned>(field: &str, value: &str) -> Result
     })
 }
 
+/// The query string as typed filters: what is malformed is refused here, the matching is the
+/// query's.
+fn case_filters(query: ListCasesQuery) -> Result<CaseFilters, ApiError> {
+    Ok(CaseFilters {
+        limit: page_size(query.limit)?,
+        after: query
+            .cursor
+            .as_deref()
+            .map(decode_case_cursor)
+            .transpose()?,
+        kind: query
+            .kind
+            .as_deref()
+            .map(|k| wire_enum("kind", k))
+            .transpose()?,
+        stage: query
+            .stage
+            .as_deref()
+            .map(|s| wire_enum("stage", s))
+            .transpose()?,
+        organisation: query
+            .organisation
+            .as_deref()
+            .map(|o| parse_slug("organisation", o))
+            .transpose()?,
+        has_overdue_deadlines: query.has_overdue_deadlines,
+        opened_from: query.opened_from,
+        opened_to: query.opened_to,
+        as_of: query.as_of,
+    })
+}
+
 /// Lists the cases the actor may see.
 #[utoipa::path(
     operation_id = "ListCases",
@@ -140,71 +134,14 @@ pub async fn list_cases(
     Authenticated(actor): Authenticated,
     query: web::Query<ListCasesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = page_size(query.limit)?;
-    let after = query
-        .cursor
-        .as_deref()
-        .map(decode_case_cursor)
-        .transpose()?;
-    let kind: Option<CaseKind> = query
-        .kind
-        .as_deref()
-        .map(|k| wire_enum("kind", k))
-        .transpose()?;
-    let stage: Option<Stage> = query
-        .stage
-        .as_deref()
-        .map(|s| wire_enum("stage", s))
-        .transpose()?;
-    let organisation = query
-        .organisation
-        .as_deref()
-        .map(|o| parse_slug("organisation", o))
-        .transpose()?;
-    let page = state
-        .queries
-        .answer(&actor, None, query.as_of, |models, past| {
-            let Some(snapshot) = state.queries.snapshot(models, &actor, None, past)? else {
-                return Ok(CasePage {
-                    items: vec![],
-                    next_cursor: None,
-                });
-            };
-            let calendar = &snapshot.partnership.calendar;
-            let matches = |record: &CaseRecord| {
-                let case = &record.case;
-                kind.is_none_or(|k| case.kind == k)
-                    && stage.is_none_or(|s| case.stage == s)
-                    && organisation
-                        .as_ref()
-                        .is_none_or(|o| case.involved.contains(o))
-                    && query.opened_from.is_none_or(|from| case.opened_at >= from)
-                    && query.opened_to.is_none_or(|to| case.opened_at < to)
-                    && query.has_overdue_deadlines.is_none_or(|wanted| {
-                        let overdue = case
-                            .deadlines(&snapshot.partnership)
-                            .iter()
-                            .any(|d| d.status(snapshot.at, calendar) == Status::Breached);
-                        overdue == wanted
-                    })
-            };
-            let wanted = snapshot
-                .cases
-                .iter()
-                .filter(|r| after.is_none_or(|a| r.opened_position > a))
-                .filter(|r| matches(r));
-            let (records, next_cursor) =
-                page_of(wanted, limit, |r| encode_case_cursor(r.opened_position));
-            let items = records
-                .into_iter()
-                .map(|r| super::case_view::summary(r, &snapshot.partnership, snapshot.at))
-                .collect();
-            Ok(CasePage { items, next_cursor })
-        })
-        .await?;
-    let cases = page.items.iter().map(|c| c.case_id);
-    access_log::record_list(&state, &actor, cases, Resource::CaseList, query.as_of).await?;
-    Ok(HttpResponse::Ok().json(page))
+    let filters = case_filters(query.into_inner())?;
+    let listed = state.queries.cases(&actor, &filters).await?;
+    let cases = listed.cases.iter().map(|c| c.case_id.as_uuid());
+    access_log::record_list(&state, &actor, cases, Resource::CaseList, filters.as_of).await?;
+    Ok(HttpResponse::Ok().json(CasePage {
+        next_cursor: listed.next_after.map(encode_case_cursor),
+        items: listed.cases.into_iter().map(case_view::summary).collect(),
+    }))
 }
 
 /// A case list's cursor: the opening position of the last case given.
@@ -252,10 +189,12 @@ pub async fn get_case(
     query: web::Query<AsOfQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    let (version, detail) = with_case(&state, &actor, case_id, query.as_of, |r, p, at| {
-        (r.version, super::case_view::detail(r, p, at))
-    })
-    .await?;
+    let (version, detail) = state
+        .queries
+        .case_as_of(&actor, case_id, query.as_of, |r, p, at| {
+            (r.version, case_view::detail(r, p, at))
+        })
+        .await?;
     access_log::record(&state, &actor, case_id, Resource::Case, query.as_of).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{version}\"")))
@@ -292,20 +231,11 @@ pub struct ListDeadlinesQuery {
     pub as_of: Option<DateTime<Utc>>,
 }
 
-fn deadlines_of(snapshot: &Snapshot<'_>) -> Vec<DeadlineView> {
-    let mut deadlines: Vec<DeadlineView> = snapshot
-        .cases
-        .iter()
-        .flat_map(|r| super::case_view::deadline_views(&r.case, &snapshot.partnership, snapshot.at))
-        .collect();
-    deadlines.sort_by_key(|d| (d.due_at, d.deadline_id));
-    deadlines
-}
-
-fn encode_deadline_cursor(d: &DeadlineView) -> String {
+/// A deadline list's cursor: the due instant and id of the last deadline given.
+fn encode_deadline_cursor((due_at, deadline_id): (DateTime<Utc>, Uuid)) -> String {
     cursor::encode(
         "d1",
-        format_args!("{}:{}", d.due_at.timestamp_micros(), d.deadline_id),
+        format_args!("{}:{}", due_at.timestamp_micros(), deadline_id),
     )
 }
 
@@ -319,6 +249,34 @@ fn decode_deadline_cursor(text: &str) -> Result<(DateTime<Utc>, Uuid), ApiError>
         .ok_or_else(cursor::invalid)?;
     let id = Uuid::parse_str(id).map_err(|_| cursor::invalid())?;
     Ok((due_at, id))
+}
+
+/// The query string as typed filters: what is malformed is refused here, the matching is the
+/// query's.
+fn deadline_filters(query: ListDeadlinesQuery) -> Result<DeadlineFilters, ApiError> {
+    Ok(DeadlineFilters {
+        limit: page_size(query.limit)?,
+        after: query
+            .cursor
+            .as_deref()
+            .map(decode_deadline_cursor)
+            .transpose()?,
+        status: query
+            .status
+            .as_deref()
+            .map(|s| wire_enum("status", s))
+            .transpose()?,
+        kind: query.kind,
+        case_id: query.case_id.map(CaseId::from_uuid),
+        organisation: query
+            .organisation
+            .as_deref()
+            .map(|o| parse_slug("organisation", o))
+            .transpose()?,
+        due_from: query.due_from,
+        due_to: query.due_to,
+        as_of: query.as_of,
+    })
 }
 
 /// Lists deadlines across the cases the actor may see.
@@ -351,49 +309,18 @@ pub async fn list_deadlines(
     Authenticated(actor): Authenticated,
     query: web::Query<ListDeadlinesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = page_size(query.limit)?;
-    let after = query
-        .cursor
-        .as_deref()
-        .map(decode_deadline_cursor)
-        .transpose()?;
-    let status: Option<Status> = query
-        .status
-        .as_deref()
-        .map(|s| wire_enum("status", s))
-        .transpose()?;
-    let organisation = query
-        .organisation
-        .as_deref()
-        .map(|o| parse_slug("organisation", o))
-        .transpose()?;
-    let page = state
-        .queries
-        .answer(&actor, None, query.as_of, |models, past| {
-            let Some(snapshot) = state.queries.snapshot(models, &actor, None, past)? else {
-                return Ok(DeadlinePage {
-                    items: vec![],
-                    next_cursor: None,
-                });
-            };
-            let wanted = deadlines_of(&snapshot).into_iter().filter(|d| {
-                after.is_none_or(|a| (d.due_at, d.deadline_id) > a)
-                    && status.is_none_or(|s| s == d.status)
-                    && query.kind.as_deref().is_none_or(|k| d.kind == k)
-                    && query.case_id.is_none_or(|c| d.case_id == c)
-                    && organisation
-                        .as_ref()
-                        .is_none_or(|o| d.organisation.as_deref() == Some(o.as_str()))
-                    && query.due_from.is_none_or(|from| d.due_at >= from)
-                    && query.due_to.is_none_or(|to| d.due_at < to)
-            });
-            let (items, next_cursor) = page_of(wanted, limit, encode_deadline_cursor);
-            Ok(DeadlinePage { items, next_cursor })
-        })
-        .await?;
-    let cases = page.items.iter().map(|d| d.case_id);
-    access_log::record_list(&state, &actor, cases, Resource::DeadlineList, query.as_of).await?;
-    Ok(HttpResponse::Ok().json(page))
+    let filters = deadline_filters(query.into_inner())?;
+    let listed = state.queries.deadlines(&actor, &filters).await?;
+    let cases = listed.deadlines.iter().map(|d| d.case_id.as_uuid());
+    access_log::record_list(&state, &actor, cases, Resource::DeadlineList, filters.as_of).await?;
+    Ok(HttpResponse::Ok().json(DeadlinePage {
+        next_cursor: listed.next_after.map(encode_deadline_cursor),
+        items: listed
+            .deadlines
+            .into_iter()
+            .map(case_view::deadline_view)
+            .collect(),
+    }))
 }
 
 /// Lists one case's deadlines.
@@ -423,14 +350,16 @@ pub async fn list_case_deadlines(
     query: web::Query<AsOfQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
-    let mut items = with_case(&state, &actor, case_id, query.as_of, |r, p, at| {
-        super::case_view::deadline_views(&r.case, p, at)
-    })
-    .await?;
-    items.sort_by_key(|d| (d.due_at, d.deadline_id));
+    let deadlines = state
+        .queries
+        .case_deadlines(&actor, case_id, query.as_of)
+        .await?;
     access_log::record(&state, &actor, case_id, Resource::Deadlines, query.as_of).await?;
     Ok(HttpResponse::Ok().json(DeadlinePage {
-        items,
+        items: deadlines
+            .into_iter()
+            .map(case_view::deadline_view)
+            .collect(),
         next_cursor: None,
     }))
 }

@@ -51,18 +51,11 @@ pub async fn list_statistics_years(
     Authenticated(actor): Authenticated,
     query: web::Query<StatisticsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    casetrail_app::queries::ensure_supported(query.as_of)?;
-    let as_of = query.as_of.unwrap_or_else(|| state.clock.now());
-    let models = state.projector.read();
-    let items = models
-        .statistics_years(&actor.partnership, as_of)
-        .into_iter()
-        .map(StatisticsYear::from)
-        .collect();
+    let listed = state.queries.statistics_years(&actor, query.as_of)?;
     Ok(HttpResponse::Ok().json(StatisticsYearPage {
-        items,
+        items: listed.years.into_iter().map(StatisticsYear::from).collect(),
         next_cursor: None,
-        as_of,
+        as_of: listed.as_of,
     }))
 }
 

@@ -4,6 +4,10 @@
 mod as_of;
 mod audit_trail;
 mod case_reads;
+mod deadlines;
+mod lists;
+mod partnership;
+mod personal_details;
 mod retention;
 mod sealed;
 mod snapshot;
@@ -12,17 +16,23 @@ mod subject_access;
 
 pub use as_of::{AsOfLimit, ensure_supported};
 pub use audit_trail::{AuditFilters, TrailPage};
+pub use case_reads::{AccessFilters, AccessLogAudit, AccessPage, CaseAccessLog};
+pub use deadlines::{DeadlineAt, deadlines_at};
+pub use lists::{CaseFilters, CasePage, DeadlineFilters, DeadlinePage, ListedCase};
+pub use partnership::VersionedPartnership;
 pub use retention::{DueCase, DuePage, RetentionList};
 pub use snapshot::Snapshot;
+pub use statistics::StatisticsYears;
 pub use subject_access::{SealedRecord, SubjectAccess};
 
 use crate::clock::SharedClock;
 use crate::error::AppError;
 use crate::personal_data::KeyVault;
 use crate::visibility::can_see;
+use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{Actor, CaseId};
 use casetrail_projections::history::{Past, Stale};
-use casetrail_projections::{ProjectorHandle, ReadModels};
+use casetrail_projections::{CaseRecord, ProjectorHandle, ReadModels};
 use casetrail_store::{AccessLogStore, AccessLogger};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -107,6 +117,28 @@ impl Queries {
         past: Option<&'a Past>,
     ) -> Result<Option<Snapshot<'a>>, Stale> {
         snapshot::snapshot(models, actor, only, past, self.clock.now())
+    }
+
+    /// Runs `answer` on one case as the actor could see it now or at `as_of`, with the
+    /// partnership and the instant then; not found when they could not (another partnership's
+    /// case, one of no concern to their organisation, or one not yet opened then).
+    pub async fn case_as_of<T>(
+        &self,
+        actor: &Actor,
+        case_id: CaseId,
+        as_of: Option<DateTime<Utc>>,
+        answer: impl Fn(&CaseRecord, &Partnership, DateTime<Utc>) -> T,
+    ) -> Result<T, AppError> {
+        self.answer(actor, Some(case_id), as_of, |models, past| {
+            let Some(snapshot) = self.snapshot(models, actor, Some(case_id), past)? else {
+                return Ok(Err(AppError::case_not_found()));
+            };
+            Ok(snapshot
+                .case(case_id)
+                .ok_or_else(AppError::case_not_found)
+                .map(|record| answer(record, &snapshot.partnership, snapshot.at)))
+        })
+        .await?
     }
 }
 

@@ -20,26 +20,49 @@ pub(super) async fn case_events(
         .await?
         .into_iter()
         .map(|recorded| {
-            let event = casetrail_domain::codec::decode(
-                &recorded.event_type,
-                recorded.schema_version,
-                &recorded.data,
-            )
-            .map_err(|e| AppError::Internal(e.into()))?;
+            let event = decode(&recorded)?;
             Ok((recorded, event))
         })
         .collect()
+}
+
+/// The sealed details the case was opened with, from its first stored event alone: the others
+/// are neither needed nor decoded. Not found for a stream with no events.
+pub(super) async fn opening_personal_data(
+    store: &dyn EventStore,
+    partnership: &PartnershipSlug,
+    case_id: CaseId,
+) -> Result<SealedPersonalData, AppError> {
+    let stream = casetrail_domain::stream::case_stream(partnership, case_id);
+    let stored = store.read_stream(&stream, 1).await?;
+    let opening = stored.first().ok_or_else(AppError::case_not_found)?;
+    opened_with(&decode(opening)?)
 }
 
 /// The sealed details the case was opened with, from its first event.
 pub(super) fn opening_details(
     events: &[(RecordedEvent, CaseEvent)],
 ) -> Result<SealedPersonalData, AppError> {
-    events
+    let (_, opening) = events
         .first()
-        .and_then(|(_, event)| Case::evolve(None, event))
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a case stream that opens no case")))?;
+    opened_with(opening)
+}
+
+/// The sealed details an event opening a case carries.
+fn opened_with(opening: &CaseEvent) -> Result<SealedPersonalData, AppError> {
+    Case::evolve(None, opening)
         .map(|case| case.personal_data().clone())
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a case stream that opens no case")))
+}
+
+fn decode(recorded: &RecordedEvent) -> Result<CaseEvent, AppError> {
+    casetrail_domain::codec::decode(
+        &recorded.event_type,
+        recorded.schema_version,
+        &recorded.data,
+    )
+    .map_err(|e| AppError::Internal(e.into()))
 }
 
 /// Opens sealed data with its case's key; gone for good once the key has been destroyed.

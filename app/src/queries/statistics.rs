@@ -1,6 +1,8 @@
-//! A financial year's statistics as the partnership's cases stood at an instant.
+//! The financial years with facts, and a year's statistics, as the partnership's cases stood
+//! at an instant.
 
 use super::Queries;
+use super::as_of::ensure_supported;
 use super::snapshot::as_it_was;
 use crate::error::AppError;
 use casetrail_domain::Actor;
@@ -9,7 +11,33 @@ use casetrail_projections::statistics::{AnnualStatistics, FinancialYear, annual_
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 
+/// The financial years in which any fact of the partnership's cases occurred, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatisticsYears {
+    /// The instant asked about (now when none was).
+    pub as_of: DateTime<Utc>,
+    /// The years, from the facts recorded by then.
+    pub years: Vec<FinancialYear>,
+}
+
 impl Queries {
+    /// The years with facts recorded by `as_of` (now when absent). The read models index the
+    /// years by the instant each fact was recorded, so no past is folded again. Aggregates
+    /// only, so every member of the partnership may ask.
+    pub fn statistics_years(
+        &self,
+        actor: &Actor,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<StatisticsYears, AppError> {
+        ensure_supported(as_of)?;
+        let as_of = as_of.unwrap_or_else(|| self.now());
+        let years = self
+            .projector
+            .read()
+            .statistics_years(&actor.partnership, as_of);
+        Ok(StatisticsYears { as_of, years })
+    }
+
     /// The year's statistics from the facts recorded by `as_of` (now when absent), deadlines
     /// evaluated then; `None` when no fact of the partnership falls in the year. Aggregates
     /// only, so every member of the partnership may ask.
