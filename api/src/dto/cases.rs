@@ -234,6 +234,11 @@ pub struct CaseSummary {
     pub opened_at: DateTime<Utc>,
     /// Whether any deadline is breached now.
     pub has_overdue_deadlines: bool,
+    /// When the case's last fact was recorded.
+    pub updated_at: DateTime<Utc>,
+    /// The log position of the case's last fact: pass the greatest of a page as
+    /// `changed_since` to ask only for what changed after it.
+    pub updated_position: u64,
 }
 
 /// A case in full.

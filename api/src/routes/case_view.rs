@@ -35,6 +35,8 @@ pub fn summary(case: ListedCase) -> CaseSummary {
         reference: case.reference,
         opened_at: case.opened_at,
         has_overdue_deadlines: case.has_overdue_deadlines,
+        updated_at: case.updated_at,
+        updated_position: case.updated_position,
     }
 }
 

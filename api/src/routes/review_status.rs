@@ -9,7 +9,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use casetrail_app::queries::{CaseFilters, DeadlineFilters};
+use casetrail_app::queries::{CaseFilters, ChangedSince, DeadlineFilters};
 use casetrail_domain::{CaseId, OrgSlug};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -64,10 +64,28 @@ pub struct ListCasesQuery {
     pub opened_from: Option<DateTime<Utc>>,
     /// Only cases opened before this instant (RFC 3339).
     pub opened_to: Option<DateTime<Utc>>,
+    /// Only cases changed since: a log position (a command's answer's `position`, or the
+    /// greatest `updated_position` seen) or an instant (RFC 3339, recorded after it).
+    pub changed_since: Option<String>,
     /// Answer as the read model stood at this instant (RFC 3339): only facts recorded by then,
     /// deadlines evaluated then. Default: now. A day outside 1990–2100, which the working-day
     /// calendar cannot judge, is 400 `calendar.date_out_of_range`.
     pub as_of: Option<DateTime<Utc>>,
+}
+
+/// `changed_since`: a log position or an RFC 3339 instant.
+fn changed_since(value: &str) -> Result<ChangedSince, ApiError> {
+    if let Ok(position) = value.parse::<u64>() {
+        return Ok(ChangedSince::Position(position));
+    }
+    DateTime::parse_from_rfc3339(value)
+        .map(|at| ChangedSince::Instant(at.with_timezone(&Utc)))
+        .map_err(|_| {
+            ApiError::bad_request(
+                "query.invalid",
+                "changed_since must be a log position or an RFC 3339 instant",
+            )
+        })
 }
 
 fn wire_enum<T: serde::de::DeserializeOwned>(field: &str, value: &str) -> Result<T, ApiError> {
@@ -104,6 +122,11 @@ fn case_filters(query: ListCasesQuery) -> Result<CaseFilters, ApiError> {
         has_overdue_deadlines: query.has_overdue_deadlines,
         opened_from: query.opened_from,
         opened_to: query.opened_to,
+        changed_since: query
+            .changed_since
+            .as_deref()
+            .map(changed_since)
+            .transpose()?,
         as_of: query.as_of,
     })
 }
@@ -122,7 +145,8 @@ then.",
         (status = 200, description = "A page of cases.", body = CasePage,
          example = json!({"items": [{"case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "child",
             "stage": "notified", "version": 1, "reference": "SBC-2022-0412",
-            "opened_at": "2022-12-22T10:15:00Z", "has_overdue_deadlines": false}],
+            "opened_at": "2022-12-22T10:15:00Z", "has_overdue_deadlines": false,
+            "updated_at": "2022-12-22T10:15:00.482Z", "updated_position": 1042}],
             "next_cursor": null})),
         (status = 429, response = crate::doc_parts::TooManyRequests),
     ),

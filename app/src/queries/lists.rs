@@ -31,8 +31,37 @@ pub struct CaseFilters {
     pub opened_from: Option<DateTime<Utc>>,
     /// Only cases opened before this instant.
     pub opened_to: Option<DateTime<Utc>>,
+    /// Only cases with a fact recorded after this log position or instant.
+    pub changed_since: Option<ChangedSince>,
     /// The list as it stood at this instant; now when absent.
     pub as_of: Option<DateTime<Utc>>,
+}
+
+/// What a client last saw, to ask only for what changed after it: a log position (a command's
+/// answer's `position`, or the greatest `updated_position` of a page) or an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangedSince {
+    /// After this log position.
+    Position(u64),
+    /// Recorded after this instant.
+    Instant(DateTime<Utc>),
+}
+
+impl ChangedSince {
+    fn admits(self, record: &CaseRecord) -> bool {
+        match self {
+            ChangedSince::Position(position) => updated_position(record) > position,
+            ChangedSince::Instant(at) => record.updated_at > at,
+        }
+    }
+}
+
+/// The log position of the case's last recorded fact (then, for a record as it was).
+fn updated_position(record: &CaseRecord) -> u64 {
+    record
+        .marks
+        .last()
+        .map_or(record.opened_position, |mark| mark.position)
 }
 
 /// A case as the list shows it: nothing that identifies anyone.
@@ -52,6 +81,10 @@ pub struct ListedCase {
     pub opened_at: DateTime<Utc>,
     /// Whether any of its deadlines was breached then.
     pub has_overdue_deadlines: bool,
+    /// When its last fact was recorded.
+    pub updated_at: DateTime<Utc>,
+    /// The log position of its last fact.
+    pub updated_position: u64,
 }
 
 /// One page of the case list, in the order the cases were opened.
@@ -179,6 +212,9 @@ fn case_matches(filters: &CaseFilters, snapshot: &Snapshot<'_>, record: &CaseRec
             .opened_from
             .is_none_or(|from| case.opened_at >= from)
         && filters.opened_to.is_none_or(|to| case.opened_at < to)
+        && filters
+            .changed_since
+            .is_none_or(|since| since.admits(record))
         && filters.has_overdue_deadlines.is_none_or(|wanted| {
             has_overdue_deadlines(case, &snapshot.partnership, snapshot.at) == wanted
         })
@@ -194,6 +230,8 @@ fn listed(record: &CaseRecord, snapshot: &Snapshot<'_>) -> ListedCase {
         reference: case.reference().to_owned(),
         opened_at: case.opened_at,
         has_overdue_deadlines: has_overdue_deadlines(case, &snapshot.partnership, snapshot.at),
+        updated_at: record.updated_at,
+        updated_position: updated_position(record),
     }
 }
 

@@ -113,3 +113,52 @@ both_backends!(
         .await;
     }
 );
+
+both_backends!(
+    a_list_answers_only_what_changed_since_a_position_or_an_instant,
+    |app: TestApp| async move {
+        let base = app.address.clone();
+        let first: Value = app.notify(&notification()).await.json().await.unwrap();
+        let seen = first["position"].as_u64().unwrap();
+        let page = |query: String| {
+            let app = &app;
+            let base = base.clone();
+            async move {
+                let answer = read(app, &base, &format!("/v1/cases?limit=500&{query}"), None).await;
+                assert_eq!(answer.status(), StatusCode::OK);
+                let page: Value = answer.json().await.unwrap();
+                page["items"].as_array().unwrap().clone()
+            }
+        };
+        let everything = page(String::new()).await;
+        let listed = everything
+            .iter()
+            .find(|c| c["case_id"] == first["case_id"])
+            .expect("the new case is listed");
+        assert_eq!(listed["updated_position"], seen);
+        assert_eq!(listed["version"], 1);
+        let updated_at = listed["updated_at"].as_str().unwrap().to_owned();
+
+        // Nothing changed after the client's last position; then one case does.
+        assert_eq!(
+            page(format!("changed_since={seen}")).await,
+            Vec::<Value>::new()
+        );
+        let second: Value = app.notify(&notification()).await.json().await.unwrap();
+        let changed = page(format!("changed_since={seen}")).await;
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert_eq!(changed[0]["case_id"], second["case_id"]);
+        assert_eq!(changed[0]["updated_position"], second["position"]);
+        // The same by instant: recorded after the first case's last fact.
+        let by_instant = page(format!("changed_since={}", updated_at.replace('+', "%2B"))).await;
+        assert_eq!(by_instant.len(), 1, "{by_instant:?}");
+        assert_eq!(by_instant[0]["case_id"], second["case_id"]);
+
+        problem(
+            read(&app, &base, "/v1/cases?changed_since=yesterday", None).await,
+            StatusCode::BAD_REQUEST,
+            "query.invalid",
+        )
+        .await;
+    }
+);
