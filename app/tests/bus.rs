@@ -3,67 +3,18 @@
 
 #![allow(clippy::unwrap_used)]
 
-use casetrail_app::demo::{DEMO_PARTNERSHIP, ensure_demo_partnership};
-use casetrail_app::personal_data::{DataKey, KeyVault, LocalKeyring};
-use casetrail_app::{Addressed, AppError, CommandBus, Expectations, Idempotency, ManualClock};
+mod harness;
+
+use casetrail_app::personal_data::DataKey;
+use casetrail_app::{Addressed, AppError, Expectations, Idempotency};
 use casetrail_domain::case::commands::ChildDetails;
 use casetrail_domain::case::{
     AbuseOrNeglect, CaseCommand, Harm, LocationBasis, NotifyIncident, RecordPanelNotification,
 };
 use casetrail_domain::metadata::{EventMetadata, METADATA_VERSION};
-use casetrail_domain::{Actor, CaseId, OrgSlug, PartnershipSlug, Role};
-use casetrail_projections::Projector;
-use casetrail_store::EventStore;
-use chrono::{NaiveDate, TimeZone, Utc};
-use std::sync::Arc;
-use std::time::Duration;
-
-struct Harness {
-    bus: CommandBus,
-    store: Arc<dyn EventStore>,
-    vault: KeyVault,
-    clock: ManualClock,
-    _dir: tempfile::TempDir,
-    _pg: Option<casetrail_testkit::PgTestDb>,
-}
-
-async fn harness(postgres: bool) -> Option<Harness> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (url, pg) = if postgres {
-        let db = casetrail_testkit::PgTestDb::create("casetrail_app_bus", |url| async move {
-            let store = casetrail_store::open(&url).await.expect("migrate");
-            store.close().await;
-        })
-        .await?;
-        (db.url.clone(), Some(db))
-    } else {
-        let path = dir.path().join("bus.db");
-        (format!("sqlite://{}", path.display()), None)
-    };
-    let store = casetrail_store::open(&url).await.expect("open the store");
-    let keys = casetrail_store::open_data_keys(&url).await.expect("keys");
-    let keyring = LocalKeyring::dev(&dir.path().join("data"), &[]).expect("dev keyring");
-    let vault = KeyVault::new(keys, Arc::new(keyring));
-    ensure_demo_partnership(store.as_ref()).await.expect("demo");
-    let projector = Projector::start(Arc::clone(&store)).await.expect("project");
-    // A Monday morning in term time: the decisions below are dated by it, not by the machine.
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
-    let bus = CommandBus::new(
-        Arc::clone(&store),
-        projector,
-        vault.clone(),
-        Arc::new(clock.clone()),
-        Duration::from_secs(2),
-    );
-    Some(Harness {
-        bus,
-        store,
-        vault,
-        clock,
-        _dir: dir,
-        _pg: pg,
-    })
-}
+use casetrail_domain::{Actor, CaseId, Role};
+use chrono::NaiveDate;
+use harness::{Harness, actor, harness};
 
 impl Harness {
     /// Opens a case, storing its new data key with the command.
@@ -80,16 +31,6 @@ impl Harness {
         };
         let target = Addressed::case(notifier, case_id, notify(case_id, key));
         self.bus.execute(notifier, target, expectations).await
-    }
-}
-
-fn actor(role: Role, org: &str) -> Actor {
-    Actor {
-        user: format!("{role:?}-user"),
-        name: "Staff Member".to_owned(),
-        partnership: PartnershipSlug::parse(DEMO_PARTNERSHIP).unwrap(),
-        org: OrgSlug::parse(org).unwrap(),
-        roles: [role].into_iter().collect(),
     }
 }
 

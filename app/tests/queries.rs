@@ -6,96 +6,25 @@
 
 #![allow(clippy::unwrap_used)]
 
-use casetrail_app::demo::{DEMO_PARTNERSHIP, ensure_demo_partnership};
-use casetrail_app::personal_data::{ChildPersonalData, DataKey, KeyVault, LocalKeyring};
-use casetrail_app::queries::{AccessFilters, Queries};
-use casetrail_app::{Addressed, AppError, CommandBus, Expectations, ManualClock};
+mod harness;
+
+use casetrail_app::demo::DEMO_PARTNERSHIP;
+use casetrail_app::personal_data::{ChildPersonalData, DataKey};
+use casetrail_app::queries::AccessFilters;
+use casetrail_app::{Addressed, AppError, Expectations};
 use casetrail_domain::case::commands::{ChildDetails, CloseCase};
 use casetrail_domain::case::practice_review::ClosureReason;
 use casetrail_domain::case::{AbuseOrNeglect, CaseCommand, Harm, LocationBasis, NotifyIncident};
-use casetrail_domain::{Actor, CaseId, OrgSlug, PartnershipSlug, Role};
-use casetrail_projections::Projector;
-use casetrail_store::{AccessLogger, AccessRecord};
+use casetrail_domain::{CaseId, Role};
+use casetrail_store::AccessRecord;
 use chrono::{NaiveDate, TimeZone, Utc};
-use std::sync::Arc;
-use std::time::Duration;
-
-struct Harness {
-    bus: CommandBus,
-    queries: Queries,
-    vault: KeyVault,
-    access_log: AccessLogger,
-    _dir: tempfile::TempDir,
-    _pg: Option<casetrail_testkit::PgTestDb>,
-}
-
-async fn harness(postgres: bool) -> Option<Harness> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (url, pg) = if postgres {
-        let db = casetrail_testkit::PgTestDb::create("casetrail_app_queries", |url| async move {
-            let store = casetrail_store::open(&url).await.expect("migrate");
-            store.close().await;
-        })
-        .await?;
-        (db.url.clone(), Some(db))
-    } else {
-        let path = dir.path().join("queries.db");
-        (format!("sqlite://{}", path.display()), None)
-    };
-    let store = casetrail_store::open(&url).await.expect("open the store");
-    let keys = casetrail_store::open_data_keys(&url).await.expect("keys");
-    let keyring = LocalKeyring::dev(&dir.path().join("data"), &[]).expect("dev keyring");
-    let vault = KeyVault::new(keys, Arc::new(keyring));
-    let access_log_store = casetrail_store::open_access_log(&url)
-        .await
-        .expect("access log");
-    let access_log = AccessLogger::start(Arc::clone(&access_log_store));
-    ensure_demo_partnership(store.as_ref()).await.expect("demo");
-    let projector = Projector::start(Arc::clone(&store)).await.expect("project");
-    // Decades after the cases below were closed: their retention periods have ended.
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
-    ));
-    let bus = CommandBus::new(
-        store,
-        projector.clone(),
-        vault.clone(),
-        clock.clone(),
-        Duration::from_secs(2),
-    );
-    let queries = Queries::new(
-        projector,
-        vault.clone(),
-        access_log.clone(),
-        access_log_store,
-        2,
-        clock,
-    );
-    Some(Harness {
-        bus,
-        queries,
-        vault,
-        access_log,
-        _dir: dir,
-        _pg: pg,
-    })
-}
-
-fn actor(role: Role) -> Actor {
-    Actor {
-        user: format!("{role:?}-user"),
-        name: "Staff Member".to_owned(),
-        partnership: PartnershipSlug::parse(DEMO_PARTNERSHIP).unwrap(),
-        org: OrgSlug::parse("southend-council").unwrap(),
-        roles: [role].into_iter().collect(),
-    }
-}
+use harness::{Harness, actor, harness};
 
 impl Harness {
     /// A child case notified in 2000 about a child born in 1990 and closed in 2001: due for
     /// erasure since the end of 2015. Returns the case and its data key's id.
     async fn closed_child_case(&self, reference: &str) -> (CaseId, uuid::Uuid) {
-        let notifier = actor(Role::Notifier);
+        let notifier = actor(Role::Notifier, "southend-council");
         let case_id = CaseId::from_uuid(uuid::Uuid::now_v7());
         let key = DataKey::generate();
         let details = ChildPersonalData {
@@ -134,7 +63,7 @@ impl Harness {
             )
             .await
             .unwrap();
-        let manager = actor(Role::BusinessManager);
+        let manager = actor(Role::BusinessManager, "southend-council");
         let close = CaseCommand::CloseCase(CloseCase {
             reason: ClosureReason::CriteriaNotMet,
             occurred_at: Some(Utc.with_ymd_and_hms(2001, 1, 10, 10, 0, 0).unwrap()),
@@ -157,7 +86,7 @@ async fn a_destroyed_key_takes_a_case_off_the_due_list_and_its_export_is_gone(po
     };
     let (first, _) = h.closed_child_case("REF-0001").await;
     let (second, second_key) = h.closed_child_case("REF-0002").await;
-    let admin = actor(Role::Admin);
+    let admin = actor(Role::Admin, "southend-council");
     let list = h.queries.retention_list(&admin).unwrap();
 
     let due = list.due(None, 50).await.unwrap();
@@ -183,7 +112,7 @@ async fn a_destroyed_key_takes_a_case_off_the_due_list_and_its_export_is_gone(po
     let due = list.due(None, 50).await.unwrap();
     let ids: Vec<CaseId> = due.cases.iter().map(|c| c.case_id).collect();
     assert_eq!(ids, [first]);
-    let manager = actor(Role::BusinessManager);
+    let manager = actor(Role::BusinessManager, "southend-council");
     match h.queries.subject_access(&manager, second).await {
         Err(AppError::Gone(refusal)) => assert_eq!(refusal.code, "personal_data.erased"),
         other => panic!("expected personal_data.erased, got {other:?}"),
@@ -201,7 +130,7 @@ async fn a_destroyed_key_takes_a_case_off_the_due_list_and_its_export_is_gone(po
     assert_eq!(details.family_name, "Smith");
 
     // Neither is for another role, whatever the case.
-    let notifier = actor(Role::Notifier);
+    let notifier = actor(Role::Notifier, "southend-council");
     assert!(matches!(
         h.queries.retention_list(&notifier),
         Err(AppError::Refused(ref r)) if r.code == "auth.role_required"
@@ -245,7 +174,7 @@ async fn every_read_of_a_case_comes_back_past_a_page_of_the_log(postgres: bool) 
     }
     let reads = h
         .queries
-        .case_reads(&actor(Role::BusinessManager), case_id)
+        .case_reads(&actor(Role::BusinessManager, "southend-council"), case_id)
         .await
         .unwrap();
     let ids: Vec<String> = reads.into_iter().map(|r| r.record.request_id).collect();
@@ -258,7 +187,7 @@ async fn only_an_auditor_pages_through_a_case_access_log(postgres: bool) {
         return;
     };
     let (case_id, _) = h.closed_child_case("REF-0003").await;
-    let auditor = actor(Role::Auditor);
+    let auditor = actor(Role::Auditor, "southend-council");
     for n in 0..501 {
         let read = AccessRecord {
             accessed_at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
@@ -302,7 +231,7 @@ async fn only_an_auditor_pages_through_a_case_access_log(postgres: bool) {
     ));
     // Refused from the token, before any case is named.
     assert!(matches!(
-        h.queries.access_log(&actor(Role::BusinessManager)),
+        h.queries.access_log(&actor(Role::BusinessManager, "southend-council")),
         Err(AppError::Refused(ref r)) if r.code == "auth.role_required"
     ));
 }
