@@ -64,6 +64,9 @@ pub struct ListCasesQuery {
     pub opened_from: Option<DateTime<Utc>>,
     /// Only cases opened before this instant (RFC 3339).
     pub opened_to: Option<DateTime<Utc>>,
+    /// Only the cases of the child, adult or victim with this pseudonymous reference, exactly
+    /// as recorded (e.g. `SBC-2022-0412`): to find a case before notifying it again.
+    pub reference: Option<String>,
     /// Only cases changed since: a log position (a command's answer's `position`, or the
     /// greatest `updated_position` seen) or an instant (RFC 3339, recorded after it).
     pub changed_since: Option<String>,
@@ -122,6 +125,7 @@ fn case_filters(query: ListCasesQuery) -> Result<CaseFilters, ApiError> {
         has_overdue_deadlines: query.has_overdue_deadlines,
         opened_from: query.opened_from,
         opened_to: query.opened_to,
+        reference: query.reference,
         changed_since: query
             .changed_since
             .as_deref()

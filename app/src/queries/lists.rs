@@ -33,6 +33,9 @@ pub struct CaseFilters {
     pub opened_to: Option<DateTime<Utc>>,
     /// Only cases with a fact recorded after this log position or instant.
     pub changed_since: Option<ChangedSince>,
+    /// Only the case(s) of the child, adult or victim with this pseudonymous reference
+    /// (exactly as recorded).
+    pub reference: Option<String>,
     /// The list as it stood at this instant; now when absent.
     pub as_of: Option<DateTime<Utc>>,
 }
@@ -215,6 +218,10 @@ fn case_matches(filters: &CaseFilters, snapshot: &Snapshot<'_>, record: &CaseRec
         && filters
             .changed_since
             .is_none_or(|since| since.admits(record))
+        && filters
+            .reference
+            .as_deref()
+            .is_none_or(|reference| case.reference() == reference)
         && filters.has_overdue_deadlines.is_none_or(|wanted| {
             has_overdue_deadlines(case, &snapshot.partnership, snapshot.at) == wanted
         })

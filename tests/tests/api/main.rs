@@ -24,6 +24,7 @@ mod jwt;
 mod learning;
 mod least_privilege;
 mod lifecycle;
+mod lists;
 mod operations;
 mod personal_data;
 mod rapid_review;
