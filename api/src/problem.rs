@@ -60,6 +60,9 @@ pub struct Problem {
     /// Field-level errors, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// With `case.possible_duplicate`: the case already open for the same child and incident.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_case_id: Option<uuid::Uuid>,
 }
 
 /// Everything that can go wrong in a request.
@@ -80,6 +83,10 @@ pub enum ApiError {
         /// Field errors.
         errors: Vec<ProblemField>,
     },
+    /// A notification that may repeat an open case's (the same child and incident date),
+    /// sent without `allow_duplicate`: 409 naming the existing case.
+    #[error("case.possible_duplicate")]
+    PossibleDuplicate(uuid::Uuid),
     /// A failure of ours; the cause is logged, never sent.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -196,6 +203,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Client { status, .. } => *status,
+            ApiError::PossibleDuplicate(_) => StatusCode::CONFLICT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -203,6 +211,20 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        if let ApiError::PossibleDuplicate(existing) = self {
+            let mut problem = problem_for(
+                request_context::current(),
+                status,
+                "case.possible_duplicate",
+                format!(
+                    "case {existing} is open for the same child reference and incident date; \
+                     send allow_duplicate: true if this is another incident"
+                ),
+                Vec::new(),
+            );
+            problem.existing_case_id = Some(*existing);
+            return problem_json(status, &problem);
+        }
         let (code, detail, errors) = match self {
             ApiError::Unauthorized(detail) => {
                 ("auth.unauthenticated", (*detail).to_owned(), vec![])
@@ -213,6 +235,7 @@ impl ResponseError for ApiError {
                 errors,
                 ..
             } => (*code, detail.clone(), errors.clone()),
+            ApiError::PossibleDuplicate(_) => ("case.possible_duplicate", String::new(), vec![]),
             ApiError::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error");
                 (
@@ -270,7 +293,18 @@ pub fn problem_response_for(
     detail: String,
     errors: Vec<ProblemField>,
 ) -> HttpResponse {
-    let problem = Problem {
+    let problem = problem_for(context, status, code, detail, errors);
+    problem_json(status, &problem)
+}
+
+fn problem_for(
+    context: request_context::RequestContext,
+    status: StatusCode,
+    code: &str,
+    detail: String,
+    errors: Vec<ProblemField>,
+) -> Problem {
+    Problem {
         problem_type: format!("urn:casetrail:problem:{code}"),
         title: status.canonical_reason().unwrap_or("Error").to_owned(),
         status: status.as_u16(),
@@ -279,7 +313,11 @@ pub fn problem_response_for(
         code: code.to_owned(),
         request_id: context.request_id,
         errors,
-    };
+        existing_case_id: None,
+    }
+}
+
+fn problem_json(status: StatusCode, problem: &Problem) -> HttpResponse {
     HttpResponse::build(status)
         .content_type(PROBLEM_JSON)
         .json(problem)

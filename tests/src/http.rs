@@ -18,7 +18,10 @@ pub fn notification() -> Value {
         "harm": "serious_harm",
         "abuse_or_neglect": "suspected",
         "location_basis": "in_area",
-        "summary": "Admitted to hospital with unexplained injuries."
+        "summary": "Admitted to hospital with unexplained injuries.",
+        // Tests open many cases from this one example: each is declared another incident
+        // (`lists::a_repeated_notification_is_held_back_until_confirmed` tests the check).
+        "allow_duplicate": true
     })
 }
 

@@ -72,6 +72,11 @@ pub struct NotifyIncidentRequest {
     pub summary: String,
     /// When the notification was made, if not now (RFC 3339).
     pub occurred_at: Option<DateTime<Utc>>,
+    /// Open a case although one is open for the same child `reference` and `incident_date`
+    /// (another incident on the same day). Without it, such a notification is 409
+    /// `case.possible_duplicate` naming the open case in `existing_case_id`.
+    #[serde(default)]
+    pub allow_duplicate: bool,
 }
 
 /// RecordPanelNotification request.

@@ -42,6 +42,7 @@ catalogue! {
     "case.closed" 409 => "The case is closed";
     "case.not_found" 404 => "No such case, or not one this user may see";
     "case.not_notified" 409 => "Only a case notified by the local authority has a Panel notification";
+    "case.possible_duplicate" 409 => "A case is open for the same child reference and incident date: `existing_case_id` names it; resend with `allow_duplicate` for another incident";
     "case.wrong_kind" 409 => "The command belongs to another kind of case (child, adult, domestic homicide)";
     "case.wrong_stage" 409 => "The case is not at a stage where this command applies";
     "closure.decision_reached" 409 => "The partners have decided on a review: close with the reason their decision leads to";

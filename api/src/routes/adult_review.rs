@@ -33,7 +33,7 @@ process (422 `referral.not_an_adult`, which says so). The case keeps only the ag
 day. Names, date of birth and \
 the concerns are sealed with a key of their own and never appear in read models or logs.",
     ReferSafeguardingAdultReviewRequest,
-    |request| {
+    |request, _input| {
         command::text("concerns", &request.concerns)?;
         let adult = person(&request.adult);
         let personal = ChildPersonalData {

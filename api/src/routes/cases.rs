@@ -37,7 +37,16 @@ within 5 working days of becoming aware. The child's names, date of birth and th
 sealed with a key of their own and never appear in read models or logs. A notification that does \
 not meet the criteria is refused with 422 and the reason.",
     NotifyIncidentRequest,
-    |request| {
+    |request, input| {
+        if !request.allow_duplicate
+            && let Some(existing) = input.state.queries.possible_duplicate(
+                input.actor,
+                &request.child.reference,
+                request.incident_date,
+            )
+        {
+            return Err(ApiError::PossibleDuplicate(existing.as_uuid()));
+        }
         let child = child_details(&request.child);
         let personal = ChildPersonalData {
             given_name: request.child.given_name,
@@ -73,7 +82,7 @@ children asks the safeguarding partners to consider a case for a child safeguard
 review. Opens a child case at stage `referred`; its rapid review, once initiated, runs from the day \
 of initiation. The child's names, date of birth and the reasons are sealed.",
     ReferCaseForConsiderationRequest,
-    |request| {
+    |request, _input| {
         super::command::text("reasons", &request.reasons)?;
         let child = child_details(&request.child);
         let personal = ChildPersonalData {
@@ -104,6 +113,15 @@ fn child_details(child: &ChildInput) -> ChildDetails {
         looked_after: child.looked_after,
         child_protection_plan: child.child_protection_plan,
     }
+}
+
+/// What the conversion of an opening command's body may consult besides the body.
+#[derive(Debug, Clone, Copy)]
+pub struct OpeningInput<'a> {
+    /// The application.
+    pub state: &'a AppState,
+    /// Who sends it.
+    pub actor: &'a Actor,
 }
 
 /// Runs a command that opens a case: a new case id (derived from the Idempotency-Key when one

@@ -34,7 +34,7 @@ notification, at the end of that day. The DVCVA 2004 s9(1) test is recorded: `re
 refused (422 `notification.criteria_not_met`). Names, date of birth and the summary are sealed; the case keeps \
 only the age band at death.",
     NotifyDomesticHomicideRequest,
-    |request| {
+    |request, _input| {
         command::text("summary", &request.summary)?;
         let victim = PersonDetails {
             reference: request.victim.reference.clone(),

@@ -57,7 +57,7 @@ macro_rules! case_command {
 macro_rules! case_opening {
     (
         tag = $tag:literal, $name:ident, $op:literal, $path:literal, $summary:literal,
-        $description:literal, $body:ident, |$value:ident| $convert:expr
+        $description:literal, $body:ident, |$value:ident, $input:ident| $convert:expr
     ) => {
         #[doc = $summary]
         #[utoipa::path(
@@ -81,6 +81,11 @@ macro_rules! case_opening {
             body: $crate::extract::JsonBody<$body>,
         ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
             let $value = body.value;
+            #[allow(unused_variables)]
+            let $input = $crate::routes::cases::OpeningInput {
+                state: &state,
+                actor: &actor,
+            };
             let (personal, command) = $convert;
             $crate::routes::cases::open_case(
                 &req,

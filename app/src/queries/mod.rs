@@ -5,6 +5,7 @@ mod as_of;
 mod audit_trail;
 mod case_reads;
 mod deadlines;
+mod duplicates;
 mod lists;
 mod partnership;
 mod personal_details;

@@ -256,6 +256,7 @@ both_backends!(
             "abuse_or_neglect",
             "location_basis",
             "summary",
+            "allow_duplicate",
         ] {
             body.as_object_mut().unwrap().remove(field);
         }

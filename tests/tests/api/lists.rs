@@ -45,3 +45,37 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    a_repeated_notification_is_held_back_until_confirmed,
+    |app: TestApp| async move {
+        let mut first = notification();
+        first.as_object_mut().unwrap().remove("allow_duplicate");
+        let opened: Value = app.notify(&first).await.json().await.unwrap();
+        let before = app.log_length().await;
+        // The same child and incident date: 409 naming the open case, nothing recorded.
+        let problem = casetrail_tests::problem(
+            app.notify(&first).await,
+            StatusCode::CONFLICT,
+            "case.possible_duplicate",
+        )
+        .await;
+        assert_eq!(problem["existing_case_id"], opened["case_id"], "{problem}");
+        assert!(
+            !problem.to_string().contains("Alex"),
+            "no personal data: {problem}"
+        );
+        assert_eq!(app.log_length().await, before);
+        // Another incident date, or another child, is no duplicate.
+        let mut other_day = first.clone();
+        other_day["incident_date"] = "2022-12-21".into();
+        assert_eq!(app.notify(&other_day).await.status(), StatusCode::CREATED);
+        let mut other_child = first.clone();
+        other_child["child"]["reference"] = "SBC-2022-0999".into();
+        assert_eq!(app.notify(&other_child).await.status(), StatusCode::CREATED);
+        // Confirmed as another incident on the same day: opened.
+        let mut confirmed = first.clone();
+        confirmed["allow_duplicate"] = true.into();
+        assert_eq!(app.notify(&confirmed).await.status(), StatusCode::CREATED);
+    }
+);

@@ -104,6 +104,7 @@ async fn referred_case(app: &TestApp) {
         "abuse_or_neglect",
         "location_basis",
         "summary",
+        "allow_duplicate",
     ] {
         body.as_object_mut().unwrap().remove(field);
     }
