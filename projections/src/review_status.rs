@@ -151,6 +151,10 @@ struct PartnershipCases {
     // Keyed by the log position of each case's first event: creation order, stable for
     // cursors whatever the ids look like (ids derived from an Idempotency-Key are not v7).
     by_opening: BTreeMap<u64, CaseId>,
+    // By a hash of the reference of the case's child, adult or victim (fixed when the case
+    // opens): a notification's duplicate check looks up its candidates instead of passing over
+    // every case. A collision only adds a candidate, which the look-up compares in full.
+    by_reference: HashMap<u64, Vec<CaseId>>,
     /// Each financial year in which a fact of a case occurred, with when the first such fact
     /// was recorded: the years statistics answer for, at any instant.
     years: BTreeMap<FinancialYear, DateTime<Utc>>,
@@ -268,6 +272,11 @@ impl ReadModels {
                 involved_since: Vec::new(),
             };
             note_involvement(&mut record, event.recorded_at);
+            cases
+                .by_reference
+                .entry(reference_key(record.case.reference()))
+                .or_default()
+                .push(case_id);
             cases.by_id.insert(case_id, Box::new(record));
         }
     }
@@ -359,10 +368,33 @@ impl ReadModels {
         slugs
     }
 
+    /// The cases of a partnership whose child, adult or victim has exactly this reference.
+    pub fn cases_with_reference<'a>(
+        &'a self,
+        slug: &PartnershipSlug,
+        reference: &'a str,
+    ) -> impl Iterator<Item = &'a CaseRecord> {
+        self.cases.get(slug).into_iter().flat_map(move |c| {
+            c.by_reference
+                .get(&reference_key(reference))
+                .into_iter()
+                .flatten()
+                .filter_map(|id| c.by_id.get(id).map(AsRef::as_ref))
+                .filter(move |r| r.case.reference() == reference)
+        })
+    }
+
     /// One case of a partnership.
     pub fn case(&self, slug: &PartnershipSlug, case_id: CaseId) -> Option<&CaseRecord> {
         self.cases.get(slug)?.by_id.get(&case_id).map(AsRef::as_ref)
     }
+}
+
+fn reference_key(reference: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    reference.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A stored case event as the read models keep it: in its current shape, without the sealed

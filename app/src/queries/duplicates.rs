@@ -22,7 +22,7 @@ impl Queries {
         let models = self.projector.read();
         let partnership = models.partnership(&actor.partnership)?;
         models
-            .cases(&actor.partnership)
+            .cases_with_reference(&actor.partnership, reference)
             .map(|record| &record.case)
             .filter(|case| can_see(actor, partnership, case))
             .find(|case| {
@@ -31,7 +31,7 @@ impl Queries {
                     Origin::Referral(referred) => Some(referred.incident_date),
                     Origin::AdultReferral(_) | Origin::HomicideNotification(_) => None,
                 };
-                incident == Some(incident_date) && case.reference() == reference
+                incident == Some(incident_date)
             })
             .map(|case| case.case_id)
     }
