@@ -80,6 +80,10 @@ macro_rules! case_opening {
             $crate::auth::Authenticated(actor): $crate::auth::Authenticated,
             body: $crate::extract::JsonBody<$body>,
         ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
+            // The role before anything is looked up (a duplicate check reads the cases): a
+            // refusal must not depend on which cases exist.
+            casetrail_app::bus::require_writer(&actor)?;
+            casetrail_domain::case::may_send($op, &actor)?;
             let $value = body.value;
             #[allow(unused_variables)]
             let $input = $crate::routes::cases::OpeningInput {

@@ -355,7 +355,9 @@ fn steps(tokens: &Tokens) -> Vec<(&'static str, &'static str, &str, Value)> {
                   "looked_after": false, "child_protection_plan": true},
         "incident_date": "2022-12-20", "became_aware_on": "2022-12-22", "harm": "serious_harm",
         "abuse_or_neglect": "suspected", "location_basis": "in_area",
-        "summary": "Fictional test case."
+        "summary": "Fictional test case.",
+        // Every client opens cases from this one body: each is another incident.
+        "allow_duplicate": true
     });
     let (notifier, manager, hospital) = (&tokens.notifier, &tokens.manager, &tokens.hospital);
     vec![
