@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[macro_use]
 mod harness;
 
 use casetrail_app::personal_data::DataKey;
@@ -220,22 +221,6 @@ async fn a_stale_if_match_and_an_auditor_change_nothing(postgres: bool) {
         .await
         .unwrap();
     assert_eq!(recorded.version, opened.version + 1);
-}
-
-macro_rules! both_backends {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(false).await;
-            }
-
-            #[tokio::test]
-            async fn postgres() {
-                super::$name(true).await;
-            }
-        }
-    };
 }
 
 both_backends!(opens_a_case_at_the_clocks_instant_with_typed_metadata);

@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[macro_use]
 mod harness;
 
 use casetrail_app::demo::DEMO_PARTNERSHIP;
@@ -150,18 +151,6 @@ async fn every_read_of_a_case_comes_back_past_a_page_of_the_log(postgres: bool) 
     };
     let case_id = CaseId::from_uuid(uuid::Uuid::now_v7());
     let other_case = uuid::Uuid::now_v7();
-    let read = |n: usize, case: uuid::Uuid| AccessRecord {
-        accessed_at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
-        partnership: DEMO_PARTNERSHIP.to_owned(),
-        case_id: case,
-        resource: "case".to_owned(),
-        user_id: "u-1".to_owned(),
-        user_name: "Staff Member".to_owned(),
-        organisation: "southend-council".to_owned(),
-        roles: vec!["auditor".to_owned()],
-        as_of: None,
-        request_id: format!("req-{n}"),
-    };
     // More than one page of the log (500), queued and not yet written when asked.
     for n in 0..1_001 {
         h.access_log
@@ -189,19 +178,10 @@ async fn only_an_auditor_pages_through_a_case_access_log(postgres: bool) {
     let (case_id, _) = h.closed_child_case("REF-0003").await;
     let auditor = actor(Role::Auditor, "southend-council");
     for n in 0..501 {
-        let read = AccessRecord {
-            accessed_at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
-            partnership: DEMO_PARTNERSHIP.to_owned(),
-            case_id: case_id.as_uuid(),
-            resource: "case".to_owned(),
-            user_id: "u-1".to_owned(),
-            user_name: "Staff Member".to_owned(),
-            organisation: "southend-council".to_owned(),
-            roles: vec!["auditor".to_owned()],
-            as_of: None,
-            request_id: format!("req-{n}"),
-        };
-        h.access_log.record(read).await.unwrap();
+        h.access_log
+            .record(read(n, case_id.as_uuid()))
+            .await
+            .unwrap();
     }
     let log = h.queries.access_log(&auditor).unwrap();
     let mut filters = AccessFilters {
@@ -236,22 +216,22 @@ async fn only_an_auditor_pages_through_a_case_access_log(postgres: bool) {
     ));
 }
 
-macro_rules! both_backends {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(false).await;
-            }
-
-            #[tokio::test]
-            async fn postgres() {
-                super::$name(true).await;
-            }
-        }
-    };
-}
-
 both_backends!(a_destroyed_key_takes_a_case_off_the_due_list_and_its_export_is_gone);
 both_backends!(every_read_of_a_case_comes_back_past_a_page_of_the_log);
 both_backends!(only_an_auditor_pages_through_a_case_access_log);
+
+/// The `n`th read of `case` by an auditor, as the access log records it.
+fn read(n: usize, case: uuid::Uuid) -> AccessRecord {
+    AccessRecord {
+        accessed_at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+        partnership: DEMO_PARTNERSHIP.to_owned(),
+        case_id: case,
+        resource: "case".to_owned(),
+        user_id: "u-1".to_owned(),
+        user_name: "Staff Member".to_owned(),
+        organisation: "southend-council".to_owned(),
+        roles: vec!["auditor".to_owned()],
+        as_of: None,
+        request_id: format!("req-{n}"),
+    }
+}

@@ -5,6 +5,23 @@
 
 #![allow(dead_code, clippy::unwrap_used)] // each test binary uses its own part of it
 
+/// Runs the test function `$name(postgres: bool)` on SQLite and on PostgreSQL.
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(false).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                super::$name(true).await;
+            }
+        }
+    };
+}
+
 use casetrail_app::demo::{DEMO_PARTNERSHIP, ensure_demo_partnership};
 use casetrail_app::personal_data::{KeyVault, LocalKeyring};
 use casetrail_app::queries::Queries;
