@@ -7,6 +7,7 @@
 //! then refuses every cross-origin call, as before.
 
 use crate::problem::problem_response;
+use crate::telemetry::{KNOWN_METHODS, REQUEST_ID};
 use actix_cors::{Cors, CorsError};
 use actix_web::Error;
 use actix_web::body::{BoxBody, MessageBody};
@@ -28,7 +29,7 @@ const ALLOWED_HEADERS: [HeaderName; 7] = [
     header::IF_MATCH,
     header::IF_NONE_MATCH,
     HeaderName::from_static("idempotency-key"),
-    HeaderName::from_static("x-request-id"),
+    REQUEST_ID,
 ];
 
 /// The response headers a front-end may read beyond the safelisted ones.
@@ -36,7 +37,7 @@ const EXPOSED_HEADERS: [HeaderName; 4] = [
     header::ETAG,
     header::LOCATION,
     header::RETRY_AFTER,
-    HeaderName::from_static("x-request-id"),
+    REQUEST_ID,
 ];
 
 /// Checks the configured origins: each `http://` or `https://` with a host and an optional
@@ -72,14 +73,12 @@ pub fn middleware(origins: Arc<[String]>) -> Cors {
             let origin = origin.to_str().unwrap_or_default().to_ascii_lowercase();
             origins.contains(&origin) || same_origin(&origin, head.headers().get(header::HOST))
         })
-        .allowed_methods([
-            Method::GET,
-            Method::HEAD,
-            Method::POST,
-            Method::PUT,
-            Method::PATCH,
-            Method::DELETE,
-        ])
+        // Every method the API answers; OPTIONS is the preflight itself.
+        .allowed_methods(
+            KNOWN_METHODS
+                .into_iter()
+                .filter(|method| *method != Method::OPTIONS),
+        )
         .allowed_headers(ALLOWED_HEADERS)
         .expose_headers(EXPOSED_HEADERS)
         .max_age(PREFLIGHT_MAX_AGE_SECONDS)

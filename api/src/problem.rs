@@ -60,7 +60,8 @@ pub struct Problem {
     /// Field-level errors, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
-    /// With `case.possible_duplicate`: the case already open for the same child and incident.
+    /// With `case.possible_duplicate`: the case already recorded for the same child and
+    /// incident.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_case_id: Option<uuid::Uuid>,
 }
@@ -83,8 +84,8 @@ pub enum ApiError {
         /// Field errors.
         errors: Vec<ProblemField>,
     },
-    /// A notification that may repeat an open case's (the same child and incident date),
-    /// sent without `allow_duplicate`: 409 naming the existing case.
+    /// A notification that may repeat a case's (the same child and incident date), sent
+    /// without `allow_duplicate`: 409 naming the existing case.
     #[error("case.possible_duplicate")]
     PossibleDuplicate(uuid::Uuid),
     /// A failure of ours; the cause is logged, never sent.
@@ -211,20 +212,6 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        if let ApiError::PossibleDuplicate(existing) = self {
-            let mut problem = problem_for(
-                request_context::current(),
-                status,
-                "case.possible_duplicate",
-                format!(
-                    "case {existing} is open for the same child reference and incident date; \
-                     send allow_duplicate: true if this is another incident"
-                ),
-                Vec::new(),
-            );
-            problem.existing_case_id = Some(*existing);
-            return problem_json(status, &problem);
-        }
         let (code, detail, errors) = match self {
             ApiError::Unauthorized(detail) => {
                 ("auth.unauthenticated", (*detail).to_owned(), vec![])
@@ -235,7 +222,14 @@ impl ResponseError for ApiError {
                 errors,
                 ..
             } => (*code, detail.clone(), errors.clone()),
-            ApiError::PossibleDuplicate(_) => ("case.possible_duplicate", String::new(), vec![]),
+            ApiError::PossibleDuplicate(existing) => (
+                "case.possible_duplicate",
+                format!(
+                    "case {existing} has the same child reference and incident date; send \
+                     allow_duplicate: true if this is another incident"
+                ),
+                vec![],
+            ),
             ApiError::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error");
                 (
@@ -253,7 +247,11 @@ impl ResponseError for ApiError {
                 )
             }
         };
-        let mut response = problem_response(status, code, detail, errors);
+        let mut problem = problem_for(request_context::current(), status, code, detail, errors);
+        if let ApiError::PossibleDuplicate(existing) = self {
+            problem.existing_case_id = Some(*existing);
+        }
+        let mut response = problem_json(status, &problem);
         // Both are worth a retry, soon: a transient database failure (a lock held too long, a
         // lost connection) or a caller over its share of costly reads.
         if matches!(

@@ -30,7 +30,7 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The methods the API answers (every route's method is among them). Any other is refused
 /// before routing, and counted under the fixed label `other`: a method is any token a client
 /// invents, and each label value is a time series kept for the life of the process.
-const KNOWN_METHODS: [Method; 7] = [
+pub(crate) const KNOWN_METHODS: [Method; 7] = [
     Method::GET,
     Method::HEAD,
     Method::POST,
