@@ -50,7 +50,17 @@ fn wanted_position(req: &mut ServiceRequest) -> Result<Option<u64>, ApiError> {
         None => None,
         Some(value) => Some(parse_header(value.to_str().unwrap_or_default())?),
     };
-    let Some(query) = req.uri().query().map(str::to_owned) else {
+    // Most reads do not ask: they pass without a copy of their query string.
+    let asks = |pair: &str| {
+        pair.split_once('=')
+            .is_some_and(|(name, _)| name == PARAMETER)
+    };
+    let Some(query) = req
+        .uri()
+        .query()
+        .filter(|query| query.split('&').any(asks))
+        .map(str::to_owned)
+    else {
         return Ok(from_header);
     };
     let mut from_query = None;
@@ -61,9 +71,7 @@ fn wanted_position(req: &mut ServiceRequest) -> Result<Option<u64>, ApiError> {
             _ => kept.push(pair),
         }
     }
-    if from_query.is_some() {
-        strip_query(req, &kept.join("&"));
-    }
+    strip_query(req, &kept.join("&"));
     Ok(from_query.max(from_header))
 }
 
