@@ -87,6 +87,17 @@ pub struct ServeConfig {
     /// Unset: no cross-origin calls (the service's own pages, such as `/docs`, always work).
     #[arg(long, env = "CASETRAIL_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// How often this replica looks for deadline reminders and breaches owed and records
+    /// them (each once, whichever replica is first), e.g. `60s`; `off`: never.
+    #[arg(long, env = "CASETRAIL_REMINDER_INTERVAL", default_value = "60s", value_parser = parse_interval)]
+    pub reminder_interval: std::time::Duration,
+    /// How often the feed's event stream sends a heartbeat comment while nothing happens.
+    #[arg(long, env = "CASETRAIL_FEED_HEARTBEAT", default_value = "15s", value_parser = parse_lifetime)]
+    pub feed_heartbeat: std::time::Duration,
+    /// How long one connection to the feed's event stream lasts before the client reconnects
+    /// (with `Last-Event-ID` and a current token).
+    #[arg(long, env = "CASETRAIL_FEED_STREAM_MAX", default_value = "15m", value_parser = parse_lifetime)]
+    pub feed_stream_max: std::time::Duration,
     /// The time the service decides at: the machine's clock; a test sets its own.
     #[arg(skip = casetrail_app::clock::system_clock())]
     pub clock: casetrail_app::SharedClock,
@@ -113,6 +124,14 @@ fn parse_lifetime(text: &str) -> Result<std::time::Duration, String> {
         .filter(|seconds| *seconds > 0)
         .map(std::time::Duration::from_secs)
         .ok_or_else(|| "expected a positive whole number, e.g. 24h".to_owned())
+}
+
+/// An interval as [`parse_lifetime`] reads it, or `off` (zero: never).
+fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    if text.trim() == "off" {
+        return Ok(std::time::Duration::ZERO);
+    }
+    parse_lifetime(text).map_err(|e| format!("{e}, or off"))
 }
 
 /// Whether tokens are verified with production keys or the development secret.

@@ -55,6 +55,7 @@ afterwards), closure reasons, the calendar, and each process's deadlines.",
         (name = "Personal data", description = "Erasure, subject access and retention of the personal data of children, adults and victims"),
         (name = "Audit", description = "Who did what, when and on which request: every event of the log, without personal data"),
         (name = "Statistics", description = "Annual statistics by financial year for the annual report, as JSON or CSV: aggregates only"),
+        (name = "Feed", description = "The change feed: integration events in log order, as JSON pages or Server-Sent Events, for partner systems to follow instead of polling (docs/integration.md)"),
         (name = "Partnership", description = "The partnership's organisations, settings and bank holidays"),
         (name = "Operations", description = "Health and metrics for operators")
     )

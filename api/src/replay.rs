@@ -118,8 +118,10 @@ impl Fold {
                     .with_context(|| format!("cannot fold position {}", event.position))?;
                 if let (Some(audit), Some(slug)) = (
                     self.replayed.audit.as_mut(),
-                    parse_stream(&event.stream_id).map(|stream| match stream {
-                        StreamRef::Case(slug, _) | StreamRef::Partnership(slug) => slug,
+                    parse_stream(&event.stream_id).and_then(|stream| match stream {
+                        StreamRef::Case(slug, _) | StreamRef::Partnership(slug) => Some(slug),
+                        // Not in the audit trail: what time passing caused, not anyone's act.
+                        StreamRef::Reminders(_) => None,
                     }),
                 ) {
                     let entry = models

@@ -10,6 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::{Compress, Condition, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
+use casetrail_app::reminders::ReminderService;
 use std::net::TcpListener;
 use std::sync::Arc;
 use utoipa::OpenApi;
@@ -24,6 +25,8 @@ pub struct Application {
     metrics_server: Option<(u16, Server)>,
     state: AppState,
     auth_mode: AuthMode,
+    /// The reminder service's task, unless configured off.
+    reminders: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Application {
@@ -60,6 +63,18 @@ impl Application {
             None => None,
         };
         let cors_origins = cors::parse_origins(&config.cors_origins)?;
+        let reminders = (!config.reminder_interval.is_zero()).then(|| {
+            ReminderService::new(
+                state.projector.clone(),
+                Arc::clone(&state.store),
+                Arc::clone(&config.clock),
+            )
+            .spawn(config.reminder_interval)
+        });
+        let stream_settings = web::Data::new(routes::feed::StreamSettings {
+            heartbeat: config.feed_heartbeat,
+            max_duration: config.feed_stream_max,
+        });
         let data = web::Data::new(state.clone());
         let mut server = HttpServer::new(move || {
             let (app, api) = App::new()
@@ -70,6 +85,7 @@ impl Application {
             app.app_data(data.clone())
                 .app_data(verifier.clone())
                 .app_data(metrics.clone())
+                .app_data(stream_settings.clone())
                 .configure(extract::configure_extractors)
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::finish(api)))
                 .service(web::redirect("/docs", "/docs/"))
@@ -96,6 +112,7 @@ impl Application {
             metrics_server,
             state,
             auth_mode,
+            reminders,
         })
     }
 
@@ -128,6 +145,9 @@ impl Application {
             (handle, tokio::spawn(server))
         });
         let result = self.server.await;
+        if let Some(reminders) = self.reminders {
+            reminders.abort();
+        }
         if let Some((handle, task)) = metrics {
             handle.stop(true).await;
             let _ = task.await;

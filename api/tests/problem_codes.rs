@@ -13,9 +13,17 @@ const SOURCE_DIRS: [&str; 3] = ["api/src", "app/src", "domain/src"];
 
 /// Dotted literals that are JSON paths of request fields, not codes: the roots of the bodies'
 /// nested objects (`child.date_of_birth`, `retention.child_until_age`, …).
-const FIELD_ROOTS: [&str; 5] = ["adult", "child", "correction", "retention", "victim"];
+const FIELD_ROOTS: [&str; 6] = [
+    "adult",
+    "child",
+    "correction",
+    "reminders",
+    "retention",
+    "victim",
+];
 
-/// Other code-shaped literals that are not codes.
+/// Other code-shaped literals that are not codes (the feed's integration event types are
+/// also dotted, and are not).
 const NOT_CODES: [&str; 1] = ["c.db"];
 
 fn rust_files(dir: &Path, files: &mut Vec<PathBuf>) {
@@ -81,7 +89,9 @@ fn code_literals(text: &str) -> Vec<&str> {
 
 fn is_field_path(literal: &str) -> bool {
     let root = literal.split('.').next().unwrap_or_default();
-    FIELD_ROOTS.contains(&root) || NOT_CODES.contains(&literal)
+    FIELD_ROOTS.contains(&root)
+        || NOT_CODES.contains(&literal)
+        || casetrail_domain::integration::IntegrationEvent::TYPES.contains(&literal)
 }
 
 #[test]

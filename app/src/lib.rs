@@ -12,6 +12,7 @@ pub mod error;
 pub mod next_steps;
 pub mod personal_data;
 pub mod queries;
+pub mod reminders;
 pub mod secret_file;
 pub mod visibility;
 

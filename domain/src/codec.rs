@@ -82,6 +82,11 @@ impl StoredEvent for crate::partnership::PartnershipEvent {
     ];
 }
 
+impl StoredEvent for crate::reminders::ReminderEvent {
+    const EVENT_TYPES: &'static [&'static str] =
+        &["DeadlineReminderIssued", "DeadlineBreachRecorded"];
+}
+
 /// Reads a stored event back into its type, upcasting older schema versions.
 pub fn decode<E: StoredEvent>(
     event_type: &str,

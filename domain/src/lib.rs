@@ -12,8 +12,10 @@ pub mod codec;
 pub mod deadline;
 pub mod error;
 pub mod ids;
+pub mod integration;
 pub mod metadata;
 pub mod partnership;
+pub mod reminders;
 pub mod small_map;
 pub mod stream;
 

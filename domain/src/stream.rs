@@ -13,6 +13,13 @@ pub fn partnership_stream(partnership: &PartnershipSlug) -> String {
     format!("{partnership}/partnership")
 }
 
+/// The stream of a partnership's reminders and recorded breaches: facts that time passing
+/// causes, kept out of the case streams so that recording one never changes a case's version
+/// (a client's `If-Match`).
+pub fn reminders_stream(partnership: &PartnershipSlug) -> String {
+    format!("{partnership}/reminders")
+}
+
 /// What a stored stream name refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StreamRef {
@@ -20,14 +27,18 @@ pub enum StreamRef {
     Case(PartnershipSlug, CaseId),
     /// A partnership stream.
     Partnership(PartnershipSlug),
+    /// A partnership's reminders stream.
+    Reminders(PartnershipSlug),
 }
 
-/// Parses a stream name written by [`case_stream`] or [`partnership_stream`].
+/// Parses a stream name written by [`case_stream`], [`partnership_stream`] or
+/// [`reminders_stream`].
 pub fn parse_stream(stream_id: &str) -> Option<StreamRef> {
     let mut parts = stream_id.splitn(3, '/');
     let partnership = PartnershipSlug::parse(parts.next()?).ok()?;
     match (parts.next()?, parts.next()) {
         ("partnership", None) => Some(StreamRef::Partnership(partnership)),
+        ("reminders", None) => Some(StreamRef::Reminders(partnership)),
         ("case", Some(id)) => {
             let id = uuid::Uuid::parse_str(id).ok()?;
             Some(StreamRef::Case(partnership, CaseId::from_uuid(id)))
@@ -50,7 +61,11 @@ mod tests {
         );
         assert_eq!(
             parse_stream(&partnership_stream(&p)),
-            Some(StreamRef::Partnership(p))
+            Some(StreamRef::Partnership(p.clone()))
+        );
+        assert_eq!(
+            parse_stream(&reminders_stream(&p)),
+            Some(StreamRef::Reminders(p))
         );
         assert_eq!(parse_stream("southend/case/not-a-uuid"), None);
     }

@@ -10,6 +10,7 @@
 use casetrail_domain::case::CaseEvent;
 use casetrail_domain::codec::{StoredEvent, decode, encode, schema_version, upcast};
 use casetrail_domain::partnership::PartnershipEvent;
+use casetrail_domain::reminders::ReminderEvent;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,11 +18,12 @@ use std::path::Path;
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events");
 const CATALOGUE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/events.md");
 
-/// Every stored type name of both event enums.
+/// Every stored type name of the event enums.
 fn event_types() -> impl Iterator<Item = &'static str> {
     <CaseEvent as StoredEvent>::EVENT_TYPES
         .iter()
         .chain(<PartnershipEvent as StoredEvent>::EVENT_TYPES)
+        .chain(<ReminderEvent as StoredEvent>::EVENT_TYPES)
         .copied()
 }
 
@@ -302,6 +304,9 @@ fn every_fixture_decodes_and_encodes_back_to_its_stored_data() {
             .contains(&fixture.event_type.as_str())
         {
             failures.extend(round_trip_failures::<PartnershipEvent>(&fixture));
+        } else if <ReminderEvent as StoredEvent>::EVENT_TYPES.contains(&fixture.event_type.as_str())
+        {
+            failures.extend(round_trip_failures::<ReminderEvent>(&fixture));
         }
     }
     assert!(
@@ -341,7 +346,7 @@ fn every_fixture_names_a_known_event_type() {
         .collect();
     assert!(
         unknown.is_empty(),
-        "fixtures of types neither CaseEvent nor PartnershipEvent stores (a stored type is never \
+        "fixtures of types no event enum stores (a stored type is never \
          renamed): {}",
         unknown.join(", ")
     );

@@ -193,7 +193,9 @@ impl AuditTrail {
                 self.apply_partnership_event(slug, event, &decoded);
             }
             Some(StreamRef::Case(slug, case_id)) => self.apply_case_event(slug, case_id, event),
-            None => {}
+            // Reminders and recorded breaches are what time passing caused, not anyone's act:
+            // the deadline views and the feed show them.
+            Some(StreamRef::Reminders(_)) | None => {}
         }
         Ok(())
     }

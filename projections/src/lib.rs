@@ -2,11 +2,13 @@
 //! current by tailing the store.
 
 mod audit_trail;
+mod feed;
 pub mod history;
 mod projector;
 mod review_status;
 pub mod statistics;
 
 pub use audit_trail::{AuditActor, AuditEntry, AuditPage, AuditRef, AuditTrail};
+pub use feed::{Feed, FeedCursor, FeedItem, FeedPage};
 pub use projector::{Projector, ProjectorHandle, StartError};
 pub use review_status::{CaseRecord, Mark, ProjectionError, ReadModels, decode_case_event};

@@ -4,6 +4,7 @@ use crate::statistics::FinancialYear;
 use casetrail_domain::case::{Case, CaseEvent};
 use casetrail_domain::codec::{DecodeError, decode};
 use casetrail_domain::partnership::{Partnership, PartnershipEvent};
+use casetrail_domain::reminders::ReminderEvent;
 use casetrail_domain::stream::{StreamRef, parse_stream};
 use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug};
 use casetrail_store::RecordedEvent;
@@ -174,6 +175,7 @@ pub struct ReadModels {
     partnerships: HashMap<PartnershipSlug, PartnershipRecord>,
     cases: HashMap<PartnershipSlug, PartnershipCases>,
     audit: crate::AuditTrail,
+    feed: crate::Feed,
 }
 
 impl ReadModels {
@@ -208,6 +210,20 @@ impl ReadModels {
                     None => (None, Vec::new()),
                 };
                 if let Some(next) = Partnership::evolve(current, &decoded) {
+                    if moves_deadlines(&decoded) {
+                        let cases = self.cases.get(&slug).into_iter().flat_map(|c| {
+                            c.by_opening
+                                .values()
+                                .filter_map(|id| c.by_id.get(id).map(|r| &r.case))
+                        });
+                        self.feed.calendar_changed(
+                            &slug,
+                            &next,
+                            event.position,
+                            event.recorded_at,
+                            cases,
+                        );
+                    }
                     history.push(Recorded {
                         stream_version: event.stream_version,
                         recorded_at: event.recorded_at,
@@ -227,6 +243,18 @@ impl ReadModels {
                 self.audit.apply_case_event(slug.clone(), case_id, event);
                 self.apply_case_event(slug, case_id, &decoded, event);
             }
+            Some(StreamRef::Reminders(slug)) => {
+                let decoded: ReminderEvent =
+                    decode(&event.event_type, event.schema_version, &event.data)
+                        .map_err(decode_error)?;
+                self.feed.reminder(
+                    &slug,
+                    event.position,
+                    event.recorded_at,
+                    &decoded,
+                    event.event_id,
+                );
+            }
             // Streams of other kinds (none yet) are not part of these read models.
             None => {}
         }
@@ -241,7 +269,8 @@ impl ReadModels {
         decoded: &CaseEvent,
         event: &RecordedEvent,
     ) {
-        let cases = self.cases.entry(slug).or_default();
+        let partnership = self.partnerships.get(&slug).map(|p| &p.current);
+        let cases = self.cases.entry(slug.clone()).or_default();
         cases
             .years
             .entry(FinancialYear::of(decoded.occurred_at()))
@@ -251,7 +280,17 @@ impl ReadModels {
         // records in and out of the map was a large part of its cost.
         if let Some(record) = cases.by_id.get_mut(&case_id) {
             let involved = record.case.involved.len();
+            let before = record.case.stage;
             record.case.record(decoded);
+            self.feed.case_event(
+                &slug,
+                partnership,
+                event.position,
+                event.recorded_at,
+                Some(before),
+                &record.case,
+                decoded,
+            );
             record.version = event.stream_version;
             record.updated_at = event.recorded_at;
             record.marks.push(mark);
@@ -261,6 +300,15 @@ impl ReadModels {
             return;
         }
         if let Some(case) = Case::evolve(None, decoded) {
+            self.feed.case_event(
+                &slug,
+                partnership,
+                event.position,
+                event.recorded_at,
+                None,
+                &case,
+                decoded,
+            );
             cases.by_opening.insert(event.position, case_id);
             let mut record = CaseRecord {
                 case,
@@ -292,6 +340,12 @@ impl ReadModels {
             cases.by_id.shrink_to_fit();
         }
         self.audit.compact();
+        self.feed.compact();
+    }
+
+    /// The change feed: integration events derived from the log.
+    pub fn feed(&self) -> &crate::Feed {
+        &self.feed
     }
 
     /// Moves past an event that could not be applied, so the log is still followed in order.
@@ -388,6 +442,19 @@ impl ReadModels {
     pub fn case(&self, slug: &PartnershipSlug, case_id: CaseId) -> Option<&CaseRecord> {
         self.cases.get(slug)?.by_id.get(&case_id).map(AsRef::as_ref)
     }
+}
+
+/// Whether a partnership event can move the due instants of its cases' deadlines: a change of
+/// the calendar, or of the settings (a rapid review not yet initiated runs by the current clock
+/// start and close of business until initiation fixes them).
+fn moves_deadlines(event: &PartnershipEvent) -> bool {
+    matches!(
+        event,
+        PartnershipEvent::BankHolidayDeclared { .. }
+            | PartnershipEvent::BankHolidayWithdrawn { .. }
+            | PartnershipEvent::BankHolidayMoved { .. }
+            | PartnershipEvent::PartnershipSettingsChanged(_)
+    )
 }
 
 fn reference_key(reference: &str) -> u64 {

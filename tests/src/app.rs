@@ -124,6 +124,11 @@ fn default_config(database_url: &str, dir: &std::path::Path) -> ServeConfig {
         jwt_max_lifetime: std::time::Duration::from_secs(24 * 3600),
         metrics_bind: None,
         cors_origins: Vec::new(),
+        // Off unless a test turns it on: a notice recorded while another test counts events
+        // or positions would be noise there.
+        reminder_interval: std::time::Duration::ZERO,
+        feed_heartbeat: std::time::Duration::from_secs(15),
+        feed_stream_max: std::time::Duration::from_secs(15 * 60),
         clock: casetrail_app::clock::system_clock(),
     }
 }

@@ -7,13 +7,15 @@ use utoipa::ToSchema;
 /// The kind of an organisation and the rapid review's clock start are the domain's own: their
 /// schemas derive from them (feature `openapi`), so no mirror can drift.
 pub use casetrail_domain::partnership::{ClockStart, OrgKind};
+pub use casetrail_domain::reminders::ReminderSettings;
 
 /// The partnership's settings.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"rapid_review_clock_start": "panel_notification", "close_of_business": "17:00",
     "retention": {"child_until_age": 25, "child_years_after_closure": 6,
-                  "adult_years_after_closure": 6, "domestic_homicide_years_after_closure": 6}}))]
+                  "adult_years_after_closure": 6, "domestic_homicide_years_after_closure": 6},
+    "reminders": {"working_days_before": [2, 0]}}))]
 pub struct SettingsView {
     /// Day 0 of a rapid review; applies to reviews initiated from now on.
     pub rapid_review_clock_start: ClockStart,
@@ -23,6 +25,10 @@ pub struct SettingsView {
     /// a change, absent keeps the current periods).
     #[serde(default)]
     pub retention: Option<super::RetentionView>,
+    /// When deadline reminders go to the organisation that must act (always present when
+    /// read; in a change, absent keeps the current thresholds).
+    #[serde(default)]
+    pub reminders: Option<ReminderSettings>,
 }
 
 /// An organisation of the partnership.
@@ -53,7 +59,8 @@ pub struct DeclaredHolidayView {
     "partnership": "southend", "name": "Southend Safeguarding Partnership", "version": 19,
     "settings": {"rapid_review_clock_start": "panel_notification", "close_of_business": "17:00",
         "retention": {"child_until_age": 25, "child_years_after_closure": 6,
-                      "adult_years_after_closure": 6, "domestic_homicide_years_after_closure": 6}},
+                      "adult_years_after_closure": 6, "domestic_homicide_years_after_closure": 6},
+        "reminders": {"working_days_before": [2, 0]}},
     "organisations": [{"slug": "essex-police", "name": "Essex Police", "kind": "police", "retired": false}],
     "declared_bank_holidays": [],
     "calendar_changes": [{"change": "moved", "date": "2031-05-05", "to": "2031-05-09",

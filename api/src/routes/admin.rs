@@ -44,6 +44,7 @@ fn settings_view(settings: &PartnershipSettings) -> SettingsView {
         rapid_review_clock_start: settings.rapid_review_clock_start,
         close_of_business: settings.close_of_business.format("%H:%M").to_string(),
         retention: Some(settings.retention.into()),
+        reminders: Some(settings.reminders.clone()),
     }
 }
 
@@ -147,8 +148,10 @@ deadlines and the retention periods of personal details after closure (`retentio
 until the end of the year of the child's `child_until_age` birthday (18 to 100) or \
 `child_years_after_closure`, whichever is later; adult and domestic homicide cases N years after \
 closure (1 to 100); absent keeps the current periods; a period out of range is 422 naming the \
-field). No statute fixes retention: the partnership chooses (docs/rules.md, Retention). Role: \
-`admin`.",
+field), and when deadline reminders go out (`reminders.working_days_before`: working days \
+before the due day, 0 meaning on the day, at most 4 thresholds of at most 15; default `[2, 0]`; \
+absent keeps the current thresholds; docs/rules.md, Reminders). No statute fixes retention: the \
+partnership chooses (docs/rules.md, Retention). Role: `admin`.",
     request_body = SettingsView,
     params(crate::doc_parts::IfMatch, crate::doc_parts::IdempotencyKey),
     responses(
@@ -171,20 +174,18 @@ pub async fn change_partnership_settings(
             "close_of_business must be a time HH:MM",
         )
     })?;
-    // A client that knows nothing of retention must not reset the partnership's schedule.
-    let retention = match body.value.retention {
-        Some(view) => view.into(),
-        None => state
-            .projector
-            .read()
-            .partnership(&actor.partnership)
-            .map(|p| p.settings.retention)
-            .unwrap_or_default(),
-    };
+    // A client that knows nothing of retention or reminders must not reset them.
+    let current = state
+        .projector
+        .read()
+        .partnership(&actor.partnership)
+        .map(|p| p.settings.clone())
+        .unwrap_or_default();
     let settings = PartnershipSettings {
         rapid_review_clock_start: body.value.rapid_review_clock_start,
         close_of_business,
-        retention,
+        retention: body.value.retention.map_or(current.retention, Into::into),
+        reminders: body.value.reminders.clone().unwrap_or(current.reminders),
     };
     let command = PartnershipCommand::ChangePartnershipSettings(settings);
     run(&req, &state, &actor, &body.request_hash, command).await

@@ -115,6 +115,7 @@ pub mod command;
 pub mod cursor;
 pub mod erasure;
 pub mod events;
+pub mod feed;
 pub mod homicide_review;
 pub mod integrity;
 pub mod ops;
@@ -157,6 +158,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(statistics::get_annual_statistics)
         .service(integrity::verify_integrity)
         .service(events::export_events)
+        .service(feed::read_feed)
         .service(ops::live)
         .service(ops::ready)
         .service(ops::metrics);

@@ -4,6 +4,7 @@ use super::PartnershipEvent;
 use super::retention::RetentionSettings;
 use crate::calendar::WorkingCalendar;
 use crate::calendar::history::{CalendarChange, CalendarEntry, Correction};
+use crate::reminders::ReminderSettings;
 use crate::{OrgSlug, PartnershipSlug};
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -92,6 +93,10 @@ pub struct PartnershipSettings {
     /// before it existed (and from those that keep the defaults): the defaults.
     #[serde(default, skip_serializing_if = "RetentionSettings::is_default")]
     pub retention: RetentionSettings,
+    /// When deadline reminders are sent. Absent from events written before reminders existed
+    /// (and from those that keep the defaults): the defaults.
+    #[serde(default, skip_serializing_if = "ReminderSettings::is_default")]
+    pub reminders: ReminderSettings,
 }
 
 impl Default for PartnershipSettings {
@@ -100,6 +105,7 @@ impl Default for PartnershipSettings {
             rapid_review_clock_start: ClockStart::default(),
             close_of_business: crate::calendar::CLOSE_OF_BUSINESS,
             retention: RetentionSettings::default(),
+            reminders: ReminderSettings::default(),
         }
     }
 }

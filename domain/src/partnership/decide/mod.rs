@@ -113,6 +113,7 @@ pub fn decide(
         PartnershipCommand::EstablishPartnership { .. } => Err(already_established()),
         PartnershipCommand::ChangePartnershipSettings(settings) => {
             settings.retention.validate()?;
+            settings.reminders.validate()?;
             Ok(vec![PartnershipEvent::PartnershipSettingsChanged(
                 settings.clone(),
             )])
@@ -171,6 +172,7 @@ fn establish(
         return Err(already_established());
     }
     settings.retention.validate()?;
+    settings.reminders.validate()?;
     for partner in [
         StatutoryPartner::LocalAuthority,
         StatutoryPartner::Police,

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::partnership::{ClockStart, OrgKind, RetentionSettings};
+use crate::reminders::ReminderSettings;
 use crate::{ErrorKind, PartnershipSlug};
 use chrono::{NaiveDate, NaiveTime};
 
@@ -203,6 +204,9 @@ fn settings_change() {
             child_until_age: 30,
             ..RetentionSettings::default()
         },
+        reminders: ReminderSettings {
+            working_days_before: vec![3, 1],
+        },
     };
     events.extend(
         when(
@@ -230,6 +234,59 @@ fn a_retention_period_out_of_range_is_refused() {
             PartnershipCommand::ChangePartnershipSettings(settings)
         )),
         (ErrorKind::Invalid, "field.invalid")
+    );
+}
+
+#[test]
+fn a_reminder_threshold_out_of_range_is_refused_at_change_and_establishment() {
+    let events = established();
+    let settings = PartnershipSettings {
+        reminders: ReminderSettings {
+            working_days_before: vec![2, 2],
+        },
+        ..PartnershipSettings::default()
+    };
+    assert_eq!(
+        refused(when(
+            &events,
+            PartnershipCommand::ChangePartnershipSettings(settings.clone())
+        )),
+        (ErrorKind::Invalid, "field.invalid")
+    );
+    let establish = PartnershipCommand::EstablishPartnership {
+        slug: PartnershipSlug::parse("southend").unwrap(),
+        name: "Southend".into(),
+        settings,
+        organisations: vec![
+            org("southend-council", OrgKind::LocalAuthority),
+            org("essex-police", OrgKind::Police),
+            org("southend-ccg", OrgKind::Health),
+        ],
+    };
+    assert_eq!(
+        refused(decide(None, &establish, None, now())),
+        (ErrorKind::Invalid, "field.invalid")
+    );
+}
+
+#[test]
+fn settings_stored_before_reminders_read_with_the_defaults() {
+    let old = serde_json::json!({"rapid_review_clock_start": "became_aware",
+                                 "close_of_business": "16:30:00"});
+    let settings: PartnershipSettings = serde_json::from_value(old).unwrap();
+    assert_eq!(settings.reminders, ReminderSettings::default());
+    let written = serde_json::to_value(&settings).unwrap();
+    assert!(written.get("reminders").is_none(), "{written}");
+    let own = PartnershipSettings {
+        reminders: ReminderSettings {
+            working_days_before: vec![5],
+        },
+        ..settings
+    };
+    let written = serde_json::to_value(&own).unwrap();
+    assert_eq!(
+        written["reminders"]["working_days_before"][0], 5,
+        "{written}"
     );
 }
 

@@ -1,0 +1,157 @@
+//! The reminder service (issue 14): records the reminders and breaches time passing has made
+//! owed, so that the feed and webhooks tell each exactly once (docs/rules.md, "Reminders").
+//!
+//! It runs in every replica. Each owed notice has an id derived from what it is about
+//! (`ReminderEvent::event_id`), and the store writes an event id once: two replicas that
+//! record the same reminder at the same moment store it once, and a restart records nothing
+//! again. Each notice is appended on its own, so one that another replica recorded first
+//! (an idempotent retry) never holds back the others.
+
+use crate::clock::SharedClock;
+use casetrail_domain::codec::{encode, schema_version};
+use casetrail_domain::metadata::{EventMetadata, METADATA_VERSION, MetadataActor};
+use casetrail_domain::reminders::{ReminderEvent, owed};
+use casetrail_domain::stream::reminders_stream;
+use casetrail_domain::{OrgSlug, PartnershipSlug};
+use casetrail_projections::{ProjectorHandle, ReadModels};
+use casetrail_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent, StoreError};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+/// The command name the log records for the service's own events.
+pub const RECORDED_BY: &str = "RecordDeadlineNotices";
+
+/// Records owed reminders and breaches.
+#[derive(Debug, Clone)]
+pub struct ReminderService {
+    projector: ProjectorHandle,
+    store: Arc<dyn EventStore>,
+    clock: SharedClock,
+}
+
+/// What one pass recorded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pass {
+    /// Notices appended by this pass.
+    pub recorded: usize,
+    /// Notices found already stored (another replica was first).
+    pub already_stored: usize,
+}
+
+impl ReminderService {
+    /// A service over the projector's read models, appending to `store`.
+    pub fn new(projector: ProjectorHandle, store: Arc<dyn EventStore>, clock: SharedClock) -> Self {
+        Self {
+            projector,
+            store,
+            clock,
+        }
+    }
+
+    /// Looks at every deadline once and records what is owed and not yet recorded. The
+    /// pass waits for the read models to take in what it recorded, so the next pass sees it.
+    pub async fn pass(&self) -> Result<Pass, StoreError> {
+        let now = self.clock.now();
+        let due = owed_now(&self.projector.read(), now);
+        let mut pass = Pass::default();
+        let mut last_position = 0;
+        for (slug, event) in due {
+            match self.store.append(request(&slug, &event)).await {
+                Ok(appended) => {
+                    last_position = last_position.max(appended.last_position);
+                    if appended.already_stored {
+                        pass.already_stored += 1;
+                    } else {
+                        pass.recorded += 1;
+                    }
+                }
+                // The same notice judged by a replica whose calendar had not yet taken in a
+                // holiday declared meanwhile: what the first replica stored stands.
+                Err(StoreError::IdempotencyMismatch) => pass.already_stored += 1,
+                Err(err) => return Err(err),
+            }
+        }
+        self.projector
+            .wait_for(last_position, Duration::from_secs(5))
+            .await;
+        Ok(pass)
+    }
+
+    /// Runs a pass every `every`, for as long as the service runs. A failed pass is logged
+    /// (without data) and retried at the next tick.
+    pub fn spawn(self, every: Duration) -> JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match self.pass().await {
+                    Ok(pass) if pass.recorded > 0 => {
+                        tracing::info!(recorded = pass.recorded, "deadline notices recorded");
+                    }
+                    Ok(_) => {}
+                    Err(err) => tracing::warn!(error = %err, "recording deadline notices failed"),
+                }
+            }
+        })
+    }
+}
+
+/// Every notice owed at `now` that the log does not hold yet, partnership by partnership.
+pub fn owed_now(models: &ReadModels, now: DateTime<Utc>) -> Vec<(PartnershipSlug, ReminderEvent)> {
+    let mut due = Vec::new();
+    for slug in models.partnership_slugs() {
+        let Some(partnership) = models.partnership(slug) else {
+            continue;
+        };
+        let settings = &partnership.settings.reminders;
+        for record in models.cases(slug) {
+            let case_id = record.case.case_id;
+            for deadline in record.case.deadlines(partnership) {
+                let Some(event) = owed(case_id, &deadline, settings, &partnership.calendar, now)
+                else {
+                    continue;
+                };
+                if !models.feed().has_reminder(event.event_id()) {
+                    due.push((slug.clone(), event));
+                }
+            }
+        }
+    }
+    due
+}
+
+fn request(slug: &PartnershipSlug, event: &ReminderEvent) -> AppendRequest {
+    let (event_type, data) = encode(event);
+    let event_id = event.event_id();
+    let metadata = EventMetadata {
+        metadata_version: Some(METADATA_VERSION),
+        actor: MetadataActor {
+            user: "system".into(),
+            name: "Casetrail reminder service".into(),
+            org: None::<OrgSlug>,
+            roles: Vec::new(),
+        },
+        partnership: Some(slug.clone()),
+        command: RECORDED_BY.to_owned(),
+        // Derived, like the event id, so every replica writes the same row.
+        correlation_id: Some(event_id),
+        causation_id: None,
+        request_id: None,
+        idempotency_key: None,
+        request_hash: None,
+    };
+    AppendRequest {
+        stream_id: reminders_stream(slug),
+        expected_version: ExpectedVersion::Any,
+        events: vec![NewEvent {
+            event_id,
+            schema_version: schema_version(&event_type),
+            event_type,
+            data,
+            metadata: metadata.to_json(),
+        }],
+    }
+}
