@@ -87,9 +87,16 @@ pub(super) fn track(
     case.deadlines(partnership)
         .into_iter()
         .map(|d| {
+            // While a review is paused its due day moves every day: it is told as moved once,
+            // when the pause ends, not at every fact recorded meanwhile.
+            let due_at = if d.paused_since.is_some() {
+                d.due_at
+            } else {
+                d.due_at_as_of(at)
+            };
             let tracked = Tracked {
                 id: d.id(case.case_id),
-                due_at: d.due_at_as_of(at),
+                due_at,
                 fulfilled: d.fulfilled_at.is_some(),
                 applies: !d.is_not_applicable(at, calendar),
             };
