@@ -98,31 +98,54 @@ pub struct ServeConfig {
     /// (with `Last-Event-ID` and a current token).
     #[arg(long, env = "CASETRAIL_FEED_STREAM_MAX", default_value = "15m", value_parser = parse_lifetime)]
     pub feed_stream_max: std::time::Duration,
+    /// How often this replica looks for webhook messages to deliver, if it holds the delivery
+    /// lease (one replica delivers at a time), e.g. `1s`; `off`: this replica never delivers.
+    #[arg(long, env = "CASETRAIL_WEBHOOK_POLL", default_value = "1s", value_parser = parse_interval)]
+    pub webhook_poll: std::time::Duration,
+    /// Attempts at one message before a subscription is dead-lettered.
+    #[arg(long, env = "CASETRAIL_WEBHOOK_MAX_ATTEMPTS", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub webhook_max_attempts: u32,
+    /// The wait after a failed delivery, doubled after each further failure (with jitter).
+    #[arg(long, env = "CASETRAIL_WEBHOOK_RETRY_BASE", default_value = "10s", value_parser = parse_lifetime)]
+    pub webhook_retry_base: std::time::Duration,
+    /// The longest wait between two attempts at a message.
+    #[arg(long, env = "CASETRAIL_WEBHOOK_RETRY_MAX", default_value = "1h", value_parser = parse_lifetime)]
+    pub webhook_retry_max: std::time::Duration,
+    /// How long a receiver has to answer a delivery.
+    #[arg(long, env = "CASETRAIL_WEBHOOK_TIMEOUT", default_value = "10s", value_parser = parse_lifetime)]
+    pub webhook_timeout: std::time::Duration,
+    /// Whether webhook URLs may point into private, loopback or link-local networks (a
+    /// receiver inside an organisation's own network). Off: refused, at subscription and at
+    /// every delivery (SSRF).
+    #[arg(long, env = "CASETRAIL_WEBHOOK_ALLOW_PRIVATE_NETWORKS", default_value_t = false, action = clap::ArgAction::Set)]
+    pub webhook_allow_private_networks: bool,
     /// The time the service decides at: the machine's clock; a test sets its own.
     #[arg(skip = casetrail_app::clock::system_clock())]
     pub clock: casetrail_app::SharedClock,
 }
 
-/// A duration as whole seconds with an optional unit: `s`, `m`, `h` or `d`.
+/// A duration as a whole number with an optional unit: `ms`, `s` (the default), `m`, `h` or
+/// `d`.
 fn parse_lifetime(text: &str) -> Result<std::time::Duration, String> {
     let text = text.trim();
     let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((at, _)) => text.split_at(at),
         None => (text, "s"),
     };
-    let scale = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3_600,
-        "d" => 86_400,
-        _ => return Err(format!("unknown unit {unit:?}: use s, m, h or d")),
+    let millis = match unit {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return Err(format!("unknown unit {unit:?}: use ms, s, m, h or d")),
     };
     number
         .parse::<u64>()
         .ok()
-        .and_then(|n| n.checked_mul(scale))
-        .filter(|seconds| *seconds > 0)
-        .map(std::time::Duration::from_secs)
+        .and_then(|n| n.checked_mul(millis))
+        .filter(|millis| *millis > 0)
+        .map(std::time::Duration::from_millis)
         .ok_or_else(|| "expected a positive whole number, e.g. 24h".to_owned())
 }
 

@@ -29,7 +29,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the HTTP API (SQLite in ./data by default; DATABASE_URL for PostgreSQL).
-    Serve(ServeConfig),
+    // Boxed: the settings are far larger than any other command's arguments.
+    Serve(Box<ServeConfig>),
     /// Print a development token signed with the data directory's dev secret.
     Token(TokenArgs),
     /// Print the OpenAPI document.
@@ -211,7 +212,7 @@ struct TokenArgs {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve(config) => serve(config),
+        Command::Serve(config) => serve(*config),
         Command::Token(args) => {
             println!("{}", token(&args)?);
             Ok(())

@@ -11,6 +11,8 @@ use actix_web::middleware::{Compress, Condition, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use casetrail_app::reminders::ReminderService;
+use casetrail_app::webhooks::delivery::{Deliverer, DeliverySettings};
+use casetrail_app::webhooks::target::TargetPolicy;
 use std::net::TcpListener;
 use std::sync::Arc;
 use utoipa::OpenApi;
@@ -25,8 +27,10 @@ pub struct Application {
     metrics_server: Option<(u16, Server)>,
     state: AppState,
     auth_mode: AuthMode,
-    /// The reminder service's task, unless configured off.
-    reminders: Option<tokio::task::JoinHandle<()>>,
+    /// The reminder service and the webhook deliverer, unless configured off.
+    background: Vec<tokio::task::AbortHandle>,
+    /// The webhook deliverer, to give up its lease when stopping.
+    deliverer: Option<Deliverer>,
 }
 
 impl std::fmt::Debug for Application {
@@ -54,6 +58,11 @@ impl Application {
         )
         .await?;
         state.queries = state.queries.with_as_of_per_user(config.as_of_concurrency);
+        let policy = TargetPolicy {
+            development: auth_mode == AuthMode::Development,
+            allow_private: config.webhook_allow_private_networks,
+        };
+        state.webhooks = state.webhooks.clone().with_policy(policy);
         let listener = TcpListener::bind(&config.bind)
             .with_context(|| format!("cannot listen on {} (CASETRAIL_BIND)", config.bind))?;
         let port = listener.local_addr()?.port();
@@ -71,6 +80,20 @@ impl Application {
             )
             .spawn(config.reminder_interval)
         });
+        let deliverer = if config.webhook_poll.is_zero() {
+            None
+        } else {
+            let settings = DeliverySettings {
+                max_attempts: config.webhook_max_attempts,
+                retry_base: config.webhook_retry_base,
+                retry_max: config.webhook_retry_max,
+                timeout: config.webhook_timeout,
+                poll: config.webhook_poll,
+            };
+            let deliverer = Deliverer::new(state.webhooks.clone(), policy, settings)?;
+            let task = deliverer.spawn();
+            Some((deliverer, task))
+        };
         let stream_settings = web::Data::new(routes::feed::StreamSettings {
             heartbeat: config.feed_heartbeat,
             max_duration: config.feed_stream_max,
@@ -112,7 +135,12 @@ impl Application {
             metrics_server,
             state,
             auth_mode,
-            reminders,
+            background: reminders
+                .map(|task| task.abort_handle())
+                .into_iter()
+                .chain(deliverer.as_ref().map(|(_, task)| task.abort_handle()))
+                .collect(),
+            deliverer: deliverer.map(|(deliverer, _)| deliverer),
         })
     }
 
@@ -145,8 +173,11 @@ impl Application {
             (handle, tokio::spawn(server))
         });
         let result = self.server.await;
-        if let Some(reminders) = self.reminders {
-            reminders.abort();
+        for task in self.background {
+            task.abort();
+        }
+        if let Some(deliverer) = self.deliverer {
+            deliverer.release().await;
         }
         if let Some((handle, task)) = metrics {
             handle.stop(true).await;

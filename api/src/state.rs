@@ -3,6 +3,8 @@
 use anyhow::Context;
 use casetrail_app::personal_data::{KeyEncryption, KeyVault};
 use casetrail_app::queries::Queries;
+use casetrail_app::webhooks::Webhooks;
+use casetrail_app::webhooks::target::TargetPolicy;
 use casetrail_app::{CommandBus, SharedClock};
 use casetrail_projections::Projector;
 use casetrail_projections::ProjectorHandle;
@@ -29,6 +31,8 @@ pub struct AppState {
     pub projector: ProjectorHandle,
     /// Reads over the read models, now or in the past.
     pub queries: Queries,
+    /// Webhook subscriptions.
+    pub webhooks: Webhooks,
 }
 
 /// How long a command waits for its events to be projected before answering anyway.
@@ -85,6 +89,18 @@ impl AppState {
             PROJECTION_WAIT,
         );
         let access_log = AccessLogger::start(Arc::clone(&access_log_store));
+        let webhooks = Webhooks::new(
+            casetrail_store::open_webhooks(database_url)
+                .await
+                .context("cannot open the webhook subscriptions")?,
+            data_keys.clone(),
+            projector.clone(),
+            // The strictest policy until the configuration says otherwise.
+            TargetPolicy {
+                development: false,
+                allow_private: false,
+            },
+        );
         let queries = Queries::new(
             projector.clone(),
             data_keys.clone(),
@@ -102,6 +118,7 @@ impl AppState {
             access_log_store,
             projector,
             queries,
+            webhooks,
         })
     }
 

@@ -70,6 +70,10 @@ fn every_operation_is_documented_with_examples() {
                     response["description"].is_string(),
                     "{name} {status}: description"
                 );
+                if status == "204" {
+                    assert!(response.get("content").is_none(), "{name} 204 with content");
+                    continue;
+                }
                 let content = response["content"].as_object();
                 let content = content.unwrap_or_else(|| panic!("{name} {status}: no content"));
                 for (media_type, media) in content {
@@ -179,7 +183,12 @@ fn command_names_are_the_commands_of_the_document() {
     let doc: Value = serde_json::from_str(&casetrail_api::openapi::document_json()).unwrap();
     let names = enum_values(&doc, "CommandName");
     let mut commands = Vec::new();
-    for item in doc["paths"].as_object().unwrap().values() {
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        // Webhook subscriptions are delivery settings of a partner's system, not facts of the
+        // process: their POSTs record no event.
+        if path.starts_with("/v1/webhook-subscriptions") {
+            continue;
+        }
         if let Some(post) = item.get("post") {
             commands.push(post["operationId"].as_str().unwrap());
         }

@@ -15,6 +15,7 @@ pub mod queries;
 pub mod reminders;
 pub mod secret_file;
 pub mod visibility;
+pub mod webhooks;
 
 pub use bus::{Accepted, Addressed, Aggregate, CommandBus, Expectations, Idempotency};
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};

@@ -25,11 +25,14 @@ pub enum Role {
     Auditor,
     /// Administers the partnership.
     Admin,
+    /// An organisation's own system: reads the change feed and manages the organisation's
+    /// webhook subscriptions; records nothing (docs/integration.md).
+    Integration,
 }
 
 impl Role {
     /// Every role, for documentation and token minting.
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::BusinessManager,
         Role::Notifier,
         Role::PartnerDecisionMaker,
@@ -38,6 +41,7 @@ impl Role {
         Role::Reviewer,
         Role::Auditor,
         Role::Admin,
+        Role::Integration,
     ];
 
     /// The role's wire name.
@@ -51,6 +55,7 @@ impl Role {
             Role::Reviewer => "reviewer",
             Role::Auditor => "auditor",
             Role::Admin => "admin",
+            Role::Integration => "integration",
         }
     }
 

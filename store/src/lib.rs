@@ -27,6 +27,7 @@ mod row;
 pub mod sqlite;
 mod tail;
 mod verify;
+pub mod webhooks;
 mod writer;
 
 pub use access_log::{
@@ -41,6 +42,10 @@ pub use hash::{GENESIS_HASH, canonical_json, event_hash};
 pub use model::{AppendRequest, AppendResult, ExpectedVersion, NewEvent, RecordedEvent};
 pub use tail::{Tail, tail};
 pub use verify::{Integrity, Verifier, verify, verify_partnership};
+pub use webhooks::{
+    AttemptOutcome, DeliveryAttempt, DeliveryState, DeliveryStatus, LoggedAttempt, SecretRef,
+    Subscription, WebhookStore, open_webhooks,
+};
 
 use async_trait::async_trait;
 use tokio::sync::watch;

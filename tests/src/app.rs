@@ -129,6 +129,12 @@ fn default_config(database_url: &str, dir: &std::path::Path) -> ServeConfig {
         reminder_interval: std::time::Duration::ZERO,
         feed_heartbeat: std::time::Duration::from_secs(15),
         feed_stream_max: std::time::Duration::from_secs(15 * 60),
+        webhook_poll: std::time::Duration::from_millis(100),
+        webhook_max_attempts: 10,
+        webhook_retry_base: std::time::Duration::from_millis(100),
+        webhook_retry_max: std::time::Duration::from_secs(1),
+        webhook_timeout: std::time::Duration::from_secs(5),
+        webhook_allow_private_networks: false,
         clock: casetrail_app::clock::system_clock(),
     }
 }

@@ -17,6 +17,7 @@ mod app;
 mod db;
 mod http;
 mod process;
+pub mod receiver;
 pub mod tokens;
 
 pub use app::{Replica, Stopped, TestApp, TestAppBuilder};

@@ -16,6 +16,7 @@ mod retention;
 mod statistics;
 mod subject_access;
 mod value_names;
+mod webhooks;
 
 pub use access_log::*;
 pub use adult_review::*;
@@ -32,6 +33,7 @@ pub use retention::*;
 pub use statistics::*;
 pub use subject_access::*;
 pub use value_names::{CaseOrigin, DataSubject, IntegrityStatus};
+pub use webhooks::*;
 
 /// Declares that a wire enum and a domain enum have the same variants, both ways.
 macro_rules! same_enum_impl {

@@ -197,4 +197,7 @@ catalogue! {
     "unavailable" 503 => "A dependency (the database) is unavailable, maybe only for a moment: retry after `Retry-After`";
     "version.conflict" 409 => "The case kept changing while the command was decided: retry";
     "version.precondition_failed" 412 => "The case has changed since the version in `If-Match`: reload it and retry";
+    "webhook.not_found" 404 => "No such webhook subscription, or not one this token manages";
+    "webhook.too_many" 409 => "The organisation already has the most webhook subscriptions allowed (10)";
+    "webhook.url_refused" 422 => "The webhook URL is not https (http only to localhost in development), carries credentials, or points into a private, loopback or link-local network";
 }

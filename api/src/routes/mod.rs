@@ -124,6 +124,7 @@ pub mod retention;
 pub mod review_status;
 pub mod statistics;
 pub mod subject_access;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -159,6 +160,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(integrity::verify_integrity)
         .service(events::export_events)
         .service(feed::read_feed)
+        .service(webhooks::create_webhook_subscription)
+        .service(webhooks::list_webhook_subscriptions)
+        .service(webhooks::get_webhook_subscription)
+        .service(webhooks::delete_webhook_subscription)
+        .service(webhooks::rotate_webhook_secret)
+        .service(webhooks::redeliver_webhooks)
+        .service(webhooks::list_webhook_deliveries)
         .service(ops::live)
         .service(ops::ready)
         .service(ops::metrics);

@@ -31,6 +31,9 @@ pub struct Rewrapped {
     pub wrapped_from_plaintext: u64,
 }
 
+/// What webhook signing secrets are derived for: no other keyed hash shares them.
+const WEBHOOK_PURPOSE: &str = "casetrail webhook signing secret v1";
+
 impl KeyVault {
     /// Keys in `store`, wrapped with `keks`.
     pub fn new(store: Arc<dyn DataKeyStore>, keks: Arc<dyn KeyEncryption>) -> Self {
@@ -172,5 +175,43 @@ impl KeyVault {
             .await
             .map_err(AppError::Internal)?;
         Ok(recomputed.as_deref() == Some(stored))
+    }
+
+    /// A webhook subscription's signing secret: derived from a KEK (the current one unless
+    /// `kek_id` names another), the subscription and the secret's generation, so it is never
+    /// stored, and a copy of the database cannot sign. With the KEK's id; `None` when this
+    /// service does not hold the KEK named.
+    pub async fn webhook_secret(
+        &self,
+        kek_id: Option<&str>,
+        subscription: Uuid,
+        generation: u32,
+    ) -> Result<Option<(String, [u8; 32])>, AppError> {
+        let mut data = subscription.as_bytes().to_vec();
+        data.extend_from_slice(&generation.to_be_bytes());
+        let derived = match kek_id {
+            Some(kek_id) => self
+                .keks
+                .fingerprint_with(kek_id, WEBHOOK_PURPOSE, &data)
+                .await
+                .map_err(AppError::Internal)?,
+            None => Some(
+                self.keks
+                    .fingerprint(WEBHOOK_PURPOSE, &data)
+                    .await
+                    .map_err(AppError::Internal)?,
+            ),
+        };
+        let Some(derived) = derived else {
+            return Ok(None);
+        };
+        let (kek_id, mac) = derived
+            .split_once(':')
+            .ok_or_else(|| AppError::Internal(anyhow!("a keyed hash without its KEK id")))?;
+        let bytes: [u8; 32] = hex::decode(mac)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| AppError::Internal(anyhow!("a keyed hash of the wrong length")))?;
+        Ok(Some((kek_id.to_owned(), bytes)))
     }
 }

@@ -38,3 +38,4 @@ mod statutory;
 mod subject_access;
 mod time_travel;
 mod validation;
+mod webhooks;
