@@ -192,7 +192,7 @@ struct TokenArgs {
     #[arg(long)]
     org: String,
     /// Role (repeatable): business_manager, notifier, partner_decision_maker, agency_user,
-    /// independent_advisor, reviewer, auditor, admin.
+    /// independent_advisor, reviewer, auditor, admin, integration.
     #[arg(long = "role", required = true)]
     roles: Vec<String>,
     /// User id.

@@ -16,6 +16,9 @@ fn concrete(path: &str, case_id: &str) -> String {
         .replace("{slug}", "suhft")
         .replace("{year}", "2022-23")
         .replace("{date}", "2030-06-07")
+        // A webhook subscription: none has this id, so only a refusal before the look-up is
+        // a 403.
+        .replace("{id}", "01937a2e-9000-7000-8000-00000000000a")
 }
 
 both_backends!(
