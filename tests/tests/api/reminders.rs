@@ -29,17 +29,23 @@ async fn until_notices(app: &TestApp, count: usize) -> Vec<Value> {
     }
 }
 
+/// An application whose reminder service runs every 200 ms, at 10:00 on Wednesday 28
+/// December 2022 by a clock the test moves.
+async fn with_reminders(backend: Backend) -> Option<(TestApp, ManualClock)> {
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2022, 12, 28, 10, 0, 0).unwrap());
+    let app = TestApp::builder(backend)
+        .clock(Arc::new(clock.clone()))
+        .configure(|config| config.reminder_interval = Duration::from_millis(200))
+        .spawn()
+        .await?;
+    Some((app, clock))
+}
+
 async fn reminders_are_recorded_once(backend: Backend) {
     // Became aware on Thursday 22 December 2022: the Panel notification is due by the end of
     // Tuesday 3 January 2023 (bank holidays on 26 and 27 December and 2 January), so two
     // working days before is Thursday 29 December.
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2022, 12, 28, 10, 0, 0).unwrap());
-    let Some(app) = TestApp::builder(backend)
-        .clock(Arc::new(clock.clone()))
-        .configure(|config| config.reminder_interval = Duration::from_millis(200))
-        .spawn()
-        .await
-    else {
+    let Some((app, clock)) = with_reminders(backend).await else {
         return;
     };
     let case_id = app.notify_ok().await;
@@ -129,13 +135,7 @@ async fn postgres_reminders_are_recorded_once_per_deadline_and_threshold() {
 }
 
 async fn thresholds_are_a_partnership_setting(backend: Backend) {
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2022, 12, 28, 10, 0, 0).unwrap());
-    let Some(app) = TestApp::builder(backend)
-        .clock(Arc::new(clock.clone()))
-        .configure(|config| config.reminder_interval = Duration::from_millis(200))
-        .spawn()
-        .await
-    else {
+    let Some((app, _clock)) = with_reminders(backend).await else {
         return;
     };
     let partnership: Value = app
