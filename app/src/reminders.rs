@@ -12,7 +12,7 @@ use casetrail_domain::codec::{encode, schema_version};
 use casetrail_domain::metadata::{EventMetadata, METADATA_VERSION, MetadataActor};
 use casetrail_domain::reminders::{ReminderEvent, owed};
 use casetrail_domain::stream::reminders_stream;
-use casetrail_domain::{OrgSlug, PartnershipSlug};
+use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug};
 use casetrail_projections::{ProjectorHandle, ReadModels};
 use casetrail_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent, StoreError};
 use chrono::{DateTime, Utc};
@@ -54,7 +54,13 @@ impl ReminderService {
     /// pass waits for the read models to take in what it recorded, so the next pass sees it.
     pub async fn pass(&self) -> Result<Pass, StoreError> {
         let now = self.clock.now();
-        let due = owed_now(&self.projector.read(), now);
+        let mut due = Vec::new();
+        // A few hundred cases per hold of the read models' lock, so that the projector, which
+        // commands wait on, is never held up for long by a pass over every case.
+        let cases = every_case(&self.projector.read());
+        for chunk in cases.chunks(CASES_PER_LOCK) {
+            due.extend(owed_now(&self.projector.read(), chunk, now));
+        }
         let mut pass = Pass::default();
         let mut last_position = 0;
         for (slug, event) in due {
@@ -99,24 +105,43 @@ impl ReminderService {
     }
 }
 
-/// Every notice owed at `now` that the log does not hold yet, partnership by partnership.
-pub fn owed_now(models: &ReadModels, now: DateTime<Utc>) -> Vec<(PartnershipSlug, ReminderEvent)> {
+/// Cases looked at per hold of the read models' lock.
+const CASES_PER_LOCK: usize = 256;
+
+/// Every case of every partnership.
+fn every_case(models: &ReadModels) -> Vec<(PartnershipSlug, CaseId)> {
+    models
+        .partnership_slugs()
+        .into_iter()
+        .flat_map(|slug| {
+            models
+                .cases(slug)
+                .map(move |record| (slug.clone(), record.case.case_id))
+        })
+        .collect()
+}
+
+/// The notices owed at `now` for these cases that the log does not hold yet.
+pub fn owed_now(
+    models: &ReadModels,
+    cases: &[(PartnershipSlug, CaseId)],
+    now: DateTime<Utc>,
+) -> Vec<(PartnershipSlug, ReminderEvent)> {
     let mut due = Vec::new();
-    for slug in models.partnership_slugs() {
-        let Some(partnership) = models.partnership(slug) else {
+    for (slug, case_id) in cases {
+        let (Some(partnership), Some(record)) =
+            (models.partnership(slug), models.case(slug, *case_id))
+        else {
             continue;
         };
         let settings = &partnership.settings.reminders;
-        for record in models.cases(slug) {
-            let case_id = record.case.case_id;
-            for deadline in record.case.deadlines(partnership) {
-                let Some(event) = owed(case_id, &deadline, settings, &partnership.calendar, now)
-                else {
-                    continue;
-                };
-                if !models.feed().has_reminder(event.event_id()) {
-                    due.push((slug.clone(), event));
-                }
+        for deadline in record.case.deadlines(partnership) {
+            let Some(event) = owed(*case_id, &deadline, settings, &partnership.calendar, now)
+            else {
+                continue;
+            };
+            if !models.feed().has_reminder(event.event_id()) {
+                due.push((slug.clone(), event));
             }
         }
     }
