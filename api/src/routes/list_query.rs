@@ -178,7 +178,8 @@ pub fn deadline_filters(query: ListDeadlinesQuery) -> Result<DeadlineFilters, Ap
     faults.finish().map(|()| filters)
 }
 
-fn page_size(limit: Option<usize>) -> Result<usize, ApiError> {
+/// `limit`: 1 to 500, 50 when absent (every list but the event export's).
+pub fn page_size(limit: Option<usize>) -> Result<usize, ApiError> {
     let limit = limit.unwrap_or(DEFAULT_PAGE);
     if (1..=MAX_PAGE).contains(&limit) {
         Ok(limit)

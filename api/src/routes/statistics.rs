@@ -49,7 +49,7 @@ partnership may read statistics: they are aggregates, with no personal data and 
 pub async fn list_statistics_years(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
-    query: web::Query<StatisticsQuery>,
+    query: crate::extract::Query<StatisticsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let listed = state.queries.statistics_years(&actor, query.as_of)?;
     Ok(HttpResponse::Ok().json(StatisticsYearPage {
@@ -113,7 +113,7 @@ pub async fn get_annual_statistics(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
     year: web::Path<String>,
-    query: web::Query<StatisticsQuery>,
+    query: crate::extract::Query<StatisticsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let label = year.into_inner();
     let year = FinancialYear::parse(&label)

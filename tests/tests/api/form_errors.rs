@@ -91,6 +91,19 @@ both_backends!(
         );
         assert!(refused["errors"][0].get("pointer").is_none());
         let refused = problem(
+            app.get(
+                "/v1/audit-trail?limit=0&command=submit_agency_report&organisation=No%20Slug",
+                &manager,
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "query.invalid_limit",
+        )
+        .await;
+        let mut parameters = named(&refused, "parameter");
+        parameters.sort();
+        assert_eq!(parameters, ["command", "limit", "organisation"], "{refused}");
+        let refused = problem(
             app.get("/v1/deadlines?limit=many&as_of=soon&colour=red", &manager)
                 .await,
             StatusCode::BAD_REQUEST,
