@@ -1,5 +1,5 @@
-//! `If-None-Match` on every read: a `GET` answered 200 with a JSON or CSV body carries a weak
-//! validator of that body, `W/"<SHA-256 of the bytes, base64url>"`, and the same `GET` sent
+//! `If-None-Match` on every read: a `GET` answered 200 with a JSON or CSV body (or the docs
+//! page and its script) carries a weak validator of that body, `W/"<SHA-256 of the bytes, base64url>"`, and the same `GET` sent
 //! with it in `If-None-Match` is answered 304 with no body while the body would be the same.
 //!
 //! The validator is computed from the body as evaluated for this request, never from a stream

@@ -69,10 +69,11 @@ async fn openapi_json(document: web::Data<Document>) -> HttpResponse {
 
 /// Swagger UI's page, titled Casetrail, loading the versioned assets.
 async fn index() -> HttpResponse {
+    static PAGE: OnceLock<String> = OnceLock::new();
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(revalidate())
-        .body(index_html())
+        .body(PAGE.get_or_init(index_html).as_str())
 }
 
 fn index_html() -> String {

@@ -30,14 +30,6 @@ pub enum CaseListSort {
 }
 
 impl CaseListSort {
-    fn as_str(self) -> &'static str {
-        match self {
-            CaseListSort::OpenedAt => "opened_at",
-            CaseListSort::OpenedAtDescending => "-opened_at",
-            CaseListSort::DueAt => "due_at",
-        }
-    }
-
     fn order(self) -> CaseSort {
         match self {
             CaseListSort::OpenedAt => CaseSort::OpenedAt,
@@ -134,16 +126,15 @@ pub struct ListDeadlinesQuery {
     pub as_of: Option<DateTime<Utc>>,
 }
 
-/// The query string as typed filters and the sort asked for, or 400 naming every parameter at
-/// fault.
-pub fn case_filters(
-    query: ListCasesQuery,
-) -> Result<(CaseFilters, Option<CaseListSort>), ApiError> {
+/// The query string as typed filters, or 400 naming every parameter at fault.
+pub fn case_filters(query: ListCasesQuery) -> Result<CaseFilters, ApiError> {
     let mut faults = Gathered::default();
-    let sort = faults.parse(query.sort, |s| wire_enum::<CaseListSort>("sort", &s));
+    let sort = faults
+        .parse(query.sort, |s| wire_enum::<CaseListSort>("sort", &s))
+        .map_or(CaseSort::Recorded, CaseListSort::order);
     let filters = CaseFilters {
         limit: faults.take(page_size(query.limit)).unwrap_or(DEFAULT_PAGE),
-        sort: sort.map_or(CaseSort::Recorded, CaseListSort::order),
+        sort,
         after: faults.parse(query.cursor, |c| decode_case_cursor(&c, sort)),
         kind: faults.parse(query.kind, |k| wire_enum("kind", &k)),
         stage: faults.parse(query.stage, |s| wire_enum("stage", &s)),
@@ -155,7 +146,7 @@ pub fn case_filters(
         changed_since: faults.parse(query.changed_since, |c| changed_since(&c)),
         as_of: query.as_of,
     };
-    faults.finish().map(|()| (filters, sort))
+    faults.finish().map(|()| filters)
 }
 
 /// The query string as typed filters, or 400 naming every parameter at fault.
@@ -228,42 +219,49 @@ fn wire_enum<T: serde::de::DeserializeOwned>(parameter: &str, value: &str) -> Re
     })
 }
 
+/// The sorts' names on the wire; the log's order, the default, has none.
+fn sort_name(sort: CaseSort) -> Option<&'static str> {
+    match sort {
+        CaseSort::Recorded => None,
+        CaseSort::OpenedAt => Some("opened_at"),
+        CaseSort::OpenedAtDescending => Some("-opened_at"),
+        CaseSort::NextDueAt => Some("due_at"),
+    }
+}
+
 /// A case list's cursor. In the log's order (no `sort`) it is `c1` and the opening position of
 /// the last case given, as before the list could be sorted; in a sort, `c2`, the sort, the
 /// last case's sort instant (`-` for none) and its opening position.
-pub fn encode_case_cursor(sort: Option<CaseListSort>, place: CasePlace) -> String {
-    match sort {
+pub fn encode_case_cursor(sort: CaseSort, place: CasePlace) -> String {
+    match sort_name(sort) {
         None => cursor::encode("c1", place.position),
-        Some(sort) => {
+        Some(name) => {
             let instant = place
                 .instant
                 .map_or("-".to_owned(), |at| at.timestamp_micros().to_string());
-            cursor::encode(
-                "c2",
-                format_args!("{}:{instant}:{}", sort.as_str(), place.position),
-            )
+            cursor::encode("c2", format_args!("{name}:{instant}:{}", place.position))
         }
     }
 }
 
-fn decode_case_cursor(text: &str, sort: Option<CaseListSort>) -> Result<CasePlace, ApiError> {
+fn decode_case_cursor(text: &str, sort: CaseSort) -> Result<CasePlace, ApiError> {
     let (prefix, payload) = cursor::decode_any(text)?;
     let (given_for, instant, position) = match prefix.as_str() {
-        "c1" => (None, None, payload.as_str()),
+        "c1" => (CaseSort::Recorded, None, payload.as_str()),
         "c2" => {
             let mut parts = payload.splitn(3, ':');
-            let (Some(given_for), Some(instant), Some(position)) =
+            let (Some(name), Some(instant), Some(position)) =
                 (parts.next(), parts.next(), parts.next())
             else {
                 return Err(cursor::invalid());
             };
             let given_for = [
-                CaseListSort::OpenedAt,
-                CaseListSort::OpenedAtDescending,
-                CaseListSort::DueAt,
+                CaseSort::OpenedAt,
+                CaseSort::OpenedAtDescending,
+                CaseSort::NextDueAt,
             ]
             .into_iter()
-            .find(|s| s.as_str() == given_for)
+            .find(|s| sort_name(*s) == Some(name))
             .ok_or_else(cursor::invalid)?;
             let instant = match instant {
                 "-" => None,
@@ -275,13 +273,13 @@ fn decode_case_cursor(text: &str, sort: Option<CaseListSort>) -> Result<CasePlac
                         .ok_or_else(cursor::invalid)?,
                 ),
             };
-            (Some(given_for), instant, position)
+            (given_for, instant, position)
         }
         _ => return Err(cursor::invalid()),
     };
     if given_for != sort {
         return Err(cursor::of_another_sort(
-            given_for.map_or("(none)", CaseListSort::as_str),
+            sort_name(given_for).unwrap_or("(none)"),
         ));
     }
     let position = position.parse().map_err(|_| cursor::invalid())?;
@@ -333,17 +331,13 @@ mod tests {
     #[test]
     fn a_case_cursor_reads_back_in_its_own_sort_only() {
         let sorts = [
-            None,
-            Some(CaseListSort::OpenedAt),
-            Some(CaseListSort::OpenedAtDescending),
-            Some(CaseListSort::DueAt),
+            CaseSort::Recorded,
+            CaseSort::OpenedAt,
+            CaseSort::OpenedAtDescending,
+            CaseSort::NextDueAt,
         ];
         for given in sorts {
-            let at = if given.is_some() {
-                Some(1_670_000_000_000_000)
-            } else {
-                None
-            };
+            let at = (given != CaseSort::Recorded).then_some(1_670_000_000_000_000);
             let cursor = encode_case_cursor(given, place(at, 42));
             for asked in sorts {
                 let read = decode_case_cursor(&cursor, asked);
@@ -359,9 +353,9 @@ mod tests {
             }
         }
         // A case with no deadline left has no instant in the due order.
-        let cursor = encode_case_cursor(Some(CaseListSort::DueAt), place(None, 7));
+        let cursor = encode_case_cursor(CaseSort::NextDueAt, place(None, 7));
         assert_eq!(
-            decode_case_cursor(&cursor, Some(CaseListSort::DueAt)).ok(),
+            decode_case_cursor(&cursor, CaseSort::NextDueAt).ok(),
             Some(place(None, 7))
         );
     }

@@ -72,14 +72,14 @@ pub async fn list_cases(
     Authenticated(actor): Authenticated,
     query: Query<ListCasesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (filters, sort) = list_query::case_filters(query.into_inner())?;
+    let filters = list_query::case_filters(query.into_inner())?;
     let listed = state.queries.cases(&actor, &filters).await?;
     let cases = listed.cases.iter().map(|c| c.case_id.as_uuid());
     access_log::record_list(&state, &actor, cases, Resource::CaseList, filters.as_of).await?;
     let page = CasePage {
         next_cursor: listed
             .next_after
-            .map(|after| list_query::encode_case_cursor(sort, after)),
+            .map(|after| list_query::encode_case_cursor(filters.sort, after)),
         items: listed.cases.into_iter().map(case_view::summary).collect(),
     };
     if list_csv::wants_csv(&req) {

@@ -102,7 +102,11 @@ both_backends!(
         .await;
         let mut parameters = named(&refused, "parameter");
         parameters.sort();
-        assert_eq!(parameters, ["command", "limit", "organisation"], "{refused}");
+        assert_eq!(
+            parameters,
+            ["command", "limit", "organisation"],
+            "{refused}"
+        );
         let refused = problem(
             app.get("/v1/deadlines?limit=many&as_of=soon&colour=red", &manager)
                 .await,
