@@ -70,6 +70,20 @@ both_backends!(
             "{refused}"
         );
 
+        // A well-formed notification whose dates are each wrong: the domain names all three.
+        let mut body = notification();
+        body["became_aware_on"] = json!("2099-12-23");
+        body["incident_date"] = json!("2099-12-24");
+        body["child"]["date_of_birth"] = json!("2016-03-01");
+        let answer = app.notify(&body).await;
+        assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let refused: Value = answer.json().await.unwrap();
+        assert_eq!(
+            named(&refused, "pointer"),
+            ["/became_aware_on", "/incident_date"],
+            "{refused}"
+        );
+
         // Query strings: each parameter at fault, by name.
         let manager = app.business_manager();
         let refused = problem(
