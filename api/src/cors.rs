@@ -33,11 +33,15 @@ const ALLOWED_HEADERS: [HeaderName; 7] = [
 ];
 
 /// The response headers a front-end may read beyond the safelisted ones.
-const EXPOSED_HEADERS: [HeaderName; 4] = [
+const EXPOSED_HEADERS: [HeaderName; 8] = [
     header::ETAG,
     header::LOCATION,
     header::RETRY_AFTER,
     REQUEST_ID,
+    header::LINK,
+    header::CONTENT_LANGUAGE,
+    HeaderName::from_static(crate::conditional::BODY_ETAG),
+    HeaderName::from_static(crate::routes::list_csv::NEXT_CURSOR),
 ];
 
 /// Checks the configured origins: each `http://` or `https://` with a host and an optional

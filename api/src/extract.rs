@@ -1,6 +1,7 @@
 //! Request extraction that answers in problem+json: JSON bodies (with the hash used for
-//! idempotency), `If-Match`, `Idempotency-Key`, and the configuration of actix's own
-//! extractors so their failures look like every other error.
+//! idempotency), query strings, `If-Match`, `Idempotency-Key`, and the configuration of actix's
+//! own extractors so their failures look like every other error. A body or query string that
+//! does not parse is refused naming every field or parameter at fault, not only the first.
 
 use crate::problem::ApiError;
 use actix_web::dev::Payload;
@@ -47,25 +48,36 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             })?;
             // Text with NUL characters cannot be stored (PostgreSQL refuses them in JSON);
             // it is refused here, naming where, instead of failing at the store.
-            if let Some(path) = nul_at(&json, &mut String::new()) {
-                return Err(ApiError::invalid_field(
-                    &path,
-                    "body.nul_character",
-                    format!("{path}: text must not contain NUL characters"),
-                )
-                .into());
+            let nuls = nuls_at(&json, &mut String::new());
+            if let Some(refusal) = ApiError::all_of(nuls) {
+                return Err(refusal.into());
             }
             let request_hash = hash_request(&method_and_path, &json);
-            let value = serde_path_to_error::deserialize(&json).map_err(|err| {
-                let path = err.path().to_string();
-                let message = scrub(&err.into_inner().to_string());
-                let detail = if path == "." {
-                    message
-                } else {
-                    format!("{path}: {message}")
-                };
-                ApiError::bad_request("body.invalid", detail)
-            })?;
+            let value = match serde_path_to_error::deserialize(&json) {
+                Ok(value) => value,
+                Err(first) => {
+                    // Every field at fault at once: those that do not fit the command, and
+                    // the texts that break the text rules, so a form can mark them all.
+                    let mut fields = crate::body_errors::every_fault::<T>(&json, first);
+                    if let Err(ApiError::Client { errors, .. }) =
+                        crate::validation::check_body(&json)
+                    {
+                        let more: Vec<_> = errors
+                            .into_iter()
+                            .filter(|text| fields.iter().all(|shape| shape.field != text.field))
+                            .collect();
+                        fields.extend(more);
+                    }
+                    let details = fields.iter().map(|f| f.message.clone()).collect();
+                    return Err(ApiError::fields(
+                        StatusCode::BAD_REQUEST,
+                        "body.invalid",
+                        fields,
+                        details,
+                    )
+                    .into());
+                }
+            };
             crate::validation::check_body(&json)?;
             Ok(JsonBody {
                 value,
@@ -109,33 +121,47 @@ fn json_content_type(req: &HttpRequest) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The path of the first key or text in the body that contains a NUL character.
-fn nul_at(value: &serde_json::Value, path: &mut String) -> Option<String> {
+/// A 422 for each key or text in the body that contains a NUL character, naming its path.
+fn nuls_at(value: &serde_json::Value, path: &mut String) -> Vec<ApiError> {
     use serde_json::Value;
+    let refusal = |path: &str| {
+        ApiError::invalid_field(
+            path,
+            "body.nul_character",
+            format!("{path}: text must not contain NUL characters"),
+        )
+    };
     match value {
-        Value::String(text) if text.contains('\0') => Some(path.clone()),
-        Value::Object(fields) => fields.iter().find_map(|(key, value)| {
-            let before = path.len();
-            if !path.is_empty() {
-                path.push('.');
-            }
-            path.push_str(key);
-            let found = if key.contains('\0') {
-                Some(path.clone())
-            } else {
-                nul_at(value, path)
-            };
-            path.truncate(before);
-            found
-        }),
-        Value::Array(items) => items.iter().enumerate().find_map(|(n, item)| {
-            let before = path.len();
-            path.push_str(&format!("[{n}]"));
-            let found = nul_at(item, path);
-            path.truncate(before);
-            found
-        }),
-        _ => None,
+        Value::String(text) if text.contains('\0') => vec![refusal(path)],
+        Value::Object(fields) => fields
+            .iter()
+            .flat_map(|(key, value)| {
+                let before = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                let found = if key.contains('\0') {
+                    vec![refusal(path)]
+                } else {
+                    nuls_at(value, path)
+                };
+                path.truncate(before);
+                found
+            })
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .flat_map(|(n, item)| {
+                let before = path.len();
+                path.push_str(&format!("[{n}]"));
+                let found = nuls_at(item, path);
+                path.truncate(before);
+                found
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -149,7 +175,7 @@ fn hash_request(method_and_path: &str, body: &serde_json::Value) -> String {
 
 /// Removes the offending value from serde's messages ("invalid type: string \"Alex\",
 /// expected ..."): the value may be personal data, and error messages never carry any.
-fn scrub(message: &str) -> String {
+pub(crate) fn scrub(message: &str) -> String {
     for prefix in ["invalid type", "invalid value", "invalid length"] {
         if let Some(rest) = message.strip_prefix(prefix) {
             return match rest.find(", expected") {
@@ -168,7 +194,9 @@ fn scrub(message: &str) -> String {
     message.to_owned()
 }
 
-/// The `If-Match` version, if sent: `"<version>"`. A malformed value can never match.
+/// The `If-Match` version, if sent: `"<version>"`. A malformed value can never match, and
+/// neither can a weak tag (`W/"…"`): `If-Match` compares strongly (RFC 9110 13.1.1), and the
+/// only weak tags this API gives are body validators (`conditional`), never versions.
 pub fn if_match(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Ok(None);
@@ -176,14 +204,17 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
     value
         .to_str()
         .ok()
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .map(str::trim)
+        .filter(|v| !v.starts_with("W/"))
+        .map(|v| v.trim_matches('"'))
         .and_then(|v| v.parse().ok())
         .map(Some)
         .ok_or_else(|| {
             ApiError::client(
                 StatusCode::PRECONDITION_FAILED,
                 "version.precondition_failed",
-                "If-Match must be a case version as given in the ETag, e.g. \"3\"",
+                "If-Match must be a case version as given in the ETag, e.g. \"3\" (never a weak \
+                 W/ validator of a body)",
             )
         })
 }
@@ -207,6 +238,75 @@ pub fn idempotency(req: &HttpRequest, request_hash: &str) -> Result<Option<Idemp
         key: key.to_owned(),
         request_hash: request_hash.to_owned(),
     }))
+}
+
+/// A query string parsed into `T` (whose fields are the parameters): when it does not parse,
+/// 400 `query.invalid` naming every parameter at fault in `errors[].parameter`.
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T> Query<T> {
+    /// The parsed parameters.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            parse_query(req.query_string())
+                .map(Query)
+                .map_err(Into::into),
+        )
+    }
+}
+
+/// Parses a query string; when it fails, tries each parameter alone to name every one that is
+/// malformed or unknown (a parameter alone lacks the others, so "missing" says nothing of it).
+fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let whole_error = match serde_urlencoded::from_str::<T>(query) {
+        Ok(value) => return Ok(value),
+        Err(err) => err,
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    let mut errors = Vec::new();
+    for (name, value) in &pairs {
+        if !seen.insert(name.as_str()) {
+            errors.push(ApiError::invalid_parameter(
+                name,
+                "query.invalid",
+                format!("{name} is given more than once"),
+            ));
+            continue;
+        }
+        let alone = serde_urlencoded::to_string([(name, value)]).unwrap_or_default();
+        if let Err(err) = serde_urlencoded::from_str::<T>(&alone) {
+            let message = err.to_string();
+            if !message.starts_with("missing field") {
+                let message = scrub(&message);
+                errors.push(ApiError::invalid_parameter(
+                    name,
+                    "query.invalid",
+                    format!("{name}: {message}"),
+                ));
+            }
+        }
+    }
+    Err(ApiError::all_of(errors)
+        .unwrap_or_else(|| ApiError::bad_request("query.invalid", scrub(&whole_error.to_string()))))
 }
 
 /// Makes actix's path, query and payload extractors answer in problem+json.

@@ -3,10 +3,13 @@
 
 pub mod access_log;
 pub mod auth;
+pub mod body_errors;
+pub mod conditional;
 pub mod config;
 pub mod consistency;
 pub mod cors;
 pub mod doc_parts;
+pub mod docs;
 pub mod dto;
 pub mod extract;
 pub mod openapi;

@@ -8,6 +8,7 @@ use crate::doc_parts::{
     TooManyRequests, Unauthorized, Unavailable, Unprocessable, UnsupportedMediaType,
 };
 use crate::problem::{Problem, ProblemField};
+use crate::routes::list_query::{CaseListSort, DeadlineListSort};
 use actix_web::App;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -29,7 +30,12 @@ cursor. Bodies are limited to 64 KiB (413), must be UTF-8 (another `charset` is 
 `body.unsupported_charset`), and every text in them follows the same rules (non-blank, length \
 limits, no control characters, and in identifiers no bidirectional controls: 422 naming the \
 field). A transient database failure is 503 with `Retry-After`; a user with two reads `as_of` \
-under way is told 429 `as_of.too_many` with `Retry-After`. Methods other than GET, HEAD, POST, \
+under way is told 429 `as_of.too_many` with `Retry-After`. A 400 or 422 names every field \
+(`errors[].pointer`, a JSON pointer) or query parameter (`errors[].parameter`) at fault at once. \
+Every GET answered 200 carries a weak validator of its body (`ETag`, or `Casetrail-Body-ETag` \
+where the `ETag` is a case's version for `If-Match`): sent in `If-None-Match`, it is answered 304 \
+while the body, evaluated now, would be the same. Labels of every enum value, in English and \
+Welsh, are at `GET /v1/labels`. Methods other than GET, HEAD, POST, \
 PUT, PATCH, DELETE and OPTIONS are 405. `x-request-id` in an answer is always the server's own \
 id.\n\nLeast privilege: every `/v1` request needs a \
 token holding at least one Casetrail role (otherwise 403 `auth.no_role`), of an organisation \
@@ -43,7 +49,7 @@ afterwards), closure reasons, the calendar, and each process's deadlines.",
     ),
     modifiers(&BearerSecurity),
     components(
-        schemas(Problem, ProblemField),
+        schemas(Problem, ProblemField, CaseListSort, DeadlineListSort),
         responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
                   PayloadTooLarge, UnsupportedMediaType, Unprocessable, Gone, TooManyRequests, Internal, Unavailable)
     ),
@@ -120,10 +126,11 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             .for_each(&mut with_request_id);
     }
     for item in api.paths.paths.values_mut() {
-        if let Some(read) = item.get.as_mut()
-            && !matches!(read.operation_id.as_deref(), Some("Live" | "Ready"))
-        {
-            add_consistency_parameters(read);
+        if let Some(read) = item.get.as_mut() {
+            add_conditional_read(read);
+            if !matches!(read.operation_id.as_deref(), Some("Live" | "Ready")) {
+                add_consistency_parameters(read);
+            }
         }
         for operation in operations(item) {
             operation
@@ -182,6 +189,65 @@ fn add_shared_problems(operation: &mut utoipa::openapi::path::Operation) {
                 .or_insert_with(|| utoipa::openapi::Ref::from_response_name(name).into());
         }
     }
+}
+
+/// Every read answers a body validator and honours `If-None-Match` (`crate::conditional`):
+/// the parameter, the 304, and the validator's header on each 200: the `ETag`, or
+/// `Casetrail-Body-ETag` where the `ETag` is already the version a command takes in `If-Match`.
+fn add_conditional_read(operation: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{HeaderBuilder, ObjectBuilder, RefOr, Required, ResponseBuilder, Type};
+    let string = || ObjectBuilder::new().schema_type(Type::String);
+    let validator = |text: &str| {
+        HeaderBuilder::new()
+            .schema(string())
+            .description(Some(text))
+            .build()
+    };
+    let mut has_validator = false;
+    if let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") {
+        let (name, text) = if ok.headers.contains_key("ETag") {
+            (
+                "Casetrail-Body-ETag",
+                "A weak validator of this answer's body, `W/\"…\"` (the `ETag` is the version, \
+                 for `If-Match`): send it in `If-None-Match` to be answered 304 while the body is \
+                 unchanged.",
+            )
+        } else {
+            (
+                "ETag",
+                "A weak validator of this answer's body, `W/\"…\"`: send it in `If-None-Match` \
+                 to be answered 304 while the body is unchanged. Never a version: `If-Match` \
+                 refuses it.",
+            )
+        };
+        ok.headers.insert(name.to_owned(), validator(text));
+        has_validator = true;
+    }
+    if !has_validator {
+        return;
+    }
+    operation.parameters.get_or_insert_with(Vec::new).push(
+        ParameterBuilder::new()
+            .name("If-None-Match")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .schema(Some(string()))
+            .description(Some(
+                "The body validator of an earlier answer (its `ETag`, or \
+                     `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while \
+                     the answer would be the same. Computed from the body as evaluated now, so a \
+                     deadline whose status changed with time alone is a new body.",
+            ))
+            .build(),
+    );
+    operation.responses.responses.insert(
+        "304".to_owned(),
+        ResponseBuilder::new()
+            .description("Not modified: the answer would be the body whose validator was sent.")
+            .build()
+            .into(),
+    );
 }
 
 /// Every read accepts the log position it must reflect (`crate::consistency`): declared on each

@@ -15,19 +15,73 @@ use utoipa::ToSchema;
 /// Media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// The most fields one problem lists: far more than any form has, far fewer than a hostile
+/// body of 64 KiB could produce.
+pub const MAX_LISTED_FIELDS: usize = 25;
+
 /// `Retry-After` of a 503 or 429, in seconds: a lock or a costly read is over by then.
 pub const RETRY_AFTER_SECONDS: &str = "1";
 
-/// One invalid field.
+/// One invalid field of the body, or one invalid query parameter.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"field": "child.date_of_birth", "code": "date.after_incident", "message": "child.date_of_birth must not be after incident_date"}))]
+#[schema(example = json!({"field": "child.date_of_birth", "pointer": "/child/date_of_birth", "code": "date.after_incident", "message": "child.date_of_birth must not be after incident_date"}))]
 pub struct ProblemField {
-    /// JSON path of the field.
+    /// Path of the body's field (`child.date_of_birth`, `owners[1]`), or the query parameter's
+    /// name.
     pub field: String,
+    /// The body's field as an RFC 6901 JSON pointer (`/child/date_of_birth`, `/owners/1`);
+    /// absent for a query parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// The query parameter at fault (`limit`, `sort`); absent for a field of the body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
     /// Stable machine-readable code.
     pub code: String,
-    /// Explanation.
+    /// Explanation, naming the field or parameter, never its value.
     pub message: String,
+}
+
+impl ProblemField {
+    /// A field of the body, by its path (`child.date_of_birth`, `owners[1]`).
+    pub fn body(path: &str, code: &str, message: impl Into<String>) -> Self {
+        ProblemField {
+            field: path.to_owned(),
+            pointer: Some(json_pointer(path)),
+            parameter: None,
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// A query parameter, by its name.
+    pub fn parameter(name: &str, code: &str, message: impl Into<String>) -> Self {
+        ProblemField {
+            field: name.to_owned(),
+            pointer: None,
+            parameter: Some(name.to_owned()),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The RFC 6901 pointer of a path as the API writes it (`child.date_of_birth`, `owners[1]`;
+/// empty or `.` for the whole body).
+fn json_pointer(path: &str) -> String {
+    let mut pointer = String::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let (name, indices) = part.split_once('[').unwrap_or((part, ""));
+        if !name.is_empty() {
+            pointer.push('/');
+            pointer.push_str(&name.replace('~', "~0").replace('/', "~1"));
+        }
+        for index in indices.split('[').filter(|i| !i.is_empty()) {
+            pointer.push('/');
+            pointer.push_str(index.trim_end_matches(']'));
+        }
+    }
+    pointer
 }
 
 /// An RFC 9457 problem document.
@@ -125,12 +179,91 @@ impl ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code,
             detail: detail.clone(),
-            errors: vec![ProblemField {
-                field: field.to_owned(),
-                code: code.to_owned(),
-                message: detail,
-            }],
+            errors: vec![ProblemField::body(field, code, detail)],
         }
+    }
+
+    /// 400 naming one invalid query parameter.
+    pub fn invalid_parameter(name: &str, code: &'static str, detail: impl Into<String>) -> Self {
+        let detail = detail.into();
+        ApiError::Client {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            detail: detail.clone(),
+            errors: vec![ProblemField::parameter(name, code, detail)],
+        }
+    }
+
+    /// One problem for several client errors of one request (every invalid field or parameter
+    /// at once): the first one's status and code, every detail, every field. `None` for none.
+    pub fn all_of(errors: Vec<ApiError>) -> Option<ApiError> {
+        let mut all = errors.into_iter();
+        let first = all.next()?;
+        let ApiError::Client {
+            status,
+            code,
+            detail,
+            errors: mut fields,
+        } = first
+        else {
+            return Some(first);
+        };
+        let mut details = vec![detail];
+        for other in all {
+            if let ApiError::Client { detail, errors, .. } = other {
+                details.push(detail);
+                fields.extend(errors);
+            }
+        }
+        Some(ApiError::fields(status, code, fields, details))
+    }
+
+    /// A client error naming `fields` (at most [`MAX_LISTED_FIELDS`] of them, so that a body
+    /// of thousands of faults is not echoed back), its detail the first details joined.
+    pub fn fields(
+        status: StatusCode,
+        code: &'static str,
+        mut fields: Vec<ProblemField>,
+        mut details: Vec<String>,
+    ) -> Self {
+        let more = details.len().saturating_sub(MAX_LISTED_FIELDS);
+        fields.truncate(MAX_LISTED_FIELDS);
+        details.truncate(MAX_LISTED_FIELDS);
+        let mut detail = details.join("; ");
+        if more > 0 {
+            detail.push_str(&format!(" (and {more} more)"));
+        }
+        ApiError::Client {
+            status,
+            code,
+            detail,
+            errors: fields,
+        }
+    }
+}
+
+/// The client errors of one request, gathered so that the answer names every one of them.
+#[derive(Debug, Default)]
+pub struct Gathered(Vec<ApiError>);
+
+impl Gathered {
+    /// The value, or `None` with its error kept.
+    pub fn take<T>(&mut self, result: Result<T, ApiError>) -> Option<T> {
+        result.map_err(|err| self.0.push(err)).ok()
+    }
+
+    /// The optional value parsed, or `None` with its error kept.
+    pub fn parse<S, T>(
+        &mut self,
+        value: Option<S>,
+        parse: impl FnOnce(S) -> Result<T, ApiError>,
+    ) -> Option<T> {
+        value.and_then(|value| self.take(parse(value)))
+    }
+
+    /// `Ok` when nothing was wrong, else one problem naming everything.
+    pub fn finish(self) -> Result<(), ApiError> {
+        ApiError::all_of(self.0).map_or(Ok(()), Err)
     }
 }
 
@@ -192,11 +325,7 @@ impl From<DomainError> for ApiError {
 }
 
 fn problem_field(field: FieldError) -> ProblemField {
-    ProblemField {
-        field: field.field,
-        code: field.code.to_owned(),
-        message: field.message,
-    }
+    ProblemField::body(&field.field, field.code, field.message)
 }
 
 impl ResponseError for ApiError {
@@ -319,4 +448,63 @@ fn problem_json(status: StatusCode, problem: &Problem) -> HttpResponse {
     HttpResponse::build(status)
         .content_type(PROBLEM_JSON)
         .json(problem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_json_pointers() {
+        assert_eq!(json_pointer("child.date_of_birth"), "/child/date_of_birth");
+        assert_eq!(json_pointer("owners[1]"), "/owners/1");
+        assert_eq!(json_pointer("a[0][2].b"), "/a/0/2/b");
+        assert_eq!(json_pointer("odd/name~"), "/odd~1name~0");
+        assert_eq!(json_pointer("."), "");
+    }
+
+    #[test]
+    fn every_gathered_error_is_named_under_the_first_code() {
+        let mut gathered = Gathered::default();
+        assert_eq!(gathered.take(Ok::<_, ApiError>(1)), Some(1));
+        let none: Option<u8> = gathered.take(Err(ApiError::invalid_parameter(
+            "limit",
+            "query.invalid_limit",
+            "limit must be 1 to 500",
+        )));
+        assert_eq!(none, None);
+        gathered.take::<()>(Err(ApiError::invalid_parameter(
+            "sort",
+            "query.invalid",
+            "sort has an unknown value",
+        )));
+        let Err(ApiError::Client {
+            status,
+            code,
+            errors,
+            ..
+        }) = gathered.finish()
+        else {
+            panic!("two errors gathered");
+        };
+        assert_eq!(
+            (status, code),
+            (StatusCode::BAD_REQUEST, "query.invalid_limit")
+        );
+        let named: Vec<_> = errors.iter().map(|e| e.parameter.as_deref()).collect();
+        assert_eq!(named, [Some("limit"), Some("sort")]);
+        assert!(Gathered::default().finish().is_ok());
+    }
+
+    #[test]
+    fn a_problem_lists_a_bounded_number_of_fields() {
+        let many = (0..1000)
+            .map(|n| ApiError::invalid_field(&format!("k{n}"), "field.required", "blank"))
+            .collect();
+        let Some(ApiError::Client { detail, errors, .. }) = ApiError::all_of(many) else {
+            panic!("a thousand errors");
+        };
+        assert_eq!(errors.len(), MAX_LISTED_FIELDS);
+        assert!(detail.ends_with("(and 975 more)"), "{detail}");
+    }
 }

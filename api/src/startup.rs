@@ -4,7 +4,7 @@
 use crate::auth::Verifier;
 use crate::config::{AuthMode, ServeConfig};
 use crate::state::AppState;
-use crate::{consistency, cors, extract, openapi, problem, routes, telemetry};
+use crate::{conditional, consistency, cors, docs, extract, openapi, problem, routes, telemetry};
 use actix_web::dev::Server;
 use actix_web::http::StatusCode;
 use actix_web::middleware::{Compress, Condition, from_fn};
@@ -17,7 +17,6 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
 
 /// A built application, bound to its port, not yet running.
 pub struct Application {
@@ -110,8 +109,7 @@ impl Application {
                 .app_data(metrics.clone())
                 .app_data(stream_settings.clone())
                 .configure(extract::configure_extractors)
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::finish(api)))
-                .service(web::redirect("/docs", "/docs/"))
+                .configure(docs::configure(&openapi::finish(api)))
                 .route("/rules.md", web::get().to(rules))
                 .default_service(web::to(not_found))
                 .wrap(from_fn(consistency::middleware))
@@ -120,6 +118,8 @@ impl Application {
                     cors::middleware(Arc::clone(&cors_origins)),
                 ))
                 .wrap_fn(cors::refusals_as_problems)
+                // Inside compression: the body validator is of the body, whatever its encoding.
+                .wrap(from_fn(conditional::middleware))
                 // Only when the client asks (`Accept-Encoding`): gzip or brotli.
                 .wrap(Compress::default())
                 .wrap_fn(telemetry::middleware)

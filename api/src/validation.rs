@@ -62,17 +62,22 @@ fn kind(key: &str) -> Kind {
     }
 }
 
-/// Checks every text of a parsed body; the first field at fault is refused with 422.
+/// Checks every text of a parsed body: 422 naming every field at fault (the problem's `code` is
+/// the first one's).
 pub fn check_body(body: &Value) -> Result<(), ApiError> {
-    walk(body, "", "", &mut String::new())
+    let mut faults = Vec::new();
+    walk(body, "", "", &mut String::new(), &mut faults);
+    ApiError::all_of(faults).map_or(Ok(()), Err)
 }
 
-fn walk(value: &Value, key: &str, parent_key: &str, path: &mut String) -> Result<(), ApiError> {
+fn walk(value: &Value, key: &str, parent_key: &str, path: &mut String, faults: &mut Vec<ApiError>) {
     match value {
         // Items of a list are checked as their list's field.
         Value::String(text) => {
             let name = if key.is_empty() { parent_key } else { key };
-            check_text(path, name, text)
+            if let Err(fault) = check_text(path, name, text) {
+                faults.push(fault);
+            }
         }
         Value::Object(fields) => {
             for (name, field) in fields {
@@ -81,21 +86,19 @@ fn walk(value: &Value, key: &str, parent_key: &str, path: &mut String) -> Result
                     path.push('.');
                 }
                 path.push_str(name);
-                walk(field, name, key, path)?;
+                walk(field, name, key, path, faults);
                 path.truncate(before);
             }
-            Ok(())
         }
         Value::Array(items) => {
             for (n, item) in items.iter().enumerate() {
                 let before = path.len();
                 path.push_str(&format!("[{n}]"));
-                walk(item, "", key, path)?;
+                walk(item, "", key, path, faults);
                 path.truncate(before);
             }
-            Ok(())
         }
-        _ => Ok(()),
+        _ => {}
     }
 }
 
@@ -218,6 +221,31 @@ mod tests {
             at("panel_reference", "field.too_long")
         );
         assert_eq!(code(&json!({"panel_reference": "é".repeat(64)})), None);
+    }
+
+    #[test]
+    fn every_text_at_fault_is_named_at_once() {
+        let Err(ApiError::Client { code, errors, .. }) = check_body(&json!({
+            "child": {"reference": " ", "sex": "f\u{202E}"},
+            "summary": "fine",
+            "owners": ["ok", "x".repeat(201)]
+        })) else {
+            panic!("three texts at fault");
+        };
+        let named: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("child.reference", "field.required"),
+                ("child.sex", "field.bidi_control"),
+                ("owners[1]", "field.too_long")
+            ]
+        );
+        assert_eq!(code, "field.required");
+        assert_eq!(errors[2].pointer.as_deref(), Some("/owners/1"));
     }
 
     #[test]

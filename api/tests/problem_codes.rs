@@ -22,9 +22,16 @@ const FIELD_ROOTS: [&str; 6] = [
     "victim",
 ];
 
-/// Other code-shaped literals that are not codes (the feed's integration event types are
-/// also dotted, and are not).
-const NOT_CODES: [&str; 1] = ["c.db"];
+/// Other code-shaped literals that are not codes: a file name, the docs page's files, the CSV
+/// columns of a deadline's lateness (the feed's integration event types are also dotted, and
+/// are not codes either).
+const NOT_CODES: [&str; 5] = [
+    "c.db",
+    "index.css",
+    "index.html",
+    "late_by.working_days",
+    "late_by.hours",
+];
 
 fn rust_files(dir: &Path, files: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -81,6 +81,20 @@ impl DomainError {
         }
     }
 
+    /// The fields of one command checked each on its own: `Ok` when none is at fault, else one
+    /// refusal with the first's code and message naming every field at fault, so that a form
+    /// can mark them all at once.
+    pub fn all_fields(errors: impl IntoIterator<Item = Option<DomainError>>) -> Result<(), Self> {
+        let mut found = errors.into_iter().flatten();
+        let Some(mut first) = found.next() else {
+            return Ok(());
+        };
+        for more in found {
+            first.field_errors.extend(more.field_errors);
+        }
+        Err(first)
+    }
+
     fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             kind,

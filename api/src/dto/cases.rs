@@ -244,6 +244,9 @@ pub struct CaseSummary {
     /// The log position of the case's last fact: pass the greatest of a page as
     /// `changed_since` to ask only for what changed after it.
     pub updated_position: u64,
+    /// When the case's soonest deadline still to be met (pending, due soon or breached) falls
+    /// due; `null` when none is left. The case list's `sort=due_at` is by this.
+    pub next_due_at: Option<DateTime<Utc>>,
 }
 
 /// A case in full.

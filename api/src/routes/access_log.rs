@@ -4,7 +4,7 @@
 use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
 use crate::dto::{AccessLogEntryView, AccessLogPage};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Gathered};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use casetrail_app::queries::AccessFilters;
@@ -13,9 +13,6 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
-
-const DEFAULT_PAGE: usize = 50;
-const MAX_PAGE: usize = 500;
 
 /// Query of a case's access log.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -44,24 +41,24 @@ fn decode_cursor(text: &str) -> Result<u64, ApiError> {
 
 /// The query string as typed filters: what is malformed is refused here.
 fn filters(query: AccessLogQuery) -> Result<AccessFilters, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "query.invalid_limit",
-            "limit must be 1 to 500",
-        ));
-    }
+    let mut faults = Gathered::default();
+    let limit = faults
+        .take(super::list_query::page_size(query.limit))
+        .unwrap_or_default();
+    let after = faults.parse(query.cursor.as_deref(), decode_cursor);
     if let (Some(from), Some(to)) = (query.from, query.to)
         && from > to
     {
-        return Err(ApiError::bad_request(
+        faults.take::<()>(Err(ApiError::invalid_parameter(
+            "from",
             "query.invalid",
             "from must not be after to",
-        ));
+        )));
     }
+    faults.finish()?;
     Ok(AccessFilters {
         limit,
-        after: query.cursor.as_deref().map(decode_cursor).transpose()?,
+        after,
         from: query.from,
         to: query.to,
     })
@@ -97,7 +94,7 @@ pub async fn get_case_access_log(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
     case_id: web::Path<Uuid>,
-    query: web::Query<AccessLogQuery>,
+    query: crate::extract::Query<AccessLogQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
     // Refused from the token before the query string is read.

@@ -1,10 +1,12 @@
 //! The audit trail: every event of the log the caller may see, with who did it, on which
 //! command and request, and a summary without personal data, as of now or any past instant.
 
+use super::list_query;
 use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
 use crate::dto::{AuditEntryView, AuditTrailPage};
-use crate::problem::ApiError;
+use crate::extract::Query;
+use crate::problem::{ApiError, Gathered};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use casetrail_app::queries::{AuditFilters, TrailPage};
@@ -13,9 +15,6 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
-
-const DEFAULT_PAGE: usize = 50;
-const MAX_PAGE: usize = 500;
 
 /// Query of the audit trail.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -45,31 +44,32 @@ pub struct AuditTrailQuery {
     pub as_of: Option<DateTime<Utc>>,
 }
 
-fn invalid(detail: &str) -> ApiError {
-    ApiError::bad_request("query.invalid", detail)
-}
-
-/// The query string as typed filters: what is malformed is refused here, the matching is the
-/// query's.
+/// The query string as typed filters: what is malformed is refused here, every parameter at
+/// fault named at once; the matching is the query's.
 fn filters(query: AuditTrailQuery) -> Result<AuditFilters, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "query.invalid_limit",
-            "limit must be 1 to 500",
-        ));
-    }
-    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let mut faults = Gathered::default();
+    let limit = faults
+        .take(list_query::page_size(query.limit))
+        .unwrap_or_default();
+    let after = faults.parse(query.cursor.as_deref(), decode_cursor);
     if let Some(actor) = &query.actor
         && (actor.is_empty() || actor.len() > 255)
     {
-        return Err(invalid("actor must be a user id of 1 to 255 characters"));
+        faults.take::<()>(Err(ApiError::invalid_parameter(
+            "actor",
+            "query.invalid",
+            "actor must be a user id of 1 to 255 characters",
+        )));
     }
-    let organisation = query
-        .organisation
-        .as_deref()
-        .map(|o| OrgSlug::parse(o).map_err(|_| invalid("organisation must be a slug")))
-        .transpose()?;
+    let organisation = faults.parse(query.organisation.as_deref(), |o| {
+        OrgSlug::parse(o).map_err(|_| {
+            ApiError::invalid_parameter(
+                "organisation",
+                "query.invalid",
+                "organisation must be a slug",
+            )
+        })
+    });
     // Command names are operationIds: a typo such as `submit_agency_report` would match
     // nothing, so it is refused rather than answered with an empty trail.
     if let Some(command) = &query.command {
@@ -77,16 +77,23 @@ fn filters(query: AuditTrailQuery) -> Result<AuditFilters, ApiError> {
             && command.starts_with(|c: char| c.is_ascii_uppercase())
             && command.chars().all(|c| c.is_ascii_alphanumeric());
         if !operation_id {
-            return Err(invalid(
+            faults.take::<()>(Err(ApiError::invalid_parameter(
+                "command",
+                "query.invalid",
                 "command must be a command name such as SubmitAgencyReport",
-            ));
+            )));
         }
     }
     if let (Some(from), Some(to)) = (query.from, query.to)
         && from > to
     {
-        return Err(invalid("from must not be after to"));
+        faults.take::<()>(Err(ApiError::invalid_parameter(
+            "from",
+            "query.invalid",
+            "from must not be after to",
+        )));
     }
+    faults.finish()?;
     Ok(AuditFilters {
         limit,
         after,
@@ -138,7 +145,7 @@ pub async fn get_case_audit_trail(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
     case_id: web::Path<Uuid>,
-    query: web::Query<AuditTrailQuery>,
+    query: Query<AuditTrailQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
     let filters = filters(query.into_inner())?;
@@ -189,7 +196,7 @@ events recorded by then.",
 pub async fn list_audit_trail(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
-    query: web::Query<AuditTrailQuery>,
+    query: Query<AuditTrailQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filters = filters(query.into_inner())?;
     let trail = state.queries.audit_trail(&actor, &filters).await?;

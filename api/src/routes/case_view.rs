@@ -37,6 +37,7 @@ pub fn summary(case: ListedCase) -> CaseSummary {
         has_overdue_deadlines: case.has_overdue_deadlines,
         updated_at: case.updated_at,
         updated_position: case.updated_position,
+        next_due_at: case.next_due_at,
     }
 }
 

@@ -21,6 +21,20 @@ pub fn decode(prefix: &str, cursor: &str) -> Result<String, ApiError> {
         .ok_or_else(invalid)
 }
 
+/// The prefix and payload of any cursor this API gave: for a list whose cursors differ by
+/// their sort, to tell a cursor of another sort (which names it) from one never given.
+pub fn decode_any(cursor: &str) -> Result<(String, String), ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| {
+            let (prefix, payload) = text.split_once(':')?;
+            Some((prefix.to_owned(), payload.to_owned()))
+        })
+        .ok_or_else(invalid)
+}
+
 /// The position or id a cursor of this list carries.
 pub fn decode_number(prefix: &str, cursor: &str) -> Result<u64, ApiError> {
     decode(prefix, cursor)?.parse().map_err(|_| invalid())
@@ -28,9 +42,22 @@ pub fn decode_number(prefix: &str, cursor: &str) -> Result<u64, ApiError> {
 
 /// 400 for a cursor this API did not give (or gave for another list).
 pub fn invalid() -> ApiError {
-    ApiError::bad_request(
+    ApiError::invalid_parameter(
+        "cursor",
         "query.invalid_cursor",
         "the cursor is not one this API gave",
+    )
+}
+
+/// 400 for a cursor given by this list in another order: it marks a place in that order only.
+pub fn of_another_sort(given_for: &str) -> ApiError {
+    ApiError::invalid_parameter(
+        "cursor",
+        "query.invalid_cursor",
+        format!(
+            "the cursor was given for sort={given_for}: send it with that sort, or leave it out \
+             to start the list again"
+        ),
     )
 }
 

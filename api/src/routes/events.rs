@@ -97,7 +97,7 @@ pub async fn export_events(
     req: HttpRequest,
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
-    query: web::Query<EventsQuery>,
+    query: crate::extract::Query<EventsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     require_auditor(&actor)?;
     let after = query.after.unwrap_or(0);
@@ -113,7 +113,8 @@ pub async fn export_events(
     }
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::bad_request(
+        return Err(ApiError::invalid_parameter(
+            "limit",
             "query.invalid_limit",
             "limit must be 1 to 1000",
         ));

@@ -9,6 +9,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use casetrail_app::queries::FeedQuery;
 use casetrail_domain::Actor;
+use casetrail_domain::integration::IntegrationEvent;
 use casetrail_projections::FeedCursor;
 use serde::Deserialize;
 use std::time::{Duration, Instant};
@@ -96,46 +97,68 @@ pub async fn read_feed(
     state: web::Data<AppState>,
     settings: web::Data<StreamSettings>,
     Authenticated(actor): Authenticated,
-    query: web::Query<FeedQueryParams>,
+    query: crate::extract::Query<FeedQueryParams>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let last_event_id = req
         .headers()
         .get("last-event-id")
         .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let after = match last_event_id.or(query.after.as_deref()) {
-        Some(text) => FeedCursor::parse(text.trim()).ok_or_else(|| {
-            ApiError::bad_request(
-                "query.invalid",
-                "after (or Last-Event-ID) must be a feed cursor: `position` or `position.index`",
-            )
-        })?,
-        None => FeedCursor::default(),
+    let (param, text) = match (last_event_id, query.after.as_deref()) {
+        (Some(header), _) => ("Last-Event-ID", Some(header)),
+        (None, after) => ("after", after),
+    };
+    let after = match text.map(|t| FeedCursor::parse(t.trim())) {
+        Some(Some(cursor)) => Ok(cursor),
+        Some(None) => Err(ApiError::invalid_parameter(
+            param,
+            "query.invalid",
+            format!("{param} must be a feed cursor: `position` or `position.index`"),
+        )),
+        None => Ok(FeedCursor::default()),
     };
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::bad_request(
+    let limit = if (1..=MAX_PAGE).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::invalid_parameter(
+            "limit",
             "query.invalid_limit",
             "limit must be 1 to 1000",
-        ));
-    }
-    let types = query
+        ))
+    };
+    let types: Vec<String> = query
         .r#type
         .map(|t| t.split(',').map(|t| t.trim().to_owned()).collect())
         .unwrap_or_default();
+    let unknown_type = types
+        .iter()
+        .any(|t| !IntegrationEvent::TYPES.contains(&t.as_str()))
+        // The value is not echoed: a query string can hold anything.
+        .then(|| {
+            ApiError::invalid_parameter(
+                "type",
+                "query.invalid",
+                "type names a type that is not an integration event type (docs/integration.md \
+                 lists them)",
+            )
+        });
+    let (after, limit) = match (after, limit, unknown_type) {
+        (Ok(after), Ok(limit), None) => (after, limit),
+        (after, limit, unknown_type) => {
+            let errors = [after.err(), limit.err(), unknown_type]
+                .into_iter()
+                .flatten()
+                .collect();
+            return Err(ApiError::all_of(errors)
+                .unwrap_or_else(|| ApiError::bad_request("query.invalid", "invalid query")));
+        }
+    };
     let feed_query = FeedQuery {
         after,
         limit,
         types,
     };
-    if feed_query.unknown_type().is_some() {
-        // The value is not echoed: a query string can hold anything.
-        return Err(ApiError::bad_request(
-            "query.invalid",
-            "type names a type that is not an integration event type (docs/integration.md \
-             lists them)",
-        ));
-    }
     let wants_stream = req
         .headers()
         .get(header::ACCEPT)

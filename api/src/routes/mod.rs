@@ -118,6 +118,9 @@ pub mod events;
 pub mod feed;
 pub mod homicide_review;
 pub mod integrity;
+pub mod labels;
+pub mod list_csv;
+pub mod list_query;
 pub mod ops;
 pub mod rapid_review;
 pub mod retention;
@@ -137,6 +140,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(review_status::get_case)
         .service(review_status::list_deadlines)
         .service(review_status::list_case_deadlines)
+        .service(labels::get_labels)
         .service(cases::get_personal_details)
         .service(erasure::erase_case_personal_data)
         .service(subject_access::get_subject_access_export)

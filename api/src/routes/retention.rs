@@ -4,15 +4,12 @@
 use super::cursor;
 use crate::auth::Authenticated;
 use crate::dto::{RetentionDuePage, RetentionDueView};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Gathered};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use casetrail_app::queries::DueCase;
 use serde::Deserialize;
 use utoipa::IntoParams;
-
-const DEFAULT_PAGE: usize = 50;
-const MAX_PAGE: usize = 500;
 
 /// Query of the due list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -77,18 +74,16 @@ legal basis, e.g. the end of the retention period); an erased case leaves the li
 pub async fn list_retention_due(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
-    query: web::Query<RetentionDueQuery>,
+    query: crate::extract::Query<RetentionDueQuery>,
 ) -> Result<HttpResponse, ApiError> {
     // The role before the request is read: every other role gets the same 403.
     let list = state.queries.retention_list(&actor)?;
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "query.invalid_limit",
-            "limit must be 1 to 500",
-        ));
-    }
-    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let mut faults = Gathered::default();
+    let limit = faults
+        .take(super::list_query::page_size(query.limit))
+        .unwrap_or_default();
+    let after = faults.parse(query.cursor.as_deref(), decode_cursor);
+    faults.finish()?;
     let page = list.due(after, limit).await?;
     Ok(HttpResponse::Ok().json(RetentionDuePage {
         items: page.cases.into_iter().map(due_view).collect(),

@@ -1,139 +1,35 @@
 //! The review status and deadline read models: cases, one case, and deadlines, as of now or
 //! any past instant (`as_of`), for what the caller may see.
 
-use super::{case_view, cursor};
+use super::case_view;
+use super::list_csv::{self, CASE_COLUMNS, DEADLINE_COLUMNS};
+use super::list_query::{self, ListCasesQuery, ListDeadlinesQuery};
 use crate::access_log::{self, Resource};
 use crate::auth::Authenticated;
 use crate::dto::{CaseDetail, CasePage, DeadlinePage};
+use crate::extract::Query;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, web};
-use casetrail_app::queries::{CaseFilters, ChangedSince, DeadlineFilters};
-use casetrail_domain::{CaseId, OrgSlug};
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use casetrail_domain::CaseId;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-const DEFAULT_PAGE: usize = 50;
-const MAX_PAGE: usize = 500;
+/// The start of the case list as CSV, as the OpenAPI document shows it.
+const CASES_CSV_EXAMPLE: &str = "case_id,kind,stage,version,reference,opened_at,\
+has_overdue_deadlines,next_due_at,updated_at,updated_position\r\n\
+01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f,child,notified,1,SBC-2022-0412,2022-12-22T10:15:00Z,\
+false,2023-01-03T23:59:59.999999Z,2022-12-22T10:15:00.482Z,1042\r\n";
 
-fn page_size(limit: Option<usize>) -> Result<usize, ApiError> {
-    let limit = limit.unwrap_or(DEFAULT_PAGE);
-    if (1..=MAX_PAGE).contains(&limit) {
-        Ok(limit)
-    } else {
-        Err(ApiError::bad_request(
-            "query.invalid_limit",
-            "limit must be 1 to 500",
-        ))
-    }
-}
-
-fn parse_slug(field: &str, value: &str) -> Result<OrgSlug, ApiError> {
-    OrgSlug::parse(value).map_err(|_| {
-        ApiError::bad_request(
-            "query.invalid",
-            format!("{field} must be an organisation slug"),
-        )
-    })
-}
-
-/// Query of the case list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListCasesQuery {
-    /// Page size, 1 to 500 (default 50).
-    #[param(minimum = 1, maximum = 500, example = 50)]
-    pub limit: Option<usize>,
-    /// Opaque cursor from the previous page's `next_cursor`.
-    pub cursor: Option<String>,
-    /// Only cases of this kind: `child`, `adult` or `domestic_homicide`.
-    #[param(value_type = Option<casetrail_domain::case::CaseKind>)]
-    pub kind: Option<String>,
-    /// Only cases at this stage, e.g. `rapid_review`.
-    #[param(value_type = Option<casetrail_domain::case::Stage>)]
-    pub stage: Option<String>,
-    /// Only cases this organisation is involved in (slug).
-    pub organisation: Option<String>,
-    /// Only cases with (`true`) or without (`false`) a breached deadline.
-    pub has_overdue_deadlines: Option<bool>,
-    /// Only cases opened at or after this instant (RFC 3339).
-    pub opened_from: Option<DateTime<Utc>>,
-    /// Only cases opened before this instant (RFC 3339).
-    pub opened_to: Option<DateTime<Utc>>,
-    /// Only the cases of the child, adult or victim with this pseudonymous reference, exactly
-    /// as recorded (e.g. `SBC-2022-0412`): to find a case before notifying it again.
-    pub reference: Option<String>,
-    /// Only cases changed since: a log position (a command's answer's `position`, or the
-    /// greatest `updated_position` seen) or an instant (RFC 3339, recorded after it).
-    pub changed_since: Option<String>,
-    /// Answer as the read model stood at this instant (RFC 3339): only facts recorded by then,
-    /// deadlines evaluated then. Default: now. A day outside 1990–2100, which the working-day
-    /// calendar cannot judge, is 400 `calendar.date_out_of_range`.
-    pub as_of: Option<DateTime<Utc>>,
-}
-
-/// `changed_since`: a log position or an RFC 3339 instant.
-fn changed_since(value: &str) -> Result<ChangedSince, ApiError> {
-    if let Ok(position) = value.parse::<u64>() {
-        return Ok(ChangedSince::Position(position));
-    }
-    DateTime::parse_from_rfc3339(value)
-        .map(|at| ChangedSince::Instant(at.with_timezone(&Utc)))
-        .map_err(|_| {
-            ApiError::bad_request(
-                "query.invalid",
-                "changed_since must be a log position or an RFC 3339 instant",
-            )
-        })
-}
-
-fn wire_enum<T: serde::de::DeserializeOwned>(field: &str, value: &str) -> Result<T, ApiError> {
-    serde_json::from_value(serde_json::Value::String(value.to_owned())).map_err(|_| {
-        ApiError::bad_request("query.invalid", format!("{field} has an unknown value"))
-    })
-}
-
-/// The query string as typed filters: what is malformed is refused here, the matching is the
-/// query's.
-fn case_filters(query: ListCasesQuery) -> Result<CaseFilters, ApiError> {
-    Ok(CaseFilters {
-        limit: page_size(query.limit)?,
-        after: query
-            .cursor
-            .as_deref()
-            .map(decode_case_cursor)
-            .transpose()?,
-        kind: query
-            .kind
-            .as_deref()
-            .map(|k| wire_enum("kind", k))
-            .transpose()?,
-        stage: query
-            .stage
-            .as_deref()
-            .map(|s| wire_enum("stage", s))
-            .transpose()?,
-        organisation: query
-            .organisation
-            .as_deref()
-            .map(|o| parse_slug("organisation", o))
-            .transpose()?,
-        has_overdue_deadlines: query.has_overdue_deadlines,
-        opened_from: query.opened_from,
-        opened_to: query.opened_to,
-        reference: query.reference,
-        changed_since: query
-            .changed_since
-            .as_deref()
-            .map(changed_since)
-            .transpose()?,
-        as_of: query.as_of,
-    })
-}
+/// The start of the deadline list as CSV, as the OpenAPI document shows it.
+const DEADLINES_CSV_EXAMPLE: &str = "deadline_id,case_id,kind,organisation,due_at,status,\
+fulfilled_at,late_by.working_days,late_by.hours,fulfilled_by,original_due_at,recommendation_id,\
+provisional\r\n\
+5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11,01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f,panel_notification,\
+southend-council,2023-01-03T23:59:59.999999Z,breached,,2,50,RecordPanelNotification,,,false\r\n";
 
 /// Lists the cases the actor may see.
 #[utoipa::path(
@@ -141,44 +37,62 @@ fn case_filters(query: ListCasesQuery) -> Result<CaseFilters, ApiError> {
     tag = "Review status",
     summary = "List cases",
     description = "The cases of the caller's partnership that the caller may see (agency users: \
-only cases their organisation is involved in), oldest first, in pages, with filters. With \
-`as_of`, the list as it stood at that instant: only facts recorded by then, deadlines evaluated \
-then.",
+only cases their organisation is involved in), in the order recorded or by `sort`, in pages, \
+with filters. With `as_of`, the list as it stood at that instant: only facts recorded by then, \
+deadlines evaluated then.\n\n`Accept: text/csv` answers the same page as CSV (RFC 4180, one \
+row per case with the JSON item's fields; a text that a spreadsheet would run as a formula is \
+prefixed with `'`); the next page is in the `Link` header (`rel=\"next\"`) and its cursor in \
+`Casetrail-Next-Cursor`. A cursor is valid only with the `sort` it was given for (400 \
+`query.invalid_cursor` naming `cursor` otherwise).",
     params(ListCasesQuery),
     responses(
-        (status = 200, description = "A page of cases.", body = CasePage,
-         example = json!({"items": [{"case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "child",
-            "stage": "notified", "version": 1, "reference": "SBC-2022-0412",
-            "opened_at": "2022-12-22T10:15:00Z", "has_overdue_deadlines": false,
-            "updated_at": "2022-12-22T10:15:00.482Z", "updated_position": 1042}],
-            "next_cursor": null})),
+        (status = 200, description = "A page of cases, as JSON or (with `Accept: text/csv`) CSV.",
+         content(
+            (CasePage = "application/json",
+             example = json!({"items": [{"case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "child",
+                "stage": "notified", "version": 1, "reference": "SBC-2022-0412",
+                "opened_at": "2022-12-22T10:15:00Z", "has_overdue_deadlines": false,
+                "updated_at": "2022-12-22T10:15:00.482Z", "updated_position": 1042,
+                "next_due_at": "2023-01-03T23:59:59.999999Z"}],
+                "next_cursor": null})),
+            (String = "text/csv", example = json!(CASES_CSV_EXAMPLE)),
+         ),
+         headers(
+            ("Link" = String, description = "CSV only: the next page, `<…>; rel=\"next\"`, when there is one"),
+            ("Casetrail-Next-Cursor" = String, description = "CSV only: the next page's cursor, when there is one"),
+         )),
         (status = 429, response = crate::doc_parts::TooManyRequests),
     ),
     security(("bearer" = []))
 )]
 #[get("/v1/cases")]
 pub async fn list_cases(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
-    query: web::Query<ListCasesQuery>,
+    query: Query<ListCasesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filters = case_filters(query.into_inner())?;
+    let filters = list_query::case_filters(query.into_inner())?;
     let listed = state.queries.cases(&actor, &filters).await?;
     let cases = listed.cases.iter().map(|c| c.case_id.as_uuid());
     access_log::record_list(&state, &actor, cases, Resource::CaseList, filters.as_of).await?;
-    Ok(HttpResponse::Ok().json(CasePage {
-        next_cursor: listed.next_after.map(encode_case_cursor),
+    let page = CasePage {
+        next_cursor: listed
+            .next_after
+            .map(|after| list_query::encode_case_cursor(filters.sort, after)),
         items: listed.cases.into_iter().map(case_view::summary).collect(),
-    }))
-}
-
-/// A case list's cursor: the opening position of the last case given.
-fn encode_case_cursor(after: u64) -> String {
-    cursor::encode("c1", after)
-}
-
-fn decode_case_cursor(text: &str) -> Result<u64, ApiError> {
-    cursor::decode_number("c1", text)
+    };
+    if list_csv::wants_csv(&req) {
+        let next = page.next_cursor.as_deref();
+        return Ok(list_csv::page(
+            &req,
+            "cases",
+            CASE_COLUMNS,
+            &page.items,
+            next,
+        ));
+    }
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// `as_of` alone.
@@ -214,7 +128,7 @@ pub async fn get_case(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
     case_id: web::Path<Uuid>,
-    query: web::Query<AsOfQuery>,
+    query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
     let (version, detail) = state
@@ -229,126 +143,75 @@ pub async fn get_case(
         .json(detail))
 }
 
-/// Query of the deadline list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListDeadlinesQuery {
-    /// Page size, 1 to 500 (default 50).
-    #[param(minimum = 1, maximum = 500, example = 50)]
-    pub limit: Option<usize>,
-    /// Opaque cursor from the previous page's `next_cursor`.
-    pub cursor: Option<String>,
-    /// Only deadlines with this status: `pending`, `due_soon`, `met`, `met_late`, `breached`,
-    /// `not_applicable`.
-    #[param(value_type = Option<casetrail_domain::deadline::DeadlineStatus>)]
-    pub status: Option<String>,
-    /// Only deadlines of this kind, e.g. `rr_agency_report`.
-    #[param(value_type = Option<casetrail_domain::deadline::DeadlineKind>)]
-    pub kind: Option<String>,
-    /// Only deadlines of this case.
-    pub case_id: Option<Uuid>,
-    /// Only deadlines this organisation must meet (slug).
-    pub organisation: Option<String>,
-    /// Only deadlines due at or after this instant (RFC 3339).
-    pub due_from: Option<DateTime<Utc>>,
-    /// Only deadlines due before this instant (RFC 3339).
-    pub due_to: Option<DateTime<Utc>>,
-    /// Evaluate at this instant, from the facts recorded by then (RFC 3339). Default: now. A day
-    /// outside 1990–2100 is 400 `calendar.date_out_of_range`.
-    pub as_of: Option<DateTime<Utc>>,
-}
-
-/// A deadline list's cursor: the due instant and id of the last deadline given.
-fn encode_deadline_cursor((due_at, deadline_id): (DateTime<Utc>, Uuid)) -> String {
-    cursor::encode(
-        "d1",
-        format_args!("{}:{}", due_at.timestamp_micros(), deadline_id),
-    )
-}
-
-fn decode_deadline_cursor(text: &str) -> Result<(DateTime<Utc>, Uuid), ApiError> {
-    let payload = cursor::decode("d1", text)?;
-    let (micros, id) = payload.split_once(':').ok_or_else(cursor::invalid)?;
-    let due_at = micros
-        .parse()
-        .ok()
-        .and_then(DateTime::from_timestamp_micros)
-        .ok_or_else(cursor::invalid)?;
-    let id = Uuid::parse_str(id).map_err(|_| cursor::invalid())?;
-    Ok((due_at, id))
-}
-
-/// The query string as typed filters: what is malformed is refused here, the matching is the
-/// query's.
-fn deadline_filters(query: ListDeadlinesQuery) -> Result<DeadlineFilters, ApiError> {
-    Ok(DeadlineFilters {
-        limit: page_size(query.limit)?,
-        after: query
-            .cursor
-            .as_deref()
-            .map(decode_deadline_cursor)
-            .transpose()?,
-        status: query
-            .status
-            .as_deref()
-            .map(|s| wire_enum("status", s))
-            .transpose()?,
-        kind: query.kind,
-        case_id: query.case_id.map(CaseId::from_uuid),
-        organisation: query
-            .organisation
-            .as_deref()
-            .map(|o| parse_slug("organisation", o))
-            .transpose()?,
-        due_from: query.due_from,
-        due_to: query.due_to,
-        as_of: query.as_of,
-    })
-}
-
 /// Lists deadlines across the cases the actor may see.
 #[utoipa::path(
     operation_id = "ListDeadlines",
     tag = "Review status",
     summary = "List deadlines and breaches",
-    description = "Every deadline of the cases the caller may see, soonest due first, with its \
-status at the instant asked (now by default): `pending`, `due_soon` (within one working day), \
-`met`, `met_late`, `breached` (past due, unmet; `late_by` says how late in working days and \
-hours) or `not_applicable`. With `as_of`, only facts recorded by then count: a fact recorded late \
-but backdated shows as breached before it was recorded and as met after.",
+    description = "Every deadline of the cases the caller may see, soonest due first (latest \
+first with `sort=-due_at`), with its status at the instant asked (now by default): `pending`, \
+`due_soon` (within one working day), `met`, `met_late`, `breached` (past due, unmet; `late_by` \
+says how late in working days and hours) or `not_applicable`. With `as_of`, only facts recorded \
+by then count: a fact recorded late but backdated shows as breached before it was recorded and \
+as met after.\n\n`Accept: text/csv` answers the same page as CSV (RFC 4180, one row per \
+deadline with the JSON item's fields, `late_by` in two columns; a text that a spreadsheet would \
+run as a formula is prefixed with `'`); the next page is in the `Link` header and its cursor in \
+`Casetrail-Next-Cursor`. A cursor is valid only with the `sort` it was given for.",
     params(ListDeadlinesQuery),
     responses(
-        (status = 200, description = "A page of deadlines.", body = DeadlinePage,
-         example = json!({"items": [{"deadline_id": "5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11",
-            "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "panel_notification",
-            "organisation": "southend-council", "due_at": "2023-01-03T23:59:59.999999Z",
-            "status": "breached", "fulfilled_at": null,
-            "late_by": {"working_days": 2, "hours": 50},
-            "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
-            "recommendation_id": null}], "next_cursor": null})),
+        (status = 200, description = "A page of deadlines, as JSON or (with `Accept: text/csv`) CSV.",
+         content(
+            (DeadlinePage = "application/json",
+             example = json!({"items": [{"deadline_id": "5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11",
+                "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f", "kind": "panel_notification",
+                "organisation": "southend-council", "due_at": "2023-01-03T23:59:59.999999Z",
+                "status": "breached", "fulfilled_at": null,
+                "late_by": {"working_days": 2, "hours": 50},
+                "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
+                "recommendation_id": null}], "next_cursor": null})),
+            (String = "text/csv", example = json!(DEADLINES_CSV_EXAMPLE)),
+         ),
+         headers(
+            ("Link" = String, description = "CSV only: the next page, `<…>; rel=\"next\"`, when there is one"),
+            ("Casetrail-Next-Cursor" = String, description = "CSV only: the next page's cursor, when there is one"),
+         )),
         (status = 429, response = crate::doc_parts::TooManyRequests),
     ),
     security(("bearer" = []))
 )]
 #[get("/v1/deadlines")]
 pub async fn list_deadlines(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
-    query: web::Query<ListDeadlinesQuery>,
+    query: Query<ListDeadlinesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filters = deadline_filters(query.into_inner())?;
+    let filters = list_query::deadline_filters(query.into_inner())?;
     let listed = state.queries.deadlines(&actor, &filters).await?;
     let cases = listed.deadlines.iter().map(|d| d.case_id.as_uuid());
     access_log::record_list(&state, &actor, cases, Resource::DeadlineList, filters.as_of).await?;
-    Ok(HttpResponse::Ok().json(DeadlinePage {
-        next_cursor: listed.next_after.map(encode_deadline_cursor),
+    let descending = filters.descending;
+    let page = DeadlinePage {
+        next_cursor: listed
+            .next_after
+            .map(|after| list_query::encode_deadline_cursor(descending, after)),
         items: listed
             .deadlines
             .into_iter()
             .map(case_view::deadline_view)
             .collect(),
-    }))
+    };
+    if list_csv::wants_csv(&req) {
+        let next = page.next_cursor.as_deref();
+        return Ok(list_csv::page(
+            &req,
+            "deadlines",
+            DEADLINE_COLUMNS,
+            &page.items,
+            next,
+        ));
+    }
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Lists one case's deadlines.
@@ -375,7 +238,7 @@ pub async fn list_case_deadlines(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
     case_id: web::Path<Uuid>,
-    query: web::Query<AsOfQuery>,
+    query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = CaseId::from_uuid(case_id.into_inner());
     let deadlines = state

@@ -7,7 +7,7 @@ use crate::dto::{AnnualStatisticsView, StatisticsYear, StatisticsYearPage};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use casetrail_projections::statistics::FinancialYear;
 use chrono::{DateTime, Utc};
@@ -49,7 +49,7 @@ partnership may read statistics: they are aggregates, with no personal data and 
 pub async fn list_statistics_years(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
-    query: web::Query<StatisticsQuery>,
+    query: crate::extract::Query<StatisticsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let listed = state.queries.statistics_years(&actor, query.as_of)?;
     Ok(HttpResponse::Ok().json(StatisticsYearPage {
@@ -57,24 +57,6 @@ pub async fn list_statistics_years(
         next_cursor: None,
         as_of: listed.as_of,
     }))
-}
-
-/// Whether the client asked for CSV before JSON.
-fn wants_csv(req: &HttpRequest) -> bool {
-    let Ok(accept) = <header::Accept as header::Header>::parse(req) else {
-        return false;
-    };
-    accept
-        .ranked()
-        .into_iter()
-        .find_map(
-            |mime| match (mime.type_().as_str(), mime.subtype().as_str()) {
-                ("text", "csv") => Some(true),
-                ("application", "json" | "*") | ("*", "*") => Some(false),
-                _ => None,
-            },
-        )
-        .unwrap_or(false)
 }
 
 /// Reads one financial year's statistics.
@@ -131,7 +113,7 @@ pub async fn get_annual_statistics(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
     year: web::Path<String>,
-    query: web::Query<StatisticsQuery>,
+    query: crate::extract::Query<StatisticsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let label = year.into_inner();
     let year = FinancialYear::parse(&label)
@@ -148,7 +130,7 @@ pub async fn get_annual_statistics(
             )
         })?;
     let view = AnnualStatisticsView::from(&statistics);
-    if wants_csv(&req) {
+    if super::list_csv::wants_csv(&req) {
         let filename = format!("casetrail-statistics-{year}.csv");
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")

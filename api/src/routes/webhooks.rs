@@ -263,11 +263,12 @@ pub async fn list_webhook_deliveries(
     state: web::Data<AppState>,
     Authenticated(actor): Authenticated,
     id: web::Path<Uuid>,
-    query: web::Query<DeliveriesQuery>,
+    query: crate::extract::Query<DeliveriesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::bad_request(
+        return Err(ApiError::invalid_parameter(
+            "limit",
             "query.invalid_limit",
             "limit must be 1 to 1000",
         ));

@@ -5,7 +5,6 @@ use super::Queries;
 use crate::error::AppError;
 use crate::visibility::{can_see, sees_all_cases};
 use casetrail_domain::Actor;
-use casetrail_domain::integration::IntegrationEvent;
 use casetrail_projections::{FeedCursor, FeedItem};
 
 /// The most items a reader's filter may look at for one page: an agency that sees few cases
@@ -21,16 +20,6 @@ pub struct FeedQuery {
     pub limit: usize,
     /// Only these types (none: every type).
     pub types: Vec<String>,
-}
-
-impl FeedQuery {
-    /// A type asked for that is not an integration event type (which would match nothing).
-    pub fn unknown_type(&self) -> Option<&str> {
-        self.types
-            .iter()
-            .map(String::as_str)
-            .find(|t| !IntegrationEvent::TYPES.contains(t))
-    }
 }
 
 /// A page of the feed.

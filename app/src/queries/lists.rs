@@ -10,6 +10,7 @@ use casetrail_domain::deadline::DeadlineStatus;
 use casetrail_domain::{Actor, CaseId, OrgSlug};
 use casetrail_projections::CaseRecord;
 use chrono::{DateTime, Utc};
+use std::cmp::Ordering;
 use uuid::Uuid;
 
 /// Which cases of the list are asked for, and which page of them.
@@ -17,8 +18,10 @@ use uuid::Uuid;
 pub struct CaseFilters {
     /// At most this many cases.
     pub limit: usize,
-    /// Only cases opened after this log position (the previous page's last case's).
-    pub after: Option<u64>,
+    /// The order of the list.
+    pub sort: CaseSort,
+    /// Only cases after this place in the order (the previous page's last case's).
+    pub after: Option<CasePlace>,
     /// Only cases of this review process.
     pub kind: Option<CaseKind>,
     /// Only cases at this stage.
@@ -38,6 +41,50 @@ pub struct CaseFilters {
     pub reference: Option<String>,
     /// The list as it stood at this instant; now when absent.
     pub as_of: Option<DateTime<Utc>>,
+}
+
+/// The orders of the case list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CaseSort {
+    /// The order the cases were recorded in the log (the list's order before it could be
+    /// sorted, kept as the default so that earlier cursors still read).
+    #[default]
+    Recorded,
+    /// Opened earliest first (`opened_at` may be backdated, so this is not the log's order).
+    OpenedAt,
+    /// Opened latest first.
+    OpenedAtDescending,
+    /// The soonest next due deadline first (`next_due_at`); cases with no open deadline last.
+    NextDueAt,
+}
+
+/// A case's place in a sorted list: its sort instant (none in the log's order, and for a case
+/// with no open deadline by `next_due_at`) and its opening log position, which breaks ties, so
+/// that every case has one place and a page ends at an exact one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CasePlace {
+    /// The instant the list is sorted by, if any.
+    pub instant: Option<DateTime<Utc>>,
+    /// The case's opening log position.
+    pub position: u64,
+}
+
+impl CaseSort {
+    /// How two places compare in this order.
+    pub fn compare(self, a: &CasePlace, b: &CasePlace) -> Ordering {
+        let by_position = a.position.cmp(&b.position);
+        match self {
+            CaseSort::Recorded => by_position,
+            CaseSort::OpenedAt => a.instant.cmp(&b.instant).then(by_position),
+            CaseSort::OpenedAtDescending => b.instant.cmp(&a.instant).then(by_position.reverse()),
+            // `None` (nothing left to meet) after every instant.
+            CaseSort::NextDueAt => match (a.instant, b.instant) {
+                (Some(a), Some(b)) => a.cmp(&b),
+                (a, b) => a.is_none().cmp(&b.is_none()),
+            }
+            .then(by_position),
+        }
+    }
 }
 
 /// What a client last saw, to ask only for what changed after it: a log position (a command's
@@ -88,15 +135,19 @@ pub struct ListedCase {
     pub updated_at: DateTime<Utc>,
     /// The log position of its last fact.
     pub updated_position: u64,
+    /// The log position of its first fact (where it stands in the log's order).
+    pub opened_position: u64,
+    /// When its soonest open deadline (pending, due soon or breached) falls due then.
+    pub next_due_at: Option<DateTime<Utc>>,
 }
 
-/// One page of the case list, in the order the cases were opened.
+/// One page of the case list, in the order asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CasePage {
     /// The cases.
     pub cases: Vec<ListedCase>,
-    /// Where the next page starts (after this opening position); `None` on the last.
-    pub next_after: Option<u64>,
+    /// Where the next page starts (after this place); `None` on the last.
+    pub next_after: Option<CasePlace>,
 }
 
 /// Which deadlines of the list are asked for, and which page of them.
@@ -104,8 +155,10 @@ pub struct CasePage {
 pub struct DeadlineFilters {
     /// At most this many deadlines.
     pub limit: usize,
-    /// Only deadlines after this place in the list: the due instant and id of the previous
-    /// page's last deadline.
+    /// Latest due first instead of soonest due first.
+    pub descending: bool,
+    /// Only deadlines after this place in the list's order: the due instant and id of the
+    /// previous page's last deadline.
     pub after: Option<(DateTime<Utc>, Uuid)>,
     /// Only deadlines with this status then.
     pub status: Option<DeadlineStatus>,
@@ -127,8 +180,13 @@ pub struct DeadlineFilters {
 
 impl DeadlineFilters {
     fn matches(&self, d: &DeadlineAt) -> bool {
-        self.after.is_none_or(|a| d.order() > a)
-            && self.status.is_none_or(|s| s == d.status)
+        self.after.is_none_or(|a| {
+            if self.descending {
+                d.order() < a
+            } else {
+                d.order() > a
+            }
+        }) && self.status.is_none_or(|s| s == d.status)
             && self.kind.as_deref().is_none_or(|k| d.kind.as_str() == k)
             && self.case_id.is_none_or(|c| d.case_id == c)
             && self
@@ -140,7 +198,7 @@ impl DeadlineFilters {
     }
 }
 
-/// One page of the deadline list, soonest due first.
+/// One page of the deadline list, soonest (or latest) due first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadlinePage {
     /// The deadlines.
@@ -150,8 +208,8 @@ pub struct DeadlinePage {
 }
 
 impl Queries {
-    /// A page of the cases the actor could see now or at `as_of`, oldest first. Empty for a
-    /// partnership that did not exist then.
+    /// A page of the cases the actor could see now or at `as_of`, in the order asked for.
+    /// Empty for a partnership that did not exist then.
     pub async fn cases(&self, actor: &Actor, filters: &CaseFilters) -> Result<CasePage, AppError> {
         self.answer(actor, None, filters.as_of, |models, past| {
             let Some(snapshot) = self.snapshot(models, actor, None, past)? else {
@@ -160,13 +218,25 @@ impl Queries {
                     next_after: None,
                 });
             };
-            let wanted = snapshot
+            let sort = filters.sort;
+            let mut wanted: Vec<(CasePlace, &CaseRecord)> = snapshot
                 .cases
                 .iter()
-                .filter(|r| filters.after.is_none_or(|a| r.opened_position > a))
-                .filter(|r| case_matches(filters, &snapshot, r));
-            let (records, next_after) = page_of(wanted, filters.limit, |r| r.opened_position);
-            let cases = records.into_iter().map(|r| listed(r, &snapshot)).collect();
+                .filter(|r| case_matches(filters, &snapshot, r))
+                .map(|r| (place(sort, r, &snapshot), &**r))
+                .filter(|(place, _)| {
+                    filters
+                        .after
+                        .is_none_or(|after| sort.compare(place, &after) == Ordering::Greater)
+                })
+                .collect();
+            wanted.sort_by(|(a, _), (b, _)| sort.compare(a, b));
+            let (records, next_after) =
+                page_of(wanted.into_iter(), filters.limit, |(place, _)| *place);
+            let cases = records
+                .into_iter()
+                .map(|(_, r)| listed(r, &snapshot))
+                .collect();
             Ok(CasePage { cases, next_after })
         })
         .await
@@ -192,6 +262,9 @@ impl Queries {
                 .flat_map(|r| deadlines_at(&r.case, &snapshot.partnership, snapshot.at))
                 .collect();
             all.sort_by_key(DeadlineAt::order);
+            if filters.descending {
+                all.reverse();
+            }
             let wanted = all.into_iter().filter(|d| filters.matches(d));
             let (deadlines, next_after) = page_of(wanted, filters.limit, DeadlineAt::order);
             Ok(DeadlinePage {
@@ -227,6 +300,32 @@ fn case_matches(filters: &CaseFilters, snapshot: &Snapshot<'_>, record: &CaseRec
         })
 }
 
+/// A case's place in the order: only the sort by next due instant evaluates its deadlines.
+fn place(sort: CaseSort, record: &CaseRecord, snapshot: &Snapshot<'_>) -> CasePlace {
+    CasePlace {
+        instant: match sort {
+            CaseSort::Recorded => None,
+            CaseSort::OpenedAt | CaseSort::OpenedAtDescending => Some(record.case.opened_at),
+            CaseSort::NextDueAt => next_due_at(record, snapshot),
+        },
+        position: record.opened_position,
+    }
+}
+
+/// When the case's soonest deadline still to be met (pending, due soon or breached) falls due.
+fn next_due_at(record: &CaseRecord, snapshot: &Snapshot<'_>) -> Option<DateTime<Utc>> {
+    deadlines_at(&record.case, &snapshot.partnership, snapshot.at)
+        .into_iter()
+        .filter(|d| {
+            matches!(
+                d.status,
+                DeadlineStatus::Pending | DeadlineStatus::DueSoon | DeadlineStatus::Breached
+            )
+        })
+        .map(|d| d.due_at)
+        .min()
+}
+
 fn listed(record: &CaseRecord, snapshot: &Snapshot<'_>) -> ListedCase {
     let case = &record.case;
     ListedCase {
@@ -239,6 +338,8 @@ fn listed(record: &CaseRecord, snapshot: &Snapshot<'_>) -> ListedCase {
         has_overdue_deadlines: has_overdue_deadlines(case, &snapshot.partnership, snapshot.at),
         updated_at: record.updated_at,
         updated_position: updated_position(record),
+        opened_position: record.opened_position,
+        next_due_at: next_due_at(record, snapshot),
     }
 }
 
@@ -252,4 +353,37 @@ fn page_of<T, K>(
     let page: Vec<T> = items.by_ref().take(limit).collect();
     let next = items.next().and(page.last()).map(place);
     (page, next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(position: u64, day: Option<u32>) -> CasePlace {
+        CasePlace {
+            instant: day.and_then(|d| {
+                chrono::NaiveDate::from_ymd_opt(2023, 1, d)
+                    .and_then(|d| d.and_hms_opt(12, 0, 0))
+                    .map(|t| t.and_utc())
+            }),
+            position,
+        }
+    }
+
+    fn sorted(sort: CaseSort, mut places: Vec<CasePlace>) -> Vec<u64> {
+        places.sort_by(|a, b| sort.compare(a, b));
+        places.into_iter().map(|p| p.position).collect()
+    }
+
+    #[test]
+    fn each_order_places_every_case_once_ties_by_recording() {
+        let places = vec![at(1, Some(5)), at(2, None), at(3, Some(3)), at(4, Some(5))];
+        assert_eq!(sorted(CaseSort::Recorded, places.clone()), [1, 2, 3, 4]);
+        // By instant, ties by position; no instant (nothing left to meet) last.
+        assert_eq!(sorted(CaseSort::NextDueAt, places.clone()), [3, 1, 4, 2]);
+        let opened = vec![at(1, Some(5)), at(3, Some(3)), at(4, Some(5))];
+        assert_eq!(sorted(CaseSort::OpenedAt, opened.clone()), [3, 1, 4]);
+        // Latest first is the exact reverse, so a page boundary is the same place both ways.
+        assert_eq!(sorted(CaseSort::OpenedAtDescending, opened), [4, 1, 3]);
+    }
 }

@@ -21,7 +21,10 @@ pub use audit_trail::{AuditFilters, TrailPage};
 pub use case_reads::{AccessFilters, AccessLogAudit, AccessPage, CaseAccessLog};
 pub use deadlines::{DeadlineAt, deadlines_at};
 pub use feed::{FEED_SCAN, FeedQuery, FeedView};
-pub use lists::{CaseFilters, CasePage, ChangedSince, DeadlineFilters, DeadlinePage, ListedCase};
+pub use lists::{
+    CaseFilters, CasePage, CasePlace, CaseSort, ChangedSince, DeadlineFilters, DeadlinePage,
+    ListedCase,
+};
 pub use partnership::VersionedPartnership;
 pub use retention::{DueCase, DuePage, RetentionList};
 pub use snapshot::Snapshot;

@@ -7,15 +7,21 @@ import type { components, paths } from "./schema.js";
 
 export type { components, paths } from "./schema.js";
 
+/** The media types this client reads: JSON answers and problem+json refusals. */
+export type JsonMedia = "application/json" | "application/problem+json";
+
 /** A feed item: an integration event about one case (docs/integration.md). */
 export type FeedItem = components["schemas"]["FeedItemView"];
 
 /** A problem+json refusal, as every error of the API is. */
 export type Problem = components["schemas"]["Problem"];
 
-/** A client of one Casetrail instance, sending `token` as a bearer token. */
-export function casetrailClient(baseUrl: string, token: string): Client<paths> {
-  const client = createClient<paths>({ baseUrl });
+/**
+ * A client of one Casetrail instance, sending `token` as a bearer token. It reads JSON: the
+ * lists' CSV (`Accept: text/csv`) is for spreadsheets, not this client.
+ */
+export function casetrailClient(baseUrl: string, token: string): Client<paths, JsonMedia> {
+  const client = createClient<paths, JsonMedia>({ baseUrl });
   const bearer: Middleware = {
     onRequest({ request }) {
       request.headers.set("Authorization", `Bearer ${token}`);

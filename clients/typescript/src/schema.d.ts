@@ -87,7 +87,9 @@ export interface paths {
         };
         /**
          * List cases
-         * @description The cases of the caller's partnership that the caller may see (agency users: only cases their organisation is involved in), oldest first, in pages, with filters. With `as_of`, the list as it stood at that instant: only facts recorded by then, deadlines evaluated then.
+         * @description The cases of the caller's partnership that the caller may see (agency users: only cases their organisation is involved in), in the order recorded or by `sort`, in pages, with filters. With `as_of`, the list as it stood at that instant: only facts recorded by then, deadlines evaluated then.
+         *
+         *     `Accept: text/csv` answers the same page as CSV (RFC 4180, one row per case with the JSON item's fields; a text that a spreadsheet would run as a formula is prefixed with `'`); the next page is in the `Link` header (`rel="next"`) and its cursor in `Casetrail-Next-Cursor`. A cursor is valid only with the `sort` it was given for (400 `query.invalid_cursor` naming `cursor` otherwise).
          */
         get: operations["ListCases"];
         put?: never;
@@ -1415,7 +1417,9 @@ export interface paths {
         };
         /**
          * List deadlines and breaches
-         * @description Every deadline of the cases the caller may see, soonest due first, with its status at the instant asked (now by default): `pending`, `due_soon` (within one working day), `met`, `met_late`, `breached` (past due, unmet; `late_by` says how late in working days and hours) or `not_applicable`. With `as_of`, only facts recorded by then count: a fact recorded late but backdated shows as breached before it was recorded and as met after.
+         * @description Every deadline of the cases the caller may see, soonest due first (latest first with `sort=-due_at`), with its status at the instant asked (now by default): `pending`, `due_soon` (within one working day), `met`, `met_late`, `breached` (past due, unmet; `late_by` says how late in working days and hours) or `not_applicable`. With `as_of`, only facts recorded by then count: a fact recorded late but backdated shows as breached before it was recorded and as met after.
+         *
+         *     `Accept: text/csv` answers the same page as CSV (RFC 4180, one row per deadline with the JSON item's fields, `late_by` in two columns; a text that a spreadsheet would run as a formula is prefixed with `'`); the next page is in the `Link` header and its cursor in `Casetrail-Next-Cursor`. A cursor is valid only with the `sort` it was given for.
          */
         get: operations["ListDeadlines"];
         put?: never;
@@ -1478,6 +1482,26 @@ export interface paths {
          * @description Recomputes the SHA-256 hash chain and checks that positions are gap-free and every stream's versions follow on. All partnerships share one chain, so the whole log is checked, but the answer is about the caller's partnership only: `events` counts its events, `head_position` and `head_hash` are those of its last event (keep them to prove later that nothing up to it changed; 0 and the genesis hash when it has none). `broken` gives the first position that fails; the reason is given only when that event is the caller's partnership's, otherwise a fixed text (the operator sees the reason with `casetrail verify`). The log is read page by page; on a large log this takes a while. Role: `auditor`.
          */
         get: operations["VerifyIntegrity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Labels of enumerated values
+         * @description A human-readable label, in English or Welsh, for every value of every enum the API answers with (its schema name in this document, then the value): stages, case kinds, deadline kinds and statuses, roles, decisions, commands and the rest. The language is `lang`, else the first of `en` and `cy` in `Accept-Language` (by quality), else English; the answer carries `Content-Language`. The Welsh labels await review by a Welsh-language translator: `reviewed` is `false` for them.
+         */
+        get: operations["GetLabels"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2532,6 +2556,11 @@ export interface components {
          */
         CaseKind: "child" | "adult" | "domestic_homicide";
         /**
+         * @description The orders of the case list.
+         * @enum {string}
+         */
+        CaseListSort: "opened_at" | "-opened_at" | "due_at";
+        /**
          * @description How a case came to the partnership.
          * @enum {string}
          */
@@ -2579,6 +2608,12 @@ export interface components {
              *     `changed_since` to ask only for what changed after it.
              */
             updated_position: number;
+            /**
+             * Format: date-time
+             * @description When the case's soonest deadline still to be met (pending, due soon or breached) falls
+             *     due; `null` when none is left. The case list's `sort=due_at` is by this.
+             */
+            next_due_at?: string | null;
         };
         /** @description The child, as the local authority records them. */
         ChildInput: {
@@ -2835,6 +2870,11 @@ export interface components {
          * @enum {string}
          */
         DeadlineKind: "panel_notification" | "rr_partners_notified" | "rr_agency_report" | "rr_reports_circulated" | "rr_meeting" | "rr_first_draft" | "rr_draft_circulated" | "rr_draft_comments" | "rr_second_draft" | "rr_senior_sign_off" | "rr_independent_sign_off" | "rr_submission" | "lcspr_publication" | "lcspr_report_to_panel" | "publication_take_down" | "recommendation" | "sar_completion" | "dhr_decision" | "dhr_completion" | "dhr_home_office_notification" | "rr_partner_decision" | "lcspr_improvements_to_panel" | "lcspr_copy_to_ofsted" | "panel_notification_copy" | "looked_after_death_notification";
+        /**
+         * @description The orders of the deadline list.
+         * @enum {string}
+         */
+        DeadlineListSort: "due_at" | "-due_at";
         /** @description A page of deadlines. */
         DeadlinePage: {
             /** @description The deadlines. */
@@ -3565,6 +3605,48 @@ export interface components {
             /** @description Why it fails (when broken). */
             reason?: string | null;
         };
+        /**
+         * @description The languages labels are given in.
+         * @enum {string}
+         */
+        LabelLanguage: "en" | "cy";
+        /**
+         * @description The labels of one language.
+         * @example {
+         *       "labels": {
+         *         "CaseKind": {
+         *           "child": "Achos diogelu plant"
+         *         },
+         *         "DeadlineStatus": {
+         *           "breached": "Wedi'i fethu",
+         *           "met": "Wedi'i fodloni"
+         *         }
+         *       },
+         *       "lang": "cy",
+         *       "note": "Welsh labels written by the developers, awaiting review by a Welsh-language translator",
+         *       "reviewed": false
+         *     }
+         */
+        LabelsView: {
+            /** @description The language of the labels. */
+            lang: components["schemas"]["LabelLanguage"];
+            /**
+             * @description Whether a translator has reviewed the labels of this language: the Welsh labels await
+             *     review by a Welsh-language translator.
+             */
+            reviewed: boolean;
+            /** @description What a front-end should know about these labels, if anything. */
+            note?: string | null;
+            /**
+             * @description For each enum of the OpenAPI document (by its schema name, e.g. `DeadlineStatus`), the
+             *     label of each of its values.
+             */
+            labels: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+        };
         /** @description Late by how much. */
         LateBy: {
             /**
@@ -4160,22 +4242,33 @@ export interface components {
             existing_case_id?: string | null;
         };
         /**
-         * @description One invalid field.
+         * @description One invalid field of the body, or one invalid query parameter.
          * @example {
          *       "code": "date.after_incident",
          *       "field": "child.date_of_birth",
-         *       "message": "child.date_of_birth must not be after incident_date"
+         *       "message": "child.date_of_birth must not be after incident_date",
+         *       "pointer": "/child/date_of_birth"
          *     }
          */
         ProblemField: {
-            /** @description JSON path of the field. */
+            /**
+             * @description Path of the body's field (`child.date_of_birth`, `owners[1]`), or the query parameter's
+             *     name.
+             */
             field: string;
+            /**
+             * @description The body's field as an RFC 6901 JSON pointer (`/child/date_of_birth`, `/owners/1`);
+             *     absent for a query parameter.
+             */
+            pointer?: string | null;
+            /** @description The query parameter at fault (`limit`, `sort`); absent for a field of the body. */
+            parameter?: string | null;
             /**
              * @description Stable machine-readable code.
              * @enum {string}
              */
             code: "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "meeting.no_service_manager" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
-            /** @description Explanation. */
+            /** @description Explanation, naming the field or parameter, never its value. */
             message: string;
         };
         /**
@@ -5752,7 +5845,10 @@ export interface operations {
     Live: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5761,6 +5857,8 @@ export interface operations {
             /** @description The process is up. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -5769,12 +5867,24 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     Ready: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5783,6 +5893,8 @@ export interface operations {
             /** @description Ready to serve. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -5790,6 +5902,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Health"];
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             503: components["responses"]["Unavailable"];
         };
@@ -5801,6 +5922,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -5812,6 +5935,8 @@ export interface operations {
             /** @description Metrics. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -5820,6 +5945,15 @@ export interface operations {
                     /** @example http_requests_total{method="GET",route="/v1/cases",status="200"} 12 */
                     "text/plain; version=0.0.4": string;
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -5866,6 +6000,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -5877,6 +6013,8 @@ export interface operations {
             /** @description A page of the trail. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -5930,6 +6068,15 @@ export interface operations {
                     "application/json": components["schemas"]["AuditTrailPage"];
                 };
             };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5945,8 +6092,17 @@ export interface operations {
                  * @example 50
                  */
                 limit?: number;
-                /** @description Opaque cursor from the previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from the previous page's `next_cursor` (or the `Link` header's `next` of
+                 *     a CSV page), valid with the same `sort` only.
+                 */
                 cursor?: string;
+                /**
+                 * @description The order: `opened_at` (opened earliest first), `-opened_at` (latest first) or `due_at`
+                 *     (soonest `next_due_at` first, cases with no deadline left to meet last); ties in the
+                 *     order the cases were recorded. Default: the order the cases were recorded in the log.
+                 */
+                sort?: components["schemas"]["CaseListSort"];
                 /** @description Only cases of this kind: `child`, `adult` or `domestic_homicide`. */
                 kind?: components["schemas"]["CaseKind"];
                 /** @description Only cases at this stage, e.g. `rapid_review`. */
@@ -5979,6 +6135,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -5987,9 +6145,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of cases. */
+            /** @description A page of cases, as JSON or (with `Accept: text/csv`) CSV. */
             200: {
                 headers: {
+                    /** @description CSV only: the next page's cursor, when there is one */
+                    "Casetrail-Next-Cursor"?: string;
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
+                    /** @description CSV only: the next page, `<…>; rel="next"`, when there is one */
+                    Link?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -6002,6 +6166,7 @@ export interface operations {
                      *           "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f",
                      *           "has_overdue_deadlines": false,
                      *           "kind": "child",
+                     *           "next_due_at": "2023-01-03T23:59:59.999999Z",
                      *           "opened_at": "2022-12-22T10:15:00Z",
                      *           "reference": "SBC-2022-0412",
                      *           "stage": "notified",
@@ -6014,7 +6179,21 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CasePage"];
+                    /**
+                     * @example case_id,kind,stage,version,reference,opened_at,has_overdue_deadlines,next_due_at,updated_at,updated_position
+                     *     01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f,child,notified,1,SBC-2022-0412,2022-12-22T10:15:00Z,false,2023-01-03T23:59:59.999999Z,2022-12-22T10:15:00.482Z,1042
+                     */
+                    "text/csv": string;
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -6220,6 +6399,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -6234,6 +6415,8 @@ export interface operations {
             /** @description The case. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"` (the `ETag` is the version, for `If-Match`): send it in `If-None-Match` to be answered 304 while the body is unchanged. */
+                    "Casetrail-Body-ETag"?: string;
                     /** @description The case's version, e.g. "2" */
                     ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
@@ -6243,6 +6426,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CaseDetail"];
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -6271,6 +6463,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -6285,6 +6479,8 @@ export interface operations {
             /** @description A page of the case's access log. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -6313,6 +6509,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["AccessLogPage"];
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -6470,6 +6675,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -6484,6 +6691,8 @@ export interface operations {
             /** @description A page of the case's trail. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -6518,6 +6727,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["AuditTrailPage"];
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -6594,6 +6812,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -6608,6 +6828,8 @@ export interface operations {
             /** @description The case's deadlines. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -6635,6 +6857,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["DeadlinePage"];
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -7587,6 +7818,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -7601,6 +7834,8 @@ export interface operations {
             /** @description The details. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -7617,6 +7852,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["PersonalDetails"];
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -9286,6 +9530,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -9302,6 +9548,8 @@ export interface operations {
                 headers: {
                     /** @description `no-store` */
                     "Cache-Control"?: string;
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -9428,6 +9676,15 @@ export interface operations {
                     "application/json": components["schemas"]["SubjectAccessExport"];
                 };
             };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -9445,8 +9702,13 @@ export interface operations {
                  * @example 50
                  */
                 limit?: number;
-                /** @description Opaque cursor from the previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from the previous page's `next_cursor` (or the `Link` header's `next` of
+                 *     a CSV page), valid with the same `sort` only.
+                 */
                 cursor?: string;
+                /** @description The order: `due_at` (soonest due first, the default) or `-due_at` (latest due first). */
+                sort?: components["schemas"]["DeadlineListSort"];
                 /**
                  * @description Only deadlines with this status: `pending`, `due_soon`, `met`, `met_late`, `breached`,
                  *     `not_applicable`.
@@ -9471,6 +9733,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -9479,9 +9743,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of deadlines. */
+            /** @description A page of deadlines, as JSON or (with `Accept: text/csv`) CSV. */
             200: {
                 headers: {
+                    /** @description CSV only: the next page's cursor, when there is one */
+                    "Casetrail-Next-Cursor"?: string;
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
+                    /** @description CSV only: the next page, `<…>; rel="next"`, when there is one */
+                    Link?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -9511,7 +9781,21 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["DeadlinePage"];
+                    /**
+                     * @example deadline_id,case_id,kind,organisation,due_at,status,fulfilled_at,late_by.working_days,late_by.hours,fulfilled_by,original_due_at,recommendation_id,provisional
+                     *     5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11,01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f,panel_notification,southend-council,2023-01-03T23:59:59.999999Z,breached,,2,50,RecordPanelNotification,,,false
+                     */
+                    "text/csv": string;
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -9535,6 +9819,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -9546,6 +9832,8 @@ export interface operations {
             /** @description A page of events (JSON), or the log as NDJSON. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -9555,6 +9843,15 @@ export interface operations {
                     /** @example {"position":1,"stream_id":"southend/partnership","stream_version":1,"event_type":"PartnershipEstablished","...":"..."} */
                     "application/x-ndjson": string;
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -9589,6 +9886,8 @@ export interface operations {
             header?: {
                 /** @description Resume after this cursor (what an EventSource sends on reconnecting) */
                 "Last-Event-ID"?: string | null;
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -9600,6 +9899,8 @@ export interface operations {
             /** @description A page of the feed (JSON), or the feed as Server-Sent Events. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -9653,6 +9954,15 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -9668,6 +9978,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -9679,6 +9991,8 @@ export interface operations {
             /** @description The verdict (also when the log is broken). */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -9686,6 +10000,68 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["IntegrityView"];
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    GetLabels: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language: `en` or `cy`. Without it, the first of them in `Accept-Language`;
+                 *     English when it names neither.
+                 */
+                lang?: components["schemas"]["LabelLanguage"];
+                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The labels. */
+            200: {
+                headers: {
+                    /** @description `en` or `cy` */
+                    "Content-Language"?: string;
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelsView"];
+                };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -9701,6 +10077,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -9712,6 +10090,8 @@ export interface operations {
             /** @description The partnership. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"` (the `ETag` is the version, for `If-Match`): send it in `If-None-Match` to be answered 304 while the body is unchanged. */
+                    "Casetrail-Body-ETag"?: string;
                     /** @description The partnership's version */
                     ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
@@ -9721,6 +10101,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PartnershipView"];
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -10048,6 +10437,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -10059,6 +10450,8 @@ export interface operations {
             /** @description A page of cases due for erasure. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -10082,6 +10475,15 @@ export interface operations {
                     "application/json": components["schemas"]["RetentionDuePage"];
                 };
             };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -10102,6 +10504,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -10113,6 +10517,8 @@ export interface operations {
             /** @description The years. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -10139,6 +10545,15 @@ export interface operations {
                     "application/json": components["schemas"]["StatisticsYearPage"];
                 };
             };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -10159,6 +10574,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -10176,6 +10593,8 @@ export interface operations {
             /** @description The year's figures, as JSON or (with `Accept: text/csv`) CSV. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -10346,6 +10765,15 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -10383,6 +10811,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -10394,6 +10824,8 @@ export interface operations {
             /** @description The subscriptions. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -10406,6 +10838,15 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["WebhookSubscriptionList"];
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -10458,6 +10899,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -10472,6 +10915,8 @@ export interface operations {
             /** @description The subscription. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -10479,6 +10924,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WebhookSubscriptionView"];
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -10528,6 +10982,8 @@ export interface operations {
                 min_position?: number;
             };
             header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
                 /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
                 "Casetrail-Consistency"?: string;
             };
@@ -10542,6 +10998,8 @@ export interface operations {
             /** @description A page of attempts. */
             200: {
                 headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
                     /** @description The server's id of this request (never the client's): quote it to support. */
                     "x-request-id"?: string;
                     [name: string]: unknown;
@@ -10549,6 +11007,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WebhookDeliveryPage"];
                 };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

@@ -145,6 +145,18 @@ both_backends!(
             let body = problem(answer, StatusCode::BAD_REQUEST, code).await;
             assert!(!body.to_string().contains("exploded"), "{body}");
         }
+        // Every parameter at fault at once, each named.
+        let answer = app
+            .get("/v1/feed?after=x&limit=0&type=case.exploded", &manager)
+            .await;
+        let body = problem(answer, StatusCode::BAD_REQUEST, "query.invalid").await;
+        let named: Vec<&str> = body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["parameter"].as_str().unwrap())
+            .collect();
+        assert_eq!(named, ["after", "limit", "type"], "{body}");
     }
 );
 

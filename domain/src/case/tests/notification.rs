@@ -124,6 +124,35 @@ fn notify_incident_refuses_adults_and_impossible_dates() {
 }
 
 #[test]
+fn every_date_at_fault_is_named_at_once() {
+    let mut command = notify();
+    command.became_aware_on = date("2022-12-23");
+    command.incident_date = date("2022-12-24");
+    command.child.date_of_birth = date("2022-12-25");
+    let err = given(vec![])
+        .when(
+            &notifier(),
+            instant(NOW),
+            CaseCommand::NotifyIncident(command),
+        )
+        .unwrap_err();
+    let fields: Vec<(&str, &str)> = err
+        .field_errors
+        .iter()
+        .map(|f| (f.field.as_str(), f.code))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("became_aware_on", "date.in_future"),
+            ("incident_date", "date.after_became_aware"),
+            ("child.date_of_birth", "date.after_incident"),
+        ]
+    );
+    assert_eq!(err.code, "date.in_future");
+}
+
+#[test]
 fn occurred_at_is_never_in_the_future_nor_before_becoming_aware() {
     let mut future = notify();
     future.occurred_at = Some(instant("2022-12-22T15:00:01Z"));

@@ -37,20 +37,24 @@ pub(in crate::case) fn notify_incident(
         ));
     }
     let today = local_date(ctx.now);
-    if cmd.became_aware_on > today {
-        return Err(DomainError::invalid_field(
-            "became_aware_on",
-            "date.in_future",
-            "became_aware_on must not be in the future",
-        ));
-    }
-    if cmd.incident_date > cmd.became_aware_on {
-        return Err(DomainError::invalid_field(
-            "incident_date",
-            "date.after_became_aware",
-            "incident_date must not be after became_aware_on",
-        ));
-    }
+    // Each date on its own, so that a refusal names every one at fault.
+    DomainError::all_fields([
+        (cmd.became_aware_on > today).then(|| {
+            DomainError::invalid_field(
+                "became_aware_on",
+                "date.in_future",
+                "became_aware_on must not be in the future",
+            )
+        }),
+        (cmd.incident_date > cmd.became_aware_on).then(|| {
+            DomainError::invalid_field(
+                "incident_date",
+                "date.after_became_aware",
+                "incident_date must not be after became_aware_on",
+            )
+        }),
+        born_after(&cmd.child, cmd.incident_date),
+    ])?;
     let child = child_profile(&cmd.child, cmd.incident_date)?;
     check_criteria(cmd)?;
     let occurred_at = occurred_at::resolve(
@@ -83,12 +87,8 @@ fn child_profile(
     check_text("child.reference", &child.reference, MAX_REFERENCE_LEN)?;
     check_text("child.sex", &child.sex, MAX_DESCRIPTOR_LEN)?;
     check_text("child.ethnicity", &child.ethnicity, MAX_DESCRIPTOR_LEN)?;
-    if child.date_of_birth > incident_date {
-        return Err(DomainError::invalid_field(
-            "child.date_of_birth",
-            "date.after_incident",
-            "child.date_of_birth must not be after incident_date",
-        ));
+    if let Some(refusal) = born_after(child, incident_date) {
+        return Err(refusal);
     }
     let age_band = AgeBand::for_age(whole_years_between(child.date_of_birth, incident_date))
         .ok_or_else(|| {
@@ -108,6 +108,17 @@ fn child_profile(
     })
 }
 
+/// A child born after the incident: refused, naming the date of birth.
+fn born_after(child: &ChildDetails, incident_date: NaiveDate) -> Option<DomainError> {
+    (child.date_of_birth > incident_date).then(|| {
+        DomainError::invalid_field(
+            "child.date_of_birth",
+            "date.after_incident",
+            "child.date_of_birth must not be after incident_date",
+        )
+    })
+}
+
 /// ReferCaseForConsideration: any organisation of the partnership may ask the partners to
 /// consider a case for a rapid review.
 pub(in crate::case) fn refer_case(
@@ -116,13 +127,16 @@ pub(in crate::case) fn refer_case(
     ctx: &Context<'_>,
 ) -> Result<Vec<CaseEvent>, DomainError> {
     crate::case::decide::require_new_case(state)?;
-    if cmd.incident_date > local_date(ctx.now) {
-        return Err(DomainError::invalid_field(
-            "incident_date",
-            "date.in_future",
-            "incident_date must not be in the future",
-        ));
-    }
+    DomainError::all_fields([
+        (cmd.incident_date > local_date(ctx.now)).then(|| {
+            DomainError::invalid_field(
+                "incident_date",
+                "date.in_future",
+                "incident_date must not be in the future",
+            )
+        }),
+        born_after(&cmd.child, cmd.incident_date),
+    ])?;
     let child = child_profile(&cmd.child, cmd.incident_date)?;
     let occurred_at = occurred_at::resolve(
         cmd.occurred_at,
