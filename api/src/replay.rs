@@ -280,7 +280,7 @@ impl Replayed {
             }),
             deadlines: partnership.filter(|_| wants(Model::Deadlines)).map(|p| {
                 let mut deadlines: Vec<DeadlineView> = cases()
-                    .flat_map(|record| case_view::deadline_views(&record.case, p, at))
+                    .flat_map(|record| case_view::deadline_views(record, p, at))
                     .collect();
                 deadlines.sort_by_key(|d| (d.due_at, d.deadline_id));
                 deadlines

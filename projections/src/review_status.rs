@@ -1,7 +1,7 @@
 //! The review status read model: partnerships and their cases, as of the last applied event.
 
 use crate::statistics::FinancialYear;
-use casetrail_domain::case::{Case, CaseEvent};
+use casetrail_domain::case::{Case, CaseEvent, CaseKind};
 use casetrail_domain::codec::{DecodeError, decode};
 use casetrail_domain::partnership::{Partnership, PartnershipEvent};
 use casetrail_domain::reminders::ReminderEvent;
@@ -210,11 +210,12 @@ impl ReadModels {
                     None => (None, Vec::new()),
                 };
                 if let Some(next) = Partnership::evolve(current, &decoded) {
-                    if moves_deadlines(&decoded) {
+                    if let Some(reach) = moves_deadlines(&decoded) {
                         let cases = self.cases.get(&slug).into_iter().flat_map(|c| {
                             c.by_opening
                                 .values()
                                 .filter_map(|id| c.by_id.get(id).map(|r| &r.case))
+                                .filter(move |case| reach.can_move(case))
                         });
                         self.feed.calendar_changed(
                             &slug,
@@ -444,17 +445,38 @@ impl ReadModels {
     }
 }
 
-/// Whether a partnership event can move the due instants of its cases' deadlines: a change of
-/// the calendar, or of the settings (a rapid review not yet initiated runs by the current clock
-/// start and close of business until initiation fixes them).
-fn moves_deadlines(event: &PartnershipEvent) -> bool {
-    matches!(
-        event,
+/// Which cases' deadlines a partnership event can move, if any.
+#[derive(Debug, Clone, Copy)]
+enum Reach {
+    /// A change of the calendar: the deadlines of open cases (a closed case keeps only its
+    /// publication's take-down and its recommendations, which no working day moves).
+    OpenCases,
+    /// A change of the settings: the rapid reviews not yet initiated, which run by the current
+    /// clock start and close of business until initiation fixes them.
+    ReviewsAwaitingInitiation,
+}
+
+impl Reach {
+    fn can_move(self, case: &Case) -> bool {
+        let open = case.after.closed.is_none();
+        match self {
+            Reach::OpenCases => open,
+            Reach::ReviewsAwaitingInitiation => {
+                open && case.kind == CaseKind::Child && case.rapid_review.is_none()
+            }
+        }
+    }
+}
+
+/// Which cases' deadlines a partnership event can move.
+fn moves_deadlines(event: &PartnershipEvent) -> Option<Reach> {
+    match event {
         PartnershipEvent::BankHolidayDeclared { .. }
-            | PartnershipEvent::BankHolidayWithdrawn { .. }
-            | PartnershipEvent::BankHolidayMoved { .. }
-            | PartnershipEvent::PartnershipSettingsChanged(_)
-    )
+        | PartnershipEvent::BankHolidayWithdrawn { .. }
+        | PartnershipEvent::BankHolidayMoved { .. } => Some(Reach::OpenCases),
+        PartnershipEvent::PartnershipSettingsChanged(_) => Some(Reach::ReviewsAwaitingInitiation),
+        _ => None,
+    }
 }
 
 fn reference_key(reference: &str) -> u64 {

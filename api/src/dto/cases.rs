@@ -153,6 +153,13 @@ pub struct DeadlineView {
     /// Whether it falls due after the last year gov.uk has published bank holidays for
     /// (2027): a holiday proclaimed later may still move it (docs/rules.md, section 2).
     pub provisional: bool,
+    /// The case's version (its ETag) as of the instant the list answers for.
+    pub case_version: u64,
+    /// When the case's last fact was recorded. A deadline's `status` also moves with time
+    /// alone (`due_soon`, `breached`), which no fact records.
+    pub updated_at: DateTime<Utc>,
+    /// The log position of the case's last fact: give the greatest seen as `changed_since`.
+    pub updated_position: u64,
 }
 
 /// The child as a case shows it: no names, no date of birth.

@@ -59,16 +59,19 @@ pub fn deadline_view(d: DeadlineAt) -> DeadlineView {
         original_due_at: d.original_due_at,
         recommendation_id: d.recommendation_id,
         provisional: d.provisional,
+        case_version: d.case_version,
+        updated_at: d.updated_at,
+        updated_position: d.updated_position,
     }
 }
 
 /// The case's deadlines with their status at `now`.
 pub fn deadline_views(
-    case: &Case,
+    record: &CaseRecord,
     partnership: &Partnership,
     now: DateTime<Utc>,
 ) -> Vec<DeadlineView> {
-    deadlines_at(case, partnership, now)
+    deadlines_at(record, partnership, now)
         .into_iter()
         .map(deadline_view)
         .collect()
@@ -198,7 +201,7 @@ pub fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>
         }),
         after_review: after_review(case),
         next_steps: next_steps(case, partnership, now),
-        deadlines: deadline_views(case, partnership, now),
+        deadlines: deadline_views(record, partnership, now),
     }
 }
 

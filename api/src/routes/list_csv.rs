@@ -45,6 +45,9 @@ pub const DEADLINE_COLUMNS: &[&str] = &[
     "original_due_at",
     "recommendation_id",
     "provisional",
+    "case_version",
+    "updated_at",
+    "updated_position",
 ];
 
 /// Whether the client asked for CSV before JSON.

@@ -121,6 +121,10 @@ pub struct ListDeadlinesQuery {
     pub due_from: Option<DateTime<Utc>>,
     /// Only deadlines due before this instant (RFC 3339).
     pub due_to: Option<DateTime<Utc>>,
+    /// Only the deadlines of cases changed since: a log position (a command's answer's
+    /// `position`, or the greatest `updated_position` seen) or an instant (RFC 3339, recorded
+    /// after it). A status that moved with time alone (`due_soon`, `breached`) is not a change.
+    pub changed_since: Option<String>,
     /// Evaluate at this instant, from the facts recorded by then (RFC 3339). Default: now. A day
     /// outside 1990–2100 is 400 `calendar.date_out_of_range`.
     pub as_of: Option<DateTime<Utc>>,
@@ -164,6 +168,7 @@ pub fn deadline_filters(query: ListDeadlinesQuery) -> Result<DeadlineFilters, Ap
         organisation: faults.parse(query.organisation, |o| parse_slug("organisation", &o)),
         due_from: query.due_from,
         due_to: query.due_to,
+        changed_since: faults.parse(query.changed_since, |c| changed_since(&c)),
         as_of: query.as_of,
     };
     faults.finish().map(|()| filters)

@@ -27,9 +27,10 @@ false,2023-01-03T23:59:59.999999Z,2022-12-22T10:15:00.482Z,1042\r\n";
 /// The start of the deadline list as CSV, as the OpenAPI document shows it.
 const DEADLINES_CSV_EXAMPLE: &str = "deadline_id,case_id,kind,organisation,due_at,status,\
 fulfilled_at,late_by.working_days,late_by.hours,fulfilled_by,original_due_at,recommendation_id,\
-provisional\r\n\
+provisional,case_version,updated_at,updated_position\r\n\
 5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11,01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f,panel_notification,\
-southend-council,2023-01-03T23:59:59.999999Z,breached,,2,50,RecordPanelNotification,,,false\r\n";
+southend-council,2023-01-03T23:59:59.999999Z,breached,,2,50,RecordPanelNotification,,,false,1,\
+2022-12-22T10:15:00.482Z,1042\r\n";
 
 /// Lists the cases the actor may see.
 #[utoipa::path(

@@ -7,6 +7,7 @@ use casetrail_domain::case::Case;
 use casetrail_domain::deadline::{DeadlineKind, DeadlineStatus, Lateness};
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{Actor, CaseId, OrgSlug};
+use casetrail_projections::CaseRecord;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -35,6 +36,12 @@ pub struct DeadlineAt {
     pub recommendation_id: Option<Uuid>,
     /// Whether a bank holiday proclaimed later may still move it.
     pub provisional: bool,
+    /// The case's version (stream version) as of the instant.
+    pub case_version: u64,
+    /// When the case's last fact (as of the instant) was recorded.
+    pub updated_at: DateTime<Utc>,
+    /// The log position of that fact: `changed_since` of the lists.
+    pub updated_position: u64,
 }
 
 impl DeadlineAt {
@@ -46,7 +53,12 @@ impl DeadlineAt {
 }
 
 /// The case's deadlines with their status at `at`, in the case's order.
-pub fn deadlines_at(case: &Case, partnership: &Partnership, at: DateTime<Utc>) -> Vec<DeadlineAt> {
+pub fn deadlines_at(
+    record: &CaseRecord,
+    partnership: &Partnership,
+    at: DateTime<Utc>,
+) -> Vec<DeadlineAt> {
+    let case = &record.case;
     case.deadlines(partnership)
         .into_iter()
         .map(|d| {
@@ -65,6 +77,9 @@ pub fn deadlines_at(case: &Case, partnership: &Partnership, at: DateTime<Utc>) -
                 original_due_at: d.original_due_at_as_of(at),
                 recommendation_id: d.reference,
                 provisional: d.provisional || casetrail_domain::calendar::is_provisional(due_at),
+                case_version: record.version,
+                updated_at: record.updated_at,
+                updated_position: super::lists::updated_position(record),
             }
         })
         .collect()
@@ -92,7 +107,7 @@ impl Queries {
     ) -> Result<Vec<DeadlineAt>, AppError> {
         let mut deadlines = self
             .case_as_of(actor, case_id, as_of, |record, partnership, at| {
-                deadlines_at(&record.case, partnership, at)
+                deadlines_at(record, partnership, at)
             })
             .await?;
         deadlines.sort_by_key(DeadlineAt::order);

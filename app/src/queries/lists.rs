@@ -107,7 +107,7 @@ impl ChangedSince {
 }
 
 /// The log position of the case's last recorded fact (then, for a record as it was).
-fn updated_position(record: &CaseRecord) -> u64 {
+pub(super) fn updated_position(record: &CaseRecord) -> u64 {
     record
         .marks
         .last()
@@ -173,6 +173,9 @@ pub struct DeadlineFilters {
     pub due_from: Option<DateTime<Utc>>,
     /// Only deadlines due before this instant.
     pub due_to: Option<DateTime<Utc>>,
+    /// Only deadlines of the cases with a fact recorded since (a deadline's status also moves
+    /// with time alone, which no position or instant of the log tells).
+    pub changed_since: Option<ChangedSince>,
     /// The deadlines evaluated at this instant, from the facts recorded by then; now when
     /// absent.
     pub as_of: Option<DateTime<Utc>>,
@@ -259,7 +262,8 @@ impl Queries {
             let mut all: Vec<DeadlineAt> = snapshot
                 .cases
                 .iter()
-                .flat_map(|r| deadlines_at(&r.case, &snapshot.partnership, snapshot.at))
+                .filter(|r| filters.changed_since.is_none_or(|since| since.admits(r)))
+                .flat_map(|r| deadlines_at(r, &snapshot.partnership, snapshot.at))
                 .collect();
             all.sort_by_key(DeadlineAt::order);
             if filters.descending {
@@ -314,7 +318,7 @@ fn place(sort: CaseSort, record: &CaseRecord, snapshot: &Snapshot<'_>) -> CasePl
 
 /// When the case's soonest deadline still to be met (pending, due soon or breached) falls due.
 fn next_due_at(record: &CaseRecord, snapshot: &Snapshot<'_>) -> Option<DateTime<Utc>> {
-    deadlines_at(&record.case, &snapshot.partnership, snapshot.at)
+    deadlines_at(record, &snapshot.partnership, snapshot.at)
         .into_iter()
         .filter(|d| {
             matches!(

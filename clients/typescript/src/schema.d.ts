@@ -2997,6 +2997,22 @@ export interface components {
              *     (2027): a holiday proclaimed later may still move it (docs/rules.md, section 2).
              */
             provisional: boolean;
+            /**
+             * Format: int64
+             * @description The case's version (its ETag) as of the instant the list answers for.
+             */
+            case_version: number;
+            /**
+             * Format: date-time
+             * @description When the case's last fact was recorded. A deadline's `status` also moves with time
+             *     alone (`due_soon`, `breached`), which no fact records.
+             */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description The log position of the case's last fact: give the greatest seen as `changed_since`.
+             */
+            updated_position: number;
         };
         /**
          * @description The criteria for a review (domain.md step 4).
@@ -9725,6 +9741,12 @@ export interface operations {
                 /** @description Only deadlines due before this instant (RFC 3339). */
                 due_to?: string;
                 /**
+                 * @description Only the deadlines of cases changed since: a log position (a command's answer's
+                 *     `position`, or the greatest `updated_position` seen) or an instant (RFC 3339, recorded
+                 *     after it). A status that moved with time alone (`due_soon`, `breached`) is not a change.
+                 */
+                changed_since?: string;
+                /**
                  * @description Evaluate at this instant, from the facts recorded by then (RFC 3339). Default: now. A day
                  *     outside 1990–2100 is 400 `calendar.date_out_of_range`.
                  */
@@ -9782,8 +9804,8 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["DeadlinePage"];
                     /**
-                     * @example deadline_id,case_id,kind,organisation,due_at,status,fulfilled_at,late_by.working_days,late_by.hours,fulfilled_by,original_due_at,recommendation_id,provisional
-                     *     5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11,01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f,panel_notification,southend-council,2023-01-03T23:59:59.999999Z,breached,,2,50,RecordPanelNotification,,,false
+                     * @example deadline_id,case_id,kind,organisation,due_at,status,fulfilled_at,late_by.working_days,late_by.hours,fulfilled_by,original_due_at,recommendation_id,provisional,case_version,updated_at,updated_position
+                     *     5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11,01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f,panel_notification,southend-council,2023-01-03T23:59:59.999999Z,breached,,2,50,RecordPanelNotification,,,false,1,2022-12-22T10:15:00.482Z,1042
                      */
                     "text/csv": string;
                 };

@@ -10,15 +10,30 @@ use casetrail_domain::integration::{DeadlineSummary, DecisionMade, IntegrationEv
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::reminders::ReminderEvent;
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 /// What the feed remembers of one deadline of a case, to tell what changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Tracked {
-    id: Uuid,
+    /// Which deadline: a hash of what its id is derived from (`Deadline::id` is a SHA-1 of
+    /// the same, too costly to compute for every deadline of every event of a rebuild).
+    key: u64,
     due_at: DateTime<Utc>,
     fulfilled: bool,
     applies: bool,
+}
+
+/// A deadline's key: the same for the same kind, organisation and reference.
+fn key(deadline: &Deadline) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    deadline.kind.hash(&mut hasher);
+    deadline
+        .organisation
+        .as_ref()
+        .map(|o| o.as_str())
+        .hash(&mut hasher);
+    deadline.reference.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The integration events a case event itself says, apart from stage and deadline changes.
@@ -95,7 +110,7 @@ pub(super) fn track(
                 d.due_at_as_of(at)
             };
             let tracked = Tracked {
-                id: d.id(case.case_id),
+                key: key(&d),
                 due_at,
                 fulfilled: d.fulfilled_at.is_some(),
                 applies: !d.is_not_applicable(at, calendar),
@@ -120,7 +135,7 @@ pub(super) fn deadline_changes(
     for (tracked, deadline) in now {
         let summary = || DeadlineSummary::of(case.case_id, deadline, tracked.due_at);
         let recommendation = deadline.kind == DeadlineKind::Recommendation;
-        let Some(old) = before.iter().find(|b| b.id == tracked.id) else {
+        let Some(old) = before.iter().find(|b| b.key == tracked.key) else {
             if !recommendation && tracked.applies {
                 out.push(I::DeadlineCreated {
                     deadline: summary(),

@@ -160,5 +160,43 @@ both_backends!(
             "query.invalid",
         )
         .await;
+
+        // The deadline list likewise: only the deadlines of the case that changed, each with
+        // its case's version, last change and position.
+        let answer = read(
+            &app,
+            &base,
+            &format!("/v1/deadlines?limit=500&changed_since={seen}"),
+            None,
+        )
+        .await;
+        assert_eq!(answer.status(), StatusCode::OK);
+        let deadlines: Value = answer.json().await.unwrap();
+        let deadlines = deadlines["items"].as_array().unwrap();
+        assert!(!deadlines.is_empty());
+        for deadline in deadlines {
+            assert_eq!(deadline["case_id"], second["case_id"], "{deadline}");
+            assert_eq!(deadline["case_version"], 1);
+            assert_eq!(deadline["updated_position"], second["position"]);
+            assert!(deadline["updated_at"].is_string());
+        }
+        let position = second["position"].as_u64().unwrap();
+        let none: Value = read(
+            &app,
+            &base,
+            &format!("/v1/deadlines?changed_since={position}"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(none["items"], serde_json::json!([]));
+        problem(
+            read(&app, &base, "/v1/deadlines?changed_since=soon", None).await,
+            StatusCode::BAD_REQUEST,
+            "query.invalid",
+        )
+        .await;
     }
 );
