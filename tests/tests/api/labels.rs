@@ -35,7 +35,14 @@ fn enums(value: &Value, path: &str, found: &mut Vec<(String, String)>) {
             if let Some(Value::Array(values)) = fields.get("enum")
                 && !path.ends_with("/properties/code")
             {
-                let name = path.trim_start_matches("/components/schemas/");
+                // The integration events' types are labelled together (docs/integration.md).
+                let event_type = path.starts_with("/components/schemas/IntegrationEvent/oneOf/")
+                    && path.ends_with("/properties/type");
+                let name = if event_type {
+                    "IntegrationEventType"
+                } else {
+                    path.trim_start_matches("/components/schemas/")
+                };
                 for value in values {
                     found.push((name.to_owned(), value.as_str().unwrap().to_owned()));
                 }
