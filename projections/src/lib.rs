@@ -9,6 +9,7 @@ mod review_status;
 pub mod statistics;
 
 pub use audit_trail::{AuditActor, AuditEntry, AuditPage, AuditRef, AuditTrail};
-pub use feed::{Feed, FeedCursor, FeedItem, FeedPage};
+pub use feed::derive as feed_derive;
+pub use feed::{Feed, FeedCursor, FeedItem};
 pub use projector::{Projector, ProjectorHandle, StartError};
 pub use review_status::{CaseRecord, Mark, ProjectionError, ReadModels, decode_case_event};

@@ -1,7 +1,7 @@
 //! The review status read model: partnerships and their cases, as of the last applied event.
 
 use crate::statistics::FinancialYear;
-use casetrail_domain::case::{Case, CaseEvent, CaseKind};
+use casetrail_domain::case::{Case, CaseEvent};
 use casetrail_domain::codec::{DecodeError, decode};
 use casetrail_domain::partnership::{Partnership, PartnershipEvent};
 use casetrail_domain::reminders::ReminderEvent;
@@ -35,6 +35,8 @@ pub enum ProjectionError {
 /// An event as the read models keep it: decoded, with its place in the log.
 #[derive(Debug, Clone)]
 pub struct Recorded<E> {
+    /// Global position.
+    pub position: u64,
     /// Version within its stream.
     pub stream_version: u64,
     /// When the store committed it.
@@ -210,22 +212,8 @@ impl ReadModels {
                     None => (None, Vec::new()),
                 };
                 if let Some(next) = Partnership::evolve(current, &decoded) {
-                    if let Some(reach) = moves_deadlines(&decoded) {
-                        let cases = self.cases.get(&slug).into_iter().flat_map(|c| {
-                            c.by_opening
-                                .values()
-                                .filter_map(|id| c.by_id.get(id).map(|r| &r.case))
-                                .filter(move |case| reach.can_move(case))
-                        });
-                        self.feed.calendar_changed(
-                            &slug,
-                            &next,
-                            event.position,
-                            event.recorded_at,
-                            cases,
-                        );
-                    }
                     history.push(Recorded {
+                        position: event.position,
                         stream_version: event.stream_version,
                         recorded_at: event.recorded_at,
                         event: decoded,
@@ -244,17 +232,11 @@ impl ReadModels {
                 self.audit.apply_case_event(slug.clone(), case_id, event);
                 self.apply_case_event(slug, case_id, &decoded, event);
             }
-            Some(StreamRef::Reminders(slug)) => {
+            Some(StreamRef::Reminders(_)) => {
                 let decoded: ReminderEvent =
                     decode(&event.event_type, event.schema_version, &event.data)
                         .map_err(decode_error)?;
-                self.feed.reminder(
-                    &slug,
-                    event.position,
-                    event.recorded_at,
-                    &decoded,
-                    event.event_id,
-                );
+                self.feed.reminder(&decoded, event.event_id);
             }
             // Streams of other kinds (none yet) are not part of these read models.
             None => {}
@@ -270,8 +252,7 @@ impl ReadModels {
         decoded: &CaseEvent,
         event: &RecordedEvent,
     ) {
-        let partnership = self.partnerships.get(&slug).map(|p| &p.current);
-        let cases = self.cases.entry(slug.clone()).or_default();
+        let cases = self.cases.entry(slug).or_default();
         cases
             .years
             .entry(FinancialYear::of(decoded.occurred_at()))
@@ -281,17 +262,7 @@ impl ReadModels {
         // records in and out of the map was a large part of its cost.
         if let Some(record) = cases.by_id.get_mut(&case_id) {
             let involved = record.case.involved.len();
-            let before = record.case.stage;
             record.case.record(decoded);
-            self.feed.case_event(
-                &slug,
-                partnership,
-                event.position,
-                event.recorded_at,
-                Some(before),
-                &record.case,
-                decoded,
-            );
             record.version = event.stream_version;
             record.updated_at = event.recorded_at;
             record.marks.push(mark);
@@ -301,15 +272,6 @@ impl ReadModels {
             return;
         }
         if let Some(case) = Case::evolve(None, decoded) {
-            self.feed.case_event(
-                &slug,
-                partnership,
-                event.position,
-                event.recorded_at,
-                None,
-                &case,
-                decoded,
-            );
             cases.by_opening.insert(event.position, case_id);
             let mut record = CaseRecord {
                 case,
@@ -344,7 +306,7 @@ impl ReadModels {
         self.feed.compact();
     }
 
-    /// The change feed: integration events derived from the log.
+    /// What the change feed needs of the read models: the reminders already recorded.
     pub fn feed(&self) -> &crate::Feed {
         &self.feed
     }
@@ -388,6 +350,34 @@ impl ReadModels {
         record.history[..known]
             .iter()
             .fold(None, |state, r| Partnership::evolve(state, &r.event))
+    }
+
+    /// A partnership as the events before `position` made it (its calendar then included):
+    /// what the feed judges a later fact's deadlines with.
+    pub fn partnership_before(&self, slug: &PartnershipSlug, position: u64) -> Option<Partnership> {
+        let record = self.partnerships.get(slug)?;
+        let known = record.history.partition_point(|r| r.position < position);
+        if known == record.history.len() {
+            return Some(record.current.clone());
+        }
+        record.history[..known]
+            .iter()
+            .fold(None, |state, r| Partnership::evolve(state, &r.event))
+    }
+
+    /// How many of the partnership's events come before `position`: two positions with the
+    /// same count see the same partnership.
+    pub fn partnership_events_before(&self, slug: &PartnershipSlug, position: u64) -> usize {
+        self.partnerships
+            .get(slug)
+            .map_or(0, |r| r.history.partition_point(|e| e.position < position))
+    }
+
+    /// The partnership's cases opened before `position`, in opening order.
+    pub fn cases_opened_before(&self, slug: &PartnershipSlug, position: u64) -> Vec<CaseId> {
+        self.cases.get(slug).map_or_else(Vec::new, |c| {
+            c.by_opening.range(..position).map(|(_, id)| *id).collect()
+        })
     }
 
     /// Every case of a partnership in opening order.
@@ -442,40 +432,6 @@ impl ReadModels {
     /// One case of a partnership.
     pub fn case(&self, slug: &PartnershipSlug, case_id: CaseId) -> Option<&CaseRecord> {
         self.cases.get(slug)?.by_id.get(&case_id).map(AsRef::as_ref)
-    }
-}
-
-/// Which cases' deadlines a partnership event can move, if any.
-#[derive(Debug, Clone, Copy)]
-enum Reach {
-    /// A change of the calendar: the deadlines of open cases (a closed case keeps only its
-    /// publication's take-down and its recommendations, which no working day moves).
-    OpenCases,
-    /// A change of the settings: the rapid reviews not yet initiated, which run by the current
-    /// clock start and close of business until initiation fixes them.
-    ReviewsAwaitingInitiation,
-}
-
-impl Reach {
-    fn can_move(self, case: &Case) -> bool {
-        let open = case.after.closed.is_none();
-        match self {
-            Reach::OpenCases => open,
-            Reach::ReviewsAwaitingInitiation => {
-                open && case.kind == CaseKind::Child && case.rapid_review.is_none()
-            }
-        }
-    }
-}
-
-/// Which cases' deadlines a partnership event can move.
-fn moves_deadlines(event: &PartnershipEvent) -> Option<Reach> {
-    match event {
-        PartnershipEvent::BankHolidayDeclared { .. }
-        | PartnershipEvent::BankHolidayWithdrawn { .. }
-        | PartnershipEvent::BankHolidayMoved { .. } => Some(Reach::OpenCases),
-        PartnershipEvent::PartnershipSettingsChanged(_) => Some(Reach::ReviewsAwaitingInitiation),
-        _ => None,
     }
 }
 

@@ -181,7 +181,7 @@ pub async fn read_feed(
                 **settings,
             )));
     }
-    let view = state.queries.feed(&actor, &feed_query)?;
+    let view = state.queries.feed(&actor, &feed_query).await?;
     Ok(HttpResponse::Ok().json(FeedPageView::from(view)))
 }
 
@@ -225,7 +225,7 @@ fn event_stream(
 async fn next_chunk(s: &mut Streaming) -> Option<web::Bytes> {
     loop {
         let left = s.ends_at.checked_duration_since(Instant::now())?;
-        let view = s.state.queries.feed(&s.actor, &s.query).ok()?;
+        let view = s.state.queries.feed(&s.actor, &s.query).await.ok()?;
         let moved = view.next != s.query.after;
         s.query.after = view.next;
         if !view.items.is_empty() {

@@ -3,13 +3,10 @@
 
 use super::Queries;
 use crate::error::AppError;
+use crate::feed_reader::FeedReader;
 use crate::visibility::{can_see, sees_all_cases};
 use casetrail_domain::Actor;
-use casetrail_projections::{FeedCursor, FeedItem};
-
-/// The most items a reader's filter may look at for one page: an agency that sees few cases
-/// gets a short page and a cursor to go on from, rather than a walk of the whole log.
-pub const FEED_SCAN: usize = 10_000;
+use casetrail_projections::{FeedCursor, FeedItem, ReadModels};
 
 /// What to read.
 #[derive(Debug, Clone, Default)]
@@ -35,36 +32,35 @@ pub struct FeedView {
 
 impl Queries {
     /// A page of the change feed as `actor` may see it.
-    pub fn feed(&self, actor: &Actor, query: &FeedQuery) -> Result<FeedView, AppError> {
-        let models = self.projector.read();
-        let position = models.position();
-        let Some(partnership) = models.partnership(&actor.partnership) else {
-            return Ok(FeedView {
-                items: Vec::new(),
-                next: query.after,
-                position,
-            });
-        };
-        let all_cases = sees_all_cases(actor, partnership);
-        let page = models.feed().page(
-            &actor.partnership,
-            query.after,
-            query.limit,
-            FEED_SCAN,
-            |item| {
-                let wanted = query.types.is_empty()
-                    || query.types.iter().any(|t| t == item.event.type_name());
-                wanted
-                    && (all_cases
-                        || models
-                            .case(&actor.partnership, item.case_id)
-                            .is_some_and(|record| can_see(actor, partnership, &record.case)))
-            },
-        );
+    pub async fn feed(&self, actor: &Actor, query: &FeedQuery) -> Result<FeedView, AppError> {
+        let reader = FeedReader::new(self.projector.clone());
+        let page = reader
+            .page(
+                &actor.partnership,
+                query.after,
+                query.limit,
+                |models, item| {
+                    let wanted = query.types.is_empty()
+                        || query.types.iter().any(|t| t == item.event.type_name());
+                    wanted && visible(models, actor, item)
+                },
+            )
+            .await?;
         Ok(FeedView {
-            items: page.items.into_iter().cloned().collect(),
+            items: page.items,
             next: page.next,
-            position,
+            position: page.position,
         })
     }
+}
+
+/// Whether `actor` may see the case an item is about (need to know, as for the case itself).
+pub fn visible(models: &ReadModels, actor: &Actor, item: &FeedItem) -> bool {
+    let Some(partnership) = models.partnership(&actor.partnership) else {
+        return false;
+    };
+    sees_all_cases(actor, partnership)
+        || models
+            .case(&actor.partnership, item.case_id)
+            .is_some_and(|record| can_see(actor, partnership, &record.case))
 }

@@ -20,7 +20,7 @@ pub use as_of::{AsOfLimit, ensure_supported};
 pub use audit_trail::{AuditFilters, TrailPage};
 pub use case_reads::{AccessFilters, AccessLogAudit, AccessPage, CaseAccessLog};
 pub use deadlines::{DeadlineAt, deadlines_at};
-pub use feed::{FEED_SCAN, FeedQuery, FeedView};
+pub use feed::{FeedQuery, FeedView, visible};
 pub use lists::{
     CaseFilters, CasePage, CasePlace, CaseSort, ChangedSince, DeadlineFilters, DeadlinePage,
     ListedCase,

@@ -12,8 +12,8 @@
 use super::Webhooks;
 use super::signature::signature_header;
 use super::target::{CheckedResolver, TargetPolicy};
-use crate::queries::FEED_SCAN;
-use crate::visibility::{can_see, sees_all_cases};
+use crate::feed_reader::FeedReader;
+use crate::queries::visible;
 use casetrail_domain::integration::IntegrationEvent;
 use casetrail_domain::{Actor, OrgSlug, PartnershipSlug, Role};
 use casetrail_projections::{FeedCursor, FeedItem};
@@ -212,7 +212,7 @@ impl Deliverer {
                 tracing::error!(subscription = %subscription.id, "unreadable webhook cursor");
                 return Ok((delivered, 0));
             };
-            let (item, next) = self.next_item(&subscription, cursor);
+            let (item, next) = self.next_item(&subscription, cursor).await?;
             let Some(item) = item else {
                 if next != cursor {
                     let next = next.to_string();
@@ -244,16 +244,16 @@ impl Deliverer {
     }
 
     /// The next item after `cursor` the subscription is sent, and where the search ended.
-    fn next_item(&self, s: &Subscription, cursor: FeedCursor) -> (Option<FeedItem>, FeedCursor) {
+    async fn next_item(
+        &self,
+        s: &Subscription,
+        cursor: FeedCursor,
+    ) -> Result<(Option<FeedItem>, FeedCursor), StoreError> {
         let (Ok(slug), Ok(org)) = (
             PartnershipSlug::parse(&s.partnership),
             OrgSlug::parse(&s.organisation),
         ) else {
-            return (None, cursor);
-        };
-        let models = self.webhooks.projector.read();
-        let Some(partnership) = models.partnership(&slug) else {
-            return (None, cursor);
+            return Ok((None, cursor));
         };
         // The organisation's view, as its integration token reads the feed.
         let actor = Actor {
@@ -263,15 +263,15 @@ impl Deliverer {
             org,
             roles: [Role::Integration].into_iter().collect(),
         };
-        let all_cases = sees_all_cases(&actor, partnership);
-        let page = models.feed().page(&slug, cursor, 1, FEED_SCAN, |item| {
-            (s.event_types.is_empty() || s.event_types.iter().any(|t| t == item.event.type_name()))
-                && (all_cases
-                    || models
-                        .case(&slug, item.case_id)
-                        .is_some_and(|r| can_see(&actor, partnership, &r.case)))
-        });
-        (page.items.first().map(|i| (*i).clone()), page.next)
+        let page = FeedReader::new(self.webhooks.projector.clone())
+            .page(&slug, cursor, 1, |models, item| {
+                (s.event_types.is_empty()
+                    || s.event_types.iter().any(|t| t == item.event.type_name()))
+                    && visible(models, &actor, item)
+            })
+            .await
+            .map_err(|err| StoreError::Unavailable(err.to_string()))?;
+        Ok((page.items.into_iter().next(), page.next))
     }
 
     /// Posts one message.
