@@ -321,3 +321,233 @@ pub fn reminder(at: At, event: &ReminderEvent) -> Vec<FeedItem> {
         vec![reminded(event)],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use casetrail_domain::OrgSlug;
+    use casetrail_domain::calendar::WorkingCalendar;
+    use casetrail_domain::codec::{decode, schema_version};
+    use serde_json::{Value, json};
+
+    const FIXTURES: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../domain/tests/fixtures/events"
+    );
+
+    /// The current shape of a stored event type, from its golden fixture, `change`d.
+    fn event(event_type: &str, change: impl FnOnce(&mut Value)) -> CaseEvent {
+        let version = schema_version(event_type);
+        let path = format!("{FIXTURES}/{event_type}.v{version}.json");
+        let mut fixture: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        change(&mut fixture["data"]);
+        decode(event_type, version, &fixture["data"]).unwrap()
+    }
+
+    fn told(event_type: &str, change: impl FnOnce(&mut Value)) -> Option<Value> {
+        said_by(&event(event_type, change)).map(|e| serde_json::to_value(e).unwrap())
+    }
+
+    #[test]
+    fn each_event_that_tells_something_of_its_own_says_it() {
+        let same = |_: &mut Value| {};
+        for (event_type, expected) in [
+            ("AgencyReportRequested", "agency_report.requested"),
+            ("AgencyReportSubmitted", "agency_report.submitted"),
+            ("DecisionReached", "decision.made"),
+            ("ReconsiderationReached", "decision.made"),
+            ("SarDecisionRecorded", "decision.made"),
+            ("DhrDecisionRecorded", "decision.made"),
+            ("ReviewPublished", "review.published"),
+            ("ImprovementsInformationPublished", "review.published"),
+            ("RecommendationAdded", "recommendation.added"),
+            ("RecommendationCompleted", "recommendation.completed"),
+        ] {
+            let told = told(event_type, same).unwrap_or_else(|| panic!("{event_type}"));
+            assert_eq!(told["type"], expected, "{event_type}");
+        }
+        assert_eq!(told("PartnerLeadNamed", same), None);
+        assert_eq!(told("IncidentNotified", same), None);
+    }
+
+    #[test]
+    fn decisions_are_told_as_what_was_decided() {
+        let decision = |event_type: &str, change: &dyn Fn(&mut Value)| {
+            told(event_type, |d| change(d)).unwrap()["data"]["decision"].clone()
+        };
+        let set = |field: &'static str, value: Value| move |d: &mut Value| d[field] = value.clone();
+        assert_eq!(
+            decision("DecisionReached", &set("decision", json!("lcspr"))),
+            "lcspr"
+        );
+        assert_eq!(
+            decision("DecisionReached", &set("decision", json!("no_lcspr"))),
+            "no_lcspr"
+        );
+        for (outcome, told) in [
+            ("adhere", "reconsidered_adhere"),
+            ("commission", "reconsidered_commission"),
+            ("withdraw", "reconsidered_withdraw"),
+        ] {
+            let told_now = decision("ReconsiderationReached", &set("outcome", json!(outcome)));
+            assert_eq!(told_now, told);
+        }
+        for (sar, told) in [
+            ("mandatory", "sar"),
+            ("discretionary", "sar"),
+            ("not_required", "no_sar"),
+        ] {
+            assert_eq!(
+                decision("SarDecisionRecorded", &set("decision", json!(sar))),
+                told
+            );
+        }
+        let dhr = |conduct: bool| {
+            decision(
+                "DhrDecisionRecorded",
+                &set("conduct_review", json!(conduct)),
+            )
+        };
+        assert_eq!(dhr(true), "dhr");
+        assert_eq!(dhr(false), "no_dhr");
+        let published = told("ReviewPublished", |d| {
+            d["url"] = json!("https://example.org/r")
+        })
+        .unwrap();
+        assert_eq!(published["data"]["url"], "https://example.org/r");
+    }
+
+    fn case(events: &[CaseEvent]) -> Case {
+        Case::replay(events).unwrap()
+    }
+
+    #[test]
+    fn a_calendar_reaches_open_cases_and_settings_reach_reviews_not_yet_initiated() {
+        let same = |_: &mut Value| {};
+        let notified = event("IncidentNotified", same);
+        let awaiting = case(std::slice::from_ref(&notified));
+        let initiated = case(&[notified.clone(), event("RapidReviewInitiated", same)]);
+        let closed = case(&[
+            notified,
+            event("CaseClosed", |d| d["reason"] = json!("criteria_not_met")),
+        ]);
+        let adult = case(&[event("SarReferred", same)]);
+        let settings = PartnershipEvent::PartnershipSettingsChanged(Default::default());
+        let holiday = PartnershipEvent::BankHolidayDeclared {
+            date: "2023-05-08".parse().unwrap(),
+            name: "Coronation".into(),
+            declared_at: "2022-11-06T10:00:00Z".parse().unwrap(),
+            correction: None,
+        };
+        let retired = PartnershipEvent::OrganisationRetired {
+            slug: OrgSlug::parse("housing").unwrap(),
+        };
+        assert_eq!(Reach::of(&settings), Some(Reach::ReviewsAwaitingInitiation));
+        assert_eq!(Reach::of(&holiday), Some(Reach::OpenCases));
+        assert_eq!(Reach::of(&retired), None);
+        let moves =
+            |reach: Reach| [&awaiting, &initiated, &closed, &adult].map(|c| reach.can_move(c));
+        assert_eq!(moves(Reach::OpenCases), [true, true, false, true]);
+        assert_eq!(
+            moves(Reach::ReviewsAwaitingInitiation),
+            [true, false, false, false]
+        );
+    }
+
+    fn due() -> DateTime<Utc> {
+        "2023-01-13T17:00:00Z".parse().unwrap()
+    }
+
+    fn tracked(d: Deadline, applies: bool) -> (Tracked, Deadline) {
+        let t = Tracked {
+            key: key(&d),
+            due_at: d.due_at,
+            fulfilled: d.fulfilled_at.is_some(),
+            applies,
+        };
+        (t, d)
+    }
+
+    fn types(told: &[IntegrationEvent]) -> Vec<&'static str> {
+        told.iter().map(IntegrationEvent::type_name).collect()
+    }
+
+    #[test]
+    fn a_new_deadline_is_created_unless_it_no_longer_applies_and_met_unless_a_recommendation() {
+        let same = |_: &mut Value| {};
+        let case = case(&[event("IncidentNotified", same)]);
+        let calendar = WorkingCalendar::england_and_wales();
+        let at = due();
+        let report = |fulfilled| {
+            Deadline::new(
+                DeadlineKind::RrAgencyReport,
+                Some(OrgSlug::parse("suhft").unwrap()),
+                due(),
+                fulfilled,
+            )
+        };
+        let on_time: Option<DateTime<Utc>> = Some("2023-01-12T09:00:00Z".parse().unwrap());
+        let now = [tracked(report(None), true)];
+        assert_eq!(
+            types(&deadline_changes(&case, &[], &now, &calendar, at)),
+            ["deadline.created"]
+        );
+        let gone = [tracked(report(None), false)];
+        assert!(deadline_changes(&case, &[], &gone, &calendar, at).is_empty());
+        let met_at_once = [tracked(report(on_time), true)];
+        assert_eq!(
+            types(&deadline_changes(&case, &[], &met_at_once, &calendar, at)),
+            ["deadline.created", "deadline.met"]
+        );
+        let mut recommendation = report(on_time);
+        recommendation.kind = DeadlineKind::Recommendation;
+        let recommendation = [tracked(recommendation, true)];
+        assert!(deadline_changes(&case, &[], &recommendation, &calendar, at).is_empty());
+        // Known before: met now; moved; stopped applying.
+        let before = [tracked(report(None), true)];
+        assert_eq!(
+            types(&deadline_changes(
+                &case,
+                &before,
+                &met_at_once,
+                &calendar,
+                at
+            )),
+            ["deadline.met"]
+        );
+        let mut later = report(None);
+        later.due_at = "2023-01-16T17:00:00Z".parse().unwrap();
+        let moved = deadline_changes(&case, &before, &[tracked(later, true)], &calendar, at);
+        assert_eq!(types(&moved), ["deadline.moved"]);
+        assert_eq!(
+            types(&deadline_changes(&case, &before, &gone, &calendar, at)),
+            ["deadline.no_longer_applies"]
+        );
+    }
+
+    #[test]
+    fn a_deadline_met_says_whether_on_time() {
+        let calendar = WorkingCalendar::england_and_wales();
+        let summary =
+            |d: &Deadline| DeadlineSummary::of(CaseId::from_uuid(uuid::Uuid::nil()), d, d.due_at);
+        let fulfilled = |at: &str| {
+            Deadline::new(
+                DeadlineKind::RrAgencyReport,
+                None,
+                due(),
+                Some(at.parse().unwrap()),
+            )
+        };
+        let on_time = |d: &Deadline| match met(summary(d), d, &calendar, due()) {
+            IntegrationEvent::DeadlineMet { on_time, .. } => on_time,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(on_time(&fulfilled("2023-01-13T16:00:00Z")), Some(true));
+        assert_eq!(on_time(&fulfilled("2023-01-16T09:00:00Z")), Some(false));
+        let mut unsettled = fulfilled("2023-01-12T09:00:00Z");
+        unsettled.unsettled_until = Some("2023-03-01T00:00:00Z".parse().unwrap());
+        assert_eq!(on_time(&unsettled), None);
+    }
+}
