@@ -96,12 +96,11 @@ fn is_internal_v4(ip: Ipv4Addr) -> bool {
     ip.is_private()
         || ip.is_loopback()
         || ip.is_link_local()
-        || ip.is_unspecified()
-        || ip.is_broadcast()
         || ip.is_multicast()
         || ip.is_documentation()
-        // 0.0.0.0/8 "this network", 100.64.0.0/10 shared address space (carrier-grade NAT),
-        // 192.0.0.0/24 protocol assignments, 198.18.0.0/15 benchmarking, 240.0.0.0/4 reserved.
+        // 0.0.0.0/8 "this network" (the unspecified address included), 100.64.0.0/10 shared
+        // address space (carrier-grade NAT), 192.0.0.0/24 protocol assignments, 198.18.0.0/15
+        // benchmarking, 240.0.0.0/4 reserved (the broadcast address included).
         || a == 0
         || (a == 100 && (64..128).contains(&b))
         || (a == 192 && b == 0 && ip.octets()[2] == 0)
@@ -192,6 +191,8 @@ mod tests {
             ("https://[fe80::1]/", Refusal::Internal),
             ("https://[::ffff:10.0.0.1]/", Refusal::Internal),
             ("https://user:pw@hooks.example.org/", Refusal::Credentials),
+            ("https://user@hooks.example.org/", Refusal::Credentials),
+            ("https://:pw@hooks.example.org/", Refusal::Credentials),
             ("ftp://hooks.example.org/", Refusal::Malformed),
             ("hooks.example.org/x", Refusal::Malformed),
             ("", Refusal::Malformed),
@@ -240,6 +241,11 @@ mod tests {
             "100.128.0.0",
             "172.32.0.1",
             "198.20.0.1",
+            "192.1.2.3",
+            "8.0.0.1",
+            "2001:4860:4860::8888",
+            "2a00:ff9b::1",
+            "64:1::1",
             "2a00:1450:4009::200e",
         ] {
             assert!(!is_internal(ip.parse().unwrap()), "{ip}");
@@ -251,6 +257,7 @@ mod tests {
             "192.0.0.8",
             "224.0.0.1",
             "255.255.255.255",
+            "0.0.0.0",
             "240.0.0.1",
             "2001:db8::1",
             "64:ff9b::a00:1",
