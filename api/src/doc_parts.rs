@@ -69,6 +69,13 @@ problem_response!(
 );
 problem_response!(NotFound, "Not Found", 404, "case.not_found", "no such case");
 problem_response!(
+    WebhookNotFound,
+    "Not Found",
+    404,
+    "webhook.not_found",
+    "no such webhook subscription"
+);
+problem_response!(
     Conflict,
     "Conflict",
     409,

@@ -6,6 +6,7 @@
 use crate::doc_parts::{
     BadRequest, Conflict, Forbidden, Gone, Internal, NotFound, PayloadTooLarge, PreconditionFailed,
     TooManyRequests, Unauthorized, Unavailable, Unprocessable, UnsupportedMediaType,
+    WebhookNotFound,
 };
 use crate::problem::{Problem, ProblemField};
 use crate::routes::list_query::{CaseListSort, DeadlineListSort};
@@ -51,7 +52,8 @@ afterwards), closure reasons, the calendar, and each process's deadlines.",
     components(
         schemas(Problem, ProblemField, CaseListSort, DeadlineListSort),
         responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
-                  PayloadTooLarge, UnsupportedMediaType, Unprocessable, Gone, TooManyRequests, Internal, Unavailable)
+                  PayloadTooLarge, UnsupportedMediaType, Unprocessable, Gone, TooManyRequests, Internal, Unavailable,
+                  WebhookNotFound)
     ),
     tags(
         (name = "Child cases", description = "Serious child safeguarding cases: notification to rapid review and LCSPR"),

@@ -132,7 +132,10 @@ pub async fn list_webhook_subscriptions(
 failed attempts, the next attempt's time, the last error, `dead_letter`. Role: `admin` or the \
 organisation's `integration`.",
     params(("id" = Uuid, Path, description = "The subscription")),
-    responses((status = 200, description = "The subscription.", body = WebhookSubscriptionView)),
+    responses(
+        (status = 200, description = "The subscription.", body = WebhookSubscriptionView),
+        (status = 404, response = crate::doc_parts::WebhookNotFound),
+    ),
     security(("bearer" = []))
 )]
 #[get("/v1/webhook-subscriptions/{id}")]
@@ -153,7 +156,10 @@ pub async fn get_webhook_subscription(
     description = "Nothing more is delivered to it. Its delivery log stays in the database. \
 Role: `admin` or the organisation's `integration`.",
     params(("id" = Uuid, Path, description = "The subscription")),
-    responses((status = 204, description = "Deleted.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, response = crate::doc_parts::WebhookNotFound),
+    ),
     security(("bearer" = []))
 )]
 #[delete("/v1/webhook-subscriptions/{id}")]
@@ -179,7 +185,10 @@ pub async fn delete_webhook_subscription(
 losing a message; then the old one stops signing. Role: `admin` or the organisation's \
 `integration`.",
     params(("id" = Uuid, Path, description = "The subscription")),
-    responses((status = 200, description = "The new secret.", body = WebhookSecretView)),
+    responses(
+        (status = 200, description = "The new secret.", body = WebhookSecretView),
+        (status = 404, response = crate::doc_parts::WebhookNotFound),
+    ),
     security(("bearer" = []))
 )]
 #[post("/v1/webhook-subscriptions/{id}/secret-rotation")]
@@ -211,7 +220,10 @@ after that feed cursor, so a receiver that lost messages gets them again (at lea
 deduplicates by `webhook-id`). Role: `admin` or the organisation's `integration`.",
     params(("id" = Uuid, Path, description = "The subscription")),
     request_body = RedeliveryRequest,
-    responses((status = 200, description = "Resumed.", body = WebhookSubscriptionView)),
+    responses(
+        (status = 200, description = "Resumed.", body = WebhookSubscriptionView),
+        (status = 404, response = crate::doc_parts::WebhookNotFound),
+    ),
     security(("bearer" = []))
 )]
 #[post("/v1/webhook-subscriptions/{id}/redelivery")]
@@ -255,7 +267,10 @@ pub struct DeliveriesQuery {
 outcome, the receiver's status code, the latency and, for a failure, why (never the message or \
 the receiver's answer). Role: `admin` or the organisation's `integration`.",
     params(("id" = Uuid, Path, description = "The subscription"), DeliveriesQuery),
-    responses((status = 200, description = "A page of attempts.", body = WebhookDeliveryPage)),
+    responses(
+        (status = 200, description = "A page of attempts.", body = WebhookDeliveryPage),
+        (status = 404, response = crate::doc_parts::WebhookNotFound),
+    ),
     security(("bearer" = []))
 )]
 #[get("/v1/webhook-subscriptions/{id}/deliveries")]
