@@ -43,7 +43,8 @@ pub struct FeedReader {
 
 /// One case's stream, loaded once per page and folded forward as the page goes on.
 struct Stream {
-    events: Vec<(u64, u64, CaseEvent)>,
+    /// Each event with its position, in stream order.
+    events: Vec<(u64, CaseEvent)>,
     folded: usize,
     state: Option<Case>,
 }
@@ -51,7 +52,7 @@ struct Stream {
 impl Stream {
     /// Folds the events before `position`.
     fn fold_before(&mut self, position: u64) {
-        while let Some((_, at, event)) = self.events.get(self.folded) {
+        while let Some((at, event)) = self.events.get(self.folded) {
             if *at >= position {
                 break;
             }
@@ -166,7 +167,7 @@ impl FeedReader {
                 let stream = self.stream(slug, case_id, loaded).await?;
                 stream.fold_before(event.position);
                 let before = stream.state.clone();
-                let Some((_, _, decoded)) = stream.events.get(stream.folded) else {
+                let Some((_, decoded)) = stream.events.get(stream.folded) else {
                     return Ok(Vec::new());
                 };
                 let decoded = decoded.clone();
@@ -195,17 +196,36 @@ impl FeedReader {
                 ) else {
                     return Ok(Vec::new());
                 };
-                let ids = self
-                    .projector
-                    .read()
-                    .cases_opened_before(slug, event.position);
-                let mut cases = Vec::new();
-                for case_id in ids {
-                    let stream = self.stream(slug, case_id, loaded).await?;
-                    stream.fold_before(event.position);
-                    if let Some(case) = stream.state.as_ref().filter(|c| reach.can_move(c)) {
-                        cases.push(case.clone());
-                    }
+                // In opening order (the items' numbering). A case with no fact since the
+                // change is as the read models hold it; only the others are folded from their
+                // streams.
+                let slots: Vec<(CaseId, Option<Case>)> = {
+                    let models = self.projector.read();
+                    models
+                        .cases_opened_before(slug, event.position)
+                        .into_iter()
+                        .map(|case_id| {
+                            let quiet = models.case(slug, case_id).filter(|record| {
+                                record
+                                    .marks
+                                    .last()
+                                    .is_some_and(|m| m.position < event.position)
+                            });
+                            (case_id, quiet.map(|record| record.case.clone()))
+                        })
+                        .collect()
+                };
+                let mut cases = Vec::with_capacity(slots.len());
+                for (case_id, known) in slots {
+                    let case = match known {
+                        Some(case) => Some(case),
+                        None => {
+                            let stream = self.stream(slug, case_id, loaded).await?;
+                            stream.fold_before(event.position);
+                            stream.state.clone()
+                        }
+                    };
+                    cases.extend(case.filter(|c| reach.can_move(c)));
                 }
                 Ok(feed_derive::calendar_change(at, &cases, &before, &after))
             }
@@ -261,7 +281,7 @@ impl FeedReader {
                     event.position
                 ))
             })?;
-            events.push((event.stream_version, event.position, decoded));
+            events.push((event.position, decoded));
         }
         Ok(vacant.insert(Stream {
             events,

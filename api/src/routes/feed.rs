@@ -3,7 +3,7 @@
 
 use crate::auth::Authenticated;
 use crate::dto::{FeedItemView, FeedPageView};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Gathered};
 use crate::state::AppState;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -108,52 +108,49 @@ pub async fn read_feed(
         (Some(header), _) => ("Last-Event-ID", Some(header)),
         (None, after) => ("after", after),
     };
-    let after = match text.map(|t| FeedCursor::parse(t.trim())) {
-        Some(Some(cursor)) => Ok(cursor),
-        Some(None) => Err(ApiError::invalid_parameter(
-            param,
-            "query.invalid",
-            format!("{param} must be a feed cursor: `position` or `position.index`"),
-        )),
-        None => Ok(FeedCursor::default()),
-    };
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    let limit = if (1..=MAX_PAGE).contains(&limit) {
-        Ok(limit)
-    } else {
-        Err(ApiError::invalid_parameter(
-            "limit",
-            "query.invalid_limit",
-            "limit must be 1 to 1000",
-        ))
-    };
+    // Every parameter at fault named at once, as the lists do.
+    let mut faults = Gathered::default();
+    let after = faults
+        .parse(text, |t| {
+            FeedCursor::parse(t.trim()).ok_or_else(|| {
+                ApiError::invalid_parameter(
+                    param,
+                    "query.invalid",
+                    format!("{param} must be a feed cursor: `position` or `position.index`"),
+                )
+            })
+        })
+        .unwrap_or_default();
+    let limit = faults
+        .parse(Some(query.limit.unwrap_or(DEFAULT_PAGE)), |limit| {
+            if (1..=MAX_PAGE).contains(&limit) {
+                Ok(limit)
+            } else {
+                Err(ApiError::invalid_parameter(
+                    "limit",
+                    "query.invalid_limit",
+                    "limit must be 1 to 1000",
+                ))
+            }
+        })
+        .unwrap_or(DEFAULT_PAGE);
     let types: Vec<String> = query
         .r#type
         .map(|t| t.split(',').map(|t| t.trim().to_owned()).collect())
         .unwrap_or_default();
-    let unknown_type = types
+    if types
         .iter()
         .any(|t| !IntegrationEvent::TYPES.contains(&t.as_str()))
+    {
         // The value is not echoed: a query string can hold anything.
-        .then(|| {
-            ApiError::invalid_parameter(
-                "type",
-                "query.invalid",
-                "type names a type that is not an integration event type (docs/integration.md \
-                 lists them)",
-            )
-        });
-    let (after, limit) = match (after, limit, unknown_type) {
-        (Ok(after), Ok(limit), None) => (after, limit),
-        (after, limit, unknown_type) => {
-            let errors = [after.err(), limit.err(), unknown_type]
-                .into_iter()
-                .flatten()
-                .collect();
-            return Err(ApiError::all_of(errors)
-                .unwrap_or_else(|| ApiError::bad_request("query.invalid", "invalid query")));
-        }
-    };
+        faults.take::<()>(Err(ApiError::invalid_parameter(
+            "type",
+            "query.invalid",
+            "type names a type that is not an integration event type (docs/integration.md \
+             lists them)",
+        )));
+    }
+    faults.finish()?;
     let feed_query = FeedQuery {
         after,
         limit,

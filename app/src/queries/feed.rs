@@ -3,7 +3,7 @@
 
 use super::Queries;
 use crate::error::AppError;
-use crate::feed_reader::FeedReader;
+use crate::feed_reader::{FeedReader, ReadPage};
 use crate::visibility::{can_see, sees_all_cases};
 use casetrail_domain::Actor;
 use casetrail_projections::{FeedCursor, FeedItem, ReadModels};
@@ -19,16 +19,8 @@ pub struct FeedQuery {
     pub types: Vec<String>,
 }
 
-/// A page of the feed.
-#[derive(Debug, Clone)]
-pub struct FeedView {
-    /// The items, in feed order.
-    pub items: Vec<FeedItem>,
-    /// Where to resume.
-    pub next: FeedCursor,
-    /// The log position the read models had reached: every item up to it is in the feed.
-    pub position: u64,
-}
+/// A page of the feed, as the reader gives it.
+pub type FeedView = ReadPage;
 
 impl Queries {
     /// A page of the change feed as `actor` may see it.

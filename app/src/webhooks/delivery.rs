@@ -12,13 +12,14 @@
 use super::Webhooks;
 use super::signature::signature_header;
 use super::target::{CheckedResolver, TargetPolicy};
+use crate::error::AppError;
 use crate::feed_reader::FeedReader;
 use crate::queries::visible;
 use casetrail_domain::integration::IntegrationEvent;
 use casetrail_domain::{Actor, OrgSlug, PartnershipSlug, Role};
 use casetrail_projections::{FeedCursor, FeedItem};
 use casetrail_store::{
-    AttemptOutcome, DeliveryAttempt, DeliveryState, DeliveryStatus, StoreError, Subscription,
+    AttemptOutcome, DeliveryAttempt, DeliveryState, DeliveryStatus, Subscription,
 };
 use chrono::{DateTime, Utc};
 use rand::Rng;
@@ -167,7 +168,7 @@ impl Deliverer {
     }
 
     /// Takes or renews the lease and, holding it, delivers what is due to every subscription.
-    pub async fn round(&self) -> Result<Round, StoreError> {
+    pub async fn round(&self) -> Result<Round, AppError> {
         let store = self.webhooks.store();
         let leader = store
             .lease(LEASE, &self.holder, Utc::now(), LEASE_TTL)
@@ -204,7 +205,7 @@ impl Deliverer {
         &self,
         mut subscription: Subscription,
         round_started: Instant,
-    ) -> Result<(usize, usize), StoreError> {
+    ) -> Result<(usize, usize), AppError> {
         let mut delivered = 0;
         let budget = Duration::from_secs(10);
         while round_started.elapsed() < budget {
@@ -248,7 +249,7 @@ impl Deliverer {
         &self,
         s: &Subscription,
         cursor: FeedCursor,
-    ) -> Result<(Option<FeedItem>, FeedCursor), StoreError> {
+    ) -> Result<(Option<FeedItem>, FeedCursor), AppError> {
         let (Ok(slug), Ok(org)) = (
             PartnershipSlug::parse(&s.partnership),
             OrgSlug::parse(&s.organisation),
@@ -269,8 +270,7 @@ impl Deliverer {
                     || s.event_types.iter().any(|t| t == item.event.type_name()))
                     && visible(models, &actor, item)
             })
-            .await
-            .map_err(|err| StoreError::Unavailable(err.to_string()))?;
+            .await?;
         Ok((page.items.into_iter().next(), page.next))
     }
 

@@ -337,3 +337,50 @@ both_backends!(
         assert!(ended.is_ok(), "the stream did not end");
     }
 );
+
+both_backends!(
+    a_settings_change_tells_the_deadlines_it_moved_the_same_before_and_after_later_facts,
+    |app: TestApp| async move {
+        // The Panel notified, the rapid review not yet initiated: its milestones run by the
+        // partnership's clock start, so changing it moves them.
+        let review = Review::open(&app).await;
+        let admin = app.admin();
+        let partnership: Value = app
+            .get("/v1/partnership", &admin)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let mut settings = partnership["settings"].clone();
+        assert_eq!(settings["rapid_review_clock_start"], "panel_notification");
+        settings["rapid_review_clock_start"] = json!("became_aware");
+        let changed = app
+            .post_ok("/v1/partnership/settings", &admin, &settings)
+            .await;
+        let position = changed["position"].as_u64().unwrap();
+        let manager = review.manager();
+        let at_change = |items: Vec<Value>| -> Vec<Value> {
+            items
+                .into_iter()
+                .filter(|i| i["position"] == position)
+                .collect()
+        };
+        // Read while the case has no fact since the change (judged from the read models)...
+        let quiet = at_change(all_items(&app, &manager, "").await);
+        assert!(!quiet.is_empty(), "no deadline moved");
+        assert!(
+            quiet
+                .iter()
+                .all(|i| i["type"] == "deadline.moved" && i["case_id"] == review.case.as_str())
+        );
+        // ...and after a later fact (the case folded from its stream): the same items.
+        review
+            .ok(
+                &manager,
+                "rapid-review",
+                json!({"occurred_at": "2022-09-09T12:00:00Z"}),
+            )
+            .await;
+        assert_eq!(at_change(all_items(&app, &manager, "").await), quiet);
+    }
+);
