@@ -124,6 +124,7 @@ impl Application {
                 .wrap(Compress::default())
                 .wrap_fn(telemetry::middleware)
         })
+        .on_connect(send_without_delay)
         .listen(listener)?
         .shutdown_timeout(10);
         if let Some(workers) = config.workers {
@@ -209,11 +210,25 @@ fn metrics_listener(
             )
             .default_service(web::to(not_found))
     })
+    .on_connect(send_without_delay)
     .listen(listener)?
     .workers(1)
     .shutdown_timeout(5)
     .run();
     Ok((port, server))
+}
+
+/// Turns Nagle's algorithm off on an accepted connection. A response is written as it is
+/// produced (a compressed body after its headers, a stream's events as they come); with the
+/// algorithm on, a response's second write waited for the client's acknowledgement of the
+/// first, which clients delay by up to 40 ms: `bench/http` found every compressed read taking
+/// 44 ms on a kept-alive connection.
+fn send_without_delay(connection: &dyn std::any::Any, _: &mut actix_web::dev::Extensions) {
+    if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>()
+        && let Err(error) = tcp.set_nodelay(true)
+    {
+        tracing::debug!(%error, "could not turn Nagle's algorithm off on a connection");
+    }
 }
 
 /// The rules behind every deadline and decision, with their sources (`docs/rules.md`), which

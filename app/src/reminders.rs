@@ -169,6 +169,7 @@ fn request(slug: &PartnershipSlug, event: &ReminderEvent) -> AppendRequest {
         request_hash: None,
     };
     AppendRequest {
+        data_keys: Vec::new(),
         stream_id: reminders_stream(slug),
         expected_version: ExpectedVersion::Any,
         events: vec![NewEvent {

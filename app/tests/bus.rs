@@ -30,7 +30,7 @@ impl Harness {
             data_key: Some(key.clone()),
             ..expectations
         };
-        let target = Addressed::case(notifier, case_id, notify(case_id, key));
+        let target = Addressed::new_case(notifier, case_id, notify(case_id, key));
         self.bus.execute(notifier, target, expectations).await
     }
 }
@@ -111,7 +111,7 @@ async fn opens_a_case_at_the_clocks_instant_with_typed_metadata(postgres: bool) 
     assert_eq!(metadata.actor.org, Some(notifier.org.clone()));
     assert!(metadata.correlation_id.is_some());
     assert_eq!(metadata.request_hash, None);
-    // The data key was stored before the event that refers to it.
+    // The data key was stored with the event that refers to it.
     let stored = h
         .vault
         .get(key.id)
@@ -226,3 +226,31 @@ async fn a_stale_if_match_and_an_auditor_change_nothing(postgres: bool) {
 both_backends!(opens_a_case_at_the_clocks_instant_with_typed_metadata);
 both_backends!(a_retry_with_the_same_key_answers_as_the_first_and_writes_nothing);
 both_backends!(a_stale_if_match_and_an_auditor_change_nothing);
+both_backends!(an_opening_command_under_an_id_in_use_reads_the_case_and_is_refused);
+
+/// A case-opening command decides without reading the stream it takes to be new; when the id
+/// is in use after all (two requests with one Idempotency-Key, racing) the append is refused,
+/// and the bus reads the case and decides again: refused, writing nothing, storing no key.
+async fn an_opening_command_under_an_id_in_use_reads_the_case_and_is_refused(postgres: bool) {
+    let Some(h) = harness(postgres).await else {
+        return;
+    };
+    let (notifier, case_id, key) = new_case();
+    let opened = h
+        .notify(&notifier, case_id, &key, Expectations::default())
+        .await
+        .unwrap();
+    let second_key = DataKey::generate();
+    let again = h
+        .notify(&notifier, case_id, &second_key, Expectations::default())
+        .await;
+    match again {
+        Err(AppError::Refused(refusal)) => assert_eq!(refusal.code, "case.already_exists"),
+        other => panic!("expected case.already_exists, got {other:?}"),
+    }
+    assert_eq!(
+        h.store.read_all(opened.position, 10).await.unwrap().len(),
+        0
+    );
+    assert!(h.vault.get(second_key.id).await.unwrap().is_none());
+}

@@ -2,6 +2,8 @@
 //! current by tailing the store.
 
 mod audit_trail;
+mod case_index;
+mod deadline_cache;
 mod feed;
 pub mod history;
 mod projector;
@@ -9,6 +11,8 @@ mod review_status;
 pub mod statistics;
 
 pub use audit_trail::{AuditActor, AuditEntry, AuditPage, AuditRef, AuditTrail};
+pub use case_index::ChangedAfter;
+pub use deadline_cache::{DeadlineCache, IdentifiedDeadline, identified};
 pub use feed::derive as feed_derive;
 pub use feed::{Feed, FeedCursor, FeedItem};
 pub use projector::{Projector, ProjectorHandle, StartError};

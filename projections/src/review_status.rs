@@ -1,5 +1,7 @@
 //! The review status read model: partnerships and their cases, as of the last applied event.
 
+use crate::case_index::CaseIndex;
+use crate::deadline_cache::{DeadlineCache, IdentifiedDeadline, identified};
 use crate::statistics::FinancialYear;
 use casetrail_domain::case::{Case, CaseEvent};
 use casetrail_domain::codec::{DecodeError, decode};
@@ -10,6 +12,7 @@ use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug};
 use casetrail_store::RecordedEvent;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Why an event could not be projected.
 #[derive(Debug, thiserror::Error)]
@@ -89,9 +92,24 @@ pub struct CaseRecord {
     /// When each organisation became involved (it never stops being involved): who could see
     /// the case at a past instant, without folding it again.
     pub involved_since: Vec<(OrgSlug, DateTime<Utc>)>,
+    /// Its deadlines under the partnership as it stands, once a read has computed them.
+    deadlines: DeadlineCache,
 }
 
 impl CaseRecord {
+    /// The case's deadlines under `partnership`, which must be the partnership as the read
+    /// models hold it now, of generation `generation` ([`ReadModels::partnership_generation`]):
+    /// computed once, then kept until the case or the partnership changes. A read of the past
+    /// computes them with `Case::deadlines`.
+    pub fn present_deadlines(
+        &self,
+        partnership: &Partnership,
+        generation: u64,
+    ) -> Arc<[IdentifiedDeadline]> {
+        self.deadlines
+            .get_or_compute(generation, || identified(&self.case, partnership))
+    }
+
     /// How many of the case's events had been recorded by `as_of`. recorded_at never goes
     /// backwards along the log, so they are a prefix of the stream.
     pub fn known_by(&self, as_of: DateTime<Utc>) -> usize {
@@ -141,19 +159,22 @@ impl CaseRecord {
                 .filter(|(_, since)| *since <= as_of)
                 .cloned()
                 .collect(),
+            deadlines: DeadlineCache::default(),
         })
     }
 }
 
 /// One partnership's cases, by id and in the order they were opened.
 #[derive(Debug, Default, Clone)]
-struct PartnershipCases {
+pub(crate) struct PartnershipCases {
     // Boxed: a hash table keeps spare slots (up to half of them just after it grows), and a
     // spare slot costs a pointer rather than a whole case record.
-    by_id: HashMap<CaseId, Box<CaseRecord>>,
+    pub(crate) by_id: HashMap<CaseId, Box<CaseRecord>>,
     // Keyed by the log position of each case's first event: creation order, stable for
     // cursors whatever the ids look like (ids derived from an Idempotency-Key are not v7).
-    by_opening: BTreeMap<u64, CaseId>,
+    pub(crate) by_opening: BTreeMap<u64, CaseId>,
+    /// The other orders the case list pages through.
+    pub(crate) index: CaseIndex,
     // By a hash of the reference of the case's child, adult or victim (fixed when the case
     // opens): a notification's duplicate check looks up its candidates instead of passing over
     // every case. A collision only adds a candidate, which the look-up compares in full.
@@ -175,7 +196,7 @@ struct PartnershipRecord {
 pub struct ReadModels {
     position: u64,
     partnerships: HashMap<PartnershipSlug, PartnershipRecord>,
-    cases: HashMap<PartnershipSlug, PartnershipCases>,
+    pub(crate) cases: HashMap<PartnershipSlug, PartnershipCases>,
     audit: crate::AuditTrail,
     feed: crate::Feed,
 }
@@ -263,16 +284,25 @@ impl ReadModels {
         if let Some(record) = cases.by_id.get_mut(&case_id) {
             let involved = record.case.involved.len();
             record.case.record(decoded);
+            record.deadlines.forget();
             record.version = event.stream_version;
             record.updated_at = event.recorded_at;
+            let last = record
+                .marks
+                .last()
+                .map_or(record.opened_position, |m| m.position);
+            cases
+                .index
+                .updated(record.opened_position, last, event.position);
             record.marks.push(mark);
             if record.case.involved.len() != involved {
-                note_involvement(record, event.recorded_at);
+                note_involvement(record, event.recorded_at, &mut cases.index);
             }
             return;
         }
         if let Some(case) = Case::evolve(None, decoded) {
             cases.by_opening.insert(event.position, case_id);
+            cases.index.opened(event.position, case.opened_at);
             let mut record = CaseRecord {
                 case,
                 version: event.stream_version,
@@ -281,8 +311,9 @@ impl ReadModels {
                 updated_at: event.recorded_at,
                 marks: vec![mark],
                 involved_since: Vec::new(),
+                deadlines: DeadlineCache::default(),
             };
-            note_involvement(&mut record, event.recorded_at);
+            note_involvement(&mut record, event.recorded_at, &mut cases.index);
             cases
                 .by_reference
                 .entry(reference_key(record.case.reference()))
@@ -324,6 +355,15 @@ impl ReadModels {
     /// A partnership.
     pub fn partnership(&self, slug: &PartnershipSlug) -> Option<&Partnership> {
         self.partnerships.get(slug).map(|r| &r.current)
+    }
+
+    /// How many events of the partnership have been applied: it changes whenever the
+    /// partnership (its calendar, its settings) does, so deadlines computed under one
+    /// generation hold for as long as it does.
+    pub fn partnership_generation(&self, slug: &PartnershipSlug) -> u64 {
+        self.partnerships
+            .get(slug)
+            .map_or(0, |r| r.history.len() as u64)
     }
 
     /// The partnership stream's version (its ETag), from the read model's own history.
@@ -454,10 +494,11 @@ pub fn decode_case_event(event: &RecordedEvent) -> Result<CaseEvent, DecodeError
 }
 
 /// Records when the organisations newly involved in a case became involved.
-fn note_involvement(record: &mut CaseRecord, recorded_at: DateTime<Utc>) {
+fn note_involvement(record: &mut CaseRecord, recorded_at: DateTime<Utc>, index: &mut CaseIndex) {
     for org in &record.case.involved {
         if !record.involved_since.iter().any(|(known, _)| known == org) {
             record.involved_since.push((org.clone(), recorded_at));
+            index.involved(org, record.opened_position);
         }
     }
 }

@@ -77,6 +77,7 @@ fn group_by_stream(seed: u64, slice: Vec<(usize, StreamEvent)>) -> Vec<AppendReq
         };
         let at = *index.entry(stream_id.clone()).or_insert_with(|| {
             requests.push(AppendRequest {
+                data_keys: Vec::new(),
                 stream_id,
                 expected_version: ExpectedVersion::Any,
                 events: Vec::new(),

@@ -286,6 +286,7 @@ fn store_op(store: &Arc<dyn EventStore>, backend: &str, writers: usize) -> Op {
     Arc::new(move |task| {
         let store = store.clone();
         let request = AppendRequest {
+            data_keys: Vec::new(),
             stream_id: format!("{prefix}-{task}"),
             expected_version: ExpectedVersion::Any,
             events: vec![NewEvent {

@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use crate::hash::{hash_canonical, recorded_at_text};
 use crate::{
-    AppendRequest, AppendResult, ExpectedVersion, RecordedEvent, StoreError, canonical_json,
+    AppendRequest, AppendResult, ExpectedVersion, NewDataKey, RecordedEvent, StoreError,
+    canonical_json,
 };
 
 /// What the database holds that a batch depends on, read inside the batch's transaction.
@@ -62,6 +63,8 @@ pub(crate) struct Plan {
     pub head: Option<Head>,
     /// Every stream of the batch and its version once the rows are committed (0: no stream).
     pub versions: HashMap<String, u64>,
+    /// The data keys of the appends that write rows, to insert in the same transaction.
+    pub keys: Vec<NewDataKey>,
 }
 
 impl Plan {
@@ -188,11 +191,13 @@ pub(crate) fn plan(requests: &[AppendRequest], snapshot: Snapshot, now: DateTime
         rows: Vec::new(),
     };
     let mut outcomes = Vec::with_capacity(requests.len());
+    let mut keys = Vec::new();
     for request in requests {
         let decision = validate(request).and_then(|()| decide(request, &versions, &stored));
         outcomes.push(decision.map(|decision| match decision {
             Decision::AlreadyStored(result) => result,
             Decision::Append { current } => {
+                keys.extend(request.data_keys.iter().cloned());
                 let result = chain.extend(request, current, &mut stored);
                 versions.insert(request.stream_id.clone(), result.last_version);
                 result
@@ -216,6 +221,7 @@ pub(crate) fn plan(requests: &[AppendRequest], snapshot: Snapshot, now: DateTime
         outcomes,
         head,
         versions,
+        keys,
     }
 }
 
@@ -379,6 +385,7 @@ mod tests {
 
     fn request(stream: &str, expected: ExpectedVersion, ids: &[u128]) -> AppendRequest {
         AppendRequest {
+            data_keys: Vec::new(),
             stream_id: stream.to_owned(),
             expected_version: expected,
             events: ids

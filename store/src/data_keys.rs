@@ -38,6 +38,16 @@ impl std::fmt::Debug for WrappedKey {
     }
 }
 
+/// A new data key, wrapped, to be stored with the events whose personal data it seals
+/// ([`crate::AppendRequest::data_keys`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDataKey {
+    /// The key's id, which the sealed data names.
+    pub key_id: Uuid,
+    /// The key, wrapped by the current KEK.
+    pub wrapped: WrappedKey,
+}
+
 /// A data key as the database holds it.
 #[derive(Clone, PartialEq, Eq)]
 pub enum StoredKey {
@@ -59,14 +69,6 @@ impl std::fmt::Debug for StoredKey {
 /// Where data keys live.
 #[async_trait]
 pub trait DataKeyStore: Send + Sync + std::fmt::Debug {
-    /// Stores a new key. Storing the same id again is a no-op (retries are safe).
-    ///
-    /// The key is durable once the event that uses it is: it is committed in the same log
-    /// (SQLite's WAL, PostgreSQL's WAL) before the event's append, which flushes the log up to
-    /// and including it. So it is committed without a flush of its own; a key whose event
-    /// never came is harmless. Call it before appending the events that use the key.
-    async fn put(&self, key_id: Uuid, key: &WrappedKey) -> Result<(), StoreError>;
-
     /// The key, or `None` if it never existed or has been erased.
     async fn get(&self, key_id: Uuid) -> Result<Option<StoredKey>, StoreError>;
 
@@ -115,9 +117,8 @@ pub async fn open_data_keys(database_url: &str) -> Result<Arc<dyn DataKeyStore>,
         let options = SqliteConnectOptions::from_str(database_url)?
             .busy_timeout(Duration::from_secs(10))
             .pragma("secure_delete", "ON");
-        // New keys: committed to the WAL without an fsync of their own (see `put`); the
-        // event store's next commit, with synchronous = FULL, flushes them with its events.
-        let puts = SqlitePoolOptions::new()
+        // Reads (new keys are written by the event store's writer, with their events).
+        let reads = SqlitePoolOptions::new()
             .max_connections(2)
             .connect_with(options.clone().synchronous(SqliteSynchronous::Normal))
             .await?;
@@ -126,7 +127,7 @@ pub async fn open_data_keys(database_url: &str) -> Result<Arc<dyn DataKeyStore>,
             .max_connections(1)
             .connect_with(options.synchronous(SqliteSynchronous::Full))
             .await?;
-        Ok(Arc::new(SqliteDataKeys { puts, erasures }))
+        Ok(Arc::new(SqliteDataKeys { reads, erasures }))
     } else {
         Err(StoreError::UnsupportedUrl)
     }
@@ -175,33 +176,59 @@ fn now_text() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
+/// Inserts new keys on the event store's writer connection, in the transaction of the events
+/// they seal (see [`crate::AppendRequest::data_keys`]). A key already stored, or erased since,
+/// is left as it is: a retried command cannot bring an erased key back.
+pub(crate) async fn insert_sqlite_keys(
+    connection: &mut sqlx::SqliteConnection,
+    keys: &[NewDataKey],
+) -> Result<(), StoreError> {
+    let created_at = now_text();
+    // Four parameters a key: well under SQLite's 32,766.
+    for chunk in keys.chunks(1_000) {
+        let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO data_keys (key_id, wrapped_key, kek_id, created_at) ",
+        );
+        query.push_values(chunk, |mut row, key| {
+            row.push_bind(key.key_id.to_string())
+                .push_bind(key.wrapped.bytes.as_slice())
+                .push_bind(key.wrapped.kek_id.as_str())
+                .push_bind(created_at.as_str());
+        });
+        query.push(" ON CONFLICT (key_id) DO NOTHING");
+        query.build().execute(&mut *connection).await?;
+    }
+    Ok(())
+}
+
+/// The keys as three arrays (ids, wrapped bytes, KEK ids), for PostgreSQL's `UNNEST`.
+pub(crate) fn key_columns(keys: &[NewDataKey]) -> (Vec<Uuid>, Vec<&[u8]>, Vec<&str>) {
+    let mut columns = (
+        Vec::with_capacity(keys.len()),
+        Vec::with_capacity(keys.len()),
+        Vec::with_capacity(keys.len()),
+    );
+    for key in keys {
+        columns.0.push(key.key_id);
+        columns.1.push(key.wrapped.bytes.as_slice());
+        columns.2.push(key.wrapped.kek_id.as_str());
+    }
+    columns
+}
+
 /// Data keys in SQLite.
 #[derive(Debug)]
 pub struct SqliteDataKeys {
-    puts: SqlitePool,
+    reads: SqlitePool,
     erasures: SqlitePool,
 }
 
 #[async_trait]
 impl DataKeyStore for SqliteDataKeys {
-    async fn put(&self, key_id: Uuid, key: &WrappedKey) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO data_keys (key_id, wrapped_key, kek_id, created_at) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (key_id) DO NOTHING",
-        )
-        .bind(key_id.to_string())
-        .bind(key.bytes.as_slice())
-        .bind(&key.kek_id)
-        .bind(now_text())
-        .execute(&self.puts)
-        .await?;
-        Ok(())
-    }
-
     async fn get(&self, key_id: Uuid) -> Result<Option<StoredKey>, StoreError> {
         let row = sqlx::query("SELECT key, wrapped_key, kek_id FROM data_keys WHERE key_id = ?")
             .bind(key_id.to_string())
-            .fetch_optional(&self.puts)
+            .fetch_optional(&self.reads)
             .await?;
         Ok(row.as_ref().and_then(sqlite_row_key))
     }
@@ -237,7 +264,7 @@ impl DataKeyStore for SqliteDataKeys {
         .bind(after.map(|id| id.to_string()).unwrap_or_default())
         .bind(kek_id)
         .bind(i64::from(limit))
-        .fetch_all(&self.puts)
+        .fetch_all(&self.reads)
         .await?;
         Ok(rows
             .iter()
@@ -296,26 +323,6 @@ pub struct PostgresDataKeys {
 
 #[async_trait]
 impl DataKeyStore for PostgresDataKeys {
-    async fn put(&self, key_id: Uuid, key: &WrappedKey) -> Result<(), StoreError> {
-        // Committed without waiting for the WAL flush (see the trait): the event append's
-        // synchronous commit flushes the WAL past this commit record.
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SET LOCAL synchronous_commit = off")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO data_keys (key_id, wrapped_key, kek_id) VALUES ($1, $2, $3) \
-             ON CONFLICT (key_id) DO NOTHING",
-        )
-        .bind(key_id)
-        .bind(key.bytes.as_slice())
-        .bind(&key.kek_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     async fn get(&self, key_id: Uuid) -> Result<Option<StoredKey>, StoreError> {
         let row = sqlx::query("SELECT key, wrapped_key, kek_id FROM data_keys WHERE key_id = $1")
             .bind(key_id)

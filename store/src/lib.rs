@@ -34,7 +34,8 @@ pub use access_log::{
     AccessLogStore, AccessLogger, AccessQuery, AccessRecord, LoggedAccess, open_access_log,
 };
 pub use data_keys::{
-    DataKeyStore, PostgresDataKeys, SqliteDataKeys, StoredKey, WrappedKey, open_data_keys,
+    DataKeyStore, NewDataKey, PostgresDataKeys, SqliteDataKeys, StoredKey, WrappedKey,
+    open_data_keys,
 };
 pub use error::StoreError;
 pub use export::{ExportedEvent, export_ndjson, verify_ndjson};

@@ -1,5 +1,6 @@
 //! Values that go into and come out of the store.
 
+use crate::data_keys::NewDataKey;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -31,7 +32,7 @@ pub struct NewEvent {
 }
 
 /// One atomic append of events to one stream.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AppendRequest {
     /// The stream appended to.
     pub stream_id: String,
@@ -39,6 +40,10 @@ pub struct AppendRequest {
     pub expected_version: ExpectedVersion,
     /// The events, in order (at least one).
     pub events: Vec<NewEvent>,
+    /// Data keys that seal personal data in these events, stored in the same transaction as
+    /// the events (and only if they are appended), so that a command opening a case costs no
+    /// write of its own and never races the writer for the database's write lock.
+    pub data_keys: Vec<NewDataKey>,
 }
 
 /// Where an append landed.

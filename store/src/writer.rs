@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 
 use crate::batch::{self, Basis, NewRow, Plan};
 use crate::cache::Cache;
-use crate::{AppendRequest, AppendResult, StoreError};
+use crate::{AppendRequest, AppendResult, NewDataKey, StoreError};
 
 mod connection;
 pub(crate) use connection::WriterConnection;
@@ -39,16 +39,17 @@ type Job = (AppendRequest, Reply);
 pub(crate) trait Backend: Send + 'static {
     /// In one transaction, under the append lock: if the database still holds `basis` (the
     /// chain ends at its head, its guessed streams are at the guessed versions, none of its
-    /// new ids is stored), inserts `rows` and commits. `Ok(false)` when it does not, or when
-    /// the backend cannot write this batch in one statement: nothing was written.
+    /// new ids is stored), inserts `rows` and `keys` and commits. `Ok(false)` when it does
+    /// not, or when the backend cannot write this batch so: nothing was written.
     async fn append_if_unchanged(
         &mut self,
         basis: &Basis,
         rows: &[NewRow],
+        keys: &[NewDataKey],
     ) -> Result<bool, StoreError>;
 
     /// In one transaction: take the append lock, read a [`batch::Snapshot`], call
-    /// [`batch::plan`] with `now`, insert the planned rows, commit. Returns the plan only
+    /// [`batch::plan`] with `now`, insert the planned rows and keys, commit. Returns the plan only
     /// after the commit.
     async fn append_locked(
         &mut self,
@@ -184,7 +185,10 @@ async fn write_batch(
 ) -> Result<Plan, StoreError> {
     if let Some((snapshot, basis)) = cache.assume(requests) {
         let plan = batch::plan(requests, snapshot, now);
-        if backend.append_if_unchanged(&basis, &plan.rows).await? {
+        if backend
+            .append_if_unchanged(&basis, &plan.rows, &plan.keys)
+            .await?
+        {
             return Ok(plan);
         }
         tracing::debug!(

@@ -40,6 +40,7 @@ both_backends!(
     event_by_id,
     ping_and_head,
     data_keys_are_stored_read_and_erased,
+    data_keys_are_stored_only_with_their_events,
     data_keys_are_rewrapped_one_by_one,
     integrity_of_an_untouched_log,
     integrity_detects_altered_data,
@@ -74,6 +75,30 @@ fn request(stream: &str, expected: ExpectedVersion, events: Vec<NewEvent>) -> Ap
         stream_id: stream.to_owned(),
         expected_version: expected,
         events,
+        data_keys: Vec::new(),
+    }
+}
+
+fn wrapped(kek: &str, byte: u8) -> casetrail_store::WrappedKey {
+    casetrail_store::WrappedKey {
+        kek_id: kek.to_owned(),
+        bytes: vec![byte; 60],
+    }
+}
+
+/// An append of one event to a new stream of its own that stores the key `id` with it: how
+/// the service stores every data key.
+fn with_key(id: Uuid, key: casetrail_store::WrappedKey) -> AppendRequest {
+    AppendRequest {
+        data_keys: vec![casetrail_store::NewDataKey {
+            key_id: id,
+            wrapped: key,
+        }],
+        ..request(
+            &format!("case-{}", Uuid::new_v4()),
+            ExpectedVersion::NoStream,
+            vec![event(1)],
+        )
     }
 }
 
@@ -1031,19 +1056,20 @@ fn test_database_url_keeps_server_and_options() {
 }
 
 async fn data_keys_are_stored_read_and_erased(db: &TestDb) {
-    use casetrail_store::{StoredKey, WrappedKey};
+    use casetrail_store::StoredKey;
     // The event store applies the migrations that create the key table.
     let store = db.open().await;
     let keys = casetrail_store::open_data_keys(&db.url).await.unwrap();
-    let wrapped = |kek: &str, byte: u8| WrappedKey {
-        kek_id: kek.to_owned(),
-        bytes: vec![byte; 60],
-    };
     let id = uuid::Uuid::new_v4();
     assert_eq!(keys.get(id).await.unwrap(), None);
-    keys.put(id, &wrapped("kek-a", 7)).await.unwrap();
-    // Storing again (a retried command) changes nothing, even with other bytes.
-    keys.put(id, &wrapped("kek-a", 9)).await.unwrap();
+    let first = with_key(id, wrapped("kek-a", 7));
+    store.append(first.clone()).await.unwrap();
+    // The same key id with another append (another command that drew the same id) leaves the
+    // stored key as it is, even with other bytes.
+    store
+        .append(with_key(id, wrapped("kek-a", 9)))
+        .await
+        .unwrap();
     assert_eq!(
         keys.get(id).await.unwrap(),
         Some(StoredKey::Wrapped(wrapped("kek-a", 7)))
@@ -1056,25 +1082,99 @@ async fn data_keys_are_stored_read_and_erased(db: &TestDb) {
         "an erased key is gone for ever"
     );
     assert_eq!(keys.erase(&[id]).await.unwrap(), 0);
-    // An erased key is not brought back by a late retry of the command that stored it.
-    keys.put(id, &wrapped("kek-a", 7)).await.unwrap();
+    // An erased key is not brought back by a late retry of the command that stored it (its
+    // events are stored, so nothing is written), nor by another append naming it.
+    assert!(store.append(first).await.unwrap().already_stored);
+    assert_eq!(keys.get(id).await.unwrap(), None);
+    store
+        .append(with_key(id, wrapped("kek-a", 7)))
+        .await
+        .unwrap();
     assert_eq!(keys.get(id).await.unwrap(), None);
     store.close().await;
 }
 
+async fn data_keys_are_stored_only_with_their_events(db: &TestDb) {
+    use casetrail_store::StoredKey;
+    let a = db.open().await;
+    let keys = casetrail_store::open_data_keys(&db.url).await.unwrap();
+    // A refused append stores no key: the stream exists, so NoStream conflicts.
+    let opened = with_key(Uuid::new_v4(), wrapped("kek-a", 1));
+    a.append(opened.clone()).await.unwrap();
+    let refused = Uuid::new_v4();
+    let conflict = a
+        .append(AppendRequest {
+            stream_id: opened.stream_id.clone(),
+            ..with_key(refused, wrapped("kek-a", 2))
+        })
+        .await;
+    assert!(
+        matches!(conflict, Err(StoreError::Conflict { .. })),
+        "{conflict:?}"
+    );
+    assert_eq!(keys.get(refused).await.unwrap(), None);
+    // Concurrent appends, committed in batches of several: every key with its events.
+    let ids: Vec<Uuid> = (0..64).map(|_| Uuid::new_v4()).collect();
+    let appends = ids.iter().enumerate().map(|(n, id)| {
+        let a = Arc::clone(&a);
+        let request = with_key(*id, wrapped("kek-a", n as u8));
+        async move { a.append(request).await }
+    });
+    for appended in join_all(appends).await {
+        appended.unwrap();
+    }
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(
+            keys.get(*id).await.unwrap(),
+            Some(StoredKey::Wrapped(wrapped("kek-a", n as u8)))
+        );
+    }
+    // A batch read and planned under the lock (another process appended since this store's
+    // last commit) stores its keys too.
+    let b = db.open().await;
+    b.append(request("elsewhere", ExpectedVersion::Any, vec![event(2)]))
+        .await
+        .unwrap();
+    let after_b = Uuid::new_v4();
+    a.append(with_key(after_b, wrapped("kek-b", 3)))
+        .await
+        .unwrap();
+    assert_eq!(
+        keys.get(after_b).await.unwrap(),
+        Some(StoredKey::Wrapped(wrapped("kek-b", 3)))
+    );
+    // And one refused under the lock stores none.
+    b.append(request("elsewhere", ExpectedVersion::Any, vec![event(3)]))
+        .await
+        .unwrap();
+    let late = Uuid::new_v4();
+    let refused_under_lock = a
+        .append(AppendRequest {
+            stream_id: opened.stream_id.clone(),
+            ..with_key(late, wrapped("kek-a", 4))
+        })
+        .await;
+    assert!(matches!(
+        refused_under_lock,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(keys.get(late).await.unwrap(), None);
+    a.close().await;
+    b.close().await;
+}
+
 async fn data_keys_are_rewrapped_one_by_one(db: &TestDb) {
-    use casetrail_store::{StoredKey, WrappedKey};
+    use casetrail_store::StoredKey;
     let store = db.open().await;
     let keys = casetrail_store::open_data_keys(&db.url).await.unwrap();
-    let wrapped = |kek: &str, byte: u8| WrappedKey {
-        kek_id: kek.to_owned(),
-        bytes: vec![byte; 60],
-    };
     let mut ids: Vec<uuid::Uuid> = (0..5).map(|_| uuid::Uuid::new_v4()).collect();
     ids.sort();
     for (n, id) in ids.iter().enumerate() {
         let kek = if n % 2 == 0 { "kek-old" } else { "kek-new" };
-        keys.put(*id, &wrapped(kek, n as u8)).await.unwrap();
+        store
+            .append(with_key(*id, wrapped(kek, n as u8)))
+            .await
+            .unwrap();
     }
     // A key stored in the clear before keys were wrapped.
     let legacy = uuid::Uuid::new_v4();

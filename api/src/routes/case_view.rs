@@ -71,7 +71,7 @@ pub fn deadline_views(
     partnership: &Partnership,
     now: DateTime<Utc>,
 ) -> Vec<DeadlineView> {
-    deadlines_at(record, partnership, now)
+    deadlines_at(record, partnership, None, now)
         .into_iter()
         .map(deadline_view)
         .collect()

@@ -144,7 +144,7 @@ pub(crate) async fn open_case(
     // A new case: nothing to match.
     expectations.if_match = None;
     expectations.data_key = Some(data_key);
-    let target = Addressed::case(actor, case_id, command(case_id, sealed));
+    let target = Addressed::new_case(actor, case_id, command(case_id, sealed));
     let done = state.bus.execute(actor, target, expectations).await?;
     Ok(super::command::accepted(StatusCode::CREATED, case_id, done))
 }

@@ -55,6 +55,11 @@ pub struct Addressed<A: Aggregate> {
     pub stream_id: String,
     /// The command.
     pub command: A::Command,
+    /// Whether the stream is new to the sender (a case id it has just drawn): the bus then
+    /// decides on no events without reading the stream, and appends only if it still has
+    /// none; a stream that exists after all refuses the append, and the bus reads it and
+    /// decides again.
+    pub new_stream: bool,
 }
 
 impl Addressed<Case> {
@@ -63,6 +68,15 @@ impl Addressed<Case> {
         Self {
             stream_id: case_stream(&actor.partnership, case_id),
             command,
+            new_stream: false,
+        }
+    }
+
+    /// A command that opens a case under an id the sender has just drawn.
+    pub fn new_case(actor: &Actor, case_id: CaseId, command: CaseCommand) -> Self {
+        Self {
+            new_stream: true,
+            ..Self::case(actor, case_id, command)
         }
     }
 }
@@ -73,6 +87,7 @@ impl Addressed<Partnership> {
         Self {
             stream_id: partnership_stream(&actor.partnership),
             command,
+            new_stream: false,
         }
     }
 }

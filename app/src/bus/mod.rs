@@ -44,7 +44,7 @@ pub struct Expectations {
     pub idempotency: Option<Idempotency>,
     /// The request id, recorded in the events' metadata.
     pub request_id: String,
-    /// A key sealing personal data in the command, stored just before the append.
+    /// A key sealing personal data in the command, stored with its events.
     pub data_key: Option<DataKey>,
 }
 
@@ -152,8 +152,12 @@ impl CommandBus {
         metadata: &EventMetadata,
     ) -> Result<Accepted, AppError> {
         let partnership = self.partnership(actor)?;
-        for _ in 0..MAX_ATTEMPTS {
-            let recorded = self.store.read_stream(&target.stream_id, 1).await?;
+        for attempt in 0..MAX_ATTEMPTS {
+            let recorded = if attempt == 0 && target.new_stream {
+                Vec::new()
+            } else {
+                self.store.read_stream(&target.stream_id, 1).await?
+            };
             let version = recorded.last().map_or(0, |e| e.stream_version);
             if expectations
                 .if_match
@@ -168,9 +172,10 @@ impl CommandBus {
             };
             let state = A::replay(&recorded)?;
             let events = A::decide(state.as_ref(), &target.command, &ctx)?;
-            if let Some(key) = &expectations.data_key {
-                self.vault.put(key).await?;
-            }
+            let data_keys = match &expectations.data_key {
+                Some(key) => vec![self.vault.wrap(key).await?],
+                None => Vec::new(),
+            };
             let request = AppendRequest {
                 stream_id: target.stream_id.clone(),
                 expected_version: if version == 0 {
@@ -184,6 +189,7 @@ impl CommandBus {
                         .as_ref()
                         .map_or_else(Uuid::now_v7, |i| i.event_id(actor, n))
                 }),
+                data_keys,
             };
             match self.store.append(request).await {
                 Ok(result) => {
@@ -231,6 +237,7 @@ impl CommandBus {
             stream_id,
             expected_version: ExpectedVersion::NoStream,
             events: new_events(events, metadata, event_id),
+            data_keys: Vec::new(),
         };
         match store.append(request).await {
             // Another replica (or an earlier start) recorded them.

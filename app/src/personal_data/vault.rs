@@ -5,7 +5,7 @@ use super::DataKey;
 use super::wrapping::{KeyEncryption, Unwrapped};
 use crate::error::AppError;
 use anyhow::anyhow;
-use casetrail_store::{DataKeyStore, StoredKey};
+use casetrail_store::{DataKeyStore, NewDataKey, StoredKey};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -45,17 +45,19 @@ impl KeyVault {
         self.keks.current_kek_id()
     }
 
-    /// Stores a new data key, wrapped (see [`DataKeyStore::put`] for when it is durable).
-    pub async fn put(&self, key: &DataKey) -> Result<(), AppError> {
+    /// A new data key wrapped by the current KEK, to be stored with the events it seals
+    /// ([`casetrail_store::AppendRequest::data_keys`]): durable when they are, and never
+    /// without them.
+    pub async fn wrap(&self, key: &DataKey) -> Result<NewDataKey, AppError> {
         let wrapped = self
             .keks
             .wrap(key.id, &key.bytes)
             .await
             .map_err(AppError::Internal)?;
-        self.store
-            .put(key.id, &wrapped)
-            .await
-            .map_err(AppError::from)
+        Ok(NewDataKey {
+            key_id: key.id,
+            wrapped,
+        })
     }
 
     /// The data key, or `None` when it has been erased.

@@ -3,12 +3,12 @@
 
 use super::Queries;
 use crate::error::AppError;
-use casetrail_domain::case::Case;
 use casetrail_domain::deadline::{DeadlineKind, DeadlineStatus, Lateness};
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{Actor, CaseId, OrgSlug};
-use casetrail_projections::CaseRecord;
+use casetrail_projections::{CaseRecord, IdentifiedDeadline, identified};
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// A deadline of a case with its status at an instant.
@@ -52,20 +52,35 @@ impl DeadlineAt {
     }
 }
 
-/// The case's deadlines with their status at `at`, in the case's order.
+/// The case's deadlines under `partnership`: those the read models keep for the present
+/// (`generation` is the partnership's as they hold it), else computed (a past partnership).
+pub(super) fn case_deadlines(
+    record: &CaseRecord,
+    partnership: &Partnership,
+    generation: Option<u64>,
+) -> Arc<[IdentifiedDeadline]> {
+    match generation {
+        Some(generation) => record.present_deadlines(partnership, generation),
+        None => identified(&record.case, partnership).into(),
+    }
+}
+
+/// The case's deadlines with their status at `at`, in the case's order; `generation` as for
+/// [`case_deadlines`].
 pub fn deadlines_at(
     record: &CaseRecord,
     partnership: &Partnership,
+    generation: Option<u64>,
     at: DateTime<Utc>,
 ) -> Vec<DeadlineAt> {
     let case = &record.case;
-    case.deadlines(partnership)
-        .into_iter()
-        .map(|d| {
+    case_deadlines(record, partnership, generation)
+        .iter()
+        .map(|(deadline_id, d)| {
             // A paused review's clock stands still: its due instant moves on with `at`.
             let due_at = d.due_at_as_of(at);
             DeadlineAt {
-                deadline_id: d.id(case.case_id),
+                deadline_id: *deadline_id,
                 case_id: case.case_id,
                 kind: d.kind,
                 organisation: d.organisation.clone(),
@@ -85,15 +100,17 @@ pub fn deadlines_at(
         .collect()
 }
 
-/// Whether any of the case's deadlines is breached at `at`.
+/// Whether any of the case's deadlines is breached at `at`; `generation` as for
+/// [`case_deadlines`].
 pub(super) fn has_overdue_deadlines(
-    case: &Case,
+    record: &CaseRecord,
     partnership: &Partnership,
+    generation: Option<u64>,
     at: DateTime<Utc>,
 ) -> bool {
-    case.deadlines(partnership)
+    case_deadlines(record, partnership, generation)
         .iter()
-        .any(|d| d.status(at, &partnership.calendar) == DeadlineStatus::Breached)
+        .any(|(_, d)| d.status(at, &partnership.calendar) == DeadlineStatus::Breached)
 }
 
 impl Queries {
@@ -107,7 +124,7 @@ impl Queries {
     ) -> Result<Vec<DeadlineAt>, AppError> {
         let mut deadlines = self
             .case_as_of(actor, case_id, as_of, |record, partnership, at| {
-                deadlines_at(record, partnership, at)
+                deadlines_at(record, partnership, None, at)
             })
             .await?;
         deadlines.sort_by_key(DeadlineAt::order);

@@ -3,6 +3,7 @@
 
 mod as_of;
 mod audit_trail;
+mod case_pages;
 mod case_reads;
 mod deadlines;
 mod duplicates;
@@ -23,7 +24,7 @@ pub use deadlines::{DeadlineAt, deadlines_at};
 pub use feed::{FeedQuery, FeedView, visible};
 pub use lists::{
     CaseFilters, CasePage, CasePlace, CaseSort, ChangedSince, DeadlineFilters, DeadlinePage,
-    ListedCase,
+    ListedCase, case_page, cases_from_snapshot,
 };
 pub use partnership::VersionedPartnership;
 pub use retention::{DueCase, DuePage, RetentionList};

@@ -15,6 +15,9 @@ pub struct Snapshot<'a> {
     pub at: DateTime<Utc>,
     /// The partnership then (its calendar judges the deadlines).
     pub partnership: Cow<'a, Partnership>,
+    /// The partnership's generation in the read models when the snapshot is of the present:
+    /// the cases' deadlines the read models keep hold for it. `None` for the past.
+    pub generation: Option<u64>,
     /// The cases the actor could see then, in the read models' order.
     pub cases: Vec<Cow<'a, CaseRecord>>,
 }
@@ -38,13 +41,17 @@ pub(super) fn snapshot<'a>(
     past: Option<&'a Past>,
     now: DateTime<Utc>,
 ) -> Result<Option<Snapshot<'a>>, Stale> {
-    let (at, partnership) = match past {
+    let (at, partnership, generation) = match past {
         None => match models.partnership(&actor.partnership) {
-            Some(p) => (now, Cow::Borrowed(p)),
+            Some(p) => (
+                now,
+                Cow::Borrowed(p),
+                Some(models.partnership_generation(&actor.partnership)),
+            ),
             None => return Ok(None),
         },
         Some(past) => match models.partnership_as_of(&actor.partnership, past.at()) {
-            Some(p) => (past.at(), Cow::Owned(p)),
+            Some(p) => (past.at(), Cow::Owned(p), None),
             None => return Ok(None),
         },
     };
@@ -63,6 +70,7 @@ pub(super) fn snapshot<'a>(
     Ok(Some(Snapshot {
         at,
         partnership,
+        generation,
         cases,
     }))
 }

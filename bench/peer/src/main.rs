@@ -303,6 +303,7 @@ async fn step(
     match side {
         Side::Casetrail(store) => {
             let request = AppendRequest {
+                data_keys: Vec::new(),
                 stream_id: state.stream.clone(),
                 expected_version: ExpectedVersion::Exact(state.version),
                 events: vec![NewEvent {

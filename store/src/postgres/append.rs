@@ -13,9 +13,10 @@ use uuid::Uuid;
 
 use super::{APPEND_LOCK, CHANNEL};
 use crate::batch::{self, Basis, Head, NewRow, Plan, Snapshot, StoredEvent};
+use crate::data_keys::key_columns;
 use crate::row::{self, column, signed, unsigned};
 use crate::writer::{Backend, WriterConnection};
-use crate::{AppendRequest, StoreError, canonical_json};
+use crate::{AppendRequest, NewDataKey, StoreError, canonical_json};
 
 /// The writer task's side: its own connection, reopened after a failure.
 pub(super) struct PgWriter {
@@ -37,12 +38,13 @@ impl Backend for PgWriter {
         &mut self,
         basis: &Basis,
         rows: &[NewRow],
+        keys: &[NewDataKey],
     ) -> Result<bool, StoreError> {
         // One statement outside any transaction block is its own transaction: the lock, the
-        // checks, the insert and the NOTIFY in one round trip, and the answer comes only
-        // after the commit (sqlx reads up to ReadyForQuery, which follows the commit).
+        // checks, the insert, the keys and the NOTIFY in one round trip, and the answer comes
+        // only after the commit (sqlx reads up to ReadyForQuery, which follows the commit).
         let connection = self.connection.get().await?;
-        events_append(connection, basis, rows).await
+        events_append(connection, basis, rows, keys).await
     }
 
     async fn append_locked(
@@ -60,7 +62,7 @@ impl Backend for PgWriter {
         let basis = Basis::read(&snapshot, requests);
         let plan = batch::plan(requests, snapshot, now);
         // The lock is held since the read, so the function's own checks cannot fail.
-        if !events_append(&mut tx, &basis, &plan.rows).await? {
+        if !events_append(&mut tx, &basis, &plan.rows, &plan.keys).await? {
             return Err(StoreError::Database(sqlx::Error::Protocol(
                 "the log changed under the append lock".to_owned(),
             )));
@@ -79,11 +81,12 @@ impl Backend for PgWriter {
 }
 
 /// Calls `events_append` (migration 0004): takes the append lock, checks `basis`, and if it
-/// holds inserts `rows` and announces the new head. Returns whether it did.
+/// holds inserts `rows` and `keys` and announces the new head. Returns whether it did.
 async fn events_append(
     connection: &mut PgConnection,
     basis: &Basis,
     rows: &[NewRow],
+    keys: &[NewDataKey],
 ) -> Result<bool, StoreError> {
     let mut guessed_streams = Vec::with_capacity(basis.guessed.len());
     let mut guessed_versions = Vec::with_capacity(basis.guessed.len());
@@ -95,7 +98,19 @@ async fn events_append(
         .iter()
         .map(EventsRow::of)
         .collect::<Result<Vec<_>, _>>()?;
-    let appended = sqlx::query_scalar("SELECT events_append($1, $2, $3, $4, $5, $6, $7, $8)")
+    // With keys, one statement still: the keys' INSERT runs in the same transaction, after
+    // the function (it reads its answer) and only if it appended.
+    let sql = if keys.is_empty() {
+        "SELECT events_append($1, $2, $3, $4, $5, $6, $7, $8)"
+    } else {
+        "WITH appended AS (SELECT events_append($1, $2, $3, $4, $5, $6, $7, $8) AS ok), \
+         keys AS (INSERT INTO data_keys (key_id, wrapped_key, kek_id) \
+         SELECT * FROM UNNEST($9::uuid[], $10::bytea[], $11::text[]) \
+         WHERE (SELECT ok FROM appended) ON CONFLICT (key_id) DO NOTHING) \
+         SELECT ok FROM appended"
+    };
+    let (key_ids, wrapped, keks) = key_columns(keys);
+    let mut query = sqlx::query_scalar(sql)
         .bind(APPEND_LOCK)
         .bind(CHANNEL)
         .bind(signed(basis.head.map_or(0, |head| head.position))?)
@@ -103,10 +118,11 @@ async fn events_append(
         .bind(guessed_streams)
         .bind(guessed_versions)
         .bind(&basis.new_ids)
-        .bind(rows)
-        .fetch_one(&mut *connection)
-        .await?;
-    Ok(appended)
+        .bind(rows);
+    if !keys.is_empty() {
+        query = query.bind(key_ids).bind(wrapped).bind(keks);
+    }
+    Ok(query.fetch_one(&mut *connection).await?)
 }
 
 /// A row for `events_append`, sent as the composite type `events_row` (migration 0004): the

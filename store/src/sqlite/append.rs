@@ -15,10 +15,11 @@ use uuid::Uuid;
 
 use super::{parse_time, parse_uuid};
 use crate::batch::{self, Basis, Head, NewRow, Plan, Snapshot, StoredEvent};
+use crate::data_keys::insert_sqlite_keys;
 use crate::hash::recorded_at_text;
 use crate::row::{self, COLUMNS_PER_ROW, column, corrupt, event_columns, signed, unsigned};
 use crate::writer::{Backend, WriterConnection};
-use crate::{AppendRequest, StoreError, canonical_json};
+use crate::{AppendRequest, NewDataKey, StoreError, canonical_json};
 
 /// Bind parameters in one statement: SQLite's limit.
 const MAX_PARAMETERS: usize = 32_766;
@@ -47,15 +48,13 @@ impl Backend for SqliteWriter {
         &mut self,
         basis: &Basis,
         rows: &[NewRow],
+        keys: &[NewDataKey],
     ) -> Result<bool, StoreError> {
         let parameters =
             rows.len() * COLUMNS_PER_ROW + 3 + 2 * basis.guessed.len() + basis.new_ids.len();
         if parameters > MAX_PARAMETERS {
             return Ok(false);
         }
-        // One statement outside BEGIN is its own transaction, and a statement that writes takes
-        // the write lock before it reads (as BEGIN IMMEDIATE does), so the check and the
-        // insert cannot be split by another connection, of this process or another.
         let connection = self.connection.get().await?;
         if rows.is_empty() {
             // Every append refused: a conflict that held in a consistent read is a true answer,
@@ -64,25 +63,23 @@ impl Backend for SqliteWriter {
             push_unchanged(&mut query, basis)?;
             return Ok(query.build_query_scalar().fetch_one(connection).await?);
         }
-        let mut query = QueryBuilder::<Sqlite>::new(concat!(
-            "INSERT INTO events (",
-            event_columns!(),
-            ") SELECT * FROM ("
-        ));
-        push_rows(&mut query, rows)?;
-        // An uncorrelated condition is evaluated once, and a SELECT that reads the table it
-        // inserts into is run to the end before the first row is inserted: all rows or none.
-        query.push(") WHERE ");
-        push_unchanged(&mut query, basis)?;
-        let inserted = query.build().execute(connection).await?.rows_affected();
-        match usize::try_from(inserted) {
-            Ok(0) => Ok(false),
-            Ok(n) if n == rows.len() => Ok(true),
-            _ => Err(StoreError::Database(sqlx::Error::Protocol(format!(
-                "{inserted} of {} rows inserted",
-                rows.len()
-            )))),
+        if keys.is_empty() {
+            // One statement outside BEGIN is its own transaction, and a statement that writes
+            // takes the write lock before it reads (as BEGIN IMMEDIATE does), so the check and
+            // the insert cannot be split by another connection, of this process or another.
+            let inserted = insert_if_unchanged(connection, basis, rows).await?;
+            return all_or_none(inserted, rows);
         }
+        // The keys in the same transaction, inserted only if the events are.
+        let mut tx = connection.begin_with("BEGIN IMMEDIATE").await?;
+        let inserted = insert_if_unchanged(&mut tx, basis, rows).await?;
+        if !all_or_none(inserted, rows)? {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        insert_sqlite_keys(&mut tx, keys).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn append_locked(
@@ -101,6 +98,7 @@ impl Backend for SqliteWriter {
         for rows in plan.rows.chunks(ROWS_PER_INSERT) {
             insert(&mut tx, rows).await?;
         }
+        insert_sqlite_keys(&mut tx, &plan.keys).await?;
         tx.commit().await?;
         Ok(plan)
     }
@@ -111,6 +109,38 @@ impl Backend for SqliteWriter {
 
     async fn shutdown(&mut self) {
         self.connection.close().await;
+    }
+}
+
+/// Inserts `rows` if the database is as `basis` says, in one statement; returns how many rows
+/// it inserted.
+async fn insert_if_unchanged(
+    connection: &mut SqliteConnection,
+    basis: &Basis,
+    rows: &[NewRow],
+) -> Result<u64, StoreError> {
+    let mut query = QueryBuilder::<Sqlite>::new(concat!(
+        "INSERT INTO events (",
+        event_columns!(),
+        ") SELECT * FROM ("
+    ));
+    push_rows(&mut query, rows)?;
+    // An uncorrelated condition is evaluated once, and a SELECT that reads the table it
+    // inserts into is run to the end before the first row is inserted: all rows or none.
+    query.push(") WHERE ");
+    push_unchanged(&mut query, basis)?;
+    Ok(query.build().execute(connection).await?.rows_affected())
+}
+
+/// Whether every row was inserted (`false`: none was); an error for anything in between.
+fn all_or_none(inserted: u64, rows: &[NewRow]) -> Result<bool, StoreError> {
+    match usize::try_from(inserted) {
+        Ok(0) => Ok(false),
+        Ok(n) if n == rows.len() => Ok(true),
+        _ => Err(StoreError::Database(sqlx::Error::Protocol(format!(
+            "{inserted} of {} rows inserted",
+            rows.len()
+        )))),
     }
 }
 

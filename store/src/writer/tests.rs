@@ -75,6 +75,7 @@ impl Backend for Memory {
         &mut self,
         basis: &Basis,
         rows: &[NewRow],
+        _keys: &[crate::NewDataKey],
     ) -> Result<bool, StoreError> {
         let mut log = self.log.lock().unwrap();
         let head = log.last().map(|e| (e.position, e.hash));
@@ -113,6 +114,7 @@ impl Backend for Memory {
 
 fn append(stream: &str, expected: ExpectedVersion) -> AppendRequest {
     AppendRequest {
+        data_keys: Vec::new(),
         stream_id: stream.to_owned(),
         expected_version: expected,
         events: vec![NewEvent {

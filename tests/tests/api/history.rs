@@ -21,6 +21,7 @@ async fn append_version_one_recommendation(app: &TestApp, case_id: &str) {
     let last = stream.last().unwrap();
     store
         .append(AppendRequest {
+            data_keys: Vec::new(),
             stream_id,
             expected_version: ExpectedVersion::Exact(last.stream_version),
             events: vec![NewEvent {

@@ -628,6 +628,7 @@ async fn establish_thurrock(app: &TestApp) {
     let store = casetrail_store::open(&app.db.url).await.unwrap();
     store
         .append(casetrail_store::AppendRequest {
+            data_keys: Vec::new(),
             stream_id: casetrail_domain::stream::partnership_stream(&slug),
             expected_version: casetrail_store::ExpectedVersion::NoStream,
             events: events
