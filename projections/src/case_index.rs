@@ -57,9 +57,9 @@ impl CaseIndex {
         let mut upper = to.map_or(Unbounded, |to| Excluded((to, 0)));
         if let Some(after) = after {
             if descending {
-                upper = tighter(upper, Excluded(after), Ordering::Less);
+                upper = past_cursor(upper, after, Ordering::Less);
             } else {
-                lower = tighter(lower, Excluded(after), Ordering::Greater);
+                lower = past_cursor(lower, after, Ordering::Greater);
             }
         }
         if is_empty(&lower, &upper) {
@@ -80,11 +80,6 @@ impl CaseIndex {
             .get(org)
             .into_iter()
             .flat_map(move |cases| cases.range((Excluded(after), Unbounded)).copied())
-    }
-
-    /// How many cases `org` is involved in.
-    pub(crate) fn involving_count(&self, org: &OrgSlug) -> usize {
-        self.by_org.get(org).map_or(0, BTreeSet::len)
     }
 
     /// Opening positions of the cases with a fact recorded after log position `position`.
@@ -110,23 +105,14 @@ pub enum ChangedAfter {
     Instant(DateTime<Utc>),
 }
 
-/// Of two bounds on the same side, the one that admits less: `Ordering::Greater` for lower
-/// bounds (the greater key), `Ordering::Less` for upper bounds.
-fn tighter<K: Ord>(a: Bound<K>, b: Bound<K>, side: Ordering) -> Bound<K> {
-    match (&a, &b) {
-        (Unbounded, _) => b,
-        (_, Unbounded) => a,
-        (Included(x) | Excluded(x), Included(y) | Excluded(y)) => match x.cmp(y) {
-            Ordering::Equal => {
-                if matches!(a, Excluded(_)) {
-                    a
-                } else {
-                    b
-                }
-            }
-            order if order == side => a,
-            _ => b,
-        },
+/// A bound narrowed by a cursor (the place just before the page, itself excluded): the
+/// cursor, unless the bound already admits less. `side` is `Ordering::Greater` for a lower
+/// bound (the greater key admits less), `Ordering::Less` for an upper one.
+fn past_cursor<K: Ord>(bound: Bound<K>, cursor: K, side: Ordering) -> Bound<K> {
+    match &bound {
+        Included(key) | Excluded(key) if key.cmp(&cursor) == side => bound,
+        // At the same key the excluded cursor admits less than, or as much as, the bound.
+        _ => Excluded(cursor),
     }
 }
 
@@ -206,17 +192,6 @@ impl ReadModels {
             .into_iter()
             .flat_map(move |c| c.index.involving(org, after));
         self.records(slug, positions)
-    }
-
-    /// How many of the partnership's cases `org` is involved in.
-    pub fn cases_involving_count(&self, slug: &PartnershipSlug, org: &OrgSlug) -> usize {
-        self.index_of(slug)
-            .map_or(0, |c| c.index.involving_count(org))
-    }
-
-    /// How many cases the partnership has.
-    pub fn case_count(&self, slug: &PartnershipSlug) -> usize {
-        self.index_of(slug).map_or(0, |c| c.by_opening.len())
     }
 
     /// The partnership's cases with a fact recorded after a position or an instant, in no
@@ -326,6 +301,20 @@ mod tests {
                 .collect::<Vec<_>>(),
             [9]
         );
+        // A cursor before `from` (ascending) or after `to` (descending) leaves the range as it
+        // is: the cases between the cursor and the range are not in it.
+        assert_eq!(
+            index
+                .by_opened_at(Some((day(1), 0)), Some(day(2)), None, false)
+                .collect::<Vec<_>>(),
+            [9, 1, 5]
+        );
+        assert_eq!(
+            index
+                .by_opened_at(Some((day(3), 9)), None, Some(day(2)), true)
+                .collect::<Vec<_>>(),
+            [2]
+        );
         // From is inclusive, to exclusive.
         assert_eq!(
             index
@@ -333,6 +322,31 @@ mod tests {
                 .collect::<Vec<_>>(),
             [9]
         );
+    }
+
+    #[test]
+    fn a_range_is_empty_exactly_when_no_key_lies_between_its_bounds() {
+        assert!(!is_empty(&Included(2), &Included(2)));
+        assert!(is_empty(&Included(3), &Included(2)));
+        assert!(is_empty(&Included(2), &Excluded(2)));
+        assert!(is_empty(&Excluded(2), &Included(2)));
+        assert!(!is_empty(&Excluded(1), &Excluded(3)));
+        assert!(is_empty(&Excluded(3), &Excluded(1)));
+        assert!(!is_empty(&Unbounded, &Excluded(0)));
+        assert!(!is_empty(&Included(9), &Unbounded::<i32>));
+    }
+
+    #[test]
+    fn a_cursor_narrows_a_bound_only_where_it_admits_less() {
+        // Lower bounds: the greater key admits less; at the same key the excluded cursor.
+        assert_eq!(past_cursor(Included(5), 3, Ordering::Greater), Included(5));
+        assert_eq!(past_cursor(Included(5), 7, Ordering::Greater), Excluded(7));
+        assert_eq!(past_cursor(Included(5), 5, Ordering::Greater), Excluded(5));
+        assert_eq!(past_cursor(Unbounded, 5, Ordering::Greater), Excluded(5));
+        // Upper bounds: the smaller key admits less.
+        assert_eq!(past_cursor(Excluded(5), 7, Ordering::Less), Excluded(5));
+        assert_eq!(past_cursor(Excluded(5), 3, Ordering::Less), Excluded(3));
+        assert_eq!(past_cursor(Unbounded, 3, Ordering::Less), Excluded(3));
     }
 
     #[test]
@@ -344,7 +358,6 @@ mod tests {
         index.involved(&org, 5);
         assert_eq!(index.involving(&org, 0).collect::<Vec<_>>(), [1, 5]);
         assert_eq!(index.involving(&org, 1).collect::<Vec<_>>(), [5]);
-        assert_eq!(index.involving_count(&org), 2);
         let other = OrgSlug::parse("nobody").unwrap();
         assert_eq!(index.involving(&other, 0).count(), 0);
         // Case 1 changes at 12: it is the only one changed after 9.
@@ -358,5 +371,86 @@ mod tests {
             index.latest_changes().collect::<Vec<_>>(),
             [(12, 1), (9, 9), (5, 5), (2, 2)]
         );
+    }
+
+    /// The orders as the read models keep them along a log: each gives exactly the cases a
+    /// look at every case would.
+    #[test]
+    fn the_read_models_orders_give_what_a_look_at_every_case_gives() {
+        use casetrail_seed::Workload;
+        use casetrail_seed::life_cycle::{LogWriter, partnership_slug};
+        let workload = Workload {
+            partnerships: 1,
+            cases: 10_000,
+            open_cases: 40,
+            seed: 17,
+        };
+        let mut writer = LogWriter::new("2023-01-02T09:00:00Z".parse().unwrap());
+        let mut models = ReadModels::default();
+        for (event, gap) in workload.events().take(3_000) {
+            models.apply(&writer.append(&event, gap)).unwrap();
+        }
+        let slug = partnership_slug(0);
+        let all: Vec<&CaseRecord> = models.cases(&slug).collect();
+        assert!(all.len() > 50);
+        let ids = |records: Vec<&CaseRecord>| {
+            let mut ids: Vec<_> = records.iter().map(|r| r.case.case_id).collect();
+            ids.sort();
+            ids
+        };
+        let last = |r: &CaseRecord| r.marks.last().map_or(r.opened_position, |m| m.position);
+        for probe in all.iter().step_by(7) {
+            // Changed after a position, and after an instant: a case whose last fact is at
+            // exactly that place is not among them.
+            let position = last(probe);
+            let changed = models.cases_changed_after(&slug, ChangedAfter::Position(position));
+            let expected = all.iter().filter(|r| last(r) > position).copied();
+            assert_eq!(ids(changed.collect()), ids(expected.collect()));
+            let at = probe.updated_at;
+            let changed = models.cases_changed_after(&slug, ChangedAfter::Instant(at));
+            let expected = all.iter().filter(|r| r.updated_at > at).copied();
+            assert_eq!(ids(changed.collect()), ids(expected.collect()));
+            // Opened after a position, in opening order.
+            let opened: Vec<u64> = models
+                .cases_opened_after(&slug, probe.opened_position)
+                .map(|r| r.opened_position)
+                .collect();
+            let expected: Vec<u64> = all
+                .iter()
+                .map(|r| r.opened_position)
+                .filter(|p| *p > probe.opened_position)
+                .collect();
+            assert_eq!(opened, expected);
+        }
+        for org in probe_orgs(&all) {
+            let involving: Vec<u64> = models
+                .cases_involving(&slug, &org, 0)
+                .map(|r| r.opened_position)
+                .collect();
+            let expected: Vec<u64> = all
+                .iter()
+                .filter(|r| r.case.involved.contains(&org))
+                .map(|r| r.opened_position)
+                .collect();
+            assert_eq!(involving, expected, "{org}");
+        }
+        let mut by_opened_at: Vec<(DateTime<Utc>, u64)> = all
+            .iter()
+            .map(|r| (r.case.opened_at, r.opened_position))
+            .collect();
+        by_opened_at.sort();
+        let walked: Vec<(DateTime<Utc>, u64)> = models
+            .cases_by_opened_at(&slug, None, None, None, false)
+            .map(|r| (r.case.opened_at, r.opened_position))
+            .collect();
+        assert_eq!(walked, by_opened_at);
+    }
+
+    fn probe_orgs(all: &[&CaseRecord]) -> Vec<OrgSlug> {
+        let mut orgs: Vec<OrgSlug> = all.iter().flat_map(|r| &r.case.involved).cloned().collect();
+        orgs.sort();
+        orgs.dedup();
+        assert!(orgs.len() > 2, "{orgs:?}");
+        orgs
     }
 }

@@ -117,6 +117,7 @@ mod tests {
         let slug = partnership_slug(0);
         let mut models = ReadModels::default();
         let mut changed = 0;
+        let mut deadlines = 0;
         // Chunks short enough that many hold no change of the partnership, only of cases.
         for chunk in log.chunks(40) {
             let before = models.partnership_generation(&slug);
@@ -128,9 +129,17 @@ mod tests {
             let generation = models.partnership_generation(&slug);
             for record in models.cases(&slug) {
                 let kept = record.present_deadlines(partnership, generation);
-                assert_eq!(&*kept, identified(&record.case, partnership).as_slice());
+                let fresh: Vec<IdentifiedDeadline> = record
+                    .case
+                    .deadlines(partnership)
+                    .into_iter()
+                    .map(|d| (d.id(record.case.case_id), d))
+                    .collect();
+                assert_eq!(&*kept, fresh.as_slice());
+                deadlines += fresh.len();
             }
         }
         assert!(changed > 3, "the partnership changed {changed} times");
+        assert!(deadlines > 1_000, "{deadlines} deadlines compared");
     }
 }
