@@ -19,7 +19,7 @@ use casetrail_domain::case::Stage;
 use casetrail_domain::{Actor, OrgSlug, Role};
 use casetrail_projections::ReadModels;
 use casetrail_seed::Workload;
-use casetrail_seed::life_cycle::{LogWriter, partnership_slug};
+use casetrail_seed::life_cycle::partnership_slug;
 use chrono::{DateTime, Utc};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -102,14 +102,15 @@ fn fold(cases: usize) -> (ReadModels, DateTime<Utc>, u64) {
         open_cases: 2_000,
         seed: 0x15,
     };
-    let mut writer = LogWriter::new("2021-01-04T09:00:00Z".parse().unwrap());
     let mut models = ReadModels::default();
-    for (event, gap) in workload.events() {
-        models.apply(&writer.append(&event, gap)).unwrap();
+    let mut last = None;
+    for event in workload.recorded("2021-01-04T09:00:00Z".parse().unwrap()) {
+        models.apply(&event).unwrap();
+        last = Some(event.recorded_at);
     }
     models.compact();
     let position = models.position();
-    (models, writer.recorded_at(), position)
+    (models, last.unwrap(), position)
 }
 
 fn actor(org: &str, role: Role) -> Actor {

@@ -378,17 +378,19 @@ mod tests {
     #[test]
     fn the_read_models_orders_give_what_a_look_at_every_case_gives() {
         use casetrail_seed::Workload;
-        use casetrail_seed::life_cycle::{LogWriter, partnership_slug};
+        use casetrail_seed::life_cycle::partnership_slug;
         let workload = Workload {
             partnerships: 1,
             cases: 10_000,
             open_cases: 40,
             seed: 17,
         };
-        let mut writer = LogWriter::new("2023-01-02T09:00:00Z".parse().unwrap());
         let mut models = ReadModels::default();
-        for (event, gap) in workload.events().take(3_000) {
-            models.apply(&writer.append(&event, gap)).unwrap();
+        for event in workload
+            .recorded("2023-01-02T09:00:00Z".parse().unwrap())
+            .take(3_000)
+        {
+            models.apply(&event).unwrap();
         }
         let slug = partnership_slug(0);
         let all: Vec<&CaseRecord> = models.cases(&slug).collect();
@@ -398,13 +400,15 @@ mod tests {
             ids.sort();
             ids
         };
-        let last = |r: &CaseRecord| r.marks.last().map_or(r.opened_position, |m| m.position);
         for probe in all.iter().step_by(7) {
             // Changed after a position, and after an instant: a case whose last fact is at
             // exactly that place is not among them.
-            let position = last(probe);
+            let position = probe.updated_position();
             let changed = models.cases_changed_after(&slug, ChangedAfter::Position(position));
-            let expected = all.iter().filter(|r| last(r) > position).copied();
+            let expected = all
+                .iter()
+                .filter(|r| r.updated_position() > position)
+                .copied();
             assert_eq!(ids(changed.collect()), ids(expected.collect()));
             let at = probe.updated_at;
             let changed = models.cases_changed_after(&slug, ChangedAfter::Instant(at));

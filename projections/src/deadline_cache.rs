@@ -101,18 +101,16 @@ mod tests {
     fn kept_deadlines_are_the_fresh_ones_after_cases_and_the_partnership_change() {
         use crate::ReadModels;
         use casetrail_seed::Workload;
-        use casetrail_seed::life_cycle::{LogWriter, partnership_slug};
+        use casetrail_seed::life_cycle::partnership_slug;
         let workload = Workload {
             partnerships: 1,
             cases: 10_000,
             open_cases: 60,
             seed: 16,
         };
-        let mut writer = LogWriter::new("2023-01-02T09:00:00Z".parse().unwrap());
         let log: Vec<_> = workload
-            .events()
+            .recorded("2023-01-02T09:00:00Z".parse().unwrap())
             .take(8_000)
-            .map(|(event, gap)| writer.append(&event, gap))
             .collect();
         let slug = partnership_slug(0);
         let mut models = ReadModels::default();

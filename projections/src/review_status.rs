@@ -110,6 +110,14 @@ impl CaseRecord {
             .get_or_compute(generation, || identified(&self.case, partnership))
     }
 
+    /// The log position of the case's last recorded fact (of the record as it was, for a past
+    /// one): what `changed_since` compares and the order by last change keeps.
+    pub fn updated_position(&self) -> u64 {
+        self.marks
+            .last()
+            .map_or(self.opened_position, |mark| mark.position)
+    }
+
     /// How many of the case's events had been recorded by `as_of`. recorded_at never goes
     /// backwards along the log, so they are a prefix of the stream.
     pub fn known_by(&self, as_of: DateTime<Utc>) -> usize {
@@ -287,13 +295,11 @@ impl ReadModels {
             record.deadlines.forget();
             record.version = event.stream_version;
             record.updated_at = event.recorded_at;
-            let last = record
-                .marks
-                .last()
-                .map_or(record.opened_position, |m| m.position);
-            cases
-                .index
-                .updated(record.opened_position, last, event.position);
+            cases.index.updated(
+                record.opened_position,
+                record.updated_position(),
+                event.position,
+            );
             record.marks.push(mark);
             if record.case.involved.len() != involved {
                 note_involvement(record, event.recorded_at, &mut cases.index);

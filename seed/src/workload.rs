@@ -2,10 +2,12 @@
 //! advanced and closed interleaved, with the odd partnership change.
 
 use crate::life_cycle::{
-    Rng, StreamEvent, case_life_cycle, partnership_change, partnership_opening, partnership_slug,
+    LogWriter, Rng, StreamEvent, case_life_cycle, partnership_change, partnership_opening,
+    partnership_slug,
 };
 use casetrail_domain::case::CaseEvent;
 use casetrail_domain::{CaseId, PartnershipSlug};
+use casetrail_store::RecordedEvent;
 use chrono::{DateTime, Duration, Utc};
 
 /// What to generate.
@@ -60,6 +62,16 @@ impl Workload {
             opened: 0,
             at: start(),
         }
+    }
+}
+
+impl Workload {
+    /// The events as a log recorded from `start` on (positions from 1, hash chain, recording
+    /// instants), lazily: what the read models fold in tests and benchmarks without a store.
+    pub fn recorded(&self, start: DateTime<Utc>) -> impl Iterator<Item = RecordedEvent> {
+        let mut writer = LogWriter::new(start);
+        self.events()
+            .map(move |(event, gap)| writer.append(&event, gap))
     }
 }
 

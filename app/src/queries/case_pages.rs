@@ -10,7 +10,7 @@ use super::lists::{CaseFilters, CasePage, CaseSort, case_matches, listed, page_o
 use super::snapshot::Snapshot;
 use crate::visibility::sees_all_cases;
 use casetrail_domain::Actor;
-use casetrail_projections::{CaseRecord, ChangedAfter, ReadModels};
+use casetrail_projections::{CaseRecord, ReadModels};
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -53,11 +53,7 @@ pub(super) fn present_page(
     let candidates: Option<Vec<&CaseRecord>> = if let Some(reference) = &filters.reference {
         Some(models.cases_with_reference(slug, reference).collect())
     } else if let Some(since) = filters.changed_since {
-        let after = match since {
-            super::lists::ChangedSince::Position(p) => ChangedAfter::Position(p),
-            super::lists::ChangedSince::Instant(at) => ChangedAfter::Instant(at),
-        };
-        Some(models.cases_changed_after(slug, after).collect())
+        Some(models.cases_changed_after(slug, since.into()).collect())
     } else if sort == CaseSort::NextDueAt || (scope.is_some() && sort != CaseSort::Recorded) {
         // An organisation's cases in another order than the log's: its cases, sorted.
         Some(match scope {
@@ -144,7 +140,7 @@ mod tests {
     use crate::queries::snapshot::snapshot;
     use casetrail_domain::{OrgSlug, Role};
     use casetrail_seed::Workload;
-    use casetrail_seed::life_cycle::{LogWriter, ORGANISATIONS, Rng, partnership_slug};
+    use casetrail_seed::life_cycle::{ORGANISATIONS, Rng, partnership_slug};
 
     /// One partnership's log from the seed generator: cases, and now and then a change of
     /// the partnership (settings, organisations, a bank holiday).
@@ -155,11 +151,9 @@ mod tests {
             open_cases: 60,
             seed: 15,
         };
-        let mut writer = LogWriter::new("2023-01-02T09:00:00Z".parse().unwrap());
         workload
-            .events()
+            .recorded("2023-01-02T09:00:00Z".parse().unwrap())
             .take(events)
-            .map(|(event, gap)| writer.append(&event, gap))
             .collect()
     }
 

@@ -94,7 +94,7 @@ pub fn deadlines_at(
                 provisional: d.provisional || casetrail_domain::calendar::is_provisional(due_at),
                 case_version: record.version,
                 updated_at: record.updated_at,
-                updated_position: super::lists::updated_position(record),
+                updated_position: record.updated_position(),
             }
         })
         .collect()

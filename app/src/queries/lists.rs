@@ -10,7 +10,7 @@ use casetrail_domain::case::{CaseKind, Stage};
 use casetrail_domain::deadline::DeadlineStatus;
 use casetrail_domain::{Actor, CaseId, OrgSlug};
 use casetrail_projections::history::{Past, Stale};
-use casetrail_projections::{CaseRecord, ReadModels};
+use casetrail_projections::{CaseRecord, ChangedAfter, ReadModels};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 use uuid::Uuid;
@@ -119,21 +119,22 @@ pub enum ChangedSince {
     Instant(DateTime<Utc>),
 }
 
-impl ChangedSince {
-    fn admits(self, record: &CaseRecord) -> bool {
-        match self {
-            ChangedSince::Position(position) => updated_position(record) > position,
-            ChangedSince::Instant(at) => record.updated_at > at,
+impl From<ChangedSince> for ChangedAfter {
+    fn from(since: ChangedSince) -> Self {
+        match since {
+            ChangedSince::Position(position) => ChangedAfter::Position(position),
+            ChangedSince::Instant(at) => ChangedAfter::Instant(at),
         }
     }
 }
 
-/// The log position of the case's last recorded fact (then, for a record as it was).
-pub(super) fn updated_position(record: &CaseRecord) -> u64 {
-    record
-        .marks
-        .last()
-        .map_or(record.opened_position, |mark| mark.position)
+impl ChangedSince {
+    fn admits(self, record: &CaseRecord) -> bool {
+        match self {
+            ChangedSince::Position(position) => record.updated_position() > position,
+            ChangedSince::Instant(at) => record.updated_at > at,
+        }
+    }
 }
 
 /// A case as the list shows it: nothing that identifies anyone.
@@ -412,7 +413,7 @@ pub(super) fn listed(record: &CaseRecord, snapshot: &Snapshot<'_>) -> ListedCase
             .iter()
             .any(|d| d.status == DeadlineStatus::Breached),
         updated_at: record.updated_at,
-        updated_position: updated_position(record),
+        updated_position: record.updated_position(),
         opened_position: record.opened_position,
         next_due_at: soonest_open(&deadlines),
     }
