@@ -1,14 +1,15 @@
-//! Read your writes across replicas, for every read: `?min_position=N` or the header
-//! `Casetrail-Consistency: min-position=N` makes the read wait (a bounded time) until this
-//! replica's read models have reached log position N, the `position` of a command's answer
-//! (`casetrail_app::consistency`). The query parameter is taken off the request before the
-//! route reads its own parameters, so every read accepts it.
+//! Read your writes across replicas, for every request: `?min_position=N` or the header
+//! `Casetrail-Consistency: min-position=N` makes it wait (a bounded time) until this replica's
+//! read models have reached log position N, the `position` of a command's answer
+//! (`casetrail_app::consistency`): a read, or a command on a case another replica has just
+//! opened (this replica finds the case in its read models). The query parameter is taken off
+//! the request before the route reads its own parameters, so every route accepts it.
 
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::{Method, Uri};
+use actix_web::http::Uri;
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError, web};
 
@@ -17,27 +18,25 @@ pub const HEADER: &str = "casetrail-consistency";
 /// The query parameter.
 pub const PARAMETER: &str = "min_position";
 
-/// Middleware (`middleware::from_fn`), the innermost: waits for the position a read asks for,
-/// then lets the route run; a refused wait runs nothing.
+/// Middleware (`middleware::from_fn`), the innermost: waits for the position a request asks
+/// for, then lets the route run; a refused wait runs nothing.
 pub async fn middleware(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    if matches!(*req.method(), Method::GET | Method::HEAD) {
-        let refusal = match wanted_position(&mut req) {
-            Err(refusal) => Some(refusal),
-            Ok(None) => None,
-            Ok(Some(position)) => match req.app_data::<web::Data<AppState>>().cloned() {
-                None => None,
-                Some(state) => casetrail_app::consistency::reach(&state.projector, position)
-                    .await
-                    .err()
-                    .map(ApiError::from),
-            },
-        };
-        if let Some(refusal) = refusal {
-            return Ok(req.into_response(refusal.error_response()));
-        }
+    let refusal = match wanted_position(&mut req) {
+        Err(refusal) => Some(refusal),
+        Ok(None) => None,
+        Ok(Some(position)) => match req.app_data::<web::Data<AppState>>().cloned() {
+            None => None,
+            Some(state) => casetrail_app::consistency::reach(&state.projector, position)
+                .await
+                .err()
+                .map(ApiError::from),
+        },
+    };
+    if let Some(refusal) = refusal {
+        return Ok(req.into_response(refusal.error_response()));
     }
     next.call(req)
         .await

@@ -130,9 +130,6 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     for item in api.paths.paths.values_mut() {
         if let Some(read) = item.get.as_mut() {
             add_conditional_read(read);
-            if !matches!(read.operation_id.as_deref(), Some("Live" | "Ready")) {
-                add_consistency_parameters(read);
-            }
         }
         for operation in operations(item) {
             operation
@@ -146,6 +143,7 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                 operation.security = Some(Vec::new());
             } else {
                 add_shared_problems(operation);
+                add_consistency_parameters(operation);
             }
             describe_who_may_send(operation);
         }
@@ -252,8 +250,9 @@ fn add_conditional_read(operation: &mut utoipa::openapi::path::Operation) {
     );
 }
 
-/// Every read accepts the log position it must reflect (`crate::consistency`): declared on each
-/// GET here rather than on every route's own parameters.
+/// Every request but the probes accepts the log position it must reflect
+/// (`crate::consistency`): declared on each operation here rather than on every route's own
+/// parameters.
 fn add_consistency_parameters(operation: &mut utoipa::openapi::path::Operation) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::{KnownFormat, ObjectBuilder, Required, SchemaFormat, Type};
@@ -268,8 +267,9 @@ fn add_consistency_parameters(operation: &mut utoipa::openapi::path::Operation) 
                 .minimum(Some(0)),
         ))
         .description(Some(
-            "Read your writes: the `position` of a command's answer. The read waits (up to 3 s) \
-             until this replica's read models have reached it; 503 \
+            "Read your writes: the `position` of a command's answer. The request waits (up to \
+             3 s) until this replica's read models have reached it (a read, or a command on a \
+             case another replica has just opened); 503 \
              `consistency.not_caught_up` with `Retry-After` if they have not, 400 \
              `consistency.unknown_position` for a position the log has not reached.",
         ))

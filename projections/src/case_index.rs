@@ -82,6 +82,11 @@ impl CaseIndex {
             .flat_map(move |cases| cases.range((Excluded(after), Unbounded)).copied())
     }
 
+    /// How many cases `org` is involved in.
+    pub(crate) fn involving_count(&self, org: &OrgSlug) -> usize {
+        self.by_org.get(org).map_or(0, BTreeSet::len)
+    }
+
     /// Opening positions of the cases with a fact recorded after log position `position`.
     pub(crate) fn changed_after_position(&self, position: u64) -> impl Iterator<Item = u64> + '_ {
         self.by_update
@@ -108,7 +113,7 @@ pub enum ChangedAfter {
 /// A bound narrowed by a cursor (the place just before the page, itself excluded): the
 /// cursor, unless the bound already admits less. `side` is `Ordering::Greater` for a lower
 /// bound (the greater key admits less), `Ordering::Less` for an upper one.
-fn past_cursor<K: Ord>(bound: Bound<K>, cursor: K, side: Ordering) -> Bound<K> {
+pub(crate) fn past_cursor<K: Ord>(bound: Bound<K>, cursor: K, side: Ordering) -> Bound<K> {
     match &bound {
         Included(key) | Excluded(key) if key.cmp(&cursor) == side => bound,
         // At the same key the excluded cursor admits less than, or as much as, the bound.
@@ -117,7 +122,7 @@ fn past_cursor<K: Ord>(bound: Bound<K>, cursor: K, side: Ordering) -> Bound<K> {
 }
 
 /// Whether no key lies between the bounds (a `BTreeSet` range would panic on them).
-fn is_empty<K: Ord>(lower: &Bound<K>, upper: &Bound<K>) -> bool {
+pub(crate) fn is_empty<K: Ord>(lower: &Bound<K>, upper: &Bound<K>) -> bool {
     match (lower, upper) {
         (Unbounded, _) | (_, Unbounded) => false,
         (Included(lo), Included(hi)) => lo > hi,
@@ -136,9 +141,7 @@ impl ReadModels {
         slug: &PartnershipSlug,
         position: u64,
     ) -> Option<&CaseRecord> {
-        let cases = self.index_of(slug)?;
-        let id = cases.by_opening.get(&position)?;
-        cases.by_id.get(id).map(AsRef::as_ref)
+        self.index_of(slug)?.record(position)
     }
 
     fn records<'a>(
@@ -178,6 +181,17 @@ impl ReadModels {
             .into_iter()
             .flat_map(move |c| c.index.by_opened_at(after, from, to, descending));
         self.records(slug, positions)
+    }
+
+    /// How many cases the partnership has.
+    pub fn case_count(&self, slug: &PartnershipSlug) -> usize {
+        self.index_of(slug).map_or(0, |c| c.by_opening.len())
+    }
+
+    /// How many of the partnership's cases `org` is involved in.
+    pub fn cases_involving_count(&self, slug: &PartnershipSlug, org: &OrgSlug) -> usize {
+        self.index_of(slug)
+            .map_or(0, |c| c.index.involving_count(org))
     }
 
     /// The cases `org` is involved in, opened after log position `after`, in opening order.

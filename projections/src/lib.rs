@@ -4,6 +4,7 @@
 mod audit_trail;
 mod case_index;
 mod deadline_cache;
+mod due_order;
 mod feed;
 pub mod history;
 mod projector;
@@ -13,6 +14,7 @@ pub mod statistics;
 pub use audit_trail::{AuditActor, AuditEntry, AuditPage, AuditRef, AuditTrail};
 pub use case_index::ChangedAfter;
 pub use deadline_cache::{DeadlineCache, IdentifiedDeadline, identified};
+pub use due_order::{DueKey, DueWithin, NextDue, is_open, next_due_at};
 pub use feed::derive as feed_derive;
 pub use feed::{Feed, FeedCursor, FeedItem};
 pub use projector::{Projector, ProjectorHandle, StartError};

@@ -2,6 +2,7 @@
 
 use crate::case_index::CaseIndex;
 use crate::deadline_cache::{DeadlineCache, IdentifiedDeadline, identified};
+use crate::due_order::DueOrders;
 use crate::statistics::FinancialYear;
 use casetrail_domain::case::{Case, CaseEvent};
 use casetrail_domain::codec::{DecodeError, decode};
@@ -183,6 +184,8 @@ pub(crate) struct PartnershipCases {
     pub(crate) by_opening: BTreeMap<u64, CaseId>,
     /// The other orders the case list pages through.
     pub(crate) index: CaseIndex,
+    /// The orders by due instant, brought up to date by the reads that need them.
+    pub(crate) due: DueOrders,
     // By a hash of the reference of the case's child, adult or victim (fixed when the case
     // opens): a notification's duplicate check looks up its candidates instead of passing over
     // every case. A collision only adds a candidate, which the look-up compares in full.
@@ -190,6 +193,14 @@ pub(crate) struct PartnershipCases {
     /// Each financial year in which a fact of a case occurred, with when the first such fact
     /// was recorded: the years statistics answer for, at any instant.
     years: BTreeMap<FinancialYear, DateTime<Utc>>,
+}
+
+impl PartnershipCases {
+    /// The case opened at this log position.
+    pub(crate) fn record(&self, opening: u64) -> Option<&CaseRecord> {
+        let id = self.by_opening.get(&opening)?;
+        self.by_id.get(id).map(AsRef::as_ref)
+    }
 }
 
 /// A partnership and its history, for time travel.
@@ -304,6 +315,7 @@ impl ReadModels {
             if record.case.involved.len() != involved {
                 note_involvement(record, event.recorded_at, &mut cases.index);
             }
+            cases.due.changed(record.opened_position);
             return;
         }
         if let Some(case) = Case::evolve(None, decoded) {
@@ -326,6 +338,7 @@ impl ReadModels {
                 .or_default()
                 .push(case_id);
             cases.by_id.insert(case_id, Box::new(record));
+            cases.due.changed(event.position);
         }
     }
 

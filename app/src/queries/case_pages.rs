@@ -9,8 +9,8 @@
 use super::lists::{CaseFilters, CasePage, CaseSort, case_matches, listed, page_of, place};
 use super::snapshot::Snapshot;
 use crate::visibility::sees_all_cases;
-use casetrail_domain::Actor;
-use casetrail_projections::{CaseRecord, ReadModels};
+use casetrail_domain::{Actor, OrgSlug, PartnershipSlug};
+use casetrail_projections::{CaseRecord, NextDue, ReadModels};
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -48,20 +48,18 @@ pub(super) fn present_page(
             && case_matches(filters, &snapshot, record)
     };
     let sort = filters.sort;
-    // Few cases whatever the order: those with the reference, or changed since; and the order
-    // by next due instant, which moves with time alone, so every candidate is placed.
+    // Few cases whatever the order: those with the reference, or changed since.
     let candidates: Option<Vec<&CaseRecord>> = if let Some(reference) = &filters.reference {
         Some(models.cases_with_reference(slug, reference).collect())
     } else if let Some(since) = filters.changed_since {
         Some(models.cases_changed_after(slug, since.into()).collect())
-    } else if sort == CaseSort::NextDueAt || (scope.is_some() && sort != CaseSort::Recorded) {
-        // An organisation's cases in another order than the log's: its cases, sorted.
-        Some(match scope {
-            Some(org) => models.cases_involving(slug, org, 0).collect(),
-            None => models.cases_opened_after(slug, 0).collect(),
-        })
     } else {
-        None
+        // A small organisation's cases in another order than the log's: its cases, sorted.
+        scope
+            .filter(|org| {
+                sort != CaseSort::Recorded && fewer_to_sort(models, slug, org, filters.limit)
+            })
+            .map(|org| models.cases_involving(slug, org, 0).collect())
     };
     if let Some(candidates) = candidates {
         let wanted = candidates.into_iter().filter(|r| admits(r));
@@ -101,9 +99,26 @@ pub(super) fn present_page(
             );
             Some(page(&mut records))
         }
-        // Answered above from every candidate.
-        CaseSort::NextDueAt => None,
+        CaseSort::NextDueAt => {
+            let after = filters
+                .after
+                .map(|after| (NextDue::from(after.instant), after.position));
+            models.with_cases_by_next_due(slug, now, after, |records| page(records))
+        }
     }
+}
+
+/// Whether a page of `org`'s cases costs less by placing every one of them in the order and
+/// sorting them than by walking the partnership's order past the cases of others: a walk
+/// passes about `limit × all / theirs` cases for a page, the sort `theirs`.
+pub(super) fn fewer_to_sort(
+    models: &ReadModels,
+    slug: &PartnershipSlug,
+    org: &OrgSlug,
+    limit: usize,
+) -> bool {
+    let theirs = models.cases_involving_count(slug, org);
+    theirs.saturating_mul(theirs) <= limit.saturating_mul(models.case_count(slug))
 }
 
 /// Places every wanted case, sorts them, and gives the page after the cursor.
@@ -133,7 +148,7 @@ pub(super) fn sorted_page<'a>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::queries::lists::{CasePlace, ChangedSince};
@@ -144,7 +159,7 @@ mod tests {
 
     /// One partnership's log from the seed generator: cases, and now and then a change of
     /// the partnership (settings, organisations, a bank holiday).
-    fn log(events: usize) -> Vec<casetrail_store::RecordedEvent> {
+    pub(crate) fn log(events: usize) -> Vec<casetrail_store::RecordedEvent> {
         let workload = Workload {
             partnerships: 1,
             cases: events,
@@ -165,7 +180,7 @@ mod tests {
         models
     }
 
-    fn actor(org: &str, role: Role) -> Actor {
+    pub(crate) fn actor(org: &str, role: Role) -> Actor {
         Actor {
             user: format!("{org}-user"),
             name: "Test User".to_owned(),
@@ -177,7 +192,7 @@ mod tests {
 
     /// What the snapshot of every visible case answers, each case's deadlines computed afresh
     /// rather than taken from the read models: the reference.
-    fn from_snapshot(
+    pub(crate) fn from_snapshot(
         models: &ReadModels,
         actor: &Actor,
         filters: &CaseFilters,
@@ -233,8 +248,16 @@ mod tests {
 
     #[test]
     fn every_page_of_every_list_is_the_snapshots_page() {
-        // Compared twice: once the read models have kept deadlines for many cases, the rest
-        // of the log changes cases and the partnership, and the kept ones must not be used.
+        compared_before_and_after_more_of_the_log(42, compare_lists);
+    }
+
+    /// Lists compared by `compare` (which says how many pages it compared) twice: once the
+    /// read models have kept deadlines and orders for many cases, and again after the rest of
+    /// the log has changed cases and the partnership, when what they kept must not be used.
+    pub(crate) fn compared_before_and_after_more_of_the_log(
+        seed: u64,
+        mut compare: impl FnMut(&ReadModels, &mut Rng) -> usize,
+    ) {
         let log = log(8_000);
         let (first, rest) = log.split_at(6_000);
         assert!(
@@ -245,12 +268,12 @@ mod tests {
         for event in first {
             models.apply(event).unwrap();
         }
-        let mut rng = Rng::new(42);
-        let mut pages = compare_lists(&models, &mut rng);
+        let mut rng = Rng::new(seed);
+        let mut pages = compare(&models, &mut rng);
         for event in rest {
             models.apply(event).unwrap();
         }
-        pages += compare_lists(&models, &mut rng);
+        pages += compare(&models, &mut rng);
         assert!(pages > 400, "{pages} pages compared");
     }
 

@@ -73,31 +73,38 @@ pub fn deadlines_at(
     generation: Option<u64>,
     at: DateTime<Utc>,
 ) -> Vec<DeadlineAt> {
-    let case = &record.case;
     case_deadlines(record, partnership, generation)
         .iter()
-        .map(|(deadline_id, d)| {
-            // A paused review's clock stands still: its due instant moves on with `at`.
-            let due_at = d.due_at_as_of(at);
-            DeadlineAt {
-                deadline_id: *deadline_id,
-                case_id: case.case_id,
-                kind: d.kind,
-                organisation: d.organisation.clone(),
-                due_at,
-                status: d.status(at, &partnership.calendar),
-                fulfilled_at: d.fulfilled_at.filter(|fulfilled| *fulfilled <= at),
-                late_by: d.late_by(at, &partnership.calendar),
-                // A paused review shows its original date beside the extended one.
-                original_due_at: d.original_due_at_as_of(at),
-                recommendation_id: d.reference,
-                provisional: d.provisional || casetrail_domain::calendar::is_provisional(due_at),
-                case_version: record.version,
-                updated_at: record.updated_at,
-                updated_position: record.updated_position(),
-            }
-        })
+        .map(|deadline| deadline_at(record, partnership, deadline, at))
         .collect()
+}
+
+/// One of the case's deadlines with its status at `at`.
+pub(super) fn deadline_at(
+    record: &CaseRecord,
+    partnership: &Partnership,
+    (deadline_id, d): &IdentifiedDeadline,
+    at: DateTime<Utc>,
+) -> DeadlineAt {
+    // A paused review's clock stands still: its due instant moves on with `at`.
+    let due_at = d.due_at_as_of(at);
+    DeadlineAt {
+        deadline_id: *deadline_id,
+        case_id: record.case.case_id,
+        kind: d.kind,
+        organisation: d.organisation.clone(),
+        due_at,
+        status: d.status(at, &partnership.calendar),
+        fulfilled_at: d.fulfilled_at.filter(|fulfilled| *fulfilled <= at),
+        late_by: d.late_by(at, &partnership.calendar),
+        // A paused review shows its original date beside the extended one.
+        original_due_at: d.original_due_at_as_of(at),
+        recommendation_id: d.reference,
+        provisional: d.provisional || casetrail_domain::calendar::is_provisional(due_at),
+        case_version: record.version,
+        updated_at: record.updated_at,
+        updated_position: record.updated_position(),
+    }
 }
 
 /// Whether any of the case's deadlines is breached at `at`; `generation` as for

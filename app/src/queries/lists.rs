@@ -3,17 +3,16 @@
 
 use super::Queries;
 use super::case_pages::{present_page, sorted_page};
-use super::deadlines::{DeadlineAt, deadlines_at, has_overdue_deadlines};
+use super::deadlines::{case_deadlines, has_overdue_deadlines};
 use super::snapshot::Snapshot;
 use crate::error::AppError;
 use casetrail_domain::case::{CaseKind, Stage};
 use casetrail_domain::deadline::DeadlineStatus;
 use casetrail_domain::{Actor, CaseId, OrgSlug};
 use casetrail_projections::history::{Past, Stale};
-use casetrail_projections::{CaseRecord, ChangedAfter, ReadModels};
+use casetrail_projections::{CaseRecord, ChangedAfter, ReadModels, is_open};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
-use uuid::Uuid;
 
 /// Which cases of the list are asked for, and which page of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +128,7 @@ impl From<ChangedSince> for ChangedAfter {
 }
 
 impl ChangedSince {
-    fn admits(self, record: &CaseRecord) -> bool {
+    pub(super) fn admits(self, record: &CaseRecord) -> bool {
         match self {
             ChangedSince::Position(position) => record.updated_position() > position,
             ChangedSince::Instant(at) => record.updated_at > at,
@@ -173,66 +172,6 @@ pub struct CasePage {
     pub next_after: Option<CasePlace>,
 }
 
-/// Which deadlines of the list are asked for, and which page of them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeadlineFilters {
-    /// At most this many deadlines.
-    pub limit: usize,
-    /// Latest due first instead of soonest due first.
-    pub descending: bool,
-    /// Only deadlines after this place in the list's order: the due instant and id of the
-    /// previous page's last deadline.
-    pub after: Option<(DateTime<Utc>, Uuid)>,
-    /// Only deadlines with this status then.
-    pub status: Option<DeadlineStatus>,
-    /// Only deadlines of the kind with this code (`DeadlineKind::as_str`). A code that names no
-    /// kind matches nothing: the list has always answered so rather than refused it.
-    pub kind: Option<String>,
-    /// Only deadlines of this case.
-    pub case_id: Option<CaseId>,
-    /// Only deadlines this organisation must meet.
-    pub organisation: Option<OrgSlug>,
-    /// Only deadlines due at or after this instant.
-    pub due_from: Option<DateTime<Utc>>,
-    /// Only deadlines due before this instant.
-    pub due_to: Option<DateTime<Utc>>,
-    /// Only deadlines of the cases with a fact recorded since (a deadline's status also moves
-    /// with time alone, which no position or instant of the log tells).
-    pub changed_since: Option<ChangedSince>,
-    /// The deadlines evaluated at this instant, from the facts recorded by then; now when
-    /// absent.
-    pub as_of: Option<DateTime<Utc>>,
-}
-
-impl DeadlineFilters {
-    fn matches(&self, d: &DeadlineAt) -> bool {
-        self.after.is_none_or(|a| {
-            if self.descending {
-                d.order() < a
-            } else {
-                d.order() > a
-            }
-        }) && self.status.is_none_or(|s| s == d.status)
-            && self.kind.as_deref().is_none_or(|k| d.kind.as_str() == k)
-            && self.case_id.is_none_or(|c| d.case_id == c)
-            && self
-                .organisation
-                .as_ref()
-                .is_none_or(|o| d.organisation.as_ref() == Some(o))
-            && self.due_from.is_none_or(|from| d.due_at >= from)
-            && self.due_to.is_none_or(|to| d.due_at < to)
-    }
-}
-
-/// One page of the deadline list, soonest (or latest) due first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeadlinePage {
-    /// The deadlines.
-    pub deadlines: Vec<DeadlineAt>,
-    /// Where the next page starts (after this due instant and id); `None` on the last.
-    pub next_after: Option<(DateTime<Utc>, Uuid)>,
-}
-
 impl Queries {
     /// A page of the cases the actor could see now or at `as_of`, in the order asked for.
     /// Empty for a partnership that did not exist then.
@@ -241,42 +180,6 @@ impl Queries {
         self.answer(actor, None, filters.as_of, |models, past| match past {
             None => Ok(case_page(models, actor, filters, now)),
             Some(past) => cases_from_snapshot(models, actor, filters, Some(past), now),
-        })
-        .await
-    }
-
-    /// A page of the deadlines of every case the actor could see now or at `as_of`, with their
-    /// status then, soonest due first. Empty for a partnership that did not exist then.
-    pub async fn deadlines(
-        &self,
-        actor: &Actor,
-        filters: &DeadlineFilters,
-    ) -> Result<DeadlinePage, AppError> {
-        self.answer(actor, None, filters.as_of, |models, past| {
-            let Some(snapshot) = self.snapshot(models, actor, None, past)? else {
-                return Ok(DeadlinePage {
-                    deadlines: vec![],
-                    next_after: None,
-                });
-            };
-            let mut all: Vec<DeadlineAt> = snapshot
-                .cases
-                .iter()
-                .filter(|r| filters.changed_since.is_none_or(|since| since.admits(r)))
-                .flat_map(|r| {
-                    deadlines_at(r, &snapshot.partnership, snapshot.generation, snapshot.at)
-                })
-                .collect();
-            all.sort_by_key(DeadlineAt::order);
-            if filters.descending {
-                all.reverse();
-            }
-            let wanted = all.into_iter().filter(|d| filters.matches(d));
-            let (deadlines, next_after) = page_of(wanted, filters.limit, DeadlineAt::order);
-            Ok(DeadlinePage {
-                deadlines,
-                next_after,
-            })
         })
         .await
     }
@@ -371,37 +274,13 @@ pub(super) fn place(sort: CaseSort, record: &CaseRecord, snapshot: &Snapshot<'_>
 
 /// When the case's soonest deadline still to be met (pending, due soon or breached) falls due.
 fn next_due_at(record: &CaseRecord, snapshot: &Snapshot<'_>) -> Option<DateTime<Utc>> {
-    soonest_open(&deadlines_at(
-        record,
-        &snapshot.partnership,
-        snapshot.generation,
-        snapshot.at,
-    ))
-}
-
-/// The soonest due instant of the deadlines still to be met (pending, due soon or breached).
-fn soonest_open(deadlines: &[DeadlineAt]) -> Option<DateTime<Utc>> {
-    deadlines
-        .iter()
-        .filter(|d| {
-            matches!(
-                d.status,
-                DeadlineStatus::Pending | DeadlineStatus::DueSoon | DeadlineStatus::Breached
-            )
-        })
-        .map(|d| d.due_at)
-        .min()
+    let deadlines = case_deadlines(record, &snapshot.partnership, snapshot.generation);
+    casetrail_projections::next_due_at(&deadlines, snapshot.at, &snapshot.partnership.calendar)
 }
 
 pub(super) fn listed(record: &CaseRecord, snapshot: &Snapshot<'_>) -> ListedCase {
     let case = &record.case;
-    // Evaluated once for both of the columns that need them.
-    let deadlines = deadlines_at(
-        record,
-        &snapshot.partnership,
-        snapshot.generation,
-        snapshot.at,
-    );
+    let (has_overdue_deadlines, next_due_at) = due_summary(record, snapshot);
     ListedCase {
         case_id: case.case_id,
         kind: case.kind,
@@ -409,14 +288,31 @@ pub(super) fn listed(record: &CaseRecord, snapshot: &Snapshot<'_>) -> ListedCase
         version: record.version,
         reference: case.reference().to_owned(),
         opened_at: case.opened_at,
-        has_overdue_deadlines: deadlines
-            .iter()
-            .any(|d| d.status == DeadlineStatus::Breached),
+        has_overdue_deadlines,
         updated_at: record.updated_at,
         updated_position: record.updated_position(),
         opened_position: record.opened_position,
-        next_due_at: soonest_open(&deadlines),
+        next_due_at,
     }
+}
+
+/// Whether any of the case's deadlines is breached at the snapshot's instant, and when the
+/// soonest still to be met falls due then: each deadline's status found once, for both.
+fn due_summary(record: &CaseRecord, snapshot: &Snapshot<'_>) -> (bool, Option<DateTime<Utc>>) {
+    let at = snapshot.at;
+    let calendar = &snapshot.partnership.calendar;
+    let deadlines = case_deadlines(record, &snapshot.partnership, snapshot.generation);
+    let mut breached = false;
+    let mut next_due: Option<DateTime<Utc>> = None;
+    for (_, d) in deadlines.iter() {
+        let status = d.status(at, calendar);
+        breached |= status == DeadlineStatus::Breached;
+        if is_open(status) {
+            let due = d.due_at_as_of(at);
+            next_due = Some(next_due.map_or(due, |soonest| soonest.min(due)));
+        }
+    }
+    (breached, next_due)
 }
 
 /// The first `limit` items, and where the next page starts (after the last one given) when

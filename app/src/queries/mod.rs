@@ -5,6 +5,7 @@ mod as_of;
 mod audit_trail;
 mod case_pages;
 mod case_reads;
+mod deadline_pages;
 mod deadlines;
 mod duplicates;
 mod feed;
@@ -20,11 +21,12 @@ mod subject_access;
 pub use as_of::{AsOfLimit, ensure_supported};
 pub use audit_trail::{AuditFilters, TrailPage};
 pub use case_reads::{AccessFilters, AccessLogAudit, AccessPage, CaseAccessLog};
+pub use deadline_pages::{DeadlineFilters, DeadlinePage, deadline_page, deadlines_from_snapshot};
 pub use deadlines::{DeadlineAt, deadlines_at};
 pub use feed::{FeedQuery, FeedView, visible};
 pub use lists::{
-    CaseFilters, CasePage, CasePlace, CaseSort, ChangedSince, DeadlineFilters, DeadlinePage,
-    ListedCase, case_page, cases_from_snapshot,
+    CaseFilters, CasePage, CasePlace, CaseSort, ChangedSince, ListedCase, case_page,
+    cases_from_snapshot,
 };
 pub use partnership::VersionedPartnership;
 pub use retention::{DueCase, DuePage, RetentionList};

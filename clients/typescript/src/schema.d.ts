@@ -5956,7 +5956,7 @@ export interface operations {
     Metrics: {
         parameters: {
             query?: {
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -5993,7 +5993,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
@@ -6034,7 +6033,7 @@ export interface operations {
                  *     the cases an agency user was involved in then. Default: now.
                  */
                 as_of?: string;
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -6169,7 +6168,7 @@ export interface operations {
                  *     calendar cannot judge, is 400 `calendar.date_out_of_range`.
                  */
                 as_of?: string;
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -6243,7 +6242,10 @@ export interface operations {
     };
     NotifyDomesticHomicide: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description Makes a retry safe: the same key with the same body returns the first response and
@@ -6251,6 +6253,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6289,7 +6293,10 @@ export interface operations {
     };
     NotifyIncident: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description Makes a retry safe: the same key with the same body returns the first response and
@@ -6297,6 +6304,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6335,7 +6344,10 @@ export interface operations {
     };
     ReferCaseForConsideration: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description Makes a retry safe: the same key with the same body returns the first response and
@@ -6343,6 +6355,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6381,7 +6395,10 @@ export interface operations {
     };
     ReferSafeguardingAdultReview: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description Makes a retry safe: the same key with the same body returns the first response and
@@ -6389,6 +6406,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6433,7 +6452,7 @@ export interface operations {
                  *     1990–2100 is 400 `calendar.date_out_of_range`.
                  */
                 as_of?: string;
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -6497,7 +6516,7 @@ export interface operations {
                 from?: string;
                 /** @description Only reads before this instant (RFC 3339). */
                 to?: string;
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -6567,7 +6586,10 @@ export interface operations {
     };
     RequestAgencyReport: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -6581,6 +6603,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -6622,7 +6646,10 @@ export interface operations {
     };
     SubmitAgencyReport: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -6636,6 +6663,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -6709,7 +6738,7 @@ export interface operations {
                  *     the cases an agency user was involved in then. Default: now.
                  */
                 as_of?: string;
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -6785,7 +6814,10 @@ export interface operations {
     };
     CloseCase: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -6799,6 +6831,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -6846,7 +6880,7 @@ export interface operations {
                  *     1990–2100 is 400 `calendar.date_out_of_range`.
                  */
                 as_of?: string;
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -6916,7 +6950,10 @@ export interface operations {
     };
     RecordPartnerDecision: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -6930,6 +6967,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -6971,7 +7010,10 @@ export interface operations {
     };
     CommissionDhr: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -6985,6 +7027,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7026,7 +7070,10 @@ export interface operations {
     };
     CompleteDhr: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7040,6 +7087,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7081,7 +7130,10 @@ export interface operations {
     };
     RecordDhrDecision: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7095,6 +7147,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7136,7 +7190,10 @@ export interface operations {
     };
     RecordDhrFamilyInvolvement: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7150,6 +7207,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7191,7 +7250,10 @@ export interface operations {
     };
     EraseCasePersonalData: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7205,6 +7267,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7246,7 +7310,10 @@ export interface operations {
     };
     RecordFamilyCommunication: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7260,6 +7327,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7301,7 +7370,10 @@ export interface operations {
     };
     RecordFamilyInvited: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7315,6 +7387,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7356,7 +7430,10 @@ export interface operations {
     };
     NotifyHomeOfficeOfDhrDecision: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7370,6 +7447,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7411,7 +7490,10 @@ export interface operations {
     };
     RecordDhrQaOutcome: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7425,6 +7507,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7466,7 +7550,10 @@ export interface operations {
     };
     SubmitDhrToHomeOffice: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7480,6 +7567,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7521,7 +7610,10 @@ export interface operations {
     };
     RecordIndependentAdvice: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7535,6 +7627,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7576,7 +7670,10 @@ export interface operations {
     };
     RecordLearningDisseminated: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7590,6 +7687,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7631,7 +7730,10 @@ export interface operations {
     };
     RecordLookedAfterDeathNotified: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7645,6 +7747,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7686,7 +7790,10 @@ export interface operations {
     };
     RecordPanelNotification: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7700,6 +7807,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7741,7 +7850,10 @@ export interface operations {
     };
     RecordPanelNotificationCopied: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7755,6 +7867,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7796,7 +7910,10 @@ export interface operations {
     };
     RecordPanelResponse: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7810,6 +7927,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7852,7 +7971,7 @@ export interface operations {
     GetPersonalDetails: {
         parameters: {
             query?: {
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -7900,7 +8019,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -7911,7 +8029,10 @@ export interface operations {
     };
     CommissionPracticeReview: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7925,6 +8046,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -7966,7 +8089,10 @@ export interface operations {
     };
     ApprovePublicationDelay: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -7980,6 +8106,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8021,7 +8149,10 @@ export interface operations {
     };
     RecordCopySentToOfsted: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8035,6 +8166,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8076,7 +8209,10 @@ export interface operations {
     };
     RecordFinalReportSentToPanel: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8090,6 +8226,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8131,7 +8269,10 @@ export interface operations {
     };
     PublishReview: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8145,6 +8286,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8186,7 +8329,10 @@ export interface operations {
     };
     WithholdPublication: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8200,6 +8346,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8241,7 +8389,10 @@ export interface operations {
     };
     PublishImprovementsInformation: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8255,6 +8406,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8296,7 +8449,10 @@ export interface operations {
     };
     RecordImprovementsInformationSentToPanel: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8310,6 +8466,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8351,7 +8509,10 @@ export interface operations {
     };
     RecordReviewTakenDown: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8365,6 +8526,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8406,7 +8569,10 @@ export interface operations {
     };
     InitiateRapidReview: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8420,6 +8586,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8461,7 +8629,10 @@ export interface operations {
     };
     SubmitDraftComments: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8475,6 +8646,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8516,7 +8689,10 @@ export interface operations {
     };
     RecordDraftMilestone: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8530,6 +8706,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8571,7 +8749,10 @@ export interface operations {
     };
     SignOffRapidReview: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8585,6 +8766,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8626,7 +8809,10 @@ export interface operations {
     };
     RecordRapidReviewMeeting: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8640,6 +8826,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8681,7 +8869,10 @@ export interface operations {
     };
     AgreeModifiedResponse: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8695,6 +8886,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8736,7 +8929,10 @@ export interface operations {
     };
     NamePartnerLead: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8750,6 +8946,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8791,7 +8989,10 @@ export interface operations {
     };
     RecordPartnersNotified: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8805,6 +9006,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8846,7 +9049,10 @@ export interface operations {
     };
     CirculateAgencyReports: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8860,6 +9066,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8901,7 +9109,10 @@ export interface operations {
     };
     AgreeReviewLead: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8915,6 +9126,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -8956,7 +9169,10 @@ export interface operations {
     };
     ConfirmSeniorSignOff: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -8970,6 +9186,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -9011,7 +9229,10 @@ export interface operations {
     };
     SubmitRapidReviewToPanel: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -9025,6 +9246,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -9066,7 +9289,10 @@ export interface operations {
     };
     AddRecommendation: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -9080,6 +9306,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -9121,7 +9349,10 @@ export interface operations {
     };
     CompleteRecommendation: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -9135,6 +9366,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -9178,7 +9411,10 @@ export interface operations {
     };
     RecordReconsideredDecision: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -9192,6 +9428,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -9233,7 +9471,10 @@ export interface operations {
     };
     SendReconsiderationToPanel: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -9247,6 +9488,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -9288,7 +9531,10 @@ export interface operations {
     };
     CommissionSar: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -9302,6 +9548,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -9343,7 +9591,10 @@ export interface operations {
     };
     CompleteSar: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -9357,6 +9608,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -9398,7 +9651,10 @@ export interface operations {
     };
     RecordSarDecision: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -9412,6 +9668,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -9453,7 +9711,10 @@ export interface operations {
     };
     PauseSar: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -9467,6 +9728,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -9508,7 +9771,10 @@ export interface operations {
     };
     ResumeSar: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -9522,6 +9788,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The case */
@@ -9564,7 +9832,7 @@ export interface operations {
     GetSubjectAccessExport: {
         parameters: {
             query?: {
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -9723,7 +9991,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -9773,7 +10040,7 @@ export interface operations {
                  *     outside 1990–2100 is 400 `calendar.date_out_of_range`.
                  */
                 as_of?: string;
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -9859,7 +10126,7 @@ export interface operations {
                  * @example 100
                  */
                 limit?: number;
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -9924,7 +10191,7 @@ export interface operations {
                  * @example deadline.due_soon,deadline.breached
                  */
                 type?: string;
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -10018,7 +10285,7 @@ export interface operations {
     VerifyIntegrity: {
         parameters: {
             query?: {
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -10054,7 +10321,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
@@ -10069,7 +10335,7 @@ export interface operations {
                  *     English when it names neither.
                  */
                 lang?: components["schemas"]["LabelLanguage"];
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -10117,7 +10383,7 @@ export interface operations {
     GetPartnership: {
         parameters: {
             query?: {
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -10155,7 +10421,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -10165,7 +10430,10 @@ export interface operations {
     };
     DeclareBankHoliday: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -10179,6 +10447,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path?: never;
             cookie?: never;
@@ -10214,7 +10484,10 @@ export interface operations {
     };
     MoveBankHoliday: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -10228,6 +10501,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The holiday's current day, YYYY-MM-DD */
@@ -10266,7 +10541,10 @@ export interface operations {
     };
     WithdrawBankHoliday: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -10280,6 +10558,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The holiday, YYYY-MM-DD */
@@ -10318,7 +10598,10 @@ export interface operations {
     };
     RegisterOrganisation: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -10332,6 +10615,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path?: never;
             cookie?: never;
@@ -10367,7 +10652,10 @@ export interface operations {
     };
     RetireOrganisation: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -10381,6 +10669,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path: {
                 /** @description The organisation */
@@ -10420,7 +10710,10 @@ export interface operations {
     };
     ChangePartnershipSettings: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
             header?: {
                 /**
                  * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
@@ -10434,6 +10727,8 @@ export interface operations {
                  * @example notify-SBC-2022-0412
                  */
                 "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
             };
             path?: never;
             cookie?: never;
@@ -10477,7 +10772,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from the previous page's `next_cursor`. */
                 cursor?: string;
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -10544,7 +10839,7 @@ export interface operations {
                  * @example 2023-06-30T12:00:00Z
                  */
                 as_of?: string;
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -10614,7 +10909,7 @@ export interface operations {
                  * @example 2023-06-30T12:00:00Z
                  */
                 as_of?: string;
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -10851,7 +11146,7 @@ export interface operations {
     ListWebhookSubscriptions: {
         parameters: {
             query?: {
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -10892,7 +11187,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
@@ -10901,8 +11195,14 @@ export interface operations {
     };
     CreateWebhookSubscription: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10939,7 +11239,7 @@ export interface operations {
     GetWebhookSubscription: {
         parameters: {
             query?: {
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -10978,7 +11278,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["WebhookNotFound"];
@@ -10988,8 +11287,14 @@ export interface operations {
     };
     DeleteWebhookSubscription: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
             path: {
                 /** @description The subscription */
                 id: string;
@@ -11024,7 +11329,7 @@ export interface operations {
                  * @example 100
                  */
                 limit?: number;
-                /** @description Read your writes: the `position` of a command's answer. The read waits (up to 3 s) until this replica's read models have reached it; 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
                 min_position?: number;
             };
             header?: {
@@ -11073,8 +11378,14 @@ export interface operations {
     };
     RedeliverWebhooks: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
             path: {
                 /** @description The subscription */
                 id: string;
@@ -11112,8 +11423,14 @@ export interface operations {
     };
     RotateWebhookSecret: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
             path: {
                 /** @description The subscription */
                 id: string;

@@ -2,9 +2,10 @@
 //! on another replica that names it (`min_position` or `Casetrail-Consistency`) never answers
 //! from before the write.
 
+use casetrail_domain::Role;
 use casetrail_tests::{TestApp, both_backends, notification, problem};
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 async fn read(app: &TestApp, base: &str, path: &str, header: Option<String>) -> reqwest::Response {
     let mut request = app
@@ -198,5 +199,104 @@ both_backends!(
             "query.invalid",
         )
         .await;
+    }
+);
+
+// Commands sent to two replicas at once, each on cases the other opened, then every list and
+// read model asked of both at the same `min_position`: the same answer, byte for byte
+// (issue 15, goal 6). The access log is left out: each read adds to it.
+both_backends!(
+    replicas_asked_at_the_same_position_answer_the_same,
+    |app: TestApp| async move {
+        let replica = app.replica().await;
+        let bases = [app.address.clone(), replica.address.clone()];
+        let notifier = app.notifier();
+        // A command names the position it must follow, as a read does: a case opened on the
+        // other replica is found once this one has read that far.
+        let post = |base: String, path: String, body: Value, after: u64| {
+            let request = app
+                .client
+                .post(format!("{base}{path}"))
+                .bearer_auth(&notifier)
+                .header("Casetrail-Consistency", format!("min-position={after}"));
+            async move {
+                let response = request.json(&body).send().await.unwrap();
+                assert!(
+                    response.status().is_success(),
+                    "{path}: {}",
+                    response.status()
+                );
+                response.json::<Value>().await.unwrap()
+            }
+        };
+        // Cases opened on both replicas at once.
+        let opened = futures::future::join_all((0..8).map(|i| {
+            post(
+                bases[i % 2].clone(),
+                "/v1/cases/notifications".to_owned(),
+                notification(),
+                0,
+            )
+        }))
+        .await;
+        // Each case's panel notification recorded on the other replica, all at once.
+        let recorded = futures::future::join_all(opened.iter().enumerate().map(|(i, accepted)| {
+            let case_id = accepted["case_id"].as_str().unwrap();
+            post(
+                bases[(i + 1) % 2].clone(),
+                format!("/v1/cases/{case_id}/panel-notification"),
+                json!({"panel_reference": format!("CSPRP-2022-{i:04}"), "submitted_on": "2022-12-29"}),
+                accepted["position"].as_u64().unwrap(),
+            )
+        }))
+        .await;
+        let head = recorded
+            .iter()
+            .chain(&opened)
+            .map(|accepted| accepted["position"].as_u64().unwrap())
+            .max()
+            .unwrap();
+        let auditor = app.token("southend-council", &[Role::Auditor]);
+        let manager = app.business_manager();
+        let reads = [
+            ("/v1/cases?limit=200", &manager),
+            ("/v1/cases?limit=200&sort=due_at", &manager),
+            ("/v1/deadlines?limit=200", &manager),
+            ("/v1/deadlines?limit=200&status=met", &manager),
+            ("/v1/feed?limit=200", &manager),
+            ("/v1/statistics/annual/2022-23", &manager),
+            ("/v1/audit-trail?limit=500", &auditor),
+        ];
+        for (path, token) in reads {
+            let mut answers = Vec::new();
+            for base in &bases {
+                let response = app
+                    .client
+                    .get(format!("{base}{path}"))
+                    .bearer_auth(token)
+                    .header("Casetrail-Consistency", format!("min-position={head}"))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), StatusCode::OK, "{path} on {base}");
+                let mut answer: Value = response.json().await.unwrap();
+                // The instant each answered at is its own.
+                if let Some(fields) = answer.as_object_mut() {
+                    fields.remove("as_of");
+                }
+                answers.push(answer.to_string());
+            }
+            assert_eq!(answers[0], answers[1], "{path}");
+            assert!(answers[0].len() > 100, "{path}: {}", answers[0]);
+        }
+        let page: Value = serde_json::from_str(
+            &app.get("/v1/cases?limit=200", &manager)
+                .await
+                .text()
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(page["items"].as_array().unwrap().len(), 8);
     }
 );
