@@ -11,6 +11,10 @@ use tokio::task::JoinHandle;
 /// Page size for the start-up catch-up read.
 const CATCH_UP_PAGE: usize = 5_000;
 
+/// The most events applied under one write lock while tailing: a large catch-up (another
+/// replica's burst) still lets readers in between batches.
+const TAIL_BATCH: usize = 256;
+
 /// Why the read models could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -117,14 +121,22 @@ async fn tail_forever(
     let start = read_models(&models).position();
     let mut tail = casetrail_store::tail(store, start);
     loop {
-        match tail.next().await {
-            Ok(event) => {
-                let position = event.position;
+        // The events read together (a batch of commands the writer committed at once) are
+        // applied under one write lock and published once: each publication wakes every
+        // command waiting for the read models, and readers wait while the lock is held.
+        match tail.next_batch(TAIL_BATCH).await {
+            Ok(events) => {
+                let mut position = None;
                 {
                     let mut guard = models.write().unwrap_or_else(|p| p.into_inner());
-                    apply_or_report(&mut guard, &event);
+                    for event in &events {
+                        apply_or_report(&mut guard, event);
+                        position = Some(event.position);
+                    }
                 }
-                position_tx.send_replace(position);
+                if let Some(position) = position {
+                    position_tx.send_replace(position);
+                }
             }
             Err(err) => {
                 tracing::warn!(error = %err, "tailing the event log failed; retrying");

@@ -44,6 +44,21 @@ impl Tail {
         self.after
     }
 
+    /// The next events of the log, at least one (waiting for it to be committed if need be)
+    /// and at most `max`: those already read from the store with it, so a follower can take
+    /// a batch that committed together in one step.
+    pub async fn next_batch(&mut self, max: usize) -> Result<Vec<RecordedEvent>, StoreError> {
+        let first = self.next().await?;
+        let more = self.buffer.len().min(max.saturating_sub(1));
+        let mut batch = Vec::with_capacity(1 + more);
+        batch.push(first);
+        batch.extend(self.buffer.drain(..more));
+        if let Some(last) = batch.last() {
+            self.after = last.position;
+        }
+        Ok(batch)
+    }
+
     /// The next event of the log, waiting for it to be committed if need be.
     pub async fn next(&mut self) -> Result<RecordedEvent, StoreError> {
         let mut gap_since = None;

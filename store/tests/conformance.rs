@@ -434,6 +434,23 @@ async fn many_writers_gap_free_and_tailed(db: &TestDb) {
         assert!(extra.is_err(), "tail produced an extra event");
         seen
     });
+    // Another follower taking what it read together, at most 7 at a time.
+    let mut batches = casetrail_store::tail(store.clone(), 0);
+    let batch_reader = tokio::spawn(async move {
+        let mut seen = Vec::with_capacity(total);
+        let mut largest = 0;
+        while seen.len() < total {
+            let next = tokio::time::timeout(Duration::from_secs(30), batches.next_batch(7)).await;
+            let batch = next.expect("tail stalled").unwrap();
+            assert!((1..=7).contains(&batch.len()), "a batch of {}", batch.len());
+            largest = largest.max(batch.len());
+            assert_eq!(batches.position(), batch.last().unwrap().position);
+            seen.extend(batch);
+        }
+        let extra = tokio::time::timeout(Duration::from_millis(300), batches.next_batch(7)).await;
+        assert!(extra.is_err(), "tail produced an extra event");
+        (seen, largest)
+    });
     tokio::time::sleep(Duration::from_millis(50)).await;
 
     let writers = (0..WRITERS).map(|w| {
@@ -469,6 +486,9 @@ async fn many_writers_gap_free_and_tailed(db: &TestDb) {
     assert_eq!(log.len(), total);
     let seen = reader.await.unwrap();
     assert_eq!(seen, log, "the tail saw every event exactly once, in order");
+    let (seen, largest) = batch_reader.await.unwrap();
+    assert_eq!(seen, log, "in batches too");
+    assert!(largest > 1, "events read together come together");
     for w in 0..WRITERS {
         let versions: Vec<u64> = log
             .iter()
