@@ -142,8 +142,10 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                 // Probes answer without a token.
                 operation.security = Some(Vec::new());
             } else {
-                add_shared_problems(operation);
+                // First: the problems an operation can give follow from its parameters, these
+                // among them (a malformed position is a 400).
                 add_consistency_parameters(operation);
+                add_shared_problems(operation);
             }
             describe_who_may_send(operation);
         }
