@@ -70,12 +70,27 @@ pub fn next_due_at(
     at: DateTime<Utc>,
     calendar: &WorkingCalendar,
 ) -> Option<DateTime<Utc>> {
-    deadlines
-        .iter()
-        .map(|(_, d)| d)
-        .filter(|d| is_open(d.status(at, calendar)))
-        .map(|d| d.due_at_as_of(at))
-        .min()
+    due_summary(deadlines, at, calendar).1
+}
+
+/// Whether any of `deadlines` is breached at `at`, and [`next_due_at`]: each deadline's status
+/// found once, for both (the two columns of a listed case).
+pub fn due_summary(
+    deadlines: &[IdentifiedDeadline],
+    at: DateTime<Utc>,
+    calendar: &WorkingCalendar,
+) -> (bool, Option<DateTime<Utc>>) {
+    let mut breached = false;
+    let mut next_due: Option<DateTime<Utc>> = None;
+    for (_, d) in deadlines {
+        let status = d.status(at, calendar);
+        breached |= status == DeadlineStatus::Breached;
+        if is_open(status) {
+            let due = d.due_at_as_of(at);
+            next_due = Some(next_due.map_or(due, |soonest| soonest.min(due)));
+        }
+    }
+    (breached, next_due)
 }
 
 /// The instants between which a placement holds with no new fact of the case: a read at an

@@ -180,6 +180,17 @@ pub(super) mod tests {
         models
     }
 
+    /// Who the random lists are read as: a statutory partner, two agencies in different
+    /// roles, and a voluntary organisation's business manager.
+    pub(crate) fn list_readers() -> [Actor; 4] {
+        [
+            actor("police", Role::Reviewer),
+            actor("housing", Role::Notifier),
+            actor("primary-school", Role::Reviewer),
+            actor("family-charity", Role::BusinessManager),
+        ]
+    }
+
     pub(crate) fn actor(org: &str, role: Role) -> Actor {
         Actor {
             user: format!("{org}-user"),
@@ -284,12 +295,7 @@ pub(super) mod tests {
         let records: Vec<&CaseRecord> = models.cases(&slug).collect();
         assert!(records.len() > 150, "{} cases", records.len());
         let last = records.iter().map(|r| r.updated_at).max().unwrap();
-        let actors = [
-            actor("police", Role::Reviewer),
-            actor("housing", Role::Notifier),
-            actor("primary-school", Role::Reviewer),
-            actor("family-charity", Role::BusinessManager),
-        ];
+        let actors = list_readers();
         let mut pages = 0;
         for round in 0..60 {
             let actor = &actors[round % actors.len()];

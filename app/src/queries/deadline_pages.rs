@@ -237,7 +237,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::queries::case_pages::tests::{
-        actor, compared_before_and_after_more_of_the_log, log,
+        actor, compared_before_and_after_more_of_the_log, list_readers, log,
     };
     use crate::queries::snapshot::snapshot;
     use casetrail_domain::Role;
@@ -517,12 +517,7 @@ mod tests {
             .filter(|(_, d)| d.unsettled_until.is_some_and(|until| until > last))
             .count();
         assert!(unsettled > 5, "{unsettled} unsettled deadlines");
-        let actors = [
-            actor("police", Role::Reviewer),
-            actor("housing", Role::Notifier),
-            actor("primary-school", Role::Reviewer),
-            actor("family-charity", Role::BusinessManager),
-        ];
+        let actors = list_readers();
         let mut pages = 0;
         for round in 0..60 {
             let actor = &actors[round % actors.len()];

@@ -7,10 +7,9 @@ use super::deadlines::{case_deadlines, has_overdue_deadlines};
 use super::snapshot::Snapshot;
 use crate::error::AppError;
 use casetrail_domain::case::{CaseKind, Stage};
-use casetrail_domain::deadline::DeadlineStatus;
 use casetrail_domain::{Actor, CaseId, OrgSlug};
 use casetrail_projections::history::{Past, Stale};
-use casetrail_projections::{CaseRecord, ChangedAfter, ReadModels, is_open};
+use casetrail_projections::{CaseRecord, ChangedAfter, ReadModels};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 
@@ -297,22 +296,10 @@ pub(super) fn listed(record: &CaseRecord, snapshot: &Snapshot<'_>) -> ListedCase
 }
 
 /// Whether any of the case's deadlines is breached at the snapshot's instant, and when the
-/// soonest still to be met falls due then: each deadline's status found once, for both.
+/// soonest still to be met falls due then.
 fn due_summary(record: &CaseRecord, snapshot: &Snapshot<'_>) -> (bool, Option<DateTime<Utc>>) {
-    let at = snapshot.at;
-    let calendar = &snapshot.partnership.calendar;
     let deadlines = case_deadlines(record, &snapshot.partnership, snapshot.generation);
-    let mut breached = false;
-    let mut next_due: Option<DateTime<Utc>> = None;
-    for (_, d) in deadlines.iter() {
-        let status = d.status(at, calendar);
-        breached |= status == DeadlineStatus::Breached;
-        if is_open(status) {
-            let due = d.due_at_as_of(at);
-            next_due = Some(next_due.map_or(due, |soonest| soonest.min(due)));
-        }
-    }
-    (breached, next_due)
+    casetrail_projections::due_summary(&deadlines, snapshot.at, &snapshot.partnership.calendar)
 }
 
 /// The first `limit` items, and where the next page starts (after the last one given) when
