@@ -7,7 +7,8 @@
 //! fresh database
 //! with `casetrail_seed` (50 partnerships, fixed seed), then starts the release binary on it,
 //! polls `/health/ready` until it answers 200, and reads the process's `VmRSS` and `VmHWM`
-//! from `/proc`. PostgreSQL comes from `BENCH_DATABASE_URL` or `TEST_DATABASE_URL`; the bench
+//! from `/proc`: first with no read-model snapshot (the whole log folded), then, after a
+//! SIGTERM stop that writes one (timed, with its size), again from the snapshot. PostgreSQL comes from `BENCH_DATABASE_URL` or `TEST_DATABASE_URL`; the bench
 //! creates a fresh database there and drops it afterwards.
 
 #![allow(clippy::unwrap_used)]
@@ -32,8 +33,10 @@ fn main() {
     let cases: usize = arg("--cases").map_or(33_000, |c| c.replace('_', "").parse().unwrap());
     let backend = arg("--backend").unwrap_or_else(|| "both".to_owned());
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    println!("| backend | events | seeding | start-up to ready | events/s | VmRSS | VmHWM |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| backend | events | seeding | from | start-up to ready | events/s | VmRSS | VmHWM | SIGTERM to exit (snapshot written) | snapshot |"
+    );
+    println!("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|");
     if let Some(url) = arg("--database-url") {
         let dir = tempfile::tempdir().unwrap();
         start(&runtime, "given", &url, None, dir.path());
@@ -101,14 +104,39 @@ fn start(
         store.close().await;
         head
     });
+    let data_dir = dir.join("data");
+    let snapshot = data_dir.join("read-models.snapshot");
+    let seeding = seeding.map_or("-".to_owned(), |s| format!("{:.1} s", s.as_secs_f64()));
+    // From the log: a data directory without a snapshot.
+    let _ = std::fs::remove_file(&snapshot);
+    for from in ["the log", "its snapshot"] {
+        let (mut server, startup, rss, hwm) = launch(url, &data_dir);
+        let stopping = terminate(&mut server);
+        let written = std::fs::metadata(&snapshot).map_or(0, |m| m.len());
+        println!(
+            "| {label} | {events} | {seeding} | {from} | {:.2} s | {:.0} | {} MiB | {} MiB | {:.2} s | {:.0} MiB |",
+            startup.as_secs_f64(),
+            events as f64 / startup.as_secs_f64(),
+            rss / 1024,
+            hwm / 1024,
+            stopping.as_secs_f64(),
+            written as f64 / (1024.0 * 1024.0),
+        );
+    }
+}
+
+/// Starts the release server and waits until it is ready: the server, how long it took, and
+/// its `VmRSS` and `VmHWM` then.
+fn launch(url: &str, data_dir: &std::path::Path) -> (Child, Duration, u64, u64) {
     let port = free_port();
     let started = Instant::now();
     let mut server = Command::new(env!("CARGO_BIN_EXE_casetrail"))
         .arg("serve")
         .env("DATABASE_URL", url)
         .env("CASETRAIL_BIND", format!("127.0.0.1:{port}"))
-        .env("CASETRAIL_DATA_DIR", dir.join("data"))
+        .env("CASETRAIL_DATA_DIR", data_dir)
         .env("CASETRAIL_DEMO_DATA", "false")
+        .env("CASETRAIL_REMINDER_INTERVAL", "off")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -119,15 +147,21 @@ fn start(
     }
     let startup = started.elapsed();
     let (rss, hwm) = memory(&server);
-    stop(&mut server);
-    println!(
-        "| {label} | {events} | {} | {:.2} s | {:.0} | {} MiB | {} MiB |",
-        seeding.map_or("-".to_owned(), |s| format!("{:.1} s", s.as_secs_f64())),
-        startup.as_secs_f64(),
-        events as f64 / startup.as_secs_f64(),
-        rss / 1024,
-        hwm / 1024
-    );
+    (server, startup, rss, hwm)
+}
+
+/// SIGTERM, as a service manager stops it (it writes its snapshot on the way out): how long
+/// until it exited.
+fn terminate(process: &mut Child) -> Duration {
+    let started = Instant::now();
+    let sent = Command::new("kill")
+        .args(["-TERM", &process.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = process.wait().unwrap();
+    assert!(status.success(), "the server stopped with {status}");
+    started.elapsed()
 }
 
 fn free_port() -> u16 {
@@ -162,11 +196,6 @@ fn memory(process: &Child) -> (u64, u64) {
             .unwrap_or(0)
     };
     (field("VmRSS:"), field("VmHWM:"))
-}
-
-fn stop(process: &mut Child) {
-    let _ = process.kill();
-    let _ = process.wait();
 }
 
 async fn admin_sql(admin_url: &str, sql: &str) {

@@ -119,6 +119,21 @@ pub struct ServeConfig {
     /// every delivery (SSRF).
     #[arg(long, env = "CASETRAIL_WEBHOOK_ALLOW_PRIVATE_NETWORKS", default_value_t = false, action = clap::ArgAction::Set)]
     pub webhook_allow_private_networks: bool,
+    /// Where the read models' snapshot is kept, so that a start-up folds only the events after
+    /// it (default: `read-models.snapshot` in the data directory); `off`: none. A cache: one
+    /// written by another build, damaged, or of another log is ignored.
+    #[arg(long, env = "CASETRAIL_READ_MODEL_SNAPSHOT")]
+    pub read_model_snapshot: Option<String>,
+    /// Events recorded since the last snapshot after which this replica writes another
+    /// (looked at every minute; projection waits while the read models are encoded, about a
+    /// second at a million events, reads do not); `0`: only when stopping. One is also
+    /// written when stopping.
+    #[arg(
+        long,
+        env = "CASETRAIL_READ_MODEL_SNAPSHOT_EVERY",
+        default_value_t = 250_000
+    )]
+    pub read_model_snapshot_every: u64,
     /// The time the service decides at: the machine's clock; a test sets its own.
     #[arg(skip = casetrail_app::clock::system_clock())]
     pub clock: casetrail_app::SharedClock,
@@ -167,6 +182,15 @@ pub enum AuthMode {
 }
 
 impl ServeConfig {
+    /// Where the read models' snapshot is kept; `None` when turned off.
+    pub fn read_model_snapshot_path(&self) -> Option<PathBuf> {
+        match self.read_model_snapshot.as_deref().map(str::trim) {
+            Some("off") => None,
+            Some(path) if !path.is_empty() => Some(PathBuf::from(path)),
+            _ => Some(self.data_dir.join("read-models.snapshot")),
+        }
+    }
+
     /// The key-encryption keys: the configured files, or in development the data directory's
     /// own KEK (created on first start). Production must name its KEK: a key created silently
     /// beside the database would protect nothing.

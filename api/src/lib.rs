@@ -18,6 +18,7 @@ pub mod problem_codes;
 pub mod replay;
 pub mod request_context;
 pub mod routes;
+pub mod snapshots;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

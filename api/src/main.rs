@@ -290,6 +290,8 @@ fn erase(args: EraseArgs) -> anyhow::Result<()> {
             std::sync::Arc::new(keyring),
             false,
             casetrail_app::clock::system_clock(),
+            // A command run: the server's snapshot is the server's to write.
+            None,
         )
         .await?;
         let case_id = CaseId::from_uuid(args.case_id);

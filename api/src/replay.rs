@@ -111,7 +111,7 @@ impl Fold {
         match self.replayed.until {
             // Later events are passed over, not stopped at: a replica's commit may be recorded
             // a moment before an earlier position's, and `as_of` on the API counts it alike.
-            Until::Instant(at) if event.recorded_at > at => models.skip(event.position),
+            Until::Instant(at) if event.recorded_at > at => models.skip(event),
             _ => {
                 models
                     .apply(event)

@@ -54,6 +54,7 @@ impl Application {
             Arc::new(keyring),
             config.demo_data,
             Arc::clone(&config.clock),
+            crate::snapshots::file(config.read_model_snapshot_path()),
         )
         .await?;
         state.queries = state.queries.with_as_of_per_user(config.as_of_concurrency);
@@ -79,6 +80,18 @@ impl Application {
             )
             .spawn(config.reminder_interval)
         });
+        let snapshots = state
+            .snapshot
+            .clone()
+            .filter(|_| config.read_model_snapshot_every > 0)
+            .map(|(file, position)| {
+                tokio::spawn(crate::snapshots::keep(
+                    state.projector.clone(),
+                    file,
+                    position,
+                    config.read_model_snapshot_every,
+                ))
+            });
         let deliverer = if config.webhook_poll.is_zero() {
             None
         } else {
@@ -137,8 +150,9 @@ impl Application {
             state,
             auth_mode,
             background: reminders
-                .map(|task| task.abort_handle())
                 .into_iter()
+                .chain(snapshots)
+                .map(|task| task.abort_handle())
                 .chain(deliverer.as_ref().map(|(_, task)| task.abort_handle()))
                 .collect(),
             deliverer: deliverer.map(|(deliverer, _)| deliverer),
@@ -183,6 +197,10 @@ impl Application {
         if let Some((handle, task)) = metrics {
             handle.stop(true).await;
             let _ = task.await;
+        }
+        if let Some((file, _)) = &self.state.snapshot {
+            // Every command has been answered: the next start folds nothing before this.
+            crate::snapshots::write(&self.state.projector, file, "stopping").await;
         }
         self.state.close().await;
         result

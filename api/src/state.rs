@@ -8,6 +8,7 @@ use casetrail_app::webhooks::target::TargetPolicy;
 use casetrail_app::{CommandBus, SharedClock};
 use casetrail_projections::Projector;
 use casetrail_projections::ProjectorHandle;
+use casetrail_projections::snapshot::SnapshotFile;
 use casetrail_store::{AccessLogStore, AccessLogger, EventStore};
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +34,9 @@ pub struct AppState {
     pub queries: Queries,
     /// Webhook subscriptions.
     pub webhooks: Webhooks,
+    /// Where the read models' snapshot is kept, and the position of the last one written or
+    /// started from.
+    pub snapshot: Option<(SnapshotFile, u64)>,
 }
 
 /// How long a command waits for its events to be projected before answering anyway.
@@ -50,6 +54,7 @@ impl AppState {
         keks: Arc<dyn KeyEncryption>,
         demo_data: bool,
         clock: SharedClock,
+        snapshot: Option<SnapshotFile>,
     ) -> anyhow::Result<Self> {
         let store = casetrail_store::open(database_url)
             .await
@@ -75,9 +80,12 @@ impl AppState {
                 .await
                 .context("cannot create the demo partnership")?;
         }
-        let projector = Projector::start(Arc::clone(&store))
+        let started_at = std::time::Instant::now();
+        let (projector, started) = Projector::start_from(Arc::clone(&store), snapshot.as_ref())
             .await
             .context("cannot replay the event log")?;
+        crate::snapshots::report_start(&started, snapshot.as_ref(), started_at.elapsed());
+        let snapshot = snapshot.map(|file| (file, *started.snapshot.as_ref().unwrap_or(&0)));
         casetrail_app::erasure::finish_interrupted(&projector, &data_keys)
             .await
             .map_err(|err| anyhow::anyhow!("cannot finish an erasure: {err}"))?;
@@ -119,6 +127,7 @@ impl AppState {
             projector,
             queries,
             webhooks,
+            snapshot,
         })
     }
 

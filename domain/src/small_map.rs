@@ -6,7 +6,8 @@
 use std::borrow::Borrow;
 
 /// A map of a few entries, sorted by key.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct SmallMap<K, V> {
     entries: Vec<(K, V)>,
 }
@@ -132,7 +133,8 @@ impl<'a, K, V> IntoIterator for &'a SmallMap<K, V> {
 }
 
 /// A set of a few values, sorted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct SmallSet<T> {
     map: SmallMap<T, ()>,
 }

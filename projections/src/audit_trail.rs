@@ -18,6 +18,7 @@ use casetrail_domain::stream::{StreamRef, parse_stream};
 use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug};
 use casetrail_store::RecordedEvent;
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -64,7 +65,9 @@ pub struct AuditEntry {
 
 /// Values that repeat across many events (users, organisations, commands), stored once per
 /// partnership and referred to by number, so the index stays small for millions of events.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+// A snapshot keeps the values; the numbers are their places.
+#[serde(from = "Vec<Box<str>>", into = "Vec<Box<str>>")]
 struct Interner {
     ids: HashMap<Box<str>, u32>,
     values: Vec<Box<str>>,
@@ -72,6 +75,22 @@ struct Interner {
 
 /// The number of "no value" in an interned field.
 const NONE: u32 = u32::MAX;
+
+impl From<Vec<Box<str>>> for Interner {
+    fn from(values: Vec<Box<str>>) -> Self {
+        let ids = (0..)
+            .zip(&values)
+            .map(|(id, value)| (value.clone(), id))
+            .collect();
+        Interner { ids, values }
+    }
+}
+
+impl From<Interner> for Vec<Box<str>> {
+    fn from(interner: Interner) -> Self {
+        interner.values
+    }
+}
 
 impl Interner {
     fn intern(&mut self, value: Option<&str>) -> u32 {
@@ -93,7 +112,12 @@ impl Interner {
 /// One event in the trail's index: where it is, when, and what the filters need. Everything
 /// else an entry shows (names, request ids, the summary) is rendered from the stored event when
 /// a page is read, so the trail costs 32 bytes per event however large the log grows.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+// A tuple in a snapshot: a million of them, each spelling its field names, would triple its size.
+#[serde(
+    from = "(u64, i64, u32, u32, u32, u32)",
+    into = "(u64, i64, u32, u32, u32, u32)"
+)]
 struct AuditMark {
     position: u64,
     recorded_at_micros: i64,
@@ -104,8 +128,36 @@ struct AuditMark {
     command: u32,
 }
 
+impl From<(u64, i64, u32, u32, u32, u32)> for AuditMark {
+    fn from(
+        (position, recorded_at_micros, case, user, org, command): (u64, i64, u32, u32, u32, u32),
+    ) -> Self {
+        AuditMark {
+            position,
+            recorded_at_micros,
+            case,
+            user,
+            org,
+            command,
+        }
+    }
+}
+
+impl From<AuditMark> for (u64, i64, u32, u32, u32, u32) {
+    fn from(m: AuditMark) -> Self {
+        (
+            m.position,
+            m.recorded_at_micros,
+            m.case,
+            m.user,
+            m.org,
+            m.command,
+        )
+    }
+}
+
 /// One partnership's trail.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 struct PartnershipTrail {
     /// In position order.
     marks: Vec<AuditMark>,
@@ -121,7 +173,7 @@ struct PartnershipTrail {
 }
 
 /// Every partnership's audit trail, folded from the log.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditTrail {
     partnerships: HashMap<PartnershipSlug, PartnershipTrail>,
 }

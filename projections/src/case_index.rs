@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound::{self, Excluded, Included, Unbounded};
 
 /// The orders of one partnership's cases, kept as the log is folded.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct CaseIndex {
     /// By when the case was opened (fixed when it opens), then opening position.
     by_opened_at: BTreeSet<(DateTime<Utc>, u64)>,

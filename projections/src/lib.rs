@@ -9,6 +9,7 @@ mod feed;
 pub mod history;
 mod projector;
 mod review_status;
+pub mod snapshot;
 pub mod statistics;
 
 pub use audit_trail::{AuditActor, AuditEntry, AuditPage, AuditRef, AuditTrail};
@@ -17,5 +18,5 @@ pub use deadline_cache::{DeadlineCache, IdentifiedDeadline, identified};
 pub use due_order::{DueKey, DueWithin, NextDue, due_summary, is_open, next_due_at};
 pub use feed::derive as feed_derive;
 pub use feed::{Feed, FeedCursor, FeedItem};
-pub use projector::{Projector, ProjectorHandle, StartError};
+pub use projector::{Projector, ProjectorHandle, StartError, Started};
 pub use review_status::{CaseRecord, Mark, ProjectionError, ReadModels, decode_case_event};

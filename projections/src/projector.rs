@@ -2,8 +2,10 @@
 //! tailing the store, publishing the position it has reached so commands can wait for it.
 
 use crate::ReadModels;
+use crate::snapshot::{SnapshotFile, Unusable, Written};
 use casetrail_store::{EventStore, RecordedEvent, StoreError};
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -37,17 +39,49 @@ pub struct ProjectorHandle {
     store: Arc<dyn EventStore>,
     position: watch::Receiver<u64>,
     task: Arc<JoinHandle<()>>,
+    /// Whether a snapshot is being encoded under the read lock (see [`write_models`]).
+    snapshotting: Arc<AtomicBool>,
+}
+
+/// How the read models were built at start-up.
+#[derive(Debug)]
+pub struct Started {
+    /// The snapshot's position when one was used; why none was otherwise.
+    pub snapshot: Result<u64, Unusable>,
+    /// The events folded from the log after it (all of them without one).
+    pub folded: u64,
 }
 
 impl Projector {
     /// Replays the whole log into fresh read models, then tails the store in the background.
     pub async fn start(store: Arc<dyn EventStore>) -> Result<ProjectorHandle, StartError> {
+        Ok(Self::start_from(store, None).await?.0)
+    }
+
+    /// Starts from the read models `snapshot` holds when it can be trusted (see
+    /// `crate::snapshot`), folding only the events after it; from the start of the log
+    /// otherwise. Then tails the store in the background.
+    pub async fn start_from(
+        store: Arc<dyn EventStore>,
+        snapshot: Option<&SnapshotFile>,
+    ) -> Result<(ProjectorHandle, Started), StartError> {
+        let (base, snapshot) = match snapshot {
+            Some(file) => match file.load(store.as_ref()).await {
+                Ok(models) => {
+                    let position = models.position();
+                    (models, Ok(position))
+                }
+                Err(unusable) => (ReadModels::default(), Err(unusable)),
+            },
+            None => (ReadModels::default(), Err(Unusable::Missing)),
+        };
+        let from = base.position();
         // Reading and parsing the rows and folding them take about as long as each other, so
         // a thread of its own folds while this task reads the next pages: the server's runtime
         // has one thread, and the machine two cores.
         let (pages_tx, pages) = std::sync::mpsc::sync_channel::<Vec<RecordedEvent>>(2);
         let fold = tokio::task::spawn_blocking(move || {
-            let mut models = ReadModels::default();
+            let mut models = base;
             for page in pages {
                 for event in &page {
                     apply_or_report(&mut models, event);
@@ -56,32 +90,40 @@ impl Projector {
             models.compact();
             models
         });
-        let read = read_pages(store.as_ref(), &pages_tx).await;
+        let read = read_pages(store.as_ref(), from, &pages_tx).await;
         drop(pages_tx);
         let models = fold.await.map_err(|e| StartError::Fold(e.to_string()))?;
         read?;
+        let started = Started {
+            snapshot,
+            folded: models.position() - from,
+        };
         let (position_tx, position) = watch::channel(models.position());
         let models = Arc::new(RwLock::new(models));
+        let snapshotting = Arc::new(AtomicBool::new(false));
         let task = tokio::spawn(tail_forever(
             Arc::clone(&store),
             Arc::clone(&models),
             position_tx,
+            Arc::clone(&snapshotting),
         ));
-        Ok(ProjectorHandle {
+        let handle = ProjectorHandle {
             models,
             store,
             position,
             task: Arc::new(task),
-        })
+            snapshotting,
+        };
+        Ok((handle, started))
     }
 }
 
-/// Sends the whole log, page by page, until the end or the receiver is gone.
+/// Sends the log after `after`, page by page, until the end or the receiver is gone.
 async fn read_pages(
     store: &dyn EventStore,
+    mut after: u64,
     pages: &std::sync::mpsc::SyncSender<Vec<RecordedEvent>>,
 ) -> Result<(), StoreError> {
-    let mut after = 0;
     loop {
         let page = store.read_all(after, CATCH_UP_PAGE).await?;
         let Some(last) = page.last() else {
@@ -109,7 +151,7 @@ fn apply_or_report(models: &mut ReadModels, event: &casetrail_store::RecordedEve
         // An event this code cannot read must not stop the service; it is reported (without
         // its data) and the position moves on so later events are still projected.
         tracing::error!(position = event.position, error = %err, "event not projected");
-        models.skip(event.position);
+        models.skip(event);
     }
 }
 
@@ -117,6 +159,7 @@ async fn tail_forever(
     store: Arc<dyn EventStore>,
     models: Arc<RwLock<ReadModels>>,
     position_tx: watch::Sender<u64>,
+    snapshotting: Arc<AtomicBool>,
 ) {
     let start = read_models(&models).position();
     let mut tail = casetrail_store::tail(store, start);
@@ -128,7 +171,7 @@ async fn tail_forever(
             Ok(events) => {
                 let mut position = None;
                 {
-                    let mut guard = models.write().unwrap_or_else(|p| p.into_inner());
+                    let mut guard = write_models(&models, &snapshotting).await;
                     for event in &events {
                         apply_or_report(&mut guard, event);
                         position = Some(event.position);
@@ -144,6 +187,26 @@ async fn tail_forever(
             }
         }
     }
+}
+
+/// The write lock. While a snapshot is encoded under the read lock (a second at a million
+/// events), a writer waiting for the lock would hold up every reader behind it (the lock lets no
+/// new reader in while a writer waits): the projector asks without waiting until the snapshot
+/// is done, so reads go on and only projection is delayed.
+async fn write_models<'a>(
+    models: &'a RwLock<ReadModels>,
+    snapshotting: &AtomicBool,
+) -> RwLockWriteGuard<'a, ReadModels> {
+    while snapshotting.load(Ordering::Acquire) {
+        // Decided in a statement of its own: the attempt (not `Send`) is gone before the wait.
+        match models.try_write() {
+            Ok(guard) => return guard,
+            Err(TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => {}
+        };
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    models.write().unwrap_or_else(|p| p.into_inner())
 }
 
 fn read_models(models: &RwLock<ReadModels>) -> RwLockReadGuard<'_, ReadModels> {
@@ -177,8 +240,28 @@ impl ProjectorHandle {
             .is_ok_and(|r| r.is_ok())
     }
 
+    /// Writes the snapshot of the read models as they stand to `file`. The read models are
+    /// encoded into the new file under the read lock, so the projector waits meanwhile; the
+    /// file is synced and put in place after.
+    pub async fn write_snapshot(&self, file: &SnapshotFile) -> std::io::Result<Option<Written>> {
+        let models = Arc::clone(&self.models);
+        let snapshotting = Arc::clone(&self.snapshotting);
+        let file = file.clone();
+        tokio::task::spawn_blocking(move || {
+            snapshotting.store(true, Ordering::Release);
+            let draft = file.draft(&read_models(&models));
+            snapshotting.store(false, Ordering::Release);
+            draft?.map(|draft| draft.commit()).transpose()
+        })
+        .await
+        .map_err(std::io::Error::other)?
+    }
+
     /// Stops tailing.
     pub fn stop(&self) {
         self.task.abort();
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -12,6 +12,7 @@ use casetrail_domain::stream::{StreamRef, parse_stream};
 use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug};
 use casetrail_store::RecordedEvent;
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -37,7 +38,7 @@ pub enum ProjectionError {
 }
 
 /// An event as the read models keep it: decoded, with its place in the log.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recorded<E> {
     /// Global position.
     pub position: u64,
@@ -52,13 +53,30 @@ pub struct Recorded<E> {
 /// Where one event of a case sits in the log: enough to know which of the case's events had
 /// been recorded by an instant, without keeping the events themselves in memory (time travel
 /// reads them back from the store; see `crate::history`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+// A pair in a snapshot: a million of them, each spelling its field names, would double its size.
+#[serde(from = "(u64, i64)", into = "(u64, i64)")]
 pub struct Mark {
     /// Global position.
     pub position: u64,
     /// When the store committed it, in microseconds since the Unix epoch (the store's
     /// precision), kept as an integer so a mark is 16 bytes.
     recorded_at_micros: i64,
+}
+
+impl From<(u64, i64)> for Mark {
+    fn from((position, recorded_at_micros): (u64, i64)) -> Self {
+        Mark {
+            position,
+            recorded_at_micros,
+        }
+    }
+}
+
+impl From<Mark> for (u64, i64) {
+    fn from(mark: Mark) -> Self {
+        (mark.position, mark.recorded_at_micros)
+    }
 }
 
 impl Mark {
@@ -76,7 +94,7 @@ impl Mark {
 }
 
 /// A case with what the log says about it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CaseRecord {
     /// The folded state.
     pub case: Case,
@@ -94,7 +112,22 @@ pub struct CaseRecord {
     /// the case at a past instant, without folding it again.
     pub involved_since: Vec<(OrgSlug, DateTime<Utc>)>,
     /// Its deadlines under the partnership as it stands, once a read has computed them.
+    #[serde(skip)]
     deadlines: DeadlineCache,
+}
+
+/// Equal when the log says the same about them: the deadlines kept are a cache that reads
+/// fill, whatever it holds.
+impl PartialEq for CaseRecord {
+    fn eq(&self, other: &Self) -> bool {
+        self.case == other.case
+            && self.version == other.version
+            && self.opened_recorded_at == other.opened_recorded_at
+            && self.opened_position == other.opened_position
+            && self.updated_at == other.updated_at
+            && self.marks == other.marks
+            && self.involved_since == other.involved_since
+    }
 }
 
 impl CaseRecord {
@@ -173,22 +206,28 @@ impl CaseRecord {
     }
 }
 
-/// One partnership's cases, by id and in the order they were opened.
-#[derive(Debug, Default, Clone)]
+/// One partnership's cases, by id and in the order they were opened. A snapshot keeps the
+/// records and the years; the orders and look-ups are built again from the records
+/// ([`PartnershipCases::restore_orders`]).
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub(crate) struct PartnershipCases {
     // Boxed: a hash table keeps spare slots (up to half of them just after it grows), and a
     // spare slot costs a pointer rather than a whole case record.
     pub(crate) by_id: HashMap<CaseId, Box<CaseRecord>>,
     // Keyed by the log position of each case's first event: creation order, stable for
     // cursors whatever the ids look like (ids derived from an Idempotency-Key are not v7).
+    #[serde(skip)]
     pub(crate) by_opening: BTreeMap<u64, CaseId>,
     /// The other orders the case list pages through.
+    #[serde(skip)]
     pub(crate) index: CaseIndex,
     /// The orders by due instant, brought up to date by the reads that need them.
+    #[serde(skip)]
     pub(crate) due: DueOrders,
     // By a hash of the reference of the case's child, adult or victim (fixed when the case
     // opens): a notification's duplicate check looks up its candidates instead of passing over
     // every case. A collision only adds a candidate, which the look-up compares in full.
+    #[serde(skip)]
     by_reference: HashMap<u64, Vec<CaseId>>,
     /// Each financial year in which a fact of a case occurred, with when the first such fact
     /// was recorded: the years statistics answer for, at any instant.
@@ -201,19 +240,91 @@ impl PartnershipCases {
         let id = self.by_opening.get(&opening)?;
         self.by_id.get(id).map(AsRef::as_ref)
     }
+
+    /// Builds the orders and look-ups a snapshot leaves out again from the records, as the
+    /// fold built them: cases in opening order, each as it opened and as it stands.
+    pub(crate) fn restore_orders(&mut self) {
+        self.by_opening = self
+            .by_id
+            .values()
+            .map(|r| (r.opened_position, r.case.case_id))
+            .collect();
+        let mut index = CaseIndex::default();
+        let mut by_reference: HashMap<u64, Vec<CaseId>> = HashMap::new();
+        for (&opening, case_id) in &self.by_opening {
+            let Some(record) = self.by_id.get(case_id) else {
+                continue;
+            };
+            index.opened(opening, record.case.opened_at);
+            index.updated(opening, opening, record.updated_position());
+            for (org, _) in &record.involved_since {
+                index.involved(org, opening);
+            }
+            by_reference
+                .entry(reference_key(record.case.reference()))
+                .or_default()
+                .push(*case_id);
+        }
+        self.index = index;
+        self.by_reference = by_reference;
+        self.due = DueOrders::default();
+    }
 }
 
-/// A partnership and its history, for time travel.
-#[derive(Debug, Clone)]
+/// Equal when they hold the same cases in the same orders: the orders by due instant are a
+/// cache that reads fill, whatever it holds.
+impl PartialEq for PartnershipCases {
+    fn eq(&self, other: &Self) -> bool {
+        self.by_id == other.by_id
+            && self.by_opening == other.by_opening
+            && self.index == other.index
+            && self.by_reference == other.by_reference
+            && self.years == other.years
+    }
+}
+
+/// A partnership and its history, for time travel. A snapshot keeps the history only: the
+/// partnership is its fold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(
+    into = "Vec<Recorded<PartnershipEvent>>",
+    try_from = "Vec<Recorded<PartnershipEvent>>"
+)]
 struct PartnershipRecord {
     current: Partnership,
     history: Vec<Recorded<PartnershipEvent>>,
 }
 
+impl From<PartnershipRecord> for Vec<Recorded<PartnershipEvent>> {
+    fn from(record: PartnershipRecord) -> Self {
+        record.history
+    }
+}
+
+/// A history that folds to no partnership is not one the read models could have kept.
+#[derive(Debug, thiserror::Error)]
+#[error("a partnership's history folds to no partnership")]
+pub struct NoPartnership;
+
+impl TryFrom<Vec<Recorded<PartnershipEvent>>> for PartnershipRecord {
+    type Error = NoPartnership;
+
+    fn try_from(history: Vec<Recorded<PartnershipEvent>>) -> Result<Self, NoPartnership> {
+        let current = history
+            .iter()
+            .fold(None, |state, r| Partnership::evolve(state, &r.event))
+            .ok_or(NoPartnership)?;
+        Ok(PartnershipRecord { current, history })
+    }
+}
+
 /// Every read model of the review status, folded from the log.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReadModels {
     position: u64,
+    /// The hash of the event at `position` (zeros before the first): what a snapshot of the
+    /// read models is checked against.
+    head_hash: [u8; 32],
     partnerships: HashMap<PartnershipSlug, PartnershipRecord>,
     pub(crate) cases: HashMap<PartnershipSlug, PartnershipCases>,
     audit: crate::AuditTrail,
@@ -282,6 +393,7 @@ impl ReadModels {
             None => {}
         }
         self.position = event.position;
+        self.head_hash = event.hash;
         Ok(())
     }
 
@@ -362,8 +474,23 @@ impl ReadModels {
     }
 
     /// Moves past an event that could not be applied, so the log is still followed in order.
-    pub fn skip(&mut self, position: u64) {
-        self.position = self.position.max(position);
+    pub fn skip(&mut self, event: &RecordedEvent) {
+        if event.position > self.position {
+            self.position = event.position;
+            self.head_hash = event.hash;
+        }
+    }
+
+    /// The hash of the last event applied (or skipped).
+    pub fn head_hash(&self) -> [u8; 32] {
+        self.head_hash
+    }
+
+    /// Builds the orders and look-ups a snapshot leaves out again (see `crate::snapshot`).
+    pub(crate) fn restore_orders(&mut self) {
+        for cases in self.cases.values_mut() {
+            cases.restore_orders();
+        }
     }
 
     /// The audit trail: every event of every partnership, with who did it and why.

@@ -20,7 +20,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// A financial year, 1 April to 31 March, labelled like `2022-23`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct FinancialYear {
     start_year: i32,
 }

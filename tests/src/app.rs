@@ -135,6 +135,8 @@ fn default_config(database_url: &str, dir: &std::path::Path) -> ServeConfig {
         webhook_retry_max: std::time::Duration::from_secs(1),
         webhook_timeout: std::time::Duration::from_secs(5),
         webhook_allow_private_networks: false,
+        read_model_snapshot: None,
+        read_model_snapshot_every: 250_000,
         clock: casetrail_app::clock::system_clock(),
     }
 }

@@ -94,7 +94,7 @@ pub struct PanelNotification {
 }
 
 /// How a case came to the partnership.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Origin {
     /// The local authority's statutory notification of a serious incident.
     Notification(IncidentNotified),
@@ -107,7 +107,7 @@ pub enum Origin {
 }
 
 /// A case as its events have made it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Case {
     /// Its id.
     pub case_id: CaseId,

@@ -92,7 +92,7 @@ impl std::fmt::Display for FeedCursor {
 
 /// What the read models keep for the feed: which reminders and breaches are recorded, so the
 /// reminder service records each once.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Feed {
     reminders: HashSet<Uuid>,
 }

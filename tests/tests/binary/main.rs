@@ -9,3 +9,4 @@ mod cli;
 mod crash;
 mod keys;
 mod request_log;
+mod snapshot;

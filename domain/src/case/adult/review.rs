@@ -201,7 +201,7 @@ pub struct SarCompleted {
 }
 
 /// A pause: when it began and, once resumed, when it ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pause {
     /// When paused.
     pub paused_at: DateTime<Utc>,
@@ -219,7 +219,7 @@ impl Pause {
 }
 
 /// The safeguarding adult review as its events have made it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdultReview {
     /// The Board's decision.
     pub decision: Option<SarDecisionRecorded>,

@@ -97,7 +97,7 @@ pub struct PublicationWithheld {
 }
 
 /// The LCSPR as its events have made it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PracticeReview {
     /// The reviewer.
     pub reviewer: String,
@@ -148,7 +148,7 @@ impl PracticeReview {
 }
 
 /// Everything after the rapid review's submission.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AfterReview {
     /// The Panel's response.
     pub panel_response: Option<PanelResponseRecorded>,

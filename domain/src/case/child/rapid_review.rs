@@ -127,7 +127,7 @@ pub struct DraftMilestoneRecorded {
 }
 
 /// An agency report: when asked for, when given.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgencyReport {
     /// When requested.
     pub requested_at: DateTime<Utc>,
@@ -136,7 +136,7 @@ pub struct AgencyReport {
 }
 
 /// The rapid review as its events have made it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RapidReview {
     /// How day 0 is chosen.
     pub clock_start: ClockStart,

@@ -137,7 +137,7 @@ pub struct DhrFamilyInvolvementRecorded {
 }
 
 /// The domestic homicide review as its events have made it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HomicideReview {
     /// The decision.
     pub decision: Option<DhrDecisionRecorded>,

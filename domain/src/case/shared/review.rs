@@ -67,7 +67,7 @@ pub struct CaseClosed {
 }
 
 /// A recommendation and its completion.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recommendation {
     /// As added.
     pub added: RecommendationAdded,
