@@ -12,8 +12,10 @@ use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-/// Cases read stream by stream up to this many; beyond it the log is scanned once instead.
-const STREAM_READS: usize = 16;
+/// What reading one case's stream costs, in events of the log scanned: the cases are read
+/// stream by stream unless scanning the part of the log that holds their events is cheaper.
+/// Both cost about the same per event read; a query costs about as much as this many more.
+const QUERY_IN_EVENTS: u64 = 40;
 /// Events per page while scanning.
 const PAGE: usize = 2_000;
 
@@ -68,7 +70,8 @@ impl Past {
         at: DateTime<Utc>,
     ) -> Result<Past, HistoryError> {
         let plan = plan(&projector.read(), slug, only, at);
-        let mut events = read_events(projector.store(), slug, &plan).await?;
+        let reading = Reading::cheaper(&plan);
+        let mut events = read_events(projector.store(), slug, &plan, reading).await?;
         let models = projector.read();
         let mut refolded = HashMap::with_capacity(plan.len());
         for planned in &plan {
@@ -132,28 +135,70 @@ fn plan(
         .collect()
 }
 
+/// How the planned cases' events are read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// Each case's stream on its own.
+    Streams,
+    /// One pass over the part of the log that holds them.
+    Scan,
+}
+
+impl Reading {
+    /// The cheaper for `plan`: a pass over a log where other cases' and partnerships' events
+    /// lie between theirs reads every one of those too.
+    fn cheaper(plan: &[Planned]) -> Reading {
+        let from = plan.iter().map(|p| p.first_position).min().unwrap_or(1);
+        let to = plan.iter().map(|p| p.last_position).max().unwrap_or(0);
+        let scanned = to.saturating_sub(from) + 1;
+        let streamed: u64 = plan.iter().map(|p| QUERY_IN_EVENTS + p.known as u64).sum();
+        if streamed <= scanned {
+            Reading::Streams
+        } else {
+            Reading::Scan
+        }
+    }
+}
+
 /// The first `known` events of each planned case, decoded in their current shape.
 async fn read_events(
     store: &dyn EventStore,
     slug: &PartnershipSlug,
     plan: &[Planned],
+    reading: Reading,
+) -> Result<HashMap<CaseId, Vec<CaseEvent>>, HistoryError> {
+    match reading {
+        Reading::Streams => read_streams(store, slug, plan).await,
+        Reading::Scan => scan(store, slug, plan).await,
+    }
+}
+
+async fn read_streams(
+    store: &dyn EventStore,
+    slug: &PartnershipSlug,
+    plan: &[Planned],
+) -> Result<HashMap<CaseId, Vec<CaseEvent>>, HistoryError> {
+    let mut events = HashMap::with_capacity(plan.len());
+    for planned in plan {
+        let stream = store
+            .read_stream(&case_stream(slug, planned.case_id), 1)
+            .await?;
+        let decoded = stream
+            .iter()
+            .take(planned.known)
+            .map(decode_case_event)
+            .collect::<Result<Vec<_>, _>>()?;
+        events.insert(planned.case_id, decoded);
+    }
+    Ok(events)
+}
+
+async fn scan(
+    store: &dyn EventStore,
+    slug: &PartnershipSlug,
+    plan: &[Planned],
 ) -> Result<HashMap<CaseId, Vec<CaseEvent>>, HistoryError> {
     let mut events: HashMap<CaseId, Vec<CaseEvent>> = HashMap::with_capacity(plan.len());
-    if plan.len() <= STREAM_READS {
-        for planned in plan {
-            let stream = store
-                .read_stream(&case_stream(slug, planned.case_id), 1)
-                .await?;
-            let decoded = stream
-                .iter()
-                .take(planned.known)
-                .map(decode_case_event)
-                .collect::<Result<Vec<_>, _>>()?;
-            events.insert(planned.case_id, decoded);
-        }
-        return Ok(events);
-    }
-    // Many cases: one pass over the part of the log that holds their events known by then.
     let wanted: HashMap<String, &Planned> = plan
         .iter()
         .map(|p| (case_stream(slug, p.case_id), p))
@@ -205,3 +250,6 @@ pub async fn events_at(
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests;
