@@ -3,6 +3,7 @@
 use crate::case_index::CaseIndex;
 use crate::deadline_cache::{DeadlineCache, IdentifiedDeadline, identified};
 use crate::due_order::DueOrders;
+use crate::partnership_record::PartnershipRecord;
 use crate::statistics::FinancialYear;
 use casetrail_domain::case::{Case, CaseEvent};
 use casetrail_domain::codec::{DecodeError, decode};
@@ -283,41 +284,6 @@ impl PartialEq for PartnershipCases {
     }
 }
 
-/// A partnership and its history, for time travel. A snapshot keeps the history only: the
-/// partnership is its fold.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(
-    into = "Vec<Recorded<PartnershipEvent>>",
-    try_from = "Vec<Recorded<PartnershipEvent>>"
-)]
-struct PartnershipRecord {
-    current: Partnership,
-    history: Vec<Recorded<PartnershipEvent>>,
-}
-
-impl From<PartnershipRecord> for Vec<Recorded<PartnershipEvent>> {
-    fn from(record: PartnershipRecord) -> Self {
-        record.history
-    }
-}
-
-/// A history that folds to no partnership is not one the read models could have kept.
-#[derive(Debug, thiserror::Error)]
-#[error("a partnership's history folds to no partnership")]
-pub struct NoPartnership;
-
-impl TryFrom<Vec<Recorded<PartnershipEvent>>> for PartnershipRecord {
-    type Error = NoPartnership;
-
-    fn try_from(history: Vec<Recorded<PartnershipEvent>>) -> Result<Self, NoPartnership> {
-        let current = history
-            .iter()
-            .fold(None, |state, r| Partnership::evolve(state, &r.event))
-            .ok_or(NoPartnership)?;
-        Ok(PartnershipRecord { current, history })
-    }
-}
-
 /// Every read model of the review status, folded from the log.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReadModels {
@@ -357,25 +323,15 @@ impl ReadModels {
                 // Decoded once for every read model: decoding is most of a rebuild's cost.
                 self.audit
                     .apply_partnership_event(slug.clone(), event, &decoded);
-                let previous = self.partnerships.remove(&slug);
-                let (current, mut history) = match previous {
-                    Some(record) => (Some(record.current), record.history),
-                    None => (None, Vec::new()),
+                let recorded = Recorded {
+                    position: event.position,
+                    stream_version: event.stream_version,
+                    recorded_at: event.recorded_at,
+                    event: decoded,
                 };
-                if let Some(next) = Partnership::evolve(current, &decoded) {
-                    history.push(Recorded {
-                        position: event.position,
-                        stream_version: event.stream_version,
-                        recorded_at: event.recorded_at,
-                        event: decoded,
-                    });
-                    self.partnerships.insert(
-                        slug,
-                        PartnershipRecord {
-                            current: next,
-                            history,
-                        },
-                    );
+                let previous = self.partnerships.remove(&slug);
+                if let Some(next) = PartnershipRecord::next(previous, recorded) {
+                    self.partnerships.insert(slug, next);
                 }
             }
             Some(StreamRef::Case(slug, case_id)) => {
@@ -500,7 +456,7 @@ impl ReadModels {
 
     /// A partnership.
     pub fn partnership(&self, slug: &PartnershipSlug) -> Option<&Partnership> {
-        self.partnerships.get(slug).map(|r| &r.current)
+        self.partnerships.get(slug).map(PartnershipRecord::current)
     }
 
     /// How many events of the partnership have been applied: it changes whenever the
@@ -509,14 +465,14 @@ impl ReadModels {
     pub fn partnership_generation(&self, slug: &PartnershipSlug) -> u64 {
         self.partnerships
             .get(slug)
-            .map_or(0, |r| r.history.len() as u64)
+            .map_or(0, |r| r.history().len() as u64)
     }
 
     /// The partnership stream's version (its ETag), from the read model's own history.
     pub fn partnership_version(&self, slug: &PartnershipSlug) -> Option<u64> {
         self.partnerships
             .get(slug)?
-            .history
+            .history()
             .last()
             .map(|r| r.stream_version)
     }
@@ -529,34 +485,24 @@ impl ReadModels {
         as_of: DateTime<Utc>,
     ) -> Option<Partnership> {
         let record = self.partnerships.get(slug)?;
-        let known = record.history.partition_point(|r| r.recorded_at <= as_of);
-        if known == record.history.len() {
-            return Some(record.current.clone());
-        }
-        record.history[..known]
-            .iter()
-            .fold(None, |state, r| Partnership::evolve(state, &r.event))
+        let known = record.history().partition_point(|r| r.recorded_at <= as_of);
+        record.after(known)
     }
 
     /// A partnership as the events before `position` made it (its calendar then included):
     /// what the feed judges a later fact's deadlines with.
     pub fn partnership_before(&self, slug: &PartnershipSlug, position: u64) -> Option<Partnership> {
         let record = self.partnerships.get(slug)?;
-        let known = record.history.partition_point(|r| r.position < position);
-        if known == record.history.len() {
-            return Some(record.current.clone());
-        }
-        record.history[..known]
-            .iter()
-            .fold(None, |state, r| Partnership::evolve(state, &r.event))
+        let known = record.history().partition_point(|r| r.position < position);
+        record.after(known)
     }
 
     /// How many of the partnership's events come before `position`: two positions with the
     /// same count see the same partnership.
     pub fn partnership_events_before(&self, slug: &PartnershipSlug, position: u64) -> usize {
-        self.partnerships
-            .get(slug)
-            .map_or(0, |r| r.history.partition_point(|e| e.position < position))
+        self.partnerships.get(slug).map_or(0, |r| {
+            r.history().partition_point(|e| e.position < position)
+        })
     }
 
     /// The partnership's cases opened before `position`, in opening order.

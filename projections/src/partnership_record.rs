@@ -1,0 +1,104 @@
+//! A partnership and its history, for time travel: the partnership as any prefix of its history
+//! made it, folded from the nearest checkpoint rather than from its first event.
+
+use crate::review_status::Recorded;
+use casetrail_domain::partnership::{Partnership, PartnershipEvent};
+use serde::{Deserialize, Serialize};
+
+/// How many events of a partnership's history lie between two checkpoints. A partnership whose
+/// calendar and settings changed often has thousands of events, and every read `as_of` an
+/// instant folded them all: one case `as_of` took 4.5–24 ms in a partnership of 11,706 events,
+/// 2.6–5.1 ms folding at most 63 from a checkpoint (BENCHMARKS.md, goal 4).
+const CHECKPOINT_EVERY: usize = 64;
+
+/// A partnership, its history, and the partnership at intervals of it. A snapshot keeps the
+/// history only: the rest is its fold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(
+    into = "Vec<Recorded<PartnershipEvent>>",
+    try_from = "Vec<Recorded<PartnershipEvent>>"
+)]
+pub(crate) struct PartnershipRecord {
+    current: Partnership,
+    history: Vec<Recorded<PartnershipEvent>>,
+    /// The partnership after the first `(i + 1) * CHECKPOINT_EVERY` events, for each `i`.
+    checkpoints: Vec<Partnership>,
+}
+
+impl PartnershipRecord {
+    /// The record once `recorded` is applied to `previous` (none before the partnership's first
+    /// event); `None` when the event makes no partnership of it.
+    pub(crate) fn next(
+        previous: Option<PartnershipRecord>,
+        recorded: Recorded<PartnershipEvent>,
+    ) -> Option<PartnershipRecord> {
+        let (current, mut history, mut checkpoints) = match previous {
+            Some(record) => (Some(record.current), record.history, record.checkpoints),
+            None => (None, Vec::new(), Vec::new()),
+        };
+        let current = Partnership::evolve(current, &recorded.event)?;
+        history.push(recorded);
+        if history.len().is_multiple_of(CHECKPOINT_EVERY) {
+            checkpoints.push(current.clone());
+        }
+        Some(PartnershipRecord {
+            current,
+            history,
+            checkpoints,
+        })
+    }
+
+    /// The partnership as it stands.
+    pub(crate) fn current(&self) -> &Partnership {
+        &self.current
+    }
+
+    /// Its events, in order.
+    pub(crate) fn history(&self) -> &[Recorded<PartnershipEvent>] {
+        &self.history
+    }
+
+    /// The partnership as the first `known` events of its history made it (`None` before the
+    /// first).
+    pub(crate) fn after(&self, known: usize) -> Option<Partnership> {
+        if known >= self.history.len() {
+            return Some(self.current.clone());
+        }
+        let passed = known / CHECKPOINT_EVERY;
+        let (state, from) = match passed.checked_sub(1).and_then(|i| self.checkpoints.get(i)) {
+            Some(checkpoint) => (Some(checkpoint.clone()), passed * CHECKPOINT_EVERY),
+            None => (None, 0),
+        };
+        self.history[from..known]
+            .iter()
+            .fold(state, |state, r| Partnership::evolve(state, &r.event))
+    }
+}
+
+impl From<PartnershipRecord> for Vec<Recorded<PartnershipEvent>> {
+    fn from(record: PartnershipRecord) -> Self {
+        record.history
+    }
+}
+
+/// A history that folds to no partnership is not one the read models could have kept.
+#[derive(Debug, thiserror::Error)]
+#[error("a partnership's history folds to no partnership")]
+pub struct NoPartnership;
+
+impl TryFrom<Vec<Recorded<PartnershipEvent>>> for PartnershipRecord {
+    type Error = NoPartnership;
+
+    fn try_from(history: Vec<Recorded<PartnershipEvent>>) -> Result<Self, NoPartnership> {
+        history
+            .into_iter()
+            .try_fold(None, |record, recorded| {
+                PartnershipRecord::next(record, recorded).map(Some)
+            })
+            .flatten()
+            .ok_or(NoPartnership)
+    }
+}
+
+#[cfg(test)]
+mod tests;
