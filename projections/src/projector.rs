@@ -4,7 +4,7 @@
 use crate::ReadModels;
 use crate::snapshot::{SnapshotFile, Unusable, Written};
 use casetrail_store::{EventStore, RecordedEvent, StoreError};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -39,8 +39,8 @@ pub struct ProjectorHandle {
     store: Arc<dyn EventStore>,
     position: watch::Receiver<u64>,
     task: Arc<JoinHandle<()>>,
-    /// Whether a snapshot is being encoded under the read lock (see [`write_models`]).
-    snapshotting: Arc<AtomicBool>,
+    /// How many snapshots are being encoded under the read lock (see [`write_models`]).
+    snapshotting: Arc<AtomicUsize>,
 }
 
 /// How the read models were built at start-up.
@@ -100,7 +100,7 @@ impl Projector {
         };
         let (position_tx, position) = watch::channel(models.position());
         let models = Arc::new(RwLock::new(models));
-        let snapshotting = Arc::new(AtomicBool::new(false));
+        let snapshotting = Arc::new(AtomicUsize::new(0));
         let task = tokio::spawn(tail_forever(
             Arc::clone(&store),
             Arc::clone(&models),
@@ -159,7 +159,7 @@ async fn tail_forever(
     store: Arc<dyn EventStore>,
     models: Arc<RwLock<ReadModels>>,
     position_tx: watch::Sender<u64>,
-    snapshotting: Arc<AtomicBool>,
+    snapshotting: Arc<AtomicUsize>,
 ) {
     let start = read_models(&models).position();
     let mut tail = casetrail_store::tail(store, start);
@@ -189,15 +189,32 @@ async fn tail_forever(
     }
 }
 
+/// A snapshot being encoded, counted while it lives (also when the encoding panics): a
+/// periodic snapshot and the one when stopping may overlap.
+struct Encoding<'a>(&'a AtomicUsize);
+
+impl<'a> Encoding<'a> {
+    fn start(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::AcqRel);
+        Encoding(count)
+    }
+}
+
+impl Drop for Encoding<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 /// The write lock. While a snapshot is encoded under the read lock (a second at a million
 /// events), a writer waiting for the lock would hold up every reader behind it (the lock lets no
 /// new reader in while a writer waits): the projector asks without waiting until the snapshot
 /// is done, so reads go on and only projection is delayed.
 async fn write_models<'a>(
     models: &'a RwLock<ReadModels>,
-    snapshotting: &AtomicBool,
+    snapshotting: &AtomicUsize,
 ) -> RwLockWriteGuard<'a, ReadModels> {
-    while snapshotting.load(Ordering::Acquire) {
+    while snapshotting.load(Ordering::Acquire) > 0 {
         // Decided in a statement of its own: the attempt (not `Send`) is gone before the wait.
         match models.try_write() {
             Ok(guard) => return guard,
@@ -248,9 +265,10 @@ impl ProjectorHandle {
         let snapshotting = Arc::clone(&self.snapshotting);
         let file = file.clone();
         tokio::task::spawn_blocking(move || {
-            snapshotting.store(true, Ordering::Release);
-            let draft = file.draft(&read_models(&models));
-            snapshotting.store(false, Ordering::Release);
+            let draft = {
+                let _encoding = Encoding::start(&snapshotting);
+                file.draft(&read_models(&models))
+            };
             draft?.map(|draft| draft.commit()).transpose()
         })
         .await

@@ -15,7 +15,7 @@ async fn reads_go_on_while_a_snapshot_holds_the_read_models() {
     let handle = Projector::start(Arc::clone(&store)).await.unwrap();
 
     // A snapshot being encoded, on a thread of its own.
-    handle.snapshotting.store(true, Ordering::Release);
+    handle.snapshotting.fetch_add(1, Ordering::AcqRel);
     let models = Arc::clone(&handle.models);
     let (held, holding) = mpsc::channel();
     let (release, released) = mpsc::channel::<()>();
@@ -55,7 +55,7 @@ async fn reads_go_on_while_a_snapshot_holds_the_read_models() {
 
     release.send(()).unwrap();
     snapshot.join().unwrap();
-    handle.snapshotting.store(false, Ordering::Release);
+    handle.snapshotting.fetch_sub(1, Ordering::AcqRel);
     assert!(handle.wait_for(1, Duration::from_secs(5)).await);
     handle.stop();
 }
