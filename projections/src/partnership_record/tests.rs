@@ -47,6 +47,26 @@ fn every_past_partnership_is_the_fold_of_its_history_then() {
 }
 
 #[test]
+fn a_long_history_is_folded_from_its_checkpoints() {
+    // More checkpoints than events between two: a mix-up of the two counts shows.
+    let history = history(CHECKPOINT_EVERY * CHECKPOINT_EVERY + 3);
+    let record = PartnershipRecord::try_from(history.clone()).unwrap();
+    let mut then = None;
+    // `then` is the fold of the first `known` events.
+    for (known, recorded) in std::iter::once(None)
+        .chain(history.iter().map(Some))
+        .enumerate()
+    {
+        if let Some(recorded) = recorded {
+            then = Partnership::evolve(then, &recorded.event);
+        }
+        if known % 61 == 0 || known % CHECKPOINT_EVERY <= 1 || known + 1 >= history.len() {
+            assert_eq!(record.after(known), then, "after {known} events");
+        }
+    }
+}
+
+#[test]
 fn a_record_built_event_by_event_is_the_one_built_from_its_history() {
     let history = history(2 * CHECKPOINT_EVERY);
     let mut record = None;
