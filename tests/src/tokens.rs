@@ -141,3 +141,31 @@ impl DevTokens {
         .expect("a development token")
     }
 }
+
+/// The demo partnership's users that the tests of the real binary act as, each with the token
+/// `casetrail token` prints for them.
+#[derive(Debug, Clone)]
+pub struct DemoUsers {
+    /// The council's notifier.
+    pub notifier: String,
+    /// The council's business manager.
+    pub manager: String,
+    /// An agency user of the hospital trust.
+    pub hospital: String,
+    /// The council's auditor.
+    pub auditor: String,
+}
+
+impl DemoUsers {
+    /// Their tokens, signed with the data directory's development secret.
+    pub fn of_data_dir(data_dir: &Path) -> DemoUsers {
+        let tokens = DevTokens::of_data_dir(data_dir);
+        let token = |role: Role, org: &str| tokens.as_cli(org, &[role]);
+        DemoUsers {
+            notifier: token(Role::Notifier, "southend-council"),
+            manager: token(Role::BusinessManager, "southend-council"),
+            hospital: token(Role::AgencyUser, "suhft"),
+            auditor: token(Role::Auditor, "southend-council"),
+        }
+    }
+}

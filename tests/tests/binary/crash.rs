@@ -5,12 +5,10 @@
 //!
 //! The server is a child process reached over loopback (`casetrail_tests::Server`).
 
-use casetrail_domain::Role;
-use casetrail_tests::tokens::DevTokens;
+use casetrail_tests::tokens::DemoUsers;
 use casetrail_tests::{Backend, Outcome, Server, TestDb};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -39,7 +37,7 @@ fn crash_and_recover(backend: Backend) {
     };
     let url = db.url.as_str();
     let data_dir = dir.path().join("data");
-    let tokens = Tokens::mint(&data_dir);
+    let tokens = DemoUsers::of_data_dir(&data_dir);
     let server = Server::start(url, &data_dir);
     let journal = drive_until_killed(server, &tokens);
     assert!(journal.failures.is_empty(), "{:?}", journal.failures);
@@ -124,7 +122,7 @@ fn assert_each_command_appended_once(log: &[Value]) {
 /// what the clients read before the kill for every case that has not moved on since.
 fn assert_read_models_match_the_log(
     server: &Server,
-    tokens: &Tokens,
+    tokens: &DemoUsers,
     journal: &Journal,
     log: &[Value],
 ) {
@@ -252,7 +250,7 @@ impl Sent {
 
 /// Runs the clients, kills the server once enough commands are acknowledged, and returns what
 /// the clients saw.
-fn drive_until_killed(server: Server, tokens: &Tokens) -> Journal {
+fn drive_until_killed(server: Server, tokens: &DemoUsers) -> Journal {
     let journal = Mutex::new(Journal {
         as_of: (chrono::Utc::now() + chrono::Duration::days(1))
             .format("%Y-%m-%dT%H:%M:%SZ")
@@ -286,7 +284,7 @@ fn drive_until_killed(server: Server, tokens: &Tokens) -> Journal {
 fn run_client(
     client: usize,
     server: &Server,
-    tokens: &Tokens,
+    tokens: &DemoUsers,
     journal: &Mutex<Journal>,
     acks: &AtomicUsize,
 ) {
@@ -348,7 +346,7 @@ fn run_client(
 }
 
 /// The commands each case goes through: (command, path, token, body).
-fn steps(tokens: &Tokens) -> Vec<(&'static str, &'static str, &str, Value)> {
+fn steps(tokens: &DemoUsers) -> Vec<(&'static str, &'static str, &str, Value)> {
     let notification = json!({
         "child": {"reference": "CRASH-1", "given_name": "Sam", "family_name": "Test",
                   "date_of_birth": "2016-03-01", "sex": "female", "ethnicity": "White British",
@@ -399,28 +397,4 @@ fn steps(tokens: &Tokens) -> Vec<(&'static str, &'static str, &str, Value)> {
                    "summary": "Injuries recorded.", "learning": "Body map missed."}),
         ),
     ]
-}
-
-// ---- The tokens ------------------------------------------------------------------------------
-
-/// Development tokens of the data directory's secret, as `casetrail token` prints them.
-#[derive(Debug)]
-struct Tokens {
-    notifier: String,
-    manager: String,
-    hospital: String,
-    auditor: String,
-}
-
-impl Tokens {
-    fn mint(data_dir: &Path) -> Tokens {
-        let tokens = DevTokens::of_data_dir(data_dir);
-        let token = |role: Role, org: &str| tokens.as_cli(org, &[role]);
-        Tokens {
-            notifier: token(Role::Notifier, "southend-council"),
-            manager: token(Role::BusinessManager, "southend-council"),
-            hospital: token(Role::AgencyUser, "suhft"),
-            auditor: token(Role::Auditor, "southend-council"),
-        }
-    }
 }

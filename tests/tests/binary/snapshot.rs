@@ -3,8 +3,7 @@
 //! trusted (damaged, of another log), each start answering exactly what a fold of the whole
 //! log answers. Its log lines say which it was.
 
-use casetrail_domain::Role;
-use casetrail_tests::tokens::DevTokens;
+use casetrail_tests::tokens::DemoUsers;
 use casetrail_tests::{Backend, Server, TestDb};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -33,7 +32,7 @@ fn starts_from_the_snapshot(backend: Backend) {
     // The demo partnership's events, recorded before the fold.
     let ready = line(&server.log(), READY_FROM_LOG);
     assert!(ready["folded"].as_u64().unwrap() > 0, "{ready}");
-    let tokens = Tokens::of(&data_dir);
+    let tokens = DemoUsers::of_data_dir(&data_dir);
     for n in 0..4 {
         notify(&server, &tokens, n);
     }
@@ -113,7 +112,7 @@ fn a_snapshot_turned_off_is_neither_written_nor_read() {
     let data_dir = dir.path().join("data");
     let off = [("CASETRAIL_READ_MODEL_SNAPSHOT", "off")];
     let server = Server::start_with(db.url.as_str(), &data_dir, &with_info(&off));
-    notify(&server, &Tokens::of(&data_dir), 0);
+    notify(&server, &DemoUsers::of_data_dir(&data_dir), 0);
     let (_, log) = server.stop();
     assert!(!log.contains(WRITTEN), "{log}");
     assert!(!data_dir.join("read-models.snapshot").exists());
@@ -153,25 +152,7 @@ fn damage(path: &Path) {
     std::fs::write(path, bytes).unwrap();
 }
 
-struct Tokens {
-    notifier: String,
-    manager: String,
-    auditor: String,
-}
-
-impl Tokens {
-    fn of(data_dir: &Path) -> Tokens {
-        let tokens = DevTokens::of_data_dir(data_dir);
-        let user = |role| tokens.user("southend", "southend-council", &[role]);
-        Tokens {
-            notifier: user(Role::Notifier),
-            manager: user(Role::BusinessManager),
-            auditor: user(Role::Auditor),
-        }
-    }
-}
-
-fn notify(server: &Server, tokens: &Tokens, n: u32) {
+fn notify(server: &Server, tokens: &DemoUsers, n: u32) {
     let body = json!({
         "abuse_or_neglect": "suspected",
         "became_aware_on": "2022-12-22",
@@ -208,7 +189,7 @@ struct Answers {
     statistics: Value,
 }
 
-fn answers(server: &Server, tokens: &Tokens) -> Answers {
+fn answers(server: &Server, tokens: &DemoUsers) -> Answers {
     let get = |path: &str, token: &str| {
         let reply = server.call("GET", path, token, &[], None).answered();
         assert_eq!(reply.status, 200, "{path}: {reply:?}");
