@@ -218,10 +218,14 @@ fn the_names_the_views_write_are_the_documented_enum_values() {
     use casetrail_domain::deadline::DeadlineKind;
     let doc: Value = serde_json::from_str(&casetrail_api::openapi::document_json()).unwrap();
     // Views write these with `as_str`; the schemas list the serde names.
-    for value in enum_values(&doc, "DeadlineKind") {
+    let kinds = enum_values(&doc, "DeadlineKind");
+    for &value in &kinds {
         let kind: DeadlineKind = serde_json::from_value(Value::from(value)).unwrap();
         assert_eq!(kind.as_str(), value);
+        assert_eq!(DeadlineKind::parse(value), Some(kind), "{value}");
     }
+    // Every kind is in `ALL`: the list's filter by kind finds a kind there.
+    assert_eq!(kinds.len(), DeadlineKind::ALL.len());
     let roles = enum_values(&doc, "Role");
     assert_eq!(roles.len(), Role::ALL.len());
     for role in Role::ALL {

@@ -73,6 +73,40 @@ pub enum DeadlineKind {
 }
 
 impl DeadlineKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [DeadlineKind; 25] = [
+        DeadlineKind::PanelNotification,
+        DeadlineKind::RrPartnersNotified,
+        DeadlineKind::RrAgencyReport,
+        DeadlineKind::RrReportsCirculated,
+        DeadlineKind::RrMeeting,
+        DeadlineKind::RrFirstDraft,
+        DeadlineKind::RrDraftCirculated,
+        DeadlineKind::RrDraftComments,
+        DeadlineKind::RrSecondDraft,
+        DeadlineKind::RrSeniorSignOff,
+        DeadlineKind::RrIndependentSignOff,
+        DeadlineKind::RrSubmission,
+        DeadlineKind::LcsprPublication,
+        DeadlineKind::LcsprReportToPanel,
+        DeadlineKind::PublicationTakeDown,
+        DeadlineKind::Recommendation,
+        DeadlineKind::SarCompletion,
+        DeadlineKind::DhrDecision,
+        DeadlineKind::DhrCompletion,
+        DeadlineKind::DhrHomeOfficeNotification,
+        DeadlineKind::RrPartnerDecision,
+        DeadlineKind::LcsprImprovementsToPanel,
+        DeadlineKind::LcsprCopyToOfsted,
+        DeadlineKind::PanelNotificationCopy,
+        DeadlineKind::LookedAfterDeathNotification,
+    ];
+
+    /// The kind with this stable code, if one has it.
+    pub fn parse(code: &str) -> Option<DeadlineKind> {
+        DeadlineKind::ALL.into_iter().find(|k| k.as_str() == code)
+    }
+
     /// The stable code.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -444,6 +478,15 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_kind_is_found_by_its_code_and_by_no_other() {
+        for kind in DeadlineKind::ALL {
+            assert_eq!(DeadlineKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(DeadlineKind::parse("RR_MEETING"), None);
+        assert_eq!(DeadlineKind::parse(""), None);
     }
 
     fn deadline(fulfilled_at: Option<&str>) -> Deadline {

@@ -358,30 +358,6 @@ pub struct AnnualStatistics {
     pub meetings: MeetingFigures,
 }
 
-/// Every deadline kind, in the order the statistics list them.
-pub const DEADLINE_KINDS: [DeadlineKind; 20] = [
-    DeadlineKind::PanelNotification,
-    DeadlineKind::RrPartnersNotified,
-    DeadlineKind::RrAgencyReport,
-    DeadlineKind::RrReportsCirculated,
-    DeadlineKind::RrMeeting,
-    DeadlineKind::RrFirstDraft,
-    DeadlineKind::RrDraftCirculated,
-    DeadlineKind::RrDraftComments,
-    DeadlineKind::RrSecondDraft,
-    DeadlineKind::RrSeniorSignOff,
-    DeadlineKind::RrIndependentSignOff,
-    DeadlineKind::RrSubmission,
-    DeadlineKind::LcsprPublication,
-    DeadlineKind::LcsprReportToPanel,
-    DeadlineKind::PublicationTakeDown,
-    DeadlineKind::Recommendation,
-    DeadlineKind::SarCompletion,
-    DeadlineKind::DhrDecision,
-    DeadlineKind::DhrCompletion,
-    DeadlineKind::DhrHomeOfficeNotification,
-];
-
 /// On time or late, as a deadline's status says; pending and not applicable ones wait.
 #[derive(Debug, Default, Clone, Copy)]
 struct Timeliness {
@@ -445,7 +421,9 @@ pub fn annual_statistics<'a>(
         partnership,
     };
     let mut acc = Accumulator {
-        deadlines: DEADLINE_KINDS
+        // Every kind, so that a kind with no deadline in the year shows as none, and none is
+        // left out (a kind missing here would drop its breaches from the figures silently).
+        deadlines: DeadlineKind::ALL
             .iter()
             .map(|kind| {
                 (

@@ -681,7 +681,17 @@ fn a_seeded_year_gives_the_hand_computed_figures() {
     // F decided after the month; J's decision is due in 2023-24; F's completion in May 2023.
     assert_eq!(deadline(&s, K::DhrDecision), (0, 1, 0));
     assert_eq!(deadline(&s, K::DhrCompletion), (0, 0, 0));
-    assert_eq!(s.deadlines.len(), DEADLINE_KINDS.len());
+    // No copy of A's, B's or G's Panel notification to the business manager is on record, nor
+    // the deaths of A and G (both looked after) notified to Ofsted, nor A's report to Ofsted
+    // before its publication: statutory deadlines breached, which the figures once left out
+    // with every kind added after the first twenty.
+    assert_eq!(deadline(&s, K::PanelNotificationCopy), (0, 0, 3));
+    assert_eq!(deadline(&s, K::LookedAfterDeathNotification), (0, 0, 2));
+    assert_eq!(deadline(&s, K::LcsprCopyToOfsted), (0, 0, 1));
+    // No split decision; no publication withheld.
+    assert_eq!(deadline(&s, K::RrPartnerDecision), (0, 0, 0));
+    assert_eq!(deadline(&s, K::LcsprImprovementsToPanel), (0, 0, 0));
+    assert_eq!(s.deadlines.len(), DeadlineKind::ALL.len());
 
     // A's meeting: council, police, CCG, hospital; B's adds EPUT: 5 organisations.
     assert_eq!(s.meetings.held, 2);
