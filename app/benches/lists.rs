@@ -2,7 +2,7 @@
 //! (issue 15, goal 2).
 //!
 //! `cargo bench -p casetrail-app --bench lists -- [--cases 10000,100000] [--seconds S]
-//! [--threads T] [--no-snapshot]`: for each size, one partnership's log of that many cases from the seed
+//! [--threads T] [--no-snapshot] [--only TEXT]`: for each size, one partnership's log of that many cases from the seed
 //! generator (fixed seed; about 2,000 under way at once) is folded into the read models, then
 //! for each list its first page is read once on its own (timed: it may place every case in an
 //! order, or compute every case's deadlines) and `T` threads (default 2, the machine's cores)
@@ -11,7 +11,8 @@
 //! models' orders of the cases and deadlines (`case_page`, `deadline_page`: what the API
 //! answers now) and from a snapshot of every visible case (`cases_from_snapshot`,
 //! `deadlines_from_snapshot`: what the lists did before, and what `as_of` still does), which
-//! `--no-snapshot` leaves out (at a million cases a snapshot page takes seconds).
+//! `--no-snapshot` leaves out (at a million cases a snapshot page takes seconds). `--only` reads
+//! only the lists whose name holds `TEXT` (the first of them then places every case too).
 //! HTTP, JSON and the access log are not part of it: `bench/http` measures those.
 
 #![allow(clippy::unwrap_used)]
@@ -48,7 +49,15 @@ fn main() {
             started.elapsed().as_secs_f64(),
             last_position
         );
-        for (name, actor, list) in lists(last_position, now) {
+        let wanted = lists(last_position, now)
+            .into_iter()
+            .filter(|(name, _, _)| {
+                settings
+                    .only
+                    .as_deref()
+                    .is_none_or(|only| name.contains(only))
+            });
+        for (name, actor, list) in wanted {
             let ways: &[(&str, bool)] = if settings.snapshot {
                 &[("orders", true), ("snapshot", false)]
             } else {
@@ -99,19 +108,22 @@ struct Settings {
     seconds: f64,
     threads: usize,
     snapshot: bool,
+    only: Option<String>,
 }
 
 impl Settings {
-    /// `--cases`, `--seconds`, `--threads`, `--no-snapshot`; other arguments (cargo passes `--bench`) are
-    /// ignored.
+    /// `--cases`, `--seconds`, `--threads`, `--no-snapshot`, `--only`; other arguments (cargo
+    /// passes `--bench`) are ignored.
     fn from_args() -> Self {
         let args: Vec<String> = std::env::args().collect();
-        let value = |name: &str| {
+        let raw = |name: &str| {
             args.iter()
                 .position(|a| a == name)
                 .and_then(|at| args.get(at + 1))
-                .map(|v| v.replace('_', ""))
+                .cloned()
         };
+        // Numbers may be written with underscores (100_000).
+        let value = |name: &str| raw(name).map(|v| v.replace('_', ""));
         Self {
             cases: value("--cases").map_or(vec![10_000, 100_000], |list| {
                 list.split(',')
@@ -121,6 +133,7 @@ impl Settings {
             seconds: value("--seconds").map_or(3.0, |s| s.parse().expect("--seconds S")),
             threads: value("--threads").map_or(2, |t| t.parse().expect("--threads T")),
             snapshot: !args.iter().any(|a| a == "--no-snapshot"),
+            only: raw("--only"),
         }
     }
 }
@@ -278,6 +291,31 @@ fn lists(last_position: u64, now: DateTime<Utc>) -> Vec<(&'static str, Actor, Li
             &partner,
             DeadlineFilters {
                 organisation: Some(OrgSlug::parse("housing").unwrap()),
+                ..deadlines.clone()
+            },
+        ),
+        due(
+            "partner, deadlines of one kind (rr_meeting)",
+            &partner,
+            DeadlineFilters {
+                kind: Some("rr_meeting".to_owned()),
+                ..deadlines.clone()
+            },
+        ),
+        due(
+            "partner, deadlines of a rare kind (lcspr_improvements_to_panel)",
+            &partner,
+            DeadlineFilters {
+                kind: Some("lcspr_improvements_to_panel".to_owned()),
+                ..deadlines.clone()
+            },
+        ),
+        due(
+            "partner, deadlines: housing's recommendations",
+            &partner,
+            DeadlineFilters {
+                organisation: Some(OrgSlug::parse("housing").unwrap()),
+                kind: Some("recommendation".to_owned()),
                 ..deadlines.clone()
             },
         ),

@@ -13,10 +13,10 @@
 use crate::case_index::{is_empty, past_cursor};
 use crate::deadline_cache::IdentifiedDeadline;
 use crate::review_status::{CaseRecord, PartnershipCases, ReadModels};
-use casetrail_domain::PartnershipSlug;
 use casetrail_domain::calendar::WorkingCalendar;
-use casetrail_domain::deadline::{Deadline, DeadlineStatus};
+use casetrail_domain::deadline::{Deadline, DeadlineKind, DeadlineStatus};
 use casetrail_domain::partnership::Partnership;
+use casetrail_domain::{OrgSlug, PartnershipSlug};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -177,6 +177,127 @@ impl Clone for DueOrders {
 /// case's present deadlines.
 type DeadlinePlace = (u64, usize);
 
+/// An order of deadlines by due instant and id, in four parts by what their status can be
+/// ([`Part`]).
+type Parts = [BTreeMap<DueKey, DeadlinePlace>; 4];
+
+/// The deadlines a filter of the deadline list names: one organisation's, one kind's, or one
+/// organisation's of one kind. A lane has an order of its own once a read has asked for it, so
+/// that a page of a filter matching few of the partnership's deadlines reads about the page
+/// rather than walking past every deadline the filter leaves out.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Lane {
+    /// The deadlines this organisation must meet.
+    Organisation(OrgSlug),
+    /// The deadlines of this kind.
+    Kind(DeadlineKind),
+    /// The deadlines of this kind this organisation must meet.
+    OrganisationKind(OrgSlug, DeadlineKind),
+}
+
+impl Lane {
+    /// The lane of the deadlines with this organisation and kind, either or both; `None` when
+    /// neither is asked for (every deadline).
+    pub fn of(organisation: Option<&OrgSlug>, kind: Option<DeadlineKind>) -> Option<Lane> {
+        match (organisation, kind) {
+            (Some(org), Some(kind)) => Some(Lane::OrganisationKind(org.clone(), kind)),
+            (Some(org), None) => Some(Lane::Organisation(org.clone())),
+            (None, Some(kind)) => Some(Lane::Kind(kind)),
+            (None, None) => None,
+        }
+    }
+
+    fn organisation(&self) -> Option<&OrgSlug> {
+        match self {
+            Lane::Organisation(org) | Lane::OrganisationKind(org, _) => Some(org),
+            Lane::Kind(_) => None,
+        }
+    }
+
+    fn holds(&self, deadline: &Deadline) -> bool {
+        let org = |org: &OrgSlug| deadline.organisation.as_ref() == Some(org);
+        match self {
+            Lane::Organisation(o) => org(o),
+            Lane::Kind(k) => deadline.kind == *k,
+            Lane::OrganisationKind(o, k) => org(o) && deadline.kind == *k,
+        }
+    }
+}
+
+/// The orders of the lanes a read has asked for, each kept as the whole order is.
+#[derive(Debug, Default)]
+struct Lanes {
+    kinds: HashMap<DeadlineKind, Parts>,
+    organisations: HashMap<OrgSlug, Parts>,
+    organisation_kinds: HashMap<OrgSlug, HashMap<DeadlineKind, Parts>>,
+}
+
+impl Lanes {
+    fn get(&self, lane: &Lane) -> Option<&Parts> {
+        match lane {
+            Lane::Organisation(org) => self.organisations.get(org),
+            Lane::Kind(kind) => self.kinds.get(kind),
+            Lane::OrganisationKind(org, kind) => self.organisation_kinds.get(org)?.get(kind),
+        }
+    }
+
+    fn insert(&mut self, lane: Lane, parts: Parts) {
+        match lane {
+            Lane::Organisation(org) => {
+                self.organisations.insert(org, parts);
+            }
+            Lane::Kind(kind) => {
+                self.kinds.insert(kind, parts);
+            }
+            Lane::OrganisationKind(org, kind) => {
+                self.organisation_kinds
+                    .entry(org)
+                    .or_default()
+                    .insert(kind, parts);
+            }
+        }
+    }
+
+    /// The orders of every asked-for lane that holds `deadline`, given to `change`.
+    fn holding(&mut self, deadline: &Deadline, mut change: impl FnMut(&mut Parts)) {
+        if let Some(parts) = self.kinds.get_mut(&deadline.kind) {
+            change(parts);
+        }
+        let Some(org) = &deadline.organisation else {
+            return;
+        };
+        if let Some(parts) = self.organisations.get_mut(org) {
+            change(parts);
+        }
+        if let Some(parts) = self
+            .organisation_kinds
+            .get_mut(org)
+            .and_then(|kinds| kinds.get_mut(&deadline.kind))
+        {
+            change(parts);
+        }
+    }
+
+    /// The same lanes, with nothing placed in them.
+    fn emptied(self) -> Lanes {
+        fn empty<K: Eq + std::hash::Hash>(parts: HashMap<K, Parts>) -> HashMap<K, Parts> {
+            parts
+                .into_keys()
+                .map(|key| (key, Parts::default()))
+                .collect()
+        }
+        Lanes {
+            kinds: empty(self.kinds),
+            organisations: empty(self.organisations),
+            organisation_kinds: self
+                .organisation_kinds
+                .into_iter()
+                .map(|(org, kinds)| (org, empty(kinds)))
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct DueState {
     /// The partnership's generation the orders were placed under; `None` until a read asks.
@@ -186,7 +307,9 @@ struct DueState {
     changed: HashSet<u64>,
     /// The placed cases' deadlines by due instant and id, in four parts by what their status
     /// can be ([`Part`]).
-    parts: [BTreeMap<DueKey, DeadlinePlace>; 4],
+    parts: Parts,
+    /// The same, of each lane a read has asked for.
+    lanes: Lanes,
     /// The placed cases by next due instant, then opening position.
     cases: BTreeSet<(NextDue, u64)>,
     /// What each case has in the orders, to take it out again when it changes.
@@ -292,6 +415,33 @@ impl DueOrders {
         }
     }
 
+    /// The orders, up to date for `place` and with an order of `lane` (when asked for); `None`
+    /// when they hold only from after its instant.
+    fn current_with(
+        &self,
+        place: &Place<'_>,
+        lane: Option<&Lane>,
+    ) -> Option<RwLockReadGuard<'_, DueState>> {
+        let state = self.current(place)?;
+        let Some(lane) = lane else {
+            return Some(state);
+        };
+        // Only organisations of the partnership have lanes: a filter can name any, and a lane
+        // for each would let the names asked for fill the memory. The whole order holds the
+        // deadlines of the others, if any.
+        let registered = lane
+            .organisation()
+            .is_none_or(|org| place.partnership.organisation(org).is_some());
+        if state.lanes.get(lane).is_some() || !registered {
+            return Some(state);
+        }
+        drop(state);
+        self.write().add_lane(lane);
+        // Kept from now on, through every change and every new generation: the orders as
+        // `current` leaves them have it.
+        self.current(place)
+    }
+
     /// The orders, up to date for `place`; `None` when they hold only from after its instant.
     fn current(&self, place: &Place<'_>) -> Option<RwLockReadGuard<'_, DueState>> {
         if self.0.is_poisoned() {
@@ -346,9 +496,11 @@ impl DueState {
     fn bring_up_to_date(&mut self, place: &Place<'_>) {
         if self.generation != Some(place.generation) {
             // Under another calendar every due instant may differ: every case placed again.
+            let lanes = std::mem::take(&mut self.lanes).emptied();
             *self = DueState {
                 generation: Some(place.generation),
                 changed: place.cases.by_opening.keys().copied().collect(),
+                lanes,
                 ..DueState::default()
             };
         }
@@ -379,7 +531,11 @@ impl DueState {
         self.cases.insert((next_due, opening));
         for (slot, (id, d)) in deadlines.iter().enumerate() {
             let part = Part::of(d, place.now, calendar) as usize;
-            self.parts[part].insert((d.due_at, *id), (opening, slot));
+            let key = (d.due_at, *id);
+            self.parts[part].insert(key, (opening, slot));
+            self.lanes.holding(d, |lane| {
+                lane[part].insert(key, (opening, slot));
+            });
         }
         if let Some(until) = holds.until {
             self.expiring.insert((until, opening));
@@ -405,11 +561,13 @@ impl DueState {
                 self.cases.remove(&(next_due, opening));
                 for (id, d) in deadlines.iter() {
                     let key = (d.due_at, *id);
-                    for part in &mut self.parts {
-                        if part.remove(&key).is_some() {
-                            break;
-                        }
-                    }
+                    let Some(part) = self.parts.iter_mut().position(|p| p.remove(&key).is_some())
+                    else {
+                        continue;
+                    };
+                    self.lanes.holding(d, |lane| {
+                        lane[part].remove(&key);
+                    });
                 }
                 if let Some(until) = until {
                     self.expiring.remove(&(until, opening));
@@ -422,16 +580,36 @@ impl DueState {
         }
     }
 
+    /// An order of `lane`, made from the deadlines placed in the whole order.
+    fn add_lane(&mut self, lane: &Lane) {
+        if self.lanes.get(lane).is_some() {
+            return;
+        }
+        let mut parts = Parts::default();
+        for (order, lane_order) in self.parts.iter().zip(&mut parts) {
+            for (key, &(opening, slot)) in order {
+                let Some(Placed::Kept { deadlines, .. }) = self.placed.get(&opening) else {
+                    continue;
+                };
+                if lane.holds(&deadlines[slot].1) {
+                    lane_order.insert(*key, (opening, slot));
+                }
+            }
+        }
+        self.lanes.insert(lane.clone(), parts);
+    }
+
     /// The deadlines within `range` that may be in `status` at `place.now` (any when `None`),
-    /// in due order (the reverse when `descending`): the placed ones from the orders, merged
-    /// with the moving cases' placed at `place.now`.
+    /// of `lane` (every deadline when `None`), in due order (the reverse when `descending`): the
+    /// placed ones from the orders, merged with the moving cases' placed at `place.now`.
     fn deadlines<'a>(
         &'a self,
         place: &'a Place<'_>,
         range: (Bound<DueKey>, Bound<DueKey>),
-        status: Option<DeadlineStatus>,
-        descending: bool,
+        within: &DueWithin,
     ) -> impl Iterator<Item = DeadlinePlace> + 'a {
+        let (status, descending) = (within.status, within.descending);
+        let lane = within.lane.as_ref();
         let mut moving: Vec<(DueKey, DeadlinePlace)> = Vec::new();
         for &opening in &self.moving {
             let Some(record) = place.cases.record(opening) else {
@@ -439,7 +617,7 @@ impl DueState {
             };
             for (slot, (id, d)) in place.deadlines(record).iter().enumerate() {
                 let key = (d.due_at_as_of(place.now), *id);
-                if range.contains(&key) {
+                if range.contains(&key) && lane.is_none_or(|lane| lane.holds(d)) {
                     moving.push((key, (opening, slot)));
                 }
             }
@@ -460,11 +638,16 @@ impl DueState {
                 };
             walk
         };
+        // A lane is always there once asked for (`DueOrders::current_with`); were it not, the
+        // whole order holds its deadlines too, and the caller checks each.
+        let parts = lane
+            .and_then(|lane| self.lanes.get(lane))
+            .unwrap_or(&self.parts);
         let placed = Part::ALL
             .into_iter()
             .map(|part| {
                 let within = part.holding(status, range, place.now);
-                walk(&self.parts[part as usize], within)
+                walk(&parts[part as usize], within)
             })
             .reduce(|walked, next| Box::new(merge(walked, next, descending)))
             .unwrap_or_else(|| Box::new(std::iter::empty()));
@@ -542,7 +725,7 @@ fn merge<K: Ord, V>(
 }
 
 /// Which part of the deadlines' due order to read, and which way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DueWithin {
     /// Due at or after this instant.
     pub from: Option<DateTime<Utc>>,
@@ -555,10 +738,12 @@ pub struct DueWithin {
     /// Only deadlines in this status are wanted: the read may pass over those that cannot be
     /// in it (the caller still checks each one's status).
     pub status: Option<DeadlineStatus>,
+    /// Only the deadlines of this lane are wanted, read from its own order.
+    pub lane: Option<Lane>,
 }
 
 impl DueWithin {
-    fn range(self) -> ((Bound<DueKey>, Bound<DueKey>), bool) {
+    fn range(&self) -> (Bound<DueKey>, Bound<DueKey>) {
         // The nil id is the least: every deadline due at `from` is at or after it.
         let mut lower = self
             .from
@@ -571,7 +756,7 @@ impl DueWithin {
                 lower = past_cursor(lower, after, Ordering::Greater);
             }
         }
-        ((lower, upper), self.descending)
+        (lower, upper)
     }
 }
 
@@ -591,10 +776,9 @@ impl ReadModels {
         let Some(place) = self.place(slug, now) else {
             return Some(read(&mut std::iter::empty()));
         };
-        let state = place.cases.due.current(&place)?;
-        let (range, descending) = within.range();
+        let state = place.cases.due.current_with(&place, within.lane.as_ref())?;
         let mut deadlines = state
-            .deadlines(&place, range, within.status, descending)
+            .deadlines(&place, within.range(), &within)
             .filter_map(|(opening, slot)| Some((place.cases.record(opening)?, slot)));
         Some(read(&mut deadlines))
     }
@@ -783,6 +967,80 @@ mod tests {
             }
         }
         assert!(is_empty(&nothing.0, &nothing.1));
+    }
+
+    #[test]
+    fn a_lane_holds_the_deadlines_its_filter_names() {
+        use DeadlineKind::{RrAgencyReport, RrMeeting};
+        let org = |slug| OrgSlug::parse(slug).unwrap();
+        let report = Deadline::new(RrAgencyReport, Some(org("police")), at(5), None);
+        let (police, health) = (org("police"), org("health"));
+        assert_eq!(Lane::of(None, None), None);
+        let holds = |organisation: Option<&OrgSlug>, kind, deadline: &Deadline| {
+            Lane::of(organisation, kind).unwrap().holds(deadline)
+        };
+        assert!(holds(Some(&police), None, &report));
+        assert!(holds(None, Some(RrAgencyReport), &report));
+        assert!(holds(Some(&police), Some(RrAgencyReport), &report));
+        assert!(!holds(Some(&health), None, &report));
+        assert!(!holds(None, Some(RrMeeting), &report));
+        assert!(!holds(Some(&health), Some(RrAgencyReport), &report));
+        assert!(!holds(Some(&police), Some(RrMeeting), &report));
+        // A deadline no organisation must meet is in no organisation's lane.
+        let meeting = Deadline::new(RrMeeting, None, at(5), None);
+        assert!(!holds(Some(&police), None, &meeting));
+        assert!(!holds(Some(&police), Some(RrMeeting), &meeting));
+        assert!(holds(None, Some(RrMeeting), &meeting));
+    }
+
+    /// A lane is read from its own order once asked for, and holds what the whole order holds
+    /// of it; an organisation the partnership does not have gets none (the whole order is read).
+    #[test]
+    fn only_the_partnerships_organisations_have_lanes() {
+        use casetrail_seed::Workload;
+        use casetrail_seed::life_cycle::partnership_slug;
+        let workload = Workload {
+            partnerships: 1,
+            cases: 2_000,
+            open_cases: 40,
+            seed: 5,
+        };
+        let start: DateTime<Utc> = "2023-01-02T09:00:00Z".parse().unwrap();
+        let mut models = ReadModels::default();
+        for event in workload.recorded(start).take(4_000) {
+            models.apply(&event).unwrap();
+        }
+        let slug = partnership_slug(0);
+        let later = start + chrono::Duration::days(3_000);
+        let read = |lane: Option<Lane>| {
+            let within = DueWithin {
+                lane,
+                ..DueWithin::default()
+            };
+            models
+                .with_deadlines_by_due(&slug, later, within, |deadlines| {
+                    deadlines
+                        .map(|(record, slot)| {
+                            let partnership = models.partnership(&slug).unwrap();
+                            let generation = models.partnership_generation(&slug);
+                            record.present_deadlines(partnership, generation)[slot]
+                                .1
+                                .clone()
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap()
+        };
+        let all = read(None);
+        let police = Lane::of(Some(&OrgSlug::parse("police").unwrap()), None).unwrap();
+        let of_police: Vec<_> = all.iter().filter(|d| police.holds(d)).cloned().collect();
+        assert!(!of_police.is_empty() && of_police.len() < all.len());
+        assert_eq!(read(Some(police.clone())), of_police);
+        let nowhere = Lane::of(Some(&OrgSlug::parse("nowhere").unwrap()), None).unwrap();
+        assert_eq!(read(Some(nowhere.clone())), all);
+        let state = models.cases.get(&slug).unwrap().due.read();
+        assert!(state.lanes.get(&police).is_some());
+        assert!(state.lanes.get(&nowhere).is_none());
     }
 
     #[test]

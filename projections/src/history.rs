@@ -2,7 +2,7 @@
 //! the events themselves, so they stay small however long the log grows; what a case was at a
 //! past instant is folded again from its stored events when someone asks.
 
-use crate::{CaseRecord, ProjectorHandle, ReadModels};
+use crate::{CaseRecord, ProjectorHandle};
 use casetrail_domain::case::CaseEvent;
 use casetrail_domain::codec::DecodeError;
 use casetrail_domain::stream::case_stream;
@@ -69,12 +69,42 @@ impl Past {
         only: Option<CaseId>,
         at: DateTime<Utc>,
     ) -> Result<Past, HistoryError> {
-        let plan = plan(&projector.read(), slug, only, at);
-        let reading = Reading::cheaper(&plan);
-        let mut events = read_events(projector.store(), slug, &plan, reading).await?;
+        match only {
+            Some(case_id) => Self::load_cases(projector, slug, &[case_id], at).await,
+            None => {
+                let plan = plan(projector.read().cases(slug), at);
+                Self::load_planned(projector, slug, &plan, at).await
+            }
+        }
+    }
+
+    /// Reads back what these cases of the partnership need to be seen as of `at`: the others
+    /// are not part of this past ([`Past::case`] finds it stale for them when they changed
+    /// since).
+    pub async fn load_cases(
+        projector: &ProjectorHandle,
+        slug: &PartnershipSlug,
+        cases: &[CaseId],
+        at: DateTime<Utc>,
+    ) -> Result<Past, HistoryError> {
+        let plan = {
+            let models = projector.read();
+            plan(cases.iter().filter_map(|id| models.case(slug, *id)), at)
+        };
+        Self::load_planned(projector, slug, &plan, at).await
+    }
+
+    async fn load_planned(
+        projector: &ProjectorHandle,
+        slug: &PartnershipSlug,
+        plan: &[Planned],
+        at: DateTime<Utc>,
+    ) -> Result<Past, HistoryError> {
+        let reading = Reading::cheaper(plan);
+        let mut events = read_events(projector.store(), slug, plan, reading).await?;
         let models = projector.read();
         let mut refolded = HashMap::with_capacity(plan.len());
-        for planned in &plan {
+        for planned in plan {
             let record = models
                 .case(slug, planned.case_id)
                 .ok_or(HistoryError::Missing(planned.case_id))?;
@@ -111,16 +141,8 @@ impl Past {
     }
 }
 
-fn plan(
-    models: &ReadModels,
-    slug: &PartnershipSlug,
-    only: Option<CaseId>,
-    at: DateTime<Utc>,
-) -> Vec<Planned> {
-    let chosen: Box<dyn Iterator<Item = &CaseRecord>> = match only {
-        Some(case_id) => Box::new(models.case(slug, case_id).into_iter()),
-        None => Box::new(models.cases(slug)),
-    };
+/// What to read back of the `chosen` cases: those opened by `at` that changed since.
+fn plan<'a>(chosen: impl Iterator<Item = &'a CaseRecord>, at: DateTime<Utc>) -> Vec<Planned> {
     chosen
         .filter(|r| r.opened_by(at) && !r.unchanged_since(at))
         .filter_map(|r| {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Loads of the past before giving up, when cases keep changing between a load and the answer.
-const ATTEMPTS: usize = 3;
+pub(super) const ATTEMPTS: usize = 3;
 
 /// Runs `answer` on the read models and, for an `as_of`, the past of the partnership's cases
 /// (or of `only` that case). If a case changed between loading its past and answering, the past
@@ -23,10 +23,9 @@ pub(super) async fn answer<T>(
     as_of: Option<DateTime<Utc>>,
     mut answer: impl FnMut(&ReadModels, Option<&Past>) -> Result<T, Stale>,
 ) -> Result<T, AppError> {
-    ensure_supported(as_of)?;
     // Held until answered: the refold of history is what costs.
     let _turn = match as_of {
-        Some(_) => Some(limit.enter(actor)?),
+        Some(at) => Some(enter(limit, actor, at)?),
         None => None,
     };
     for _ in 0..ATTEMPTS {
@@ -43,9 +42,25 @@ pub(super) async fn answer<T>(
             return Ok(answered);
         }
     }
-    Err(AppError::Unavailable(anyhow::anyhow!(
+    Err(kept_changing())
+}
+
+/// The actor's turn for a read `at` a past instant, once the calendar can judge it: held until
+/// the read is answered.
+pub(super) fn enter(
+    limit: &Arc<AsOfLimit>,
+    actor: &Actor,
+    at: DateTime<Utc>,
+) -> Result<impl Drop, AppError> {
+    ensure_supported(Some(at))?;
+    limit.enter(actor)
+}
+
+/// Cases changed between reading their past and answering, more times than it is tried.
+pub(super) fn kept_changing() -> AppError {
+    AppError::Unavailable(anyhow::anyhow!(
         "cases kept changing while their past was read"
-    )))
+    ))
 }
 
 /// Refuses an `as_of` whose day the working-day calendar cannot judge: deadline statuses at
@@ -59,7 +74,7 @@ pub fn ensure_supported(as_of: Option<DateTime<Utc>>) -> Result<(), AppError> {
         .map_err(|refused| AppError::BadQuery(DomainError::invalid(refused.code, refused.message)))
 }
 
-fn history_error(err: HistoryError) -> AppError {
+pub(super) fn history_error(err: HistoryError) -> AppError {
     match err {
         HistoryError::Store(store) => AppError::from(store),
         other => AppError::Internal(other.into()),

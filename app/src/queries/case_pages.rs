@@ -219,7 +219,7 @@ pub(super) mod tests {
         sorted_page(wanted, filters, &snapshot)
     }
 
-    fn random_filters(rng: &mut Rng, records: &[&CaseRecord]) -> CaseFilters {
+    pub(crate) fn random_filters(rng: &mut Rng, records: &[&CaseRecord]) -> CaseFilters {
         let mut pick = |n: usize| rng.below(n as u64) as usize;
         let case = records[pick(records.len())];
         let other = records[pick(records.len())];

@@ -11,10 +11,10 @@ use super::lists::{ChangedSince, page_of};
 use super::snapshot::Snapshot;
 use crate::error::AppError;
 use crate::visibility::sees_all_cases;
-use casetrail_domain::deadline::DeadlineStatus;
+use casetrail_domain::deadline::{DeadlineKind, DeadlineStatus};
 use casetrail_domain::{Actor, CaseId, OrgSlug};
 use casetrail_projections::history::{Past, Stale};
-use casetrail_projections::{CaseRecord, DueWithin, ReadModels};
+use casetrail_projections::{CaseRecord, DueWithin, Lane, ReadModels};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -169,12 +169,18 @@ fn present_page(
             .collect();
         return Some(sorted_page(all, filters));
     }
+    let kind = filters.kind.as_deref().map(DeadlineKind::parse);
+    if kind == Some(None) {
+        // A code that names no kind matches nothing.
+        return Some(DeadlinePage::empty());
+    }
     let within = DueWithin {
         from: filters.due_from,
         to: filters.due_to,
         after: filters.after,
         descending: filters.descending,
         status: filters.status,
+        lane: Lane::of(filters.organisation.as_ref(), kind.flatten()),
     };
     models.with_deadlines_by_due(slug, now, within, |deadlines| {
         let wanted = deadlines
@@ -327,7 +333,8 @@ mod tests {
         assert_eq!(page.deadlines.len(), 20);
     }
 
-    /// The whole deadline list in each status and either order, and the whole case list by
+    /// The whole deadline list in each status and either order, of every deadline and of a
+    /// kind, an organisation and both (each read from its own lane), and the whole case list by
     /// next due instant, are the snapshot's at `now`.
     fn every_due_order_is_the_snapshots(models: &ReadModels, now: DateTime<Utc>) {
         use crate::queries::case_pages::{
@@ -342,11 +349,23 @@ mod tests {
             Some(DeadlineStatus::Met),
             Some(DeadlineStatus::Breached),
         ];
+        let police_org = || Some(OrgSlug::parse("police").unwrap());
+        let lanes = [
+            (None, None),
+            (Some("sar_completion".to_owned()), None),
+            (None, police_org()),
+            (Some("sar_completion".to_owned()), police_org()),
+        ];
         for status in statuses {
-            for descending in [false, true] {
+            for (descending, (kind, organisation)) in [false, true]
+                .into_iter()
+                .flat_map(|descending| lanes.iter().map(move |lane| (descending, lane)))
+            {
                 let filters = DeadlineFilters {
                     status,
                     descending,
+                    kind: kind.clone(),
+                    organisation: organisation.clone(),
                     ..DeadlineFilters::first_page(usize::MAX)
                 };
                 let present = present_page(models, &police, &filters, now).unwrap();
@@ -490,6 +509,44 @@ mod tests {
         for days in [1, 20, 90, 400] {
             every_due_order_is_the_snapshots(&models, base + chrono::Duration::days(days));
         }
+    }
+
+    /// A lane asked for early is kept through every later change of its cases (new deadlines,
+    /// deadlines met, moved or taken off), not only placed afresh under a new calendar.
+    #[test]
+    fn a_lane_follows_the_changes_of_its_cases() {
+        let police = actor("police", Role::Reviewer);
+        let housing = || Some(OrgSlug::parse("housing").unwrap());
+        let report = || Some("rr_agency_report".to_owned());
+        let lanes = [
+            (report(), None),
+            (Some("rr_meeting".to_owned()), None),
+            (None, housing()),
+            (report(), housing()),
+        ];
+        let mut models = ReadModels::default();
+        let mut compared = 0;
+        for part in log(6_000).chunks(250) {
+            for event in part {
+                models.apply(event).unwrap();
+            }
+            let now = part.last().unwrap().recorded_at + chrono::Duration::hours(1);
+            for (kind, organisation) in &lanes {
+                for status in [None, Some(DeadlineStatus::Pending)] {
+                    let filters = DeadlineFilters {
+                        kind: kind.clone(),
+                        organisation: organisation.clone(),
+                        status,
+                        ..DeadlineFilters::first_page(usize::MAX)
+                    };
+                    let present = present_page(&models, &police, &filters, now).unwrap();
+                    let expected = from_snapshot(&models, &police, &filters, now);
+                    assert_eq!(present, expected, "{filters:?}");
+                    compared += present.deadlines.len();
+                }
+            }
+        }
+        assert!(compared > 10_000, "{compared} deadlines compared");
     }
 
     #[test]

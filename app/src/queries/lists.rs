@@ -1,10 +1,10 @@
 //! The case list and the deadline list: the cases the actor may see, or their deadlines, as
 //! they stood now or at `as_of`, filtered, in a fixed order, one page at a time.
 
-use super::Queries;
 use super::case_pages::{present_page, sorted_page};
 use super::deadlines::{case_deadlines, has_overdue_deadlines};
 use super::snapshot::Snapshot;
+use super::{Queries, as_of, past_pages};
 use crate::error::AppError;
 use casetrail_domain::case::{CaseKind, Stage};
 use casetrail_domain::{Actor, CaseId, OrgSlug};
@@ -176,6 +176,12 @@ impl Queries {
     /// Empty for a partnership that did not exist then.
     pub async fn cases(&self, actor: &Actor, filters: &CaseFilters) -> Result<CasePage, AppError> {
         let now = self.now();
+        if let Some(at) = filters.as_of
+            && past_pages::in_fixed_order(filters)
+        {
+            let _turn = as_of::enter(&self.as_of_limit, actor, at)?;
+            return past_pages::past_case_page(&self.projector, actor, filters, at).await;
+        }
         self.answer(actor, None, filters.as_of, |models, past| match past {
             None => Ok(case_page(models, actor, filters, now)),
             Some(past) => cases_from_snapshot(models, actor, filters, Some(past), now),

@@ -11,6 +11,7 @@ mod duplicates;
 mod feed;
 mod lists;
 mod partnership;
+mod past_pages;
 mod personal_details;
 mod retention;
 mod sealed;

@@ -65,7 +65,7 @@ async fn both_readings_give_the_same_events() {
     let at = end_of_first_slice[0].recorded_at;
     let slug = partnership_slug(0);
 
-    let plan = plan(&projector.read(), &slug, None, at);
+    let plan = plan(projector.read().cases(&slug), at);
     assert!(
         plan.len() > 3,
         "cases changed after the instant: {}",
