@@ -15,7 +15,7 @@ use super::lists::{
 };
 use super::snapshot::Snapshot;
 use crate::error::AppError;
-use crate::visibility::can_see;
+use crate::visibility::{can_see, sees_all_cases};
 use casetrail_domain::{Actor, CaseId};
 use casetrail_projections::history::Past;
 use casetrail_projections::{CaseRecord, ProjectorHandle, ReadModels};
@@ -84,7 +84,10 @@ pub(super) async fn past_case_page(
 }
 
 /// Up to `batch` cases opened by `at` after the place `after` in the list's order, and the
-/// place of the last case passed (`None` when none is left).
+/// place of the last case passed (`None` when none is left). In the log's order an agency's
+/// cases, or an organisation's the list is filtered to, are walked alone: an organisation once
+/// involved in a case stays involved, so the cases involving it now hold every case that did
+/// then.
 fn next_cases(
     models: &ReadModels,
     actor: &Actor,
@@ -103,7 +106,15 @@ fn next_cases(
             filters.sort == CaseSort::OpenedAtDescending,
         )),
         CaseSort::Recorded | CaseSort::NextDueAt => {
-            Box::new(models.cases_opened_after(slug, after.map_or(0, |a| a.position)))
+            let after = after.map_or(0, |a| a.position);
+            let sees_all = models
+                .partnership_as_of(slug, at)
+                .is_some_and(|then| sees_all_cases(actor, &then));
+            match (&filters.organisation, sees_all) {
+                (_, false) => Box::new(models.cases_involving(slug, &actor.org, after)),
+                (Some(org), true) => Box::new(models.cases_involving(slug, org, after)),
+                (None, true) => Box::new(models.cases_opened_after(slug, after)),
+            }
         }
     };
     let place = |record: &CaseRecord| CasePlace {
