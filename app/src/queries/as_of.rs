@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Loads of the past before giving up, when cases keep changing between a load and the answer.
-pub(super) const ATTEMPTS: usize = 3;
+const ATTEMPTS: usize = 3;
 
 /// Runs `answer` on the read models and, for an `as_of`, the past of the partnership's cases
 /// (or of `only` that case). If a case changed between loading its past and answering, the past
@@ -57,10 +57,27 @@ pub(super) fn enter(
 }
 
 /// Cases changed between reading their past and answering, more times than it is tried.
-pub(super) fn kept_changing() -> AppError {
+fn kept_changing() -> AppError {
     AppError::Unavailable(anyhow::anyhow!(
         "cases kept changing while their past was read"
     ))
+}
+
+/// The loads of the past one read has made: a read whose cases keep changing between loading
+/// their past and answering gives up after [`ATTEMPTS`] loads rather than trying for ever.
+#[derive(Debug, Default)]
+pub(super) struct Attempts(usize);
+
+impl Attempts {
+    /// The load just made was in vain: another may be made, unless it was the last.
+    pub(super) fn again(&mut self) -> Result<(), AppError> {
+        self.0 += 1;
+        if self.0 < ATTEMPTS {
+            Ok(())
+        } else {
+            Err(kept_changing())
+        }
+    }
 }
 
 /// Refuses an `as_of` whose day the working-day calendar cannot judge: deadline statuses at
@@ -148,5 +165,18 @@ impl Drop for Turn {
                 under_way.remove(&self.user);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_loads_the_past_at_most_three_times() {
+        let mut attempts = Attempts::default();
+        assert!(attempts.again().is_ok(), "a second load");
+        assert!(attempts.again().is_ok(), "a third load");
+        assert!(matches!(attempts.again(), Err(AppError::Unavailable(_))));
     }
 }

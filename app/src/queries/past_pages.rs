@@ -9,7 +9,7 @@
 //! The answer is the one the snapshot of every case gives (`cases_from_snapshot`); a test
 //! compares the two on many lists and instants.
 
-use super::as_of::{ATTEMPTS, history_error, kept_changing};
+use super::as_of::{Attempts, history_error};
 use super::lists::{
     CaseFilters, CasePage, CasePlace, CaseSort, ListedCase, case_matches, listed, page_of,
 };
@@ -51,7 +51,7 @@ pub(super) async fn past_case_page(
     let mut after = filters.after;
     let mut found = Vec::new();
     let mut batch = filters.limit.saturating_add(1).max(FIRST_BATCH);
-    let mut attempts = 0;
+    let mut attempts = Attempts::default();
     loop {
         let (chosen, last) = next_cases(&projector.read(), actor, filters, after, at, batch);
         let Some(last) = last else {
@@ -63,10 +63,7 @@ pub(super) async fn past_case_page(
             .map_err(history_error)?;
         let Some(kept) = list(&projector.read(), actor, filters, &past, &chosen) else {
             // A case changed between reading its past and listing it: the batch again.
-            attempts += 1;
-            if attempts == ATTEMPTS {
-                return Err(kept_changing());
-            }
+            attempts.again()?;
             continue;
         };
         found.extend(kept);
@@ -275,6 +272,12 @@ mod tests {
             }
         }
         assert!(pages > 100 && cases > 500, "{pages} pages, {cases} cases");
+        // A batch is as large as asked while cases are left.
+        let everyone = CaseFilters::first_page(10);
+        let police = &list_readers()[0];
+        let (chosen, last) = next_cases(&projector.read(), police, &everyone, None, Utc::now(), 7);
+        assert_eq!(chosen.len(), 7);
+        assert_eq!(last, Some(chosen[6].0));
     }
 
     #[test]
