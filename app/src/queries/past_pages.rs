@@ -28,8 +28,9 @@ const FIRST_BATCH: usize = 32;
 const LARGEST_BATCH: usize = 4_096;
 
 /// Whether the page can be read in order: sorted by the log or by opening instant, with a
-/// cursor that has the instant its order needs, and no filter that already narrows the list
-/// to a few cases (a reference, or changes since: the snapshot reads only those).
+/// cursor that has the instant its order needs. A reference or `changed_since` picks a few
+/// cases from anywhere in the order: a walk would pass over nearly every case in batches, no
+/// cheaper than the snapshot, which answers those.
 pub(super) fn in_fixed_order(filters: &CaseFilters) -> bool {
     let fixed = match filters.sort {
         CaseSort::Recorded => true,
