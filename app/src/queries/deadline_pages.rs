@@ -113,10 +113,16 @@ impl Queries {
         filters: &DeadlineFilters,
     ) -> Result<DeadlinePage, AppError> {
         let now = self.now();
-        self.answer(actor, None, filters.as_of, |models, past| match past {
-            None => Ok(deadline_page(models, actor, filters, now)),
-            Some(past) => deadlines_from_snapshot(models, actor, filters, Some(past), now),
-        })
+        // One case's deadlines need only that case's past.
+        self.answer(
+            actor,
+            filters.case_id,
+            filters.as_of,
+            |models, past| match past {
+                None => Ok(deadline_page(models, actor, filters, now)),
+                Some(past) => deadlines_from_snapshot(models, actor, filters, Some(past), now),
+            },
+        )
         .await
     }
 }
@@ -207,7 +213,8 @@ pub fn deadlines_from_snapshot(
     past: Option<&Past>,
     now: DateTime<Utc>,
 ) -> Result<DeadlinePage, Stale> {
-    let Some(snapshot) = super::snapshot::snapshot(models, actor, None, past, now)? else {
+    let only = filters.case_id;
+    let Some(snapshot) = super::snapshot::snapshot(models, actor, only, past, now)? else {
         return Ok(DeadlinePage::empty());
     };
     Ok(snapshot_page(&snapshot, filters))
@@ -547,6 +554,46 @@ mod tests {
             }
         }
         assert!(compared > 10_000, "{compared} deadlines compared");
+    }
+
+    /// The deadline list of one case `as_of` reads back only that case's past, and gives what
+    /// the snapshot of every case then gives for it.
+    #[tokio::test]
+    async fn one_cases_deadlines_as_of_need_only_its_past() {
+        use crate::queries::past_pages::tests::seeded;
+        let (_dir, store, projector) = seeded(31).await;
+        let slug = partnership_slug(0);
+        let last = projector.read().position();
+        let mut rng = Rng::new(37);
+        let readers = list_readers();
+        let mut deadlines = 0;
+        for round in 0..30 {
+            let position = 1 + rng.below(last);
+            let at = store.read_all(position - 1, 1).await.unwrap()[0].recorded_at;
+            let case_id = {
+                let models = projector.read();
+                let records: Vec<&CaseRecord> = models.cases(&slug).collect();
+                records[rng.below(records.len() as u64) as usize]
+                    .case
+                    .case_id
+            };
+            let actor = &readers[round % readers.len()];
+            let filters = DeadlineFilters {
+                case_id: Some(case_id),
+                ..DeadlineFilters::first_page(usize::MAX)
+            };
+            let one = Past::load(&projector, &slug, Some(case_id), at)
+                .await
+                .unwrap();
+            let every = Past::load(&projector, &slug, None, at).await.unwrap();
+            let models = projector.read();
+            let page = deadlines_from_snapshot(&models, actor, &filters, Some(&one), at).unwrap();
+            let whole = snapshot(&models, actor, None, Some(&every), at).unwrap();
+            let expected = whole.map_or(DeadlinePage::empty(), |s| snapshot_page(&s, &filters));
+            assert_eq!(page, expected, "{case_id} at {at} for {}", actor.org);
+            deadlines += page.deadlines.len();
+        }
+        assert!(deadlines > 100, "{deadlines} deadlines compared");
     }
 
     #[test]

@@ -172,7 +172,7 @@ fn list(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::queries::case_pages::tests::{list_readers, random_filters};
@@ -182,11 +182,15 @@ mod tests {
     use casetrail_seed::life_cycle::{Rng, partnership_slug};
     use std::sync::Arc;
 
-    /// Random lists in the orders read case by case, at random instants of a seeded log (and
-    /// before it): every page, walked by cursor, is the slice of the list the snapshot of the
-    /// whole partnership at that instant gives, with the same cursor.
-    #[tokio::test]
-    async fn every_page_read_in_order_is_the_snapshots_page() {
+    /// A SQLite store in a new directory (kept while the directory lives) seeded with one
+    /// partnership's 300 cases, and the read models of it.
+    pub(crate) async fn seeded(
+        seed: u64,
+    ) -> (
+        tempfile::TempDir,
+        Arc<dyn casetrail_store::EventStore>,
+        ProjectorHandle,
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/log.db", dir.path().display());
         let store = casetrail_store::open(&url).await.unwrap();
@@ -194,12 +198,21 @@ mod tests {
             partnerships: 1,
             cases: 300,
             open_cases: 40,
-            seed: 23,
+            seed,
         };
         casetrail_seed::seed(store.as_ref(), &workload, |_| {})
             .await
             .unwrap();
         let projector = Projector::start(Arc::clone(&store)).await.unwrap();
+        (dir, store, projector)
+    }
+
+    /// Random lists in the orders read case by case, at random instants of a seeded log (and
+    /// before it): every page, walked by cursor, is the slice of the list the snapshot of the
+    /// whole partnership at that instant gives, with the same cursor.
+    #[tokio::test]
+    async fn every_page_read_in_order_is_the_snapshots_page() {
+        let (_dir, store, projector) = seeded(23).await;
         let slug = partnership_slug(0);
         let last = projector.read().position();
         let mut rng = Rng::new(29);
