@@ -993,23 +993,28 @@ mod tests {
         assert!(holds(None, Some(RrMeeting), &meeting));
     }
 
+    /// The first `events` of a seeded partnership's log folded, and the instant it starts at.
+    fn folded(seed: u64, events: usize) -> (ReadModels, DateTime<Utc>) {
+        let workload = casetrail_seed::Workload {
+            partnerships: 1,
+            cases: 2_000,
+            open_cases: 40,
+            seed,
+        };
+        let start: DateTime<Utc> = "2023-01-02T09:00:00Z".parse().unwrap();
+        let mut models = ReadModels::default();
+        for event in workload.recorded(start).take(events) {
+            models.apply(&event).unwrap();
+        }
+        (models, start)
+    }
+
     /// A lane is read from its own order once asked for, and holds what the whole order holds
     /// of it; an organisation the partnership does not have gets none (the whole order is read).
     #[test]
     fn only_the_partnerships_organisations_have_lanes() {
-        use casetrail_seed::Workload;
         use casetrail_seed::life_cycle::partnership_slug;
-        let workload = Workload {
-            partnerships: 1,
-            cases: 2_000,
-            open_cases: 40,
-            seed: 5,
-        };
-        let start: DateTime<Utc> = "2023-01-02T09:00:00Z".parse().unwrap();
-        let mut models = ReadModels::default();
-        for event in workload.recorded(start).take(4_000) {
-            models.apply(&event).unwrap();
-        }
+        let (models, start) = folded(5, 4_000);
         let slug = partnership_slug(0);
         let later = start + chrono::Duration::days(3_000);
         let read = |lane: Option<Lane>| {
@@ -1055,19 +1060,8 @@ mod tests {
     /// is left to the caller; the orders answer again at a later instant.
     #[test]
     fn a_read_before_an_instant_the_orders_rely_on_is_left_to_the_caller() {
-        use casetrail_seed::Workload;
         use casetrail_seed::life_cycle::partnership_slug;
-        let workload = Workload {
-            partnerships: 1,
-            cases: 2_000,
-            open_cases: 40,
-            seed: 3,
-        };
-        let start: DateTime<Utc> = "2023-01-02T09:00:00Z".parse().unwrap();
-        let mut models = ReadModels::default();
-        for event in workload.recorded(start).take(3_000) {
-            models.apply(&event).unwrap();
-        }
+        let (models, start) = folded(3, 3_000);
         let slug = partnership_slug(0);
         let later = start + chrono::Duration::days(3_000);
         let count = |models: &ReadModels, now| {

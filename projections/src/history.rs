@@ -157,6 +157,14 @@ fn plan<'a>(chosen: impl Iterator<Item = &'a CaseRecord>, at: DateTime<Utc>) -> 
         .collect()
 }
 
+/// The first and last positions of the log holding the planned cases' events (an empty span,
+/// 1 to 0, for no case).
+fn span(plan: &[Planned]) -> (u64, u64) {
+    let from = plan.iter().map(|p| p.first_position).min().unwrap_or(1);
+    let to = plan.iter().map(|p| p.last_position).max().unwrap_or(0);
+    (from, to)
+}
+
 /// How the planned cases' events are read back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reading {
@@ -170,8 +178,7 @@ impl Reading {
     /// The cheaper for `plan`: a pass over a log where other cases' and partnerships' events
     /// lie between theirs reads every one of those too.
     fn cheaper(plan: &[Planned]) -> Reading {
-        let from = plan.iter().map(|p| p.first_position).min().unwrap_or(1);
-        let to = plan.iter().map(|p| p.last_position).max().unwrap_or(0);
+        let (from, to) = span(plan);
         let scanned = to.saturating_sub(from) + 1;
         let streamed: u64 = plan.iter().map(|p| QUERY_IN_EVENTS + p.known as u64).sum();
         if streamed <= scanned {
@@ -225,8 +232,7 @@ async fn scan(
         .iter()
         .map(|p| (case_stream(slug, p.case_id), p))
         .collect();
-    let from = plan.iter().map(|p| p.first_position).min().unwrap_or(1);
-    let to = plan.iter().map(|p| p.last_position).max().unwrap_or(0);
+    let (from, to) = span(plan);
     let mut after = from.saturating_sub(1);
     while after < to {
         let page = store.read_all(after, PAGE).await?;

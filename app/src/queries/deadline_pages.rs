@@ -560,16 +560,14 @@ mod tests {
     /// the snapshot of every case then gives for it.
     #[tokio::test]
     async fn one_cases_deadlines_as_of_need_only_its_past() {
-        use crate::queries::past_pages::tests::seeded;
+        use crate::queries::past_pages::tests::{recorded_at_random, seeded};
         let (_dir, store, projector) = seeded(31).await;
         let slug = partnership_slug(0);
-        let last = projector.read().position();
         let mut rng = Rng::new(37);
         let readers = list_readers();
         let mut deadlines = 0;
         for round in 0..30 {
-            let position = 1 + rng.below(last);
-            let at = store.read_all(position - 1, 1).await.unwrap()[0].recorded_at;
+            let at = recorded_at_random(store.as_ref(), &mut rng).await;
             let case_id = {
                 let models = projector.read();
                 let records: Vec<&CaseRecord> = models.cases(&slug).collect();

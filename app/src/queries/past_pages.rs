@@ -49,12 +49,26 @@ pub(super) async fn past_case_page(
     filters: &CaseFilters,
     at: DateTime<Utc>,
 ) -> Result<CasePage, AppError> {
+    // The partnership then, found once: no fact recorded later changes it.
+    let Some(then) = projector.read().partnership_as_of(&actor.partnership, at) else {
+        // A partnership that did not exist then had no cases then.
+        return Ok(CasePage {
+            cases: Vec::new(),
+            next_after: None,
+        });
+    };
+    let snapshot = Snapshot {
+        at,
+        partnership: Cow::Owned(then),
+        generation: None,
+        cases: Vec::new(),
+    };
     let mut after = filters.after;
     let mut found = Vec::new();
     let mut batch = filters.limit.saturating_add(1).max(FIRST_BATCH);
     let mut attempts = Attempts::default();
     loop {
-        let (chosen, last) = next_cases(&projector.read(), actor, filters, after, at, batch);
+        let (chosen, last) = next_cases(&projector.read(), actor, filters, &snapshot, after, batch);
         let Some(last) = last else {
             break;
         };
@@ -62,7 +76,7 @@ pub(super) async fn past_case_page(
         let past = Past::load_cases(projector, &actor.partnership, &ids, at)
             .await
             .map_err(history_error)?;
-        let Some(kept) = list(&projector.read(), actor, filters, &past, &chosen) else {
+        let Some(kept) = list(&projector.read(), actor, filters, &snapshot, &past, &chosen) else {
             // A case changed between reading its past and listing it: the batch again.
             attempts.again()?;
             continue;
@@ -81,7 +95,7 @@ pub(super) async fn past_case_page(
     })
 }
 
-/// Up to `batch` cases opened by `at` after the place `after` in the list's order, and the
+/// Up to `batch` cases opened by the snapshot's instant after the place `after` in the list's order, and the
 /// place of the last case passed (`None` when none is left). In the log's order an agency's
 /// cases, or an organisation's the list is filtered to, are walked alone: an organisation once
 /// involved in a case stays involved, so the cases involving it now hold every case that did
@@ -90,11 +104,12 @@ fn next_cases(
     models: &ReadModels,
     actor: &Actor,
     filters: &CaseFilters,
+    snapshot: &Snapshot<'_>,
     after: Option<CasePlace>,
-    at: DateTime<Utc>,
     batch: usize,
 ) -> (Vec<(CasePlace, CaseId)>, Option<CasePlace>) {
     let slug = &actor.partnership;
+    let at = snapshot.at;
     let order: Box<dyn Iterator<Item = &CaseRecord>> = match filters.sort {
         CaseSort::OpenedAt | CaseSort::OpenedAtDescending => Box::new(models.cases_by_opened_at(
             slug,
@@ -105,9 +120,7 @@ fn next_cases(
         )),
         CaseSort::Recorded | CaseSort::NextDueAt => {
             let after = after.map_or(0, |a| a.position);
-            let sees_all = models
-                .partnership_as_of(slug, at)
-                .is_some_and(|then| sees_all_cases(actor, &then));
+            let sees_all = sees_all_cases(actor, &snapshot.partnership);
             match (&filters.organisation, sees_all) {
                 (_, false) => Box::new(models.cases_involving(slug, &actor.org, after)),
                 (Some(org), true) => Box::new(models.cases_involving(slug, org, after)),
@@ -134,26 +147,18 @@ fn next_cases(
     (chosen, last)
 }
 
-/// The `chosen` cases as the actor could see them at the past's instant, those the filters
-/// pass, in order; `None` when one changed since its past was read.
+/// The `chosen` cases as the actor could see them at the snapshot's instant (the partnership
+/// then, no cases), those the filters pass, in order; `None` when one changed since its past
+/// was read.
 fn list(
     models: &ReadModels,
     actor: &Actor,
     filters: &CaseFilters,
+    snapshot: &Snapshot<'_>,
     past: &Past,
     chosen: &[(CasePlace, CaseId)],
 ) -> Option<Vec<(CasePlace, ListedCase)>> {
     let slug = &actor.partnership;
-    // A partnership that did not exist then has no cases then.
-    let Some(partnership) = models.partnership_as_of(slug, past.at()) else {
-        return Some(Vec::new());
-    };
-    let snapshot = Snapshot {
-        at: past.at(),
-        partnership: Cow::Owned(partnership),
-        generation: None,
-        cases: Vec::new(),
-    };
     let mut kept = Vec::new();
     for &(place, case_id) in chosen {
         let Some(record) = models.case(slug, case_id) else {
@@ -163,9 +168,9 @@ fn list(
             continue;
         };
         if can_see(actor, &snapshot.partnership, &then.case)
-            && case_matches(filters, &snapshot, &then)
+            && case_matches(filters, snapshot, &then)
         {
-            kept.push((place, listed(&then, &snapshot)));
+            kept.push((place, listed(&then, snapshot)));
         }
     }
     Some(kept)
@@ -207,6 +212,16 @@ pub(crate) mod tests {
         (dir, store, projector)
     }
 
+    /// When a random event of the store's log was recorded.
+    pub(crate) async fn recorded_at_random(
+        store: &dyn casetrail_store::EventStore,
+        rng: &mut Rng,
+    ) -> DateTime<Utc> {
+        let last = store.head_position().await.unwrap();
+        let position = 1 + rng.below(last);
+        store.read_all(position - 1, 1).await.unwrap()[0].recorded_at
+    }
+
     /// Random lists in the orders read case by case, at random instants of a seeded log (and
     /// before it): every page, walked by cursor, is the slice of the list the snapshot of the
     /// whole partnership at that instant gives, with the same cursor.
@@ -214,12 +229,10 @@ pub(crate) mod tests {
     async fn every_page_read_in_order_is_the_snapshots_page() {
         let (_dir, store, projector) = seeded(23).await;
         let slug = partnership_slug(0);
-        let last = projector.read().position();
         let mut rng = Rng::new(29);
         let mut lists = Vec::new();
         for round in 0..40 {
-            let position = 1 + rng.below(last);
-            let recorded = store.read_all(position - 1, 1).await.unwrap()[0].recorded_at;
+            let recorded = recorded_at_random(store.as_ref(), &mut rng).await;
             // Now and then before the first fact: no partnership then, so no cases.
             let at = if round % 10 == 0 {
                 recorded - chrono::Duration::days(400)
@@ -289,7 +302,13 @@ pub(crate) mod tests {
         // A batch is as large as asked while cases are left.
         let everyone = CaseFilters::first_page(10);
         let police = &list_readers()[0];
-        let (chosen, last) = next_cases(&projector.read(), police, &everyone, None, Utc::now(), 7);
+        let now = Snapshot {
+            at: Utc::now(),
+            partnership: Cow::Owned(projector.read().partnership(&slug).unwrap().clone()),
+            generation: None,
+            cases: Vec::new(),
+        };
+        let (chosen, last) = next_cases(&projector.read(), police, &everyone, &now, None, 7);
         assert_eq!(chosen.len(), 7);
         assert_eq!(last, Some(chosen[6].0));
     }
