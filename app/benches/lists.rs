@@ -2,7 +2,7 @@
 //! (issue 15, goal 2).
 //!
 //! `cargo bench -p casetrail-app --bench lists -- [--cases 10000,100000] [--seconds S]
-//! [--threads T] [--no-snapshot] [--only TEXT]`: for each size, one partnership's log of that many cases from the seed
+//! [--threads T] [--no-snapshot] [--only TEXT] [--changes]`: for each size, one partnership's log of that many cases from the seed
 //! generator (fixed seed; about 2,000 under way at once) is folded into the read models, then
 //! for each list its first page is read once on its own (timed: it may place every case in an
 //! order, or compute every case's deadlines) and `T` threads (default 2, the machine's cores)
@@ -13,6 +13,8 @@
 //! `deadlines_from_snapshot`: what the lists did before, and what `as_of` still does), which
 //! `--no-snapshot` leaves out (at a million cases a snapshot page takes seconds). `--only` reads
 //! only the lists whose name holds `TEXT` (the first of them then places every case too).
+//! `--changes` then changes the partnership in four ways, one after another, and times the first
+//! pages after each (`lists/changes.rs`).
 //! HTTP, JSON and the access log are not part of it: `bench/http` measures those.
 
 #![allow(clippy::unwrap_used)]
@@ -31,6 +33,9 @@ use chrono::{DateTime, Utc};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+#[path = "lists/changes.rs"]
+mod changes;
+
 const PAGE: usize = 50;
 const PAGES_PER_WALK: usize = 20;
 
@@ -43,7 +48,7 @@ fn main() {
     println!("|---:|---|---|---:|---:|---:|---:|---:|");
     for &cases in &settings.cases {
         let started = Instant::now();
-        let (models, now, last_position) = fold(cases);
+        let (mut models, now, last_position) = fold(cases);
         eprintln!(
             "{cases} cases: log generated and folded in {:.1} s, {} events",
             started.elapsed().as_secs_f64(),
@@ -100,6 +105,9 @@ fn main() {
                 );
             }
         }
+        if settings.changes {
+            changes::after_changes(&mut models, cases, now);
+        }
     }
 }
 
@@ -109,10 +117,11 @@ struct Settings {
     threads: usize,
     snapshot: bool,
     only: Option<String>,
+    changes: bool,
 }
 
 impl Settings {
-    /// `--cases`, `--seconds`, `--threads`, `--no-snapshot`, `--only`; other arguments (cargo
+    /// `--cases`, `--seconds`, `--threads`, `--no-snapshot`, `--only`, `--changes`; other arguments (cargo
     /// passes `--bench`) are ignored.
     fn from_args() -> Self {
         let args: Vec<String> = std::env::args().collect();
@@ -134,6 +143,7 @@ impl Settings {
             threads: value("--threads").map_or(2, |t| t.parse().expect("--threads T")),
             snapshot: !args.iter().any(|a| a == "--no-snapshot"),
             only: raw("--only"),
+            changes: args.iter().any(|a| a == "--changes"),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! A case's deadlines, computed once for the partnership as it stands and kept until the case
-//! or the partnership changes (the partnership's generation, the count of its events, tells): a page of the case list or the deadline list reads each case's
-//! deadlines, and computing them (working days, bank holidays, every calendar a deadline was
+//! changes or what its deadlines read of the partnership does (the deadline generation,
+//! `ReadModels::deadline_generation`, tells): a page of the case list or the deadline list
+//! reads each case's deadlines, and computing them (working days, bank holidays, every calendar a deadline was
 //! pending under) cost far more than the rest of the page.
 
 use casetrail_domain::CaseId;
@@ -36,7 +37,7 @@ impl Clone for DeadlineCache {
 }
 
 impl DeadlineCache {
-    /// The deadlines under the partnership's `generation`, computed by `compute` unless they
+    /// The deadlines under the partnership's deadline `generation`, computed by `compute` unless they
     /// are already known for it.
     pub fn get_or_compute(
         &self,
@@ -118,13 +119,13 @@ mod tests {
         let mut deadlines = 0;
         // Chunks short enough that many hold no change of the partnership, only of cases.
         for chunk in log.chunks(40) {
-            let before = models.partnership_generation(&slug);
+            let before = models.deadline_generation(&slug);
             for event in chunk {
                 models.apply(event).unwrap();
             }
-            changed += usize::from(models.partnership_generation(&slug) != before);
+            changed += usize::from(models.deadline_generation(&slug) != before);
             let partnership = models.partnership(&slug).unwrap();
-            let generation = models.partnership_generation(&slug);
+            let generation = models.deadline_generation(&slug);
             for record in models.cases(&slug) {
                 let kept = record.present_deadlines(partnership, generation);
                 let fresh: Vec<IdentifiedDeadline> = record
@@ -139,5 +140,72 @@ mod tests {
         }
         assert!(changed > 3, "the partnership changed {changed} times");
         assert!(deadlines > 1_000, "{deadlines} deadlines compared");
+    }
+
+    /// An agency joining changes nothing the deadlines read: every case keeps the deadlines it
+    /// had, not computed again; a change of the settings has them computed again.
+    #[test]
+    fn an_agency_joining_keeps_every_cases_deadlines() {
+        use crate::ReadModels;
+        use casetrail_domain::OrgSlug;
+        use casetrail_domain::partnership::{OrgKind, Organisation, PartnershipEvent};
+        use casetrail_seed::Workload;
+        use casetrail_seed::life_cycle::{LogWriter, StreamEvent, partnership_slug};
+        let workload = Workload {
+            partnerships: 1,
+            cases: 200,
+            open_cases: 20,
+            seed: 17,
+        };
+        let mut models = ReadModels::default();
+        let mut writer = LogWriter::new("2023-01-02T09:00:00Z".parse().unwrap());
+        for (event, gap) in workload.events().take(3_000) {
+            models.apply(&writer.append(&event, gap)).unwrap();
+        }
+        let slug = partnership_slug(0);
+        let kept = |models: &ReadModels| -> Vec<Arc<[IdentifiedDeadline]>> {
+            let partnership = models.partnership(&slug).unwrap();
+            let generation = models.deadline_generation(&slug);
+            models
+                .cases(&slug)
+                .map(|record| record.present_deadlines(partnership, generation))
+                .collect()
+        };
+        let before = kept(&models);
+        assert!(before.iter().any(|d| !d.is_empty()), "cases with deadlines");
+        let mut change = |models: &mut ReadModels, event| {
+            let fact = StreamEvent::Partnership(slug.clone(), event);
+            models
+                .apply(&writer.append(&fact, chrono::Duration::minutes(1)))
+                .unwrap();
+        };
+        change(
+            &mut models,
+            PartnershipEvent::OrganisationRegistered(Organisation {
+                slug: OrgSlug::parse("youth-offending-team").unwrap(),
+                name: "Youth Offending Team".to_owned(),
+                kind: OrgKind::CriminalJustice,
+            }),
+        );
+        let after = kept(&models);
+        assert_eq!(before.len(), after.len());
+        assert!(
+            before.iter().zip(&after).all(|(b, a)| Arc::ptr_eq(b, a)),
+            "an agency joining had deadlines computed again"
+        );
+        let mut settings = models.partnership(&slug).unwrap().settings.clone();
+        settings.close_of_business += chrono::Duration::hours(1);
+        change(
+            &mut models,
+            PartnershipEvent::PartnershipSettingsChanged(settings),
+        );
+        let recomputed = kept(&models);
+        assert!(
+            after
+                .iter()
+                .zip(&recomputed)
+                .all(|(a, r)| !Arc::ptr_eq(a, r)),
+            "a change of the settings kept deadlines computed before it"
+        );
     }
 }

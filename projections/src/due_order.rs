@@ -6,8 +6,8 @@
 //! review's clock moves it on with time, and whether a deadline is still to be met can wait on
 //! a fact still to come. So the orders are brought up to date by the reads that need them, not
 //! by the fold: a changed case is only noted (nothing at all before a read has asked, so a
-//! rebuild of a million events pays nothing), a change of the partnership (its generation)
-//! places every case again, and a case whose place could still move with time alone is not
+//! rebuild of a million events pays nothing), a change of what the deadlines read of the
+//! partnership (its deadline generation) places every case again, and a case whose place could still move with time alone is not
 //! kept in the orders but placed afresh by every read.
 
 use crate::case_index::{is_empty, past_cursor};
@@ -300,7 +300,7 @@ impl Lanes {
 
 #[derive(Debug, Default)]
 struct DueState {
-    /// The partnership's generation the orders were placed under; `None` until a read asks.
+    /// The partnership's deadline generation the orders were placed under; `None` until a read asks.
     generation: Option<u64>,
     /// The cases (by opening position) opened or changed since the orders were brought up to
     /// date.
@@ -807,7 +807,7 @@ impl ReadModels {
         Some(Place {
             cases: self.cases.get(slug)?,
             partnership: self.partnership(slug)?,
-            generation: self.partnership_generation(slug),
+            generation: self.deadline_generation(slug),
             now,
         })
     }
@@ -1027,7 +1027,7 @@ mod tests {
                     deadlines
                         .map(|(record, slot)| {
                             let partnership = models.partnership(&slug).unwrap();
-                            let generation = models.partnership_generation(&slug);
+                            let generation = models.deadline_generation(&slug);
                             record.present_deadlines(partnership, generation)[slot]
                                 .1
                                 .clone()

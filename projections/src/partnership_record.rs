@@ -2,7 +2,7 @@
 //! made it, folded from the nearest checkpoint rather than from its first event.
 
 use crate::review_status::Recorded;
-use casetrail_domain::partnership::{Partnership, PartnershipEvent};
+use casetrail_domain::partnership::{BasisSummary, Partnership, PartnershipEvent};
 use serde::{Deserialize, Serialize};
 
 /// How many events of a partnership's history lie between two checkpoints. A partnership whose
@@ -23,6 +23,11 @@ pub(crate) struct PartnershipRecord {
     history: Vec<Recorded<PartnershipEvent>>,
     /// The partnership after the first `(i + 1) * CHECKPOINT_EVERY` events, for each `i`.
     checkpoints: Vec<Partnership>,
+    /// What the cases' deadlines read of the partnership as it stands.
+    basis: BasisSummary,
+    /// How many of its events changed `basis`: deadlines computed under one deadline
+    /// generation hold for as long as it does.
+    deadline_generation: u64,
 }
 
 impl PartnershipRecord {
@@ -32,20 +37,38 @@ impl PartnershipRecord {
         previous: Option<PartnershipRecord>,
         recorded: Recorded<PartnershipEvent>,
     ) -> Option<PartnershipRecord> {
-        let (current, mut history, mut checkpoints) = match previous {
-            Some(record) => (Some(record.current), record.history, record.checkpoints),
-            None => (None, Vec::new(), Vec::new()),
+        let (current, mut history, mut checkpoints, before) = match previous {
+            Some(record) => (
+                Some(record.current),
+                record.history,
+                record.checkpoints,
+                Some((record.basis, record.deadline_generation)),
+            ),
+            None => (None, Vec::new(), Vec::new(), None),
         };
         let current = Partnership::evolve(current, &recorded.event)?;
         history.push(recorded);
         if history.len().is_multiple_of(CHECKPOINT_EVERY) {
             checkpoints.push(current.clone());
         }
+        let basis = current.deadline_basis().summary();
+        let deadline_generation = match before {
+            Some((was, generation)) if was == basis => generation,
+            Some((_, generation)) => generation + 1,
+            None => 0,
+        };
         Some(PartnershipRecord {
             current,
             history,
             checkpoints,
+            basis,
+            deadline_generation,
         })
+    }
+
+    /// How many of its events changed what the cases' deadlines read of it.
+    pub(crate) fn deadline_generation(&self) -> u64 {
+        self.deadline_generation
     }
 
     /// The partnership as it stands.

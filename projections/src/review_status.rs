@@ -133,7 +133,7 @@ impl PartialEq for CaseRecord {
 
 impl CaseRecord {
     /// The case's deadlines under `partnership`, which must be the partnership as the read
-    /// models hold it now, of generation `generation` ([`ReadModels::partnership_generation`]):
+    /// models hold it now, of generation `generation` ([`ReadModels::deadline_generation`]):
     /// computed once, then kept until the case or the partnership changes. A read of the past
     /// computes them with `Case::deadlines`.
     pub fn present_deadlines(
@@ -459,13 +459,14 @@ impl ReadModels {
         self.partnerships.get(slug).map(PartnershipRecord::current)
     }
 
-    /// How many events of the partnership have been applied: it changes whenever the
-    /// partnership (its calendar, its settings) does, so deadlines computed under one
-    /// generation hold for as long as it does.
-    pub fn partnership_generation(&self, slug: &PartnershipSlug) -> u64 {
+    /// How many of the partnership's events changed what its cases' deadlines read of it (its
+    /// settings, its calendar, its statutory partners: `Partnership::deadline_basis`), so
+    /// deadlines computed under one generation hold for as long as it does. An agency joining
+    /// or leaving is no new generation.
+    pub fn deadline_generation(&self, slug: &PartnershipSlug) -> u64 {
         self.partnerships
             .get(slug)
-            .map_or(0, |r| r.history().len() as u64)
+            .map_or(0, PartnershipRecord::deadline_generation)
     }
 
     /// The partnership stream's version (its ETag), from the read model's own history.

@@ -33,7 +33,7 @@ pub(super) fn present_page(
     let snapshot = Snapshot {
         at: now,
         partnership: Cow::Borrowed(partnership),
-        generation: Some(models.partnership_generation(slug)),
+        generation: Some(models.deadline_generation(slug)),
         cases: Vec::new(),
     };
     let sees_all = sees_all_cases(actor, partnership);

@@ -154,7 +154,7 @@ fn present_page(
     let Some(partnership) = models.partnership(slug) else {
         return Some(DeadlinePage::empty());
     };
-    let generation = models.partnership_generation(slug);
+    let generation = models.deadline_generation(slug);
     let sees_all = sees_all_cases(actor, partnership);
     let visible = |r: &CaseRecord| sees_all || r.case.involved.contains(&actor.org);
     // Few cases: one, those changed since, or a small agency's: their deadlines, sorted.

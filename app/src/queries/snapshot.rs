@@ -15,7 +15,7 @@ pub struct Snapshot<'a> {
     pub at: DateTime<Utc>,
     /// The partnership then (its calendar judges the deadlines).
     pub partnership: Cow<'a, Partnership>,
-    /// The partnership's generation in the read models when the snapshot is of the present:
+    /// The partnership's deadline generation in the read models when the snapshot is of the present:
     /// the cases' deadlines the read models keep hold for it. `None` for the past.
     pub generation: Option<u64>,
     /// The cases the actor could see then, in the read models' order.
@@ -46,7 +46,7 @@ pub(super) fn snapshot<'a>(
             Some(p) => (
                 now,
                 Cow::Borrowed(p),
-                Some(models.partnership_generation(&actor.partnership)),
+                Some(models.deadline_generation(&actor.partnership)),
             ),
             None => return Ok(None),
         },

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{WorkingCalendar, local_date};
 use crate::case::Case;
 use crate::deadline::{Deadline, WorkingDayCount};
-use crate::partnership::Partnership;
+use crate::partnership::DeadlineBasis;
 
 /// What a declaration did to the working calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +112,7 @@ fn still_pending(deadline: &Deadline, at: DateTime<Utc>) -> bool {
 /// the case, so it is skipped without recomputing.
 fn window(
     case: &Case,
-    partnership: &Partnership,
+    basis: &DeadlineBasis<'_>,
     deadlines: &[Deadline],
 ) -> Option<(NaiveDate, NaiveDate)> {
     let dues = deadlines
@@ -122,7 +122,7 @@ fn window(
         .map(local_date);
     let anchors = [
         case.notification().map(|n| n.became_aware_on),
-        case.rapid_review_day0(&partnership.settings),
+        case.rapid_review_day0(basis.settings),
         case.decided_at().map(local_date),
         Some(local_date(case.opened_at)),
     ]
@@ -139,14 +139,14 @@ fn window(
 /// holidays. With them, a deadline list is computed once per distinct calendar the deadlines
 /// went through, which is at most one per deadline and declaration, and usually one or two.
 #[must_use]
-pub fn deadlines(case: &Case, partnership: &Partnership) -> Vec<Deadline> {
-    let history = &partnership.calendar_history;
+pub fn deadlines(case: &Case, basis: &DeadlineBasis<'_>) -> Vec<Deadline> {
+    let history = basis.calendar_history;
     if history.is_empty() {
-        return case.deadlines_with(partnership, &partnership.calendar);
+        return case.deadlines_with(basis, basis.calendar);
     }
     let shipped = WorkingCalendar::england_and_wales();
-    let base = case.deadlines_with(partnership, &shipped);
-    let Some((first, last)) = window(case, partnership, &base) else {
+    let base = case.deadlines_with(basis, &shipped);
+    let Some((first, last)) = window(case, basis, &base) else {
         return base;
     };
     // Each variant is a calendar and the deadlines computed with it; `under[i]` is the variant
@@ -178,7 +178,7 @@ pub fn deadlines(case: &Case, partnership: &Partnership) -> Vec<Deadline> {
             }
             let next = *moved_to.entry(variant).or_insert_with(|| {
                 let calendar = entry.change.apply(variants[variant].0.clone());
-                let computed = case.deadlines_with(partnership, &calendar);
+                let computed = case.deadlines_with(basis, &calendar);
                 variants.push((calendar, computed));
                 variants.len() - 1
             });

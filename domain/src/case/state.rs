@@ -9,7 +9,7 @@ use super::{
     CaseEvent, CaseReferred, ChildProfile, IncidentNotified, PersonProfile, SealedPersonalData,
 };
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::partnership::{Partnership, StatutoryPartner};
+use crate::partnership::{DeadlineBasis, Partnership, StatutoryPartner};
 use crate::small_map::{SmallMap, SmallSet};
 use crate::{CaseId, OrgSlug};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -348,13 +348,13 @@ impl Case {
     /// Every deadline of the case, with what fulfilled it so far, each computed with the
     /// calendar it is owed under (holidays declared later reach only pending deadlines).
     pub fn deadlines(&self, partnership: &Partnership) -> Vec<Deadline> {
-        crate::calendar::history::deadlines(self, partnership)
+        crate::calendar::history::deadlines(self, &partnership.deadline_basis())
     }
 
     /// Every deadline of the case computed with one calendar.
     pub fn deadlines_with(
         &self,
-        partnership: &Partnership,
+        basis: &DeadlineBasis<'_>,
         calendar: &crate::calendar::WorkingCalendar,
     ) -> Vec<Deadline> {
         let mut deadlines = Vec::new();
@@ -369,7 +369,7 @@ impl Case {
             ));
         }
         deadlines.extend(self.notification_duties(calendar));
-        deadlines.extend(self.rapid_review_deadlines(partnership, calendar));
+        deadlines.extend(self.rapid_review_deadlines(basis, calendar));
         if let Some(sar) = &self.sar {
             deadlines.extend(sar.deadlines());
         }

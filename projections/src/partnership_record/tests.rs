@@ -86,3 +86,87 @@ fn a_history_that_makes_no_partnership_is_refused() {
     assert!(PartnershipRecord::try_from(history).is_err());
     assert!(PartnershipRecord::try_from(Vec::new()).is_err());
 }
+
+/// The deadline generation moves with what the cases' deadlines read of the partnership (its
+/// settings, its calendar, the organisation of each statutory partner) and with nothing else.
+#[test]
+fn the_deadline_generation_moves_only_when_what_deadlines_read_does() {
+    use casetrail_domain::OrgSlug;
+    use casetrail_domain::partnership::{OrgKind, Organisation};
+    let start = DateTime::from_timestamp(1_650_000_000, 0).unwrap();
+    let mut record = PartnershipRecord::try_from(history(0)).expect("an established partnership");
+    let settings = record.current().settings.clone();
+    let register = |slug: &str, kind| {
+        PartnershipEvent::OrganisationRegistered(Organisation {
+            slug: OrgSlug::parse(slug).unwrap(),
+            name: slug.to_owned(),
+            kind,
+        })
+    };
+    let mut other_settings = settings.clone();
+    other_settings.close_of_business = chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap();
+    let steps = [
+        (
+            "an agency joins",
+            register("youth-offending-team", OrgKind::CriminalJustice),
+            false,
+        ),
+        (
+            "an agency leaves",
+            PartnershipEvent::OrganisationRetired {
+                slug: OrgSlug::parse("housing").unwrap(),
+            },
+            false,
+        ),
+        // The first police force in slug order stands for the police.
+        (
+            "a police force that sorts later",
+            register("west-police", OrgKind::Police),
+            false,
+        ),
+        (
+            "a police force that sorts first",
+            register("avon-police", OrgKind::Police),
+            true,
+        ),
+        (
+            "the same settings again",
+            PartnershipEvent::PartnershipSettingsChanged(settings),
+            false,
+        ),
+        (
+            "other settings",
+            PartnershipEvent::PartnershipSettingsChanged(other_settings),
+            true,
+        ),
+        (
+            "a bank holiday",
+            PartnershipEvent::BankHolidayDeclared {
+                date: chrono::NaiveDate::from_ymd_opt(2022, 6, 3).unwrap(),
+                name: "Proclaimed".to_owned(),
+                declared_at: start,
+                correction: None,
+            },
+            true,
+        ),
+    ];
+    for (n, (what, event, moves)) in steps.into_iter().enumerate() {
+        let before = record.deadline_generation();
+        let position = record.history().len() as u64 + 1;
+        record = PartnershipRecord::next(
+            Some(record),
+            Recorded {
+                position,
+                stream_version: position,
+                recorded_at: start + Duration::hours(n as i64),
+                event,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            record.deadline_generation(),
+            before + u64::from(moves),
+            "{what}"
+        );
+    }
+}

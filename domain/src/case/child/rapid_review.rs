@@ -4,7 +4,7 @@ use crate::OrgSlug;
 use crate::calendar::{WorkingCalendar, at_local_time, end_of_day, local_date};
 use crate::case::{Case, CaseKind, SealedPersonalData};
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::partnership::{ClockStart, Partnership, PartnershipSettings, StatutoryPartner};
+use crate::partnership::{ClockStart, DeadlineBasis, PartnershipSettings, StatutoryPartner};
 use crate::small_map::{SmallMap, SmallSet};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -360,20 +360,20 @@ impl Case {
     /// or not the review has been initiated.
     pub(in crate::case) fn rapid_review_deadlines(
         &self,
-        partnership: &Partnership,
+        basis: &DeadlineBasis<'_>,
         calendar: &WorkingCalendar,
     ) -> Vec<Deadline> {
         if self.kind != CaseKind::Child {
             return Vec::new();
         }
-        let Some(day0) = self.rapid_review_day0(&partnership.settings) else {
+        let Some(day0) = self.rapid_review_day0(basis.settings) else {
             return Vec::new();
         };
         let awaiting;
         let review = match &self.rapid_review {
             Some(review) => review,
             None => {
-                awaiting = RapidReview::awaiting(&partnership.settings, self.opened_at);
+                awaiting = RapidReview::awaiting(basis.settings, self.opened_at);
                 &awaiting
             }
         };
@@ -384,10 +384,10 @@ impl Case {
         };
         let partners: BTreeSet<OrgSlug> = PARTNERS
             .into_iter()
-            .filter_map(|p| partnership.partner_org(p).map(|o| o.slug.clone()))
+            .filter_map(|p| basis.partner_org(p).cloned())
             .collect();
         let mut deadlines = schedule.deadlines(review, &review.review_team(&partners));
-        deadlines.extend(self.missing_vote_deadlines(partnership, schedule.end_of(15)));
+        deadlines.extend(self.missing_vote_deadlines(basis, schedule.end_of(15)));
         deadlines
     }
 
@@ -396,7 +396,7 @@ impl Case {
     /// decision. A partner that had voted before the others split owes nothing.
     fn missing_vote_deadlines(
         &self,
-        partnership: &Partnership,
+        basis: &DeadlineBasis<'_>,
         due_at: DateTime<Utc>,
     ) -> Vec<Deadline> {
         PARTNERS
@@ -417,7 +417,7 @@ impl Case {
                 if own.is_some_and(|at| at < split_at) {
                     return None;
                 }
-                let org = partnership.partner_org(partner).map(|o| o.slug.clone());
+                let org = basis.partner_org(partner).cloned();
                 Some(Deadline::new(
                     DeadlineKind::RrPartnerDecision,
                     org,

@@ -723,10 +723,13 @@ fn a_holiday_between_the_report_and_publication_moves_the_report() {
     let case = Case::replay(&commissioned()).unwrap();
     let partnership = southend();
     let report = |change: CalendarChange| {
-        case.deadlines_with(&partnership, &change.apply(partnership.calendar.clone()))
-            .into_iter()
-            .find(|d| d.kind == LcsprReportToPanel)
-            .unwrap()
+        case.deadlines_with(
+            &partnership.deadline_basis(),
+            &change.apply(partnership.calendar.clone()),
+        )
+        .into_iter()
+        .find(|d| d.kind == LcsprReportToPanel)
+        .unwrap()
     };
     let before = the(LcsprReportToPanel, &commissioned());
     assert_eq!(before.due_at, instant("2023-03-21T23:59:59.999999Z"));

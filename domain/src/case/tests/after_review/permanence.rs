@@ -282,8 +282,8 @@ proptest! {
         let partnership = southend();
         let case = Case::replay(&events).unwrap();
         let change = CalendarChange::Declared(holiday);
-        let before = case.deadlines_with(&partnership, &partnership.calendar);
-        let after = case.deadlines_with(&partnership, &change.apply(partnership.calendar.clone()));
+        let before = case.deadlines_with(&partnership.deadline_basis(), &partnership.calendar);
+        let after = case.deadlines_with(&partnership.deadline_basis(), &change.apply(partnership.calendar.clone()));
         prop_assert_eq!(before.len(), after.len());
         for (was, now) in before.iter().zip(&after) {
             prop_assert_eq!(was.kind, now.kind);
