@@ -20,13 +20,15 @@ pub enum LogFormat {
 /// Settings of `casetrail serve`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeConfig {
-    /// Event store: `sqlite://path` (embedded, the default) or `postgres://user@host/db`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/casetrail.db"
-    )]
-    pub database_url: String,
+    /// Event store: `sqlite://path` (embedded) or `postgres://user@host/db`. Default:
+    /// `casetrail.db` in the data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Apply this release's missing migrations at start. `false` (for a deploy pipeline that
+    /// runs `casetrail migrate` first): refuse to start on a schema that is behind, naming
+    /// the migrations, and change nothing.
+    #[arg(long, env = "CASETRAIL_MIGRATE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub migrate: bool,
     /// Address to listen on.
     #[arg(long, env = "CASETRAIL_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
@@ -182,6 +184,14 @@ pub enum AuthMode {
 }
 
 impl ServeConfig {
+    /// The event store's URL: the one set, else `casetrail.db` in the data directory (an
+    /// operator who moves the data directory moves the embedded database with it).
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("casetrail.db").display()))
+    }
+
     /// Where the read models' snapshot is kept; `None` when turned off.
     pub fn read_model_snapshot_path(&self) -> Option<PathBuf> {
         match self.read_model_snapshot.as_deref().map(str::trim) {

@@ -12,6 +12,7 @@ pub mod doc_parts;
 pub mod docs;
 pub mod dto;
 pub mod extract;
+pub mod health_check;
 pub mod openapi;
 pub mod problem;
 pub mod problem_codes;

@@ -31,6 +31,12 @@ enum Command {
     /// Run the HTTP API (SQLite in ./data by default; DATABASE_URL for PostgreSQL).
     // Boxed: the settings are far larger than any other command's arguments.
     Serve(Box<ServeConfig>),
+    /// Ask a running server whether it is ready (`GET /health/ready`): exit 0 when it is, 1
+    /// when it answers otherwise or not at all; for a container's HEALTHCHECK.
+    Health(HealthArgs),
+    /// Apply this release's missing migrations to the database and exit (for deploy pipelines,
+    /// with `serve --migrate false`); prints what was applied.
+    Migrate(MigrateArgs),
     /// Print a development token signed with the data directory's dev secret.
     Token(TokenArgs),
     /// Print the OpenAPI document.
@@ -52,6 +58,28 @@ enum Command {
     /// Rewrap every data key with the current key-encryption key (after adding a new one as
     /// --kek-file and naming the old one in --previous-kek-files); the event log is untouched.
     RotateKek(KeyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct MigrateArgs {
+    /// The database to migrate (a SQLite file is created, private to its owner, if missing).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/casetrail.db"
+    )]
+    database_url: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct HealthArgs {
+    /// The address the server listens on (as `serve --bind`); an unspecified one such as
+    /// 0.0.0.0:8080 is asked on the loopback.
+    #[arg(long, env = "CASETRAIL_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// How long to wait for the answer, in seconds.
+    #[arg(long, default_value_t = 3.0)]
+    timeout_seconds: f64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -209,16 +237,55 @@ struct TokenArgs {
     data_dir: PathBuf,
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+fn main() -> std::process::ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        // The reader has what it wanted (`casetrail export | head`): end quietly, as Unix
+        // tools do.
+        Err(err) if closed_pipe(&err) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            // As `main` returning the error would print it: the context, then each cause.
+            eprintln!("Error: {err:?}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Whether the error is standard output closed by its reader.
+fn closed_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == BrokenPipe)
+            // serde_json's error does not give its I/O error as its source.
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(BrokenPipe)
+    })
+}
+
+/// Standard output, one line: an error (a closed pipe) is the caller's, where `println!`
+/// would panic.
+fn print_line(line: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")?;
+    out.flush()?;
+    Ok(())
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(config) => serve(*config),
-        Command::Token(args) => {
-            println!("{}", token(&args)?);
-            Ok(())
-        }
+        Command::Health(args) => health(&args),
+        Command::Migrate(args) => migrate(&args),
+        Command::Token(args) => print_line(&token(&args)?),
         Command::Openapi => {
-            print!("{}", openapi::document_json());
+            let mut out = std::io::stdout().lock();
+            std::io::Write::write_all(&mut out, openapi::document_json().as_bytes())?;
+            std::io::Write::flush(&mut out)?;
             Ok(())
         }
         Command::Verify(args) => verify(&args),
@@ -228,6 +295,30 @@ fn main() -> anyhow::Result<()> {
         Command::Erase(args) => erase(args),
         Command::RotateKek(args) => rotate_kek(&args),
     }
+}
+
+fn migrate(args: &MigrateArgs) -> anyhow::Result<()> {
+    let applied = runtime()?.block_on(casetrail_store::migrate(&args.database_url));
+    let applied =
+        applied.context("cannot migrate the database named by --database-url (or DATABASE_URL)")?;
+    print_line(
+        &serde_json::json!({
+            "applied": applied,
+            "schema_version": casetrail_store::latest_migration(&args.database_url)?,
+        })
+        .to_string(),
+    )
+}
+
+fn health(args: &HealthArgs) -> anyhow::Result<()> {
+    let timeout = std::time::Duration::try_from_secs_f64(args.timeout_seconds)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .context("--timeout-seconds must be a positive number of seconds")?;
+    let found = casetrail_api::health_check::probe(&args.bind, timeout);
+    // The verdict is the exit status, whether or not anyone reads the line.
+    let _ = print_line(&serde_json::to_string(&found)?);
+    std::process::exit(found.exit_code());
 }
 
 fn token(args: &TokenArgs) -> anyhow::Result<String> {
@@ -253,9 +344,9 @@ fn rotate_kek(args: &KeyArgs) -> anyhow::Result<()> {
     let keyring = args.keyring()?;
     runtime()?.block_on(async {
         // Opening the event store applies the migrations the key table needs.
-        let store = casetrail_store::open(&args.database_url)
+        let store = casetrail_store::open_existing(&args.database_url)
             .await
-            .context("cannot open the event store (--database-url)")?;
+            .context(EXISTING_STORE)?;
         let keys = casetrail_store::open_data_keys(&args.database_url)
             .await
             .context("cannot open the personal data keys")?;
@@ -263,15 +354,14 @@ fn rotate_kek(args: &KeyArgs) -> anyhow::Result<()> {
         let done = vault.rewrap_all().await;
         store.close().await;
         let done = done?;
-        println!(
-            "{}",
-            serde_json::json!({
+        print_line(
+            &serde_json::json!({
                 "kek_id": vault.current_kek_id(),
                 "rewrapped": done.rewrapped,
                 "wrapped_from_plaintext": done.wrapped_from_plaintext,
             })
-        );
-        anyhow::Ok(())
+            .to_string(),
+        )
     })
 }
 
@@ -285,6 +375,9 @@ fn erase(args: EraseArgs) -> anyhow::Result<()> {
         roles: [Role::Admin].into_iter().collect(),
     };
     runtime()?.block_on(async {
+        casetrail_store::require_event_log(&args.keys.database_url)
+            .await
+            .context(EXISTING_STORE)?;
         let state = AppState::open(
             &args.keys.database_url,
             std::sync::Arc::new(keyring),
@@ -319,13 +412,16 @@ fn erase(args: EraseArgs) -> anyhow::Result<()> {
                     version: accepted.version,
                     position: accepted.position,
                 };
-                println!("{}", serde_json::to_string(&accepted)?);
-                Ok(())
+                print_line(&serde_json::to_string(&accepted)?)
             }
             Err(err) => Err(anyhow::Error::new(err).context("the erasure was refused")),
         }
     })
 }
+
+/// What a command that reads an existing log says when it finds none: which setting named it.
+const EXISTING_STORE: &str =
+    "cannot open the event store named by --database-url (or DATABASE_URL)";
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()
@@ -335,9 +431,9 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 fn export(args: &ExportArgs) -> anyhow::Result<()> {
     runtime()?.block_on(async {
-        let store = casetrail_store::open(&args.database_url)
+        let store = casetrail_store::open_existing(&args.database_url)
             .await
-            .context("cannot open the event store (--database-url)")?;
+            .context(EXISTING_STORE)?;
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         let written = casetrail_store::export_ndjson(store.as_ref(), args.after, &mut out).await;
@@ -398,9 +494,9 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<()> {
             replay::from_export(std::io::BufReader::new(file), until, &args.models)
         }
         None => runtime()?.block_on(async {
-            let store = casetrail_store::open(&args.database_url)
+            let store = casetrail_store::open_existing(&args.database_url)
                 .await
-                .context("cannot open the event store (--database-url)")?;
+                .context(EXISTING_STORE)?;
             let replayed = replay::from_store(store.as_ref(), until, &args.models).await;
             store.close().await;
             replayed
@@ -431,18 +527,19 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
         }
         None => verify_database(&args.database_url)?,
     };
-    println!("{}", serde_json::to_string_pretty(&verdict)?);
+    let printed = print_line(&serde_json::to_string_pretty(&verdict)?);
+    // A broken log is exit 1 even when the reader has closed the pipe.
     if matches!(verdict, casetrail_store::Integrity::Broken { .. }) {
         std::process::exit(1);
     }
-    Ok(())
+    printed
 }
 
 fn verify_database(database_url: &str) -> anyhow::Result<casetrail_store::Integrity> {
     runtime()?.block_on(async {
-        let store = casetrail_store::open(database_url)
+        let store = casetrail_store::open_existing(database_url)
             .await
-            .context("cannot open the event store (--database-url)")?;
+            .context(EXISTING_STORE)?;
         let verdict = casetrail_store::verify(store.as_ref()).await;
         store.close().await;
         anyhow::Ok(verdict?)

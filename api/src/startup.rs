@@ -48,9 +48,15 @@ impl Application {
         let verifier =
             web::Data::new(Verifier::new(&jwt)?.with_max_lifetime(config.jwt_max_lifetime));
         let keyring = config.keyring(auth_mode)?;
-        casetrail_app::secret_file::require_private_database(&config.database_url)?;
+        let database_url = config.database_url();
+        casetrail_app::secret_file::require_private_database(&database_url)?;
+        if !config.migrate {
+            casetrail_store::require_current_schema(&database_url)
+                .await
+                .context("--migrate false (CASETRAIL_MIGRATE)")?;
+        }
         let mut state = AppState::open(
-            &config.database_url,
+            &database_url,
             Arc::new(keyring),
             config.demo_data,
             Arc::clone(&config.clock),

@@ -105,7 +105,7 @@ pub trait DataKeyStore: Send + Sync + std::fmt::Debug {
 /// Opens the key table of the database the event store uses. Open the event store first: it
 /// applies the migrations that create the table.
 pub async fn open_data_keys(database_url: &str) -> Result<Arc<dyn DataKeyStore>, StoreError> {
-    if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+    if crate::is_postgres(database_url) {
         let pool = PgPoolOptions::new()
             .max_connections(4)
             .connect(database_url)

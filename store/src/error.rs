@@ -22,6 +22,18 @@ pub enum StoreError {
     /// The append was malformed (no events, duplicate ids in one request).
     #[error("invalid append: {0}")]
     InvalidAppend(&'static str),
+    /// A command that reads an existing log found none where it was told to look.
+    #[error("no event log: {0}")]
+    NoEventLog(String),
+    /// What was read could not be written out (an export to a full disk or a closed pipe).
+    #[error("cannot write the output")]
+    Output(#[source] std::io::Error),
+    /// The database has not applied these migrations of this release, and was not to be
+    /// migrated.
+    #[error(
+        "the database's schema is behind this release (migrations {0:?} not applied): run `casetrail migrate` first"
+    )]
+    SchemaBehind(Vec<i64>),
     /// The URL names no supported backend.
     #[error("database URL must start with sqlite: or postgres:")]
     UnsupportedUrl,

@@ -104,7 +104,7 @@ pub async fn export_ndjson<W: std::io::Write>(
                     reason: err.to_string(),
                 }
             })?;
-            writeln!(out, "{line}").map_err(sqlx::Error::Io)?;
+            writeln!(out, "{line}").map_err(StoreError::Output)?;
             written += 1;
         }
     }

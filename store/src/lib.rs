@@ -19,11 +19,13 @@ mod batch;
 mod cache;
 mod data_keys;
 mod error;
+mod existing;
 mod export;
 mod hash;
 mod model;
 pub mod postgres;
 mod row;
+mod schema;
 pub mod sqlite;
 mod tail;
 mod verify;
@@ -38,9 +40,13 @@ pub use data_keys::{
     open_data_keys,
 };
 pub use error::StoreError;
+pub use existing::{open_existing, require_event_log};
 pub use export::{ExportedEvent, export_ndjson, verify_ndjson};
 pub use hash::{GENESIS_HASH, canonical_json, event_hash};
 pub use model::{AppendRequest, AppendResult, ExpectedVersion, NewEvent, RecordedEvent};
+pub use schema::{
+    Migration, latest_migration, migrate, pending_migrations, require_current_schema,
+};
 pub use tail::{Tail, tail};
 pub use verify::{Integrity, Verifier, verify, verify_partnership};
 pub use webhooks::{
@@ -85,9 +91,14 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
     async fn close(&self);
 }
 
+/// Whether the URL names a PostgreSQL database.
+pub(crate) fn is_postgres(database_url: &str) -> bool {
+    database_url.starts_with("postgres:") || database_url.starts_with("postgresql:")
+}
+
 /// Opens the store named by a `sqlite:` or `postgres:` URL, applying migrations.
 pub async fn open(database_url: &str) -> Result<std::sync::Arc<dyn EventStore>, StoreError> {
-    if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+    if is_postgres(database_url) {
         Ok(std::sync::Arc::new(
             postgres::PostgresEventStore::open(database_url).await?,
         ))

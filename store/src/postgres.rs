@@ -23,7 +23,7 @@ use crate::writer::{Writer, advance};
 use crate::{AppendRequest, AppendResult, EventStore, RecordedEvent, StoreError};
 use append::PgWriter;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// The advisory lock that serializes appends across processes ("CASETRL" in ASCII, so that it
 /// is recognisable in `pg_locks` and unlikely to collide with another application's key).

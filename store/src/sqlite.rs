@@ -24,7 +24,7 @@ use crate::writer::Writer;
 use crate::{AppendRequest, AppendResult, EventStore, RecordedEvent, StoreError};
 use append::SqliteWriter;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
 /// How long a connection waits for another one's lock (another process, or a checkpoint).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

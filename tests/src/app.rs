@@ -106,7 +106,8 @@ impl<'a> TestAppBuilder<'a> {
 /// The test settings: port 0, the demo partnership, development tokens, two workers.
 fn default_config(database_url: &str, dir: &std::path::Path) -> ServeConfig {
     ServeConfig {
-        database_url: database_url.to_owned(),
+        database_url: Some(database_url.to_owned()),
+        migrate: true,
         bind: "127.0.0.1:0".to_owned(),
         data_dir: dir.join("data"),
         jwt_public_key_file: None,

@@ -15,6 +15,7 @@
 
 mod app;
 mod db;
+mod empty_postgres;
 mod http;
 mod process;
 pub mod receiver;
@@ -22,6 +23,7 @@ pub mod tokens;
 
 pub use app::{Replica, Stopped, TestApp, TestAppBuilder};
 pub use db::{Backend, TestDb};
+pub use empty_postgres::EmptyPostgres;
 pub use http::{answer, deadline, notification, problem};
 pub use process::{Outcome, Reply, Server, binary, casetrail};
 

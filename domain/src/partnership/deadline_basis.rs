@@ -71,3 +71,95 @@ impl Partnership {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::partnership::{ClockStart, OrgKind, Organisation, PartnershipEvent};
+
+    fn register(slug: &str, kind: OrgKind) -> PartnershipEvent {
+        PartnershipEvent::OrganisationRegistered(Organisation {
+            slug: OrgSlug::parse(slug).unwrap(),
+            name: slug.to_owned(),
+            kind,
+        })
+    }
+
+    fn partnership(events: &[PartnershipEvent]) -> Partnership {
+        let established = PartnershipEvent::PartnershipEstablished {
+            slug: crate::PartnershipSlug::parse("southend").unwrap(),
+            name: "Southend".to_owned(),
+            settings: PartnershipSettings::default(),
+        };
+        std::iter::once(&established)
+            .chain(events)
+            .fold(None, Partnership::evolve)
+            .unwrap()
+    }
+
+    /// The partners' organisations are the partnership's, and the summary tells apart every
+    /// change deadlines can see and nothing else.
+    #[test]
+    fn the_summary_changes_with_what_deadlines_read_and_nothing_else() {
+        let partners = [
+            register("southend-council", OrgKind::LocalAuthority),
+            register("essex-police", OrgKind::Police),
+            register("southend-ccg", OrgKind::Health),
+        ];
+        let base = partnership(&partners);
+        let basis = base.deadline_basis();
+        for partner in PARTNERS {
+            assert_eq!(
+                basis.partner_org(partner),
+                base.partner_org(partner).map(|org| &org.slug)
+            );
+        }
+        assert_eq!(
+            basis
+                .partner_org(StatutoryPartner::Health)
+                .unwrap()
+                .as_str(),
+            "southend-ccg"
+        );
+        let summary = |extra: &[PartnershipEvent]| {
+            partnership(&[&partners[..], extra].concat())
+                .deadline_basis()
+                .summary()
+        };
+        let same = basis.summary();
+        assert_eq!(summary(&[register("housing", OrgKind::Other)]), same);
+        assert_eq!(
+            summary(&[PartnershipEvent::OrganisationRetired {
+                slug: OrgSlug::parse("southend-council").unwrap()
+            }]),
+            same,
+            "a retired partner's organisation still owes what it owed"
+        );
+        let other_settings = PartnershipSettings {
+            rapid_review_clock_start: ClockStart::Initiation,
+            ..PartnershipSettings::default()
+        };
+        assert_ne!(other_settings, PartnershipSettings::default());
+        let changes = [
+            PartnershipEvent::PartnershipSettingsChanged(other_settings),
+            PartnershipEvent::BankHolidayDeclared {
+                date: chrono::NaiveDate::from_ymd_opt(2026, 6, 3).unwrap(),
+                name: "Proclaimed".to_owned(),
+                declared_at: "2026-05-01T09:00:00Z".parse().unwrap(),
+                correction: None,
+            },
+            // Sorts before the other police force, so it stands for the police now.
+            register("avon-police", OrgKind::Police),
+        ];
+        for change in changes {
+            assert_ne!(summary(std::slice::from_ref(&change)), same, "{change:?}");
+        }
+        assert_eq!(
+            partnership(&partners[1..])
+                .deadline_basis()
+                .partner_org(StatutoryPartner::LocalAuthority),
+            None
+        );
+    }
+}

@@ -161,14 +161,11 @@ impl Blocker {
 /// `lock_timeout`); on SQLite after the store's busy timeout.
 async fn spawn_with_lock_timeout(backend: Backend) -> Option<TestApp> {
     TestApp::spawn_configured(backend, |config| {
-        if config.database_url.starts_with("postgres") {
-            config
-                .database_url
-                .push_str(if config.database_url.contains('?') {
-                    "&options=-c%20lock_timeout%3D300ms"
-                } else {
-                    "?options=-c%20lock_timeout%3D300ms"
-                });
+        let url = config.database_url();
+        if url.starts_with("postgres") {
+            let separator = if url.contains('?') { '&' } else { '?' };
+            config.database_url =
+                Some(format!("{url}{separator}options=-c%20lock_timeout%3D300ms"));
         }
     })
     .await

@@ -148,3 +148,138 @@ fn replay_prints_the_read_models_from_the_database_or_an_export() {
         "nothing printed from an altered log"
     );
 }
+
+/// The commands that read an existing log refuse a database that does not exist or holds no
+/// log, naming the setting, and create nothing: `verify` on a mistyped path used to create an
+/// empty database and answer `"status": "ok"` with 0 events.
+#[test]
+fn reading_commands_refuse_a_database_without_a_log_and_create_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("mistyped.db");
+    let missing_url = format!("sqlite://{}", missing.display());
+    // A SQLite file that is a database, but not Casetrail's.
+    let foreign = dir.path().join("foreign.db");
+    let foreign_url = format!("sqlite://{}", foreign.display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::ConnectOptions;
+        let options: sqlx::sqlite::SqliteConnectOptions = foreign_url.parse().unwrap();
+        let mut connection = options.create_if_missing(true).connect().await.unwrap();
+        sqlx::query("CREATE TABLE notes (body TEXT)")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+    });
+    let mut urls = vec![
+        (missing_url, "there is no SQLite database at"),
+        (foreign_url, "holds no Casetrail event log"),
+        ("sqlite::memory:".to_owned(), "in-memory"),
+    ];
+    let empty =
+        casetrail_testkit::admin_url().map(|admin| casetrail_tests::EmptyPostgres::create(&admin));
+    if let Some(empty) = &empty {
+        urls.push((empty.url.clone(), "holds no Casetrail event log"));
+    }
+    for (url, why) in &urls {
+        for command in [
+            vec!["verify", "--database-url", url],
+            vec!["export", "--database-url", url],
+            vec!["replay", "--database-url", url],
+            vec!["rotate-kek", "--database-url", url],
+        ] {
+            let output = casetrail(&command, dir.path());
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(!output.status.success(), "{command:?} succeeded");
+            assert!(output.stdout.is_empty(), "{command:?} printed a verdict");
+            assert!(
+                stderr.contains("--database-url (or DATABASE_URL)") && stderr.contains(why),
+                "{command:?}: {stderr}"
+            );
+        }
+    }
+    assert!(
+        !missing.exists(),
+        "a database was created at the mistyped path"
+    );
+    if let Some(empty) = &empty {
+        assert!(!empty.has_tables(), "the empty database was migrated");
+    }
+}
+
+/// `casetrail export | head` and the like: a reader that closes the pipe early ends the command
+/// quietly with exit 0, as Unix tools do, instead of "Error: Broken pipe" and exit 1.
+#[test]
+fn a_closed_pipe_ends_a_command_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/seeded.db", dir.path().display());
+    // Far more than a pipe's buffer (64 KiB) of export and of replay.
+    let seeded = casetrail(
+        &[
+            "seed",
+            "--database-url",
+            &url,
+            "--partnerships",
+            "1",
+            "--cases",
+            "100",
+        ],
+        dir.path(),
+    );
+    assert!(seeded.status.success());
+    for command in [
+        vec!["export", "--database-url", &url],
+        vec!["replay", "--database-url", &url],
+        vec!["openapi"],
+    ] {
+        let mut child = Command::new(casetrail_tests::binary())
+            .args(&command)
+            .current_dir(dir.path())
+            .env_clear()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut head = [0u8; 100];
+        child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+        // The reader is gone: the next write finds the pipe closed.
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{command:?}: {:?}", output.status);
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "",
+            "{command:?} said something"
+        );
+    }
+}
+
+/// Without `DATABASE_URL`, `serve` keeps its SQLite database in its data directory, wherever it
+/// is started from, as `--data-dir`'s help says (it used to go to `./data` whatever the data
+/// directory).
+#[test]
+fn the_default_database_lives_in_the_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("elsewhere");
+    let mut child = std::process::Command::new(casetrail_tests::binary())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("CASETRAIL_DATA_DIR", &data_dir)
+        .env("CASETRAIL_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let database = data_dir.join("casetrail.db");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !database.is_file() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(database.is_file(), "no database in the data directory");
+    assert!(
+        !dir.path().join("data").exists(),
+        "a database in ./data besides"
+    );
+}
