@@ -2,6 +2,9 @@
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
 COPY . .
+# `casetrail --version` names the commit; .git is not sent to the build, so pass it:
+# docker build --build-arg CASETRAIL_COMMIT=$(git rev-parse --short=12 HEAD) .
+ARG CASETRAIL_COMMIT=""
 RUN cargo build --release -p casetrail-api --bin casetrail
 
 FROM debian:bookworm-slim

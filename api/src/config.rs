@@ -64,8 +64,8 @@ pub struct ServeConfig {
     /// Create the demo partnership (Southend) from the seeds if it does not exist.
     #[arg(long, env = "CASETRAIL_DEMO_DATA", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo_data: bool,
-    /// HTTP worker threads (default: one per core).
-    #[arg(long, env = "CASETRAIL_WORKERS")]
+    /// HTTP worker threads, 1 to 1024 (default: one per core).
+    #[arg(long, env = "CASETRAIL_WORKERS", value_parser = parse_workers)]
     pub workers: Option<usize>,
     /// An extra listener serving only `/metrics`, without a token, for a Prometheus scraper:
     /// meant for loopback (e.g. `127.0.0.1:9090`) or a private network, never the public one.
@@ -283,5 +283,14 @@ impl ServeConfig {
             }
         };
         Ok((settings, AuthMode::Production))
+    }
+}
+
+/// `--workers`: actix-web stops the process on 0 workers with a panic, and a thousand threads
+/// per core is a typing mistake, not a setting.
+fn parse_workers(value: &str) -> Result<usize, String> {
+    match value.trim().parse::<usize>() {
+        Ok(workers @ 1..=1024) => Ok(workers),
+        _ => Err("a number of worker threads from 1 to 1024".to_owned()),
     }
 }

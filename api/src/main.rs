@@ -18,9 +18,18 @@ use std::path::PathBuf;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The release and the commit it was built from (`casetrail --version`), so that an operator
+/// can tell exactly what runs.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("CASETRAIL_COMMIT"),
+    ")"
+);
+
 /// Casetrail: event-sourced safeguarding case reviews.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(name = "casetrail", version = VERSION, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,7 +37,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the HTTP API (SQLite in ./data by default; DATABASE_URL for PostgreSQL).
+    /// Run the HTTP API (SQLite in the data directory by default; DATABASE_URL for PostgreSQL).
     // Boxed: the settings are far larger than any other command's arguments.
     Serve(Box<ServeConfig>),
     /// Ask a running server whether it is ready (`GET /health/ready`): exit 0 when it is, 1
@@ -548,7 +557,7 @@ fn verify_database(database_url: &str) -> anyhow::Result<casetrail_store::Integr
 
 fn serve(config: ServeConfig) -> anyhow::Result<()> {
     // Held until the server has stopped, so the last lines are written.
-    let _log_writer = telemetry::init_logging(config.log_format, config.log_queue_lines);
+    let _log_writer = telemetry::init_logging(config.log_format, config.log_queue_lines)?;
     let system = actix_web::rt::System::new();
     system.block_on(async move {
         let app = Application::build(config).await?;

@@ -22,11 +22,12 @@ const FIELD_ROOTS: [&str; 6] = [
     "victim",
 ];
 
-/// Other code-shaped literals that are not codes: a file name, the docs page's files, the CSV
-/// columns of a deadline's lateness (the feed's integration event types are also dotted, and
-/// are not codes either).
-const NOT_CODES: [&str; 5] = [
+/// Other code-shaped literals that are not codes: file names (a test's database, the default
+/// database in the data directory), the docs page's files, the CSV columns of a deadline's
+/// lateness (the feed's integration event types are also dotted, and are not codes either).
+const NOT_CODES: [&str; 6] = [
     "c.db",
+    "casetrail.db",
     "index.css",
     "index.html",
     "late_by.working_days",

@@ -73,17 +73,25 @@ pub fn metrics_handle() -> PrometheusHandle {
 /// Sets up structured logging: JSON lines by default, human-readable with `text`. Lines are
 /// written to standard error by a thread of their own (`log`), at most `queue_lines` waiting
 /// (more are dropped and counted). Keep the guard until exit: dropping it writes what is queued.
-pub fn init_logging(format: crate::config::LogFormat, queue_lines: usize) -> LogGuard {
+/// A `CASETRAIL_LOG` that is not a filter is refused, naming it, rather than logging at the
+/// default level in its place.
+pub fn init_logging(
+    format: crate::config::LogFormat,
+    queue_lines: usize,
+) -> anyhow::Result<LogGuard> {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("CASETRAIL_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,actix_server=warn"));
+    let filter = match std::env::var("CASETRAIL_LOG") {
+        Ok(directives) if !directives.trim().is_empty() => EnvFilter::try_new(&directives)
+            .map_err(|err| anyhow::anyhow!("CASETRAIL_LOG is not a log filter: {err}"))?,
+        _ => EnvFilter::new("info,sqlx=warn,actix_server=warn"),
+    };
     let result = match log::start(format, queue_lines) {
         Some(sink) => install(format, filter, sink),
         None => install(format, filter, std::io::stderr),
     };
     // Already initialised (tests start several apps in one process): keep the first.
     drop(result);
-    LogGuard::new()
+    Ok(LogGuard::new())
 }
 
 fn install<W>(

@@ -283,3 +283,51 @@ fn the_default_database_lives_in_the_data_directory() {
         "a database in ./data besides"
     );
 }
+
+/// `--version` names the commit the binary was built from, so an operator can tell what runs.
+#[test]
+fn the_version_names_the_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let version = casetrail(&["--version"], dir.path());
+    assert!(version.status.success());
+    let version = String::from_utf8(version.stdout).unwrap();
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| String::from_utf8(output.stdout).unwrap().trim().to_owned());
+    // Built from a checkout (CI, a developer): that commit; without one, said so.
+    let commit = head.as_deref().unwrap_or("unknown commit");
+    assert_eq!(
+        version.trim(),
+        format!("casetrail {} ({commit})", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+/// Settings that cannot work stop the start with a message naming them, not a panic or a
+/// silent default: 0 worker threads (actix-web panicked) and a log filter that is none
+/// (logging went on at the default level).
+#[test]
+fn settings_that_cannot_work_are_refused_at_start_naming_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/casetrail.db", dir.path().display());
+    for (setting, value, named) in [
+        ("CASETRAIL_WORKERS", "0", "--workers"),
+        ("CASETRAIL_WORKERS", "many", "--workers"),
+        ("CASETRAIL_LOG", "casetrail=loud", "CASETRAIL_LOG"),
+    ] {
+        let output = casetrail_tests::casetrail(
+            dir.path(),
+            &["serve", "--bind", "127.0.0.1:0"],
+            &[("DATABASE_URL", &url), (setting, value)],
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{setting}={value} started");
+        assert!(
+            stderr.contains(named) && !stderr.contains("panicked"),
+            "{setting}={value}: {stderr}"
+        );
+    }
+}
