@@ -560,7 +560,24 @@ fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let _log_writer = telemetry::init_logging(config.log_format, config.log_queue_lines)?;
     let system = actix_web::rt::System::new();
     system.block_on(async move {
+        let bind = config.bind.clone();
         let app = Application::build(config).await?;
+        // One line an operator (or a log pipeline) can tell the start by: what runs, on what.
+        let migrations: Vec<String> = app
+            .migrations_applied()
+            .iter()
+            .map(i64::to_string)
+            .collect();
+        tracing::info!(
+            version = env!("CARGO_PKG_VERSION"),
+            commit = env!("CASETRAIL_COMMIT"),
+            backend = app.backend(),
+            bind = %bind,
+            port = app.port(),
+            auth = ?app.auth_mode(),
+            migrations_applied = %migrations.join(","),
+            "casetrail started"
+        );
         let base = format!("http://127.0.0.1:{}", app.port());
         eprintln!("Casetrail is listening on port {}", app.port());
         eprintln!("  API reference: {base}/docs   OpenAPI: {base}/openapi.json");
@@ -573,6 +590,11 @@ fn serve(config: ServeConfig) -> anyhow::Result<()> {
             );
         }
         app.run_until_stopped().await?;
+        tracing::info!(
+            version = env!("CARGO_PKG_VERSION"),
+            commit = env!("CASETRAIL_COMMIT"),
+            "casetrail stopped"
+        );
         Ok(())
     })
 }

@@ -26,6 +26,10 @@ pub struct Application {
     metrics_server: Option<(u16, Server)>,
     state: AppState,
     auth_mode: AuthMode,
+    /// The migrations this start applied, oldest first.
+    migrations_applied: Vec<i64>,
+    /// `sqlite` or `postgres`.
+    backend: &'static str,
     /// The reminder service and the webhook deliverer, unless configured off.
     background: Vec<tokio::task::AbortHandle>,
     /// The webhook deliverer, to give up its lease when stopping.
@@ -55,6 +59,14 @@ impl Application {
                 .await
                 .context("--migrate false (CASETRAIL_MIGRATE)")?;
         }
+        // What opening the store is about to apply, for the start-up line. Another replica may
+        // apply some of them first: the line then names a migration this one did not run.
+        let migrations_applied = casetrail_store::pending_migrations(&database_url)
+            .await
+            .context("cannot read the database's schema (DATABASE_URL)")?
+            .into_iter()
+            .map(|migration| migration.version)
+            .collect();
         let mut state = AppState::open(
             &database_url,
             Arc::new(keyring),
@@ -155,6 +167,13 @@ impl Application {
             metrics_server,
             state,
             auth_mode,
+            migrations_applied,
+            // Opening the store refused any other kind of URL.
+            backend: if database_url.starts_with("sqlite:") {
+                "sqlite"
+            } else {
+                "postgres"
+            },
             background: reminders
                 .into_iter()
                 .chain(snapshots)
@@ -178,6 +197,16 @@ impl Application {
     /// How tokens are verified.
     pub fn auth_mode(&self) -> AuthMode {
         self.auth_mode
+    }
+
+    /// The migrations this start applied, oldest first.
+    pub fn migrations_applied(&self) -> &[i64] {
+        &self.migrations_applied
+    }
+
+    /// The event store's backend: `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        self.backend
     }
 
     /// A handle to stop the server.

@@ -206,3 +206,46 @@ fn request_lines(log: &str) -> HashMap<String, Value> {
     }
     lines
 }
+
+/// The start and the stop are one JSON line each, naming what runs (release, commit, backend,
+/// address) and the migrations the start applied: all of them on a new database, none after.
+#[test]
+fn the_start_and_the_stop_are_one_line_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, data_dir) = sqlite(dir.path());
+    let settings = [("CASETRAIL_LOG", "info"), ("CASETRAIL_LOG_FORMAT", "json")];
+    let lines = |log: &str, message: &str| -> Vec<Value> {
+        log.lines()
+            .filter(|line| line.starts_with('{'))
+            .map(|line| serde_json::from_str::<Value>(line).unwrap())
+            .filter(|line| line["message"] == message)
+            .collect()
+    };
+    let latest = casetrail_store::latest_migration(&db.url).unwrap();
+    let mut applied = Vec::new();
+    for _ in 0..2 {
+        let server = Server::start_with(&db.url, &data_dir, &settings);
+        let port = server.port;
+        // Serving: a SIGTERM before the server runs ends the process before it can stop
+        // gracefully (it has not yet taken over the signal).
+        let ready = server.call("GET", "/health/ready", "", &[], None).answered();
+        assert_eq!(ready.status, 200);
+        let (exit, log) = server.stop();
+        assert!(exit.success(), "{log}");
+        let started = lines(&log, "casetrail started");
+        assert_eq!(started.len(), 1, "{log}");
+        let started = &started[0];
+        assert_eq!(started["version"], env!("CARGO_PKG_VERSION"));
+        assert!(!started["commit"].as_str().unwrap().is_empty());
+        assert_eq!(started["backend"], "sqlite");
+        assert_eq!(started["bind"], "127.0.0.1:0");
+        assert_eq!(started["port"], port);
+        assert_eq!(started["auth"], "Development");
+        applied.push(started["migrations_applied"].as_str().unwrap().to_owned());
+        assert_eq!(lines(&log, "casetrail stopped").len(), 1, "{log}");
+    }
+    let first: Vec<i64> = applied[0].split(',').map(|v| v.parse().unwrap()).collect();
+    assert_eq!(first.first(), Some(&1));
+    assert_eq!(first.last(), Some(&latest));
+    assert_eq!(applied[1], "", "the second start applied migrations");
+}
