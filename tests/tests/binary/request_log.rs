@@ -228,7 +228,9 @@ fn the_start_and_the_stop_are_one_line_each() {
         let port = server.port;
         // Serving: a SIGTERM before the server runs ends the process before it can stop
         // gracefully (it has not yet taken over the signal).
-        let ready = server.call("GET", "/health/ready", "", &[], None).answered();
+        let ready = server
+            .call("GET", "/health/ready", "", &[], None)
+            .answered();
         assert_eq!(ready.status, 200);
         let (exit, log) = server.stop();
         assert!(exit.success(), "{log}");
