@@ -134,7 +134,8 @@ impl PartialEq for CaseRecord {
 impl CaseRecord {
     /// The case's deadlines under `partnership`, which must be the partnership as the read
     /// models hold it now, of generation `generation` ([`ReadModels::deadline_generation`]):
-    /// computed once, then kept until the case or the partnership changes. A read of the past
+    /// computed once, then kept until the case changes or what its deadlines read of the
+    /// partnership does (an agency joining changes nothing of it). A read of the past
     /// computes them with `Case::deadlines`.
     pub fn present_deadlines(
         &self,

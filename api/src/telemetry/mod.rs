@@ -2,6 +2,7 @@
 //! Prometheus metrics. Log lines carry the route pattern, never the query or body, and the
 //! user's and organisation's ids, never anything about a child or adult.
 
+mod described;
 mod log;
 
 pub use log::{DEFAULT_QUEUE_LINES, LogGuard};
@@ -62,7 +63,10 @@ pub fn metrics_handle() -> PrometheusHandle {
                 ])
                 .unwrap_or_else(|_| PrometheusBuilder::new());
             match builder.install_recorder() {
-                Ok(handle) => handle,
+                Ok(handle) => {
+                    described::describe();
+                    handle
+                }
                 // Another recorder is already installed (embedding): keep a private one.
                 Err(_) => PrometheusBuilder::new().build_recorder().handle(),
             }

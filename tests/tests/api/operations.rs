@@ -35,6 +35,22 @@ both_backends!(health_metrics_and_docs, |app: TestApp| async move {
     assert!(text.contains("http_requests_total"), "{text}");
     assert!(text.contains("route=\"/v1/cases/notifications\""), "{text}");
     assert!(!text.contains("Alex"));
+    // Every metric says what it means, and the build is named.
+    let helped: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("# HELP "))
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    for line in text.lines().filter_map(|line| line.strip_prefix("# TYPE ")) {
+        let name = line.split_whitespace().next().unwrap();
+        assert!(helped.contains(&name), "{name} has no HELP line:\n{text}");
+    }
+    assert!(helped.contains(&"http_requests_total"), "{text}");
+    let build = format!(
+        "casetrail_build_info{{version=\"{}\",commit=\"",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(text.contains(&build), "{text}");
 
     let served = app.served_openapi().await;
     let committed: Value =
