@@ -54,19 +54,23 @@ impl Application {
         let keyring = config.keyring(auth_mode)?;
         let database_url = config.database_url();
         casetrail_app::secret_file::require_private_database(&database_url)?;
-        if !config.migrate {
-            casetrail_store::require_current_schema(&database_url)
-                .await
-                .context("--migrate false (CASETRAIL_MIGRATE)")?;
-        }
-        // What opening the store is about to apply, for the start-up line. Another replica may
-        // apply some of them first: the line then names a migration this one did not run.
-        let migrations_applied = casetrail_store::pending_migrations(&database_url)
+        // What opening the store is about to apply: refused when told not to migrate, named in
+        // the start-up line otherwise. Another replica may apply some of them first: the line
+        // then names a migration this one did not run.
+        let migrations_applied: Vec<i64> = casetrail_store::pending_migrations(&database_url)
             .await
             .context("cannot read the database's schema (DATABASE_URL)")?
             .into_iter()
             .map(|migration| migration.version)
             .collect();
+        if !config.migrate && !migrations_applied.is_empty() {
+            return Err(
+                anyhow::Error::new(casetrail_store::StoreError::SchemaBehind(
+                    migrations_applied,
+                ))
+                .context("--migrate false (CASETRAIL_MIGRATE)"),
+            );
+        }
         let mut state = AppState::open(
             &database_url,
             Arc::new(keyring),

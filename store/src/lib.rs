@@ -44,9 +44,7 @@ pub use existing::{open_existing, require_event_log};
 pub use export::{ExportedEvent, export_ndjson, verify_ndjson};
 pub use hash::{GENESIS_HASH, canonical_json, event_hash};
 pub use model::{AppendRequest, AppendResult, ExpectedVersion, NewEvent, RecordedEvent};
-pub use schema::{
-    Migration, latest_migration, migrate, pending_migrations, require_current_schema,
-};
+pub use schema::{Migration, latest_migration, migrate, pending_migrations};
 pub use tail::{Tail, tail};
 pub use verify::{Integrity, Verifier, verify, verify_partnership};
 pub use webhooks::{

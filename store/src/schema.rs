@@ -64,19 +64,6 @@ pub async fn migrate(database_url: &str) -> Result<Vec<Migration>, StoreError> {
     Ok(pending)
 }
 
-/// Fails unless the database has applied every migration of this release, naming those it
-/// has not.
-pub async fn require_current_schema(database_url: &str) -> Result<(), StoreError> {
-    let pending = pending_migrations(database_url).await?;
-    if pending.is_empty() {
-        Ok(())
-    } else {
-        Err(StoreError::SchemaBehind(
-            pending.iter().map(|m| m.version).collect(),
-        ))
-    }
-}
-
 /// The versions of the migrations recorded as applied (none before the first).
 async fn applied_versions(database_url: &str) -> Result<BTreeSet<i64>, StoreError> {
     const APPLIED: &str = "SELECT version FROM _sqlx_migrations WHERE success";
