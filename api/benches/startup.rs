@@ -131,7 +131,7 @@ fn launch(url: &str, data_dir: &std::path::Path) -> (Child, Duration, u64, u64) 
     let port = free_port();
     let started = Instant::now();
     let mut server = Command::new(env!("CARGO_BIN_EXE_casetrail"))
-        .arg("serve")
+        .args(["serve", "--dev"])
         .env("DATABASE_URL", url)
         .env("CASETRAIL_BIND", format!("127.0.0.1:{port}"))
         .env("CASETRAIL_DATA_DIR", data_dir)

@@ -20,6 +20,12 @@ pub enum LogFormat {
 /// Settings of `casetrail serve`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeConfig {
+    /// Development mode, for a developer's own machine: settings left out take development
+    /// values (a JWT secret and a key-encryption key created in the data directory, beside the
+    /// database) and the demo partnership is created. Without it `serve` refuses to start
+    /// until the key-encryption key, a token key, the issuer and the audience are set.
+    #[arg(long, env = "CASETRAIL_DEV", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub dev: bool,
     /// Event store: `sqlite://path` (embedded) or `postgres://user@host/db`. Default:
     /// `casetrail.db` in the data directory.
     #[arg(long, env = "DATABASE_URL")]
@@ -41,6 +47,15 @@ pub struct ServeConfig {
     /// Production: JWKS file with the identity provider's RSA/EC public keys (chosen by `kid`).
     #[arg(long, env = "CASETRAIL_JWKS_FILE")]
     pub jwks_file: Option<PathBuf>,
+    /// Production: the identity provider's JWKS URL (https; http only to a loopback address),
+    /// fetched at start, every `--jwks-refresh`, and when a token names a key id not seen
+    /// before (at most every 30 s).
+    #[arg(long, env = "CASETRAIL_JWKS_URL")]
+    pub jwks_url: Option<String>,
+    /// How often the keys at `--jwks-url` are fetched again, e.g. `1h`, `15m`; a key the
+    /// identity provider no longer publishes stops verifying tokens at the next fetch.
+    #[arg(long, env = "CASETRAIL_JWKS_REFRESH", default_value = "1h", value_parser = parse_lifetime)]
+    pub jwks_refresh: std::time::Duration,
     /// HS256 shared secret (at least 32 bytes); only when explicitly set.
     #[arg(long, env = "CASETRAIL_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<SecretString>,
@@ -50,6 +65,19 @@ pub struct ServeConfig {
     /// Required `aud` claim (required with a key or secret; dev default `casetrail`).
     #[arg(long, env = "CASETRAIL_JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
+    /// The claim holding the user's roles (an array): a name, or a dotted path into nested
+    /// objects (Keycloak: `realm_access.roles`).
+    #[arg(long, env = "CASETRAIL_JWT_ROLES_CLAIM", default_value = "roles", value_parser = crate::auth::ClaimPath::parse)]
+    pub jwt_roles_claim: crate::auth::ClaimPath,
+    /// The claim holding the organisation's slug (a name or a dotted path).
+    #[arg(long, env = "CASETRAIL_JWT_ORG_CLAIM", default_value = "org", value_parser = crate::auth::ClaimPath::parse)]
+    pub jwt_org_claim: crate::auth::ClaimPath,
+    /// The claim holding the partnership's slug (a name or a dotted path).
+    #[arg(long, env = "CASETRAIL_JWT_PARTNERSHIP_CLAIM", default_value = "partnership", value_parser = crate::auth::ClaimPath::parse)]
+    pub jwt_partnership_claim: crate::auth::ClaimPath,
+    /// The claim holding the user's display name (a name or a dotted path).
+    #[arg(long, env = "CASETRAIL_JWT_NAME_CLAIM", default_value = "name", value_parser = crate::auth::ClaimPath::parse)]
+    pub jwt_name_claim: crate::auth::ClaimPath,
     /// The key-encryption key: a file of 32 random bytes, mode 0600, outside the database.
     /// Required in production; a development instance creates `kek` in the data directory.
     #[arg(long, env = "CASETRAIL_KEK_FILE")]
@@ -61,9 +89,10 @@ pub struct ServeConfig {
     /// Log format.
     #[arg(long, env = "CASETRAIL_LOG_FORMAT", value_enum, default_value = "json")]
     pub log_format: LogFormat,
-    /// Create the demo partnership (Southend) from the seeds if it does not exist.
-    #[arg(long, env = "CASETRAIL_DEMO_DATA", default_value_t = true, action = clap::ArgAction::Set)]
-    pub demo_data: bool,
+    /// Create the demo partnership (Southend) from the seeds if it does not exist. Default:
+    /// in development mode only (nothing goes into a production log unasked).
+    #[arg(long, env = "CASETRAIL_DEMO_DATA", action = clap::ArgAction::Set)]
+    pub demo_data: Option<bool>,
     /// HTTP worker threads, 1 to 1024 (default: one per core).
     #[arg(long, env = "CASETRAIL_WORKERS", value_parser = parse_workers)]
     pub workers: Option<usize>,
@@ -201,17 +230,96 @@ impl ServeConfig {
         }
     }
 
-    /// The key-encryption keys: the configured files, or in development the data directory's
-    /// own KEK (created on first start). Production must name its KEK: a key created silently
-    /// beside the database would protect nothing.
-    pub fn keyring(&self, mode: AuthMode) -> anyhow::Result<LocalKeyring> {
-        if self.kek_file.is_none() && mode == AuthMode::Production {
-            bail!(
-                "CASETRAIL_KEK_FILE is required in production: a file of 32 random bytes, \
-                 mode 0600, kept outside the database and its backups \
-                 (e.g. `head -c 32 /dev/urandom > kek && chmod 600 kek`)"
-            );
+    /// Whether the demo partnership is created: as set, else only in development mode.
+    pub fn creates_demo_data(&self) -> bool {
+        self.demo_data.unwrap_or(self.dev)
+    }
+
+    /// Outside development mode, the settings that have no safe default, all named at once so
+    /// that an operator mends them in one go. Development values (a secret and a KEK made up
+    /// beside the database) would protect nothing in production.
+    pub fn require_production_settings(&self) -> anyhow::Result<()> {
+        if self.dev {
+            return Ok(());
         }
+        let missing: Vec<&str> = [
+            (
+                self.kek_file.is_none(),
+                "the key-encryption key: --kek-file or CASETRAIL_KEK_FILE, a file of 32 random \
+                 bytes, mode 0600, kept outside the database and its backups \
+                 (`head -c 32 /dev/urandom > kek && chmod 600 kek`)",
+            ),
+            (
+                self.token_keys() == 0,
+                "the identity provider's token key: --jwt-public-key-file \
+                 (CASETRAIL_JWT_PUBLIC_KEY_FILE), --jwks-file (CASETRAIL_JWKS_FILE), \
+                 --jwks-url (CASETRAIL_JWKS_URL) or --jwt-secret (CASETRAIL_JWT_SECRET)",
+            ),
+            (
+                self.jwt_issuer.is_none(),
+                "the tokens' issuer: --jwt-issuer or CASETRAIL_JWT_ISSUER",
+            ),
+            (
+                self.jwt_audience.is_none(),
+                "the tokens' audience: --jwt-audience or CASETRAIL_JWT_AUDIENCE",
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(missing, what)| missing.then_some(what))
+        .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        bail!(
+            "casetrail serve needs these production settings:\n  - {}\n\
+             (on a developer's own machine, `casetrail serve --dev` supplies development \
+             values and the demo partnership instead)",
+            missing.join("\n  - ")
+        )
+    }
+
+    /// What development mode supplied in place of production settings, for the warning it
+    /// prints; empty outside development mode.
+    pub fn development_stand_ins(&self) -> Vec<String> {
+        if !self.dev {
+            return Vec::new();
+        }
+        let mut stand_ins = Vec::new();
+        if self.token_keys() == 0 {
+            stand_ins.push(format!(
+                "tokens are signed with the development secret {} (casetrail token mints them)",
+                self.data_dir.join(crate::auth::DEV_SECRET_FILE).display()
+            ));
+        }
+        if self.kek_file.is_none() {
+            stand_ins.push(format!(
+                "personal data is sealed under the development key-encryption key {}, beside the database",
+                self.data_dir.join(casetrail_app::personal_data::kek::DEV_KEK_FILE).display()
+            ));
+        }
+        if self.creates_demo_data() {
+            stand_ins.push("the demo partnership (Southend) is created if absent".to_owned());
+        }
+        stand_ins
+    }
+
+    /// How many of the ways to give the token key are set (one is right in production).
+    fn token_keys(&self) -> usize {
+        [
+            self.jwt_public_key_file.is_some(),
+            self.jwks_file.is_some(),
+            self.jwks_url.is_some(),
+            self.jwt_secret.is_some(),
+        ]
+        .into_iter()
+        .filter(|set| *set)
+        .count()
+    }
+
+    /// The key-encryption keys: the configured files, or in development mode the data
+    /// directory's own KEK (created on first start).
+    pub fn keyring(&self) -> anyhow::Result<LocalKeyring> {
+        self.require_production_settings()?;
         LocalKeyring::open(
             self.kek_file.as_deref(),
             &self.data_dir,
@@ -221,20 +329,15 @@ impl ServeConfig {
 
     /// The JWT verification settings, reading key files and creating the dev secret if needed.
     pub fn jwt_settings(&self) -> anyhow::Result<(JwtSettings, AuthMode)> {
-        let configured = [
-            self.jwt_public_key_file.is_some(),
-            self.jwks_file.is_some(),
-            self.jwt_secret.is_some(),
-        ]
-        .into_iter()
-        .filter(|set| *set)
-        .count();
+        let configured = self.token_keys();
         if configured > 1 {
             bail!(
-                "set only one of CASETRAIL_JWT_PUBLIC_KEY_FILE, CASETRAIL_JWKS_FILE and CASETRAIL_JWT_SECRET"
+                "set only one of CASETRAIL_JWT_PUBLIC_KEY_FILE, CASETRAIL_JWKS_FILE, \
+                 CASETRAIL_JWKS_URL and CASETRAIL_JWT_SECRET"
             );
         }
         if configured == 0 {
+            self.require_production_settings()?;
             let secret = load_or_create_dev_secret(&self.data_dir)?;
             let settings = JwtSettings::SharedSecret {
                 secret: secret.into(),
@@ -266,6 +369,13 @@ impl ServeConfig {
         } else if let Some(path) = &self.jwks_file {
             JwtSettings::Jwks {
                 jwks: crate::auth::read_key_file(path, "CASETRAIL_JWKS_FILE")?,
+                issuer,
+                audience,
+            }
+        } else if let Some(url) = &self.jwks_url {
+            JwtSettings::JwksUrl {
+                url: crate::auth::JwksUrl::parse(url).context("CASETRAIL_JWKS_URL")?,
+                refresh: self.jwks_refresh,
                 issuer,
                 audience,
             }

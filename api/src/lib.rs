@@ -3,6 +3,7 @@
 
 pub mod access_log;
 pub mod auth;
+pub mod backup_cli;
 pub mod body_errors;
 pub mod conditional;
 pub mod config;
@@ -16,9 +17,13 @@ pub mod health_check;
 pub mod openapi;
 pub mod problem;
 pub mod problem_codes;
+pub mod progress;
 pub mod replay;
 pub mod request_context;
 pub mod routes;
+pub mod setting_source;
+pub mod settings_check;
+pub mod signals;
 pub mod snapshots;
 pub mod startup;
 pub mod state;

@@ -4,6 +4,7 @@
 use anyhow::Context;
 use casetrail_api::auth::{DevTokenRequest, load_or_create_dev_secret, mint_dev_token};
 use casetrail_api::config::AuthMode;
+use casetrail_api::progress::{Progress, Unit};
 use casetrail_api::state::AppState;
 use casetrail_api::{Application, ServeConfig, openapi, telemetry};
 use casetrail_app::personal_data::{KeyVault, LocalKeyring};
@@ -55,6 +56,15 @@ enum Command {
     Verify(VerifyArgs),
     /// Write the whole event log as NDJSON to standard output, one stored event per line.
     Export(ExportArgs),
+    /// Establish a partnership from a charter (JSON: slug, name, organisations with the three
+    /// statutory partners, optional settings): the first act on a production instance.
+    EstablishPartnership(EstablishArgs),
+    /// Back up everything a restore needs (events, wrapped data keys, access log, webhooks)
+    /// while the service runs, from one consistent snapshot; never the key-encryption key.
+    Backup(BackupArgs),
+    /// Restore a backup into an empty database (either backend) and verify it: the hash
+    /// chain, the log's head and every table's count; exit 1 and nothing restored otherwise.
+    Restore(RestoreArgs),
     /// Print the read models as they stood at a past log position or instant, folded from the
     /// database or an export file (JSON on standard output; exit 1 if the log is broken).
     Replay(ReplayArgs),
@@ -69,15 +79,22 @@ enum Command {
     RotateKek(KeyArgs),
 }
 
+/// The database a command works on, by default the one `serve` keeps in `./data`.
 #[derive(Debug, clap::Args)]
-struct MigrateArgs {
-    /// The database to migrate (a SQLite file is created, private to its owner, if missing).
+struct Database {
+    /// The event store: `sqlite://path` or `postgres://user@host/db`.
     #[arg(
-        long,
+        long = "database-url",
         env = "DATABASE_URL",
         default_value = "sqlite://data/casetrail.db"
     )]
-    database_url: String,
+    url: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct MigrateArgs {
+    #[command(flatten)]
+    database: Database,
 }
 
 #[derive(Debug, clap::Args)]
@@ -93,13 +110,8 @@ struct HealthArgs {
 
 #[derive(Debug, clap::Args)]
 struct KeyArgs {
-    /// The event store whose data keys to use.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/casetrail.db"
-    )]
-    database_url: String,
+    #[command(flatten)]
+    database: Database,
     /// Where a development instance keeps its key-encryption key (`kek`).
     #[arg(long, env = "CASETRAIL_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
@@ -147,13 +159,8 @@ struct EraseArgs {
 
 #[derive(Debug, clap::Args)]
 struct SeedArgs {
-    /// The event store to write to.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/casetrail.db"
-    )]
-    database_url: String,
+    #[command(flatten)]
+    database: Database,
     /// Partnerships to generate (`partnership-0`, `partnership-1`, …).
     #[arg(long, default_value_t = 5)]
     partnerships: usize,
@@ -170,13 +177,8 @@ struct SeedArgs {
 
 #[derive(Debug, clap::Args)]
 struct ReplayArgs {
-    /// The event store to replay.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/casetrail.db"
-    )]
-    database_url: String,
+    #[command(flatten)]
+    database: Database,
     /// Replay this NDJSON export (`casetrail export`) instead of the database.
     #[arg(long)]
     file: Option<PathBuf>,
@@ -194,27 +196,49 @@ struct ReplayArgs {
 
 #[derive(Debug, clap::Args)]
 struct VerifyArgs {
-    /// The event store to verify.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/casetrail.db"
-    )]
-    database_url: String,
+    #[command(flatten)]
+    database: Database,
     /// Verify this NDJSON export (`casetrail export`) instead of the database.
     #[arg(long)]
     file: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
-struct ExportArgs {
-    /// The event store to export.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/casetrail.db"
-    )]
+struct EstablishArgs {
+    /// The event store (created and migrated if new).
+    #[arg(long, env = "DATABASE_URL")]
     database_url: String,
+    /// The charter: a JSON file (`-`: standard input).
+    #[arg(long)]
+    file: PathBuf,
+    /// Who establishes it (an id at the operator's organisation), recorded in the event.
+    #[arg(long)]
+    user: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct BackupArgs {
+    #[command(flatten)]
+    database: Database,
+    /// The backup file to write (it must not exist; `-`: standard output).
+    #[arg(long)]
+    to: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+struct RestoreArgs {
+    /// The empty database to restore into (a SQLite file is created).
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: String,
+    /// The backup file (`-`: standard input).
+    #[arg(long)]
+    from: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    database: Database,
     /// Export only events after this position.
     #[arg(long, default_value_t = 0)]
     after: u64,
@@ -247,7 +271,7 @@ struct TokenArgs {
 }
 
 fn main() -> std::process::ExitCode {
-    match run(Cli::parse()) {
+    match run(casetrail_api::setting_source::parse::<Cli>()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         // The reader has what it wanted (`casetrail export | head`): end quietly, as Unix
         // tools do.
@@ -299,6 +323,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Verify(args) => verify(&args),
         Command::Export(args) => export(&args),
+        Command::EstablishPartnership(args) => establish_partnership(&args),
+        Command::Backup(args) => backup(&args),
+        Command::Restore(args) => restore(&args),
         Command::Replay(args) => replay(&args),
         Command::Seed(args) => seed(&args),
         Command::Erase(args) => erase(args),
@@ -307,13 +334,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn migrate(args: &MigrateArgs) -> anyhow::Result<()> {
-    let applied = runtime()?.block_on(casetrail_store::migrate(&args.database_url));
+    let applied = runtime()?.block_on(casetrail_store::migrate(&args.database.url));
     let applied =
         applied.context("cannot migrate the database named by --database-url (or DATABASE_URL)")?;
     print_line(
         &serde_json::json!({
             "applied": applied,
-            "schema_version": casetrail_store::latest_migration(&args.database_url)?,
+            "schema_version": casetrail_store::latest_migration(&args.database.url)?,
         })
         .to_string(),
     )
@@ -353,10 +380,10 @@ fn rotate_kek(args: &KeyArgs) -> anyhow::Result<()> {
     let keyring = args.keyring()?;
     runtime()?.block_on(async {
         // Opening the event store applies the migrations the key table needs.
-        let store = casetrail_store::open_existing(&args.database_url)
+        let store = casetrail_store::open_existing(&args.database.url)
             .await
             .context(EXISTING_STORE)?;
-        let keys = casetrail_store::open_data_keys(&args.database_url)
+        let keys = casetrail_store::open_data_keys(&args.database.url)
             .await
             .context("cannot open the personal data keys")?;
         let vault = KeyVault::new(keys, std::sync::Arc::new(keyring));
@@ -384,11 +411,11 @@ fn erase(args: EraseArgs) -> anyhow::Result<()> {
         roles: [Role::Admin].into_iter().collect(),
     };
     runtime()?.block_on(async {
-        casetrail_store::require_event_log(&args.keys.database_url)
+        casetrail_store::require_event_log(&args.keys.database.url)
             .await
             .context(EXISTING_STORE)?;
         let state = AppState::open(
-            &args.keys.database_url,
+            &args.keys.database.url,
             std::sync::Arc::new(keyring),
             false,
             casetrail_app::clock::system_clock(),
@@ -440,17 +467,78 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 fn export(args: &ExportArgs) -> anyhow::Result<()> {
     runtime()?.block_on(async {
-        let store = casetrail_store::open_existing(&args.database_url)
+        let store = casetrail_store::open_existing(&args.database.url)
             .await
             .context(EXISTING_STORE)?;
+        let (store, progress) = following(store, "export").await?;
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         let written = casetrail_store::export_ndjson(store.as_ref(), args.after, &mut out).await;
         std::io::Write::flush(&mut out)?;
+        progress.finish();
         store.close().await;
         eprintln!("exported {} events", written?);
         anyhow::Ok(())
     })
+}
+
+fn establish_partnership(args: &EstablishArgs) -> anyhow::Result<()> {
+    let text = if args.file == std::path::Path::new("-") {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(&args.file)
+            .with_context(|| format!("cannot read the charter {}", args.file.display()))?
+    };
+    let charter: casetrail_app::establish::Charter =
+        serde_json::from_str(&text).context("the charter (--file) is not a partnership charter")?;
+    if args.user.trim().is_empty() {
+        anyhow::bail!("--user must name who establishes the partnership");
+    }
+    let slug = charter.slug.to_string();
+    let position = runtime()?.block_on(async {
+        let store = casetrail_store::open(&args.database_url)
+            .await
+            .context("cannot open the database named by --database-url (or DATABASE_URL)")?;
+        let established = casetrail_app::establish::establish(
+            store.as_ref(),
+            charter,
+            &args.user,
+            chrono::Utc::now(),
+        )
+        .await;
+        store.close().await;
+        anyhow::Ok(established?)
+    })?;
+    print_line(
+        &serde_json::json!({ "status": "established", "partnership": slug, "position": position })
+            .to_string(),
+    )
+}
+
+fn backup(args: &BackupArgs) -> anyhow::Result<()> {
+    let summary = runtime()?
+        .block_on(casetrail_api::backup_cli::backup(
+            &args.database.url,
+            &args.to,
+        ))
+        .context("casetrail backup --database-url (or DATABASE_URL)")?;
+    let line = serde_json::json!({ "status": "ok", "backup": summary }).to_string();
+    if args.to == std::path::Path::new("-") {
+        eprintln!("{line}");
+        Ok(())
+    } else {
+        print_line(&line)
+    }
+}
+
+fn restore(args: &RestoreArgs) -> anyhow::Result<()> {
+    let summary = runtime()?
+        .block_on(casetrail_api::backup_cli::restore(
+            &args.database_url,
+            &args.from,
+        ))
+        .context("casetrail restore --database-url (or DATABASE_URL)")?;
+    print_line(&serde_json::json!({ "status": "ok", "restored": summary }).to_string())
 }
 
 fn seed(args: &SeedArgs) -> anyhow::Result<()> {
@@ -461,18 +549,16 @@ fn seed(args: &SeedArgs) -> anyhow::Result<()> {
         seed: args.seed,
     };
     runtime()?.block_on(async {
-        let store = casetrail_store::open(&args.database_url)
+        let store = casetrail_store::open(&args.database.url)
             .await
             .context("cannot open the event store (--database-url)")?;
         let started = std::time::Instant::now();
-        let mut reported = 0;
+        let progress = Progress::start("seed", Unit::Events, None);
         let seeded = casetrail_seed::seed(store.as_ref(), &workload, |done| {
-            if done.events >= reported + 100_000 {
-                reported = done.events;
-                eprintln!("  {} events", done.events);
-            }
+            progress.set(done.events);
         })
         .await;
+        progress.finish();
         store.close().await;
         let seeded = seeded?;
         let seconds = started.elapsed().as_secs_f64();
@@ -498,15 +584,16 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<()> {
         .context("--partnership")?;
     let replayed = match &args.file {
         Some(path) => {
-            let file = std::fs::File::open(path)
-                .with_context(|| format!("cannot open {}", path.display()))?;
+            let file = reading(path, "replay")?;
             replay::from_export(std::io::BufReader::new(file), until, &args.models)
         }
         None => runtime()?.block_on(async {
-            let store = casetrail_store::open_existing(&args.database_url)
+            let store = casetrail_store::open_existing(&args.database.url)
                 .await
                 .context(EXISTING_STORE)?;
+            let (store, progress) = following(store, "replay").await?;
             let replayed = replay::from_store(store.as_ref(), until, &args.models).await;
+            progress.finish();
             store.close().await;
             replayed
         }),
@@ -530,11 +617,10 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<()> {
 fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
     let verdict = match &args.file {
         Some(path) => {
-            let file = std::fs::File::open(path)
-                .with_context(|| format!("cannot open {}", path.display()))?;
+            let file = reading(path, "verify")?;
             casetrail_store::verify_ndjson(std::io::BufReader::new(file))?
         }
-        None => verify_database(&args.database_url)?,
+        None => verify_database(&args.database.url)?,
     };
     let printed = print_line(&serde_json::to_string_pretty(&verdict)?);
     // A broken log is exit 1 even when the reader has closed the pipe.
@@ -544,24 +630,57 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
     printed
 }
 
+/// The store, its reads of the log reported as progress towards its head.
+async fn following(
+    store: std::sync::Arc<dyn casetrail_store::EventStore>,
+    command: &'static str,
+) -> anyhow::Result<(std::sync::Arc<dyn casetrail_store::EventStore>, Progress)> {
+    let head = store.head_position().await?;
+    let progress = Progress::start(command, Unit::Events, Some(head));
+    let store = casetrail_api::progress::Following::new(store, progress.clone());
+    Ok((std::sync::Arc::new(store), progress))
+}
+
+/// A file to read, its bytes reported as progress towards its size.
+fn reading(
+    path: &std::path::Path,
+    command: &'static str,
+) -> anyhow::Result<casetrail_api::progress::Reading<std::fs::File>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let size = file.metadata().map(|m| m.len()).ok();
+    let progress = Progress::start(command, Unit::Bytes, size);
+    Ok(casetrail_api::progress::Reading::new(file, progress))
+}
+
 fn verify_database(database_url: &str) -> anyhow::Result<casetrail_store::Integrity> {
     runtime()?.block_on(async {
         let store = casetrail_store::open_existing(database_url)
             .await
             .context(EXISTING_STORE)?;
+        let (store, progress) = following(store, "verify").await?;
         let verdict = casetrail_store::verify(store.as_ref()).await;
+        progress.finish();
         store.close().await;
         anyhow::Ok(verdict?)
     })
 }
 
 fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    // Before the log, the database or a port is touched.
+    casetrail_api::settings_check::check(&config)?;
     // Held until the server has stopped, so the last lines are written.
     let _log_writer = telemetry::init_logging(config.log_format, config.log_queue_lines)?;
     let system = actix_web::rt::System::new();
     system.block_on(async move {
         let bind = config.bind.clone();
+        let stand_ins = config.development_stand_ins();
+        let dev = config.dev;
+        // Taken over before the (possibly long) start, so that a stop asked for at any moment
+        // from here on is a graceful one.
+        let signals = casetrail_api::signals::StopSignals::listen()?;
         let app = Application::build(config).await?;
+        signals.stop_server_on_signal(app.handle());
         // One line an operator (or a log pipeline) can tell the start by: what runs, on what.
         let migrations: Vec<String> = app
             .migrations_applied()
@@ -575,9 +694,22 @@ fn serve(config: ServeConfig) -> anyhow::Result<()> {
             bind = %bind,
             port = app.port(),
             auth = ?app.auth_mode(),
+            dev,
             migrations_applied = %migrations.join(","),
             "casetrail started"
         );
+        if dev {
+            // Said in the log for whoever reads it later, and on the terminal for whoever
+            // started it: development values must never hold real cases.
+            tracing::warn!(
+                stand_ins = %stand_ins.join("; "),
+                "development mode: not for real cases"
+            );
+            eprintln!("DEVELOPMENT MODE (--dev): not for real cases.");
+            for stand_in in &stand_ins {
+                eprintln!("  - {stand_in}");
+            }
+        }
         let base = format!("http://127.0.0.1:{}", app.port());
         eprintln!("Casetrail is listening on port {}", app.port());
         eprintln!("  API reference: {base}/docs   OpenAPI: {base}/openapi.json");

@@ -1,7 +1,7 @@
 //! One start-up path for production and tests: `Application::build` opens the store, brings
 //! the read models up to date, binds the port and returns the server ready to run.
 
-use crate::auth::Verifier;
+use crate::auth::{ClaimNames, Verifier};
 use crate::config::{AuthMode, ServeConfig};
 use crate::state::AppState;
 use crate::{conditional, consistency, cors, docs, extract, openapi, problem, routes, telemetry};
@@ -30,7 +30,8 @@ pub struct Application {
     migrations_applied: Vec<i64>,
     /// `sqlite` or `postgres`.
     backend: &'static str,
-    /// The reminder service and the webhook deliverer, unless configured off.
+    /// The reminder service and the webhook deliverer, unless configured off, and the
+    /// identity provider's key refresh (with a JWKS URL).
     background: Vec<tokio::task::AbortHandle>,
     /// The webhook deliverer, to give up its lease when stopping.
     deliverer: Option<Deliverer>,
@@ -48,10 +49,21 @@ impl Application {
     /// Opens the store, applies migrations, creates the demo partnership if asked, replays the
     /// log into the read models and binds the listener.
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
+        // Before anything is read or created: every missing production setting named at once.
+        config.require_production_settings()?;
         let (jwt, auth_mode) = config.jwt_settings()?;
-        let verifier =
-            web::Data::new(Verifier::new(&jwt)?.with_max_lifetime(config.jwt_max_lifetime));
-        let keyring = config.keyring(auth_mode)?;
+        // With a JWKS URL, the identity provider's keys are fetched here: no start without them.
+        let verifier = Verifier::load(&jwt)
+            .await?
+            .with_max_lifetime(config.jwt_max_lifetime)
+            .with_claim_names(ClaimNames {
+                roles: config.jwt_roles_claim.clone(),
+                org: config.jwt_org_claim.clone(),
+                partnership: config.jwt_partnership_claim.clone(),
+                name: config.jwt_name_claim.clone(),
+            });
+        let verifier = web::Data::new(verifier);
+        let keyring = config.keyring()?;
         let database_url = config.database_url();
         casetrail_app::secret_file::require_private_database(&database_url)?;
         // What opening the store is about to apply: refused when told not to migrate, named in
@@ -74,14 +86,14 @@ impl Application {
         let mut state = AppState::open(
             &database_url,
             Arc::new(keyring),
-            config.demo_data,
+            config.creates_demo_data(),
             Arc::clone(&config.clock),
             crate::snapshots::file(config.read_model_snapshot_path()),
         )
         .await?;
         state.queries = state.queries.with_as_of_per_user(config.as_of_concurrency);
         let policy = TargetPolicy {
-            development: auth_mode == AuthMode::Development,
+            development: config.dev,
             allow_private: config.webhook_allow_private_networks,
         };
         state.webhooks = state.webhooks.clone().with_policy(policy);
@@ -132,6 +144,8 @@ impl Application {
             heartbeat: config.feed_heartbeat,
             max_duration: config.feed_stream_max,
         });
+        // The identity provider's keys fetched again on schedule (with a JWKS URL).
+        let key_refresh = Verifier::keep_fresh(verifier.clone().into_inner());
         let data = web::Data::new(state.clone());
         let mut server = HttpServer::new(move || {
             let (app, api) = App::new()
@@ -161,6 +175,10 @@ impl Application {
         })
         .on_connect(send_without_delay)
         .listen(listener)?
+        // `casetrail serve` takes SIGTERM and SIGINT over before it builds the application
+        // (`crate::signals`): actix-web's own handlers came only once the server first ran,
+        // and a SIGTERM just after "listening" ended the process without a graceful stop.
+        .disable_signals()
         .shutdown_timeout(10);
         if let Some(workers) = config.workers {
             server = server.workers(workers);
@@ -183,6 +201,7 @@ impl Application {
                 .chain(snapshots)
                 .map(|task| task.abort_handle())
                 .chain(deliverer.as_ref().map(|(_, task)| task.abort_handle()))
+                .chain(key_refresh.map(|task| task.abort_handle()))
                 .collect(),
             deliverer: deliverer.map(|(deliverer, _)| deliverer),
         })
@@ -269,6 +288,8 @@ fn metrics_listener(
     })
     .on_connect(send_without_delay)
     .listen(listener)?
+    // Stopped with the main listener (`run_until_stopped`), never by a signal of its own.
+    .disable_signals()
     .workers(1)
     .shutdown_timeout(5)
     .run();

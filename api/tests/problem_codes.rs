@@ -25,13 +25,17 @@ const FIELD_ROOTS: [&str; 6] = [
 /// Other code-shaped literals that are not codes: file names (a test's database, the default
 /// database in the data directory), the docs page's files, the CSV columns of a deadline's
 /// lateness (the feed's integration event types are also dotted, and are not codes either).
-const NOT_CODES: [&str; 6] = [
+const NOT_CODES: [&str; 9] = [
+    // Claim paths of identity providers' tokens (`CASETRAIL_JWT_*_CLAIM`).
+    "a.worker",
     "c.db",
     "casetrail.db",
+    "casetrail.org",
     "index.css",
     "index.html",
     "late_by.working_days",
     "late_by.hours",
+    "realm_access.roles",
 ];
 
 fn rust_files(dir: &Path, files: &mut Vec<PathBuf>) {

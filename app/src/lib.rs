@@ -9,6 +9,7 @@ pub mod consistency;
 pub mod demo;
 pub mod erasure;
 pub mod error;
+pub mod establish;
 pub mod feed_reader;
 pub mod next_steps;
 pub mod personal_data;

@@ -25,6 +25,13 @@ pub enum StoreError {
     /// A command that reads an existing log found none where it was told to look.
     #[error("no event log: {0}")]
     NoEventLog(String),
+    /// A backup file that cannot be restored: not one, of a newer release, cut short,
+    /// altered, or not matching its own counts. Nothing was restored.
+    #[error("the backup cannot be restored: {0}")]
+    Backup(String),
+    /// A restore was pointed at a database that already holds data; nothing was changed.
+    #[error("a backup is restored only into an empty database: {0}")]
+    NotEmpty(String),
     /// What was read could not be written out (an export to a full disk or a closed pipe).
     #[error("cannot write the output")]
     Output(#[source] std::io::Error),

@@ -15,6 +15,7 @@
 //! The store knows nothing about safeguarding: it stores opaque JSON with a type name.
 
 pub mod access_log;
+pub mod backup;
 mod batch;
 mod cache;
 mod data_keys;
@@ -56,6 +57,15 @@ use async_trait::async_trait;
 use tokio::sync::watch;
 
 /// The event store interface shared by both backends.
+/// The connections of a store's read pool at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolState {
+    /// Connections open.
+    pub open: u32,
+    /// Of them, connections idle (the rest are in use).
+    pub idle: u32,
+}
+
 #[async_trait]
 pub trait EventStore: Send + Sync + std::fmt::Debug {
     /// Appends events to one stream atomically, after checking the expected version.
@@ -84,6 +94,9 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
 
     /// Checks that the database answers (used by readiness probes).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The read connections the store holds now, for the metrics.
+    fn pool_state(&self) -> PoolState;
 
     /// Stops the writer after the appends already queued, and closes the connections.
     async fn close(&self);

@@ -199,6 +199,13 @@ impl EventStore for SqliteEventStore {
         Ok(())
     }
 
+    fn pool_state(&self) -> crate::PoolState {
+        crate::PoolState {
+            open: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+        }
+    }
+
     async fn close(&self) {
         self.writer.close().await;
         self.checkpointer.abort();

@@ -148,8 +148,10 @@ async fn run(
         }
         let (requests, replies): (Vec<_>, Vec<_>) = jobs.drain(..).unzip();
         let now = Utc::now().trunc_subsecs(6);
+        let started = std::time::Instant::now();
         match write_batch(&mut backend, &cache, &requests, now).await {
             Ok(mut plan) => {
+                record_batch(requests.len(), plan.rows.len(), started.elapsed());
                 cache.remember(&mut plan);
                 // Move the head before answering, so that a caller that got its result finds
                 // `watch_head()` at or past its position.
@@ -162,6 +164,7 @@ async fn run(
                 }
             }
             Err(error) => {
+                metrics::counter!("casetrail_append_batches_failed_total").increment(1);
                 tracing::error!(error = %error, source = ?std::error::Error::source(&error),
                     appends = replies.len(), "event store batch failed; nothing was acknowledged");
                 backend.reset();
@@ -173,6 +176,15 @@ async fn run(
         }
     }
     backend.shutdown().await;
+}
+
+/// The metrics of a committed batch (a no-op where no recorder is installed, as in the
+/// commands and the tests).
+fn record_batch(appends: usize, events: usize, took: std::time::Duration) {
+    #[allow(clippy::cast_precision_loss)]
+    metrics::histogram!("casetrail_append_batch_appends").record(appends as f64);
+    metrics::histogram!("casetrail_append_batch_seconds").record(took.as_secs_f64());
+    metrics::counter!("casetrail_events_appended_total").increment(events as u64);
 }
 
 /// Commits one batch: planned on the cache and checked by the database when the cache knows

@@ -91,7 +91,10 @@ impl<'a> TestAppBuilder<'a> {
         }
         let production = config.jwt_secret.is_some()
             || config.jwt_public_key_file.is_some()
-            || config.jwks_file.is_some();
+            || config.jwks_file.is_some()
+            || config.jwks_url.is_some();
+        // Production keys: a production start, as `serve` without `--dev` would make.
+        config.dev &= !production;
         if production && config.kek_file.is_none() {
             // Production settings need a key-encryption key of their own, outside the data dir.
             let kek = dir.path().join("production.kek");
@@ -106,19 +109,26 @@ impl<'a> TestAppBuilder<'a> {
 /// The test settings: port 0, the demo partnership, development tokens, two workers.
 fn default_config(database_url: &str, dir: &std::path::Path) -> ServeConfig {
     ServeConfig {
+        dev: true,
         database_url: Some(database_url.to_owned()),
         migrate: true,
         bind: "127.0.0.1:0".to_owned(),
         data_dir: dir.join("data"),
         jwt_public_key_file: None,
         jwks_file: None,
+        jwks_url: None,
+        jwks_refresh: std::time::Duration::from_secs(3600),
         jwt_secret: None,
         jwt_issuer: None,
         jwt_audience: None,
+        jwt_roles_claim: casetrail_api::auth::ClaimNames::default().roles,
+        jwt_org_claim: casetrail_api::auth::ClaimNames::default().org,
+        jwt_partnership_claim: casetrail_api::auth::ClaimNames::default().partnership,
+        jwt_name_claim: casetrail_api::auth::ClaimNames::default().name,
         kek_file: None,
         previous_kek_files: Vec::new(),
         log_format: LogFormat::Json,
-        demo_data: true,
+        demo_data: Some(true),
         workers: Some(2),
         log_queue_lines: casetrail_api::telemetry::DEFAULT_QUEUE_LINES,
         as_of_concurrency: 2,

@@ -35,6 +35,16 @@ pub fn binary() -> PathBuf {
     path
 }
 
+/// The JSON a command printed, which must have succeeded (else its standard error is shown).
+pub fn succeeded(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the command printed JSON")
+}
+
 /// `casetrail <args>` run to its end in `dir`, with only the environment given.
 pub fn casetrail(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(binary());
@@ -225,6 +235,9 @@ fn spawn(
         .env("DATABASE_URL", url)
         .env("CASETRAIL_BIND", "127.0.0.1:0")
         .env("CASETRAIL_DATA_DIR", data_dir)
+        // Development values for whatever a test leaves out; a test of production settings
+        // sets CASETRAIL_DEV=false.
+        .env("CASETRAIL_DEV", "true")
         .env("CASETRAIL_WORKERS", "2")
         .env("CASETRAIL_LOG_FORMAT", "text")
         .env("CASETRAIL_LOG", "warn")

@@ -12,10 +12,11 @@ use std::path::{Path, PathBuf};
 pub const DEV_ISSUER: &str = "casetrail-dev";
 /// Audience of development tokens.
 pub const DEV_AUDIENCE: &str = "casetrail";
-const FILE_NAME: &str = "dev-jwt-secret";
+/// The development secret's file in the data directory.
+pub const DEV_SECRET_FILE: &str = "dev-jwt-secret";
 
 fn secret_path(data_dir: &Path) -> PathBuf {
-    data_dir.join(FILE_NAME)
+    data_dir.join(DEV_SECRET_FILE)
 }
 
 /// Reads the development secret, creating it (64 random bytes, hex, mode 0600) if missing.

@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use casetrail_domain::Actor;
-use std::future::{Ready, ready};
+use futures::future::LocalBoxFuture;
 
 /// A verified actor.
 #[derive(Debug, Clone)]
@@ -16,14 +16,17 @@ pub struct Authenticated(pub Actor);
 
 impl FromRequest for Authenticated {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    // A future, not a ready answer: a token of a key the identity provider published since
+    // its keys were fetched waits for them (`Verifier::verify_fresh`).
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        let req = req.clone();
+        Box::pin(async move { authenticate(&req).await })
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
+async fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
     let verifier = req
         .app_data::<web::Data<Verifier>>()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no verifier configured")))?;
@@ -44,7 +47,8 @@ fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
     // One answer for every refusal: naming the claim at fault would tell a forger that the
     // signature was good.
     let actor = verifier
-        .verify(token.trim())
+        .verify_fresh(token.trim())
+        .await
         .map_err(|_| ApiError::Unauthorized("the bearer token is invalid"))?;
     // Kept for the request log line (user and organisation, never case data).
     req.extensions_mut().insert(actor.clone());

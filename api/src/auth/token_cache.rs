@@ -5,8 +5,10 @@
 //! exact text, with the actor it became and the last second it is still valid.
 //!
 //! Why this is as safe as checking again:
-//! - The key is the whole token, so only the very bytes that were verified can hit, and the
-//!   verification keys never change while the process runs.
+//! - The key is the whole token, so only the very bytes that were verified can hit, and a
+//!   cache belongs to one set of verification keys: when the identity provider's keys change
+//!   (`CASETRAIL_JWKS_URL`), the new set starts with an empty cache, so a token of a withdrawn
+//!   key is checked again, and refused.
 //! - Only the time checks can change their answer later, and expiry is checked on every hit
 //!   with the same leeway as a full check (against the caller's `now`, not the cache's own
 //!   clock). `nbf` cannot: once passed, it stays passed.

@@ -1,18 +1,23 @@
-//! JWT verification: RS256/ES256 with configured public keys (PEM or JWKS) in production,
-//! HS256 only with an explicitly configured secret (or the development secret).
+//! JWT verification: RS256/ES256 with the identity provider's public keys (PEM, a JWKS file,
+//! or its JWKS URL) in production, HS256 only with an explicitly configured secret (or the
+//! development secret).
 //!
 //! `alg: none` is never accepted, and a token's header can never choose the algorithm family:
 //! each key is bound to the one algorithm it was configured for, which defeats algorithm
 //! confusion (an HS256 token "signed" with an RSA public key).
 
-use super::token_cache::TokenCache;
+mod rotation;
+
+use super::claims::ClaimNames;
+use super::identity_provider::{IdentityProvider, JwksUrl};
+use super::keys::{Key, KeySet, signing_jwks};
 use anyhow::{Context, bail};
-use casetrail_domain::{Actor, OrgSlug, PartnershipSlug, Role};
-use jsonwebtoken::jwk::JwkSet;
-use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
+use casetrail_domain::Actor;
+use jsonwebtoken::{Algorithm, Validation, decode, decode_header};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
 
 /// The claims Casetrail reads (api.md "Authentication and authorisation").
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -62,6 +67,18 @@ pub enum JwtSettings {
         /// Required audience.
         audience: String,
     },
+    /// The identity provider's JWKS URL: fetched at start ([`Verifier::load`]), again every
+    /// `refresh` ([`Verifier::keep_fresh`]) and when a token names a key id not seen before.
+    JwksUrl {
+        /// Where the keys are published.
+        url: JwksUrl,
+        /// How often they are fetched again.
+        refresh: Duration,
+        /// Required issuer.
+        issuer: String,
+        /// Required audience.
+        audience: String,
+    },
     /// A shared HS256 secret (explicit configuration or the development secret).
     SharedSecret {
         /// Secret bytes.
@@ -73,12 +90,6 @@ pub enum JwtSettings {
     },
 }
 
-struct Key {
-    kid: Option<String>,
-    algorithm: Algorithm,
-    key: DecodingKey,
-}
-
 /// Seconds of clock skew allowed either side of `exp`, `nbf` and `iat`.
 const LEEWAY_SECONDS: u64 = 30;
 
@@ -87,20 +98,24 @@ pub const DEFAULT_MAX_LIFETIME_SECONDS: i64 = 24 * 3600;
 
 /// Verifies bearer tokens.
 pub struct Verifier {
-    keys: Vec<Key>,
+    /// Replaced whole when the identity provider's keys change, with its token cache.
+    keys: RwLock<Arc<KeySet>>,
+    /// Where the keys are fetched from, when they come from a JWKS URL.
+    provider: Option<IdentityProvider>,
     issuer: String,
     audience: String,
     max_lifetime: i64,
-    verified: TokenCache,
+    claims: ClaimNames,
 }
 
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Verifier")
-            .field("keys", &self.keys.len())
+            .field("keys", &self.key_set().keys.len())
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
-            .finish()
+            .field("claims", &self.claims)
+            .finish_non_exhaustive()
     }
 }
 
@@ -114,10 +129,14 @@ pub enum TokenError {
     /// A required claim is missing or malformed.
     #[error("the bearer token lacks a valid {0} claim")]
     BadClaim(&'static str),
+    /// The token names a key id (of an algorithm the service accepts) that no key has.
+    #[error("the bearer token names a key that is not known")]
+    UnknownKey,
 }
 
 impl Verifier {
-    /// Builds a verifier from settings, failing fast on unusable keys.
+    /// Builds a verifier from keys given in the settings, failing fast on unusable keys. Keys
+    /// at a JWKS URL must be fetched first: [`Verifier::load`].
     pub fn new(settings: &JwtSettings) -> anyhow::Result<Self> {
         use secrecy::ExposeSecret;
         let (keys, issuer, audience) = match settings {
@@ -125,12 +144,19 @@ impl Verifier {
                 pem,
                 issuer,
                 audience,
-            } => (vec![pem_key(pem)?], issuer, audience),
+            } => (KeySet::of(vec![Key::from_pem(pem)?]), issuer, audience),
             JwtSettings::Jwks {
                 jwks,
                 issuer,
                 audience,
-            } => (jwks_keys(jwks)?, issuer, audience),
+            } => (
+                KeySet::from_jwks(signing_jwks(jwks.as_bytes())?),
+                issuer,
+                audience,
+            ),
+            JwtSettings::JwksUrl { .. } => {
+                bail!("the keys at a JWKS URL are fetched: build the verifier with Verifier::load")
+            }
             JwtSettings::SharedSecret {
                 secret,
                 issuer,
@@ -139,21 +165,45 @@ impl Verifier {
                 if secret.expose_secret().len() < 32 {
                     bail!("the HS256 secret must be at least 32 bytes");
                 }
-                let key = Key {
-                    kid: None,
-                    algorithm: Algorithm::HS256,
-                    key: DecodingKey::from_secret(secret.expose_secret()),
-                };
-                (vec![key], issuer, audience)
+                let key = Key::shared_secret(secret.expose_secret());
+                (KeySet::of(vec![key]), issuer, audience)
             }
         };
-        Ok(Self {
-            keys,
-            issuer: issuer.clone(),
-            audience: audience.clone(),
+        Ok(Self::holding(keys, None, issuer, audience))
+    }
+
+    /// Builds a verifier from settings, fetching the keys of a JWKS URL: a start without the
+    /// identity provider's keys fails, naming `CASETRAIL_JWKS_URL` and why.
+    pub async fn load(settings: &JwtSettings) -> anyhow::Result<Self> {
+        let JwtSettings::JwksUrl {
+            url,
+            refresh,
+            issuer,
+            audience,
+        } = settings
+        else {
+            return Self::new(settings);
+        };
+        let provider = IdentityProvider::new(url.clone(), *refresh)?;
+        let keys = KeySet::from_jwks(provider.fetch().await?);
+        tracing::info!(kids = ?keys.kids(), "fetched the identity provider's keys");
+        Ok(Self::holding(keys, Some(provider), issuer, audience))
+    }
+
+    fn holding(
+        keys: KeySet,
+        provider: Option<IdentityProvider>,
+        issuer: &str,
+        audience: &str,
+    ) -> Self {
+        Self {
+            keys: RwLock::new(Arc::new(keys)),
+            provider,
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
             max_lifetime: DEFAULT_MAX_LIFETIME_SECONDS,
-            verified: TokenCache::default(),
-        })
+            claims: ClaimNames::default(),
+        }
     }
 
     /// Refuses tokens whose `exp` is more than `lifetime` ahead: a token stolen from a client
@@ -164,38 +214,62 @@ impl Verifier {
         self
     }
 
-    /// Verifies a token and turns its claims into an actor. A token verified before is
-    /// answered from memory while it is still valid (see `token_cache`).
-    pub fn verify(&self, token: &str) -> Result<Actor, TokenError> {
-        self.verify_at(token, now())
+    /// Reads the actor's roles, organisation, partnership and name from these claims.
+    #[must_use]
+    pub fn with_claim_names(mut self, claims: ClaimNames) -> Self {
+        self.claims = claims;
+        self
     }
 
+    /// Verifies a token with the keys held now and turns its claims into an actor. A token
+    /// verified before is answered from memory while it is still valid (see `token_cache`).
+    pub fn verify(&self, token: &str) -> Result<Actor, TokenError> {
+        self.verify_with(&self.key_set(), token, now())
+    }
+
+    /// The keys held now.
+    fn key_set(&self) -> Arc<KeySet> {
+        Arc::clone(&self.keys.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    #[cfg(test)]
     fn verify_at(&self, token: &str, now: i64) -> Result<Actor, TokenError> {
-        if let Some(actor) = self.verified.get(token, now) {
+        self.verify_with(&self.key_set(), token, now)
+    }
+
+    fn verify_with(&self, keys: &KeySet, token: &str, now: i64) -> Result<Actor, TokenError> {
+        if let Some(actor) = keys.verified.get(token, now) {
             return Ok(actor);
         }
-        let (actor, exp) = self.check(token, now)?;
+        let (actor, exp) = self.check(keys, token, now)?;
         if let Some(exp) = exp {
             let leeway = i64::try_from(LEEWAY_SECONDS).unwrap_or(0);
             let valid_until = exp.saturating_add(leeway);
-            self.verified.insert(token, actor.clone(), valid_until, now);
+            keys.verified.insert(token, actor.clone(), valid_until, now);
         }
         Ok(actor)
     }
 
     /// Every check of a token: its actor, and its `exp` when that is a whole number of
     /// seconds (a fractional one is accepted, as the checks allow, but not remembered).
-    fn check(&self, token: &str, now: i64) -> Result<(Actor, Option<i64>), TokenError> {
+    fn check(
+        &self,
+        keys: &KeySet,
+        token: &str,
+        now: i64,
+    ) -> Result<(Actor, Option<i64>), TokenError> {
         let header = decode_header(token).map_err(|_| TokenError::Invalid)?;
         if has_crit(token) {
             // Extensions we would have to understand (RFC 7515 4.1.11): we understand none.
             return Err(TokenError::Invalid);
         }
-        let key = self
-            .keys
-            .iter()
-            .find(|k| k.algorithm == header.alg && (k.kid.is_none() || k.kid == header.kid))
-            .ok_or(TokenError::Invalid)?;
+        let Some(key) = keys.find(header.alg, header.kid.as_deref()) else {
+            return Err(match (&header.kid, header.alg) {
+                // Perhaps a key the identity provider published since its keys were fetched.
+                (Some(_), Algorithm::RS256 | Algorithm::ES256) => TokenError::UnknownKey,
+                _ => TokenError::Invalid,
+            });
+        };
         let mut validation = Validation::new(key.algorithm);
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
@@ -214,7 +288,7 @@ impl Verifier {
             return Err(TokenError::BadClaim("iss"));
         }
         let exp = data.claims.get("exp").and_then(serde_json::Value::as_i64);
-        Ok((actor_from_claims(&data.claims)?, exp))
+        Ok((self.claims.actor(&data.claims)?, exp))
     }
 
     /// `iat` not in the future and `exp` no further ahead than the longest lifetime allowed
@@ -262,78 +336,6 @@ fn now() -> i64 {
     i64::try_from(jsonwebtoken::get_current_timestamp()).unwrap_or(i64::MAX)
 }
 
-fn claim<'a>(claims: &'a serde_json::Value, name: &'static str) -> Result<&'a str, TokenError> {
-    claims
-        .get(name)
-        .and_then(|v| v.as_str())
-        .filter(|v| !v.trim().is_empty())
-        .ok_or(TokenError::BadClaim(name))
-}
-
-fn actor_from_claims(claims: &serde_json::Value) -> Result<Actor, TokenError> {
-    let partnership = PartnershipSlug::parse(claim(claims, "partnership")?)
-        .map_err(|_| TokenError::BadClaim("partnership"))?;
-    let org = OrgSlug::parse(claim(claims, "org")?).map_err(|_| TokenError::BadClaim("org"))?;
-    let roles = claims
-        .get("roles")
-        .and_then(|r| r.as_array())
-        .ok_or(TokenError::BadClaim("roles"))?;
-    // Unknown role names are ignored rather than refused, so an identity provider can carry
-    // roles for other systems in the same token.
-    let roles: BTreeSet<Role> = roles
-        .iter()
-        .filter_map(|r| r.as_str().and_then(Role::parse))
-        .collect();
-    Ok(Actor {
-        user: claim(claims, "sub")?.to_owned(),
-        name: claim(claims, "name")?.to_owned(),
-        partnership,
-        org,
-        roles,
-    })
-}
-
-fn pem_key(pem: &str) -> anyhow::Result<Key> {
-    let bytes = pem.as_bytes();
-    if let Ok(key) = DecodingKey::from_rsa_pem(bytes) {
-        return Ok(Key {
-            kid: None,
-            algorithm: Algorithm::RS256,
-            key,
-        });
-    }
-    if let Ok(key) = DecodingKey::from_ec_pem(bytes) {
-        return Ok(Key {
-            kid: None,
-            algorithm: Algorithm::ES256,
-            key,
-        });
-    }
-    bail!("the JWT public key is neither an RSA nor a P-256 EC public key in PEM")
-}
-
-fn jwks_keys(jwks: &str) -> anyhow::Result<Vec<Key>> {
-    let set: JwkSet = serde_json::from_str(jwks).context("the JWKS document is not valid JSON")?;
-    let mut keys = Vec::new();
-    for jwk in &set.keys {
-        let algorithm = match &jwk.algorithm {
-            jsonwebtoken::jwk::AlgorithmParameters::RSA(_) => Algorithm::RS256,
-            jsonwebtoken::jwk::AlgorithmParameters::EllipticCurve(_) => Algorithm::ES256,
-            _ => continue,
-        };
-        let key = DecodingKey::from_jwk(jwk).context("a JWKS key cannot be used")?;
-        keys.push(Key {
-            kid: jwk.common.key_id.clone(),
-            algorithm,
-            key,
-        });
-    }
-    if keys.is_empty() {
-        bail!("the JWKS document has no RSA or EC keys");
-    }
-    Ok(keys)
-}
-
 /// Reads a file named by a setting, saying which setting when it fails.
 pub fn read_key_file(path: &Path, setting: &str) -> anyhow::Result<String> {
     std::fs::read_to_string(path)
@@ -346,6 +348,7 @@ mod tests {
     use super::*;
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use casetrail_domain::Role;
     use jsonwebtoken::{EncodingKey, Header, encode};
     use serde_json::json;
 
@@ -432,11 +435,14 @@ mod tests {
         let token = sign(&short, SECRET);
         let actor = verifier.verify_at(&token, now).unwrap();
         // Within the leeway a remembered token is still valid, as a full check would say.
-        assert_eq!(verifier.verified.get(&token, now + 5 + 30), Some(actor));
+        assert_eq!(
+            verifier.key_set().verified.get(&token, now + 5 + 30),
+            Some(actor)
+        );
         // Past it, it is forgotten, so the next request checks the token in full, and the
         // full check refuses expired tokens (`tokens_failing_any_check_are_refused`).
-        assert_eq!(verifier.verified.get(&token, now + 5 + 31), None);
-        assert_eq!(verifier.verified.len(), 0);
+        assert_eq!(verifier.key_set().verified.get(&token, now + 5 + 31), None);
+        assert_eq!(verifier.key_set().verified.len(), 0);
     }
 
     #[test]
@@ -451,7 +457,7 @@ mod tests {
             assert!(verifier.verify_at(&forged, now).is_err());
             assert!(verifier.verify_at(&sign(&bad_org, SECRET), now).is_err());
         }
-        assert_eq!(verifier.verified.len(), 0);
+        assert_eq!(verifier.key_set().verified.len(), 0);
         // A remembered token's signature part altered is a different token: checked, refused.
         let actor = verifier.verify_at(&good, now).unwrap();
         assert_eq!(verifier.verify_at(&good, now).unwrap(), actor);
@@ -459,7 +465,7 @@ mod tests {
         let flipped = if signature.starts_with('A') { "B" } else { "A" };
         let altered = format!("{signed}.{flipped}{}", &signature[1..]);
         assert!(verifier.verify_at(&altered, now).is_err());
-        assert_eq!(verifier.verified.len(), 1);
+        assert_eq!(verifier.key_set().verified.len(), 1);
     }
 
     #[test]
@@ -471,7 +477,7 @@ mod tests {
             claims["sub"] = json!(format!("u-{n}"));
             assert!(verifier.verify_at(&sign(&claims, SECRET), now).is_ok());
         }
-        assert!(verifier.verified.len() <= super::super::token_cache::CAPACITY);
+        assert!(verifier.key_set().verified.len() <= super::super::token_cache::CAPACITY);
     }
 
     #[test]

@@ -110,6 +110,14 @@ async fn render_metrics(state: &AppState, handle: &PrometheusHandle) -> HttpResp
         #[allow(clippy::cast_precision_loss)]
         ::metrics::gauge!("casetrail_projection_lag_events").set(lag as f64);
     }
+    // Read when asked, as the lag is: what holds now, not what held at the last change.
+    let pool = state.store.pool_state();
+    let in_use = pool.open.saturating_sub(pool.idle);
+    ::metrics::gauge!("casetrail_db_connections", "state" => "idle").set(f64::from(pool.idle));
+    ::metrics::gauge!("casetrail_db_connections", "state" => "in_use").set(f64::from(in_use));
+    #[allow(clippy::cast_precision_loss)]
+    ::metrics::gauge!("casetrail_access_log_queue_records").set(state.access_log.queued() as f64);
+    crate::telemetry::collect_process_metrics();
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(handle.render())

@@ -49,6 +49,8 @@ pub(super) struct RequestLine {
     pub request_id: String,
     /// The id the client sent, if well-formed: logged, never used as ours.
     pub client_request_id: Option<String>,
+    /// The caller's W3C trace id (`traceparent`), if it sent a well-formed one.
+    pub trace_id: Option<String>,
     /// A known method, or `other`.
     pub method: &'static str,
     pub route: String,
@@ -237,6 +239,8 @@ fn write_json(out: &mut impl Write, line: &RequestLine) -> io::Result<()> {
         request_id: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
         client_request_id: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        trace_id: Option<&'a str>,
         name: &'static str,
     }
     serde_json::to_writer(
@@ -255,6 +259,7 @@ fn write_json(out: &mut impl Write, line: &RequestLine) -> io::Result<()> {
             span: Span {
                 request_id: &line.request_id,
                 client_request_id: line.client_request_id.as_deref(),
+                trace_id: line.trace_id.as_deref(),
                 name: "request",
             },
         },
@@ -267,13 +272,17 @@ fn write_text(out: &mut String, line: &RequestLine) {
     use std::fmt::Write as _;
     let _ = writeln!(
         out,
-        "{}  INFO request{{request_id={}{}}}: {REQUEST_TARGET}: request method={} route={} \
+        "{}  INFO request{{request_id={}{}{}}}: {REQUEST_TARGET}: request method={} route={} \
          status={} latency_ms={} user={:?} org={:?}",
         timestamp(line.at),
         line.request_id,
         line.client_request_id
             .as_deref()
             .map(|id| format!(" client_request_id={id}"))
+            .unwrap_or_default(),
+        line.trace_id
+            .as_deref()
+            .map(|id| format!(" trace_id={id}"))
             .unwrap_or_default(),
         line.method,
         line.route,
@@ -321,6 +330,7 @@ mod tests {
             at: SystemTime::UNIX_EPOCH + Duration::from_micros(1_795_000_000_123_456),
             request_id: "req-1".into(),
             client_request_id: None,
+            trace_id: None,
             method: "GET",
             route: "/v1/cases/{case_id}".into(),
             status: 200,
@@ -346,6 +356,22 @@ mod tests {
                 "org": "southend-council", "target": "casetrail_api::telemetry",
                 "span": {"request_id": "req-1", "name": "request"}
             })
+        );
+    }
+
+    #[test]
+    fn a_request_line_carries_the_callers_trace() {
+        let mut traced = line("u-1");
+        traced.trace_id = Some("4bf92f3577b34da6a3ce929d0e0e4736".into());
+        let mut out = Vec::new();
+        write_json(&mut out, &traced).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(json["span"]["trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+        let mut text = String::new();
+        write_text(&mut text, &traced);
+        assert!(
+            text.contains("{request_id=req-1 trace_id=4bf92f3577b34da6a3ce929d0e0e4736}"),
+            "{text}"
         );
     }
 

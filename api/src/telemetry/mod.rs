@@ -4,7 +4,9 @@
 
 mod described;
 mod log;
+mod trace_context;
 
+pub use described::collect_process_metrics;
 pub use log::{DEFAULT_QUEUE_LINES, LogGuard};
 
 use crate::request_context::{self, RequestContext};
@@ -61,6 +63,15 @@ pub fn metrics_handle() -> PrometheusHandle {
                 .set_buckets(&[
                     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
                 ])
+                // A count of appends, not seconds: buckets up to the writer's largest batch.
+                .and_then(|builder| {
+                    builder.set_buckets_for_metric(
+                        metrics_exporter_prometheus::Matcher::Full(
+                            "casetrail_append_batch_appends".to_owned(),
+                        ),
+                        &[1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0],
+                    )
+                })
                 .unwrap_or_else(|_| PrometheusBuilder::new());
             match builder.install_recorder() {
                 Ok(handle) => {
@@ -178,6 +189,11 @@ where
     let started = Instant::now();
     let request_id = uuid::Uuid::now_v7().to_string();
     let client_request_id = client_request_id(&req);
+    let trace = req
+        .headers()
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok())
+        .and_then(trace_context::parse);
     let context = RequestContext {
         request_id: request_id.clone(),
         path: req.path().to_owned(),
@@ -186,10 +202,17 @@ where
     let span = tracing::info_span!(
         "request",
         request_id = %request_id,
-        client_request_id = tracing::field::Empty
+        client_request_id = tracing::field::Empty,
+        trace_id = tracing::field::Empty,
+        parent_span_id = tracing::field::Empty,
     );
     if let Some(client_id) = &client_request_id {
         span.record("client_request_id", client_id.as_str());
+    }
+    // Every line logged within the request carries the caller's trace.
+    if let Some(trace) = &trace {
+        span.record("trace_id", trace.trace_id.as_str());
+        span.record("parent_span_id", trace.parent_id.as_str());
     }
     let call = if method == "other" {
         let (request, _) = req.into_parts();
@@ -247,6 +270,7 @@ where
                 at: std::time::SystemTime::now(),
                 request_id,
                 client_request_id,
+                trace_id: trace.map(|trace| trace.trace_id),
                 method,
                 route,
                 status,

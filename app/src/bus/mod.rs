@@ -247,6 +247,27 @@ impl CommandBus {
     }
 }
 
+impl CommandBus {
+    /// Records the first events of a stream that must not exist yet, as
+    /// [`CommandBus::record_as_system`] does, but refuses, as a conflict, when it exists: an
+    /// operator who establishes a partnership twice is told so.
+    pub(crate) async fn record_new_stream<A: Aggregate>(
+        store: &dyn EventStore,
+        stream_id: String,
+        events: &[A::Event],
+        metadata: &EventMetadata,
+    ) -> Result<casetrail_store::AppendResult, StoreError> {
+        store
+            .append(AppendRequest {
+                stream_id,
+                expected_version: ExpectedVersion::NoStream,
+                events: new_events(events, metadata, |_| Uuid::now_v7()),
+                data_keys: Vec::new(),
+            })
+            .await
+    }
+}
+
 /// Auditors read; they never write. Refused before anything about the target is looked at,
 /// so an auditor's command learns nothing about the case (its kind, stage or
 /// recommendations).

@@ -68,6 +68,11 @@ impl AccessLogger {
             .map_err(|_| AccessLogError::Unavailable)
     }
 
+    /// Reads queued and not yet handed to the writer, for the metrics.
+    pub fn queued(&self) -> usize {
+        self.sender.max_capacity() - self.sender.capacity()
+    }
+
     /// Waits until every read queued before this call is durable.
     pub async fn flush(&self) -> Result<(), AccessLogError> {
         let (done, written) = oneshot::channel();

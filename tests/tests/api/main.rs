@@ -24,6 +24,7 @@ mod feed;
 mod form_errors;
 mod history;
 mod idempotency;
+mod identity_provider;
 mod integrity;
 mod jwt;
 mod labels;

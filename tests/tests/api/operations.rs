@@ -51,6 +51,25 @@ both_backends!(health_metrics_and_docs, |app: TestApp| async move {
         env!("CARGO_PKG_VERSION")
     );
     assert!(text.contains(&build), "{text}");
+    // What an operator watches besides requests: the appends (the notification above was one),
+    // the read pool, the access log's queue and the process.
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("no {name}:\n{text}"))
+            .parse()
+            .unwrap()
+    };
+    assert!(value("casetrail_events_appended_total") >= 1.0);
+    assert!(value("casetrail_append_batch_seconds_count") >= 1.0);
+    assert!(value("casetrail_append_batch_appends_count") >= 1.0);
+    assert!(value("casetrail_db_connections{state=\"idle\"}") >= 0.0);
+    assert!(value("casetrail_db_connections{state=\"in_use\"}") >= 0.0);
+    assert!(value("casetrail_access_log_queue_records") >= 0.0);
+    assert!(value("process_resident_memory_bytes") > 1_000_000.0);
+    // Whole seconds (a counter), so 0 in a young process.
+    assert!(value("process_cpu_seconds_total") >= 0.0);
+    assert!(value("process_threads") >= 1.0);
 
     let served = app.served_openapi().await;
     let committed: Value =

@@ -212,21 +212,8 @@ fn a_closed_pipe_ends_a_command_quietly() {
     use std::io::Read;
     use std::process::{Command, Stdio};
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/seeded.db", dir.path().display());
     // Far more than a pipe's buffer (64 KiB) of export and of replay.
-    let seeded = casetrail(
-        &[
-            "seed",
-            "--database-url",
-            &url,
-            "--partnerships",
-            "1",
-            "--cases",
-            "100",
-        ],
-        dir.path(),
-    );
-    assert!(seeded.status.success());
+    let url = seeded_database(dir.path(), 100);
     for command in [
         vec!["export", "--database-url", &url],
         vec!["replay", "--database-url", &url],
@@ -261,7 +248,7 @@ fn the_default_database_lives_in_the_data_directory() {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("elsewhere");
     let mut child = std::process::Command::new(casetrail_tests::binary())
-        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(["serve", "--dev", "--bind", "127.0.0.1:0"])
         .current_dir(dir.path())
         .env_clear()
         .env("CASETRAIL_DATA_DIR", &data_dir)
@@ -306,22 +293,69 @@ fn the_version_names_the_commit() {
     );
 }
 
-/// Settings that cannot work stop the start with a message naming them, not a panic or a
-/// silent default: 0 worker threads (actix-web panicked) and a log filter that is none
-/// (logging went on at the default level).
+/// Settings that cannot work stop the start with a message naming them and where their value
+/// came from, not a panic, a silent default or a failure after the database was opened: 0
+/// worker threads (actix-web panicked), a log filter that is none (logging went on at the
+/// default level), an address that is none, a retry wait longer than its cap, a heartbeat
+/// slower than the stream it keeps alive, an empty issuer. Nothing is created.
 #[test]
 fn settings_that_cannot_work_are_refused_at_start_naming_them() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/casetrail.db", dir.path().display());
+    let database = dir.path().join("casetrail.db");
+    let url = format!("sqlite://{}", database.display());
+    let data_dir = dir.path().join("data");
     for (setting, value, named) in [
-        ("CASETRAIL_WORKERS", "0", "--workers"),
+        (
+            "CASETRAIL_WORKERS",
+            "0",
+            "CASETRAIL_WORKERS, not the command line",
+        ),
         ("CASETRAIL_WORKERS", "many", "--workers"),
+        (
+            "CASETRAIL_WEBHOOK_MAX_ATTEMPTS",
+            "500",
+            "CASETRAIL_WEBHOOK_MAX_ATTEMPTS, not",
+        ),
         ("CASETRAIL_LOG", "casetrail=loud", "CASETRAIL_LOG"),
+        (
+            "CASETRAIL_METRICS_BIND",
+            "nowhere",
+            "CASETRAIL_METRICS_BIND (environment)",
+        ),
+        (
+            "CASETRAIL_WEBHOOK_RETRY_BASE",
+            "2h",
+            "CASETRAIL_WEBHOOK_RETRY_BASE (environment)",
+        ),
+        (
+            "CASETRAIL_FEED_HEARTBEAT",
+            "20m",
+            "CASETRAIL_FEED_HEARTBEAT (environment)",
+        ),
+        (
+            "CASETRAIL_AS_OF_CONCURRENCY",
+            "0",
+            "CASETRAIL_AS_OF_CONCURRENCY (environment)",
+        ),
+        (
+            "CASETRAIL_JWT_ISSUER",
+            " ",
+            "CASETRAIL_JWT_ISSUER (environment)",
+        ),
+        (
+            "DATABASE_URL",
+            "mysql://db/casetrail",
+            "DATABASE_URL (environment)",
+        ),
     ] {
         let output = casetrail_tests::casetrail(
             dir.path(),
-            &["serve", "--bind", "127.0.0.1:0"],
-            &[("DATABASE_URL", &url), (setting, value)],
+            &["serve", "--dev", "--bind", "127.0.0.1:0"],
+            &[
+                ("DATABASE_URL", &url),
+                ("CASETRAIL_DATA_DIR", data_dir.to_str().unwrap()),
+                (setting, value),
+            ],
         );
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!output.status.success(), "{setting}={value} started");
@@ -329,5 +363,109 @@ fn settings_that_cannot_work_are_refused_at_start_naming_them() {
             stderr.contains(named) && !stderr.contains("panicked"),
             "{setting}={value}: {stderr}"
         );
+        assert!(
+            !database.exists() && !data_dir.exists(),
+            "{setting}={value}"
+        );
     }
+    // A flag is named as the flag.
+    let output = casetrail_tests::casetrail(
+        dir.path(),
+        &["serve", "--dev", "--bind", "nowhere"],
+        &[("DATABASE_URL", &url)],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--bind: \"nowhere\" is not an address"),
+        "{stderr}"
+    );
+}
+
+/// The long commands say how far they have come on standard error, never on standard output:
+/// a line every 10,000 events when it is not a terminal, a bar with the rate and the time left
+/// on a terminal (a pseudo-terminal made by `script`).
+#[test]
+fn long_commands_show_their_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seeded_database(dir.path(), 400);
+    let events = serde_json::from_slice::<serde_json::Value>(
+        &casetrail(&["verify", "--database-url", &url], dir.path()).stdout,
+    )
+    .unwrap()["events"]
+        .as_u64()
+        .unwrap();
+    assert!(events > 10_000, "{events}");
+    for command in ["export", "verify", "replay"] {
+        let output = casetrail(&[command, "--database-url", &url], dir.path());
+        assert!(output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("casetrail {command}: 10000 of {events} events, ")),
+            "{command}: {stderr}"
+        );
+        assert!(!String::from_utf8_lossy(&output.stdout).contains("10000 of"));
+    }
+    let backup = dir.path().join("casetrail.backup");
+    let output = casetrail(
+        &[
+            "backup",
+            "--database-url",
+            &url,
+            "--to",
+            backup.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("casetrail backup: 10000 of"));
+
+    let binary = casetrail_tests::binary();
+    let on_a_terminal = std::process::Command::new("script")
+        .args(["-qec"])
+        .arg(format!(
+            "{} verify --database-url {url} > /dev/null",
+            binary.display()
+        ))
+        .arg("/dev/null")
+        .output()
+        .expect("script (util-linux) makes a pseudo-terminal");
+    let shown = String::from_utf8_lossy(&on_a_terminal.stdout);
+    assert!(
+        shown.contains("casetrail verify [")
+            && shown.contains(&format!("/{} events", thousands(events))),
+        "{shown}"
+    );
+}
+
+/// `12345` as indicatif writes it: `12,345`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// A SQLite database in `dir` with one generated partnership of `cases` cases (about 30
+/// events each).
+fn seeded_database(dir: &std::path::Path, cases: usize) -> String {
+    let url = format!("sqlite://{}/seeded.db", dir.display());
+    let cases = cases.to_string();
+    let seeded = casetrail(
+        &[
+            "seed",
+            "--database-url",
+            &url,
+            "--partnerships",
+            "1",
+            "--cases",
+            &cases,
+        ],
+        dir,
+    );
+    assert!(seeded.status.success());
+    url
 }

@@ -5,10 +5,13 @@
 #![allow(clippy::unwrap_used)]
 
 mod availability;
+mod backup;
 mod cli;
 mod crash;
 mod health;
 mod keys;
+mod production;
 mod request_log;
 mod snapshot;
+mod tls;
 mod upgrade;

@@ -68,7 +68,14 @@ fn a_database_of_the_previous_release_is_migrated_by_command_and_then_served() {
         // Told not to migrate, the server refuses to start and names what is missing.
         let refused = casetrail_tests::casetrail(
             dir.path(),
-            &["serve", "--migrate", "false", "--bind", "127.0.0.1:0"],
+            &[
+                "serve",
+                "--dev",
+                "--migrate",
+                "false",
+                "--bind",
+                "127.0.0.1:0",
+            ],
             &[("DATABASE_URL", &url), ("CASETRAIL_DATA_DIR", data_dir)],
         );
         assert!(!refused.status.success(), "{backend:?}");
