@@ -1,7 +1,7 @@
 //! Every setting of `serve` that can be judged without opening anything, judged before
 //! anything is opened: a mistake stops the start with a message naming the setting and where
 //! its value came from, instead of surfacing after the database was opened and migrated, or
-//! never (a retry wait longer than its cap, a heartbeat slower than the stream's lifetime).
+//! never (a retry wait longer than its cap).
 
 use crate::config::ServeConfig;
 use crate::setting_source::describe;
@@ -49,15 +49,6 @@ pub fn check(config: &ServeConfig) -> anyhow::Result<()> {
             config.webhook_retry_base,
             describe("webhook-retry-max", "CASETRAIL_WEBHOOK_RETRY_MAX"),
             config.webhook_retry_max
-        );
-    }
-    if config.feed_heartbeat >= config.feed_stream_max {
-        bail!(
-            "{} ({:?}) must be shorter than {} ({:?}): a stream would end before its first heartbeat",
-            describe("feed-heartbeat", "CASETRAIL_FEED_HEARTBEAT"),
-            config.feed_heartbeat,
-            describe("feed-stream-max", "CASETRAIL_FEED_STREAM_MAX"),
-            config.feed_stream_max
         );
     }
     for (value, flag, variable) in [

@@ -207,6 +207,11 @@ fn a_backup_under_load_restores_into_either_backend_with_the_same_read_models() 
             &std::fs::metadata(&file).unwrap().permissions(),
         );
         assert_eq!(mode & 0o777, 0o600, "a backup is its owner's only");
+        // Personal data only sealed, keys only wrapped: a backup opens nothing without the KEK.
+        let written = std::fs::read_to_string(&file).unwrap();
+        for clear in ["Alex", "Smith", "unexplained injuries", "2016-03-01"] {
+            assert!(!written.contains(clear), "{clear} in clear in the backup");
+        }
 
         let expected = events_until(&work, &source.url, head);
         let cut = work.join("until-head.ndjson");

@@ -296,8 +296,8 @@ fn the_version_names_the_commit() {
 /// Settings that cannot work stop the start with a message naming them and where their value
 /// came from, not a panic, a silent default or a failure after the database was opened: 0
 /// worker threads (actix-web panicked), a log filter that is none (logging went on at the
-/// default level), an address that is none, a retry wait longer than its cap, a heartbeat
-/// slower than the stream it keeps alive, an empty issuer. Nothing is created.
+/// default level), an address that is none, a retry wait longer than its cap, a duration that
+/// is none, an empty issuer. Nothing is created.
 #[test]
 fn settings_that_cannot_work_are_refused_at_start_naming_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -329,8 +329,8 @@ fn settings_that_cannot_work_are_refused_at_start_naming_them() {
         ),
         (
             "CASETRAIL_FEED_HEARTBEAT",
-            "20m",
-            "CASETRAIL_FEED_HEARTBEAT (environment)",
+            "soon",
+            "CASETRAIL_FEED_HEARTBEAT, not",
         ),
         (
             "CASETRAIL_AS_OF_CONCURRENCY",
