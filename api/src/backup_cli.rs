@@ -68,10 +68,7 @@ pub async fn restore(database_url: &str, from: &Path) -> anyhow::Result<BackupSu
         let stdin = std::io::stdin();
         casetrail_store::backup::restore(database_url, stdin.lock(), |_| {}).await?
     } else {
-        let file = std::fs::File::open(from)
-            .with_context(|| format!("cannot open the backup {}", from.display()))?;
-        let size = file.metadata().map(|m| m.len()).ok();
-        let file = Reading::new(file, Progress::start("restore", Unit::Bytes, size));
+        let file = Reading::open(from, "restore")?;
         let input = std::io::BufReader::with_capacity(1 << 20, file);
         casetrail_store::backup::restore(database_url, input, |_| {}).await?
     };

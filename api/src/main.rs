@@ -584,7 +584,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<()> {
         .context("--partnership")?;
     let replayed = match &args.file {
         Some(path) => {
-            let file = reading(path, "replay")?;
+            let file = casetrail_api::progress::Reading::open(path, "replay")?;
             replay::from_export(std::io::BufReader::new(file), until, &args.models)
         }
         None => runtime()?.block_on(async {
@@ -617,7 +617,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<()> {
 fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
     let verdict = match &args.file {
         Some(path) => {
-            let file = reading(path, "verify")?;
+            let file = casetrail_api::progress::Reading::open(path, "verify")?;
             casetrail_store::verify_ndjson(std::io::BufReader::new(file))?
         }
         None => verify_database(&args.database.url)?,
@@ -641,18 +641,6 @@ async fn following(
     Ok((std::sync::Arc::new(store), progress))
 }
 
-/// A file to read, its bytes reported as progress towards its size.
-fn reading(
-    path: &std::path::Path,
-    command: &'static str,
-) -> anyhow::Result<casetrail_api::progress::Reading<std::fs::File>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let size = file.metadata().map(|m| m.len()).ok();
-    let progress = Progress::start(command, Unit::Bytes, size);
-    Ok(casetrail_api::progress::Reading::new(file, progress))
-}
-
 fn verify_database(database_url: &str) -> anyhow::Result<casetrail_store::Integrity> {
     runtime()?.block_on(async {
         let store = casetrail_store::open_existing(database_url)
@@ -667,8 +655,6 @@ fn verify_database(database_url: &str) -> anyhow::Result<casetrail_store::Integr
 }
 
 fn serve(config: ServeConfig) -> anyhow::Result<()> {
-    // Before the log, the database or a port is touched.
-    casetrail_api::settings_check::check(&config)?;
     // Held until the server has stopped, so the last lines are written.
     let _log_writer = telemetry::init_logging(config.log_format, config.log_queue_lines)?;
     let system = actix_web::rt::System::new();

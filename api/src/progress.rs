@@ -191,6 +191,17 @@ impl<R> Reading<R> {
     }
 }
 
+impl Reading<std::fs::File> {
+    /// Opens the file at `path` for `command`, its bytes reported towards its size.
+    pub fn open(path: &std::path::Path, command: &'static str) -> anyhow::Result<Self> {
+        use anyhow::Context;
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let size = file.metadata().map(|m| m.len()).ok();
+        Ok(Self::new(file, Progress::start(command, Unit::Bytes, size)))
+    }
+}
+
 impl<R> Drop for Reading<R> {
     fn drop(&mut self) {
         self.progress.finish();

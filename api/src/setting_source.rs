@@ -15,19 +15,15 @@ pub fn parse<C: CommandFactory + FromArgMatches>() -> C {
     match parsed {
         Ok(parsed) => parsed,
         Err(error) => {
-            let variable = variable_of_refused_value::<C>(&error, &args);
-            let code = error.exit_code();
-            // Help and version are printed as clap prints them.
-            if variable.is_none() {
-                error.exit();
-            }
+            // Help, version and every other error are printed as clap prints them.
+            let Some(variable) = variable_of_refused_value::<C>(&error, &args) else {
+                error.exit()
+            };
             eprint!("{}", error.render());
-            if let Some(variable) = variable {
-                eprintln!(
-                    "\nnote: the value came from the environment variable {variable}, not the command line"
-                );
-            }
-            std::process::exit(code);
+            eprintln!(
+                "\nnote: the value came from the environment variable {variable}, not the command line"
+            );
+            std::process::exit(error.exit_code());
         }
     }
 }

@@ -8,7 +8,8 @@ use crate::setting_source::describe;
 use anyhow::bail;
 use std::net::ToSocketAddrs;
 
-/// Checks the settings of `config`, naming the first that cannot work.
+/// Checks the settings of `config`, naming the first that cannot work. The CORS origins are
+/// parsed where they are kept, right after this (`Application::build`).
 pub fn check(config: &ServeConfig) -> anyhow::Result<()> {
     if let Some(url) = &config.database_url {
         let known = ["sqlite:", "postgres:", "postgresql:"];
@@ -69,7 +70,6 @@ pub fn check(config: &ServeConfig) -> anyhow::Result<()> {
             );
         }
     }
-    crate::cors::parse_origins(&config.cors_origins)?;
     Ok(())
 }
 

@@ -49,7 +49,10 @@ impl Application {
     /// Opens the store, applies migrations, creates the demo partnership if asked, replays the
     /// log into the read models and binds the listener.
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
-        // Before anything is read or created: every missing production setting named at once.
+        // Before anything is read or created: a setting that cannot work, then every missing
+        // production setting named at once.
+        crate::settings_check::check(&config)?;
+        let cors_origins = cors::parse_origins(&config.cors_origins)?;
         config.require_production_settings()?;
         let (jwt, auth_mode) = config.jwt_settings()?;
         // With a JWKS URL, the identity provider's keys are fetched here: no start without them.
@@ -105,7 +108,6 @@ impl Application {
             Some(bind) => Some(metrics_listener(bind, &state, &metrics)?),
             None => None,
         };
-        let cors_origins = cors::parse_origins(&config.cors_origins)?;
         let reminders = (!config.reminder_interval.is_zero()).then(|| {
             ReminderService::new(
                 state.projector.clone(),

@@ -4,22 +4,17 @@
 //! and answer `"status": "ok"` with 0 events, which an auditor could take for a verified log.
 
 use crate::error::StoreError;
-use sqlx::ConnectOptions;
-use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 use std::str::FromStr;
 
 /// Fails unless the database at `database_url` exists and holds Casetrail's event log (its
 /// `events` table); changes nothing, creates nothing.
 pub async fn require_event_log(database_url: &str) -> Result<(), StoreError> {
-    let has_log = if crate::is_postgres(database_url) {
-        // Connecting to a database that does not exist fails on its own.
-        let mut connection = PgConnectOptions::from_str(database_url)?.connect().await?;
-        sqlx::query_scalar::<_, bool>("SELECT to_regclass('events') IS NOT NULL")
-            .fetch_one(&mut connection)
-            .await?
-    } else if database_url.starts_with("sqlite:") {
-        let options = SqliteConnectOptions::from_str(database_url)?.create_if_missing(false);
+    if !crate::is_postgres(database_url) {
+        if !database_url.starts_with("sqlite:") {
+            return Err(StoreError::UnsupportedUrl);
+        }
+        let options = SqliteConnectOptions::from_str(database_url)?;
         let file = options.get_filename();
         if file.as_os_str() == ":memory:" || database_url.contains(":memory:") {
             return Err(StoreError::NoEventLog(
@@ -32,15 +27,12 @@ pub async fn require_event_log(database_url: &str) -> Result<(), StoreError> {
                 file.display()
             )));
         }
-        let mut connection = options.connect().await?;
-        sqlx::query_scalar::<_, bool>(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events')",
-        )
-        .fetch_one(&mut connection)
+    }
+    // Connecting to a PostgreSQL database that does not exist fails on its own.
+    let has_log = crate::connection::Connection::open(database_url)
         .await?
-    } else {
-        return Err(StoreError::UnsupportedUrl);
-    };
+        .has_table("events")
+        .await?;
     if has_log {
         Ok(())
     } else {

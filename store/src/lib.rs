@@ -18,6 +18,7 @@ pub mod access_log;
 pub mod backup;
 mod batch;
 mod cache;
+mod connection;
 mod data_keys;
 mod error;
 mod existing;

@@ -4,9 +4,7 @@
 
 use crate::error::StoreError;
 use serde::Serialize;
-use sqlx::ConnectOptions;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 use std::collections::BTreeSet;
 use std::str::FromStr;
@@ -64,39 +62,17 @@ pub async fn migrate(database_url: &str) -> Result<Vec<Migration>, StoreError> {
     Ok(pending)
 }
 
-/// The versions of the migrations recorded as applied (none before the first).
+/// The versions of the migrations recorded as applied (none before the first, none for a
+/// SQLite file that does not exist yet).
 async fn applied_versions(database_url: &str) -> Result<BTreeSet<i64>, StoreError> {
-    const APPLIED: &str = "SELECT version FROM _sqlx_migrations WHERE success";
-    let versions: Vec<i64> = if crate::is_postgres(database_url) {
-        let mut connection = PgConnectOptions::from_str(database_url)?.connect().await?;
-        let recorded: bool =
-            sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
-                .fetch_one(&mut connection)
-                .await?;
-        if !recorded {
-            return Ok(BTreeSet::new());
-        }
-        sqlx::query_scalar(APPLIED)
-            .fetch_all(&mut connection)
-            .await?
-    } else {
-        let options = SqliteConnectOptions::from_str(database_url)?.create_if_missing(false);
+    if !crate::is_postgres(database_url) {
+        let options = SqliteConnectOptions::from_str(database_url)?;
         if !options.get_filename().is_file() {
             return Ok(BTreeSet::new());
         }
-        let mut connection = options.connect().await?;
-        let recorded: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' \
-             AND name = '_sqlx_migrations')",
-        )
-        .fetch_one(&mut connection)
-        .await?;
-        if !recorded {
-            return Ok(BTreeSet::new());
-        }
-        sqlx::query_scalar(APPLIED)
-            .fetch_all(&mut connection)
-            .await?
-    };
-    Ok(versions.into_iter().collect())
+    }
+    crate::connection::Connection::open(database_url)
+        .await?
+        .applied_versions()
+        .await
 }

@@ -25,7 +25,9 @@ pub use app::{Replica, Stopped, TestApp, TestAppBuilder};
 pub use db::{Backend, TestDb};
 pub use empty_postgres::EmptyPostgres;
 pub use http::{answer, deadline, notification, problem};
-pub use process::{Outcome, Reply, Server, binary, casetrail, succeeded};
+pub use process::{
+    Outcome, Reply, Server, binary, casetrail, seeded_database, succeeded, verified,
+};
 
 /// Generates the test `$name` twice, `$name::sqlite` and `$name::postgres`, each given a
 /// fresh [`TestApp`] (the PostgreSQL one is skipped outside CI when no server is configured).

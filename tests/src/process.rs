@@ -45,6 +45,37 @@ pub fn succeeded(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).expect("the command printed JSON")
 }
 
+/// A SQLite database in `dir` with one generated partnership of `cases` cases (about 30
+/// events each), by `casetrail seed`.
+pub fn seeded_database(dir: &Path, cases: usize) -> String {
+    let url = format!("sqlite://{}/seeded.db", dir.display());
+    let cases = cases.to_string();
+    let seeded = casetrail(
+        dir,
+        &[
+            "seed",
+            "--database-url",
+            &url,
+            "--partnerships",
+            "1",
+            "--cases",
+            &cases,
+        ],
+        &[],
+    );
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    url
+}
+
+/// What `casetrail verify` says of the log at `url` (which it must verify as whole).
+pub fn verified(dir: &Path, url: &str) -> Value {
+    succeeded(&casetrail(dir, &["verify", "--database-url", url], &[]))
+}
+
 /// `casetrail <args>` run to its end in `dir`, with only the environment given.
 pub fn casetrail(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(binary());
@@ -172,6 +203,25 @@ impl Server {
     /// What it has written to standard error so far.
     pub fn log(&self) -> String {
         self.log.lock().expect("the log").clone()
+    }
+
+    /// Notifies an incident (the example notification) with `token`, which must open a case;
+    /// returns the case's id.
+    pub fn notify(&self, token: &str) -> String {
+        let created = self
+            .call(
+                "POST",
+                "/v1/cases/notifications",
+                token,
+                &[],
+                Some(&crate::notification()),
+            )
+            .answered();
+        assert_eq!(created.status, 201, "{:?}", created.body);
+        created.body["case_id"]
+            .as_str()
+            .expect("the case id")
+            .to_owned()
     }
 
     /// One request on its own connection.

@@ -233,13 +233,7 @@ impl CommandBus {
         metadata: &EventMetadata,
         event_id: impl Fn(usize) -> Uuid,
     ) -> Result<(), AppError> {
-        let request = AppendRequest {
-            stream_id,
-            expected_version: ExpectedVersion::NoStream,
-            events: new_events(events, metadata, event_id),
-            data_keys: Vec::new(),
-        };
-        match store.append(request).await {
+        match append_new_stream::<A>(store, stream_id, events, metadata, event_id).await {
             // Another replica (or an earlier start) recorded them.
             Ok(_) | Err(StoreError::Conflict { .. }) => Ok(()),
             Err(err) => Err(err.into()),
@@ -257,15 +251,26 @@ impl CommandBus {
         events: &[A::Event],
         metadata: &EventMetadata,
     ) -> Result<casetrail_store::AppendResult, StoreError> {
-        store
-            .append(AppendRequest {
-                stream_id,
-                expected_version: ExpectedVersion::NoStream,
-                events: new_events(events, metadata, |_| Uuid::now_v7()),
-                data_keys: Vec::new(),
-            })
-            .await
+        append_new_stream::<A>(store, stream_id, events, metadata, |_| Uuid::now_v7()).await
     }
+}
+
+/// Appends the first events of a stream that must not exist yet (a conflict if it does).
+async fn append_new_stream<A: Aggregate>(
+    store: &dyn EventStore,
+    stream_id: String,
+    events: &[A::Event],
+    metadata: &EventMetadata,
+    event_id: impl Fn(usize) -> Uuid,
+) -> Result<casetrail_store::AppendResult, StoreError> {
+    store
+        .append(AppendRequest {
+            stream_id,
+            expected_version: ExpectedVersion::NoStream,
+            events: new_events(events, metadata, event_id),
+            data_keys: Vec::new(),
+        })
+        .await
 }
 
 /// Auditors read; they never write. Refused before anything about the target is looked at,

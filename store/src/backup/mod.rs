@@ -14,8 +14,8 @@
 mod connection;
 mod tables;
 
+use crate::connection::Connection;
 use crate::{ExportedEvent, RecordedEvent, StoreError, Verifier};
-use connection::Connection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -83,7 +83,7 @@ pub async fn backup(
     let mut present = Vec::new();
     let mut expected = BTreeMap::new();
     for table in tables::TABLES {
-        if connection.has_table(table).await? {
+        if connection.has_table(table.name).await? {
             present.push(table);
             expected.insert(table.name.to_owned(), connection.count(table).await?);
         }
@@ -316,7 +316,7 @@ async fn require_empty(database_url: &str) -> Result<(), StoreError> {
     }
     let mut connection = Connection::open(database_url).await?;
     for table in tables::TABLES {
-        if connection.has_table(table).await? && connection.count(table).await? > 0 {
+        if connection.has_table(table.name).await? && connection.count(table).await? > 0 {
             return Err(StoreError::NotEmpty(format!(
                 "its {} table holds rows",
                 table.name

@@ -8,7 +8,7 @@
 
 use casetrail_domain::Role;
 use casetrail_tests::tokens::DevTokens;
-use casetrail_tests::{Backend, Server, TestDb, notification};
+use casetrail_tests::{Backend, Server, TestDb, seeded_database, verified};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Output;
@@ -20,6 +20,34 @@ fn casetrail(dir: &Path, args: &[&str]) -> Output {
 }
 
 use casetrail_tests::succeeded as ok;
+
+/// `casetrail backup` of the database at `url` to `file`.
+fn backup_to(dir: &Path, url: &str, file: &Path) -> Output {
+    casetrail(
+        dir,
+        &[
+            "backup",
+            "--database-url",
+            url,
+            "--to",
+            file.to_str().unwrap(),
+        ],
+    )
+}
+
+/// `casetrail restore` of `file` into the database at `url`.
+fn restore_from(dir: &Path, url: &str, file: &Path) -> Output {
+    casetrail(
+        dir,
+        &[
+            "restore",
+            "--database-url",
+            url,
+            "--from",
+            file.to_str().unwrap(),
+        ],
+    )
+}
 
 fn token(data_dir: &Path, role: Role) -> String {
     DevTokens::of_data_dir(data_dir).as_cli("southend-council", &[role])
@@ -69,17 +97,7 @@ fn personal_details(server: &Server, data_dir: &Path, case_id: &str) -> casetrai
 /// details (the access log), and a webhook subscription whose deliveries fail (nothing listens
 /// at its port) and are recorded. Returns the case.
 fn fill(server: &Server, data_dir: &Path) -> String {
-    let created = server
-        .call(
-            "POST",
-            "/v1/cases/notifications",
-            &token(data_dir, Role::Notifier),
-            &[],
-            Some(&notification()),
-        )
-        .answered();
-    assert_eq!(created.status, 201, "{:?}", created.body);
-    let case_id = created.body["case_id"].as_str().unwrap().to_owned();
+    let case_id = server.notify(&token(data_dir, Role::Notifier));
     assert_eq!(personal_details(server, data_dir, &case_id).status, 200);
     let admin = token(data_dir, Role::Admin);
     let subscribed = server
@@ -143,16 +161,7 @@ fn a_backup_under_load_restores_into_either_backend_with_the_same_read_models() 
         let (summary, during) = std::thread::scope(|scope| {
             scope.spawn(|| {
                 while !stop.load(Ordering::Relaxed) {
-                    let created = server
-                        .call(
-                            "POST",
-                            "/v1/cases/notifications",
-                            &notifier,
-                            &[],
-                            Some(&notification()),
-                        )
-                        .answered();
-                    assert_eq!(created.status, 201);
+                    server.notify(&notifier);
                     answered.fetch_add(1, Ordering::Relaxed);
                 }
             });
@@ -160,16 +169,7 @@ fn a_backup_under_load_restores_into_either_backend_with_the_same_read_models() 
                 std::thread::sleep(Duration::from_millis(10));
             }
             let before = answered.load(Ordering::Relaxed);
-            let backup = casetrail(
-                &work,
-                &[
-                    "backup",
-                    "--database-url",
-                    &source.url,
-                    "--to",
-                    file.to_str().unwrap(),
-                ],
-            );
+            let backup = backup_to(&work, &source.url, &file);
             let during = answered.load(Ordering::Relaxed) - before;
             stop.store(true, Ordering::Relaxed);
             (ok(&backup)["backup"].clone(), during)
@@ -181,10 +181,7 @@ fn a_backup_under_load_restores_into_either_backend_with_the_same_read_models() 
             "commands were answered while the backup was taken"
         );
         let head = summary["head_position"].as_u64().unwrap();
-        let source_head = ok(&casetrail(
-            &work,
-            &["verify", "--database-url", &source.url],
-        ))["head_position"]
+        let source_head = verified(&work, &source.url)["head_position"]
             .as_u64()
             .unwrap();
         assert!(
@@ -224,16 +221,7 @@ fn a_backup_under_load_restores_into_either_backend_with_the_same_read_models() 
         assert!(replayed.status.success());
 
         for (target, url, _db) in empty_targets(&work.join(format!("targets-{n}"))) {
-            let restored = ok(&casetrail(
-                &work,
-                &[
-                    "restore",
-                    "--database-url",
-                    &url,
-                    "--from",
-                    file.to_str().unwrap(),
-                ],
-            ));
+            let restored = ok(&restore_from(&work, &url, &file));
             assert_eq!(restored["restored"], summary, "{target:?}");
             assert_eq!(
                 events_until(&work, &url, u64::MAX),
@@ -281,54 +269,21 @@ fn a_backup_under_load_restores_into_either_backend_with_the_same_read_models() 
 
 /// The events a database holds, by `casetrail verify`.
 fn events(dir: &Path, url: &str) -> u64 {
-    ok(&casetrail(dir, &["verify", "--database-url", url]))["events"]
-        .as_u64()
-        .unwrap()
+    verified(dir, url)["events"].as_u64().unwrap()
 }
 
 #[test]
 fn a_backup_cut_short_altered_or_of_a_newer_release_restores_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path();
-    let source = format!("sqlite://{}", work.join("source.db").display());
-    let seeded = casetrail(
-        work,
-        &[
-            "seed",
-            "--database-url",
-            &source,
-            "--partnerships",
-            "1",
-            "--cases",
-            "20",
-        ],
-    );
-    assert!(seeded.status.success());
+    let source = seeded_database(work, 20);
     let file = work.join("casetrail.backup");
-    ok(&casetrail(
-        work,
-        &[
-            "backup",
-            "--database-url",
-            &source,
-            "--to",
-            file.to_str().unwrap(),
-        ],
-    ));
+    ok(&backup_to(work, &source, &file));
     let whole = std::fs::read_to_string(&file).unwrap();
     let lines: Vec<&str> = whole.lines().collect();
 
     // Never over an existing file: the backup there is left as it was.
-    let again = casetrail(
-        work,
-        &[
-            "backup",
-            "--database-url",
-            &source,
-            "--to",
-            file.to_str().unwrap(),
-        ],
-    );
+    let again = backup_to(work, &source, &file);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("never overwrites"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), whole);
@@ -372,16 +327,7 @@ fn a_backup_cut_short_altered_or_of_a_newer_release_restores_nothing() {
         let damaged = work.join(format!("damaged-{n}"));
         std::fs::write(&damaged, text).unwrap();
         for (target, url, _db) in empty_targets(&work.join(format!("target-{n}"))) {
-            let refused = casetrail(
-                work,
-                &[
-                    "restore",
-                    "--database-url",
-                    &url,
-                    "--from",
-                    damaged.to_str().unwrap(),
-                ],
-            );
+            let refused = restore_from(work, &url, &damaged);
             assert!(!refused.status.success(), "{what} into {target:?}");
             let stderr = String::from_utf8_lossy(&refused.stderr);
             assert!(stderr.contains(why), "{what} into {target:?}: {stderr}");
@@ -400,16 +346,7 @@ fn a_backup_cut_short_altered_or_of_a_newer_release_restores_nothing() {
 
     // A database that holds data is refused, and left as it was.
     let before = casetrail(work, &["export", "--database-url", &source]).stdout;
-    let refused = casetrail(
-        work,
-        &[
-            "restore",
-            "--database-url",
-            &source,
-            "--from",
-            file.to_str().unwrap(),
-        ],
-    );
+    let refused = restore_from(work, &source, &file);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("only into an empty database"));
     assert_eq!(

@@ -213,7 +213,7 @@ fn a_closed_pipe_ends_a_command_quietly() {
     use std::process::{Command, Stdio};
     let dir = tempfile::tempdir().unwrap();
     // Far more than a pipe's buffer (64 KiB) of export and of replay.
-    let url = seeded_database(dir.path(), 100);
+    let url = casetrail_tests::seeded_database(dir.path(), 100);
     for command in [
         vec!["export", "--database-url", &url],
         vec!["replay", "--database-url", &url],
@@ -387,11 +387,8 @@ fn settings_that_cannot_work_are_refused_at_start_naming_them() {
 #[test]
 fn long_commands_show_their_progress() {
     let dir = tempfile::tempdir().unwrap();
-    let url = seeded_database(dir.path(), 400);
-    let events = serde_json::from_slice::<serde_json::Value>(
-        &casetrail(&["verify", "--database-url", &url], dir.path()).stdout,
-    )
-    .unwrap()["events"]
+    let url = casetrail_tests::seeded_database(dir.path(), 400);
+    let events = casetrail_tests::verified(dir.path(), &url)["events"]
         .as_u64()
         .unwrap();
     assert!(events > 10_000, "{events}");
@@ -447,25 +444,4 @@ fn thousands(n: u64) -> String {
         out.push(digit);
     }
     out
-}
-
-/// A SQLite database in `dir` with one generated partnership of `cases` cases (about 30
-/// events each).
-fn seeded_database(dir: &std::path::Path, cases: usize) -> String {
-    let url = format!("sqlite://{}/seeded.db", dir.display());
-    let cases = cases.to_string();
-    let seeded = casetrail(
-        &[
-            "seed",
-            "--database-url",
-            &url,
-            "--partnerships",
-            "1",
-            "--cases",
-            &cases,
-        ],
-        dir,
-    );
-    assert!(seeded.status.success());
-    url
 }

@@ -46,18 +46,9 @@ fn databases(dir: &Path) -> Vec<TestDb> {
 /// Starts the service, opens a case and returns its id.
 fn case(url: &str, data_dir: &Path, env: &[(&str, &str)]) -> String {
     let server = Server::start_with(url, data_dir, env);
-    let created = server
-        .call(
-            "POST",
-            "/v1/cases/notifications",
-            &token(data_dir, Role::Notifier),
-            &[],
-            Some(&notification()),
-        )
-        .answered();
-    assert_eq!(created.status, 201, "{:?}", created.body);
+    let case_id = server.notify(&token(data_dir, Role::Notifier));
     server.stop();
-    created.body["case_id"].as_str().unwrap().to_owned()
+    case_id
 }
 
 fn details_status(url: &str, data_dir: &Path, env: &[(&str, &str)], case_id: &str) -> u16 {

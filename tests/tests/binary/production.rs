@@ -3,12 +3,24 @@
 //! nothing; with them it writes nothing to the log that the operator did not ask for.
 //! Development mode says what it stood in for.
 
-use casetrail_tests::{Backend, Server, TestDb};
+use casetrail_tests::{Backend, Server, TestDb, verified};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 const SECRET: &str = "a-shared-secret-of-at-least-32-bytes!!";
+
+/// Production settings: no development mode, a KEK file of its own, an HS256 secret with
+/// issuer and audience.
+fn production_settings(kek: &Path) -> [(&'static str, &str); 5] {
+    [
+        ("CASETRAIL_DEV", "false"),
+        ("CASETRAIL_KEK_FILE", kek.to_str().unwrap()),
+        ("CASETRAIL_JWT_SECRET", SECRET),
+        ("CASETRAIL_JWT_ISSUER", "https://idp.example.org"),
+        ("CASETRAIL_JWT_AUDIENCE", "casetrail"),
+    ]
+}
 
 fn new_kek(path: &Path) {
     std::fs::write(path, rand::random::<[u8; 32]>()).unwrap();
@@ -83,17 +95,7 @@ fn production_writes_nothing_to_the_log_unasked() {
         let data_dir = dir.path().join(format!("data-{backend:?}"));
         let kek = dir.path().join(format!("kek-{backend:?}"));
         new_kek(&kek);
-        let server = Server::start_with(
-            &db.url,
-            &data_dir,
-            &[
-                ("CASETRAIL_DEV", "false"),
-                ("CASETRAIL_KEK_FILE", kek.to_str().unwrap()),
-                ("CASETRAIL_JWT_SECRET", SECRET),
-                ("CASETRAIL_JWT_ISSUER", "https://idp.example.org"),
-                ("CASETRAIL_JWT_AUDIENCE", "casetrail"),
-            ],
-        );
+        let server = Server::start_with(&db.url, &data_dir, &production_settings(&kek));
         let (status, log) = server.stop();
         assert!(status.success(), "{backend:?}: {log}");
         assert!(
@@ -102,10 +104,7 @@ fn production_writes_nothing_to_the_log_unasked() {
         );
         assert!(!data_dir.join("kek").exists(), "{backend:?}");
         assert!(!data_dir.join("dev-jwt-secret").exists(), "{backend:?}");
-        let verified =
-            casetrail_tests::casetrail(dir.path(), &["verify", "--database-url", &db.url], &[]);
-        assert!(verified.status.success(), "{backend:?}");
-        let verified: Value = serde_json::from_slice(&verified.stdout).unwrap();
+        let verified = verified(dir.path(), &db.url);
         assert_eq!(verified["events"], 0, "{backend:?}: {verified}");
     }
 }
@@ -154,21 +153,13 @@ fn development_mode_says_so_and_demo_data_is_asked_for() {
         &production.url,
         &dir.path().join("data-p"),
         &[
-            ("CASETRAIL_DEV", "false"),
-            ("CASETRAIL_DEMO_DATA", "true"),
-            ("CASETRAIL_KEK_FILE", kek.to_str().unwrap()),
-            ("CASETRAIL_JWT_SECRET", SECRET),
-            ("CASETRAIL_JWT_ISSUER", "https://idp.example.org"),
-            ("CASETRAIL_JWT_AUDIENCE", "casetrail"),
-        ],
+            production_settings(&kek).as_slice(),
+            &[("CASETRAIL_DEMO_DATA", "true")],
+        ]
+        .concat(),
     );
     server.stop();
-    let verified = casetrail_tests::casetrail(
-        dir.path(),
-        &["verify", "--database-url", &production.url],
-        &[],
-    );
-    let verified: Value = serde_json::from_slice(&verified.stdout).unwrap();
+    let verified = verified(dir.path(), &production.url);
     assert!(
         verified["events"].as_u64().unwrap() > 0,
         "the demo partnership, asked for: {verified}"
@@ -187,13 +178,7 @@ fn the_operator_establishes_the_partnership_of_a_production_instance() {
     let server = Server::start_with(
         &db.url,
         &dir.path().join("data"),
-        &[
-            ("CASETRAIL_DEV", "false"),
-            ("CASETRAIL_KEK_FILE", kek.to_str().unwrap()),
-            ("CASETRAIL_JWT_SECRET", SECRET),
-            ("CASETRAIL_JWT_ISSUER", "https://idp.example.org"),
-            ("CASETRAIL_JWT_AUDIENCE", "casetrail"),
-        ],
+        &production_settings(&kek),
     );
     let notifier = casetrail_tests::tokens::hs256(
         SECRET.as_bytes(),
@@ -278,8 +263,5 @@ fn the_operator_establishes_the_partnership_of_a_production_instance() {
     };
     assert_eq!(created.status, 201, "{:?}", created.body);
     server.stop();
-    let verified =
-        casetrail_tests::casetrail(dir.path(), &["verify", "--database-url", &db.url], &[]);
-    let verified: Value = serde_json::from_slice(&verified.stdout).unwrap();
-    assert_eq!(verified["status"], "ok");
+    assert_eq!(verified(dir.path(), &db.url)["status"], "ok");
 }

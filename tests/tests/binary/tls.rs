@@ -157,13 +157,11 @@ fn postgres_over_tls_is_verified_against_the_certificate_authority_given() {
         "nothing done over an unverified connection"
     );
 
-    let migrated =
-        casetrail_tests::casetrail(dir.path(), &["migrate", "--database-url", &verified], &[]);
-    assert!(
-        migrated.status.success(),
-        "{}",
-        String::from_utf8_lossy(&migrated.stderr)
-    );
+    casetrail_tests::succeeded(&casetrail_tests::casetrail(
+        dir.path(),
+        &["migrate", "--database-url", &verified],
+        &[],
+    ));
 
     // The server on the verified connection: every connection it holds is encrypted.
     let server = Server::start(&verified, &dir.path().join("data"));
@@ -185,18 +183,5 @@ fn postgres_over_tls_is_verified_against_the_certificate_authority_given() {
     assert!(status.success(), "{log}");
 
     // `require` encrypts without verifying (libpq's meaning): it works without the authority.
-    let required = casetrail_tests::casetrail(
-        dir.path(),
-        &[
-            "verify",
-            "--database-url",
-            &format!("{}?sslmode=require", db.url),
-        ],
-        &[],
-    );
-    assert!(
-        required.status.success(),
-        "{}",
-        String::from_utf8_lossy(&required.stderr)
-    );
+    casetrail_tests::verified(dir.path(), &format!("{}?sslmode=require", db.url));
 }
