@@ -5,7 +5,9 @@
 //! pending under) cost far more than the rest of the page.
 
 use casetrail_domain::CaseId;
+use casetrail_domain::case::Case;
 use casetrail_domain::deadline::Deadline;
+use casetrail_domain::partnership::BasisChange;
 use std::sync::{Arc, Mutex, PoisonError};
 use uuid::Uuid;
 
@@ -25,6 +27,42 @@ pub fn identified(
         .collect()
 }
 
+/// A partnership's deadline generation (`ReadModels::deadline_generation`): how many of its
+/// events changed what its cases' deadlines read of it, and how each did.
+#[derive(Debug, Clone, Copy)]
+pub struct DeadlineGeneration<'a> {
+    /// `changes[i]` made generation `i + 1`.
+    changes: &'a [BasisChange],
+}
+
+impl<'a> DeadlineGeneration<'a> {
+    pub(crate) fn new(changes: &'a [BasisChange]) -> Self {
+        Self { changes }
+    }
+
+    /// The generation of a partnership the read models do not hold.
+    pub const NONE: DeadlineGeneration<'static> = DeadlineGeneration { changes: &[] };
+
+    /// Its number: deadlines computed under one number hold for as long as it stands.
+    #[must_use]
+    pub fn number(self) -> u64 {
+        u64::try_from(self.changes.len()).unwrap_or(u64::MAX)
+    }
+
+    /// Whether `deadlines`, computed for `case` under generation `since`, are its deadlines
+    /// under this one: none of the changes since reaches them.
+    fn leaves(self, since: u64, case: &Case, deadlines: &[IdentifiedDeadline]) -> bool {
+        usize::try_from(since)
+            .ok()
+            .and_then(|since| self.changes.get(since..))
+            .is_some_and(|later| {
+                later
+                    .iter()
+                    .all(|change| change.leaves(case, deadlines.iter().map(|(_, d)| d)))
+            })
+    }
+}
+
 /// The cached deadlines of one case. A clone starts empty: a copy of a record is a case as it
 /// was at some instant, whose deadlines are not the present's.
 #[derive(Debug, Default)]
@@ -37,22 +75,32 @@ impl Clone for DeadlineCache {
 }
 
 impl DeadlineCache {
-    /// The deadlines under the partnership's deadline `generation`, computed by `compute` unless they
-    /// are already known for it.
+    /// The deadlines of `case` under the partnership's deadline `generation`, computed by
+    /// `compute` unless they are known for it, or for an earlier generation whose later changes
+    /// do not reach them (then kept as they are, the same `Arc`, for this one).
     pub fn get_or_compute(
         &self,
-        generation: u64,
+        generation: DeadlineGeneration<'_>,
+        case: &Case,
         compute: impl FnOnce() -> Vec<IdentifiedDeadline>,
     ) -> Arc<[IdentifiedDeadline]> {
-        if let Some((known_for, known)) = self.lock().as_ref()
-            && *known_for == generation
+        let number = generation.number();
         {
-            return Arc::clone(known);
+            let mut kept = self.lock();
+            if let Some((known_for, known)) = kept.as_mut() {
+                if *known_for == number {
+                    return Arc::clone(known);
+                }
+                if generation.leaves(*known_for, case, known) {
+                    *known_for = number;
+                    return Arc::clone(known);
+                }
+            }
         }
         // Computed without the lock held, so readers of other cases are never kept waiting;
         // two readers of one new case may both compute it, and give the same answer.
         let computed: Arc<[IdentifiedDeadline]> = compute().into();
-        *self.lock() = Some((generation, Arc::clone(&computed)));
+        *self.lock() = Some((number, Arc::clone(&computed)));
         computed
     }
 
@@ -73,27 +121,88 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    /// A case of a seeded partnership, and two changes of the partnership: a change of its
+    /// retention settings, which no deadline reads, and another police force standing for the
+    /// police, which has every case's deadlines computed again.
+    fn case_and_changes() -> (Case, [BasisChange; 2]) {
+        use casetrail_domain::OrgSlug;
+        use casetrail_domain::partnership::{OrgKind, Organisation, Partnership, PartnershipEvent};
+        use casetrail_seed::Workload;
+        let workload = Workload {
+            partnerships: 1,
+            cases: 1,
+            open_cases: 1,
+            seed: 3,
+        };
+        let mut models = crate::ReadModels::default();
+        for event in workload
+            .recorded("2023-01-02T09:00:00Z".parse().unwrap())
+            .take(30)
+        {
+            models.apply(&event).unwrap();
+        }
+        let slug = casetrail_seed::life_cycle::partnership_slug(0);
+        let case = models.cases(&slug).next().unwrap().case.clone();
+        let partnership = models.partnership(&slug).unwrap().clone();
+        let change = |before: &Partnership, event: PartnershipEvent| {
+            let after = Partnership::evolve(Some(before.clone()), &event).unwrap();
+            let change = before
+                .deadline_basis()
+                .summary()
+                .change_to(&after.deadline_basis());
+            (change, after)
+        };
+        let mut settings = partnership.settings.clone();
+        settings.retention.adult_years_after_closure += 1;
+        let (retention, partnership) = change(
+            &partnership,
+            PartnershipEvent::PartnershipSettingsChanged(settings),
+        );
+        let (police, _) = change(
+            &partnership,
+            PartnershipEvent::OrganisationRegistered(Organisation {
+                slug: OrgSlug::parse("aardvark-police").unwrap(),
+                name: "Aardvark Police".to_owned(),
+                kind: OrgKind::Police,
+            }),
+        );
+        (case, [retention, police])
+    }
+
     #[test]
-    fn computed_once_per_generation_forgotten_on_change_and_never_cloned() {
+    fn computed_once_per_generation_kept_through_changes_that_leave_them_and_never_cloned() {
+        let (case, changes) = case_and_changes();
+        let generation = |number: usize| DeadlineGeneration::new(&changes[..number]);
         let mut cache = DeadlineCache::default();
         let computed = std::cell::Cell::new(0);
         let compute = || {
             computed.set(computed.get() + 1);
-            Vec::new()
+            vec![]
         };
-        cache.get_or_compute(1, compute);
-        cache.get_or_compute(1, compute);
+        let first = cache.get_or_compute(generation(0), &case, compute);
+        cache.get_or_compute(generation(0), &case, compute);
         assert_eq!(computed.get(), 1);
         let copy = cache.clone();
-        copy.get_or_compute(1, compute);
+        copy.get_or_compute(generation(0), &case, compute);
         assert_eq!(computed.get(), 2, "a clone starts empty");
         cache.forget();
-        cache.get_or_compute(1, compute);
+        let first = {
+            let again = cache.get_or_compute(generation(0), &case, compute);
+            assert!(!Arc::ptr_eq(&first, &again));
+            again
+        };
         assert_eq!(computed.get(), 3);
-        // The partnership changed: computed again, then kept for the new generation.
-        cache.get_or_compute(2, compute);
-        cache.get_or_compute(2, compute);
+        // A change of the retention settings reaches no deadline: the same ones, kept for it.
+        let kept = cache.get_or_compute(generation(1), &case, compute);
+        assert!(Arc::ptr_eq(&first, &kept));
+        assert_eq!(computed.get(), 3);
+        // Another police force reaches every case: computed again, then kept.
+        cache.get_or_compute(generation(2), &case, compute);
+        cache.get_or_compute(generation(2), &case, compute);
         assert_eq!(computed.get(), 4);
+        // A generation behind the one known (read models older than the cache) is computed.
+        cache.get_or_compute(generation(1), &case, compute);
+        assert_eq!(computed.get(), 5);
     }
 
     /// The deadlines the read models keep are those computed afresh, after the rest of the log
@@ -117,17 +226,32 @@ mod tests {
         let mut models = ReadModels::default();
         let mut changed = 0;
         let mut deadlines = 0;
+        // Deadlines kept through a change of the partnership that did not reach them, and
+        // computed again after one that did.
+        let (mut carried, mut recomputed) = (0, 0);
+        let mut last: std::collections::HashMap<CaseId, Arc<[IdentifiedDeadline]>> =
+            std::collections::HashMap::new();
         // Chunks short enough that many hold no change of the partnership, only of cases.
         for chunk in log.chunks(40) {
-            let before = models.deadline_generation(&slug);
+            let before = models.deadline_generation(&slug).number();
             for event in chunk {
                 models.apply(event).unwrap();
             }
-            changed += usize::from(models.deadline_generation(&slug) != before);
+            let moved = models.deadline_generation(&slug).number() != before;
+            changed += usize::from(moved);
             let partnership = models.partnership(&slug).unwrap();
             let generation = models.deadline_generation(&slug);
             for record in models.cases(&slug) {
                 let kept = record.present_deadlines(partnership, generation);
+                if let Some(previous) = last.insert(record.case.case_id, Arc::clone(&kept))
+                    && moved
+                {
+                    if Arc::ptr_eq(&previous, &kept) {
+                        carried += 1;
+                    } else {
+                        recomputed += 1;
+                    }
+                }
                 let fresh: Vec<IdentifiedDeadline> = record
                     .case
                     .deadlines(partnership)
@@ -139,11 +263,16 @@ mod tests {
             }
         }
         assert!(changed > 3, "the partnership changed {changed} times");
+        assert!(
+            carried > 100 && recomputed > 10,
+            "{carried} kept through a change, {recomputed} computed again"
+        );
         assert!(deadlines > 1_000, "{deadlines} deadlines compared");
     }
 
     /// An agency joining changes nothing the deadlines read: every case keeps the deadlines it
-    /// had, not computed again; a change of the settings has them computed again.
+    /// had, not computed again; a change of the settings has those of the reviews not yet
+    /// initiated computed again.
     #[test]
     fn an_agency_joining_keeps_every_cases_deadlines() {
         use crate::ReadModels;
@@ -200,12 +329,15 @@ mod tests {
             PartnershipEvent::PartnershipSettingsChanged(settings),
         );
         let recomputed = kept(&models);
-        assert!(
-            after
-                .iter()
-                .zip(&recomputed)
-                .all(|(a, r)| !Arc::ptr_eq(a, r)),
-            "a change of the settings kept deadlines computed before it"
-        );
+        // Reviews not yet initiated run by the settings as they stand: computed again; the
+        // others' deadlines kept as they were.
+        let reads: Vec<bool> = models
+            .cases(&slug)
+            .map(|record| record.case.reads_rapid_review_settings())
+            .collect();
+        assert!(reads.contains(&true) && reads.contains(&false), "{reads:?}");
+        for ((a, r), reads) in after.iter().zip(&recomputed).zip(reads) {
+            assert_eq!(Arc::ptr_eq(a, r), !reads);
+        }
     }
 }

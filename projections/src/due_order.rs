@@ -7,11 +7,12 @@
 //! a fact still to come. So the orders are brought up to date by the reads that need them, not
 //! by the fold: a changed case is only noted (nothing at all before a read has asked, so a
 //! rebuild of a million events pays nothing), a change of what the deadlines read of the
-//! partnership (its deadline generation) places every case again, and a case whose place could still move with time alone is not
-//! kept in the orders but placed afresh by every read.
+//! partnership (its deadline generation) places again the cases whose deadlines it moved, and
+//! a case whose place could still move with time alone is not kept in the orders but placed
+//! afresh by every read.
 
 use crate::case_index::{is_empty, past_cursor};
-use crate::deadline_cache::IdentifiedDeadline;
+use crate::deadline_cache::{DeadlineGeneration, IdentifiedDeadline};
 use crate::review_status::{CaseRecord, PartnershipCases, ReadModels};
 use casetrail_domain::calendar::WorkingCalendar;
 use casetrail_domain::deadline::{Deadline, DeadlineKind, DeadlineStatus};
@@ -277,25 +278,6 @@ impl Lanes {
             change(parts);
         }
     }
-
-    /// The same lanes, with nothing placed in them.
-    fn emptied(self) -> Lanes {
-        fn empty<K: Eq + std::hash::Hash>(parts: HashMap<K, Parts>) -> HashMap<K, Parts> {
-            parts
-                .into_keys()
-                .map(|key| (key, Parts::default()))
-                .collect()
-        }
-        Lanes {
-            kinds: empty(self.kinds),
-            organisations: empty(self.organisations),
-            organisation_kinds: self
-                .organisation_kinds
-                .into_iter()
-                .map(|(org, kinds)| (org, empty(kinds)))
-                .collect(),
-        }
-    }
 }
 
 #[derive(Debug, Default)]
@@ -395,7 +377,7 @@ enum Placed {
 struct Place<'a> {
     cases: &'a PartnershipCases,
     partnership: &'a Partnership,
-    generation: u64,
+    generation: DeadlineGeneration<'a>,
     now: DateTime<Utc>,
 }
 
@@ -485,7 +467,7 @@ fn usable(
 impl DueState {
     /// Whether every placement still holds at the read's instant, under its partnership.
     fn is_current(&self, place: &Place<'_>) -> bool {
-        self.generation == Some(place.generation)
+        self.generation == Some(place.generation.number())
             && self.changed.is_empty()
             && self
                 .expiring
@@ -494,15 +476,28 @@ impl DueState {
     }
 
     fn bring_up_to_date(&mut self, place: &Place<'_>) {
-        if self.generation != Some(place.generation) {
-            // Under another calendar every due instant may differ: every case placed again.
-            let lanes = std::mem::take(&mut self.lanes).emptied();
-            *self = DueState {
-                generation: Some(place.generation),
-                changed: place.cases.by_opening.keys().copied().collect(),
-                lanes,
-                ..DueState::default()
-            };
+        let generation = place.generation.number();
+        if self.generation.is_none() {
+            // The first read: every case placed.
+            self.generation = Some(generation);
+            self.changed = place.cases.by_opening.keys().copied().collect();
+        } else if self.generation != Some(generation) {
+            // A case whose deadlines the change left as they were (the same kept `Arc`) keeps
+            // its place: where a deadline stands reads its due instant and its facts, not the
+            // calendar (only pending and due soon, one part, tell the calendar apart). The
+            // others are placed again.
+            self.generation = Some(generation);
+            for &opening in place.cases.by_opening.keys() {
+                let kept = match (self.placed.get(&opening), place.cases.record(opening)) {
+                    (Some(Placed::Kept { deadlines, .. }), Some(record)) => {
+                        Arc::ptr_eq(deadlines, &place.deadlines(record))
+                    }
+                    _ => false,
+                };
+                if !kept {
+                    self.changed.insert(opening);
+                }
+            }
         }
         let mut again: Vec<u64> = self.changed.drain().collect();
         while let Some(&(until, opening)) = self.expiring.first()

@@ -15,7 +15,7 @@ pub mod statistics;
 
 pub use audit_trail::{AuditActor, AuditEntry, AuditPage, AuditRef, AuditTrail};
 pub use case_index::ChangedAfter;
-pub use deadline_cache::{DeadlineCache, IdentifiedDeadline, identified};
+pub use deadline_cache::{DeadlineCache, DeadlineGeneration, IdentifiedDeadline, identified};
 pub use due_order::{DueKey, DueWithin, Lane, NextDue, due_summary, is_open, next_due_at};
 pub use feed::derive as feed_derive;
 pub use feed::{Feed, FeedCursor, FeedItem};

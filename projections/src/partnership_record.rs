@@ -1,8 +1,9 @@
 //! A partnership and its history, for time travel: the partnership as any prefix of its history
 //! made it, folded from the nearest checkpoint rather than from its first event.
 
+use crate::deadline_cache::DeadlineGeneration;
 use crate::review_status::Recorded;
-use casetrail_domain::partnership::{BasisSummary, Partnership, PartnershipEvent};
+use casetrail_domain::partnership::{BasisChange, BasisSummary, Partnership, PartnershipEvent};
 use serde::{Deserialize, Serialize};
 
 /// How many events of a partnership's history lie between two checkpoints. A partnership whose
@@ -25,9 +26,10 @@ pub(crate) struct PartnershipRecord {
     checkpoints: Vec<Partnership>,
     /// What the cases' deadlines read of the partnership as it stands.
     basis: BasisSummary,
-    /// How many of its events changed `basis`: deadlines computed under one deadline
-    /// generation hold for as long as it does.
-    deadline_generation: u64,
+    /// Each event that changed `basis`, how it did: the deadline generation is how many there
+    /// were, and deadlines computed under an earlier one hold for the cases none of the later
+    /// changes reaches.
+    basis_changes: Vec<BasisChange>,
 }
 
 impl PartnershipRecord {
@@ -42,7 +44,7 @@ impl PartnershipRecord {
                 Some(record.current),
                 record.history,
                 record.checkpoints,
-                Some((record.basis, record.deadline_generation)),
+                Some((record.basis, record.basis_changes)),
             ),
             None => (None, Vec::new(), Vec::new(), None),
         };
@@ -51,24 +53,28 @@ impl PartnershipRecord {
         if history.len().is_multiple_of(CHECKPOINT_EVERY) {
             checkpoints.push(current.clone());
         }
-        let basis = current.deadline_basis().summary();
-        let deadline_generation = match before {
-            Some((was, generation)) if was == basis => generation,
-            Some((_, generation)) => generation + 1,
-            None => 0,
+        let after = current.deadline_basis();
+        let basis = after.summary();
+        let basis_changes = match before {
+            Some((was, changes)) if was == basis => changes,
+            Some((was, mut changes)) => {
+                changes.push(was.change_to(&after));
+                changes
+            }
+            None => Vec::new(),
         };
         Some(PartnershipRecord {
             current,
             history,
             checkpoints,
             basis,
-            deadline_generation,
+            basis_changes,
         })
     }
 
-    /// How many of its events changed what the cases' deadlines read of it.
-    pub(crate) fn deadline_generation(&self) -> u64 {
-        self.deadline_generation
+    /// How many of its events changed what the cases' deadlines read of it, and how.
+    pub(crate) fn deadline_generation(&self) -> DeadlineGeneration<'_> {
+        DeadlineGeneration::new(&self.basis_changes)
     }
 
     /// The partnership as it stands.

@@ -1,7 +1,7 @@
 //! The review status read model: partnerships and their cases, as of the last applied event.
 
 use crate::case_index::CaseIndex;
-use crate::deadline_cache::{DeadlineCache, IdentifiedDeadline, identified};
+use crate::deadline_cache::{DeadlineCache, DeadlineGeneration, IdentifiedDeadline, identified};
 use crate::due_order::DueOrders;
 use crate::partnership_record::PartnershipRecord;
 use crate::statistics::FinancialYear;
@@ -134,16 +134,18 @@ impl PartialEq for CaseRecord {
 impl CaseRecord {
     /// The case's deadlines under `partnership`, which must be the partnership as the read
     /// models hold it now, of generation `generation` ([`ReadModels::deadline_generation`]):
-    /// computed once, then kept until the case changes or what its deadlines read of the
-    /// partnership does (an agency joining changes nothing of it). A read of the past
+    /// computed once, then kept until the case changes or a change of what its deadlines read
+    /// of the partnership reaches them (an agency joining changes nothing of it; a bank
+    /// holiday reaches the deadlines still pending when it was recorded). A read of the past
     /// computes them with `Case::deadlines`.
     pub fn present_deadlines(
         &self,
         partnership: &Partnership,
-        generation: u64,
+        generation: DeadlineGeneration<'_>,
     ) -> Arc<[IdentifiedDeadline]> {
-        self.deadlines
-            .get_or_compute(generation, || identified(&self.case, partnership))
+        self.deadlines.get_or_compute(generation, &self.case, || {
+            identified(&self.case, partnership)
+        })
     }
 
     /// The log position of the case's last recorded fact (of the record as it was, for a past
@@ -464,10 +466,11 @@ impl ReadModels {
     /// settings, its calendar, its statutory partners: `Partnership::deadline_basis`), so
     /// deadlines computed under one generation hold for as long as it does. An agency joining
     /// or leaving is no new generation.
-    pub fn deadline_generation(&self, slug: &PartnershipSlug) -> u64 {
-        self.partnerships
-            .get(slug)
-            .map_or(0, PartnershipRecord::deadline_generation)
+    pub fn deadline_generation(&self, slug: &PartnershipSlug) -> DeadlineGeneration<'_> {
+        self.partnerships.get(slug).map_or(
+            DeadlineGeneration::NONE,
+            PartnershipRecord::deadline_generation,
+        )
     }
 
     /// The partnership stream's version (its ETag), from the read model's own history.

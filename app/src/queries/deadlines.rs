@@ -6,7 +6,7 @@ use crate::error::AppError;
 use casetrail_domain::deadline::{DeadlineKind, DeadlineStatus, Lateness};
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{Actor, CaseId, OrgSlug};
-use casetrail_projections::{CaseRecord, IdentifiedDeadline, identified};
+use casetrail_projections::{CaseRecord, DeadlineGeneration, IdentifiedDeadline, identified};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -57,7 +57,7 @@ impl DeadlineAt {
 pub(super) fn case_deadlines(
     record: &CaseRecord,
     partnership: &Partnership,
-    generation: Option<u64>,
+    generation: Option<DeadlineGeneration<'_>>,
 ) -> Arc<[IdentifiedDeadline]> {
     match generation {
         Some(generation) => record.present_deadlines(partnership, generation),
@@ -70,7 +70,7 @@ pub(super) fn case_deadlines(
 pub fn deadlines_at(
     record: &CaseRecord,
     partnership: &Partnership,
-    generation: Option<u64>,
+    generation: Option<DeadlineGeneration<'_>>,
     at: DateTime<Utc>,
 ) -> Vec<DeadlineAt> {
     case_deadlines(record, partnership, generation)
@@ -112,7 +112,7 @@ pub(super) fn deadline_at(
 pub(super) fn has_overdue_deadlines(
     record: &CaseRecord,
     partnership: &Partnership,
-    generation: Option<u64>,
+    generation: Option<DeadlineGeneration<'_>>,
     at: DateTime<Utc>,
 ) -> bool {
     case_deadlines(record, partnership, generation)

@@ -4,7 +4,7 @@ use crate::visibility::can_see;
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{Actor, CaseId};
 use casetrail_projections::history::{Past, Stale};
-use casetrail_projections::{CaseRecord, ReadModels};
+use casetrail_projections::{CaseRecord, DeadlineGeneration, ReadModels};
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 
@@ -17,7 +17,7 @@ pub struct Snapshot<'a> {
     pub partnership: Cow<'a, Partnership>,
     /// The partnership's deadline generation in the read models when the snapshot is of the present:
     /// the cases' deadlines the read models keep hold for it. `None` for the past.
-    pub generation: Option<u64>,
+    pub generation: Option<DeadlineGeneration<'a>>,
     /// The cases the actor could see then, in the read models' order.
     pub cases: Vec<Cow<'a, CaseRecord>>,
 }

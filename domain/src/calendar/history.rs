@@ -91,6 +91,22 @@ pub(crate) fn can_move(change: CalendarChange, deadline: &Deadline) -> bool {
     change.days().iter().any(|day| *day <= last_counted)
 }
 
+/// Whether recording `entry` leaves every one of `deadlines` as it was: they are a case's
+/// deadlines computed under the history before it ([`deadlines`]), and the entry reaches
+/// none of them. Exactly the test [`deadlines`] makes of the last entry of a history, so
+/// deadlines it leaves need not be computed again (BENCHMARKS.md, issue 15, goal 2); it leaves
+/// out only the window of days the case's counts look at, which can spare a computation but
+/// never changes one.
+pub fn leaves<'d>(
+    entry: &CalendarEntry,
+    deadlines: impl IntoIterator<Item = &'d Deadline>,
+) -> bool {
+    !deadlines.into_iter().any(|deadline| {
+        can_move(entry.change, deadline)
+            && (entry.correction.is_some() || still_pending(deadline, entry.at))
+    })
+}
+
 /// Calendar days from a deadline counted back from publication to that publication, at most.
 const BACKWARD_REACH_DAYS: u64 = 18;
 

@@ -9,8 +9,10 @@
 use super::state::{Partnership, PartnershipSettings, StatutoryPartner};
 use crate::OrgSlug;
 use crate::calendar::WorkingCalendar;
-use crate::calendar::history::CalendarEntry;
+use crate::calendar::history::{self, CalendarEntry};
+use crate::case::Case;
 use crate::case::rapid_review::PARTNERS;
+use crate::deadline::Deadline;
 
 /// The partnership as its cases' deadlines see it: its settings (the rapid review's clock
 /// start before a review is initiated), its calendar with every change recorded to it (which
@@ -57,6 +59,56 @@ pub struct BasisSummary {
     settings: PartnershipSettings,
     calendar_changes: usize,
     partners: [Option<OrgSlug>; 3],
+}
+
+impl BasisSummary {
+    /// How `after`, the basis once one more event of the partnership is applied, differs from
+    /// the one this summary was made of.
+    #[must_use]
+    pub fn change_to(&self, after: &DeadlineBasis<'_>) -> BasisChange {
+        // The history only grows: the entries past the count are the new ones.
+        let recorded = after.calendar_history.get(self.calendar_changes..);
+        let partners = after.partners.map(|org| org.cloned());
+        BasisChange {
+            every_case: recorded.is_none() || partners != self.partners,
+            rapid_review_settings: after.settings.rapid_review_clock_start
+                != self.settings.rapid_review_clock_start
+                || after.settings.close_of_business != self.settings.close_of_business,
+            calendar: recorded.map_or_else(Vec::new, <[CalendarEntry]>::to_vec),
+        }
+    }
+}
+
+/// How one event changed the basis, for telling which cases' deadlines it can move: a
+/// partnership of a hundred thousand cases changes its calendar every few weeks, and computing
+/// every case's deadlines again after each took 41–47 s (BENCHMARKS.md, issue 15, goal 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BasisChange {
+    /// Another organisation stands for a statutory partner: every case is computed again.
+    every_case: bool,
+    /// The rapid review's clock start or close of business changed.
+    rapid_review_settings: bool,
+    /// The calendar changes recorded, in order.
+    calendar: Vec<CalendarEntry>,
+}
+
+impl BasisChange {
+    /// Whether `deadlines`, computed for `case` under the basis before the change, are still
+    /// its deadlines under the basis after it. `false` is always safe: the deadlines are then
+    /// computed again.
+    #[must_use]
+    pub fn leaves<'d, I>(&self, case: &Case, deadlines: I) -> bool
+    where
+        I: IntoIterator<Item = &'d Deadline> + Clone,
+    {
+        let reads_settings = self.rapid_review_settings && case.reads_rapid_review_settings();
+        !self.every_case
+            && !reads_settings
+            && self
+                .calendar
+                .iter()
+                .all(|entry| history::leaves(entry, deadlines.clone()))
+    }
 }
 
 impl Partnership {

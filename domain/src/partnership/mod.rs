@@ -7,7 +7,7 @@ mod events;
 mod retention;
 mod state;
 
-pub use deadline_basis::{BasisSummary, DeadlineBasis};
+pub use deadline_basis::{BasisChange, BasisSummary, DeadlineBasis};
 pub use decide::{PartnershipCommand, decide};
 pub use events::PartnershipEvent;
 pub use retention::RetentionSettings;

@@ -151,7 +151,7 @@ fn the_deadline_generation_moves_only_when_what_deadlines_read_does() {
         ),
     ];
     for (n, (what, event, moves)) in steps.into_iter().enumerate() {
-        let before = record.deadline_generation();
+        let before = record.deadline_generation().number();
         let position = record.history().len() as u64 + 1;
         record = PartnershipRecord::next(
             Some(record),
@@ -164,7 +164,7 @@ fn the_deadline_generation_moves_only_when_what_deadlines_read_does() {
         )
         .unwrap();
         assert_eq!(
-            record.deadline_generation(),
+            record.deadline_generation().number(),
             before + u64::from(moves),
             "{what}"
         );

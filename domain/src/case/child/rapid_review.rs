@@ -356,6 +356,15 @@ impl Case {
         }
     }
 
+    /// Whether its deadlines read the partnership's settings: until a rapid review is
+    /// initiated it runs by the partnership's clock start and close of business as they stand
+    /// ([`Case::rapid_review_day0`], `rapid_review_deadlines`); initiation fixes both in the
+    /// review. Open or closed: a closed case's superseded deadlines keep their due instants.
+    #[must_use]
+    pub fn reads_rapid_review_settings(&self) -> bool {
+        self.kind == CaseKind::Child && self.rapid_review.is_none()
+    }
+
     /// The rapid review's deadlines: none until day 0 is known, then every milestone, whether
     /// or not the review has been initiated.
     pub(in crate::case) fn rapid_review_deadlines(
