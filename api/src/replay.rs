@@ -119,7 +119,9 @@ impl Fold {
                 if let (Some(audit), Some(slug)) = (
                     self.replayed.audit.as_mut(),
                     parse_stream(&event.stream_id).and_then(|stream| match stream {
-                        StreamRef::Case(slug, _) | StreamRef::Partnership(slug) => Some(slug),
+                        StreamRef::Case(slug, _)
+                        | StreamRef::Partnership(slug)
+                        | StreamRef::Learning(slug) => Some(slug),
                         // Not in the audit trail: what time passing caused, not anyone's act.
                         StreamRef::Reminders(_) => None,
                     }),

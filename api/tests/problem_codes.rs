@@ -13,10 +13,12 @@ const SOURCE_DIRS: [&str; 3] = ["api/src", "app/src", "domain/src"];
 
 /// Dotted literals that are JSON paths of request fields, not codes: the roots of the bodies'
 /// nested objects (`child.date_of_birth`, `retention.child_until_age`, …).
-const FIELD_ROOTS: [&str; 6] = [
+const FIELD_ROOTS: [&str; 8] = [
     "adult",
+    "attendance",
     "child",
     "correction",
+    "evaluation",
     "reminders",
     "retention",
     "victim",

@@ -235,7 +235,9 @@ impl FeedReader {
                         .map_err(undecodable)?;
                 Ok(feed_derive::reminder(at, &decoded))
             }
-            None => Ok(Vec::new()),
+            // The partnership's learning record is not told to integrations: the feed is of
+            // cases and their deadlines.
+            Some(StreamRef::Learning(_)) | None => Ok(Vec::new()),
         }
     }
 

@@ -82,6 +82,10 @@ impl StoredEvent for crate::partnership::PartnershipEvent {
     ];
 }
 
+impl StoredEvent for crate::learning::LearningEvent {
+    const EVENT_TYPES: &'static [&'static str] = crate::learning::LearningEvent::EVENT_TYPES;
+}
+
 impl StoredEvent for crate::reminders::ReminderEvent {
     const EVENT_TYPES: &'static [&'static str] =
         &["DeadlineReminderIssued", "DeadlineBreachRecorded"];

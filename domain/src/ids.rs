@@ -94,6 +94,10 @@ slug_type!(
     /// An organisation within a partnership, e.g. `essex-police`.
     OrgSlug
 );
+slug_type!(
+    /// A learning theme of a partnership, e.g. `neglect` or `transition-to-adult-services`.
+    ThemeSlug
+);
 
 #[cfg(test)]
 mod tests {

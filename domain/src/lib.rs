@@ -13,6 +13,7 @@ pub mod deadline;
 pub mod error;
 pub mod ids;
 pub mod integration;
+pub mod learning;
 pub mod metadata;
 pub mod partnership;
 pub mod reminders;
@@ -21,4 +22,4 @@ pub mod stream;
 
 pub use actor::{Actor, Role};
 pub use error::{DomainError, ErrorKind, FieldError};
-pub use ids::{CaseId, OrgSlug, PartnershipSlug};
+pub use ids::{CaseId, OrgSlug, PartnershipSlug, ThemeSlug};

@@ -20,6 +20,12 @@ pub fn reminders_stream(partnership: &PartnershipSlug) -> String {
     format!("{partnership}/reminders")
 }
 
+/// The stream of a partnership's learning record: its themes, meetings, learning events,
+/// disseminations and budget (issue 17).
+pub fn learning_stream(partnership: &PartnershipSlug) -> String {
+    format!("{partnership}/learning")
+}
+
 /// What a stored stream name refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StreamRef {
@@ -29,16 +35,19 @@ pub enum StreamRef {
     Partnership(PartnershipSlug),
     /// A partnership's reminders stream.
     Reminders(PartnershipSlug),
+    /// A partnership's learning stream.
+    Learning(PartnershipSlug),
 }
 
-/// Parses a stream name written by [`case_stream`], [`partnership_stream`] or
-/// [`reminders_stream`].
+/// Parses a stream name written by [`case_stream`], [`partnership_stream`],
+/// [`reminders_stream`] or [`learning_stream`].
 pub fn parse_stream(stream_id: &str) -> Option<StreamRef> {
     let mut parts = stream_id.splitn(3, '/');
     let partnership = PartnershipSlug::parse(parts.next()?).ok()?;
     match (parts.next()?, parts.next()) {
         ("partnership", None) => Some(StreamRef::Partnership(partnership)),
         ("reminders", None) => Some(StreamRef::Reminders(partnership)),
+        ("learning", None) => Some(StreamRef::Learning(partnership)),
         ("case", Some(id)) => {
             let id = uuid::Uuid::parse_str(id).ok()?;
             Some(StreamRef::Case(partnership, CaseId::from_uuid(id)))
@@ -65,7 +74,11 @@ mod tests {
         );
         assert_eq!(
             parse_stream(&reminders_stream(&p)),
-            Some(StreamRef::Reminders(p))
+            Some(StreamRef::Reminders(p.clone()))
+        );
+        assert_eq!(
+            parse_stream(&learning_stream(&p)),
+            Some(StreamRef::Learning(p))
         );
         assert_eq!(parse_stream("southend/case/not-a-uuid"), None);
     }

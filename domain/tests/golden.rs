@@ -9,6 +9,7 @@
 
 use casetrail_domain::case::CaseEvent;
 use casetrail_domain::codec::{StoredEvent, decode, encode, schema_version, upcast};
+use casetrail_domain::learning::LearningEvent;
 use casetrail_domain::partnership::PartnershipEvent;
 use casetrail_domain::reminders::ReminderEvent;
 use serde_json::Value;
@@ -24,6 +25,7 @@ fn event_types() -> impl Iterator<Item = &'static str> {
         .iter()
         .chain(<PartnershipEvent as StoredEvent>::EVENT_TYPES)
         .chain(<ReminderEvent as StoredEvent>::EVENT_TYPES)
+        .chain(<LearningEvent as StoredEvent>::EVENT_TYPES)
         .copied()
 }
 
@@ -307,6 +309,9 @@ fn every_fixture_decodes_and_encodes_back_to_its_stored_data() {
         } else if <ReminderEvent as StoredEvent>::EVENT_TYPES.contains(&fixture.event_type.as_str())
         {
             failures.extend(round_trip_failures::<ReminderEvent>(&fixture));
+        } else if <LearningEvent as StoredEvent>::EVENT_TYPES.contains(&fixture.event_type.as_str())
+        {
+            failures.extend(round_trip_failures::<LearningEvent>(&fixture));
         }
     }
     assert!(

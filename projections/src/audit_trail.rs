@@ -13,9 +13,10 @@ use casetrail_domain::case::rapid_review::DraftMilestone;
 use casetrail_domain::case::reconsideration::AdviceSubject;
 use casetrail_domain::case::shared::learning::DisseminationMethod;
 use casetrail_domain::codec::decode;
+use casetrail_domain::learning::{LearningEvent, Subject};
 use casetrail_domain::partnership::{ClockStart, PartnershipEvent, StatutoryPartner};
 use casetrail_domain::stream::{StreamRef, parse_stream};
-use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug};
+use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug, ThemeSlug};
 use casetrail_store::RecordedEvent;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -245,6 +246,7 @@ impl AuditTrail {
                 self.apply_partnership_event(slug, event, &decoded);
             }
             Some(StreamRef::Case(slug, case_id)) => self.apply_case_event(slug, case_id, event),
+            Some(StreamRef::Learning(slug)) => self.apply_learning_event(slug, event),
             // Reminders and recorded breaches are what time passing caused, not anyone's act:
             // the deadline views and the feed show them.
             Some(StreamRef::Reminders(_)) | None => {}
@@ -262,6 +264,11 @@ impl AuditTrail {
         let trail = self.partnerships.entry(slug).or_default();
         register_names(&mut trail.org_names, decoded);
         trail.push(None, event);
+    }
+
+    /// Adds an event of a partnership's learning stream: the partnership's trail, of no case.
+    pub(crate) fn apply_learning_event(&mut self, slug: PartnershipSlug, event: &RecordedEvent) {
+        self.partnerships.entry(slug).or_default().push(None, event);
     }
 
     /// Adds an event of a case stream.
@@ -366,6 +373,12 @@ fn render(
                 decoded.occurred_at(),
                 case_summary(&decoded, names),
             )
+        }
+        Some(StreamRef::Learning(_)) => {
+            let decoded: LearningEvent =
+                decode(&event.event_type, event.schema_version, &event.data)
+                    .map_err(decode_error)?;
+            (None, event.recorded_at, learning_summary(&decoded, names))
         }
         _ => {
             let decoded: PartnershipEvent =
@@ -501,6 +514,93 @@ fn partnership_summary(event: &PartnershipEvent, names: &HashMap<OrgSlug, String
             correction,
         ),
     }
+}
+
+fn learning_summary(event: &LearningEvent, names: &HashMap<OrgSlug, String>) -> String {
+    match event {
+        LearningEvent::ThemeAdded { name, .. } => format!("The learning theme {name} was added"),
+        LearningEvent::ThemeRetired { theme } => format!("The learning theme {theme} was retired"),
+        LearningEvent::ThemesTagged { subject, themes } => {
+            let what = match subject {
+                Subject::Case { .. } => "A case's reviews were".to_owned(),
+                Subject::Recommendation { .. } => "A recommendation of a case was".to_owned(),
+            };
+            let themes: Vec<&str> = themes.iter().map(ThemeSlug::as_str).collect();
+            if themes.is_empty() {
+                format!("{what} untagged")
+            } else {
+                format!("{what} tagged with {}", themes.join(", "))
+            }
+        }
+        LearningEvent::MeetingRecorded(meeting) => format!(
+            "A meeting of {} on {} was recorded: {}",
+            label(meeting.group),
+            meeting.held_on,
+            took_part(&meeting.attendance)
+        ),
+        LearningEvent::LearningEventRecorded(held) => format!(
+            "{} \"{}\" on {} was recorded: {}",
+            capitalised(label(held.kind)),
+            held.topic,
+            held.held_on,
+            took_part(&held.attendance)
+        ),
+        LearningEvent::ContributionRecorded(line) => format!(
+            "{} contributed {}{} for {}",
+            org_name(names, &line.organisation),
+            pounds(line.amount_pence),
+            if line.in_kind { " in kind" } else { "" },
+            line.financial_year
+        ),
+        LearningEvent::SpendingRecorded(line) => format!(
+            "{} was spent on {} in {}",
+            pounds(line.amount_pence),
+            label(line.category),
+            line.financial_year
+        ),
+    }
+}
+
+/// "5 people of 2 organisations", "1 person of 1 organisation".
+fn took_part(attendance: &[casetrail_domain::learning::Attendance]) -> String {
+    let people: u64 = attendance.iter().map(|a| u64::from(a.people)).sum();
+    let organisations = attendance.len();
+    format!(
+        "{people} {} of {organisations} organisation{}",
+        if people == 1 { "person" } else { "people" },
+        if organisations == 1 { "" } else { "s" }
+    )
+}
+
+/// A snake_case value as words: `practice_review` reads "practice review".
+fn label(value: impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
+        .unwrap_or_default()
+}
+
+fn capitalised(text: String) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Pence as pounds: `123456` reads "£1,234.56".
+pub(crate) fn pounds(pence: i64) -> String {
+    let (whole, part) = (pence / 100, (pence % 100).abs());
+    let digits = whole.abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if pence < 0 { "-" } else { "" };
+    format!("{sign}£{grouped}.{part:02}")
 }
 
 /// A calendar correction says so, with the admin's reason, so the audit trail shows why
@@ -911,6 +1011,8 @@ mod tests {
     fn stream_of(event_type: &str, case_id: CaseId) -> String {
         if PARTNERSHIP_EVENTS.contains(&event_type) {
             partnership_stream(&slug())
+        } else if LearningEvent::EVENT_TYPES.contains(&event_type) {
+            casetrail_domain::stream::learning_stream(&slug())
         } else {
             case_stream(&slug(), case_id)
         }
@@ -941,6 +1043,8 @@ mod tests {
                         "chair",
                         "text",
                         "url",
+                        // Pseudonymous references of those attending: counted, never shown.
+                        "attendees",
                     ]
                     .contains(&key);
                 if personal {
@@ -958,7 +1062,11 @@ mod tests {
             .iter()
             .map(|f| f["event_type"].as_str().unwrap())
             .collect();
-        for event_type in CaseEvent::EVENT_TYPES.iter().chain(PARTNERSHIP_EVENTS) {
+        for event_type in CaseEvent::EVENT_TYPES
+            .iter()
+            .chain(PARTNERSHIP_EVENTS)
+            .chain(LearningEvent::EVENT_TYPES)
+        {
             assert!(types.contains(event_type), "no fixture for {event_type}");
         }
         let mut trail = AuditTrail::default();
@@ -987,6 +1095,48 @@ mod tests {
         personal_strings(&fixture("IncidentNotified")["data"], "", &mut notified);
         assert!(notified.contains(&"SBC-2022-0871".to_owned()));
         assert!(notified.iter().any(|t| t.len() > 100));
+    }
+
+    #[test]
+    fn money_reads_as_pounds_and_learning_summaries_name_what_was_recorded() {
+        assert_eq!(pounds(0), "£0.00");
+        assert_eq!(pounds(5), "£0.05");
+        assert_eq!(pounds(99_999), "£999.99");
+        assert_eq!(pounds(100_000), "£1,000.00");
+        assert_eq!(pounds(21_351_600), "£213,516.00");
+        assert_eq!(pounds(123_456_789_012), "£1,234,567,890.12");
+        assert_eq!(pounds(-150), "-£1.50");
+        let names: HashMap<OrgSlug, String> = [(
+            OrgSlug::parse("essex-police").unwrap(),
+            "Essex Police".to_owned(),
+        )]
+        .into();
+        let summary = |name: &str| {
+            let fixture = fixture(name);
+            let event: LearningEvent = decode(name, 1, &fixture["data"]).unwrap();
+            learning_summary(&event, &names)
+        };
+        assert_eq!(
+            summary("ContributionRecorded"),
+            "Essex Police contributed £50,000.00 for 2021-22"
+        );
+        assert_eq!(
+            summary("MeetingRecorded"),
+            "A meeting of practice review on 2022-03-10 was recorded: 5 people of 2 organisations"
+        );
+        assert_eq!(
+            summary("LearningEventRecorded"),
+            "Shared learning event \"Professional curiosity\" on 2022-02-01 was recorded: 40 \
+             people of 1 organisation"
+        );
+        assert_eq!(
+            summary("ThemesTagged"),
+            "A recommendation of a case was tagged with neglect, professional-curiosity"
+        );
+        assert_eq!(
+            summary("SpendingRecorded"),
+            "£213,516.00 was spent on salaries in 2021-22"
+        );
     }
 
     #[test]

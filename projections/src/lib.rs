@@ -7,6 +7,7 @@ mod deadline_cache;
 mod due_order;
 mod feed;
 pub mod history;
+mod learning_record;
 mod partnership_record;
 mod projector;
 mod review_status;

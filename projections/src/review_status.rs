@@ -3,10 +3,12 @@
 use crate::case_index::CaseIndex;
 use crate::deadline_cache::{DeadlineCache, DeadlineGeneration, IdentifiedDeadline, identified};
 use crate::due_order::DueOrders;
+use crate::learning_record::LearningRecord;
 use crate::partnership_record::PartnershipRecord;
 use crate::statistics::FinancialYear;
 use casetrail_domain::case::{Case, CaseEvent};
 use casetrail_domain::codec::{DecodeError, decode};
+use casetrail_domain::learning::{Learning, LearningEvent};
 use casetrail_domain::partnership::{Partnership, PartnershipEvent};
 use casetrail_domain::reminders::ReminderEvent;
 use casetrail_domain::stream::{StreamRef, parse_stream};
@@ -296,6 +298,7 @@ pub struct ReadModels {
     head_hash: [u8; 32],
     partnerships: HashMap<PartnershipSlug, PartnershipRecord>,
     pub(crate) cases: HashMap<PartnershipSlug, PartnershipCases>,
+    learning: HashMap<PartnershipSlug, LearningRecord>,
     audit: crate::AuditTrail,
     feed: crate::Feed,
 }
@@ -347,6 +350,18 @@ impl ReadModels {
                     decode(&event.event_type, event.schema_version, &event.data)
                         .map_err(decode_error)?;
                 self.feed.reminder(&decoded, event.event_id);
+            }
+            Some(StreamRef::Learning(slug)) => {
+                let decoded: LearningEvent =
+                    decode(&event.event_type, event.schema_version, &event.data)
+                        .map_err(decode_error)?;
+                self.audit.apply_learning_event(slug.clone(), event);
+                self.learning.entry(slug).or_default().push(Recorded {
+                    position: event.position,
+                    stream_version: event.stream_version,
+                    recorded_at: event.recorded_at,
+                    event: decoded,
+                });
             }
             // Streams of other kinds (none yet) are not part of these read models.
             None => {}
@@ -455,6 +470,36 @@ impl ReadModels {
     /// The audit trail: every event of every partnership, with who did it and why.
     pub fn audit(&self) -> &crate::AuditTrail {
         &self.audit
+    }
+
+    /// The partnership's learning record as it stands (`None` before anything is recorded).
+    pub fn learning(&self, slug: &PartnershipSlug) -> Option<&Learning> {
+        self.learning.get(slug).map(LearningRecord::current)
+    }
+
+    /// The partnership's learning record as it was at `as_of`.
+    pub fn learning_as_of(&self, slug: &PartnershipSlug, as_of: DateTime<Utc>) -> Option<Learning> {
+        self.learning.get(slug)?.as_of(as_of)
+    }
+
+    /// The learning stream's version (its ETag), 0 before anything is recorded.
+    pub fn learning_version(&self, slug: &PartnershipSlug) -> u64 {
+        self.learning.get(slug).map_or(0, LearningRecord::version)
+    }
+
+    /// The log positions of the learning stream's events recorded by `as_of`, with each
+    /// event: what a figure counting them can point to.
+    pub fn learning_history(
+        &self,
+        slug: &PartnershipSlug,
+        as_of: DateTime<Utc>,
+    ) -> impl Iterator<Item = &Recorded<LearningEvent>> {
+        self.learning
+            .get(slug)
+            .map(LearningRecord::history)
+            .unwrap_or_default()
+            .iter()
+            .take_while(move |r| r.recorded_at <= as_of)
     }
 
     /// A partnership.

@@ -17,6 +17,17 @@ const PARTNERSHIP_COMMANDS: [&str; 7] = [
     "MoveBankHoliday",
 ];
 
+/// The learning record's commands (issue 17), the learning endpoints' operationIds.
+const LEARNING_COMMANDS: [&str; 7] = [
+    "AddTheme",
+    "RetireTheme",
+    "TagThemes",
+    "RecordMeeting",
+    "RecordLearningEvent",
+    "RecordContribution",
+    "RecordSpending",
+];
+
 /// A command's name, which is also its OpenAPI operationId. Only documents a string field:
 /// on the wire it stays a string, so a command added later is not a breaking change.
 #[derive(Debug)]
@@ -29,6 +40,7 @@ impl CommandName {
             .iter()
             .copied()
             .chain(PARTNERSHIP_COMMANDS)
+            .chain(LEARNING_COMMANDS)
     }
 }
 

@@ -43,6 +43,7 @@ catalogue! {
     "case.not_found" 404 => "No such case, or not one this user may see";
     "case.not_notified" 409 => "Only a case notified by the local authority has a Panel notification";
     "case.possible_duplicate" 409 => "A case is open for the same child reference and incident date: `existing_case_id` names it; resend with `allow_duplicate` for another incident";
+    "case.unknown" 422 => "A case (or recommendation) named in the body is not one of the partnership's cases the caller may see";
     "case.wrong_kind" 409 => "The command belongs to another kind of case (child, adult, domestic homicide)";
     "case.wrong_stage" 409 => "The case is not at a stage where this command applies";
     "closure.decision_reached" 409 => "The partners have decided on a review: close with the reason their decision leads to";
@@ -99,6 +100,7 @@ catalogue! {
     "field.not_applicable" 422 => "A field was given where it does not apply";
     "field.required" 422 => "A required text is blank, or a required field is missing";
     "field.too_long" 422 => "A text is longer than its limit";
+    "financial_year.invalid" 400 => "The financial year is not of the form `YYYY-YY` (e.g. `2021-22`)";
     "holiday.already_a_holiday" 409 => "The day is already a bank holiday";
     "holiday.in_the_past" 422 => "A bank holiday change to a past day is accepted only as a correction with a reason";
     "holiday.not_a_holiday" 409 => "The day is not a bank holiday";
@@ -106,6 +108,7 @@ catalogue! {
     "idempotency.invalid_key" 400 => "Idempotency-Key must be 1 to 255 visible ASCII characters";
     "idempotency.key_reused" 422 => "This Idempotency-Key was already used with a different request";
     "internal" 500 => "A failure of the service; the cause is logged, never sent: quote the request id to support";
+    "learning.already_recorded" 409 => "A meeting, learning event or budget line with this id is already in the learning record";
     "meeting.no_service_manager" 422 => "At least one service manager must be present";
     "meeting.partners_absent" 422 => "The local authority, the police and health must all be represented";
     "notification.criteria_not_met" 422 => "The notification does not meet the statutory criteria (abuse or neglect known or suspected, a child at the incident)";
@@ -194,6 +197,10 @@ catalogue! {
     "sar.reviewer_not_independent" 422 => "The reviewer must be independent of the case: their organisation is involved in it";
     "statistics.invalid_year" 400 => "The financial year is not of the form `YYYY-YY` (e.g. `2022-23`)";
     "statistics.unknown_year" 404 => "No facts are recorded in that financial year";
+    "theme.already_exists" 409 => "The partnership already has a learning theme with this slug";
+    "theme.already_retired" 409 => "The learning theme is already retired";
+    "theme.not_found" 404 => "No such learning theme";
+    "theme.unknown" 422 => "A theme named is not on the partnership's list, or is retired";
     "unavailable" 503 => "A dependency (the database) is unavailable, maybe only for a moment: retry after `Retry-After`";
     "version.conflict" 409 => "The case kept changing while the command was decided: retry";
     "version.precondition_failed" 412 => "The case has changed since the version in `If-Match`: reload it and retry";

@@ -185,6 +185,8 @@ mod tests {
                     if !problem_code {
                         let name = if is_integration_event_type(path) {
                             "IntegrationEventType"
+                        } else if is_tag(path, "Subject", "kind") {
+                            "SubjectKind"
                         } else {
                             path.strip_prefix("/components/schemas/")
                                 .filter(|name| !name.contains('/'))
@@ -210,10 +212,15 @@ mod tests {
     /// The `type` of one of the integration events (`IntegrationEvent.oneOf[n]`): labelled
     /// together as `IntegrationEventType`.
     fn is_integration_event_type(path: &str) -> bool {
-        path.strip_prefix("/components/schemas/IntegrationEvent/oneOf/")
+        is_tag(path, "IntegrationEvent", "type")
+    }
+
+    /// The tag `field` of one variant of the tagged union `schema` (`schema.oneOf[n]`).
+    fn is_tag(path: &str, schema: &str, field: &str) -> bool {
+        path.strip_prefix(&format!("/components/schemas/{schema}/oneOf/"))
             .and_then(|rest| rest.split_once('/'))
             .is_some_and(|(n, rest)| {
-                n.bytes().all(|b| b.is_ascii_digit()) && rest == "properties/type"
+                n.bytes().all(|b| b.is_ascii_digit()) && rest == format!("properties/{field}")
             })
     }
 

@@ -119,6 +119,8 @@ pub mod feed;
 pub mod homicide_review;
 pub mod integrity;
 pub mod labels;
+pub mod learning;
+pub mod learning_reads;
 pub mod list_csv;
 pub mod list_query;
 pub mod ops;
@@ -159,6 +161,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(audit_trail::get_case_audit_trail)
         .service(access_log::get_case_access_log)
         .service(audit_trail::list_audit_trail)
+        .service(learning_reads::list_themes)
+        .service(learning::add_theme)
+        .service(learning::retire_theme)
+        .service(learning::tag_themes)
+        .service(learning::record_meeting)
+        .service(learning_reads::list_meetings)
+        .service(learning::record_learning_event)
+        .service(learning_reads::list_learning_events)
+        .service(learning::record_contribution)
+        .service(learning::record_spending)
+        .service(learning_reads::get_budget)
         .service(statistics::list_statistics_years)
         .service(statistics::get_annual_statistics)
         .service(integrity::verify_integrity)

@@ -2,10 +2,12 @@
 //! events. The bus runs any of them the same way.
 
 use crate::error::AppError;
+use casetrail_domain::calendar::local_date;
 use casetrail_domain::case::{Case, CaseCommand, CaseEvent, Context};
 use casetrail_domain::codec::{StoredEvent, decode};
+use casetrail_domain::learning::{Learning, LearningCommand, LearningEvent};
 use casetrail_domain::partnership::{Partnership, PartnershipCommand, PartnershipEvent};
-use casetrail_domain::stream::{case_stream, partnership_stream};
+use casetrail_domain::stream::{case_stream, learning_stream, partnership_stream};
 use casetrail_domain::{Actor, CaseId, DomainError, Role};
 use casetrail_store::RecordedEvent;
 use std::fmt::Debug;
@@ -92,6 +94,17 @@ impl Addressed<Partnership> {
     }
 }
 
+impl Addressed<Learning> {
+    /// A command on the actor's partnership's learning record.
+    pub fn learning(actor: &Actor, command: LearningCommand) -> Self {
+        Self {
+            stream_id: learning_stream(&actor.partnership),
+            command,
+            new_stream: false,
+        }
+    }
+}
+
 impl Aggregate for Case {
     type Command = CaseCommand;
     type Event = CaseEvent;
@@ -146,5 +159,30 @@ impl Aggregate for Partnership {
         ctx: &Context<'_>,
     ) -> Result<Vec<PartnershipEvent>, DomainError> {
         casetrail_domain::partnership::decide(state, command, Some(ctx.actor), ctx.now)
+    }
+}
+
+impl Aggregate for Learning {
+    type Command = LearningCommand;
+    type Event = LearningEvent;
+
+    fn command_name(command: &LearningCommand) -> &'static str {
+        command.name()
+    }
+
+    fn may_send(command: &LearningCommand, actor: &Actor) -> Result<(), DomainError> {
+        casetrail_domain::learning::may_send(command, actor)
+    }
+
+    fn evolve(state: Option<Learning>, event: &LearningEvent) -> Option<Learning> {
+        Learning::evolve(state, event)
+    }
+
+    fn decide(
+        state: Option<&Learning>,
+        command: &LearningCommand,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<LearningEvent>, DomainError> {
+        casetrail_domain::learning::decide(state, command, ctx.partnership, local_date(ctx.now))
     }
 }

@@ -9,6 +9,7 @@ mod deadline_pages;
 mod deadlines;
 mod duplicates;
 mod feed;
+mod learning;
 mod lists;
 mod partnership;
 mod past_pages;
@@ -25,6 +26,7 @@ pub use case_reads::{AccessFilters, AccessLogAudit, AccessPage, CaseAccessLog};
 pub use deadline_pages::{DeadlineFilters, DeadlinePage, deadline_page, deadlines_from_snapshot};
 pub use deadlines::{DeadlineAt, deadlines_at};
 pub use feed::{FeedQuery, FeedView, visible};
+pub use learning::{Budget, Positioned, ThemeCounts, ThemeFigures, ThemeList};
 pub use lists::{
     CaseFilters, CasePage, CasePlace, CaseSort, ChangedSince, ListedCase, case_page,
     cases_from_snapshot,

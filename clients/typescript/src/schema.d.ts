@@ -78,6 +78,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/budget/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a financial year's budget
+         * @description The partners' contributions (money and in kind) and the spending of the financial year, each line with its log position, and their totals with spending by category: the annual report's financial summary. Any role. With `as_of`, the lines recorded by then.
+         */
+        get: operations["GetBudget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/budget/{year}/contributions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a partner's contribution to a year's budget
+         * @description A contribution in money, or in kind (`in_kind`: goods and services), from an organisation registered in the partnership (422 `organisation.unknown`), of 1 to 10,000,000,000 pence, for the financial year in the path (starting 1990 to 2099). Role: `business_manager`.
+         */
+        post: operations["RecordContribution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/budget/{year}/spending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record spending in a year's budget
+         * @description Money spent in the financial year in the path, by category (the resource plan's lines of expenditure), of 1 to 10,000,000,000 pence. Role: `business_manager`.
+         */
+        post: operations["RecordSpending"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases": {
         parameters: {
             query?: never;
@@ -1510,6 +1570,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/learning-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a financial year's learning events
+         * @description The learning events held in the financial year, in the order recorded, with their evaluations' averages, how many of each kind were held, and what they add up to (as for meetings). Read by those who see every case, as meetings are. With `as_of`, those recorded by then.
+         */
+        get: operations["ListLearningEvents"];
+        put?: never;
+        /**
+         * Record a learning event or training
+         * @description A learning event once held: one of the three shared learning days a year (`shared_learning_event`), a commissioned course (`training`), a structured update or conference, or a briefing; its topic (1 to 200 characters, no personal data), who attended (as for meetings), how it was rated when evaluated (`evaluation.responses_by_score`: how many gave each score 1 to 5; at least one response and no more than attended) and the themes it covered (on the list and not retired: 422 `theme.unknown`). Role: `business_manager`.
+         */
+        post: operations["RecordLearningEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a financial year's meetings
+         * @description The meetings held in the financial year, in the order recorded, each with its log position, and what they add up to: meetings held, distinct organisations, distinct people named (by pseudonymous reference, never read back) and attendances. They name the cases discussed, so they are read by those who see every case (the statutory partners, `business_manager`, `independent_advisor`, `auditor`; otherwise 403). An unreadable `financial_year` is 400 `financial_year.invalid`. With `as_of`, the meetings recorded by then.
+         */
+        get: operations["ListMeetings"];
+        put?: never;
+        /**
+         * Record a partnership meeting
+         * @description A meeting of one of the partnership's groups, once held (`held_on` not after today: 422 `date.in_future`): the organisations that attended, each once, registered in the partnership (422 `organisation.unknown`), with how many people; those who attended by pseudonymous reference (an id from the caller's own directory, with a digit and no spaces: never a name), at most as many as attended, counted as distinct people across meetings; and the cases and recommendations discussed (422 `case.unknown` for one the caller may not see). A `meeting_id` already recorded is 409 `learning.already_recorded`. Role: `business_manager`.
+         */
+        post: operations["RecordMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/partnership": {
         parameters: {
             query?: never;
@@ -1710,6 +1818,70 @@ export interface paths {
         get: operations["GetAnnualStatistics"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/themes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the learning themes
+         * @description The partnership's learning themes (retired ones marked) and how often each was tagged, by financial year: cases whose reviews carry it (by the year the case was opened), recommendations (by the year they were made) and learning events that covered it (by the year they were held). Counts over every case, whoever asks: any role. The ETag is the learning stream's version, for `If-Match` on the learning commands. With `as_of`, the themes and tags as recorded by then.
+         */
+        get: operations["ListThemes"];
+        put?: never;
+        /**
+         * Add a learning theme
+         * @description Adds a theme to the partnership's list (for example `neglect`, `exploitation`, `transition-to-adult-services`, `professional-curiosity`, `information-sharing`). A slug already on the list is 409 `theme.already_exists`. Role: `business_manager` or `admin`.
+         */
+        post: operations["AddTheme"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/themes/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tag a case's reviews or a recommendation with themes
+         * @description Replaces the themes of a case's reviews (`subject.kind` `case`) or of one recommendation of a case (`recommendation`, with its `recommendation_id`); an empty list removes them. Each theme is on the list and not retired (422 `theme.unknown`), each named once, at most 20. A case the caller may not see, or a recommendation the case does not have, is 404. Role: `business_manager`.
+         */
+        post: operations["TagThemes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/themes/{theme}/retirement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire a learning theme
+         * @description Nothing is tagged with the theme from now on; the tags it had still count. A theme not on the list is 404 `theme.not_found`; one already retired 409 `theme.already_retired`. Role: `business_manager` or `admin`.
+         */
+        post: operations["RetireTheme"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1950,6 +2122,19 @@ export interface components {
              * @description When, if not now.
              */
             occurred_at?: string | null;
+        };
+        /**
+         * @description AddTheme.
+         * @example {
+         *       "name": "Professional curiosity",
+         *       "theme": "professional-curiosity"
+         *     }
+         */
+        AddThemeRequest: {
+            /** @description The theme's slug: a-z, 0-9 and `-`, 1 to 64 characters. */
+            theme: string;
+            /** @description Its name, 1 to 100 characters. */
+            name: string;
         };
         /**
          * @description Age band of an adult (or of a domestic homicide victim, who may be 16 or 17), in the bands
@@ -2299,6 +2484,20 @@ export interface components {
              */
             occurred_at?: string | null;
         };
+        /** @description How many people an organisation brought. */
+        Attendance: {
+            /**
+             * @description The organisation (registered in the partnership).
+             * @example essex-police
+             */
+            organisation: string;
+            /**
+             * Format: int32
+             * @description How many of its people attended, 1 to 10,000.
+             * @example 2
+             */
+            people: number;
+        };
         /** @description Who sent the command that appended the event, as the event's metadata records them. */
         AuditActorView: {
             /**
@@ -2392,6 +2591,59 @@ export interface components {
             items: components["schemas"]["AuditEntryView"][];
             /** @description Cursor of the next page, `null` on the last. */
             next_cursor?: string | null;
+        };
+        /** @description A budget's totals. */
+        BudgetTotals: {
+            /**
+             * Format: int64
+             * @description Contributions in money, in pence.
+             */
+            contributions_pence: number;
+            /**
+             * Format: int64
+             * @description Contributions in kind, in pence.
+             */
+            in_kind_pence: number;
+            /**
+             * Format: int64
+             * @description Spending, in pence.
+             */
+            spending_pence: number;
+            /** @description Spending by category, in the categories' order; categories with none left out. */
+            by_category: components["schemas"]["CategoryTotal"][];
+        };
+        /**
+         * @description A financial year's budget, as the annual report's financial summary shows it.
+         * @example {
+         *       "contributions": [],
+         *       "financial_year": "2021-22",
+         *       "spending": [],
+         *       "totals": {
+         *         "by_category": [
+         *           {
+         *             "amount_pence": 21351600,
+         *             "category": "salaries"
+         *           },
+         *           {
+         *             "amount_pence": 1920000,
+         *             "category": "events"
+         *           }
+         *         ],
+         *         "contributions_pence": 23271600,
+         *         "in_kind_pence": 6924000,
+         *         "spending_pence": 23271600
+         *       }
+         *     }
+         */
+        BudgetView: {
+            /** @description The financial year. */
+            financial_year: string;
+            /** @description What it adds up to. */
+            totals: components["schemas"]["BudgetTotals"];
+            /** @description The contributions, in the order recorded. */
+            contributions: components["schemas"]["ContributionView"][];
+            /** @description The spending, in the order recorded. */
+            spending: components["schemas"]["SpendingView"][];
         };
         /**
          * @description What a calendar change did.
@@ -2615,6 +2867,16 @@ export interface components {
              */
             next_due_at?: string | null;
         };
+        /** @description What one category of spending added up to. */
+        CategoryTotal: {
+            /** @description The category. */
+            category: components["schemas"]["SpendingCategory"];
+            /**
+             * Format: int64
+             * @description The total in pence.
+             */
+            amount_pence: number;
+        };
         /** @description The child, as the local authority records them. */
         ChildInput: {
             /**
@@ -2722,7 +2984,7 @@ export interface components {
          * @description A command's name, which is also its OpenAPI operationId, e.g. `SubmitAgencyReport`.
          * @enum {string}
          */
-        CommandName: "NotifyIncident" | "ReferCaseForConsideration" | "ReferSafeguardingAdultReview" | "NotifyDomesticHomicide" | "RecordPanelNotification" | "RecordPanelNotificationCopied" | "RecordLookedAfterDeathNotified" | "InitiateRapidReview" | "RecordPartnersNotified" | "NamePartnerLead" | "AgreeReviewLead" | "AgreeModifiedResponse" | "CirculateAgencyReports" | "RecordRapidReviewMeeting" | "RecordDraftMilestone" | "SubmitDraftComments" | "ConfirmSeniorSignOff" | "SignOffRapidReview" | "RecordPartnerDecision" | "SubmitRapidReviewToPanel" | "RecordPanelResponse" | "RecordReconsideredDecision" | "RecordIndependentAdvice" | "SendReconsiderationToPanel" | "RecordImprovementsInformationSentToPanel" | "PublishImprovementsInformation" | "RecordCopySentToOfsted" | "RecordFamilyCommunication" | "CommissionPracticeReview" | "ApprovePublicationDelay" | "RecordFinalReportSentToPanel" | "WithholdPublication" | "RequestAgencyReport" | "SubmitAgencyReport" | "RecordSarDecision" | "CommissionSar" | "RecordFamilyInvited" | "PauseSar" | "ResumeSar" | "CompleteSar" | "RecordDhrDecision" | "CommissionDhr" | "CompleteDhr" | "SubmitDhrToHomeOffice" | "NotifyHomeOfficeOfDhrDecision" | "RecordDhrQaOutcome" | "RecordDhrFamilyInvolvement" | "PublishReview" | "RecordReviewTakenDown" | "AddRecommendation" | "CompleteRecommendation" | "CloseCase" | "RecordLearningDisseminated" | "EraseCasePersonalData" | "EstablishPartnership" | "ChangePartnershipSettings" | "RegisterOrganisation" | "RetireOrganisation" | "DeclareBankHoliday" | "WithdrawBankHoliday" | "MoveBankHoliday";
+        CommandName: "NotifyIncident" | "ReferCaseForConsideration" | "ReferSafeguardingAdultReview" | "NotifyDomesticHomicide" | "RecordPanelNotification" | "RecordPanelNotificationCopied" | "RecordLookedAfterDeathNotified" | "InitiateRapidReview" | "RecordPartnersNotified" | "NamePartnerLead" | "AgreeReviewLead" | "AgreeModifiedResponse" | "CirculateAgencyReports" | "RecordRapidReviewMeeting" | "RecordDraftMilestone" | "SubmitDraftComments" | "ConfirmSeniorSignOff" | "SignOffRapidReview" | "RecordPartnerDecision" | "SubmitRapidReviewToPanel" | "RecordPanelResponse" | "RecordReconsideredDecision" | "RecordIndependentAdvice" | "SendReconsiderationToPanel" | "RecordImprovementsInformationSentToPanel" | "PublishImprovementsInformation" | "RecordCopySentToOfsted" | "RecordFamilyCommunication" | "CommissionPracticeReview" | "ApprovePublicationDelay" | "RecordFinalReportSentToPanel" | "WithholdPublication" | "RequestAgencyReport" | "SubmitAgencyReport" | "RecordSarDecision" | "CommissionSar" | "RecordFamilyInvited" | "PauseSar" | "ResumeSar" | "CompleteSar" | "RecordDhrDecision" | "CommissionDhr" | "CompleteDhr" | "SubmitDhrToHomeOffice" | "NotifyHomeOfficeOfDhrDecision" | "RecordDhrQaOutcome" | "RecordDhrFamilyInvolvement" | "PublishReview" | "RecordReviewTakenDown" | "AddRecommendation" | "CompleteRecommendation" | "CloseCase" | "RecordLearningDisseminated" | "EraseCasePersonalData" | "EstablishPartnership" | "ChangePartnershipSettings" | "RegisterOrganisation" | "RetireOrganisation" | "DeclareBankHoliday" | "WithdrawBankHoliday" | "MoveBankHoliday" | "AddTheme" | "RetireTheme" | "TagThemes" | "RecordMeeting" | "RecordLearningEvent" | "RecordContribution" | "RecordSpending";
         /**
          * @description CommissionDhr request.
          * @example {
@@ -2817,6 +3079,28 @@ export interface components {
              * @description When, if not now.
              */
             occurred_at?: string | null;
+        };
+        /** @description A contribution to the budget. */
+        ContributionView: {
+            /**
+             * Format: uuid
+             * @description The line's id.
+             */
+            line_id: string;
+            /** @description The contributing organisation. */
+            organisation: string;
+            /**
+             * Format: int64
+             * @description The amount in pence.
+             */
+            amount_pence: number;
+            /** @description Given in kind. */
+            in_kind: boolean;
+            /**
+             * Format: int64
+             * @description Its log position.
+             */
+            position: number;
         };
         /**
          * @description Marks a holiday change as a correction of the calendar: it then reaches every deadline,
@@ -3199,6 +3483,35 @@ export interface components {
          * @enum {string}
          */
         ErasureBasis: "uk_gdpr_article17_request" | "retention_period_ended" | "court_order";
+        /** @description How those attending rated it: how many gave each score, 1 (poor) to 5 (excellent). */
+        Evaluation: {
+            /**
+             * @description Responses scoring 1, 2, 3, 4 and 5, in that order.
+             * @example [
+             *       0,
+             *       1,
+             *       3,
+             *       10,
+             *       6
+             *     ]
+             */
+            responses_by_score: number[];
+        };
+        /** @description An evaluation with its average. */
+        EvaluationView: {
+            /** @description Responses scoring 1 to 5. */
+            responses_by_score: number[];
+            /**
+             * Format: int64
+             * @description How many responded.
+             */
+            responses: number;
+            /**
+             * Format: double
+             * @description The average score, to one decimal.
+             */
+            average_score: number;
+        };
         /**
          * @description A page of stored events.
          * @example {
@@ -3621,6 +3934,16 @@ export interface components {
             /** @description Why it fails (when broken). */
             reason?: string | null;
         };
+        /** @description How many learning events of one kind were held. */
+        KindCount: {
+            /** @description The kind. */
+            kind: components["schemas"]["LearningEventKind"];
+            /**
+             * Format: int64
+             * @description How many.
+             */
+            held: number;
+        };
         /**
          * @description The languages labels are given in.
          * @enum {string}
@@ -3677,10 +4000,146 @@ export interface components {
             hours: number;
         };
         /**
+         * @description An accepted command on the learning record.
+         * @example {
+         *       "id": "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a60",
+         *       "partnership": "southend",
+         *       "position": 40211,
+         *       "version": 12
+         *     }
+         */
+        LearningCommandAccepted: {
+            /** @description The partnership. */
+            partnership: string;
+            /**
+             * Format: int64
+             * @description The learning stream's version after the command (its ETag).
+             */
+            version: number;
+            /**
+             * Format: int64
+             * @description The log position of the last event written.
+             */
+            position: number;
+            /**
+             * Format: uuid
+             * @description The id of the record made (meeting, learning event, budget line), when it made one.
+             */
+            id?: string | null;
+        };
+        /**
+         * @description What kind of learning a learning event was.
+         * @enum {string}
+         */
+        LearningEventKind: "shared_learning_event" | "training" | "structured_update" | "briefing";
+        /** @description A recorded learning event. */
+        LearningEventView: {
+            /**
+             * Format: uuid
+             * @description Its id.
+             */
+            learning_event_id: string;
+            /** @description What kind it was. */
+            kind: components["schemas"]["LearningEventKind"];
+            /** @description Its topic. */
+            topic: string;
+            /**
+             * Format: date
+             * @description The day.
+             */
+            held_on: string;
+            /** @description Who took part. */
+            participation: components["schemas"]["ParticipationView"];
+            evaluation?: null | components["schemas"]["EvaluationView"];
+            /** @description The themes it covered. */
+            themes: string[];
+            /**
+             * Format: int64
+             * @description Its log position.
+             */
+            position: number;
+            /**
+             * Format: date-time
+             * @description When it was recorded.
+             */
+            recorded_at: string;
+        };
+        /**
+         * @description A financial year's learning events.
+         * @example {
+         *       "by_kind": [
+         *         {
+         *           "held": 1,
+         *           "kind": "shared_learning_event"
+         *         }
+         *       ],
+         *       "financial_year": "2021-22",
+         *       "learning_events": [
+         *         {
+         *           "evaluation": {
+         *             "average_score": 4.1,
+         *             "responses": 20,
+         *             "responses_by_score": [
+         *               0,
+         *               1,
+         *               3,
+         *               10,
+         *               6
+         *             ]
+         *           },
+         *           "held_on": "2022-02-01",
+         *           "kind": "shared_learning_event",
+         *           "learning_event_id": "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a61",
+         *           "participation": {
+         *             "attendance": [
+         *               {
+         *                 "organisation": "southend-schools",
+         *                 "people": 40
+         *               },
+         *               {
+         *                 "organisation": "essex-police",
+         *                 "people": 12
+         *               }
+         *             ],
+         *             "people": 52,
+         *             "people_named": 2
+         *           },
+         *           "position": 40198,
+         *           "recorded_at": "2022-02-02T09:14:40.551Z",
+         *           "themes": [
+         *             "professional-curiosity"
+         *           ],
+         *           "topic": "Professional curiosity"
+         *         }
+         *       ],
+         *       "totals": {
+         *         "attendances": 52,
+         *         "held": 1,
+         *         "organisations": 2,
+         *         "people_named": 2
+         *       }
+         *     }
+         */
+        LearningEventsView: {
+            /** @description The financial year. */
+            financial_year: string;
+            /** @description What they add up to. */
+            totals: components["schemas"]["ParticipationTotals"];
+            /** @description How many of each kind were held. */
+            by_kind: components["schemas"]["KindCount"][];
+            /** @description The learning events, in the order recorded. */
+            learning_events: components["schemas"]["LearningEventView"][];
+        };
+        /**
          * @description Why the incident is this local authority's to notify.
          * @enum {string}
          */
         LocationBasis: "in_area" | "resident_outside_england" | "elsewhere_in_england";
+        /**
+         * @description The partnership's groups that meet (the arrangements' structure chart).
+         * @enum {string}
+         */
+        MeetingGroup: "strategic_leadership" | "strategic_partnership" | "practice_review" | "learning_and_development" | "audit_quality_performance_children" | "audit_quality_performance_adults" | "domestic_homicide_review_panel" | "schools_and_education" | "missing_and_exploitation" | "task_and_finish";
         /** @description Rapid review meetings held in the year. */
         MeetingStatistics: {
             /**
@@ -3693,6 +4152,84 @@ export interface components {
              * @description Distinct organisations present at any of them.
              */
             organisations_taking_part: number;
+        };
+        /** @description A recorded meeting. */
+        MeetingView: {
+            /**
+             * Format: uuid
+             * @description Its id.
+             */
+            meeting_id: string;
+            /** @description The group that met. */
+            group: components["schemas"]["MeetingGroup"];
+            /**
+             * Format: date
+             * @description The day.
+             */
+            held_on: string;
+            /** @description Who took part. */
+            participation: components["schemas"]["ParticipationView"];
+            /** @description The cases and recommendations discussed. */
+            discussed: components["schemas"]["Subject"][];
+            /**
+             * Format: int64
+             * @description Its log position: the event that records it.
+             */
+            position: number;
+            /**
+             * Format: date-time
+             * @description When it was recorded.
+             */
+            recorded_at: string;
+        };
+        /**
+         * @description A financial year's meetings.
+         * @example {
+         *       "financial_year": "2021-22",
+         *       "meetings": [
+         *         {
+         *           "discussed": [
+         *             {
+         *               "case_id": "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+         *               "kind": "case"
+         *             }
+         *           ],
+         *           "group": "practice_review",
+         *           "held_on": "2022-03-10",
+         *           "meeting_id": "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a60",
+         *           "participation": {
+         *             "attendance": [
+         *               {
+         *                 "organisation": "essex-police",
+         *                 "people": 2
+         *               },
+         *               {
+         *                 "organisation": "southend-council",
+         *                 "people": 3
+         *               }
+         *             ],
+         *             "people": 5,
+         *             "people_named": 2
+         *           },
+         *           "position": 40211,
+         *           "recorded_at": "2022-03-10T16:02:11.204Z"
+         *         }
+         *       ],
+         *       "totals": {
+         *         "attendances": 9,
+         *         "held": 2,
+         *         "organisations": 3,
+         *         "people_named": 3
+         *       }
+         *     }
+         */
+        MeetingsView: {
+            /** @description The financial year. */
+            financial_year: string;
+            /** @description What they add up to. */
+            totals: components["schemas"]["ParticipationTotals"];
+            /** @description The meetings, in the order recorded. */
+            meetings: components["schemas"]["MeetingView"][];
         };
         /**
          * @description MoveBankHoliday request.
@@ -3996,6 +4533,45 @@ export interface components {
              */
             agreement_percent?: number | null;
         };
+        /** @description What a year's meetings or learning events add up to. */
+        ParticipationTotals: {
+            /**
+             * Format: int64
+             * @description How many were held.
+             */
+            held: number;
+            /**
+             * Format: int64
+             * @description Distinct organisations that attended any.
+             */
+            organisations: number;
+            /**
+             * Format: int64
+             * @description Distinct people named (by pseudonymous reference) at any.
+             */
+            people_named: number;
+            /**
+             * Format: int64
+             * @description Attendances: the people of every one, added up.
+             */
+            attendances: number;
+        };
+        /** @description Who took part in a meeting or learning event, counted. */
+        ParticipationView: {
+            /** @description The organisations that attended, with how many people each. */
+            attendance: components["schemas"]["Attendance"][];
+            /**
+             * Format: int64
+             * @description How many people attended (the sum of `attendance`).
+             */
+            people: number;
+            /**
+             * Format: int64
+             * @description How many of them were named by pseudonymous reference (the references are counted,
+             *     never read back).
+             */
+            people_named: number;
+        };
         /**
          * @description One of the three statutory safeguarding partners.
          * @enum {string}
@@ -4245,7 +4821,7 @@ export interface components {
              * @description Stable machine-readable code, e.g. `case.wrong_stage`.
              * @enum {string}
              */
-            code: "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "meeting.no_service_manager" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
+            code: "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "meeting.no_service_manager" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
             /** @description The request id (also in the `x-request-id` header). */
             request_id: string;
             /** @description Field-level errors, for validation problems. */
@@ -4283,7 +4859,7 @@ export interface components {
              * @description Stable machine-readable code.
              * @enum {string}
              */
-            code: "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "meeting.no_service_manager" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
+            code: "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "meeting.no_service_manager" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
             /** @description Explanation, naming the field or parameter, never its value. */
             message: string;
         };
@@ -4499,6 +5075,30 @@ export interface components {
             occurred_at: string;
         };
         /**
+         * @description RecordContribution.
+         * @example {
+         *       "amount_pence": 5000000,
+         *       "in_kind": false,
+         *       "organisation": "essex-police"
+         *     }
+         */
+        RecordContributionRequest: {
+            /**
+             * Format: uuid
+             * @description The line's id; drawn by the server when absent.
+             */
+            line_id?: string | null;
+            /** @description The contributing organisation. */
+            organisation: string;
+            /**
+             * Format: int64
+             * @description The amount in pence, 1 to 10,000,000,000.
+             */
+            amount_pence: number;
+            /** @description Given as goods and services rather than money. */
+            in_kind?: boolean;
+        };
+        /**
          * @description RecordDhrDecision request.
          * @example {
          *       "conduct_review": true,
@@ -4623,6 +5223,111 @@ export interface components {
              * @description When, if not now.
              */
             occurred_at?: string | null;
+        };
+        /**
+         * @description RecordLearningEvent.
+         * @example {
+         *       "attendance": [
+         *         {
+         *           "organisation": "southend-schools",
+         *           "people": 40
+         *         }
+         *       ],
+         *       "attendees": [
+         *         "e-20017"
+         *       ],
+         *       "evaluation": {
+         *         "responses_by_score": [
+         *           0,
+         *           1,
+         *           3,
+         *           10,
+         *           6
+         *         ]
+         *       },
+         *       "held_on": "2022-02-01",
+         *       "kind": "shared_learning_event",
+         *       "themes": [
+         *         "professional-curiosity"
+         *       ],
+         *       "topic": "Professional curiosity"
+         *     }
+         */
+        RecordLearningEventRequest: {
+            /**
+             * Format: uuid
+             * @description Its id; drawn by the server when absent.
+             */
+            learning_event_id?: string | null;
+            /** @description What kind of learning it was. */
+            kind: components["schemas"]["LearningEventKind"];
+            /** @description Its topic, 1 to 200 characters (no personal data). */
+            topic: string;
+            /**
+             * Format: date
+             * @description The day it was held (not after today).
+             */
+            held_on: string;
+            /** @description The organisations that attended, each once, with how many people. */
+            attendance: components["schemas"]["Attendance"][];
+            /** @description Those who attended, by pseudonymous reference, as for meetings. */
+            attendees?: string[];
+            evaluation?: null | components["schemas"]["Evaluation"];
+            /** @description The learning themes it covered. */
+            themes?: string[];
+        };
+        /**
+         * @description RecordMeeting.
+         * @example {
+         *       "attendance": [
+         *         {
+         *           "organisation": "essex-police",
+         *           "people": 2
+         *         },
+         *         {
+         *           "organisation": "southend-council",
+         *           "people": 3
+         *         }
+         *       ],
+         *       "attendees": [
+         *         "p-1001",
+         *         "p-1002",
+         *         "p-1003"
+         *       ],
+         *       "discussed": [
+         *         {
+         *           "case_id": "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+         *           "kind": "case"
+         *         }
+         *       ],
+         *       "group": "practice_review",
+         *       "held_on": "2022-03-10",
+         *       "meeting_id": "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a60"
+         *     }
+         */
+        RecordMeetingRequest: {
+            /**
+             * Format: uuid
+             * @description Its id; drawn by the server when absent. A client that sends one can tell its own
+             *     record in the lists.
+             */
+            meeting_id?: string | null;
+            /** @description The group that met. */
+            group: components["schemas"]["MeetingGroup"];
+            /**
+             * Format: date
+             * @description The day it was held (not after today).
+             */
+            held_on: string;
+            /** @description The organisations that attended, each once, with how many people. */
+            attendance: components["schemas"]["Attendance"][];
+            /**
+             * @description Those who attended, by pseudonymous reference (an id from the caller's own directory,
+             *     never a name), each once; at most as many as attended.
+             */
+            attendees?: string[];
+            /** @description The cases and recommendations discussed. */
+            discussed?: components["schemas"]["Subject"][];
         };
         /**
          * @description RecordPanelNotification request.
@@ -4755,6 +5460,27 @@ export interface components {
              * @description When the Board decided, if not now.
              */
             occurred_at?: string | null;
+        };
+        /**
+         * @description RecordSpending.
+         * @example {
+         *       "amount_pence": 21351600,
+         *       "category": "salaries"
+         *     }
+         */
+        RecordSpendingRequest: {
+            /**
+             * Format: uuid
+             * @description The line's id; drawn by the server when absent.
+             */
+            line_id?: string | null;
+            /** @description What it was spent on. */
+            category: components["schemas"]["SpendingCategory"];
+            /**
+             * Format: int64
+             * @description The amount in pence, 1 to 10,000,000,000.
+             */
+            amount_pence: number;
         };
         /**
          * @description Asks for delivery to resume.
@@ -5165,6 +5891,31 @@ export interface components {
             reminders?: null | components["schemas"]["ReminderSettings"];
         };
         /**
+         * @description What the partnership spends on (the resource plan's lines of expenditure).
+         * @enum {string}
+         */
+        SpendingCategory: "salaries" | "travel" | "events" | "training" | "reviews" | "ict" | "professional_fees" | "meetings" | "office" | "other";
+        /** @description Money spent. */
+        SpendingView: {
+            /**
+             * Format: uuid
+             * @description The line's id.
+             */
+            line_id: string;
+            /** @description What on. */
+            category: components["schemas"]["SpendingCategory"];
+            /**
+             * Format: int64
+             * @description The amount in pence.
+             */
+            amount_pence: number;
+            /**
+             * Format: int64
+             * @description Its log position.
+             */
+            position: number;
+        };
+        /**
          * @description Where a case is in its life cycle.
          * @enum {string}
          */
@@ -5202,6 +5953,29 @@ export interface components {
              * @description The instant the list describes.
              */
             as_of: string;
+        };
+        /** @description What a meeting discussed, by reference: a case review or one of its recommendations. */
+        Subject: {
+            /**
+             * Format: uuid
+             * @description The case.
+             */
+            case_id: string;
+            /** @enum {string} */
+            kind: "case";
+        } | {
+            /**
+             * Format: uuid
+             * @description The case.
+             */
+            case_id: string;
+            /**
+             * Format: uuid
+             * @description The recommendation.
+             */
+            recommendation_id: string;
+            /** @enum {string} */
+            kind: "recommendation";
         };
         /** @description Everything Casetrail holds about the person at the heart of a case. */
         SubjectAccessExport: {
@@ -5288,6 +6062,88 @@ export interface components {
              * @description When, if not now.
              */
             occurred_at?: string | null;
+        };
+        /**
+         * @description TagThemes: the themes a case's reviews, or a recommendation, carry from now on.
+         * @example {
+         *       "subject": {
+         *         "case_id": "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+         *         "kind": "case"
+         *       },
+         *       "themes": [
+         *         "neglect"
+         *       ]
+         *     }
+         */
+        TagThemesRequest: {
+            /** @description What is tagged: a case's reviews, or one recommendation of a case. */
+            subject: components["schemas"]["Subject"];
+            /**
+             * @description Theme slugs, each once, each on the list and not retired (at most 20; empty removes
+             *     every tag).
+             */
+            themes: string[];
+        };
+        /** @description A theme of the partnership's list. */
+        ThemeView: {
+            /** @description Its slug. */
+            theme: string;
+            /** @description Its name. */
+            name: string;
+            /** @description Retired: no longer tagged; its past tags count. */
+            retired: boolean;
+            /** @description Its counts by financial year, oldest first; years with none left out. */
+            by_year: components["schemas"]["ThemeYearView"][];
+        };
+        /** @description A theme's counts in one financial year. */
+        ThemeYearView: {
+            /** @description The financial year, e.g. `2021-22`. */
+            financial_year: string;
+            /**
+             * Format: int32
+             * @description Cases whose reviews carry the theme, by the year the case was opened.
+             */
+            reviews: number;
+            /**
+             * Format: int32
+             * @description Recommendations that carry it, by the year they were made.
+             */
+            recommendations: number;
+            /**
+             * Format: int32
+             * @description Learning events that covered it, by the year they were held.
+             */
+            learning_events: number;
+        };
+        /**
+         * @description The partnership's learning themes.
+         * @example {
+         *       "themes": [
+         *         {
+         *           "by_year": [
+         *             {
+         *               "financial_year": "2021-22",
+         *               "learning_events": 1,
+         *               "recommendations": 5,
+         *               "reviews": 3
+         *             }
+         *           ],
+         *           "name": "Neglect",
+         *           "retired": false,
+         *           "theme": "neglect"
+         *         }
+         *       ],
+         *       "version": 12
+         *     }
+         */
+        ThemesView: {
+            /**
+             * Format: int64
+             * @description The learning stream's version (its ETag; 0 before anything is recorded).
+             */
+            version: number;
+            /** @description The themes, by slug. */
+            themes: components["schemas"]["ThemeView"][];
         };
         /** @description The victim, as the notifier records them. */
         VictimInput: {
@@ -6118,6 +6974,183 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    GetBudget: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Answer from what was recorded by this instant (RFC 3339). Default: now. A day outside
+                 *     1990–2100 is 400 `calendar.date_out_of_range`.
+                 * @example 2022-06-30T12:00:00Z
+                 */
+                as_of?: string;
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The financial year, e.g. `2021-22` */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The budget. */
+            200: {
+                headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetView"];
+                };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    RecordContribution: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The financial year, e.g. `2021-22` */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordContributionRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    /** @description The learning stream's version */
+                    ETag?: string;
+                    /** @description The year's budget */
+                    Location?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningCommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    RecordSpending: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The financial year, e.g. `2021-22` */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordSpendingRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    /** @description The learning stream's version */
+                    ETag?: string;
+                    /** @description The year's budget */
+                    Location?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningCommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -10384,6 +11417,234 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    ListLearningEvents: {
+        parameters: {
+            query: {
+                /**
+                 * @description The financial year, 1 April to 31 March, e.g. `2021-22`.
+                 * @example 2021-22
+                 */
+                financial_year: string;
+                /**
+                 * @description Answer from what was recorded by this instant (RFC 3339). Default: now.
+                 * @example 2022-06-30T12:00:00Z
+                 */
+                as_of?: string;
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The learning events. */
+            200: {
+                headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningEventsView"];
+                };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    RecordLearningEvent: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordLearningEventRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    /** @description The learning stream's version */
+                    ETag?: string;
+                    /** @description The year's learning events */
+                    Location?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningCommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ListMeetings: {
+        parameters: {
+            query: {
+                /**
+                 * @description The financial year, 1 April to 31 March, e.g. `2021-22`.
+                 * @example 2021-22
+                 */
+                financial_year: string;
+                /**
+                 * @description Answer from what was recorded by this instant (RFC 3339). Default: now.
+                 * @example 2022-06-30T12:00:00Z
+                 */
+                as_of?: string;
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The meetings. */
+            200: {
+                headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingsView"];
+                };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    RecordMeeting: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordMeetingRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    /** @description The learning stream's version */
+                    ETag?: string;
+                    /** @description The year's meetings */
+                    Location?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningCommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     GetPartnership: {
         parameters: {
             query?: {
@@ -11144,6 +12405,231 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ListThemes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Answer from what was recorded by this instant (RFC 3339). Default: now. A day outside
+                 *     1990–2100 is 400 `calendar.date_out_of_range`.
+                 * @example 2022-06-30T12:00:00Z
+                 */
+                as_of?: string;
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The themes. */
+            200: {
+                headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"` (the `ETag` is the version, for `If-Match`): send it in `If-None-Match` to be answered 304 while the body is unchanged. */
+                    "Casetrail-Body-ETag"?: string;
+                    /** @description The learning stream's version */
+                    ETag?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThemesView"];
+                };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    AddTheme: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddThemeRequest"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    /** @description The learning stream's version */
+                    ETag?: string;
+                    /** @description The themes */
+                    Location?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningCommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    TagThemes: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagThemesRequest"];
+            };
+        };
+        responses: {
+            /** @description Tagged. */
+            200: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningCommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    RetireTheme: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The theme's slug */
+                theme: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Retired. */
+            200: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningCommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -5,6 +5,7 @@
 //! as UTC instants; this module is the one place that turns the first into the second.
 
 pub mod bank_holidays;
+pub mod financial_year;
 pub mod history;
 pub mod range;
 pub mod rules;

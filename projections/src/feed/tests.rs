@@ -90,7 +90,7 @@ fn derive_log(log: &[RecordedEvent]) -> Vec<FeedItem> {
                     decode(&event.event_type, event.schema_version, &event.data).unwrap();
                 items.extend(derive::reminder(at, &decoded));
             }
-            None => {}
+            Some(StreamRef::Learning(_)) | None => {}
         }
         models.apply(event).unwrap();
     }

@@ -38,8 +38,13 @@ fn enums(value: &Value, path: &str, found: &mut Vec<(String, String)>) {
                 // The integration events' types are labelled together (docs/integration.md).
                 let event_type = path.starts_with("/components/schemas/IntegrationEvent/oneOf/")
                     && path.ends_with("/properties/type");
+                // So are the kinds of what a theme tags or a meeting discussed.
+                let subject_kind = path.starts_with("/components/schemas/Subject/oneOf/")
+                    && path.ends_with("/properties/kind");
                 let name = if event_type {
                     "IntegrationEventType"
+                } else if subject_kind {
+                    "SubjectKind"
                 } else {
                     path.trim_start_matches("/components/schemas/")
                 };

@@ -29,6 +29,7 @@ mod integrity;
 mod jwt;
 mod labels;
 mod learning;
+mod learning_record;
 mod least_privilege;
 mod lifecycle;
 mod lists;

@@ -1,0 +1,92 @@
+//! A partnership's learning record, folded from its learning stream.
+
+use super::events::{Contribution, LearningEvent, LearningEventHeld, Meeting, Spending};
+use super::values::Subject;
+use crate::ThemeSlug;
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+/// A learning theme on the partnership's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    /// Its name.
+    pub name: String,
+    /// Retired: no longer tagged, its past tags kept.
+    pub retired: bool,
+}
+
+/// Everything the partnership recorded of its learning, in the order recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Learning {
+    /// The themes, by slug.
+    pub themes: BTreeMap<ThemeSlug, Theme>,
+    /// The themes each case or recommendation is tagged with now.
+    pub tags: BTreeMap<Subject, BTreeSet<ThemeSlug>>,
+    /// The meetings.
+    pub meetings: Vec<Meeting>,
+    /// The learning events and training.
+    pub learning_events: Vec<LearningEventHeld>,
+    /// The partners' contributions.
+    pub contributions: Vec<Contribution>,
+    /// The spending.
+    pub spending: Vec<Spending>,
+    /// Every id a record was made under: a second record under one is refused.
+    ids: BTreeSet<Uuid>,
+}
+
+impl Learning {
+    /// The record after one more event (the first event of a stream makes one).
+    pub fn evolve(state: Option<Learning>, event: &LearningEvent) -> Option<Learning> {
+        let mut learning = state.unwrap_or_default();
+        match event {
+            LearningEvent::ThemeAdded { theme, name } => {
+                learning.themes.insert(
+                    theme.clone(),
+                    Theme {
+                        name: name.clone(),
+                        retired: false,
+                    },
+                );
+            }
+            LearningEvent::ThemeRetired { theme } => {
+                if let Some(kept) = learning.themes.get_mut(theme) {
+                    kept.retired = true;
+                }
+            }
+            LearningEvent::ThemesTagged { subject, themes } => {
+                if themes.is_empty() {
+                    learning.tags.remove(subject);
+                } else {
+                    learning.tags.insert(subject.clone(), themes.clone());
+                }
+            }
+            LearningEvent::MeetingRecorded(meeting) => {
+                learning.ids.insert(meeting.meeting_id);
+                learning.meetings.push(meeting.clone());
+            }
+            LearningEvent::LearningEventRecorded(held) => {
+                learning.ids.insert(held.learning_event_id);
+                learning.learning_events.push(held.clone());
+            }
+            LearningEvent::ContributionRecorded(line) => {
+                learning.ids.insert(line.line_id);
+                learning.contributions.push(line.clone());
+            }
+            LearningEvent::SpendingRecorded(line) => {
+                learning.ids.insert(line.line_id);
+                learning.spending.push(line.clone());
+            }
+        }
+        Some(learning)
+    }
+
+    /// Whether a record was already made under this id.
+    pub fn has_record(&self, id: Uuid) -> bool {
+        self.ids.contains(&id)
+    }
+
+    /// Whether the theme is on the list and not retired.
+    pub fn is_active_theme(&self, theme: &ThemeSlug) -> bool {
+        self.themes.get(theme).is_some_and(|t| !t.retired)
+    }
+}

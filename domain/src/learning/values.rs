@@ -1,0 +1,224 @@
+//! The values the learning record is made of: who took part, in what, and what it cost.
+
+use crate::{CaseId, OrgSlug};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The most organisations, or distinct people, one meeting or learning event may list.
+pub const MAX_PARTICIPANTS: usize = 2_000;
+
+/// The most people one organisation may bring to one meeting or event.
+pub const MAX_PEOPLE_PER_ORGANISATION: u32 = 10_000;
+
+/// The longest topic or description, in characters.
+pub const MAX_TOPIC_CHARS: usize = 200;
+
+/// The largest amount of money one line may record: one hundred million pounds, in pence.
+pub const MAX_PENCE: i64 = 10_000_000_000;
+
+/// A person taking part, by an id the caller's own directory gives them (a staff number, a
+/// hash): never a name. Only whether two ids are the same is used, to count distinct people.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PersonRef(String);
+
+/// Why a person reference was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "a person reference is 4 to 64 characters of letters, digits, '.', '_', ':' and '-', with at \
+least one digit: an opaque id, never a name"
+)]
+pub struct InvalidPersonRef;
+
+impl PersonRef {
+    /// Parses a reference. At least one digit and no spaces: names have neither, so a name
+    /// typed where an id belongs is refused rather than kept.
+    pub fn parse(value: &str) -> Result<Self, InvalidPersonRef> {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-');
+        let valid = (4..=64).contains(&value.len())
+            && value.chars().all(allowed)
+            && value.chars().any(|c| c.is_ascii_digit());
+        if valid {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(InvalidPersonRef)
+        }
+    }
+
+    /// The reference as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for PersonRef {
+    type Error = InvalidPersonRef;
+    fn try_from(value: String) -> Result<Self, InvalidPersonRef> {
+        Self::parse(&value)
+    }
+}
+
+impl From<PersonRef> for String {
+    fn from(value: PersonRef) -> String {
+        value.0
+    }
+}
+
+impl fmt::Display for PersonRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// How many people an organisation brought.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Attendance {
+    /// The organisation (registered in the partnership).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "essex-police"))]
+    pub organisation: OrgSlug,
+    /// How many of its people attended, 1 to 10,000.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10000, example = 2))]
+    pub people: u32,
+}
+
+/// The partnership's groups that meet (the arrangements' structure chart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingGroup {
+    /// The Strategic Leadership Group of the three partners.
+    StrategicLeadership,
+    /// The Strategic Safeguarding Partnership Group.
+    StrategicPartnership,
+    /// The Safeguarding Practice Review Group (rapid reviews, reviews' oversight).
+    PracticeReview,
+    /// The joint Learning and Development group.
+    LearningAndDevelopment,
+    /// Audit, Quality Assurance and Performance, children.
+    AuditQualityPerformanceChildren,
+    /// Audit, Quality Assurance and Performance, adults.
+    AuditQualityPerformanceAdults,
+    /// The Domestic Homicide Review Panel.
+    DomesticHomicideReviewPanel,
+    /// The schools' and education safeguarding forum.
+    SchoolsAndEducation,
+    /// Missing and exploitation.
+    MissingAndExploitation,
+    /// A task and finish group.
+    TaskAndFinish,
+}
+
+impl MeetingGroup {
+    /// Every group, in the order reports list them.
+    pub const ALL: [MeetingGroup; 10] = [
+        MeetingGroup::StrategicLeadership,
+        MeetingGroup::StrategicPartnership,
+        MeetingGroup::PracticeReview,
+        MeetingGroup::LearningAndDevelopment,
+        MeetingGroup::AuditQualityPerformanceChildren,
+        MeetingGroup::AuditQualityPerformanceAdults,
+        MeetingGroup::DomesticHomicideReviewPanel,
+        MeetingGroup::SchoolsAndEducation,
+        MeetingGroup::MissingAndExploitation,
+        MeetingGroup::TaskAndFinish,
+    ];
+}
+
+/// What a meeting discussed, by reference: a case review or one of its recommendations.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Subject {
+    /// A case and its reviews.
+    Case {
+        /// The case.
+        #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
+        case_id: CaseId,
+    },
+    /// A recommendation of a case's review.
+    Recommendation {
+        /// The case.
+        #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
+        case_id: CaseId,
+        /// The recommendation.
+        recommendation_id: uuid::Uuid,
+    },
+}
+
+impl Subject {
+    /// The case it is of.
+    pub fn case_id(&self) -> CaseId {
+        match self {
+            Subject::Case { case_id } | Subject::Recommendation { case_id, .. } => *case_id,
+        }
+    }
+}
+
+/// What kind of learning a learning event was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LearningEventKind {
+    /// One of the three shared learning days a year the partners agree.
+    SharedLearningEvent,
+    /// A training course the partnership commissioned.
+    Training,
+    /// A structured update or conference (the 2021-22 report's "Structured Updates").
+    StructuredUpdate,
+    /// A briefing on a review's learning.
+    Briefing,
+}
+
+/// How those attending rated it: how many gave each score, 1 (poor) to 5 (excellent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    /// Responses scoring 1, 2, 3, 4 and 5, in that order.
+    #[cfg_attr(feature = "openapi", schema(example = json!([0, 1, 3, 10, 6])))]
+    pub responses_by_score: [u32; 5],
+}
+
+impl Evaluation {
+    /// How many responded.
+    pub fn responses(&self) -> u64 {
+        self.responses_by_score.iter().map(|n| u64::from(*n)).sum()
+    }
+
+    /// The total of the scores given.
+    pub fn score_total(&self) -> u64 {
+        (1u64..)
+            .zip(self.responses_by_score)
+            .map(|(score, n)| score * u64::from(n))
+            .sum()
+    }
+}
+
+/// What the partnership spends on (the resource plan's lines of expenditure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SpendingCategory {
+    /// Salaries.
+    Salaries,
+    /// Travel, subsistence and car allowances.
+    Travel,
+    /// Learning events: rooms, equipment, speakers, catering.
+    Events,
+    /// Training.
+    Training,
+    /// Reviews commissioned (independent reviewers, authors).
+    Reviews,
+    /// Web, ICT licences and hardware.
+    Ict,
+    /// Legal and other professional fees.
+    ProfessionalFees,
+    /// Meetings: rooms, equipment, catering.
+    Meetings,
+    /// Office space, telephones, stationery, postage, printing, insurance.
+    Office,
+    /// Anything else.
+    Other,
+}
