@@ -68,6 +68,9 @@ enum Command {
     /// Print the read models as they stood at a past log position or instant, folded from the
     /// database or an export file (JSON on standard output; exit 1 if the log is broken).
     Replay(ReplayArgs),
+    /// Write a report built from the record, as the API answers it.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Write realistic case life cycles across generated partnerships into the store, from a
     /// fixed random seed (the same seed writes the same events, and nothing twice).
     Seed(SeedArgs),
@@ -77,6 +80,45 @@ enum Command {
     /// Rewrap every data key with the current key-encryption key (after adding a new one as
     /// --kek-file and naming the old one in --previous-kek-files); the event log is untouched.
     RotateKek(KeyArgs),
+}
+
+/// The reports `casetrail report` writes.
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// The partnership's annual report of a financial year (as `GET
+    /// /v1/reports/annual/{year}`), folded from the database or an export file: Markdown by
+    /// default, or HTML, JSON or CSV, on standard output.
+    Annual(AnnualReportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct AnnualReportArgs {
+    #[command(flatten)]
+    database: Database,
+    /// Read this NDJSON export (`casetrail export`) instead of the database.
+    #[arg(long)]
+    file: Option<PathBuf>,
+    /// The financial year, 1 April to 31 March, e.g. `2021-22`.
+    #[arg(long)]
+    year: String,
+    /// As the record stood at this RFC 3339 instant (as `as_of` on the API). Default: now.
+    #[arg(long = "as-of")]
+    as_of: Option<chrono::DateTime<chrono::Utc>>,
+    /// The partnership (slug); needed when the log holds several.
+    #[arg(long)]
+    partnership: Option<String>,
+    /// How to write it.
+    #[arg(long, value_enum, default_value = "markdown")]
+    format: ReportFormat,
+}
+
+/// The formats of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Markdown,
+    Html,
+    Json,
+    Csv,
 }
 
 /// The database a command works on, by default the one `serve` keeps in `./data`.
@@ -327,6 +369,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup(args) => backup(&args),
         Command::Restore(args) => restore(&args),
         Command::Replay(args) => replay(&args),
+        Command::Report(ReportCommand::Annual(args)) => annual_report(&args),
         Command::Seed(args) => seed(&args),
         Command::Erase(args) => erase(args),
         Command::RotateKek(args) => rotate_kek(&args),
@@ -573,38 +616,90 @@ fn seed(args: &SeedArgs) -> anyhow::Result<()> {
     })
 }
 
-fn replay(args: &ReplayArgs) -> anyhow::Result<()> {
-    use casetrail_api::replay::{self, Until};
-    let until = args.until.unwrap_or(Until::End);
-    let partnership = args
-        .partnership
-        .as_deref()
-        .map(PartnershipSlug::parse)
-        .transpose()
-        .context("--partnership")?;
-    let replayed = match &args.file {
+/// The read models folded from the database or an export file up to `until`; a broken log
+/// ends the process with exit 1, naming the command.
+fn folded(
+    command: &'static str,
+    database: &Database,
+    file: Option<&PathBuf>,
+    until: casetrail_api::replay::Until,
+    models: &[casetrail_api::replay::Model],
+) -> anyhow::Result<casetrail_api::replay::Replayed> {
+    use casetrail_api::replay;
+    let replayed = match file {
         Some(path) => {
-            let file = casetrail_api::progress::Reading::open(path, "replay")?;
-            replay::from_export(std::io::BufReader::new(file), until, &args.models)
+            let file = casetrail_api::progress::Reading::open(path, command)?;
+            replay::from_export(std::io::BufReader::new(file), until, models)
         }
         None => runtime()?.block_on(async {
-            let store = casetrail_store::open_existing(&args.database.url)
+            let store = casetrail_store::open_existing(&database.url)
                 .await
                 .context(EXISTING_STORE)?;
-            let (store, progress) = following(store, "replay").await?;
-            let replayed = replay::from_store(store.as_ref(), until, &args.models).await;
+            let (store, progress) = following(store, command).await?;
+            let replayed = replay::from_store(store.as_ref(), until, models).await;
             progress.finish();
             store.close().await;
             replayed
         }),
     };
-    let replayed = match replayed {
-        Ok(replayed) => replayed,
+    match replayed {
+        Ok(replayed) => Ok(replayed),
         Err(err) => {
-            eprintln!("casetrail replay: {err:#}");
+            eprintln!("casetrail {command}: {err:#}");
             std::process::exit(1);
         }
+    }
+}
+
+/// The partnership a reading command is limited to, if one is named.
+fn partnership_arg(slug: Option<&str>) -> anyhow::Result<Option<PartnershipSlug>> {
+    slug.map(PartnershipSlug::parse)
+        .transpose()
+        .context("--partnership")
+}
+
+fn annual_report(args: &AnnualReportArgs) -> anyhow::Result<()> {
+    use casetrail_api::replay::{Model, Until};
+    use casetrail_app::report::{to_csv, to_html, to_markdown};
+    let year = casetrail_domain::calendar::financial_year::FinancialYear::parse(&args.year)
+        .context("--year")?;
+    let partnership = partnership_arg(args.partnership.as_deref())?;
+    let until = args.as_of.map_or(Until::End, Until::Instant);
+    // The statistics' model: the audit trail is not rendered for a report.
+    let replayed = folded(
+        "report",
+        &args.database,
+        args.file.as_ref(),
+        until,
+        &[Model::Statistics],
+    )?;
+    let report = replayed.annual_report(partnership.as_ref(), year)?;
+    let text = match args.format {
+        ReportFormat::Markdown => to_markdown(&report),
+        ReportFormat::Html => to_html(&report),
+        ReportFormat::Csv => to_csv(&report),
+        ReportFormat::Json => {
+            let view = casetrail_api::dto::AnnualReportView::from(&report);
+            format!("{}\n", serde_json::to_string_pretty(&view)?)
+        }
     };
+    let mut out = std::io::stdout().lock();
+    std::io::Write::write_all(&mut out, text.as_bytes())?;
+    std::io::Write::flush(&mut out)?;
+    Ok(())
+}
+
+fn replay(args: &ReplayArgs) -> anyhow::Result<()> {
+    use casetrail_api::replay::Until;
+    let until = args.until.unwrap_or(Until::End);
+    let partnership = partnership_arg(args.partnership.as_deref())?;
+    let replayed = folded(
+        "replay",
+        &args.database,
+        args.file.as_ref(),
+        until,
+        &args.models,
+    )?;
     let report = replayed.report(partnership.as_ref(), &args.models)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -6,7 +6,9 @@
 use crate::dto::{AnnualStatisticsView, AuditEntryView, CaseDetail, DeadlineView};
 use crate::routes::case_view;
 use anyhow::{Context, bail};
+use casetrail_app::report::{AnnualReport, ReportInputs, annual_report};
 use casetrail_domain::PartnershipSlug;
+use casetrail_domain::calendar::financial_year::FinancialYear;
 use casetrail_domain::stream::{StreamRef, parse_stream};
 use casetrail_projections::statistics::annual_statistics;
 use casetrail_projections::{AuditEntry, ReadModels};
@@ -266,6 +268,39 @@ impl Replayed {
                 .map(|slug| self.partnership_report(slug, models))
                 .collect(),
         })
+    }
+
+    /// The annual report of `year` of one partnership (the only one in the log when none is
+    /// named), as the API answers `as_of` the replay's instant.
+    pub fn annual_report(
+        &self,
+        partnership: Option<&PartnershipSlug>,
+        year: FinancialYear,
+    ) -> anyhow::Result<AnnualReport> {
+        let slug = match partnership {
+            Some(slug) => slug,
+            None => match self.models.partnership_slugs()[..] {
+                [only] => only,
+                [] => bail!("no partnership in the log by then"),
+                _ => bail!("the log holds several partnerships: name one with --partnership"),
+            },
+        };
+        let Some(partnership) = self.models.partnership(slug) else {
+            bail!("no partnership {slug} in the log by then");
+        };
+        let at = self.evaluated_at();
+        let inputs = ReportInputs {
+            partnership,
+            cases: self.models.cases(slug).map(|r| &r.case).collect(),
+            learning: self
+                .models
+                .learning_history(slug, at)
+                .map(|r| (r.position, &r.event))
+                .collect(),
+            year,
+            as_of: at,
+        };
+        Ok(annual_report(&inputs))
     }
 
     fn partnership_report(&self, slug: &PartnershipSlug, models: &[Model]) -> PartnershipReplay {

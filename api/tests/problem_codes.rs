@@ -106,6 +106,8 @@ fn is_field_path(literal: &str) -> bool {
     FIELD_ROOTS.contains(&root)
         || NOT_CODES.contains(&literal)
         || casetrail_domain::integration::IntegrationEvent::TYPES.contains(&literal)
+        // The annual report's figures are keyed `<section>.<figure>`.
+        || casetrail_app::report::SECTIONS.contains(&root)
 }
 
 #[test]

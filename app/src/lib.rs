@@ -15,6 +15,7 @@ pub mod next_steps;
 pub mod personal_data;
 pub mod queries;
 pub mod reminders;
+pub mod report;
 pub mod secret_file;
 pub mod visibility;
 pub mod webhooks;

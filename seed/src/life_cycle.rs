@@ -23,11 +23,12 @@ use casetrail_domain::case::{
     LocationBasis, PanelNotificationRecorded, SealedPersonalData,
 };
 use casetrail_domain::codec::encode;
+use casetrail_domain::learning::LearningEvent;
 use casetrail_domain::metadata::{EventMetadata, MetadataActor};
 use casetrail_domain::partnership::{
     ClockStart, OrgKind, Organisation, PartnershipEvent, PartnershipSettings, StatutoryPartner,
 };
-use casetrail_domain::stream::{case_stream, partnership_stream};
+use casetrail_domain::stream::{case_stream, learning_stream, partnership_stream};
 use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug, Role};
 use casetrail_store::{GENESIS_HASH, RecordedEvent};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
@@ -549,6 +550,8 @@ pub enum StreamEvent {
     Partnership(PartnershipSlug, PartnershipEvent),
     /// A case's fact.
     Case(PartnershipSlug, CaseId, CaseEvent),
+    /// A fact of a partnership's learning record.
+    Learning(PartnershipSlug, LearningEvent),
 }
 
 /// Writes events into a log as the store does: gap-free positions, per-stream versions,
@@ -575,13 +578,18 @@ impl LogWriter {
         self.recorded_at
     }
 
+    /// The last event's position (0 before the first).
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
     /// Appends the next event `gap` after the previous one (zero: the same commit) and never
     /// before the fact happened.
     pub fn append(&mut self, event: &StreamEvent, gap: Duration) -> RecordedEvent {
         let (stream_id, (event_type, data)) = event.encoded();
         let occurred_at = match event {
             StreamEvent::Case(_, _, event) => Some(event.occurred_at()),
-            StreamEvent::Partnership(..) => None,
+            StreamEvent::Partnership(..) | StreamEvent::Learning(..) => None,
         };
         self.recorded_at = (self.recorded_at + gap).max(occurred_at.unwrap_or(self.recorded_at));
         self.position += 1;
@@ -610,6 +618,7 @@ impl StreamEvent {
         match self {
             StreamEvent::Partnership(slug, event) => (partnership_stream(slug), encode(event)),
             StreamEvent::Case(slug, case_id, event) => (case_stream(slug, *case_id), encode(event)),
+            StreamEvent::Learning(slug, event) => (learning_stream(slug), encode(event)),
         }
     }
 
@@ -619,6 +628,7 @@ impl StreamEvent {
         let command = match self {
             StreamEvent::Partnership(_, event) => event.event_type(),
             StreamEvent::Case(_, _, event) => event.event_type(),
+            StreamEvent::Learning(_, event) => learning_command(event),
         };
         EventMetadata {
             actor: MetadataActor {
@@ -633,5 +643,18 @@ impl StreamEvent {
             ..EventMetadata::default()
         }
         .to_json()
+    }
+}
+
+/// The command that records a learning event (its operationId), for the metadata.
+fn learning_command(event: &LearningEvent) -> &'static str {
+    match event {
+        LearningEvent::ThemeAdded { .. } => "AddTheme",
+        LearningEvent::ThemeRetired { .. } => "RetireTheme",
+        LearningEvent::ThemesTagged { .. } => "TagThemes",
+        LearningEvent::MeetingRecorded(_) => "RecordMeeting",
+        LearningEvent::LearningEventRecorded(_) => "RecordLearningEvent",
+        LearningEvent::ContributionRecorded(_) => "RecordContribution",
+        LearningEvent::SpendingRecorded(_) => "RecordSpending",
     }
 }

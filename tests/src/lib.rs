@@ -14,6 +14,7 @@
 //! Rule checks belong in the domain's tests; the tests using this check the HTTP mapping.
 
 mod app;
+mod browser;
 mod db;
 mod empty_postgres;
 mod http;
@@ -22,6 +23,7 @@ pub mod receiver;
 pub mod tokens;
 
 pub use app::{Replica, Stopped, TestApp, TestAppBuilder};
+pub use browser::chromium;
 pub use db::{Backend, TestDb};
 pub use empty_postgres::EmptyPostgres;
 pub use http::{answer, deadline, notification, problem};

@@ -15,7 +15,9 @@ use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use casetrail_domain::OrgSlug;
-use casetrail_domain::learning::{Attendance, LearningEventKind, PersonRef, SpendingCategory};
+use casetrail_domain::learning::{
+    Attendance, LearningEventKind, PersonRef, SpendingCategory, mean_score,
+};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -223,7 +225,7 @@ pub async fn list_learning_events(
                 evaluation: h.record.evaluation.as_ref().map(|e| EvaluationView {
                     responses_by_score: e.responses_by_score,
                     responses: e.responses(),
-                    average_score: average(e.score_total(), e.responses()),
+                    average_score: mean_score(e.score_total(), e.responses()).unwrap_or(0.0),
                 }),
                 themes: h.record.themes.iter().map(ToString::to_string).collect(),
                 position: h.position,
@@ -232,17 +234,6 @@ pub async fn list_learning_events(
             .collect(),
     };
     Ok(HttpResponse::Ok().json(view))
-}
-
-/// The mean to one decimal (0 of nothing).
-fn average(total: u64, count: u64) -> f64 {
-    if count == 0 {
-        return 0.0;
-    }
-    // Whole tenths first: scores and counts are small, so the division is exact enough and
-    // the rounding is half up, as a reader expects.
-    let tenths = (total * 20 + count) / (count * 2);
-    tenths as f64 / 10.0
 }
 
 /// GetBudget.
@@ -318,20 +309,4 @@ pub async fn get_budget(
             .collect(),
     };
     Ok(HttpResponse::Ok().json(view))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::average;
-
-    #[test]
-    fn an_average_is_rounded_half_up_to_one_decimal() {
-        assert_eq!(average(0, 0), 0.0);
-        assert_eq!(average(81, 20), 4.1); // 4.05
-        assert_eq!(average(80, 20), 4.0);
-        assert_eq!(average(5, 1), 5.0);
-        assert_eq!(average(7, 3), 2.3); // 2.333
-        assert_eq!(average(26, 6), 4.3); // 4.333
-        assert_eq!(average(5, 2), 2.5);
-    }
 }

@@ -125,6 +125,7 @@ pub mod list_csv;
 pub mod list_query;
 pub mod ops;
 pub mod rapid_review;
+pub mod report;
 pub mod retention;
 pub mod review_status;
 pub mod statistics;
@@ -174,6 +175,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(learning_reads::get_budget)
         .service(statistics::list_statistics_years)
         .service(statistics::get_annual_statistics)
+        .service(report::get_annual_report)
         .service(integrity::verify_integrity)
         .service(events::export_events)
         .service(feed::read_feed)

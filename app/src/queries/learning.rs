@@ -11,6 +11,7 @@ use super::as_of::ensure_supported;
 use crate::error::AppError;
 use crate::visibility::sees_all_cases;
 use casetrail_domain::calendar::financial_year::FinancialYear;
+use casetrail_domain::case::Case;
 use casetrail_domain::learning::{
     Contribution, LearningEvent, LearningEventHeld, Meeting, Spending, Subject,
 };
@@ -273,16 +274,21 @@ impl Queries {
 }
 
 /// The financial year a tag counts in: the case's opening, or the recommendation's making
-/// (`None` for a case the read models do not hold). Counted over every case, whoever asks:
-/// counts say nothing of any one case, as the annual statistics do not.
+/// (`None` for a recommendation the case does not have). Counted over every case, whoever
+/// asks: counts say nothing of any one case, as the annual statistics do not.
 fn tagged_year(models: &ReadModels, actor: &Actor, subject: &Subject) -> Option<FinancialYear> {
     let record = models.case(&actor.partnership, subject.case_id())?;
+    subject_year(&record.case, subject)
+}
+
+/// The financial year a tag of `subject`, a case's reviews or one of its recommendations,
+/// counts in: the case's opening, or the recommendation's making.
+pub fn subject_year(case: &Case, subject: &Subject) -> Option<FinancialYear> {
     match subject {
-        Subject::Case { .. } => Some(FinancialYear::of(record.case.opened_at)),
+        Subject::Case { .. } => Some(FinancialYear::of(case.opened_at)),
         Subject::Recommendation {
             recommendation_id, ..
-        } => record
-            .case
+        } => case
             .after
             .recommendations
             .get(recommendation_id)

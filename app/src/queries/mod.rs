@@ -14,6 +14,7 @@ mod lists;
 mod partnership;
 mod past_pages;
 mod personal_details;
+mod report;
 mod retention;
 mod sealed;
 mod snapshot;
@@ -26,7 +27,7 @@ pub use case_reads::{AccessFilters, AccessLogAudit, AccessPage, CaseAccessLog};
 pub use deadline_pages::{DeadlineFilters, DeadlinePage, deadline_page, deadlines_from_snapshot};
 pub use deadlines::{DeadlineAt, deadlines_at};
 pub use feed::{FeedQuery, FeedView, visible};
-pub use learning::{Budget, Positioned, ThemeCounts, ThemeFigures, ThemeList};
+pub use learning::{Budget, Positioned, ThemeCounts, ThemeFigures, ThemeList, subject_year};
 pub use lists::{
     CaseFilters, CasePage, CasePlace, CaseSort, ChangedSince, ListedCase, case_page,
     cases_from_snapshot,

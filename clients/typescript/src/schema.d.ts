@@ -1758,6 +1758,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/annual/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the annual report of a financial year
+         * @description The partnership's annual report for the financial year (1 April to 31 March, `2021-22`), built from the record: meeting activity, the organisations and people taking part, child reviews (notifications, rapid reviews and their timeliness, decisions, the Panel, local reviews), safeguarding adult reviews and domestic homicide reviews, recommendations, learning events and training, learning themes and the financial summary, with the deadlines falling due in each quarter and the reviews by theme as charts. Every figure names its source: the log positions of the events it counts (the learning record), or the annual statistics it is one of (`/v1/statistics/annual/{year}` at the same `as_of`). With `as_of`, the report as the record stood then: the same instant gives the same report. `Accept: text/markdown`, `text/html` (one self-contained page, charts as SVG) or `text/csv` (one row per figure, every position listed); JSON otherwise. Aggregates only: any role. An unreadable year is 400 `financial_year.invalid`; an `as_of` before the partnership was established is 404 `partnership.not_found`.
+         */
+        get: operations["GetAnnualReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/retention/due": {
         parameters: {
             query?: never;
@@ -2412,6 +2432,70 @@ export interface components {
             occurred_at?: string | null;
         };
         /**
+         * @description The annual report of a financial year: its figures by section, each with where it comes
+         *     from, and the data of its charts. `Accept: text/markdown`, `text/html` or `text/csv` gives
+         *     the same report as a document or a table.
+         * @example {
+         *       "as_of": "2022-06-30T12:00:00Z",
+         *       "charts": [
+         *         {
+         *           "bars": [
+         *             {
+         *               "label": "Neglect",
+         *               "values": [
+         *                 3
+         *               ]
+         *             }
+         *           ],
+         *           "key": "reviews_by_theme",
+         *           "series": [
+         *             "reviews"
+         *           ],
+         *           "title": "Reviews by learning theme, cases opened in 2021-22"
+         *         }
+         *       ],
+         *       "financial_year": "2021-22",
+         *       "partnership": "Southend Safeguarding Partnership",
+         *       "sections": [
+         *         {
+         *           "figures": [
+         *             {
+         *               "key": "meetings.held",
+         *               "label": "Partnership meetings held",
+         *               "source": {
+         *                 "kind": "events",
+         *                 "positions": [
+         *                   4011,
+         *                   4020
+         *                 ]
+         *               },
+         *               "text": "72",
+         *               "unit": "count",
+         *               "value": 72
+         *             }
+         *           ],
+         *           "key": "meetings",
+         *           "title": "Meeting activity"
+         *         }
+         *       ]
+         *     }
+         */
+        AnnualReportView: {
+            /** @description The partnership's name. */
+            partnership: string;
+            /** @description The financial year, e.g. `2021-22`. */
+            financial_year: string;
+            /**
+             * Format: date-time
+             * @description The instant the record was read as of.
+             */
+            as_of: string;
+            /** @description The sections, in reading order. */
+            sections: components["schemas"]["SectionView"][];
+            /** @description The charts' data, in reading order. */
+            charts: components["schemas"]["ChartView"][];
+        };
+        /**
          * @description Every figure of a financial year for the annual report. Facts are dated by `occurred_at`
          *     in Europe/London; a fact counts in the year it occurred, a deadline in the year it fell
          *     due. Timeliness percentages are taken over what was met, met late or breached by `as_of`.
@@ -2591,6 +2675,13 @@ export interface components {
             items: components["schemas"]["AuditEntryView"][];
             /** @description Cursor of the next page, `null` on the last. */
             next_cursor?: string | null;
+        };
+        /** @description A bar of a chart. */
+        BarView: {
+            /** @description Its label. */
+            label: string;
+            /** @description Each part's value, in the series' order. */
+            values: number[];
         };
         /** @description A budget's totals. */
         BudgetTotals: {
@@ -2876,6 +2967,17 @@ export interface components {
              * @description The total in pence.
              */
             amount_pence: number;
+        };
+        /** @description A chart's data. */
+        ChartView: {
+            /** @description A stable id. */
+            key: string;
+            /** @description Its title. */
+            title: string;
+            /** @description The stacked parts of each bar, in order. */
+            series: string[];
+            /** @description The bars. */
+            bars: components["schemas"]["BarView"][];
         };
         /** @description The child, as the local authority records them. */
         ChildInput: {
@@ -3648,6 +3750,24 @@ export interface components {
              * @description The log position this answer reflects: everything recorded up to it is in the feed.
              */
             position: number;
+        };
+        /** @description One figure and its source. */
+        FigureView: {
+            /** @description A stable id, unique in the report. */
+            key: string;
+            /** @description What it counts. */
+            label: string;
+            /** @description `count`, `percent`, `pence`, `working_days` or `score` (out of 5). */
+            unit: string;
+            /**
+             * Format: double
+             * @description The value in its unit; null for a percentage, time or score of nothing.
+             */
+            value?: number | null;
+            /** @description The value as the report writes it. */
+            text: string;
+            /** @description What it is counted from. */
+            source: components["schemas"]["SourceView"];
         };
         /**
          * @description Harm suffered. Only `death` and `serious_harm` meet the notification criteria; the other
@@ -5848,6 +5968,15 @@ export interface components {
              */
             content: unknown;
         };
+        /** @description A section of the report. */
+        SectionView: {
+            /** @description A stable id. */
+            key: string;
+            /** @description Its heading. */
+            title: string;
+            /** @description Its figures. */
+            figures: components["schemas"]["FigureView"][];
+        };
         /**
          * @description SendReconsiderationToPanel request.
          * @example {
@@ -5889,6 +6018,18 @@ export interface components {
             close_of_business: string;
             retention?: null | components["schemas"]["RetentionView"];
             reminders?: null | components["schemas"]["ReminderSettings"];
+        };
+        /**
+         * @description What a figure is counted from: the events it counts (`kind` `events`, their log positions),
+         *     or the annual statistics it is one of (`kind` `statistics`, reproducible at `link`).
+         */
+        SourceView: {
+            /** @description `events` or `statistics`. */
+            kind: string;
+            /** @description The log positions of the events counted (for `events`). */
+            positions?: number[] | null;
+            /** @description The statistics' resource, `as_of` the report's instant (for `statistics`). */
+            link?: string | null;
         };
         /**
          * @description What the partnership spends on (the resource plan's lines of expenditure).
@@ -12024,6 +12165,83 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    GetAnnualReport: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Report from what was recorded by this instant (RFC 3339), deadlines evaluated then.
+                 *     Default: now. The same instant gives the same report.
+                 * @example 2022-06-30T12:00:00Z
+                 */
+                as_of?: string;
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /** @description The body validator of an earlier answer (its `ETag`, or `Casetrail-Body-ETag` where the `ETag` is a version): 304 with no body while the answer would be the same. Computed from the body as evaluated now, so a deadline whose status changed with time alone is a new body. */
+                "If-None-Match"?: string;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The financial year, e.g. `2021-22` */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    /** @description A weak validator of this answer's body, `W/"…"`: send it in `If-None-Match` to be answered 304 while the body is unchanged. Never a version: `If-Match` refuses it. */
+                    ETag?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnualReportView"];
+                    /**
+                     * @example # Southend Safeguarding Partnership: annual report 2021-22
+                     *
+                     *     ## Meeting activity
+                     *
+                     *     | Figure | Value | Counted from |
+                     *     | --- | ---: | --- |
+                     *     | Partnership meetings held | 72 | 72 events at positions 4011, 4020, …, and 62 more |
+                     */
+                    "text/markdown": string;
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en">…</html>
+                     */
+                    "text/html": string;
+                    /**
+                     * @example section,key,figure,value,unit,source
+                     *     Meeting activity,meetings.held,Partnership meetings held,72,count,4011 4020
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Not modified: the answer would be the body whose validator was sent. */
+            304: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -323,6 +323,19 @@ fn a_learning_event_covers_active_themes_and_is_evaluated_by_those_who_came() {
 }
 
 #[test]
+fn a_mean_score_is_rounded_half_up_to_one_decimal() {
+    use super::values::mean_score;
+    assert_eq!(mean_score(0, 0), None);
+    assert_eq!(mean_score(81, 20), Some(4.1), "4.05");
+    assert_eq!(mean_score(80, 20), Some(4.0));
+    assert_eq!(mean_score(5, 1), Some(5.0));
+    assert_eq!(mean_score(7, 3), Some(2.3), "2.333");
+    assert_eq!(mean_score(26, 6), Some(4.3), "4.333");
+    assert_eq!(mean_score(5, 2), Some(2.5));
+    assert_eq!(mean_score(79, 20), Some(4.0), "3.95");
+}
+
+#[test]
 fn an_evaluation_counts_responses_and_their_scores() {
     let evaluation = Evaluation {
         responses_by_score: [1, 2, 3, 4, 5],

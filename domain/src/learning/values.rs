@@ -124,6 +124,26 @@ impl MeetingGroup {
         MeetingGroup::MissingAndExploitation,
         MeetingGroup::TaskAndFinish,
     ];
+
+    /// Its name, as reports write it (the arrangements' structure chart).
+    pub fn name(self) -> &'static str {
+        match self {
+            MeetingGroup::StrategicLeadership => "Strategic Leadership Group",
+            MeetingGroup::StrategicPartnership => "Strategic Safeguarding Partnership Group",
+            MeetingGroup::PracticeReview => "Safeguarding Practice Review Group",
+            MeetingGroup::LearningAndDevelopment => "Learning and Development Group",
+            MeetingGroup::AuditQualityPerformanceChildren => {
+                "Audit, Quality Assurance and Performance Group (children)"
+            }
+            MeetingGroup::AuditQualityPerformanceAdults => {
+                "Audit, Quality Assurance and Performance Group (adults)"
+            }
+            MeetingGroup::DomesticHomicideReviewPanel => "Domestic Homicide Review Panel",
+            MeetingGroup::SchoolsAndEducation => "Schools and education forum",
+            MeetingGroup::MissingAndExploitation => "Missing and exploitation group",
+            MeetingGroup::TaskAndFinish => "Task and finish groups",
+        }
+    }
 }
 
 /// What a meeting discussed, by reference: a case review or one of its recommendations.
@@ -171,6 +191,26 @@ pub enum LearningEventKind {
     Briefing,
 }
 
+impl LearningEventKind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [LearningEventKind; 4] = [
+        LearningEventKind::SharedLearningEvent,
+        LearningEventKind::Training,
+        LearningEventKind::StructuredUpdate,
+        LearningEventKind::Briefing,
+    ];
+
+    /// Its name, as reports write it (plural).
+    pub fn name(self) -> &'static str {
+        match self {
+            LearningEventKind::SharedLearningEvent => "Shared learning events",
+            LearningEventKind::Training => "Training courses",
+            LearningEventKind::StructuredUpdate => "Structured updates and conferences",
+            LearningEventKind::Briefing => "Briefings",
+        }
+    }
+}
+
 /// How those attending rated it: how many gave each score, 1 (poor) to 5 (excellent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -194,6 +234,14 @@ impl Evaluation {
             .map(|(score, n)| score * u64::from(n))
             .sum()
     }
+}
+
+/// The mean score of `responses` giving `score_total` in all, to one decimal, rounded half up
+/// as a reader expects (4.05 reads 4.1); `None` without responses. Whole tenths are computed
+/// in integers, so no float rounding moves a half.
+pub fn mean_score(score_total: u64, responses: u64) -> Option<f64> {
+    let tenths = (score_total * 20 + responses).checked_div(responses * 2)?;
+    Some(tenths as f64 / 10.0)
 }
 
 /// What the partnership spends on (the resource plan's lines of expenditure).
@@ -221,4 +269,22 @@ pub enum SpendingCategory {
     Office,
     /// Anything else.
     Other,
+}
+
+impl SpendingCategory {
+    /// Its name, as reports write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SpendingCategory::Salaries => "Salaries",
+            SpendingCategory::Travel => "Travel and subsistence",
+            SpendingCategory::Events => "Learning events",
+            SpendingCategory::Training => "Training",
+            SpendingCategory::Reviews => "Reviews commissioned",
+            SpendingCategory::Ict => "Web and ICT",
+            SpendingCategory::ProfessionalFees => "Legal and professional fees",
+            SpendingCategory::Meetings => "Meetings",
+            SpendingCategory::Office => "Office and insurance",
+            SpendingCategory::Other => "Other",
+        }
+    }
 }

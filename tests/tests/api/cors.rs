@@ -3,7 +3,7 @@
 //! the API from a page of another origin, allowed and refused.
 
 use casetrail_domain::Role;
-use casetrail_tests::{TestApp, both_backends, notification, problem};
+use casetrail_tests::{TestApp, both_backends, chromium, notification, problem};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -140,25 +140,6 @@ both_backends!(
         assert_eq!(notified.status(), StatusCode::CREATED);
     }
 );
-
-/// Chromium, if installed: `CHROMIUM`, else `chromium` or `chromium-browser` on the PATH. CI
-/// installs it (`.ci/run`) and must not skip; elsewhere the browser test is skipped without it.
-fn chromium() -> Option<PathBuf> {
-    let found = std::env::var_os("CHROMIUM").map(PathBuf::from).or_else(|| {
-        let path = std::env::var_os("PATH")?;
-        std::env::split_paths(&path)
-            .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
-            .find(|candidate| candidate.is_file())
-    });
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have Chromium for the browser test: .ci/run installs it (apt-get install chromium)"
-        );
-        eprintln!("skipped: no Chromium here (set CHROMIUM or install chromium)");
-    }
-    found
-}
 
 /// Serves `page` to every request on `listener`: the front-end's origin.
 fn serve_page(listener: TcpListener, page: Arc<OnceLock<String>>) {

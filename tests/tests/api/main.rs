@@ -38,6 +38,7 @@ mod personal_data;
 mod rapid_review;
 mod reminders;
 mod replay;
+mod report;
 mod restart;
 mod retention;
 mod sorting;

@@ -11,6 +11,7 @@ mod crash;
 mod health;
 mod keys;
 mod production;
+mod report;
 mod request_log;
 mod snapshot;
 mod tls;

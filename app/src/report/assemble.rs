@@ -1,0 +1,685 @@
+//! The figures of the annual report, counted from the cases as they stood and the learning
+//! record as it was at the report's instant.
+
+use super::{Amount, AnnualReport, Bar, Chart, Figure, Section, Source};
+use crate::queries::subject_year;
+use casetrail_domain::calendar::financial_year::FinancialYear;
+use casetrail_domain::calendar::local_date;
+use casetrail_domain::case::Case;
+use casetrail_domain::deadline::DeadlineStatus;
+use casetrail_domain::learning::{
+    Attendance, LearningEvent, LearningEventKind, MeetingGroup, PersonRef, SpendingCategory,
+    Subject, mean_score,
+};
+use casetrail_domain::partnership::Partnership;
+use casetrail_domain::{CaseId, OrgSlug, ThemeSlug};
+use casetrail_projections::statistics::{AnnualStatistics, annual_statistics};
+use chrono::{DateTime, Datelike, Utc};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What a report is counted from.
+#[derive(Debug)]
+pub struct ReportInputs<'a> {
+    /// The partnership as it was at `as_of`.
+    pub partnership: &'a Partnership,
+    /// Its cases as they were at `as_of`.
+    pub cases: Vec<&'a Case>,
+    /// Its learning record's events recorded by `as_of`, in log order, with their positions.
+    pub learning: Vec<(u64, &'a LearningEvent)>,
+    /// The financial year reported on.
+    pub year: FinancialYear,
+    /// The instant the record is read as of.
+    pub as_of: DateTime<Utc>,
+}
+
+/// The report of `inputs.year` as the record stood at `inputs.as_of`.
+pub fn annual_report(inputs: &ReportInputs<'_>) -> AnnualReport {
+    let statistics = annual_statistics(
+        inputs.cases.iter().copied(),
+        inputs.partnership,
+        inputs.year,
+        inputs.as_of,
+    );
+    let link = format!(
+        "/v1/statistics/annual/{}?as_of={}",
+        inputs.year,
+        inputs
+            .as_of
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    );
+    let learning = Learning::of(inputs);
+    let mut sections = vec![
+        learning.meetings(),
+        learning.participation(),
+        child_reviews(&statistics, &link),
+        other_reviews(&statistics, &link),
+        recommendations(&statistics, &link),
+        learning.learning_events(),
+        learning.themes(inputs),
+        learning.finance(),
+    ];
+    sections.retain(|s| !s.figures.is_empty());
+    AnnualReport {
+        partnership: inputs.partnership.name.clone(),
+        year: inputs.year,
+        as_of: inputs.as_of,
+        sections,
+        charts: vec![
+            deadlines_by_quarter(inputs),
+            learning.reviews_by_theme(inputs),
+        ],
+    }
+}
+
+fn figure(
+    key: impl Into<String>,
+    label: impl Into<String>,
+    amount: Amount,
+    source: Source,
+) -> Figure {
+    Figure {
+        key: key.into(),
+        label: label.into(),
+        amount,
+        source,
+    }
+}
+
+fn events(positions: impl IntoIterator<Item = u64>) -> Source {
+    let mut positions: Vec<u64> = positions.into_iter().collect();
+    positions.sort_unstable();
+    positions.dedup();
+    Source::Events { positions }
+}
+
+fn count(n: u32) -> Amount {
+    Amount::Count(u64::from(n))
+}
+
+fn child_reviews(s: &AnnualStatistics, link: &str) -> Section {
+    let stat = |key: &str, label: &str, amount: Amount| {
+        figure(
+            format!("child_reviews.{key}"),
+            label,
+            amount,
+            Source::Statistics {
+                link: link.to_owned(),
+            },
+        )
+    };
+    Section {
+        key: "child_reviews",
+        title: "Child safeguarding reviews",
+        figures: vec![
+            stat(
+                "notifications",
+                "Serious incidents notified",
+                count(s.notifications.total),
+            ),
+            stat(
+                "notified_on_time",
+                "Notified to the Panel within 5 working days",
+                Amount::Percent(s.notifications.panel_notified_on_time_percent),
+            ),
+            stat(
+                "referrals",
+                "Cases referred for consideration",
+                count(s.referrals),
+            ),
+            stat(
+                "rapid_reviews_initiated",
+                "Rapid reviews initiated",
+                count(s.rapid_reviews.initiated),
+            ),
+            stat(
+                "rapid_reviews_submitted",
+                "Rapid reviews submitted to the Panel",
+                count(s.rapid_reviews.submitted),
+            ),
+            stat(
+                "rapid_reviews_on_time",
+                "Rapid reviews submitted within 15 working days",
+                Amount::Percent(s.rapid_reviews.submitted_on_time_percent),
+            ),
+            stat(
+                "rapid_reviews_median",
+                "Median time to submission",
+                Amount::WorkingDays(s.rapid_reviews.median_working_days_to_submission),
+            ),
+            stat(
+                "decisions_lcspr",
+                "Decisions to hold a local review",
+                count(s.decisions.lcspr),
+            ),
+            stat(
+                "decisions_no_lcspr",
+                "Decisions not to hold one",
+                count(s.decisions.no_lcspr),
+            ),
+            stat(
+                "panel_agreement",
+                "Panel responses agreeing with the partners",
+                Amount::Percent(s.panel_responses.agreement_percent),
+            ),
+            stat(
+                "practice_reviews_commissioned",
+                "Local child safeguarding practice reviews commissioned",
+                count(s.practice_reviews.commissioned),
+            ),
+            stat(
+                "practice_reviews_published",
+                "Local child safeguarding practice reviews published",
+                count(s.practice_reviews.published),
+            ),
+        ],
+    }
+}
+
+fn other_reviews(s: &AnnualStatistics, link: &str) -> Section {
+    let stat = |key: &str, label: &str, n: u32| {
+        figure(
+            format!("adult_and_homicide_reviews.{key}"),
+            label,
+            count(n),
+            Source::Statistics {
+                link: link.to_owned(),
+            },
+        )
+    };
+    Section {
+        key: "adult_and_homicide_reviews",
+        title: "Safeguarding adult reviews and domestic homicide reviews",
+        figures: vec![
+            stat(
+                "sar_referred",
+                "Safeguarding adult review referrals",
+                s.adult_reviews.referred,
+            ),
+            stat(
+                "sar_commissioned",
+                "Safeguarding adult reviews commissioned",
+                s.adult_reviews.commissioned,
+            ),
+            stat(
+                "sar_completed",
+                "Safeguarding adult reviews completed",
+                s.adult_reviews.completed,
+            ),
+            stat(
+                "sar_published",
+                "Safeguarding adult reviews published",
+                s.adult_reviews.published,
+            ),
+            stat(
+                "dhr_notified",
+                "Domestic homicides notified",
+                s.homicide_reviews.notified,
+            ),
+            stat(
+                "dhr_commissioned",
+                "Domestic homicide reviews commissioned",
+                s.homicide_reviews.commissioned,
+            ),
+            stat(
+                "dhr_completed",
+                "Domestic homicide reviews completed",
+                s.homicide_reviews.completed,
+            ),
+            stat(
+                "dhr_published",
+                "Domestic homicide reviews published",
+                s.homicide_reviews.published,
+            ),
+        ],
+    }
+}
+
+fn recommendations(s: &AnnualStatistics, link: &str) -> Section {
+    let source = || Source::Statistics {
+        link: link.to_owned(),
+    };
+    let r = &s.recommendations;
+    Section {
+        key: "recommendations",
+        title: "Recommendations",
+        figures: vec![
+            figure(
+                "recommendations.added",
+                "Recommendations made",
+                count(r.added),
+                source(),
+            ),
+            figure(
+                "recommendations.completed",
+                "Recommendations completed",
+                count(r.completed),
+                source(),
+            ),
+            figure(
+                "recommendations.on_time",
+                "Recommendations due in the year completed on time",
+                Amount::Percent(r.on_time_percent),
+                source(),
+            ),
+            figure(
+                "recommendations.overdue",
+                "Recommendations overdue",
+                count(r.overdue),
+                source(),
+            ),
+        ],
+    }
+}
+
+/// The deadlines that fell due in each quarter of the year, by how they were met as of the
+/// report's instant: the partnership's timeliness, quarter by quarter.
+fn deadlines_by_quarter(inputs: &ReportInputs<'_>) -> Chart {
+    let start = inputs.year.start_on();
+    let calendar = &inputs.partnership.calendar;
+    let mut quarters = [[0_u64; 3]; 4];
+    for case in &inputs.cases {
+        for deadline in case.deadlines(inputs.partnership) {
+            let due = local_date(deadline.due_at);
+            if !inputs.year.contains(due) {
+                continue;
+            }
+            let months = (due.year() - start.year()) * 12 + due.month() as i32 - 4;
+            let quarter = usize::try_from(months / 3).unwrap_or(0).min(3);
+            let part = match deadline.status(inputs.as_of, calendar) {
+                DeadlineStatus::Met => 0,
+                DeadlineStatus::MetLate => 1,
+                DeadlineStatus::Breached => 2,
+                _ => continue,
+            };
+            quarters[quarter][part] += 1;
+        }
+    }
+    let names = [
+        "April to June",
+        "July to September",
+        "October to December",
+        "January to March",
+    ];
+    Chart {
+        key: "deadlines_by_quarter",
+        title: format!("Deadlines falling due in {}, by quarter", inputs.year),
+        series: vec!["met on time", "met late", "breached"],
+        bars: names
+            .iter()
+            .zip(quarters)
+            .map(|(name, values)| Bar {
+                label: (*name).to_owned(),
+                values: values.to_vec(),
+            })
+            .collect(),
+    }
+}
+
+/// The learning record's facts that the report counts, with their positions.
+struct Learning<'a> {
+    year: FinancialYear,
+    meetings: Vec<(u64, &'a casetrail_domain::learning::Meeting)>,
+    held: Vec<(u64, &'a casetrail_domain::learning::LearningEventHeld)>,
+    themes: BTreeMap<&'a ThemeSlug, (u64, &'a str)>,
+    /// Each subject's themes, with the position of the tag that set them.
+    tags: BTreeMap<&'a Subject, (u64, &'a BTreeSet<ThemeSlug>)>,
+    contributions: Vec<(u64, &'a casetrail_domain::learning::Contribution)>,
+    spending: Vec<(u64, &'a casetrail_domain::learning::Spending)>,
+}
+
+impl<'a> Learning<'a> {
+    fn of(inputs: &ReportInputs<'a>) -> Self {
+        let year = inputs.year;
+        let mut learning = Learning {
+            year,
+            meetings: Vec::new(),
+            held: Vec::new(),
+            themes: BTreeMap::new(),
+            tags: BTreeMap::new(),
+            contributions: Vec::new(),
+            spending: Vec::new(),
+        };
+        for &(position, event) in &inputs.learning {
+            match event {
+                LearningEvent::ThemeAdded { theme, name } => {
+                    learning.themes.insert(theme, (position, name));
+                }
+                LearningEvent::ThemeRetired { .. } => {}
+                LearningEvent::ThemesTagged { subject, themes } => {
+                    learning.tags.insert(subject, (position, themes));
+                }
+                LearningEvent::MeetingRecorded(m) if year.contains(m.held_on) => {
+                    learning.meetings.push((position, m));
+                }
+                LearningEvent::LearningEventRecorded(h) if year.contains(h.held_on) => {
+                    learning.held.push((position, h));
+                }
+                LearningEvent::ContributionRecorded(c) if c.financial_year == year => {
+                    learning.contributions.push((position, c));
+                }
+                LearningEvent::SpendingRecorded(s) if s.financial_year == year => {
+                    learning.spending.push((position, s));
+                }
+                _ => {}
+            }
+        }
+        learning
+    }
+
+    fn meetings(&self) -> Section {
+        let all = || events(self.meetings.iter().map(|(p, _)| *p));
+        let mut figures = vec![figure(
+            "meetings.held",
+            "Partnership meetings held",
+            Amount::Count(self.meetings.len() as u64),
+            all(),
+        )];
+        for group in MeetingGroup::ALL {
+            let of_group: Vec<u64> = self
+                .meetings
+                .iter()
+                .filter(|(_, m)| m.group == group)
+                .map(|(p, _)| *p)
+                .collect();
+            if !of_group.is_empty() {
+                let key = format!("meetings.{}", snake(group));
+                let label = format!("Meetings of the {}", group.name());
+                figures.push(figure(
+                    key,
+                    label,
+                    Amount::Count(of_group.len() as u64),
+                    events(of_group),
+                ));
+            }
+        }
+        let taking_part = participants(
+            self.meetings
+                .iter()
+                .map(|(_, m)| (&m.attendance[..], &m.attendees)),
+        );
+        figures.extend([
+            figure(
+                "meetings.organisations",
+                "Organisations taking part in meetings",
+                Amount::Count(taking_part.organisations),
+                all(),
+            ),
+            figure(
+                "meetings.people",
+                "Different people taking part in meetings",
+                Amount::Count(taking_part.people),
+                all(),
+            ),
+            figure(
+                "meetings.attendances",
+                "Attendances at meetings",
+                Amount::Count(taking_part.attendances),
+                all(),
+            ),
+        ]);
+        Section {
+            key: "meetings",
+            title: "Meeting activity",
+            figures,
+        }
+    }
+
+    fn participation(&self) -> Section {
+        let attended = self
+            .meetings
+            .iter()
+            .map(|(_, m)| (&m.attendance[..], &m.attendees))
+            .chain(
+                self.held
+                    .iter()
+                    .map(|(_, h)| (&h.attendance[..], &h.attendees)),
+            );
+        let taking_part = participants(attended);
+        let all = || {
+            events(
+                self.meetings
+                    .iter()
+                    .map(|(p, _)| *p)
+                    .chain(self.held.iter().map(|(p, _)| *p)),
+            )
+        };
+        Section {
+            key: "participation",
+            title: "Organisations and people taking part",
+            figures: vec![
+                figure(
+                    "participation.organisations",
+                    "Organisations taking part in meetings and learning events",
+                    Amount::Count(taking_part.organisations),
+                    all(),
+                ),
+                figure(
+                    "participation.people",
+                    "Different people taking part in meetings and learning events",
+                    Amount::Count(taking_part.people),
+                    all(),
+                ),
+            ],
+        }
+    }
+
+    fn learning_events(&self) -> Section {
+        let mut figures = vec![figure(
+            "learning_events.held",
+            "Learning events and training held",
+            Amount::Count(self.held.len() as u64),
+            events(self.held.iter().map(|(p, _)| *p)),
+        )];
+        for kind in LearningEventKind::ALL {
+            let of_kind: Vec<u64> = self
+                .held
+                .iter()
+                .filter(|(_, h)| h.kind == kind)
+                .map(|(p, _)| *p)
+                .collect();
+            if !of_kind.is_empty() {
+                figures.push(figure(
+                    format!("learning_events.{}", snake(kind)),
+                    kind.name(),
+                    Amount::Count(of_kind.len() as u64),
+                    events(of_kind),
+                ));
+            }
+        }
+        let taking_part = participants(
+            self.held
+                .iter()
+                .map(|(_, h)| (&h.attendance[..], &h.attendees)),
+        );
+        let evaluated: Vec<(u64, &casetrail_domain::learning::Evaluation)> = self
+            .held
+            .iter()
+            .filter_map(|(p, h)| h.evaluation.as_ref().map(|e| (*p, e)))
+            .collect();
+        let responses: u64 = evaluated.iter().map(|(_, e)| e.responses()).sum();
+        let total: u64 = evaluated.iter().map(|(_, e)| e.score_total()).sum();
+        figures.extend([
+            figure(
+                "learning_events.attendances",
+                "Attendances at learning events and training",
+                Amount::Count(taking_part.attendances),
+                events(self.held.iter().map(|(p, _)| *p)),
+            ),
+            figure(
+                "learning_events.evaluation",
+                "Average evaluation score",
+                Amount::Score(mean_score(total, responses)),
+                events(evaluated.iter().map(|(p, _)| *p)),
+            ),
+        ]);
+        Section {
+            key: "learning_events",
+            title: "Learning events and training",
+            figures,
+        }
+    }
+
+    /// How often each theme was tagged in the year: reviews by their case's opening,
+    /// recommendations by their making, learning events by their day.
+    fn theme_counts(&self, inputs: &ReportInputs<'_>) -> BTreeMap<&'a ThemeSlug, [Vec<u64>; 3]> {
+        let cases: HashMap<CaseId, &Case> = inputs.cases.iter().map(|c| (c.case_id, *c)).collect();
+        let mut counts: BTreeMap<&ThemeSlug, [Vec<u64>; 3]> = BTreeMap::new();
+        for (subject, (position, themes)) in &self.tags {
+            let year = cases
+                .get(&subject.case_id())
+                .and_then(|case| subject_year(case, subject));
+            if year != Some(self.year) {
+                continue;
+            }
+            let slot = usize::from(matches!(subject, Subject::Recommendation { .. }));
+            for theme in *themes {
+                counts.entry(theme).or_default()[slot].push(*position);
+            }
+        }
+        for (position, held) in &self.held {
+            for theme in &held.themes {
+                counts.entry(theme).or_default()[2].push(*position);
+            }
+        }
+        counts
+    }
+
+    fn themes(&self, inputs: &ReportInputs<'_>) -> Section {
+        let mut figures = Vec::new();
+        for (theme, [reviews, recommendations, held]) in self.theme_counts(inputs) {
+            let name = self
+                .themes
+                .get(theme)
+                .map_or(theme.as_str(), |(_, name)| name);
+            for (what, positions) in [
+                ("reviews", reviews),
+                ("recommendations", recommendations),
+                ("learning_events", held),
+            ] {
+                let label = format!("{name}: {}", what.replace('_', " "));
+                figures.push(figure(
+                    format!("themes.{theme}.{what}"),
+                    label,
+                    Amount::Count(positions.len() as u64),
+                    events(positions),
+                ));
+            }
+        }
+        Section {
+            key: "themes",
+            title: "Learning themes",
+            figures,
+        }
+    }
+
+    fn reviews_by_theme(&self, inputs: &ReportInputs<'_>) -> Chart {
+        Chart {
+            key: "reviews_by_theme",
+            title: format!("Reviews by learning theme, cases opened in {}", self.year),
+            series: vec!["reviews"],
+            bars: self
+                .theme_counts(inputs)
+                .into_iter()
+                .map(|(theme, [reviews, _, _])| Bar {
+                    label: self
+                        .themes
+                        .get(theme)
+                        .map_or_else(|| theme.to_string(), |(_, name)| (*name).to_owned()),
+                    values: vec![reviews.len() as u64],
+                })
+                .collect(),
+        }
+    }
+
+    fn finance(&self) -> Section {
+        let money: Vec<&(u64, &casetrail_domain::learning::Contribution)> = self
+            .contributions
+            .iter()
+            .filter(|(_, c)| !c.in_kind)
+            .collect();
+        let in_kind: Vec<&(u64, &casetrail_domain::learning::Contribution)> = self
+            .contributions
+            .iter()
+            .filter(|(_, c)| c.in_kind)
+            .collect();
+        let sum = |lines: &[&(u64, &casetrail_domain::learning::Contribution)]| {
+            lines.iter().map(|(_, c)| c.amount_pence).sum::<i64>()
+        };
+        let mut figures = vec![
+            figure(
+                "finance.contributions",
+                "Partners' contributions",
+                Amount::Pence(sum(&money)),
+                events(money.iter().map(|(p, _)| *p)),
+            ),
+            figure(
+                "finance.in_kind",
+                "Contributions in kind (goods and services)",
+                Amount::Pence(sum(&in_kind)),
+                events(in_kind.iter().map(|(p, _)| *p)),
+            ),
+        ];
+        let mut by_category: BTreeMap<SpendingCategory, Vec<(u64, i64)>> = BTreeMap::new();
+        for (position, line) in &self.spending {
+            by_category
+                .entry(line.category)
+                .or_default()
+                .push((*position, line.amount_pence));
+        }
+        for (category, lines) in &by_category {
+            figures.push(figure(
+                format!("finance.spending.{}", snake(*category)),
+                format!("Spent on {}", category.name().to_lowercase()),
+                Amount::Pence(lines.iter().map(|(_, a)| a).sum()),
+                events(lines.iter().map(|(p, _)| *p)),
+            ));
+        }
+        figures.push(figure(
+            "finance.spending",
+            "Total spending",
+            Amount::Pence(self.spending.iter().map(|(_, s)| s.amount_pence).sum()),
+            events(self.spending.iter().map(|(p, _)| *p)),
+        ));
+        if self.contributions.is_empty() && self.spending.is_empty() {
+            figures.clear();
+        }
+        Section {
+            key: "finance",
+            title: "Financial summary",
+            figures,
+        }
+    }
+}
+
+/// Who took part in some meetings or learning events.
+struct TakingPart {
+    organisations: u64,
+    people: u64,
+    attendances: u64,
+}
+
+fn participants<'b>(
+    attended: impl Iterator<Item = (&'b [Attendance], &'b BTreeSet<PersonRef>)>,
+) -> TakingPart {
+    let mut organisations: BTreeSet<&OrgSlug> = BTreeSet::new();
+    let mut people: BTreeSet<&PersonRef> = BTreeSet::new();
+    let mut attendances = 0;
+    for (attendance, attendees) in attended {
+        organisations.extend(attendance.iter().map(|a| &a.organisation));
+        attendances += attendance.iter().map(|a| u64::from(a.people)).sum::<u64>();
+        people.extend(attendees);
+    }
+    TakingPart {
+        organisations: organisations.len() as u64,
+        people: people.len() as u64,
+        attendances,
+    }
+}
+
+/// A value's snake_case name, as it is written on the wire.
+fn snake(value: impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
