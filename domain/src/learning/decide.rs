@@ -66,11 +66,6 @@ impl LearningCommand {
             LearningCommand::RecordSpending(_) => "RecordSpending",
         }
     }
-
-    /// The roles that may send it ([`roles_of`] its name).
-    pub fn roles(&self) -> &'static [Role] {
-        roles_of(self.name())
-    }
 }
 
 /// The roles that may send the learning command named `name`: the business unit records the

@@ -3,8 +3,9 @@
 
 use super::decide::*;
 use super::values::{
-    Attendance, Evaluation, LearningEventKind, MAX_PENCE, MAX_PEOPLE_PER_ORGANISATION,
-    MAX_TOPIC_CHARS, MeetingGroup, PersonRef, SpendingCategory, Subject,
+    Attendance, Evaluation, LearningEventKind, MAX_PARTICIPANTS, MAX_PENCE,
+    MAX_PEOPLE_PER_ORGANISATION, MAX_TOPIC_CHARS, MeetingGroup, PersonRef, SpendingCategory,
+    Subject,
 };
 use super::{Contribution, Learning, LearningEvent, LearningEventHeld, Meeting, Spending};
 use crate::calendar::financial_year::FinancialYear;
@@ -275,6 +276,43 @@ fn attendance_names_each_organisation_once_with_people_and_no_more_attendees_tha
 }
 
 #[test]
+fn a_meeting_names_at_most_two_thousand_organisations_and_people() {
+    let refusal = |m: Meeting| {
+        let err = when(&[], &LearningCommand::RecordMeeting(m)).unwrap_err();
+        (err.code, err.field_errors[0].field.clone())
+    };
+    let strangers = |n: usize| -> Vec<Attendance> {
+        (0..n)
+            .map(|i| Attendance {
+                organisation: org(&format!("agency-{i}")),
+                people: 1,
+            })
+            .collect()
+    };
+    // Too many is refused before any is looked up; as many as allowed are each looked up
+    // (and these are not registered).
+    let mut crowded = meeting();
+    crowded.attendance = strangers(MAX_PARTICIPANTS + 1);
+    assert_eq!(refusal(crowded), ("field.invalid", "attendance".to_owned()));
+    let mut most = meeting();
+    most.attendance = strangers(MAX_PARTICIPANTS);
+    assert_eq!(
+        refusal(most),
+        ("organisation.unknown", "attendance".to_owned())
+    );
+    // People: as many named as the limit, when that many came.
+    let named = |n: usize| -> BTreeSet<PersonRef> {
+        (0..n).map(|i| person(&format!("p-{i:05}"))).collect()
+    };
+    let mut full = meeting();
+    full.attendance[0].people = MAX_PEOPLE_PER_ORGANISATION;
+    full.attendees = named(MAX_PARTICIPANTS);
+    assert!(when(&[], &LearningCommand::RecordMeeting(full.clone())).is_ok());
+    full.attendees = named(MAX_PARTICIPANTS + 1);
+    assert_eq!(refusal(full), ("field.invalid", "attendees".to_owned()));
+}
+
+#[test]
 fn every_field_at_fault_is_named_at_once() {
     let mut m = meeting();
     m.held_on = day("2030-01-01");
@@ -438,6 +476,13 @@ fn the_business_unit_records_learning_and_administrators_keep_the_themes() {
     );
     assert!(refusal.message.contains("business_manager"));
     assert!(may_send(&add, &actor(Role::Auditor)).is_err());
+}
+
+#[test]
+fn a_person_reference_is_never_printed() {
+    let meeting = format!("{:?}", meeting());
+    assert!(!meeting.contains("p-1001"), "{meeting}");
+    assert!(meeting.contains("PersonRef(..)"), "{meeting}");
 }
 
 #[test]

@@ -2,7 +2,6 @@
 
 use crate::{CaseId, OrgSlug};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// The most organisations, or distinct people, one meeting or learning event may list.
 pub const MAX_PARTICIPANTS: usize = 2_000;
@@ -17,10 +16,19 @@ pub const MAX_TOPIC_CHARS: usize = 200;
 pub const MAX_PENCE: i64 = 10_000_000_000;
 
 /// A person taking part, by an id the caller's own directory gives them (a staff number, a
-/// hash): never a name. Only whether two ids are the same is used, to count distinct people.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// hash): never a name. Only whether two ids are the same is used, to count distinct people:
+/// nothing displays one (no `Display`), and no answer reads one back.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct PersonRef(String);
+
+/// Redacted: a command or event printed for debugging (a log line, a panic) shows that there
+/// was a reference, not which.
+impl std::fmt::Debug for PersonRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PersonRef(..)")
+    }
+}
 
 /// Why a person reference was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,11 +52,6 @@ impl PersonRef {
             Err(InvalidPersonRef)
         }
     }
-
-    /// The reference as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 impl TryFrom<String> for PersonRef {
@@ -61,12 +64,6 @@ impl TryFrom<String> for PersonRef {
 impl From<PersonRef> for String {
     fn from(value: PersonRef) -> String {
         value.0
-    }
-}
-
-impl fmt::Display for PersonRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 
