@@ -13,7 +13,7 @@ use casetrail_domain::case::rapid_review::DraftMilestone;
 use casetrail_domain::case::reconsideration::AdviceSubject;
 use casetrail_domain::case::shared::learning::DisseminationMethod;
 use casetrail_domain::codec::decode;
-use casetrail_domain::learning::{LearningEvent, Subject};
+use casetrail_domain::learning::{LearningEvent, Subject, pounds};
 use casetrail_domain::partnership::{ClockStart, PartnershipEvent, StatutoryPartner};
 use casetrail_domain::stream::{StreamRef, parse_stream};
 use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug, ThemeSlug};
@@ -586,21 +586,6 @@ fn capitalised(text: String) -> String {
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-/// Pence as pounds: `123456` reads "£1,234.56".
-pub(crate) fn pounds(pence: i64) -> String {
-    let (whole, part) = (pence / 100, (pence % 100).abs());
-    let digits = whole.abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if pence < 0 { "-" } else { "" };
-    format!("{sign}£{grouped}.{part:02}")
 }
 
 /// A calendar correction says so, with the admin's reason, so the audit trail shows why

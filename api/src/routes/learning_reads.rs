@@ -14,9 +14,8 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use casetrail_domain::OrgSlug;
 use casetrail_domain::learning::{
-    Attendance, LearningEventKind, PersonRef, SpendingCategory, mean_score,
+    Attendance, LearningEventKind, PersonRef, SpendingCategory, TakingPart, mean_score,
 };
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -110,20 +109,12 @@ fn participation(attendance: &[Attendance], named: usize) -> ParticipationView {
 fn totals<'a>(
     held: impl Iterator<Item = (&'a [Attendance], &'a BTreeSet<PersonRef>)>,
 ) -> ParticipationTotals {
-    let mut organisations: BTreeSet<&OrgSlug> = BTreeSet::new();
-    let mut people: BTreeSet<&PersonRef> = BTreeSet::new();
-    let (mut count, mut attendances) = (0, 0);
-    for (attendance, attendees) in held {
-        count += 1;
-        organisations.extend(attendance.iter().map(|a| &a.organisation));
-        attendances += attendance.iter().map(|a| u64::from(a.people)).sum::<u64>();
-        people.extend(attendees);
-    }
+    let taking_part = TakingPart::of(held);
     ParticipationTotals {
-        held: count,
-        organisations: organisations.len() as u64,
-        people_named: people.len() as u64,
-        attendances,
+        held: taking_part.held,
+        organisations: taking_part.organisations,
+        people_named: taking_part.people,
+        attendances: taking_part.attendances,
     }
 }
 

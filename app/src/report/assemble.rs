@@ -8,11 +8,11 @@ use casetrail_domain::calendar::local_date;
 use casetrail_domain::case::Case;
 use casetrail_domain::deadline::DeadlineStatus;
 use casetrail_domain::learning::{
-    Attendance, LearningEvent, LearningEventKind, MeetingGroup, PersonRef, SpendingCategory,
-    Subject, mean_score,
+    LearningEvent, LearningEventKind, MeetingGroup, SpendingCategory, Subject, TakingPart,
+    mean_score,
 };
 use casetrail_domain::partnership::Partnership;
-use casetrail_domain::{CaseId, OrgSlug, ThemeSlug};
+use casetrail_domain::{CaseId, ThemeSlug};
 use casetrail_projections::statistics::{AnnualStatistics, annual_statistics};
 use chrono::{DateTime, Datelike, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -392,7 +392,7 @@ impl<'a> Learning<'a> {
                 ));
             }
         }
-        let taking_part = participants(
+        let taking_part = TakingPart::of(
             self.meetings
                 .iter()
                 .map(|(_, m)| (&m.attendance[..], &m.attendees)),
@@ -434,7 +434,7 @@ impl<'a> Learning<'a> {
                     .iter()
                     .map(|(_, h)| (&h.attendance[..], &h.attendees)),
             );
-        let taking_part = participants(attended);
+        let taking_part = TakingPart::of(attended);
         let all = || {
             events(
                 self.meetings
@@ -486,7 +486,7 @@ impl<'a> Learning<'a> {
                 ));
             }
         }
-        let taking_part = participants(
+        let taking_part = TakingPart::of(
             self.held
                 .iter()
                 .map(|(_, h)| (&h.attendance[..], &h.attendees)),
@@ -648,31 +648,6 @@ impl<'a> Learning<'a> {
             title: "Financial summary",
             figures,
         }
-    }
-}
-
-/// Who took part in some meetings or learning events.
-struct TakingPart {
-    organisations: u64,
-    people: u64,
-    attendances: u64,
-}
-
-fn participants<'b>(
-    attended: impl Iterator<Item = (&'b [Attendance], &'b BTreeSet<PersonRef>)>,
-) -> TakingPart {
-    let mut organisations: BTreeSet<&OrgSlug> = BTreeSet::new();
-    let mut people: BTreeSet<&PersonRef> = BTreeSet::new();
-    let mut attendances = 0;
-    for (attendance, attendees) in attended {
-        organisations.extend(attendance.iter().map(|a| &a.organisation));
-        attendances += attendance.iter().map(|a| u64::from(a.people)).sum::<u64>();
-        people.extend(attendees);
-    }
-    TakingPart {
-        organisations: organisations.len() as u64,
-        people: people.len() as u64,
-        attendances,
     }
 }
 

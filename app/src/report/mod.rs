@@ -16,6 +16,7 @@ pub use html::to_html;
 pub use markdown::to_markdown;
 
 use casetrail_domain::calendar::financial_year::FinancialYear;
+use casetrail_domain::learning::{grouped, pounds};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -140,26 +141,6 @@ pub struct Bar {
     pub label: String,
     /// The value of each part, in the chart's series order.
     pub values: Vec<u64>,
-}
-
-/// A count with thousands separators: `12345` reads "12,345".
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Pence as pounds: `123456` reads "£1,234.56".
-pub fn pounds(pence: i64) -> String {
-    let sign = if pence < 0 { "-" } else { "" };
-    let abs = pence.unsigned_abs();
-    format!("{sign}£{}.{:02}", grouped(abs / 100), abs % 100)
 }
 
 /// The positions of a source, as a reader reads them: every one up to ten, then the first ten

@@ -19,7 +19,7 @@ pub use events::{Contribution, LearningEvent, LearningEventHeld, Meeting, Spendi
 pub use state::{Learning, Theme};
 pub use values::{
     Attendance, Evaluation, LearningEventKind, MeetingGroup, PersonRef, SpendingCategory, Subject,
-    mean_score,
+    TakingPart, grouped, mean_score, pounds,
 };
 
 #[cfg(test)]

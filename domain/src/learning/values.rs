@@ -2,6 +2,7 @@
 
 use crate::{CaseId, OrgSlug};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// The most organisations, or distinct people, one meeting or learning event may list.
 pub const MAX_PARTICIPANTS: usize = 2_000;
@@ -284,4 +285,62 @@ impl SpendingCategory {
             SpendingCategory::Other => "Other",
         }
     }
+}
+
+/// Who took part in some meetings or learning events, counted: the lists of a year and the
+/// annual report add them up the same way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TakingPart {
+    /// How many meetings or events.
+    pub held: u64,
+    /// Distinct organisations that attended any.
+    pub organisations: u64,
+    /// Distinct people named (by pseudonymous reference) at any.
+    pub people: u64,
+    /// Attendances: the people of every one, added up.
+    pub attendances: u64,
+}
+
+impl TakingPart {
+    /// The counts of the meetings or events given by their attendance and attendees.
+    pub fn of<'a>(
+        attended: impl IntoIterator<Item = (&'a [Attendance], &'a BTreeSet<PersonRef>)>,
+    ) -> Self {
+        let mut organisations: BTreeSet<&OrgSlug> = BTreeSet::new();
+        let mut people: BTreeSet<&PersonRef> = BTreeSet::new();
+        let (mut held, mut attendances) = (0, 0);
+        for (attendance, attendees) in attended {
+            held += 1;
+            organisations.extend(attendance.iter().map(|a| &a.organisation));
+            attendances += attendance.iter().map(|a| u64::from(a.people)).sum::<u64>();
+            people.extend(attendees);
+        }
+        TakingPart {
+            held,
+            organisations: organisations.len() as u64,
+            people: people.len() as u64,
+            attendances,
+        }
+    }
+}
+
+/// A count with thousands separators: `12345` reads "12,345".
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Pence as pounds, as the audit trail and the report write money: `123456` reads
+/// "£1,234.56".
+pub fn pounds(pence: i64) -> String {
+    let sign = if pence < 0 { "-" } else { "" };
+    let abs = pence.unsigned_abs();
+    format!("{sign}£{}.{:02}", grouped(abs / 100), abs % 100)
 }
