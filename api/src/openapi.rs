@@ -65,7 +65,7 @@ afterwards), closure reasons, the calendar, and each process's deadlines.",
         (name = "Statistics", description = "Annual statistics by financial year for the annual report, as JSON or CSV: aggregates only"),
         (name = "Feed", description = "The change feed: integration events in log order, as JSON pages or Server-Sent Events, for partner systems to follow instead of polling (docs/integration.md)"),
         (name = "Partnership", description = "The partnership's organisations, settings and bank holidays"),
-        (name = "Learning", description = "The partnership's learning record: learning themes and their tags, meetings of its groups, learning events and training, and its budget"),
+        (name = "Learning", description = "The partnership's learning record: learning themes and their tags, meetings of its groups, learning events and training, and its budget; and the action plans of recommendations, with their progress, sign-off and review of impact"),
         (name = "Operations", description = "Health and metrics for operators")
     )
 )]

@@ -7,6 +7,7 @@ use crate::dto::{AnnualStatisticsView, AuditEntryView, CaseDetail, DeadlineView}
 use crate::routes::case_view;
 use anyhow::{Context, bail};
 use casetrail_app::report::{AnnualReport, ReportInputs, annual_report};
+use casetrail_app::visibility::ActionsShown;
 use casetrail_domain::PartnershipSlug;
 use casetrail_domain::calendar::financial_year::FinancialYear;
 use casetrail_domain::stream::{StreamRef, parse_stream};
@@ -312,7 +313,7 @@ impl Replayed {
             partnership: slug.to_string(),
             cases: partnership.filter(|_| wants(Model::Cases)).map(|p| {
                 cases()
-                    .map(|record| case_view::detail(record, p, at))
+                    .map(|record| case_view::detail(record, p, at, &ActionsShown::All))
                     .collect()
             }),
             deadlines: partnership.filter(|_| wants(Model::Deadlines)).map(|p| {

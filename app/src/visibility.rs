@@ -24,6 +24,35 @@ pub fn can_see(actor: &Actor, partnership: &Partnership, case: &Case) -> bool {
     sees_all_cases(actor, partnership) || case.involved.contains(&actor.org)
 }
 
+/// Which actions of the recommendations' plans a reader sees (docs/rules.md AP-5): every
+/// action for those who see every case; an agency user only those its organisation owns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionsShown {
+    /// Every action.
+    All,
+    /// The actions this organisation owns.
+    OwnedBy(OrgSlug),
+}
+
+impl ActionsShown {
+    /// What `actor` sees.
+    pub fn to(actor: &Actor, partnership: &Partnership) -> Self {
+        if sees_all_cases(actor, partnership) {
+            ActionsShown::All
+        } else {
+            ActionsShown::OwnedBy(actor.org.clone())
+        }
+    }
+
+    /// Whether an action with these owners is shown.
+    pub fn shows(&self, owners: &[OrgSlug]) -> bool {
+        match self {
+            ActionsShown::All => true,
+            ActionsShown::OwnedBy(org) => owners.contains(org),
+        }
+    }
+}
+
 /// Why identifying details are refused to someone who may see the case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PersonalDetailsRefusal {

@@ -70,11 +70,13 @@ pub enum DeadlineKind {
     /// The death of a looked-after child notified to Ofsted and the Secretary of State within
     /// 5 working days of becoming aware.
     LookedAfterDeathNotification,
+    /// An action of a recommendation's plan completed by its owner by its due date.
+    Action,
 }
 
 impl DeadlineKind {
     /// Every kind, in declaration order.
-    pub const ALL: [DeadlineKind; 25] = [
+    pub const ALL: [DeadlineKind; 26] = [
         DeadlineKind::PanelNotification,
         DeadlineKind::RrPartnersNotified,
         DeadlineKind::RrAgencyReport,
@@ -100,6 +102,7 @@ impl DeadlineKind {
         DeadlineKind::LcsprCopyToOfsted,
         DeadlineKind::PanelNotificationCopy,
         DeadlineKind::LookedAfterDeathNotification,
+        DeadlineKind::Action,
     ];
 
     /// The kind with this stable code, if one has it.
@@ -135,6 +138,7 @@ impl DeadlineKind {
             DeadlineKind::LcsprCopyToOfsted => "lcspr_copy_to_ofsted",
             DeadlineKind::PanelNotificationCopy => "panel_notification_copy",
             DeadlineKind::LookedAfterDeathNotification => "looked_after_death_notification",
+            DeadlineKind::Action => "action",
         }
     }
 
@@ -167,6 +171,7 @@ impl DeadlineKind {
             | DeadlineKind::LcsprPublication
             | DeadlineKind::PublicationTakeDown
             | DeadlineKind::Recommendation
+            | DeadlineKind::Action
             | DeadlineKind::SarCompletion
             | DeadlineKind::DhrDecision
             | DeadlineKind::DhrHomeOfficeNotification
@@ -186,7 +191,8 @@ impl DeadlineKind {
             DeadlineKind::RrAgencyReport
             | DeadlineKind::RrDraftComments
             | DeadlineKind::RrSeniorSignOff
-            | DeadlineKind::Recommendation => Role::AgencyUser,
+            | DeadlineKind::Recommendation
+            | DeadlineKind::Action => Role::AgencyUser,
             DeadlineKind::RrFirstDraft | DeadlineKind::RrSecondDraft => Role::Reviewer,
             DeadlineKind::RrIndependentSignOff => Role::IndependentAdvisor,
             DeadlineKind::RrPartnersNotified
@@ -234,6 +240,7 @@ impl DeadlineKind {
             DeadlineKind::LcsprCopyToOfsted => "RecordCopySentToOfsted",
             DeadlineKind::PanelNotificationCopy => "RecordPanelNotificationCopied",
             DeadlineKind::LookedAfterDeathNotification => "RecordLookedAfterDeathNotified",
+            DeadlineKind::Action => "CompleteAction",
         }
     }
 }

@@ -11,6 +11,7 @@ use casetrail_domain::case::homicide_review::{FamilyInvolvement, QaOutcome};
 use casetrail_domain::case::practice_review::{ClosureReason, ReconsideredOutcome};
 use casetrail_domain::case::rapid_review::DraftMilestone;
 use casetrail_domain::case::reconsideration::AdviceSubject;
+use casetrail_domain::case::shared::action_plan::{PracticeChange, Rag};
 use casetrail_domain::case::shared::learning::DisseminationMethod;
 use casetrail_domain::codec::decode;
 use casetrail_domain::learning::{LearningEvent, Subject, pounds};
@@ -820,6 +821,37 @@ fn case_summary(event: &CaseEvent, names: &HashMap<OrgSlug, String>) -> String {
             }
         ),
         CaseEvent::RecommendationCompleted(_) => "A recommendation was completed".to_owned(),
+        CaseEvent::ActionAdded(e) => format!(
+            "An action for {} was added to a recommendation's plan, due {}",
+            e.owners.iter().map(&org).collect::<Vec<_>>().join(" and "),
+            e.due_on
+        ),
+        CaseEvent::ActionProgressRecorded(e) => format!(
+            "Progress on an action was recorded: {}{}",
+            match e.rag {
+                Rag::Red => "red",
+                Rag::Amber => "amber",
+                Rag::Green => "green",
+            },
+            match e.evidence.len() {
+                0 => String::new(),
+                1 => ", with 1 piece of evidence".to_owned(),
+                n => format!(", with {n} pieces of evidence"),
+            }
+        ),
+        CaseEvent::ActionCompleted(_) => "An action was completed".to_owned(),
+        CaseEvent::ActionPlanSignedOff(e) => format!(
+            "A recommendation's action plan was signed off by the {}",
+            e.group.name()
+        ),
+        CaseEvent::ImpactReviewed(e) => format!(
+            "The impact of a recommendation's action plan was reviewed: {}",
+            match e.practice_changed {
+                PracticeChange::Changed => "practice has changed",
+                PracticeChange::PartlyChanged => "practice has partly changed",
+                PracticeChange::NotChanged => "practice has not changed",
+            }
+        ),
         CaseEvent::CaseClosed(e) => format!(
             "The case was closed: {}",
             match e.reason {

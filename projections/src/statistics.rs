@@ -18,6 +18,9 @@ use casetrail_domain::partnership::Partnership;
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod action_plans;
+
+pub use action_plans::ActionPlanFigures;
 pub use casetrail_domain::calendar::financial_year::{FinancialYear, InvalidFinancialYear};
 
 /// The financial years in which any of the given facts occurred, oldest first.
@@ -282,6 +285,8 @@ pub struct AnnualStatistics {
     pub family_communication: FamilyCommunicationFigures,
     /// Recommendations.
     pub recommendations: RecommendationFigures,
+    /// Recommendations' action plans.
+    pub action_plans: ActionPlanFigures,
     /// Deadlines by kind, every kind listed.
     pub deadlines: Vec<DeadlineFigures>,
     /// Meetings.
@@ -384,6 +389,7 @@ pub fn annual_statistics<'a>(
         homicide_reviews: HomicideReviewFigures::default(),
         family_communication: FamilyCommunicationFigures::default(),
         recommendations: RecommendationFigures::default(),
+        action_plans: ActionPlanFigures::default(),
         deadlines: Vec::new(),
         meetings: MeetingFigures::default(),
     };
@@ -393,6 +399,7 @@ pub fn annual_statistics<'a>(
         count_rapid_review(&counting, case, &deadlines, &mut stats, &mut acc);
         count_decision(&counting, case, &mut stats);
         count_after_review(&counting, case, &deadlines, &mut stats);
+        action_plans::count(&counting, case, &deadlines, &mut stats.action_plans);
         count_adult_review(&counting, case, &mut stats);
         count_homicide_review(&counting, case, &mut stats);
         count_deadlines(&counting, &deadlines, &mut acc);
@@ -701,6 +708,7 @@ fn finish(mut stats: AnnualStatistics, acc: Accumulator) -> AnnualStatistics {
         recommendations.on_time,
         recommendations.on_time + recommendations.completed_late + recommendations.overdue,
     );
+    action_plans::finish(&mut stats.action_plans);
     stats.deadlines = acc.deadlines.into_values().collect();
     stats.meetings.organisations_taking_part =
         u32::try_from(acc.attendees.len()).unwrap_or(u32::MAX);

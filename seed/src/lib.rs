@@ -1,6 +1,7 @@
 //! Realistic, reproducible data: case life cycles across partnerships from a fixed random
 //! seed, for `casetrail seed`, the benchmarks and the property tests.
 
+mod action_plans;
 pub mod life_cycle;
 mod workload;
 

@@ -309,6 +309,28 @@ impl TestApp {
         serde_json::from_str(&text).expect("json answer")
     }
 
+    /// GET that must answer 200; returns the JSON body, saying what was answered otherwise.
+    pub async fn get_ok(&self, path: &str, token: &str) -> Value {
+        let response = self.get(path, token).await;
+        let status = response.status();
+        let text = response.text().await.expect("answer");
+        assert_eq!(status, StatusCode::OK, "{path}: {text}");
+        serde_json::from_str(&text).expect("json answer")
+    }
+
+    /// The summaries of an audit trail page (`path`), as an auditor of the demo partnership
+    /// reads them.
+    pub async fn audit_summaries(&self, path: &str) -> Vec<String> {
+        let auditor = self.token("southend-council", &[Role::Auditor]);
+        let trail = self.get_ok(path, &auditor).await;
+        trail["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|entry| entry["summary"].as_str().map(str::to_owned))
+            .collect()
+    }
+
     /// GET with a token.
     pub async fn get(&self, path: &str, token: &str) -> Response {
         self.client

@@ -149,6 +149,8 @@ pub struct RecommendationView {
     pub due_on: NaiveDate,
     /// When completed.
     pub completed_at: Option<DateTime<Utc>>,
+    /// Its action plan.
+    pub plan: super::ActionPlanView,
 }
 
 /// The LCSPR's progress.

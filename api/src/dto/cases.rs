@@ -122,7 +122,7 @@ pub struct LateBy {
     "due_at": "2023-01-03T23:59:59.999999Z", "status": "met",
     "fulfilled_at": "2022-12-29T23:59:59.999999Z", "late_by": null,
     "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
-    "recommendation_id": null, "provisional": false
+    "recommendation_id": null, "action_id": null, "provisional": false
 }))]
 pub struct DeadlineView {
     /// Stable id of this deadline.
@@ -148,8 +148,11 @@ pub struct DeadlineView {
     /// The first due instant, when an approved delay or a pause (of a safeguarding adult
     /// review) has moved it: `due_at` is then the extended date.
     pub original_due_at: Option<DateTime<Utc>>,
-    /// The recommendation a `recommendation` deadline is for.
+    /// The recommendation a `recommendation` deadline is for, or whose plan holds an
+    /// `action` deadline's action.
     pub recommendation_id: Option<Uuid>,
+    /// The action an `action` deadline is for.
+    pub action_id: Option<Uuid>,
     /// Whether it falls due after the last year gov.uk has published bank holidays for
     /// (2027): a holiday proclaimed later may still move it (docs/rules.md, section 2).
     pub provisional: bool,
@@ -283,7 +286,7 @@ pub struct CaseSummary {
                    "organisation": "southend-council", "due_at": "2023-01-03T23:59:59.999999Z",
                    "status": "met", "fulfilled_at": "2022-12-29T23:59:59.999999Z", "late_by": null,
                    "fulfilled_by": "RecordPanelNotification", "original_due_at": null,
-                   "recommendation_id": null}]
+                   "recommendation_id": null, "action_id": null}]
 }))]
 pub struct CaseDetail {
     /// Case id.

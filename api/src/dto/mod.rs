@@ -2,6 +2,7 @@
 //! Domain types stay free of HTTP concerns; conversion happens here, at the edge.
 
 mod access_log;
+mod action_plan;
 mod adult_review;
 mod after_review;
 mod audit;
@@ -21,6 +22,7 @@ mod value_names;
 mod webhooks;
 
 pub use access_log::*;
+pub use action_plan::*;
 pub use adult_review::*;
 pub use after_review::*;
 pub use audit::*;

@@ -241,6 +241,34 @@ figures!(
 );
 
 figures!(
+    /// Recommendations' action plans: their actions, sign-offs and reviews of impact.
+    ActionPlanStatistics from stats::ActionPlanFigures {
+        /// Actions added in the year.
+        actions_added: u32,
+        /// Actions done in the year.
+        actions_completed: u32,
+        /// Actions falling due in the year.
+        actions_due: u32,
+        /// Of those due, done by the due day.
+        actions_on_time: u32,
+        /// Of those due, done after it.
+        actions_completed_late: u32,
+        /// Of those due, past due and not done.
+        actions_overdue: u32,
+        /// On time over on time, done late and overdue; `null` when none.
+        actions_on_time_percent: Option<f64>,
+        /// Plans signed off in the year.
+        plans_signed_off: u32,
+        /// Reviews of impact in the year finding practice changed.
+        practice_changed: u32,
+        /// ... partly changed.
+        practice_partly_changed: u32,
+        /// ... not changed.
+        practice_not_changed: u32,
+    }
+);
+
+figures!(
     /// Rapid review meetings held in the year.
     MeetingStatistics from stats::MeetingFigures {
         /// Meetings held.
@@ -338,6 +366,8 @@ pub struct AnnualStatisticsView {
     pub family_communication: FamilyCommunicationStatistics,
     /// Recommendations.
     pub recommendations: RecommendationStatistics,
+    /// Recommendations' action plans.
+    pub action_plans: ActionPlanStatistics,
     /// Deadlines by kind (every kind listed).
     pub deadlines: Vec<DeadlineStatistics>,
     /// Rapid review meetings.
@@ -380,6 +410,7 @@ impl From<&stats::AnnualStatistics> for AnnualStatisticsView {
             homicide_reviews: (&s.homicide_reviews).into(),
             family_communication: (&s.family_communication).into(),
             recommendations: (&s.recommendations).into(),
+            action_plans: (&s.action_plans).into(),
             deadlines: s
                 .deadlines
                 .iter()
@@ -504,6 +535,7 @@ impl AnnualStatisticsView {
         csv.section("homicide_reviews", self.homicide_reviews.figures());
         csv.section("family_communication", self.family_communication.figures());
         csv.section("recommendations", self.recommendations.figures());
+        csv.section("action_plans", self.action_plans.figures());
         for deadline in &self.deadlines {
             for (status, count) in [
                 ("met", deadline.met),

@@ -14,6 +14,18 @@ macro_rules! catalogue {
 }
 
 catalogue! {
+    "action.already_added" 409 => "An action with this id already exists in the case";
+    "action.already_completed" 409 => "This action is already completed: it takes no more progress";
+    "action.due_in_past" 422 => "An action is due no earlier than the day it is added";
+    "action.not_found" 404 => "No such action in this case";
+    "action.owner_repeated" 422 => "Each owner organisation of an action is named once";
+    "action.owners_count" 422 => "An action has 1 to 20 owner organisations";
+    "action_plan.actions_open" 409 => "A plan is signed off once every action is completed";
+    "action_plan.already_signed_off" 409 => "This plan is already signed off";
+    "action_plan.empty" 409 => "A plan without actions cannot be signed off";
+    "action_plan.not_signed_off" 409 => "A plan's impact is reviewed once the plan is signed off";
+    "action_plan.signed_off" 409 => "The plan is signed off: it takes no more actions";
+    "action_plan.too_many_actions" 409 => "A plan has at most 50 actions";
     "advice.already_recorded" 409 => "The Independent Advisor's advice on this is already recorded";
     "advice.no_dispute" 409 => "The partners' votes do not disagree";
     "agency_report.already_requested" 409 => "A report has already been requested from this organisation";
@@ -93,6 +105,8 @@ catalogue! {
     "draft.not_circulated" 409 => "The draft has not been circulated yet";
     "draft.out_of_order" 409 => "The previous drafting step is not recorded yet";
     "draft.second_draft_not_finalised" 409 => "The second draft has not been finalised yet";
+    "evidence.link_invalid" 422 => "A link given as evidence is an https or http address without spaces";
+    "evidence.too_many" 422 => "An update gives at most 20 pieces of evidence";
     "family_communication.already_recorded" 409 => "The communication to the family is already recorded";
     "field.bidi_control" 422 => "An identifier contains bidirectional embedding, override or isolate characters";
     "field.control_character" 422 => "A text contains control characters (or a line break where one line is expected)";
@@ -163,6 +177,7 @@ catalogue! {
     "rapid_review.panel_not_notified" 409 => "The Panel notification must be recorded before the rapid review is submitted";
     "rapid_review.partners_already_notified" 409 => "The partners have already been notified";
     "rapid_review.reports_already_circulated" 409 => "A modified response must be agreed before the reports are circulated";
+    "recommendation.actions_open" 409 => "A recommendation with a plan is completed once every action is";
     "recommendation.already_added" 409 => "A recommendation with this id already exists";
     "recommendation.already_completed" 409 => "This recommendation is already completed";
     "recommendation.due_in_past" 422 => "Due_on must not be before the day the recommendation is made";

@@ -1,6 +1,9 @@
 //! The case read model as the API shows it: no personal data, deadlines evaluated at an instant.
 
 use crate::dto::{
+    ActionPlanView, ActionProgressView, ActionStatus, ActionView, ImpactReviewView, Rag,
+};
+use crate::dto::{
     AdultView, DhrFamilyInvolvementView, DhrView, SarAgencyReportView, SarPauseView, SarView,
     VictimView,
 };
@@ -11,6 +14,8 @@ use crate::dto::{
     RecommendationView, ReconsideredViewView, ReviewLeadView, VoteView,
 };
 use casetrail_app::queries::{DeadlineAt, ListedCase, deadlines_at};
+use casetrail_app::visibility::ActionsShown;
+use casetrail_domain::case::shared::action_plan::{Action, ActionPlan};
 use casetrail_domain::case::{Case, Origin};
 use casetrail_domain::partnership::{Partnership, PartnershipSettings};
 use casetrail_domain::small_map::SmallMap;
@@ -58,6 +63,7 @@ pub fn deadline_view(d: DeadlineAt) -> DeadlineView {
         fulfilled_by: d.kind.fulfilled_by().to_owned(),
         original_due_at: d.original_due_at,
         recommendation_id: d.recommendation_id,
+        action_id: d.action_id,
         provisional: d.provisional,
         case_version: d.case_version,
         updated_at: d.updated_at,
@@ -137,7 +143,12 @@ fn rapid_review(case: &Case, settings: &PartnershipSettings) -> Option<RapidRevi
 }
 
 /// The case in full.
-pub fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>) -> CaseDetail {
+pub fn detail(
+    record: &CaseRecord,
+    partnership: &Partnership,
+    now: DateTime<Utc>,
+    actions: &ActionsShown,
+) -> CaseDetail {
     let case = &record.case;
     CaseDetail {
         case_id: case.case_id.as_uuid(),
@@ -199,7 +210,7 @@ pub fn detail(record: &CaseRecord, partnership: &Partnership, now: DateTime<Utc>
             agreed_by: d.agreed_by.iter().map(|p| (*p).into()).collect(),
             occurred_at: d.occurred_at,
         }),
-        after_review: after_review(case),
+        after_review: after_review(case, actions),
         next_steps: next_steps(case, partnership, now),
         deadlines: deadline_views(record, partnership, now),
     }
@@ -219,7 +230,7 @@ fn next_steps(case: &Case, partnership: &Partnership, now: DateTime<Utc>) -> Vec
         .collect()
 }
 
-fn after_review(case: &Case) -> AfterReviewView {
+fn after_review(case: &Case, actions: &ActionsShown) -> AfterReviewView {
     let after = &case.after;
     AfterReviewView {
         panel_agrees: after.panel_response.as_ref().map(|r| r.agrees),
@@ -263,10 +274,69 @@ fn after_review(case: &Case) -> AfterReviewView {
                 owners: r.added.owners.iter().map(ToString::to_string).collect(),
                 due_on: r.added.due_on,
                 completed_at: r.completed_at,
+                plan: action_plan(&r.plan, actions),
             })
             .collect(),
         closure_reason: after.closed.as_ref().map(|c| c.reason),
         closed_at: after.closed.as_ref().map(|c| c.occurred_at),
+    }
+}
+
+/// A plan as `actions` lets the reader see it.
+fn action_plan(plan: &ActionPlan, actions: &ActionsShown) -> ActionPlanView {
+    ActionPlanView {
+        actions: plan
+            .actions
+            .values()
+            .filter(|a| actions.shows(&a.added.owners))
+            .map(action_view)
+            .collect(),
+        actions_total: u32::try_from(plan.actions.len()).unwrap_or(u32::MAX),
+        signed_off_by: plan.signed_off.as_ref().map(|s| s.group),
+        signed_off_at: plan.signed_off.as_ref().map(|s| s.occurred_at),
+        impact_reviews: plan
+            .impact_reviews
+            .iter()
+            .map(|r| ImpactReviewView {
+                practice_changed: r.practice_changed,
+                summary: r.summary.clone(),
+                occurred_at: r.occurred_at,
+            })
+            .collect(),
+    }
+}
+
+fn action_view(action: &Action) -> ActionView {
+    let status = match (action.completed_at, action.rag()) {
+        (Some(_), _) => ActionStatus::Complete,
+        (None, None) => ActionStatus::NotStarted,
+        (None, Some(Rag::Red)) => ActionStatus::Red,
+        (None, Some(Rag::Amber)) => ActionStatus::Amber,
+        (None, Some(Rag::Green)) => ActionStatus::Green,
+    };
+    ActionView {
+        action_id: action.added.action_id,
+        text: action.added.text.clone(),
+        owners: action
+            .added
+            .owners
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        due_on: action.added.due_on,
+        status,
+        progress: action
+            .progress
+            .iter()
+            .map(|p| ActionProgressView {
+                rag: p.rag,
+                note: p.note.clone(),
+                evidence: p.evidence.clone(),
+                occurred_at: p.occurred_at,
+            })
+            .collect(),
+        completed_at: action.completed_at,
+        added_at: action.added.occurred_at,
     }
 }
 

@@ -44,6 +44,7 @@ pub const DEADLINE_COLUMNS: &[&str] = &[
     "fulfilled_by",
     "original_due_at",
     "recommendation_id",
+    "action_id",
     "provisional",
     "case_version",
     "updated_at",

@@ -105,6 +105,7 @@ macro_rules! case_opening {
 }
 
 pub mod access_log;
+pub mod action_plan;
 pub mod admin;
 pub mod adult_review;
 pub mod after_review;
@@ -149,6 +150,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(subject_access::get_subject_access_export)
         .configure(rapid_review::configure)
         .configure(after_review::configure)
+        .configure(action_plan::configure)
         .configure(adult_review::configure)
         .configure(homicide_review::configure)
         .service(admin::get_partnership)

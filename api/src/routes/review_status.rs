@@ -12,6 +12,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
+use casetrail_app::visibility::ActionsShown;
 use casetrail_domain::CaseId;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -135,7 +136,10 @@ pub async fn get_case(
     let (version, detail) = state
         .queries
         .case_as_of(&actor, case_id, query.as_of, |r, p, at| {
-            (r.version, case_view::detail(r, p, at))
+            (
+                r.version,
+                case_view::detail(r, p, at, &ActionsShown::to(&actor, p)),
+            )
         })
         .await?;
     access_log::record(&state, &actor, case_id, Resource::Case, query.as_of).await?;

@@ -71,7 +71,8 @@ from day 0 to submission; agency reports requested and on time, per agency for b
 partner decisions (LCSPR or not, unanimous or majority, national review suggested); the Panel's \
 agreement rate; reconsiderations; LCSPRs commissioned, published, within 6 months, delayed, \
 withheld; safeguarding adult reviews and domestic homicide reviews by stage; family communication \
-in person; recommendations on time and overdue; deadlines met, met late and breached by kind; \
+in person; recommendations on time and overdue; the recommendations' action plans (actions \
+added, done, on time and overdue, plans signed off, what the reviews of impact found); deadlines met, met late and breached by kind; \
 rapid review meetings held and the distinct organisations taking part.\n\n\
 Each fact is dated by its `occurred_at` in Europe/London and counts in the year it occurred; a \
 deadline (and a recommendation's due day) counts in the year it fell due. Percentages have one \
@@ -195,6 +196,10 @@ fn annual_example() -> serde_json::Value {
         "family_communication": {"total": 2, "in_person": 1, "in_person_percent": 50.0},
         "recommendations": {"added": 4, "completed": 2, "due": 3, "on_time": 1,
             "completed_late": 1, "overdue": 1, "on_time_percent": 33.3},
+        "action_plans": {"actions_added": 6, "actions_completed": 4, "actions_due": 4,
+            "actions_on_time": 3, "actions_completed_late": 1, "actions_overdue": 0,
+            "actions_on_time_percent": 75.0, "plans_signed_off": 1, "practice_changed": 0,
+            "practice_partly_changed": 1, "practice_not_changed": 0},
         "deadlines": [
             deadline("panel_notification", 2, 1, 0),
             deadline("rr_agency_report", 3, 1, 0),

@@ -14,6 +14,7 @@ use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use casetrail_app::queries::SealedRecord;
+use casetrail_app::visibility::ActionsShown;
 use casetrail_domain::CaseId;
 use casetrail_domain::case::CaseKind;
 use uuid::Uuid;
@@ -145,7 +146,12 @@ pub async fn get_subject_access_export(
             date_of_birth: details.date_of_birth,
             summary: details.summary,
         },
-        case: case_view::detail(case, &held.partnership, held.at),
+        case: case_view::detail(
+            case,
+            &held.partnership,
+            held.at,
+            &ActionsShown::to(&actor, &held.partnership),
+        ),
         sealed_records: held.sealed_records.into_iter().map(sealed_record).collect(),
         process_history: held
             .process_history

@@ -32,8 +32,11 @@ pub struct DeadlineAt {
     pub late_by: Option<Lateness>,
     /// The first due instant, when an approved delay or a pause has moved it.
     pub original_due_at: Option<DateTime<Utc>>,
-    /// The recommendation a `recommendation` deadline is for.
+    /// The recommendation a `recommendation` deadline is for, or whose plan holds an
+    /// `action` deadline's action.
     pub recommendation_id: Option<Uuid>,
+    /// The action an `action` deadline is for.
+    pub action_id: Option<Uuid>,
     /// Whether a bank holiday proclaimed later may still move it.
     pub provisional: bool,
     /// The case's version (stream version) as of the instant.
@@ -99,7 +102,13 @@ pub(super) fn deadline_at(
         late_by: d.late_by(at, &partnership.calendar),
         // A paused review shows its original date beside the extended one.
         original_due_at: d.original_due_at_as_of(at),
-        recommendation_id: d.reference,
+        recommendation_id: match d.kind {
+            DeadlineKind::Action => d
+                .reference
+                .and_then(|action| record.case.recommendation_of_action(action)),
+            _ => d.reference,
+        },
+        action_id: d.reference.filter(|_| d.kind == DeadlineKind::Action),
         provisional: d.provisional || casetrail_domain::calendar::is_provisional(due_at),
         case_version: record.version,
         updated_at: record.updated_at,

@@ -54,6 +54,7 @@ pub fn annual_report(inputs: &ReportInputs<'_>) -> AnnualReport {
         child_reviews(&statistics, &link),
         other_reviews(&statistics, &link),
         recommendations(&statistics, &link),
+        action_plans(&statistics, &link),
         learning.learning_events(),
         learning.themes(inputs),
         learning.finance(),
@@ -268,6 +269,69 @@ fn recommendations(s: &AnnualStatistics, link: &str) -> Section {
                 source(),
             ),
         ],
+    }
+}
+
+fn action_plans(s: &AnnualStatistics, link: &str) -> Section {
+    let a = &s.action_plans;
+    let figures = [
+        (
+            "actions_added",
+            "Actions added to recommendations' plans",
+            count(a.actions_added),
+        ),
+        (
+            "actions_completed",
+            "Actions completed",
+            count(a.actions_completed),
+        ),
+        (
+            "actions_on_time",
+            "Actions due in the year completed on time",
+            Amount::Percent(a.actions_on_time_percent),
+        ),
+        (
+            "actions_overdue",
+            "Actions overdue",
+            count(a.actions_overdue),
+        ),
+        (
+            "plans_signed_off",
+            "Action plans signed off",
+            count(a.plans_signed_off),
+        ),
+        (
+            "practice_changed",
+            "Reviews of impact finding practice changed",
+            count(a.practice_changed),
+        ),
+        (
+            "practice_partly_changed",
+            "Reviews of impact finding practice partly changed",
+            count(a.practice_partly_changed),
+        ),
+        (
+            "practice_not_changed",
+            "Reviews of impact finding practice not changed",
+            count(a.practice_not_changed),
+        ),
+    ];
+    Section {
+        key: "action_plans",
+        title: "Action plans",
+        figures: figures
+            .into_iter()
+            .map(|(key, label, amount)| {
+                figure(
+                    format!("action_plans.{key}"),
+                    label,
+                    amount,
+                    Source::Statistics {
+                        link: link.to_owned(),
+                    },
+                )
+            })
+            .collect(),
     }
 }
 

@@ -288,6 +288,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{case_id}/actions/{action_id}/completion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete an action
+         * @description An owner of the action (or the business manager) records it done, fulfilling its `action` deadline (late if after `due_on`). A recommendation with a plan is completed (CompleteRecommendation) once every action is.
+         *
+         *     **Who may send it** (`docs/access-control.md`): `agency_user` or `partner_decision_maker` or `business_manager`; an owner of the action; a business manager for any. Cases: any. Anyone else: 403 `auth.role_required` or `auth.own_organisation_only`, the role checked before the case is looked up.
+         */
+        post: operations["CompleteAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{case_id}/actions/{action_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record progress on an action
+         * @description An owner's update on an action: its RAG status (`red` off track, `amber` at risk, `green` on track), what has been done, and evidence (a description with a link or the owner's reference for a document it holds; documents are referred to, never uploaded). Sent by an owner of the action (or the business manager); refused once the action is done (`action.already_completed`). Write it without personal data: it is read by every organisation that sees the action.
+         *
+         *     **Who may send it** (`docs/access-control.md`): `agency_user` or `partner_decision_maker` or `business_manager`; an owner of the action; a business manager for any. Cases: any. Anyone else: 403 `auth.role_required` or `auth.own_organisation_only`, the role checked before the case is looked up.
+         */
+        post: operations["RecordActionProgress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{case_id}/agency-report-requests": {
         parameters: {
             query?: never;
@@ -1272,6 +1316,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{case_id}/recommendations/{recommendation_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an action to a recommendation's plan
+         * @description An action that carries the recommendation out, with the organisations that own it (the lead first) and its due date: an `action` deadline answered for by the lead owner, met by CompleteAction, breached like any other. Sent by an owner of the recommendation (or the business manager); refused once the recommendation is completed (`recommendation.already_completed`) or its plan signed off (`action_plan.signed_off`); at most 50 actions a plan. Send your own `action_id` to know it up front. Every owner becomes involved in the case. Accepted after the case's closure: the plan outlives it.
+         *
+         *     **Who may send it** (`docs/access-control.md`): `agency_user` or `partner_decision_maker` or `business_manager`; an owner of the recommendation; a business manager for any. Cases: any. Anyone else: 403 `auth.role_required` or `auth.own_organisation_only`, the role checked before the case is looked up.
+         */
+        post: operations["AddAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{case_id}/recommendations/{recommendation_id}/completion": {
         parameters: {
             query?: never;
@@ -1288,6 +1354,50 @@ export interface paths {
          *     **Who may send it** (`docs/access-control.md`): `agency_user` or `partner_decision_maker` or `business_manager`; an owner of the recommendation; a business manager for any. Cases: any. Anyone else: 403 `auth.role_required` or `auth.own_organisation_only`, the role checked before the case is looked up.
          */
         post: operations["CompleteRecommendation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{case_id}/recommendations/{recommendation_id}/impact-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a review of a plan's impact
+         * @description Has practice changed? A review of the signed-off plan's impact (an audit, a survey, case sampling) records `changed`, `partly_changed` or `not_changed` with how it is known. The business manager records it, after the sign-off (`action_plan.not_signed_off`), as often as practice is checked again: the latest review answers.
+         *
+         *     **Who may send it** (`docs/access-control.md`): `business_manager`; any organisation. Cases: any. Anyone else: 403 `auth.role_required`, the role checked before the case is looked up.
+         */
+        post: operations["ReviewImpact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{case_id}/recommendations/{recommendation_id}/sign-off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign a recommendation's action plan off
+         * @description The group of the partnership that owns the plan (the Safeguarding Practice Review Group for a review's, say) signed it off: the business manager records it, once the plan has actions and every one is done (`action_plan.empty`, `action_plan.actions_open`). Once only; the plan then takes no more actions.
+         *
+         *     **Who may send it** (`docs/access-control.md`): `business_manager`; any organisation. Cases: any. Anyone else: 403 `auth.role_required`, the role checked before the case is looked up.
+         */
+        post: operations["SignOffActionPlan"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1827,7 +1937,7 @@ export interface paths {
         };
         /**
          * Read a financial year's statistics
-         * @description Every figure the annual report needs for one financial year (1 April to 31 March): notifications (by harm, looked after) and the Panel notified within 5 working days; referrals; rapid reviews initiated, submitted, on time (by day 15) and the median working days from day 0 to submission; agency reports requested and on time, per agency for benchmarking; partner decisions (LCSPR or not, unanimous or majority, national review suggested); the Panel's agreement rate; reconsiderations; LCSPRs commissioned, published, within 6 months, delayed, withheld; safeguarding adult reviews and domestic homicide reviews by stage; family communication in person; recommendations on time and overdue; deadlines met, met late and breached by kind; rapid review meetings held and the distinct organisations taking part.
+         * @description Every figure the annual report needs for one financial year (1 April to 31 March): notifications (by harm, looked after) and the Panel notified within 5 working days; referrals; rapid reviews initiated, submitted, on time (by day 15) and the median working days from day 0 to submission; agency reports requested and on time, per agency for benchmarking; partner decisions (LCSPR or not, unanimous or majority, national review suggested); the Panel's agreement rate; reconsiderations; LCSPRs commissioned, published, within 6 months, delayed, withheld; safeguarding adult reviews and domestic homicide reviews by stage; family communication in person; recommendations on time and overdue; the recommendations' action plans (actions added, done, on time and overdue, plans signed off, what the reviews of impact found); deadlines met, met late and breached by kind; rapid review meetings held and the distinct organisations taking part.
          *
          *     Each fact is dated by its `occurred_at` in Europe/London and counts in the year it occurred; a deadline (and a recommendation's due day) counts in the year it fell due. Percentages have one decimal and are `null` when there is nothing to take them of; timeliness percentages are taken over what was met, met late or breached at `as_of` (what is still pending waits). With `as_of`, the figures are those the facts recorded by then gave, deadlines evaluated at that instant.
          *
@@ -2097,6 +2207,170 @@ export interface components {
              *     ]
              */
             roles: components["schemas"]["Role"][];
+        };
+        /** @description Recommendations' action plans: their actions, sign-offs and reviews of impact. */
+        ActionPlanStatistics: {
+            /**
+             * Format: int32
+             * @description Actions added in the year.
+             */
+            actions_added: number;
+            /**
+             * Format: int32
+             * @description Actions done in the year.
+             */
+            actions_completed: number;
+            /**
+             * Format: int32
+             * @description Actions falling due in the year.
+             */
+            actions_due: number;
+            /**
+             * Format: int32
+             * @description Of those due, done by the due day.
+             */
+            actions_on_time: number;
+            /**
+             * Format: int32
+             * @description Of those due, done after it.
+             */
+            actions_completed_late: number;
+            /**
+             * Format: int32
+             * @description Of those due, past due and not done.
+             */
+            actions_overdue: number;
+            /**
+             * Format: double
+             * @description On time over on time, done late and overdue; `null` when none.
+             */
+            actions_on_time_percent?: number | null;
+            /**
+             * Format: int32
+             * @description Plans signed off in the year.
+             */
+            plans_signed_off: number;
+            /**
+             * Format: int32
+             * @description Reviews of impact in the year finding practice changed.
+             */
+            practice_changed: number;
+            /**
+             * Format: int32
+             * @description ... partly changed.
+             */
+            practice_partly_changed: number;
+            /**
+             * Format: int32
+             * @description ... not changed.
+             */
+            practice_not_changed: number;
+        };
+        /**
+         * @description A recommendation's action plan. An agency user sees the actions its organisation owns;
+         *     the partners, the business unit, the Independent Advisor and auditors see them all.
+         */
+        ActionPlanView: {
+            /** @description The actions the reader may see, in id order. */
+            actions: components["schemas"]["ActionView"][];
+            /**
+             * Format: int32
+             * @description How many actions the plan has in all, those hidden from the reader included.
+             */
+            actions_total: number;
+            signed_off_by?: null | components["schemas"]["MeetingGroup"];
+            /**
+             * Format: date-time
+             * @description When it was signed off.
+             */
+            signed_off_at?: string | null;
+            /** @description The reviews of its impact, oldest first: the latest answers whether practice changed. */
+            impact_reviews: components["schemas"]["ImpactReviewView"][];
+        };
+        /** @description An update on an action. */
+        ActionProgressView: {
+            /** @description The owner's assessment. */
+            rag: components["schemas"]["Rag"];
+            /** @description What had been done. */
+            note: string;
+            /** @description The evidence given. */
+            evidence: components["schemas"]["Evidence"][];
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            occurred_at: string;
+        };
+        /**
+         * @description Where an action stands: done, or the owner's latest RAG status, or not yet assessed.
+         * @enum {string}
+         */
+        ActionStatus: "not_started" | "red" | "amber" | "green" | "complete";
+        /** @description An action of a plan. */
+        ActionView: {
+            /**
+             * Format: uuid
+             * @description Its id.
+             */
+            action_id: string;
+            /** @description What will be done. */
+            text: string;
+            /** @description The owning organisations, the lead first. */
+            owners: string[];
+            /**
+             * Format: date
+             * @description When it is due (its `action` deadline, in `deadlines`).
+             */
+            due_on: string;
+            /** @description Where it stands. */
+            status: components["schemas"]["ActionStatus"];
+            /** @description The updates, oldest first. */
+            progress: components["schemas"]["ActionProgressView"][];
+            /**
+             * Format: date-time
+             * @description When it was done.
+             */
+            completed_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When it was added.
+             */
+            added_at: string;
+        };
+        /**
+         * @description AddAction request.
+         * @example {
+         *       "due_on": "2023-06-30",
+         *       "owners": [
+         *         "suhft",
+         *         "southend-schools"
+         *       ],
+         *       "text": "Add the school nurse to the health visitors' handover checklist."
+         *     }
+         */
+        AddActionRequest: {
+            /**
+             * Format: uuid
+             * @description Your own id for the action (UUID), to know it up front; generated if absent.
+             */
+            action_id?: string | null;
+            /** @description What will be done (written without personal data). */
+            text: string;
+            /**
+             * @description The organisations owning the action, the lead first (1 to 20, each once). The lead
+             *     answers for its `action` deadline; every owner records progress and completion.
+             */
+            owners: string[];
+            /**
+             * Format: date
+             * @description When it is due.
+             */
+            due_on: string;
+            /**
+             * Format: date-time
+             * @description When, if not now.
+             */
+            occurred_at?: string | null;
         };
         /**
          * @description AddRecommendation request.
@@ -2542,6 +2816,8 @@ export interface components {
             family_communication: components["schemas"]["FamilyCommunicationStatistics"];
             /** @description Recommendations. */
             recommendations: components["schemas"]["RecommendationStatistics"];
+            /** @description Recommendations' action plans. */
+            action_plans: components["schemas"]["ActionPlanStatistics"];
             /** @description Deadlines by kind (every kind listed). */
             deadlines: components["schemas"]["DeadlineStatistics"][];
             /** @description Rapid review meetings. */
@@ -2787,6 +3063,7 @@ export interface components {
          *       },
          *       "deadlines": [
          *         {
+         *           "action_id": null,
          *           "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f",
          *           "deadline_id": "5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11",
          *           "due_at": "2023-01-03T23:59:59.999999Z",
@@ -3086,7 +3363,7 @@ export interface components {
          * @description A command's name, which is also its OpenAPI operationId, e.g. `SubmitAgencyReport`.
          * @enum {string}
          */
-        CommandName: "NotifyIncident" | "ReferCaseForConsideration" | "ReferSafeguardingAdultReview" | "NotifyDomesticHomicide" | "RecordPanelNotification" | "RecordPanelNotificationCopied" | "RecordLookedAfterDeathNotified" | "InitiateRapidReview" | "RecordPartnersNotified" | "NamePartnerLead" | "AgreeReviewLead" | "AgreeModifiedResponse" | "CirculateAgencyReports" | "RecordRapidReviewMeeting" | "RecordDraftMilestone" | "SubmitDraftComments" | "ConfirmSeniorSignOff" | "SignOffRapidReview" | "RecordPartnerDecision" | "SubmitRapidReviewToPanel" | "RecordPanelResponse" | "RecordReconsideredDecision" | "RecordIndependentAdvice" | "SendReconsiderationToPanel" | "RecordImprovementsInformationSentToPanel" | "PublishImprovementsInformation" | "RecordCopySentToOfsted" | "RecordFamilyCommunication" | "CommissionPracticeReview" | "ApprovePublicationDelay" | "RecordFinalReportSentToPanel" | "WithholdPublication" | "RequestAgencyReport" | "SubmitAgencyReport" | "RecordSarDecision" | "CommissionSar" | "RecordFamilyInvited" | "PauseSar" | "ResumeSar" | "CompleteSar" | "RecordDhrDecision" | "CommissionDhr" | "CompleteDhr" | "SubmitDhrToHomeOffice" | "NotifyHomeOfficeOfDhrDecision" | "RecordDhrQaOutcome" | "RecordDhrFamilyInvolvement" | "PublishReview" | "RecordReviewTakenDown" | "AddRecommendation" | "CompleteRecommendation" | "CloseCase" | "RecordLearningDisseminated" | "EraseCasePersonalData" | "EstablishPartnership" | "ChangePartnershipSettings" | "RegisterOrganisation" | "RetireOrganisation" | "DeclareBankHoliday" | "WithdrawBankHoliday" | "MoveBankHoliday" | "AddTheme" | "RetireTheme" | "TagThemes" | "RecordMeeting" | "RecordLearningEvent" | "RecordContribution" | "RecordSpending";
+        CommandName: "NotifyIncident" | "ReferCaseForConsideration" | "ReferSafeguardingAdultReview" | "NotifyDomesticHomicide" | "RecordPanelNotification" | "RecordPanelNotificationCopied" | "RecordLookedAfterDeathNotified" | "InitiateRapidReview" | "RecordPartnersNotified" | "NamePartnerLead" | "AgreeReviewLead" | "AgreeModifiedResponse" | "CirculateAgencyReports" | "RecordRapidReviewMeeting" | "RecordDraftMilestone" | "SubmitDraftComments" | "ConfirmSeniorSignOff" | "SignOffRapidReview" | "RecordPartnerDecision" | "SubmitRapidReviewToPanel" | "RecordPanelResponse" | "RecordReconsideredDecision" | "RecordIndependentAdvice" | "SendReconsiderationToPanel" | "RecordImprovementsInformationSentToPanel" | "PublishImprovementsInformation" | "RecordCopySentToOfsted" | "RecordFamilyCommunication" | "CommissionPracticeReview" | "ApprovePublicationDelay" | "RecordFinalReportSentToPanel" | "WithholdPublication" | "RequestAgencyReport" | "SubmitAgencyReport" | "RecordSarDecision" | "CommissionSar" | "RecordFamilyInvited" | "PauseSar" | "ResumeSar" | "CompleteSar" | "RecordDhrDecision" | "CommissionDhr" | "CompleteDhr" | "SubmitDhrToHomeOffice" | "NotifyHomeOfficeOfDhrDecision" | "RecordDhrQaOutcome" | "RecordDhrFamilyInvolvement" | "PublishReview" | "RecordReviewTakenDown" | "AddRecommendation" | "CompleteRecommendation" | "AddAction" | "RecordActionProgress" | "CompleteAction" | "SignOffActionPlan" | "ReviewImpact" | "CloseCase" | "RecordLearningDisseminated" | "EraseCasePersonalData" | "EstablishPartnership" | "ChangePartnershipSettings" | "RegisterOrganisation" | "RetireOrganisation" | "DeclareBankHoliday" | "WithdrawBankHoliday" | "MoveBankHoliday" | "AddTheme" | "RetireTheme" | "TagThemes" | "RecordMeeting" | "RecordLearningEvent" | "RecordContribution" | "RecordSpending";
         /**
          * @description CommissionDhr request.
          * @example {
@@ -3255,7 +3532,7 @@ export interface components {
          * @description What a deadline is for: stable codes partner systems build against (api.md).
          * @enum {string}
          */
-        DeadlineKind: "panel_notification" | "rr_partners_notified" | "rr_agency_report" | "rr_reports_circulated" | "rr_meeting" | "rr_first_draft" | "rr_draft_circulated" | "rr_draft_comments" | "rr_second_draft" | "rr_senior_sign_off" | "rr_independent_sign_off" | "rr_submission" | "lcspr_publication" | "lcspr_report_to_panel" | "publication_take_down" | "recommendation" | "sar_completion" | "dhr_decision" | "dhr_completion" | "dhr_home_office_notification" | "rr_partner_decision" | "lcspr_improvements_to_panel" | "lcspr_copy_to_ofsted" | "panel_notification_copy" | "looked_after_death_notification";
+        DeadlineKind: "panel_notification" | "rr_partners_notified" | "rr_agency_report" | "rr_reports_circulated" | "rr_meeting" | "rr_first_draft" | "rr_draft_circulated" | "rr_draft_comments" | "rr_second_draft" | "rr_senior_sign_off" | "rr_independent_sign_off" | "rr_submission" | "lcspr_publication" | "lcspr_report_to_panel" | "publication_take_down" | "recommendation" | "sar_completion" | "dhr_decision" | "dhr_completion" | "dhr_home_office_notification" | "rr_partner_decision" | "lcspr_improvements_to_panel" | "lcspr_copy_to_ofsted" | "panel_notification_copy" | "looked_after_death_notification" | "action";
         /**
          * @description The orders of the deadline list.
          * @enum {string}
@@ -3323,6 +3600,7 @@ export interface components {
         /**
          * @description A deadline (api.md "A deadline, wherever it appears").
          * @example {
+         *       "action_id": null,
          *       "case_id": "01937a2e-8f0b-7c1d-9e2f-3a4b5c6d7e8f",
          *       "deadline_id": "5b0e8f7e-4a53-5d1e-9c3c-2f7f0d4b8a11",
          *       "due_at": "2023-01-03T23:59:59.999999Z",
@@ -3375,9 +3653,15 @@ export interface components {
             original_due_at?: string | null;
             /**
              * Format: uuid
-             * @description The recommendation a `recommendation` deadline is for.
+             * @description The recommendation a `recommendation` deadline is for, or whose plan holds an
+             *     `action` deadline's action.
              */
             recommendation_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The action an `action` deadline is for.
+             */
+            action_id?: string | null;
             /**
              * @description Whether it falls due after the last year gov.uk has published bank holidays for
              *     (2027): a holiday proclaimed later may still move it (docs/rules.md, section 2).
@@ -3651,6 +3935,23 @@ export interface components {
              */
             next_after?: number | null;
         };
+        /**
+         * @description Evidence of progress: a description, with a link or a reference to a document held by the
+         *     owner (documents are referred to, never uploaded).
+         * @example {
+         *       "description": "Revised escalation policy, approved by the board",
+         *       "document": "SUHFT/SG/2023/014",
+         *       "link": "https://www.southend.example/policies/escalation"
+         *     }
+         */
+        Evidence: {
+            /** @description What it shows (written without personal data). */
+            description: string;
+            /** @description Where it can be read: an `https` or `http` address. */
+            link?: string | null;
+            /** @description The owner's reference for a document it holds. */
+            document?: string | null;
+        };
         /** @description Who asked for the export. */
         ExportRequesterView: {
             /** @description The user's id at the identity provider. */
@@ -3823,6 +4124,18 @@ export interface components {
              * @description Published.
              */
             published: number;
+        };
+        /** @description A review of a plan's impact. */
+        ImpactReviewView: {
+            /** @description Has practice changed? */
+            practice_changed: components["schemas"]["PracticeChange"];
+            /** @description How it is known. */
+            summary: string;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            occurred_at: string;
         };
         /** @description One thing partner systems are told, with its data. The type names are the contract. */
         IntegrationEvent: {
@@ -4828,6 +5141,11 @@ export interface components {
             /** @description The notification's summary. */
             summary: string;
         };
+        /**
+         * @description What the review of impact found: has practice changed?
+         * @enum {string}
+         */
+        PracticeChange: "changed" | "partly_changed" | "not_changed";
         /** @description Local child safeguarding practice reviews. */
         PracticeReviewStatistics: {
             /**
@@ -4941,7 +5259,7 @@ export interface components {
              * @description Stable machine-readable code, e.g. `case.wrong_stage`.
              * @enum {string}
              */
-            code: "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "meeting.no_service_manager" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
+            code: "action.already_added" | "action.already_completed" | "action.due_in_past" | "action.not_found" | "action.owner_repeated" | "action.owners_count" | "action_plan.actions_open" | "action_plan.already_signed_off" | "action_plan.empty" | "action_plan.not_signed_off" | "action_plan.signed_off" | "action_plan.too_many_actions" | "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "evidence.link_invalid" | "evidence.too_many" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "meeting.no_service_manager" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.actions_open" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
             /** @description The request id (also in the `x-request-id` header). */
             request_id: string;
             /** @description Field-level errors, for validation problems. */
@@ -4979,7 +5297,7 @@ export interface components {
              * @description Stable machine-readable code.
              * @enum {string}
              */
-            code: "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "meeting.no_service_manager" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
+            code: "action.already_added" | "action.already_completed" | "action.due_in_past" | "action.not_found" | "action.owner_repeated" | "action.owners_count" | "action_plan.actions_open" | "action_plan.already_signed_off" | "action_plan.empty" | "action_plan.not_signed_off" | "action_plan.signed_off" | "action_plan.too_many_actions" | "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "evidence.link_invalid" | "evidence.too_many" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "meeting.no_service_manager" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.actions_open" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
             /** @description Explanation, naming the field or parameter, never its value. */
             message: string;
         };
@@ -5003,6 +5321,13 @@ export interface components {
          * @enum {string}
          */
         QaOutcome: "approved_for_publication" | "resubmission_requested";
+        /**
+         * @description The owner's assessment of an action's progress: red (off track, needs help), amber (at
+         *     risk), green (on track). A completed action is `complete` in the reads, whatever its last
+         *     update said.
+         * @enum {string}
+         */
+        Rag: "red" | "amber" | "green";
         /** @description Rapid reviews. */
         RapidReviewStatistics: {
             /**
@@ -5153,6 +5478,8 @@ export interface components {
              * @description When completed.
              */
             completed_at?: string | null;
+            /** @description Its action plan. */
+            plan: components["schemas"]["ActionPlanView"];
         };
         /** @description Reconsiderations after the Panel disagreed, in the year. */
         ReconsiderationStatistics: {
@@ -5193,6 +5520,35 @@ export interface components {
              * @description When.
              */
             occurred_at: string;
+        };
+        /**
+         * @description RecordActionProgress request.
+         * @example {
+         *       "evidence": [
+         *         {
+         *           "description": "Draft checklist v2",
+         *           "document": "SUHFT/SG/2023/014"
+         *         }
+         *       ],
+         *       "note": "Checklist drafted; sign-off by the named nurse is due next month.",
+         *       "rag": "amber"
+         *     }
+         */
+        RecordActionProgressRequest: {
+            /** @description The owner's assessment: red (off track), amber (at risk), green (on track). */
+            rag: components["schemas"]["Rag"];
+            /** @description What has been done (written without personal data). */
+            note: string;
+            /**
+             * @description Evidence: each a description with a link or the owner's reference for a document it
+             *     holds (documents are referred to, never uploaded). At most 20.
+             */
+            evidence?: components["schemas"]["Evidence"][];
+            /**
+             * Format: date-time
+             * @description When, if not now.
+             */
+            occurred_at?: string | null;
         };
         /**
          * @description RecordContribution.
@@ -5841,6 +6197,24 @@ export interface components {
          * @enum {string}
          */
         ReviewDecision: "lcspr" | "no_lcspr";
+        /**
+         * @description ReviewImpact request.
+         * @example {
+         *       "practice_changed": "partly_changed",
+         *       "summary": "Multi-agency case sampling: the school nurse was told of 6 of 10 new births."
+         *     }
+         */
+        ReviewImpactRequest: {
+            /** @description Has practice changed? */
+            practice_changed: components["schemas"]["PracticeChange"];
+            /** @description How it is known (an audit, a survey, case sampling), without personal data. */
+            summary: string;
+            /**
+             * Format: date-time
+             * @description When, if not now.
+             */
+            occurred_at?: string | null;
+        };
         /** @description The agreed review lead. */
         ReviewLeadView: {
             /** @description Name. */
@@ -6018,6 +6392,21 @@ export interface components {
             close_of_business: string;
             retention?: null | components["schemas"]["RetentionView"];
             reminders?: null | components["schemas"]["ReminderSettings"];
+        };
+        /**
+         * @description SignOffActionPlan request.
+         * @example {
+         *       "group": "practice_review"
+         *     }
+         */
+        SignOffActionPlanRequest: {
+            /** @description The group of the partnership that owns the plan and signed it off. */
+            group: components["schemas"]["MeetingGroup"];
+            /**
+             * Format: date-time
+             * @description When, if not now.
+             */
+            occurred_at?: string | null;
         };
         /**
          * @description What a figure is counted from: the events it counts (`kind` `events`, their log positions),
@@ -7755,6 +8144,130 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    CompleteAction: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The case */
+                case_id: string;
+                /** @description The action */
+                action_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OccurredRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    /** @description The case's new version */
+                    ETag?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    RecordActionProgress: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The case */
+                case_id: string;
+                /** @description The action */
+                action_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordActionProgressRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    /** @description The case's new version */
+                    ETag?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -10523,6 +11036,68 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    AddAction: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The case */
+                case_id: string;
+                /** @description The recommendation whose plan the action joins */
+                recommendation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddActionRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    /** @description The case's new version */
+                    ETag?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     CompleteRecommendation: {
         parameters: {
             query?: {
@@ -10556,6 +11131,130 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["OccurredRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    /** @description The case's new version */
+                    ETag?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ReviewImpact: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The case */
+                case_id: string;
+                /** @description The recommendation whose plan it is */
+                recommendation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewImpactRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    /** @description The case's new version */
+                    ETag?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    SignOffActionPlan: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The case */
+                case_id: string;
+                /** @description The recommendation whose plan it is */
+                recommendation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignOffActionPlanRequest"];
             };
         };
         responses: {
@@ -12425,6 +13124,19 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "action_plans": {
+                     *         "actions_added": 6,
+                     *         "actions_completed": 4,
+                     *         "actions_completed_late": 1,
+                     *         "actions_due": 4,
+                     *         "actions_on_time": 3,
+                     *         "actions_on_time_percent": 75,
+                     *         "actions_overdue": 0,
+                     *         "plans_signed_off": 1,
+                     *         "practice_changed": 0,
+                     *         "practice_not_changed": 0,
+                     *         "practice_partly_changed": 1
+                     *       },
                      *       "adult_reviews": {
                      *         "commissioned": 1,
                      *         "completed": 1,

@@ -28,6 +28,7 @@ use super::reconsideration::{
     IndependentAdviceRecorded, ReconsiderationReached, ReconsiderationSentToPanel,
     ReconsideredViewRecorded,
 };
+use super::shared::action_plan as plan;
 use super::shared::evolve as shared;
 use super::shared::learning;
 use super::{Case, CaseReferred, IncidentNotified, PanelNotificationRecorded, SealedPersonalData};
@@ -136,6 +137,16 @@ case_events! {
     RecommendationAdded(RecommendationAdded) => shared::recommendation_added,
     /// A recommendation's action was completed.
     RecommendationCompleted(RecommendationCompleted) => shared::recommendation_completed,
+    /// An action was added to a recommendation's plan.
+    ActionAdded(plan::ActionAdded) => plan::action_added,
+    /// An owner updated an action's progress.
+    ActionProgressRecorded(plan::ActionProgressRecorded) => plan::action_progress_recorded,
+    /// An action was done.
+    ActionCompleted(plan::ActionCompleted) => plan::action_completed,
+    /// The group owning a plan signed it off.
+    ActionPlanSignedOff(plan::ActionPlanSignedOff) => plan::action_plan_signed_off,
+    /// A review of a plan's impact found whether practice has changed.
+    ImpactReviewed(plan::ImpactReviewed) => plan::impact_reviewed,
     /// The case was closed.
     CaseClosed(CaseClosed) => shared::case_closed,
     /// An organisation referred an adult for a safeguarding adult review (opens an adult case).
@@ -258,7 +269,13 @@ impl CaseEvent {
             | CaseEvent::ImprovementsInformationPublished(_)
             | CaseEvent::PracticeReviewCopiedToOfsted(_)
             | CaseEvent::PersonalDataErased(_)
-            | CaseEvent::LearningDisseminated(_) => None,
+            | CaseEvent::LearningDisseminated(_)
+            // Action plans are written without personal data, as recommendations are.
+            | CaseEvent::ActionAdded(_)
+            | CaseEvent::ActionProgressRecorded(_)
+            | CaseEvent::ActionCompleted(_)
+            | CaseEvent::ActionPlanSignedOff(_)
+            | CaseEvent::ImpactReviewed(_) => None,
         }
     }
 }

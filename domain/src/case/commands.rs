@@ -17,10 +17,11 @@ use super::child::decide::{
 use super::decide::{Context, admit};
 use super::homicide::decide as dhr;
 use super::policy::OrganisationRule::{
-    Any, LocalAuthority, OwnOrganisation, OwnPartner, RecommendationOwner, Registered,
+    ActionOwner, Any, LocalAuthority, OwnOrganisation, OwnPartner, RecommendationOwner, Registered,
     StatutoryPartner,
 };
 use super::policy::{Applies, CommandRule, authorise, rule};
+use super::shared::action_plan as plan;
 use super::shared::decide::{agency_reports, closure, erasure, publication, recommendations};
 use super::shared::learning;
 use super::{Case, CaseEvent};
@@ -213,6 +214,22 @@ case_commands! {
     /// See [`CompleteRecommendation`].
     CompleteRecommendation(CompleteRecommendation) => recommendations::complete_recommendation,
         AnyKind, [AGENCY, PDM, BM], RecommendationOwner;
+    // A recommendation's action plan (docs/rules.md AP-1 to AP-5).
+    /// See [`plan::AddAction`].
+    AddAction(plan::AddAction) => plan::add_action,
+        AnyKind, [AGENCY, PDM, BM], RecommendationOwner;
+    /// See [`plan::RecordActionProgress`].
+    RecordActionProgress(plan::RecordActionProgress) => plan::record_action_progress,
+        AnyKind, [AGENCY, PDM, BM], ActionOwner;
+    /// See [`plan::CompleteAction`].
+    CompleteAction(plan::CompleteAction) => plan::complete_action,
+        AnyKind, [AGENCY, PDM, BM], ActionOwner;
+    /// See [`plan::SignOffActionPlan`].
+    SignOffActionPlan(plan::SignOffActionPlan) => plan::sign_off_action_plan,
+        AnyKind, [BM], Any;
+    /// See [`plan::ReviewImpact`].
+    ReviewImpact(plan::ReviewImpact) => plan::review_impact,
+        AnyKind, [BM], Any;
     /// See [`CloseCase`].
     CloseCase(CloseCase) => closure::close_case,
         AnyKind, [BM], Any;
@@ -297,7 +314,12 @@ impl CaseCommand {
             | C::RecordImprovementsInformationSentToPanel(_)
             | C::PublishImprovementsInformation(_)
             | C::RecordCopySentToOfsted(_)
-            | C::RecordLearningDisseminated(_) => ActingFor::Nobody,
+            | C::RecordLearningDisseminated(_)
+            | C::AddAction(_)
+            | C::RecordActionProgress(_)
+            | C::CompleteAction(_)
+            | C::SignOffActionPlan(_)
+            | C::ReviewImpact(_) => ActingFor::Nobody,
         }
     }
 }

@@ -388,6 +388,12 @@ impl Case {
             }
         }
         deadlines.extend(self.after.recommendation_deadlines());
+        deadlines.extend(
+            self.after
+                .recommendations
+                .values()
+                .flat_map(|r| r.plan.deadlines()),
+        );
         deadlines
     }
 }

@@ -773,3 +773,128 @@ fn facts_after_as_of_are_ignored_even_in_a_case_folded_later() {
     assert_eq!(s.recommendations.added, known.recommendations.added);
     assert_eq!(s.homicide_reviews, known.homicide_reviews);
 }
+
+mod action_plans {
+    //! The action plans' figures of 2022-23 and 2023-24 from case A's recommendations with
+    //! plans, worked out by hand.
+
+    use super::*;
+    use casetrail_domain::case::shared::action_plan::{
+        ActionAdded, ActionCompleted, ActionPlanSignedOff, ActionProgressRecorded, ImpactReviewed,
+        PracticeChange, Rag,
+    };
+    use casetrail_domain::learning::MeetingGroup;
+
+    fn action(recommendation: u128, n: u128, due_on: &str, when: &str) -> CaseEvent {
+        CaseEvent::ActionAdded(ActionAdded {
+            recommendation_id: Uuid::from_u128(recommendation),
+            action_id: Uuid::from_u128(n),
+            text: "A step.".into(),
+            owners: vec![org("southend-council")],
+            due_on: day(due_on),
+            occurred_at: at(when),
+        })
+    }
+
+    fn done(recommendation: u128, n: u128, when: &str) -> CaseEvent {
+        CaseEvent::ActionCompleted(ActionCompleted {
+            recommendation_id: Uuid::from_u128(recommendation),
+            action_id: Uuid::from_u128(n),
+            occurred_at: at(when),
+        })
+    }
+
+    fn impact(change: PracticeChange, when: &str) -> CaseEvent {
+        CaseEvent::ImpactReviewed(ImpactReviewed {
+            recommendation_id: Uuid::from_u128(1),
+            practice_changed: change,
+            summary: "Audit.".into(),
+            occurred_at: at(when),
+        })
+    }
+
+    /// Recommendation 1 (completed 20 January 2023) had one action, done on time and signed
+    /// off, its impact reviewed in each year; recommendation 3 has four: done on time (due
+    /// Saturday 31 December), done late, overdue, and due in the next year.
+    fn planned() -> Vec<CaseEvent> {
+        let mut events = case_a();
+        events.extend([
+            action(1, 11, "2023-01-15", "2022-11-02T10:00:00Z"),
+            CaseEvent::ActionProgressRecorded(ActionProgressRecorded {
+                recommendation_id: Uuid::from_u128(1),
+                action_id: Uuid::from_u128(11),
+                rag: Rag::Green,
+                note: "On track.".into(),
+                evidence: vec![],
+                occurred_at: at("2022-12-01T10:00:00Z"),
+            }),
+            done(1, 11, "2023-01-10T10:00:00Z"),
+            CaseEvent::ActionPlanSignedOff(ActionPlanSignedOff {
+                recommendation_id: Uuid::from_u128(1),
+                group: MeetingGroup::PracticeReview,
+                occurred_at: at("2023-01-25T10:00:00Z"),
+            }),
+            impact(PracticeChange::PartlyChanged, "2023-03-01T10:00:00Z"),
+            impact(PracticeChange::Changed, "2023-04-10T10:00:00Z"),
+            action(3, 31, "2022-12-31", "2022-11-02T10:00:00Z"),
+            action(3, 32, "2023-01-31", "2022-11-02T10:00:00Z"),
+            action(3, 33, "2023-03-15", "2022-11-02T10:00:00Z"),
+            action(3, 34, "2023-06-30", "2023-03-01T10:00:00Z"),
+            // 23:30 UTC on Saturday 31 December is still that day in London (GMT): on time.
+            done(3, 31, "2022-12-31T23:30:00Z"),
+            done(3, 32, "2023-02-03T10:00:00Z"),
+        ]);
+        events
+    }
+
+    fn figures(label: &str, as_of: &str) -> ActionPlanFigures {
+        let as_of = at(as_of);
+        let events = planned();
+        let case = Case::replay(events.iter().filter(|e| e.occurred_at() <= as_of)).unwrap();
+        annual_statistics([&case], &southend(), year(label), as_of).action_plans
+    }
+
+    #[test]
+    fn a_years_actions_sign_offs_and_reviews_of_impact() {
+        assert_eq!(
+            figures("2022-23", AFTER_THE_YEAR),
+            ActionPlanFigures {
+                actions_added: 5,
+                actions_completed: 3,
+                actions_due: 4,
+                actions_on_time: 2,
+                actions_completed_late: 1,
+                actions_overdue: 1,
+                actions_on_time_percent: Some(50.0),
+                plans_signed_off: 1,
+                practice_changed: 0,
+                practice_partly_changed: 1,
+                practice_not_changed: 0,
+            }
+        );
+        // The next year: the action due on 30 June is still pending at noon that day.
+        assert_eq!(
+            figures("2023-24", AFTER_THE_YEAR),
+            ActionPlanFigures {
+                actions_due: 1,
+                practice_changed: 1,
+                ..ActionPlanFigures::default()
+            }
+        );
+        // As known on 1 February 2023: the late action was then overdue, the one due in March
+        // pending, nothing reviewed yet.
+        assert_eq!(
+            figures("2022-23", "2023-02-01T12:00:00Z"),
+            ActionPlanFigures {
+                actions_added: 4,
+                actions_completed: 2,
+                actions_due: 4,
+                actions_on_time: 2,
+                actions_overdue: 1,
+                actions_on_time_percent: Some(66.7),
+                plans_signed_off: 1,
+                ..ActionPlanFigures::default()
+            }
+        );
+    }
+}

@@ -27,12 +27,6 @@ async fn theme(app: &TestApp, token: &str, slug: &str, name: &str) -> Value {
     response.json().await.unwrap()
 }
 
-async fn json_ok(app: &TestApp, path: &str, token: &str) -> Value {
-    let response = app.get(path, token).await;
-    assert_eq!(response.status(), StatusCode::OK, "{path}");
-    response.json().await.unwrap()
-}
-
 both_backends!(
     themes_are_kept_tagged_counted_by_year_and_retired,
     |app: TestApp| async move {
@@ -71,7 +65,7 @@ both_backends!(
             &tag(json!(["neglect", "exploitation"])),
         )
         .await;
-        let themes = json_ok(&app, "/v1/themes", &agency).await;
+        let themes = app.get_ok("/v1/themes", &agency).await;
         let neglect = &themes["themes"][1];
         assert_eq!(neglect["theme"], "neglect", "{themes}");
         assert_eq!(neglect["by_year"][0]["reviews"], 1, "{themes}");
@@ -81,7 +75,7 @@ both_backends!(
         // Tags replace the ones the case had.
         app.post_ok("/v1/themes/tags", &bm, &tag(json!(["exploitation"])))
             .await;
-        let themes = json_ok(&app, "/v1/themes", &agency).await;
+        let themes = app.get_ok("/v1/themes", &agency).await;
         assert_eq!(themes["themes"][1]["by_year"], json!([]), "{themes}");
 
         // Retired: listed as such, no longer tagged, its tags still counted.
@@ -89,7 +83,7 @@ both_backends!(
             .post("/v1/themes/exploitation/retirement", &bm, &json!({}))
             .await;
         assert_eq!(retired.status(), StatusCode::OK);
-        let themes = json_ok(&app, "/v1/themes", &agency).await;
+        let themes = app.get_ok("/v1/themes", &agency).await;
         assert_eq!(themes["themes"][0]["retired"], true);
         assert_eq!(themes["themes"][0]["by_year"][0]["reviews"], 1);
         let response = app
@@ -112,20 +106,16 @@ both_backends!(
         problem(response, StatusCode::NOT_FOUND, "recommendation.not_found").await;
 
         // Each in the partnership's audit trail.
-        let auditor = app.token("southend-council", &[Role::Auditor]);
-        let trail = json_ok(&app, "/v1/audit-trail?limit=200", &auditor).await;
-        let summaries: Vec<&str> = trail["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|entry| entry["summary"].as_str())
-            .collect();
+        let summaries = app.audit_summaries("/v1/audit-trail?limit=200").await;
         for expected in [
             "The learning theme Neglect was added",
             "A case's reviews were tagged with exploitation",
             "The learning theme exploitation was retired",
         ] {
-            assert!(summaries.contains(&expected), "{expected}: {summaries:?}");
+            assert!(
+                summaries.iter().any(|s| s == expected),
+                "{expected}: {summaries:?}"
+            );
         }
     }
 );
@@ -166,7 +156,9 @@ both_backends!(
         .await;
 
         let advisor = app.token("southend-council", &[Role::IndependentAdvisor]);
-        let listed = json_ok(&app, "/v1/meetings?financial_year=2021-22", &advisor).await;
+        let listed = app
+            .get_ok("/v1/meetings?financial_year=2021-22", &advisor)
+            .await;
         assert_eq!(
             listed["totals"],
             json!({"held": 2, "organisations": 3, "people_named": 3, "attendances": 9}),
@@ -262,12 +254,12 @@ both_backends!(
         let training = json!({"kind": "training", "topic": "Neglect toolkit",
             "held_on": "2021-11-15", "attendance": [{"organisation": "suhft", "people": 15}]});
         app.post_ok("/v1/learning-events", &bm, &training).await;
-        let listed = json_ok(
-            &app,
-            "/v1/learning-events?financial_year=2021-22",
-            &app.token("essex-police", &[Role::PartnerDecisionMaker]),
-        )
-        .await;
+        let listed = app
+            .get_ok(
+                "/v1/learning-events?financial_year=2021-22",
+                &app.token("essex-police", &[Role::PartnerDecisionMaker]),
+            )
+            .await;
         assert_eq!(listed["totals"]["held"], 2);
         assert_eq!(listed["totals"]["attendances"], 67);
         assert_eq!(listed["totals"]["organisations"], 3);
@@ -281,7 +273,7 @@ both_backends!(
         // (2 + 9 + 40 + 30) / 20 = 4.05, to one decimal 4.1.
         assert_eq!(shared["evaluation"]["responses"], 20);
         assert_eq!(shared["evaluation"]["average_score"], 4.1);
-        let themes = json_ok(&app, "/v1/themes", &bm).await;
+        let themes = app.get_ok("/v1/themes", &bm).await;
         assert_eq!(
             themes["themes"][0]["by_year"],
             json!([{"financial_year": "2021-22", "reviews": 0, "recommendations": 0,
@@ -335,7 +327,7 @@ both_backends!(
         .await;
         // The partnership's own money: any member reads it.
         let agency = app.token("savs", &[Role::AgencyUser]);
-        let budget = json_ok(&app, path, &agency).await;
+        let budget = app.get_ok(path, &agency).await;
         assert_eq!(
             budget["totals"],
             json!({"contributions_pence": 23_271_600, "in_kind_pence": 6_924_000,
@@ -347,7 +339,7 @@ both_backends!(
         assert_eq!(budget["contributions"].as_array().unwrap().len(), 3);
         assert_eq!(budget["spending"][0]["category"], "salaries");
         let as_of = between.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-        let then = json_ok(&app, &format!("{path}?as_of={as_of}"), &agency).await;
+        let then = app.get_ok(&format!("{path}?as_of={as_of}"), &agency).await;
         assert_eq!(then["totals"]["spending_pence"], 0, "{then}");
         assert_eq!(then["totals"]["contributions_pence"], 23_271_600);
         let response = app

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod access_log;
+mod action_plan;
 mod admin;
 mod adult_and_dhr;
 mod audit_trail;

@@ -49,11 +49,16 @@ pub(in crate::case) fn admit<'c>(
     ctx: &Context<'_>,
 ) -> Result<&'c Case, DomainError> {
     let case = existing(state)?;
-    // A closed case takes nothing more but what outlives it: the completion of its
-    // recommendations' actions, taking its published report down and erasure.
+    // A closed case takes nothing more but what outlives it: its recommendations' completion
+    // and action plans, taking its published report down and erasure.
     let outlives_the_case = matches!(
         command,
         CaseCommand::CompleteRecommendation(_)
+            | CaseCommand::AddAction(_)
+            | CaseCommand::RecordActionProgress(_)
+            | CaseCommand::CompleteAction(_)
+            | CaseCommand::SignOffActionPlan(_)
+            | CaseCommand::ReviewImpact(_)
             | CaseCommand::RecordReviewTakenDown(_)
             | CaseCommand::EraseCasePersonalData(_)
     );

@@ -76,7 +76,9 @@ pub(in crate::case) fn authorise(
     let rule = rule_of(command.name())?;
     require_any(ctx.actor, rule.roles)?;
     match rule.organisation {
-        OrganisationRule::Any | OrganisationRule::RecommendationOwner => Ok(()),
+        OrganisationRule::Any
+        | OrganisationRule::RecommendationOwner
+        | OrganisationRule::ActionOwner => Ok(()),
         OrganisationRule::Registered => require_registered_actor(ctx),
         OrganisationRule::LocalAuthority => require_local_authority(ctx),
         OrganisationRule::StatutoryPartner => require_statutory_partner(ctx),

@@ -69,6 +69,9 @@ pub enum OrganisationRule {
     /// An owner of the recommendation; the business manager for any. It depends on the case,
     /// so the decider checks it once it has found the recommendation.
     RecommendationOwner,
+    /// An owner of the action; the business manager for any. It depends on the case, so the
+    /// decider checks it once it has found the action.
+    ActionOwner,
 }
 
 /// A rule, in the compact form the declaration is written in.
@@ -122,9 +125,9 @@ impl OrganisationRule {
             OrganisationRule::Registered => Some("auth.unknown_organisation"),
             OrganisationRule::LocalAuthority => Some("auth.local_authority_only"),
             OrganisationRule::StatutoryPartner => Some("auth.statutory_partner_only"),
-            OrganisationRule::OwnOrganisation | OrganisationRule::RecommendationOwner => {
-                Some("auth.own_organisation_only")
-            }
+            OrganisationRule::OwnOrganisation
+            | OrganisationRule::RecommendationOwner
+            | OrganisationRule::ActionOwner => Some("auth.own_organisation_only"),
             OrganisationRule::OwnPartner { .. } => Some("auth.own_partner_only"),
         }
     }
@@ -155,6 +158,7 @@ impl OrganisationRule {
             OrganisationRule::RecommendationOwner => {
                 "an owner of the recommendation; a business manager for any"
             }
+            OrganisationRule::ActionOwner => "an owner of the action; a business manager for any",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! How the facts every process shares change the case.
 
+use super::action_plan::ActionPlan;
 use crate::case::erasure::PersonalDataErased;
 use crate::case::practice_review::{
     CaseClosed, Recommendation, RecommendationAdded, RecommendationCompleted, ReviewPublished,
@@ -63,6 +64,7 @@ pub(in crate::case) fn recommendation_added(case: &mut Case, added: &Recommendat
         Recommendation {
             added: added.clone(),
             completed_at: None,
+            plan: ActionPlan::default(),
         },
     );
 }

@@ -1,6 +1,7 @@
 //! What the three review processes share: agency reports, publication, recommendations,
 //! closure and erasure.
 
+pub mod action_plan;
 pub mod commands;
 pub(in crate::case) mod decide;
 pub mod erasure;

@@ -1,6 +1,7 @@
 //! What follows any review, whichever process made it: its publication, its recommendations,
 //! and the case's closure.
 
+use super::action_plan::ActionPlan;
 use crate::OrgSlug;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,9 @@ pub struct Recommendation {
     pub added: RecommendationAdded,
     /// When completed.
     pub completed_at: Option<DateTime<Utc>>,
+    /// Its action plan (absent from snapshots taken before plans existed).
+    #[serde(default)]
+    pub plan: ActionPlan,
 }
 
 impl RecommendationAdded {

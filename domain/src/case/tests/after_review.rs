@@ -1,6 +1,7 @@
 //! After the rapid review (domain.md child steps 6–10): the Panel's response, reconsideration,
 //! the family, the LCSPR and its publication, recommendations and closure.
 
+mod action_plan;
 mod closure;
 mod deadlines;
 mod learning;

@@ -7,6 +7,7 @@ use crate::case::decide::{Context, check_text, occurred, once, require_registere
 use crate::case::practice_review::{RecommendationAdded, RecommendationCompleted};
 use crate::case::{Case, CaseEvent, CaseKind};
 use crate::{DomainError, OrgSlug, Role};
+use chrono::{DateTime, NaiveDate, Utc};
 
 type Decided = Result<Vec<CaseEvent>, DomainError>;
 
@@ -49,15 +50,9 @@ pub(in crate::case) fn add_recommendation(
         "a recommendation with this id already exists",
     )?;
     check_text("text", &cmd.text, MAX_RECOMMENDATION_LEN)?;
-    check_owners(ctx, &cmd.owners)?;
+    check_owners(ctx, &cmd.owners, OWNER_RULES)?;
     let occurred_at = occurred(cmd.occurred_at, ctx, review_started_at, "the review")?;
-    if cmd.due_on < local_date(occurred_at) {
-        return Err(DomainError::invalid_field(
-            "due_on",
-            "recommendation.due_in_past",
-            "due_on must not be before the day the recommendation is made",
-        ));
-    }
+    check_due_on(cmd.due_on, occurred_at, "recommendation.due_in_past")?;
     Ok(vec![CaseEvent::RecommendationAdded(RecommendationAdded {
         recommendation_id: cmd.recommendation_id,
         text: cmd.text.trim().to_owned(),
@@ -67,20 +62,58 @@ pub(in crate::case) fn add_recommendation(
     })])
 }
 
-/// The owners of a recommendation: at least one, each once, each registered and active.
-fn check_owners(ctx: &Context<'_>, owners: &[OrgSlug]) -> Result<(), DomainError> {
-    if owners.is_empty() || owners.len() > MAX_OWNERS {
+/// A due day not before the day the recommendation or action is made, in London.
+pub(in crate::case) fn check_due_on(
+    due_on: NaiveDate,
+    made_at: DateTime<Utc>,
+    code: &'static str,
+) -> Result<(), DomainError> {
+    if due_on < local_date(made_at) {
+        return Err(DomainError::invalid_field(
+            "due_on",
+            code,
+            "due_on must not be before the day it is made",
+        ));
+    }
+    Ok(())
+}
+
+/// How a list of owners is judged: the most it may name, and the codes of its refusals.
+#[derive(Debug, Clone, Copy)]
+pub(in crate::case) struct OwnerRules {
+    /// The most owners allowed.
+    pub max: usize,
+    /// The code of a list that is empty or too long.
+    pub count_code: &'static str,
+    /// The code of an owner named twice.
+    pub repeat_code: &'static str,
+}
+
+const OWNER_RULES: OwnerRules = OwnerRules {
+    max: MAX_OWNERS,
+    count_code: "recommendation.owners_count",
+    repeat_code: "recommendation.owner_repeated",
+};
+
+/// The owners of a recommendation or an action: at least one, each once, each registered and
+/// active.
+pub(in crate::case) fn check_owners(
+    ctx: &Context<'_>,
+    owners: &[OrgSlug],
+    rules: OwnerRules,
+) -> Result<(), DomainError> {
+    if owners.is_empty() || owners.len() > rules.max {
         return Err(DomainError::invalid_field(
             "owners",
-            "recommendation.owners_count",
-            format!("a recommendation has 1 to {MAX_OWNERS} owner organisations"),
+            rules.count_code,
+            format!("1 to {} owner organisations are named", rules.max),
         ));
     }
     for (n, owner) in owners.iter().enumerate() {
         if owners[..n].contains(owner) {
             return Err(DomainError::invalid_field(
                 format!("owners[{n}]"),
-                "recommendation.owner_repeated",
+                rules.repeat_code,
                 "each owner organisation is named once",
             ));
         }
@@ -116,6 +149,13 @@ pub(in crate::case) fn complete_recommendation(
         "recommendation.already_completed",
         "this recommendation is already completed",
     )?;
+    // A recommendation with a plan is carried out by its actions: it is complete once they are.
+    if !recommendation.plan.all_done() {
+        return Err(DomainError::conflict(
+            "recommendation.actions_open",
+            "a recommendation is completed once every action of its plan is completed",
+        ));
+    }
     let occurred_at = occurred(
         cmd.occurred_at,
         ctx,
