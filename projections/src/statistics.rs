@@ -19,9 +19,11 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod action_plans;
+mod learning_shared;
 
 pub use action_plans::ActionPlanFigures;
 pub use casetrail_domain::calendar::financial_year::{FinancialYear, InvalidFinancialYear};
+pub use learning_shared::LearningSharedFigures;
 
 /// The financial years in which any of the given facts occurred, oldest first.
 pub fn financial_years(facts: impl IntoIterator<Item = DateTime<Utc>>) -> Vec<FinancialYear> {
@@ -287,6 +289,8 @@ pub struct AnnualStatistics {
     pub recommendations: RecommendationFigures,
     /// Recommendations' action plans.
     pub action_plans: ActionPlanFigures,
+    /// The reviews' learning shared.
+    pub learning_shared: LearningSharedFigures,
     /// Deadlines by kind, every kind listed.
     pub deadlines: Vec<DeadlineFigures>,
     /// Meetings.
@@ -322,6 +326,7 @@ struct Accumulator {
     agencies: BTreeMap<OrgSlug, (u32, Timeliness)>,
     deadlines: BTreeMap<DeadlineKind, DeadlineFigures>,
     attendees: BTreeSet<OrgSlug>,
+    learning_reached: learning_shared::Reached,
 }
 
 /// Counts a case's facts into the year's figures.
@@ -390,6 +395,7 @@ pub fn annual_statistics<'a>(
         family_communication: FamilyCommunicationFigures::default(),
         recommendations: RecommendationFigures::default(),
         action_plans: ActionPlanFigures::default(),
+        learning_shared: LearningSharedFigures::default(),
         deadlines: Vec::new(),
         meetings: MeetingFigures::default(),
     };
@@ -400,6 +406,12 @@ pub fn annual_statistics<'a>(
         count_decision(&counting, case, &mut stats);
         count_after_review(&counting, case, &deadlines, &mut stats);
         action_plans::count(&counting, case, &deadlines, &mut stats.action_plans);
+        learning_shared::count(
+            &counting,
+            case,
+            &mut stats.learning_shared,
+            &mut acc.learning_reached,
+        );
         count_adult_review(&counting, case, &mut stats);
         count_homicide_review(&counting, case, &mut stats);
         count_deadlines(&counting, &deadlines, &mut acc);
@@ -709,6 +721,7 @@ fn finish(mut stats: AnnualStatistics, acc: Accumulator) -> AnnualStatistics {
         recommendations.on_time + recommendations.completed_late + recommendations.overdue,
     );
     action_plans::finish(&mut stats.action_plans);
+    learning_shared::finish(&mut stats.learning_shared, acc.learning_reached);
     stats.deadlines = acc.deadlines.into_values().collect();
     stats.meetings.organisations_taking_part =
         u32::try_from(acc.attendees.len()).unwrap_or(u32::MAX);

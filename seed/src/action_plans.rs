@@ -36,17 +36,21 @@ pub(crate) fn add_to(events: &mut Vec<CaseEvent>) {
         .flat_map(|added| plan(added, completed_at(events, added.recommendation_id)))
         .collect();
     plans.sort_by_key(CaseEvent::occurred_at);
-    // A stable merge: the case's facts keep their order, each plan fact goes after those that
-    // happened before or with it.
-    let mut merged = Vec::with_capacity(events.len() + plans.len());
-    let mut plans = plans.into_iter().peekable();
+    merge(events, plans);
+}
+
+/// A stable merge of facts in time order into the case's: the case's facts keep their order,
+/// each new fact goes after those that happened before or with it.
+pub(crate) fn merge(events: &mut Vec<CaseEvent>, facts: Vec<CaseEvent>) {
+    let mut merged = Vec::with_capacity(events.len() + facts.len());
+    let mut facts = facts.into_iter().peekable();
     for event in events.drain(..) {
-        while let Some(fact) = plans.next_if(|p| p.occurred_at() < event.occurred_at()) {
+        while let Some(fact) = facts.next_if(|f| f.occurred_at() < event.occurred_at()) {
             merged.push(fact);
         }
         merged.push(event);
     }
-    merged.extend(plans);
+    merged.extend(facts);
     *events = merged;
 }
 
@@ -159,9 +163,10 @@ mod tests {
     /// The seeded plans keep the rules the deciders would have held them to (docs/rules.md
     /// AP-1 to AP-4): an action after its recommendation, done before a completed
     /// recommendation was, sign-off only of a plan all done and not before its last action,
-    /// a review of impact only after the sign-off; and seeded cases have plans of every kind.
+    /// a review of impact only after the sign-off; learning shared between the rapid review's
+    /// submission and the closure (LR-1); and seeded cases have plenty of each.
     #[test]
-    fn seeded_plans_follow_the_rules() {
+    fn seeded_plans_and_learning_follow_the_rules() {
         let workload = Workload {
             partnerships: 2,
             cases: 400,
@@ -175,10 +180,19 @@ mod tests {
             }
         }
         let (mut actions, mut signed_off, mut reviewed, mut late) = (0, 0, 0, 0);
+        let mut shared = 0;
         for events in streams.values() {
             let times: Vec<_> = events.iter().map(CaseEvent::occurred_at).collect();
             assert!(times.windows(2).all(|w| w[0] <= w[1]), "in time order");
             let case = Case::replay(events).unwrap();
+            // Learning is shared after the rapid review went to the Panel, before closure.
+            for dissemination in &case.after.learning_shared {
+                shared += 1;
+                let submitted = case.rapid_review.as_ref().and_then(|r| r.submitted_at);
+                assert!(submitted.is_some_and(|at| at <= dissemination.occurred_at));
+                let closed = case.after.closed.as_ref().map(|c| c.occurred_at);
+                assert!(closed.is_none_or(|at| dissemination.occurred_at < at));
+            }
             for recommendation in case.after.recommendations.values() {
                 let plan = &recommendation.plan;
                 for action in plan.actions.values() {
@@ -217,8 +231,8 @@ mod tests {
             }
         }
         assert!(
-            actions > 50 && signed_off > 5 && reviewed > 2 && late > 0,
-            "{actions} {signed_off} {reviewed} {late}"
+            actions > 50 && signed_off > 5 && reviewed > 2 && late > 0 && shared > 20,
+            "{actions} {signed_off} {reviewed} {late} {shared}"
         );
     }
 }

@@ -246,6 +246,7 @@ pub fn case_life_cycle(rng: &mut Rng, case_id: CaseId, opened_at: DateTime<Utc>)
     rapid_review(rng, &mut next, &mut events);
     decision_and_after(rng, &mut next, &mut events);
     crate::action_plans::add_to(&mut events);
+    crate::learning_shared::add_to(&mut events, case_id);
     events
 }
 

@@ -269,6 +269,20 @@ figures!(
 );
 
 figures!(
+    /// The reviews' learning shared with the partnership's organisations (RecordLearningDisseminated).
+    LearningSharedStatistics from stats::LearningSharedFigures {
+        /// Times a review's learning was shared.
+        disseminations: u32,
+        /// Reviews (cases) whose learning was shared.
+        reviews: u32,
+        /// Distinct organisations reached.
+        organisations_reached: u32,
+        /// People reached, where counted.
+        people_reached: u64,
+    }
+);
+
+figures!(
     /// Rapid review meetings held in the year.
     MeetingStatistics from stats::MeetingFigures {
         /// Meetings held.
@@ -368,6 +382,8 @@ pub struct AnnualStatisticsView {
     pub recommendations: RecommendationStatistics,
     /// Recommendations' action plans.
     pub action_plans: ActionPlanStatistics,
+    /// The reviews' learning shared.
+    pub learning_shared: LearningSharedStatistics,
     /// Deadlines by kind (every kind listed).
     pub deadlines: Vec<DeadlineStatistics>,
     /// Rapid review meetings.
@@ -411,6 +427,7 @@ impl From<&stats::AnnualStatistics> for AnnualStatisticsView {
             family_communication: (&s.family_communication).into(),
             recommendations: (&s.recommendations).into(),
             action_plans: (&s.action_plans).into(),
+            learning_shared: (&s.learning_shared).into(),
             deadlines: s
                 .deadlines
                 .iter()
@@ -438,6 +455,12 @@ trait CsvValue {
 }
 
 impl CsvValue for u32 {
+    fn cell(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl CsvValue for u64 {
     fn cell(&self) -> String {
         self.to_string()
     }
@@ -536,6 +559,7 @@ impl AnnualStatisticsView {
         csv.section("family_communication", self.family_communication.figures());
         csv.section("recommendations", self.recommendations.figures());
         csv.section("action_plans", self.action_plans.figures());
+        csv.section("learning_shared", self.learning_shared.figures());
         for deadline in &self.deadlines {
             for (status, count) in [
                 ("met", deadline.met),

@@ -55,6 +55,7 @@ pub fn annual_report(inputs: &ReportInputs<'_>) -> AnnualReport {
         other_reviews(&statistics, &link),
         recommendations(&statistics, &link),
         action_plans(&statistics, &link),
+        learning_shared(&statistics, &link),
         learning.learning_events(),
         learning.themes(inputs),
         learning.finance(),
@@ -319,20 +320,56 @@ fn action_plans(s: &AnnualStatistics, link: &str) -> Section {
     Section {
         key: "action_plans",
         title: "Action plans",
-        figures: figures
-            .into_iter()
-            .map(|(key, label, amount)| {
-                figure(
-                    format!("action_plans.{key}"),
-                    label,
-                    amount,
-                    Source::Statistics {
-                        link: link.to_owned(),
-                    },
-                )
-            })
-            .collect(),
+        figures: statistics_figures("action_plans", &figures, link),
     }
+}
+
+fn learning_shared(s: &AnnualStatistics, link: &str) -> Section {
+    let l = &s.learning_shared;
+    let figures = [
+        (
+            "disseminations",
+            "Times a review's learning was shared",
+            count(l.disseminations),
+        ),
+        (
+            "reviews",
+            "Reviews whose learning was shared",
+            count(l.reviews),
+        ),
+        (
+            "organisations_reached",
+            "Organisations the learning reached",
+            count(l.organisations_reached),
+        ),
+        (
+            "people_reached",
+            "People the learning reached, where counted",
+            Amount::Count(l.people_reached),
+        ),
+    ];
+    Section {
+        key: "learning_shared",
+        title: "Sharing the reviews' learning",
+        figures: statistics_figures("learning_shared", &figures, link),
+    }
+}
+
+/// Figures of a section counted by the annual statistics, each linked to them.
+fn statistics_figures(section: &str, figures: &[(&str, &str, Amount)], link: &str) -> Vec<Figure> {
+    figures
+        .iter()
+        .map(|(key, label, amount)| {
+            figure(
+                format!("{section}.{key}"),
+                *label,
+                amount.clone(),
+                Source::Statistics {
+                    link: link.to_owned(),
+                },
+            )
+        })
+        .collect()
 }
 
 /// The deadlines that fell due in each quarter of the year, by how they were met as of the

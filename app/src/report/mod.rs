@@ -21,13 +21,14 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 /// The sections' keys, in reading order: a figure's key is its section's, a dot, and its own.
-pub const SECTIONS: [&str; 9] = [
+pub const SECTIONS: [&str; 10] = [
     "meetings",
     "participation",
     "child_reviews",
     "adult_and_homicide_reviews",
     "recommendations",
     "action_plans",
+    "learning_shared",
     "learning_events",
     "themes",
     "finance",

@@ -1937,7 +1937,7 @@ export interface paths {
         };
         /**
          * Read a financial year's statistics
-         * @description Every figure the annual report needs for one financial year (1 April to 31 March): notifications (by harm, looked after) and the Panel notified within 5 working days; referrals; rapid reviews initiated, submitted, on time (by day 15) and the median working days from day 0 to submission; agency reports requested and on time, per agency for benchmarking; partner decisions (LCSPR or not, unanimous or majority, national review suggested); the Panel's agreement rate; reconsiderations; LCSPRs commissioned, published, within 6 months, delayed, withheld; safeguarding adult reviews and domestic homicide reviews by stage; family communication in person; recommendations on time and overdue; the recommendations' action plans (actions added, done, on time and overdue, plans signed off, what the reviews of impact found); deadlines met, met late and breached by kind; rapid review meetings held and the distinct organisations taking part.
+         * @description Every figure the annual report needs for one financial year (1 April to 31 March): notifications (by harm, looked after) and the Panel notified within 5 working days; referrals; rapid reviews initiated, submitted, on time (by day 15) and the median working days from day 0 to submission; agency reports requested and on time, per agency for benchmarking; partner decisions (LCSPR or not, unanimous or majority, national review suggested); the Panel's agreement rate; reconsiderations; LCSPRs commissioned, published, within 6 months, delayed, withheld; safeguarding adult reviews and domestic homicide reviews by stage; family communication in person; recommendations on time and overdue; the recommendations' action plans (actions added, done, on time and overdue, plans signed off, what the reviews of impact found); the reviews' learning shared (times, reviews, organisations and people reached); deadlines met, met late and breached by kind; rapid review meetings held and the distinct organisations taking part.
          *
          *     Each fact is dated by its `occurred_at` in Europe/London and counts in the year it occurred; a deadline (and a recommendation's due day) counts in the year it fell due. Percentages have one decimal and are `null` when there is nothing to take them of; timeliness percentages are taken over what was met, met late or breached at `as_of` (what is still pending waits). With `as_of`, the figures are those the facts recorded by then gave, deadlines evaluated at that instant.
          *
@@ -2818,6 +2818,8 @@ export interface components {
             recommendations: components["schemas"]["RecommendationStatistics"];
             /** @description Recommendations' action plans. */
             action_plans: components["schemas"]["ActionPlanStatistics"];
+            /** @description The reviews' learning shared. */
+            learning_shared: components["schemas"]["LearningSharedStatistics"];
             /** @description Deadlines by kind (every kind listed). */
             deadlines: components["schemas"]["DeadlineStatistics"][];
             /** @description Rapid review meetings. */
@@ -4562,6 +4564,29 @@ export interface components {
             by_kind: components["schemas"]["KindCount"][];
             /** @description The learning events, in the order recorded. */
             learning_events: components["schemas"]["LearningEventView"][];
+        };
+        /** @description The reviews' learning shared with the partnership's organisations (RecordLearningDisseminated). */
+        LearningSharedStatistics: {
+            /**
+             * Format: int32
+             * @description Times a review's learning was shared.
+             */
+            disseminations: number;
+            /**
+             * Format: int32
+             * @description Reviews (cases) whose learning was shared.
+             */
+            reviews: number;
+            /**
+             * Format: int32
+             * @description Distinct organisations reached.
+             */
+            organisations_reached: number;
+            /**
+             * Format: int64
+             * @description People reached, where counted.
+             */
+            people_reached: number;
         };
         /**
          * @description Why the incident is this local authority's to notify.
@@ -13218,6 +13243,12 @@ export interface operations {
                      *         "published": 0,
                      *         "review": 1,
                      *         "submitted_to_home_office": 0
+                     *       },
+                     *       "learning_shared": {
+                     *         "disseminations": 3,
+                     *         "organisations_reached": 4,
+                     *         "people_reached": 165,
+                     *         "reviews": 2
                      *       },
                      *       "meetings": {
                      *         "held": 2,

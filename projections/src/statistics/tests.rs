@@ -898,3 +898,67 @@ mod action_plans {
         );
     }
 }
+
+mod learning_shared {
+    //! The learning shared in 2022-23 from cases A and E, worked out by hand.
+
+    use super::*;
+    use casetrail_domain::case::shared::learning::{DisseminationMethod, LearningDisseminated};
+
+    fn shared(organisations: &[&str], people: Option<u32>, when: &str) -> CaseEvent {
+        CaseEvent::LearningDisseminated(LearningDisseminated {
+            method: DisseminationMethod::SevenMinuteBriefing,
+            organisations: organisations.iter().map(|slug| org(slug)).collect(),
+            people_reached: people,
+            occurred_at: at(when),
+        })
+    }
+
+    /// Case A's learning shared twice in the year (140 people, then uncounted) and once in
+    /// the next; case E's once (25 people), reaching the police again and the council.
+    fn figures(label: &str) -> LearningSharedFigures {
+        let mut a = case_a();
+        a.extend([
+            shared(
+                &["essex-police", "suhft"],
+                Some(140),
+                "2022-11-10T10:00:00Z",
+            ),
+            shared(&["eput"], None, "2023-01-12T10:00:00Z"),
+            shared(&["suhft"], Some(60), "2023-04-03T10:00:00Z"),
+        ]);
+        let mut e = case_e();
+        e.push(shared(
+            &["essex-police", "southend-council"],
+            Some(25),
+            "2023-02-01T10:00:00Z",
+        ));
+        let cases: Vec<Case> = [a, e]
+            .iter()
+            .map(|events| Case::replay(events).unwrap())
+            .collect();
+        annual_statistics(&cases, &southend(), year(label), at(AFTER_THE_YEAR)).learning_shared
+    }
+
+    #[test]
+    fn a_years_learning_shared_counts_times_reviews_organisations_and_people() {
+        assert_eq!(
+            figures("2022-23"),
+            LearningSharedFigures {
+                disseminations: 3,
+                reviews: 2,
+                organisations_reached: 4,
+                people_reached: 165,
+            }
+        );
+        assert_eq!(
+            figures("2023-24"),
+            LearningSharedFigures {
+                disseminations: 1,
+                reviews: 1,
+                organisations_reached: 1,
+                people_reached: 60,
+            }
+        );
+    }
+}

@@ -166,6 +166,10 @@ pub struct AfterReview {
     pub practice_review: Option<PracticeReview>,
     /// Recommendations by id.
     pub recommendations: SmallMap<Uuid, Recommendation>,
+    /// Each time the review's learning was shared, oldest first (docs/rules.md LR-1); absent
+    /// from snapshots taken before they were kept.
+    #[serde(default)]
+    pub learning_shared: Vec<crate::case::shared::learning::LearningDisseminated>,
     /// The closure.
     pub closed: Option<CaseClosed>,
 }

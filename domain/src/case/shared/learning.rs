@@ -112,9 +112,11 @@ pub(in crate::case) fn record(
     )])
 }
 
-/// The fold: no rule of the case depends on earlier disseminations, so the case keeps none;
-/// they stay in the log, the audit trail and the reports that count them.
-pub(in crate::case) fn disseminated(_: &mut Case, _: &LearningDisseminated) {}
+/// The fold: no rule of the case depends on earlier disseminations, but the annual statistics
+/// count them, so the case keeps them.
+pub(in crate::case) fn disseminated(case: &mut Case, shared: &LearningDisseminated) {
+    case.after.learning_shared.push(shared.clone());
+}
 
 /// When the review reached the findings whose learning is shared: a rapid review's on its
 /// submission to the Panel (its learning is acted on locally at once, before any LCSPR), a

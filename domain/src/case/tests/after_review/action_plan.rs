@@ -256,6 +256,11 @@ fn add_action_refusals() {
         refuse(add(SUHFT_FIRST, 3, &many, "2023-06-30", None)),
         (Invalid, "action.owners_count", "owners".into())
     );
+    // Twenty is the most: a list of twenty is judged owner by owner.
+    assert_eq!(
+        refuse(add(SUHFT_FIRST, 3, &many[..20], "2023-06-30", None)),
+        (Invalid, "organisation.unknown", "owners[0]".into())
+    );
     assert_eq!(
         refuse(add(SUHFT_FIRST, 3, &["suhft", "suhft"], "2023-06-30", None)),
         (Invalid, "action.owner_repeated", "owners[1]".into())
@@ -764,4 +769,21 @@ fn the_plan_outlives_the_case() {
             )
             .is_ok()
     );
+}
+
+#[test]
+fn an_action_is_found_in_its_recommendations_plan() {
+    let case = Case::replay(&planned()).unwrap();
+    for action in [1, 2] {
+        assert_eq!(
+            case.recommendation_of_action(action_id(action)),
+            Some(recommendation_id(SUHFT_FIRST))
+        );
+    }
+    // A recommendation's id is no action's.
+    assert_eq!(
+        case.recommendation_of_action(recommendation_id(SUHFT_FIRST)),
+        None
+    );
+    assert_eq!(case.recommendation_of_action(action_id(9)), None);
 }
