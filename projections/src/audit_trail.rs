@@ -559,6 +559,22 @@ fn learning_summary(event: &LearningEvent, names: &HashMap<OrgSlug, String>) -> 
             label(line.category),
             line.financial_year
         ),
+        LearningEvent::MeetingCorrected(meeting) => format!(
+            "The record of a meeting was corrected: {} on {}, {}",
+            label(meeting.group),
+            meeting.held_on,
+            took_part(&meeting.attendance)
+        ),
+        LearningEvent::LearningEventCorrected(held) => format!(
+            "The record of a learning event was corrected: {} \"{}\" on {}, {}",
+            label(held.kind),
+            held.topic,
+            held.held_on,
+            took_part(&held.attendance)
+        ),
+        LearningEvent::BudgetLineWithdrawn { .. } => {
+            "A budget line was withdrawn as recorded in error".to_owned()
+        }
     }
 }
 

@@ -658,5 +658,8 @@ fn learning_command(event: &LearningEvent) -> &'static str {
         LearningEvent::LearningEventRecorded(_) => "RecordLearningEvent",
         LearningEvent::ContributionRecorded(_) => "RecordContribution",
         LearningEvent::SpendingRecorded(_) => "RecordSpending",
+        LearningEvent::MeetingCorrected(_) => "CorrectMeeting",
+        LearningEvent::LearningEventCorrected(_) => "CorrectLearningEvent",
+        LearningEvent::BudgetLineWithdrawn { .. } => "WithdrawBudgetLine",
     }
 }

@@ -18,7 +18,7 @@ const PARTNERSHIP_COMMANDS: [&str; 7] = [
 ];
 
 /// The learning record's commands (issue 17), the learning endpoints' operationIds.
-const LEARNING_COMMANDS: [&str; 7] = [
+const LEARNING_COMMANDS: [&str; 10] = [
     "AddTheme",
     "RetireTheme",
     "TagThemes",
@@ -26,6 +26,9 @@ const LEARNING_COMMANDS: [&str; 7] = [
     "RecordLearningEvent",
     "RecordContribution",
     "RecordSpending",
+    "CorrectMeeting",
+    "CorrectLearningEvent",
+    "WithdrawBudgetLine",
 ];
 
 /// A command's name, which is also its OpenAPI operationId. Only documents a string field:

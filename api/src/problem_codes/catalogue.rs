@@ -49,6 +49,7 @@ catalogue! {
     "body.unreadable" 400 => "The request body could not be read";
     "body.unsupported_charset" 415 => "The body must be UTF-8 (charset=utf-8 or no charset)";
     "body.unsupported_media_type" 415 => "The body must be application/json";
+    "budget_line.not_found" 404 => "No budget line stands under this id (never recorded, or withdrawn)";
     "calendar.date_out_of_range" 422 => "A date, or a deadline it leads to, is outside the years the working-day calendar supports (1990 to 2100)";
     "case.already_exists" 409 => "A case with this id already exists";
     "case.closed" 409 => "The case is closed";
@@ -123,7 +124,9 @@ catalogue! {
     "idempotency.key_reused" 422 => "This Idempotency-Key was already used with a different request";
     "internal" 500 => "A failure of the service; the cause is logged, never sent: quote the request id to support";
     "learning.already_recorded" 409 => "A meeting, learning event or budget line with this id is already in the learning record";
+    "learning_event.not_found" 404 => "No learning event is recorded under this id";
     "meeting.no_service_manager" 422 => "At least one service manager must be present";
+    "meeting.not_found" 404 => "No meeting is recorded under this id";
     "meeting.partners_absent" 422 => "The local authority, the police and health must all be represented";
     "notification.criteria_not_met" 422 => "The notification does not meet the statutory criteria (abuse or neglect known or suspected, a child at the incident)";
     "notification.looked_after_death_already_notified" 409 => "Ofsted and the Secretary of State have already been notified";

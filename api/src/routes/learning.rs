@@ -27,7 +27,7 @@ use uuid::Uuid;
 /// The most themes one tag or learning event may name.
 const MAX_THEMES: usize = 20;
 
-async fn run(
+pub(super) async fn run(
     req: &HttpRequest,
     state: &AppState,
     actor: &Actor,
@@ -100,8 +100,41 @@ fn person_refs(attendees: &[String]) -> Result<BTreeSet<PersonRef>, ApiError> {
     Ok(refs)
 }
 
+/// The meeting a request records (or corrects) under `meeting_id`.
+pub(super) fn meeting(value: &RecordMeetingRequest, meeting_id: Uuid) -> Result<Meeting, ApiError> {
+    Ok(Meeting {
+        meeting_id,
+        group: value.group,
+        held_on: value.held_on,
+        attendance: value.attendance.clone(),
+        attendees: person_refs(&value.attendees)?,
+        discussed: value.discussed.clone(),
+    })
+}
+
+/// The learning event a request records (or corrects) under `learning_event_id`.
+pub(super) fn learning_event(
+    value: &RecordLearningEventRequest,
+    learning_event_id: Uuid,
+) -> Result<LearningEventHeld, ApiError> {
+    Ok(LearningEventHeld {
+        learning_event_id,
+        kind: value.kind,
+        topic: value.topic.clone(),
+        held_on: value.held_on,
+        attendance: value.attendance.clone(),
+        attendees: person_refs(&value.attendees)?,
+        evaluation: value.evaluation.clone(),
+        themes: theme_slugs("themes", &value.themes)?,
+    })
+}
+
 /// Each case and recommendation discussed exists and the actor may see it.
-fn discussed(state: &AppState, actor: &Actor, subjects: &[Subject]) -> Result<(), ApiError> {
+pub(super) fn discussed(
+    state: &AppState,
+    actor: &Actor,
+    subjects: &[Subject],
+) -> Result<(), ApiError> {
     for subject in subjects {
         state.queries.taggable(actor, subject).map_err(|_| {
             ApiError::invalid_field(
@@ -251,15 +284,8 @@ pub async fn record_meeting(
     body: JsonBody<RecordMeetingRequest>,
 ) -> Result<HttpResponse, ApiError> {
     may_send_named("RecordMeeting", &actor)?;
-    let value = &body.value;
-    let meeting = Meeting {
-        meeting_id: value.meeting_id.unwrap_or_else(Uuid::now_v7),
-        group: value.group,
-        held_on: value.held_on,
-        attendance: value.attendance.clone(),
-        attendees: person_refs(&value.attendees)?,
-        discussed: value.discussed.clone(),
-    };
+    let id = body.value.meeting_id.unwrap_or_else(Uuid::now_v7);
+    let meeting = meeting(&body.value, id)?;
     let command = LearningCommand::RecordMeeting(meeting.clone());
     discussed(&state, &actor, &meeting.discussed)?;
     let location = format!(
@@ -299,17 +325,8 @@ pub async fn record_learning_event(
     body: JsonBody<RecordLearningEventRequest>,
 ) -> Result<HttpResponse, ApiError> {
     may_send_named("RecordLearningEvent", &actor)?;
-    let value = &body.value;
-    let held = LearningEventHeld {
-        learning_event_id: value.learning_event_id.unwrap_or_else(Uuid::now_v7),
-        kind: value.kind,
-        topic: value.topic.clone(),
-        held_on: value.held_on,
-        attendance: value.attendance.clone(),
-        attendees: person_refs(&value.attendees)?,
-        evaluation: value.evaluation.clone(),
-        themes: theme_slugs("themes", &value.themes)?,
-    };
+    let id = body.value.learning_event_id.unwrap_or_else(Uuid::now_v7);
+    let held = learning_event(&body.value, id)?;
     let location = format!(
         "/v1/learning-events?financial_year={}",
         FinancialYear::containing(held.held_on)

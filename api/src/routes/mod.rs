@@ -121,6 +121,7 @@ pub mod homicide_review;
 pub mod integrity;
 pub mod labels;
 pub mod learning;
+pub mod learning_corrections;
 pub mod learning_reads;
 pub mod list_csv;
 pub mod list_query;
@@ -169,11 +170,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(learning::retire_theme)
         .service(learning::tag_themes)
         .service(learning::record_meeting)
+        .service(learning_corrections::correct_meeting)
         .service(learning_reads::list_meetings)
         .service(learning::record_learning_event)
+        .service(learning_corrections::correct_learning_event)
         .service(learning_reads::list_learning_events)
         .service(learning::record_contribution)
         .service(learning::record_spending)
+        .service(learning_corrections::withdraw_budget_line)
         .service(learning_reads::get_budget)
         .service(statistics::list_statistics_years)
         .service(statistics::get_annual_statistics)

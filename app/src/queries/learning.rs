@@ -13,21 +13,21 @@ use crate::visibility::sees_all_cases;
 use casetrail_domain::calendar::financial_year::FinancialYear;
 use casetrail_domain::case::Case;
 use casetrail_domain::learning::{
-    Contribution, LearningEvent, LearningEventHeld, Meeting, Spending, Subject,
+    Contribution, LearningEventHeld, Meeting, Spending, Standing, Stated, Subject, standing,
 };
-use casetrail_domain::{Actor, DomainError, ThemeSlug};
+use casetrail_domain::{Actor, DomainError, PartnershipSlug, ThemeSlug};
 use casetrail_projections::ReadModels;
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A record of the learning stream with where it is in the log: what a figure counting it can
-/// point to.
+/// point to. A corrected record is where its latest correction is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Positioned<T> {
-    /// Its log position.
+    /// The log position of the event that last stated it.
     pub position: u64,
-    /// When it was recorded.
+    /// When that event was recorded.
     pub recorded_at: DateTime<Utc>,
     /// The record.
     pub record: T,
@@ -171,38 +171,35 @@ impl Queries {
         Ok(())
     }
 
-    /// The meetings held in `year` recorded by `as_of` (now when absent), in the order
-    /// recorded. They name the cases discussed, so only those who see every case read them.
+    /// The meetings held in `year` as recorded by `as_of` (now when absent), corrections
+    /// applied, in the order first recorded. They name the cases discussed, so only those who
+    /// see every case read them.
     pub fn meetings(
         &self,
         actor: &Actor,
         year: FinancialYear,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<Vec<Positioned<Meeting>>, AppError> {
-        self.learning_records(actor, as_of, |event| match event {
-            LearningEvent::MeetingRecorded(m) if year.contains(m.held_on) => Some(m.clone()),
-            _ => None,
+        self.learning_records(actor, as_of, |standing| {
+            positioned(&standing.meetings, |m| year.contains(m.held_on))
         })
     }
 
-    /// The learning events held in `year` recorded by `as_of`, in the order recorded; read as
-    /// meetings are.
+    /// The learning events held in `year` as recorded by `as_of`, corrections applied, in the
+    /// order first recorded; read as meetings are.
     pub fn learning_events(
         &self,
         actor: &Actor,
         year: FinancialYear,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<Vec<Positioned<LearningEventHeld>>, AppError> {
-        self.learning_records(actor, as_of, |event| match event {
-            LearningEvent::LearningEventRecorded(held) if year.contains(held.held_on) => {
-                Some(held.clone())
-            }
-            _ => None,
+        self.learning_records(actor, as_of, |standing| {
+            positioned(&standing.learning_events, |h| year.contains(h.held_on))
         })
     }
 
-    /// The year's budget as recorded by `as_of` (now when absent). The partnership's own
-    /// money, published in its annual report: every member reads it.
+    /// The year's budget as recorded by `as_of` (now when absent), withdrawn lines left out.
+    /// The partnership's own money, published in its annual report: every member reads it.
     pub fn budget(
         &self,
         actor: &Actor,
@@ -213,39 +210,18 @@ impl Queries {
         let models = self.projector.read();
         let slug = &actor.partnership;
         models.partnership(slug).ok_or_else(partnership_not_found)?;
-        let mut budget = Budget {
+        Ok(with_standing(&models, slug, as_of, |standing| Budget {
             year,
-            contributions: Vec::new(),
-            spending: Vec::new(),
-        };
-        for recorded in models.learning_history(slug, as_of.unwrap_or(DateTime::<Utc>::MAX_UTC)) {
-            let (position, recorded_at) = (recorded.position, recorded.recorded_at);
-            match &recorded.event {
-                LearningEvent::ContributionRecorded(line) if line.financial_year == year => {
-                    budget.contributions.push(Positioned {
-                        position,
-                        recorded_at,
-                        record: line.clone(),
-                    });
-                }
-                LearningEvent::SpendingRecorded(line) if line.financial_year == year => {
-                    budget.spending.push(Positioned {
-                        position,
-                        recorded_at,
-                        record: line.clone(),
-                    });
-                }
-                _ => {}
-            }
-        }
-        Ok(budget)
+            contributions: positioned(&standing.contributions, |c| c.financial_year == year),
+            spending: positioned(&standing.spending, |s| s.financial_year == year),
+        }))
     }
 
     fn learning_records<T>(
         &self,
         actor: &Actor,
         as_of: Option<DateTime<Utc>>,
-        pick: impl Fn(&LearningEvent) -> Option<T>,
+        pick: impl FnOnce(&Standing<'_, Mark>) -> Vec<Positioned<T>>,
     ) -> Result<Vec<Positioned<T>>, AppError> {
         ensure_supported(as_of)?;
         let models = self.projector.read();
@@ -260,17 +236,45 @@ impl Queries {
             )
             .into());
         }
-        Ok(models
-            .learning_history(slug, as_of.unwrap_or(DateTime::<Utc>::MAX_UTC))
-            .filter_map(|recorded| {
-                pick(&recorded.event).map(|record| Positioned {
-                    position: recorded.position,
-                    recorded_at: recorded.recorded_at,
-                    record,
-                })
-            })
-            .collect())
+        Ok(with_standing(&models, slug, as_of, pick))
     }
+}
+
+/// The partnership's learning records as they stood at `as_of` (now when absent), handed to
+/// `read`.
+fn with_standing<R>(
+    models: &ReadModels,
+    slug: &PartnershipSlug,
+    as_of: Option<DateTime<Utc>>,
+    read: impl FnOnce(&Standing<'_, Mark>) -> R,
+) -> R {
+    let history: Vec<_> = models
+        .learning_history(slug, as_of.unwrap_or(DateTime::<Utc>::MAX_UTC))
+        .collect();
+    read(&standing(
+        history
+            .iter()
+            .map(|r| ((r.position, r.recorded_at), &r.event)),
+    ))
+}
+
+/// Where a standing record was last stated: the event's log position and recording instant.
+type Mark = (u64, DateTime<Utc>);
+
+/// The standing records that `keep` keeps, with where each was last stated.
+fn positioned<T: Clone>(
+    records: &[Stated<'_, Mark, T>],
+    keep: impl Fn(&T) -> bool,
+) -> Vec<Positioned<T>> {
+    records
+        .iter()
+        .filter(|stated| keep(stated.record))
+        .map(|stated| Positioned {
+            position: stated.mark.0,
+            recorded_at: stated.mark.1,
+            record: stated.record.clone(),
+        })
+        .collect()
 }
 
 /// The financial year a tag counts in: the case's opening, or the recommendation's making

@@ -8,8 +8,8 @@ use casetrail_domain::calendar::local_date;
 use casetrail_domain::case::Case;
 use casetrail_domain::deadline::DeadlineStatus;
 use casetrail_domain::learning::{
-    LearningEvent, LearningEventKind, MeetingGroup, SpendingCategory, Subject, TakingPart,
-    mean_score,
+    LearningEvent, LearningEventKind, MeetingGroup, SpendingCategory, Stated, Subject, TakingPart,
+    mean_score, standing,
 };
 use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{CaseId, ThemeSlug};
@@ -273,6 +273,18 @@ fn recommendations(s: &AnnualStatistics, link: &str) -> Section {
     }
 }
 
+/// The standing records of the year, each with the position of the event that last stated it.
+fn of_year<'a, T>(
+    records: Vec<Stated<'a, u64, T>>,
+    keep: impl Fn(&T) -> bool,
+) -> Vec<(u64, &'a T)> {
+    records
+        .into_iter()
+        .filter(|stated| keep(stated.record))
+        .map(|stated| (stated.mark, stated.record))
+        .collect()
+}
+
 fn action_plans(s: &AnnualStatistics, link: &str) -> Section {
     let a = &s.action_plans;
     let figures = [
@@ -445,25 +457,18 @@ impl<'a> Learning<'a> {
                 LearningEvent::ThemeAdded { theme, name } => {
                     learning.themes.insert(theme, (position, name));
                 }
-                LearningEvent::ThemeRetired { .. } => {}
                 LearningEvent::ThemesTagged { subject, themes } => {
                     learning.tags.insert(subject, (position, themes));
-                }
-                LearningEvent::MeetingRecorded(m) if year.contains(m.held_on) => {
-                    learning.meetings.push((position, m));
-                }
-                LearningEvent::LearningEventRecorded(h) if year.contains(h.held_on) => {
-                    learning.held.push((position, h));
-                }
-                LearningEvent::ContributionRecorded(c) if c.financial_year == year => {
-                    learning.contributions.push((position, c));
-                }
-                LearningEvent::SpendingRecorded(s) if s.financial_year == year => {
-                    learning.spending.push((position, s));
                 }
                 _ => {}
             }
         }
+        // Meetings, learning events and the budget as they stand, corrections applied.
+        let standing = standing(inputs.learning.iter().copied());
+        learning.meetings = of_year(standing.meetings, |m| year.contains(m.held_on));
+        learning.held = of_year(standing.learning_events, |h| year.contains(h.held_on));
+        learning.contributions = of_year(standing.contributions, |c| c.financial_year == year);
+        learning.spending = of_year(standing.spending, |s| s.financial_year == year);
         learning
     }
 

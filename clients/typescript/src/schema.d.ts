@@ -78,6 +78,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/budget/lines/{line_id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a budget line recorded in error
+         * @description A contribution or a spending line recorded in error no longer counts in its year's budget or the annual report; record the right one under a new `line_id` (a withdrawn line's id is not used again). A line not standing is 404 `budget_line.not_found`. The line stays in the log and the audit trail. Role: `business_manager`.
+         */
+        post: operations["WithdrawBudgetLine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/budget/{year}": {
         parameters: {
             query?: never;
@@ -1704,6 +1724,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/learning-events/{learning_event_id}/correction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct a recorded learning event
+         * @description The learning event as it was held, replacing its record, checked as RecordLearningEvent checks it (the body is RecordLearningEvent's; `learning_event_id`, if sent, is the path's). One not recorded is 404 `learning_event.not_found`. The first record stays in the log and the audit trail; the lists, the theme counts and the annual report count the correction. Role: `business_manager`.
+         */
+        post: operations["CorrectLearningEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/meetings": {
         parameters: {
             query?: never;
@@ -1722,6 +1762,26 @@ export interface paths {
          * @description A meeting of one of the partnership's groups, once held (`held_on` not after today: 422 `date.in_future`): the organisations that attended, each once, registered in the partnership (422 `organisation.unknown`), with how many people; those who attended by pseudonymous reference (an id from the caller's own directory, with a digit and no spaces: never a name), at most as many as attended, counted as distinct people across meetings; and the cases and recommendations discussed (422 `case.unknown` for one the caller may not see). A `meeting_id` already recorded is 409 `learning.already_recorded`. Role: `business_manager`.
          */
         post: operations["RecordMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/meetings/{meeting_id}/correction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct a recorded meeting
+         * @description The meeting as it was held, replacing its record: every field, checked as RecordMeeting checks them (the body is RecordMeeting's; `meeting_id`, if sent, is the path's). A meeting not recorded is 404 `meeting.not_found`. The record as first made stays in the log and the audit trail; the year's meetings and the annual report count the correction, and the meeting's `position` becomes the correction's. Role: `business_manager`.
+         */
+        post: operations["CorrectMeeting"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3365,7 +3425,7 @@ export interface components {
          * @description A command's name, which is also its OpenAPI operationId, e.g. `SubmitAgencyReport`.
          * @enum {string}
          */
-        CommandName: "NotifyIncident" | "ReferCaseForConsideration" | "ReferSafeguardingAdultReview" | "NotifyDomesticHomicide" | "RecordPanelNotification" | "RecordPanelNotificationCopied" | "RecordLookedAfterDeathNotified" | "InitiateRapidReview" | "RecordPartnersNotified" | "NamePartnerLead" | "AgreeReviewLead" | "AgreeModifiedResponse" | "CirculateAgencyReports" | "RecordRapidReviewMeeting" | "RecordDraftMilestone" | "SubmitDraftComments" | "ConfirmSeniorSignOff" | "SignOffRapidReview" | "RecordPartnerDecision" | "SubmitRapidReviewToPanel" | "RecordPanelResponse" | "RecordReconsideredDecision" | "RecordIndependentAdvice" | "SendReconsiderationToPanel" | "RecordImprovementsInformationSentToPanel" | "PublishImprovementsInformation" | "RecordCopySentToOfsted" | "RecordFamilyCommunication" | "CommissionPracticeReview" | "ApprovePublicationDelay" | "RecordFinalReportSentToPanel" | "WithholdPublication" | "RequestAgencyReport" | "SubmitAgencyReport" | "RecordSarDecision" | "CommissionSar" | "RecordFamilyInvited" | "PauseSar" | "ResumeSar" | "CompleteSar" | "RecordDhrDecision" | "CommissionDhr" | "CompleteDhr" | "SubmitDhrToHomeOffice" | "NotifyHomeOfficeOfDhrDecision" | "RecordDhrQaOutcome" | "RecordDhrFamilyInvolvement" | "PublishReview" | "RecordReviewTakenDown" | "AddRecommendation" | "CompleteRecommendation" | "AddAction" | "RecordActionProgress" | "CompleteAction" | "SignOffActionPlan" | "ReviewImpact" | "CloseCase" | "RecordLearningDisseminated" | "EraseCasePersonalData" | "EstablishPartnership" | "ChangePartnershipSettings" | "RegisterOrganisation" | "RetireOrganisation" | "DeclareBankHoliday" | "WithdrawBankHoliday" | "MoveBankHoliday" | "AddTheme" | "RetireTheme" | "TagThemes" | "RecordMeeting" | "RecordLearningEvent" | "RecordContribution" | "RecordSpending";
+        CommandName: "NotifyIncident" | "ReferCaseForConsideration" | "ReferSafeguardingAdultReview" | "NotifyDomesticHomicide" | "RecordPanelNotification" | "RecordPanelNotificationCopied" | "RecordLookedAfterDeathNotified" | "InitiateRapidReview" | "RecordPartnersNotified" | "NamePartnerLead" | "AgreeReviewLead" | "AgreeModifiedResponse" | "CirculateAgencyReports" | "RecordRapidReviewMeeting" | "RecordDraftMilestone" | "SubmitDraftComments" | "ConfirmSeniorSignOff" | "SignOffRapidReview" | "RecordPartnerDecision" | "SubmitRapidReviewToPanel" | "RecordPanelResponse" | "RecordReconsideredDecision" | "RecordIndependentAdvice" | "SendReconsiderationToPanel" | "RecordImprovementsInformationSentToPanel" | "PublishImprovementsInformation" | "RecordCopySentToOfsted" | "RecordFamilyCommunication" | "CommissionPracticeReview" | "ApprovePublicationDelay" | "RecordFinalReportSentToPanel" | "WithholdPublication" | "RequestAgencyReport" | "SubmitAgencyReport" | "RecordSarDecision" | "CommissionSar" | "RecordFamilyInvited" | "PauseSar" | "ResumeSar" | "CompleteSar" | "RecordDhrDecision" | "CommissionDhr" | "CompleteDhr" | "SubmitDhrToHomeOffice" | "NotifyHomeOfficeOfDhrDecision" | "RecordDhrQaOutcome" | "RecordDhrFamilyInvolvement" | "PublishReview" | "RecordReviewTakenDown" | "AddRecommendation" | "CompleteRecommendation" | "AddAction" | "RecordActionProgress" | "CompleteAction" | "SignOffActionPlan" | "ReviewImpact" | "CloseCase" | "RecordLearningDisseminated" | "EraseCasePersonalData" | "EstablishPartnership" | "ChangePartnershipSettings" | "RegisterOrganisation" | "RetireOrganisation" | "DeclareBankHoliday" | "WithdrawBankHoliday" | "MoveBankHoliday" | "AddTheme" | "RetireTheme" | "TagThemes" | "RecordMeeting" | "RecordLearningEvent" | "RecordContribution" | "RecordSpending" | "CorrectMeeting" | "CorrectLearningEvent" | "WithdrawBudgetLine";
         /**
          * @description CommissionDhr request.
          * @example {
@@ -5284,7 +5344,7 @@ export interface components {
              * @description Stable machine-readable code, e.g. `case.wrong_stage`.
              * @enum {string}
              */
-            code: "action.already_added" | "action.already_completed" | "action.due_in_past" | "action.not_found" | "action.owner_repeated" | "action.owners_count" | "action_plan.actions_open" | "action_plan.already_signed_off" | "action_plan.empty" | "action_plan.not_signed_off" | "action_plan.signed_off" | "action_plan.too_many_actions" | "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "evidence.link_invalid" | "evidence.too_many" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "meeting.no_service_manager" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.actions_open" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
+            code: "action.already_added" | "action.already_completed" | "action.due_in_past" | "action.not_found" | "action.owner_repeated" | "action.owners_count" | "action_plan.actions_open" | "action_plan.already_signed_off" | "action_plan.empty" | "action_plan.not_signed_off" | "action_plan.signed_off" | "action_plan.too_many_actions" | "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "budget_line.not_found" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "evidence.link_invalid" | "evidence.too_many" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "learning_event.not_found" | "meeting.no_service_manager" | "meeting.not_found" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.actions_open" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
             /** @description The request id (also in the `x-request-id` header). */
             request_id: string;
             /** @description Field-level errors, for validation problems. */
@@ -5322,7 +5382,7 @@ export interface components {
              * @description Stable machine-readable code.
              * @enum {string}
              */
-            code: "action.already_added" | "action.already_completed" | "action.due_in_past" | "action.not_found" | "action.owner_repeated" | "action.owners_count" | "action_plan.actions_open" | "action_plan.already_signed_off" | "action_plan.empty" | "action_plan.not_signed_off" | "action_plan.signed_off" | "action_plan.too_many_actions" | "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "evidence.link_invalid" | "evidence.too_many" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "meeting.no_service_manager" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.actions_open" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
+            code: "action.already_added" | "action.already_completed" | "action.due_in_past" | "action.not_found" | "action.owner_repeated" | "action.owners_count" | "action_plan.actions_open" | "action_plan.already_signed_off" | "action_plan.empty" | "action_plan.not_signed_off" | "action_plan.signed_off" | "action_plan.too_many_actions" | "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "budget_line.not_found" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "evidence.link_invalid" | "evidence.too_many" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "learning_event.not_found" | "meeting.no_service_manager" | "meeting.not_found" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.actions_open" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
             /** @description Explanation, naming the field or parameter, never its value. */
             message: string;
         };
@@ -7529,6 +7589,64 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    WithdrawBudgetLine: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The budget line */
+                line_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Withdrawn. */
+            200: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningCommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -12396,6 +12514,64 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    CorrectLearningEvent: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The learning event */
+                learning_event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordLearningEventRequest"];
+            };
+        };
+        responses: {
+            /** @description Corrected. */
+            200: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningCommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     ListMeetings: {
         parameters: {
             query: {
@@ -12501,6 +12677,64 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    CorrectMeeting: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The meeting */
+                meeting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordMeetingRequest"];
+            };
+        };
+        responses: {
+            /** @description Corrected. */
+            200: {
+                headers: {
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningCommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];

@@ -51,6 +51,15 @@ pub enum LearningCommand {
     RecordContribution(Contribution),
     /// Records spending.
     RecordSpending(Spending),
+    /// Corrects a recorded meeting (the same id, every field as it should have been).
+    CorrectMeeting(Meeting),
+    /// Corrects a recorded learning event.
+    CorrectLearningEvent(LearningEventHeld),
+    /// Withdraws a budget line recorded in error.
+    WithdrawBudgetLine {
+        /// The line.
+        line_id: Uuid,
+    },
 }
 
 impl LearningCommand {
@@ -64,6 +73,9 @@ impl LearningCommand {
             LearningCommand::RecordLearningEvent(_) => "RecordLearningEvent",
             LearningCommand::RecordContribution(_) => "RecordContribution",
             LearningCommand::RecordSpending(_) => "RecordSpending",
+            LearningCommand::CorrectMeeting(_) => "CorrectMeeting",
+            LearningCommand::CorrectLearningEvent(_) => "CorrectLearningEvent",
+            LearningCommand::WithdrawBudgetLine { .. } => "WithdrawBudgetLine",
         }
     }
 }
@@ -145,45 +157,39 @@ pub fn decide(
         }
         LearningCommand::RecordMeeting(meeting) => {
             not_recorded(learning, meeting.meeting_id)?;
-            DomainError::all_fields([
-                held_by(today, "held_on", meeting.held_on).err(),
-                participants(partnership, &meeting.attendance, &meeting.attendees).err(),
-                (meeting.discussed.len() > MAX_DISCUSSED).then(|| {
-                    DomainError::invalid_field(
-                        "discussed",
-                        "field.invalid",
-                        format!(
-                            "a meeting lists at most {MAX_DISCUSSED} cases and recommendations"
-                        ),
-                    )
-                }),
-            ])?;
-            LearningEvent::MeetingRecorded(meeting.clone())
+            LearningEvent::MeetingRecorded(checked_meeting(partnership, today, meeting)?)
+        }
+        LearningCommand::CorrectMeeting(meeting) => {
+            if !learning.has_meeting(meeting.meeting_id) {
+                return Err(DomainError::not_found(
+                    "meeting.not_found",
+                    "no meeting is recorded under this id",
+                ));
+            }
+            LearningEvent::MeetingCorrected(checked_meeting(partnership, today, meeting)?)
         }
         LearningCommand::RecordLearningEvent(held) => {
             not_recorded(learning, held.learning_event_id)?;
-            let topic = text("topic", &held.topic, MAX_TOPIC_CHARS);
-            DomainError::all_fields([
-                topic.as_ref().err().cloned(),
-                held_by(today, "held_on", held.held_on).err(),
-                participants(partnership, &held.attendance, &held.attendees).err(),
-                active_themes(learning, "themes", &held.themes).err(),
-                held.evaluation.as_ref().and_then(|evaluation| {
-                    let responses = evaluation.responses();
-                    let attended: u64 = held.attendance.iter().map(|a| u64::from(a.people)).sum();
-                    (responses == 0 || responses > attended).then(|| {
-                        DomainError::invalid_field(
-                            "evaluation.responses_by_score",
-                            "field.invalid",
-                            "an evaluation has at least one response and no more than attended",
-                        )
-                    })
-                }),
-            ])?;
-            LearningEvent::LearningEventRecorded(LearningEventHeld {
-                topic: topic?,
-                ..held.clone()
-            })
+            LearningEvent::LearningEventRecorded(checked_learning_event(
+                learning,
+                partnership,
+                today,
+                held,
+            )?)
+        }
+        LearningCommand::CorrectLearningEvent(held) => {
+            if !learning.has_learning_event(held.learning_event_id) {
+                return Err(DomainError::not_found(
+                    "learning_event.not_found",
+                    "no learning event is recorded under this id",
+                ));
+            }
+            LearningEvent::LearningEventCorrected(checked_learning_event(
+                learning,
+                partnership,
+                today,
+                held,
+            )?)
         }
         LearningCommand::RecordContribution(line) => {
             not_recorded(learning, line.line_id)?;
@@ -202,8 +208,70 @@ pub fn decide(
             ])?;
             LearningEvent::SpendingRecorded(line.clone())
         }
+        LearningCommand::WithdrawBudgetLine { line_id } => {
+            if !learning.has_budget_line(*line_id) {
+                return Err(DomainError::not_found(
+                    "budget_line.not_found",
+                    "no budget line stands under this id",
+                ));
+            }
+            LearningEvent::BudgetLineWithdrawn { line_id: *line_id }
+        }
     };
     Ok(vec![event])
+}
+
+/// A meeting as recorded or corrected: held by today, attended by registered organisations,
+/// discussing at most [`MAX_DISCUSSED`] cases and recommendations.
+fn checked_meeting(
+    partnership: &Partnership,
+    today: NaiveDate,
+    meeting: &Meeting,
+) -> Result<Meeting, DomainError> {
+    DomainError::all_fields([
+        held_by(today, "held_on", meeting.held_on).err(),
+        participants(partnership, &meeting.attendance, &meeting.attendees).err(),
+        (meeting.discussed.len() > MAX_DISCUSSED).then(|| {
+            DomainError::invalid_field(
+                "discussed",
+                "field.invalid",
+                format!("a meeting lists at most {MAX_DISCUSSED} cases and recommendations"),
+            )
+        }),
+    ])?;
+    Ok(meeting.clone())
+}
+
+/// A learning event as recorded or corrected: a topic, held by today, attended by registered
+/// organisations, its themes active, its evaluation by no more than attended.
+fn checked_learning_event(
+    learning: &Learning,
+    partnership: &Partnership,
+    today: NaiveDate,
+    held: &LearningEventHeld,
+) -> Result<LearningEventHeld, DomainError> {
+    let topic = text("topic", &held.topic, MAX_TOPIC_CHARS);
+    DomainError::all_fields([
+        topic.as_ref().err().cloned(),
+        held_by(today, "held_on", held.held_on).err(),
+        participants(partnership, &held.attendance, &held.attendees).err(),
+        active_themes(learning, "themes", &held.themes).err(),
+        held.evaluation.as_ref().and_then(|evaluation| {
+            let responses = evaluation.responses();
+            let attended: u64 = held.attendance.iter().map(|a| u64::from(a.people)).sum();
+            (responses == 0 || responses > attended).then(|| {
+                DomainError::invalid_field(
+                    "evaluation.responses_by_score",
+                    "field.invalid",
+                    "an evaluation has at least one response and no more than attended",
+                )
+            })
+        }),
+    ])?;
+    Ok(LearningEventHeld {
+        topic: topic?,
+        ..held.clone()
+    })
 }
 
 fn theme_not_found() -> DomainError {

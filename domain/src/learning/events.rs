@@ -44,6 +44,15 @@ pub enum LearningEvent {
     ContributionRecorded(Contribution),
     /// The partnership spent money in a financial year.
     SpendingRecorded(Spending),
+    /// A meeting's record was corrected: this is the meeting as it was held (same id).
+    MeetingCorrected(Meeting),
+    /// A learning event's record was corrected: this is the event as it was held (same id).
+    LearningEventCorrected(LearningEventHeld),
+    /// A budget line (a contribution or spending) was withdrawn as recorded in error.
+    BudgetLineWithdrawn {
+        /// The line.
+        line_id: Uuid,
+    },
 }
 
 impl LearningEvent {
@@ -56,6 +65,9 @@ impl LearningEvent {
         "LearningEventRecorded",
         "ContributionRecorded",
         "SpendingRecorded",
+        "MeetingCorrected",
+        "LearningEventCorrected",
+        "BudgetLineWithdrawn",
     ];
 }
 

@@ -8,6 +8,7 @@
 
 mod decide;
 mod events;
+mod standing;
 mod state;
 pub mod values;
 
@@ -16,6 +17,7 @@ pub use decide::{
     roles_of,
 };
 pub use events::{Contribution, LearningEvent, LearningEventHeld, Meeting, Spending};
+pub use standing::{Standing, Stated, standing};
 pub use state::{Learning, Theme};
 pub use values::{
     Attendance, Evaluation, LearningEventKind, MeetingGroup, PersonRef, SpendingCategory, Subject,

@@ -76,6 +76,29 @@ impl Learning {
                 learning.ids.insert(line.line_id);
                 learning.spending.push(line.clone());
             }
+            // A correction keeps the record's place; a withdrawn line's id stays used.
+            LearningEvent::MeetingCorrected(meeting) => {
+                if let Some(kept) = learning
+                    .meetings
+                    .iter_mut()
+                    .find(|m| m.meeting_id == meeting.meeting_id)
+                {
+                    *kept = meeting.clone();
+                }
+            }
+            LearningEvent::LearningEventCorrected(held) => {
+                if let Some(kept) = learning
+                    .learning_events
+                    .iter_mut()
+                    .find(|h| h.learning_event_id == held.learning_event_id)
+                {
+                    *kept = held.clone();
+                }
+            }
+            LearningEvent::BudgetLineWithdrawn { line_id } => {
+                learning.contributions.retain(|c| c.line_id != *line_id);
+                learning.spending.retain(|s| s.line_id != *line_id);
+            }
         }
         Some(learning)
     }
@@ -83,6 +106,24 @@ impl Learning {
     /// Whether a record was already made under this id.
     pub fn has_record(&self, id: Uuid) -> bool {
         self.ids.contains(&id)
+    }
+
+    /// Whether a meeting is recorded under this id.
+    pub fn has_meeting(&self, id: Uuid) -> bool {
+        self.meetings.iter().any(|m| m.meeting_id == id)
+    }
+
+    /// Whether a learning event is recorded under this id.
+    pub fn has_learning_event(&self, id: Uuid) -> bool {
+        self.learning_events
+            .iter()
+            .any(|h| h.learning_event_id == id)
+    }
+
+    /// Whether a budget line (contribution or spending) stands under this id.
+    pub fn has_budget_line(&self, id: Uuid) -> bool {
+        self.contributions.iter().any(|c| c.line_id == id)
+            || self.spending.iter().any(|s| s.line_id == id)
     }
 
     /// Whether the theme is on the list and not retired.

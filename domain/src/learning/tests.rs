@@ -506,3 +506,179 @@ fn person_references_are_opaque_ids_never_names() {
         "64 characters"
     );
 }
+
+fn contribution(n: u128, pence: i64) -> Contribution {
+    Contribution {
+        line_id: Uuid::from_u128(n),
+        financial_year: FinancialYear::parse("2021-22").unwrap(),
+        organisation: org("essex-police"),
+        amount_pence: pence,
+        in_kind: false,
+    }
+}
+
+#[test]
+fn a_recorded_meeting_or_learning_event_is_corrected_in_its_place_by_the_same_checks() {
+    let recorded = [
+        added("professional-curiosity"),
+        LearningEvent::MeetingRecorded(meeting()),
+        LearningEvent::LearningEventRecorded(learning_event()),
+    ];
+    let mut corrected = meeting();
+    corrected.attendance[0].people = 4;
+    corrected.held_on = day("2022-03-09");
+    assert_eq!(
+        when(
+            &recorded,
+            &LearningCommand::CorrectMeeting(corrected.clone())
+        )
+        .unwrap(),
+        vec![LearningEvent::MeetingCorrected(corrected.clone())]
+    );
+    let state = recorded
+        .iter()
+        .chain([&LearningEvent::MeetingCorrected(corrected.clone())])
+        .fold(None, Learning::evolve)
+        .unwrap();
+    assert_eq!(state.meetings, vec![corrected.clone()]);
+    // The correction passes the recording's checks, every field at fault named.
+    let mut wrong = corrected.clone();
+    wrong.held_on = day("2022-03-16");
+    wrong.attendance[1].organisation = org("met-police");
+    assert_eq!(
+        refused(&recorded, &LearningCommand::CorrectMeeting(wrong)),
+        (
+            ErrorKind::Invalid,
+            "date.in_future",
+            vec!["held_on".to_owned(), "attendance".to_owned()]
+        )
+    );
+    // Only what was recorded is corrected: a meeting's id is no learning event's.
+    let mut stranger = meeting();
+    stranger.meeting_id = Uuid::from_u128(2);
+    assert_eq!(
+        refused(&recorded, &LearningCommand::CorrectMeeting(stranger)).1,
+        "meeting.not_found"
+    );
+    let mut held = learning_event();
+    held.topic = " Professional curiosity and challenge ".into();
+    assert_eq!(
+        when(
+            &recorded,
+            &LearningCommand::CorrectLearningEvent(held.clone())
+        )
+        .unwrap(),
+        vec![LearningEvent::LearningEventCorrected(LearningEventHeld {
+            topic: "Professional curiosity and challenge".into(),
+            ..held.clone()
+        })]
+    );
+    held.learning_event_id = Uuid::from_u128(1);
+    assert_eq!(
+        refused(&recorded, &LearningCommand::CorrectLearningEvent(held)).1,
+        "learning_event.not_found"
+    );
+    // A correction's themes are checked as the recording's were.
+    let mut unthemed = learning_event();
+    unthemed.themes = [theme("retired-theme")].into();
+    assert_eq!(
+        refused(&recorded, &LearningCommand::CorrectLearningEvent(unthemed)).1,
+        "theme.unknown"
+    );
+}
+
+#[test]
+fn a_budget_line_recorded_in_error_is_withdrawn_once_and_its_id_stays_used() {
+    let spending = Spending {
+        line_id: Uuid::from_u128(5),
+        financial_year: FinancialYear::parse("2021-22").unwrap(),
+        category: SpendingCategory::Events,
+        amount_pence: 1_920_000,
+    };
+    let recorded = [
+        LearningEvent::ContributionRecorded(contribution(4, 5_000_000)),
+        LearningEvent::SpendingRecorded(spending.clone()),
+    ];
+    for line in [4, 5] {
+        let withdraw = LearningCommand::WithdrawBudgetLine {
+            line_id: Uuid::from_u128(line),
+        };
+        let events = when(&recorded, &withdraw).unwrap();
+        assert_eq!(
+            events,
+            vec![LearningEvent::BudgetLineWithdrawn {
+                line_id: Uuid::from_u128(line)
+            }]
+        );
+        let after: Vec<_> = recorded.iter().cloned().chain(events).collect();
+        let state = after.iter().fold(None, Learning::evolve).unwrap();
+        assert_eq!(state.contributions.len() + state.spending.len(), 1);
+        // Withdrawn once; its id is not recorded again (a new line takes a new id).
+        assert_eq!(refused(&after, &withdraw).1, "budget_line.not_found");
+        assert_eq!(
+            refused(
+                &after,
+                &LearningCommand::RecordContribution(contribution(line, 10))
+            )
+            .1,
+            "learning.already_recorded"
+        );
+    }
+    // A meeting is no budget line.
+    assert_eq!(
+        refused(
+            &[LearningEvent::MeetingRecorded(meeting())],
+            &LearningCommand::WithdrawBudgetLine {
+                line_id: Uuid::from_u128(1)
+            }
+        )
+        .1,
+        "budget_line.not_found"
+    );
+}
+
+#[test]
+fn the_standing_records_keep_their_first_place_and_the_mark_of_their_last_statement() {
+    let mut corrected = meeting();
+    corrected.attendance[0].people = 4;
+    let mut second = meeting();
+    second.meeting_id = Uuid::from_u128(3);
+    let history = [
+        LearningEvent::MeetingRecorded(meeting()),
+        LearningEvent::ContributionRecorded(contribution(4, 100)),
+        LearningEvent::MeetingRecorded(second.clone()),
+        LearningEvent::ContributionRecorded(contribution(6, 200)),
+        LearningEvent::LearningEventRecorded(learning_event()),
+        LearningEvent::MeetingCorrected(corrected.clone()),
+        LearningEvent::BudgetLineWithdrawn {
+            line_id: Uuid::from_u128(4),
+        },
+        added("neglect"),
+    ];
+    let standing = super::standing((1_u64..).zip(history.iter()));
+    let marks = |records: Vec<(u64, Uuid)>| records;
+    assert_eq!(
+        marks(
+            standing
+                .meetings
+                .iter()
+                .map(|s| (s.mark, s.record.meeting_id))
+                .collect()
+        ),
+        [(6, Uuid::from_u128(1)), (3, Uuid::from_u128(3))]
+    );
+    assert_eq!(standing.meetings[0].record, &corrected);
+    assert_eq!(
+        marks(
+            standing
+                .contributions
+                .iter()
+                .map(|s| (s.mark, s.record.line_id))
+                .collect()
+        ),
+        [(4, Uuid::from_u128(6))]
+    );
+    assert_eq!(standing.learning_events.len(), 1);
+    assert_eq!(standing.learning_events[0].mark, 5);
+    assert!(standing.spending.is_empty());
+}

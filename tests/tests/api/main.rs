@@ -30,6 +30,7 @@ mod integrity;
 mod jwt;
 mod labels;
 mod learning;
+mod learning_corrections;
 mod learning_record;
 mod least_privilege;
 mod lifecycle;

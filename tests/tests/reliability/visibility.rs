@@ -9,12 +9,17 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use uuid::Uuid;
 
-/// Fills a documented path with a case, an organisation, a recommendation and an action (of
-/// no plan: the role is refused before the action is looked up).
+/// Fills a documented path with a case, an organisation, a recommendation, an action and a
+/// record of the learning stream (none of them recorded: the role is refused before any
+/// look-up).
 fn concrete(path: &str, case_id: &str) -> String {
     path.replace("{case_id}", case_id)
         .replace("{recommendation_id}", &Uuid::nil().to_string())
         .replace("{action_id}", &Uuid::from_u128(1).to_string())
+        // Records of the learning stream: none has this id either.
+        .replace("{meeting_id}", &Uuid::from_u128(2).to_string())
+        .replace("{learning_event_id}", &Uuid::from_u128(2).to_string())
+        .replace("{line_id}", &Uuid::from_u128(2).to_string())
         .replace("{slug}", "suhft")
         .replace("{year}", "2022-23")
         .replace("{date}", "2030-06-07")
