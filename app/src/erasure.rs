@@ -34,8 +34,11 @@ pub async fn erase(
     let key_id = projector
         .read()
         .case(&actor.partnership, case_id)
-        .map(|record| record.case.personal_data().key_id)
-        .ok_or_else(AppError::case_not_found)?;
+        .ok_or_else(AppError::case_not_found)?
+        .case
+        .personal_data()
+        .map(|p| p.key_id)
+        .ok_or_else(AppError::no_personal_data)?;
     keys.erase(&[key_id]).await?;
     Ok(accepted)
 }
@@ -53,7 +56,7 @@ pub async fn finish_interrupted(
             .into_iter()
             .flat_map(|slug| models.cases(slug))
             .filter(|record| record.case.personal_data_erased_at.is_some())
-            .map(|record| record.case.personal_data().key_id)
+            .filter_map(|record| record.case.personal_data().map(|p| p.key_id))
             .collect()
     };
     // One statement for them all: a start-up with years of erasures behind it does not

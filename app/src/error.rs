@@ -70,6 +70,15 @@ impl AppError {
         .into()
     }
 
+    /// A read or use of the personal data of a case that has none: an audit (404).
+    pub fn no_personal_data() -> Self {
+        DomainError::not_found(
+            "personal_data.none",
+            "this case holds no personal data: it is a multi-agency audit",
+        )
+        .into()
+    }
+
     /// A read of the case's personal data after its key was destroyed: the process history
     /// remains, the person's details do not.
     pub fn personal_data_gone() -> Self {

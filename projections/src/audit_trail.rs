@@ -876,7 +876,17 @@ fn case_summary(event: &CaseEvent, names: &HashMap<OrgSlug, String>) -> String {
                 ClosureReason::PublicationWithheld => "publication was withheld",
                 ClosureReason::NotTakenForward => "not taken forward",
                 ClosureReason::CriteriaNotMet => "the notification criteria were not met",
+                ClosureReason::AuditCompleted => "the audit was completed",
             }
+        ),
+        CaseEvent::AuditCommissioned(e) => format!(
+            "A multi-agency audit of {} agencies on a sample of {} cases was commissioned",
+            e.agencies.len(),
+            e.sample_size
+        ),
+        CaseEvent::AuditFindingsRecorded(e) => format!(
+            "The audit's findings were recorded, from {} cases audited",
+            e.cases_audited
         ),
         CaseEvent::SarReferred(e) => format!(
             "{} referred an adult for a safeguarding adult review",

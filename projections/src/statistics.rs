@@ -19,9 +19,11 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod action_plans;
+mod audits;
 mod learning_shared;
 
 pub use action_plans::ActionPlanFigures;
+pub use audits::AuditFigures;
 pub use casetrail_domain::calendar::financial_year::{FinancialYear, InvalidFinancialYear};
 pub use learning_shared::LearningSharedFigures;
 
@@ -291,6 +293,8 @@ pub struct AnnualStatistics {
     pub action_plans: ActionPlanFigures,
     /// The reviews' learning shared.
     pub learning_shared: LearningSharedFigures,
+    /// Multi-agency audits.
+    pub audits: AuditFigures,
     /// Deadlines by kind, every kind listed.
     pub deadlines: Vec<DeadlineFigures>,
     /// Meetings.
@@ -396,6 +400,7 @@ pub fn annual_statistics<'a>(
         recommendations: RecommendationFigures::default(),
         action_plans: ActionPlanFigures::default(),
         learning_shared: LearningSharedFigures::default(),
+        audits: AuditFigures::default(),
         deadlines: Vec::new(),
         meetings: MeetingFigures::default(),
     };
@@ -412,6 +417,7 @@ pub fn annual_statistics<'a>(
             &mut stats.learning_shared,
             &mut acc.learning_reached,
         );
+        audits::count(&counting, case, &mut stats.audits);
         count_adult_review(&counting, case, &mut stats);
         count_homicide_review(&counting, case, &mut stats);
         count_deadlines(&counting, &deadlines, &mut acc);

@@ -157,14 +157,16 @@ mod tests {
     use super::*;
     use crate::Workload;
     use crate::life_cycle::StreamEvent;
-    use casetrail_domain::case::Case;
+    use casetrail_domain::case::practice_review::ClosureReason;
+    use casetrail_domain::case::{Case, CaseKind};
     use std::collections::HashMap;
 
     /// The seeded plans keep the rules the deciders would have held them to (docs/rules.md
     /// AP-1 to AP-4): an action after its recommendation, done before a completed
     /// recommendation was, sign-off only of a plan all done and not before its last action,
     /// a review of impact only after the sign-off; learning shared between the rapid review's
-    /// submission and the closure (LR-1); and seeded cases have plenty of each.
+    /// submission and the closure (LR-1); audits' recommendations after their findings (AU-3);
+    /// and seeded cases have plenty of each.
     #[test]
     fn seeded_plans_and_learning_follow_the_rules() {
         let workload = Workload {
@@ -181,10 +183,29 @@ mod tests {
         }
         let (mut actions, mut signed_off, mut reviewed, mut late) = (0, 0, 0, 0);
         let mut shared = 0;
+        let mut audits = 0;
         for events in streams.values() {
             let times: Vec<_> = events.iter().map(CaseEvent::occurred_at).collect();
             assert!(times.windows(2).all(|w| w[0] <= w[1]), "in time order");
             let case = Case::replay(events).unwrap();
+            // An audit's recommendations follow its findings; it closes once they are done.
+            if case.kind == CaseKind::Audit {
+                audits += 1;
+                let found = case.audit.as_ref().and_then(|a| a.findings.as_ref());
+                let found_at = found.map(|f| f.occurred_at);
+                for recommendation in case.after.recommendations.values() {
+                    assert!(found_at.is_some_and(|at| at <= recommendation.added.occurred_at));
+                }
+                if let Some(closed) = &case.after.closed {
+                    assert_eq!(closed.reason, ClosureReason::AuditCompleted);
+                    assert!(
+                        case.after
+                            .recommendations
+                            .values()
+                            .all(|r| r.completed_at.is_some())
+                    );
+                }
+            }
             // Learning is shared after the rapid review went to the Panel, before closure.
             for dissemination in &case.after.learning_shared {
                 shared += 1;
@@ -231,8 +252,8 @@ mod tests {
             }
         }
         assert!(
-            actions > 50 && signed_off > 5 && reviewed > 2 && late > 0 && shared > 20,
-            "{actions} {signed_off} {reviewed} {late} {shared}"
+            actions > 50 && signed_off > 5 && reviewed > 2 && late > 0 && shared > 20 && audits > 3,
+            "{actions} {signed_off} {reviewed} {late} {shared} {audits}"
         );
     }
 }

@@ -2,6 +2,7 @@
 //! seed, for `casetrail seed`, the benchmarks and the property tests.
 
 mod action_plans;
+pub mod audits;
 mod learning_shared;
 pub mod life_cycle;
 mod workload;

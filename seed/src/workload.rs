@@ -1,6 +1,7 @@
 //! The order a busy service would see events in: partnerships set up first, then cases opened,
 //! advanced and closed interleaved, with the odd partnership change.
 
+use crate::audits::audit_life_cycle;
 use crate::life_cycle::{
     LogWriter, Rng, StreamEvent, case_life_cycle, partnership_change, partnership_opening,
     partnership_slug,
@@ -22,6 +23,9 @@ pub struct Workload {
     /// The random seed: the same seed gives the same events.
     pub seed: u64,
 }
+
+/// Every how many cases opened one is a multi-agency audit.
+const AUDIT_EVERY: usize = 50;
 
 /// When the first partnership is set up.
 fn start() -> DateTime<Utc> {
@@ -92,7 +96,12 @@ impl Events {
             let case_id = CaseId::from_uuid(uuid::Uuid::from_u128(
                 u128::from(rng.next_u64()) << 64 | self.opened as u128,
             ));
-            let mut life = case_life_cycle(rng, case_id, self.at);
+            // One case in fifty is a multi-agency audit of the partnership's practice.
+            let mut life = if self.opened % AUDIT_EVERY == AUDIT_EVERY - 1 {
+                audit_life_cycle(case_id, self.at)
+            } else {
+                case_life_cycle(rng, case_id, self.at)
+            };
             // Most cases run their course; some are still under way when the log ends.
             if rng.chance(15) {
                 life.truncate(1 + rng.below(life.len() as u64) as usize);

@@ -319,6 +319,8 @@ pub struct CaseDetail {
     pub victim: Option<super::VictimView>,
     /// The domestic homicide review (domestic homicide cases; `null` otherwise).
     pub dhr: Option<super::DhrView>,
+    /// The multi-agency audit (audits only).
+    pub audit: Option<super::AuditView>,
     /// The statutory notification's facts (notified cases only).
     pub notification: Option<NotificationView>,
     /// The Panel notification, once recorded.

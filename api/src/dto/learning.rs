@@ -157,6 +157,8 @@ pub struct ThemeYearView {
     pub recommendations: u32,
     /// Learning events that covered it, by the year they were held.
     pub learning_events: u32,
+    /// Multi-agency audits that carry it, by the year they were commissioned.
+    pub audits: u32,
 }
 
 /// A theme of the partnership's list.
@@ -176,7 +178,7 @@ pub struct ThemeView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({"version": 12, "themes": [{"theme": "neglect", "name": "Neglect",
     "retired": false, "by_year": [{"financial_year": "2021-22", "reviews": 3,
-    "recommendations": 5, "learning_events": 1}]}]}))]
+    "recommendations": 5, "learning_events": 1, "audits": 0}]}]}))]
 pub struct ThemesView {
     /// The learning stream's version (its ETag; 0 before anything is recorded).
     pub version: u64,

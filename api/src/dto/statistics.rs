@@ -283,6 +283,18 @@ figures!(
 );
 
 figures!(
+    /// Multi-agency audits.
+    AuditStatistics from stats::AuditFigures {
+        /// Commissioned in the year.
+        commissioned: u32,
+        /// Their findings recorded in the year.
+        reported: u32,
+        /// Cases audited by the audits reported in the year.
+        cases_audited: u32,
+    }
+);
+
+figures!(
     /// Rapid review meetings held in the year.
     MeetingStatistics from stats::MeetingFigures {
         /// Meetings held.
@@ -384,6 +396,8 @@ pub struct AnnualStatisticsView {
     pub action_plans: ActionPlanStatistics,
     /// The reviews' learning shared.
     pub learning_shared: LearningSharedStatistics,
+    /// Multi-agency audits.
+    pub audits: AuditStatistics,
     /// Deadlines by kind (every kind listed).
     pub deadlines: Vec<DeadlineStatistics>,
     /// Rapid review meetings.
@@ -428,6 +442,7 @@ impl From<&stats::AnnualStatistics> for AnnualStatisticsView {
             recommendations: (&s.recommendations).into(),
             action_plans: (&s.action_plans).into(),
             learning_shared: (&s.learning_shared).into(),
+            audits: (&s.audits).into(),
             deadlines: s
                 .deadlines
                 .iter()
@@ -560,6 +575,7 @@ impl AnnualStatisticsView {
         csv.section("recommendations", self.recommendations.figures());
         csv.section("action_plans", self.action_plans.figures());
         csv.section("learning_shared", self.learning_shared.figures());
+        csv.section("audits", self.audits.figures());
         for deadline in &self.deadlines {
             for (status, count) in [
                 ("met", deadline.met),

@@ -12,6 +12,8 @@ pub enum CaseOrigin {
     Notification,
     /// A referral for consideration (a child) or for a safeguarding adult review.
     Referral,
+    /// A multi-agency audit commissioned by the business unit.
+    Commissioning,
 }
 
 /// Whom a case is about, for a subject access export.

@@ -32,6 +32,8 @@ catalogue! {
     "agency_report.already_submitted" 409 => "This organisation has already submitted its report";
     "agency_report.not_requested" 409 => "No report has been requested from this organisation";
     "as_of.too_many" 429 => "At most 2 reads with `as_of` may be under way at once for one user: retry after `Retry-After`";
+    "audit.findings_already_recorded" 409 => "The audit's findings are already recorded";
+    "audit.no_findings" 409 => "An audit's recommendations follow its findings";
     "auth.local_authority_only" 403 => "Only the local authority's users may do this (notify, read identifying details)";
     "auth.no_role" 403 => "The token holds no Casetrail role";
     "auth.not_reviewer_of_case" 403 => "A reviewer reads identifying details only of the cases their organisation reviews";
@@ -61,6 +63,7 @@ catalogue! {
     "case.wrong_stage" 409 => "The case is not at a stage where this command applies";
     "closure.decision_reached" 409 => "The partners have decided on a review: close with the reason their decision leads to";
     "closure.no_decision" 409 => "The case cannot close for this reason without the Board's decision";
+    "closure.no_findings" 409 => "An audit is closed once its findings are recorded";
     "closure.no_panel_response" 409 => "The case cannot close for this reason without the Panel's response";
     "closure.not_a_notification" 409 => "`criteria_not_met` closes a notified case only";
     "closure.not_a_referral" 409 => "`not_taken_forward` closes a referral only";
@@ -151,6 +154,7 @@ catalogue! {
     "partnership.statutory_partners" 422 => "A partnership has exactly one local authority, one police force and one health partner";
     "personal_data.already_erased" 409 => "This case's personal data has already been erased";
     "personal_data.erased" 409 410 => "The case's personal data has been erased: nothing more can be recorded (409) or read (410) about it";
+    "personal_data.none" 404 => "The case holds no personal data: it is a multi-agency audit";
     "practice_review.already_commissioned" 409 => "The LCSPR has already been commissioned";
     "practice_review.already_concluded" 409 => "The LCSPR has already been published or its publication withheld";
     "practice_review.awaiting_reconsideration" 409 => "The Panel disagreed: the partners must reconsider first";

@@ -4,8 +4,8 @@ use crate::dto::{
     ActionPlanView, ActionProgressView, ActionStatus, ActionView, ImpactReviewView, Rag,
 };
 use crate::dto::{
-    AdultView, DhrFamilyInvolvementView, DhrView, SarAgencyReportView, SarPauseView, SarView,
-    VictimView,
+    AdultView, AuditView, DhrFamilyInvolvementView, DhrView, SarAgencyReportView, SarPauseView,
+    SarView, VictimView,
 };
 use crate::dto::{
     AfterReviewView, AgencyReportView, CaseDetail, CaseSummary, ChildView, DeadlineView,
@@ -159,6 +159,7 @@ pub fn detail(
         origin: match case.origin {
             Origin::Notification(_) | Origin::HomicideNotification(_) => "notification".to_owned(),
             Origin::Referral(_) | Origin::AdultReferral(_) => "referral".to_owned(),
+            Origin::Audit(_) => "commissioning".to_owned(),
         },
         opened_by: case.opened_by().to_string(),
         child: case.child().map(|child| ChildView {
@@ -178,6 +179,7 @@ pub fn detail(
         sar: sar(case),
         victim: victim(case),
         dhr: dhr(case),
+        audit: audit(case),
         notification: case.notification().map(|n| NotificationView {
             became_aware_on: n.became_aware_on,
             harm: n.harm,
@@ -338,6 +340,26 @@ fn action_view(action: &Action) -> ActionView {
         completed_at: action.completed_at,
         added_at: action.added.occurred_at,
     }
+}
+
+fn audit(case: &Case) -> Option<AuditView> {
+    let commissioned = case.audit_commissioning()?;
+    let findings = case.audit.as_ref().and_then(|a| a.findings.as_ref());
+    Some(AuditView {
+        reference: commissioned.reference.clone(),
+        topic: commissioned.topic.clone(),
+        group: commissioned.group,
+        agencies: commissioned
+            .agencies
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        sample_size: commissioned.sample_size,
+        commissioned_at: commissioned.occurred_at,
+        cases_audited: findings.map(|f| f.cases_audited),
+        findings: findings.map(|f| f.findings.clone()),
+        findings_recorded_at: findings.map(|f| f.occurred_at),
+    })
 }
 
 fn adult(case: &Case) -> Option<AdultView> {

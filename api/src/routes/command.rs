@@ -109,7 +109,9 @@ impl<'a> CommandInput<'a> {
             if case.personal_data_erased_at.is_some() {
                 return Err(erased());
             }
-            case.personal_data().key_id
+            case.personal_data()
+                .map(|p| p.key_id)
+                .ok_or_else(|| ApiError::from(AppError::no_personal_data()))?
         };
         let key = DataKey::load(&self.state.data_keys, key_id)
             .await?

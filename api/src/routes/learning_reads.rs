@@ -63,6 +63,7 @@ pub async fn list_themes(
                         reviews: counts.reviews,
                         recommendations: counts.recommendations,
                         learning_events: counts.learning_events,
+                        audits: counts.audits,
                     })
                     .collect(),
             })

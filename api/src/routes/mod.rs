@@ -110,6 +110,7 @@ pub mod admin;
 pub mod adult_review;
 pub mod after_review;
 pub mod audit_trail;
+pub mod audits;
 pub mod case_view;
 pub mod cases;
 pub mod command;
@@ -152,6 +153,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(rapid_review::configure)
         .configure(after_review::configure)
         .configure(action_plan::configure)
+        .configure(audits::configure)
         .configure(adult_review::configure)
         .configure(homicide_review::configure)
         .service(admin::get_partnership)

@@ -73,7 +73,8 @@ agreement rate; reconsiderations; LCSPRs commissioned, published, within 6 month
 withheld; safeguarding adult reviews and domestic homicide reviews by stage; family communication \
 in person; recommendations on time and overdue; the recommendations' action plans (actions \
 added, done, on time and overdue, plans signed off, what the reviews of impact found); the \
-reviews' learning shared (times, reviews, organisations and people reached); deadlines met, met late and breached by kind; \
+reviews' learning shared (times, reviews, organisations and people reached); multi-agency audits \
+commissioned and reported; deadlines met, met late and breached by kind; \
 rapid review meetings held and the distinct organisations taking part.\n\n\
 Each fact is dated by its `occurred_at` in Europe/London and counts in the year it occurred; a \
 deadline (and a recommendation's due day) counts in the year it fell due. Percentages have one \
@@ -203,6 +204,7 @@ fn annual_example() -> serde_json::Value {
             "practice_partly_changed": 1, "practice_not_changed": 0},
         "learning_shared": {"disseminations": 3, "reviews": 2, "organisations_reached": 4,
             "people_reached": 165},
+        "audits": {"commissioned": 2, "reported": 1, "cases_audited": 11},
         "deadlines": [
             deadline("panel_notification", 2, 1, 0),
             deadline("rr_agency_report", 3, 1, 0),

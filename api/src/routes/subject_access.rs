@@ -13,18 +13,20 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
+use casetrail_app::error::AppError;
 use casetrail_app::queries::SealedRecord;
 use casetrail_app::visibility::ActionsShown;
 use casetrail_domain::CaseId;
 use casetrail_domain::case::CaseKind;
 use uuid::Uuid;
 
-/// Whom the case is about, as the export names them.
-fn data_subject(kind: CaseKind) -> &'static str {
+/// Whom the case is about, as the export names them; nobody for an audit.
+fn data_subject(kind: CaseKind) -> Option<&'static str> {
     match kind {
-        CaseKind::Child => "child",
-        CaseKind::Adult => "adult",
-        CaseKind::DomesticHomicide => "victim",
+        CaseKind::Child => Some("child"),
+        CaseKind::Adult => Some("adult"),
+        CaseKind::DomesticHomicide => Some("victim"),
+        CaseKind::Audit => None,
     }
 }
 
@@ -132,7 +134,9 @@ pub async fn get_subject_access_export(
         case_id: case_id.as_uuid(),
         reference: case.case.reference().to_owned(),
         kind: case_view::enum_str(&case.case.kind),
-        data_subject: data_subject(case.case.kind).to_owned(),
+        data_subject: data_subject(case.case.kind)
+            .ok_or_else(|| ApiError::from(AppError::no_personal_data()))?
+            .to_owned(),
         generated_at: held.at,
         generated_by: ExportRequesterView {
             user: actor.user.clone(),

@@ -29,7 +29,9 @@ impl Queries {
                 let incident = match &case.origin {
                     Origin::Notification(notified) => Some(notified.incident_date),
                     Origin::Referral(referred) => Some(referred.incident_date),
-                    Origin::AdultReferral(_) | Origin::HomicideNotification(_) => None,
+                    Origin::AdultReferral(_)
+                    | Origin::HomicideNotification(_)
+                    | Origin::Audit(_) => None,
                 };
                 incident == Some(incident_date)
             })

@@ -11,7 +11,7 @@ use super::as_of::ensure_supported;
 use crate::error::AppError;
 use crate::visibility::sees_all_cases;
 use casetrail_domain::calendar::financial_year::FinancialYear;
-use casetrail_domain::case::Case;
+use casetrail_domain::case::{Case, CaseKind};
 use casetrail_domain::learning::{
     Contribution, LearningEventHeld, Meeting, Spending, Standing, Stated, Subject, standing,
 };
@@ -42,6 +42,8 @@ pub struct ThemeCounts {
     pub recommendations: u32,
     /// Learning events that covered it, by the year they were held.
     pub learning_events: u32,
+    /// Multi-agency audits that carry it, by the year they were commissioned.
+    pub audits: u32,
 }
 
 /// A theme of the partnership's list and its counts.
@@ -114,11 +116,20 @@ impl Queries {
             *field(counts.entry(theme).or_default().entry(year).or_default()) += 1;
         };
         for (subject, themes) in &learning.tags {
-            let Some(year) = tagged_year(&models, actor, subject) else {
+            let Some(case) = models
+                .case(&actor.partnership, subject.case_id())
+                .map(|r| &r.case)
+            else {
+                continue;
+            };
+            let Some(year) = subject_year(case, subject) else {
                 continue;
             };
             for theme in themes {
                 match subject {
+                    Subject::Case { .. } if case.kind == CaseKind::Audit => {
+                        count(theme, year, |c| &mut c.audits);
+                    }
                     Subject::Case { .. } => count(theme, year, |c| &mut c.reviews),
                     Subject::Recommendation { .. } => {
                         count(theme, year, |c| &mut c.recommendations);
@@ -277,16 +288,9 @@ fn positioned<T: Clone>(
         .collect()
 }
 
-/// The financial year a tag counts in: the case's opening, or the recommendation's making
-/// (`None` for a recommendation the case does not have). Counted over every case, whoever
-/// asks: counts say nothing of any one case, as the annual statistics do not.
-fn tagged_year(models: &ReadModels, actor: &Actor, subject: &Subject) -> Option<FinancialYear> {
-    let record = models.case(&actor.partnership, subject.case_id())?;
-    subject_year(&record.case, subject)
-}
-
 /// The financial year a tag of `subject`, a case's reviews or one of its recommendations,
-/// counts in: the case's opening, or the recommendation's making.
+/// counts in: the case's opening, or the recommendation's making. Counted over every case,
+/// whoever asks: counts say nothing of any one case, as the annual statistics do not.
 pub fn subject_year(case: &Case, subject: &Subject) -> Option<FinancialYear> {
     match subject {
         Subject::Case { .. } => Some(FinancialYear::of(case.opened_at)),

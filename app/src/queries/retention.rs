@@ -132,7 +132,8 @@ impl RetentionList<'_> {
             .filter(|r| r.case.personal_data_erased_at.is_none())
             .filter_map(|r| {
                 let closed_at = r.case.after.closed.as_ref()?.occurred_at;
-                let ends = retention.closure_rule_ends_on(r.case.kind, local_date(closed_at));
+                // An audit holds no personal data: it is never due.
+                let ends = retention.closure_rule_ends_on(r.case.kind, local_date(closed_at))?;
                 (ends < today).then(|| Candidate {
                     opened_position: r.opened_position,
                     case_id: r.case.case_id,
@@ -162,7 +163,7 @@ impl RetentionList<'_> {
         let opening = opening_details(&events)?;
         let opened: Option<ChildPersonalData> =
             personal_data::open(&queries.data_keys, &opening).await?;
-        Ok(opened.map(|details| {
+        Ok(opened.and_then(|details| {
             retention.ends_on(
                 candidate.kind,
                 local_date(candidate.closed_at),

@@ -51,9 +51,11 @@ pub(super) fn opening_details(
 
 /// The sealed details an event opening a case carries.
 fn opened_with(opening: &CaseEvent) -> Result<SealedPersonalData, AppError> {
-    Case::evolve(None, opening)
-        .map(|case| case.personal_data().clone())
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a case stream that opens no case")))
+    let case = Case::evolve(None, opening)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a case stream that opens no case")))?;
+    case.personal_data()
+        .cloned()
+        .ok_or_else(AppError::no_personal_data)
 }
 
 fn decode(recorded: &RecordedEvent) -> Result<CaseEvent, AppError> {

@@ -76,7 +76,11 @@ impl Queries {
             }
             (partnership.clone(), record.clone())
         };
-        let opening = case.case.personal_data().key_id;
+        let opening = case
+            .case
+            .personal_data()
+            .map(|p| p.key_id)
+            .ok_or_else(AppError::no_personal_data)?;
         let events = case_events(self.projector.store(), &actor.partnership, case_id).await?;
         let (process_history, sealed) = {
             let models = self.projector.read();

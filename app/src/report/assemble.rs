@@ -5,7 +5,7 @@ use super::{Amount, AnnualReport, Bar, Chart, Figure, Section, Source};
 use crate::queries::subject_year;
 use casetrail_domain::calendar::financial_year::FinancialYear;
 use casetrail_domain::calendar::local_date;
-use casetrail_domain::case::Case;
+use casetrail_domain::case::{Case, CaseKind};
 use casetrail_domain::deadline::DeadlineStatus;
 use casetrail_domain::learning::{
     LearningEvent, LearningEventKind, MeetingGroup, SpendingCategory, Stated, Subject, TakingPart,
@@ -54,6 +54,7 @@ pub fn annual_report(inputs: &ReportInputs<'_>) -> AnnualReport {
         child_reviews(&statistics, &link),
         other_reviews(&statistics, &link),
         recommendations(&statistics, &link),
+        audits(&statistics, &link),
         action_plans(&statistics, &link),
         learning_shared(&statistics, &link),
         learning.learning_events(),
@@ -333,6 +334,32 @@ fn action_plans(s: &AnnualStatistics, link: &str) -> Section {
         key: "action_plans",
         title: "Action plans",
         figures: statistics_figures("action_plans", &figures, link),
+    }
+}
+
+fn audits(s: &AnnualStatistics, link: &str) -> Section {
+    let a = &s.audits;
+    let figures = [
+        (
+            "commissioned",
+            "Multi-agency audits commissioned",
+            count(a.commissioned),
+        ),
+        (
+            "reported",
+            "Multi-agency audits reported",
+            count(a.reported),
+        ),
+        (
+            "cases_audited",
+            "Cases audited by the audits reported",
+            count(a.cases_audited),
+        ),
+    ];
+    Section {
+        key: "audits",
+        title: "Multi-agency audits",
+        figures: statistics_figures("audits", &figures, link),
     }
 }
 
@@ -627,17 +654,23 @@ impl<'a> Learning<'a> {
 
     /// How often each theme was tagged in the year: reviews by their case's opening,
     /// recommendations by their making, learning events by their day.
-    fn theme_counts(&self, inputs: &ReportInputs<'_>) -> BTreeMap<&'a ThemeSlug, [Vec<u64>; 3]> {
+    /// Each theme's tags of the year, by log position: on reviews, recommendations, learning
+    /// events and audits, in that order.
+    fn theme_counts(&self, inputs: &ReportInputs<'_>) -> BTreeMap<&'a ThemeSlug, [Vec<u64>; 4]> {
         let cases: HashMap<CaseId, &Case> = inputs.cases.iter().map(|c| (c.case_id, *c)).collect();
-        let mut counts: BTreeMap<&ThemeSlug, [Vec<u64>; 3]> = BTreeMap::new();
+        let mut counts: BTreeMap<&ThemeSlug, [Vec<u64>; 4]> = BTreeMap::new();
         for (subject, (position, themes)) in &self.tags {
-            let year = cases
-                .get(&subject.case_id())
-                .and_then(|case| subject_year(case, subject));
-            if year != Some(self.year) {
+            let Some(case) = cases.get(&subject.case_id()) else {
+                continue;
+            };
+            if subject_year(case, subject) != Some(self.year) {
                 continue;
             }
-            let slot = usize::from(matches!(subject, Subject::Recommendation { .. }));
+            let slot = match subject {
+                Subject::Case { .. } if case.kind == CaseKind::Audit => 3,
+                Subject::Case { .. } => 0,
+                Subject::Recommendation { .. } => 1,
+            };
             for theme in *themes {
                 counts.entry(theme).or_default()[slot].push(*position);
             }
@@ -652,7 +685,7 @@ impl<'a> Learning<'a> {
 
     fn themes(&self, inputs: &ReportInputs<'_>) -> Section {
         let mut figures = Vec::new();
-        for (theme, [reviews, recommendations, held]) in self.theme_counts(inputs) {
+        for (theme, [reviews, recommendations, held, audits]) in self.theme_counts(inputs) {
             let name = self
                 .themes
                 .get(theme)
@@ -661,6 +694,7 @@ impl<'a> Learning<'a> {
                 ("reviews", reviews),
                 ("recommendations", recommendations),
                 ("learning_events", held),
+                ("audits", audits),
             ] {
                 let label = format!("{name}: {}", what.replace('_', " "));
                 figures.push(figure(
@@ -686,7 +720,7 @@ impl<'a> Learning<'a> {
             bars: self
                 .theme_counts(inputs)
                 .into_iter()
-                .map(|(theme, [reviews, _, _])| Bar {
+                .map(|(theme, [reviews, _, _, _])| Bar {
                     label: self
                         .themes
                         .get(theme)

@@ -21,12 +21,13 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 /// The sections' keys, in reading order: a figure's key is its section's, a dot, and its own.
-pub const SECTIONS: [&str; 10] = [
+pub const SECTIONS: [&str; 11] = [
     "meetings",
     "participation",
     "child_reviews",
     "adult_and_homicide_reviews",
     "recommendations",
+    "audits",
     "action_plans",
     "learning_shared",
     "learning_events",

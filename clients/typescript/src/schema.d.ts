@@ -78,6 +78,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Commission a multi-agency audit
+         * @description A multi-agency audit of a topic (1 to 200 characters), owned by one of the partnership's groups (the Audit, Quality Assurance and Performance groups, usually), across 1 to 100 agencies registered in the partnership (each once: 422 `organisation.duplicate`, `organisation.unknown`), on a sample of 1 to 10,000 cases. It opens a case of kind `audit` (stage `audit_under_way`) that holds no personal data: no data key, no identifying details, nothing to erase or export. The agencies become involved, so their users see the audit and its action plans as they see their own cases. Role: `business_manager`.
+         *
+         *     **Who may send it** (`docs/access-control.md`): `business_manager`; any organisation. Cases: opens a new audit case. Anyone else: 403 `auth.role_required`, the role checked before the case is looked up.
+         */
+        post: operations["CommissionAudit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/budget/lines/{line_id}/withdrawal": {
         parameters: {
             query?: never;
@@ -396,6 +418,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{case_id}/audit-findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an audit's findings
+         * @description What the audit found, in aggregate and without personal data (1 to 20,000 characters), and how many cases were audited in the end (1 to the sample's size). Once (409 `audit.findings_already_recorded`); the audit moves to `audit_reported`, its recommendations may be added (AddRecommendation) with their action plans, and it may be closed (`audit_completed`). Role: `business_manager`.
+         *
+         *     **Who may send it** (`docs/access-control.md`): `business_manager`; any organisation. Cases: audit. Anyone else: 403 `auth.role_required`, the role checked before the case is looked up.
+         */
+        post: operations["RecordAuditFindings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{case_id}/audit-trail": {
         parameters: {
             query?: never;
@@ -581,7 +625,7 @@ export interface paths {
          * Erase a case's personal data
          * @description Erases for ever the personal data of a case (UK GDPR Art. 17, the end of the retention period listed by `GET /v1/retention/due`, or a court order): destroys the case's data key, which sealed the identifying details and every free text recorded about the case, and records a `PersonalDataErased` event saying who, when and on what legal basis (no personal data). From then on `/personal-details` answers 410 `personal_data.erased` and commands that carry free text are refused 409; the case's process history, deadlines, statistics and the log's hash chain stay as they were. The `reason` is kept in clear in the log: it must identify no one. Also available as `casetrail erase`.
          *
-         *     **Who may send it** (`docs/access-control.md`): `admin`; any organisation. Cases: any. Anyone else: 403 `auth.role_required`, the role checked before the case is looked up.
+         *     **Who may send it** (`docs/access-control.md`): `admin`; any organisation. Cases: child or adult or domestic homicide. Anyone else: 403 `auth.role_required`, the role checked before the case is looked up.
          */
         post: operations["EraseCasePersonalData"];
         delete?: never;
@@ -953,7 +997,7 @@ export interface paths {
          * Publish the review
          * @description The review was published on the partnership's website (after the final report went to the Panel). Fulfils `lcspr_publication` and opens `publication_take_down` a year later. A safeguarding adult review is published once completed, a domestic homicide review once submitted to the Home Office.
          *
-         *     **Who may send it** (`docs/access-control.md`): `business_manager`; any organisation. Cases: any. Anyone else: 403 `auth.role_required`, the role checked before the case is looked up.
+         *     **Who may send it** (`docs/access-control.md`): `business_manager`; any organisation. Cases: child or adult or domestic homicide. Anyone else: 403 `auth.role_required`, the role checked before the case is looked up.
          */
         post: operations["PublishReview"];
         delete?: never;
@@ -1041,7 +1085,7 @@ export interface paths {
          * Record that the published report was taken down
          * @description Published reports stay on the partnership's website for a year and are then available on request: this records taking the LCSPR report down, fulfilling `publication_take_down`. Accepted after closure too.
          *
-         *     **Who may send it** (`docs/access-control.md`): `business_manager`; any organisation. Cases: any. Anyone else: 403 `auth.role_required`, the role checked before the case is looked up.
+         *     **Who may send it** (`docs/access-control.md`): `business_manager`; any organisation. Cases: child or adult or domestic homicide. Anyone else: 403 `auth.role_required`, the role checked before the case is looked up.
          */
         post: operations["RecordReviewTakenDown"];
         delete?: never;
@@ -1997,7 +2041,7 @@ export interface paths {
         };
         /**
          * Read a financial year's statistics
-         * @description Every figure the annual report needs for one financial year (1 April to 31 March): notifications (by harm, looked after) and the Panel notified within 5 working days; referrals; rapid reviews initiated, submitted, on time (by day 15) and the median working days from day 0 to submission; agency reports requested and on time, per agency for benchmarking; partner decisions (LCSPR or not, unanimous or majority, national review suggested); the Panel's agreement rate; reconsiderations; LCSPRs commissioned, published, within 6 months, delayed, withheld; safeguarding adult reviews and domestic homicide reviews by stage; family communication in person; recommendations on time and overdue; the recommendations' action plans (actions added, done, on time and overdue, plans signed off, what the reviews of impact found); the reviews' learning shared (times, reviews, organisations and people reached); deadlines met, met late and breached by kind; rapid review meetings held and the distinct organisations taking part.
+         * @description Every figure the annual report needs for one financial year (1 April to 31 March): notifications (by harm, looked after) and the Panel notified within 5 working days; referrals; rapid reviews initiated, submitted, on time (by day 15) and the median working days from day 0 to submission; agency reports requested and on time, per agency for benchmarking; partner decisions (LCSPR or not, unanimous or majority, national review suggested); the Panel's agreement rate; reconsiderations; LCSPRs commissioned, published, within 6 months, delayed, withheld; safeguarding adult reviews and domestic homicide reviews by stage; family communication in person; recommendations on time and overdue; the recommendations' action plans (actions added, done, on time and overdue, plans signed off, what the reviews of impact found); the reviews' learning shared (times, reviews, organisations and people reached); multi-agency audits commissioned and reported; deadlines met, met late and breached by kind; rapid review meetings held and the distinct organisations taking part.
          *
          *     Each fact is dated by its `occurred_at` in Europe/London and counts in the year it occurred; a deadline (and a recommendation's due day) counts in the year it fell due. Percentages have one decimal and are `null` when there is nothing to take them of; timeliness percentages are taken over what was met, met late or breached at `as_of` (what is still pending waits). With `as_of`, the figures are those the facts recorded by then gave, deadlines evaluated at that instant.
          *
@@ -2880,6 +2924,8 @@ export interface components {
             action_plans: components["schemas"]["ActionPlanStatistics"];
             /** @description The reviews' learning shared. */
             learning_shared: components["schemas"]["LearningSharedStatistics"];
+            /** @description Multi-agency audits. */
+            audits: components["schemas"]["AuditStatistics"];
             /** @description Deadlines by kind (every kind listed). */
             deadlines: components["schemas"]["DeadlineStatistics"][];
             /** @description Rapid review meetings. */
@@ -3007,12 +3053,63 @@ export interface components {
             /** @description A short sentence without personal data. */
             summary: string;
         };
+        /** @description Multi-agency audits. */
+        AuditStatistics: {
+            /**
+             * Format: int32
+             * @description Commissioned in the year.
+             */
+            commissioned: number;
+            /**
+             * Format: int32
+             * @description Their findings recorded in the year.
+             */
+            reported: number;
+            /**
+             * Format: int32
+             * @description Cases audited by the audits reported in the year.
+             */
+            cases_audited: number;
+        };
         /** @description A page of the audit trail. */
         AuditTrailPage: {
             /** @description The entries, in log order. */
             items: components["schemas"]["AuditEntryView"][];
             /** @description Cursor of the next page, `null` on the last. */
             next_cursor?: string | null;
+        };
+        /** @description A multi-agency audit. */
+        AuditView: {
+            /** @description Its reference. */
+            reference: string;
+            /** @description What is audited. */
+            topic: string;
+            /** @description The owning group. */
+            group: components["schemas"]["MeetingGroup"];
+            /** @description The agencies taking part. */
+            agencies: string[];
+            /**
+             * Format: int32
+             * @description The sample's size.
+             */
+            sample_size: number;
+            /**
+             * Format: date-time
+             * @description When it was commissioned.
+             */
+            commissioned_at: string;
+            /**
+             * Format: int32
+             * @description How many cases were audited, once the findings are recorded.
+             */
+            cases_audited?: number | null;
+            /** @description The findings. */
+            findings?: string | null;
+            /**
+             * Format: date-time
+             * @description When the findings were recorded.
+             */
+            findings_recorded_at?: string | null;
         };
         /** @description A bar of a chart. */
         BarView: {
@@ -3214,6 +3311,7 @@ export interface components {
             sar?: null | components["schemas"]["SarView"];
             victim?: null | components["schemas"]["VictimView"];
             dhr?: null | components["schemas"]["DhrView"];
+            audit?: null | components["schemas"]["AuditView"];
             notification?: null | components["schemas"]["NotificationView"];
             panel_notification?: null | components["schemas"]["PanelNotificationView"];
             /** @description Organisations involved in the case. */
@@ -3236,7 +3334,7 @@ export interface components {
          * @description Which statutory process a case follows.
          * @enum {string}
          */
-        CaseKind: "child" | "adult" | "domestic_homicide";
+        CaseKind: "child" | "adult" | "domestic_homicide" | "audit";
         /**
          * @description The orders of the case list.
          * @enum {string}
@@ -3246,7 +3344,7 @@ export interface components {
          * @description How a case came to the partnership.
          * @enum {string}
          */
-        CaseOrigin: "notification" | "referral";
+        CaseOrigin: "notification" | "referral" | "commissioning";
         /** @description A page of cases. */
         CasePage: {
             /** @description The cases. */
@@ -3395,7 +3493,7 @@ export interface components {
          * @description Why a case was closed.
          * @enum {string}
          */
-        ClosureReason: "no_review" | "review_published" | "publication_withheld" | "not_taken_forward" | "criteria_not_met";
+        ClosureReason: "no_review" | "review_published" | "publication_withheld" | "not_taken_forward" | "criteria_not_met" | "audit_completed";
         /**
          * @description The answer to every accepted command.
          * @example {
@@ -3425,7 +3523,41 @@ export interface components {
          * @description A command's name, which is also its OpenAPI operationId, e.g. `SubmitAgencyReport`.
          * @enum {string}
          */
-        CommandName: "NotifyIncident" | "ReferCaseForConsideration" | "ReferSafeguardingAdultReview" | "NotifyDomesticHomicide" | "RecordPanelNotification" | "RecordPanelNotificationCopied" | "RecordLookedAfterDeathNotified" | "InitiateRapidReview" | "RecordPartnersNotified" | "NamePartnerLead" | "AgreeReviewLead" | "AgreeModifiedResponse" | "CirculateAgencyReports" | "RecordRapidReviewMeeting" | "RecordDraftMilestone" | "SubmitDraftComments" | "ConfirmSeniorSignOff" | "SignOffRapidReview" | "RecordPartnerDecision" | "SubmitRapidReviewToPanel" | "RecordPanelResponse" | "RecordReconsideredDecision" | "RecordIndependentAdvice" | "SendReconsiderationToPanel" | "RecordImprovementsInformationSentToPanel" | "PublishImprovementsInformation" | "RecordCopySentToOfsted" | "RecordFamilyCommunication" | "CommissionPracticeReview" | "ApprovePublicationDelay" | "RecordFinalReportSentToPanel" | "WithholdPublication" | "RequestAgencyReport" | "SubmitAgencyReport" | "RecordSarDecision" | "CommissionSar" | "RecordFamilyInvited" | "PauseSar" | "ResumeSar" | "CompleteSar" | "RecordDhrDecision" | "CommissionDhr" | "CompleteDhr" | "SubmitDhrToHomeOffice" | "NotifyHomeOfficeOfDhrDecision" | "RecordDhrQaOutcome" | "RecordDhrFamilyInvolvement" | "PublishReview" | "RecordReviewTakenDown" | "AddRecommendation" | "CompleteRecommendation" | "AddAction" | "RecordActionProgress" | "CompleteAction" | "SignOffActionPlan" | "ReviewImpact" | "CloseCase" | "RecordLearningDisseminated" | "EraseCasePersonalData" | "EstablishPartnership" | "ChangePartnershipSettings" | "RegisterOrganisation" | "RetireOrganisation" | "DeclareBankHoliday" | "WithdrawBankHoliday" | "MoveBankHoliday" | "AddTheme" | "RetireTheme" | "TagThemes" | "RecordMeeting" | "RecordLearningEvent" | "RecordContribution" | "RecordSpending" | "CorrectMeeting" | "CorrectLearningEvent" | "WithdrawBudgetLine";
+        CommandName: "NotifyIncident" | "ReferCaseForConsideration" | "ReferSafeguardingAdultReview" | "NotifyDomesticHomicide" | "RecordPanelNotification" | "RecordPanelNotificationCopied" | "RecordLookedAfterDeathNotified" | "InitiateRapidReview" | "RecordPartnersNotified" | "NamePartnerLead" | "AgreeReviewLead" | "AgreeModifiedResponse" | "CirculateAgencyReports" | "RecordRapidReviewMeeting" | "RecordDraftMilestone" | "SubmitDraftComments" | "ConfirmSeniorSignOff" | "SignOffRapidReview" | "RecordPartnerDecision" | "SubmitRapidReviewToPanel" | "RecordPanelResponse" | "RecordReconsideredDecision" | "RecordIndependentAdvice" | "SendReconsiderationToPanel" | "RecordImprovementsInformationSentToPanel" | "PublishImprovementsInformation" | "RecordCopySentToOfsted" | "RecordFamilyCommunication" | "CommissionPracticeReview" | "ApprovePublicationDelay" | "RecordFinalReportSentToPanel" | "WithholdPublication" | "RequestAgencyReport" | "SubmitAgencyReport" | "RecordSarDecision" | "CommissionSar" | "RecordFamilyInvited" | "PauseSar" | "ResumeSar" | "CompleteSar" | "RecordDhrDecision" | "CommissionDhr" | "CompleteDhr" | "SubmitDhrToHomeOffice" | "NotifyHomeOfficeOfDhrDecision" | "RecordDhrQaOutcome" | "RecordDhrFamilyInvolvement" | "PublishReview" | "RecordReviewTakenDown" | "AddRecommendation" | "CompleteRecommendation" | "AddAction" | "RecordActionProgress" | "CompleteAction" | "SignOffActionPlan" | "ReviewImpact" | "CloseCase" | "RecordLearningDisseminated" | "EraseCasePersonalData" | "CommissionAudit" | "RecordAuditFindings" | "EstablishPartnership" | "ChangePartnershipSettings" | "RegisterOrganisation" | "RetireOrganisation" | "DeclareBankHoliday" | "WithdrawBankHoliday" | "MoveBankHoliday" | "AddTheme" | "RetireTheme" | "TagThemes" | "RecordMeeting" | "RecordLearningEvent" | "RecordContribution" | "RecordSpending" | "CorrectMeeting" | "CorrectLearningEvent" | "WithdrawBudgetLine";
+        /**
+         * @description CommissionAudit request.
+         * @example {
+         *       "agencies": [
+         *         "southend-council",
+         *         "essex-police",
+         *         "suhft"
+         *       ],
+         *       "group": "audit_quality_performance_children",
+         *       "reference": "MAA-2022-03",
+         *       "sample_size": 12,
+         *       "topic": "Neglect of children under five"
+         *     }
+         */
+        CommissionAuditRequest: {
+            /** @description The audit's own reference (1 to 64 characters). */
+            reference: string;
+            /** @description What is audited (1 to 200 characters, no personal data). */
+            topic: string;
+            /** @description The group that owns the audit and its action plans. */
+            group: components["schemas"]["MeetingGroup"];
+            /** @description The agencies taking part (1 to 100, each once, registered): each becomes involved. */
+            agencies: string[];
+            /**
+             * Format: int32
+             * @description How many cases the audit samples (1 to 10,000).
+             */
+            sample_size: number;
+            /**
+             * Format: date-time
+             * @description When, if not now.
+             */
+            occurred_at?: string | null;
+        };
         /**
          * @description CommissionDhr request.
          * @example {
@@ -5344,7 +5476,7 @@ export interface components {
              * @description Stable machine-readable code, e.g. `case.wrong_stage`.
              * @enum {string}
              */
-            code: "action.already_added" | "action.already_completed" | "action.due_in_past" | "action.not_found" | "action.owner_repeated" | "action.owners_count" | "action_plan.actions_open" | "action_plan.already_signed_off" | "action_plan.empty" | "action_plan.not_signed_off" | "action_plan.signed_off" | "action_plan.too_many_actions" | "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "budget_line.not_found" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "evidence.link_invalid" | "evidence.too_many" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "learning_event.not_found" | "meeting.no_service_manager" | "meeting.not_found" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.actions_open" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
+            code: "action.already_added" | "action.already_completed" | "action.due_in_past" | "action.not_found" | "action.owner_repeated" | "action.owners_count" | "action_plan.actions_open" | "action_plan.already_signed_off" | "action_plan.empty" | "action_plan.not_signed_off" | "action_plan.signed_off" | "action_plan.too_many_actions" | "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "audit.findings_already_recorded" | "audit.no_findings" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "budget_line.not_found" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_findings" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "evidence.link_invalid" | "evidence.too_many" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "learning_event.not_found" | "meeting.no_service_manager" | "meeting.not_found" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "personal_data.none" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.actions_open" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
             /** @description The request id (also in the `x-request-id` header). */
             request_id: string;
             /** @description Field-level errors, for validation problems. */
@@ -5382,7 +5514,7 @@ export interface components {
              * @description Stable machine-readable code.
              * @enum {string}
              */
-            code: "action.already_added" | "action.already_completed" | "action.due_in_past" | "action.not_found" | "action.owner_repeated" | "action.owners_count" | "action_plan.actions_open" | "action_plan.already_signed_off" | "action_plan.empty" | "action_plan.not_signed_off" | "action_plan.signed_off" | "action_plan.too_many_actions" | "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "budget_line.not_found" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "evidence.link_invalid" | "evidence.too_many" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "learning_event.not_found" | "meeting.no_service_manager" | "meeting.not_found" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.actions_open" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
+            code: "action.already_added" | "action.already_completed" | "action.due_in_past" | "action.not_found" | "action.owner_repeated" | "action.owners_count" | "action_plan.actions_open" | "action_plan.already_signed_off" | "action_plan.empty" | "action_plan.not_signed_off" | "action_plan.signed_off" | "action_plan.too_many_actions" | "advice.already_recorded" | "advice.no_dispute" | "agency_report.already_requested" | "agency_report.already_submitted" | "agency_report.not_requested" | "as_of.too_many" | "audit.findings_already_recorded" | "audit.no_findings" | "auth.local_authority_only" | "auth.no_role" | "auth.not_reviewer_of_case" | "auth.own_organisation_only" | "auth.own_partner_only" | "auth.role_required" | "auth.statutory_partner_only" | "auth.unauthenticated" | "auth.unknown_organisation" | "auth.unknown_partnership" | "body.invalid" | "body.malformed_json" | "body.nul_character" | "body.too_large" | "body.unreadable" | "body.unsupported_charset" | "body.unsupported_media_type" | "budget_line.not_found" | "calendar.date_out_of_range" | "case.already_exists" | "case.closed" | "case.not_found" | "case.not_notified" | "case.possible_duplicate" | "case.unknown" | "case.wrong_kind" | "case.wrong_stage" | "closure.decision_reached" | "closure.no_decision" | "closure.no_findings" | "closure.no_panel_response" | "closure.not_a_notification" | "closure.not_a_referral" | "closure.not_published" | "closure.not_withheld" | "closure.reason_not_for_kind" | "closure.reconsideration_pending" | "closure.referral_taken_forward" | "closure.review_decided" | "consistency.invalid" | "consistency.not_caught_up" | "consistency.unknown_position" | "cors.not_allowed" | "date.after_became_aware" | "date.after_death" | "date.after_incident" | "date.before_dependency" | "date.in_future" | "date.out_of_range" | "decision.already_voted" | "decision.criteria_required" | "decision.not_reached" | "delay.not_later" | "dhr.already_commissioned" | "dhr.already_completed" | "dhr.already_decided" | "dhr.already_submitted" | "dhr.family_already_answered" | "dhr.family_not_invited" | "dhr.family_step_already_recorded" | "dhr.home_office_already_notified" | "dhr.not_commissioned" | "dhr.not_completed" | "dhr.not_decided" | "dhr.not_required" | "dhr.not_submitted_to_home_office" | "dhr.qa_outcome_already_recorded" | "dhr.qa_outcome_pending" | "dhr.relationship_test_not_met" | "dhr.resubmission_requested" | "draft.already_recorded" | "draft.comments_already_submitted" | "draft.not_circulated" | "draft.out_of_order" | "draft.second_draft_not_finalised" | "evidence.link_invalid" | "evidence.too_many" | "family_communication.already_recorded" | "field.bidi_control" | "field.control_character" | "field.invalid" | "field.not_applicable" | "field.required" | "field.too_long" | "financial_year.invalid" | "holiday.already_a_holiday" | "holiday.in_the_past" | "holiday.not_a_holiday" | "holiday.weekend" | "idempotency.invalid_key" | "idempotency.key_reused" | "internal" | "learning.already_recorded" | "learning_event.not_found" | "meeting.no_service_manager" | "meeting.not_found" | "meeting.partners_absent" | "notification.criteria_not_met" | "notification.looked_after_death_already_notified" | "notification.not_looked_after_death" | "occurred_at.before_dependency" | "occurred_at.date_mismatch" | "occurred_at.in_future" | "organisation.already_registered" | "organisation.already_retired" | "organisation.duplicate" | "organisation.invalid_slug" | "organisation.not_found" | "organisation.retired" | "organisation.statutory_partner" | "organisation.statutory_partner_exists" | "organisation.unknown" | "panel_notification.already_copied" | "panel_notification.not_recorded" | "panel_response.already_recorded" | "partnership.already_established" | "partnership.not_found" | "partnership.statutory_partners" | "personal_data.already_erased" | "personal_data.erased" | "personal_data.none" | "practice_review.already_commissioned" | "practice_review.already_concluded" | "practice_review.awaiting_reconsideration" | "practice_review.not_commissioned" | "practice_review.not_decided" | "practice_review.ofsted_copy_already_sent" | "practice_review.report_already_sent" | "practice_review.report_not_sent" | "publication.already_taken_down" | "publication.improvements_already_published" | "publication.improvements_already_sent" | "publication.improvements_not_sent" | "publication.not_published" | "publication.not_withheld" | "query.invalid" | "query.invalid_cursor" | "query.invalid_limit" | "rapid_review.already_initiated" | "rapid_review.already_signed_off" | "rapid_review.already_submitted" | "rapid_review.meeting_already_held" | "rapid_review.modified_response_already_agreed" | "rapid_review.not_in_review_team" | "rapid_review.not_signed_off" | "rapid_review.not_started" | "rapid_review.not_submitted" | "rapid_review.panel_not_notified" | "rapid_review.partners_already_notified" | "rapid_review.reports_already_circulated" | "recommendation.actions_open" | "recommendation.already_added" | "recommendation.already_completed" | "recommendation.due_in_past" | "recommendation.not_found" | "recommendation.owner_repeated" | "recommendation.owner_required" | "recommendation.owners_count" | "reconsideration.already_recorded" | "reconsideration.already_sent" | "reconsideration.already_voted" | "reconsideration.no_independent_advice" | "reconsideration.not_reached" | "reconsideration.outcome_does_not_fit" | "reconsideration.panel_did_not_disagree" | "referral.not_an_adult" | "request.method_not_allowed" | "resource.not_found" | "review.already_published" | "review.not_commissioned" | "sar.already_commissioned" | "sar.already_completed" | "sar.already_decided" | "sar.already_paused" | "sar.criteria_not_met" | "sar.family_already_invited" | "sar.not_commissioned" | "sar.not_completed" | "sar.not_decided" | "sar.not_paused" | "sar.not_required" | "sar.paused" | "sar.reviewer_not_independent" | "statistics.invalid_year" | "statistics.unknown_year" | "theme.already_exists" | "theme.already_retired" | "theme.not_found" | "theme.unknown" | "unavailable" | "version.conflict" | "version.precondition_failed" | "webhook.not_found" | "webhook.too_many" | "webhook.url_refused";
             /** @description Explanation, naming the field or parameter, never its value. */
             message: string;
         };
@@ -5629,6 +5761,27 @@ export interface components {
              *     holds (documents are referred to, never uploaded). At most 20.
              */
             evidence?: components["schemas"]["Evidence"][];
+            /**
+             * Format: date-time
+             * @description When, if not now.
+             */
+            occurred_at?: string | null;
+        };
+        /**
+         * @description RecordAuditFindings request.
+         * @example {
+         *       "cases_audited": 11,
+         *       "findings": "In 8 of 11 cases the school nurse was not told of a new baby; escalation was used in 2."
+         *     }
+         */
+        RecordAuditFindingsRequest: {
+            /**
+             * Format: int32
+             * @description How many cases were audited in the end (1 to the sample's size).
+             */
+            cases_audited: number;
+            /** @description The findings, in aggregate and without personal data (1 to 20,000 characters). */
+            findings: string;
             /**
              * Format: date-time
              * @description When, if not now.
@@ -6534,7 +6687,7 @@ export interface components {
          * @description Where a case is in its life cycle.
          * @enum {string}
          */
-        Stage: "notified" | "referred" | "panel_notified" | "rapid_review" | "submitted_to_panel" | "panel_agreed" | "reconsideration" | "decided" | "practice_review" | "published" | "publication_withheld" | "closed" | "sar_referred" | "sar_decided" | "sar_in_progress" | "sar_paused" | "sar_completed" | "dhr_notified" | "dhr_decided" | "dhr_in_progress" | "dhr_completed" | "submitted_to_home_office";
+        Stage: "notified" | "referred" | "panel_notified" | "rapid_review" | "submitted_to_panel" | "panel_agreed" | "reconsideration" | "decided" | "practice_review" | "published" | "publication_withheld" | "closed" | "sar_referred" | "sar_decided" | "sar_in_progress" | "sar_paused" | "sar_completed" | "dhr_notified" | "dhr_decided" | "dhr_in_progress" | "dhr_completed" | "submitted_to_home_office" | "audit_under_way" | "audit_reported";
         /**
          * @description A financial year with figures.
          * @example {
@@ -6729,6 +6882,11 @@ export interface components {
              * @description Learning events that covered it, by the year they were held.
              */
             learning_events: number;
+            /**
+             * Format: int32
+             * @description Multi-agency audits that carry it, by the year they were commissioned.
+             */
+            audits: number;
         };
         /**
          * @description The partnership's learning themes.
@@ -6737,6 +6895,7 @@ export interface components {
          *         {
          *           "by_year": [
          *             {
+         *               "audits": 0,
          *               "financial_year": "2021-22",
          *               "learning_events": 1,
          *               "recommendations": 5,
@@ -7589,6 +7748,57 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    CommissionAudit: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommissionAuditRequest"];
+            };
+        };
+        responses: {
+            /** @description The audit is open. */
+            201: {
+                headers: {
+                    /** @description The case's version */
+                    ETag?: string;
+                    /** @description The audit's case */
+                    Location?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -8506,6 +8716,66 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SubmitAgencyReportRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    /** @description The case's new version */
+                    ETag?: string;
+                    /** @description The server's id of this request (never the client's): quote it to support. */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    RecordAuditFindings: {
+        parameters: {
+            query?: {
+                /** @description Read your writes: the `position` of a command's answer. The request waits (up to 3 s) until this replica's read models have reached it (a read, or a command on a case another replica has just opened); 503 `consistency.not_caught_up` with `Retry-After` if they have not, 400 `consistency.unknown_position` for a position the log has not reached. */
+                min_position?: number;
+            };
+            header?: {
+                /**
+                 * @description The case version the command was decided on (the ETag of `GET /v1/cases/{case_id}`);
+                 *     412 if the case has moved on.
+                 * @example "1"
+                 */
+                "If-Match"?: string | null;
+                /**
+                 * @description Makes a retry safe: the same key with the same body returns the first response and
+                 *     writes nothing; with a different body it is 422. 1 to 255 characters, scoped to the user.
+                 * @example notify-SBC-2022-0412
+                 */
+                "Idempotency-Key"?: string | null;
+                /** @description The same as `min_position`, for clients that cannot change the URL: `min-position=<position>`. With both, the later position counts. */
+                "Casetrail-Consistency"?: string;
+            };
+            path: {
+                /** @description The case */
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordAuditFindingsRequest"];
             };
         };
         responses: {
@@ -13429,6 +13699,11 @@ export interface operations {
                      *         "requested": 4
                      *       },
                      *       "as_of": "2023-06-30T12:00:00Z",
+                     *       "audits": {
+                     *         "cases_audited": 11,
+                     *         "commissioned": 2,
+                     *         "reported": 1
+                     *       },
                      *       "deadlines": [
                      *         {
                      *           "breached": 0,

@@ -7,6 +7,7 @@ use super::adult::evolve as adult;
 use super::adult_review::{
     SarCommissioned, SarCompleted, SarDecisionRecorded, SarPaused, SarReferred,
 };
+use super::audit;
 use super::child::evolve as child;
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
 use super::homicide::evolve as homicide;
@@ -147,6 +148,10 @@ case_events! {
     ActionPlanSignedOff(plan::ActionPlanSignedOff) => plan::action_plan_signed_off,
     /// A review of a plan's impact found whether practice has changed.
     ImpactReviewed(plan::ImpactReviewed) => plan::impact_reviewed,
+    /// A multi-agency audit was commissioned (opens an audit case).
+    AuditCommissioned(audit::AuditCommissioned) => opening,
+    /// The audit's findings were recorded.
+    AuditFindingsRecorded(audit::AuditFindingsRecorded) => audit::findings_recorded,
     /// The case was closed.
     CaseClosed(CaseClosed) => shared::case_closed,
     /// An organisation referred an adult for a safeguarding adult review (opens an adult case).
@@ -275,7 +280,10 @@ impl CaseEvent {
             | CaseEvent::ActionProgressRecorded(_)
             | CaseEvent::ActionCompleted(_)
             | CaseEvent::ActionPlanSignedOff(_)
-            | CaseEvent::ImpactReviewed(_) => None,
+            | CaseEvent::ImpactReviewed(_)
+            // An audit holds no personal data: its findings are written in aggregate.
+            | CaseEvent::AuditCommissioned(_)
+            | CaseEvent::AuditFindingsRecorded(_) => None,
         }
     }
 }

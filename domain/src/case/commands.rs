@@ -11,6 +11,7 @@ pub use super::homicide::commands::*;
 pub use super::shared::commands::*;
 
 use super::adult::decide as sar;
+use super::audit;
 use super::child::decide::{
     decision, notification, practice_review as after, rapid_review as rr, reconsideration,
 };
@@ -25,7 +26,7 @@ use super::shared::action_plan as plan;
 use super::shared::decide::{agency_reports, closure, erasure, publication, recommendations};
 use super::shared::learning;
 use super::{Case, CaseEvent};
-use crate::case::CaseKind::{self, Adult, Child, DomesticHomicide};
+use crate::case::CaseKind::{self, Adult, Audit, Child, DomesticHomicide};
 use crate::partnership;
 use crate::{DomainError, OrgSlug, Role};
 use declare::case_commands;
@@ -43,6 +44,9 @@ const ADULT: &[CaseKind] = &[Adult];
 const DHR: &[CaseKind] = &[DomesticHomicide];
 /// Agency reports are asked for and given in a rapid review and in a safeguarding adult review.
 const CHILD_OR_ADULT: &[CaseKind] = &[Child, Adult];
+/// The reviews: published, and holding the personal data of whom they are about.
+const REVIEWS: &[CaseKind] = &[Child, Adult, DomesticHomicide];
+const AUDIT: &[CaseKind] = &[Audit];
 
 case_commands! {
     // Opening a case.
@@ -204,10 +208,10 @@ case_commands! {
     // What every process shares: publication, recommendations, closure, erasure.
     /// See [`PublishReview`].
     PublishReview(PublishReview) => publication::publish,
-        AnyKind, [BM], Any;
+        To(REVIEWS), [BM], Any;
     /// The published report was taken down from the website.
     RecordReviewTakenDown(At) => after::record_review_taken_down,
-        AnyKind, [BM], Any;
+        To(REVIEWS), [BM], Any;
     /// See [`AddRecommendation`].
     AddRecommendation(AddRecommendation) => recommendations::add_recommendation,
         AnyKind, [BM, REVIEWER], Any;
@@ -238,7 +242,14 @@ case_commands! {
         AnyKind, [BM], Any;
     /// See [`EraseCasePersonalData`].
     EraseCasePersonalData(super::erasure::EraseCasePersonalData) => erasure::erase_personal_data,
-        AnyKind, [ADMIN], Any;
+        To(REVIEWS), [ADMIN], Any;
+    // Multi-agency audits (docs/rules.md AU-1 to AU-3).
+    /// See [`audit::CommissionAudit`].
+    CommissionAudit(audit::CommissionAudit) => audit::commission,
+        Opens(Audit), [BM], Any;
+    /// See [`audit::RecordAuditFindings`].
+    RecordAuditFindings(audit::RecordAuditFindings) => audit::record_findings,
+        To(AUDIT), [BM], Any;
 
 }
 
@@ -319,7 +330,9 @@ impl CaseCommand {
             | C::RecordActionProgress(_)
             | C::CompleteAction(_)
             | C::SignOffActionPlan(_)
-            | C::ReviewImpact(_) => ActingFor::Nobody,
+            | C::ReviewImpact(_)
+            | C::CommissionAudit(_)
+            | C::RecordAuditFindings(_) => ActingFor::Nobody,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! A case: one child, adult or domestic homicide under review, from notification to closure.
 
 pub mod adult;
+pub mod audit;
 mod case_event;
 pub mod child;
 pub mod commands;

@@ -1,6 +1,7 @@
 //! A case's state, folded from its events.
 
 use super::adult_review::{AdultReview, SarReferred};
+use super::audit::{AuditCommissioned, AuditRecord};
 use super::decision::{DecisionReached, PartnerDecisionRecorded};
 use super::homicide_review::{DomesticHomicideNotified, HomicideReview};
 use super::practice_review::{AfterReview, PracticeReview, ReconsideredOutcome};
@@ -26,6 +27,8 @@ pub enum CaseKind {
     Adult,
     /// Domestic homicide review.
     DomesticHomicide,
+    /// Multi-agency audit.
+    Audit,
 }
 
 /// Where a case is in its life cycle.
@@ -78,6 +81,10 @@ pub enum Stage {
     DhrCompleted,
     /// The review is with the Home Office quality assurance panel.
     SubmittedToHomeOffice,
+    /// A multi-agency audit is under way.
+    AuditUnderWay,
+    /// The audit's findings are recorded; its recommendations' plans are followed.
+    AuditReported,
 }
 
 /// The Panel notification as recorded.
@@ -104,6 +111,8 @@ pub enum Origin {
     AdultReferral(SarReferred),
     /// The notification of a domestic homicide.
     HomicideNotification(DomesticHomicideNotified),
+    /// The commissioning of a multi-agency audit.
+    Audit(AuditCommissioned),
 }
 
 /// A case as its events have made it.
@@ -135,6 +144,9 @@ pub struct Case {
     pub sar: Option<Box<AdultReview>>,
     /// The domestic homicide review (domestic homicide cases only).
     pub dhr: Option<Box<HomicideReview>>,
+    /// The audit's record (audits only; absent from snapshots taken before audits existed).
+    #[serde(default)]
+    pub audit: Option<Box<AuditRecord>>,
     /// The latest `occurred_at` of any fact of the case: a closure is never dated before it.
     pub last_fact_at: DateTime<Utc>,
     /// When the death of a looked-after child was notified to Ofsted and the Secretary of State.
@@ -168,6 +180,18 @@ impl Case {
                 Origin::Notification(notified.clone()),
                 notified.notified_by.clone(),
             )),
+            (None, CaseEvent::AuditCommissioned(commissioned)) => {
+                let mut case = Case::opened(
+                    commissioned.case_id,
+                    Stage::AuditUnderWay,
+                    commissioned.occurred_at,
+                    Origin::Audit(commissioned.clone()),
+                    commissioned.commissioned_by.clone(),
+                );
+                // The agencies audited need to know it.
+                case.involved.extend(commissioned.agencies.iter().cloned());
+                Some(case)
+            }
             (None, CaseEvent::CaseReferred(referred)) => Some(Case::opened(
                 referred.case_id,
                 Stage::Referred,
@@ -196,6 +220,7 @@ impl Case {
             Origin::Notification(_) | Origin::Referral(_) => CaseKind::Child,
             Origin::AdultReferral(_) => CaseKind::Adult,
             Origin::HomicideNotification(_) => CaseKind::DomesticHomicide,
+            Origin::Audit(_) => CaseKind::Audit,
         };
         Case {
             last_fact_at: opened_at,
@@ -212,6 +237,7 @@ impl Case {
             after: AfterReview::default(),
             sar: (kind == CaseKind::Adult).then(Box::default),
             dhr: (kind == CaseKind::DomesticHomicide).then(Box::default),
+            audit: (kind == CaseKind::Audit).then(Box::default),
             looked_after_death_notified_at: None,
             personal_data_erased_at: None,
         }
@@ -221,9 +247,10 @@ impl Case {
     pub fn notification(&self) -> Option<&IncidentNotified> {
         match &self.origin {
             Origin::Notification(notified) => Some(notified),
-            Origin::Referral(_) | Origin::AdultReferral(_) | Origin::HomicideNotification(_) => {
-                None
-            }
+            Origin::Referral(_)
+            | Origin::AdultReferral(_)
+            | Origin::HomicideNotification(_)
+            | Origin::Audit(_) => None,
         }
     }
 
@@ -232,7 +259,7 @@ impl Case {
         match &self.origin {
             Origin::Notification(notified) => Some(&notified.child),
             Origin::Referral(referred) => Some(&referred.child),
-            Origin::AdultReferral(_) | Origin::HomicideNotification(_) => None,
+            Origin::AdultReferral(_) | Origin::HomicideNotification(_) | Origin::Audit(_) => None,
         }
     }
 
@@ -240,7 +267,10 @@ impl Case {
     pub fn adult_referral(&self) -> Option<&SarReferred> {
         match &self.origin {
             Origin::AdultReferral(referred) => Some(referred),
-            Origin::Notification(_) | Origin::Referral(_) | Origin::HomicideNotification(_) => None,
+            Origin::Notification(_)
+            | Origin::Referral(_)
+            | Origin::HomicideNotification(_)
+            | Origin::Audit(_) => None,
         }
     }
 
@@ -248,17 +278,33 @@ impl Case {
     pub fn homicide_notification(&self) -> Option<&DomesticHomicideNotified> {
         match &self.origin {
             Origin::HomicideNotification(notified) => Some(notified),
-            Origin::Notification(_) | Origin::Referral(_) | Origin::AdultReferral(_) => None,
+            Origin::Notification(_)
+            | Origin::Referral(_)
+            | Origin::AdultReferral(_)
+            | Origin::Audit(_) => None,
         }
     }
 
-    /// The case's pseudonymous reference, whoever it is about.
+    /// The commissioning of a multi-agency audit (audits only).
+    pub fn audit_commissioning(&self) -> Option<&AuditCommissioned> {
+        match &self.origin {
+            Origin::Audit(commissioned) => Some(commissioned),
+            Origin::Notification(_)
+            | Origin::Referral(_)
+            | Origin::AdultReferral(_)
+            | Origin::HomicideNotification(_) => None,
+        }
+    }
+
+    /// The case's reference: the pseudonymous reference of whoever it is about, or an audit's
+    /// own.
     pub fn reference(&self) -> &str {
         match &self.origin {
             Origin::Notification(notified) => &notified.child.reference,
             Origin::Referral(referred) => &referred.child.reference,
             Origin::AdultReferral(referred) => &referred.adult.reference,
             Origin::HomicideNotification(notified) => &notified.victim.reference,
+            Origin::Audit(commissioned) => &commissioned.reference,
         }
     }
 
@@ -267,18 +313,19 @@ impl Case {
         match &self.origin {
             Origin::AdultReferral(referred) => Some(&referred.adult),
             Origin::HomicideNotification(notified) => Some(&notified.victim),
-            Origin::Notification(_) | Origin::Referral(_) => None,
+            Origin::Notification(_) | Origin::Referral(_) | Origin::Audit(_) => None,
         }
     }
 
     /// The sealed personal data the case opened with; its key seals everything personal
-    /// recorded about the case later.
-    pub fn personal_data(&self) -> &SealedPersonalData {
+    /// recorded about the case later. An audit has none (and no data key).
+    pub fn personal_data(&self) -> Option<&SealedPersonalData> {
         match &self.origin {
-            Origin::Notification(notified) => &notified.personal_data,
-            Origin::Referral(referred) => &referred.personal_data,
-            Origin::AdultReferral(referred) => &referred.personal_data,
-            Origin::HomicideNotification(notified) => &notified.personal_data,
+            Origin::Notification(notified) => Some(&notified.personal_data),
+            Origin::Referral(referred) => Some(&referred.personal_data),
+            Origin::AdultReferral(referred) => Some(&referred.personal_data),
+            Origin::HomicideNotification(notified) => Some(&notified.personal_data),
+            Origin::Audit(_) => None,
         }
     }
 
@@ -289,6 +336,7 @@ impl Case {
             Origin::Referral(referred) => &referred.referred_by,
             Origin::AdultReferral(referred) => &referred.referred_by,
             Origin::HomicideNotification(notified) => &notified.notified_by,
+            Origin::Audit(commissioned) => &commissioned.commissioned_by,
         }
     }
 

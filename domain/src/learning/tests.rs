@@ -573,6 +573,19 @@ fn a_recorded_meeting_or_learning_event_is_corrected_in_its_place_by_the_same_ch
             ..held.clone()
         })]
     );
+    // The fold puts the correction in the record's place.
+    let corrected_held = LearningEventHeld {
+        topic: "Professional curiosity and challenge".into(),
+        ..held.clone()
+    };
+    let state = recorded
+        .iter()
+        .chain([&LearningEvent::LearningEventCorrected(
+            corrected_held.clone(),
+        )])
+        .fold(None, Learning::evolve)
+        .unwrap();
+    assert_eq!(state.learning_events, vec![corrected_held]);
     held.learning_event_id = Uuid::from_u128(1);
     assert_eq!(
         refused(&recorded, &LearningCommand::CorrectLearningEvent(held)).1,

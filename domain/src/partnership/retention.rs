@@ -86,14 +86,16 @@ impl RetentionSettings {
     }
 
     /// The last day of the period that only closure decides: the due date of adult and
-    /// domestic homicide cases, and the earliest a child case can be due.
-    pub fn closure_rule_ends_on(&self, kind: CaseKind, closed_on: NaiveDate) -> NaiveDate {
+    /// domestic homicide cases, and the earliest a child case can be due. None for an audit,
+    /// which holds no personal data to erase.
+    pub fn closure_rule_ends_on(&self, kind: CaseKind, closed_on: NaiveDate) -> Option<NaiveDate> {
         let years = match kind {
             CaseKind::Child => self.child_years_after_closure,
             CaseKind::Adult => self.adult_years_after_closure,
             CaseKind::DomesticHomicide => self.domestic_homicide_years_after_closure,
+            CaseKind::Audit => return None,
         };
-        years_after(closed_on, years)
+        Some(years_after(closed_on, years))
     }
 
     /// The day the retention period ends: after it the personal details should be erased.
@@ -105,16 +107,16 @@ impl RetentionSettings {
         kind: CaseKind,
         closed_on: NaiveDate,
         date_of_birth: Option<NaiveDate>,
-    ) -> NaiveDate {
-        let closure = self.closure_rule_ends_on(kind, closed_on);
-        match (kind, date_of_birth) {
+    ) -> Option<NaiveDate> {
+        let closure = self.closure_rule_ends_on(kind, closed_on)?;
+        Some(match (kind, date_of_birth) {
             (CaseKind::Child, Some(born)) => {
                 let year = born.year().saturating_add_unsigned(self.child_until_age);
                 let age = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
                 closure.max(age)
             }
             _ => closure,
-        }
+        })
     }
 }
 
@@ -133,17 +135,17 @@ mod tests {
         // Born 2016: the 25th birthday's year ends after six years from a 2023 closure.
         assert_eq!(
             r.ends_on(CaseKind::Child, day("2023-05-10"), Some(day("2016-03-01"))),
-            day("2041-12-31")
+            Some(day("2041-12-31"))
         );
         // Born 1995, closed 2021: six years after closure is later.
         assert_eq!(
             r.ends_on(CaseKind::Child, day("2021-05-10"), Some(day("1995-03-01"))),
-            day("2027-05-10")
+            Some(day("2027-05-10"))
         );
         // Adults and victims: closure only, whatever the birth.
         assert_eq!(
             r.ends_on(CaseKind::Adult, day("2020-02-29"), Some(day("2000-01-01"))),
-            day("2026-02-28")
+            Some(day("2026-02-28"))
         );
         let dhr = RetentionSettings {
             domestic_homicide_years_after_closure: 10,
@@ -151,8 +153,10 @@ mod tests {
         };
         assert_eq!(
             dhr.ends_on(CaseKind::DomesticHomicide, day("2020-01-31"), None),
-            day("2030-01-31")
+            Some(day("2030-01-31"))
         );
+        // An audit holds no personal data: nothing to erase, ever.
+        assert_eq!(r.ends_on(CaseKind::Audit, day("2020-01-31"), None), None);
     }
 
     #[test]

@@ -881,6 +881,15 @@ mod action_plans {
                 ..ActionPlanFigures::default()
             }
         );
+        // As known at the very instant the last action was added: it is due in the next year,
+        // and pending.
+        assert_eq!(
+            figures("2023-24", "2023-03-01T10:00:00Z"),
+            ActionPlanFigures {
+                actions_due: 1,
+                ..ActionPlanFigures::default()
+            }
+        );
         // As known on 1 February 2023: the late action was then overdue, the one due in March
         // pending, nothing reviewed yet.
         assert_eq!(

@@ -277,7 +277,7 @@ both_backends!(
         assert_eq!(
             themes["themes"][0]["by_year"],
             json!([{"financial_year": "2021-22", "reviews": 0, "recommendations": 0,
-                    "learning_events": 1}])
+                    "learning_events": 1, "audits": 0}])
         );
         let mut overrated = event.clone();
         overrated["evaluation"] = json!({"responses_by_score": [0, 0, 0, 0, 53]});

@@ -8,6 +8,7 @@ mod action_plan;
 mod admin;
 mod adult_and_dhr;
 mod audit_trail;
+mod audits;
 mod auth;
 mod availability;
 mod calendar;

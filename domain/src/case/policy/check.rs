@@ -61,6 +61,7 @@ pub(in crate::case) fn require_kind(case: &Case, command: &CaseCommand) -> Resul
                 CaseKind::Child => "child",
                 CaseKind::Adult => "adult",
                 CaseKind::DomesticHomicide => "domestic_homicide",
+                CaseKind::Audit => "audit",
             }
         ),
     ))

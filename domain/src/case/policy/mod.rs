@@ -99,6 +99,7 @@ fn kind_name(kind: CaseKind) -> &'static str {
         CaseKind::Child => "child",
         CaseKind::Adult => "adult",
         CaseKind::DomesticHomicide => "domestic homicide",
+        CaseKind::Audit => "audit",
     }
 }
 

@@ -127,6 +127,12 @@ fn findings_reached_at(case: &Case) -> Option<DateTime<Utc>> {
         CaseKind::Child => case.rapid_review.as_ref()?.submitted_at,
         CaseKind::Adult => case.sar.as_ref()?.completed.as_ref().map(|c| c.occurred_at),
         CaseKind::DomesticHomicide => case.dhr.as_ref()?.completed_at,
+        CaseKind::Audit => case
+            .audit
+            .as_ref()?
+            .findings
+            .as_ref()
+            .map(|f| f.occurred_at),
     }
 }
 

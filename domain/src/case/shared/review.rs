@@ -56,6 +56,8 @@ pub enum ClosureReason {
     NotTakenForward,
     /// Notified, and on reflection the incident did not meet the criteria for a notification.
     CriteriaNotMet,
+    /// A multi-agency audit whose findings are recorded (its recommendations' plans go on).
+    AuditCompleted,
 }
 
 /// The case was closed.

@@ -3,6 +3,7 @@
 
 mod adult;
 mod after_review;
+mod audit;
 mod basis_change;
 mod calendar;
 mod decision;

@@ -16,7 +16,11 @@ pub(in crate::case) fn request(case: &Case, cmd: &ForOrganisation, ctx: &Context
         CaseKind::Adult => sar::request_agency_report(case, cmd, ctx),
         // A domestic homicide review asks for no agency reports: the kind check refuses the
         // command before it gets here.
-        CaseKind::Child | CaseKind::DomesticHomicide => rr::request_agency_report(case, cmd, ctx),
+        // A domestic homicide review and an audit ask for no agency reports: the kind check
+        // refuses the command before it gets here.
+        CaseKind::Child | CaseKind::DomesticHomicide | CaseKind::Audit => {
+            rr::request_agency_report(case, cmd, ctx)
+        }
     }
 }
 
@@ -24,7 +28,9 @@ pub(in crate::case) fn request(case: &Case, cmd: &ForOrganisation, ctx: &Context
 pub(in crate::case) fn submit(case: &Case, cmd: &SubmitAgencyReport, ctx: &Context<'_>) -> Decided {
     match case.kind {
         CaseKind::Adult => sar::submit_agency_report(case, cmd, ctx),
-        CaseKind::Child | CaseKind::DomesticHomicide => rr::submit_agency_report(case, cmd, ctx),
+        CaseKind::Child | CaseKind::DomesticHomicide | CaseKind::Audit => {
+            rr::submit_agency_report(case, cmd, ctx)
+        }
     }
 }
 

@@ -53,6 +53,20 @@ fn reason_fits(case: &Case, reason: ClosureReason) -> Result<(), DomainError> {
                 Some(_) => Ok(()),
             }
         }
+        (CaseKind::Audit, ClosureReason::AuditCompleted) => {
+            let found = case.audit.as_ref().is_some_and(|a| a.findings.is_some());
+            found
+                .then_some(())
+                .ok_or_else(|| missing("closure.no_findings", "the audit's findings"))
+        }
+        (CaseKind::Audit, _) => Err(DomainError::conflict(
+            "closure.reason_not_for_kind",
+            "close an audit with audit_completed once its findings are recorded",
+        )),
+        (_, ClosureReason::AuditCompleted) => Err(DomainError::conflict(
+            "closure.reason_not_for_kind",
+            "audit_completed closes an audit",
+        )),
         (_, ClosureReason::ReviewPublished) => {
             let published = match case.kind {
                 CaseKind::Child => case
@@ -64,6 +78,8 @@ fn reason_fits(case: &Case, reason: ClosureReason) -> Result<(), DomainError> {
                 CaseKind::DomesticHomicide => {
                     case.dhr.as_ref().is_some_and(|d| d.published.is_some())
                 }
+                // Answered above.
+                CaseKind::Audit => false,
             };
             published
                 .then_some(())

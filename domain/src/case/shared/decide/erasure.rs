@@ -19,8 +19,15 @@ pub(in crate::case) fn erase_personal_data(
         "personal_data.already_erased",
         "this case's personal data has already been erased",
     )?;
+    // An audit holds none (the kind check refuses it first).
+    let key_id = case.personal_data().map(|p| p.key_id).ok_or_else(|| {
+        DomainError::conflict(
+            "case.wrong_kind",
+            "an audit holds no personal data to erase",
+        )
+    })?;
     Ok(vec![CaseEvent::PersonalDataErased(PersonalDataErased {
-        key_id: case.personal_data().key_id,
+        key_id,
         legal_basis: cmd.legal_basis,
         reason: cmd.reason.clone(),
         occurred_at: ctx.now,

@@ -18,5 +18,10 @@ pub(in crate::case) fn publish(
         CaseKind::Child => lcspr::publish_review(case, command, ctx),
         CaseKind::Adult => sar::publish(case, command, ctx),
         CaseKind::DomesticHomicide => dhr::publish(case, command, ctx),
+        // The kind check refuses it first: an audit's findings are the partnership's own.
+        CaseKind::Audit => Err(DomainError::conflict(
+            "case.wrong_kind",
+            "an audit is not published as a review is",
+        )),
     }
 }

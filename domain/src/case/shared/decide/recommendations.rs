@@ -21,7 +21,8 @@ pub(in crate::case) fn add_recommendation(
     cmd: &AddRecommendation,
     ctx: &Context<'_>,
 ) -> Decided {
-    // Recommendations come from a review: the rapid review, or a commissioned SAR or DHR.
+    // Recommendations come from a review (the rapid review, or a commissioned SAR or DHR) or
+    // from an audit's findings.
     let review_started_at = case
         .rapid_review
         .as_ref()
@@ -34,6 +35,10 @@ pub(in crate::case) fn add_recommendation(
             let dhr = case.dhr.as_ref()?.commissioned.as_ref();
             dhr.map(|c| c.occurred_at)
         })
+        .or_else(|| {
+            let findings = case.audit.as_ref()?.findings.as_ref();
+            findings.map(|f| f.occurred_at)
+        })
         .ok_or_else(|| match case.kind {
             CaseKind::Child => DomainError::conflict(
                 "rapid_review.not_started",
@@ -42,6 +47,10 @@ pub(in crate::case) fn add_recommendation(
             CaseKind::Adult | CaseKind::DomesticHomicide => DomainError::conflict(
                 "review.not_commissioned",
                 "recommendations come from a commissioned review",
+            ),
+            CaseKind::Audit => DomainError::conflict(
+                "audit.no_findings",
+                "an audit's recommendations follow its findings",
             ),
         })?;
     once(
