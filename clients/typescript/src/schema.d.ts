@@ -2093,7 +2093,7 @@ export interface paths {
         put?: never;
         /**
          * Tag a case's reviews or a recommendation with themes
-         * @description Replaces the themes of a case's reviews (`subject.kind` `case`) or of one recommendation of a case (`recommendation`, with its `recommendation_id`); an empty list removes them. Each theme is on the list and not retired (422 `theme.unknown`), each named once, at most 20. A case the caller may not see, or a recommendation the case does not have, is 404. Role: `business_manager`.
+         * @description Replaces the themes of a case's reviews, or of a multi-agency audit (`subject.kind` `case`, with the case's or the audit's id: an audit's tags count as audits), or of one recommendation of a case (`recommendation`, with its `recommendation_id`); an empty list removes them. Each theme is on the list and not retired (422 `theme.unknown`), each named once, at most 20. A case the caller may not see, or a recommendation the case does not have, is 404. Role: `business_manager`.
          */
         post: operations["TagThemes"];
         delete?: never;

@@ -814,7 +814,7 @@ mod action_plans {
     }
 
     /// Recommendation 1 (completed 20 January 2023) had one action, done on time and signed
-    /// off, its impact reviewed in each year; recommendation 3 has four: done on time (due
+    /// off, its impact reviewed in each year (twice in the next); recommendation 3 has four: done on time (due
     /// Saturday 31 December), done late, overdue, and due in the next year.
     fn planned() -> Vec<CaseEvent> {
         let mut events = case_a();
@@ -836,6 +836,7 @@ mod action_plans {
             }),
             impact(PracticeChange::PartlyChanged, "2023-03-01T10:00:00Z"),
             impact(PracticeChange::Changed, "2023-04-10T10:00:00Z"),
+            impact(PracticeChange::NotChanged, "2023-05-10T10:00:00Z"),
             action(3, 31, "2022-12-31", "2022-11-02T10:00:00Z"),
             action(3, 32, "2023-01-31", "2022-11-02T10:00:00Z"),
             action(3, 33, "2023-03-15", "2022-11-02T10:00:00Z"),
@@ -878,6 +879,7 @@ mod action_plans {
             ActionPlanFigures {
                 actions_due: 1,
                 practice_changed: 1,
+                practice_not_changed: 1,
                 ..ActionPlanFigures::default()
             }
         );
@@ -967,6 +969,64 @@ mod learning_shared {
                 reviews: 1,
                 organisations_reached: 1,
                 people_reached: 60,
+            }
+        );
+    }
+}
+
+mod audits {
+    //! Two multi-agency audits, worked out by hand: one commissioned and reported in 2022-23,
+    //! one commissioned then and reported in the next year.
+
+    use super::*;
+    use casetrail_domain::case::audit::{AuditCommissioned, AuditFindingsRecorded};
+    use casetrail_domain::learning::MeetingGroup;
+
+    fn audit(case: u128, commissioned: &str, reported: &str, audited: u32) -> Case {
+        let events = [
+            CaseEvent::AuditCommissioned(AuditCommissioned {
+                case_id: case_id(case),
+                commissioned_by: org("southend-council"),
+                reference: format!("MAA-{case}"),
+                topic: "Neglect".into(),
+                group: MeetingGroup::AuditQualityPerformanceChildren,
+                agencies: vec![org("suhft")],
+                sample_size: 20,
+                occurred_at: at(commissioned),
+            }),
+            CaseEvent::AuditFindingsRecorded(AuditFindingsRecorded {
+                cases_audited: audited,
+                findings: "Aggregate findings.".into(),
+                occurred_at: at(reported),
+            }),
+        ];
+        Case::replay(&events).unwrap()
+    }
+
+    #[test]
+    fn a_years_audits_commissioned_reported_and_cases_audited() {
+        let cases = [
+            audit(21, "2022-06-01T10:00:00Z", "2022-09-15T10:00:00Z", 11),
+            audit(22, "2023-02-01T10:00:00Z", "2023-05-02T10:00:00Z", 7),
+            // A child case has no audit figures.
+            Case::replay(&case_a()).unwrap(),
+        ];
+        let figures =
+            |label| annual_statistics(&cases, &southend(), year(label), at(AFTER_THE_YEAR)).audits;
+        assert_eq!(
+            figures("2022-23"),
+            AuditFigures {
+                commissioned: 2,
+                reported: 1,
+                cases_audited: 11,
+            }
+        );
+        assert_eq!(
+            figures("2023-24"),
+            AuditFigures {
+                commissioned: 0,
+                reported: 1,
+                cases_audited: 7,
             }
         );
     }
