@@ -2,7 +2,7 @@
 //! topic across a few agencies, their findings some months later, recommendations with action
 //! plans, and closure. Each drawn from a random source of its own, seeded by the audit's id.
 
-use crate::life_cycle::{ORGANISATIONS, Rng};
+use crate::life_cycle::{ORGANISATIONS, Rng, org};
 use casetrail_domain::case::CaseEvent;
 use casetrail_domain::case::audit::{AuditCommissioned, AuditFindingsRecorded};
 use casetrail_domain::case::practice_review::{
@@ -20,10 +20,6 @@ const TOPICS: [&str; 5] = [
     "Domestic abuse referrals from schools",
     "Information sharing at strategy discussions",
 ];
-
-fn org(slug: &str) -> OrgSlug {
-    OrgSlug::parse(slug).expect("generated organisation slugs are valid")
-}
 
 /// An audit's life: commissioned at `opened_at`, reported, its recommendations and their
 /// plans, closed once its recommendations are done (or left open).

@@ -2,7 +2,7 @@
 //! cases whose rapid review went to the Panel, a briefing or two before the case closed. Drawn
 //! from a random source of the case's own, as the action plans are.
 
-use crate::life_cycle::{ORGANISATIONS, Rng};
+use crate::life_cycle::{ORGANISATIONS, Rng, org};
 use casetrail_domain::case::CaseEvent;
 use casetrail_domain::case::shared::learning::{DisseminationMethod, LearningDisseminated};
 use casetrail_domain::{CaseId, OrgSlug};
@@ -42,8 +42,7 @@ pub(crate) fn add_to(events: &mut Vec<CaseEvent>, case_id: CaseId) {
             let at = between(rng, submitted, until);
             let mut organisations: Vec<OrgSlug> = Vec::new();
             for _ in 0..1 + rng.below(4) {
-                let org = OrgSlug::parse(ORGANISATIONS[rng.below(8) as usize].0)
-                    .unwrap_or_else(|err| unreachable!("a seeded slug is valid: {err}"));
+                let org = org(ORGANISATIONS[rng.below(8) as usize].0);
                 if !organisations.contains(&org) {
                     organisations.push(org);
                 }

@@ -77,7 +77,7 @@ pub const ORGANISATIONS: [(&str, OrgKind); 8] = [
     ("housing", OrgKind::Other),
 ];
 
-fn org(slug: &str) -> OrgSlug {
+pub(crate) fn org(slug: &str) -> OrgSlug {
     OrgSlug::parse(slug).expect("generated organisation slugs are valid")
 }
 

@@ -8,7 +8,7 @@
 //! Each step in one place: its command, its event, its decider and its fold.
 
 use crate::case::decide::{
-    Context, check_text, occurred, once, require_new_case, require_registered,
+    Context, OrganisationList, check_organisations, check_text, occurred, once, require_new_case,
 };
 use crate::case::occurred_at;
 use crate::case::{Case, CaseEvent, Stage};
@@ -25,6 +25,13 @@ const MAX_TOPIC_LEN: usize = 200;
 const MAX_FINDINGS_LEN: usize = 20_000;
 /// Agencies one audit may take part: a partnership has some sixty.
 const MAX_AGENCIES: usize = 100;
+/// The agencies taking part.
+const AGENCIES: OrganisationList = OrganisationList {
+    field: "agencies",
+    max: MAX_AGENCIES,
+    count_code: "field.invalid",
+    repeat_code: "organisation.duplicate",
+};
 /// Cases one audit may sample.
 const MAX_SAMPLE: u32 = 10_000;
 
@@ -105,24 +112,7 @@ pub(in crate::case) fn commission(
     require_new_case(state)?;
     check_text("reference", &cmd.reference, MAX_REFERENCE_LEN)?;
     check_text("topic", &cmd.topic, MAX_TOPIC_LEN)?;
-    if cmd.agencies.is_empty() || cmd.agencies.len() > MAX_AGENCIES {
-        return Err(DomainError::invalid_field(
-            "agencies",
-            "field.invalid",
-            format!("an audit takes 1 to {MAX_AGENCIES} agencies"),
-        ));
-    }
-    for (n, agency) in cmd.agencies.iter().enumerate() {
-        let field = format!("agencies[{n}]");
-        if cmd.agencies[..n].contains(agency) {
-            return Err(DomainError::invalid_field(
-                field,
-                "organisation.duplicate",
-                "each agency is named once",
-            ));
-        }
-        require_registered(ctx, &field, agency)?;
-    }
+    check_organisations(ctx, &cmd.agencies, AGENCIES)?;
     if !(1..=MAX_SAMPLE).contains(&cmd.sample_size) {
         return Err(DomainError::invalid_field(
             "sample_size",

@@ -669,28 +669,19 @@ fn the_standing_records_keep_their_first_place_and_the_mark_of_their_last_statem
         added("neglect"),
     ];
     let standing = super::standing((1_u64..).zip(history.iter()));
-    let marks = |records: Vec<(u64, Uuid)>| records;
-    assert_eq!(
-        marks(
-            standing
-                .meetings
-                .iter()
-                .map(|s| (s.mark, s.record.meeting_id))
-                .collect()
-        ),
-        [(6, Uuid::from_u128(1)), (3, Uuid::from_u128(3))]
-    );
+    let meetings: Vec<(u64, Uuid)> = standing
+        .meetings
+        .iter()
+        .map(|s| (s.mark, s.record.meeting_id))
+        .collect();
+    assert_eq!(meetings, [(6, Uuid::from_u128(1)), (3, Uuid::from_u128(3))]);
     assert_eq!(standing.meetings[0].record, &corrected);
-    assert_eq!(
-        marks(
-            standing
-                .contributions
-                .iter()
-                .map(|s| (s.mark, s.record.line_id))
-                .collect()
-        ),
-        [(4, Uuid::from_u128(6))]
-    );
+    let contributions: Vec<(u64, Uuid)> = standing
+        .contributions
+        .iter()
+        .map(|s| (s.mark, s.record.line_id))
+        .collect();
+    assert_eq!(contributions, [(4, Uuid::from_u128(6))]);
     assert_eq!(standing.learning_events.len(), 1);
     assert_eq!(standing.learning_events[0].mark, 5);
     assert!(standing.spending.is_empty());

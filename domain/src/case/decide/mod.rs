@@ -97,6 +97,55 @@ pub(in crate::case) fn require_registered(
     }
 }
 
+/// How a list of organisations in a command is judged (a recommendation's or an action's
+/// owners, the organisations a review's learning reached, an audit's agencies): its field, the
+/// most it may name, and the codes of its refusals.
+#[derive(Debug, Clone, Copy)]
+pub(in crate::case) struct OrganisationList {
+    /// The field, as refusals name it.
+    pub field: &'static str,
+    /// The most organisations allowed.
+    pub max: usize,
+    /// The code of a list that is empty or too long.
+    pub count_code: &'static str,
+    /// The code of an organisation named twice.
+    pub repeat_code: &'static str,
+}
+
+/// A list of organisations: at least one, at most `list.max`, each once, each registered and
+/// active.
+pub(in crate::case) fn check_organisations(
+    ctx: &Context<'_>,
+    organisations: &[OrgSlug],
+    list: OrganisationList,
+) -> Result<(), DomainError> {
+    let OrganisationList {
+        field,
+        max,
+        count_code,
+        repeat_code,
+    } = list;
+    if organisations.is_empty() || organisations.len() > max {
+        return Err(DomainError::invalid_field(
+            field,
+            count_code,
+            format!("{field} names 1 to {max} organisations"),
+        ));
+    }
+    for (n, organisation) in organisations.iter().enumerate() {
+        let at = format!("{field}[{n}]");
+        if organisations[..n].contains(organisation) {
+            return Err(DomainError::invalid_field(
+                at,
+                repeat_code,
+                "each organisation is named once",
+            ));
+        }
+        require_registered(ctx, &at, organisation)?;
+    }
+    Ok(())
+}
+
 /// Resolves `occurred_at` for a fact that depends on an earlier one.
 pub(in crate::case) fn occurred(
     given: Option<DateTime<Utc>>,

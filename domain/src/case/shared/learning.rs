@@ -6,7 +6,7 @@
 //! One step of a process in one file: its command, its event, its decider and its fold. The
 //! catalogues (`commands.rs`, `case_event.rs`) name them.
 
-use crate::case::decide::{Context, occurred, require_registered};
+use crate::case::decide::{Context, OrganisationList, check_organisations, occurred};
 use crate::case::{Case, CaseEvent, CaseKind};
 use crate::{DomainError, OrgSlug};
 use chrono::{DateTime, Utc};
@@ -91,7 +91,7 @@ pub(in crate::case) fn record(
             "a review's learning is disseminated once the review has reached its findings",
         )
     })?;
-    check_organisations(ctx, &cmd.organisations)?;
+    check_organisations(ctx, &cmd.organisations, REACHED)?;
     if let Some(people) = cmd.people_reached
         && !(1..=MAX_PEOPLE_REACHED).contains(&people)
     {
@@ -136,25 +136,10 @@ fn findings_reached_at(case: &Case) -> Option<DateTime<Utc>> {
     }
 }
 
-/// The organisations reached: at least one, each once, each registered and active.
-fn check_organisations(ctx: &Context<'_>, organisations: &[OrgSlug]) -> Result<(), DomainError> {
-    if organisations.is_empty() || organisations.len() > MAX_ORGANISATIONS {
-        return Err(DomainError::invalid_field(
-            "organisations",
-            "field.invalid",
-            format!("a dissemination names 1 to {MAX_ORGANISATIONS} organisations"),
-        ));
-    }
-    for (n, organisation) in organisations.iter().enumerate() {
-        let field = format!("organisations[{n}]");
-        if organisations[..n].contains(organisation) {
-            return Err(DomainError::invalid_field(
-                field,
-                "organisation.duplicate",
-                "each organisation is named once",
-            ));
-        }
-        require_registered(ctx, &field, organisation)?;
-    }
-    Ok(())
-}
+/// The organisations reached.
+const REACHED: OrganisationList = OrganisationList {
+    field: "organisations",
+    max: MAX_ORGANISATIONS,
+    count_code: "field.invalid",
+    repeat_code: "organisation.duplicate",
+};

@@ -6,9 +6,11 @@ use super::{
     Action, ActionPlan, Evidence, MAX_ACTIONS, MAX_EVIDENCE, MAX_EVIDENCE_LEN, MAX_OWNERS,
     MAX_TEXT_LEN, Rag,
 };
-use crate::case::decide::{Context, check_text, occurred, once};
+use crate::case::decide::{
+    Context, OrganisationList, check_organisations, check_text, occurred, once,
+};
 use crate::case::practice_review::Recommendation;
-use crate::case::shared::decide::recommendations::{OwnerRules, check_due_on, check_owners};
+use crate::case::shared::decide::recommendations::check_due_on;
 use crate::case::{Case, CaseEvent};
 use crate::{DomainError, OrgSlug, Role};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -138,7 +140,7 @@ pub(in crate::case) fn add_action(case: &Case, cmd: &AddAction, ctx: &Context<'_
         ));
     }
     check_text("text", &cmd.text, MAX_TEXT_LEN)?;
-    check_owners(ctx, &cmd.owners, OWNER_RULES)?;
+    check_organisations(ctx, &cmd.owners, OWNERS)?;
     let occurred_at = occurred(
         cmd.occurred_at,
         ctx,
@@ -157,7 +159,8 @@ pub(in crate::case) fn add_action(case: &Case, cmd: &AddAction, ctx: &Context<'_
 }
 
 /// An action's owners: as a recommendation's, with codes of their own.
-const OWNER_RULES: OwnerRules = OwnerRules {
+const OWNERS: OrganisationList = OrganisationList {
+    field: "owners",
     max: MAX_OWNERS,
     count_code: "action.owners_count",
     repeat_code: "action.owner_repeated",
@@ -171,12 +174,7 @@ pub(in crate::case) fn record_action_progress(
     let (recommendation_id, action) = owned_open_action(case, cmd.action_id, ctx)?;
     check_text("note", &cmd.note, MAX_TEXT_LEN)?;
     let evidence = checked_evidence(&cmd.evidence)?;
-    let occurred_at = occurred(
-        cmd.occurred_at,
-        ctx,
-        last_fact(action),
-        "the action's last update",
-    )?;
+    let occurred_at = after_last_update(action, cmd.occurred_at, ctx)?;
     Ok(vec![CaseEvent::ActionProgressRecorded(
         ActionProgressRecorded {
             recommendation_id,
@@ -195,12 +193,7 @@ pub(in crate::case) fn complete_action(
     ctx: &Context<'_>,
 ) -> Decided {
     let (recommendation_id, action) = owned_open_action(case, cmd.action_id, ctx)?;
-    let occurred_at = occurred(
-        cmd.occurred_at,
-        ctx,
-        last_fact(action),
-        "the action's last update",
-    )?;
+    let occurred_at = after_last_update(action, cmd.occurred_at, ctx)?;
     Ok(vec![CaseEvent::ActionCompleted(ActionCompleted {
         recommendation_id,
         action_id: cmd.action_id,
@@ -247,13 +240,18 @@ fn owned_open_action<'c>(
     Ok((recommendation_id, action))
 }
 
-/// The latest fact of an action: its last update, or its addition. A later fact is never
-/// dated before it.
-fn last_fact(action: &Action) -> DateTime<Utc> {
-    action
+/// When an update or a completion happened: never before the action's latest fact, its last
+/// update or else its addition.
+fn after_last_update(
+    action: &Action,
+    given: Option<DateTime<Utc>>,
+    ctx: &Context<'_>,
+) -> Result<DateTime<Utc>, DomainError> {
+    let last = action
         .progress
         .last()
-        .map_or(action.added.occurred_at, |p| p.occurred_at)
+        .map_or(action.added.occurred_at, |p| p.occurred_at);
+    occurred(given, ctx, last, "the action's last update")
 }
 
 /// The evidence of an update, trimmed: at most [`MAX_EVIDENCE`] pieces, each described, with

@@ -3,10 +3,12 @@
 
 use crate::calendar::local_date;
 use crate::case::commands::{AddRecommendation, CompleteRecommendation};
-use crate::case::decide::{Context, check_text, occurred, once, require_registered};
+use crate::case::decide::{
+    Context, OrganisationList, check_organisations, check_text, occurred, once,
+};
 use crate::case::practice_review::{RecommendationAdded, RecommendationCompleted};
 use crate::case::{Case, CaseEvent, CaseKind};
-use crate::{DomainError, OrgSlug, Role};
+use crate::{DomainError, Role};
 use chrono::{DateTime, NaiveDate, Utc};
 
 type Decided = Result<Vec<CaseEvent>, DomainError>;
@@ -59,7 +61,7 @@ pub(in crate::case) fn add_recommendation(
         "a recommendation with this id already exists",
     )?;
     check_text("text", &cmd.text, MAX_RECOMMENDATION_LEN)?;
-    check_owners(ctx, &cmd.owners, OWNER_RULES)?;
+    check_organisations(ctx, &cmd.owners, OWNERS)?;
     let occurred_at = occurred(cmd.occurred_at, ctx, review_started_at, "the review")?;
     check_due_on(cmd.due_on, occurred_at, "recommendation.due_in_past")?;
     Ok(vec![CaseEvent::RecommendationAdded(RecommendationAdded {
@@ -87,49 +89,12 @@ pub(in crate::case) fn check_due_on(
     Ok(())
 }
 
-/// How a list of owners is judged: the most it may name, and the codes of its refusals.
-#[derive(Debug, Clone, Copy)]
-pub(in crate::case) struct OwnerRules {
-    /// The most owners allowed.
-    pub max: usize,
-    /// The code of a list that is empty or too long.
-    pub count_code: &'static str,
-    /// The code of an owner named twice.
-    pub repeat_code: &'static str,
-}
-
-const OWNER_RULES: OwnerRules = OwnerRules {
+const OWNERS: OrganisationList = OrganisationList {
+    field: "owners",
     max: MAX_OWNERS,
     count_code: "recommendation.owners_count",
     repeat_code: "recommendation.owner_repeated",
 };
-
-/// The owners of a recommendation or an action: at least one, each once, each registered and
-/// active.
-pub(in crate::case) fn check_owners(
-    ctx: &Context<'_>,
-    owners: &[OrgSlug],
-    rules: OwnerRules,
-) -> Result<(), DomainError> {
-    if owners.is_empty() || owners.len() > rules.max {
-        return Err(DomainError::invalid_field(
-            "owners",
-            rules.count_code,
-            format!("1 to {} owner organisations are named", rules.max),
-        ));
-    }
-    for (n, owner) in owners.iter().enumerate() {
-        if owners[..n].contains(owner) {
-            return Err(DomainError::invalid_field(
-                format!("owners[{n}]"),
-                rules.repeat_code,
-                "each owner organisation is named once",
-            ));
-        }
-        require_registered(ctx, &format!("owners[{n}]"), owner)?;
-    }
-    Ok(())
-}
 
 pub(in crate::case) fn complete_recommendation(
     case: &Case,
