@@ -3,20 +3,18 @@
 //! includes), in process (no HTTP).
 //!
 //! `cargo bench -p casetrail-app --bench report -- [--cases 10000,100000] [--runs 3]`: for each
-//! size the seed generator's log (fixed seed) is folded into the read models, a year of the
-//! learning record is appended (six meetings, two learning events, budget lines), and each is
-//! built `runs` times; the table gives the fastest and the slowest run.
+//! size the seed generator's log (fixed seed, its learning record included: meetings, learning
+//! events, the budget, themes) is folded into the read models, and each is built `runs` times;
+//! the table gives the fastest and the slowest run.
 
 #![allow(clippy::unwrap_used)]
 
 use casetrail_app::report::{ReportInputs, annual_report, to_html};
-use casetrail_domain::OrgSlug;
 use casetrail_domain::calendar::financial_year::FinancialYear;
-use casetrail_domain::learning::{Attendance, LearningEvent, Meeting, MeetingGroup};
 use casetrail_projections::ReadModels;
 use casetrail_projections::statistics::annual_statistics;
 use casetrail_seed::Workload;
-use casetrail_seed::life_cycle::{LogWriter, StreamEvent, partnership_slug};
+use casetrail_seed::life_cycle::{LogWriter, partnership_slug};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -67,23 +65,6 @@ fn main() {
                     .count()
             })
             .unwrap();
-        for n in 0..6_u128 {
-            let meeting = LearningEvent::MeetingRecorded(Meeting {
-                meeting_id: uuid::Uuid::from_u128(n),
-                group: MeetingGroup::PracticeReview,
-                held_on: year.start_on() + chrono::Days::new(30 * n as u64),
-                attendance: vec![Attendance {
-                    organisation: OrgSlug::parse("police").unwrap(),
-                    people: 3,
-                }],
-                attendees: Default::default(),
-                discussed: Vec::new(),
-            });
-            let event = StreamEvent::Learning(slug.clone(), meeting);
-            models
-                .apply(&writer.append(&event, chrono::Duration::minutes(1)))
-                .unwrap();
-        }
         let partnership = models.partnership(&slug).unwrap();
         let as_of = writer.recorded_at();
         let cases: Vec<_> = models.cases(&slug).map(|r| &r.case).collect();

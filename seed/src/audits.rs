@@ -5,13 +5,10 @@
 use crate::life_cycle::{ORGANISATIONS, Rng, org};
 use casetrail_domain::case::CaseEvent;
 use casetrail_domain::case::audit::{AuditCommissioned, AuditFindingsRecorded};
-use casetrail_domain::case::practice_review::{
-    CaseClosed, ClosureReason, RecommendationAdded, RecommendationCompleted,
-};
+use casetrail_domain::case::practice_review::{CaseClosed, ClosureReason};
 use casetrail_domain::learning::MeetingGroup;
 use casetrail_domain::{CaseId, OrgSlug};
 use chrono::{DateTime, Duration, Utc};
-use uuid::Uuid;
 
 const TOPICS: [&str; 5] = [
     "Neglect of children under five",
@@ -50,40 +47,22 @@ pub fn audit_life_cycle(case_id: CaseId, opened_at: DateTime<Utc>) -> Vec<CaseEv
         findings: "Most cases showed the agreed practice; escalation was seldom used.".into(),
         occurred_at: found_at,
     }));
-    let mut at = found_at;
-    let mut completions = Vec::new();
-    for _ in 0..1 + rng.below(3) {
-        at += Duration::days(1 + rng.below(7) as i64);
-        let id = Uuid::from_u128(u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64()));
-        events.push(CaseEvent::RecommendationAdded(RecommendationAdded {
-            recommendation_id: id,
-            text: "Agencies use the escalation policy when concerns persist.".into(),
-            owners: vec![agencies[rng.below(agencies.len() as u64) as usize].clone()],
-            due_on: (at + Duration::days(90 + rng.below(90) as i64)).date_naive(),
-            occurred_at: at,
-        }));
-        if rng.chance(70) {
-            completions.push((id, at + Duration::days(60 + rng.below(120) as i64)));
-        }
-    }
-    let all_done = completions.len() == events.len() - 2;
-    let last = completions.iter().map(|(_, done)| *done).max();
-    for (recommendation_id, occurred_at) in completions {
-        events.push(CaseEvent::RecommendationCompleted(
-            RecommendationCompleted {
-                recommendation_id,
-                occurred_at,
-            },
-        ));
-    }
+    let (recommendations, all_done) = crate::recommendations::made(
+        rng,
+        found_at,
+        3,
+        &agencies,
+        "Agencies use the escalation policy when concerns persist.",
+    );
+    events.extend(recommendations);
     events.sort_by_key(CaseEvent::occurred_at);
     crate::action_plans::add_to(&mut events);
-    if let Some(last) = last.filter(|_| all_done) {
+    if all_done {
         let closed_at = events
             .iter()
             .map(CaseEvent::occurred_at)
             .max()
-            .unwrap_or(last)
+            .unwrap_or(found_at)
             + Duration::days(1);
         events.push(CaseEvent::CaseClosed(CaseClosed {
             reason: ClosureReason::AuditCompleted,

@@ -2,9 +2,13 @@
 //! seed, for `casetrail seed`, the benchmarks and the property tests.
 
 mod action_plans;
+pub mod adults;
 pub mod audits;
+pub mod homicides;
+mod learning;
 mod learning_shared;
 pub mod life_cycle;
+mod recommendations;
 mod workload;
 
 pub use workload::{Events, Workload};

@@ -45,6 +45,19 @@ impl Rng {
         Self(seed ^ 0x9E37_79B9_7F4A_7C15 | 1)
     }
 
+    /// A source of its own for one thing among many (a case, a partnership's day): `id` and
+    /// `salt` mixed by splitmix64's finaliser, so that ids close together, or alike in half
+    /// their bits, give unrelated sources.
+    pub fn for_id(id: u128, salt: u64) -> Self {
+        let mix = |a: u64, b: u64| {
+            let mut z = a ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        Self::new(mix(mix(id as u64, (id >> 64) as u64), salt))
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
@@ -87,7 +100,7 @@ pub fn partnership_slug(n: usize) -> PartnershipSlug {
 }
 
 /// Sealed personal data of about the size a real one has (`len` base64 characters).
-fn sealed(rng: &mut Rng, len: usize) -> SealedPersonalData {
+pub(crate) fn sealed(rng: &mut Rng, len: usize) -> SealedPersonalData {
     const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let key_id = Uuid::from_u128(u128::from(rng.next_u64()));
     let mut text = |n: usize| -> String {
@@ -192,10 +205,9 @@ fn child(rng: &mut Rng, case_id: CaseId) -> ChildProfile {
 /// One child case's whole life cycle, opened at `opened_at`, each fact some hours after the
 /// one before. Callers cut it short to get cases still in progress.
 pub fn case_life_cycle(rng: &mut Rng, case_id: CaseId, opened_at: DateTime<Utc>) -> Vec<CaseEvent> {
-    let mut at = opened_at;
-    let mut next = |rng: &mut Rng| {
-        at += Duration::minutes(30 + rng.below(3 * 24 * 60) as i64);
-        at
+    let mut clock = Clock {
+        at: opened_at,
+        pace: STEADY,
     };
     let mut events = Vec::with_capacity(48);
     let notified = rng.chance(80);
@@ -220,7 +232,7 @@ pub fn case_life_cycle(rng: &mut Rng, case_id: CaseId, opened_at: DateTime<Utc>)
             location_basis: LocationBasis::InArea,
             occurred_at: opened_at,
         }));
-        let at = next(rng);
+        let at = clock.next(rng);
         events.push(CaseEvent::PanelNotificationRecorded(
             PanelNotificationRecorded {
                 panel_reference: format!("NCSPRP-{}", rng.below(1_000_000)),
@@ -239,43 +251,59 @@ pub fn case_life_cycle(rng: &mut Rng, case_id: CaseId, opened_at: DateTime<Utc>)
             occurred_at: opened_at,
         }));
         if rng.chance(50) {
-            events.push(closed(ClosureReason::NotTakenForward, next(rng)));
+            events.push(closed(ClosureReason::NotTakenForward, clock.next(rng)));
             return events;
         }
     }
-    rapid_review(rng, &mut next, &mut events);
-    decision_and_after(rng, &mut next, &mut events);
+    // Most rapid reviews keep to their 15 working days; one in four runs late.
+    clock.pace = if rng.chance(75) { BRISK } else { STEADY };
+    rapid_review(rng, &mut clock, &mut events);
+    decision_and_after(rng, &mut clock, &mut events);
     crate::action_plans::add_to(&mut events);
     crate::learning_shared::add_to(&mut events, case_id);
     events
 }
 
-fn closed(reason: ClosureReason, occurred_at: DateTime<Utc>) -> CaseEvent {
+/// Up to how many minutes (after half an hour) a case's next step follows its last: most of
+/// its life at a steady pace, a rapid review that keeps to time briskly.
+const STEADY: u64 = 3 * 24 * 60;
+const BRISK: u64 = 14 * 60;
+
+/// A case's clock: each step a while after the last.
+struct Clock {
+    at: DateTime<Utc>,
+    pace: u64,
+}
+
+impl Clock {
+    fn next(&mut self, rng: &mut Rng) -> DateTime<Utc> {
+        self.at += Duration::minutes(30 + rng.below(self.pace) as i64);
+        self.at
+    }
+}
+
+pub(crate) fn closed(reason: ClosureReason, occurred_at: DateTime<Utc>) -> CaseEvent {
     CaseEvent::CaseClosed(CaseClosed {
         reason,
         occurred_at,
     })
 }
 
-fn act(organisation: &str, occurred_at: DateTime<Utc>) -> OrganisationAct {
+pub(crate) fn act(organisation: &str, occurred_at: DateTime<Utc>) -> OrganisationAct {
     OrganisationAct {
         organisation: org(organisation),
         occurred_at,
     }
 }
 
-fn rapid_review(
-    rng: &mut Rng,
-    next: &mut impl FnMut(&mut Rng) -> DateTime<Utc>,
-    events: &mut Vec<CaseEvent>,
-) {
+fn rapid_review(rng: &mut Rng, clock: &mut Clock, events: &mut Vec<CaseEvent>) {
     events.push(CaseEvent::RapidReviewInitiated(RapidReviewInitiated {
         clock_start: clock_start(rng),
         close_of_business: NaiveTime::from_hms_opt(17, 0, 0).unwrap_or(NaiveTime::MIN),
-        occurred_at: next(rng),
+        occurred_at: clock.next(rng),
     }));
     events.push(CaseEvent::PartnersNotified(Occurred {
-        occurred_at: next(rng),
+        occurred_at: clock.next(rng),
     }));
     for partner in [
         StatutoryPartner::LocalAuthority,
@@ -285,13 +313,13 @@ fn rapid_review(
         events.push(CaseEvent::PartnerLeadNamed(PartnerLeadNamed {
             partner,
             lead_name: format!("Lead {}", rng.below(500)),
-            occurred_at: next(rng),
+            occurred_at: clock.next(rng),
         }));
     }
     events.push(CaseEvent::ReviewLeadAgreed(ReviewLeadAgreed {
         lead_name: format!("Reviewer {}", rng.below(100)),
         organisation: org("council"),
-        occurred_at: next(rng),
+        occurred_at: clock.next(rng),
     }));
     let agencies: Vec<&str> = ORGANISATIONS[1..]
         .iter()
@@ -299,12 +327,15 @@ fn rapid_review(
         .filter(|_| rng.chance(45))
         .collect();
     for agency in &agencies {
-        events.push(CaseEvent::AgencyReportRequested(act(agency, next(rng))));
+        events.push(CaseEvent::AgencyReportRequested(act(
+            agency,
+            clock.next(rng),
+        )));
     }
     if rng.chance(10) {
         events.push(CaseEvent::ModifiedResponseAgreed(ModifiedResponseAgreed {
             rationale: sealed(rng, 200),
-            occurred_at: next(rng),
+            occurred_at: clock.next(rng),
         }));
     }
     for agency in &agencies {
@@ -312,12 +343,12 @@ fn rapid_review(
             events.push(CaseEvent::AgencyReportSubmitted(AgencyReportSubmitted {
                 organisation: org(agency),
                 report: sealed(rng, 1200),
-                occurred_at: next(rng),
+                occurred_at: clock.next(rng),
             }));
         }
     }
     events.push(CaseEvent::AgencyReportsCirculated(Occurred {
-        occurred_at: next(rng),
+        occurred_at: clock.next(rng),
     }));
     let partners = ["council", "police", "icb"];
     let mut team: Vec<&str> = partners.to_vec();
@@ -325,7 +356,7 @@ fn rapid_review(
     events.push(CaseEvent::RapidReviewMeetingHeld(RapidReviewMeetingHeld {
         attendees: team.iter().map(|slug| org(slug)).collect(),
         service_manager_present: rng.chance(85),
-        occurred_at: next(rng),
+        occurred_at: clock.next(rng),
     }));
     for milestone in [
         DraftMilestone::FirstDraftCompleted,
@@ -333,29 +364,31 @@ fn rapid_review(
     ] {
         events.push(CaseEvent::DraftMilestoneRecorded(DraftMilestoneRecorded {
             milestone,
-            occurred_at: next(rng),
+            occurred_at: clock.next(rng),
         }));
     }
     for member in &team {
-        events.push(CaseEvent::DraftCommentsSubmitted(act(member, next(rng))));
+        events.push(CaseEvent::DraftCommentsSubmitted(act(
+            member,
+            clock.next(rng),
+        )));
     }
     events.push(CaseEvent::DraftMilestoneRecorded(DraftMilestoneRecorded {
         milestone: DraftMilestone::SecondDraftFinalised,
-        occurred_at: next(rng),
+        occurred_at: clock.next(rng),
     }));
     for member in &team {
-        events.push(CaseEvent::SeniorSignOffConfirmed(act(member, next(rng))));
+        events.push(CaseEvent::SeniorSignOffConfirmed(act(
+            member,
+            clock.next(rng),
+        )));
     }
     events.push(CaseEvent::RapidReviewSignedOff(Occurred {
-        occurred_at: next(rng),
+        occurred_at: clock.next(rng),
     }));
 }
 
-fn decision_and_after(
-    rng: &mut Rng,
-    next: &mut impl FnMut(&mut Rng) -> DateTime<Utc>,
-    events: &mut Vec<CaseEvent>,
-) {
+fn decision_and_after(rng: &mut Rng, clock: &mut Clock, events: &mut Vec<CaseEvent>) {
     let decision = if rng.chance(35) {
         ReviewDecision::Lcspr
     } else {
@@ -366,9 +399,9 @@ fn decision_and_after(
         StatutoryPartner::Police,
         StatutoryPartner::Health,
     ];
-    let mut decided_at = next(rng);
+    let mut decided_at = clock.next(rng);
     for partner in &partners[..2] {
-        decided_at = next(rng);
+        decided_at = clock.next(rng);
         events.push(vote(rng, *partner, decision, decided_at));
     }
     // The second vote and the decision are appended by one command: one batch.
@@ -378,19 +411,20 @@ fn decision_and_after(
         occurred_at: decided_at,
     }));
     if rng.chance(50) {
-        let at = next(rng);
+        let at = clock.next(rng);
         events.push(vote(rng, partners[2], decision, at));
     }
     events.push(CaseEvent::RapidReviewSubmittedToPanel(
         RapidReviewSubmitted {
             national_review_may_be_appropriate: Some(rng.chance(5)),
-            occurred_at: next(rng),
+            occurred_at: clock.next(rng),
         },
     ));
+    clock.pace = STEADY;
     let agrees = rng.chance(85);
     events.push(CaseEvent::PanelResponseRecorded(PanelResponseRecorded {
         agrees,
-        occurred_at: next(rng),
+        occurred_at: clock.next(rng),
     }));
     let mut lcspr = decision == ReviewDecision::Lcspr;
     if !agrees {
@@ -410,11 +444,11 @@ fn decision_and_after(
             IndependentAdviceRecorded {
                 subject: AdviceSubject::Reconsideration,
                 advice: sealed(rng, 300),
-                occurred_at: next(rng),
+                occurred_at: clock.next(rng),
             },
         ));
-        let first_view_at = next(rng);
-        let reached_at = next(rng);
+        let first_view_at = clock.next(rng);
+        let reached_at = clock.next(rng);
         for (partner, at) in partners[..2].iter().zip([first_view_at, reached_at]) {
             events.push(CaseEvent::ReconsideredViewRecorded(
                 ReconsideredViewRecorded {
@@ -434,21 +468,21 @@ fn decision_and_after(
         events.push(CaseEvent::ReconsiderationSentToPanel(
             ReconsiderationSentToPanel {
                 justification: sealed(rng, 300),
-                occurred_at: next(rng),
+                occurred_at: clock.next(rng),
             },
         ));
     }
     events.push(CaseEvent::FamilyCommunicationRecorded(
         FamilyCommunicationRecorded {
             in_person: rng.chance(70),
-            occurred_at: next(rng),
+            occurred_at: clock.next(rng),
         },
     ));
     if !lcspr {
-        events.push(closed(ClosureReason::NoReview, next(rng)));
+        events.push(closed(ClosureReason::NoReview, clock.next(rng)));
         return;
     }
-    practice_review(rng, next, events);
+    practice_review(rng, clock, events);
 }
 
 fn vote(
@@ -470,20 +504,16 @@ fn vote(
     })
 }
 
-fn practice_review(
-    rng: &mut Rng,
-    next: &mut impl FnMut(&mut Rng) -> DateTime<Utc>,
-    events: &mut Vec<CaseEvent>,
-) {
+fn practice_review(rng: &mut Rng, clock: &mut Clock, events: &mut Vec<CaseEvent>) {
     events.push(CaseEvent::PracticeReviewCommissioned(
         PracticeReviewCommissioned {
             reviewer: format!("Independent reviewer {}", rng.below(50)),
             terms_of_reference: sealed(rng, 600),
-            occurred_at: next(rng),
+            occurred_at: clock.next(rng),
         },
     ));
     if rng.chance(20) {
-        let at = next(rng);
+        let at = clock.next(rng);
         events.push(CaseEvent::PublicationDelayApproved(
             PublicationDelayApproved {
                 new_due_on: (at + Duration::days(200)).date_naive(),
@@ -494,7 +524,7 @@ fn practice_review(
     }
     let mut recommendations = Vec::new();
     for _ in 0..1 + rng.below(5) {
-        let at = next(rng);
+        let at = clock.next(rng);
         let id = Uuid::from_u128(u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64()));
         recommendations.push(id);
         events.push(CaseEvent::RecommendationAdded(RecommendationAdded {
@@ -510,16 +540,16 @@ fn practice_review(
     let withheld = rng.chance(10);
     if !withheld {
         events.push(CaseEvent::FinalReportSentToPanel(Occurred {
-            occurred_at: next(rng),
+            occurred_at: clock.next(rng),
         }));
         events.push(CaseEvent::ReviewPublished(ReviewPublished {
             url: Some("https://example.org/reviews/child-a".into()),
-            occurred_at: next(rng),
+            occurred_at: clock.next(rng),
         }));
     } else {
         events.push(CaseEvent::PublicationWithheld(PublicationWithheld {
             justification: sealed(rng, 300),
-            occurred_at: next(rng),
+            occurred_at: clock.next(rng),
         }));
     }
     for id in recommendations {
@@ -527,7 +557,7 @@ fn practice_review(
             events.push(CaseEvent::RecommendationCompleted(
                 RecommendationCompleted {
                     recommendation_id: id,
-                    occurred_at: next(rng),
+                    occurred_at: clock.next(rng),
                 },
             ));
         }
@@ -537,10 +567,10 @@ fn practice_review(
     } else {
         ClosureReason::ReviewPublished
     };
-    events.push(closed(reason, next(rng)));
+    events.push(closed(reason, clock.next(rng)));
     if !withheld && rng.chance(30) {
         events.push(CaseEvent::ReviewTakenDown(Occurred {
-            occurred_at: next(rng),
+            occurred_at: clock.next(rng),
         }));
     }
 }
@@ -591,7 +621,11 @@ impl LogWriter {
         let (stream_id, (event_type, data)) = event.encoded();
         let occurred_at = match event {
             StreamEvent::Case(_, _, event) => Some(event.occurred_at()),
-            StreamEvent::Partnership(..) | StreamEvent::Learning(..) => None,
+            // A meeting or learning event is recorded once held: that evening at the earliest.
+            StreamEvent::Learning(_, event) => held_on(event).map(|day| {
+                casetrail_domain::calendar::at_local_time(day, NaiveTime::MIN + Duration::hours(18))
+            }),
+            StreamEvent::Partnership(..) => None,
         };
         self.recorded_at = (self.recorded_at + gap).max(occurred_at.unwrap_or(self.recorded_at));
         self.position += 1;
@@ -645,6 +679,18 @@ impl StreamEvent {
             ..EventMetadata::default()
         }
         .to_json()
+    }
+}
+
+/// The day a meeting or learning event of the record was held.
+fn held_on(event: &LearningEvent) -> Option<chrono::NaiveDate> {
+    match event {
+        LearningEvent::MeetingRecorded(meeting) | LearningEvent::MeetingCorrected(meeting) => {
+            Some(meeting.held_on)
+        }
+        LearningEvent::LearningEventRecorded(held)
+        | LearningEvent::LearningEventCorrected(held) => Some(held.held_on),
+        _ => None,
     }
 }
 
