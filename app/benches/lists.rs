@@ -15,6 +15,9 @@
 //! only the lists whose name holds `TEXT` (the first of them then places every case too).
 //! `--changes` then changes the partnership in four ways, one after another, and times the first
 //! pages after each (`lists/changes.rs`).
+//! The last column is the process's resident memory once each list's first page was read:
+//! what a first page places or computes stays, so one row after another shows what each list
+//! keeps (issue 15, goal 3).
 //! HTTP, JSON and the access log are not part of it: `bench/http` measures those.
 
 #![allow(clippy::unwrap_used)]
@@ -42,17 +45,18 @@ const PAGES_PER_WALK: usize = 20;
 fn main() {
     let settings = Settings::from_args();
     println!(
-        "| cases | list | read through | first page | pages/s ({} threads) | p50 | p99 | items a page |",
+        "| cases | list | read through | first page | pages/s ({} threads) | p50 | p99 | items a page | resident after the first page |",
         settings.threads
     );
-    println!("|---:|---|---|---:|---:|---:|---:|---:|");
+    println!("|---:|---|---|---:|---:|---:|---:|---:|---:|");
     for &cases in &settings.cases {
         let started = Instant::now();
         let (mut models, now, last_position) = fold(cases);
         eprintln!(
-            "{cases} cases: log generated and folded in {:.1} s, {} events",
+            "{cases} cases: log generated and folded in {:.1} s, {} events, {} resident",
             started.elapsed().as_secs_f64(),
-            last_position
+            last_position,
+            mib(resident_kib())
         );
         let wanted = lists(last_position, now)
             .into_iter()
@@ -96,12 +100,13 @@ fn main() {
                     }),
                 };
                 println!(
-                    "| {cases} | {name} | {how} | {} | {:.0} | {} | {} | {:.1} |",
+                    "| {cases} | {name} | {how} | {} | {:.0} | {} | {} | {:.1} | {} |",
                     millis(measured.first_page),
                     measured.pages_per_second,
                     millis(measured.p50),
                     millis(measured.p99),
-                    measured.items_per_page
+                    measured.items_per_page,
+                    mib(measured.resident_after_first_page)
                 );
             }
         }
@@ -339,6 +344,9 @@ struct Measured {
     p99: Duration,
     items_per_page: f64,
     first_page: Duration,
+    /// The process's resident memory once the first page was read: what it placed or computed
+    /// stays, so the rows one after another show what each list keeps.
+    resident_after_first_page: Option<u64>,
 }
 
 /// Pages read by `threads` threads for the set time, each walking on by cursor from `first`
@@ -354,6 +362,7 @@ fn measure<F: Clone + Sync>(
     let first_read = Instant::now();
     black_box(read(first));
     let first_page = first_read.elapsed();
+    let resident_after_first_page = resident_kib();
     let deadline = Instant::now() + Duration::from_secs_f64(settings.seconds);
     let started = Instant::now();
     let per_thread: Vec<(Vec<Duration>, usize)> = std::thread::scope(|scope| {
@@ -390,7 +399,22 @@ fn measure<F: Clone + Sync>(
         p99: at(99),
         items_per_page: items as f64 / times.len() as f64,
         first_page,
+        resident_after_first_page,
     }
+}
+
+/// The process's resident memory (`VmRSS`), where `/proc` tells it.
+fn resident_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or_else(
+        || "–".to_owned(),
+        |kib| format!("{:.0} MiB", kib as f64 / 1024.0),
+    )
 }
 
 fn millis(d: Duration) -> String {
