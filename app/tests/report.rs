@@ -146,7 +146,7 @@ fn counted(learning: &[(u64, LearningEvent)]) -> Counted {
 
 #[test]
 fn every_figure_is_traced_to_the_events_it_counts() {
-    let report = report();
+    let (report, learning) = seeded();
     let figure = |key: &str| {
         report
             .sections
@@ -159,7 +159,6 @@ fn every_figure_is_traced_to_the_events_it_counts() {
         Source::Events { positions } => positions.clone(),
         Source::Statistics { .. } => panic!("{key} is not counted from events"),
     };
-    let (_, learning) = seeded();
     let counted = counted(&learning);
     // A year of meetings, each traced to the event that last stated it.
     let meetings: BTreeSet<u64> = counted.meetings.values().map(|(p, _)| *p).collect();

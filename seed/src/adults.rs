@@ -139,14 +139,7 @@ pub fn adult_life_cycle(case_id: CaseId, opened_at: DateTime<Utc>) -> Vec<CaseEv
             occurred_at: completed_at + days(rng, 30, 60),
         }));
     }
-    events.sort_by_key(CaseEvent::occurred_at);
-    crate::action_plans::add_to(&mut events);
-    if published {
-        let last = events.iter().map(CaseEvent::occurred_at).max();
-        let closed_at = last.unwrap_or(completed_at) + Duration::days(1);
-        events.push(closed(ClosureReason::ReviewPublished, closed_at));
-    }
-    events
+    crate::recommendations::with_plans(events, published.then_some(ClosureReason::ReviewPublished))
 }
 
 /// The referral: the adult died, or is alive and was harmed, some weeks before it; most meet

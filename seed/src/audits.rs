@@ -5,7 +5,7 @@
 use crate::life_cycle::{ORGANISATIONS, Rng, org};
 use casetrail_domain::case::CaseEvent;
 use casetrail_domain::case::audit::{AuditCommissioned, AuditFindingsRecorded};
-use casetrail_domain::case::practice_review::{CaseClosed, ClosureReason};
+use casetrail_domain::case::practice_review::ClosureReason;
 use casetrail_domain::learning::MeetingGroup;
 use casetrail_domain::{CaseId, OrgSlug};
 use chrono::{DateTime, Duration, Utc};
@@ -55,19 +55,5 @@ pub fn audit_life_cycle(case_id: CaseId, opened_at: DateTime<Utc>) -> Vec<CaseEv
         "Agencies use the escalation policy when concerns persist.",
     );
     events.extend(recommendations);
-    events.sort_by_key(CaseEvent::occurred_at);
-    crate::action_plans::add_to(&mut events);
-    if all_done {
-        let closed_at = events
-            .iter()
-            .map(CaseEvent::occurred_at)
-            .max()
-            .unwrap_or(found_at)
-            + Duration::days(1);
-        events.push(CaseEvent::CaseClosed(CaseClosed {
-            reason: ClosureReason::AuditCompleted,
-            occurred_at: closed_at,
-        }));
-    }
-    events
+    crate::recommendations::with_plans(events, all_done.then_some(ClosureReason::AuditCompleted))
 }

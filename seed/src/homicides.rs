@@ -137,14 +137,7 @@ pub fn homicide_life_cycle(case_id: CaseId, opened_at: DateTime<Utc>) -> Vec<Cas
         url: Some("https://example.org/reviews/dhr".into()),
         occurred_at: published_at,
     }));
-    events.sort_by_key(CaseEvent::occurred_at);
-    crate::action_plans::add_to(&mut events);
-    let last = events.iter().map(CaseEvent::occurred_at).max();
-    events.push(closed(
-        ClosureReason::ReviewPublished,
-        last.unwrap_or(published_at) + Duration::days(1),
-    ));
-    events
+    crate::recommendations::with_plans(events, Some(ClosureReason::ReviewPublished))
 }
 
 fn family(involvement: FamilyInvolvement, occurred_at: DateTime<Utc>) -> CaseEvent {

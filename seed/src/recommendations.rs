@@ -4,7 +4,9 @@
 use crate::life_cycle::Rng;
 use casetrail_domain::OrgSlug;
 use casetrail_domain::case::CaseEvent;
-use casetrail_domain::case::practice_review::{RecommendationAdded, RecommendationCompleted};
+use casetrail_domain::case::practice_review::{
+    ClosureReason, RecommendationAdded, RecommendationCompleted,
+};
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
@@ -44,4 +46,19 @@ pub(crate) fn made(
     let all_done = completions.len() as u64 == count;
     events.extend(completions);
     (events, all_done)
+}
+
+/// Puts a review's or an audit's facts in time order, adds its recommendations' action plans
+/// among them, and, when `closure` is given, closes the case for it a day after its last fact.
+pub(crate) fn with_plans(
+    mut events: Vec<CaseEvent>,
+    closure: Option<ClosureReason>,
+) -> Vec<CaseEvent> {
+    events.sort_by_key(CaseEvent::occurred_at);
+    crate::action_plans::add_to(&mut events);
+    let last = events.iter().map(CaseEvent::occurred_at).max();
+    if let (Some(reason), Some(last)) = (closure, last) {
+        events.push(crate::life_cycle::closed(reason, last + Duration::days(1)));
+    }
+    events
 }

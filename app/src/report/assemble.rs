@@ -100,178 +100,140 @@ fn count(n: u32) -> Amount {
 }
 
 fn child_reviews(s: &AnnualStatistics, link: &str) -> Section {
-    let stat = |key: &str, label: &str, amount: Amount| {
-        figure(
-            format!("child_reviews.{key}"),
-            label,
-            amount,
-            Source::Statistics {
-                link: link.to_owned(),
-            },
-        )
-    };
-    Section {
-        key: "child_reviews",
-        title: "Child safeguarding reviews",
-        figures: vec![
-            stat(
-                "notifications",
-                "Serious incidents notified",
-                count(s.notifications.total),
-            ),
-            stat(
-                "notified_on_time",
-                "Notified to the Panel within 5 working days",
-                Amount::Percent(s.notifications.panel_notified_on_time_percent),
-            ),
-            stat(
-                "referrals",
-                "Cases referred for consideration",
-                count(s.referrals),
-            ),
-            stat(
-                "rapid_reviews_initiated",
-                "Rapid reviews initiated",
-                count(s.rapid_reviews.initiated),
-            ),
-            stat(
-                "rapid_reviews_submitted",
-                "Rapid reviews submitted to the Panel",
-                count(s.rapid_reviews.submitted),
-            ),
-            stat(
-                "rapid_reviews_on_time",
-                "Rapid reviews submitted within 15 working days",
-                Amount::Percent(s.rapid_reviews.submitted_on_time_percent),
-            ),
-            stat(
-                "rapid_reviews_median",
-                "Median time to submission",
-                Amount::WorkingDays(s.rapid_reviews.median_working_days_to_submission),
-            ),
-            stat(
-                "decisions_lcspr",
-                "Decisions to hold a local review",
-                count(s.decisions.lcspr),
-            ),
-            stat(
-                "decisions_no_lcspr",
-                "Decisions not to hold one",
-                count(s.decisions.no_lcspr),
-            ),
-            stat(
-                "panel_agreement",
-                "Panel responses agreeing with the partners",
-                Amount::Percent(s.panel_responses.agreement_percent),
-            ),
-            stat(
-                "practice_reviews_commissioned",
-                "Local child safeguarding practice reviews commissioned",
-                count(s.practice_reviews.commissioned),
-            ),
-            stat(
-                "practice_reviews_published",
-                "Local child safeguarding practice reviews published",
-                count(s.practice_reviews.published),
-            ),
-        ],
-    }
+    let figures = [
+        (
+            "notifications",
+            "Serious incidents notified",
+            count(s.notifications.total),
+        ),
+        (
+            "notified_on_time",
+            "Notified to the Panel within 5 working days",
+            Amount::Percent(s.notifications.panel_notified_on_time_percent),
+        ),
+        (
+            "referrals",
+            "Cases referred for consideration",
+            count(s.referrals),
+        ),
+        (
+            "rapid_reviews_initiated",
+            "Rapid reviews initiated",
+            count(s.rapid_reviews.initiated),
+        ),
+        (
+            "rapid_reviews_submitted",
+            "Rapid reviews submitted to the Panel",
+            count(s.rapid_reviews.submitted),
+        ),
+        (
+            "rapid_reviews_on_time",
+            "Rapid reviews submitted within 15 working days",
+            Amount::Percent(s.rapid_reviews.submitted_on_time_percent),
+        ),
+        (
+            "rapid_reviews_median",
+            "Median time to submission",
+            Amount::WorkingDays(s.rapid_reviews.median_working_days_to_submission),
+        ),
+        (
+            "decisions_lcspr",
+            "Decisions to hold a local review",
+            count(s.decisions.lcspr),
+        ),
+        (
+            "decisions_no_lcspr",
+            "Decisions not to hold one",
+            count(s.decisions.no_lcspr),
+        ),
+        (
+            "panel_agreement",
+            "Panel responses agreeing with the partners",
+            Amount::Percent(s.panel_responses.agreement_percent),
+        ),
+        (
+            "practice_reviews_commissioned",
+            "Local child safeguarding practice reviews commissioned",
+            count(s.practice_reviews.commissioned),
+        ),
+        (
+            "practice_reviews_published",
+            "Local child safeguarding practice reviews published",
+            count(s.practice_reviews.published),
+        ),
+    ];
+    statistics_section(
+        "child_reviews",
+        "Child safeguarding reviews",
+        &figures,
+        link,
+    )
 }
 
 fn other_reviews(s: &AnnualStatistics, link: &str) -> Section {
-    let stat = |key: &str, label: &str, n: u32| {
-        figure(
-            format!("adult_and_homicide_reviews.{key}"),
-            label,
-            count(n),
-            Source::Statistics {
-                link: link.to_owned(),
-            },
-        )
-    };
-    Section {
-        key: "adult_and_homicide_reviews",
-        title: "Safeguarding adult reviews and domestic homicide reviews",
-        figures: vec![
-            stat(
-                "sar_referred",
-                "Safeguarding adult review referrals",
-                s.adult_reviews.referred,
-            ),
-            stat(
-                "sar_commissioned",
-                "Safeguarding adult reviews commissioned",
-                s.adult_reviews.commissioned,
-            ),
-            stat(
-                "sar_completed",
-                "Safeguarding adult reviews completed",
-                s.adult_reviews.completed,
-            ),
-            stat(
-                "sar_published",
-                "Safeguarding adult reviews published",
-                s.adult_reviews.published,
-            ),
-            stat(
-                "dhr_notified",
-                "Domestic homicides notified",
-                s.homicide_reviews.notified,
-            ),
-            stat(
-                "dhr_commissioned",
-                "Domestic homicide reviews commissioned",
-                s.homicide_reviews.commissioned,
-            ),
-            stat(
-                "dhr_completed",
-                "Domestic homicide reviews completed",
-                s.homicide_reviews.completed,
-            ),
-            stat(
-                "dhr_published",
-                "Domestic homicide reviews published",
-                s.homicide_reviews.published,
-            ),
-        ],
-    }
+    let figures = [
+        (
+            "sar_referred",
+            "Safeguarding adult review referrals",
+            count(s.adult_reviews.referred),
+        ),
+        (
+            "sar_commissioned",
+            "Safeguarding adult reviews commissioned",
+            count(s.adult_reviews.commissioned),
+        ),
+        (
+            "sar_completed",
+            "Safeguarding adult reviews completed",
+            count(s.adult_reviews.completed),
+        ),
+        (
+            "sar_published",
+            "Safeguarding adult reviews published",
+            count(s.adult_reviews.published),
+        ),
+        (
+            "dhr_notified",
+            "Domestic homicides notified",
+            count(s.homicide_reviews.notified),
+        ),
+        (
+            "dhr_commissioned",
+            "Domestic homicide reviews commissioned",
+            count(s.homicide_reviews.commissioned),
+        ),
+        (
+            "dhr_completed",
+            "Domestic homicide reviews completed",
+            count(s.homicide_reviews.completed),
+        ),
+        (
+            "dhr_published",
+            "Domestic homicide reviews published",
+            count(s.homicide_reviews.published),
+        ),
+    ];
+    statistics_section(
+        "adult_and_homicide_reviews",
+        "Safeguarding adult reviews and domestic homicide reviews",
+        &figures,
+        link,
+    )
 }
 
 fn recommendations(s: &AnnualStatistics, link: &str) -> Section {
-    let source = || Source::Statistics {
-        link: link.to_owned(),
-    };
     let r = &s.recommendations;
-    Section {
-        key: "recommendations",
-        title: "Recommendations",
-        figures: vec![
-            figure(
-                "recommendations.added",
-                "Recommendations made",
-                count(r.added),
-                source(),
-            ),
-            figure(
-                "recommendations.completed",
-                "Recommendations completed",
-                count(r.completed),
-                source(),
-            ),
-            figure(
-                "recommendations.on_time",
-                "Recommendations due in the year completed on time",
-                Amount::Percent(r.on_time_percent),
-                source(),
-            ),
-            figure(
-                "recommendations.overdue",
-                "Recommendations overdue",
-                count(r.overdue),
-                source(),
-            ),
-        ],
-    }
+    let figures = [
+        ("added", "Recommendations made", count(r.added)),
+        ("completed", "Recommendations completed", count(r.completed)),
+        (
+            "on_time",
+            "Recommendations due in the year completed on time",
+            Amount::Percent(r.on_time_percent),
+        ),
+        ("overdue", "Recommendations overdue", count(r.overdue)),
+    ];
+    statistics_section("recommendations", "Recommendations", &figures, link)
 }
 
 /// The standing records of the year, each with the position of the event that last stated it.
@@ -330,11 +292,7 @@ fn action_plans(s: &AnnualStatistics, link: &str) -> Section {
             count(a.practice_not_changed),
         ),
     ];
-    Section {
-        key: "action_plans",
-        title: "Action plans",
-        figures: statistics_figures("action_plans", &figures, link),
-    }
+    statistics_section("action_plans", "Action plans", &figures, link)
 }
 
 fn audits(s: &AnnualStatistics, link: &str) -> Section {
@@ -356,11 +314,7 @@ fn audits(s: &AnnualStatistics, link: &str) -> Section {
             count(a.cases_audited),
         ),
     ];
-    Section {
-        key: "audits",
-        title: "Multi-agency audits",
-        figures: statistics_figures("audits", &figures, link),
-    }
+    statistics_section("audits", "Multi-agency audits", &figures, link)
 }
 
 fn learning_shared(s: &AnnualStatistics, link: &str) -> Section {
@@ -387,16 +341,23 @@ fn learning_shared(s: &AnnualStatistics, link: &str) -> Section {
             Amount::Count(l.people_reached),
         ),
     ];
-    Section {
-        key: "learning_shared",
-        title: "Sharing the reviews' learning",
-        figures: statistics_figures("learning_shared", &figures, link),
-    }
+    statistics_section(
+        "learning_shared",
+        "Sharing the reviews' learning",
+        &figures,
+        link,
+    )
 }
 
-/// Figures of a section counted by the annual statistics, each linked to them.
-fn statistics_figures(section: &str, figures: &[(&str, &str, Amount)], link: &str) -> Vec<Figure> {
-    figures
+/// A section of figures counted by the annual statistics, each keyed `section.key` and linked
+/// to them.
+fn statistics_section(
+    section: &'static str,
+    title: &'static str,
+    figures: &[(&str, &str, Amount)],
+    link: &str,
+) -> Section {
+    let figures = figures
         .iter()
         .map(|(key, label, amount)| {
             figure(
@@ -408,7 +369,12 @@ fn statistics_figures(section: &str, figures: &[(&str, &str, Amount)], link: &st
                 },
             )
         })
-        .collect()
+        .collect();
+    Section {
+        key: section,
+        title,
+        figures,
+    }
 }
 
 /// The deadlines that fell due in each quarter of the year, by how they were met as of the
