@@ -223,6 +223,24 @@ fn lists(last_position: u64, now: DateTime<Utc>) -> Vec<(&'static str, Actor, Li
                 ..all.clone()
             },
         ),
+        // A stage few cases are at: the walk would pass every other case for a page.
+        cases(
+            "partner, stage = sar_in_progress",
+            &partner,
+            CaseFilters {
+                stage: Some(Stage::SarInProgress),
+                ..all.clone()
+            },
+        ),
+        cases(
+            "partner, stage = sar_in_progress, next due first",
+            &partner,
+            CaseFilters {
+                stage: Some(Stage::SarInProgress),
+                sort: CaseSort::NextDueAt,
+                ..all.clone()
+            },
+        ),
         cases(
             "partner, organisation = housing",
             &partner,

@@ -5,6 +5,7 @@
 //! breaks ties, so every case has exactly one place in each order.
 
 use crate::review_status::{CaseRecord, PartnershipCases, ReadModels};
+use casetrail_domain::case::Stage;
 use casetrail_domain::{OrgSlug, PartnershipSlug};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
@@ -23,13 +24,32 @@ pub(crate) struct CaseIndex {
     /// The cases each organisation is involved in (it never stops being involved), by opening
     /// position: what an agency may see, and the list's `organisation` filter.
     by_org: HashMap<OrgSlug, BTreeSet<u64>>,
+    /// The cases at each stage as they stand, by opening position: the list's `stage` filter
+    /// reads the cases at the stage instead of walking past the others, so a stage few cases
+    /// are at costs what a common one does.
+    by_stage: HashMap<Stage, BTreeSet<u64>>,
 }
 
 impl CaseIndex {
-    /// A case opened at `position` with its first fact.
-    pub(crate) fn opened(&mut self, position: u64, opened_at: DateTime<Utc>) {
+    /// A case opened at `position` with its first fact, at `stage`.
+    pub(crate) fn opened(&mut self, position: u64, opened_at: DateTime<Utc>, stage: Stage) {
         self.by_opened_at.insert((opened_at, position));
         self.by_update.insert((position, position));
+        self.by_stage.entry(stage).or_default().insert(position);
+    }
+
+    /// The case opened at `opening` moved from stage `from` to `to`.
+    pub(crate) fn staged(&mut self, opening: u64, from: Stage, to: Stage) {
+        if from == to {
+            return;
+        }
+        if let Some(cases) = self.by_stage.get_mut(&from) {
+            cases.remove(&opening);
+            if cases.is_empty() {
+                self.by_stage.remove(&from);
+            }
+        }
+        self.by_stage.entry(to).or_default().insert(opening);
     }
 
     /// A later fact of the case opened at `opening`, at `position`, after its last at `last`.
@@ -85,6 +105,19 @@ impl CaseIndex {
     /// How many cases `org` is involved in.
     pub(crate) fn involving_count(&self, org: &OrgSlug) -> usize {
         self.by_org.get(org).map_or(0, BTreeSet::len)
+    }
+
+    /// Opening positions of the cases at `stage`, after `after`, in opening order.
+    pub(crate) fn at_stage(&self, stage: Stage, after: u64) -> impl Iterator<Item = u64> + '_ {
+        self.by_stage
+            .get(&stage)
+            .into_iter()
+            .flat_map(move |cases| cases.range((Excluded(after), Unbounded)).copied())
+    }
+
+    /// How many cases are at `stage`.
+    pub(crate) fn at_stage_count(&self, stage: Stage) -> usize {
+        self.by_stage.get(&stage).map_or(0, BTreeSet::len)
     }
 
     /// Opening positions of the cases with a fact recorded after log position `position`.
@@ -208,6 +241,27 @@ impl ReadModels {
         self.records(slug, positions)
     }
 
+    /// How many of the partnership's cases are at `stage`.
+    pub fn cases_at_stage_count(&self, slug: &PartnershipSlug, stage: Stage) -> usize {
+        self.index_of(slug)
+            .map_or(0, |c| c.index.at_stage_count(stage))
+    }
+
+    /// The partnership's cases at `stage`, opened after log position `after`, in opening
+    /// order.
+    pub fn cases_at_stage<'a>(
+        &'a self,
+        slug: &'a PartnershipSlug,
+        stage: Stage,
+        after: u64,
+    ) -> impl Iterator<Item = &'a CaseRecord> + 'a {
+        let positions = self
+            .index_of(slug)
+            .into_iter()
+            .flat_map(move |c| c.index.at_stage(stage, after));
+        self.records(slug, positions)
+    }
+
     /// The partnership's cases with a fact recorded after a position or an instant, in no
     /// particular order: reads only those cases.
     pub fn cases_changed_after<'a>(
@@ -251,7 +305,7 @@ mod tests {
         let mut index = CaseIndex::default();
         // Opened at positions 1, 2, 5, 9; backdated so that opened_at is not the log's order.
         for (position, d) in [(1, 3), (2, 1), (5, 3), (9, 2)] {
-            index.opened(position, day(d));
+            index.opened(position, day(d), Stage::Notified);
         }
         index
     }
@@ -336,6 +390,32 @@ mod tests {
                 .collect::<Vec<_>>(),
             [9]
         );
+    }
+
+    #[test]
+    fn the_cases_at_a_stage_follow_each_case_as_it_moves_on() {
+        let mut index = index();
+        let at = |index: &CaseIndex, stage, after| -> Vec<u64> {
+            index.at_stage(stage, after).collect()
+        };
+        assert_eq!(at(&index, Stage::Notified, 0), [1, 2, 5, 9]);
+        index.staged(2, Stage::Notified, Stage::RapidReview);
+        index.staged(9, Stage::Notified, Stage::RapidReview);
+        // Moving to the stage it is at changes nothing.
+        index.staged(5, Stage::Notified, Stage::Notified);
+        assert_eq!(at(&index, Stage::Notified, 0), [1, 5]);
+        assert_eq!(at(&index, Stage::RapidReview, 0), [2, 9]);
+        // After a cursor, in opening order.
+        assert_eq!(at(&index, Stage::RapidReview, 2), [9]);
+        assert_eq!(at(&index, Stage::Notified, 5), Vec::<u64>::new());
+        assert_eq!(index.at_stage_count(Stage::RapidReview), 2);
+        assert_eq!(index.at_stage_count(Stage::Closed), 0);
+        // A stage no case is at any more is forgotten, as one no case ever reached.
+        index.staged(1, Stage::Notified, Stage::Closed);
+        index.staged(5, Stage::Notified, Stage::Closed);
+        assert_eq!(index.at_stage_count(Stage::Notified), 0);
+        assert!(!index.by_stage.contains_key(&Stage::Notified));
+        assert_eq!(at(&index, Stage::Closed, 0), [1, 5]);
     }
 
     #[test]

@@ -46,6 +46,13 @@ impl LearningRecord {
             .fold(None, |state, r| Learning::evolve(state, &r.event))
     }
 
+    /// Gives back the room the history and the record grew into while the log was folded.
+    pub(crate) fn compact(&mut self) {
+        self.history.shrink_to_fit();
+        // A clone holds every vector and map of the record at its length.
+        self.current = self.current.clone();
+    }
+
     /// The events, in order, each with its log position.
     pub(crate) fn history(&self) -> &[Recorded<LearningEvent>] {
         &self.history

@@ -9,6 +9,7 @@
 use super::lists::{CaseFilters, CasePage, CaseSort, case_matches, listed, page_of, place};
 use super::snapshot::Snapshot;
 use crate::visibility::sees_all_cases;
+use casetrail_domain::case::Stage;
 use casetrail_domain::{Actor, OrgSlug, PartnershipSlug};
 use casetrail_projections::{CaseRecord, NextDue, ReadModels};
 use chrono::{DateTime, Utc};
@@ -48,18 +49,21 @@ pub(super) fn present_page(
             && case_matches(filters, &snapshot, record)
     };
     let sort = filters.sort;
+    let confined = Confined::fewest(models, slug, scope, filters.stage);
     // Few cases whatever the order: those with the reference, or changed since.
     let candidates: Option<Vec<&CaseRecord>> = if let Some(reference) = &filters.reference {
         Some(models.cases_with_reference(slug, reference).collect())
     } else if let Some(since) = filters.changed_since {
         Some(models.cases_changed_after(slug, since.into()).collect())
     } else {
-        // A small organisation's cases in another order than the log's: its cases, sorted.
-        scope
-            .filter(|org| {
-                sort != CaseSort::Recorded && fewer_to_sort(models, slug, org, filters.limit)
+        // Few cases to place in another order than the log's (a small organisation's, or a
+        // rare stage's): those cases, sorted.
+        confined
+            .filter(|(_, count)| {
+                sort != CaseSort::Recorded
+                    && sorting_is_cheaper(models, slug, *count, filters.limit)
             })
-            .map(|org| models.cases_involving(slug, org, 0).collect())
+            .map(|(confined, _)| confined.cases(models, slug, 0).collect())
     };
     if let Some(candidates) = candidates {
         let wanted = candidates.into_iter().filter(|r| admits(r));
@@ -79,8 +83,8 @@ pub(super) fn present_page(
     match sort {
         CaseSort::Recorded => {
             let after = filters.after.map_or(0, |a| a.position);
-            Some(match scope {
-                Some(org) => page(&mut models.cases_involving(slug, org, after)),
+            Some(match confined {
+                Some((confined, _)) => page(&mut confined.cases(models, slug, after)),
                 None => page(&mut models.cases_opened_after(slug, after)),
             })
         }
@@ -109,16 +113,79 @@ pub(super) fn present_page(
 }
 
 /// Whether a page of `org`'s cases costs less by placing every one of them in the order and
-/// sorting them than by walking the partnership's order past the cases of others: a walk
-/// passes about `limit × all / theirs` cases for a page, the sort `theirs`.
+/// sorting them than by walking the partnership's order past the cases of others.
 pub(super) fn fewer_to_sort(
     models: &ReadModels,
     slug: &PartnershipSlug,
     org: &OrgSlug,
     limit: usize,
 ) -> bool {
-    let theirs = models.cases_involving_count(slug, org);
-    theirs.saturating_mul(theirs) <= limit.saturating_mul(models.case_count(slug))
+    sorting_is_cheaper(models, slug, models.cases_involving_count(slug, org), limit)
+}
+
+/// Whether a page of `these` of the partnership's cases costs less by placing every one of
+/// them and sorting them than by walking the partnership's order past the others: a walk
+/// passes about `limit × all / these` cases for a page, the sort `these`.
+fn sorting_is_cheaper(
+    models: &ReadModels,
+    slug: &PartnershipSlug,
+    these: usize,
+    limit: usize,
+) -> bool {
+    these.saturating_mul(these) <= limit.saturating_mul(models.case_count(slug))
+}
+
+/// Cases a list is confined to by whose they are or by their stage, which the read models
+/// keep in opening order: walking them passes no case the confinement leaves out.
+#[derive(Debug, Clone, Copy)]
+enum Confined<'a> {
+    /// The cases an organisation is involved in.
+    Involving(&'a OrgSlug),
+    /// The cases at a stage.
+    AtStage(Stage),
+}
+
+impl<'a> Confined<'a> {
+    /// The fewer of the organisation's cases and the stage's, with how many they are.
+    fn fewest(
+        models: &ReadModels,
+        slug: &PartnershipSlug,
+        org: Option<&'a OrgSlug>,
+        stage: Option<Stage>,
+    ) -> Option<(Confined<'a>, usize)> {
+        let involving = org.map(|org| {
+            (
+                Confined::Involving(org),
+                models.cases_involving_count(slug, org),
+            )
+        });
+        let at_stage = stage.map(|stage| {
+            (
+                Confined::AtStage(stage),
+                models.cases_at_stage_count(slug, stage),
+            )
+        });
+        match (involving, at_stage) {
+            (Some(a), Some(b)) => Some(if b.1 < a.1 { b } else { a }),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Its cases opened after log position `after`, in opening order.
+    fn cases<'m>(
+        self,
+        models: &'m ReadModels,
+        slug: &'m PartnershipSlug,
+        after: u64,
+    ) -> Box<dyn Iterator<Item = &'m CaseRecord> + 'm>
+    where
+        'a: 'm,
+    {
+        match self {
+            Confined::Involving(org) => Box::new(models.cases_involving(slug, org, after)),
+            Confined::AtStage(stage) => Box::new(models.cases_at_stage(slug, stage, after)),
+        }
+    }
 }
 
 /// Places every wanted case, sorts them, and gives the page after the cursor.
