@@ -14,6 +14,7 @@
 #![allow(clippy::unwrap_used)]
 
 use casetrail_seed::Workload;
+use casetrail_testkit::process::status_kib;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -186,16 +187,8 @@ fn ready(port: u16) -> bool {
 
 /// `VmRSS` and `VmHWM` of the process, in KiB.
 fn memory(process: &Child) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", process.id())).unwrap();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
+    let field = |name| status_kib(Some(process.id()), name).unwrap_or(0);
+    (field("VmRSS"), field("VmHWM"))
 }
 
 async fn admin_sql(admin_url: &str, sql: &str) {

@@ -32,6 +32,7 @@ use casetrail_domain::{Actor, OrgSlug, Role};
 use casetrail_projections::ReadModels;
 use casetrail_seed::Workload;
 use casetrail_seed::life_cycle::partnership_slug;
+use casetrail_testkit::process::resident_kib;
 use chrono::{DateTime, Utc};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -168,7 +169,7 @@ fn fold(cases: usize) -> (ReadModels, DateTime<Utc>, u64) {
         models.apply(&event).unwrap();
         last = Some(event.recorded_at);
     }
-    models.compact();
+    models.compact(0);
     let position = models.position();
     (models, last.unwrap(), position)
 }
@@ -419,13 +420,6 @@ fn measure<F: Clone + Sync>(
         first_page,
         resident_after_first_page,
     }
-}
-
-/// The process's resident memory (`VmRSS`), where `/proc` tells it.
-fn resident_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn mib(kib: Option<u64>) -> String {

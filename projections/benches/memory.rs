@@ -38,8 +38,8 @@ fn held<T>(make: impl FnOnce() -> T) -> i64 {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
     let arg = |name: &str, default: u64| {
-        let args: Vec<String> = std::env::args().collect();
         args.iter()
             .position(|a| a == name)
             .and_then(|at| args.get(at + 1))
@@ -58,7 +58,9 @@ fn main() {
         models.apply(&event).unwrap();
     }
     let folded = live() - start;
-    models.compact();
+    let compacting = std::time::Instant::now();
+    models.compact(0);
+    let compacting = compacting.elapsed();
     let whole = live() - start;
     let events = models.position();
     let slugs: Vec<_> = models.partnership_slugs().into_iter().cloned().collect();
@@ -90,6 +92,10 @@ fn main() {
         "{events} events, {cases} cases in {} partnerships (seed {})",
         slugs.len(),
         workload.seed
+    );
+    println!(
+        "compacting took {:.0} ms",
+        compacting.as_secs_f64() * 1000.0
     );
     println!();
     println!("| part | MiB | bytes an event | bytes a case |");

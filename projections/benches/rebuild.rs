@@ -26,12 +26,12 @@ const READS: usize = 100_000;
 
 fn main() {
     let events = events_arg().unwrap_or(1_000_000);
-    let rss_start = rss_kib();
+    let rss_start = casetrail_testkit::process::resident_kib();
 
     let started = Instant::now();
     let (log, cases) = generate(events, 0x00C0_FFEE);
     let generated_in = started.elapsed();
-    let rss_log = rss_kib();
+    let rss_log = casetrail_testkit::process::resident_kib();
 
     let mut runs = Vec::new();
     let mut models = ReadModels::default();
@@ -42,11 +42,11 @@ fn main() {
         for event in &log {
             models.apply(event).unwrap();
         }
-        models.compact();
+        models.compact(0);
         runs.push(started.elapsed().as_secs_f64());
     }
     let best = runs.iter().copied().fold(f64::INFINITY, f64::min);
-    let rss_models = rss_kib();
+    let rss_models = casetrail_testkit::process::resident_kib();
 
     let now = log.last().map_or_else(Utc::now, |e| e.recorded_at);
     let mut rng = Rng::new(7);
@@ -176,11 +176,4 @@ fn percentile(sorted: &[u64], p: usize) -> u64 {
 
 fn micros(nanos: u64) -> String {
     format!("{:.1} µs", nanos as f64 / 1000.0)
-}
-
-/// The process's resident memory in KiB, from `/proc/self/status` (Linux only).
-fn rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }

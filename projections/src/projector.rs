@@ -87,7 +87,7 @@ impl Projector {
                     apply_or_report(&mut models, event);
                 }
             }
-            models.compact();
+            models.compact(from);
             models
         });
         let read = read_pages(store.as_ref(), from, &pages_tx).await;

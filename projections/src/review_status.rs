@@ -435,10 +435,17 @@ impl ReadModels {
     }
 
     /// Gives back the spare room vectors grew into while the log was folded: called once the
-    /// start-up rebuild is done, when every case's history has stopped growing fast.
-    pub fn compact(&mut self) {
+    /// start-up rebuild is done, when every case's history has stopped growing fast. Only the
+    /// cases with a fact after log position `folded_after` grew in the fold (0: every case);
+    /// the others were decoded from a snapshot at their length, and copying them again would
+    /// only lengthen the start-up (329 ms at 1.26M events for every case).
+    pub fn compact(&mut self, folded_after: u64) {
         for cases in self.cases.values_mut() {
-            for record in cases.by_id.values_mut() {
+            let grown = cases
+                .by_id
+                .values_mut()
+                .filter(|record| record.updated_position() > folded_after);
+            for record in grown {
                 // A clone holds every vector and map of the case at its length: the spare room
                 // they grew into as the case's events were folded one by one goes with the
                 // original. (Compacting gives back 38 MiB of the 261 MiB the read models of
@@ -809,7 +816,8 @@ mod tests {
     }
 
     /// Compacting after a rebuild gives back room, never a fact: the models say what they said
-    /// (cases, learning record, audit trail), and a case's marks are held at their length.
+    /// (cases, learning record, audit trail), and a case's marks are held at their length,
+    /// also after a later fold that compacts only the cases it grew (as after a snapshot).
     #[test]
     fn compacting_changes_nothing_the_models_say() {
         use casetrail_seed::Workload;
@@ -819,23 +827,31 @@ mod tests {
             open_cases: 60,
             seed: 7,
         };
-        let mut models = ReadModels::default();
-        for event in workload
+        let log: Vec<RecordedEvent> = workload
             .recorded("2021-01-04T09:00:00Z".parse().unwrap())
-            .take(12_000)
-        {
-            models.apply(&event).unwrap();
-        }
-        let before = models.clone();
-        models.compact();
-        assert_eq!(models, before);
-        let slugs: Vec<PartnershipSlug> = models.partnership_slugs().into_iter().cloned().collect();
-        assert!(
-            slugs.iter().any(|s| models.learning(s).is_some()),
-            "a learning record"
-        );
-        let records: Vec<&CaseRecord> = slugs.iter().flat_map(|s| models.cases(s)).collect();
-        assert!(records.len() > 100, "{} cases", records.len());
-        assert!(records.iter().all(|r| r.marks.capacity() == r.marks.len()));
+            .take(15_000)
+            .collect();
+        let (first, rest) = log.split_at(12_000);
+        let mut models = ReadModels::default();
+        let compacted_after = |models: &mut ReadModels, events: &[RecordedEvent], after| {
+            for event in events {
+                models.apply(event).unwrap();
+            }
+            let before = models.clone();
+            models.compact(after);
+            assert_eq!(*models, before);
+            let slugs: Vec<PartnershipSlug> =
+                models.partnership_slugs().into_iter().cloned().collect();
+            assert!(
+                slugs.iter().any(|s| models.learning(s).is_some()),
+                "a learning record"
+            );
+            let records: Vec<&CaseRecord> = slugs.iter().flat_map(|s| models.cases(s)).collect();
+            assert!(records.len() > 100, "{} cases", records.len());
+            assert!(records.iter().all(|r| r.marks.capacity() == r.marks.len()));
+        };
+        compacted_after(&mut models, first, 0);
+        let position = models.position();
+        compacted_after(&mut models, rest, position);
     }
 }

@@ -7,8 +7,12 @@
 //! (drop them by hand: `ALTER DATABASE t IS_TEMPLATE false; DROP DATABASE t`); they are small
 //! and a branch switched back finds its own again.
 //!
+//! Also a process's memory as Linux reports it (`process`), for benches and tests.
+//!
 //! This crate depends on no Casetrail crate (`store` dev-depends on it): the caller hands in
 //! the migration, `casetrail_store::open` on the template's URL.
+
+pub mod process;
 
 use sha2::{Digest, Sha256};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};

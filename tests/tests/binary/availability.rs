@@ -53,13 +53,7 @@ impl Process {
 
     /// Resident memory, in KiB.
     fn resident_kib(&self) -> u64 {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.server.pid())).unwrap();
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap()
+        casetrail_testkit::process::status_kib(Some(self.server.pid()), "VmRSS").unwrap()
     }
 
     fn metrics(&self) -> String {
