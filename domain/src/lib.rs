@@ -18,6 +18,7 @@ pub mod metadata;
 pub mod partnership;
 pub mod reminders;
 pub mod small_map;
+pub mod sorted_set;
 pub mod stream;
 
 pub use actor::{Actor, Role};

@@ -220,5 +220,28 @@ pub fn owed(
     }
 }
 
+/// Whether nothing but what `owed` gives at `now` can be owed for this deadline at any later
+/// instant, for as long as its case and its partnership stay as they are: it was fulfilled by
+/// `now`, or no longer applies (both owe nothing from then on), or it stands breached with a
+/// due instant no pause can move (owed its one breach notice, the same at every later instant,
+/// until a fulfilment dated after `now` ends even that). A pending or due-soon deadline is not:
+/// its reminders and its breach are still to come. The reminder service passes over a case
+/// whose every deadline is settled so, once the log holds what each was owed, until the case
+/// or its partnership changes (docs/rules.md 1.5).
+pub fn settled_for_good(
+    deadline: &Deadline,
+    calendar: &WorkingCalendar,
+    now: DateTime<Utc>,
+) -> bool {
+    if deadline.fulfilled_at.is_some_and(|at| at <= now) {
+        return true;
+    }
+    match deadline.status(now, calendar) {
+        DeadlineStatus::NotApplicable => true,
+        DeadlineStatus::Breached => deadline.paused_since.is_none(),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -77,6 +77,22 @@ fn main() {
             .filter_map(|slug| models.learning(slug).cloned())
             .collect::<Vec<_>>()
     });
+    let learning_tags = held(|| {
+        slugs
+            .iter()
+            .filter_map(|slug| models.learning(slug).map(|l| l.tags.clone()))
+            .collect::<Vec<_>>()
+    });
+    let learning_gatherings = held(|| {
+        slugs
+            .iter()
+            .filter_map(|slug| {
+                models
+                    .learning(slug)
+                    .map(|l| (l.meetings.clone(), l.learning_events.clone()))
+            })
+            .collect::<Vec<_>>()
+    });
     let learning_history = held(|| {
         slugs
             .iter()
@@ -115,6 +131,11 @@ fn main() {
     row("  - of which where each event sits (marks)", marks);
     row("- audit trail", audit);
     row("- learning records as they stand", learning_now);
+    row("  - of which the themes tagged", learning_tags);
+    row(
+        "  - of which meetings and learning events",
+        learning_gatherings,
+    );
     row("- learning records' history", learning_history);
     row("- orders, look-ups and partnerships", rest);
 

@@ -84,24 +84,33 @@ impl DeadlineCache {
         case: &Case,
         compute: impl FnOnce() -> Vec<IdentifiedDeadline>,
     ) -> Arc<[IdentifiedDeadline]> {
-        let number = generation.number();
-        {
-            let mut kept = self.lock();
-            if let Some((known_for, known)) = kept.as_mut() {
-                if *known_for == number {
-                    return Arc::clone(known);
-                }
-                if generation.leaves(*known_for, case, known) {
-                    *known_for = number;
-                    return Arc::clone(known);
-                }
-            }
+        if let Some(known) = self.kept(generation, case) {
+            return known;
         }
         // Computed without the lock held, so readers of other cases are never kept waiting;
         // two readers of one new case may both compute it, and give the same answer.
         let computed: Arc<[IdentifiedDeadline]> = compute().into();
-        *self.lock() = Some((number, Arc::clone(&computed)));
+        *self.lock() = Some((generation.number(), Arc::clone(&computed)));
         computed
+    }
+
+    /// The deadlines of `case` under the deadline `generation` if they are kept, without
+    /// computing them: for a reader that must not make every case keep its deadlines.
+    pub fn kept(
+        &self,
+        generation: DeadlineGeneration<'_>,
+        case: &Case,
+    ) -> Option<Arc<[IdentifiedDeadline]>> {
+        let number = generation.number();
+        let mut kept = self.lock();
+        let (known_for, known) = kept.as_mut()?;
+        if *known_for != number {
+            if !generation.leaves(*known_for, case, known) {
+                return None;
+            }
+            *known_for = number;
+        }
+        Some(Arc::clone(known))
     }
 
     /// Forgets them: the case changed.
@@ -203,6 +212,32 @@ mod tests {
         // A generation behind the one known (read models older than the cache) is computed.
         cache.get_or_compute(generation(1), &case, compute);
         assert_eq!(computed.get(), 5);
+    }
+
+    #[test]
+    fn kept_tells_what_is_kept_and_computes_nothing() {
+        let (case, changes) = case_and_changes();
+        let generation = |number: usize| DeadlineGeneration::new(&changes[..number]);
+        let mut cache = DeadlineCache::default();
+        assert!(
+            cache.kept(generation(0), &case).is_none(),
+            "nothing computed yet"
+        );
+        let computed = cache.get_or_compute(generation(0), &case, Vec::new);
+        let kept = cache.kept(generation(0), &case).unwrap();
+        assert!(Arc::ptr_eq(&computed, &kept));
+        // Through a change that leaves them, not through one that reaches them.
+        assert!(Arc::ptr_eq(
+            &cache.kept(generation(1), &case).unwrap(),
+            &kept
+        ));
+        assert!(cache.kept(generation(2), &case).is_none());
+        assert!(
+            cache.kept(generation(1), &case).is_some(),
+            "still kept for the first"
+        );
+        cache.forget();
+        assert!(cache.kept(generation(1), &case).is_none());
     }
 
     /// The deadlines the read models keep are those computed afresh, after the rest of the log

@@ -150,6 +150,15 @@ impl CaseRecord {
         })
     }
 
+    /// The case's present deadlines if they are kept (`present_deadlines` computed them for
+    /// this generation, or for an earlier one whose later changes leave them), else `None`.
+    pub fn kept_deadlines(
+        &self,
+        generation: DeadlineGeneration<'_>,
+    ) -> Option<Arc<[IdentifiedDeadline]>> {
+        self.deadlines.kept(generation, &self.case)
+    }
+
     /// The log position of the case's last recorded fact (of the record as it was, for a past
     /// one): what `changed_since` compares and the order by last change keeps.
     pub fn updated_position(&self) -> u64 {

@@ -30,7 +30,7 @@ use casetrail_domain::partnership::{
 };
 use casetrail_domain::stream::{case_stream, learning_stream, partnership_stream};
 use casetrail_domain::{CaseId, OrgSlug, PartnershipSlug, Role};
-use casetrail_store::{GENESIS_HASH, RecordedEvent};
+use casetrail_store::{GENESIS_HASH, NewEvent, RecordedEvent};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -628,19 +628,44 @@ impl LogWriter {
             StreamEvent::Partnership(..) => None,
         };
         self.recorded_at = (self.recorded_at + gap).max(occurred_at.unwrap_or(self.recorded_at));
+        let event_id = Uuid::from_u128(u128::from(self.position + 1));
+        self.record(
+            stream_id,
+            NewEvent {
+                event_id,
+                schema_version: casetrail_domain::codec::schema_version(&event_type),
+                metadata: event.metadata(event_id, self.position + 1),
+                event_type,
+                data,
+            },
+        )
+    }
+
+    /// Appends an event another part of the service wrote (a reminder notice) at `at`, or
+    /// with the previous event when that was later.
+    pub fn append_new(
+        &mut self,
+        stream_id: &str,
+        event: NewEvent,
+        at: DateTime<Utc>,
+    ) -> RecordedEvent {
+        self.recorded_at = self.recorded_at.max(at);
+        self.record(stream_id.to_owned(), event)
+    }
+
+    fn record(&mut self, stream_id: String, event: NewEvent) -> RecordedEvent {
         self.position += 1;
         let version = self.versions.entry(stream_id.clone()).or_insert(0);
         *version += 1;
-        let event_id = Uuid::from_u128(u128::from(self.position));
         RecordedEvent {
             position: self.position,
             stream_id,
             stream_version: *version,
-            event_id,
-            schema_version: casetrail_domain::codec::schema_version(&event_type),
-            metadata: event.metadata(event_id, self.position),
-            event_type,
-            data,
+            event_id: event.event_id,
+            schema_version: event.schema_version,
+            metadata: event.metadata,
+            event_type: event.event_type,
+            data: event.data,
             recorded_at: self.recorded_at,
             prev_hash: GENESIS_HASH,
             hash: GENESIS_HASH,

@@ -20,6 +20,7 @@ use casetrail_domain::learning::{
     Contribution, LearningCommand, LearningEventHeld, Meeting, PersonRef, Spending, Subject,
     may_send_named,
 };
+use casetrail_domain::sorted_set::SortedSet;
 use casetrail_domain::{Actor, OrgSlug, ThemeSlug};
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -59,7 +60,7 @@ pub(super) fn financial_year(label: &str) -> Result<FinancialYear, ApiError> {
         .map_err(|err| ApiError::bad_request("financial_year.invalid", err.to_string()))
 }
 
-fn theme_slugs(field: &str, themes: &[String]) -> Result<BTreeSet<ThemeSlug>, ApiError> {
+fn theme_slugs(field: &str, themes: &[String]) -> Result<SortedSet<ThemeSlug>, ApiError> {
     if themes.len() > MAX_THEMES {
         return Err(ApiError::invalid_field(
             field,
@@ -79,10 +80,10 @@ fn theme_slugs(field: &str, themes: &[String]) -> Result<BTreeSet<ThemeSlug>, Ap
             ));
         }
     }
-    Ok(slugs)
+    Ok(slugs.into_iter().collect())
 }
 
-fn person_refs(attendees: &[String]) -> Result<BTreeSet<PersonRef>, ApiError> {
+fn person_refs(attendees: &[String]) -> Result<SortedSet<PersonRef>, ApiError> {
     let mut refs = BTreeSet::new();
     for attendee in attendees {
         // The refusal never repeats what was sent: it may be a name typed by mistake.
@@ -97,7 +98,7 @@ fn person_refs(attendees: &[String]) -> Result<BTreeSet<PersonRef>, ApiError> {
             ));
         }
     }
-    Ok(refs)
+    Ok(refs.into_iter().collect())
 }
 
 /// The meeting a request records (or corrects) under `meeting_id`.

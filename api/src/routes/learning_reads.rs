@@ -17,9 +17,10 @@ use actix_web::{HttpResponse, get, web};
 use casetrail_domain::learning::{
     Attendance, LearningEventKind, PersonRef, SpendingCategory, TakingPart, mean_score,
 };
+use casetrail_domain::sorted_set::SortedSet;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// ListThemes.
 #[utoipa::path(
@@ -108,7 +109,7 @@ fn participation(attendance: &[Attendance], named: usize) -> ParticipationView {
 
 /// What a year's meetings or learning events add up to.
 fn totals<'a>(
-    held: impl Iterator<Item = (&'a [Attendance], &'a BTreeSet<PersonRef>)>,
+    held: impl Iterator<Item = (&'a [Attendance], &'a SortedSet<PersonRef>)>,
 ) -> ParticipationTotals {
     let taking_part = TakingPart::of(held);
     ParticipationTotals {

@@ -12,10 +12,11 @@ use casetrail_domain::learning::{
     mean_score, standing,
 };
 use casetrail_domain::partnership::Partnership;
+use casetrail_domain::sorted_set::SortedSet;
 use casetrail_domain::{CaseId, ThemeSlug};
 use casetrail_projections::statistics::{AnnualStatistics, annual_statistics};
 use chrono::{DateTime, Datelike, Utc};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// What a report is counted from.
 #[derive(Debug)]
@@ -428,7 +429,7 @@ struct Learning<'a> {
     held: Vec<(u64, &'a casetrail_domain::learning::LearningEventHeld)>,
     themes: BTreeMap<&'a ThemeSlug, (u64, &'a str)>,
     /// Each subject's themes, with the position of the tag that set them.
-    tags: BTreeMap<&'a Subject, (u64, &'a BTreeSet<ThemeSlug>)>,
+    tags: BTreeMap<&'a Subject, (u64, &'a SortedSet<ThemeSlug>)>,
     contributions: Vec<(u64, &'a casetrail_domain::learning::Contribution)>,
     spending: Vec<(u64, &'a casetrail_domain::learning::Spending)>,
 }

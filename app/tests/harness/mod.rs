@@ -27,7 +27,7 @@ use casetrail_app::personal_data::{KeyVault, LocalKeyring};
 use casetrail_app::queries::Queries;
 use casetrail_app::{CommandBus, ManualClock};
 use casetrail_domain::{Actor, OrgSlug, PartnershipSlug, Role};
-use casetrail_projections::Projector;
+use casetrail_projections::{Projector, ProjectorHandle};
 use casetrail_store::{AccessLogger, EventStore};
 use chrono::{TimeZone, Utc};
 use std::sync::Arc;
@@ -38,6 +38,7 @@ pub struct Harness {
     pub bus: CommandBus,
     pub queries: Queries,
     pub store: Arc<dyn EventStore>,
+    pub projector: ProjectorHandle,
     pub vault: KeyVault,
     pub access_log: AccessLogger,
     pub clock: ManualClock,
@@ -80,7 +81,7 @@ pub async fn harness(postgres: bool) -> Option<Harness> {
         Duration::from_secs(2),
     );
     let queries = Queries::new(
-        projector,
+        projector.clone(),
         vault.clone(),
         access_log.clone(),
         access_log_store,
@@ -91,6 +92,7 @@ pub async fn harness(postgres: bool) -> Option<Harness> {
         bus,
         queries,
         store,
+        projector,
         vault,
         access_log,
         clock,

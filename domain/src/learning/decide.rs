@@ -10,6 +10,7 @@ use super::values::{
 use crate::calendar::financial_year::FinancialYear;
 use crate::calendar::{FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR};
 use crate::partnership::Partnership;
+use crate::sorted_set::SortedSet;
 use crate::{Actor, DomainError, OrgSlug, Role, ThemeSlug};
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeSet;
@@ -41,7 +42,7 @@ pub enum LearningCommand {
         /// What is tagged (the caller has checked it exists).
         subject: Subject,
         /// Its themes.
-        themes: BTreeSet<ThemeSlug>,
+        themes: SortedSet<ThemeSlug>,
     },
     /// Records a meeting.
     RecordMeeting(Meeting),
@@ -371,7 +372,7 @@ fn registered<'a>(
 fn participants(
     partnership: &Partnership,
     attendance: &[Attendance],
-    attendees: &BTreeSet<PersonRef>,
+    attendees: &SortedSet<PersonRef>,
 ) -> Result<(), DomainError> {
     let invalid =
         |field: &str, detail: String| DomainError::invalid_field(field, "field.invalid", detail);
@@ -411,7 +412,7 @@ fn participants(
 fn active_themes(
     learning: &Learning,
     field: &str,
-    themes: &BTreeSet<ThemeSlug>,
+    themes: &SortedSet<ThemeSlug>,
 ) -> Result<(), DomainError> {
     match themes.iter().find(|t| !learning.is_active_theme(t)) {
         None => Ok(()),

@@ -4,10 +4,10 @@ use super::values::{
     Attendance, Evaluation, LearningEventKind, MeetingGroup, PersonRef, SpendingCategory, Subject,
 };
 use crate::calendar::financial_year::{self, FinancialYear};
+use crate::sorted_set::SortedSet;
 use crate::{OrgSlug, ThemeSlug};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// Something the partnership recorded of its learning: its themes, its meetings, its learning
@@ -34,7 +34,7 @@ pub enum LearningEvent {
         /// What was tagged.
         subject: Subject,
         /// Its themes now (possibly none).
-        themes: BTreeSet<ThemeSlug>,
+        themes: SortedSet<ThemeSlug>,
     },
     /// A partnership meeting was held.
     MeetingRecorded(Meeting),
@@ -84,7 +84,7 @@ pub struct Meeting {
     /// The organisations and how many of each attended.
     pub attendance: Vec<Attendance>,
     /// The people who attended, by pseudonymous reference.
-    pub attendees: BTreeSet<PersonRef>,
+    pub attendees: SortedSet<PersonRef>,
     /// The cases and recommendations discussed.
     pub discussed: Vec<Subject>,
 }
@@ -104,11 +104,11 @@ pub struct LearningEventHeld {
     /// The organisations and how many of each attended.
     pub attendance: Vec<Attendance>,
     /// The people who attended, by pseudonymous reference.
-    pub attendees: BTreeSet<PersonRef>,
+    pub attendees: SortedSet<PersonRef>,
     /// How they rated it, when evaluated.
     pub evaluation: Option<Evaluation>,
     /// The learning themes it covered.
-    pub themes: BTreeSet<ThemeSlug>,
+    pub themes: SortedSet<ThemeSlug>,
 }
 
 /// A partner's contribution to a financial year's budget.

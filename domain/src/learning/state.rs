@@ -3,6 +3,7 @@
 use super::events::{Contribution, LearningEvent, LearningEventHeld, Meeting, Spending};
 use super::values::Subject;
 use crate::ThemeSlug;
+use crate::sorted_set::SortedSet;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
@@ -21,7 +22,7 @@ pub struct Learning {
     /// The themes, by slug.
     pub themes: BTreeMap<ThemeSlug, Theme>,
     /// The themes each case or recommendation is tagged with now.
-    pub tags: BTreeMap<Subject, BTreeSet<ThemeSlug>>,
+    pub tags: BTreeMap<Subject, SortedSet<ThemeSlug>>,
     /// The meetings.
     pub meetings: Vec<Meeting>,
     /// The learning events and training.

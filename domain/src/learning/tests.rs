@@ -11,10 +11,10 @@ use super::{Contribution, Learning, LearningEvent, LearningEventHeld, Meeting, S
 use crate::calendar::financial_year::FinancialYear;
 use crate::partnership::Partnership;
 use crate::partnership::{OrgKind, Organisation, PartnershipCommand, PartnershipSettings};
+use crate::sorted_set::SortedSet;
 use crate::{Actor, DomainError, OrgSlug, Role, ThemeSlug};
 use crate::{CaseId, ErrorKind, PartnershipSlug};
 use chrono::NaiveDate;
-use std::collections::BTreeSet;
 use uuid::Uuid;
 
 fn today() -> NaiveDate {
@@ -118,7 +118,7 @@ fn learning_event() -> LearningEventHeld {
             organisation: org("southend-schools"),
             people: 40,
         }],
-        attendees: BTreeSet::new(),
+        attendees: SortedSet::new(),
         evaluation: Some(Evaluation {
             responses_by_score: [0, 1, 3, 10, 6],
         }),
@@ -251,7 +251,7 @@ fn attendance_names_each_organisation_once_with_people_and_no_more_attendees_tha
     most.attendance[0].people = MAX_PEOPLE_PER_ORGANISATION;
     assert!(when(&[], &LearningCommand::RecordMeeting(most)).is_ok());
     // Five came: five named is fine, six is not.
-    let named = |n: usize| -> BTreeSet<PersonRef> {
+    let named = |n: usize| -> SortedSet<PersonRef> {
         (0..n).map(|i| person(&format!("p-{:04}", i))).collect()
     };
     let mut five = meeting();
@@ -301,7 +301,7 @@ fn a_meeting_names_at_most_two_thousand_organisations_and_people() {
         ("organisation.unknown", "attendance".to_owned())
     );
     // People: as many named as the limit, when that many came.
-    let named = |n: usize| -> BTreeSet<PersonRef> {
+    let named = |n: usize| -> SortedSet<PersonRef> {
         (0..n).map(|i| person(&format!("p-{i:05}"))).collect()
     };
     let mut full = meeting();

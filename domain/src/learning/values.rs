@@ -1,6 +1,7 @@
 //! The values the learning record is made of: who took part, in what, and what it cost.
 
 use crate::{CaseId, OrgSlug};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -21,7 +22,9 @@ pub const MAX_PENCE: i64 = 10_000_000_000;
 /// nothing displays one (no `Display`), and no answer reads one back.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct PersonRef(String);
+// Inline up to 24 bytes, as a staff number or the seed's references are: a meeting's
+// attendees are most of what a partnership's learning record holds.
+pub struct PersonRef(CompactString);
 
 /// Redacted: a command or event printed for debugging (a log line, a panic) shows that there
 /// was a reference, not which.
@@ -48,7 +51,7 @@ impl PersonRef {
             && value.chars().all(allowed)
             && value.chars().any(|c| c.is_ascii_digit());
         if valid {
-            Ok(Self(value.to_owned()))
+            Ok(Self(CompactString::from(value)))
         } else {
             Err(InvalidPersonRef)
         }
@@ -64,7 +67,7 @@ impl TryFrom<String> for PersonRef {
 
 impl From<PersonRef> for String {
     fn from(value: PersonRef) -> String {
-        value.0
+        value.0.into_string()
     }
 }
 
@@ -304,7 +307,12 @@ pub struct TakingPart {
 impl TakingPart {
     /// The counts of the meetings or events given by their attendance and attendees.
     pub fn of<'a>(
-        attended: impl IntoIterator<Item = (&'a [Attendance], &'a BTreeSet<PersonRef>)>,
+        attended: impl IntoIterator<
+            Item = (
+                &'a [Attendance],
+                &'a crate::sorted_set::SortedSet<PersonRef>,
+            ),
+        >,
     ) -> Self {
         let mut organisations: BTreeSet<&OrgSlug> = BTreeSet::new();
         let mut people: BTreeSet<&PersonRef> = BTreeSet::new();

@@ -189,3 +189,92 @@ fn settings_refuse_repeats_too_many_and_too_far() {
     assert!(with(vec![2, 2]).validate().is_err());
     assert!(with(vec![0, 1, 2, 3, 4]).validate().is_err());
 }
+
+fn settled_at(deadline: &Deadline, now: &str) -> bool {
+    settled_for_good(deadline, &WorkingCalendar::england_and_wales(), at(now))
+}
+
+#[test]
+fn a_deadline_settled_for_good_owes_nothing_later_but_what_it_owed_then() {
+    let mut met = report();
+    met.fulfilled_at = Some(at("2023-01-12T09:00:00Z"));
+    let mut met_late = report();
+    met_late.fulfilled_at = Some(at("2023-01-18T09:00:00Z"));
+    let superseded = report().superseded_at(Some(at("2023-01-10T09:00:00Z")));
+    let superseded_once_breached = report().superseded_at(Some(at("2023-01-16T09:00:00Z")));
+    let shapes = [
+        report(),
+        met,
+        met_late,
+        superseded,
+        superseded_once_breached,
+    ];
+    let instants = [
+        "2023-01-09T12:00:00Z",
+        "2023-01-11T00:00:00Z",
+        "2023-01-12T09:00:00Z",
+        "2023-01-13T17:00:01Z",
+        "2023-01-16T09:00:00Z",
+        "2023-01-18T09:00:00Z",
+        "2023-02-01T00:00:00Z",
+    ];
+    let mut settled = 0;
+    for deadline in &shapes {
+        for (i, now) in instants.iter().enumerate() {
+            if !settled_at(deadline, now) {
+                continue;
+            }
+            settled += 1;
+            let then = owed_at(deadline, now);
+            for later in &instants[i..] {
+                let owed = owed_at(deadline, later);
+                assert!(
+                    owed.is_none() || owed == then,
+                    "{deadline:?} settled at {now} owes {owed:?} at {later}"
+                );
+            }
+        }
+    }
+    assert!(settled > 10, "the table settles deadlines ({settled})");
+}
+
+#[test]
+fn fulfilled_superseded_and_unpaused_breaches_are_settled_for_good() {
+    let mut met = report();
+    met.fulfilled_at = Some(at("2023-01-12T09:00:00Z"));
+    // From the instant it was fulfilled, not before: until then its reminders may come.
+    assert!(settled_at(&met, "2023-01-12T09:00:00Z"));
+    assert!(!settled_at(&met, "2023-01-12T08:59:59Z"));
+    let superseded = report().superseded_at(Some(at("2023-01-10T09:00:00Z")));
+    assert!(settled_at(&superseded, "2023-01-10T09:00:00Z"));
+    assert!(!settled_at(&superseded, "2023-01-10T08:59:59Z"));
+    // Breached: its breach is owed, the same notice from then on.
+    assert!(settled_at(&report(), "2023-01-13T17:00:01Z"));
+    assert!(!settled_at(&report(), "2023-01-13T17:00:00Z"));
+    // Pending or due soon: reminders and the breach are still to come.
+    assert!(!settled_at(&report(), "2023-01-09T12:00:00Z"));
+    assert!(!settled_at(&report(), "2023-01-12T12:00:00Z"));
+}
+
+#[test]
+fn a_paused_breach_is_not_settled_its_due_instant_still_moves() {
+    let mut paused = report();
+    paused.paused_since = Some(at("2023-01-16T09:00:00Z"));
+    let now = "2023-01-16T12:00:00Z";
+    assert!(matches!(
+        owed_at(&paused, now),
+        Some(ReminderEvent::DeadlineBreachRecorded(_))
+    ));
+    assert!(!settled_at(&paused, now));
+    // Four days on, the pause has moved the due instant: another breach notice.
+    let later = owed_at(&paused, "2023-01-20T18:00:00Z");
+    assert!(later.is_some());
+    assert_ne!(later, owed_at(&paused, now));
+}
+
+#[test]
+fn an_unsettled_deadline_is_not_settled_for_good() {
+    let mut unsettled = report();
+    unsettled.unsettled_until = Some(at("2023-02-01T00:00:00Z"));
+    assert!(!settled_at(&unsettled, "2023-01-20T12:00:00Z"));
+}

@@ -222,7 +222,7 @@ fn meeting(
         group,
         held_on: day,
         attendance,
-        attendees,
+        attendees: attendees.into_iter().collect(),
         discussed: if group == MeetingGroup::PracticeReview {
             discussed.to_vec()
         } else {
@@ -285,9 +285,9 @@ fn learning_event(
         topic: topic.to_owned(),
         held_on: day,
         attendance,
-        attendees,
+        attendees: attendees.into_iter().collect(),
         evaluation: evaluated.then(|| evaluation(rng, people)),
-        themes,
+        themes: themes.into_iter().collect(),
     }
 }
 

@@ -170,7 +170,10 @@ impl LearningRecord {
             }
             _ => return None,
         };
-        (!themes.is_empty()).then_some(LearningEvent::ThemesTagged { subject, themes })
+        (!themes.is_empty()).then_some(LearningEvent::ThemesTagged {
+            subject,
+            themes: themes.into_iter().collect(),
+        })
     }
 
     fn active_themes(&self) -> Vec<ThemeSlug> {
