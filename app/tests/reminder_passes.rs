@@ -4,7 +4,8 @@
 //! event; every few hundred events a pass runs at that instant, after a read has kept the
 //! deadlines of some cases, and is compared with the notices computed afresh; what was owed is
 //! recorded as the service records it, except at some passes, as when the store refused the
-//! appends.
+//! appends; then passes one, three and eight days on, with nothing recorded meanwhile, are
+//! compared too.
 
 #![allow(clippy::unwrap_used)]
 
@@ -62,6 +63,7 @@ fn passing_over_settled_cases_owes_what_computing_every_case_owes() {
     let mut models = ReadModels::default();
     let mut last = SettledCases::default();
     let (mut passes, mut owed, mut passed_over, mut breaches, mut kept) = (0, 0, 0, 0, 0);
+    let mut owed_later = 0;
     for (n, (event, gap)) in workload.events().enumerate() {
         models.apply(&writer.append(&event, gap)).unwrap();
         if n % 300 != 299 {
@@ -99,25 +101,38 @@ fn passing_over_settled_cases_owes_what_computing_every_case_owes() {
         owed += due.len();
         last = settled;
         // Every fifth pass the store refuses the appends: the notices stay owed.
-        if passes % 5 == 0 {
-            continue;
+        if passes % 5 != 0 {
+            for (slug, notice) in &due {
+                breaches += usize::from(matches!(notice, ReminderEvent::DeadlineBreachRecorded(_)));
+                let mut request = notice_request(slug, notice);
+                let event = request.events.pop().unwrap();
+                models
+                    .apply(&writer.append_new(&request.stream_id, event, now))
+                    .unwrap();
+            }
         }
-        for (slug, notice) in &due {
-            breaches += usize::from(matches!(notice, ReminderEvent::DeadlineBreachRecorded(_)));
-            let mut request = notice_request(slug, notice);
-            let event = request.events.pop().unwrap();
-            models
-                .apply(&writer.append_new(&request.stream_id, event, now))
-                .unwrap();
+        // Days pass with no fact recorded: what the pass settled owes nothing new, while the
+        // cases it did not settle come to owe their reminders and breaches.
+        for days in [1, 3, 8] {
+            let later = now + Duration::days(days);
+            let due = owed_now(&models, &cases, later, &last, &mut SettledCases::default());
+            assert_eq!(
+                ids(&due),
+                owed_afresh(&models, later),
+                "{days} days after pass {passes}"
+            );
+            owed_later += due.len();
         }
     }
     println!(
         "{passes} passes, {owed} notices owed, {breaches} breaches recorded, \
-         {passed_over} cases passed over, {kept} deadlines kept by reads"
+         {passed_over} cases passed over, {kept} deadlines kept by reads, \
+         {owed_later} owed days later"
     );
     assert!(passes > 30, "{passes} passes");
     assert!(owed > 100, "{owed} notices owed");
     assert!(breaches > 10, "{breaches} breaches recorded");
     assert!(passed_over > 1_000, "{passed_over} cases passed over");
     assert!(kept > 10_000, "{kept} deadlines kept");
+    assert!(owed_later > 1_000, "{owed_later} owed days later");
 }
