@@ -10,8 +10,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use casetrail_app::reminders::{SettledCases, notice_request, owed_now};
-use casetrail_domain::{CaseId, PartnershipSlug};
+use casetrail_app::reminders::{SettledCases, every_case, notice_request, owed_now};
 use casetrail_projections::ReadModels;
 use casetrail_seed::Workload;
 use casetrail_seed::life_cycle::LogWriter;
@@ -39,11 +38,7 @@ fn main() {
         models.apply(&writer.append(&event, gap)).unwrap();
     }
     let now = writer.recorded_at() + chrono::Duration::hours(1);
-    let cases: Vec<(PartnershipSlug, CaseId)> = models
-        .partnership_slugs()
-        .into_iter()
-        .flat_map(|slug| models.cases(slug).map(|r| (slug.clone(), r.case.case_id)))
-        .collect();
+    let cases = every_case(&models);
     println!(
         "{} events, {} cases in {} partnerships (seed {}); passes at {now}",
         models.position(),
@@ -82,28 +77,11 @@ fn main() {
         last = settled;
     }
     for _ in 0..runs {
-        let computing = cases.len() - count_held(&models, &cases, &last, now);
         let (due, settled, took) = pass(&models, &last);
+        let computing = cases.len() - settled.passed_over();
         row("passing over settled cases", computing, due.len(), took);
         last = settled;
     }
     println!();
     println!("{} cases settled for good", last.len());
-}
-
-/// How many of the cases `last` holds settled.
-fn count_held(
-    models: &ReadModels,
-    cases: &[(PartnershipSlug, CaseId)],
-    last: &SettledCases,
-    now: chrono::DateTime<chrono::Utc>,
-) -> usize {
-    cases
-        .iter()
-        .filter(|(slug, case_id)| {
-            let version = models.partnership_version(slug).unwrap();
-            let record = models.case(slug, *case_id).unwrap();
-            last.holds(slug, version, *case_id, record.version, now)
-        })
-        .count()
 }

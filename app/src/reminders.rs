@@ -136,8 +136,8 @@ impl ReminderService {
 /// Cases looked at per hold of the read models' lock.
 const CASES_PER_LOCK: usize = 256;
 
-/// Every case of every partnership.
-fn every_case(models: &ReadModels) -> Vec<(PartnershipSlug, CaseId)> {
+/// Every case of every partnership, as a pass looks at them.
+pub fn every_case(models: &ReadModels) -> Vec<(PartnershipSlug, CaseId)> {
     models
         .partnership_slugs()
         .into_iter()
@@ -169,7 +169,7 @@ pub fn owed_now(
             continue;
         };
         if last.holds(slug, version, *case_id, record.version, now) {
-            settled.settle(slug, version, *case_id, record.version, now);
+            settled.carry(slug, version, *case_id, record.version, now);
             continue;
         }
         let owed_before = due.len();

@@ -16,6 +16,9 @@ pub struct SettledCases {
     /// before (a clock set back).
     judged_at: Option<DateTime<Utc>>,
     partnerships: HashMap<PartnershipSlug, (u64, HashMap<CaseId, u64>)>,
+    /// How many of them the pass that made this passed over, an earlier pass having settled
+    /// them.
+    passed_over: usize,
 }
 
 impl SettledCases {
@@ -51,6 +54,24 @@ impl SettledCases {
             cases.clear();
         }
         cases.insert(case_id, case_version);
+    }
+
+    /// Records a case an earlier pass settled, which this pass passed over.
+    pub fn carry(
+        &mut self,
+        slug: &PartnershipSlug,
+        partnership_version: u64,
+        case_id: CaseId,
+        case_version: u64,
+        now: DateTime<Utc>,
+    ) {
+        self.settle(slug, partnership_version, case_id, case_version, now);
+        self.passed_over += 1;
+    }
+
+    /// How many cases the pass passed over.
+    pub fn passed_over(&self) -> usize {
+        self.passed_over
     }
 
     /// How many cases are settled.
@@ -114,5 +135,10 @@ mod tests {
         assert!(!settled.holds(&slug, 4, second, 4, now));
         assert_eq!(settled.len(), 1);
         assert!(!settled.is_empty());
+        assert_eq!(settled.passed_over(), 0);
+        // Carried from an earlier pass: settled, and counted as passed over.
+        settled.carry(&slug, 4, second, 4, later);
+        assert!(settled.holds(&slug, 4, second, 4, later));
+        assert_eq!((settled.len(), settled.passed_over()), (2, 1));
     }
 }
