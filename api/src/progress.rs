@@ -303,6 +303,14 @@ impl casetrail_store::EventStore for Following {
         Ok(page)
     }
 
+    fn read_recent(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Option<Vec<Arc<casetrail_store::RecordedEvent>>> {
+        self.inner.read_recent(after, limit)
+    }
+
     async fn event_by_id(
         &self,
         event_id: uuid::Uuid,

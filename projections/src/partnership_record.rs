@@ -5,6 +5,7 @@ use crate::deadline_cache::DeadlineGeneration;
 use crate::review_status::Recorded;
 use casetrail_domain::partnership::{BasisChange, BasisSummary, Partnership, PartnershipEvent};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// How many events of a partnership's history lie between two checkpoints. A partnership whose
 /// calendar and settings changed often has thousands of events, and every read `as_of` an
@@ -20,7 +21,8 @@ const CHECKPOINT_EVERY: usize = 64;
     try_from = "Vec<Recorded<PartnershipEvent>>"
 )]
 pub(crate) struct PartnershipRecord {
-    current: Partnership,
+    /// Shared with the commands deciding on it (each took a copy of it before).
+    current: Arc<Partnership>,
     history: Vec<Recorded<PartnershipEvent>>,
     /// The partnership after the first `(i + 1) * CHECKPOINT_EVERY` events, for each `i`.
     checkpoints: Vec<Partnership>,
@@ -41,7 +43,8 @@ impl PartnershipRecord {
     ) -> Option<PartnershipRecord> {
         let (current, mut history, mut checkpoints, before) = match previous {
             Some(record) => (
-                Some(record.current),
+                // A copy only while a command still holds this one.
+                Some(Arc::unwrap_or_clone(record.current)),
                 record.history,
                 record.checkpoints,
                 Some((record.basis, record.basis_changes)),
@@ -64,7 +67,7 @@ impl PartnershipRecord {
             None => Vec::new(),
         };
         Some(PartnershipRecord {
-            current,
+            current: Arc::new(current),
             history,
             checkpoints,
             basis,
@@ -82,6 +85,11 @@ impl PartnershipRecord {
         &self.current
     }
 
+    /// The partnership as it stands, shared rather than copied.
+    pub(crate) fn shared(&self) -> Arc<Partnership> {
+        Arc::clone(&self.current)
+    }
+
     /// Its events, in order.
     pub(crate) fn history(&self) -> &[Recorded<PartnershipEvent>] {
         &self.history
@@ -91,7 +99,7 @@ impl PartnershipRecord {
     /// first).
     pub(crate) fn after(&self, known: usize) -> Option<Partnership> {
         if known >= self.history.len() {
-            return Some(self.current.clone());
+            return Some(Partnership::clone(&self.current));
         }
         let passed = known / CHECKPOINT_EVERY;
         let (state, from) = match passed.checked_sub(1).and_then(|i| self.checkpoints.get(i)) {

@@ -542,6 +542,15 @@ impl ReadModels {
         self.partnerships.get(slug).map(PartnershipRecord::current)
     }
 
+    /// A partnership, shared: for a reader that keeps it after the read lock is let go (a
+    /// command deciding on it), without copying it.
+    pub fn shared_partnership(
+        &self,
+        slug: &PartnershipSlug,
+    ) -> Option<std::sync::Arc<Partnership>> {
+        self.partnerships.get(slug).map(PartnershipRecord::shared)
+    }
+
     /// How many of the partnership's events changed what its cases' deadlines read of it (its
     /// settings, its calendar, its statutory partners: `Partnership::deadline_basis`), so
     /// deadlines computed under one generation hold for as long as it does. An agency joining

@@ -10,7 +10,9 @@
 //! - appends are serialized, so global positions are gap-free and become visible in order, and
 //!   every event extends one SHA-256 hash chain;
 //! - concurrent appends are committed together by a single writer task (group commit); nothing
-//!   is acknowledged before its commit is durable.
+//!   is acknowledged before its commit is durable;
+//! - a follower of the log in the same process ([`tail`]) takes what the writer has just
+//!   committed from memory, as committed, instead of reading it back.
 //!
 //! The store knows nothing about safeguarding: it stores opaque JSON with a type name.
 
@@ -26,6 +28,7 @@ mod export;
 mod hash;
 mod model;
 pub mod postgres;
+mod recent;
 mod row;
 mod schema;
 pub mod sqlite;
@@ -81,6 +84,13 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
 
     /// Reads up to `limit` events of the whole log with `position > after`, in position order.
     async fn read_all(&self, after: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// Up to `limit` events with `position > after`, in position order, if this process's
+    /// writer committed the event right after `after` lately and still holds it in memory:
+    /// what [`EventStore::read_all`] would read, without the database. `None` when it does
+    /// not (then read the database). For a follower of the log in the same process, not for
+    /// checking what the database holds.
+    fn read_recent(&self, after: u64, limit: usize) -> Option<Vec<std::sync::Arc<RecordedEvent>>>;
 
     /// Finds one event by its id, whatever its stream.
     async fn event_by_id(&self, event_id: uuid::Uuid) -> Result<Option<RecordedEvent>, StoreError>;

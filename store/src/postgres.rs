@@ -124,6 +124,10 @@ impl EventStore for PostgresEventStore {
         row::decode_each(rows, limit, decode).await
     }
 
+    fn read_recent(&self, after: u64, limit: usize) -> Option<Vec<Arc<RecordedEvent>>> {
+        self.writer.recent(after, limit)
+    }
+
     async fn event_by_id(&self, event_id: Uuid) -> Result<Option<RecordedEvent>, StoreError> {
         let sql = concat!(
             "SELECT ",

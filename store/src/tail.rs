@@ -23,8 +23,12 @@ const GAP_PATIENCE: Duration = Duration::from_secs(5);
 pub struct Tail {
     store: Arc<dyn EventStore>,
     after: u64,
-    buffer: VecDeque<RecordedEvent>,
+    buffer: VecDeque<Arc<RecordedEvent>>,
     head: watch::Receiver<u64>,
+    /// Whether to read the database even at the head this process knows of: at first, after
+    /// a read that found events (there may be more), and at each re-check, for commits by
+    /// another process that has not moved the head (SQLite's never do).
+    look_past_head: bool,
 }
 
 /// Follows the log of `store`, starting with the event after position `after`.
@@ -35,6 +39,7 @@ pub fn tail(store: Arc<dyn EventStore>, after: u64) -> Tail {
         after,
         buffer: VecDeque::new(),
         head,
+        look_past_head: true,
     }
 }
 
@@ -47,7 +52,7 @@ impl Tail {
     /// The next events of the log, at least one (waiting for it to be committed if need be)
     /// and at most `max`: those already read from the store with it, so a follower can take
     /// a batch that committed together in one step.
-    pub async fn next_batch(&mut self, max: usize) -> Result<Vec<RecordedEvent>, StoreError> {
+    pub async fn next_batch(&mut self, max: usize) -> Result<Vec<Arc<RecordedEvent>>, StoreError> {
         let first = self.next().await?;
         let more = self.buffer.len().min(max.saturating_sub(1));
         let mut batch = Vec::with_capacity(1 + more);
@@ -59,8 +64,10 @@ impl Tail {
         Ok(batch)
     }
 
-    /// The next event of the log, waiting for it to be committed if need be.
-    pub async fn next(&mut self) -> Result<RecordedEvent, StoreError> {
+    /// The next event of the log, waiting for it to be committed if need be. Shared, not
+    /// copied: an event this process's writer committed lately comes as the writer keeps it
+    /// (`EventStore::read_recent`), the same for every follower.
+    pub async fn next(&mut self) -> Result<Arc<RecordedEvent>, StoreError> {
         let mut gap_since = None;
         loop {
             if let Some(event) = self.buffer.pop_front() {
@@ -69,7 +76,20 @@ impl Tail {
             }
             // Mark the head as seen before reading, so a commit that lands after the read
             // still wakes the wait below.
-            self.head.borrow_and_update();
+            let head = *self.head.borrow_and_update();
+            if let Some(events) = self.store.read_recent(self.after, PAGE) {
+                // This process's writer committed them lately: taken as committed, without
+                // reading back the rows it has just written.
+                self.look_past_head = false;
+                self.buffer.extend(events);
+                continue;
+            }
+            if !self.look_past_head && self.after >= head {
+                // At the head after events taken from memory or a read that found nothing
+                // more: the database holds nothing this process knows of.
+                self.wait().await;
+                continue;
+            }
             let page = self.store.read_all(self.after, PAGE).await?;
             // Positions are gap-free and become visible in order, so a hole can only be a
             // transaction not yet visible to this reader. Stop before it rather than skip it.
@@ -88,19 +108,31 @@ impl Tail {
                     });
                 }
                 tokio::time::sleep(Duration::from_millis(20)).await;
+                self.look_past_head = true;
                 continue;
             }
             gap_since = None;
             if contiguous > 0 {
-                self.buffer.extend(page.into_iter().take(contiguous));
+                self.look_past_head = true;
+                self.buffer
+                    .extend(page.into_iter().take(contiguous).map(Arc::new));
                 continue;
             }
-            // Caught up: wait for a commit, or re-check after a while anyway.
-            match tokio::time::timeout(RECHECK, self.head.changed()).await {
-                Ok(Ok(())) | Err(_) => {}
-                // The head's sender is gone (not while this tail holds the store): poll
-                // rather than spin.
-                Ok(Err(_)) => tokio::time::sleep(RECHECK).await,
+            self.look_past_head = false;
+            self.wait().await;
+        }
+    }
+
+    /// Caught up: waits for a commit, or re-checks the database after a while anyway.
+    async fn wait(&mut self) {
+        match tokio::time::timeout(RECHECK, self.head.changed()).await {
+            Ok(Ok(())) => {}
+            Err(_) => self.look_past_head = true,
+            // The head's sender is gone (not while this tail holds the store): poll rather
+            // than spin.
+            Ok(Err(_)) => {
+                tokio::time::sleep(RECHECK).await;
+                self.look_past_head = true;
             }
         }
     }

@@ -10,6 +10,9 @@
 //! the writer knows, and the backend checks that knowledge under the append lock while it
 //! inserts. Otherwise (another process appended, an id is already stored, a stream the cache
 //! does not know) the batch is read and planned again under the lock.
+//!
+//! After each commit the writer keeps the batch's events in memory for a follower of the log
+//! in this process ([`Recent`], `EventStore::read_recent`), before it moves the head.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -20,7 +23,8 @@ use tokio::task::JoinHandle;
 
 use crate::batch::{self, Basis, NewRow, Plan};
 use crate::cache::Cache;
-use crate::{AppendRequest, AppendResult, NewDataKey, StoreError};
+use crate::recent::Recent;
+use crate::{AppendRequest, AppendResult, NewDataKey, RecordedEvent, StoreError};
 
 mod connection;
 pub(crate) use connection::WriterConnection;
@@ -69,17 +73,27 @@ pub(crate) trait Backend: Send + 'static {
 pub(crate) struct Writer {
     queue: Mutex<Option<mpsc::Sender<Job>>>,
     task: tokio::sync::Mutex<Option<JoinHandle<()>>>,
+    /// The events of its last commits, for a follower in this process.
+    recent: Arc<Recent>,
 }
 
 impl Writer {
     /// Starts the writer task; it moves `head` after each commit.
     pub(crate) fn spawn(backend: impl Backend, head: Arc<watch::Sender<u64>>) -> Self {
         let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
-        let task = tokio::spawn(run(backend, receiver, head));
+        let recent = Arc::new(Recent::default());
+        let task = tokio::spawn(run(backend, receiver, head, Arc::clone(&recent)));
         Self {
             queue: Mutex::new(Some(sender)),
             task: tokio::sync::Mutex::new(Some(task)),
+            recent,
         }
+    }
+
+    /// Up to `limit` events after position `after` as this writer committed them, if it
+    /// committed the one right after `after` lately (see [`Recent`]).
+    pub(crate) fn recent(&self, after: u64, limit: usize) -> Option<Vec<Arc<RecordedEvent>>> {
+        self.recent.after(after, limit)
     }
 
     /// Queues an append and waits until it is committed (or refused).
@@ -133,6 +147,7 @@ async fn run(
     mut backend: impl Backend,
     mut queue: mpsc::Receiver<Job>,
     head: Arc<watch::Sender<u64>>,
+    recent: Arc<Recent>,
 ) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     let mut cache = Cache::default();
@@ -153,9 +168,12 @@ async fn run(
             Ok(mut plan) => {
                 record_batch(requests.len(), plan.rows.len(), started.elapsed());
                 cache.remember(&mut plan);
+                let new_head = plan.new_head();
+                // Kept before the head moves, so a follower woken by the move finds them.
+                recent.keep(plan.rows.drain(..).map(|row| row.event));
                 // Move the head before answering, so that a caller that got its result finds
                 // `watch_head()` at or past its position.
-                if let Some(position) = plan.new_head() {
+                if let Some(position) = new_head {
                     advance(&head, position);
                 }
                 for (reply, outcome) in replies.into_iter().zip(plan.outcomes) {

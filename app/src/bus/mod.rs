@@ -216,11 +216,10 @@ impl CommandBus {
     }
 
     /// The actor's partnership as the read models hold it.
-    fn partnership(&self, actor: &Actor) -> Result<Partnership, AppError> {
+    fn partnership(&self, actor: &Actor) -> Result<Arc<Partnership>, AppError> {
         self.projector
             .read()
-            .partnership(&actor.partnership)
-            .cloned()
+            .shared_partnership(&actor.partnership)
             .ok_or_else(AppError::unknown_partnership)
     }
 
