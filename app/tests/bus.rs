@@ -7,15 +7,20 @@
 mod harness;
 
 use casetrail_app::personal_data::DataKey;
-use casetrail_app::{Addressed, AppError, Expectations, Idempotency};
-use casetrail_domain::case::commands::ChildDetails;
+use casetrail_app::{Addressed, Aggregate, AppError, CommandBus, Expectations, Idempotency};
+use casetrail_domain::case::child::commands::NamePartnerLead;
+use casetrail_domain::case::commands::{At, ChildDetails};
 use casetrail_domain::case::{
-    AbuseOrNeglect, CaseCommand, Harm, LocationBasis, NotifyIncident, RecordPanelNotification,
+    AbuseOrNeglect, Case, CaseCommand, Harm, LocationBasis, NotifyIncident, RecordPanelNotification,
 };
 use casetrail_domain::metadata::{EventMetadata, METADATA_VERSION};
+use casetrail_domain::partnership::StatutoryPartner;
+use casetrail_domain::stream::case_stream;
 use casetrail_domain::{Actor, CaseId, Role};
 use chrono::NaiveDate;
 use harness::{Harness, actor, harness};
+use std::sync::Arc;
+use std::time::Duration;
 
 impl Harness {
     /// Opens a case, storing its new data key with the command.
@@ -33,6 +38,35 @@ impl Harness {
         let target = Addressed::new_case(notifier, case_id, notify(case_id, key));
         self.bus.execute(notifier, target, expectations).await
     }
+}
+
+impl Harness {
+    /// Another bus over the same store, as another process (a replica, the CLI) has: it keeps
+    /// states of its own.
+    fn other_process(&self) -> CommandBus {
+        CommandBus::new(
+            Arc::clone(&self.store),
+            self.projector.clone(),
+            self.vault.clone(),
+            Arc::new(self.clock.clone()),
+            Duration::from_secs(2),
+        )
+    }
+}
+
+/// Sends a command on an existing case through `bus`.
+async fn send(
+    bus: &CommandBus,
+    sender: &Actor,
+    case_id: CaseId,
+    command: CaseCommand,
+) -> Result<casetrail_app::Accepted, AppError> {
+    let target = Addressed::case(sender, case_id, command);
+    bus.execute(sender, target, Expectations::default()).await
+}
+
+fn now() -> At {
+    At { occurred_at: None }
 }
 
 fn notify(case_id: CaseId, key: &DataKey) -> CaseCommand {
@@ -227,6 +261,8 @@ both_backends!(opens_a_case_at_the_clocks_instant_with_typed_metadata);
 both_backends!(a_retry_with_the_same_key_answers_as_the_first_and_writes_nothing);
 both_backends!(a_stale_if_match_and_an_auditor_change_nothing);
 both_backends!(an_opening_command_under_an_id_in_use_reads_the_case_and_is_refused);
+both_backends!(the_state_kept_after_each_command_is_the_stored_case);
+both_backends!(a_case_another_process_moved_on_is_decided_as_stored);
 
 /// A case-opening command decides without reading the stream it takes to be new; when the id
 /// is in use after all (two requests with one Idempotency-Key, racing) the append is refused,
@@ -253,4 +289,153 @@ async fn an_opening_command_under_an_id_in_use_reads_the_case_and_is_refused(pos
         0
     );
     assert!(h.vault.get(second_key.id).await.unwrap().is_none());
+}
+
+/// The bus keeps the state each command leaves, to decide the next command on the case without
+/// reading it: after every command that state is the case folded from its stored events.
+async fn the_state_kept_after_each_command_is_the_stored_case(postgres: bool) {
+    let Some(h) = harness(postgres).await else {
+        return;
+    };
+    let (notifier, case_id, key) = new_case();
+    let manager = actor(Role::BusinessManager, "southend-council");
+    let stream = case_stream(&notifier.partnership, case_id);
+    let lead = |partner, name: &str| {
+        CaseCommand::NamePartnerLead(NamePartnerLead {
+            partner,
+            lead_name: name.to_owned(),
+            occurred_at: None,
+        })
+    };
+    let commands = [
+        CaseCommand::InitiateRapidReview(now()),
+        CaseCommand::RecordPartnersNotified(now()),
+        lead(StatutoryPartner::Police, "DI Sam Jones"),
+        lead(StatutoryPartner::Health, "Dr Ann Lee"),
+    ];
+    let opened = h
+        .notify(&notifier, case_id, &key, Expectations::default())
+        .await
+        .unwrap();
+    let mut versions = vec![opened.version];
+    for command in commands {
+        versions.push(
+            send(&h.bus, &manager, case_id, command)
+                .await
+                .unwrap()
+                .version,
+        );
+    }
+    assert_eq!(versions, [1, 2, 3, 4, 5]);
+    let stored = h.store.read_stream(&stream, 1).await.unwrap();
+    let (version, kept) = h.bus.kept_state::<Case>(&stream).expect("kept");
+    assert_eq!(version, 5);
+    assert_eq!(kept, <Case as Aggregate>::replay(&stored).unwrap());
+    // A refusal leaves the state kept as it was.
+    let again = send(
+        &h.bus,
+        &manager,
+        case_id,
+        CaseCommand::RecordPartnersNotified(now()),
+    )
+    .await;
+    assert!(matches!(again, Err(AppError::Refused(_))), "{again:?}");
+    assert_eq!(h.bus.kept_state::<Case>(&stream), Some((5, kept)));
+}
+
+/// Another process (a replica, the CLI) moved the case on since this bus kept its state: a
+/// command the kept state accepts is written after the other's event, and one it refuses is
+/// decided again on the case as stored, and accepted.
+async fn a_case_another_process_moved_on_is_decided_as_stored(postgres: bool) {
+    let Some(h) = harness(postgres).await else {
+        return;
+    };
+    let manager = actor(Role::BusinessManager, "southend-council");
+    let other = h.other_process();
+
+    // Kept at version 1; the other process initiates the rapid review (version 2). The kept
+    // state refuses RecordPartnersNotified (no rapid review); the stored case accepts it.
+    let (notifier, case_id, key) = new_case();
+    h.notify(&notifier, case_id, &key, Expectations::default())
+        .await
+        .unwrap();
+    send(
+        &other,
+        &manager,
+        case_id,
+        CaseCommand::InitiateRapidReview(now()),
+    )
+    .await
+    .unwrap();
+    let notified = send(
+        &h.bus,
+        &manager,
+        case_id,
+        CaseCommand::RecordPartnersNotified(now()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(notified.version, 3);
+
+    // Kept at version 3; the other process records the partners' leads' first (version 4).
+    // The kept state accepts the police lead too; the append finds version 4 and is decided
+    // again: written as version 5.
+    let police = || {
+        CaseCommand::NamePartnerLead(NamePartnerLead {
+            partner: StatutoryPartner::Police,
+            lead_name: "DI Sam Jones".to_owned(),
+            occurred_at: None,
+        })
+    };
+    let health = CaseCommand::NamePartnerLead(NamePartnerLead {
+        partner: StatutoryPartner::Health,
+        lead_name: "Dr Ann Lee".to_owned(),
+        occurred_at: None,
+    });
+    send(&other, &manager, case_id, health).await.unwrap();
+    let named = send(&h.bus, &manager, case_id, police()).await.unwrap();
+    assert_eq!(named.version, 5);
+    let stream = case_stream(&notifier.partnership, case_id);
+    let stored = h.store.read_stream(&stream, 1).await.unwrap();
+    let types: Vec<_> = stored.iter().map(|e| e.event_type.as_str()).collect();
+    assert_eq!(
+        types,
+        [
+            "IncidentNotified",
+            "RapidReviewInitiated",
+            "PartnersNotified",
+            "PartnerLeadNamed",
+            "PartnerLeadNamed"
+        ]
+    );
+    assert_eq!(
+        h.bus.kept_state::<Case>(&stream),
+        Some((5, <Case as Aggregate>::replay(&stored).unwrap()))
+    );
+
+    // An If-Match naming the version the other process left (6) is decided on it, not
+    // refused as stale against the state this bus kept (5).
+    let local_authority = || {
+        CaseCommand::NamePartnerLead(NamePartnerLead {
+            partner: StatutoryPartner::LocalAuthority,
+            lead_name: "Kim Ward".to_owned(),
+            occurred_at: None,
+        })
+    };
+    send(&other, &manager, case_id, local_authority())
+        .await
+        .unwrap();
+    let matched = h
+        .bus
+        .execute(
+            &manager,
+            Addressed::case(&manager, case_id, police()),
+            Expectations {
+                if_match: Some(6),
+                ..Expectations::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(matched.version, 7);
 }

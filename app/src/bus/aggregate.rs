@@ -1,6 +1,7 @@
 //! The shape every aggregate has in the domain: commands decided against state folded from
 //! events. The bus runs any of them the same way.
 
+use crate::bus::kept::{Kept, KeptStates};
 use crate::error::AppError;
 use casetrail_domain::calendar::local_date;
 use casetrail_domain::case::{Case, CaseCommand, CaseEvent, Context};
@@ -25,6 +26,9 @@ pub trait Aggregate: Sized {
     /// Refuses an actor whose token holds no role that may send the command, from the token
     /// alone: checked before the stream is read and before an idempotent replay.
     fn may_send(command: &Self::Command, actor: &Actor) -> Result<(), DomainError>;
+
+    /// Where the bus keeps this kind's states after its commands.
+    fn kept(states: &KeptStates) -> &Kept<Self>;
 
     /// The state after one more event.
     fn evolve(state: Option<Self>, event: &Self::Event) -> Option<Self>;
@@ -117,6 +121,10 @@ impl Aggregate for Case {
         casetrail_domain::case::may_send(command.name(), actor)
     }
 
+    fn kept(states: &KeptStates) -> &Kept<Self> {
+        states.cases()
+    }
+
     fn evolve(state: Option<Case>, event: &CaseEvent) -> Option<Case> {
         Case::evolve(state, event)
     }
@@ -149,6 +157,10 @@ impl Aggregate for Partnership {
         }
     }
 
+    fn kept(states: &KeptStates) -> &Kept<Self> {
+        states.partnerships()
+    }
+
     fn evolve(state: Option<Partnership>, event: &PartnershipEvent) -> Option<Partnership> {
         Partnership::evolve(state, event)
     }
@@ -172,6 +184,10 @@ impl Aggregate for Learning {
 
     fn may_send(command: &LearningCommand, actor: &Actor) -> Result<(), DomainError> {
         casetrail_domain::learning::may_send(command, actor)
+    }
+
+    fn kept(states: &KeptStates) -> &Kept<Self> {
+        states.learning()
     }
 
     fn evolve(state: Option<Learning>, event: &LearningEvent) -> Option<Learning> {

@@ -5,6 +5,7 @@
 
 mod aggregate;
 mod idempotency;
+mod kept;
 
 pub use aggregate::{Addressed, Aggregate};
 pub use idempotency::Idempotency;
@@ -19,6 +20,7 @@ use casetrail_domain::partnership::Partnership;
 use casetrail_domain::{Actor, DomainError, Role};
 use casetrail_projections::ProjectorHandle;
 use casetrail_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent, StoreError};
+use kept::{KeptState, KeptStates};
 use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
@@ -56,6 +58,8 @@ pub struct CommandBus {
     vault: KeyVault,
     clock: SharedClock,
     projection_wait: Duration,
+    /// Shared by the bus's clones: the states its commands left (`kept.rs`).
+    kept: Arc<KeptStates>,
 }
 
 impl CommandBus {
@@ -74,6 +78,7 @@ impl CommandBus {
             vault,
             clock,
             projection_wait,
+            kept: Arc::default(),
         }
     }
 
@@ -152,13 +157,12 @@ impl CommandBus {
         metadata: &EventMetadata,
     ) -> Result<Accepted, AppError> {
         let partnership = self.partnership(actor)?;
+        let kept = A::kept(&self.kept);
         for attempt in 0..MAX_ATTEMPTS {
-            let recorded = if attempt == 0 && target.new_stream {
-                Vec::new()
-            } else {
-                self.store.read_stream(&target.stream_id, 1).await?
-            };
-            let version = recorded.last().map_or(0, |e| e.stream_version);
+            let (start, from_kept) = self
+                .start(target, expectations.if_match, attempt == 0)
+                .await?;
+            let version = start.version;
             if expectations
                 .if_match
                 .is_some_and(|expected| expected != version)
@@ -170,12 +174,27 @@ impl CommandBus {
                 partnership: &partnership,
                 now: self.clock.now(),
             };
-            let state = A::replay(&recorded)?;
-            let events = A::decide(state.as_ref(), &target.command, &ctx)?;
+            let events = match A::decide(start.state.as_ref(), &target.command, &ctx) {
+                Ok(events) => events,
+                // Refused on a kept state: another process may have moved the stream on, so
+                // the refusal stands only once the stream as stored (the next attempt) refuses.
+                Err(_) if from_kept => continue,
+                Err(refused) => {
+                    kept.keep(&target.stream_id, start);
+                    return Err(refused.into());
+                }
+            };
             let data_keys = match &expectations.data_key {
                 Some(key) => vec![self.vault.wrap(key).await?],
                 None => Vec::new(),
             };
+            let events = new_events(&events, metadata, |n| {
+                expectations
+                    .idempotency
+                    .as_ref()
+                    .map_or_else(Uuid::now_v7, |i| i.event_id(actor, n))
+            });
+            let next = kept::after::<A>(start.state, &events);
             let request = AppendRequest {
                 stream_id: target.stream_id.clone(),
                 expected_version: if version == 0 {
@@ -183,16 +202,19 @@ impl CommandBus {
                 } else {
                     ExpectedVersion::Exact(version)
                 },
-                events: new_events(&events, metadata, |n| {
-                    expectations
-                        .idempotency
-                        .as_ref()
-                        .map_or_else(Uuid::now_v7, |i| i.event_id(actor, n))
-                }),
+                events,
                 data_keys,
             };
             match self.store.append(request).await {
                 Ok(result) => {
+                    // Kept only when these very events followed the state decided on.
+                    if let Some(state) = next
+                        && !result.already_stored
+                        && result.first_version == version + 1
+                    {
+                        let version = result.last_version;
+                        kept.keep(&target.stream_id, KeptState { version, state });
+                    }
                     return Ok(Accepted {
                         version: result.last_version,
                         position: result.last_position,
@@ -213,6 +235,46 @@ impl CommandBus {
             "the case kept changing while this command was decided; retry",
         )
         .into())
+    }
+
+    /// The state a command is decided on, and whether it is a kept one: on the first attempt
+    /// the state kept after this bus's last command on the stream (unless `If-Match` names
+    /// another version), or none for a stream the sender has just drawn; otherwise the stream
+    /// as stored, folded.
+    async fn start<A: Aggregate>(
+        &self,
+        target: &Addressed<A>,
+        if_match: Option<u64>,
+        first: bool,
+    ) -> Result<(KeptState<A>, bool), AppError> {
+        if first && target.new_stream {
+            return Ok((
+                KeptState {
+                    version: 0,
+                    state: None,
+                },
+                false,
+            ));
+        }
+        if first
+            && let Some(kept) = A::kept(&self.kept).take(&target.stream_id)
+            && if_match.is_none_or(|expected| expected == kept.version)
+        {
+            return Ok((kept, true));
+        }
+        let recorded = self.store.read_stream(&target.stream_id, 1).await?;
+        let version = recorded.last().map_or(0, |e| e.stream_version);
+        let state = A::replay(&recorded)?;
+        Ok((KeptState { version, state }, false))
+    }
+
+    /// A copy of the state this bus keeps for a stream (its version, and the state folded
+    /// from its events up to it), if it keeps one: what its next command on the stream is
+    /// decided on without reading the stream. For checks; the bus never answers from it alone.
+    pub fn kept_state<A: Aggregate + Clone>(&self, stream_id: &str) -> Option<(u64, Option<A>)> {
+        A::kept(&self.kept)
+            .copy(stream_id)
+            .map(|kept| (kept.version, kept.state))
     }
 
     /// The actor's partnership as the read models hold it.
