@@ -292,7 +292,8 @@ async fn an_opening_command_under_an_id_in_use_reads_the_case_and_is_refused(pos
 }
 
 /// The bus keeps the state each command leaves, to decide the next command on the case without
-/// reading it: after every command that state is the case folded from its stored events.
+/// reading it: after five commands, and after a refusal, that state is the case folded from its
+/// stored events.
 async fn the_state_kept_after_each_command_is_the_stored_case(postgres: bool) {
     let Some(h) = harness(postgres).await else {
         return;
