@@ -263,6 +263,23 @@ mod tests {
     }
 
     #[test]
+    fn debug_says_how_many_never_what() {
+        let states = Kept::with_capacity(4);
+        let secret = KeptState {
+            version: 1,
+            state: Some("sealed details".to_owned()),
+        };
+        states.keep("a", secret);
+        assert_eq!(format!("{states:?}"), "Kept { len: 1, capacity: 4 }");
+        assert_eq!(
+            format!("{:?}", KeptStates::default()),
+            "KeptStates { cases: Kept { len: 0, capacity: 4096 }, \
+             partnerships: Kept { len: 0, capacity: 64 }, \
+             learning: Kept { len: 0, capacity: 64 } }"
+        );
+    }
+
+    #[test]
     fn a_capacity_under_two_keeps_nothing() {
         for capacity in [0, 1] {
             let states = Kept::with_capacity(capacity);
