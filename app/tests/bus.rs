@@ -65,6 +65,15 @@ async fn send(
     bus.execute(sender, target, Expectations::default()).await
 }
 
+/// A partner's lead named, now.
+fn lead(partner: StatutoryPartner, name: &str) -> CaseCommand {
+    CaseCommand::NamePartnerLead(NamePartnerLead {
+        partner,
+        lead_name: name.to_owned(),
+        occurred_at: None,
+    })
+}
+
 fn now() -> At {
     At { occurred_at: None }
 }
@@ -301,13 +310,6 @@ async fn the_state_kept_after_each_command_is_the_stored_case(postgres: bool) {
     let (notifier, case_id, key) = new_case();
     let manager = actor(Role::BusinessManager, "southend-council");
     let stream = case_stream(&notifier.partnership, case_id);
-    let lead = |partner, name: &str| {
-        CaseCommand::NamePartnerLead(NamePartnerLead {
-            partner,
-            lead_name: name.to_owned(),
-            occurred_at: None,
-        })
-    };
     let commands = [
         CaseCommand::InitiateRapidReview(now()),
         CaseCommand::RecordPartnersNotified(now()),
@@ -381,18 +383,8 @@ async fn a_case_another_process_moved_on_is_decided_as_stored(postgres: bool) {
     // Kept at version 3; the other process records the partners' leads' first (version 4).
     // The kept state accepts the police lead too; the append finds version 4 and is decided
     // again: written as version 5.
-    let police = || {
-        CaseCommand::NamePartnerLead(NamePartnerLead {
-            partner: StatutoryPartner::Police,
-            lead_name: "DI Sam Jones".to_owned(),
-            occurred_at: None,
-        })
-    };
-    let health = CaseCommand::NamePartnerLead(NamePartnerLead {
-        partner: StatutoryPartner::Health,
-        lead_name: "Dr Ann Lee".to_owned(),
-        occurred_at: None,
-    });
+    let police = || lead(StatutoryPartner::Police, "DI Sam Jones");
+    let health = lead(StatutoryPartner::Health, "Dr Ann Lee");
     send(&other, &manager, case_id, health).await.unwrap();
     let named = send(&h.bus, &manager, case_id, police()).await.unwrap();
     assert_eq!(named.version, 5);
@@ -416,13 +408,7 @@ async fn a_case_another_process_moved_on_is_decided_as_stored(postgres: bool) {
 
     // An If-Match naming the version the other process left (6) is decided on it, not
     // refused as stale against the state this bus kept (5).
-    let local_authority = || {
-        CaseCommand::NamePartnerLead(NamePartnerLead {
-            partner: StatutoryPartner::LocalAuthority,
-            lead_name: "Kim Ward".to_owned(),
-            occurred_at: None,
-        })
-    };
+    let local_authority = || lead(StatutoryPartner::LocalAuthority, "Kim Ward");
     send(&other, &manager, case_id, local_authority())
         .await
         .unwrap();
