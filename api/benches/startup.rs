@@ -3,7 +3,9 @@
 //!
 //! `cargo bench -p casetrail-api --bench startup -- [--cases N] [--backend sqlite|postgres|both]`
 //! (default 33,000 cases, about a million events, both backends), or
-//! `-- --database-url URL` to start on a database seeded before (`casetrail seed`). It seeds a
+//! `-- --database-url URL` to start on a database seeded before (`casetrail seed`), and
+//! `-- --casetrail BINARY` to start another build (an earlier one, for a before and after) in
+//! place of this one's release binary. It seeds a
 //! fresh database
 //! with `casetrail_seed` (50 partnerships, fixed seed), then starts the release binary on it,
 //! polls `/health/ready` until it answers 200, and reads the process's `VmRSS` and `VmHWM`
@@ -33,6 +35,9 @@ fn main() {
     };
     let cases: usize = arg("--cases").map_or(33_000, |c| c.replace('_', "").parse().unwrap());
     let backend = arg("--backend").unwrap_or_else(|| "both".to_owned());
+    let casetrail =
+        arg("--casetrail").unwrap_or_else(|| env!("CARGO_BIN_EXE_casetrail").to_owned());
+    let casetrail = std::path::Path::new(&casetrail);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     println!(
         "| backend | events | seeding | from | start-up to ready | events/s | VmRSS | VmHWM | SIGTERM to exit (snapshot written) | snapshot |"
@@ -40,13 +45,13 @@ fn main() {
     println!("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|");
     if let Some(url) = arg("--database-url") {
         let dir = tempfile::tempdir().unwrap();
-        start(&runtime, "given", &url, None, dir.path());
+        start(&runtime, casetrail, "given", &url, None, dir.path());
         return;
     }
     if backend == "sqlite" || backend == "both" {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/casetrail.db", dir.path().display());
-        measure(&runtime, "SQLite", &url, cases, dir.path());
+        measure(&runtime, casetrail, "SQLite", &url, cases, dir.path());
     }
     if backend == "postgres" || backend == "both" {
         let Ok(admin) =
@@ -59,7 +64,7 @@ fn main() {
         runtime.block_on(admin_sql(&admin, &format!(r#"CREATE DATABASE "{name}""#)));
         let dir = tempfile::tempdir().unwrap();
         let url = with_database(&admin, &name);
-        measure(&runtime, "PostgreSQL", &url, cases, dir.path());
+        measure(&runtime, casetrail, "PostgreSQL", &url, cases, dir.path());
         runtime.block_on(admin_sql(
             &admin,
             &format!(r#"DROP DATABASE "{name}" WITH (FORCE)"#),
@@ -69,6 +74,7 @@ fn main() {
 
 fn measure(
     runtime: &tokio::runtime::Runtime,
+    casetrail: &std::path::Path,
     label: &str,
     url: &str,
     cases: usize,
@@ -88,12 +94,13 @@ fn measure(
             .unwrap();
         store.close().await;
     });
-    start(runtime, label, url, Some(started.elapsed()), dir);
+    start(runtime, casetrail, label, url, Some(started.elapsed()), dir);
 }
 
 /// Starts the server on the database and measures it.
 fn start(
     runtime: &tokio::runtime::Runtime,
+    casetrail: &std::path::Path,
     label: &str,
     url: &str,
     seeding: Option<Duration>,
@@ -111,7 +118,7 @@ fn start(
     // From the log: a data directory without a snapshot.
     let _ = std::fs::remove_file(&snapshot);
     for from in ["the log", "its snapshot"] {
-        let (mut server, startup, rss, hwm) = launch(url, &data_dir);
+        let (mut server, startup, rss, hwm) = launch(casetrail, url, &data_dir);
         let stopping = terminate(&mut server);
         let written = std::fs::metadata(&snapshot).map_or(0, |m| m.len());
         println!(
@@ -128,10 +135,14 @@ fn start(
 
 /// Starts the release server and waits until it is ready: the server, how long it took, and
 /// its `VmRSS` and `VmHWM` then.
-fn launch(url: &str, data_dir: &std::path::Path) -> (Child, Duration, u64, u64) {
+fn launch(
+    casetrail: &std::path::Path,
+    url: &str,
+    data_dir: &std::path::Path,
+) -> (Child, Duration, u64, u64) {
     let port = free_port();
     let started = Instant::now();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_casetrail"))
+    let mut server = Command::new(casetrail)
         .args(["serve", "--dev"])
         .env("DATABASE_URL", url)
         .env("CASETRAIL_BIND", format!("127.0.0.1:{port}"))

@@ -103,6 +103,24 @@ fn a_damaged_body_is_refused() {
     assert!(matches!(decoded(bytes), Err(Unusable::Damaged)));
 }
 
+/// The codec reads and writes a few bytes at a time through a buffer, and the hash takes what
+/// the buffer passes on: a body of several buffers is read back whole, and its last byte is
+/// hashed like the others.
+#[test]
+fn a_body_of_several_buffers_is_read_whole_and_hashed_to_its_end() {
+    let models = fold(&log(11, 400));
+    let bytes = file().encode(&models).unwrap();
+    assert!(bytes.len() > 2 * BUFFER, "{} bytes", bytes.len());
+    assert!(decoded(bytes.clone()).unwrap() == models);
+
+    let mut last = bytes.clone();
+    *last.last_mut().unwrap() ^= 1;
+    assert!(matches!(decoded(last), Err(Unusable::Damaged)));
+    let mut across = bytes;
+    across[HEADER_LEN + BUFFER] ^= 1;
+    assert!(matches!(decoded(across), Err(Unusable::Damaged)));
+}
+
 #[test]
 fn a_truncated_snapshot_is_refused() {
     let bytes = file().encode(&fold(&log(5, 20))).unwrap();
