@@ -4,8 +4,8 @@
 //! `cargo bench -p casetrail-api --bench startup -- [--cases N] [--backend sqlite|postgres|both]`
 //! (default 33,000 cases, about a million events, both backends), or
 //! `-- --database-url URL` to start on a database seeded before (`casetrail seed`), and
-//! `-- --casetrail BINARY` to start another build (an earlier one, for a before and after) in
-//! place of this one's release binary. It seeds a
+//! `-- --casetrail BINARY` to start another build (an earlier one, for a before and after; a
+//! relative path from the workspace's root) in place of this one's release binary. It seeds a
 //! fresh database
 //! with `casetrail_seed` (50 partnerships, fixed seed), then starts the release binary on it,
 //! polls `/health/ready` until it answers 200, and reads the process's `VmRSS` and `VmHWM`
@@ -35,9 +35,22 @@ fn main() {
     };
     let cases: usize = arg("--cases").map_or(33_000, |c| c.replace('_', "").parse().unwrap());
     let backend = arg("--backend").unwrap_or_else(|| "both".to_owned());
-    let casetrail =
-        arg("--casetrail").unwrap_or_else(|| env!("CARGO_BIN_EXE_casetrail").to_owned());
-    let casetrail = std::path::Path::new(&casetrail);
+    // Cargo runs a bench in its package's directory: a relative path is taken from the
+    // workspace's root, where the command was most likely typed.
+    let casetrail = arg("--casetrail").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_BIN_EXE_casetrail")),
+        |path| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join(path)
+        },
+    );
+    assert!(
+        casetrail.is_file(),
+        "--casetrail {}: no such file",
+        casetrail.display()
+    );
+    let casetrail = casetrail.as_path();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     println!(
         "| backend | events | seeding | from | start-up to ready | events/s | VmRSS | VmHWM | SIGTERM to exit (snapshot written) | snapshot |"
